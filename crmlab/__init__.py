@@ -1,0 +1,9 @@
+"""crmlab: the Python package behind the course *Customer and supplier relationships in the enterprise*.
+
+Import is kept cheap (heavy libraries such as matplotlib, ipywidgets and papermill load lazily,
+inside the functions that need them): ``make bench`` measures it.
+"""
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__"]

@@ -1,0 +1,70 @@
+"""The ``crmlab`` command: a thin layer that parses arguments and calls the library.
+
+Each sub-command group lives in its own module of this package and exposes
+``register(subparsers)``; the handler it sets with ``set_defaults(func=...)`` receives the parsed
+arguments and returns the exit code. User mistakes (any :class:`~crmlab.exceptions.CrmlabError`,
+or a missing file) become one line on stderr and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from crmlab import __version__
+from crmlab.exceptions import CrmlabError
+
+# Sub-command modules, imported when the parser is built. Each one only imports the library
+# modules it needs inside its handlers, so `crmlab --help` stays fast.
+COMMAND_MODULES = [
+    "crmlab.cli.lessons",
+    "crmlab.cli.datasets",
+    "crmlab.cli.quiz",
+    "crmlab.cli.grade",
+    "crmlab.cli.exercises",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="crmlab",
+        description="Course workbench: customer and supplier relationships in the enterprise.",
+    )
+    parser.add_argument("--version", action="version", version=f"crmlab {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue  # a command group that has not been written yet
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except (CrmlabError, FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        print(f"crmlab: error: {_one_line(exc)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("crmlab: interrupted", file=sys.stderr)
+        return 130
+
+
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.filename}: {exc.strerror or exc}"
+    return " ".join(str(exc).split())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
