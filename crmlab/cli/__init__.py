@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
-    except (CrmlabError, FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+    except (CrmlabError, ValueError, OSError) as exc:
         print(f"crmlab: error: {_one_line(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

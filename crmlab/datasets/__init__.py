@@ -1,0 +1,213 @@
+"""The course datasets, behind one loader.
+
+``load(name)`` returns a typed DataFrame (integers, floats, booleans, categoricals, parsed
+dates), checked against the data dictionary that ``describe(name)`` returns; a corrupted file
+raises :class:`~crmlab.exceptions.DataError` whose one-line message names the file, the column
+and the first bad line. Nothing else in crmlab reads the CSV files.
+
+``generate(seed=...)`` makes the course company's tables; the committed CSVs are
+``generate(seed=2024)`` and exercises draw a per-student variant with another seed.
+
+Examples
+--------
+>>> from crmlab import datasets
+>>> suppliers = datasets.load("suppliers")
+>>> suppliers["product_criticality"].cat.categories.tolist()
+['non-critical', 'key', 'strategic']
+>>> datasets.load("cdnow_sample")["customer_id"].nunique()
+2357
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from crmlab.datasets._schema import TABLES
+from crmlab.exceptions import DataError
+from crmlab.paths import datasets_dir
+
+__all__ = ["names", "load", "describe", "generate", "write", "readme", "COURSE_SEED"]
+
+#: The seed of the committed course-company CSVs.
+COURSE_SEED = 2024
+GENERATED = ("customers", "customer_links", "products", "orders", "suppliers", "purchases",
+             "interactions", "survey")
+
+
+def names() -> list[str]:
+    """Return the names of all datasets, sorted.
+
+    Examples
+    --------
+    >>> names()[:3]
+    ['cdnow_master', 'cdnow_sample', 'customer_links']
+    """
+    return sorted(TABLES)
+
+
+def _table(name):
+    if name not in TABLES:
+        known = ", ".join(repr(n) for n in names())
+        raise DataError(f"Unknown dataset {name!r}; expected one of {known}")
+    return TABLES[name]
+
+
+def load(name: str, *, data_dir: str | Path | None = None):
+    """Load a dataset as a typed DataFrame.
+
+    Parameters
+    ----------
+    name : str
+        One of :func:`names`.
+    data_dir : path, optional
+        Folder holding ``<name>.csv``; default the course's ``datasets/`` (exercises pass the
+        folder of a per-student variant).
+
+    Raises
+    ------
+    DataError
+        Unknown name, missing or empty file, wrong delimiter, missing column, a value of the
+        wrong type or out of range; the message names the file, the column and the line.
+
+    Examples
+    --------
+    >>> orders = load("orders")
+    >>> str(orders["order_date"].dtype), str(orders["quantity"].dtype)
+    ('datetime64[us]', 'int64')
+    >>> load("supplier")
+    Traceback (most recent call last):
+    ...
+    crmlab.exceptions.DataError: Unknown dataset 'supplier'; expected one of ...
+    """
+    from crmlab.datasets._load import read_table
+
+    table = _table(name)
+    folder = Path(data_dir) if data_dir is not None else datasets_dir()
+    return read_table(folder / f"{name}.csv", table)
+
+
+def describe(name: str):
+    """Return the data dictionary of a dataset; its provenance is in ``.attrs["provenance"]``.
+
+    Examples
+    --------
+    >>> d = describe("survey")
+    >>> d.loc[d["column"] == "csat", "allowed"].item()
+    '1 to 5'
+    >>> d.attrs["provenance"].startswith("Synthetic")
+    True
+    """
+    import pandas as pd
+
+    table = _table(name)
+    frame = pd.DataFrame(
+        [{"column": c.name, "dtype": c.dtype, "description": c.description,
+          "allowed": c.rule(), "unit": c.unit, "nullable": c.nullable} for c in table.columns]
+    )
+    frame.attrs["provenance"] = table.provenance
+    frame.attrs["description"] = table.description
+    return frame
+
+
+def generate(*, seed: int, n_customers: int = 2000, n_suppliers: int = 60,
+             start: str = "2023-01-01", months: int = 24) -> dict:
+    """Generate the tables of the course company, Caspian Trade Distribution.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the one random generator; the same seed gives the same tables.
+    n_customers : int, default 2000
+        Number of customer records (about 4% are duplicates of a person from another channel).
+    n_suppliers : int, default 60
+    start : str, default "2023-01-01"
+        First day of the period.
+    months : int, default 24
+        Length of the period.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        customers, customer_links, products, orders, suppliers, purchases, interactions, survey.
+
+    Examples
+    --------
+    >>> tables = generate(seed=7, n_customers=200)
+    >>> sorted(tables) == sorted(GENERATED)
+    True
+    >>> generate(seed=-1)
+    Traceback (most recent call last):
+    ...
+    ValueError: Got seed=-1 instead, expected a non-negative integer.
+    """
+    from crmlab.datasets._generate import generate as _generate
+
+    return _generate(seed=seed, n_customers=n_customers, n_suppliers=n_suppliers,
+                     start=start, months=months)
+
+
+def _csv_text(name, frame) -> str:
+    import pandas as pd
+
+    table = TABLES[name]
+    frame = frame[[c.name for c in table.columns]].copy()
+    for col in table.columns:
+        if col.dtype == "date":
+            frame[col.name] = pd.to_datetime(frame[col.name]).dt.strftime("%Y-%m-%d")
+        elif col.dtype == "bool":
+            frame[col.name] = frame[col.name].map({True: "true", False: "false"})
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\n", float_format="%.10g")
+    return buffer.getvalue()
+
+
+def write(tables: dict, out_dir: str | Path) -> list[Path]:
+    """Write tables as ``<name>.csv`` into ``out_dir``, byte-for-byte deterministic.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     paths = write(generate(seed=1, n_customers=100), folder)
+    ...     load("orders", data_dir=folder)["order_id"].is_unique
+    True
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, frame in tables.items():
+        _table(name)
+        path = out / f"{name}.csv"
+        tmp = path.with_suffix(".csv.tmp")
+        tmp.write_text(_csv_text(name, frame), encoding="utf-8", newline="")
+        tmp.replace(path)
+        written.append(path)
+    return written
+
+
+def readme() -> str:
+    """Return the text of ``datasets/README.md``, generated from the data dictionary."""
+    lines = [
+        "# Course datasets",
+        "",
+        "Generated from the data dictionary in `crmlab/datasets/_schema.py` by",
+        "`crmlab datasets readme > datasets/README.md`; a test keeps it in step. Load every table",
+        "with `crmlab.datasets.load(name)`: never read the CSV files directly.",
+        "",
+        "The course company, Caspian Trade Distribution, is **synthetic**: its tables come from",
+        f"`crmlab.datasets.generate(seed={COURSE_SEED})` (`crmlab datasets generate --seed "
+        f"{COURSE_SEED} --out datasets`). Its figures are invented for teaching and are not the "
+        "source texts'. The CDNOW tables are real data.",
+        "",
+    ]
+    for name in names():
+        table = TABLES[name]
+        lines += [f"## `{name}`", "", table.description, "", f"Provenance: {table.provenance}",
+                  "", "| column | type | description | allowed | unit |", "|---|---|---|---|---|"]
+        for c in table.columns:
+            nullable = " (may be empty)" if c.nullable else ""
+            lines.append(f"| `{c.name}` | {c.dtype} | {c.description}{nullable} | {c.rule()} | "
+                         f"{c.unit} |")
+        lines.append("")
+    return "\n".join(lines)

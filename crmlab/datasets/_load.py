@@ -1,0 +1,105 @@
+"""Read one dataset file and check it against its data dictionary."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from crmlab.datasets._schema import Column, Table
+from crmlab.exceptions import DataError
+
+_TRUE = {"true": True, "false": False}
+
+
+def _fail(path: Path, column: str, row: int | None, message: str):
+    where = f"column {column!r}" + (f", line {row + 2}" if row is not None else "")
+    raise DataError(f"{path}: {where}: {message}")
+
+
+def _show(value) -> str:
+    text = str(value)
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def _convert(path: Path, col: Column, raw: pd.Series) -> pd.Series:
+    empty = raw == ""
+    if empty.any() and not col.nullable and col.dtype != "str":
+        _fail(path, col.name, int(np.argmax(empty.to_numpy())), "empty value")
+    if col.dtype in ("str", "category"):
+        if not col.nullable and empty.any():
+            _fail(path, col.name, int(np.argmax(empty.to_numpy())), "empty value")
+        if col.allowed:
+            bad = ~raw.isin(col.allowed)
+            if bad.any():
+                i = int(np.argmax(bad.to_numpy()))
+                allowed = ", ".join(repr(a) for a in col.allowed)
+                _fail(path, col.name, i, f"got {_show(raw.iat[i])}, expected one of {allowed}")
+        if col.dtype == "category":
+            return pd.Series(pd.Categorical(raw, categories=list(col.allowed)), index=raw.index,
+                             name=col.name)
+        return raw.astype("string" if col.nullable else "str")
+    if col.dtype == "bool":
+        lowered = raw.str.lower()
+        bad = ~lowered.isin(_TRUE)
+        if bad.any():
+            i = int(np.argmax(bad.to_numpy()))
+            _fail(path, col.name, i, f"got {_show(raw.iat[i])}, expected true or false")
+        return lowered.map(_TRUE).astype(bool)
+    if col.dtype == "date":
+        values = pd.to_datetime(raw, format="%Y-%m-%d", errors="coerce")
+        bad = values.isna()
+        if bad.any():
+            i = int(np.argmax(bad.to_numpy()))
+            _fail(path, col.name, i, f"got {_show(raw.iat[i])}, expected a date YYYY-MM-DD")
+        return values
+    numbers = pd.to_numeric(raw, errors="coerce")
+    bad = numbers.isna()
+    if col.dtype == "int":
+        bad |= numbers.notna() & (numbers != np.floor(numbers.fillna(0)))
+    if bad.any():
+        i = int(np.argmax(bad.to_numpy()))
+        kind = "an integer" if col.dtype == "int" else "a number"
+        _fail(path, col.name, i, f"got {_show(raw.iat[i])}, expected {kind}")
+    out_of_range = pd.Series(False, index=raw.index)
+    if col.min is not None:
+        out_of_range |= numbers < col.min
+    if col.max is not None:
+        out_of_range |= numbers > col.max
+    if out_of_range.any():
+        i = int(np.argmax(out_of_range.to_numpy()))
+        _fail(path, col.name, i, f"got {_show(raw.iat[i])}, expected {col.rule()}")
+    return numbers.astype("int64" if col.dtype == "int" else "float64")
+
+
+def read_table(path: Path, table: Table) -> pd.DataFrame:
+    """Load ``path`` as ``table``: typed columns, or a one-line DataError."""
+    if not path.is_file():
+        raise DataError(f"{path}: file not found (dataset {table.name!r})")
+    with path.open(encoding="utf-8", newline="") as handle:
+        header_line = handle.readline()
+    if not header_line.strip():
+        raise DataError(f"{path}: the file is empty, expected a header line")
+    header = next(csv.reader([header_line]))
+    expected = [c.name for c in table.columns]
+    if len(header) == 1 and any(sep in header_line for sep in ";\t|"):
+        raise DataError(f"{path}: wrong delimiter in the header line, expected ',' between "
+                        f"columns {', '.join(expected[:3])}, ...")
+    for col in expected:
+        if col not in header:
+            raise DataError(f"{path}: column {col!r} is missing")
+    unknown = [h for h in header if h not in expected]
+    if unknown:
+        raise DataError(f"{path}: column {unknown[0]!r} is not in the data dictionary of "
+                        f"{table.name!r}")
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
+                          engine="c", encoding="utf-8")
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path}: cannot be parsed as CSV ({' '.join(str(exc).split())})") \
+            from None
+    if raw.empty:
+        raise DataError(f"{path}: no data rows below the header")
+    return pd.DataFrame({c.name: _convert(path, c, raw[c.name]) for c in table.columns})

@@ -1,0 +1,122 @@
+"""crmlab.datasets: one loader, typed columns, one-line errors for corrupted files."""
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from crmlab import datasets
+from crmlab.cli import main
+from crmlab.exceptions import DataError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("name", datasets.names())
+def test_every_dataset_loads_with_its_dictionary_types(name):
+    frame = datasets.load(name)
+    dictionary = datasets.describe(name)
+    assert frame.columns.tolist() == dictionary["column"].tolist()
+    assert len(frame) > 0
+    kinds = {"int": "i", "float": "f", "bool": "b", "date": "M"}
+    for column, dtype in zip(dictionary["column"], dictionary["dtype"]):
+        if dtype in kinds:
+            assert frame[column].dtype.kind == kinds[dtype], column
+        elif dtype == "category":
+            assert isinstance(frame[column].dtype, pd.CategoricalDtype), column
+    assert dictionary.attrs["provenance"]
+
+
+def test_cdnow_counts_match_the_published_data():
+    sample = datasets.load("cdnow_sample")
+    assert (sample["customer_id"].nunique(), len(sample)) == (2357, 6919)
+    assert datasets.load("cdnow_master")["customer_id"].nunique() == 23570
+
+
+@pytest.fixture
+def suppliers_copy(tmp_path):
+    shutil.copy(ROOT / "datasets" / "suppliers.csv", tmp_path / "suppliers.csv")
+    return tmp_path / "suppliers.csv"
+
+
+def _edit(path, old, new, count=1):
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, count))
+
+
+CASES = [
+    ("missing column", lambda p: p.write_text(
+        "\n".join(",".join(line.split(",")[:-1]) for line in p.read_text().splitlines()) + "\n"),
+     "suppliers.csv: column 'monopoly_market' is missing"),
+    ("wrong type", lambda p: _line(p, 3, "n_alternatives", "many"),
+     "suppliers.csv: column 'n_alternatives', line 3: got 'many', expected an integer"),
+    ("out of range", lambda p: _line(p, 5, "profit_share", "1.7"),
+     "suppliers.csv: column 'profit_share', line 5: got '1.7', expected 0 to 1"),
+    ("not allowed", lambda p: _line(p, 4, "supply_risk", "hgh"),
+     "suppliers.csv: column 'supply_risk', line 4: got 'hgh', expected one of 'low', 'medium', "
+     "'high'"),
+    ("not a boolean", lambda p: _line(p, 2, "monopoly_market", "yes"),
+     "suppliers.csv: column 'monopoly_market', line 2: got 'yes', expected true or false"),
+    ("empty file", lambda p: p.write_text(""),
+     "suppliers.csv: the file is empty, expected a header line"),
+    ("header only", lambda p: p.write_text(p.read_text().splitlines()[0] + "\n"),
+     "suppliers.csv: no data rows below the header"),
+    ("wrong delimiter", lambda p: p.write_text(p.read_text().replace(",", ";")),
+     "suppliers.csv: wrong delimiter in the header line, expected ',' between columns "
+     "supplier_id, name, category, ..."),
+]
+
+
+def _line(path, line_no, column, value):
+    lines = path.read_text().splitlines()
+    header = lines[0].split(",")
+    cells = lines[line_no - 1].split(",")
+    cells[header.index(column)] = value
+    lines[line_no - 1] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize(("case", "corrupt", "message"), CASES, ids=[c[0] for c in CASES])
+def test_corrupted_file_gives_one_line_error(suppliers_copy, case, corrupt, message):
+    corrupt(suppliers_copy)
+    with pytest.raises(DataError) as info:
+        datasets.load("suppliers", data_dir=suppliers_copy.parent)
+    text = str(info.value)
+    assert text == f"{suppliers_copy.parent}/{message}"
+    assert "\n" not in text
+
+
+def test_missing_file_and_unknown_name(tmp_path):
+    with pytest.raises(DataError, match=r"orders.csv: file not found \(dataset 'orders'\)$"):
+        datasets.load("orders", data_dir=tmp_path)
+    with pytest.raises(DataError, match=r"^Unknown dataset 'order'; expected one of "):
+        datasets.load("order")
+
+
+def test_bad_date_names_column_and_line(tmp_path):
+    shutil.copy(ROOT / "datasets" / "survey.csv", tmp_path / "survey.csv")
+    _line(tmp_path / "survey.csv", 7, "survey_date", "2023-13-01")
+    with pytest.raises(DataError, match=r"column 'survey_date', line 7: got '2023-13-01', "
+                                        r"expected a date YYYY-MM-DD$"):
+        datasets.load("survey", data_dir=tmp_path)
+
+
+def test_describe_and_readme_are_in_step():
+    assert (ROOT / "datasets" / "README.md").read_text() == datasets.readme()
+    for name in datasets.names():
+        assert f"## `{name}`" in datasets.readme()
+
+
+def test_cli_list_describe_and_errors(capsys, tmp_path):
+    assert main(["datasets", "list"]) == 0
+    assert "suppliers" in capsys.readouterr().out
+    assert main(["datasets", "describe", "survey"]) == 0
+    assert "csat" in capsys.readouterr().out
+    assert main(["datasets", "describe", "nope"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("crmlab: error: Unknown dataset 'nope'") and err.count("\n") == 1
+    assert main(["datasets", "generate", "--seed", "-1", "--out", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == (
+        "crmlab: error: Got seed=-1 instead, expected a non-negative integer.\n")
