@@ -1,5 +1,8 @@
+"""``python -m crmlab``: the same as the ``crmlab`` command."""
+
 import sys
 
 from crmlab.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())

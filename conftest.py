@@ -1,0 +1,26 @@
+"""Test session set-up shared by unit tests, doctests and nbval.
+
+Every run gets its own CRMLAB_HOME, so tests and the kernels nbval starts (which inherit this
+environment) never read or write a real student's saved answers.
+"""
+
+import os
+import tempfile
+
+import pytest
+
+
+def pytest_configure(config):
+    if not os.environ.get("CRMLAB_TEST_HOME_SET"):
+        home = tempfile.mkdtemp(prefix="crmlab-home-")
+        os.environ["CRMLAB_HOME"] = home
+        os.environ["CRMLAB_TEST_HOME_SET"] = "1"
+
+
+@pytest.fixture
+def crmlab_home(tmp_path, monkeypatch):
+    """A fresh, empty CRMLAB_HOME for one test."""
+    home = tmp_path / "crmlab-home"
+    home.mkdir()
+    monkeypatch.setenv("CRMLAB_HOME", str(home))
+    return home

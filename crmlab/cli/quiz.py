@@ -1,0 +1,76 @@
+"""``crmlab quiz validate``, ``crmlab student set|show``, ``crmlab submit``, ``crmlab release``."""
+
+from __future__ import annotations
+
+import sys
+
+
+def register(subparsers) -> None:
+    quiz = subparsers.add_parser("quiz", help="check quiz files")
+    quiz_sub = quiz.add_subparsers(dest="quiz_command", metavar="ACTION", required=True)
+    validate = quiz_sub.add_parser("validate", help="validate quiz files (default: quizzes/)")
+    validate.add_argument("paths", nargs="*", metavar="PATH")
+    validate.set_defaults(func=_validate)
+    try:
+        from crmlab.cli.grade import add_export_parser
+    except ImportError:
+        pass
+    else:
+        add_export_parser(quiz_sub)
+
+    student = subparsers.add_parser("student", help="set or show your student id")
+    student_sub = student.add_subparsers(dest="student_command", metavar="ACTION", required=True)
+    set_id = student_sub.add_parser("set", help="set your student id once")
+    set_id.add_argument("student_id", metavar="ID")
+    set_id.set_defaults(func=_student_set)
+    student_sub.add_parser("show", help="print your student id").set_defaults(func=_student_show)
+
+    submit = subparsers.add_parser("submit", help="bundle your saved answers into a zip")
+    submit.add_argument("--out", required=True, metavar="FILE.zip")
+    submit.set_defaults(func=_submit)
+
+    release = subparsers.add_parser("release", help="write the student copy of the course")
+    release.add_argument("--out", required=True, metavar="DIR")
+    release.set_defaults(func=_release)
+
+
+def _validate(args) -> int:
+    from crmlab.quiz import quiz_files, validate
+
+    problems = validate(args.paths or None)
+    for line in problems:
+        print(line)
+    if problems:
+        print(f"{len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    n = len(args.paths) if args.paths else len(quiz_files())
+    print(f"{n} quiz file(s) valid", file=sys.stderr)
+    return 0
+
+
+def _student_set(args) -> int:
+    from crmlab.student import set_id
+
+    print(f"student id set to {set_id(args.student_id)}")
+    return 0
+
+
+def _student_show(args) -> int:
+    from crmlab.student import get_id
+
+    print(get_id())
+    return 0
+
+
+def _submit(args) -> int:
+    from crmlab.submit import make_bundle
+
+    print(f"wrote {make_bundle(args.out)}")
+    return 0
+
+
+def _release(args) -> int:
+    from crmlab.release import release
+
+    print(f"wrote the student release to {release(args.out)}")
+    return 0

@@ -1,0 +1,88 @@
+"""``crmlab release``: the student copy of the course, without answer keys or solutions.
+
+Graded questions lose every field that reveals their key (correct flags, answers, tolerances,
+matching pairings, explanations, option feedback); practice questions keep what their immediate
+feedback needs. Instructor notebooks and exercise solutions never enter a release.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from crmlab.exceptions import CrmlabError
+from crmlab.paths import course_dir
+
+__all__ = ["release", "strip_quiz"]
+
+TOP_FILES = ("README.md", "pyproject.toml", "constraints.txt", "environment.yml", "Makefile",
+             "CHANGELOG.md")
+_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
+
+
+def strip_quiz(data: dict) -> dict:
+    """Return the student version of a parsed quiz file (a new dict; the input is unchanged).
+
+    Examples
+    --------
+    >>> quiz = {"id": "X", "mode": "graded", "questions": [
+    ...     {"id": "q", "type": "truefalse", "prompt": "P", "answer": True, "explanation": "E"}]}
+    >>> strip_quiz(quiz)["questions"]
+    [{'id': 'q', 'type': 'truefalse', 'prompt': 'P'}]
+    >>> quiz["questions"][0]["answer"]
+    True
+    """
+    from crmlab.quiz.schema import KEY_FIELDS
+
+    out = {k: v for k, v in data.items() if k != "questions"}
+    out["released"] = True
+    questions = []
+    for q in data.get("questions", []):
+        if q.get("mode", data.get("mode", "practice")) != "graded":
+            questions.append(q)
+            continue
+        stripped = {k: v for k, v in q.items() if k not in KEY_FIELDS}
+        for listed in ("options", "pairs"):
+            if listed in q:
+                stripped[listed] = [{k: v for k, v in item.items() if k not in KEY_FIELDS}
+                                    for item in q[listed]]
+        questions.append(stripped)
+    out["questions"] = questions
+    return out
+
+
+def release(out: str | Path, *, source: str | Path | None = None) -> Path:
+    """Write the student copy of the course into ``out`` (which must not exist yet)."""
+    import yaml
+
+    from crmlab.quiz import quiz_files, validate
+
+    source = Path(source) if source else course_dir()
+    out = Path(out)
+    if out.exists() and any(out.iterdir()):
+        raise CrmlabError(f"{out}: the release folder exists and is not empty")
+    problems = validate([source / "quizzes"])
+    if problems:
+        raise CrmlabError(f"quizzes are not valid, nothing released: {problems[0]}")
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(source / "crmlab", out / "crmlab", ignore=_IGNORE)
+    shutil.copytree(source / "datasets", out / "datasets", ignore=_IGNORE)
+    for name in TOP_FILES:
+        if (source / name).is_file():
+            shutil.copy2(source / name, out / name)
+    notebooks = out / "notebooks"
+    shutil.copytree(source / "notebooks", notebooks,
+                    ignore=shutil.ignore_patterns("instructor", "exercises", ".ipynb_checkpoints"))
+    try:
+        from crmlab.exercises import release as release_exercises
+    except ImportError:
+        pass
+    else:
+        release_exercises(notebooks / "exercises")
+    (out / "quizzes").mkdir()
+    for path in quiz_files(source / "quizzes"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        (out / "quizzes" / path.name).write_text(
+            yaml.safe_dump(strip_quiz(data), allow_unicode=True, sort_keys=False),
+            encoding="utf-8")
+    return out

@@ -1,0 +1,112 @@
+"""crmlab.quiz.schema: every malformed quiz gets its one-line FILE:LINE: QUESTION_ID: message."""
+
+import textwrap
+
+import pytest
+
+from crmlab.cli import main
+from crmlab.exceptions import QuizError
+from crmlab.quiz import quiz_files, validate
+from crmlab.quiz.schema import load_file, validate_file
+
+HEAD = "id: t\ntitle: T\nquestions:\n"
+SINGLE = """\
+  - id: q1
+    type: single
+    prompt: P
+    options:
+      - {id: a, text: A, correct: true}
+      - {id: b, text: B}
+"""
+
+
+def _write(tmp_path, body, head=HEAD):
+    path = tmp_path / "t.yaml"
+    path.write_text(head + textwrap.dedent(body) if not body.startswith("  ") else head + body)
+    return path
+
+
+CASES = [
+    ("yaml syntax", HEAD + "  - id: q1\n    type: [single\n", "6: -: YAML syntax error: expected ',' or ']'"),
+    ("unknown type", HEAD + "  - id: q1\n    type: essay\n    prompt: P\n",
+     "5: q1: unknown type 'essay'; expected one of single, multi, truefalse, numeric, matching"),
+    ("duplicate question id", HEAD + SINGLE + SINGLE, "10: q1: duplicate question id 'q1'"),
+    ("duplicate option id", HEAD + SINGLE.replace("id: b", "id: a"),
+     "9: q1: duplicate option id 'a'"),
+    ("no correct option", HEAD + SINGLE.replace(", correct: true", ""),
+     "7: q1: no option is marked correct"),
+    ("two correct in single", HEAD + SINGLE.replace("text: B}", "text: B, correct: true}"),
+     "7: q1: a single-choice question has 2 correct options; use type multi"),
+    ("numeric without value", HEAD + "  - id: n\n    type: numeric\n    prompt: P\n",
+     "4: n: a numeric question needs a numeric answer (the correct value)"),
+    ("bad tolerance", HEAD + "  - id: n\n    type: numeric\n    prompt: P\n    answer: 3\n"
+     "    tolerance: {relative: -0.1}\n", "8: n: bad tolerance: -0.1 is not a non-negative number"),
+    ("bad tolerance kind", HEAD + "  - id: n\n    type: numeric\n    prompt: P\n    answer: 3\n"
+     "    tolerance: {percent: 5}\n",
+     "8: n: bad tolerance: give a number, or one of {absolute: X} or {relative: X}"),
+    ("truefalse without answer", HEAD + "  - id: tf\n    type: truefalse\n    prompt: P\n",
+     "4: tf: a truefalse question needs answer: true or false (the correct answer)"),
+    ("unpaired matching item", HEAD + "  - id: m\n    type: matching\n    prompt: P\n"
+     "    choices: [{id: x, text: X}, {id: y, text: Y}]\n"
+     "    pairs:\n      - {id: p1, left: L1, match: x}\n      - {id: p2, left: L2}\n",
+     "10: m: pair 'p2' is unpaired: it has no 'match'"),
+    ("matching to unknown choice", HEAD + "  - id: m\n    type: matching\n    prompt: P\n"
+     "    choices: [{id: x, text: X}, {id: y, text: Y}]\n"
+     "    pairs:\n      - {id: p1, left: L1, match: x}\n      - {id: p2, left: L2, match: z}\n",
+     "10: m: pair 'p2' matches 'z', which is not a choice id"),
+    ("missing translation", "id: t\ntitle: {en: T, az: T}\nlanguages: [en, az]\nquestions:\n"
+     "  - id: q1\n    type: truefalse\n    prompt: {en: P}\n    answer: true\n",
+     "7: q1: missing translation 'az' of field 'prompt'"),
+    ("plain text in a bilingual quiz", "id: t\ntitle: {en: T, az: T}\nlanguages: [en, az]\n"
+     "questions:\n  - id: q1\n    type: truefalse\n    prompt: P\n    answer: true\n",
+     "7: q1: field 'prompt' must give every language (en, az), got a plain text"),
+    ("unknown field", HEAD + SINGLE + "    explaination: E\n",
+     "10: q1: unknown field 'explaination' in question (did you mean 'explanation'?)"),
+    ("quiz id differs from file", "id: other\ntitle: T\nquestions:\n" + SINGLE,
+     "1: -: quiz id 'other' must equal the file name 't'"),
+    ("empty file", "", "1: -: the file is empty"),
+    ("top level is a list", "- a\n- b\n",
+     "1: -: the file must be a mapping with id, title and questions"),
+    ("questions is not a list", "id: t\ntitle: T\nquestions: 3\n",
+     "3: -: questions must be a non-empty list"),
+    ("question is a string", HEAD + "  - just text\n",
+     "4: #1: a question must be a mapping of fields"),
+    ("option is a number", HEAD + "  - id: q1\n    type: single\n    prompt: P\n"
+     "    options: [1, 2]\n", "7: q1: an option must be a mapping with id and text"),
+]
+
+
+@pytest.mark.parametrize(("case", "content", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_each_malformed_case_has_its_line(tmp_path, case, content, expected):
+    path = tmp_path / "t.yaml"
+    path.write_text(content)
+    problems = validate_file(path)
+    assert any(p.startswith(f"{path}:{expected}") for p in problems), problems
+    assert all("\n" not in p for p in problems)
+    with pytest.raises(QuizError):
+        load_file(path)
+
+
+@pytest.mark.parametrize("garbage", [b"\x00\x01\x02", b"\xff\xfe\xfa", b"{{{{", b"!!python/object:os.system x",
+                                     b"id: t\nquestions: [[[]]]\n", b"- - - -\n", b"42"])
+def test_garbage_never_raises(tmp_path, garbage):
+    path = tmp_path / "t.yaml"
+    path.write_bytes(garbage)
+    problems = validate_file(path)
+    assert problems and all(p.startswith(f"{path}:") for p in problems)
+
+
+def test_every_course_quiz_is_valid():
+    assert quiz_files(), "no quiz files"
+    assert validate() == []
+
+
+def test_cli_validate_exit_codes(tmp_path, capsys):
+    assert main(["quiz", "validate"]) == 0
+    bad = tmp_path / "t.yaml"
+    bad.write_text(HEAD + "  - id: q1\n    type: essay\n    prompt: P\n")
+    assert main(["quiz", "validate", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert out == (f"{bad}:5: q1: unknown type 'essay'; expected one of single, multi, "
+                   "truefalse, numeric, matching\n")
+    assert main(["quiz", "validate", str(tmp_path / "missing.yaml")]) == 1

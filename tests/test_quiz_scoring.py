@@ -1,0 +1,72 @@
+"""crmlab.quiz.scoring: the one grader, on a table of answers."""
+
+import pytest
+
+from crmlab.exceptions import QuizError
+from crmlab.quiz.schema import Option, Pair, Question
+from crmlab.quiz.scoring import check_answer, score
+
+
+def q(type_, **kw):
+    return Question(id="q", type=type_, prompt="P", mode="practice", points=2, **kw)
+
+
+SINGLE = q("single", options=(Option("a", "A", True), Option("b", "B")))
+MULTI = q("multi", options=(Option("a", "A", True), Option("b", "B", True), Option("c", "C"),
+                            Option("d", "D")))
+TF = q("truefalse", answer=False)
+ABS = q("numeric", answer=10.0, tolerance=("absolute", 0.5))
+REL = q("numeric", answer=200.0, tolerance=("relative", 0.01))
+MATCH = q("matching", choices=(Option("x", "X"), Option("y", "Y"), Option("z", "Z")),
+          pairs=(Pair("p1", "1", "x"), Pair("p2", "2", "y"), Pair("p3", "3", "x"),
+                 Pair("p4", "4", "y")))
+
+TABLE = [
+    (SINGLE, "a", 2.0, True), (SINGLE, "b", 0.0, False),
+    (MULTI, ["a", "b"], 2.0, True), (MULTI, ["b", "a", "a"], 2.0, True),
+    (MULTI, ["a"], 1.0, False), (MULTI, ["a", "c"], 0.0, False),
+    (MULTI, ["a", "b", "c", "d"], 0.0, False), (MULTI, [], 0.0, False),
+    (MULTI, ["a", "b", "c"], 1.0, False),
+    (TF, False, 2.0, True), (TF, True, 0.0, False),
+    (ABS, 10.5, 2.0, True), (ABS, 9.5, 2.0, True), (ABS, 10.51, 0.0, False), (ABS, "10.2", 2.0, True),
+    (REL, 202.0, 2.0, True), (REL, 197.9, 0.0, False),
+    (MATCH, {"p1": "x", "p2": "y", "p3": "x", "p4": "y"}, 2.0, True),
+    (MATCH, {"p1": "x", "p2": "x", "p3": "x", "p4": "x"}, 1.0, False),
+    (MATCH, {"p1": "x"}, 0.5, False), (MATCH, {}, 0.0, False),
+]
+
+
+@pytest.mark.parametrize(("question", "answer", "points", "correct"), TABLE)
+def test_score_table(question, answer, points, correct):
+    result = score(question, answer)
+    assert (result.points, result.max_points, result.correct) == (points, 2.0, correct)
+
+
+@pytest.mark.parametrize(("question", "answer", "message"), [
+    (SINGLE, "z", "question 'q': unknown option 'z'; expected one of a, b"),
+    (SINGLE, 0, "question 'q': unknown option 0; expected one of a, b"),
+    (MULTI, "a", "question 'q': a multi answer is a list of option ids, got 'a'"),
+    (MULTI, ["a", "e"], "question 'q': unknown option 'e'; expected one of a, b, c, d"),
+    (TF, "yes", "question 'q': a truefalse answer is true or false, got 'yes'"),
+    (ABS, "ten", "question 'q': a numeric answer is a number, got 'ten'"),
+    (ABS, True, "question 'q': a numeric answer is a number, got True"),
+    (ABS, float("nan"), "question 'q': a numeric answer must be finite, got nan"),
+    (MATCH, {"p9": "x"}, "question 'q': unknown pair 'p9'; expected one of p1, p2, p3, p4"),
+    (MATCH, {"p1": "w"}, "question 'q': unknown choice 'w' for pair 'p1'; expected one of x, y, z"),
+])
+def test_invalid_answers_are_named(question, answer, message):
+    with pytest.raises(QuizError) as info:
+        check_answer(question, answer)
+    assert str(info.value) == message
+
+
+def test_answer_is_not_mutated():
+    answer = ["b", "a"]
+    score(MULTI, answer)
+    assert answer == ["b", "a"]
+
+
+def test_keyless_question_cannot_be_scored():
+    keyless = q("single", options=(Option("a", "A"), Option("b", "B")))
+    with pytest.raises(QuizError, match="has no answer key here"):
+        score(keyless, "a")

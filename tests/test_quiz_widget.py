@@ -1,0 +1,106 @@
+"""The quiz widget without a browser: every type renders, records and (in practice) gives feedback."""
+
+import json
+
+import pytest
+
+from crmlab import quiz, student
+from crmlab.quiz.storage import answers_path
+from crmlab.quiz.widget import QuizView
+
+
+@pytest.fixture
+def view(crmlab_home):
+    student.set_id("w1")
+    return quiz.show("L00")
+
+
+def _saved(question_id):
+    return json.loads(answers_path("w1", "L00").read_text())["answers"][question_id]["answer"]
+
+
+def test_all_types_render_with_stable_text(view):
+    assert {v.q.type for v in view.questions} == {"single", "multi", "truefalse", "numeric",
+                                                   "matching"}
+    bundle = view._repr_mimebundle_()
+    assert bundle["text/plain"] == repr(view)
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert "crmlab-quiz" in view.widget._dom_classes
+
+
+def test_text_does_not_depend_on_student_or_order(crmlab_home):
+    first = repr(quiz.show("L00"))
+    student.set_id("someone-else")
+    assert repr(quiz.show("L00")) == first
+
+
+def test_single_wrong_then_right(view):
+    q = view.view("run-order")
+    q.input.value = "reinstall"
+    q.button.click()
+    assert "Not quite" in q.feedback.value and "crmlab-incorrect" in q.feedback.value
+    q.input.value = "restart"
+    q.button.click()
+    assert "Correct" in q.feedback.value and _saved("run-order") == "restart"
+
+
+def test_multi_partial_credit(view):
+    q = view.view("exercise-parameters")
+    for oid, box in q.checks:
+        box.value = oid == "own-variant"
+    q.button.click()
+    assert "Partly right" in q.feedback.value and "(0.5/1)" in q.feedback.value
+    assert _saved("exercise-parameters") == ["own-variant"]
+
+
+def test_truefalse_and_matching(view):
+    tf = view.view("answers-saved")
+    tf.input.value = False
+    tf.button.click()
+    assert "Correct" in tf.feedback.value
+    match = view.view("modes")
+    for pid, dropdown in match.dropdowns:
+        dropdown.value = {"practice": "feedback-now", "graded": "recorded"}[pid]
+    match.button.click()
+    assert "Correct" in match.feedback.value
+    assert _saved("modes") == {"graded": "recorded", "practice": "feedback-now"}
+
+
+def test_numeric_graded_reveals_nothing(view):
+    q = view.view("n-datasets")
+    q.input.value = "3"
+    q.button.click()
+    assert "Answer saved" in q.feedback.value
+    assert "Correct" not in q.feedback.value and "Not quite" not in q.feedback.value
+    assert _saved("n-datasets") == 3.0
+
+
+def test_numeric_rejects_text_without_saving(view, crmlab_home):
+    q = view.view("n-datasets")
+    q.input.value = "ten"
+    q.button.click()
+    assert "Please enter a number" in q.feedback.value
+    assert not answers_path("w1", "L00").exists()
+
+
+def test_options_are_shuffled_per_student_and_pinned_last(crmlab_home):
+    orders = set()
+    for sid in ("a1", "a2", "a3", "a4", "a5", "a6"):
+        student.set_id(sid)
+        options = QuizView(quiz.load("L00")).view("loader").input.options
+        assert options[-1][1] == "none"
+        orders.add(tuple(value for _, value in options))
+    assert len(orders) > 1
+
+
+def test_language_switch_translates_labels(tmp_path, crmlab_home):
+    path = tmp_path / "bi.yaml"
+    path.write_text(
+        "id: bi\ntitle: {en: Test, az: Test}\nlanguages: [en, az]\nquestions:\n"
+        "  - id: q\n    type: truefalse\n    prompt: {en: Sky is blue, az: Göy mavidir}\n"
+        "    answer: true\n")
+    view = quiz.show(path)
+    assert view.view("q").button.description == "Check"
+    view.switch.value = "az"
+    assert view.view("q").button.description == "Yoxla"
+    assert "Göy mavidir" in view.view("q").prompt.value

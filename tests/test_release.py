@@ -1,0 +1,77 @@
+"""The student release carries no graded key and no solution: a scan proves it."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from crmlab import quiz
+from crmlab.cli import main
+from crmlab.quiz.schema import KEY_FIELDS, text
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    out = tmp_path_factory.mktemp("release") / "course"
+    assert main(["release", "--out", str(out)]) == 0
+    return out
+
+
+def _graded_secrets():
+    """Every text that would reveal the key of a graded question, by quiz."""
+    secrets = []
+    for path in quiz.quiz_files():
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for q in data["questions"]:
+            if q.get("mode", data.get("mode", "practice")) != "graded":
+                continue
+            for lang in data.get("languages", ["en"]):
+                if q.get("explanation"):
+                    secrets.append((path.name, q["id"], text(q["explanation"], lang)))
+                for option in q.get("options", []):
+                    if option.get("feedback"):
+                        secrets.append((path.name, q["id"], text(option["feedback"], lang)))
+    return secrets
+
+
+def test_released_quizzes_have_no_graded_keys(released):
+    for path in sorted((released / "quizzes").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert data["released"] is True
+        for q in data["questions"]:
+            if q.get("mode", data.get("mode")) == "graded":
+                leaked = set(q) & KEY_FIELDS
+                for item in q.get("options", []) + q.get("pairs", []):
+                    leaked |= set(item) & KEY_FIELDS
+                assert leaked == set(), f"{path.name}:{q['id']} leaks {leaked}"
+
+
+def test_no_graded_secret_text_anywhere_in_the_release(released):
+    secrets = [s for s in _graded_secrets() if len(s[2]) >= 12]
+    assert secrets, "the course has graded questions with explanations"
+    for path in released.rglob("*"):
+        if path.is_file() and path.suffix in (".yaml", ".ipynb", ".py", ".md", ".json", ".csv"):
+            content = path.read_text(encoding="utf-8", errors="ignore")
+            for name, qid, secret in secrets:
+                assert secret not in content, f"{path} reveals {name}:{qid}"
+
+
+def test_release_has_no_instructor_material_and_still_works(released, monkeypatch, tmp_path):
+    assert not (released / "notebooks" / "instructor").exists()
+    assert (released / "notebooks" / "00_start_here.ipynb").is_file()
+    assert (released / "datasets" / "orders.csv").is_file()
+    monkeypatch.setenv("CRMLAB_COURSE_DIR", str(released))
+    monkeypatch.setenv("CRMLAB_HOME", str(tmp_path / "home"))
+    assert quiz.validate() == []
+    feedback = quiz.record("L00", "run-order", "restart")  # practice keeps its feedback
+    assert feedback.correct is True
+    assert quiz.record("L00", "submit", "submit").correct is None
+
+
+def test_release_refuses_a_non_empty_folder(tmp_path, capsys):
+    (tmp_path / "keep.txt").write_text("mine")
+    assert main(["release", "--out", str(tmp_path)]) == 1
+    assert "exists and is not empty" in capsys.readouterr().err
+    assert (tmp_path / "keep.txt").read_text() == "mine"
