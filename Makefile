@@ -28,8 +28,11 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
+# JupyterLab refuses to run as root unless told; containers often are root.
+LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: install
-	$(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb
+	$(VENV)/bin/jupyter lab $(LAB_FLAGS) notebooks/00_start_here.ipynb
 
 test: install
 	$(PY) -m pytest -n $(JOBS) --dist loadfile --doctest-modules \

@@ -20,13 +20,13 @@ from crmlab.quiz.schema import Question, Quiz, text
 LABELS = {
     "en": {"check": "Check", "save": "Save answer", "correct": "Correct", "incorrect": "Not quite",
            "partly": "Partly right", "saved": "Answer saved. It will be graded later.",
-           "points": "points", "practice": "practice", "graded": "graded",
+           "points": "points", "point": "point", "practice": "practice", "graded": "graded",
            "language": "Language", "choose": "(choose)", "number": "Enter a number",
            "true": "True", "false": "False", "question": "Question",
            "not_number": "Please enter a number, e.g. 12.5"},
     "az": {"check": "Yoxla", "save": "Cavabı saxla", "correct": "Düzdür", "incorrect": "Səhvdir",
            "partly": "Qismən düzdür", "saved": "Cavab saxlanıldı. Sonra qiymətləndiriləcək.",
-           "points": "bal", "practice": "məşq", "graded": "qiymətləndirilən",
+           "points": "bal", "point": "bal", "practice": "məşq", "graded": "qiymətləndirilən",
            "language": "Dil", "choose": "(seçin)", "number": "Ədəd daxil edin",
            "true": "Doğru", "false": "Yanlış", "question": "Sual",
            "not_number": "Zəhmət olmasa ədəd daxil edin, məs. 12.5"},
@@ -63,7 +63,8 @@ class QuestionView:
         labels = LABELS.get(lang, LABELS["en"])
         self.labels = labels
         mode = labels[question.mode]
-        points = f"{question.points:g} {labels['points']}"
+        unit = labels["point"] if question.points == 1 else labels["points"]
+        points = f"{question.points:g} {unit}"
         self.prompt = w.HTML(
             f"<b>{labels['question']} {number}.</b> {html.escape(text(question.prompt, lang))} "
             f"<span class='crmlab-badge'>({mode}, {points})</span>")

@@ -113,7 +113,7 @@ def lab(tmp_path, course_copy):
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
          f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={course_copy}",
          "--ServerApp.open_browser=False", "--LabApp.news_url=",
-         "--ContentsManager.allow_hidden=False"],
+         "--ContentsManager.allow_hidden=False", "--allow-root"],
         cwd=course_copy, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
