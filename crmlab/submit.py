@@ -25,7 +25,7 @@ from crmlab.exceptions import CrmlabError
 from crmlab.quiz.storage import FORMAT_VERSION, answers_dir
 from crmlab.student import ANONYMOUS, get_id
 
-__all__ = ["make_bundle"]
+__all__ = ["make_bundle", "bundle_bytes"]
 
 
 def make_bundle(out: str | Path, *, student_id: str | None = None) -> Path:
@@ -49,26 +49,33 @@ def make_bundle(out: str | Path, *, student_id: str | None = None) -> Path:
     files = sorted(folder.glob("*.json")) if folder.is_dir() else []
     if not files:
         raise CrmlabError(f"No saved answers for student {student_id!r} in {folder}")
+    answer_files = []
+    for path in files:
+        raw = path.read_bytes()
+        try:
+            json.loads(raw)
+        except ValueError:
+            raise CrmlabError(f"{path}: saved answers are not valid JSON") from None
+        answer_files.append((path.stem, raw))
+    created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return write_bytes(out, bundle_bytes(student_id, answer_files, created=created))
+
+
+def bundle_bytes(student_id: str, answer_files, *, created: str) -> bytes:
+    """The bytes of a submission zip: ``answer_files`` is a list of (quiz_id, raw JSON bytes)."""
     entries, buffer = [], io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-        for path in files:
-            raw = path.read_bytes()
-            try:
-                data = json.loads(raw)
-            except ValueError:
-                raise CrmlabError(f"{path}: saved answers are not valid JSON") from None
-            answers = data.get("answers", {})
-            arcname = f"answers/{path.name}"
+        for quiz_id, raw in answer_files:
+            answers = json.loads(raw).get("answers", {})
+            arcname = f"answers/{quiz_id}.json"
             bundle.writestr(arcname, raw)
             entries.append({
-                "quiz_id": path.stem, "path": arcname,
+                "quiz_id": quiz_id, "path": arcname,
                 "sha256": hashlib.sha256(raw).hexdigest(), "n_answers": len(answers),
                 "last_answered": max((a.get("answered_at", "") for a in answers.values()),
                                      default=""),
             })
         manifest = {"format_version": FORMAT_VERSION, "student_id": student_id,
-                    "crmlab_version": __version__,
-                    "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                    "quizzes": entries}
+                    "crmlab_version": __version__, "created": created, "quizzes": entries}
         bundle.writestr("manifest.json", json.dumps(manifest, indent=2))
-    return write_bytes(out, buffer.getvalue())
+    return buffer.getvalue()

@@ -1,0 +1,40 @@
+"""``crmlab grade`` and ``crmlab quiz export``."""
+
+from __future__ import annotations
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("grade", help="grade submitted quiz answers")
+    parser.add_argument("submissions", metavar="SUBMISSIONS")
+    parser.add_argument("--out", required=True, metavar="DIR")
+    parser.add_argument("--quiz", action="append", metavar="ID", help="grade only this quiz")
+    parser.add_argument("--roster", metavar="roster.csv")
+    parser.add_argument("--format", default="plain", choices=["plain", "canvas", "moodle"])
+    parser.add_argument("--resubmission", default="latest", choices=["latest", "first", "best"])
+    parser.set_defaults(func=_grade)
+
+
+def add_export_parser(quiz_subparsers) -> None:
+    export = quiz_subparsers.add_parser("export", help="export a quiz for an LMS (Moodle GIFT)")
+    export.add_argument("quiz_id", metavar="QUIZ_ID")
+    export.add_argument("--format", default="gift", choices=["gift"])
+    export.add_argument("-o", "--out", required=True, metavar="FILE")
+    export.set_defaults(func=_export)
+
+
+def _grade(args) -> int:
+    from crmlab.quiz.grading import grade
+
+    result = grade(args.submissions, out=args.out, quizzes=args.quiz, roster=args.roster,
+                   format=args.format, resubmission=args.resubmission)
+    print(result.summary())
+    return 0
+
+
+def _export(args) -> int:
+    from crmlab.quiz import load
+    from crmlab.quiz.gift import export_gift
+
+    path = export_gift(load(args.quiz_id), args.out)
+    print(f"wrote {path}")
+    return 0

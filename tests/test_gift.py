@@ -1,0 +1,56 @@
+"""GIFT export, checked by parsing the output back."""
+
+import pytest
+
+from crmlab.cli import main
+from crmlab.quiz import load
+from crmlab.quiz.gift import parse_gift, to_gift
+from crmlab.quiz.schema import text
+
+
+@pytest.mark.parametrize("quiz_id", ["L00", "final_test"])
+def test_round_trip_keeps_every_key(quiz_id):
+    quiz = load(quiz_id)
+    parsed = {q["id"]: q for q in parse_gift(to_gift(quiz))}
+    assert list(parsed) == [q.id for q in quiz.questions]
+    for q in quiz.questions:
+        back = parsed[q.id]
+        assert back["type"] == q.type
+        assert back["prompt"] == " ".join(text(q.prompt).split())
+        if q.type == "single":
+            assert [a["text"] for a in back["answers"] if a["correct"]] == \
+                [" ".join(text(o.text).split()) for o in q.options if o.correct]
+        elif q.type == "multi":
+            n = sum(o.correct for o in q.options)
+            assert [round(a["weight"], 3) for a in back["answers"]] == \
+                [round(100 / n * (1 if o.correct else -1), 3) for o in q.options]
+        elif q.type == "truefalse":
+            assert back["answer"] is q.answer
+        elif q.type == "numeric":
+            assert back["answer"] == (float(q.answer), q.tolerance[1])
+        elif q.type == "matching":
+            choice = {c.id: text(c.text) for c in q.choices}
+            used = {p.match for p in q.pairs}
+            assert back["pairs"] == [(text(p.left), choice[p.match]) for p in q.pairs] + \
+                [("", t) for cid, t in choice.items() if cid not in used]
+        if q.explanation:
+            assert back["general_feedback"] == " ".join(text(q.explanation).split())
+
+
+def test_special_characters_are_escaped():
+    from crmlab.quiz.schema import Option, Question, Quiz
+
+    q = Question(id="q", type="single", prompt="2 {x} = 3: #1 ~ok", mode="graded",
+                 options=(Option("a", "a=b", True, feedback="yes#no"), Option("b", "c~d")))
+    back = parse_gift(to_gift(Quiz(id="Z", title="Z", languages=("en",), questions=(q,))))[0]
+    assert back["prompt"] == "2 {x} = 3: #1 ~ok"
+    assert back["answers"][0] == {"text": "a=b", "correct": True, "weight": None,
+                                  "feedback": "yes#no"}
+
+
+def test_cli_export(tmp_path, capsys):
+    out = tmp_path / "L00.gift"
+    assert main(["quiz", "export", "--format", "gift", "L00", "-o", str(out)]) == 0
+    assert len(parse_gift(out.read_text())) == len(load("L00").questions)
+    assert main(["quiz", "export", "L77", "-o", str(out)]) == 1
+    assert capsys.readouterr().err.startswith("crmlab: error: Unknown quiz 'L77'")
