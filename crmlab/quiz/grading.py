@@ -384,6 +384,7 @@ def _gradebook(responses, keys, roster) -> pd.DataFrame:
     else:
         table = pd.DataFrame(index=pd.Index([], name="student_id"))
     table = table.reindex(columns=quiz_ids)
+    table.columns.name = None
     students = sorted(set(table.index) | (set(roster["student_id"]) if roster is not None
                                           else set()))
     table = table.reindex(students)
