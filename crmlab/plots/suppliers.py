@@ -1,0 +1,70 @@
+"""Supplier figures: the purchasing portfolio matrix and the ABC (Pareto) curve."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["portfolio_matrix", "abc_curve"]
+
+_RISK = {"low": 1.0, "medium": 2.0, "high": 3.0}
+_COLOURS = {1: "#4c9f70", 2: "#2b6cb0", 3: "#d69e2e", 4: "#c53030"}
+
+
+def supply_risk_score(suppliers):
+    """Supply risk on a 0-1 scale: the risk level, nudged up when alternatives are few."""
+    level = suppliers["supply_risk"].astype(str).map(_RISK).to_numpy(dtype=float)
+    scarcity = 1 - np.minimum(suppliers["n_alternatives"].to_numpy(dtype=float), 10) / 10
+    return (level - 1 + scarcity) / 3
+
+
+def portfolio_matrix(suppliers, *, types=None, ax=None):
+    """Kraljic-style matrix: profit impact (share of profit) against supply risk.
+
+    Points are sized by annual spend and coloured by relationship type when ``types`` (a
+    sequence of 1-4, e.g. from ``classify_supplier``) is given. The quadrants follow Kraljic
+    (1983): non-critical, leverage, bottleneck, strategic items.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    from crmlab.relationships import RelationshipType
+
+    ax = ax or plt.subplots(figsize=(7, 5.5))[1]
+    x = supply_risk_score(suppliers)
+    y = suppliers["profit_share"].to_numpy(dtype=float) * 100
+    spend = suppliers["annual_spend"].to_numpy(dtype=float)
+    sizes = 20 + 280 * spend / spend.max()
+    colours = ([_COLOURS[int(t)] for t in types] if types is not None else "#2b6cb0")
+    ax.scatter(x, y, s=sizes, c=colours, alpha=0.75, edgecolors="white", linewidths=0.6)
+    x_mid, y_mid = 0.5, float(np.median(y)) * 2
+    ax.axvline(x_mid, color="grey", lw=0.8)
+    ax.axhline(y_mid, color="grey", lw=0.8)
+    top = y.max() * 1.08
+    for (tx, ty, text) in ((0.02, y_mid * 0.05, "non-critical items"),
+                           (0.02, top * 0.96, "leverage items"),
+                           (0.52, y_mid * 0.05, "bottleneck items"),
+                           (0.52, top * 0.96, "strategic items")):
+        ax.text(tx, ty, text, fontsize=9, color="#4a5568", va="bottom" if ty < y_mid else "top")
+    ax.set(xlim=(0, 1), ylim=(0, top), xlabel="supply risk (risk level and scarcity of "
+           "alternatives)", ylabel="profit impact: share of total profit (%)",
+           title="Purchasing portfolio matrix (after Kraljic 1983)")
+    if types is not None:
+        handles = [Line2D([], [], marker="o", ls="", color=_COLOURS[t.value],
+                          label=f"{t.value} {t.label}") for t in RelationshipType]
+        ax.legend(handles=handles, loc="center right", fontsize=8, title="relationship type")
+    return ax
+
+
+def abc_curve(ranked, *, ax=None, label=None):
+    """Cumulative share curve of an ``abc_analysis`` result, coloured by class."""
+    import matplotlib.pyplot as plt
+
+    ax = ax or plt.subplots(figsize=(7, 3.5))[1]
+    colours = ranked["abc_class"].astype(str).map({"A": "#c53030", "B": "#d69e2e",
+                                                    "C": "#4c9f70"})
+    ax.bar(ranked["rank"], ranked["share"] * 100, color=colours)
+    twin = ax.twinx()
+    twin.plot(ranked["rank"], ranked["cumulative_share"] * 100, color="black", lw=1.2)
+    twin.set(ylim=(0, 102), ylabel="cumulative share (%)")
+    ax.set(xlabel="rank", ylabel="share (%)", title=label or "ABC analysis")
+    return ax

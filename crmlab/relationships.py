@@ -1,0 +1,357 @@
+"""Supplier relationship types: the opportunism-partnership scale, a classifier that explains
+itself, and what each type looks like in practice.
+
+The source (seed 000, after a purchasing trainer's article series) cuts the scale between
+opportunism and partnership into four types and describes types 1 and 2 in depth; its text on
+types 3 and 4 was never written. Their entries here are derived from the purchasing-portfolio
+literature (Kraljic, P. (1983), "Purchasing must become supply management", Harvard Business
+Review 61(5)) and marked ``derived``.
+
+Examples
+--------
+>>> result = classify_supplier({
+...     "product_criticality": "non-critical", "supply_risk": "low", "profit_share": 0.002,
+...     "quality_standardised": True, "buyer_power": "high", "n_alternatives": 12,
+...     "switching_ease": "easy", "mutual_dependence": "low", "value_creation_share": 0.01})
+>>> result.type.label
+'economically expedient'
+>>> result.reasons[0]
+Reason(criterion='product_criticality', value='non-critical', points_to=(1,))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+import pandas as pd
+
+__all__ = ["RelationshipType", "Reason", "Classification", "Practices", "criteria_table",
+           "classify_supplier", "practices", "WAYS_OUT", "REQUIRED", "OPTIONAL"]
+
+
+class RelationshipType(IntEnum):
+    """The four types, from opportunism (1) to partnership (4)."""
+
+    ECONOMICALLY_EXPEDIENT = 1
+    PARTIAL_COMPETITION = 2
+    SELECTIVE_COOPERATION = 3
+    PARTNERSHIP = 4
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+    @property
+    def derived(self) -> bool:
+        """True for types 3 and 4, which the source does not describe (Kraljic 1983)."""
+        return self >= 3
+
+
+_LABELS = {1: "economically expedient", 2: "partial competition", 3: "selective cooperation",
+           4: "partnership / alliance"}
+
+#: The criteria table: (criterion, type 1, type 2, type 3, type 4). Types 1-2 from the source,
+#: 3-4 derived from Kraljic (1983).
+_CRITERIA = [
+    ("purchased product", "non-critical", "key (basic, simple)", "key, customised",
+     "strategic"),
+    ("risk level", "low", "medium to high", "high", "high"),
+    ("share of profit", "little or none", "fairly high", "high", "high"),
+    ("quality", "standardised", "standardised", "partly specific", "specific to us"),
+    ("supply market: buyer power", "buyer dominates", "buyer dominates or balanced",
+     "balanced", "balanced or supplier dominates"),
+    ("supply market: number of suppliers", "many", "many", "few", "one or very few"),
+    ("supply market: switching", "easy", "easy", "costly", "very hard"),
+    ("supply market: mutual dependence", "low", "moderate", "considerable", "high"),
+    ("share of value creation", "low", "fairly high", "high", "high"),
+]
+
+
+def criteria_table() -> pd.DataFrame:
+    """The criteria of each type as a table; the ``derived`` row marks literature-based columns.
+
+    Examples
+    --------
+    >>> table = criteria_table()
+    >>> table.loc["quality", "1 economically expedient"]
+    'standardised'
+    >>> table.loc["derived"].tolist()
+    ['no (source)', 'no (source)', 'yes (Kraljic 1983)', 'yes (Kraljic 1983)']
+    """
+    columns = [f"{t.value} {t.label}" for t in RelationshipType]
+    rows = {criterion: values for criterion, *values in _CRITERIA}
+    rows["derived"] = ["no (source)", "no (source)", "yes (Kraljic 1983)", "yes (Kraljic 1983)"]
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
+    table.index.name = "criterion"
+    return table
+
+
+# --------------------------------------------------------------------------- classifier
+LEVELS = ("low", "medium", "high")
+REQUIRED = ("product_criticality", "supply_risk", "profit_share", "quality_standardised",
+            "buyer_power", "n_alternatives", "switching_ease", "mutual_dependence",
+            "value_creation_share")
+OPTIONAL = ("interested_in_our_volume", "monopoly_market")
+#: Columns of the suppliers dataset that the classifier does not use.
+IGNORED = ("supplier_id", "name", "category", "annual_spend", "unit_cost")
+_ALLOWED = {
+    "product_criticality": ("non-critical", "key", "strategic"),
+    "supply_risk": LEVELS, "buyer_power": LEVELS, "mutual_dependence": LEVELS,
+    "switching_ease": ("easy", "moderate", "hard"),
+}
+#: Profit share and value creation share are cut at these shares (a course convention: the
+#: source says "little", "fairly high", "high" without numbers).
+PROFIT_CUTS = (0.01, 0.04)
+VALUE_CUTS = (0.05, 0.15)
+
+WAYS_OUT = (
+    "make it yourself (make-or-buy)",
+    "choose a small supplier keen to grow, and grow it",
+    "join other companies for joint purchasing",
+    "negotiate creatively to make the large supplier interested",
+)
+COSTLY_FIFTH = ("do nothing: keep the unsatisfactory supplier and pay for poor quality, extra "
+                "safety stock against late deliveries and extra handling")
+
+
+@dataclass(frozen=True)
+class Reason:
+    criterion: str
+    value: object
+    points_to: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The type, the criteria that pointed where, flags and (if flagged) ways out."""
+
+    type: RelationshipType
+    reasons: tuple[Reason, ...]
+    votes: dict
+    flags: tuple[str, ...] = ()
+    ways_out: tuple[str, ...] = ()
+
+    def explain(self) -> str:
+        lines = [f"type {self.type.value}: {self.type.label}"]
+        for r in self.reasons:
+            lines.append(f"  {r.criterion} = {r.value!r} -> type(s) "
+                         f"{', '.join(map(str, r.points_to))}")
+        lines += [f"  flag: {flag}" for flag in self.flags]
+        return "\n".join(lines)
+
+
+def _votes(field, value) -> tuple[int, ...]:
+    if field == "product_criticality":
+        return {"non-critical": (1,), "key": (2, 3), "strategic": (4,)}[value]
+    if field == "supply_risk":
+        return {"low": (1,), "medium": (2,), "high": (3, 4)}[value]
+    if field == "profit_share":
+        return (1,) if value < PROFIT_CUTS[0] else (2,) if value < PROFIT_CUTS[1] else (3, 4)
+    if field == "value_creation_share":
+        return (1,) if value < VALUE_CUTS[0] else (2,) if value < VALUE_CUTS[1] else (3, 4)
+    if field == "quality_standardised":
+        return (1, 2) if value else (3, 4)
+    if field == "buyer_power":
+        return {"high": (1, 2), "medium": (2, 3), "low": (4,)}[value]
+    if field == "n_alternatives":
+        return (1, 2) if value >= 5 else (3,) if value >= 2 else (4,)
+    if field == "switching_ease":
+        return {"easy": (1, 2), "moderate": (3,), "hard": (4,)}[value]
+    return {"low": (1,), "medium": (2,), "high": (4,)}[value]  # mutual_dependence
+
+
+def _check(profile: dict, name) -> dict:
+    who = f" of supplier {name!r}" if name is not None else ""
+    for field in profile:
+        if field not in REQUIRED + OPTIONAL + IGNORED:
+            known = ", ".join(REQUIRED + OPTIONAL)
+            raise ValueError(f"Unknown field {field!r}{who}; expected one of {known}.")
+    for field in REQUIRED:
+        if field not in profile or profile[field] is None or profile[field] != profile[field]:
+            raise ValueError(f"Missing criterion {field!r}{who}.")
+    clean = {}
+    for field in REQUIRED + OPTIONAL:
+        if field not in profile:
+            continue
+        value = profile[field]
+        if field in _ALLOWED:
+            if value not in _ALLOWED[field]:
+                allowed = ", ".join(repr(v) for v in _ALLOWED[field])
+                raise ValueError(f"Got {field}={value!r}{who}; expected one of {allowed}.")
+        elif field in ("profit_share", "value_creation_share"):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+                    not 0 <= value <= 1:
+                raise ValueError(f"Got {field}={value!r}{who}; expected a share from 0 to 1.")
+        elif field == "n_alternatives":
+            if isinstance(value, bool) or not float(value).is_integer() or value < 0:
+                raise ValueError(f"Got {field}={value!r}{who}; expected a whole number >= 0.")
+            value = int(value)
+        else:
+            if value not in (True, False):
+                raise ValueError(f"Got {field}={value!r}{who}; expected True or False.")
+            value = bool(value)
+        clean[field] = value
+    return clean
+
+
+def _classify_one(profile: dict, name=None) -> Classification:
+    p = _check(profile, name)
+    reasons = tuple(Reason(field, p[field], _votes(field, p[field])) for field in REQUIRED)
+    votes = {t: 0.0 for t in (1, 2, 3, 4)}
+    for reason in reasons:
+        for t in reason.points_to:
+            votes[t] += 1 / len(reason.points_to)
+    # Most votes wins; a tie goes to the type the purchased product itself points to, then
+    # to the less committed type (partnership is expensive: choose it only when needed).
+    product = _votes("product_criticality", p["product_criticality"])
+    best = max(votes.values())
+    tied = [t for t in votes if abs(votes[t] - best) < 1e-9]
+    chosen = next((t for t in tied if t in product), min(tied))
+    flags, ways_out = [], ()
+    standard = p["quality_standardised"]
+    monopoly = p.get("monopoly_market", False) or p["n_alternatives"] <= 1
+    if standard and monopoly:
+        if p["product_criticality"] == "non-critical":
+            # The source allows this exception for non-critical items: still no need for a
+            # partnership with the supplier of something the business can do without.
+            flags.append("standard product from a monopoly-like market: a rare exception for a "
+                         "non-critical item; keep the relationship light, no partnership needed")
+        else:
+            flags.append("standard product from a monopoly-like market: partial competition no "
+                         "longer applies; consider selective cooperation or partnership, by "
+                         "the product's importance")
+            if chosen <= 2:
+                chosen = 4 if p["product_criticality"] == "strategic" else 3
+    if p.get("interested_in_our_volume") is False:
+        flags.append("supplier is not interested in our small volumes: first check whether "
+                     "other suppliers have free capacity")
+        ways_out = WAYS_OUT + (COSTLY_FIFTH,)
+        if chosen <= 2 and p["product_criticality"] != "non-critical":
+            chosen = 3
+    rounded = {RelationshipType(t): round(v, 3) for t, v in votes.items()}
+    return Classification(RelationshipType(chosen), reasons, rounded, tuple(flags), ways_out)
+
+
+def classify_supplier(profile, *, name_column: str = "supplier_id"):
+    """Classify a supplier (a dict or Series) or every row of a DataFrame of suppliers.
+
+    Each criterion points to one or more types (see :func:`criteria_table`); the type with most
+    points wins. Two situations from the source override the vote and are flagged: a standard
+    product from a monopoly-like market (types 1-2 no longer apply), and a supplier not
+    interested in our volumes (the four ways out and the costly fifth are listed).
+
+    Parameters
+    ----------
+    profile : dict, Series or DataFrame
+        Fields ``REQUIRED`` and optionally ``OPTIONAL``; the other columns of the suppliers
+        dataset (id, name, category, spend, unit cost) are ignored.
+    name_column : str
+        For a DataFrame: the column naming suppliers in errors and in the result.
+
+    Returns
+    -------
+    Classification, or a DataFrame with one row per supplier (type, relationship, reasons, special_cases).
+
+    Raises
+    ------
+    ValueError
+        Unknown field, missing criterion or a value out of range, naming field and value.
+
+    Examples
+    --------
+    >>> classify_supplier({"product_criticality": "key"})
+    Traceback (most recent call last):
+    ...
+    ValueError: Missing criterion 'supply_risk'.
+    """
+    if isinstance(profile, pd.DataFrame):
+        rows = []
+        for _, row in profile.iterrows():
+            name = row.get(name_column)
+            record = {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+            result = _classify_one(record, name)
+            rows.append({name_column: name, "type": int(result.type),
+                         "relationship": result.type.label,
+                         "reasons": "; ".join(f"{r.criterion}->{'/'.join(map(str, r.points_to))}"
+                                              for r in result.reasons),
+                         "special_cases": " | ".join(result.flags)})
+        return pd.DataFrame(rows)
+    if isinstance(profile, pd.Series):
+        profile = profile.to_dict()
+    if not isinstance(profile, dict):
+        raise ValueError(f"Got a profile of type {type(profile).__name__}; expected a dict, "
+                         "Series or DataFrame.")
+    return _classify_one(dict(profile))
+
+
+# --------------------------------------------------------------------------- practice
+@dataclass(frozen=True)
+class Practices:
+    type: RelationshipType
+    procurement_method: str
+    contract_form: str
+    contact_level: str
+    volume_split: str
+    horizon: str
+    checklist: tuple[str, ...] = ()
+    derived: bool = False
+
+
+_PRACTICES = {
+    1: Practices(RelationshipType(1),
+                 "competitive negotiation, request for quotation or tender: the lowest price "
+                 "wins, other things (quality guarantees, convenience) equal; filter bidders "
+                 "carefully by references, clients and financial history",
+                 "standard contracts or contract-invoices; monthly invoicing and payment",
+                 "minimal: e-procurement, standard order forms filled by the end user",
+                 "whoever meets the requirements; switch when switching pays",
+                 "as long as it is convenient; 'New Year card' relations: a thank-you note at "
+                 "the end of the year",
+                 ("standardise the product or service as far as possible",
+                  "automate the process with the supplier (e-procurement, standard orders)",
+                  "keep paperwork minimal (deliveries every 2 days, one invoice a month)",
+                  "ask for maximal service (delivery to each department)",
+                  "ask for a maximal assortment from one supplier",
+                  "have the supplier control quality, so acceptance costs nothing",
+                  "'New Year card' principle: choose well, then forget the supplier")),
+    2: Practices(RelationshipType(2),
+                 "competitive purchasing or competitive negotiation among several short-listed "
+                 "suppliers; request for quotation for small and medium volumes",
+                 "more complex but standard contracts",
+                 "purchasing manager and head of department; supplier visits and "
+                 "pre-qualification; regular performance reviews with feedback",
+                 "needs split between suppliers, often 30:70 between a main and a background "
+                 "supplier, sometimes a reserve supplier with occasional orders",
+                 "short to medium term"),
+    3: Practices(RelationshipType(3),
+                 "negotiation with a few pre-qualified suppliers; joint cost and quality "
+                 "improvement", "framework agreements over several years with service levels",
+                 "category managers and the supplier's key-account managers; joint projects",
+                 "one preferred supplier per item with an approved alternative",
+                 "medium to long term", derived=True),
+    4: Practices(RelationshipType(4),
+                 "no tender: joint planning and development with the partner",
+                 "long-term partnership or alliance agreements sharing risks and benefits",
+                 "top management on both sides; integrated teams and shared information",
+                 "single source, deliberately", "long term", derived=True),
+}
+
+
+def practices(relationship) -> Practices:
+    """What a relationship type looks like in practice.
+
+    Examples
+    --------
+    >>> practices(2).volume_split.split(",")[1].strip()
+    'often 30:70 between a main and a background supplier'
+    >>> practices(5)
+    Traceback (most recent call last):
+    ...
+    ValueError: Got relationship=5; expected 1, 2, 3 or 4 (or a RelationshipType).
+    """
+    try:
+        return _PRACTICES[int(RelationshipType(relationship))]
+    except (ValueError, TypeError):
+        raise ValueError(f"Got relationship={relationship!r}; expected 1, 2, 3 or 4 (or a "
+                         "RelationshipType).") from None

@@ -1,0 +1,107 @@
+"""crmlab.relationships: the classifier on the source's examples, its flags and its errors."""
+
+import pandas as pd
+import pytest
+
+from crmlab import datasets
+from crmlab.relationships import (
+    WAYS_OUT,
+    RelationshipType,
+    classify_supplier,
+    criteria_table,
+    practices,
+)
+
+ROUTINE = dict(product_criticality="non-critical", supply_risk="low", profit_share=0.002,
+               quality_standardised=True, buyer_power="high", n_alternatives=15,
+               switching_ease="easy", mutual_dependence="low", value_creation_share=0.005)
+KEY = dict(product_criticality="key", supply_risk="medium", profit_share=0.025,
+           quality_standardised=True, buyer_power="high", n_alternatives=6,
+           switching_ease="easy", mutual_dependence="medium", value_creation_share=0.08)
+STRATEGIC = dict(product_criticality="strategic", supply_risk="high", profit_share=0.07,
+                 quality_standardised=False, buyer_power="low", n_alternatives=1,
+                 switching_ease="hard", mutual_dependence="high", value_creation_share=0.3)
+
+EXAMPLES = [  # (case from the source, profile, expected type)
+    ("corridor light bulbs", ROUTINE, 1),
+    ("office window cleaning", {**ROUTINE, "n_alternatives": 30}, 1),
+    ("exotic spicy sausage in a supermarket", {**ROUTINE, "profit_share": 0.001}, 1),
+    ("staple 'doctor's' sausage", {**KEY, "supply_risk": "high"}, 2),
+    ("simple standardised B item bought in volume", KEY, 2),
+    ("customised key component", {**KEY, "quality_standardised": False, "n_alternatives": 3,
+                                  "supply_risk": "high",
+                                  "switching_ease": "moderate", "buyer_power": "medium",
+                                  "profit_share": 0.05}, 3),
+    ("natural milk for a retail chain", STRATEGIC, 4),
+]
+
+
+@pytest.mark.parametrize(("case", "profile", "expected"), EXAMPLES, ids=[e[0] for e in EXAMPLES])
+def test_source_examples(case, profile, expected):
+    result = classify_supplier(profile)
+    assert result.type == RelationshipType(expected)
+    assert [r.criterion for r in result.reasons][:2] == ["product_criticality", "supply_risk"]
+    assert all(set(r.points_to) <= {1, 2, 3, 4} for r in result.reasons)
+
+
+def test_monopoly_standard_product_leaves_partial_competition():
+    result = classify_supplier({**KEY, "n_alternatives": 1, "monopoly_market": True})
+    assert result.type == RelationshipType.SELECTIVE_COOPERATION
+    assert result.flags[0].startswith("standard product from a monopoly-like market: partial "
+                                      "competition no longer applies")
+
+
+def test_monopoly_non_critical_item_stays_light():
+    result = classify_supplier({**ROUTINE, "n_alternatives": 0, "monopoly_market": True})
+    assert result.type == RelationshipType.ECONOMICALLY_EXPEDIENT
+    assert "no partnership needed" in result.flags[0]
+
+
+def test_uninterested_supplier_lists_the_ways_out():
+    result = classify_supplier({**KEY, "interested_in_our_volume": False})
+    assert result.type == RelationshipType.SELECTIVE_COOPERATION
+    assert result.ways_out[:4] == WAYS_OUT and result.ways_out[4].startswith("do nothing")
+    assert classify_supplier(ROUTINE).ways_out == ()
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"colour": "red"}, "Unknown field 'colour'; expected one of product_criticality, "
+     "supply_risk, profit_share, quality_standardised, buyer_power, n_alternatives, "
+     "switching_ease, mutual_dependence, value_creation_share, interested_in_our_volume, "
+     "monopoly_market."),
+    ({"supply_risk": "hgh"}, "Got supply_risk='hgh'; expected one of 'low', 'medium', 'high'."),
+    ({"profit_share": 1.5}, "Got profit_share=1.5; expected a share from 0 to 1."),
+    ({"n_alternatives": -2}, "Got n_alternatives=-2; expected a whole number >= 0."),
+    ({"quality_standardised": "yes"}, "Got quality_standardised='yes'; expected True or False."),
+    ({"product_criticality": None}, "Missing criterion 'product_criticality'."),
+])
+def test_invalid_profiles(change, message):
+    with pytest.raises(ValueError) as info:
+        classify_supplier({**ROUTINE, **change})
+    assert str(info.value) == message
+
+
+def test_dataframe_input_names_the_supplier_and_is_not_mutated():
+    suppliers = datasets.load("suppliers")
+    before = suppliers.copy()
+    result = classify_supplier(suppliers)
+    pd.testing.assert_frame_equal(suppliers, before)
+    assert len(result) == len(suppliers) and set(result["type"]) == {1, 2, 3, 4}
+    broken = suppliers.head(3).copy()
+    broken.loc[1, "profit_share"] = 2.0
+    with pytest.raises(ValueError, match=r"^Got profit_share=2.0 of supplier 'S002'"):
+        classify_supplier(broken)
+
+
+def test_criteria_table_marks_derived_types():
+    table = criteria_table()
+    assert table.shape == (10, 4)
+    assert table.loc["supply market: number of suppliers"].tolist()[:2] == ["many", "many"]
+
+
+def test_practices():
+    assert "30:70" in practices(2).volume_split and "reserve" in practices(2).volume_split
+    assert any("New Year card" in item for item in practices(1).checklist)
+    assert practices(RelationshipType.PARTNERSHIP).derived
+    with pytest.raises(ValueError, match=r"^Got relationship='x'; expected 1, 2, 3 or 4"):
+        practices("x")
