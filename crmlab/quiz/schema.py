@@ -126,7 +126,7 @@ def _build(node):
         out = _List(_build(item) for item in node.value)
         out.line, out.lines = line, [item.start_mark.line + 1 for item in node.value]
         return out
-    return yaml.safe_load(yaml.serialize(node))
+    return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
 
 
 def _parse(text: str):
