@@ -1,0 +1,190 @@
+"""The exercise pipeline: release, assign, grade, and the CI checks of every exercise."""
+
+import json
+import os
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+from papermill.exceptions import PapermillExecutionError
+
+from crmlab.cli import main
+from crmlab.exceptions import ExerciseError
+from crmlab.exercises.assignment import student_seed
+from crmlab.exercises.notebook import (
+    PLACEHOLDER,
+    _tags,
+    exercise_notebooks,
+    read_exercise,
+    student_copy,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+EXERCISES = exercise_notebooks(ROOT / "notebooks" / "exercises")
+SECRET = "test-secret-1234"
+
+
+def _solution_lines(nb):
+    """Every line a student must never see: solution cells, marked regions, hidden checks."""
+    lines = set()
+    for cell in nb.cells:
+        tags = _tags(cell)
+        if "solution" in tags or "hidden_checks" in tags:
+            lines |= {line.strip() for line in cell.source.splitlines()}
+        inside = False
+        for line in cell.source.splitlines():
+            if "### BEGIN SOLUTION" in line:
+                inside = True
+            elif "### END SOLUTION" in line:
+                inside = False
+            elif inside:
+                lines.add(line.strip())
+    return {line for line in lines if len(line) > 12 and not line.startswith("#")}
+
+
+@pytest.mark.parametrize("path", EXERCISES, ids=[p.stem for p in EXERCISES])
+def test_release_contains_no_solution(path, tmp_path):
+    assert main(["exercises", "release", "--out", str(tmp_path)]) == 0
+    released = (tmp_path / path.name).read_text()
+    secret_lines = _solution_lines(read_exercise(path))
+    assert secret_lines
+    assert [line for line in secret_lines if line in released] == []
+    assert "hidden_check" not in released and PLACEHOLDER.splitlines()[1] in released
+
+
+def _run(path, seed, results, out, *, errors_expected=False):
+    env_before = os.environ.get("CRMLAB_EXERCISE_RESULTS")
+    os.environ["CRMLAB_EXERCISE_RESULTS"] = str(results)
+    try:
+        papermill.execute_notebook(str(path), str(out), parameters={"seed": seed},
+                                   progress_bar=False, kernel_name="python3")
+        assert not errors_expected, "the student copy ran without an error"
+    except PapermillExecutionError:
+        if not errors_expected:
+            raise
+    finally:
+        if env_before is None:
+            os.environ.pop("CRMLAB_EXERCISE_RESULTS")
+        else:
+            os.environ["CRMLAB_EXERCISE_RESULTS"] = env_before
+    if not results.exists():
+        return []
+    return [json.loads(line) for line in results.read_text().splitlines()]
+
+
+@pytest.mark.parametrize("path", EXERCISES, ids=[p.stem for p in EXERCISES])
+def test_solution_passes_every_check_under_three_seeds(path, tmp_path):
+    points = read_exercise(path).metadata["crmlab"]["points"]
+    for seed in (11, 2024, 90210):
+        records = _run(path, seed, tmp_path / f"{seed}.jsonl", tmp_path / f"{seed}.ipynb")
+        hidden = {r["check"]: r["passed"] for r in records if r["kind"] == "hidden"}
+        visible = [r["passed"] for r in records if r["kind"] == "visible"]
+        assert hidden == {name: True for name in points}, seed
+        assert visible and all(visible), seed
+
+
+@pytest.mark.parametrize("path", EXERCISES, ids=[p.stem for p in EXERCISES])
+def test_student_copy_runs_with_its_checks_failing(path, tmp_path):
+    copy = student_copy(read_exercise(path))
+    for cell in copy.cells:  # let the placeholders raise and the run go on, as when grading
+        if cell.cell_type == "code":
+            cell.metadata.setdefault("tags", []).append("raises-exception")
+    student = tmp_path / "student.ipynb"
+    nbformat.write(copy, student)
+    records = _run(student, 5, tmp_path / "r.jsonl", tmp_path / "out.ipynb",
+                   errors_expected=True)
+    assert records == []  # every visible check fails before it can pass: no variable exists
+    executed = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    errors = [o["ename"] for c in executed.cells for o in c.get("outputs", [])
+              if o.get("output_type") == "error"]
+    assert "NotImplementedError" in errors
+
+
+def test_assign_thirty_students(tmp_path, monkeypatch):
+    monkeypatch.setenv("CRMLAB_INSTRUCTOR_SECRET", SECRET)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id\n" + "\n".join(f"s{i:02d}" for i in range(1, 31)) + "\n")
+    assert main(["exercises", "assign", "EX-abc-profit", "--roster", str(roster),
+                 "--out", str(tmp_path / "out")]) == 0
+    made = sorted((tmp_path / "out").glob("*.ipynb"))
+    assert len(made) == 30
+    seeds = set()
+    for path in made:
+        nb = nbformat.read(path, as_version=4)
+        student = path.stem.split("__")[1]
+        injected = next(c for c in nb.cells if "injected-parameters" in _tags(c))
+        seed = student_seed(SECRET.encode(), "EX-abc-profit", student)
+        assert f"seed = {seed}" in injected.source and f'student_id = "{student}"' in injected.source
+        assert all(c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
+        seeds.add(seed)
+    assert len(seeds) == 30
+
+
+def test_assign_without_secret_is_a_one_line_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("CRMLAB_INSTRUCTOR_SECRET", raising=False)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id\ns1\n")
+    assert main(["exercises", "assign", "EX-abc-profit", "--roster", str(roster),
+                 "--out", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == ("crmlab: error: No instructor secret: set "
+                                       "CRMLAB_INSTRUCTOR_SECRET or pass --secret-file (at least "
+                                       "8 characters)\n")
+    with pytest.raises(ExerciseError, match="Unknown exercise 'EX-nope'"):
+        from crmlab.exercises.assignment import _find
+        _find("EX-nope")
+
+
+def test_grading_failure_cases_one_by_one(tmp_path, monkeypatch):
+    """Each broken submission scores 0 with its reason; the batch finishes."""
+    monkeypatch.setenv("CRMLAB_INSTRUCTOR_SECRET", SECRET)
+    cases = {  # student -> (cell id to replace, new source) or a deletion
+        "solved": None,
+        "untouched": "untouched",
+        "loop": ("ex-abc-04", "while True:\n    pass"),
+        "exits": ("ex-abc-04", "import sys\nsys.exit(1)"),
+        "crash": ("ex-abc-04", "import os\nos._exit(1)"),
+        "syntax": ("ex-abc-07", "share_a = round(("),
+        "nocheck": "delete ex-abc-05",
+        "seedhack": ("ex-abc-01", "student_id = 'seedhack'\nseed = 1"),
+        "wrong": ("ex-abc-07", "share_a = 0.5"),
+    }
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id\n" + "\n".join(cases) + "\nabsent\n")
+    assert main(["exercises", "assign", "EX-abc-profit", "--roster", str(roster),
+                 "--out", str(tmp_path / "assigned")]) == 0
+    source = read_exercise(EXERCISES[0])
+    by_id = {c.id: c.source for c in source.cells}
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for student, change in cases.items():
+        nb = nbformat.read(tmp_path / "assigned" / f"abc_profit_share__{student}.ipynb",
+                           as_version=4)
+        if change != "untouched":
+            for cell in nb.cells:
+                if "NotImplementedError" in cell.source and cell.id in by_id:
+                    cell.source = by_id[cell.id]
+        if isinstance(change, tuple):
+            next(c for c in nb.cells if c.id == change[0]).source = change[1]
+        elif change == "delete ex-abc-05":
+            nb.cells = [c for c in nb.cells if c.id != "ex-abc-05"]
+        nbformat.write(nb, subs / f"abc_profit_share__{student}.ipynb")
+    assert main(["exercises", "grade", "EX-abc-profit", str(subs), "--roster", str(roster),
+                 "--out", str(tmp_path / "graded"), "--workers", "2", "--timeout", "8"]) == 0
+    import pandas as pd
+
+    scores = pd.read_csv(tmp_path / "graded" / "scores.csv", keep_default_na=False)
+    got = {r.student_id: (r.total, r.reason) for r in scores.itertuples()}
+    assert got["solved"] == (5.0, "")
+    assert got["seedhack"] == (5.0, "")  # the roster's seed was injected again
+    assert got["untouched"] == (0.0, "failed: abc-class-a, abc-misranked, abc-share-a")
+    assert got["wrong"] == (4.0, "failed: abc-share-a")
+    assert got["loop"][0] == 0 and got["loop"][1].startswith("timed out")
+    assert got["exits"] == (0.0, "sys.exit was called")
+    assert got["crash"] == (0.0, "the kernel died (crash or os._exit)")
+    assert got["syntax"] == (0.0, "syntax error")
+    assert got["nocheck"] == (0.0, "check cell 'ex-abc-05' was deleted")
+    assert got["absent"] == (0.0, "no submission")
+    feedback = (tmp_path / "graded" / "feedback" / "abc_profit_share__solved.ipynb").read_text()
+    assert "hidden check (source kept by the instructor)" in feedback
+    assert 'hidden_check("abc-class-a"' not in feedback
