@@ -129,3 +129,26 @@ def _abc_misranked(seed):
     a_profit = set(by_profit.loc[by_profit["abc_class"] == "A", "supplier_id"])
     a_cost = set(by_cost.loc[by_cost["abc_class"] == "A", "supplier_id"])
     return len(a_cost - a_profit)
+
+
+def _classified(seed):
+    from crmlab.relationships import classify_supplier
+
+    return classify_supplier(variant(seed, "suppliers"))
+
+
+@register("cls-partners")
+def _cls_partners(seed):
+    result = _classified(seed)
+    return set(result.loc[result["type"] == 4, "supplier_id"])
+
+
+@register("cls-counts")
+def _cls_counts(seed):
+    return {label: int(n) for label, n in _classified(seed)["relationship"].value_counts().items()}
+
+
+@register("cls-flagged")
+def _cls_flagged(seed):
+    result = _classified(seed)
+    return set(result.loc[result["special_cases"] != "", "supplier_id"])
