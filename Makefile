@@ -35,6 +35,7 @@ lab: install
 	$(VENV)/bin/jupyter lab $(LAB_FLAGS) notebooks/00_start_here.ipynb
 
 test: install
+	$(VENV)/bin/ruff check crmlab tests benchmarks
 	$(PY) -m pytest -n $(JOBS) --dist loadfile --doctest-modules \
 	    --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg \
 	    crmlab tests notebooks

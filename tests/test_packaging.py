@@ -1,10 +1,12 @@
 """Packaging agrees with itself: pyproject, environment.yml, constraints, Makefile, CI."""
 
 import re
-import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
+
+tomllib = pytest.importorskip("tomllib")  # Python >= 3.11; CI runs 3.11
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUIRED_STACK = {"jupyterlab", "pandas", "matplotlib", "ipywidgets", "nbval", "papermill"}

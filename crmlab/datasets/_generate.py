@@ -244,7 +244,6 @@ def _products(rng, suppliers):
 
 
 def _orders(rng, people, customers, owner, products, start, end):
-    months = pd.date_range(start, end, freq="MS")
     records_of = {}
     for record, person in enumerate(owner):
         records_of.setdefault(int(person), []).append(record)

@@ -123,11 +123,12 @@ def lab(tmp_path, course_copy):
             try:
                 with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2):
                     break
-            except OSError:
+            except OSError as exc:
                 if server.poll() is not None or time.monotonic() > deadline:
                     log.flush()
                     raise RuntimeError("JupyterLab did not start:\n"
-                                       + (tmp_path / "jupyterlab.log").read_text()[-3000:])
+                                       + (tmp_path / "jupyterlab.log").read_text()[-3000:]
+                                       ) from exc
                 time.sleep(0.5)
         yield base, token, home
     finally:
