@@ -1,0 +1,169 @@
+"""Choosing a CRM system: weighted scoring, how robust the winner is, and payback.
+
+Weighted scoring multiplies each candidate's score on each requirement by the requirement's
+weight and adds up. The sensitivity analysis asks how much a *single* weight would have to
+change (the others rescaled to keep the sum at 1) before another candidate wins. The payback
+period of an investment with monthly net benefits is the first month in which the cumulative
+(optionally discounted) cash flow is no longer negative; the source (seed 000) cites a typical
+CRM payback of 8-12 months.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["normalise_weights", "weighted_scores", "sensitivity", "payback_period",
+           "cumulative_cash_flow"]
+
+
+def normalise_weights(weights: dict) -> pd.Series:
+    """Return weights as a Series summing to 1; negative, NaN or all-zero weights are errors.
+
+    Examples
+    --------
+    >>> normalise_weights({"price": 2, "support": 1, "features": 1}).tolist()
+    [0.5, 0.25, 0.25]
+    >>> normalise_weights({"price": -1, "support": 1})
+    Traceback (most recent call last):
+    ...
+    ValueError: Got weight -1 for requirement 'price'; weights must be numbers >= 0.
+    """
+    series = pd.Series(weights, dtype=float) if not isinstance(weights, pd.Series) \
+        else weights.astype(float)
+    for name, value in series.items():
+        if not np.isfinite(value) or value < 0:
+            shown = int(value) if np.isfinite(value) and float(value).is_integer() else value
+            raise ValueError(f"Got weight {shown} for requirement {name!r}; weights must be "
+                             "numbers >= 0.")
+    total = series.sum()
+    if total <= 0:
+        raise ValueError("All weights are 0; give at least one requirement a positive weight.")
+    return series / total
+
+
+def _check_scores(scores: pd.DataFrame, weights: pd.Series) -> pd.DataFrame:
+    unknown = [c for c in weights.index if c not in scores.columns]
+    if unknown:
+        raise ValueError(f"Requirement {unknown[0]!r} has a weight but no scores; score columns "
+                         f"are {', '.join(map(repr, scores.columns))}.")
+    table = scores[list(weights.index)].apply(pd.to_numeric, errors="coerce")
+    missing = table.isna().stack()
+    if missing.any():
+        candidate, requirement = missing[missing].index[0]
+        raise ValueError(f"Missing score of candidate {candidate!r} on requirement "
+                         f"{requirement!r}.")
+    return table
+
+
+def weighted_scores(scores: pd.DataFrame, weights: dict) -> pd.Series:
+    """Total weighted score of each candidate (rows of ``scores``), best first.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        One row per candidate system (the index names it), one column per requirement.
+    weights : dict or Series
+        Weight per requirement; normalised to sum to 1 (see :func:`normalise_weights`).
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"price": [4, 2], "support": [2, 5]}, index=["A", "B"])
+    >>> weighted_scores(scores, {"price": 0.5, "support": 0.5}).to_dict()
+    {'B': 3.5, 'A': 3.0}
+    """
+    w = normalise_weights(weights)
+    table = _check_scores(scores, w)
+    total = table.mul(w, axis=1).sum(axis=1)
+    order = np.lexsort((total.index.astype(str), -total.to_numpy()))
+    return total.iloc[order].rename("weighted_score")
+
+
+def sensitivity(scores: pd.DataFrame, weights: dict) -> pd.DataFrame:
+    """For each requirement, the smallest change of its weight that changes the winner.
+
+    The weight ``w_i`` moves to ``w_i + d`` and the other weights are rescaled by
+    ``(1 - w_i - d) / (1 - w_i)`` so the sum stays 1. Scores are linear in ``d``, so the
+    change at which each rival overtakes the winner is solved exactly.
+
+    Returns a DataFrame with columns requirement, weight, change (signed; NaN when no change
+    within [0, 1] makes another candidate win), new_weight and new_winner, smallest change first.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"price": [4, 2], "support": [2, 5]}, index=["A", "B"])
+    >>> sensitivity(scores, {"price": 0.5, "support": 0.5}).iloc[0].to_dict()
+    {'requirement': 'price', 'weight': 0.5, 'change': 0.1, 'new_weight': 0.6, 'new_winner': 'A'}
+    """
+    w = normalise_weights(weights)
+    table = _check_scores(scores, w)
+    base = weighted_scores(scores, w)
+    winner = base.index[0]
+    rows = []
+    for req in w.index:
+        wi = w[req]
+        best = None
+        for rival in table.index:
+            if rival == winner:
+                continue
+            diff = table.loc[winner] - table.loc[rival]
+            others = diff.drop(req)
+            w_others = w.drop(req)
+            rest = float((others * w_others).sum())
+            # margin(d) = diff_req (wi + d) + rest (1 - wi - d) / (1 - wi); find margin(d) = 0
+            if wi < 1:
+                slope = float(diff[req]) - rest / (1 - wi)
+                intercept = float(diff[req]) * wi + rest
+            else:
+                slope, intercept = float(diff[req]) - float((others).mean()), float(diff[req])
+            if slope == 0:
+                continue
+            d = -intercept / slope
+            if -wi - 1e-12 <= d <= 1 - wi + 1e-12 and (best is None or abs(d) < abs(best[0])):
+                best = (d, rival)
+        if best is None:
+            rows.append({"requirement": req, "weight": round(float(wi), 6), "change": np.nan,
+                         "new_weight": np.nan, "new_winner": ""})
+        else:
+            rows.append({"requirement": req, "weight": round(float(wi), 6),
+                         "change": round(best[0], 6), "new_weight": round(float(wi + best[0]), 6),
+                         "new_winner": best[1]})
+    frame = pd.DataFrame(rows)
+    frame["_abs"] = frame["change"].abs()
+    return frame.sort_values(["_abs", "requirement"], na_position="last").drop(
+        columns="_abs").reset_index(drop=True)
+
+
+def cumulative_cash_flow(investment: float, monthly_benefits, *,
+                         annual_rate: float = 0.0) -> pd.Series:
+    """Cumulative cash flow by month (month 0 is the investment), discounted if rate > 0."""
+    if not np.isfinite(investment) or investment <= 0:
+        raise ValueError(f"Got investment={investment!r}; expected a positive amount.")
+    if not np.isfinite(annual_rate) or annual_rate < 0:
+        raise ValueError(f"Got annual_rate={annual_rate!r}; expected a rate >= 0 "
+                         "(0.1 for 10% a year).")
+    benefits = np.asarray(list(monthly_benefits), dtype=float)
+    if benefits.size == 0 or not np.isfinite(benefits).all():
+        raise ValueError("monthly_benefits must be a non-empty sequence of numbers.")
+    months = np.arange(1, benefits.size + 1)
+    factor = (1 + annual_rate) ** (-months / 12)
+    flows = np.concatenate([[-float(investment)], benefits * factor])
+    return pd.Series(np.cumsum(flows), index=pd.RangeIndex(0, benefits.size + 1, name="month"),
+                     name="cumulative_cash_flow")
+
+
+def payback_period(investment: float, monthly_benefits, *, annual_rate: float = 0.0):
+    """The first month whose cumulative cash flow is >= 0, or None if it never pays back.
+
+    Examples
+    --------
+    >>> payback_period(10_000, [1_000] * 12)
+    10
+    >>> payback_period(10_000, [1_000] * 9) is None
+    True
+    >>> payback_period(10_000, [1_000] * 12, annual_rate=0.12)
+    11
+    """
+    cumulative = cumulative_cash_flow(investment, monthly_benefits, annual_rate=annual_rate)
+    paid = np.flatnonzero(cumulative.to_numpy()[1:] >= -1e-9)
+    return int(paid[0]) + 1 if paid.size else None
