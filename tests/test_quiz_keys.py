@@ -6,6 +6,7 @@ from crmlab import datasets
 from crmlab.abc import abc_analysis
 from crmlab.quiz import load
 from crmlab.relationships import classify_supplier
+from crmlab.selection import payback_period
 
 
 def _suppliers_abc():
@@ -23,6 +24,8 @@ KEYS = [
     ("L02", "share-class-a", lambda: round(_class_a()["share"].sum() * 100, 1)),
     ("C2", "strategic-count",
      lambda: int((classify_supplier(datasets.load("suppliers"))["type"] == 4).sum())),
+    ("L03", "payback-calc", lambda: payback_period(60_000, [7_000] * 24)),
+    ("C3", "discounted", lambda: payback_period(120_000, [12_000] * 24, annual_rate=0.12)),
 ]
 
 

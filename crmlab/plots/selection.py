@@ -1,0 +1,27 @@
+"""Figures for choosing a CRM system."""
+
+from __future__ import annotations
+
+__all__ = ["cash_flow_plot"]
+
+
+def cash_flow_plot(investment, monthly_benefits, *, annual_rate: float = 0.0, ax=None):
+    """Cumulative cash flow by month, with the payback month marked."""
+    import matplotlib.pyplot as plt
+
+    from crmlab.selection import cumulative_cash_flow, payback_period
+
+    ax = ax or plt.subplots(figsize=(7, 3.5))[1]
+    flow = cumulative_cash_flow(investment, monthly_benefits, annual_rate=annual_rate)
+    ax.plot(flow.index, flow.to_numpy(), marker="o", ms=3, color="#2b6cb0")
+    ax.axhline(0, color="grey", lw=0.8)
+    month = payback_period(investment, monthly_benefits, annual_rate=annual_rate)
+    if month is not None:
+        ax.axvline(month, color="#c53030", ls="--", lw=1)
+        ax.text(month + 0.3, flow.min() * 0.9, f"payback: month {month}", color="#c53030")
+    ax.axvspan(8, 12, color="#e2e8f0", zorder=0, label="typical 8-12 months (source)")
+    ax.set(xlabel="month", ylabel="cumulative cash flow",
+           title="Cumulative cash flow" + (f" (discounted at {annual_rate:.0%}/year)"
+                                           if annual_rate else ""))
+    ax.legend(loc="lower right")
+    return ax
