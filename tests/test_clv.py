@@ -1,0 +1,82 @@
+"""Tests of crmlab.clv: the paper's CDNOW numbers, the summary, the formulas and bad input."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from crmlab import datasets
+from crmlab.clv import BetaGeo, GammaGamma, simple_clv, summary_from_transactions
+
+
+@pytest.fixture(scope="module")
+def cdnow_summary():
+    log = datasets.load("cdnow_sample")
+    return summary_from_transactions(log, calibration_end="1997-09-30")
+
+
+def test_summary_counts_same_day_once_and_does_not_mutate():
+    log = pd.DataFrame({"customer_id": [1, 1, 1, 2],
+                        "date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-15",
+                                                "2024-01-08"]),
+                        "amount": [10.0, 5.0, 20.0, 7.0]})
+    before = log.copy()
+    out = summary_from_transactions(log, calibration_end="2024-01-29", unit_days=1)
+    pd.testing.assert_frame_equal(log, before)
+    assert out.loc[1].tolist() == [1, 14.0, 28.0, 20.0]
+    assert out.loc[2].tolist() == [0, 0.0, 21.0, 0.0]
+
+
+def test_summary_unknown_column():
+    log = pd.DataFrame({"customer_id": [1], "date": ["2024-01-01"]})
+    with pytest.raises(ValueError, match=r"^Got amount='amt' instead, expected one of the "
+                                         r"columns 'customer_id', 'date'\.$"):
+        summary_from_transactions(log, amount="amt")
+
+
+def test_cdnow_summary_shape(cdnow_summary):
+    assert len(cdnow_summary) == 2357
+    assert int((cdnow_summary["frequency"] > 0).sum()) == 946
+
+
+def test_bgnbd_reproduces_fader_hardie_lee_2005(cdnow_summary):
+    s = cdnow_summary
+    model = BetaGeo().fit(s["frequency"], s["recency"], s["T"])
+    p = model.params_
+    assert (round(p["r"], 3), round(p["alpha"], 3), round(p["a"], 3), round(p["b"], 3)) == (
+        0.243, 4.414, 0.793, 2.426)
+    assert round(model.log_likelihood_, 1) == -9582.4
+    # The paper's example: x=2, t_x=30.43, T=38.86 -> 1.226 purchases in the next 39 weeks.
+    assert round(model.expected_purchases(39, 2, 30.43, 38.86), 3) == 1.226
+
+
+def test_gamma_gamma_reproduces_fader_hardie(cdnow_summary):
+    repeat = cdnow_summary[cdnow_summary["frequency"] > 0]
+    gg = GammaGamma().fit(repeat["frequency"], repeat["monetary_value"])
+    p = gg.params_
+    assert (round(p["p"], 2), round(p["q"], 2), round(p["gamma"], 2)) == (6.25, 3.74, 15.44)
+
+
+def test_probability_alive_bounds():
+    m = BetaGeo().set_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    pa = m.probability_alive(np.array([0, 1, 5]), np.array([0, 30.0, 2.0]), np.array([38, 38, 38]))
+    assert pa[0] == 1.0 and 0 < pa[2] < pa[1] < 1
+
+
+@pytest.mark.parametrize("x, tx, T, why", [
+    ([1, -1], [1, 1], [2, 2], "values must be >= 0"),
+    ([1, 1], [1, 3], [2, 2], "recency exceeds T"),
+    ([1, 0], [1, 1], [2, 2], "frequency is 0 but recency > 0"),
+    ([1, np.nan], [1, 1], [2, 2], "a value is missing (NaN)"),
+])
+def test_bgnbd_bad_input_names_customer(x, tx, T, why):
+    idx = pd.Index(["A", "B"], name="customer_id")
+    with pytest.raises(ValueError, match=r"^Bad input at customer 'B': " + __import__("re").escape(why)):
+        BetaGeo().fit(pd.Series(x, index=idx), pd.Series(tx, index=idx), pd.Series(T, index=idx))
+
+
+def test_simple_clv():
+    assert simple_clv(100, retention=0.8, discount=0.1) == pytest.approx(100 * 0.8 / 0.3)
+    assert simple_clv(100, retention=0.8, discount=0.1, horizon=200) == pytest.approx(
+        simple_clv(100, retention=0.8, discount=0.1), rel=1e-9)
+    with pytest.raises(ValueError, match=r"^Got discount=-0.1 instead, expected a rate >= 0\.$"):
+        simple_clv(100, retention=0.5, discount=-0.1)
