@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["normalise_weights", "weighted_scores", "sensitivity", "payback_period",
-           "cumulative_cash_flow"]
+           "cumulative_cash_flow", "example_candidates", "requirement_profile"]
 
 
 def normalise_weights(weights: dict) -> pd.Series:
@@ -167,3 +167,36 @@ def payback_period(investment: float, monthly_benefits, *, annual_rate: float = 
     cumulative = cumulative_cash_flow(investment, monthly_benefits, annual_rate=annual_rate)
     paid = np.flatnonzero(cumulative.to_numpy()[1:] >= -1e-9)
     return int(paid[0]) + 1 if paid.size else None
+
+
+def example_candidates() -> pd.DataFrame:
+    """Illustrative 1-5 scores of three systems of the source's Table 5.7 on four requirements.
+
+    The scores are this course's assumptions for practice, not the source's ratings.
+
+    Examples
+    --------
+    >>> example_candidates().loc["Terrasoft", "price"]
+    np.int64(5)
+    """
+    return pd.DataFrame(
+        {"sales automation": [5, 4, 4], "analytics": [5, 3, 3], "call centre": [5, 3, 4],
+         "price": [2, 4, 5]},
+        index=pd.Index(["Siebel (Oracle)", "SalesLogix", "Terrasoft"], name="candidate"),
+    )
+
+
+def requirement_profile(seed: int) -> dict:
+    """A requirements profile (weights summing to 1, rounded to 0.05) drawn from ``seed``.
+
+    Examples
+    --------
+    >>> profile = requirement_profile(3)
+    >>> sorted(profile) == sorted(example_candidates().columns), round(sum(profile.values()), 6)
+    (True, 1.0)
+    """
+    rng = np.random.default_rng(seed)
+    raw = rng.dirichlet([1.5, 1.5, 1.0, 2.5])  # price matters more for some students
+    steps = np.maximum(np.round(raw * 20), 1)
+    steps[np.argmax(steps)] += 20 - steps.sum()
+    return {name: round(float(s) / 20, 2) for name, s in zip(example_candidates().columns, steps)}

@@ -152,3 +152,31 @@ def _cls_counts(seed):
 def _cls_flagged(seed):
     result = _classified(seed)
     return set(result.loc[result["special_cases"] != "", "supplier_id"])
+
+
+def _selection(seed):
+    from crmlab.selection import (
+        example_candidates,
+        requirement_profile,
+        sensitivity,
+        weighted_scores,
+    )
+
+    profile = requirement_profile(seed)
+    return (weighted_scores(example_candidates(), profile),
+            sensitivity(example_candidates(), profile))
+
+
+@register("sel-winner")
+def _sel_winner(seed):
+    return _selection(seed)[0].index[0]
+
+
+@register("sel-flip")
+def _sel_flip(seed):
+    return _selection(seed)[1].iloc[0]["requirement"]
+
+
+@register("sel-change")
+def _sel_change(seed):
+    return round(abs(float(_selection(seed)[1].iloc[0]["change"])), 3)
