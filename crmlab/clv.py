@@ -162,8 +162,8 @@ def _as_arrays(frequency, recency, T, *, index=None):
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             name = f"customer {labels[i]!r}" if labels is not None else f"row {i}"
-            raise ValueError(f"Bad input at {name}: {why} (frequency={x.flat[i]!r}, "
-                             f"recency={tx.flat[i]!r}, T={big_t.flat[i]!r}).")
+            raise ValueError(f"Bad input at {name}: {why} (frequency={float(x.flat[i])!r}, "
+                             f"recency={float(tx.flat[i])!r}, T={float(big_t.flat[i])!r}).")
     return x, tx, big_t
 
 
@@ -311,7 +311,7 @@ class GammaGamma:
             i = int(np.flatnonzero(bad)[0])
             name = f"customer {list(index)[i]!r}" if index is not None else f"row {i}"
             raise ValueError(f"Bad input at {name}: frequency and monetary_value must be > 0 "
-                             f"(frequency={x.flat[i]!r}, monetary_value={m.flat[i]!r}).")
+                             f"(frequency={float(x.flat[i])!r}, monetary_value={float(m.flat[i])!r}).")
         return x, m
 
     def fit(self, frequency, monetary_value, *, initial=(1.0, 1.0, 1.0)) -> GammaGamma:

@@ -80,3 +80,10 @@ def test_simple_clv():
         simple_clv(100, retention=0.8, discount=0.1), rel=1e-9)
     with pytest.raises(ValueError, match=r"^Got discount=-0.1 instead, expected a rate >= 0\.$"):
         simple_clv(100, retention=0.5, discount=-0.1)
+
+
+def test_bgnbd_bad_input_exact_message():
+    with pytest.raises(ValueError) as err:
+        BetaGeo().fit([1, 2], [1, 5], [3, 4])
+    assert str(err.value) == ("Bad input at row 1: recency exceeds T (frequency=2.0, "
+                              "recency=5.0, T=4.0).")
