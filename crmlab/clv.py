@@ -149,7 +149,7 @@ def _as_arrays(frequency, recency, T, *, index=None):
     if not (x.shape == tx.shape == big_t.shape):
         raise ValueError("frequency, recency and T must have the same length.")
     if index is None:
-        index = getattr(frequency, "index", None)
+        index = frequency.index if isinstance(frequency, (pd.Series, pd.DataFrame)) else None
     labels = list(index) if index is not None and len(index) == x.size else None
     checks = [
         (np.isnan(x) | np.isnan(tx) | np.isnan(big_t), "a value is missing (NaN)"),
@@ -305,7 +305,7 @@ class GammaGamma:
     def _check(frequency, monetary_value):
         x = np.asarray(frequency, dtype=float)
         m = np.asarray(monetary_value, dtype=float)
-        index = getattr(frequency, "index", None)
+        index = frequency.index if isinstance(frequency, pd.Series) else None
         bad = np.isnan(x) | np.isnan(m) | (x <= 0) | (m <= 0)
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
