@@ -31,7 +31,8 @@ def _column(data: pd.DataFrame, name: str, field: str) -> None:
 
 def summary_from_transactions(transactions: pd.DataFrame, *, customer_id: str = "customer_id",
                               date: str = "date", amount: str | None = "amount",
-                              calibration_end=None, unit_days: float = 7.0) -> pd.DataFrame:
+                              calibration_end=None, holdout_end=None,
+                              unit_days: float = 7.0) -> pd.DataFrame:
     """Return one row per customer: ``frequency``, ``recency``, ``T`` and ``monetary_value``.
 
     Parameters
@@ -45,6 +46,9 @@ def summary_from_transactions(transactions: pd.DataFrame, *, customer_id: str = 
     calibration_end : date-like, optional
         Last day of the calibration period (inclusive); later purchases are ignored. Default:
         the last date in the log.
+    holdout_end : date-like, optional
+        If given, adds ``holdout_frequency``: purchase days after ``calibration_end`` up to this
+        day (inclusive), for comparing the model's forecast with what happened.
     unit_days : float, default 7.0
         Days per time unit (7 = weeks, 1 = days). Durations are counted in whole days first, then
         divided, so a customer's age is e.g. 38.86 weeks, not a whole number of weeks.
@@ -76,6 +80,8 @@ def summary_from_transactions(transactions: pd.DataFrame, *, customer_id: str = 
     log = transactions[cols].copy()
     log[date] = pd.to_datetime(log[date]).dt.normalize()
     end = log[date].max() if calibration_end is None else pd.Timestamp(calibration_end)
+    later = log[(log[date] > end) & (log[date] <= pd.Timestamp(holdout_end))] \
+        if holdout_end is not None else None
     log = log[log[date] <= end]
     if amount is not None:
         daily = log.groupby([customer_id, date], sort=True)[amount].sum().reset_index()
@@ -93,6 +99,9 @@ def summary_from_transactions(transactions: pd.DataFrame, *, customer_id: str = 
     if amount is not None:
         repeat = daily[daily["_repeat"]].groupby(customer_id)[amount].mean()
         out["monetary_value"] = repeat.reindex(out.index).fillna(0.0)
+    if later is not None:
+        days = later.drop_duplicates([customer_id, date]).groupby(customer_id).size()
+        out["holdout_frequency"] = days.reindex(out.index).fillna(0).astype("int64")
     return out
 
 

@@ -87,3 +87,11 @@ def test_bgnbd_bad_input_exact_message():
         BetaGeo().fit([1, 2], [1, 5], [3, 4])
     assert str(err.value) == ("Bad input at row 1: recency exceeds T (frequency=2.0, "
                               "recency=5.0, T=4.0).")
+
+
+def test_holdout_frequency_counts_days_after_calibration():
+    log = pd.DataFrame({"customer_id": [1, 1, 1, 1], "amount": [1.0, 2.0, 3.0, 4.0],
+                        "date": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-02-01",
+                                                "2024-03-01"])})
+    out = summary_from_transactions(log, calibration_end="2024-01-15", holdout_end="2024-02-28")
+    assert out.loc[1, "holdout_frequency"] == 1 and out.loc[1, "frequency"] == 0

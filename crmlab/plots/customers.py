@@ -1,0 +1,102 @@
+"""Customer figures: RFM heatmap, customer pyramid, BG/NBD matrices, calibration vs holdout, NPS."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["rfm_heatmap", "pyramid_chart", "frequency_recency_matrix",
+           "probability_alive_matrix", "calibration_holdout", "nps_breakdown"]
+
+
+def _axes(ax):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4))
+    return ax
+
+
+def rfm_heatmap(scores, *, value="monetary", ax=None):
+    """Mean ``value`` by R score (rows) and F score (columns) of :func:`rfm_scores` output."""
+    ax = _axes(ax)
+    table = scores.pivot_table(index="R", columns="F", values=value, aggfunc="mean")
+    image = ax.imshow(table.to_numpy(), cmap="viridis", origin="lower", aspect="auto")
+    ax.set_xticks(range(table.shape[1]), table.columns)
+    ax.set_yticks(range(table.shape[0]), table.index)
+    ax.set_xlabel("F score")
+    ax.set_ylabel("R score")
+    ax.set_title(f"Mean {value} by R and F")
+    ax.figure.colorbar(image, ax=ax)
+    return ax
+
+
+def pyramid_chart(tiers, *, ax=None):
+    """Horizontal pyramid: number of customers per tier, top tier on top."""
+    ax = _axes(ax)
+    counts = tiers.value_counts().reindex(tiers.cat.categories[::-1]).fillna(0)
+    widths = counts.to_numpy(dtype=float)
+    ax.barh(range(len(counts)), widths, left=-widths / 2, color="#2b6cb0")
+    ax.set_yticks(range(len(counts)), [f"{t} ({int(n)})" for t, n in counts.items()])
+    ax.set_xticks([])
+    ax.set_title("Customer pyramid")
+    return ax
+
+
+def _matrix(model, fn, max_frequency, max_recency, T, ax, title):
+    ax = _axes(ax)
+    x = np.arange(max_frequency + 1)
+    t = np.linspace(0, max_recency, 40)
+    xx, tt = np.meshgrid(x, t)
+    xx_f, tt_f = xx.ravel().astype(float), tt.ravel()
+    tt_f = np.where(xx_f == 0, 0.0, tt_f)
+    z = fn(model, xx_f, tt_f, np.full_like(tt_f, T)).reshape(xx.shape)
+    image = ax.imshow(z, origin="lower", aspect="auto", cmap="magma",
+                      extent=(-0.5, max_frequency + 0.5, 0, max_recency))
+    ax.set_xlabel("frequency (repeat purchases)")
+    ax.set_ylabel("recency")
+    ax.set_title(title)
+    ax.figure.colorbar(image, ax=ax)
+    return ax
+
+
+def frequency_recency_matrix(model, *, T, t=1.0, max_frequency=20, ax=None):
+    """Expected purchases in the next ``t`` units by frequency and recency (BG/NBD)."""
+    return _matrix(model, lambda m, x, r, big_t: m.expected_purchases(t, x, r, big_t),
+                   max_frequency, T, T, ax, f"Expected purchases in the next {t:g} units")
+
+
+def probability_alive_matrix(model, *, T, max_frequency=20, ax=None):
+    """Probability that a customer is alive by frequency and recency (BG/NBD)."""
+    return _matrix(model, lambda m, x, r, big_t: m.probability_alive(x, r, big_t),
+                   max_frequency, T, T, ax, "Probability alive")
+
+
+def calibration_holdout(calibration_frequency, predicted, actual, *, max_frequency=7, ax=None):
+    """Mean predicted vs actual holdout purchases by calibration frequency (capped)."""
+    import pandas as pd
+
+    ax = _axes(ax)
+    key = np.minimum(np.asarray(calibration_frequency), max_frequency)
+    df = pd.DataFrame({"x": key, "predicted": np.asarray(predicted),
+                       "actual": np.asarray(actual)})
+    means = df.groupby("x")[["actual", "predicted"]].mean()
+    ax.plot(means.index, means["actual"], "o-", label="actual")
+    ax.plot(means.index, means["predicted"], "s--", label="model")
+    ax.set_xlabel(f"purchases in calibration ({max_frequency} = {max_frequency}+)")
+    ax.set_ylabel("mean purchases in holdout")
+    ax.legend()
+    return ax
+
+
+def nps_breakdown(answers, *, ax=None):
+    """Bar chart of the 0-10 answers coloured as detractors, passives and promoters."""
+    ax = _axes(ax)
+    values = np.asarray(answers, dtype=int)
+    counts = np.bincount(values, minlength=11)[:11]
+    colours = ["#c53030"] * 7 + ["#d69e2e"] * 2 + ["#4c9f70"] * 2
+    ax.bar(range(11), counts, color=colours)
+    ax.set_xticks(range(11))
+    ax.set_xlabel("likelihood to recommend (0-10)")
+    ax.set_ylabel("respondents")
+    ax.set_title("NPS: detractors 0-6, passives 7-8, promoters 9-10")
+    return ax
