@@ -61,3 +61,31 @@ def test_pyramid_shares_and_bad_cutoffs():
 def test_customer_abc():
     t = pd.DataFrame({"monetary": [80.0, 15, 5]}, index=pd.Index(list("xyz"), name="customer_id"))
     assert customer_abc(t)["abc_class"].astype(str).tolist() == ["A", "B", "C"]
+
+
+
+def _l05_keys():
+    from crmlab import datasets
+    from crmlab.clv import BetaGeo, simple_clv, summary_from_transactions
+
+    orders = datasets.load("orders")
+    segments = rfm_segment(rfm_scores(rfm_table(orders)))
+    margin = rfm_table(orders, value="margin")["monetary"]
+    tiers = customer_pyramid(margin)
+    s = summary_from_transactions(datasets.load("cdnow_sample"), calibration_end="1997-09-30")
+    model = BetaGeo().fit(s["frequency"], s["recency"], s["T"])
+    return {
+        "n-champions": int((segments == "champions").sum()),
+        "platinum-share": round(float(margin[tiers == "platinum"].sum() / margin.sum() * 100), 1),
+        "clv": round(simple_clv(100, retention=0.8, discount=0.1), 2),
+        "bgnbd-r": round(model.params_["r"], 3),
+        "expected": round(model.expected_purchases(39, 2, 30.43, 38.86), 3),
+    }
+
+
+def test_quiz_l05_numeric_keys_match_the_course_data():
+    from crmlab.quiz import load
+
+    quiz = load("L05")
+    for question_id, value in _l05_keys().items():
+        assert quiz.question(question_id).answer == pytest.approx(value, abs=1e-9), question_id
