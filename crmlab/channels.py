@@ -90,4 +90,5 @@ def touchpoint_map(interactions: pd.DataFrame) -> pd.DataFrame:
         "mean_response_hours": g["response_hours"].mean().round(1),
         "resolved_share": g["resolved"].mean().round(3),
     })
+    out["office"] = out["office"].astype(str)
     return out.sort_values(["office", "contacts"], ascending=[True, False])

@@ -44,3 +44,20 @@ def test_satisfaction_vs_repeat_on_course_data():
     # the course data is built so that satisfied customers buy again more often
     assert out.loc[5, "repeat_rate"] > out.loc[[1, 2], "repeaters"].sum() / out.loc[
         [1, 2], "respondents"].sum()
+
+
+def test_quiz_l06_numeric_keys_match_the_course_data():
+    from crmlab.channels import channel_consistency
+    from crmlab.quiz import load
+
+    survey = datasets.load("survey")
+    keys = {
+        "nps-value": round(nps(survey["nps"])["nps"], 1),
+        "top2": round(csat(survey["csat"])["top2"] * 100, 1),
+        "repeat-5": round(float(satisfaction_vs_repeat(survey, datasets.load("orders")).loc[
+            5, "repeat_rate"]) * 100, 1),
+        "n-multichannel": len(channel_consistency(datasets.load("interactions"))),
+    }
+    quiz = load("L06")
+    for question_id, value in keys.items():
+        assert quiz.question(question_id).answer == pytest.approx(value, abs=1e-9), question_id
