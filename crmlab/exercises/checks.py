@@ -180,3 +180,63 @@ def _sel_flip(seed):
 @register("sel-change")
 def _sel_change(seed):
     return round(abs(float(_selection(seed)[1].iloc[0]["change"])), 3)
+
+
+def _rfm(seed):
+    from crmlab.segmentation import rfm_scores, rfm_segment, rfm_table
+
+    scores = rfm_scores(rfm_table(variant(seed, "orders")))
+    return scores.assign(segment=rfm_segment(scores))
+
+
+@register("rfm-champions")
+def _rfm_champions(seed):
+    return int((_rfm(seed)["segment"] == "champions").sum())
+
+
+@register("rfm-platinum")
+def _rfm_platinum(seed):
+    from crmlab.segmentation import customer_pyramid
+
+    tiers = customer_pyramid(_rfm(seed)["monetary"])
+    return set(tiers.index[tiers == "platinum"])
+
+
+@register("survey-nps")
+def _survey_nps(seed):
+    from crmlab.survey import nps
+
+    return round(float(nps(variant(seed, "survey")["nps"])["nps"]), 1)
+
+
+@register("survey-top2")
+def _survey_top2(seed):
+    from crmlab.survey import csat
+
+    return round(float(csat(variant(seed, "survey")["csat"])["top2"]), 3)
+
+
+def clv_parameters(seed):
+    """The margin and retention rate of one student's CLV exercise, drawn from the seed."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    return {"margin": int(rng.integers(8, 31)) * 10, "retention": round(float(rng.uniform(0.55, 0.85)), 2)}
+
+
+@register("clv-value")
+def _clv_value(seed):
+    from crmlab.clv import simple_clv
+
+    p = clv_parameters(seed)
+    return round(simple_clv(p["margin"], retention=p["retention"], discount=0.1), 2)
+
+
+@register("clv-gain")
+def _clv_gain(seed):
+    from crmlab.clv import simple_clv
+
+    p = clv_parameters(seed)
+    base = simple_clv(p["margin"], retention=p["retention"], discount=0.1)
+    better = simple_clv(p["margin"], retention=p["retention"] + 0.05, discount=0.1)
+    return round(better - base, 2)
