@@ -21,7 +21,10 @@ def register(subparsers) -> None:
     grade.add_argument("--roster", required=True)
     grade.add_argument("--out", required=True, metavar="DIR")
     grade.add_argument("--workers", type=int, default=2)
-    grade.add_argument("--timeout", type=int, default=60, metavar="S")
+    grade.add_argument("--timeout", type=int, default=60, metavar="S",
+                       help="seconds one cell may run (default 60)")
+    grade.add_argument("--wall-clock", type=int, metavar="S",
+                       help="seconds one notebook may take in all (default 3 * timeout + 60)")
     grade.add_argument("--secret-file")
     grade.set_defaults(func=_grade)
 
@@ -47,8 +50,9 @@ def _grade(args) -> int:
     from crmlab.exercises import grade
 
     scores = grade(args.exercise, args.submissions, roster=args.roster, out=args.out,
-                   workers=args.workers, timeout=args.timeout, secret_file=args.secret_file)
+                   workers=args.workers, timeout=args.timeout, wall_clock=args.wall_clock,
+                   secret_file=args.secret_file)
     zero = int((scores["total"] == 0).sum())
     print(f"graded {len(scores)} student(s); {zero} with 0 points; scores in "
-          f"{args.out}/scores.csv")
+          f"{args.out}/scores.csv, reasons in {args.out}/details.csv")
     return 0

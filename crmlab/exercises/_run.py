@@ -6,12 +6,33 @@ the notebook ran (solution-cell errors allowed), 3 when it must score 0.
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import sys
 from pathlib import Path
 
 FATAL = {"SyntaxError": "syntax error", "IndentationError": "syntax error",
          "SystemExit": "sys.exit was called",
-         "KeyboardInterrupt": "timed out: the grader interrupted a cell that ran too long"}
+         "KeyboardInterrupt": "timed out: a cell ran longer than {timeout} s"}
+
+
+def hidden_verdicts(path: str | None = None) -> dict:
+    """The hidden checks' verdicts recorded in ``path`` (the last record of a name wins).
+
+    Hidden checks run last, so a record the student's code wrote earlier never wins.
+    """
+    verdicts = {}
+    path = path or os.environ.get("CRMLAB_EXERCISE_RESULTS")
+    if path and Path(path).is_file():
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict) and record.get("kind") == "hidden":
+                verdicts[str(record.get("check"))] = record.get("passed") is True
+    return verdicts
 
 
 def main(prepared: str, feedback: str, timeout: str) -> int:
@@ -41,13 +62,22 @@ def main(prepared: str, feedback: str, timeout: str) -> int:
         for cell in nb.cells:
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error" and output.get("ename") in FATAL:
-                    reason = reason or FATAL[output["ename"]]
-                    if not reason.startswith(FATAL[output["ename"]]):
-                        reason = FATAL[output["ename"]]
-        # Feedback keeps the hidden checks' outputs (pass/fail) but not their source.
+                    # The first fatal error in the notebook is the reason it stopped.
+                    if not reason or reason.startswith("error in"):
+                        reason = FATAL[output["ename"]].format(timeout=timeout)
+        # Feedback keeps the hidden checks' verdicts (pass/fail) but not their source.
+        verdicts = hidden_verdicts()
         for cell in nb.cells:
             if "hidden_checks" in cell.get("metadata", {}).get("tags", []):
+                names = re.findall(r"""hidden_check\(\s*["']([^"']+)["']""", cell.source)
+                lines = "".join(f"{name}: {'passed' if verdicts.get(name) else 'not passed'}\n"
+                                for name in names)
                 cell.source = "# hidden check (source kept by the instructor)"
+                errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+                cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=lines)]
+                cell.outputs += [nbformat.v4.new_output("error", ename=o["ename"],
+                                                        evalue=o["evalue"], traceback=[])
+                                 for o in errors]
         Path(feedback).parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, feedback)
     print(reason)

@@ -1,17 +1,20 @@
 """``crmlab exercises grade``: isolated, parallel autograding of exercise submissions.
 
 For each submission: the parameters are injected again from the roster (a student cannot change
-their seed), the hidden checks of the instructor's source are appended, and the notebook runs
-with papermill in a separate process and kernel, with a per-cell timeout and a wall-clock limit.
-Errors in solution cells cost only the checks that depend on them. An infinite loop, a crashed
-kernel, ``sys.exit``, a syntax error or a deleted check cell gives 0 points with a reason; the
-batch always finishes. Executed notebooks are kept as feedback without the hidden checks' source.
+their seed), the hidden checks of the instructor's source are appended (with the roster's seed
+pinned inside them), and the notebook runs with papermill in a separate process and kernel, with
+a per-cell timeout and a per-notebook wall-clock limit. Errors in solution cells cost only the
+checks that depend on them. An infinite loop, a crashed kernel, ``sys.exit``, a syntax error or a
+deleted check cell gives 0 points with a reason; the batch always finishes. Executed notebooks
+are kept as feedback without the hidden checks' source.
 """
 
 from __future__ import annotations
 
-import json
 import os
+import re
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -23,21 +26,37 @@ import pandas as pd
 from crmlab.atomic import write_text
 from crmlab.exceptions import ExerciseError
 
-__all__ = ["grade", "Job", "run_job"]
+__all__ = ["grade", "Job", "run_job", "prepare_submission"]
+
+_CHECK_NAME = re.compile(r"""\bcheck\(\s*["']([^"']+)["']""")
+HIDDEN_PLACEHOLDER = "# hidden check (source kept by the instructor)"
 
 
 @dataclass(frozen=True)
 class Job:
+    """One submission to execute: plain strings and numbers, so any executor can ship it."""
+
     student_id: str
     submission: str
     prepared: str
     results: str
     feedback: str
     timeout: int
+    wall_clock: int
 
 
-def _prepare(source_nb, submission: Path, student_id: str, seed: int, work: Path):
-    """The notebook that will run: the student's cells, our parameters, our hidden checks."""
+def _check_names(source: str) -> set:
+    return set(_CHECK_NAME.findall(source))
+
+
+def prepare_submission(source_nb, submission, *, student_id: str, seed: int):
+    """Build the notebook that will run: the student's cells, our parameters, our hidden checks.
+
+    Returns ``(notebook, None)``, or ``(None, reason)`` when the submission scores 0 before
+    running (unreadable, or a check cell of the source is missing). A check cell counts as
+    present when a cell with its id is there, or when the student's cells still call every
+    check it calls (ids change when cells are copied into a new notebook).
+    """
     import nbformat
 
     from crmlab.exercises.notebook import _tags
@@ -46,113 +65,193 @@ def _prepare(source_nb, submission: Path, student_id: str, seed: int, work: Path
         nb = nbformat.read(submission, as_version=4)
     except Exception as exc:  # any unreadable file is the student's problem, not a crash
         return None, f"not a readable notebook ({type(exc).__name__})"
-    source_checks = {c.get("id") for c in source_nb.cells if "check" in _tags(c)}
-    present = {c.get("id") for c in nb.cells}
-    missing = sorted(source_checks - present)
-    if missing:
-        return None, f"check cell {missing[0]!r} was deleted"
-    cells = []
+    ids = {c.get("id") for c in nb.cells}
+    called = set()
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "hidden_checks" not in _tags(cell):
+            called |= _check_names(cell.source)
+    for cell in source_nb.cells:
+        if "check" in _tags(cell) and cell.get("id") not in ids:
+            names = _check_names(cell.source)
+            if not names or not names <= called:
+                return None, f"check cell {cell.get('id')!r} was deleted"
+    parameters = f"student_id = {student_id!r}\nseed = {seed!r}"
+    cells, injected = [], False
     for cell in nb.cells:
         tags = _tags(cell)
         if "hidden_checks" in tags or "injected-parameters" in tags:
             continue  # never trust hidden checks or parameters coming from a student
-        if cell.cell_type == "code" and "parameters" in tags:
-            cell.source = f"student_id = {student_id!r}\nseed = {seed!r}"
         if cell.cell_type == "code":
+            if "parameters" in tags:
+                cell.source, injected = parameters, True
             # An error costs the checks that depend on the cell, not the whole notebook.
             cell.metadata.setdefault("tags", [])
             if "raises-exception" not in cell.metadata["tags"]:
                 cell.metadata["tags"].append("raises-exception")
         cells.append(cell)
+    if not injected:  # the parameters cell was deleted or untagged: put it back first
+        cells.insert(0, nbformat.v4.new_code_cell(
+            parameters, metadata={"tags": ["parameters", "raises-exception"]}))
     for cell in source_nb.cells:
         if "hidden_checks" in _tags(cell):
+            # The roster's parameters again: a `seed = ...` in the student's cells cannot
+            # point the hidden checks at a classmate's variant.
             cells.append(nbformat.v4.new_code_cell(
-                cell.source, metadata={"tags": ["hidden_checks", "raises-exception"]}))
+                f"{parameters}\n{cell.source}",
+                metadata={"tags": ["hidden_checks", "raises-exception"]}))
     nb.cells = cells
-    path = work / f"{student_id}.ipynb"
-    nbformat.write(nb, path)
-    return path, None
+    return nb, None
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    """Kill the grading process and everything it started (the kernel included)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, AttributeError):
+        proc.kill()
+    proc.wait()
 
 
 def run_job(job: Job) -> dict:
-    """Execute one prepared notebook in its own process; return points per check and reason."""
+    """Execute one prepared notebook in its own process group; return its verdicts and reason.
+
+    The process (papermill, which starts the kernel) runs in a new session; past the
+    wall-clock limit the whole group is killed, so no kernel outlives its job.
+    """
     env = dict(os.environ, CRMLAB_EXERCISE_RESULTS=job.results)
     command = [sys.executable, "-m", "crmlab.exercises._run", job.prepared, job.feedback,
                str(job.timeout)]
+    workdir = Path(job.prepared).parent
+    proc = subprocess.Popen(command, env=env, cwd=workdir, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True,
+                            start_new_session=os.name == "posix")
     try:
-        proc = subprocess.run(command, env=env, capture_output=True, text=True,
-                              timeout=job.timeout * 3 + 60)
+        stdout, _ = proc.communicate(timeout=job.wall_clock)
     except subprocess.TimeoutExpired:
-        return {"student_id": job.student_id, "reason": f"did not finish within "
-                f"{job.timeout * 3 + 60} s", "checks": {}}
-    reason = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
+        _kill_group(proc)
+        return {"student_id": job.student_id, "checks": {},
+                "reason": f"timed out: the notebook ran longer than {job.wall_clock} s"}
+    finally:
+        if proc.returncode is not None and os.name == "posix":
+            try:  # a kernel left behind by a crashed papermill
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+    lines = stdout.strip().splitlines()
+    reason = lines[-1] if lines else ""
     if proc.returncode not in (0, 3):
-        reason = reason or f"the grading process failed (exit {proc.returncode})"
-    checks = {}
-    if Path(job.results).is_file():
-        for line in Path(job.results).read_text(encoding="utf-8").splitlines():
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue
-            if record.get("kind") == "hidden":
-                checks[record["check"]] = bool(record["passed"])
+        reason = f"the grading process failed (exit {proc.returncode})"
+    from crmlab.exercises._run import hidden_verdicts
+
+    checks = hidden_verdicts(job.results)
     return {"student_id": job.student_id, "reason": reason if proc.returncode else "",
             "checks": checks}
 
 
+def _submissions(folder: Path) -> dict:
+    found = {}
+    for path in sorted(folder.rglob("*.ipynb")):
+        if ".ipynb_checkpoints" in path.parts:
+            continue
+        found[path.stem.split("__")[-1]] = path
+    return found
+
+
 def grade(exercise: str, submissions, *, roster, out, workers: int = 2, timeout: int = 60,
-          secret_file=None, executor=None, progress: bool = True) -> pd.DataFrame:
+          wall_clock: int | None = None, secret_file=None, executor=None,
+          progress: bool = True) -> pd.DataFrame:
     """Grade every ``<anything>__<student_id>.ipynb`` (or ``<student_id>.ipynb``) submission.
 
-    Returns the scores (one row per roster student: ``student_id``, the exercise id, ``total``,
-    ``reason``) and writes them to ``out/scores.csv``, with feedback notebooks in ``out/feedback``.
+    Parameters
+    ----------
+    exercise : str
+        Exercise id (``EX-abc-profit``), file stem, or path of the source notebook.
+    submissions : path
+        Folder searched recursively for the submitted notebooks.
+    roster : path
+        CSV with a ``student_id`` column (``name``, ``email`` optional).
+    out : path
+        Output folder: ``scores.csv`` (gradebook layout: ``student_id``, the exercise id,
+        ``total``), ``details.csv`` (points per check and the reason of every lost point) and
+        ``feedback/`` (executed notebooks without the hidden checks' source).
+    workers : int
+        Notebooks executed at once by the default local executor.
+    timeout : int
+        Seconds one cell may run.
+    wall_clock : int, optional
+        Seconds one notebook may take in all; default ``3 * timeout + 60``.
+    executor : object, optional
+        Anything with ``map(function, jobs) -> list`` (see :mod:`crmlab.exercises.executors`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The details: one row per roster student with ``student_id``, the exercise id,
+        ``total``, one column per check and ``reason``.
     """
     from crmlab.exercises.assignment import _find, load_secret, student_seed
     from crmlab.exercises.executors import LocalExecutor
     from crmlab.exercises.notebook import exercise_id, read_exercise
     from crmlab.quiz.grading import read_roster
 
-    if timeout < 1:
-        raise ExerciseError(f"Got timeout={timeout!r} instead, expected seconds >= 1.")
+    for name, value in (("timeout", timeout), ("wall_clock", wall_clock)):
+        if value is not None and (not isinstance(value, int) or value < 1):
+            raise ExerciseError(f"Got {name}={value!r} instead, expected seconds >= 1.")
+    wall_clock = wall_clock or 3 * timeout + 60
+    if not Path(submissions).is_dir():
+        raise ExerciseError(f"{submissions}: the submissions folder does not exist")
     secret = load_secret(secret_file)
     source_path = _find(exercise)
     source = read_exercise(source_path)
     ex_id = exercise_id(source)
     points = source.metadata["crmlab"].get("points", {})
     students = list(read_roster(roster)["student_id"])
-    out = Path(out)
+    out = Path(out).resolve()
     (out / "feedback").mkdir(parents=True, exist_ok=True)
-    found = {}
-    for path in sorted(Path(submissions).rglob("*.ipynb")):
-        student = path.stem.split("__")[-1]
-        found[student] = path
+    found = _submissions(Path(submissions))
     work = Path(tempfile.mkdtemp(prefix="crmlab-grade-"))
-    jobs, early = [], {}
-    for student in students:
-        if student not in found:
-            early[student] = "no submission"
-            continue
-        prepared, problem = _prepare(source, found[student], student,
-                                     student_seed(secret, ex_id, student), work)
-        if problem:
-            early[student] = problem
-            continue
-        jobs.append(Job(student, str(found[student]), str(prepared),
-                        str(work / f"{student}.results.jsonl"),
-                        str(out / "feedback" / f"{source_path.stem}__{student}.ipynb"), timeout))
-    executor = executor or LocalExecutor(workers, progress=progress)
-    results = {r["student_id"]: r for r in executor.map(run_job, jobs)}
+    try:
+        jobs, early = [], {}
+        for index, student in enumerate(students):
+            if student not in found:
+                early[student] = "no submission"
+                continue
+            nb, problem = prepare_submission(source, found[student], student_id=student,
+                                             seed=student_seed(secret, ex_id, student))
+            if problem:
+                early[student] = problem
+                continue
+            folder = work / f"{index:05d}"  # each notebook runs in its own working folder
+            folder.mkdir()
+            import nbformat
+
+            nbformat.write(nb, folder / "submission.ipynb")
+            jobs.append(Job(student, str(found[student]), str(folder / "submission.ipynb"),
+                            str(folder / "results.jsonl"),
+                            str(out / "feedback" / f"{source_path.stem}__{student}.ipynb"),
+                            timeout, wall_clock))
+        executor = executor or LocalExecutor(workers, progress=progress)
+        results = {r["student_id"]: r for r in executor.map(run_job, jobs)}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     rows = []
     for student in students:
         result = results.get(student, {"reason": early.get(student, ""), "checks": {}})
         reason = result["reason"]
-        earned = 0.0 if reason and not reason.startswith("error in") else sum(
-            float(points.get(name, 1)) for name, ok in result["checks"].items() if ok)
+        fatal = bool(reason) and not reason.startswith("error in")
+        earned = {name: 0.0 if fatal or not result["checks"].get(name) else float(value)
+                  for name, value in points.items()}
         failed = sorted(name for name in points if not result["checks"].get(name))
-        if not reason and failed:
-            reason = "failed: " + ", ".join(failed)
-        rows.append({"student_id": student, ex_id: earned, "total": earned, "reason": reason})
-    scores = pd.DataFrame(rows, columns=["student_id", ex_id, "total", "reason"])
-    write_text(out / "scores.csv", scores.to_csv(index=False, lineterminator="\n"))
-    return scores
+        if not fatal and failed:
+            reason = (reason + "; " if reason else "") + "failed: " + ", ".join(failed)
+        total = round(sum(earned.values()), 4)
+        rows.append({"student_id": student, ex_id: total, "total": total,
+                     **{f"check:{name}": value for name, value in earned.items()},
+                     "reason": reason})
+    details = pd.DataFrame(rows, columns=["student_id", ex_id, "total",
+                                          *(f"check:{name}" for name in points), "reason"])
+    write_text(out / "details.csv", details.to_csv(index=False, lineterminator="\n"))
+    # The gradebook is written last, in the layout of `crmlab grade`, so the files merge.
+    write_text(out / "scores.csv",
+               details[["student_id", ex_id, "total"]].to_csv(index=False, lineterminator="\n"))
+    return details

@@ -34,8 +34,18 @@ def _variant_dir(seed: int) -> str:
     from crmlab.paths import home_dir
 
     folder = home_dir() / "variants" / str(seed)
-    if not (folder / "suppliers.csv").is_file():
-        datasets.write(datasets.generate(seed=seed, n_customers=300), folder)
+    if not folder.is_dir():
+        # Written aside and renamed whole: a kernel reading the same variant never sees half.
+        import shutil
+        import tempfile
+
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{seed}.", dir=folder.parent))
+        datasets.write(datasets.generate(seed=seed, n_customers=300), tmp)
+        try:
+            tmp.rename(folder)
+        except OSError:  # another process finished the same variant first
+            shutil.rmtree(tmp, ignore_errors=True)
     return str(folder)
 
 

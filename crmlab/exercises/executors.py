@@ -11,21 +11,44 @@ others. A distributed engine plugs in with the same one method, for example with
             return self.client.gather(self.client.map(function, jobs, pure=False))
 
 and ``grade(..., executor=DaskExecutor(client))``: the jobs and results are plain picklable
-objects, and each job still runs papermill in a fresh process on the worker.
+objects, and each job still runs papermill in a fresh process on the worker. The jobs name
+files (the prepared notebook, its results and feedback paths), so the workers need the grading
+folder on a shared filesystem, as in any dask cluster reading course data.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from typing import Protocol, runtime_checkable
 
-__all__ = ["LocalExecutor"]
+__all__ = ["Executor", "LocalExecutor"]
+
+
+@runtime_checkable
+class Executor(Protocol):
+    """What the grader needs from an executor: results in the order of the jobs."""
+
+    def map(self, function: Callable, jobs: Iterable) -> list:
+        ...  # pragma: no cover
 
 
 class LocalExecutor:
-    """Run jobs on this machine, ``workers`` at a time, with an optional progress bar."""
+    """Run jobs on this machine, ``workers`` at a time, with a tqdm progress bar.
+
+    Each job (:func:`crmlab.exercises.autograde.run_job`) starts its own process, so threads
+    are enough here: the pool only waits, the notebooks run in separate processes.
+
+    Examples
+    --------
+    >>> LocalExecutor(2, progress=False).map(abs, [-1, 2, -3])
+    [1, 2, 3]
+    >>> isinstance(LocalExecutor(1), Executor)
+    True
+    """
 
     def __init__(self, workers: int = 2, *, progress: bool = True):
-        if workers < 1:
+        if not isinstance(workers, int) or workers < 1:
             raise ValueError(f"Got workers={workers!r} instead, expected an integer >= 1.")
         self.workers, self.progress = workers, progress
 
@@ -38,7 +61,7 @@ class LocalExecutor:
                 tqdm(total=len(jobs), desc="grading", unit="nb",
                      disable=not self.progress or None) as bar:
             futures = {pool.submit(function, job): i for i, job in enumerate(jobs)}
-            for future in futures:
+            for future in as_completed(futures):
                 results[futures[future]] = future.result()
                 bar.update()
         return results
