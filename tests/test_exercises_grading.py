@@ -134,7 +134,9 @@ def test_prepare_submission_pins_the_seed_in_the_hidden_checks():
                                      student_id="s1", seed=42)
     assert problem is None
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
-    assert [c.source for c in params] == ["student_id = 's1'\nseed = 42"]
+    assert [c.source for c in params] == ['student_id = "demo"\nseed = 3\n'
+                                          "# injected by the grader\n"
+                                          "student_id = 's1'\nseed = 42"]
     assert nb.cells[-1].source.startswith("student_id = 's1'\nseed = 42\n")
     assert not any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
     assert source == nbformat.read(EXERCISE, as_version=4)  # the source is not modified

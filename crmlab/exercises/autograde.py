@@ -75,7 +75,11 @@ def prepare_submission(source_nb, submission, *, student_id: str, seed: int):
             names = _check_names(cell.source)
             if not names or not names <= called:
                 return None, f"check cell {cell.get('id')!r} was deleted"
-    parameters = f"student_id = {student_id!r}\nseed = {seed!r}"
+    pinned = f"student_id = {student_id!r}\nseed = {seed!r}"
+    # The instructor's parameters cell (the exercise's own parameters keep their source
+    # values, whatever the student typed), then the roster's student id and seed.
+    own = next(c.source for c in source_nb.cells if "parameters" in _tags(c))
+    parameters = f"{own}\n# injected by the grader\n{pinned}"
     cells, injected = [], False
     for cell in nb.cells:
         tags = _tags(cell)
@@ -97,7 +101,7 @@ def prepare_submission(source_nb, submission, *, student_id: str, seed: int):
             # The roster's parameters again: a `seed = ...` in the student's cells cannot
             # point the hidden checks at a classmate's variant.
             cells.append(nbformat.v4.new_code_cell(
-                f"{parameters}\n{cell.source}",
+                f"{pinned}\n{cell.source}",
                 metadata={"tags": ["hidden_checks", "raises-exception"]}))
     nb.cells = cells
     return nb, None
