@@ -187,3 +187,13 @@ def test_three_commands_end_to_end_with_thirty_students(tmp_path, monkeypatch, c
     assert "hidden check (source kept by the instructor)" in feedback
     assert "abc-share-a: not passed" in feedback
     assert 'hidden_check("abc-class-a"' not in feedback
+
+
+def test_release_readme_is_for_students(tmp_path):
+    from crmlab.exercises import release
+
+    written = release(tmp_path)
+    assert [p.name for p in written] == [p.name for p in EXERCISES]
+    readme = (tmp_path / "README.md").read_text()
+    assert readme.startswith("# Exercises\n")
+    assert "hidden" not in readme and "SECRET" not in readme and "HMAC" not in readme

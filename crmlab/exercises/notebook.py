@@ -22,6 +22,20 @@ __all__ = ["exercise_notebooks", "read_exercise", "student_copy", "release", "PL
            "exercise_id"]
 
 PLACEHOLDER = "# YOUR CODE HERE\nraise NotImplementedError()"
+STUDENT_README = """# Exercises
+
+Each notebook here is one exercise on your own variant of the course data.
+
+1. Run the cells from the top. Do not edit the parameters cell (`student_id`, `seed`): at
+   grading your parameters are injected again from the course roster.
+2. Write your answer in each cell marked `# YOUR CODE HERE` and delete its
+   `raise NotImplementedError()` line.
+3. Run the `check(...)` cell under each question: it prints `correct` or `not yet` without
+   revealing the answer. Do not delete the check cells: a notebook without them scores 0.
+4. Restart the kernel and run all cells before you hand the notebook in, under the name you
+   received it with. The grader stops a cell that runs too long and a notebook that calls
+   `sys.exit()` or crashes its kernel: such a notebook scores 0.
+"""
 _REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*$",
                      re.M | re.S)
 
@@ -95,7 +109,6 @@ def release(out: str | Path, *, source: str | Path | None = None) -> list[Path]:
         target = out / path.name
         nbformat.write(student_copy(read_exercise(path)), target)
         written.append(target)
-    readme = Path(source or notebooks_dir() / "exercises") / "README.md"
-    if readme.is_file():
-        (out / "README.md").write_text(readme.read_text(encoding="utf-8"), encoding="utf-8")
+    # The instructor's README documents the grader; students get their own short one.
+    (out / "README.md").write_text(STUDENT_README, encoding="utf-8")
     return written
