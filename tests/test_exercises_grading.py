@@ -148,6 +148,8 @@ def test_grade_argument_errors(tmp_path, monkeypatch):
     roster.write_text("student_id\ns1\n")
     with pytest.raises(ExerciseError, match=r"Got timeout=0 instead, expected seconds >= 1\."):
         grade(str(EXERCISE), SUBMISSIONS, roster=roster, out=tmp_path, timeout=0)
+    with pytest.raises(ExerciseError, match=r"Got workers=0 instead, expected an integer >= 1\."):
+        grade(str(EXERCISE), SUBMISSIONS, roster=roster, out=tmp_path, workers=0)
     with pytest.raises(ExerciseError, match="the submissions folder does not exist"):
         grade(str(EXERCISE), tmp_path / "nope", roster=roster, out=tmp_path)
     monkeypatch.delenv("CRMLAB_INSTRUCTOR_SECRET")
@@ -175,3 +177,14 @@ def test_a_custom_executor_plugs_in(tmp_path, monkeypatch):
     assert list(details["total"]) == [3.0, 0.0]
     with pytest.raises(ValueError, match=r"Got workers=0 instead, expected an integer >= 1\."):
         LocalExecutor(0)
+
+
+def test_submissions_of_other_exercises_are_skipped(tmp_path):
+    from crmlab.exercises.autograde import _submissions
+
+    for name in ("fixture_double__s1", "classify_suppliers__s2", "s3", "sub/fixture_double__s4"):
+        (tmp_path / f"{name}.ipynb").parent.mkdir(exist_ok=True)
+        (tmp_path / f"{name}.ipynb").write_text("{}")
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    (tmp_path / ".ipynb_checkpoints" / "s5.ipynb").write_text("{}")
+    assert sorted(_submissions(tmp_path, "fixture_double")) == ["s1", "s3", "s4"]

@@ -152,19 +152,23 @@ def run_job(job: Job) -> dict:
             "checks": checks}
 
 
-def _submissions(folder: Path) -> dict:
+def _submissions(folder: Path, stem: str) -> dict:
+    """``<stem>__<student>.ipynb`` or ``<student>.ipynb``; other exercises' files are skipped."""
     found = {}
     for path in sorted(folder.rglob("*.ipynb")):
         if ".ipynb_checkpoints" in path.parts:
             continue
-        found[path.stem.split("__")[-1]] = path
+        prefix, _, student = path.stem.rpartition("__")
+        if prefix and prefix != stem:
+            continue
+        found[student] = path
     return found
 
 
 def grade(exercise: str, submissions, *, roster, out, workers: int = 2, timeout: int = 60,
           wall_clock: int | None = None, secret_file=None, executor=None,
           progress: bool = True) -> pd.DataFrame:
-    """Grade every ``<anything>__<student_id>.ipynb`` (or ``<student_id>.ipynb``) submission.
+    """Grade every ``<exercise stem>__<student_id>.ipynb`` (or ``<student_id>.ipynb``) submission.
 
     Parameters
     ----------
@@ -198,6 +202,8 @@ def grade(exercise: str, submissions, *, roster, out, workers: int = 2, timeout:
     from crmlab.exercises.notebook import exercise_id, read_exercise
     from crmlab.quiz.grading import read_roster
 
+    if executor is None and (not isinstance(workers, int) or workers < 1):
+        raise ExerciseError(f"Got workers={workers!r} instead, expected an integer >= 1.")
     for name, value in (("timeout", timeout), ("wall_clock", wall_clock)):
         if value is not None and (not isinstance(value, int) or value < 1):
             raise ExerciseError(f"Got {name}={value!r} instead, expected seconds >= 1.")
@@ -212,7 +218,7 @@ def grade(exercise: str, submissions, *, roster, out, workers: int = 2, timeout:
     students = list(read_roster(roster)["student_id"])
     out = Path(out).resolve()
     (out / "feedback").mkdir(parents=True, exist_ok=True)
-    found = _submissions(Path(submissions))
+    found = _submissions(Path(submissions), source_path.stem)
     work = Path(tempfile.mkdtemp(prefix="crmlab-grade-"))
     try:
         jobs, early = [], {}
