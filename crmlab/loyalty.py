@@ -1,0 +1,308 @@
+"""Loyalty and retention economics (L01): Huete's repeat-customer diagnostic and the cost ratios.
+
+Huete (1997: 40) would diagnose the health of a business with a single question: what share of
+its customers are repeat customers? :func:`repeat_rate` answers it on order data, overall, by
+acquisition cohort and by acquisition channel. Late cohorts have had less time to come back, so
+``window=`` compares cohorts fairly: a customer counts as a repeat customer only when the second
+order came within ``window`` days of the first, and only customers whose first order is at least
+``window`` days old are counted.
+
+:func:`retention_economics` prices a change in retention with the ratios seed 000 quotes from
+"statistics": acquiring a new customer costs 5-10 times, and winning back a lost one 50-100 times,
+as much as keeping an existing one (``SOURCE_RATIOS``). The source gives only ratios, no absolute
+cost of keeping a customer, so ``keep_cost`` is always the caller's assumption. The value of the
+customer base uses :func:`crmlab.clv.simple_clv` (Gupta & Lehmann 2003).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from crmlab.clv import simple_clv
+
+__all__ = ["SOURCE_RATIOS", "repeat_rate", "retention_rate", "retention_economics",
+           "calculator"]
+
+#: Cost of acquiring / winning back a customer, as a multiple of the cost of keeping one (seed 000).
+SOURCE_RATIOS = {"acquire": (5.0, 10.0), "win_back": (50.0, 100.0)}
+
+_BY = (None, "cohort", "channel")
+
+
+def _check_columns(data: pd.DataFrame, names: dict) -> None:
+    for field, name in names.items():
+        if name not in data.columns:
+            known = ", ".join(repr(c) for c in data.columns)
+            raise ValueError(f"Got {field}={name!r} instead, expected one of the columns {known}.")
+
+
+def _first_two(orders, customer_id, order_id, date, channel):
+    """Per customer: date and channel of the first order, date of the second (NaT if none)."""
+    cols = [customer_id, order_id, date] + ([channel] if channel else [])
+    data = orders[cols].drop_duplicates(order_id).assign(**{date: pd.to_datetime(orders[date])})
+    data = data.sort_values([customer_id, date, order_id], kind="stable")
+    rank = data.groupby(customer_id, sort=False).cumcount()
+    first = data[rank.to_numpy() == 0].set_index(customer_id)
+    second = data[rank.to_numpy() == 1].set_index(customer_id)[date]
+    out = pd.DataFrame({"first": first[date], "second": second.reindex(first.index)})
+    if channel:
+        out["channel"] = first[channel].astype(str)
+    return out
+
+
+def repeat_rate(orders: pd.DataFrame, *, by: str | None = None, window: int | None = None,
+                as_of=None, cohort: str = "Q", customer_id: str = "customer_id",
+                order_id: str = "order_id", date: str = "order_date", channel: str = "channel"):
+    """Share of customers who ordered more than once (Huete's diagnostic question).
+
+    Parameters
+    ----------
+    orders : DataFrame
+        One row per order line; several lines of one order share ``order_id``.
+    by : {None, "cohort", "channel"}, default None
+        None returns one rate. ``"cohort"`` groups customers by the period of their first order,
+        ``"channel"`` by the channel of their first order (their acquisition channel).
+    window : int, optional
+        Days. Count a customer as a repeat customer only if the second order came within
+        ``window`` days of the first, and leave out customers whose first order is less than
+        ``window`` days before ``as_of``: every cohort then had the same time to come back.
+    as_of : date-like, optional
+        End of the observation (orders on or after it are ignored); default the day after the
+        last order.
+    cohort : str, default "Q"
+        Pandas period code of the cohorts ("M", "Q", "Y").
+
+    Returns
+    -------
+    float or DataFrame
+        The rate; or per group ``customers``, ``repeat_customers`` and ``repeat_rate``.
+
+    Examples
+    --------
+    >>> orders = pd.DataFrame({"order_id": [1, 2, 3, 4, 5],
+    ...     "customer_id": ["a", "a", "b", "c", "c"], "channel": ["web", "store", "web", "store", "store"],
+    ...     "order_date": pd.to_datetime(["2024-01-05", "2024-03-01", "2024-02-01",
+    ...                                   "2024-04-02", "2024-04-20"])})
+    >>> round(repeat_rate(orders), 3)
+    0.667
+    >>> repeat_rate(orders, by="channel")
+             customers  repeat_customers  repeat_rate
+    channel
+    store            1                 1          1.0
+    web              2                 1          0.5
+    >>> repeat_rate(orders, window=60, as_of="2024-05-01")
+    0.5
+    """
+    if by not in _BY:
+        raise ValueError(f"Got by={by!r} instead, expected one of {_BY}.")
+    names = {"customer_id": customer_id, "order_id": order_id, "date": date}
+    if by == "channel":
+        names["channel"] = channel
+    _check_columns(orders, names)
+    if window is not None and (isinstance(window, bool) or not isinstance(window, (int, np.integer))
+                               or window < 1):
+        raise ValueError(f"Got window={window!r} instead, expected a whole number of days >= 1.")
+    if len(orders) == 0:
+        raise ValueError("Got an empty orders table, expected at least one order.")
+    dates = pd.to_datetime(orders[date])
+    if as_of is None:
+        end = dates.max() + pd.Timedelta(days=1)
+    else:
+        end = pd.Timestamp(as_of)
+        orders = orders[(dates < end).to_numpy()]
+        if len(orders) == 0:
+            raise ValueError(f"Got as_of={as_of!r} instead, expected a date after the first order.")
+    firsts = _first_two(orders, customer_id, order_id, date, channel if by == "channel" else None)
+    repeat = firsts["second"].notna()
+    if window is not None:
+        limit = pd.Timedelta(days=int(window))
+        repeat &= (firsts["second"] - firsts["first"]) <= limit
+        eligible = firsts["first"] <= end - limit
+        if not eligible.any():
+            raise ValueError(f"Got window={window!r} instead, expected a window that leaves at least "
+                             f"one customer whose first order is {window} days before {end.date()}.")
+        firsts, repeat = firsts[eligible], repeat[eligible]
+    if by is None:
+        return float(repeat.mean())
+    key = (firsts["first"].dt.to_period(cohort).astype(str).rename("cohort") if by == "cohort"
+           else firsts["channel"].rename("channel"))
+    g = repeat.groupby(key, sort=True)
+    out = pd.DataFrame({"customers": g.size(), "repeat_customers": g.sum().astype("int64")})
+    out["repeat_rate"] = out["repeat_customers"] / out["customers"]
+    return out
+
+
+def retention_rate(orders: pd.DataFrame, *, period: str = "Y", customer_id: str = "customer_id",
+                   date: str = "order_date") -> pd.DataFrame:
+    """Period-to-period retention: of the customers who bought in one period, who bought in the next.
+
+    Examples
+    --------
+    >>> orders = pd.DataFrame({"customer_id": ["a", "b", "c", "a", "c", "d"],
+    ...     "order_date": pd.to_datetime(["2023-02-01", "2023-05-01", "2023-07-01",
+    ...                                   "2024-01-10", "2024-03-03", "2024-04-04"])})
+    >>> retention_rate(orders)
+            customers  retained  retention
+    period
+    2023            3         2   0.666667
+    """
+    _check_columns(orders, {"customer_id": customer_id, "date": date})
+    periods = pd.to_datetime(orders[date]).dt.to_period(period)
+    active = pd.DataFrame({"c": orders[customer_id].to_numpy(), "p": periods.to_numpy()})
+    active = active.drop_duplicates()
+    rows = []
+    ordered = sorted(active["p"].unique())
+    for this, nxt in zip(ordered, ordered[1:]):
+        now = set(active.loc[active["p"] == this, "c"])
+        later = set(active.loc[active["p"] == nxt, "c"])
+        rows.append((str(this), len(now), len(now & later)))
+    out = pd.DataFrame(rows, columns=["period", "customers", "retained"]).set_index("period")
+    out["retention"] = out["retained"] / out["customers"]
+    return out
+
+
+def _check_ratio(name, value):
+    try:
+        low, high = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise ValueError(f"Got {name}={value!r} instead, expected a (low, high) pair.") from None
+    if not (0 < low <= high) or math.isinf(high):
+        raise ValueError(f"Got {name}={value!r} instead, expected 0 < low <= high.")
+    return low, high
+
+
+def retention_economics(*, customers: int, retention: float, new_retention: float, margin: float,
+                        keep_cost: float, discount: float = 0.1,
+                        acquire_ratio=SOURCE_RATIOS["acquire"],
+                        win_back_ratio=SOURCE_RATIOS["win_back"]) -> pd.DataFrame:
+    """What a change in retention is worth, with the source's cost ratios as low/high bounds.
+
+    Parameters
+    ----------
+    customers : int
+        Customers at the start of a period.
+    retention, new_retention : float
+        Share of them who buy again in the next period, now and after the change, in [0, 1).
+    margin : float
+        Margin per customer per period.
+    keep_cost : float
+        What keeping one customer costs per period: the course's assumption, not the source's.
+    discount : float, default 0.1
+        Discount rate per period for the value of the customer base.
+    acquire_ratio, win_back_ratio : (low, high)
+        Cost of acquiring / winning back a customer as a multiple of ``keep_cost``; default the
+        source's 5-10x and 50-100x.
+
+    Returns
+    -------
+    DataFrame
+        One row per quantity, columns ``low`` and ``high`` (equal where no ratio is involved).
+
+    Examples
+    --------
+    >>> retention_economics(customers=1000, retention=0.6, new_retention=0.65, margin=100,
+    ...                     keep_cost=10).round(2)
+                                                     low       high
+    item
+    customers kept per period                      50.00      50.00
+    cost of keeping them                          500.00     500.00
+    cost of replacing them with new customers    2500.00    5000.00
+    cost of winning them back                   25000.00   50000.00
+    margin they bring per period                 5000.00    5000.00
+    customer base value now                    120000.00  120000.00
+    customer base value after the change       144444.44  144444.44
+    value of the change                         24444.44   24444.44
+    """
+    if isinstance(customers, bool) or not isinstance(customers, (int, np.integer)) or customers < 0:
+        raise ValueError(f"Got customers={customers!r} instead, expected a whole number >= 0.")
+    for name, value in (("retention", retention), ("new_retention", new_retention)):
+        if not isinstance(value, (int, float)) or not 0 <= value < 1:
+            raise ValueError(f"Got {name}={value!r} instead, expected a rate in [0, 1).")
+    for name, value in (("margin", margin), ("keep_cost", keep_cost)):
+        if not isinstance(value, (int, float)) or not value >= 0 or math.isinf(value):
+            raise ValueError(f"Got {name}={value!r} instead, expected a finite amount >= 0.")
+    acquire = _check_ratio("acquire_ratio", acquire_ratio)
+    win_back = _check_ratio("win_back_ratio", win_back_ratio)
+    kept = customers * (new_retention - retention)
+    now = customers * simple_clv(margin, retention=retention, discount=discount)
+    after = customers * simple_clv(margin, retention=new_retention, discount=discount)
+    rows = {
+        "customers kept per period": (kept, kept),
+        "cost of keeping them": (kept * keep_cost,) * 2,
+        "cost of replacing them with new customers": tuple(kept * keep_cost * r for r in acquire),
+        "cost of winning them back": tuple(kept * keep_cost * r for r in win_back),
+        "margin they bring per period": (kept * margin,) * 2,
+        "customer base value now": (now, now),
+        "customer base value after the change": (after, after),
+        "value of the change": (after - now, after - now),
+    }
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=["low", "high"], dtype=float)
+    out.index.name = "item"
+    return out
+
+
+class _Calculator:
+    """Sliders for :func:`retention_economics`; the table follows them."""
+
+    def __init__(self, widgets, box, table, params):
+        self.widget, self._table, self._params = box, table, params
+        self._widgets = widgets
+
+    def summary(self) -> str:
+        p = self._params
+        return (f"Retention calculator: {p['customers']:,} customers, retention "
+                f"{p['retention']:.1%}, margin {p['margin']:,.2f} per customer per period. "
+                "Move the sliders to price a change in retention.")
+
+    def __repr__(self) -> str:
+        return self.summary()
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, tuple):
+            bundle = bundle[0]
+        bundle = dict(bundle or {})
+        bundle["text/plain"] = self.summary()
+        return bundle
+
+
+def calculator(*, customers: int, retention: float, margin: float, keep_cost: float,
+               discount: float = 0.1):
+    """An ipywidgets calculator over :func:`retention_economics` for the lesson.
+
+    Sliders set the new retention rate, the cost of keeping a customer and the two cost ratios
+    (ranges around the source's 5-10x and 50-100x); the table below them updates on every move.
+    """
+    import ipywidgets as w
+
+    retention_economics(customers=customers, retention=retention, new_retention=retention,
+                        margin=margin, keep_cost=keep_cost, discount=discount)
+    style = {"description_width": "170px"}
+    layout = w.Layout(width="520px")
+    new = w.FloatSlider(value=min(round(retention + 0.05, 2), 0.99), min=0.0, max=0.99,
+                        step=0.01, description="new retention", style=style, layout=layout,
+                        readout_format=".2f")
+    cost = w.FloatSlider(value=float(keep_cost), min=0.0, max=max(50.0, 4 * keep_cost), step=1.0,
+                         description="cost of keeping one", style=style, layout=layout)
+    acquire = w.FloatRangeSlider(value=SOURCE_RATIOS["acquire"], min=1.0, max=20.0, step=0.5,
+                                 description="acquire ratio (x)", style=style, layout=layout)
+    win_back = w.FloatRangeSlider(value=SOURCE_RATIOS["win_back"], min=10.0, max=200.0, step=5.0,
+                                  description="win-back ratio (x)", style=style, layout=layout)
+    table = w.HTML()
+
+    def update(_=None):
+        frame = retention_economics(customers=customers, retention=retention,
+                                    new_retention=new.value, margin=margin, keep_cost=cost.value,
+                                    discount=discount, acquire_ratio=acquire.value,
+                                    win_back_ratio=win_back.value)
+        table.value = frame.round(2).to_html(float_format="{:,.2f}".format)
+
+    for control in (new, cost, acquire, win_back):
+        control.observe(update, names="value")
+    update()
+    box = w.VBox([new, cost, acquire, win_back, table])
+    params = {"customers": customers, "retention": retention, "margin": margin}
+    return _Calculator([new, cost, acquire, win_back], box, table, params)

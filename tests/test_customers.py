@@ -1,0 +1,299 @@
+"""Tests of crmlab.customers: the single customer view, profiles, consent, service levels."""
+
+import pandas as pd
+import pytest
+
+from crmlab import datasets
+from crmlab.customers import (
+    PURPOSES,
+    SERVICE_OFFERS,
+    customer_profiles,
+    merge_quality,
+    name_key,
+    normalise_email,
+    normalise_phone,
+    purchase_history,
+    select_customers,
+    service_levels,
+    single_customer_view,
+)
+
+CONSENTS = [column for column, _ in PURPOSES.values()]
+
+
+def _record(cid, first, last, email, phone, address, city="Baku", **extra):
+    row = {"customer_id": cid, "first_name": first, "last_name": last, "email": email,
+           "phone": phone, "address": address, "city": city, "preferred_channel": "web",
+           "signup_date": pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(cid[1:])),
+           "interests": "Dairy", "consent_email": True, "consent_profiling": True,
+           "consent_winback": True}
+    row.update(extra)
+    return row
+
+
+# Each case: records, and the groups a correct merge makes (the others stay single).
+CASES = {
+    "same e-mail in another case and with spaces": (
+        [_record("C1", "Leyla", "Aliyeva", "leyla.a@x.az", "+994 50 111 22 33", "Nizami str. 1"),
+         _record("C2", "Leyla", "Aliyeva", "  LEYLA.A@X.AZ ", "0557654321", "Nizami str. 1")],
+        [{"C1", "C2"}]),
+    "one phone in three formats": (
+        [_record("C1", "Emil", "Valiyev", "", "+994 50 111 22 33", "Fuzuli str. 2"),
+         _record("C2", "EMIL", "VALIYEV", "", "0501112233", "Fuzuli str. 2"),
+         _record("C3", "Emil", "Valiev", "emil@x.az", "+994501112233", "Fuzuli str. 2")],
+        [{"C1", "C2", "C3"}]),
+    "a chain: e-mail links 1-2, phone links 2-3": (
+        [_record("C1", "Aysel", "Guliyeva", "ays@x.az", "0501000001", "Bulbul str. 5"),
+         _record("C2", "Aysel", "Guliyeva", "AYS@x.az", "0502000002", "Bulbul str. 5"),
+         _record("C3", "AYSEL", "GULIEVA", "", "+994 50 200 00 02", "Bulbul str. 5")],
+        [{"C1", "C2", "C3"}]),
+    "empty e-mails never match": (
+        [_record("C1", "Murad", "Jafarov", "", "0501000001", "Nizami str. 1"),
+         _record("C2", "Sabina", "Huseynova", "", "0502000002", "Nizami str. 9")],
+        []),
+    "namesakes in one city": (
+        [_record("C1", "Rashad", "Orujov", "r1@x.az", "0501000001", "Nizami str. 1"),
+         _record("C2", "Rashad", "Orujov", "r2@x.az", "0502000002", "Fuzuli str. 7")],
+        []),
+    "namesakes with look-alike e-mail, nothing else shared": (
+        [_record("C1", "Rashad", "Orujov", "rashad.orujov758@x.az", "0511094758", "Nizami str. 1",
+                 city="Mingachevir"),
+         _record("C2", "Rashad", "Orujov", "rashad.orujov758@x.az", "0511495758", "Nizami str. 57",
+                 city="Shirvan")],
+        []),
+    "a household: same address and landline, another person": (
+        [_record("C1", "Ann", "Lee", "ann@x.az", "0121234567", "Nizami str. 1"),
+         _record("C2", "Bob", "Lee", "bob@x.az", "0121234567", "Nizami str. 1")],
+        []),
+    "same address, nothing else": (
+        [_record("C1", "Ann", "Lee", "ann@x.az", "0501000001", "Nizami str. 1"),
+         _record("C2", "Ann", "Lee", "", "0502000002", "Nizami str. 1")],
+        []),
+    "a name typo with both contact keys equal": (
+        [_record("C1", "Narmin", "Mammadova", "nm@x.az", "0501000001", "Nizami str. 1"),
+         _record("C2", "Narmn", "Mammadova", "nm@x.az", "0501000001", "Nizami str. 1")],
+        [{"C1", "C2"}]),
+}
+
+
+def _groups(view):
+    groups = view.person.groupby(view.person).apply(lambda s: frozenset(s.index))
+    return {g for g in groups if len(g) > 1}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_merge_on_constructed_duplicates(case):
+    records, expected = CASES[case]
+    table = pd.DataFrame(records)
+    before = table.copy()
+    view = single_customer_view(table)
+    pd.testing.assert_frame_equal(table, before)
+    assert _groups(view) == {frozenset(g) for g in expected}
+    assert view.n_people == len(table) - sum(len(g) - 1 for g in expected)
+
+
+def test_pairs_left_apart_are_reported_for_review():
+    view = single_customer_view(pd.DataFrame(CASES["a household: same address and landline, "
+                                                   "another person"][0]))
+    assert view.review.to_dict("records") == [
+        {"customer_id": "C1", "other_id": "C2", "evidence": "phone+address", "same_name": False}]
+    view = single_customer_view(pd.DataFrame(CASES["namesakes with look-alike e-mail, nothing "
+                                                   "else shared"][0]))
+    assert view.review[["evidence", "same_name"]].values.tolist() == [["email", True]]
+
+
+def test_report_names_the_evidence_of_each_merge():
+    view = single_customer_view(pd.DataFrame(CASES["a chain: e-mail links 1-2, phone links 2-3"][0]))
+    assert view.report[["customer_id", "other_id", "person", "evidence"]].values.tolist() == [
+        ["C1", "C2", "C1", "email+address"], ["C2", "C3", "C1", "phone+address"]]
+    assert view.report["same_name"].all()
+
+
+def test_merge_of_the_course_data_recovers_the_true_people():
+    customers = datasets.load("customers")
+    truth = datasets.load("customer_links").set_index("customer_id")["person_id"]
+    view = single_customer_view(customers)
+    quality = merge_quality(view.person, truth)
+    assert quality["recall"] == 1.0 and quality["precision"] == 1.0
+    assert view.n_people == truth.nunique()
+    # The pairs sharing a key by coincidence are real traps of the data, and none was merged.
+    assert len(view.review) >= 1
+    for a, b in view.review[["customer_id", "other_id"]].itertuples(index=False):
+        assert truth[a] != truth[b]
+
+
+def test_name_matching_alone_would_merge_strangers():
+    customers = datasets.load("customers")
+    truth = datasets.load("customer_links").set_index("customer_id")["person_id"]
+    key = name_key(customers["first_name"], customers["last_name"])
+    by_name = pd.Series(key.to_numpy(), index=customers["customer_id"].to_numpy())
+    assert merge_quality(by_name, truth)["precision"] < 0.1
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("+994 50 123 45 67", "501234567"), ("+994501234567", "501234567"), ("0501234567", "501234567"),
+    ("(050) 123-45-67", "501234567"), ("123", None), ("", None), (None, None),
+])
+def test_normalise_phone(raw, expected):
+    got = normalise_phone(pd.Series([raw]))[0]
+    assert (got is pd.NA and expected is None) or got == expected
+
+
+def test_normalise_email_and_name_key():
+    assert normalise_email(pd.Series([" A@B.AZ", "   "])).tolist() == ["a@b.az", pd.NA]
+    assert name_key(pd.Series(["  LEYLA "]), pd.Series(["Aliyeva"])).tolist() == ["leyla alieva"]
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"on": ("name",)}, "Got on=('name',) instead, expected a non-empty subset of ('email', 'phone')."),
+    ({"on": ()}, "Got on=() instead, expected a non-empty subset of ('email', 'phone')."),
+])
+def test_view_option_errors(kwargs, message):
+    table = pd.DataFrame(CASES["namesakes in one city"][0])
+    with pytest.raises(ValueError) as err:
+        single_customer_view(table, **kwargs)
+    assert str(err.value) == message
+
+
+def test_view_input_errors():
+    table = pd.DataFrame(CASES["namesakes in one city"][0])
+    with pytest.raises(ValueError, match=r"^Got customers without the column 'address'"):
+        single_customer_view(table.drop(columns="address"))
+    twice = pd.concat([table, table.iloc[[0]]])
+    with pytest.raises(ValueError) as err:
+        single_customer_view(twice)
+    assert str(err.value) == "Got customer_id='C1' twice, expected one row per record."
+
+
+def test_merge_quality_by_hand_and_errors():
+    found = pd.Series({"r1": "a", "r2": "a", "r3": "b", "r4": "b", "r5": "c"})
+    truth = pd.Series({"r1": "x", "r2": "x", "r3": "x", "r4": "y", "r5": "y"})
+    # true pairs: r1r2 r1r3 r2r3 r4r5 = 4; merged: r1r2 r3r4 = 2; correct: r1r2 = 1
+    assert merge_quality(found, truth) == {"true_pairs": 4, "merged_pairs": 2, "correct_pairs": 1,
+                                           "precision": 0.5, "recall": 0.25}
+    with pytest.raises(ValueError, match="Got record 'r5' in only one grouping"):
+        merge_quality(found, truth.drop("r5"))
+
+
+def _profiles_fixture():
+    records, _ = CASES["one phone in three formats"]
+    records = [dict(r) for r in records]
+    records[0].update(interests="Dairy;Beverages", consent_email=True)
+    records[1].update(interests="Household", consent_email=False, preferred_channel="phone")
+    records[2].update(interests=None)
+    records.append(_record("C9", "Ann", "Lee", "ann@x.az", "0509999999", "Bulbul str. 1"))
+    customers = pd.DataFrame(records)
+    orders = pd.DataFrame({
+        "order_id": ["O1", "O1", "O2", "O3", "O4"], "customer_id": ["C1", "C1", "C2", "C3", "C9"],
+        "order_date": pd.to_datetime(["2024-01-05"] * 2 + ["2024-02-01", "2024-06-30",
+                                                           "2024-03-03"]),
+        "revenue": [10.0, 5.0, 20.0, 7.5, 3.0], "margin": [2.0, 1.0, 4.0, 1.5, 0.5],
+        "product_id": ["P1", "P2", "P2", "P1", "P1"]})
+    products = pd.DataFrame({"product_id": ["P1", "P2"], "category": ["Dairy", "Household"]})
+    return customers, orders, products
+
+
+def test_profile_gathers_the_five_kinds_of_information():
+    customers, orders, products = _profiles_fixture()
+    before = customers.copy(), orders.copy()
+    view = single_customer_view(customers)
+    profiles = customer_profiles(customers, orders, view=view, products=products)
+    pd.testing.assert_frame_equal(customers, before[0])
+    pd.testing.assert_frame_equal(orders, before[1])
+    emil = profiles.loc["C1"]
+    assert emil["records"] == "C1; C2; C3"
+    assert emil["name"] == "Emil Valiyev" and emil["address"] == "Fuzuli str. 2"
+    assert emil["emails"] == "emil@x.az" and emil["phones"] == "+994 50 111 22 33"
+    assert emil["interests"] == "Beverages; Dairy; Household"
+    assert emil["preferred_channel"] == "web"  # the latest record (C3) keeps the default
+    assert (emil["orders"], emil["revenue"], emil["margin"]) == (3, 42.5, 8.5)
+    assert emil["first_order"] == pd.Timestamp("2024-01-05")
+    assert emil["last_order"] == pd.Timestamp("2024-06-30")
+    assert emil["top_category"] == "Household"  # 25.0 against 17.5
+    # A refusal in one channel holds for the person.
+    assert not emil["consent_email"] and emil["consent_profiling"]
+    assert profiles.loc["C9", "consent_email"]
+    history = purchase_history(orders, view=view, person="C1")
+    assert history.to_dict("index") == {"2024Q1": {"orders": 2, "revenue": 35.0},
+                                        "2024Q2": {"orders": 1, "revenue": 7.5}}
+    with pytest.raises(ValueError, match=r"^Got person='C2' instead, expected a person"):
+        purchase_history(orders, view=view, person="C2")
+
+
+@pytest.mark.parametrize("purpose", list(PURPOSES))
+def test_every_purpose_excludes_customers_without_its_consent(purpose):
+    customers = datasets.load("customers")
+    column = PURPOSES[purpose][0]
+    before = customers.copy()
+    chosen = select_customers(customers, purpose=purpose)
+    pd.testing.assert_frame_equal(customers, before)
+    assert chosen.customers[column].all()
+    assert chosen.excluded == int((~customers[column]).sum()) > 0
+    assert len(chosen) + chosen.excluded == len(customers)
+    assert set(chosen.customers["customer_id"]) == set(customers.loc[customers[column],
+                                                                     "customer_id"])
+    assert f"excluded without {column}" in repr(chosen)
+
+
+@pytest.mark.parametrize("purpose", list(PURPOSES))
+def test_consent_holds_after_the_merge(purpose):
+    customers = datasets.load("customers")
+    orders = datasets.load("orders")
+    view = single_customer_view(customers)
+    profiles = customer_profiles(customers, orders, view=view)
+    chosen = select_customers(profiles, purpose=purpose)
+    column = PURPOSES[purpose][0]
+    refused = set(view.person[customers.set_index("customer_id")[column].eq(False)])
+    assert refused, "the data should contain refusals"
+    assert not refused & set(chosen.customers.index)
+
+
+def test_unknown_purpose_and_bad_consent_are_errors():
+    customers = datasets.load("customers").head(3)
+    with pytest.raises(ValueError) as err:
+        select_customers(customers, purpose="newsletter")
+    assert str(err.value) == ("Got purpose='newsletter' instead, expected one of "
+                              "('email_campaign', 'profiling', 'win_back').")
+    with pytest.raises(ValueError, match="Got a table without the column 'consent_winback'"):
+        select_customers(customers.drop(columns="consent_winback"), purpose="win_back")
+    unknown = customers.astype({"consent_email": object})
+    unknown.loc[unknown.index[0], "consent_email"] = None
+    with pytest.raises(ValueError, match="a missing consent is not a consent"):
+        select_customers(unknown, purpose="email_campaign")
+
+
+def _levels_fixture():
+    return pd.DataFrame({
+        "margin": [90.0, 10.0, 50.0, 20.0, 5.0, 0.0, 70.0],
+        "last_order": pd.to_datetime(["2024-12-01", "2024-11-01", "2024-12-20", "2024-03-01",
+                                      "2023-06-01", None, "2024-12-30"]),
+        "consent_profiling": [True, True, True, True, True, True, False]},
+        index=["a", "b", "c", "d", "e", "f", "g"])
+
+
+def test_service_levels_by_hand():
+    profiles = _levels_fixture()
+    before = profiles.copy()
+    levels = service_levels(profiles, as_of="2025-01-01", best_share=0.34)
+    pd.testing.assert_frame_equal(profiles, before)
+    # Active: a, b, c; the top third by margin (1 customer) is a. d: 306 days idle, e: 580.
+    assert levels.customers["service_level"].to_dict() == {
+        "a": "best", "b": "regular", "c": "regular", "d": "recently lost", "e": "lapsed",
+        "f": "prospect"}
+    assert levels.excluded == 1 and "g" not in levels.customers.index
+    assert levels.customers.loc["d", "offer"] == SERVICE_OFFERS["recently lost"]
+    win_back = select_customers(levels.customers[levels.customers["service_level"]
+                                                 == "recently lost"].assign(consent_winback=False),
+                                purpose="win_back")
+    assert len(win_back) == 0 and win_back.excluded == 1
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"best_share": 1.5}, "Got best_share=1.5 instead, expected a share in (0, 1)."),
+    ({"lost_after": 400}, "Got lost_after=400, lost_within=365 instead, expected 0 < lost_after "
+                          "< lost_within (days)."),
+])
+def test_service_level_errors(kwargs, message):
+    with pytest.raises(ValueError) as err:
+        service_levels(_levels_fixture(), **kwargs)
+    assert str(err.value) == message

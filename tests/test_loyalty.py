@@ -1,0 +1,156 @@
+"""Tests of crmlab.loyalty: repeat-customer rate, retention, the retention-economics calculator."""
+
+import pandas as pd
+import pytest
+
+from crmlab import datasets
+from crmlab.loyalty import (
+    SOURCE_RATIOS,
+    calculator,
+    repeat_rate,
+    retention_economics,
+    retention_rate,
+)
+
+
+def _orders():
+    # a: 2 orders (56 days apart); b: one order of three lines; c: 2 orders 18 days apart;
+    # d: 3 orders; e: 1 order. First-order channels: a web, b web, c store, d store, e phone.
+    return pd.DataFrame({
+        "order_id": ["1", "2", "3", "3", "3", "4", "5", "6", "7", "8", "9"],
+        "customer_id": ["a", "a", "b", "b", "b", "c", "c", "d", "d", "d", "e"],
+        "channel": ["web", "store", "web", "web", "web", "store", "web", "store", "store", "web",
+                    "phone"],
+        "order_date": pd.to_datetime(["2024-01-05", "2024-03-01", "2024-02-01", "2024-02-01",
+                                      "2024-02-01", "2024-04-02", "2024-04-20", "2024-01-10",
+                                      "2024-01-11", "2024-07-01", "2024-06-15"]),
+    })
+
+
+def test_repeat_rate_overall_counts_orders_not_lines():
+    orders = _orders()
+    before = orders.copy()
+    # a, c, d repeat; b's three lines are one order; e bought once.
+    assert repeat_rate(orders) == pytest.approx(3 / 5)
+    pd.testing.assert_frame_equal(orders, before)
+
+
+def test_repeat_rate_by_channel_uses_the_first_order():
+    got = repeat_rate(_orders(), by="channel")
+    assert got.to_dict("index") == {
+        "phone": {"customers": 1, "repeat_customers": 0, "repeat_rate": 0.0},
+        "store": {"customers": 2, "repeat_customers": 2, "repeat_rate": 1.0},
+        "web": {"customers": 2, "repeat_customers": 1, "repeat_rate": 0.5},
+    }
+
+
+def test_repeat_rate_by_cohort():
+    got = repeat_rate(_orders(), by="cohort")
+    assert got.index.name == "cohort"
+    assert got["customers"].to_dict() == {"2024Q1": 3, "2024Q2": 2}
+    assert got["repeat_customers"].to_dict() == {"2024Q1": 2, "2024Q2": 1}
+    got = repeat_rate(_orders(), by="cohort", cohort="M")
+    assert got["customers"].to_dict() == {"2024-01": 2, "2024-02": 1, "2024-04": 1, "2024-06": 1}
+
+
+def test_window_gives_every_customer_the_same_time():
+    orders = _orders()
+    # as_of 2024-07-02, window 30: eligible first orders on or before 2024-06-02: a, b, c, d.
+    # Second order within 30 days: c (18 days), d (1 day); a's came after 56 days.
+    assert repeat_rate(orders, window=30, as_of="2024-07-02") == pytest.approx(2 / 4)
+    assert repeat_rate(orders, window=60, as_of="2024-07-02") == pytest.approx(3 / 4)
+    # as_of cuts what happened after it: on 2024-02-15 only d has repeated.
+    assert repeat_rate(orders, as_of="2024-02-15") == pytest.approx(1 / 3)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"by": "region"}, "Got by='region' instead, expected one of (None, 'cohort', 'channel')."),
+    ({"window": 0}, "Got window=0 instead, expected a whole number of days >= 1."),
+    ({"window": 2.5}, "Got window=2.5 instead, expected a whole number of days >= 1."),
+    ({"date": "day"}, "Got date='day' instead, expected one of the columns 'order_id', "
+                      "'customer_id', 'channel', 'order_date'."),
+    ({"window": 400}, "Got window=400 instead, expected a window that leaves at least one customer "
+                      "whose first order is 400 days before 2024-07-02."),
+])
+def test_repeat_rate_errors(kwargs, message):
+    with pytest.raises(ValueError) as err:
+        repeat_rate(_orders(), **kwargs)
+    assert str(err.value) == message
+
+
+def test_repeat_rate_on_the_course_data_is_between_zero_and_one():
+    orders = datasets.load("orders")
+    overall = repeat_rate(orders)
+    by_channel = repeat_rate(orders, by="channel")
+    assert 0 < overall < 1
+    assert by_channel["customers"].sum() == orders["customer_id"].nunique()
+    weighted = (by_channel["repeat_customers"].sum() / by_channel["customers"].sum())
+    assert weighted == pytest.approx(overall)
+
+
+def test_retention_rate_by_hand():
+    got = retention_rate(_orders(), period="Q")
+    # Q1 buyers: a, b, d; of them in Q2: none (a's second order is in Q1, d's third in Q3).
+    # Q2 buyers: c, e; in Q3: nobody. Q3 buyers: d.
+    assert got.to_dict("index") == {
+        "2024Q1": {"customers": 3, "retained": 0, "retention": 0.0},
+        "2024Q2": {"customers": 2, "retained": 0, "retention": 0.0},
+    }
+    got = retention_rate(_orders(), period="M")
+    assert got.loc["2024-01", "retained"] == 0 and got.loc["2024-04", "customers"] == 1
+
+
+def test_retention_economics_by_hand():
+    got = retention_economics(customers=2000, retention=0.5, new_retention=0.6, margin=50,
+                              keep_cost=4, discount=0.0)
+    kept = 200
+    assert got.loc["customers kept per period"].tolist() == pytest.approx([kept, kept])
+    assert got.loc["cost of keeping them"].tolist() == pytest.approx([800, 800])
+    assert got.loc["cost of replacing them with new customers"].tolist() == pytest.approx(
+        [kept * 4 * 5, kept * 4 * 10])
+    assert got.loc["cost of winning them back"].tolist() == pytest.approx(
+        [kept * 4 * 50, kept * 4 * 100])
+    assert got.loc["margin they bring per period"].tolist() == pytest.approx([10_000, 10_000])
+    # CLV with no discount: m r / (1 - r): 50 at r=0.5, 75 at r=0.6.
+    assert got.loc["customer base value now", "low"] == pytest.approx(2000 * 50)
+    assert got.loc["customer base value after the change", "low"] == pytest.approx(2000 * 75)
+    assert got.loc["value of the change", "high"] == pytest.approx(50_000)
+
+
+def test_retention_economics_uses_the_source_ratios_by_default_and_others_on_request():
+    assert SOURCE_RATIOS == {"acquire": (5.0, 10.0), "win_back": (50.0, 100.0)}
+    got = retention_economics(customers=100, retention=0.5, new_retention=0.55, margin=10,
+                              keep_cost=2, acquire_ratio=(3, 3), win_back_ratio=(20, 40))
+    assert got.loc["cost of replacing them with new customers"].tolist() == pytest.approx([30, 30])
+    assert got.loc["cost of winning them back"].tolist() == pytest.approx([200, 400])
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"customers": -1}, "Got customers=-1 instead, expected a whole number >= 0."),
+    ({"retention": 1.0}, "Got retention=1.0 instead, expected a rate in [0, 1)."),
+    ({"new_retention": -0.1}, "Got new_retention=-0.1 instead, expected a rate in [0, 1)."),
+    ({"keep_cost": -5}, "Got keep_cost=-5 instead, expected a finite amount >= 0."),
+    ({"acquire_ratio": (10, 5)}, "Got acquire_ratio=(10, 5) instead, expected 0 < low <= high."),
+    ({"win_back_ratio": 50}, "Got win_back_ratio=50 instead, expected a (low, high) pair."),
+])
+def test_retention_economics_errors(kwargs, message):
+    args = {"customers": 100, "retention": 0.5, "new_retention": 0.6, "margin": 10,
+            "keep_cost": 1}
+    with pytest.raises(ValueError) as err:
+        retention_economics(**{**args, **kwargs})
+    assert str(err.value) == message
+
+
+def test_calculator_follows_its_sliders():
+    calc = calculator(customers=1000, retention=0.6, margin=100, keep_cost=10)
+    new, cost, acquire, win_back = calc._widgets
+    assert new.value == pytest.approx(0.65)
+    assert "24,444.44" in calc._table.value  # value of the change, as in the doctest
+    new.value = 0.7
+    assert "24,444.44" not in calc._table.value
+    assert "2,500.00" not in calc._table.value
+    acquire.value = (2.0, 3.0)
+    assert "2,000.00" in calc._table.value  # 100 kept x 10 x 2
+    bundle = calc._repr_mimebundle_()
+    assert bundle["text/plain"].startswith("Retention calculator: 1,000 customers, retention 60.0%")
+    assert "application/vnd.jupyter.widget-view+json" in bundle
