@@ -1,0 +1,186 @@
+"""The source's lists on relationship marketing (L01) and personalisation (L04), as data.
+
+From seed 001 (the road from relationship marketing to customer-centric strategy: Alet, Huete,
+Matathia & Salzman, Clancy & Shulman, Carrion, Curry & Curry), seed 002 (the triple goal and the
+three levers of relationship strategy) and seed 000 (the five goals of consumer relations; the
+twelve steps of personalising consumer relations, their three typical mistakes and the contents of
+a personalised customer profile).
+
+The timeline in ``EVOLUTION`` dates each stage by the reference the source cites. Three stages
+have no date in the sources and take theirs from the literature, flagged ``"literature"``:
+transactional marketing (the marketing mix, McCarthy 1960), segmentation (Smith 1956) and
+social CRM (Greenberg 2009). Seed 002 names social CRM without a date.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["EVOLUTION", "NEW_CONSUMER", "TRIPLE_GOAL", "LEVERS", "CONSUMER_RELATIONS_GOALS",
+           "PERSONALISATION_STEPS", "PERSONALISATION_AIMS", "PERSONALISATION_MISTAKES",
+           "PROFILE_CONTENTS", "evolution", "table"]
+
+#: (stage, year, reference, idea, where the date comes from)
+EVOLUTION = [
+    ("transactional marketing", 1960, "McCarthy (1960)",
+     "the marketing mix: win the single sale", "literature"),
+    ("segmentation", 1956, "Smith (1956)",
+     "homogeneous groups of customers by taste, lifestyle and buying attitude", "literature"),
+    ("the business is to create and keep customers", 1960, "Drucker (1960s)",
+     "the real business of a company is to make a customer, keep it and maximise its profit",
+     "seed 001"),
+    ("relationship marketing", 1994, "Alet (1994)",
+     "a social and managerial process of creating and cultivating relationships with mutual "
+     "benefit", "seed 001"),
+    ("micro / one-to-one marketing", 1994, "Clancy & Shulman (1994)",
+     "direct marketing that approaches each customer in a personalised way (1990s)", "seed 001"),
+    ("loyalty economics", 1997, "Huete (1997)",
+     "retention, satisfaction and recovery of customers, with the employees in the equation",
+     "seed 001"),
+    ("CRM with business intelligence", 2000, "Carrion (2000)",
+     "data warehouse, OLAP and data mining turn customer data into knowledge", "seed 001"),
+    ("e-CRM", 2000, "Curry & Curry (2000)",
+     "the Internet solves CRM problems and makes CRM a necessity", "seed 001"),
+    ("the firm as the customer's friend", 2002, "Alet (2002)",
+     "listen to the customer, attend to them, love them", "seed 001"),
+    ("social CRM", 2009, "Greenberg (2009)",
+     "CRM software takes in the interactions and engagement of customers on social networks",
+     "literature"),
+]
+
+NEW_CONSUMER = [  # Matathia & Salzman (2000: 32), seed 001
+    "price-conscious, looks for value for money",
+    "has the means but lacks time",
+    "understands marketing",
+    "adopts fashions and new products quickly but tires of them easily",
+    "is demanding",
+    "has a social conscience",
+    "is used to shopping and to information, customer service included, 24 hours a day, 7 days "
+    "a week",
+]
+
+TRIPLE_GOAL = [  # seed 002
+    ("revenue per account", "raise the turnover of each account: repeat purchases, recurring "
+     "sales"),
+    ("customer profitability", "improve the profitability of customers"),
+    ("portfolio erosion", "stop the portfolio from being worn away, little by little, by "
+     "competitors"),
+]
+
+LEVERS = [  # seed 002
+    ("satisfaction", "the first building block of loyalty: answer needs precisely with quality "
+     "products and services, flawless and steady order execution; starts with understanding "
+     "needs"),
+    ("experience", "a unique moment of exchange along the whole customer journey; goes beyond "
+     "satisfaction; needs value-added customer service"),
+    ("engagement", "customers who go beyond buying: they recommend you to friends and on social "
+     "networks, the most involved become ambassadors and suggest improvements"),
+]
+
+CONSUMER_RELATIONS_GOALS = [  # seed 000, consumer relations
+    ("attract new consumers", "inform and persuade about the product's advantages"),
+    ("retain existing customers", "a large share of sales comes from established buyers"),
+    ("market new products and services", "explain new products to consumers lost in the flow "
+     "of novelties"),
+    ("handle complaints", "a fast, satisfying answer to a complaint can save the relationship"),
+    ("reduce costs", "customers taught to choose and use the product save the seller time and "
+     "money"),
+]
+
+PERSONALISATION_STEPS = [  # seed 000, personalising relations with consumers
+    ("know your target market better", "the more you know about the audience, the more precise "
+     "the campaign; in practice you address groups with the same traits"),
+    ("set clear goals", "the five aims of personalised marketing (PERSONALISATION_AIMS)"),
+    ("create a database", "one integrated network where all customer data is collected, stored, "
+     "managed and shared, updated from every source, open to all staff who deal with customers"),
+    ("collect information all the time", "part of every sales, service and marketing "
+     "campaign: responses to campaigns, research and surveys"),
+    ("invest in personalisation", "the personalised profile is the heart of personalised "
+     "service (PROFILE_CONTENTS)"),
+    ("let customers add information", "personal pages where customers complete their own "
+     "profile; used only for permitted purposes, with customers controlling how often and how "
+     "much they give"),
+    ("develop individual relationships", "a single point of access that gathers past purchases "
+     "and preferences at every visit"),
+    ("keep the relationship up regularly and purposefully", "act on the data: information and "
+     "special offers tailored to each customer's needs"),
+    ("use e-mail to strengthen relationships", "cheap, fast, read by most people; a high return "
+     "on a modest investment"),
+    ("let customers tailor products", "interactive design on the website, as car and computer "
+     "makers do: pick a base model, add options, see the price"),
+    ("personalise your information service", "customers say what information they want and "
+     "receive it whenever there is news of that kind"),
+    ("offer different levels of service", "special rewards for the best customers, incentives "
+     "to buy more for regular ones, special offers for those who recently left"),
+]
+
+PERSONALISATION_AIMS = [  # seed 000, step 2
+    "raise the quality of customer service",
+    "strengthen relationships with consumers",
+    "maximise the benefit of the relationship with each consumer",
+    "raise the retention rate of current buyers",
+    "get the most return from investment in marketing and customer service",
+]
+
+PERSONALISATION_MISTAKES = [  # seed 000
+    ("ignoring privacy", "post a privacy policy, obey every data-protection law, tell people at "
+     "once how their data will be used, keep it confidential"),
+    ("not developing the relationship", "data is collected to understand needs and build "
+     "long-term, mutually beneficial relationships: act on it consistently"),
+    ("targeting the wrong people", "programmes work best on the right audience: the finer the "
+     "segmentation, the more precise the address"),
+]
+
+PROFILE_CONTENTS = [  # seed 000, step 5
+    "name and address",
+    "contact information",
+    "purchases made over a period",
+    "personal interests",
+    "preferences for goods or services",
+]
+
+_TABLES = {
+    "new_consumer": (["trait"], [(t,) for t in NEW_CONSUMER]),
+    "triple_goal": (["goal", "meaning"], TRIPLE_GOAL),
+    "levers": (["lever", "meaning"], LEVERS),
+    "consumer_relations_goals": (["goal", "meaning"], CONSUMER_RELATIONS_GOALS),
+    "personalisation_steps": (["step", "meaning"], PERSONALISATION_STEPS),
+    "personalisation_aims": (["aim"], [(a,) for a in PERSONALISATION_AIMS]),
+    "personalisation_mistakes": (["mistake", "remedy"], PERSONALISATION_MISTAKES),
+    "profile_contents": (["information"], [(c,) for c in PROFILE_CONTENTS]),
+}
+
+
+def evolution() -> pd.DataFrame:
+    """The stages from transactional marketing to social CRM, in order of year.
+
+    Examples
+    --------
+    >>> evolution()[["stage", "year", "date_from"]].head(3)
+                                              stage  year date_from
+    0                                  segmentation  1956  literature
+    1                       transactional marketing  1960  literature
+    2  the business is to create and keep customers  1960  seed 001
+    """
+    frame = pd.DataFrame(EVOLUTION, columns=["stage", "year", "reference", "idea", "date_from"])
+    return frame.sort_values("year", kind="stable").reset_index(drop=True)
+
+
+def table(name: str) -> pd.DataFrame:
+    """One of the source's lists, numbered from 1.
+
+    Examples
+    --------
+    >>> table("triple_goal")["goal"].tolist()
+    ['revenue per account', 'customer profitability', 'portfolio erosion']
+    >>> table("goals")
+    Traceback (most recent call last):
+    ...
+    ValueError: Got name='goals' instead, expected one of ('new_consumer', 'triple_goal', 'levers', 'consumer_relations_goals', 'personalisation_steps', 'personalisation_aims', 'personalisation_mistakes', 'profile_contents').
+    """
+    if name not in _TABLES:
+        raise ValueError(f"Got name={name!r} instead, expected one of {tuple(_TABLES)}.")
+    columns, rows = _TABLES[name]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame.index = pd.RangeIndex(1, len(frame) + 1, name="#")
+    return frame

@@ -1,0 +1,46 @@
+"""Tests of crmlab.marketing: the source's lists carry over complete."""
+
+import pytest
+
+from crmlab import marketing
+from crmlab.marketing import evolution, table
+
+
+@pytest.mark.parametrize("name, rows", [
+    ("new_consumer", 7),              # Matathia & Salzman (2000: 32)
+    ("triple_goal", 3),               # seed 002
+    ("levers", 3),                    # seed 002
+    ("consumer_relations_goals", 5),  # seed 000
+    ("personalisation_steps", 12),    # seed 000, #1-#12
+    ("personalisation_aims", 5),      # seed 000, step 2
+    ("personalisation_mistakes", 3),  # seed 000
+    ("profile_contents", 5),          # seed 000, step 5
+])
+def test_lists_are_complete_and_numbered_from_one(name, rows):
+    got = table(name)
+    assert len(got) == rows
+    assert got.index.tolist() == list(range(1, rows + 1))
+    assert not got.isna().any().any()
+
+
+def test_evolution_is_in_year_order_and_flags_the_literature_dates():
+    stages = evolution()
+    assert stages["year"].is_monotonic_increasing
+    literature = set(stages.loc[stages["date_from"] == "literature", "stage"])
+    assert literature == {"transactional marketing", "segmentation", "social CRM"}
+    assert set(stages["date_from"]) == {"literature", "seed 001"}
+    cited = dict(zip(stages["stage"], stages["reference"]))
+    assert cited["relationship marketing"] == "Alet (1994)"
+    assert cited["e-CRM"] == "Curry & Curry (2000)"
+
+
+def test_tables_are_copies():
+    levers = table("levers")
+    levers.loc[1, "lever"] = "changed"
+    assert table("levers").iloc[0, 0] == "satisfaction"
+    assert marketing.LEVERS[0][0] == "satisfaction"
+
+
+def test_unknown_table():
+    with pytest.raises(ValueError, match=r"^Got name='steps' instead, expected one of \("):
+        table("steps")
