@@ -9,6 +9,51 @@ from crmlab.relationships import classify_supplier
 from crmlab.selection import payback_period
 
 
+def _view():
+    from crmlab.customers import single_customer_view
+
+    return single_customer_view(datasets.load("customers"))
+
+
+def _profiles():
+    from crmlab.customers import customer_profiles
+
+    return customer_profiles(datasets.load("customers"), datasets.load("orders"), view=_view())
+
+
+def _retention_2023():
+    from crmlab.loyalty import retention_rate
+
+    by_person = _view().assign(datasets.load("orders"))
+    return round(retention_rate(by_person, customer_id="person").loc["2023", "retention"] * 100, 1)
+
+
+def _win_back_count():
+    from crmlab.customers import select_customers, service_levels
+
+    levels = service_levels(_profiles()).customers
+    return len(select_customers(levels[levels["service_level"] == "recently lost"],
+                                purpose="win_back"))
+
+
+def _email_excluded():
+    from crmlab.customers import select_customers
+
+    return select_customers(_profiles(), purpose="email_campaign").excluded
+
+
+def _repeat_rate():
+    from crmlab.loyalty import repeat_rate
+
+    return round(repeat_rate(datasets.load("orders")) * 100, 1)
+
+
+def _win_back_cost():
+    from crmlab.loyalty import SOURCE_RATIOS
+
+    return 12 * SOURCE_RATIOS["win_back"][0]
+
+
 def _suppliers_abc():
     return abc_analysis(datasets.load("suppliers"), value="profit_share", label="supplier_id")
 
@@ -26,6 +71,12 @@ KEYS = [
      lambda: int((classify_supplier(datasets.load("suppliers"))["type"] == 4).sum())),
     ("L03", "payback-calc", lambda: payback_period(60_000, [7_000] * 24)),
     ("C3", "discounted", lambda: payback_period(120_000, [12_000] * 24, annual_rate=0.12)),
+    ("L01", "repeat-rate", _repeat_rate),
+    ("L01", "retention-2023", _retention_2023),
+    ("L01", "win-back-cost", _win_back_cost),
+    ("L04", "n-people", lambda: _view().n_people),
+    ("L04", "email-excluded", _email_excluded),
+    ("L04", "win-back-n", _win_back_count),
 ]
 
 
