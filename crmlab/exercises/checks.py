@@ -242,6 +242,13 @@ def _clv_value(seed):
     return round(simple_clv(p["margin"], retention=p["retention"], discount=0.1), 2)
 
 
+@register("clv-repeat")
+def _clv_repeat(seed):
+    from crmlab.loyalty import repeat_rate
+
+    return round(repeat_rate(variant(seed, "orders"), window=180), 3)
+
+
 @register("clv-gain")
 def _clv_gain(seed):
     from crmlab.clv import simple_clv
