@@ -3,8 +3,8 @@
 From seed 001 (the road from relationship marketing to customer-centric strategy: Alet, Huete,
 Matathia & Salzman, Clancy & Shulman, Carrion, Curry & Curry), seed 002 (the triple goal and the
 three levers of relationship strategy) and seed 000 (the five goals of consumer relations; the
-twelve steps of personalising consumer relations, their three typical mistakes and the contents of
-a personalised customer profile).
+twelve steps of personalising consumer relations, their three typical mistakes, the contents of
+a personalised customer profile, and the five success factors of the ARTLIFE case).
 
 The timeline in ``EVOLUTION`` dates each stage by the reference the source cites. Three stages
 have no date in the sources and take theirs from the literature, flagged ``"literature"``:
@@ -18,7 +18,7 @@ import pandas as pd
 
 __all__ = ["EVOLUTION", "NEW_CONSUMER", "TRIPLE_GOAL", "LEVERS", "CONSUMER_RELATIONS_GOALS",
            "PERSONALISATION_STEPS", "PERSONALISATION_AIMS", "PERSONALISATION_MISTAKES",
-           "PROFILE_CONTENTS", "evolution", "table"]
+           "PROFILE_CONTENTS", "ARTLIFE_SUCCESS_FACTORS", "evolution", "table"]
 
 #: (stage, year, reference, idea, where the date comes from)
 EVOLUTION = [
@@ -139,6 +139,19 @@ PROFILE_CONTENTS = [  # seed 000, step 5
     "preferences for goods or services",
 ]
 
+ARTLIFE_SUCCESS_FACTORS = [  # seed 000, appendix 1 (case ARTLIFE)
+    ("common interests and a spirit of partnership", "every party sees what it shares with the "
+     "others and acts as a partner"),
+    ("common goals and rewards", "one programme, and profits shared according to each party's "
+     "effort"),
+    ("open links between the parts of the organisation", "open communication from top managers "
+     "to ordinary staff, across company borders"),
+    ("a clear division of authority and duties", "each party knows what it decides and answers "
+     "for"),
+    ("freedom to act within one's authority", "the decisions a party must take, it takes "
+     "without waiting for orders"),
+]
+
 _TABLES = {
     "new_consumer": (["trait"], [(t,) for t in NEW_CONSUMER]),
     "triple_goal": (["goal", "meaning"], TRIPLE_GOAL),
@@ -148,6 +161,7 @@ _TABLES = {
     "personalisation_aims": (["aim"], [(a,) for a in PERSONALISATION_AIMS]),
     "personalisation_mistakes": (["mistake", "remedy"], PERSONALISATION_MISTAKES),
     "profile_contents": (["information"], [(c,) for c in PROFILE_CONTENTS]),
+    "artlife_success_factors": (["factor", "meaning"], ARTLIFE_SUCCESS_FACTORS),
 }
 
 
@@ -176,7 +190,7 @@ def table(name: str) -> pd.DataFrame:
     >>> table("goals")
     Traceback (most recent call last):
     ...
-    ValueError: Got name='goals' instead, expected one of ('new_consumer', 'triple_goal', 'levers', 'consumer_relations_goals', 'personalisation_steps', 'personalisation_aims', 'personalisation_mistakes', 'profile_contents').
+    ValueError: Got name='goals' instead, expected one of ('new_consumer', 'triple_goal', 'levers', 'consumer_relations_goals', 'personalisation_steps', 'personalisation_aims', 'personalisation_mistakes', 'profile_contents', 'artlife_success_factors').
     """
     if name not in _TABLES:
         raise ValueError(f"Got name={name!r} instead, expected one of {tuple(_TABLES)}.")

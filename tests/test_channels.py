@@ -1,10 +1,10 @@
-"""Tests of crmlab.channels: consistency flags, touchpoint map, missing columns."""
+"""Tests of crmlab.channels: consistency flags, touchpoint map, touchpoint risk, missing columns."""
 
 import pandas as pd
 import pytest
 
 from crmlab import datasets
-from crmlab.channels import channel_consistency, touchpoint_map
+from crmlab.channels import channel_consistency, touchpoint_map, touchpoint_risk
 
 
 def _log():
@@ -42,3 +42,59 @@ def test_touchpoint_map_has_back_office_on_course_data():
     assert {"after_sales", "accounting"} <= back
     assert "shop" in tp.index
     assert tp["contacts"].sum() == len(datasets.load("interactions"))
+
+
+def _contacts():
+    return pd.DataFrame({
+        "customer_id": ["a", "b", "c", "d", "e", "f"],
+        "interaction_date": pd.to_datetime(["2024-01-01"] * 4 + ["2024-02-01", "2024-11-20"]),
+        "touchpoint": ["accounting"] * 4 + ["shop", "shop"],
+        "office": ["back"] * 4 + ["front", "front"],
+        "resolved": [True, True, False, False, True, False]})
+
+
+def _orders():
+    return pd.DataFrame({
+        "customer_id": ["a", "b", "c", "a", "e", "f"],
+        "order_date": pd.to_datetime(["2024-02-01", "2024-03-01", "2024-12-01", "2024-12-30",
+                                      "2024-02-02", "2024-11-25"])})
+
+
+def test_touchpoint_risk_by_hand():
+    contacts, orders = _contacts(), _orders()
+    before = contacts.copy(), orders.copy()
+    risk = touchpoint_risk(contacts, orders, window_days=90)
+    pd.testing.assert_frame_equal(contacts, before[0])
+    pd.testing.assert_frame_equal(orders, before[1])
+    # f's contact (2024-11-20) is less than 90 days before the end (2024-12-31): left out.
+    assert risk.index.tolist() == ["accounting", "shop"]
+    acc = risk.loc["accounting"]
+    assert (acc["contacts"], acc["unresolved"]) == (4, 2)
+    assert (acc["repeat_if_resolved"], acc["repeat_if_unresolved"], acc["gap"]) == (1.0, 0.0, 1.0)
+    assert acc["repeat_buyers_lost"] == 2.0
+    shop = risk.loc["shop"]
+    assert (shop["contacts"], shop["unresolved"], shop["repeat_if_resolved"]) == (1, 0, 1.0)
+    assert pd.isna(shop["repeat_if_unresolved"]) and shop["repeat_buyers_lost"] == 0.0
+    # A longer window reaches c's order of 2024-12-01 (335 days after the contact).
+    longer = touchpoint_risk(contacts, orders, window_days=340)
+    assert longer.loc["accounting", "repeat_if_unresolved"] == 0.5
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"window_days": 0}, "Got window_days=0 instead, expected a whole number >= 1."),
+    ({"window_days": 400}, "Got window_days=400 instead, expected a window that leaves at least "
+                           "one contact with a full window before the end of the data."),
+])
+def test_touchpoint_risk_errors(kwargs, message):
+    with pytest.raises(ValueError) as err:
+        touchpoint_risk(_contacts(), _orders(), **kwargs)
+    assert str(err.value) == message
+    with pytest.raises(ValueError, match="The orders table lacks the column 'order_date'."):
+        touchpoint_risk(_contacts(), _orders().rename(columns={"order_date": "day"}))
+
+
+def test_accounting_is_the_riskiest_touchpoint_of_the_course_company():
+    risk = touchpoint_risk(datasets.load("interactions"), datasets.load("orders"))
+    assert risk.index[0] == "accounting"
+    assert risk.loc["accounting", "office"] == "back"
+    assert (risk["repeat_buyers_lost"] >= 0).all()

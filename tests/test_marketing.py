@@ -15,6 +15,7 @@ from crmlab.marketing import evolution, table
     ("personalisation_aims", 5),      # seed 000, step 2
     ("personalisation_mistakes", 3),  # seed 000
     ("profile_contents", 5),          # seed 000, step 5
+    ("artlife_success_factors", 5),   # seed 000, case ARTLIFE
 ])
 def test_lists_are_complete_and_numbered_from_one(name, rows):
     got = table(name)
