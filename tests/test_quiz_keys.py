@@ -48,6 +48,17 @@ def _repeat_rate():
     return round(repeat_rate(datasets.load("orders")) * 100, 1)
 
 
+def _touchpoint_risk():
+    from crmlab.channels import touchpoint_risk
+
+    return touchpoint_risk(datasets.load("interactions"), datasets.load("orders"))
+
+
+def _back_resolved():
+    interactions = datasets.load("interactions")
+    return round(interactions.loc[interactions["office"] == "back", "resolved"].mean() * 100, 1)
+
+
 def _win_back_cost():
     from crmlab.loyalty import SOURCE_RATIOS
 
@@ -77,6 +88,9 @@ KEYS = [
     ("L04", "n-people", lambda: _view().n_people),
     ("L04", "email-excluded", _email_excluded),
     ("L04", "win-back-n", _win_back_count),
+    ("C4", "back-resolved", _back_resolved),
+    ("C4", "unresolved-repeat",
+     lambda: round(_touchpoint_risk().loc["accounting", "repeat_if_unresolved"] * 100, 1)),
 ]
 
 
@@ -85,3 +99,10 @@ KEYS = [
 def test_numeric_key_matches_the_data(quiz_id, question_id, compute):
     question = load(quiz_id).question(question_id)
     assert question.answer == pytest.approx(compute(), abs=1e-9)
+
+
+def test_riskiest_touchpoint_key_matches_the_data():
+    question = load("C4").question("riskiest")
+    keyed = [option.id for option in question.options if option.correct]
+    assert keyed == [_touchpoint_risk().index[0].replace("_", "-")]
+
