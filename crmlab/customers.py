@@ -302,14 +302,13 @@ def merge_quality(person, truth) -> dict:
             "recall": round(correct / true, 3) if true else 1.0}
 
 
-def _joined(values) -> str:
-    return "; ".join(sorted({v for v in values if isinstance(v, str) and v}))
-
-
-def _display_phone(digits: str) -> str:
-    if len(digits) == 9:
-        return f"+994 {digits[:2]} {digits[2:5]} {digits[5:7]} {digits[7:]}"
-    return digits
+def _join_unique(person: pd.Series, values: pd.Series) -> pd.Series:
+    """Per person: the distinct non-empty values, sorted, joined with "; " (vectorised)."""
+    pairs = pd.DataFrame({"person": person.to_numpy(), "value": values.to_numpy()})
+    pairs = pairs[pairs["value"].notna()]
+    pairs = pairs[pairs["value"].astype(str) != ""].astype({"value": str})
+    pairs = pairs.drop_duplicates().sort_values(["person", "value"], kind="stable")
+    return pairs.groupby("person", sort=True)["value"].agg("; ".join)
 
 
 def customer_profiles(customers: pd.DataFrame, orders: pd.DataFrame, *, view: CustomerView,
@@ -344,20 +343,25 @@ def customer_profiles(customers: pd.DataFrame, orders: pd.DataFrame, *, view: Cu
     _check_columns(orders, ["order_id", "customer_id", "order_date", "revenue", "margin"], "orders")
     recs = view.assign(customers).sort_values(["person", "signup_date", "customer_id"],
                                               kind="stable")
-    recs = recs.assign(_email=normalise_email(recs["email"]).to_numpy(),
-                       _phone=normalise_phone(recs["phone"]).to_numpy(),
-                       _interests=recs["interests"].fillna("").astype(str).str.split(";"))
+    phones = normalise_phone(recs["phone"])
+    phones = phones.where(phones.str.len() != 9,
+                          "+994 " + phones.str[:2] + " " + phones.str[2:5] + " "
+                          + phones.str[5:7] + " " + phones.str[7:])
+    interests = recs["interests"].fillna("").astype(str).str.split(";")
     g = recs.groupby("person", sort=True)
     first = g.head(1).set_index("person")
     out = pd.DataFrame({
-        "records": g["customer_id"].agg(lambda s: "; ".join(s)),
+        "records": g["customer_id"].agg("; ".join),
         "name": (first["first_name"].str.title() + " " + first["last_name"].str.title()),
         "city": first["city"], "address": first["address"],
-        "emails": g["_email"].agg(_joined),
-        "phones": g["_phone"].agg(lambda s: _joined(_display_phone(v) for v in s.dropna())),
-        "interests": g["_interests"].agg(lambda s: _joined(x for items in s for x in items)),
-        "preferred_channel": g["preferred_channel"].agg(lambda s: str(s.iloc[-1])),
+        "emails": _join_unique(recs["person"], normalise_email(recs["email"])),
+        "phones": _join_unique(recs["person"], phones),
+        "interests": _join_unique(recs["person"].repeat(interests.str.len()),
+                                  interests.explode()),
+        "preferred_channel": g["preferred_channel"].last().astype(str),
     })
+    for column in ("emails", "phones", "interests"):
+        out[column] = out[column].fillna("")
     ords = view.assign(orders)
     og = ords.groupby("person", sort=True)
     out["orders"] = og["order_id"].nunique().reindex(out.index).fillna(0).astype("int64")
