@@ -59,6 +59,14 @@ def _back_resolved():
     return round(interactions.loc[interactions["office"] == "back", "resolved"].mean() * 100, 1)
 
 
+def _accounting_nps():
+    from crmlab.survey import nps
+
+    interactions, survey = datasets.load("interactions"), datasets.load("survey")
+    touched = interactions.loc[interactions["touchpoint"] == "accounting", "customer_id"]
+    return round(nps(survey.loc[survey["customer_id"].isin(touched), "nps"])["nps"], 1)
+
+
 def _win_back_cost():
     from crmlab.loyalty import SOURCE_RATIOS
 
@@ -91,6 +99,7 @@ KEYS = [
     ("C4", "back-resolved", _back_resolved),
     ("C4", "unresolved-repeat",
      lambda: round(_touchpoint_risk().loc["accounting", "repeat_if_unresolved"] * 100, 1)),
+    ("C4", "accounting-nps", _accounting_nps),
 ]
 
 
@@ -106,3 +115,44 @@ def test_riskiest_touchpoint_key_matches_the_data():
     keyed = [option.id for option in question.options if option.correct]
     assert keyed == [_touchpoint_risk().index[0].replace("_", "-")]
 
+
+def _keyed(quiz_id, question_id):
+    return {option.id for option in load(quiz_id).question(question_id).options if option.correct}
+
+
+def test_highest_risk_per_contact_key_matches_the_data():
+    risk = _touchpoint_risk()
+    per_contact = risk["unresolved"] / risk["contacts"] * risk["gap"].clip(lower=0)
+    assert _keyed("C4", "highest-risk") == {per_contact.idxmax().replace("_", "-")}
+
+
+# The partner profiles of notebook C1, by pair id of question "types": illustrative profiles
+# (the course's assumptions, not the source's data).
+C1_PARTNERS = {
+    "office": {"product_criticality": "non-critical", "supply_risk": "low", "profit_share": 0.002,
+               "quality_standardised": True, "buyer_power": "high", "n_alternatives": 12,
+               "switching_ease": "easy", "mutual_dependence": "low", "value_creation_share": 0.01},
+    "packaging": {"product_criticality": "key", "supply_risk": "high", "profit_share": 0.05,
+                  "quality_standardised": False, "buyer_power": "medium", "n_alternatives": 3,
+                  "switching_ease": "moderate", "mutual_dependence": "medium",
+                  "value_creation_share": 0.12},
+    "producer": {"product_criticality": "strategic", "supply_risk": "high", "profit_share": 0.08,
+                 "quality_standardised": False, "buyer_power": "low", "n_alternatives": 1,
+                 "switching_ease": "hard", "mutual_dependence": "high",
+                 "value_creation_share": 0.30},
+}
+
+
+def test_partner_types_key_matches_the_classifier():
+    question = load("C1").question("types")
+    keyed = {pair.id: pair.match for pair in question.pairs}
+    assert keyed == {pair_id: f"t{int(classify_supplier(profile).type)}"
+                     for pair_id, profile in C1_PARTNERS.items()}
+
+
+def test_type_4_only_reasons_key_matches_the_classifier():
+    options = {option.id for option in load("C1").question("reasons").options}
+    only_4 = {reason.criterion.replace("_", "-")
+              for reason in classify_supplier(C1_PARTNERS["producer"]).reasons
+              if tuple(reason.points_to) == (4,)}
+    assert _keyed("C1", "reasons") == only_4 & options
