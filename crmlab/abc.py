@@ -15,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmlab._validation import check_column_options
+
 __all__ = ["abc_analysis"]
 
 
@@ -53,12 +55,7 @@ def abc_analysis(data: pd.DataFrame, *, value: str, label: str | None = None,
     ...
     ValueError: Got value='price' instead, expected one of the columns 'item', 'profit'.
     """
-    if value not in data.columns:
-        known = ", ".join(repr(c) for c in data.columns)
-        raise ValueError(f"Got value={value!r} instead, expected one of the columns {known}.")
-    if label is not None and label not in data.columns:
-        known = ", ".join(repr(c) for c in data.columns)
-        raise ValueError(f"Got label={label!r} instead, expected one of the columns {known}.")
+    check_column_options(data, value=value, **({"label": label} if label is not None else {}))
     a, b = cutoffs if len(tuple(cutoffs)) == 2 else (None, None)
     if a is None or not (0 < a < b <= 1):
         raise ValueError(f"Got cutoffs={tuple(cutoffs)!r} instead, expected two increasing "

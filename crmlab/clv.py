@@ -20,13 +20,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmlab._validation import check_column_options
+
 __all__ = ["summary_from_transactions", "simple_clv", "BetaGeo", "GammaGamma"]
-
-
-def _column(data: pd.DataFrame, name: str, field: str) -> None:
-    if name not in data.columns:
-        known = ", ".join(repr(c) for c in data.columns)
-        raise ValueError(f"Got {field}={name!r} instead, expected one of the columns {known}.")
 
 
 def summary_from_transactions(transactions: pd.DataFrame, *, customer_id: str = "customer_id",
@@ -70,10 +66,9 @@ def summary_from_transactions(transactions: pd.DataFrame, *, customer_id: str = 
     0            1          1      2.0  4.0            20.0
     1            2          0      0.0  3.0             0.0
     """
-    _column(transactions, customer_id, "customer_id")
-    _column(transactions, date, "date")
+    check_column_options(transactions, customer_id=customer_id, date=date)
     if amount is not None:
-        _column(transactions, amount, "amount")
+        check_column_options(transactions, amount=amount)
     if not unit_days > 0:
         raise ValueError(f"Got unit_days={unit_days!r} instead, expected a number > 0.")
     cols = [customer_id, date] + ([amount] if amount is not None else [])

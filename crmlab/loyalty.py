@@ -21,6 +21,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from crmlab._display import StableWidgetRepr
+from crmlab._validation import check_column_options
 from crmlab.clv import simple_clv
 
 __all__ = ["SOURCE_RATIOS", "repeat_rate", "retention_rate", "retention_economics",
@@ -30,13 +32,6 @@ __all__ = ["SOURCE_RATIOS", "repeat_rate", "retention_rate", "retention_economic
 SOURCE_RATIOS = {"acquire": (5.0, 10.0), "win_back": (50.0, 100.0)}
 
 _BY = (None, "cohort", "channel")
-
-
-def _check_columns(data: pd.DataFrame, names: dict) -> None:
-    for field, name in names.items():
-        if name not in data.columns:
-            known = ", ".join(repr(c) for c in data.columns)
-            raise ValueError(f"Got {field}={name!r} instead, expected one of the columns {known}.")
 
 
 def _first_two(orders, customer_id, order_id, date, channel):
@@ -101,7 +96,7 @@ def repeat_rate(orders: pd.DataFrame, *, by: str | None = None, window: int | No
     names = {"customer_id": customer_id, "order_id": order_id, "date": date}
     if by == "channel":
         names["channel"] = channel
-    _check_columns(orders, names)
+    check_column_options(orders, **names)
     if window is not None and (isinstance(window, bool) or not isinstance(window, (int, np.integer))
                                or window < 1):
         raise ValueError(f"Got window={window!r} instead, expected a whole number of days >= 1.")
@@ -149,7 +144,7 @@ def retention_rate(orders: pd.DataFrame, *, period: str = "Y", customer_id: str 
     period
     2023            3         2   0.666667
     """
-    _check_columns(orders, {"customer_id": customer_id, "date": date})
+    check_column_options(orders, customer_id=customer_id, date=date)
     periods = pd.to_datetime(orders[date]).dt.to_period(period)
     active = pd.DataFrame({"c": orders[customer_id].to_numpy(), "p": periods.to_numpy()})
     active = active.drop_duplicates()
@@ -244,7 +239,7 @@ def retention_economics(*, customers: int, retention: float, new_retention: floa
     return out
 
 
-class _Calculator:
+class _Calculator(StableWidgetRepr):
     """Sliders for :func:`retention_economics`; the table follows them."""
 
     def __init__(self, widgets, box, table, params):
@@ -256,17 +251,6 @@ class _Calculator:
         return (f"Retention calculator: {p['customers']:,} customers, retention "
                 f"{p['retention']:.1%}, margin {p['margin']:,.2f} per customer per period. "
                 "Move the sliders to price a change in retention.")
-
-    def __repr__(self) -> str:
-        return self.summary()
-
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        if isinstance(bundle, tuple):
-            bundle = bundle[0]
-        bundle = dict(bundle or {})
-        bundle["text/plain"] = self.summary()
-        return bundle
 
 
 def calculator(*, customers: int, retention: float, margin: float, keep_cost: float,

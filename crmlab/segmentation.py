@@ -16,6 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmlab._validation import check_column_options
+
 __all__ = ["rfm_table", "rfm_scores", "rfm_segment", "customer_pyramid", "customer_abc"]
 
 _SEGMENTS = [
@@ -25,13 +27,6 @@ _SEGMENTS = [
     ("at risk", lambda r, f: (r <= 2) & (f >= 3)),
     ("lost", lambda r, f: (r <= 1) & (f <= 2)),
 ]
-
-
-def _check_columns(data, names):
-    for field, name in names.items():
-        if name not in data.columns:
-            known = ", ".join(repr(c) for c in data.columns)
-            raise ValueError(f"Got {field}={name!r} instead, expected one of the columns {known}.")
 
 
 def rfm_table(orders: pd.DataFrame, *, customer_id: str = "customer_id", date: str = "order_date",
@@ -53,7 +48,7 @@ def rfm_table(orders: pd.DataFrame, *, customer_id: str = "customer_id", date: s
     cols = {"customer_id": customer_id, "date": date, "value": value}
     if order_id is not None:
         cols["order_id"] = order_id
-    _check_columns(orders, cols)
+    check_column_options(orders, **cols)
     dates = pd.to_datetime(orders[date])
     ref = dates.max() + pd.Timedelta(days=1) if as_of is None else pd.Timestamp(as_of)
     g = orders.assign(**{date: dates}).groupby(customer_id, sort=True)
@@ -90,8 +85,7 @@ def rfm_scores(table: pd.DataFrame, *, bins: int = 5) -> pd.DataFrame:
     """
     if int(bins) != bins or bins < 2:
         raise ValueError(f"Got bins={bins!r} instead, expected a whole number >= 2.")
-    _check_columns(table, {"recency": "recency", "frequency": "frequency",
-                           "monetary": "monetary"})
+    check_column_options(table, recency="recency", frequency="frequency", monetary="monetary")
     out = table.copy()
     out["R"] = _score(table["recency"], bins, reverse=True)
     out["F"] = _score(table["frequency"], bins, reverse=False)
@@ -111,7 +105,7 @@ def rfm_segment(scores: pd.DataFrame) -> pd.Series:
     >>> rfm_segment(pd.DataFrame({"R": [5, 1, 3], "F": [5, 4, 1]})).tolist()
     ['champions', 'at risk', 'other']
     """
-    _check_columns(scores, {"R": "R", "F": "F"})
+    check_column_options(scores, R="R", F="F")
     r, f = scores["R"].to_numpy(), scores["F"].to_numpy()
     conds = [rule(r, f) for _, rule in _SEGMENTS]
     names = np.select(conds, [name for name, _ in _SEGMENTS], default="other")

@@ -189,6 +189,26 @@ class _Checker:
                 self.add(value.lines.get(lang, line), qid,
                          f"language {lang!r} of field {key!r} is not declared in 'languages'")
 
+    def items(self, items, qid: str, what: str, *, article: str, shape: str, allowed: set,
+              text_key: str):
+        """Check each entry of a list of mappings (id unique, text present); yield the valid ones.
+
+        Yields ``(entry, line, id)`` for every entry that is a mapping, after the checks shared by
+        options, choices and pairs; the caller checks what is particular to its kind.
+        """
+        seen = set()
+        for entry, line in zip(items, items.lines):
+            if not isinstance(entry, _Map):
+                self.add(line, qid, f"{article} {what} must be a mapping with {shape}")
+                continue
+            self.unknown_fields(entry, allowed, qid, what)
+            ident = self.ident(entry, qid, what)
+            if ident in seen:
+                self.add(entry.lines.get("id", line), qid, f"duplicate {what} id {ident!r}")
+            seen.add(ident)
+            self.text(entry, text_key, qid, required=True)
+            yield entry, line, ident
+
     def ident(self, data: _Map, qid: str, what: str) -> str | None:
         value = data.get("id")
         if value is None:
@@ -241,17 +261,9 @@ def _check_question(c: _Checker, q, index: int, released: bool, quiz_line: int,
         if not isinstance(options, list) or len(options) < 2:
             c.add(q.lines.get("options", q.line), qid, "options must list at least two options")
             return
-        ids, n_correct = set(), 0
-        for option, line in zip(options, options.lines):
-            if not isinstance(option, _Map):
-                c.add(line, qid, "an option must be a mapping with id and text")
-                continue
-            c.unknown_fields(option, OPTION_FIELDS, qid, "option")
-            oid = c.ident(option, qid, "option")
-            if oid in ids:
-                c.add(option.lines.get("id", line), qid, f"duplicate option id {oid!r}")
-            ids.add(oid)
-            c.text(option, "text", qid, required=True)
+        n_correct = 0
+        for option, _, _ in c.items(options, qid, "option", article="an", shape="id and text",
+                                    allowed=OPTION_FIELDS, text_key="text"):
             c.text(option, "feedback", qid, required=False)
             for flag in ("correct", "pin"):
                 if flag in option and not isinstance(option[flag], bool):
@@ -296,30 +308,15 @@ def _check_question(c: _Checker, q, index: int, released: bool, quiz_line: int,
         if not isinstance(choices, list) or len(choices) < 2:
             c.add(q.lines.get("choices", q.line), qid, "choices must list at least two items")
         else:
-            for choice, line in zip(choices, choices.lines):
-                if not isinstance(choice, _Map):
-                    c.add(line, qid, "a choice must be a mapping with id and text")
-                    continue
-                c.unknown_fields(choice, CHOICE_FIELDS, qid, "choice")
-                cid = c.ident(choice, qid, "choice")
-                if cid in choice_ids:
-                    c.add(choice.lines.get("id", line), qid, f"duplicate choice id {cid!r}")
-                choice_ids.add(cid)
-                c.text(choice, "text", qid, required=True)
+            choice_ids = {cid for _, _, cid in c.items(
+                choices, qid, "choice", article="a", shape="id and text", allowed=CHOICE_FIELDS,
+                text_key="text")}
         if not isinstance(pairs, list) or len(pairs) < 2:
             c.add(q.lines.get("pairs", q.line), qid, "pairs must list at least two items")
             return
-        pair_ids = set()
-        for pair, line in zip(pairs, pairs.lines):
-            if not isinstance(pair, _Map):
-                c.add(line, qid, "a pair must be a mapping with id, left and match")
-                continue
-            c.unknown_fields(pair, PAIR_FIELDS, qid, "pair")
-            pid = c.ident(pair, qid, "pair")
-            if pid in pair_ids:
-                c.add(pair.lines.get("id", line), qid, f"duplicate pair id {pid!r}")
-            pair_ids.add(pid)
-            c.text(pair, "left", qid, required=True)
+        for pair, line, pid in c.items(pairs, qid, "pair", article="a",
+                                       shape="id, left and match", allowed=PAIR_FIELDS,
+                                       text_key="left"):
             if keyless:
                 continue
             if pair.get("match") is None:

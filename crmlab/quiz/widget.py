@@ -14,6 +14,7 @@ import random
 
 import ipywidgets as w
 
+from crmlab._display import StableWidgetRepr
 from crmlab.exceptions import QuizError
 from crmlab.quiz.schema import Question, Quiz, text
 
@@ -161,7 +162,7 @@ class QuestionView:
         return result
 
 
-class QuizView:
+class QuizView(StableWidgetRepr):
     """A rendered quiz; ``widget`` is the ipywidgets tree, ``questions`` the question views."""
 
     def __init__(self, quiz: Quiz, *, lang: str | None = None):
@@ -206,14 +207,3 @@ class QuizView:
         return (f"Quiz {self.quiz.id} · {text(self.quiz.title, 'en')} — {len(modes)} questions "
                 f"({modes.count('practice')} practice, {modes.count('graded')} graded; "
                 f"languages: {langs}). Answers are saved in your CRMLAB_HOME as you give them.")
-
-    def __repr__(self) -> str:
-        return self.summary()
-
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        if isinstance(bundle, tuple):
-            bundle = bundle[0]
-        bundle = dict(bundle or {})
-        bundle["text/plain"] = self.summary()
-        return bundle
