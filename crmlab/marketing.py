@@ -18,7 +18,8 @@ import pandas as pd
 
 __all__ = ["EVOLUTION", "NEW_CONSUMER", "TRIPLE_GOAL", "LEVERS", "CONSUMER_RELATIONS_GOALS",
            "PERSONALISATION_STEPS", "PERSONALISATION_AIMS", "PERSONALISATION_MISTAKES",
-           "PROFILE_CONTENTS", "ARTLIFE_SUCCESS_FACTORS", "evolution", "table"]
+           "PROFILE_CONTENTS", "ARTLIFE_SUCCESS_FACTORS", "ARTLIFE_PARTNERS", "evolution",
+           "table", "artlife_partners"]
 
 #: (stage, year, reference, idea, where the date comes from)
 EVOLUTION = [
@@ -152,6 +153,23 @@ ARTLIFE_SUCCESS_FACTORS = [  # seed 000, appendix 1 (case ARTLIFE)
      "without waiting for orders"),
 ]
 
+#: Illustrative partner profiles for case C1, in the criteria of ``crmlab.relationships``. The
+#: source describes ARTLIFE's partners in words only: these are the course's assumptions.
+ARTLIFE_PARTNERS = {
+    "office supplies": {
+        "product_criticality": "non-critical", "supply_risk": "low", "profit_share": 0.002,
+        "quality_standardised": True, "buyer_power": "high", "n_alternatives": 12,
+        "switching_ease": "easy", "mutual_dependence": "low", "value_creation_share": 0.01},
+    "custom packaging": {
+        "product_criticality": "key", "supply_risk": "high", "profit_share": 0.05,
+        "quality_standardised": False, "buyer_power": "medium", "n_alternatives": 3,
+        "switching_ease": "moderate", "mutual_dependence": "medium", "value_creation_share": 0.12},
+    "competitor producing for the programme": {
+        "product_criticality": "strategic", "supply_risk": "high", "profit_share": 0.08,
+        "quality_standardised": False, "buyer_power": "low", "n_alternatives": 1,
+        "switching_ease": "hard", "mutual_dependence": "high", "value_creation_share": 0.30},
+}
+
 _TABLES = {
     "new_consumer": (["trait"], [(t,) for t in NEW_CONSUMER]),
     "triple_goal": (["goal", "meaning"], TRIPLE_GOAL),
@@ -198,3 +216,17 @@ def table(name: str) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=columns)
     frame.index = pd.RangeIndex(1, len(frame) + 1, name="#")
     return frame
+
+
+def artlife_partners() -> pd.DataFrame:
+    """``ARTLIFE_PARTNERS`` as a suppliers-like table (``supplier_id`` + the criteria).
+
+    Examples
+    --------
+    >>> from crmlab.relationships import classify_supplier
+    >>> classify_supplier(artlife_partners())["type"].tolist()
+    [1, 3, 4]
+    """
+    return pd.DataFrame([{"supplier_id": name, **profile}
+                         for name, profile in ARTLIFE_PARTNERS.items()])
+

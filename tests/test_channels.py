@@ -4,7 +4,13 @@ import pandas as pd
 import pytest
 
 from crmlab import datasets
-from crmlab.channels import channel_consistency, touchpoint_map, touchpoint_risk
+from crmlab.channels import (
+    channel_consistency,
+    csat_after_contacts,
+    touched_comparison,
+    touchpoint_map,
+    touchpoint_risk,
+)
 
 
 def _log():
@@ -55,6 +61,7 @@ def _contacts():
 
 def _orders():
     return pd.DataFrame({
+        "order_id": ["1", "2", "3", "4", "5", "6"],
         "customer_id": ["a", "b", "c", "a", "e", "f"],
         "order_date": pd.to_datetime(["2024-02-01", "2024-03-01", "2024-12-01", "2024-12-30",
                                       "2024-02-02", "2024-11-25"])})
@@ -98,3 +105,52 @@ def test_accounting_is_the_riskiest_touchpoint_of_the_course_company():
     assert risk.index[0] == "accounting"
     assert risk.loc["accounting", "office"] == "back"
     assert (risk["repeat_buyers_lost"] >= 0).all()
+
+
+def test_risk_per_contact_times_contacts_is_the_loss():
+    risk = touchpoint_risk(_contacts(), _orders(), window_days=90)
+    assert risk.loc["accounting", "risk_per_contact"] == 0.5  # 2 of 4 unresolved x gap 1.0
+    assert (risk["contacts"] * risk["risk_per_contact"]).tolist() == \
+        risk["repeat_buyers_lost"].tolist()
+
+
+def _survey():
+    return pd.DataFrame({"response_id": ["r1", "r2", "r3", "r4"],
+                         "customer_id": ["a", "c", "e", "f"],
+                         "survey_date": pd.to_datetime(["2024-03-01"] * 4),
+                         "csat": [5, 2, 4, 3], "nps": [10, 2, 9, 7]})
+
+
+def test_touched_comparison_by_hand():
+    got = touched_comparison(_contacts(), _orders(), _survey(), touchpoint="accounting")
+    # Touched: a, b, c, d; buyers a (2 orders), b, c (1 each); respondents a (5, 10), c (2, 2).
+    assert got.loc["touched"].to_dict() == {"customers": 3, "repeat_rate": pytest.approx(1 / 3),
+                                            "respondents": 2, "csat_mean": 3.5, "nps": 0.0}
+    # Not touched: e, f, one order each; respondents e (4, 9), f (3, 7).
+    assert got.loc["not touched"].to_dict() == {"customers": 2, "repeat_rate": 0.0,
+                                                "respondents": 2, "csat_mean": 3.5, "nps": 50.0}
+    by_office = touched_comparison(_contacts(), _orders(), _survey(), office="front")
+    assert by_office.loc["touched", "customers"] == 2
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({}, "Got touchpoint=None, office=None instead, expected exactly one of them."),
+    ({"touchpoint": "shop", "office": "front"},
+     "Got touchpoint='shop', office='front' instead, expected exactly one of them."),
+    ({"touchpoint": "acounting"},
+     "Got touchpoint='acounting' instead, expected one of ['accounting', 'shop']."),
+])
+def test_touched_comparison_errors(kwargs, message):
+    with pytest.raises(ValueError) as err:
+        touched_comparison(_contacts(), _orders(), _survey(), **kwargs)
+    assert str(err.value) == message
+
+
+def test_csat_after_contacts_counts_only_contacts_before_the_answer():
+    got = csat_after_contacts(_survey(), _contacts())
+    # a (resolved, 5) and c (unresolved, 2) answered after their accounting contacts; e's shop
+    # contact was resolved (4); f's came after the survey and is left out.
+    assert got.loc["accounting"].tolist() == [5.0, 2.0, 1, 1]
+    assert got.loc["shop", "csat_resolved"] == 4.0 and got.loc["shop", "n_unresolved"] == 0
+    with pytest.raises(ValueError, match="The survey table lacks the column 'csat'."):
+        csat_after_contacts(_survey().drop(columns="csat"), _contacts())

@@ -45,3 +45,11 @@ def test_tables_are_copies():
 def test_unknown_table():
     with pytest.raises(ValueError, match=r"^Got name='steps' instead, expected one of \("):
         table("steps")
+
+
+def test_artlife_partners_cover_both_ends_of_the_scale():
+    from crmlab.relationships import classify_supplier
+
+    partners = marketing.artlife_partners()
+    assert partners["supplier_id"].tolist() == list(marketing.ARTLIFE_PARTNERS)
+    assert classify_supplier(partners)["type"].tolist() == [1, 3, 4]

@@ -60,11 +60,11 @@ def _back_resolved():
 
 
 def _accounting_nps():
-    from crmlab.survey import nps
+    from crmlab.channels import touched_comparison
 
-    interactions, survey = datasets.load("interactions"), datasets.load("survey")
-    touched = interactions.loc[interactions["touchpoint"] == "accounting", "customer_id"]
-    return round(nps(survey.loc[survey["customer_id"].isin(touched), "nps"])["nps"], 1)
+    table = touched_comparison(datasets.load("interactions"), datasets.load("orders"),
+                               datasets.load("survey"), touchpoint="accounting")
+    return round(table.loc["touched", "nps"], 1)
 
 
 def _win_back_cost():
@@ -122,37 +122,30 @@ def _keyed(quiz_id, question_id):
 
 def test_highest_risk_per_contact_key_matches_the_data():
     risk = _touchpoint_risk()
-    per_contact = risk["unresolved"] / risk["contacts"] * risk["gap"].clip(lower=0)
-    assert _keyed("C4", "highest-risk") == {per_contact.idxmax().replace("_", "-")}
+    assert _keyed("C4", "highest-risk") == {risk["risk_per_contact"].idxmax().replace("_", "-")}
 
 
-# The partner profiles of notebook C1, by pair id of question "types": illustrative profiles
-# (the course's assumptions, not the source's data).
-C1_PARTNERS = {
-    "office": {"product_criticality": "non-critical", "supply_risk": "low", "profit_share": 0.002,
-               "quality_standardised": True, "buyer_power": "high", "n_alternatives": 12,
-               "switching_ease": "easy", "mutual_dependence": "low", "value_creation_share": 0.01},
-    "packaging": {"product_criticality": "key", "supply_risk": "high", "profit_share": 0.05,
-                  "quality_standardised": False, "buyer_power": "medium", "n_alternatives": 3,
-                  "switching_ease": "moderate", "mutual_dependence": "medium",
-                  "value_creation_share": 0.12},
-    "producer": {"product_criticality": "strategic", "supply_risk": "high", "profit_share": 0.08,
-                 "quality_standardised": False, "buyer_power": "low", "n_alternatives": 1,
-                 "switching_ease": "hard", "mutual_dependence": "high",
-                 "value_creation_share": 0.30},
-}
+# Pair ids of question C1 "types" -> the partner profiles that notebook C1 classifies.
+C1_PAIRS = {"office": "office supplies", "packaging": "custom packaging",
+            "producer": "competitor producing for the programme"}
+
+
+def _c1_partner(pair_id):
+    from crmlab.marketing import ARTLIFE_PARTNERS
+
+    return ARTLIFE_PARTNERS[C1_PAIRS[pair_id]]
 
 
 def test_partner_types_key_matches_the_classifier():
     question = load("C1").question("types")
     keyed = {pair.id: pair.match for pair in question.pairs}
-    assert keyed == {pair_id: f"t{int(classify_supplier(profile).type)}"
-                     for pair_id, profile in C1_PARTNERS.items()}
+    assert keyed == {pair_id: f"t{int(classify_supplier(_c1_partner(pair_id)).type)}"
+                     for pair_id in C1_PAIRS}
 
 
 def test_type_4_only_reasons_key_matches_the_classifier():
     options = {option.id for option in load("C1").question("reasons").options}
     only_4 = {reason.criterion.replace("_", "-")
-              for reason in classify_supplier(C1_PARTNERS["producer"]).reasons
+              for reason in classify_supplier(_c1_partner("producer")).reasons
               if tuple(reason.points_to) == (4,)}
     assert _keyed("C1", "reasons") == only_4 & options

@@ -1,0 +1,25 @@
+"""Figures for touchpoints (L06, C4)."""
+
+from __future__ import annotations
+
+__all__ = ["touchpoint_priority_plot"]
+
+
+def touchpoint_priority_plot(risk, *, ax=None):
+    """Importance (contacts) against risk per contact, one bubble per touchpoint.
+
+    ``risk`` is a :func:`crmlab.channels.touchpoint_risk` table; the bubble grows with
+    ``repeat_buyers_lost``, so the largest bubbles are where the stakes are.
+    """
+    import matplotlib.pyplot as plt
+
+    ax = ax or plt.subplots(figsize=(7, 4.5))[1]
+    colours = risk["office"].map({"back": "#c53030", "front": "#2b6cb0"}).fillna("grey")
+    ax.scatter(risk["contacts"], risk["risk_per_contact"], s=20 + 10 * risk["repeat_buyers_lost"],
+               c=colours, alpha=0.7)
+    for touchpoint, row in risk.iterrows():
+        ax.annotate(touchpoint, (row["contacts"], row["risk_per_contact"]), xytext=(4, 4),
+                    textcoords="offset points", fontsize=8)
+    ax.set(xlabel="importance: contacts in the window", ylabel="risk per contact",
+           title="Touchpoints: importance x risk (bubble: repeat buyers lost; red: back office)")
+    return ax
