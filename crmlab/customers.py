@@ -216,7 +216,7 @@ def single_customer_view(customers: pd.DataFrame, *, on=_KEYS) -> CustomerView:
       customer_id other_id evidence  same_name
     0          C3       C4    phone      False
     """
-    on = tuple(on)
+    on = (on,) if isinstance(on, str) else tuple(on)
     if not on or any(k not in _KEYS for k in on):
         raise ValueError(f"Got on={on!r} instead, expected a non-empty subset of {_KEYS}.")
     _check_columns(customers, ["customer_id", "first_name", "last_name", "address", "city", *on],

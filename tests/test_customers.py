@@ -155,6 +155,13 @@ def test_view_option_errors(kwargs, message):
     assert str(err.value) == message
 
 
+def test_view_takes_one_key_as_a_string():
+    table = pd.DataFrame(CASES["one phone in three formats"][0])
+    assert single_customer_view(table, on="phone").n_people == 1
+    with pytest.raises(ValueError, match=r"^Got on=\('mail',\) instead"):
+        single_customer_view(table, on="mail")
+
+
 def test_view_input_errors():
     table = pd.DataFrame(CASES["namesakes in one city"][0])
     with pytest.raises(ValueError, match=r"^Got customers without the column 'address'"):
