@@ -1,11 +1,77 @@
-"""Validation shared by the analysis modules: one message for a column option that is not there."""
+"""One validation layer for the whole package: one helper per kind of check, one message shape.
+
+Every helper raises ``ValueError`` (or the error class the caller passes as ``error=``) with a
+message of one shape, naming the option and the value it got, then what was expected::
+
+    Got window=0 instead, expected a whole number >= 1.
+    Got by='week' instead, expected one of 'cohort', 'channel'.
+    Got orders without the column 'order_date' instead, expected the columns 'customer_id', ...
+
+Callers validate at their entry point and never modify their inputs. A helper that accepts a
+value returns it in its checked form (an ``int``, a ``float``), so a caller can write
+``window = check_whole("window", window, minimum=1)``.
+"""
 
 from __future__ import annotations
 
-__all__ = ["check_column_options"]
+import math
+import numbers
+
+__all__ = [
+    "expected",
+    "check_columns",
+    "check_column_options",
+    "check_choice",
+    "check_whole",
+    "check_number",
+    "check_rate",
+    "check_pair",
+    "check_fitted",
+]
 
 
-def check_column_options(data, **fields) -> None:
+def _shown(values) -> str:
+    return ", ".join(repr(v) for v in values)
+
+
+def expected(field: str, value, what: str, *, error: type[Exception] = ValueError) -> Exception:
+    """Build (not raise) the error ``Got field=value instead, expected what.``
+
+    For a rule no helper below covers; the message keeps the one shape.
+
+    Examples
+    --------
+    >>> raise expected("cutoffs", (0.9, 0.8), "two increasing shares within (0, 1]")
+    Traceback (most recent call last):
+    ...
+    ValueError: Got cutoffs=(0.9, 0.8) instead, expected two increasing shares within (0, 1].
+    """
+    return error(f"Got {field}={value!r} instead, expected {what}.")
+
+
+def check_columns(data, columns, *, table: str = "a table",
+                  error: type[Exception] = ValueError) -> None:
+    """Every name in ``columns`` must be a column of ``data`` (a table named ``table``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({"customer_id": [1], "amount": [9.5]})
+    >>> check_columns(orders, ["customer_id", "amount"], table="orders")
+    >>> check_columns(orders, ["customer_id", "order_date"], table="orders")
+    Traceback (most recent call last):
+    ...
+    ValueError: Got orders without the column 'order_date' instead, expected the columns \
+'customer_id', 'order_date'.
+    """
+    present = set(data.columns)
+    missing = [c for c in columns if c not in present]
+    if missing:
+        raise error(f"Got {table} without the column {missing[0]!r} instead, expected the "
+                    f"columns {_shown(columns)}.")
+
+
+def check_column_options(data, *, error: type[Exception] = ValueError, **fields) -> None:
     """Each keyword names an option and the column the caller chose for it; all must exist.
 
     Examples
@@ -19,5 +85,159 @@ def check_column_options(data, **fields) -> None:
     """
     for field, name in fields.items():
         if name not in data.columns:
-            known = ", ".join(repr(c) for c in data.columns)
-            raise ValueError(f"Got {field}={name!r} instead, expected one of the columns {known}.")
+            raise expected(field, name, f"one of the columns {_shown(data.columns)}",
+                           error=error)
+
+
+def check_choice(field: str, value, choices, *, error: type[Exception] = ValueError):
+    """``value`` must be one of ``choices``; returns it.
+
+    Examples
+    --------
+    >>> check_choice("by", "cohort", ("cohort", "channel"))
+    'cohort'
+    >>> check_choice("by", "week", ("cohort", "channel"))
+    Traceback (most recent call last):
+    ...
+    ValueError: Got by='week' instead, expected one of 'cohort', 'channel'.
+    """
+    choices = tuple(choices)
+    try:
+        ok = value in choices
+    except TypeError:  # an unhashable value against a set or dict
+        ok = False
+    if not ok:
+        raise expected(field, value, f"one of {_shown(choices)}", error=error)
+    return value
+
+
+def _is_real(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def check_whole(field: str, value, *, minimum: int | None = None, maximum: int | None = None,
+                unit: str = "", error: type[Exception] = ValueError) -> int:
+    """``value`` must be a whole number (``True``/``False`` and ``2.5`` are not) within bounds.
+
+    ``unit`` names what is counted ("days"), as in "a whole number of days >= 1".
+
+    Examples
+    --------
+    >>> check_whole("window", 180, minimum=1, unit="days")
+    180
+    >>> check_whole("window", 0, minimum=1, unit="days")
+    Traceback (most recent call last):
+    ...
+    ValueError: Got window=0 instead, expected a whole number of days >= 1.
+    >>> check_whole("bins", 2.5, minimum=2)
+    Traceback (most recent call last):
+    ...
+    ValueError: Got bins=2.5 instead, expected a whole number >= 2.
+    """
+    whole = _is_real(value) and math.isfinite(value) and float(value).is_integer()
+    if whole and (minimum is None or value >= minimum) and (maximum is None or value <= maximum):
+        return int(value)
+    what = "a whole number" + (f" of {unit}" if unit else "")
+    if minimum is not None and maximum is not None:
+        what += f" from {minimum} to {maximum}"
+    elif minimum is not None:
+        what += f" >= {minimum}"
+    elif maximum is not None:
+        what += f" <= {maximum}"
+    raise expected(field, value, what, error=error)
+
+
+def check_number(field: str, value, *, minimum: float | None = None,
+                 strict: bool = False, what: str = "number",
+                 error: type[Exception] = ValueError) -> float:
+    """``value`` must be a finite number, at least ``minimum`` (above it when ``strict``).
+
+    ``what`` names the kind of number in the message ("amount", "price").
+
+    Examples
+    --------
+    >>> check_number("margin", 12.5, minimum=0)
+    12.5
+    >>> check_number("margin", float("nan"), minimum=0, what="amount")
+    Traceback (most recent call last):
+    ...
+    ValueError: Got margin=nan instead, expected a finite amount >= 0.
+    >>> check_number("unit_days", 0, minimum=0, strict=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: Got unit_days=0 instead, expected a finite number > 0.
+    """
+    ok = _is_real(value) and math.isfinite(value)
+    if ok and minimum is not None:
+        ok = value > minimum if strict else value >= minimum
+    if ok:
+        return float(value)
+    bound = "" if minimum is None else f" {'>' if strict else '>='} {minimum:g}"
+    raise expected(field, value, f"a finite {what}{bound}", error=error)
+
+
+def check_rate(field: str, value, *, high_open: bool = False, low_open: bool = False,
+               error: type[Exception] = ValueError) -> float:
+    """``value`` must be a rate in [0, 1] (``high_open``: below 1; ``low_open``: above 0).
+
+    Examples
+    --------
+    >>> check_rate("retention", 0.8, high_open=True)
+    0.8
+    >>> check_rate("retention", 1.0, high_open=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: Got retention=1.0 instead, expected a rate in [0, 1).
+    >>> check_rate("confidence", 0, low_open=True, high_open=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: Got confidence=0 instead, expected a rate in (0, 1).
+    """
+    ok = _is_real(value) and math.isfinite(value)
+    if ok:
+        ok = (value > 0 if low_open else value >= 0) and (value < 1 if high_open else value <= 1)
+    if ok:
+        return float(value)
+    interval = f"{'(' if low_open else '['}0, 1{')' if high_open else ']'}"
+    raise expected(field, value, f"a rate in {interval}", error=error)
+
+
+def check_pair(field: str, value, *, error: type[Exception] = ValueError) -> tuple[float, float]:
+    """``value`` must be a ``(low, high)`` pair of finite numbers with ``0 < low <= high``.
+
+    Examples
+    --------
+    >>> check_pair("acquire_ratio", (5, 10))
+    (5.0, 10.0)
+    >>> check_pair("acquire_ratio", (10, 5))
+    Traceback (most recent call last):
+    ...
+    ValueError: Got acquire_ratio=(10, 5) instead, expected a (low, high) pair with 0 < low <= high.
+    """
+    try:
+        low, high = value
+        ok = all(_is_real(v) and math.isfinite(v) for v in (low, high)) and 0 < low <= high
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise expected(field, value, "a (low, high) pair with 0 < low <= high", error=error)
+    return float(low), float(high)
+
+
+def check_fitted(model, attribute: str = "params_", *,
+                 error: type[Exception] = ValueError) -> None:
+    """``model`` must be fitted: ``model.<attribute>`` is set (not ``None``, present).
+
+    Examples
+    --------
+    >>> class BetaGeo:
+    ...     params_ = None
+    >>> check_fitted(BetaGeo())
+    Traceback (most recent call last):
+    ...
+    ValueError: Got an unfitted BetaGeo instead, expected a fitted model; call fit() or \
+set_params() first.
+    """
+    if getattr(model, attribute, None) is None:
+        raise error(f"Got an unfitted {type(model).__name__} instead, expected a fitted model; "
+                    "call fit() or set_params() first.")
