@@ -1,0 +1,127 @@
+"""A graded numeric question is never answerable by copying a number its own lesson prints.
+
+For every graded numeric question, every number that the notebook showing the quiz prints (code
+outputs: text, HTML, streams) or states (markdown) is tried as an answer with the one grader, as
+printed, times 100 and divided by 100 (a share typed as a percent or the other way round). If the
+grader would accept any of them, a student could answer without doing the work.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from crmlab import quiz
+from crmlab.lessons import list_lessons
+from crmlab.quiz.scoring import score
+
+ROOT = Path(__file__).resolve().parent.parent
+NUMBER = re.compile(r"(?<![\w.])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])-?\d+(?:\.\d+)?")
+TAG = re.compile(r"<[^>]+>")
+
+# Graded questions that still leak, by (quiz, question). Each entry is a defect to fix in its
+# lesson; the list only shrinks.
+KNOWN_LEAKS: set[tuple[str, str]] = {
+    ("L00", "n-datasets"),
+    ("L01", "repeat-rate"),
+    ("L01", "retention-2023"),
+    ("L01", "win-back-cost"),
+    ("L02", "n-class-a"),
+    ("L02", "share-class-a"),
+    ("L03", "payback-calc"),
+    ("L04", "n-people"),
+    ("L04", "email-excluded"),
+    ("L04", "win-back-n"),
+    ("L05", "n-champions"),
+    ("L05", "platinum-share"),
+    ("L05", "bgnbd-r"),
+    ("L05", "expected"),
+    ("L06", "nps-value"),
+    ("L06", "top2"),
+    ("L06", "repeat-5"),
+    ("L06", "n-multichannel"),
+    ("C2", "strategic-count"),
+    ("C4", "back-resolved"),
+    ("C4", "unresolved-repeat"),
+}
+
+
+def _texts(nb: dict):
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            yield "".join(cell["source"])
+        for out in cell.get("outputs", []):
+            if "text" in out:
+                yield "".join(out["text"])
+            for mime, value in out.get("data", {}).items():
+                if mime in ("text/plain", "text/html", "text/markdown"):
+                    text = "".join(value) if isinstance(value, list) else value
+                    yield html.unescape(TAG.sub(" ", text))
+
+
+def printed_numbers(path: Path) -> set[float]:
+    """Every number a notebook prints or states, as floats (thousands separators removed)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    found = set()
+    for text in _texts(nb):
+        for token in NUMBER.findall(text):
+            found.add(float(token.replace(",", "")))
+    return found
+
+
+def _graded_numeric():
+    cases = []
+    for lesson in list_lessons(ROOT / "notebooks"):
+        if not lesson.quiz:
+            continue
+        for question in quiz.load(lesson.quiz).questions:
+            if question.type == "numeric" and question.mode == "graded":
+                cases.append(pytest.param(lesson, question, id=f"{lesson.quiz}-{question.id}"))
+    return cases
+
+
+def leaking_numbers(question, numbers) -> list[float]:
+    """The printed numbers (in any of the three forms) that the grader accepts as the answer."""
+    hits = []
+    for value in numbers:
+        for candidate in (value, value * 100, value / 100):
+            if score(question, candidate).correct:
+                hits.append(value)
+                break
+    return hits
+
+
+CASES = _graded_numeric()
+
+
+def test_there_are_graded_numeric_questions_to_check():
+    assert len(CASES) >= 10
+
+
+@pytest.mark.parametrize("lesson, question", CASES)
+def test_graded_numeric_key_is_not_printed_in_its_lesson(lesson, question):
+    hits = leaking_numbers(question, printed_numbers(lesson.path))
+    key = (lesson.quiz, question.id)
+    if key in KNOWN_LEAKS:
+        assert hits, f"{key} no longer leaks: remove it from KNOWN_LEAKS"
+        pytest.xfail(f"known leak, to fix in {lesson.path.name}: {sorted(hits)[:5]}")
+    assert not hits, (f"{lesson.path.name}: graded question {question.id!r} of quiz "
+                      f"{lesson.quiz!r} is answered by printed number(s) {sorted(hits)[:5]}")
+
+
+def test_the_check_catches_a_printed_key(tmp_path):
+    question = next(q for q in quiz.load("L05").questions
+                    if q.type == "numeric" and q.mode == "graded")
+    key = question.answer
+    nb = {"cells": [{"cell_type": "code", "source": "", "outputs": [
+        {"output_type": "execute_result", "data": {"text/plain": f"share    {key}\n"}}]}]}
+    path = tmp_path / "leaky.ipynb"
+    path.write_text(json.dumps(nb))
+    assert leaking_numbers(question, printed_numbers(path))
+    nb["cells"][0]["outputs"] = []
+    path.write_text(json.dumps(nb))
+    assert not leaking_numbers(question, printed_numbers(path))
