@@ -20,14 +20,13 @@ Examples
 from __future__ import annotations
 
 import copy
-import difflib
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
+from crmlab._curated import normalise as _normalise
+from crmlab._curated import read_checked, unknown
 from crmlab.exceptions import DataError
 
 __all__ = ["LANGUAGES", "LESSONS", "SEEDS", "PATH", "terms", "lookup", "table"]
@@ -41,15 +40,6 @@ PATH = Path(__file__).resolve().parent / "data" / "glossary.yaml"
 
 _FIELDS = ("id", "lesson", "definition", *LANGUAGES)
 _EXAMPLE = "relationship_marketing"
-
-
-def _normalise(text: str) -> str:
-    # casefold() knows no Azerbaijani: İ becomes "i" plus a combining dot and I becomes "i",
-    # not "ı". Dropping the dot and folding "ı" into "i" lets "İDARƏ" match "idarə" and
-    # "LOYALLIĞI" match "loyallığı".
-    folded = unicodedata.normalize("NFC", text).casefold().replace("\u0307", "")
-    folded = folded.replace("ı", "i")
-    return " ".join(folded.split())
 
 
 def _check(entries) -> None:
@@ -79,10 +69,7 @@ def _check(entries) -> None:
 
 @lru_cache(maxsize=1)
 def _load() -> tuple[dict, ...]:
-    with open(PATH, encoding="utf-8") as handle:
-        entries = yaml.safe_load(handle)
-    _check(entries)
-    return tuple(entries)
+    return read_checked(PATH, _check)
 
 
 def _forms(entry: dict) -> dict[str, str]:
@@ -176,11 +163,10 @@ def lookup(term: str, *, lang: str = "en") -> str:
     index = _index()
     key = _normalise(term) if isinstance(term, str) else ""
     if key not in index:
-        message = (f"Got term={term!r} instead, expected a glossary term such as {_EXAMPLE!r} "
-                   "(see crmlab.glossary.table())")
-        close = difflib.get_close_matches(key, index, n=1) if key else []
-        hint = f"; did you mean {index[close[0]][1]!r}?" if close else "."
-        raise ValueError(message + hint)
+        spellings = {name: spelling for name, (_, spelling) in index.items()}
+        raise unknown("term", term, spellings, key=key,
+                      expected=f"a glossary term such as {_EXAMPLE!r} "
+                               "(see crmlab.glossary.table())")
     entry = next(e for e in _load() if e["id"] == index[key][0])
     return _forms(entry)[lang]
 
