@@ -21,6 +21,7 @@ __all__ = [
     "expected",
     "check_columns",
     "check_column_options",
+    "check_each",
     "check_choice",
     "check_whole",
     "check_number",
@@ -49,9 +50,12 @@ def expected(field: str, value, what: str, *, error: type[Exception] = ValueErro
     return error(f"Got {field}={value!r} instead, expected {what}.")
 
 
-def check_columns(data, columns, *, table: str = "a table",
+def check_columns(data, columns, *, table: str = "a table", kind: str = "column",
                   error: type[Exception] = ValueError) -> None:
     """Every name in ``columns`` must be a column of ``data`` (a table named ``table``).
+
+    ``data`` may also be a mapping (a profile given as a dict): its keys are then its fields,
+    and ``kind="field"`` words the message for it.
 
     Examples
     --------
@@ -64,11 +68,11 @@ def check_columns(data, columns, *, table: str = "a table",
     ValueError: Got orders without the column 'order_date' instead, expected the columns \
 'customer_id', 'order_date'.
     """
-    present = set(data.columns)
+    present = set(data.columns) if hasattr(data, "columns") else set(data)
     missing = [c for c in columns if c not in present]
     if missing:
-        raise error(f"Got {table} without the column {missing[0]!r} instead, expected the "
-                    f"columns {_shown(columns)}.")
+        raise error(f"Got {table} without the {kind} {missing[0]!r} instead, expected the "
+                    f"{kind}s {_shown(columns)}.")
 
 
 def check_column_options(data, *, error: type[Exception] = ValueError, **fields) -> None:
@@ -87,6 +91,68 @@ def check_column_options(data, *, error: type[Exception] = ValueError, **fields)
         if name not in data.columns:
             raise expected(field, name, f"one of the columns {_shown(data.columns)}",
                            error=error)
+
+
+def check_each(field: str, values, *, minimum: float | None = None,
+               maximum: float | None = None, whole: bool = False, choices=None,
+               item: str = "row", what: str | None = None,
+               error: type[Exception] = ValueError) -> None:
+    """Every value of ``values`` must pass; the first that fails is named with its label.
+
+    ``values`` is a Series (its index labels the items) or a sequence (labelled 0, 1, ...).
+    A value passes when it is one of ``choices`` (if given), or else a finite number within
+    ``minimum`` and ``maximum``, whole if ``whole``. ``item`` says what a label is ("row",
+    "customer", "item"); ``what`` replaces the generated description of what was expected.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> check_each("nps", pd.Series([10, 7]), minimum=0, maximum=10, whole=True)
+    >>> check_each("nps", pd.Series([10, 11]), minimum=0, maximum=10, whole=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: Got nps=11 at row 1 instead, expected a whole number from 0 to 10.
+    >>> check_each("profit", pd.Series([5.0, -1.0], index=["x", "y"]), minimum=0, item="item")
+    Traceback (most recent call last):
+    ...
+    ValueError: Got profit=-1.0 at item 'y' instead, expected a number >= 0.
+    """
+    import numpy as np
+    import pandas as pd
+
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    if choices is not None:
+        choices = tuple(choices)
+        bad = ~series.map(lambda v: any(v is c or (type(v) is type(c) and v == c)
+                                        or (isinstance(v, (bool, np.bool_))
+                                            and isinstance(c, bool) and bool(v) == c)
+                                        for c in choices)).astype(bool)
+        description = f"one of {_shown(choices)}"
+    else:
+        numbers = pd.to_numeric(series, errors="coerce").astype(float)
+        is_bool = series.map(lambda v: isinstance(v, (bool, np.bool_)))
+        bad = numbers.isna() | ~np.isfinite(numbers.fillna(0)) | is_bool.astype(bool)
+        if minimum is not None:
+            bad |= numbers < minimum
+        if maximum is not None:
+            bad |= numbers > maximum
+        if whole:
+            bad |= numbers != np.floor(numbers)
+        description = "a whole number" if whole else "a number"
+        if minimum is not None and maximum is not None:
+            description += f" from {minimum:g} to {maximum:g}"
+        elif minimum is not None:
+            description += f" >= {minimum:g}"
+        elif maximum is not None:
+            description += f" <= {maximum:g}"
+    bad = bad.to_numpy(dtype=bool)
+    if bad.any():
+        where = int(np.flatnonzero(bad)[0])
+        label, value = series.index[where], series.iloc[where]
+        label = label.item() if hasattr(label, "item") else label
+        value = value.item() if hasattr(value, "item") else value
+        raise error(f"Got {field}={value!r} at {item} {label!r} instead, expected "
+                    f"{what or description}.")
 
 
 def check_choice(field: str, value, choices, *, error: type[Exception] = ValueError):
