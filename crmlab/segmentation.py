@@ -146,7 +146,7 @@ def customer_pyramid(values: pd.Series, *, cutoffs=(0.01, 0.05, 0.20),
 
 def customer_abc(table: pd.DataFrame, *, value: str = "monetary",
                  cutoffs=(0.8, 0.95)) -> pd.DataFrame:
-    """ABC of customers by their share of ``value``, via :func:`crmlab.abc.abc_analysis`.
+    """ABC of customers by their share of ``value``, via :func:`crmlab.abc_analysis.abc_analysis`.
 
     Examples
     --------
@@ -154,7 +154,7 @@ def customer_abc(table: pd.DataFrame, *, value: str = "monetary",
     >>> customer_abc(t)[["customer_id", "abc_class"]].values.tolist()
     [['x', 'A'], ['y', 'B'], ['z', 'C']]
     """
-    from crmlab.abc import abc_analysis
+    from crmlab.abc_analysis import abc_analysis
 
     name = table.index.name or "customer_id"
     data = table.rename_axis(name).reset_index()

@@ -55,7 +55,7 @@ def test_satisfaction_vs_repeat_on_course_data():
 
 
 def test_quiz_l06_numeric_keys_match_the_course_data():
-    from crmlab.channels import channel_consistency
+    from crmlab.channel_consistency import channel_consistency
     from crmlab.quiz import load
 
     survey = datasets.load("survey")
