@@ -129,9 +129,14 @@ def check_each(field: str, values, *, minimum: float | None = None,
                                         for c in choices)).astype(bool)
         description = f"one of {_shown(choices)}"
     else:
-        numbers = pd.to_numeric(series, errors="coerce").astype(float)
-        is_bool = series.map(lambda v: isinstance(v, (bool, np.bool_)))
-        bad = numbers.isna() | ~np.isfinite(numbers.fillna(0)) | is_bool.astype(bool)
+        if pd.api.types.is_bool_dtype(series.dtype):
+            numbers, is_bool = pd.Series(np.nan, index=series.index), True
+        elif pd.api.types.is_numeric_dtype(series.dtype):
+            numbers, is_bool = series.astype(float), False  # no bool hides in a numeric column
+        else:
+            numbers = pd.to_numeric(series, errors="coerce").astype(float)
+            is_bool = series.map(lambda v: isinstance(v, (bool, np.bool_))).astype(bool)
+        bad = numbers.isna() | ~np.isfinite(numbers.fillna(0)) | is_bool
         if minimum is not None:
             bad |= numbers < minimum
         if maximum is not None:
