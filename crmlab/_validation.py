@@ -35,10 +35,13 @@ def _shown(values) -> str:
     return ", ".join(repr(v) for v in values)
 
 
-def expected(field: str, value, what: str, *, error: type[Exception] = ValueError) -> Exception:
+def expected(field: str, value, what: str, *, where: str = "",
+             error: type[Exception] = ValueError) -> Exception:
     """Build (not raise) the error ``Got field=value instead, expected what.``
 
-    For a rule no helper below covers; the message keeps the one shape.
+    For a rule no helper below covers; the message keeps the one shape. ``where`` says where
+    the value sits (" for supplier 'S1'", " at row 3") and follows the value; every helper below
+    takes it too.
 
     Examples
     --------
@@ -46,8 +49,14 @@ def expected(field: str, value, what: str, *, error: type[Exception] = ValueErro
     Traceback (most recent call last):
     ...
     ValueError: Got cutoffs=(0.9, 0.8) instead, expected two increasing shares within (0, 1].
+    >>> raise expected("supply_risk", "huge", "one of 'low', 'medium', 'high'",
+    ...                where=" for supplier 'S1'")
+    Traceback (most recent call last):
+    ...
+    ValueError: Got supply_risk='huge' for supplier 'S1' instead, expected one of 'low', \
+'medium', 'high'.
     """
-    return error(f"Got {field}={value!r} instead, expected {what}.")
+    return error(f"Got {field}={value!r}{where} instead, expected {what}.")
 
 
 def check_columns(data, columns, *, table: str = "a table", kind: str = "column",
@@ -160,7 +169,8 @@ def check_each(field: str, values, *, minimum: float | None = None,
                     f"{what or description}.")
 
 
-def check_choice(field: str, value, choices, *, error: type[Exception] = ValueError):
+def check_choice(field: str, value, choices, *, where: str = "",
+                 error: type[Exception] = ValueError):
     """``value`` must be one of ``choices``; returns it.
 
     Examples
@@ -178,7 +188,7 @@ def check_choice(field: str, value, choices, *, error: type[Exception] = ValueEr
     except TypeError:  # an unhashable value against a set or dict
         ok = False
     if not ok:
-        raise expected(field, value, f"one of {_shown(choices)}", error=error)
+        raise expected(field, value, f"one of {_shown(choices)}", where=where, error=error)
     return value
 
 
@@ -187,7 +197,7 @@ def _is_real(value) -> bool:
 
 
 def check_whole(field: str, value, *, minimum: int | None = None, maximum: int | None = None,
-                unit: str = "", error: type[Exception] = ValueError) -> int:
+                unit: str = "", where: str = "", error: type[Exception] = ValueError) -> int:
     """``value`` must be a whole number (``True``/``False`` and ``2.5`` are not) within bounds.
 
     ``unit`` names what is counted ("days"), as in "a whole number of days >= 1".
@@ -215,11 +225,11 @@ def check_whole(field: str, value, *, minimum: int | None = None, maximum: int |
         what += f" >= {minimum}"
     elif maximum is not None:
         what += f" <= {maximum}"
-    raise expected(field, value, what, error=error)
+    raise expected(field, value, what, where=where, error=error)
 
 
 def check_number(field: str, value, *, minimum: float | None = None,
-                 strict: bool = False, what: str = "number",
+                 strict: bool = False, what: str = "number", where: str = "",
                  error: type[Exception] = ValueError) -> float:
     """``value`` must be a finite number, at least ``minimum`` (above it when ``strict``).
 
@@ -244,11 +254,11 @@ def check_number(field: str, value, *, minimum: float | None = None,
     if ok:
         return float(value)
     bound = "" if minimum is None else f" {'>' if strict else '>='} {minimum:g}"
-    raise expected(field, value, f"a finite {what}{bound}", error=error)
+    raise expected(field, value, f"a finite {what}{bound}", where=where, error=error)
 
 
 def check_rate(field: str, value, *, high_open: bool = False, low_open: bool = False,
-               error: type[Exception] = ValueError) -> float:
+               where: str = "", error: type[Exception] = ValueError) -> float:
     """``value`` must be a rate in [0, 1] (``high_open``: below 1; ``low_open``: above 0).
 
     Examples
@@ -270,7 +280,7 @@ def check_rate(field: str, value, *, high_open: bool = False, low_open: bool = F
     if ok:
         return float(value)
     interval = f"{'(' if low_open else '['}0, 1{')' if high_open else ']'}"
-    raise expected(field, value, f"a rate in {interval}", error=error)
+    raise expected(field, value, f"a rate in {interval}", where=where, error=error)
 
 
 def check_pair(field: str, value, *, error: type[Exception] = ValueError) -> tuple[float, float]:

@@ -26,6 +26,8 @@ from enum import IntEnum
 
 import pandas as pd
 
+from crmlab._validation import check_choice, check_columns, check_rate, check_whole, expected
+
 __all__ = ["RelationshipType", "Reason", "Classification", "Practices", "criteria_table",
            "classify_supplier", "practices", "WAYS_OUT", "REQUIRED", "OPTIONAL"]
 
@@ -162,34 +164,26 @@ def _votes(field, value) -> tuple[int, ...]:
 
 
 def _check(profile: dict, name) -> dict:
-    who = f" of supplier {name!r}" if name is not None else ""
+    where = f" for supplier {name!r}" if name is not None else ""
     for field in profile:
-        if field not in REQUIRED + OPTIONAL + IGNORED:
-            known = ", ".join(REQUIRED + OPTIONAL)
-            raise ValueError(f"Unknown field {field!r}{who}; expected one of {known}.")
-    for field in REQUIRED:
-        if field not in profile or profile[field] is None or profile[field] != profile[field]:
-            raise ValueError(f"Missing criterion {field!r}{who}.")
+        check_choice("field", field, REQUIRED + OPTIONAL + IGNORED, where=where)
+    given = {field: value for field, value in profile.items()
+             if value is not None and value == value}  # None and NaN are missing
+    check_columns(given, REQUIRED, kind="field",
+                  table=f"the profile of supplier {name!r}" if name is not None else "a profile")
     clean = {}
     for field in REQUIRED + OPTIONAL:
-        if field not in profile:
+        if field not in given:
             continue
-        value = profile[field]
+        value = given[field]
         if field in _ALLOWED:
-            if value not in _ALLOWED[field]:
-                allowed = ", ".join(repr(v) for v in _ALLOWED[field])
-                raise ValueError(f"Got {field}={value!r}{who}; expected one of {allowed}.")
+            check_choice(field, value, _ALLOWED[field], where=where)
         elif field in ("profit_share", "value_creation_share"):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or \
-                    not 0 <= value <= 1:
-                raise ValueError(f"Got {field}={value!r}{who}; expected a share from 0 to 1.")
+            check_rate(field, value, where=where)
         elif field == "n_alternatives":
-            if isinstance(value, bool) or not float(value).is_integer() or value < 0:
-                raise ValueError(f"Got {field}={value!r}{who}; expected a whole number >= 0.")
-            value = int(value)
+            value = check_whole(field, value, minimum=0, where=where)
         else:
-            if value not in (True, False):
-                raise ValueError(f"Got {field}={value!r}{who}; expected True or False.")
+            check_choice(field, value, (True, False), where=where)
             value = bool(value)
         clean[field] = value
     return clean
@@ -263,7 +257,9 @@ def classify_supplier(profile, *, name_column: str = "supplier_id"):
     >>> classify_supplier({"product_criticality": "key"})
     Traceback (most recent call last):
     ...
-    ValueError: Missing criterion 'supply_risk'.
+    ValueError: Got a profile without the field 'supply_risk' instead, expected the fields \
+'product_criticality', 'supply_risk', 'profit_share', 'quality_standardised', 'buyer_power', \
+'n_alternatives', 'switching_ease', 'mutual_dependence', 'value_creation_share'.
     """
     if isinstance(profile, pd.DataFrame):
         rows = []
@@ -280,8 +276,7 @@ def classify_supplier(profile, *, name_column: str = "supplier_id"):
     if isinstance(profile, pd.Series):
         profile = profile.to_dict()
     if not isinstance(profile, dict):
-        raise ValueError(f"Got a profile of type {type(profile).__name__}; expected a dict, "
-                         "Series or DataFrame.")
+        raise expected("profile", profile, "a dict, Series or DataFrame")
     return _classify_one(dict(profile))
 
 
@@ -348,10 +343,10 @@ def practices(relationship) -> Practices:
     >>> practices(5)
     Traceback (most recent call last):
     ...
-    ValueError: Got relationship=5; expected 1, 2, 3 or 4 (or a RelationshipType).
+    ValueError: Got relationship=5 instead, expected one of 1, 2, 3, 4 (or a RelationshipType).
     """
     try:
         return _PRACTICES[int(RelationshipType(relationship))]
     except (ValueError, TypeError):
-        raise ValueError(f"Got relationship={relationship!r}; expected 1, 2, 3 or 4 (or a "
-                         "RelationshipType).") from None
+        raise expected("relationship", relationship,
+                       "one of 1, 2, 3, 4 (or a RelationshipType)") from None
