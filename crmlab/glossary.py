@@ -33,11 +33,13 @@ from crmlab.exceptions import DataError
 
 __all__ = ["LANGUAGES", "LESSONS", "SEEDS", "PATH", "terms", "lookup", "table"]
 
+#: The glossary's languages: English, Azerbaijani, Malay, Slovenian.
 LANGUAGES = ("en", "az", "ms", "sl")
 #: The lessons a term can belong to.
 LESSONS = ("L01", "L02", "L03", "L04", "L05", "L06")
 #: The number of the source text (``seeds/NNN_*.txt``) in each non-English language.
 SEEDS = {"az": "000", "ms": "001", "sl": "002"}
+#: The glossary file.
 PATH = Path(__file__).resolve().parent / "data" / "glossary.yaml"
 
 _FIELDS = ("id", "lesson", "definition", *LANGUAGES)

@@ -28,7 +28,7 @@ __all__ = ["EVOLUTION", "NEW_CONSUMER", "TRIPLE_GOAL", "LEVERS", "CONSUMER_RELAT
            "PROFILE_CONTENTS", "ARTLIFE_SUCCESS_FACTORS", "ARTLIFE_PARTNERS", "REMARKS",
            "evolution", "table", "remark", "artlife_partners"]
 
-#: (stage, year, reference, idea, where the date comes from)
+#: The stages of the road to CRM: (stage, year, reference, idea, where the date comes from).
 EVOLUTION = [
     ("transactional marketing", 1960, "McCarthy (1960)",
      "the marketing mix: win the single sale", "literature"),
@@ -56,7 +56,8 @@ EVOLUTION = [
      "literature"),
 ]
 
-NEW_CONSUMER = [  # Matathia & Salzman (2000: 32), seed 001
+#: The seven traits of the new consumer, Matathia & Salzman (2000: 32), seed 001.
+NEW_CONSUMER = [
     "price-conscious, looks for value for money",
     "has the means but lacks time",
     "understands marketing",
@@ -67,7 +68,8 @@ NEW_CONSUMER = [  # Matathia & Salzman (2000: 32), seed 001
     "a week",
 ]
 
-TRIPLE_GOAL = [  # seed 002
+#: The triple goal of relationship strategy (seed 002): (goal, meaning).
+TRIPLE_GOAL = [
     ("revenue per account", "raise the turnover of each account: repeat purchases, recurring "
      "sales"),
     ("customer profitability", "improve the profitability of customers"),
@@ -75,7 +77,8 @@ TRIPLE_GOAL = [  # seed 002
      "competitors"),
 ]
 
-LEVERS = [  # seed 002
+#: The three levers of relationship strategy (seed 002): (lever, meaning).
+LEVERS = [
     ("satisfaction", "the first building block of loyalty: answer needs precisely with quality "
      "products and services, flawless and steady order execution; starts with understanding "
      "needs"),
@@ -85,7 +88,8 @@ LEVERS = [  # seed 002
      "networks, the most involved become ambassadors and suggest improvements"),
 ]
 
-CONSUMER_RELATIONS_GOALS = [  # seed 000, consumer relations
+#: The five goals of consumer relations (seed 000): (goal, meaning).
+CONSUMER_RELATIONS_GOALS = [
     ("attract new consumers", "inform and persuade about the product's advantages"),
     ("retain existing customers", "a large share of sales comes from established buyers"),
     ("market new products and services", "explain new products to consumers lost in the flow "
@@ -95,7 +99,8 @@ CONSUMER_RELATIONS_GOALS = [  # seed 000, consumer relations
      "money"),
 ]
 
-PERSONALISATION_STEPS = [  # seed 000, personalising relations with consumers
+#: The twelve steps of personalising relations with consumers (seed 000): (step, meaning).
+PERSONALISATION_STEPS = [
     ("know your target market better", "the more you know about the audience, the more precise "
      "the campaign; in practice you address groups with the same traits"),
     ("set clear goals", "the five aims of personalised marketing (PERSONALISATION_AIMS)"),
@@ -122,7 +127,8 @@ PERSONALISATION_STEPS = [  # seed 000, personalising relations with consumers
      "to buy more for regular ones, special offers for those who recently left"),
 ]
 
-PERSONALISATION_AIMS = [  # seed 000, step 2
+#: The five aims of personalised marketing (seed 000, step 2).
+PERSONALISATION_AIMS = [
     "raise the quality of customer service",
     "strengthen relationships with consumers",
     "maximise the benefit of the relationship with each consumer",
@@ -130,7 +136,8 @@ PERSONALISATION_AIMS = [  # seed 000, step 2
     "get the most return from investment in marketing and customer service",
 ]
 
-PERSONALISATION_MISTAKES = [  # seed 000
+#: The three typical mistakes of personalisation (seed 000): (mistake, remedy).
+PERSONALISATION_MISTAKES = [
     ("ignoring privacy", "post a privacy policy, obey every data-protection law, tell people at "
      "once how their data will be used, keep it confidential"),
     ("not developing the relationship", "data is collected to understand needs and build "
@@ -139,7 +146,8 @@ PERSONALISATION_MISTAKES = [  # seed 000
      "segmentation, the more precise the address"),
 ]
 
-PROFILE_CONTENTS = [  # seed 000, step 5
+#: What a personalised customer profile holds (seed 000, step 5).
+PROFILE_CONTENTS = [
     "name and address",
     "contact information",
     "purchases made over a period",
@@ -147,7 +155,8 @@ PROFILE_CONTENTS = [  # seed 000, step 5
     "preferences for goods or services",
 ]
 
-ARTLIFE_SUCCESS_FACTORS = [  # seed 000, appendix 1 (case ARTLIFE)
+#: The five success factors of the ARTLIFE case (seed 000, appendix 1): (factor, meaning).
+ARTLIFE_SUCCESS_FACTORS = [
     ("common interests and a spirit of partnership", "every party sees what it shares with the "
      "others and acts as a partner"),
     ("common goals and rewards", "one programme, and profits shared according to each party's "

@@ -42,6 +42,7 @@ class RelationshipType(IntEnum):
 
     @property
     def label(self) -> str:
+        """The type's name, e.g. "partial competition"."""
         return _LABELS[self]
 
     @property
@@ -91,9 +92,11 @@ def criteria_table() -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- classifier
 LEVELS = ("low", "medium", "high")
+#: The criteria a supplier profile must give.
 REQUIRED = ("product_criticality", "supply_risk", "profit_share", "quality_standardised",
             "buyer_power", "n_alternatives", "switching_ease", "mutual_dependence",
             "value_creation_share")
+#: The criteria that trigger the source's special cases when given.
 OPTIONAL = ("interested_in_our_volume", "monopoly_market")
 #: Columns of the suppliers dataset that the classifier does not use.
 IGNORED = ("supplier_id", "name", "category", "annual_spend", "unit_cost")
@@ -107,18 +110,22 @@ _ALLOWED = {
 PROFIT_CUTS = (0.01, 0.04)
 VALUE_CUTS = (0.05, 0.15)
 
+#: The source's four ways out when a key supplier is not interested in our small volumes.
 WAYS_OUT = (
     "make it yourself (make-or-buy)",
     "choose a small supplier keen to grow, and grow it",
     "join other companies for joint purchasing",
     "negotiate creatively to make the large supplier interested",
 )
+#: The fifth way, which the source names and advises against.
 COSTLY_FIFTH = ("do nothing: keep the unsatisfactory supplier and pay for poor quality, extra "
                 "safety stock against late deliveries and extra handling")
 
 
 @dataclass(frozen=True)
 class Reason:
+    """One criterion of a classification: its value and the types it points to."""
+
     criterion: str
     value: object
     points_to: tuple[int, ...]
@@ -135,6 +142,7 @@ class Classification:
     ways_out: tuple[str, ...] = ()
 
     def explain(self) -> str:
+        """The type and, one line each, the criteria, the types they point to and the flags."""
         lines = [f"type {self.type.value}: {self.type.label}"]
         for r in self.reasons:
             lines.append(f"  {r.criterion} = {r.value!r} -> type(s) "
@@ -283,6 +291,8 @@ def classify_supplier(profile, *, name_column: str = "supplier_id"):
 # --------------------------------------------------------------------------- practice
 @dataclass(frozen=True)
 class Practices:
+    """What a relationship type looks like in practice (``derived`` for types 3 and 4)."""
+
     type: RelationshipType
     procurement_method: str
     contract_form: str

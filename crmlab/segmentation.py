@@ -54,9 +54,10 @@ RFM_SEGMENTS = {
     "lost": ((1, 2), (1, 2), "bought seldom, long ago"),
 }
 
-#: Curry & Curry's customer pyramid: tier names from the top, and the cumulative shares of
-#: customers ending the first three tiers (top 1%, big 4%, medium 15%, small the other 80%).
+#: Curry & Curry's customer pyramid: the tier names, from the top.
 CURRY_TIERS = ("top", "big", "medium", "small")
+#: The cumulative shares of customers ending Curry & Curry's first three tiers: top 1%, big 4%,
+#: medium 15% (small: the other 80%).
 CURRY_CUTOFFS = (0.01, 0.05, 0.20)
 
 

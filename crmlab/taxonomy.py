@@ -245,6 +245,7 @@ _SIEBEL_ADVANTAGES = [
     "more than 20 full industry solutions, cutting the share of services in a CRM project",
 ]
 
+#: Every classification: name -> (columns, rows).
 TABLES = {
     "by_functionality": (["category", "scope"], _BY_FUNCTIONALITY),
     "by_processing": (["level", "what it does"], _BY_PROCESSING),
