@@ -152,13 +152,7 @@ def check_each(field: str, values, *, minimum: float | None = None,
             bad |= numbers > maximum
         if whole:
             bad |= numbers != np.floor(numbers)
-        description = "a whole number" if whole else "a number"
-        if minimum is not None and maximum is not None:
-            description += f" from {minimum:g} to {maximum:g}"
-        elif minimum is not None:
-            description += f" >= {minimum:g}"
-        elif maximum is not None:
-            description += f" <= {maximum:g}"
+        description = ("a whole number" if whole else "a number") + _bounds(minimum, maximum)
     bad = bad.to_numpy(dtype=bool)
     if bad.any():
         where = int(np.flatnonzero(bad)[0])
@@ -192,6 +186,20 @@ def check_choice(field: str, value, choices, *, where: str = "",
     return value
 
 
+def _bounds(minimum, maximum) -> str:
+    """" from 1 to 5", " >= 0", " <= 10" or "" for the bounds of a number."""
+    def shown(bound):
+        return f"{bound:g}" if isinstance(bound, float) else str(bound)
+
+    if minimum is not None and maximum is not None:
+        return f" from {shown(minimum)} to {shown(maximum)}"
+    if minimum is not None:
+        return f" >= {shown(minimum)}"
+    if maximum is not None:
+        return f" <= {shown(maximum)}"
+    return ""
+
+
 def _is_real(value) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
@@ -218,13 +226,7 @@ def check_whole(field: str, value, *, minimum: int | None = None, maximum: int |
     whole = _is_real(value) and math.isfinite(value) and float(value).is_integer()
     if whole and (minimum is None or value >= minimum) and (maximum is None or value <= maximum):
         return int(value)
-    what = "a whole number" + (f" of {unit}" if unit else "")
-    if minimum is not None and maximum is not None:
-        what += f" from {minimum} to {maximum}"
-    elif minimum is not None:
-        what += f" >= {minimum}"
-    elif maximum is not None:
-        what += f" <= {maximum}"
+    what = "a whole number" + (f" of {unit}" if unit else "") + _bounds(minimum, maximum)
     raise expected(field, value, what, where=where, error=error)
 
 

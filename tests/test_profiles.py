@@ -2,22 +2,10 @@
 
 import pandas as pd
 import pytest
+from test_record_linkage import _record
 
 from crmlab.profiles import customer_profiles, purchase_history
 from crmlab.record_linkage import single_customer_view
-
-
-def _record(cid, first, last, email, phone, address, city="Baku", **extra):
-    row = {"customer_id": cid, "first_name": first, "last_name": last, "email": email,
-           "phone": phone, "address": address, "city": city, "preferred_channel": "web",
-           "signup_date": pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(cid[1:])),
-           "interests": "Dairy", "consent_email": True, "consent_profiling": True,
-           "consent_winback": True}
-    row.update(extra)
-    return row
-
-
-# Each case: records, and the groups a correct merge makes (the others stay single).
 
 
 def _profiles_fixture():
