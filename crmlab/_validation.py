@@ -132,10 +132,13 @@ def check_each(field: str, values, *, minimum: float | None = None,
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     if choices is not None:
         choices = tuple(choices)
-        bad = ~series.map(lambda v: any(v is c or (type(v) is type(c) and v == c)
-                                        or (isinstance(v, (bool, np.bool_))
-                                            and isinstance(c, bool) and bool(v) == c)
-                                        for c in choices)).astype(bool)
+
+        def allowed(value) -> bool:
+            # numpy scalars as Python ones; a type must match too, so that 1 is not True
+            value = value.item() if isinstance(value, np.generic) else value
+            return any(type(value) is type(c) and value == c for c in choices)
+
+        bad = ~series.map(allowed).astype(bool)
         description = f"one of {_shown(choices)}"
     else:
         if pd.api.types.is_bool_dtype(series.dtype):
