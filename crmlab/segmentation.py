@@ -200,8 +200,10 @@ def rfm_scores(table: pd.DataFrame, *, bins: int = 5) -> pd.DataFrame:
     return out
 
 
-def rfm_distribution(scores: pd.DataFrame) -> pd.DataFrame:
+def rfm_distribution(scores: pd.DataFrame, *, bins: int | None = None) -> pd.DataFrame:
     """How many customers hold each R, F and M score, their share, and the values each covers.
+
+    ``bins`` is the number of scores (default: the highest score in ``scores``).
 
     Returns
     -------
@@ -224,7 +226,10 @@ def rfm_distribution(scores: pd.DataFrame) -> pd.DataFrame:
     """
     check_column_options(scores, R="R", F="F", M="M", recency="recency", frequency="frequency",
                          monetary="monetary")
-    top = int(max(scores[["R", "F", "M"]].max().max(), 1)) if len(scores) else 1
+    if bins is None:
+        top = int(max(scores[["R", "F", "M"]].max().max(), 1)) if len(scores) else 1
+    else:
+        top = check_whole("bins", bins, minimum=2)
     index = pd.RangeIndex(1, top + 1, name="score")
     parts = {}
     for letter, column in (("R", "recency"), ("F", "frequency"), ("M", "monetary")):

@@ -158,6 +158,7 @@ def test_distribution_counts_shares_and_ranges():
     assert f["from"].tolist()[1:] == [1.0, 2.0, 3.0, 4.0] and pd.isna(f.loc[1, "from"])
     assert got["R"]["customers"].tolist() == [2, 2, 2, 2, 2]
     assert got.columns.get_level_values(0).unique().tolist() == ["R", "F", "M"]
+    assert rfm_distribution(scores, bins=6)["F"]["customers"].tolist() == [0, 6, 2, 1, 1, 0]
 
 
 def test_rfm_segment_rules_cover_the_grid_once():
