@@ -4,6 +4,7 @@ Import is kept cheap (heavy libraries such as matplotlib, ipywidgets and papermi
 inside the functions that need them): ``make bench`` measures it.
 """
 
+#: The package version.
 __version__ = "0.1.0"
 
 __all__ = ["__version__"]

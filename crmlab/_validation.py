@@ -21,6 +21,7 @@ __all__ = [
     "expected",
     "check_columns",
     "check_column_options",
+    "check_each",
     "check_choice",
     "check_whole",
     "check_number",
@@ -34,10 +35,13 @@ def _shown(values) -> str:
     return ", ".join(repr(v) for v in values)
 
 
-def expected(field: str, value, what: str, *, error: type[Exception] = ValueError) -> Exception:
+def expected(field: str, value, what: str, *, where: str = "",
+             error: type[Exception] = ValueError) -> Exception:
     """Build (not raise) the error ``Got field=value instead, expected what.``
 
-    For a rule no helper below covers; the message keeps the one shape.
+    For a rule no helper below covers; the message keeps the one shape. ``where`` says where
+    the value sits (" for supplier 'S1'", " at row 3") and follows the value; every helper below
+    takes it too.
 
     Examples
     --------
@@ -45,13 +49,22 @@ def expected(field: str, value, what: str, *, error: type[Exception] = ValueErro
     Traceback (most recent call last):
     ...
     ValueError: Got cutoffs=(0.9, 0.8) instead, expected two increasing shares within (0, 1].
+    >>> raise expected("supply_risk", "huge", "one of 'low', 'medium', 'high'",
+    ...                where=" for supplier 'S1'")
+    Traceback (most recent call last):
+    ...
+    ValueError: Got supply_risk='huge' for supplier 'S1' instead, expected one of 'low', \
+'medium', 'high'.
     """
-    return error(f"Got {field}={value!r} instead, expected {what}.")
+    return error(f"Got {field}={value!r}{where} instead, expected {what}.")
 
 
-def check_columns(data, columns, *, table: str = "a table",
+def check_columns(data, columns, *, table: str = "a table", kind: str = "column",
                   error: type[Exception] = ValueError) -> None:
     """Every name in ``columns`` must be a column of ``data`` (a table named ``table``).
+
+    ``data`` may also be a mapping (a profile given as a dict): its keys are then its fields,
+    and ``kind="field"`` words the message for it.
 
     Examples
     --------
@@ -64,11 +77,11 @@ def check_columns(data, columns, *, table: str = "a table",
     ValueError: Got orders without the column 'order_date' instead, expected the columns \
 'customer_id', 'order_date'.
     """
-    present = set(data.columns)
+    present = set(data.columns) if hasattr(data, "columns") else set(data)
     missing = [c for c in columns if c not in present]
     if missing:
-        raise error(f"Got {table} without the column {missing[0]!r} instead, expected the "
-                    f"columns {_shown(columns)}.")
+        raise error(f"Got {table} without the {kind} {missing[0]!r} instead, expected the "
+                    f"{kind}s {_shown(columns)}.")
 
 
 def check_column_options(data, *, error: type[Exception] = ValueError, **fields) -> None:
@@ -89,7 +102,72 @@ def check_column_options(data, *, error: type[Exception] = ValueError, **fields)
                            error=error)
 
 
-def check_choice(field: str, value, choices, *, error: type[Exception] = ValueError):
+def check_each(field: str, values, *, minimum: float | None = None,
+               maximum: float | None = None, whole: bool = False, choices=None,
+               item: str = "row", what: str | None = None,
+               error: type[Exception] = ValueError) -> None:
+    """Every value of ``values`` must pass; the first that fails is named with its label.
+
+    ``values`` is a Series (its index labels the items) or a sequence (labelled 0, 1, ...).
+    A value passes when it is one of ``choices`` (if given), or else a finite number within
+    ``minimum`` and ``maximum``, whole if ``whole``. ``item`` says what a label is ("row",
+    "customer", "item"); ``what`` replaces the generated description of what was expected.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> check_each("nps", pd.Series([10, 7]), minimum=0, maximum=10, whole=True)
+    >>> check_each("nps", pd.Series([10, 11]), minimum=0, maximum=10, whole=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: Got nps=11 at row 1 instead, expected a whole number from 0 to 10.
+    >>> check_each("profit", pd.Series([5.0, -1.0], index=["x", "y"]), minimum=0, item="item")
+    Traceback (most recent call last):
+    ...
+    ValueError: Got profit=-1.0 at item 'y' instead, expected a number >= 0.
+    """
+    import numpy as np
+    import pandas as pd
+
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    if choices is not None:
+        choices = tuple(choices)
+
+        def allowed(value) -> bool:
+            # numpy scalars as Python ones; a type must match too, so that 1 is not True
+            value = value.item() if isinstance(value, np.generic) else value
+            return any(type(value) is type(c) and value == c for c in choices)
+
+        bad = ~series.map(allowed).astype(bool)
+        description = f"one of {_shown(choices)}"
+    else:
+        if pd.api.types.is_bool_dtype(series.dtype):
+            numbers, is_bool = pd.Series(np.nan, index=series.index), True
+        elif pd.api.types.is_numeric_dtype(series.dtype):
+            numbers, is_bool = series.astype(float), False  # no bool hides in a numeric column
+        else:
+            numbers = pd.to_numeric(series, errors="coerce").astype(float)
+            is_bool = series.map(lambda v: isinstance(v, (bool, np.bool_))).astype(bool)
+        bad = numbers.isna() | ~np.isfinite(numbers.fillna(0)) | is_bool
+        if minimum is not None:
+            bad |= numbers < minimum
+        if maximum is not None:
+            bad |= numbers > maximum
+        if whole:
+            bad |= numbers != np.floor(numbers)
+        description = ("a whole number" if whole else "a number") + _bounds(minimum, maximum)
+    bad = bad.to_numpy(dtype=bool)
+    if bad.any():
+        where = int(np.flatnonzero(bad)[0])
+        label, value = series.index[where], series.iloc[where]
+        label = label.item() if hasattr(label, "item") else label
+        value = value.item() if hasattr(value, "item") else value
+        raise error(f"Got {field}={value!r} at {item} {label!r} instead, expected "
+                    f"{what or description}.")
+
+
+def check_choice(field: str, value, choices, *, where: str = "",
+                 error: type[Exception] = ValueError):
     """``value`` must be one of ``choices``; returns it.
 
     Examples
@@ -107,8 +185,22 @@ def check_choice(field: str, value, choices, *, error: type[Exception] = ValueEr
     except TypeError:  # an unhashable value against a set or dict
         ok = False
     if not ok:
-        raise expected(field, value, f"one of {_shown(choices)}", error=error)
+        raise expected(field, value, f"one of {_shown(choices)}", where=where, error=error)
     return value
+
+
+def _bounds(minimum, maximum) -> str:
+    """" from 1 to 5", " >= 0", " <= 10" or "" for the bounds of a number."""
+    def shown(bound):
+        return f"{bound:g}" if isinstance(bound, float) else str(bound)
+
+    if minimum is not None and maximum is not None:
+        return f" from {shown(minimum)} to {shown(maximum)}"
+    if minimum is not None:
+        return f" >= {shown(minimum)}"
+    if maximum is not None:
+        return f" <= {shown(maximum)}"
+    return ""
 
 
 def _is_real(value) -> bool:
@@ -116,7 +208,7 @@ def _is_real(value) -> bool:
 
 
 def check_whole(field: str, value, *, minimum: int | None = None, maximum: int | None = None,
-                unit: str = "", error: type[Exception] = ValueError) -> int:
+                unit: str = "", where: str = "", error: type[Exception] = ValueError) -> int:
     """``value`` must be a whole number (``True``/``False`` and ``2.5`` are not) within bounds.
 
     ``unit`` names what is counted ("days"), as in "a whole number of days >= 1".
@@ -137,18 +229,12 @@ def check_whole(field: str, value, *, minimum: int | None = None, maximum: int |
     whole = _is_real(value) and math.isfinite(value) and float(value).is_integer()
     if whole and (minimum is None or value >= minimum) and (maximum is None or value <= maximum):
         return int(value)
-    what = "a whole number" + (f" of {unit}" if unit else "")
-    if minimum is not None and maximum is not None:
-        what += f" from {minimum} to {maximum}"
-    elif minimum is not None:
-        what += f" >= {minimum}"
-    elif maximum is not None:
-        what += f" <= {maximum}"
-    raise expected(field, value, what, error=error)
+    what = "a whole number" + (f" of {unit}" if unit else "") + _bounds(minimum, maximum)
+    raise expected(field, value, what, where=where, error=error)
 
 
 def check_number(field: str, value, *, minimum: float | None = None,
-                 strict: bool = False, what: str = "number",
+                 strict: bool = False, what: str = "number", where: str = "",
                  error: type[Exception] = ValueError) -> float:
     """``value`` must be a finite number, at least ``minimum`` (above it when ``strict``).
 
@@ -173,11 +259,11 @@ def check_number(field: str, value, *, minimum: float | None = None,
     if ok:
         return float(value)
     bound = "" if minimum is None else f" {'>' if strict else '>='} {minimum:g}"
-    raise expected(field, value, f"a finite {what}{bound}", error=error)
+    raise expected(field, value, f"a finite {what}{bound}", where=where, error=error)
 
 
 def check_rate(field: str, value, *, high_open: bool = False, low_open: bool = False,
-               error: type[Exception] = ValueError) -> float:
+               where: str = "", error: type[Exception] = ValueError) -> float:
     """``value`` must be a rate in [0, 1] (``high_open``: below 1; ``low_open``: above 0).
 
     Examples
@@ -199,7 +285,7 @@ def check_rate(field: str, value, *, high_open: bool = False, low_open: bool = F
     if ok:
         return float(value)
     interval = f"{'(' if low_open else '['}0, 1{')' if high_open else ']'}"
-    raise expected(field, value, f"a rate in {interval}", error=error)
+    raise expected(field, value, f"a rate in {interval}", where=where, error=error)
 
 
 def check_pair(field: str, value, *, error: type[Exception] = ValueError) -> tuple[float, float]:

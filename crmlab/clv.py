@@ -20,7 +20,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmlab._validation import check_column_options
+from crmlab._validation import (
+    check_column_options,
+    check_fitted,
+    check_number,
+    check_rate,
+    check_whole,
+    expected,
+)
 
 __all__ = ["summary_from_transactions", "simple_clv", "BetaGeo", "GammaGamma"]
 
@@ -69,8 +76,7 @@ def summary_from_transactions(transactions: pd.DataFrame, *, customer_id: str = 
     check_column_options(transactions, customer_id=customer_id, date=date)
     if amount is not None:
         check_column_options(transactions, amount=amount)
-    if not unit_days > 0:
-        raise ValueError(f"Got unit_days={unit_days!r} instead, expected a number > 0.")
+    check_number("unit_days", unit_days, minimum=0, strict=True)
     cols = [customer_id, date] + ([amount] if amount is not None else [])
     log = transactions[cols].copy()
     log[date] = pd.to_datetime(log[date]).dt.normalize()
@@ -133,14 +139,13 @@ def simple_clv(margin, *, retention: float, discount: float, acquisition_cost: f
     ...
     ValueError: Got retention=1.2 instead, expected a rate in [0, 1).
     """
-    if not 0 <= retention < 1:
-        raise ValueError(f"Got retention={retention!r} instead, expected a rate in [0, 1).")
-    if not discount >= 0:
-        raise ValueError(f"Got discount={discount!r} instead, expected a rate >= 0.")
+    check_number("margin", margin, what="amount")
+    check_rate("retention", retention, high_open=True)
+    check_number("discount", discount, minimum=0, what="rate")
+    check_number("acquisition_cost", acquisition_cost, what="amount")
     if horizon is None:
         return float(margin * retention / (1 + discount - retention) - acquisition_cost)
-    if int(horizon) != horizon or horizon < 0:
-        raise ValueError(f"Got horizon={horizon!r} instead, expected a whole number >= 0.")
+    check_whole("horizon", horizon, minimum=0, unit="periods")
     t = np.arange(1, int(horizon) + 1)
     return float(margin * np.sum((retention / (1 + discount)) ** t) - acquisition_cost)
 
@@ -151,23 +156,25 @@ def _as_arrays(frequency, recency, T, *, index=None):
     tx = np.asarray(recency, dtype=float)
     big_t = np.asarray(T, dtype=float)
     if not (x.shape == tx.shape == big_t.shape):
-        raise ValueError("frequency, recency and T must have the same length.")
+        raise expected("the lengths of frequency, recency, T", (x.size, tx.size, big_t.size),
+                       "three equal lengths")
     if index is None:
         index = frequency.index if isinstance(frequency, (pd.Series, pd.DataFrame)) else None
     labels = list(index) if index is not None and len(index) == x.size else None
     checks = [
-        (np.isnan(x) | np.isnan(tx) | np.isnan(big_t), "a value is missing (NaN)"),
-        ((x < 0) | (tx < 0) | (big_t < 0), "values must be >= 0"),
-        (x != np.floor(x), "frequency must be a whole number"),
-        (tx > big_t, "recency exceeds T"),
-        ((x == 0) & (tx > 0), "frequency is 0 but recency > 0"),
+        (np.isnan(x) | np.isnan(tx) | np.isnan(big_t), "no missing value (NaN)"),
+        ((x < 0) | (tx < 0) | (big_t < 0), "values >= 0"),
+        (x != np.floor(x), "a whole number of repeat purchases"),
+        (tx > big_t, "recency <= T"),
+        ((x == 0) & (tx > 0), "recency 0 when frequency is 0"),
     ]
     for bad, why in checks:
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             name = f"customer {labels[i]!r}" if labels is not None else f"row {i}"
-            raise ValueError(f"Bad input at {name}: {why} (frequency={float(x.flat[i])!r}, "
-                             f"recency={float(tx.flat[i])!r}, T={float(big_t.flat[i])!r}).")
+            raise expected("frequency, recency, T",
+                           (float(x.flat[i]), float(tx.flat[i]), float(big_t.flat[i])), why,
+                           where=f" at {name}")
     return x, tx, big_t
 
 
@@ -242,8 +249,7 @@ class BetaGeo:
         return self
 
     def _require(self):
-        if self.params_ is None:
-            raise ValueError("This BetaGeo model is not fitted yet; call fit() or set_params().")
+        check_fitted(self)
         p = self.params_
         return p["r"], p["alpha"], p["a"], p["b"]
 
@@ -315,8 +321,9 @@ class GammaGamma:
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             name = f"customer {list(index)[i]!r}" if index is not None else f"row {i}"
-            raise ValueError(f"Bad input at {name}: frequency and monetary_value must be > 0 "
-                             f"(frequency={float(x.flat[i])!r}, monetary_value={float(m.flat[i])!r}).")
+            raise expected("frequency, monetary_value", (float(x.flat[i]), float(m.flat[i])),
+                           "both > 0 (only customers with a repeat purchase)",
+                           where=f" at {name}")
         return x, m
 
     def fit(self, frequency, monetary_value, *, initial=(1.0, 1.0, 1.0)) -> GammaGamma:
@@ -341,8 +348,7 @@ class GammaGamma:
 
     def expected_spend(self, frequency, monetary_value):
         """E[M | x, m_x] = p (gamma + x m_x) / (p x + q - 1)."""
-        if self.params_ is None:
-            raise ValueError("This GammaGamma model is not fitted yet; call fit() or set_params().")
+        check_fitted(self)
         p, q, g = self.params_["p"], self.params_["q"], self.params_["gamma"]
         x, m = self._check(frequency, monetary_value)
         out = p * (g + x * m) / (p * x + q - 1)

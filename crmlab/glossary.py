@@ -20,22 +20,26 @@ Examples
 from __future__ import annotations
 
 import copy
+import difflib
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from crmlab._curated import normalise as _normalise
-from crmlab._curated import read_checked, unknown
+from crmlab._curated import read_checked
+from crmlab._validation import check_choice, expected
 from crmlab.exceptions import DataError
 
 __all__ = ["LANGUAGES", "LESSONS", "SEEDS", "PATH", "terms", "lookup", "table"]
 
+#: The glossary's languages: English, Azerbaijani, Malay, Slovenian.
 LANGUAGES = ("en", "az", "ms", "sl")
 #: The lessons a term can belong to.
 LESSONS = ("L01", "L02", "L03", "L04", "L05", "L06")
 #: The number of the source text (``seeds/NNN_*.txt``) in each non-English language.
 SEEDS = {"az": "000", "ms": "001", "sl": "002"}
+#: The glossary file.
 PATH = Path(__file__).resolve().parent / "data" / "glossary.yaml"
 
 _FIELDS = ("id", "lesson", "definition", *LANGUAGES)
@@ -91,8 +95,7 @@ def _index() -> dict[str, tuple[str, str]]:
 
 
 def _check_lang(lang) -> None:
-    if lang not in LANGUAGES:
-        raise ValueError(f"Got lang={lang!r} instead, expected one of {LANGUAGES}.")
+    check_choice("lang", lang, LANGUAGES)
 
 
 def terms() -> list[dict]:
@@ -139,7 +142,7 @@ def lookup(term: str, *, lang: str = "en") -> str:
     Raises
     ------
     ValueError
-        If ``term`` is not in the glossary (suggesting the closest term when there is one), or
+        If ``term`` is not in the glossary (naming the closest term when there is one), or
         ``lang`` is not one of :data:`LANGUAGES`.
 
     Examples
@@ -153,20 +156,20 @@ def lookup(term: str, *, lang: str = "en") -> str:
     >>> lookup("custmer loyalty")
     Traceback (most recent call last):
     ...
-    ValueError: Got term='custmer loyalty' instead, expected a glossary term such as 'relationship_marketing' (see crmlab.glossary.table()); did you mean 'customer loyalty'?
+    ValueError: Got term='custmer loyalty' instead, expected a glossary term such as 'customer loyalty' (see crmlab.glossary.table()).
     >>> lookup("tender", lang="fr")
     Traceback (most recent call last):
     ...
-    ValueError: Got lang='fr' instead, expected one of ('en', 'az', 'ms', 'sl').
+    ValueError: Got lang='fr' instead, expected one of 'en', 'az', 'ms', 'sl'.
     """
     _check_lang(lang)
     index = _index()
     key = _normalise(term) if isinstance(term, str) else ""
     if key not in index:
-        spellings = {name: spelling for name, (_, spelling) in index.items()}
-        raise unknown("term", term, spellings, key=key,
-                      expected=f"a glossary term such as {_EXAMPLE!r} "
-                               "(see crmlab.glossary.table())")
+        close = difflib.get_close_matches(key, index, n=1) if key else []
+        example = index[close[0]][1] if close else _EXAMPLE  # the closest term when there is one
+        raise expected("term", term, f"a glossary term such as {example!r} (see "
+                       "crmlab.glossary.table())")
     entry = next(e for e in _load() if e["id"] == index[key][0])
     return _forms(entry)[lang]
 
@@ -208,12 +211,12 @@ def table(*, lang: str | None = None, lesson: str | None = None) -> pd.DataFrame
     >>> table(lesson="L7")
     Traceback (most recent call last):
     ...
-    ValueError: Got lesson='L7' instead, expected one of ('L01', 'L02', 'L03', 'L04', 'L05', 'L06').
+    ValueError: Got lesson='L7' instead, expected one of 'L01', 'L02', 'L03', 'L04', 'L05', 'L06'.
     """
     if lang is not None:
         _check_lang(lang)
-    if lesson is not None and lesson not in LESSONS:
-        raise ValueError(f"Got lesson={lesson!r} instead, expected one of {LESSONS}.")
+    if lesson is not None:
+        check_choice("lesson", lesson, LESSONS)
     if lang is None:
         columns = ["id", "lesson", *LANGUAGES, "definition"]
     elif lang == "en":

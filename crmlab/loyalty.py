@@ -3,9 +3,9 @@
 Huete (1997: 40) would diagnose the health of a business with a single question: what share of
 its customers are repeat customers? :func:`repeat_rate` answers it on order data, overall, by
 acquisition cohort and by acquisition channel. Late cohorts have had less time to come back, so
-``window=`` compares cohorts fairly: a customer counts as a repeat customer only when the second
-order came within ``window`` days of the first, and only customers whose first order is at least
-``window`` days old are counted.
+``window=`` compares cohorts fairly: a customer counts as a repeat customer only when they
+ordered again within ``window`` days of the first order, and only customers whose whole window
+lies inside the data are counted (the one rule of :mod:`crmlab.repeat_purchase`).
 
 :func:`retention_economics` prices a change in retention with the ratios seed 000 quotes from
 "statistics": acquiring a new customer costs 5-10 times, and winning back a lost one 50-100 times,
@@ -16,14 +16,20 @@ customer base uses :func:`crmlab.clv.simple_clv` (Gupta & Lehmann 2003).
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
 import pandas as pd
 
 from crmlab._display import StableWidgetRepr
-from crmlab._validation import check_column_options
+from crmlab._validation import (
+    check_choice,
+    check_column_options,
+    check_number,
+    check_pair,
+    check_rate,
+    check_whole,
+    expected,
+)
 from crmlab.clv import simple_clv
+from crmlab.repeat_purchase import bought_again
 
 __all__ = ["SOURCE_RATIOS", "repeat_rate", "retention_rate", "retention_economics",
            "calculator"]
@@ -34,15 +40,14 @@ SOURCE_RATIOS = {"acquire": (5.0, 10.0), "win_back": (50.0, 100.0)}
 _BY = (None, "cohort", "channel")
 
 
-def _first_two(orders, customer_id, order_id, date, channel):
-    """Per customer: date and channel of the first order, date of the second (NaT if none)."""
+def _first_orders(orders, customer_id, order_id, date, channel):
+    """Per customer: the date (and channel) of the first order, and whether another day followed."""
     cols = [customer_id, order_id, date] + ([channel] if channel else [])
     data = orders[cols].drop_duplicates(order_id).assign(**{date: pd.to_datetime(orders[date])})
     data = data.sort_values([customer_id, date, order_id], kind="stable")
-    rank = data.groupby(customer_id, sort=False).cumcount()
-    first = data[rank.to_numpy() == 0].set_index(customer_id)
-    second = data[rank.to_numpy() == 1].set_index(customer_id)[date]
-    out = pd.DataFrame({"first": first[date], "second": second.reindex(first.index)})
+    first = data.drop_duplicates(customer_id).set_index(customer_id)
+    days = data[date].dt.normalize().groupby(data[customer_id], sort=False).nunique()
+    out = pd.DataFrame({"first": first[date], "later_day": days.reindex(first.index) > 1})
     if channel:
         out["channel"] = first[channel].astype(str)
     return out
@@ -51,7 +56,11 @@ def _first_two(orders, customer_id, order_id, date, channel):
 def repeat_rate(orders: pd.DataFrame, *, by: str | None = None, window: int | None = None,
                 as_of=None, cohort: str = "Q", customer_id: str = "customer_id",
                 order_id: str = "order_id", date: str = "order_date", channel: str = "channel"):
-    """Share of customers who ordered more than once (Huete's diagnostic question).
+    """Share of customers who ordered again after their first order (Huete's diagnostic question).
+
+    A repeat customer is one who ordered again on a later day than the first order (a second
+    order on the same day is the same shopping occasion). With ``window``, the rule of
+    :func:`crmlab.repeat_purchase.bought_again` applies to the day of the first order.
 
     Parameters
     ----------
@@ -61,9 +70,9 @@ def repeat_rate(orders: pd.DataFrame, *, by: str | None = None, window: int | No
         None returns one rate. ``"cohort"`` groups customers by the period of their first order,
         ``"channel"`` by the channel of their first order (their acquisition channel).
     window : int, optional
-        Days. Count a customer as a repeat customer only if the second order came within
-        ``window`` days of the first, and leave out customers whose first order is less than
-        ``window`` days before ``as_of``: every cohort then had the same time to come back.
+        Days. Count a customer as a repeat customer only if they ordered again within
+        ``window`` days after the day of the first order, and leave out customers whose window
+        does not end before ``as_of``: every cohort then had the same time to come back.
     as_of : date-like, optional
         End of the observation (orders on or after it are ignored); default the day after the
         last order.
@@ -91,17 +100,15 @@ def repeat_rate(orders: pd.DataFrame, *, by: str | None = None, window: int | No
     >>> repeat_rate(orders, window=60, as_of="2024-05-01")
     0.5
     """
-    if by not in _BY:
-        raise ValueError(f"Got by={by!r} instead, expected one of {_BY}.")
+    check_choice("by", by, _BY)
     names = {"customer_id": customer_id, "order_id": order_id, "date": date}
     if by == "channel":
         names["channel"] = channel
     check_column_options(orders, **names)
-    if window is not None and (isinstance(window, bool) or not isinstance(window, (int, np.integer))
-                               or window < 1):
-        raise ValueError(f"Got window={window!r} instead, expected a whole number of days >= 1.")
+    if window is not None:
+        window = check_whole("window", window, minimum=1, unit="days")
     if len(orders) == 0:
-        raise ValueError("Got an empty orders table, expected at least one order.")
+        raise expected("orders", "an empty table", "at least one order")
     dates = pd.to_datetime(orders[date])
     if as_of is None:
         end = dates.max() + pd.Timedelta(days=1)
@@ -109,17 +116,20 @@ def repeat_rate(orders: pd.DataFrame, *, by: str | None = None, window: int | No
         end = pd.Timestamp(as_of)
         orders = orders[(dates < end).to_numpy()]
         if len(orders) == 0:
-            raise ValueError(f"Got as_of={as_of!r} instead, expected a date after the first order.")
-    firsts = _first_two(orders, customer_id, order_id, date, channel if by == "channel" else None)
-    repeat = firsts["second"].notna()
-    if window is not None:
-        limit = pd.Timedelta(days=int(window))
-        repeat &= (firsts["second"] - firsts["first"]) <= limit
-        eligible = firsts["first"] <= end - limit
-        if not eligible.any():
-            raise ValueError(f"Got window={window!r} instead, expected a window that leaves at least "
-                             f"one customer whose first order is {window} days before {end.date()}.")
-        firsts, repeat = firsts[eligible], repeat[eligible]
+            raise expected("as_of", as_of, "a date after the first order")
+    firsts = _first_orders(orders, customer_id, order_id, date,
+                           channel if by == "channel" else None)
+    if window is None:
+        repeat = firsts["later_day"]
+    else:
+        events = pd.DataFrame({customer_id: firsts.index, "_first": firsts["first"].to_numpy()},
+                              index=firsts.index)
+        again = bought_again(events, orders, window_days=window, date="_first", as_of=end,
+                             customer_id=customer_id, order_date=date)
+        if again.isna().all():
+            raise expected("window", window, "a window that leaves at least one customer whose "
+                           f"first order is more than {window} days before {end.date()}")
+        firsts, repeat = firsts[again.notna()], again.dropna().astype(bool)
     if by is None:
         return float(repeat.mean())
     key = (firsts["first"].dt.to_period(cohort).astype(str).rename("cohort") if by == "cohort"
@@ -157,16 +167,6 @@ def retention_rate(orders: pd.DataFrame, *, period: str = "Y", customer_id: str 
     out = pd.DataFrame(rows, columns=["period", "customers", "retained"]).set_index("period")
     out["retention"] = out["retained"] / out["customers"]
     return out
-
-
-def _check_ratio(name, value):
-    try:
-        low, high = (float(v) for v in value)
-    except (TypeError, ValueError):
-        raise ValueError(f"Got {name}={value!r} instead, expected a (low, high) pair.") from None
-    if not (0 < low <= high) or math.isinf(high):
-        raise ValueError(f"Got {name}={value!r} instead, expected 0 < low <= high.")
-    return low, high
 
 
 def retention_economics(*, customers: int, retention: float, new_retention: float, margin: float,
@@ -211,16 +211,13 @@ def retention_economics(*, customers: int, retention: float, new_retention: floa
     customer base value after the change       144444.44  144444.44
     value of the change                         24444.44   24444.44
     """
-    if isinstance(customers, bool) or not isinstance(customers, (int, np.integer)) or customers < 0:
-        raise ValueError(f"Got customers={customers!r} instead, expected a whole number >= 0.")
-    for name, value in (("retention", retention), ("new_retention", new_retention)):
-        if not isinstance(value, (int, float)) or not 0 <= value < 1:
-            raise ValueError(f"Got {name}={value!r} instead, expected a rate in [0, 1).")
-    for name, value in (("margin", margin), ("keep_cost", keep_cost)):
-        if not isinstance(value, (int, float)) or not value >= 0 or math.isinf(value):
-            raise ValueError(f"Got {name}={value!r} instead, expected a finite amount >= 0.")
-    acquire = _check_ratio("acquire_ratio", acquire_ratio)
-    win_back = _check_ratio("win_back_ratio", win_back_ratio)
+    check_whole("customers", customers, minimum=0)
+    check_rate("retention", retention, high_open=True)
+    check_rate("new_retention", new_retention, high_open=True)
+    check_number("margin", margin, minimum=0, what="amount")
+    check_number("keep_cost", keep_cost, minimum=0, what="amount")
+    acquire = check_pair("acquire_ratio", acquire_ratio)
+    win_back = check_pair("win_back_ratio", win_back_ratio)
     kept = customers * (new_retention - retention)
     now = customers * simple_clv(margin, retention=retention, discount=discount)
     after = customers * simple_clv(margin, retention=new_retention, discount=discount)

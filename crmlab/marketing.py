@@ -6,6 +6,11 @@ three levers of relationship strategy) and seed 000 (the five goals of consumer 
 twelve steps of personalising consumer relations, their three typical mistakes, the contents of
 a personalised customer profile, and the five success factors of the ARTLIFE case).
 
+``REMARKS`` holds what the sources say on points the lessons teach beyond these lists (seed 000
+on suppliers and consumer relations, seed 001's opening, Huete's approach and multichannel
+customers, seed 002 on multichannel consistency), each with the source's own words and a note
+where its text is garbled. Figures in it are the sources'; none is the course's.
+
 The timeline in ``EVOLUTION`` dates each stage by the reference the source cites. Three stages
 have no date in the sources and take theirs from the literature, flagged ``"literature"``:
 transactional marketing (the marketing mix, McCarthy 1960), segmentation (Smith 1956) and
@@ -16,12 +21,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from crmlab._validation import check_choice
+
 __all__ = ["EVOLUTION", "NEW_CONSUMER", "TRIPLE_GOAL", "LEVERS", "CONSUMER_RELATIONS_GOALS",
            "PERSONALISATION_STEPS", "PERSONALISATION_AIMS", "PERSONALISATION_MISTAKES",
-           "PROFILE_CONTENTS", "ARTLIFE_SUCCESS_FACTORS", "ARTLIFE_PARTNERS", "evolution",
-           "table", "artlife_partners"]
+           "PROFILE_CONTENTS", "ARTLIFE_SUCCESS_FACTORS", "ARTLIFE_PARTNERS", "REMARKS",
+           "evolution", "table", "remark", "artlife_partners"]
 
-#: (stage, year, reference, idea, where the date comes from)
+#: The stages of the road to CRM: (stage, year, reference, idea, where the date comes from).
 EVOLUTION = [
     ("transactional marketing", 1960, "McCarthy (1960)",
      "the marketing mix: win the single sale", "literature"),
@@ -49,7 +56,8 @@ EVOLUTION = [
      "literature"),
 ]
 
-NEW_CONSUMER = [  # Matathia & Salzman (2000: 32), seed 001
+#: The seven traits of the new consumer, Matathia & Salzman (2000: 32), seed 001.
+NEW_CONSUMER = [
     "price-conscious, looks for value for money",
     "has the means but lacks time",
     "understands marketing",
@@ -60,7 +68,8 @@ NEW_CONSUMER = [  # Matathia & Salzman (2000: 32), seed 001
     "a week",
 ]
 
-TRIPLE_GOAL = [  # seed 002
+#: The triple goal of relationship strategy (seed 002): (goal, meaning).
+TRIPLE_GOAL = [
     ("revenue per account", "raise the turnover of each account: repeat purchases, recurring "
      "sales"),
     ("customer profitability", "improve the profitability of customers"),
@@ -68,7 +77,8 @@ TRIPLE_GOAL = [  # seed 002
      "competitors"),
 ]
 
-LEVERS = [  # seed 002
+#: The three levers of relationship strategy (seed 002): (lever, meaning).
+LEVERS = [
     ("satisfaction", "the first building block of loyalty: answer needs precisely with quality "
      "products and services, flawless and steady order execution; starts with understanding "
      "needs"),
@@ -78,7 +88,8 @@ LEVERS = [  # seed 002
      "networks, the most involved become ambassadors and suggest improvements"),
 ]
 
-CONSUMER_RELATIONS_GOALS = [  # seed 000, consumer relations
+#: The five goals of consumer relations (seed 000): (goal, meaning).
+CONSUMER_RELATIONS_GOALS = [
     ("attract new consumers", "inform and persuade about the product's advantages"),
     ("retain existing customers", "a large share of sales comes from established buyers"),
     ("market new products and services", "explain new products to consumers lost in the flow "
@@ -88,7 +99,8 @@ CONSUMER_RELATIONS_GOALS = [  # seed 000, consumer relations
      "money"),
 ]
 
-PERSONALISATION_STEPS = [  # seed 000, personalising relations with consumers
+#: The twelve steps of personalising relations with consumers (seed 000): (step, meaning).
+PERSONALISATION_STEPS = [
     ("know your target market better", "the more you know about the audience, the more precise "
      "the campaign; in practice you address groups with the same traits"),
     ("set clear goals", "the five aims of personalised marketing (PERSONALISATION_AIMS)"),
@@ -115,7 +127,8 @@ PERSONALISATION_STEPS = [  # seed 000, personalising relations with consumers
      "to buy more for regular ones, special offers for those who recently left"),
 ]
 
-PERSONALISATION_AIMS = [  # seed 000, step 2
+#: The five aims of personalised marketing (seed 000, step 2).
+PERSONALISATION_AIMS = [
     "raise the quality of customer service",
     "strengthen relationships with consumers",
     "maximise the benefit of the relationship with each consumer",
@@ -123,7 +136,8 @@ PERSONALISATION_AIMS = [  # seed 000, step 2
     "get the most return from investment in marketing and customer service",
 ]
 
-PERSONALISATION_MISTAKES = [  # seed 000
+#: The three typical mistakes of personalisation (seed 000): (mistake, remedy).
+PERSONALISATION_MISTAKES = [
     ("ignoring privacy", "post a privacy policy, obey every data-protection law, tell people at "
      "once how their data will be used, keep it confidential"),
     ("not developing the relationship", "data is collected to understand needs and build "
@@ -132,7 +146,8 @@ PERSONALISATION_MISTAKES = [  # seed 000
      "segmentation, the more precise the address"),
 ]
 
-PROFILE_CONTENTS = [  # seed 000, step 5
+#: What a personalised customer profile holds (seed 000, step 5).
+PROFILE_CONTENTS = [
     "name and address",
     "contact information",
     "purchases made over a period",
@@ -140,7 +155,8 @@ PROFILE_CONTENTS = [  # seed 000, step 5
     "preferences for goods or services",
 ]
 
-ARTLIFE_SUCCESS_FACTORS = [  # seed 000, appendix 1 (case ARTLIFE)
+#: The five success factors of the ARTLIFE case (seed 000, appendix 1): (factor, meaning).
+ARTLIFE_SUCCESS_FACTORS = [
     ("common interests and a spirit of partnership", "every party sees what it shares with the "
      "others and acts as a partner"),
     ("common goals and rewards", "one programme, and profits shared according to each party's "
@@ -170,6 +186,106 @@ ARTLIFE_PARTNERS = {
         "switching_ease": "hard", "mutual_dependence": "high", "value_creation_share": 0.30},
 }
 
+#: What the sources say on points the lessons teach: key -> (seed, lesson, what it says in the
+#: course's words, the source's own words, a note where the text is garbled or "").
+REMARKS = {
+    # seed 000, the opening of the supplier part
+    "opening_figure": (
+        "000", "L02",
+        "The text opens with a request for training, 'we are especially interested in how to "
+        "educate the supplier', which turns out to mean bending the supplier to the buyer's own "
+        "terms; in 90% of cases, it says, talk of supplier management is about this kind of "
+        "'education', the buyer's dictate.",
+        "lakin 90% hallarda bu səs bu cür \"təhsil\" haqqındadır", ""),
+    "educating_a_supplier": (
+        "000", "L02",
+        "If nobody turns up for the tender (almost no suppliers on the market, or none meets "
+        "the needs), the buyer has to educate a supplier: nurture it, help it and push it to "
+        "the required level. Against the objection that a few 'bad' suppliers would be easier, "
+        "the test is economic: how much time and effort, now and above all later, it takes from "
+        "the truly important suppliers and products. Entering a region without a market, one "
+        "can likewise find a local supplier and start educating and developing it, or choose an "
+        "existing one ready to follow into the region.",
+        "təchizatçını öyrədəcəksiniz, yəni. əslində onu tərbiyə edin, ona kömək edin, lazımi "
+        "səviyyəyə çatması üçün stimullaşdırın", ""),
+    "order_fulfilment": (
+        "000", "L02",
+        "In choosing an economically expedient supplier, pay special attention to the "
+        "operational solutions the supplier has for fulfilling orders.",
+        "Təchizatçı seçərkən şirkət ödəniş etməlidir. Xüsusi diqqət sifarişin yerinə "
+        "yetirilməsi üçün təchizatçının malik olduğu əməliyyat həlləri.",
+        "garbled: 'ödəniş etməlidir' ('must make a payment') stands where 'pay attention' is "
+        "meant, and the next sentence lost its verb"),
+    # seed 000, consumer relations
+    "coupons": (
+        "000", "L01",
+        "Consumer-goods marketers claim that a customer's dissatisfaction can be reduced by a "
+        "fitting personal answer and a few coupons; the company should not take a defensive "
+        "stance towards consumers but make sure they know the benefits of the product when "
+        "they decide to buy.",
+        "müştəri narazılığı müvafiq fərdi cavab və bir neçə kuponla azalda bilər",
+        "the source writes 'markerləri' (markers) for marketers"),
+    "cost_effective_pr": (
+        "000", "L01",
+        "Communication (public relations) is often one of the most cost-effective means of "
+        "advertising; to be effective it must be planned and complemented by the other "
+        "marketing communications: advertising, sales promotion, personal selling.",
+        "Rabitə -- tez-tez reklamın ən sərfəli vasitələrindən biridir.",
+        "'rabitə' (communication, telecommunication) stands where the public-relations "
+        "function is meant"),
+    # seed 001
+    "alet_opening": (
+        "001", "L01",
+        "The article opens with a scene from Alet (1994): the chief executive asks his "
+        "marketing director, Mr. Martín, whether the company's biggest problem is not its "
+        "indifference and lack of interest in its customers' needs; the director answers "
+        "'I don't know, and I don't care', showing both at once.",
+        "Pengarah Pemasaran: Saya tidak tahu, saya juga tidak peduli.",
+        "the speaker is first called the chief executive ('Ketua Pegawai Eksekutif') and then "
+        "the managing director ('Pengarah Urusan')"),
+    "huete_approach": (
+        "001", "L01",
+        "Huete (1997) builds 'loyalty economics' that take in not only keeping, satisfying and "
+        "winning back customers but also the organisation's other asset, its employees; the "
+        "source names the approach and calls it very innovative and inclusive.",
+        "Pendekatan ini dikenali sebagai Pelanggan, dan sangat inovatif dan inklusif.",
+        "garbled: the name is given as 'Pelanggan' ('Customer'), a translation of the "
+        "original name that the source does not preserve; the course does not guess it"),
+    "multichannel_most_profitable": (
+        "001", "L06",
+        "Customer information must be brought together because it is needed at the moment of "
+        "contact, through whichever channel; multichannel customers are usually the most "
+        "profitable (no figures given; crmlab.multichannel.profit_by_channel_count puts it to "
+        "the course data).",
+        "Pelanggan berbilang saluran biasanya paling menguntungkan.", ""),
+    # seed 002
+    "multichannel_stakes": (
+        "002", "L06",
+        "The stakes of multichannel consistency are high: the company's commercial credibility "
+        "and its power to influence the consumer just when he is ready to buy; so the sales "
+        "channels must be linked intelligently.",
+        "Vložki so visoki: komercialna verodostojnost podjetja in njegova sposobnost vpliva "
+        "potrošnika ravno ko je pripravljen za nakup.", ""),
+    "one_data_set": (
+        "002", "L06",
+        "The information system plays the central role: it keeps the data consistent within "
+        "the chosen CRM software package, and every channel must be fully interfaced with it, "
+        "so that the whole is under control.",
+        "Informacijski sistem ima osrednjo vlogo in zagotavlja skladnost podatkov znotraj "
+        "izbranega programskega paketa CRM.", ""),
+    "details_decide": (
+        "002", "L06",
+        "The customer experience is where differences increasingly show: as competition "
+        "sharpens, details decide in hotly contested segments.",
+        "Ker se konkurenca zaostruje, podrobnosti vplivajo na vroče izpodbijane segmente.", ""),
+    "not_overnight": (
+        "002", "L06",
+        "Customer relations cannot be built overnight: they are the sum of small encounters "
+        "between the customers and the company, and, being its foundation, deserve every means "
+        "the company has for building loyalty.",
+        "Odnosi s strankami se ne morejo graditi čez noč.", ""),
+}
+
 _TABLES = {
     "new_consumer": (["trait"], [(t,) for t in NEW_CONSUMER]),
     "triple_goal": (["goal", "meaning"], TRIPLE_GOAL),
@@ -180,6 +296,8 @@ _TABLES = {
     "personalisation_mistakes": (["mistake", "remedy"], PERSONALISATION_MISTAKES),
     "profile_contents": (["information"], [(c,) for c in PROFILE_CONTENTS]),
     "artlife_success_factors": (["factor", "meaning"], ARTLIFE_SUCCESS_FACTORS),
+    "remarks": (["key", "seed", "lesson", "remark", "source words", "garbled"],
+                [(key, *row) for key, row in REMARKS.items()]),
 }
 
 
@@ -208,14 +326,29 @@ def table(name: str) -> pd.DataFrame:
     >>> table("goals")
     Traceback (most recent call last):
     ...
-    ValueError: Got name='goals' instead, expected one of ('new_consumer', 'triple_goal', 'levers', 'consumer_relations_goals', 'personalisation_steps', 'personalisation_aims', 'personalisation_mistakes', 'profile_contents', 'artlife_success_factors').
+    ValueError: Got name='goals' instead, expected one of 'new_consumer', 'triple_goal', \
+'levers', 'consumer_relations_goals', 'personalisation_steps', 'personalisation_aims', \
+'personalisation_mistakes', 'profile_contents', 'artlife_success_factors', 'remarks'.
     """
-    if name not in _TABLES:
-        raise ValueError(f"Got name={name!r} instead, expected one of {tuple(_TABLES)}.")
+    check_choice("name", name, _TABLES)
     columns, rows = _TABLES[name]
     frame = pd.DataFrame(rows, columns=columns)
     frame.index = pd.RangeIndex(1, len(frame) + 1, name="#")
     return frame
+
+
+def remark(key: str) -> dict:
+    """One entry of ``REMARKS`` as a dict (seed, lesson, remark, source words, garbled).
+
+    Examples
+    --------
+    >>> remark("not_overnight")["source words"]
+    'Odnosi s strankami se ne morejo graditi čez noč.'
+    >>> remark("huete_approach")["garbled"].startswith("garbled: the name is given as")
+    True
+    """
+    check_choice("key", key, REMARKS)
+    return dict(zip(["seed", "lesson", "remark", "source words", "garbled"], REMARKS[key]))
 
 
 def artlife_partners() -> pd.DataFrame:

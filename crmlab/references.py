@@ -41,6 +41,7 @@ __all__ = ["SEEDS", "ORIGINS", "PATH", "Citation", "entries", "lookup", "cite",
 SEEDS = ("000", "001", "002")
 #: Where a work comes from: a source cites it, or the course adds it from the literature.
 ORIGINS = ("source", "course")
+#: The references file.
 PATH = Path(__file__).resolve().parent / "data" / "references.yaml"
 
 _FIELDS = ("key", "authors", "year", "title", "title_en", "published", "language", "seeds",

@@ -26,6 +26,8 @@ from enum import IntEnum
 
 import pandas as pd
 
+from crmlab._validation import check_choice, check_columns, check_rate, check_whole, expected
+
 __all__ = ["RelationshipType", "Reason", "Classification", "Practices", "criteria_table",
            "classify_supplier", "practices", "WAYS_OUT", "REQUIRED", "OPTIONAL"]
 
@@ -40,6 +42,7 @@ class RelationshipType(IntEnum):
 
     @property
     def label(self) -> str:
+        """The type's name, e.g. "partial competition"."""
         return _LABELS[self]
 
     @property
@@ -89,9 +92,11 @@ def criteria_table() -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- classifier
 LEVELS = ("low", "medium", "high")
+#: The criteria a supplier profile must give.
 REQUIRED = ("product_criticality", "supply_risk", "profit_share", "quality_standardised",
             "buyer_power", "n_alternatives", "switching_ease", "mutual_dependence",
             "value_creation_share")
+#: The criteria that trigger the source's special cases when given.
 OPTIONAL = ("interested_in_our_volume", "monopoly_market")
 #: Columns of the suppliers dataset that the classifier does not use.
 IGNORED = ("supplier_id", "name", "category", "annual_spend", "unit_cost")
@@ -105,18 +110,22 @@ _ALLOWED = {
 PROFIT_CUTS = (0.01, 0.04)
 VALUE_CUTS = (0.05, 0.15)
 
+#: The source's four ways out when a key supplier is not interested in our small volumes.
 WAYS_OUT = (
     "make it yourself (make-or-buy)",
     "choose a small supplier keen to grow, and grow it",
     "join other companies for joint purchasing",
     "negotiate creatively to make the large supplier interested",
 )
+#: The fifth way, which the source names and advises against.
 COSTLY_FIFTH = ("do nothing: keep the unsatisfactory supplier and pay for poor quality, extra "
                 "safety stock against late deliveries and extra handling")
 
 
 @dataclass(frozen=True)
 class Reason:
+    """One criterion of a classification: its value and the types it points to."""
+
     criterion: str
     value: object
     points_to: tuple[int, ...]
@@ -133,6 +142,7 @@ class Classification:
     ways_out: tuple[str, ...] = ()
 
     def explain(self) -> str:
+        """The type and, one line each, the criteria, the types they point to and the flags."""
         lines = [f"type {self.type.value}: {self.type.label}"]
         for r in self.reasons:
             lines.append(f"  {r.criterion} = {r.value!r} -> type(s) "
@@ -162,34 +172,26 @@ def _votes(field, value) -> tuple[int, ...]:
 
 
 def _check(profile: dict, name) -> dict:
-    who = f" of supplier {name!r}" if name is not None else ""
+    where = f" for supplier {name!r}" if name is not None else ""
     for field in profile:
-        if field not in REQUIRED + OPTIONAL + IGNORED:
-            known = ", ".join(REQUIRED + OPTIONAL)
-            raise ValueError(f"Unknown field {field!r}{who}; expected one of {known}.")
-    for field in REQUIRED:
-        if field not in profile or profile[field] is None or profile[field] != profile[field]:
-            raise ValueError(f"Missing criterion {field!r}{who}.")
+        check_choice("field", field, REQUIRED + OPTIONAL + IGNORED, where=where)
+    given = {field: value for field, value in profile.items()
+             if value is not None and value == value}  # None and NaN are missing
+    check_columns(given, REQUIRED, kind="field",
+                  table=f"the profile of supplier {name!r}" if name is not None else "a profile")
     clean = {}
     for field in REQUIRED + OPTIONAL:
-        if field not in profile:
+        if field not in given:
             continue
-        value = profile[field]
+        value = given[field]
         if field in _ALLOWED:
-            if value not in _ALLOWED[field]:
-                allowed = ", ".join(repr(v) for v in _ALLOWED[field])
-                raise ValueError(f"Got {field}={value!r}{who}; expected one of {allowed}.")
+            check_choice(field, value, _ALLOWED[field], where=where)
         elif field in ("profit_share", "value_creation_share"):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or \
-                    not 0 <= value <= 1:
-                raise ValueError(f"Got {field}={value!r}{who}; expected a share from 0 to 1.")
+            check_rate(field, value, where=where)
         elif field == "n_alternatives":
-            if isinstance(value, bool) or not float(value).is_integer() or value < 0:
-                raise ValueError(f"Got {field}={value!r}{who}; expected a whole number >= 0.")
-            value = int(value)
+            value = check_whole(field, value, minimum=0, where=where)
         else:
-            if value not in (True, False):
-                raise ValueError(f"Got {field}={value!r}{who}; expected True or False.")
+            check_choice(field, value, (True, False), where=where)
             value = bool(value)
         clean[field] = value
     return clean
@@ -263,7 +265,9 @@ def classify_supplier(profile, *, name_column: str = "supplier_id"):
     >>> classify_supplier({"product_criticality": "key"})
     Traceback (most recent call last):
     ...
-    ValueError: Missing criterion 'supply_risk'.
+    ValueError: Got a profile without the field 'supply_risk' instead, expected the fields \
+'product_criticality', 'supply_risk', 'profit_share', 'quality_standardised', 'buyer_power', \
+'n_alternatives', 'switching_ease', 'mutual_dependence', 'value_creation_share'.
     """
     if isinstance(profile, pd.DataFrame):
         rows = []
@@ -280,14 +284,15 @@ def classify_supplier(profile, *, name_column: str = "supplier_id"):
     if isinstance(profile, pd.Series):
         profile = profile.to_dict()
     if not isinstance(profile, dict):
-        raise ValueError(f"Got a profile of type {type(profile).__name__}; expected a dict, "
-                         "Series or DataFrame.")
+        raise expected("profile", profile, "a dict, Series or DataFrame")
     return _classify_one(dict(profile))
 
 
 # --------------------------------------------------------------------------- practice
 @dataclass(frozen=True)
 class Practices:
+    """What a relationship type looks like in practice (``derived`` for types 3 and 4)."""
+
     type: RelationshipType
     procurement_method: str
     contract_form: str
@@ -348,10 +353,10 @@ def practices(relationship) -> Practices:
     >>> practices(5)
     Traceback (most recent call last):
     ...
-    ValueError: Got relationship=5; expected 1, 2, 3 or 4 (or a RelationshipType).
+    ValueError: Got relationship=5 instead, expected one of 1, 2, 3, 4 (or a RelationshipType).
     """
     try:
         return _PRACTICES[int(RelationshipType(relationship))]
     except (ValueError, TypeError):
-        raise ValueError(f"Got relationship={relationship!r}; expected 1, 2, 3 or 4 (or a "
-                         "RelationshipType).") from None
+        raise expected("relationship", relationship,
+                       "one of 1, 2, 3, 4 (or a RelationshipType)") from None

@@ -7,7 +7,11 @@ link between satisfaction and later repeat purchase.
 * CSAT on a 1-5 scale: top-two-box (share answering 4 or 5), with a Wilson interval, and the mean,
   with a t interval.
 
-Answers outside the scale raise ``ValueError`` naming the row.
+* The difference of two groups' NPS (:func:`nps_difference`) comes with its interval, and is
+  called clear only when the interval excludes 0.
+
+Answers outside the scale raise ``ValueError`` naming the row. Whether a respondent bought again
+after answering follows the one rule of :mod:`crmlab.repeat_purchase`.
 """
 
 from __future__ import annotations
@@ -17,31 +21,30 @@ import math
 import numpy as np
 import pandas as pd
 
-__all__ = ["nps", "csat", "satisfaction_vs_repeat"]
+from crmlab._validation import check_choice, check_columns, check_each, check_rate, expected
+from crmlab.repeat_purchase import bought_again
+
+__all__ = ["nps", "nps_difference", "csat", "satisfaction_vs_repeat"]
 
 
 def _validate(answers, low: int, high: int, field: str) -> np.ndarray:
-    s = pd.Series(answers)
-    values = pd.to_numeric(s, errors="coerce")
-    bad = values.isna() | (values < low) | (values > high) | (values != np.floor(values))
-    if bad.any():
-        where = s.index[bad.to_numpy()][0]
-        value = s.loc[where]
-        value = value.item() if hasattr(value, "item") else value
-        where = where.item() if hasattr(where, "item") else where
-        raise ValueError(f"Got {field}={value!r} at row {where!r}; expected a whole "
-                         f"number from {low} to {high}.")
+    values = answers if isinstance(answers, pd.Series) else pd.Series(list(answers), dtype=object)
     if len(values) == 0:
-        raise ValueError(f"No {field} answers given.")
+        raise expected(field, [], "at least one answer")
+    check_each(field, values, minimum=low, maximum=high, whole=True)
     return values.to_numpy(dtype=float)
 
 
 def _z(confidence: float) -> float:
     from scipy.stats import norm
 
-    if not 0 < confidence < 1:
-        raise ValueError(f"Got confidence={confidence!r} instead, expected a number in (0, 1).")
+    check_rate("confidence", confidence, low_open=True, high_open=True)
     return float(norm.ppf(0.5 + confidence / 2))
+
+
+def _nps_scores(v: np.ndarray) -> np.ndarray:
+    """The score variable of validated 0-10 answers: +1 promoter, 0 passive, -1 detractor."""
+    return np.where(v >= 9, 1.0, np.where(v <= 6, -1.0, 0.0))
 
 
 def nps(answers, *, confidence: float = 0.95) -> dict:
@@ -55,10 +58,10 @@ def nps(answers, *, confidence: float = 0.95) -> dict:
     >>> nps([10, 11])
     Traceback (most recent call last):
     ...
-    ValueError: Got nps=11 at row 1; expected a whole number from 0 to 10.
+    ValueError: Got nps=11 at row 1 instead, expected a whole number from 0 to 10.
     """
     v = _validate(answers, 0, 10, "nps")
-    score = np.where(v >= 9, 1.0, np.where(v <= 6, -1.0, 0.0))
+    score = _nps_scores(v)
     n = len(score)
     value = 100 * score.mean()
     se = 100 * score.std(ddof=1) / math.sqrt(n) if n > 1 else float("nan")
@@ -67,6 +70,43 @@ def nps(answers, *, confidence: float = 0.95) -> dict:
             "passives": round(float(((v >= 7) & (v <= 8)).mean()), 6),
             "detractors": round(float((v <= 6).mean()), 6), "n": n,
             "ci_low": float(value - z * se), "ci_high": float(value + z * se)}
+
+
+def nps_difference(answers_a, answers_b, *, confidence: float = 0.95) -> dict:
+    """The difference of two groups' NPS (a minus b), its interval, and whether it is clear.
+
+    The groups are independent samples; the difference of the means of the score variable
+    (+1 promoter, 0 passive, -1 detractor) has the variance ``var_a / n_a + var_b / n_b``, and
+    the interval uses the normal approximation. The difference is *clear* when the interval
+    excludes 0; otherwise the data cannot tell the two groups' NPS apart at that confidence,
+    however large the difference of the two numbers looks.
+
+    Returns
+    -------
+    dict
+        ``nps_a``, ``nps_b``, ``difference``, ``se`` (its standard error, in NPS points),
+        ``ci_low``, ``ci_high``, ``clear``, ``n_a`` and ``n_b``.
+
+    Examples
+    --------
+    >>> r = nps_difference([10] * 6 + [3] * 4, [10] * 4 + [8] * 2 + [3] * 4)
+    >>> r["nps_a"], r["nps_b"], r["difference"], r["clear"]
+    (20.0, 0.0, 20.0, False)
+    >>> r = nps_difference([10] * 60 + [3] * 40, [10] * 30 + [3] * 70)
+    >>> r["difference"], round(r["ci_low"], 1), round(r["ci_high"], 1), r["clear"]
+    (60.0, 33.6, 86.4, True)
+    """
+    a = _nps_scores(_validate(answers_a, 0, 10, "nps"))
+    b = _nps_scores(_validate(answers_b, 0, 10, "nps"))
+    z = _z(confidence)
+    variance = sum(x.var(ddof=1) / len(x) if len(x) > 1 else float("nan") for x in (a, b))
+    se = 100 * math.sqrt(variance)
+    difference = 100 * (a.mean() - b.mean())
+    low, high = difference - z * se, difference + z * se
+    return {"nps_a": round(float(100 * a.mean()), 6), "nps_b": round(float(100 * b.mean()), 6),
+            "difference": round(float(difference), 6), "se": float(se),
+            "ci_low": float(low), "ci_high": float(high),
+            "clear": bool(low > 0 or high < 0), "n_a": len(a), "n_b": len(b)}
 
 
 def csat(answers, *, confidence: float = 0.95) -> dict:
@@ -96,11 +136,15 @@ def csat(answers, *, confidence: float = 0.95) -> dict:
 
 
 def satisfaction_vs_repeat(survey: pd.DataFrame, orders: pd.DataFrame, *,
-                           window_days: int = 180, score: str = "csat") -> pd.DataFrame:
+                           window_days: int = 180, score: str = "csat",
+                           as_of=None) -> pd.DataFrame:
     """Share of respondents who ordered again within ``window_days`` after answering, by score.
 
-    A respondent "repeats" when the customer has an order dated after the survey date and within
-    the window. Association, not causation: satisfied customers may differ in other ways.
+    A respondent "repeats" by the rule of :func:`crmlab.repeat_purchase.bought_again`: an order
+    on one of the ``window_days`` days after the survey date. Respondents whose window does not
+    end before ``as_of`` (default: the day after the last order) are left out, so every
+    respondent counted had the same time to buy again. Association, not causation: satisfied
+    customers may differ in other ways.
 
     Returns
     -------
@@ -109,28 +153,26 @@ def satisfaction_vs_repeat(survey: pd.DataFrame, orders: pd.DataFrame, *,
 
     Examples
     --------
-    >>> survey = pd.DataFrame({"customer_id": ["a", "b"], "survey_date": pd.to_datetime(
-    ...     ["2024-01-01", "2024-01-01"]), "csat": [5, 2]})
-    >>> orders = pd.DataFrame({"customer_id": ["a"], "order_date": pd.to_datetime(["2024-02-01"])})
-    >>> satisfaction_vs_repeat(survey, orders)["repeat_rate"].tolist()
-    [0.0, 1.0]
+    >>> survey = pd.DataFrame({"customer_id": ["a", "b", "c"], "survey_date": pd.to_datetime(
+    ...     ["2024-01-01", "2024-01-01", "2024-12-01"]), "csat": [5, 2, 5]})
+    >>> orders = pd.DataFrame({"customer_id": ["a", "c"],
+    ...     "order_date": pd.to_datetime(["2024-02-01", "2024-12-31"])})
+    >>> satisfaction_vs_repeat(survey, orders)
+          respondents  repeaters  repeat_rate
+    csat
+    2               1          0          0.0
+    5               1          1          1.0
     """
-    for field, cols, df in [("survey", ["customer_id", "survey_date", score], survey),
-                            ("orders", ["customer_id", "order_date"], orders)]:
-        missing = [c for c in cols if c not in df.columns]
-        if missing:
-            raise ValueError(f"The {field} table lacks the column {missing[0]!r}.")
+    check_choice("score", score, ("csat", "nps"))
+    check_columns(survey, ["customer_id", "survey_date", score], table="survey")
+    check_columns(orders, ["customer_id", "order_date"], table="orders")
     low, high = (1, 5) if score == "csat" else (0, 10)
     _validate(survey[score], low, high, score)
-    s = survey[["customer_id", "survey_date", score]].reset_index(drop=True)
-    s["_row"] = np.arange(len(s))
-    o = orders[["customer_id", "order_date"]]
-    m = s.merge(o, on="customer_id", how="left")
-    delta = (m["order_date"] - m["survey_date"]).dt.days
-    m["_hit"] = (delta > 0) & (delta <= window_days)
-    hit = m.groupby("_row")["_hit"].any()
-    s["repeat"] = hit.reindex(s["_row"]).to_numpy()
-    out = s.groupby(score).agg(respondents=("repeat", "size"), repeaters=("repeat", "sum"))
+    again = bought_again(survey, orders, window_days=window_days, date="survey_date",
+                         as_of=as_of)
+    counted = pd.DataFrame({score: survey[score].to_numpy(), "repeat": again.to_numpy()})
+    counted = counted[again.notna().to_numpy()].astype({"repeat": bool})
+    out = counted.groupby(score).agg(respondents=("repeat", "size"), repeaters=("repeat", "sum"))
     out["repeaters"] = out["repeaters"].astype("int64")
     out["repeat_rate"] = (out["repeaters"] / out["respondents"]).round(4)
     return out

@@ -1,15 +1,23 @@
-"""The source's classifications of CRM as data, with lookup helpers.
+"""The source's classifications of CRM, and its account of CRM in the supply chain, as data.
 
 From seed 000 (the CRM-in-supply-chains part, Tables 5.4 to 5.7) and seed 001 (the three
 development areas). Table 5.5 lost its percentages in the source: the indicators are listed
 without figures, on purpose.
+
+Where the source text is garbled, the entry says so (``GARBLED``). Two slips recur in seed 000's
+supply-chain part: the abbreviation "DRM" (once "UCM") stands where supply chain management is
+meant, and "düyü. 5.5" ("rice 5.5") is a figure reference whose figure (CRM functionality,
+Fig. 5.5) is missing from the text.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["TABLES", "table", "names", "lookup", "classify_feature"]
+from crmlab._validation import check_choice, expected
+
+__all__ = ["TABLES", "AREA_TASKS", "CUSTOMER_VALUES", "CRM_INDICATIONS", "SIEBEL_SHARE",
+           "GARBLED", "table", "names", "lookup", "classify_feature"]
 
 _BY_FUNCTIONALITY = [
     ("sales management (SFA)", "sales force automation: the sales process and the salespeople's work"),
@@ -53,10 +61,30 @@ _SYSTEM_TYPES = [
     ("user support", "user support", "automating office work and dispatching",
      "office and dispatcher work"),
 ]
-_AREAS = [  # seed 001
-    ("customer service", "serving customers before and after the sale"),
-    ("sales force automation", "supporting the salespeople and the sales process"),
-    ("field service", "service delivered at the customer's site"),
+#: The three main development areas of CRM (seed 001, "Kawasan pembangunan CRM"): what the
+#: source lists for each ("..." where its list ends in an ellipsis).
+AREA_TASKS = {
+    "customer service": ("management of the customer centre", "management of claims",
+                         "identification of prospective customers", "..."),
+    "sales force automation": ("account allocation", "generation of proposals",
+                               "control of future sales", "..."),
+    "field service": ("management of visits", "management of service orders",
+                      "handling of service levels", "..."),
+}
+_AREAS = [  # (area, abbreviation and other name in seed 001, its list, what seed 000 adds)
+    ("customer service", "CS", "; ".join(AREA_TASKS["customer service"]),
+     "seed 000 (by functionality): managing customer service and call centres: handling "
+     "customer requests, identifying them, and the work that follows"),
+    ("sales force automation", "SFA, also 'management of the sales team'",
+     "raises efficiency and distributes tasks ideally between channels: "
+     + "; ".join(AREA_TASKS["sales force automation"]),
+     "seed 000 (Table 5.6, SFA): operations at points of sale; for sales managers: planning and "
+     "workflow, order processing, e-commerce, commercial offers, reports, configuring the "
+     "product or service"),
+    ("field service", "FS (seed 001 also calls it 'customer service': a translation slip)",
+     "; ".join(AREA_TASKS["field service"]),
+     "seed 000 (Table 5.6, FSM): after-sales service: warranty and post-warranty service, "
+     "control of requests and contracts, planning service resources"),
 ]
 _ARCHITECTURE = [
     ("front office", "serves customers at points of sale with autonomous, distributed or "
@@ -68,7 +96,8 @@ _ARCHITECTURE = [
 ]
 _PRINCIPLES = [
     ("single repository", "one data store where all interactions with customers in the supply "
-     "chain are collected"),
+     "chain are collected, so that a manager dealing with a customer sees everything about the "
+     "relationship and decides on it, and the decision is stored in turn"),
     ("many channels", "points of sale, phone calls, e-mail, events, meetings, registration "
      "forms on websites, advertising links, chats, social networks"),
     ("analysis for decisions", "analysing the collected data and preparing it for decisions, "
@@ -96,21 +125,115 @@ _INDICATORS = [  # Table 5.5; the source's percentage column was lost
     ("sales forecast", "better forecast accuracy"),
     ("marketing", "more effective marketing (by final financial results)"),
 ]
-_SYSTEMS = [  # Table 5.7
+_SYSTEMS = [  # Table 5.7, with its "additional information" column as the source prints it
     ("Siebel (Oracle)", "large companies", "complex multi-module system with rich "
-     "functionality; the leader in CRM; industry versions; ERP interface; expensive"),
+     "functionality; the leader in CRM; industry versions; ERP interface; expensive",
+     "siebel.com, siebel.ru; implementing company 'Sputnik IT' (spklabs.com); up to 30% of "
+     "world sales of CRM systems (large business)"),
     ("SalesLogix", "small and medium business", "leader for SMB: service, marketing, sales; "
-     "e-commerce support"),
+     "e-commerce support", "saleslogix.com; implementing company 'Sputnik IT' (spklabs.com)"),
     ("Microsoft CRM", "large companies", "new-generation system integrated with office and "
-     "ERP products"),
+     "ERP products", "microsoft.com; a solution for large companies"),
     ("NAUMEN (NauRP/CRM)", "small and medium business", "Russian system integrated with data "
-     "exchange; call-centre based set of CRM, EDI, IP telephony"),
+     "exchange; call-centre based set of CRM, EDI, IP telephony",
+     "naumen.ru; interlinked solutions around a call centre: CRM, EDI, IP telephony"),
     ("WinPeak", "small and medium business", "Russian CRM with mobile support for sales agents "
-     "(WP Link)"),
+     "(WP Link)", "naumen.ru; 'Technology Call Centre' (as printed: the row repeats NAUMEN's "
+     "address)"),
     ("Terrasoft", "small and medium business", "cheap and effective; more than 20 industry "
-     "solutions"),
-    ("1C-Rarus", "small and medium business", "CRM solution based on the 1C system"),
+     "solutions", "tscrm.ru, terrasoft.com.ua, ls-crm.ru; implementing company 'Lineservice' "
+     "(the row has lost the system's name; the addresses give it)"),
+    ("1C-Rarus", "small and medium business", "CRM solution based on the 1C system",
+     "rarus.ru; the '1C-Rarus' implementation centre; 'Technology Call Centre' (the row has "
+     "lost the system's name; the address gives it)"),
 ]
+
+#: Siebel's share of world CRM sales as seed 000 gives it (Table 5.7, additional information):
+#: "CRM sistemlərinin qlobal satışlarının 30%-ə qədəri böyük biznes" (up to 30% of the world's
+#: sales of CRM systems, large business). Siebel Systems was bought by Oracle in 2006 (seed 000).
+SIEBEL_SHARE = {"share": "up to 30%", "of": "world sales of CRM systems (large business)",
+                "implementing_partner": "Sputnik IT (spklabs.com)",
+                "acquired_by": "Oracle Corporation, 2006"}
+
+#: Seed 000: the values a customer gets from the operations of the supply chain; "the ratio of
+#: the value of the benefits of obtaining the service (goods) to its actual cost, or the
+#: estimate of total benefit against costs in money (points)" measures them. The list ends in
+#: "etc." in the source.
+CUSTOMER_VALUES = (
+    "speed and quality of service",
+    "fast reaction to changes in demand",
+    "complexity of logistics services",
+    "accuracy of order fulfilment",
+    "after-sales service",
+    "discounts on repeat turnover",
+)
+
+#: Seed 000: when CRM systems are indicated in a supply chain (plus the motives of Table 5.4).
+CRM_INDICATIONS = (
+    "high costs of interaction between the counterparties of the supply chain",
+    "an active business",
+    "a wide geography of sales of services",
+    "a complex distribution structure",
+)
+
+_SUPPLY_CHAIN = [  # seed 000, the part before Tables 5.4-5.7 (its own order)
+    ("a personalised macro-process", "CRM provides the competitive advantages of the supply "
+     "chain in the modern consumer market; its aim is a stable market position of the chain and "
+     "guaranteed sales based on long-term, reliable, mutually beneficial relations between the "
+     "focal company and the end users"),
+    ("the final macro-process", "functionally CRM is the last macro-process of the supply "
+     "chain: it completes the end-to-end management of its processes, and CRM systems extend "
+     "the planning and operational management of ERP-class systems to an external resource, "
+     "the sales resources"),
+    ("from production to the end user", "CRM expresses the shift of management from a "
+     "production and technology orientation to a focus on the end user, as consumer markets "
+     "form where supply exceeds demand and quality levels out; marketing's first tasks become "
+     "keeping customers and reducing the uncertainty of demand"),
+    ("loyalty as a resource", "customer loyalty is seen as a new and extremely important "
+     "resource: a marketing resource"),
+    ("the new consumer", "CRM is needed because of a new type of consumer, sensitive to the "
+     "speed, availability and quality of service, whom the focal company treats as a business "
+     "partner"),
+    ("value exchange", "CRM management is built on the exchange of values; the values a "
+     "customer gets are CUSTOMER_VALUES, measured by the ratio of benefit to cost"),
+    ("a strategic tool", "CRM-level information systems are a strategic tool for knowledge "
+     "about customers, unlike simple accounting systems that only store customer records "
+     "(customer bases); they rest on the concept of individual marketing"),
+    ("the main goal", "raise customer satisfaction by analysing the accumulated data on "
+     "customer behaviour, adjusting tariff policy and setting up marketing and logistics tools; "
+     "automated central processing serves individual needs with little staff work and spots "
+     "risks and opportunities early"),
+    ("when CRM is indicated", "CRM_INDICATIONS, and the motives of Table 5.4"),
+    ("keeping customers", "marketing on CRM systems solves one of the chain's most important "
+     "tasks, keeping consumers, because finding a new customer costs far more than keeping one "
+     "(5-10 times; winning one back 50-100 times, 'according to statistics')"),
+    ("integration with ERP", "CRM systems are often integrated with ERP-level enterprise "
+     "planning and management systems and extend them considerably"),
+]
+
+_SOFTWARE = [  # seed 000, before Table 5.6
+    ("integrated", "the CRM systems proper: CRM software that integrates the functions"),
+    ("specialised", "highly specialised systems that complement classic CRM functionality "
+     "(the types of Table 5.6)"),
+]
+
+#: Where seed 000's or seed 001's text on these topics is garbled, and how the course reads it.
+GARBLED = {
+    "development_areas": "seed 001 calls area 3 'Perkhidmatan Lapangan (FS) atau Perkhidmatan "
+                         "Pelanggan' and its paragraph 'Perkhidmatan Pelanggan (FS)': 'customer "
+                         "service' where field service is meant (a translation slip); the "
+                         "abbreviation FS and its list show the area.",
+    "value_exchange": "seed 000's sentence on balancing the value of customer loyalty against "
+                      "the price of services and the time and place value of the chain repeats "
+                      "'(müştəri loyallığının dəyəri)' twice and lost its verb; only the list of "
+                      "values and the benefit-to-cost measure are clear.",
+    "example_systems": "Table 5.7's rows are shifted: the WinPeak row repeats NAUMEN's address, "
+                       "and the Terrasoft and 1C-Rarus rows lost their names (their web "
+                       "addresses give them).",
+    "supply_chain": "seed 000 writes 'DRM' (once 'UCM') where supply chain management is meant, "
+                    "and refers to a Fig. 5.5 ('düyü. 5.5', literally 'rice 5.5') that is "
+                    "missing.",
+}
 _SIEBEL_MODULES = ["business analytics", "sales management", "marketing management",
                    "contact centres and call centres", "order processing management",
                    "partner relationship management", "employee relationship management"]
@@ -122,23 +245,35 @@ _SIEBEL_ADVANTAGES = [
     "more than 20 full industry solutions, cutting the share of services in a CRM project",
 ]
 
+#: Every classification: name -> (columns, rows).
 TABLES = {
     "by_functionality": (["category", "scope"], _BY_FUNCTIONALITY),
     "by_processing": (["level", "what it does"], _BY_PROCESSING),
     "system_types": (["type", "name", "purpose", "main functions"], _SYSTEM_TYPES),
-    "development_areas": (["area", "scope"], _AREAS),
+    "development_areas": (["area", "abbreviation", "seed 001 lists", "seed 000 adds"], _AREAS),
     "architecture": (["component", "role"], _ARCHITECTURE),
     "principles": (["principle", "meaning"], _PRINCIPLES),
     "adoption_motives": (["motive", "problem", "solution sought"], _MOTIVES),
     "indicators": (["indicator", "improvement"], _INDICATORS),
-    "example_systems": (["system", "segment", "main features"], _SYSTEMS),
+    "example_systems": (["system", "segment", "main features", "additional information"],
+                        _SYSTEMS),
     "siebel_modules": (["module"], [(m,) for m in _SIEBEL_MODULES]),
     "siebel_advantages": (["advantage"], [(a,) for a in _SIEBEL_ADVANTAGES]),
+    "supply_chain": (["idea", "what the source says"], _SUPPLY_CHAIN),
+    "customer_values": (["value"], [(v,) for v in CUSTOMER_VALUES]),
+    "crm_indications": (["indication"], [(i,) for i in CRM_INDICATIONS]),
+    "crm_software": (["kind", "what it is"], _SOFTWARE),
 }
 
 
 def names() -> list[str]:
-    """The tables available."""
+    """The tables available.
+
+    Examples
+    --------
+    >>> "supply_chain" in names()
+    True
+    """
     return list(TABLES)
 
 
@@ -154,11 +289,12 @@ def table(name: str) -> pd.DataFrame:
     >>> table("prices")
     Traceback (most recent call last):
     ...
-    ValueError: Unknown table 'prices'; expected one of 'by_functionality', 'by_processing', 'system_types', 'development_areas', 'architecture', 'principles', 'adoption_motives', 'indicators', 'example_systems', 'siebel_modules', 'siebel_advantages'.
+    ValueError: Got name='prices' instead, expected one of 'by_functionality', 'by_processing', \
+'system_types', 'development_areas', 'architecture', 'principles', 'adoption_motives', \
+'indicators', 'example_systems', 'siebel_modules', 'siebel_advantages', 'supply_chain', \
+'customer_values', 'crm_indications', 'crm_software'.
     """
-    if name not in TABLES:
-        known = ", ".join(repr(n) for n in TABLES)
-        raise ValueError(f"Unknown table {name!r}; expected one of {known}.")
+    check_choice("name", name, TABLES)
     columns, rows = TABLES[name]
     return pd.DataFrame(rows, columns=columns)
 
@@ -174,8 +310,8 @@ def lookup(system_type: str) -> dict:
     for row in _SYSTEM_TYPES:
         if row[0].lower() == str(system_type).lower():
             return dict(zip(TABLES["system_types"][0], row))
-    known = ", ".join(r[0] for r in _SYSTEM_TYPES)
-    raise ValueError(f"Unknown system type {system_type!r}; expected one of {known}.")
+    raise expected("system_type", system_type,
+                   "one of " + ", ".join(repr(r[0]) for r in _SYSTEM_TYPES) + " (any case)")
 
 
 _KEYWORDS = {
@@ -200,6 +336,7 @@ def classify_feature(description: str) -> str:
     hits = {level: sum(word in text for word in words) for level, words in _KEYWORDS.items()}
     best = max(hits.values())
     if best == 0:
-        raise ValueError(f"Cannot classify {description!r}: no keyword of operational, "
-                         "analytical or collaborative CRM found.")
+        raise expected("description", description, "a description with a keyword of "
+                       "operational, analytical or collaborative CRM, such as 'register', "
+                       "'report' or 'portal'")
     return next(level for level, n in hits.items() if n == best)

@@ -62,31 +62,53 @@ def test_probability_alive_bounds():
     assert pa[0] == 1.0 and 0 < pa[2] < pa[1] < 1
 
 
-@pytest.mark.parametrize("x, tx, T, why", [
-    ([1, -1], [1, 1], [2, 2], "values must be >= 0"),
-    ([1, 1], [1, 3], [2, 2], "recency exceeds T"),
-    ([1, 0], [1, 1], [2, 2], "frequency is 0 but recency > 0"),
-    ([1, np.nan], [1, 1], [2, 2], "a value is missing (NaN)"),
+@pytest.mark.parametrize("x, tx, T, message", [
+    ([1, -1], [1, 1], [2, 2], "(-1.0, 1.0, 2.0) at customer 'B' instead, expected values >= 0."),
+    ([1, 1], [1, 3], [2, 2], "(1.0, 3.0, 2.0) at customer 'B' instead, expected recency <= T."),
+    ([1, 0], [1, 1], [2, 2], "(0.0, 1.0, 2.0) at customer 'B' instead, expected recency 0 when "
+                             "frequency is 0."),
+    ([1, np.nan], [1, 1], [2, 2], "(nan, 1.0, 2.0) at customer 'B' instead, expected no missing "
+                                  "value (NaN)."),
+    ([1, 1.5], [1, 1], [2, 2], "(1.5, 1.0, 2.0) at customer 'B' instead, expected a whole number "
+                               "of repeat purchases."),
 ])
-def test_bgnbd_bad_input_names_customer(x, tx, T, why):
+def test_bgnbd_bad_input_names_customer(x, tx, T, message):
     idx = pd.Index(["A", "B"], name="customer_id")
-    with pytest.raises(ValueError, match=r"^Bad input at customer 'B': " + __import__("re").escape(why)):
+    with pytest.raises(ValueError) as err:
         BetaGeo().fit(pd.Series(x, index=idx), pd.Series(tx, index=idx), pd.Series(T, index=idx))
+    assert str(err.value) == "Got frequency, recency, T=" + message
 
 
 def test_simple_clv():
     assert simple_clv(100, retention=0.8, discount=0.1) == pytest.approx(100 * 0.8 / 0.3)
     assert simple_clv(100, retention=0.8, discount=0.1, horizon=200) == pytest.approx(
         simple_clv(100, retention=0.8, discount=0.1), rel=1e-9)
-    with pytest.raises(ValueError, match=r"^Got discount=-0.1 instead, expected a rate >= 0\.$"):
+    with pytest.raises(ValueError, match=r"^Got discount=-0.1 instead, expected a finite rate "
+                                         r">= 0\.$"):
         simple_clv(100, retention=0.5, discount=-0.1)
+    with pytest.raises(ValueError, match=r"^Got horizon=2.5 instead, expected a whole number of "
+                                         r"periods >= 0\.$"):
+        simple_clv(100, retention=0.5, discount=0.1, horizon=2.5)
+
+
+def test_unfitted_models_and_gamma_gamma_input():
+    with pytest.raises(ValueError) as err:
+        BetaGeo().probability_alive(1, 1, 2)
+    assert str(err.value) == ("Got an unfitted BetaGeo instead, expected a fitted model; call "
+                              "fit() or set_params() first.")
+    with pytest.raises(ValueError, match=r"^Got an unfitted GammaGamma instead"):
+        GammaGamma().expected_spend(1, 10.0)
+    with pytest.raises(ValueError) as err:
+        GammaGamma().fit(pd.Series([1, 0], index=["a", "b"]), pd.Series([5.0, 3.0]))
+    assert str(err.value) == ("Got frequency, monetary_value=(0.0, 3.0) at customer 'b' instead, "
+                              "expected both > 0 (only customers with a repeat purchase).")
 
 
 def test_bgnbd_bad_input_exact_message():
     with pytest.raises(ValueError) as err:
         BetaGeo().fit([1, 2], [1, 5], [3, 4])
-    assert str(err.value) == ("Bad input at row 1: recency exceeds T (frequency=2.0, "
-                              "recency=5.0, T=4.0).")
+    assert str(err.value) == ("Got frequency, recency, T=(2.0, 5.0, 4.0) at row 1 instead, "
+                              "expected recency <= T.")
 
 
 def test_holdout_frequency_counts_days_after_calibration():

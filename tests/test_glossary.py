@@ -124,11 +124,9 @@ def test_every_form_leads_back_to_its_term(term_id, lang):
     ("xyz", "Got term='xyz' instead, expected a glossary term such as 'relationship_marketing' "
             "(see crmlab.glossary.table())."),
     ("custmer loyalty", "Got term='custmer loyalty' instead, expected a glossary term such as "
-                        "'relationship_marketing' (see crmlab.glossary.table()); did you mean "
-                        "'customer loyalty'?"),
+                        "'customer loyalty' (see crmlab.glossary.table())."),
     ("zvestob strank", "Got term='zvestob strank' instead, expected a glossary term such as "
-                       "'relationship_marketing' (see crmlab.glossary.table()); did you mean "
-                       "'zvestoba strank'?"),
+                       "'zvestoba strank' (see crmlab.glossary.table())."),
     (None, "Got term=None instead, expected a glossary term such as 'relationship_marketing' "
            "(see crmlab.glossary.table())."),
 ])
@@ -145,7 +143,7 @@ def test_unknown_term(term, message):
 def test_unknown_language(call):
     with pytest.raises(ValueError) as info:
         call()
-    assert str(info.value) == "Got lang='fr' instead, expected one of ('en', 'az', 'ms', 'sl')."
+    assert str(info.value) == "Got lang='fr' instead, expected one of 'en', 'az', 'ms', 'sl'."
 
 
 # --------------------------------------------------------------------------- table
@@ -180,7 +178,7 @@ def test_unknown_lesson():
     with pytest.raises(ValueError) as info:
         glossary.table(lesson="L07")
     assert str(info.value) == ("Got lesson='L07' instead, expected one of "
-                               "('L01', 'L02', 'L03', 'L04', 'L05', 'L06').")
+                               "'L01', 'L02', 'L03', 'L04', 'L05', 'L06'.")
 
 
 def test_terms_returns_a_copy():

@@ -61,16 +61,31 @@ def test_window_gives_every_customer_the_same_time():
     assert repeat_rate(orders, window=60, as_of="2024-07-02") == pytest.approx(3 / 4)
     # as_of cuts what happened after it: on 2024-02-15 only d has repeated.
     assert repeat_rate(orders, as_of="2024-02-15") == pytest.approx(1 / 3)
+    # A window must end before as_of. With window 25 and as_of 2024-02-05, a (first order
+    # 2024-01-05, no order before as_of) and d (2024-01-10, window ends 2024-02-04) count: 1/2.
+    # One day earlier d's window no longer fits; with window 30 neither does d's.
+    assert repeat_rate(orders, window=25, as_of="2024-02-05") == pytest.approx(0.5)
+    assert repeat_rate(orders, window=25, as_of="2024-02-04") == pytest.approx(0.0)
+    assert repeat_rate(orders, window=30, as_of="2024-02-05") == pytest.approx(0.0)
+
+
+def test_a_second_order_on_the_day_of_the_first_is_not_a_repeat():
+    orders = pd.DataFrame({"order_id": [1, 2, 3, 4], "customer_id": ["a", "a", "b", "b"],
+                           "order_date": pd.to_datetime(["2024-01-05", "2024-01-05",
+                                                         "2024-01-05", "2024-01-09"])})
+    assert repeat_rate(orders) == 0.5
+    assert repeat_rate(orders, window=3, as_of="2024-03-01") == 0.0
+    assert repeat_rate(orders, window=4, as_of="2024-03-01") == 0.5
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"by": "region"}, "Got by='region' instead, expected one of (None, 'cohort', 'channel')."),
+    ({"by": "region"}, "Got by='region' instead, expected one of None, 'cohort', 'channel'."),
     ({"window": 0}, "Got window=0 instead, expected a whole number of days >= 1."),
     ({"window": 2.5}, "Got window=2.5 instead, expected a whole number of days >= 1."),
     ({"date": "day"}, "Got date='day' instead, expected one of the columns 'order_id', "
                       "'customer_id', 'channel', 'order_date'."),
     ({"window": 400}, "Got window=400 instead, expected a window that leaves at least one customer "
-                      "whose first order is 400 days before 2024-07-02."),
+                      "whose first order is more than 400 days before 2024-07-02."),
 ])
 def test_repeat_rate_errors(kwargs, message):
     with pytest.raises(ValueError) as err:
@@ -130,8 +145,10 @@ def test_retention_economics_uses_the_source_ratios_by_default_and_others_on_req
     ({"retention": 1.0}, "Got retention=1.0 instead, expected a rate in [0, 1)."),
     ({"new_retention": -0.1}, "Got new_retention=-0.1 instead, expected a rate in [0, 1)."),
     ({"keep_cost": -5}, "Got keep_cost=-5 instead, expected a finite amount >= 0."),
-    ({"acquire_ratio": (10, 5)}, "Got acquire_ratio=(10, 5) instead, expected 0 < low <= high."),
-    ({"win_back_ratio": 50}, "Got win_back_ratio=50 instead, expected a (low, high) pair."),
+    ({"acquire_ratio": (10, 5)}, "Got acquire_ratio=(10, 5) instead, expected a (low, high) pair with "
+                                 "0 < low <= high."),
+    ({"win_back_ratio": 50}, "Got win_back_ratio=50 instead, expected a (low, high) pair with 0 < low "
+                              "<= high."),
 ])
 def test_retention_economics_errors(kwargs, message):
     args = {"customers": 100, "retention": 0.5, "new_retention": 0.6, "margin": 10,

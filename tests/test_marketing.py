@@ -1,5 +1,9 @@
 """Tests of crmlab.marketing: the source's lists carry over complete."""
 
+import os
+import unicodedata
+from pathlib import Path
+
 import pytest
 
 from crmlab import marketing
@@ -16,6 +20,7 @@ from crmlab.marketing import evolution, table
     ("personalisation_mistakes", 3),  # seed 000
     ("profile_contents", 5),          # seed 000, step 5
     ("artlife_success_factors", 5),   # seed 000, case ARTLIFE
+    ("remarks", 12),
 ])
 def test_lists_are_complete_and_numbered_from_one(name, rows):
     got = table(name)
@@ -43,8 +48,39 @@ def test_tables_are_copies():
 
 
 def test_unknown_table():
-    with pytest.raises(ValueError, match=r"^Got name='steps' instead, expected one of \("):
+    with pytest.raises(ValueError, match=r"^Got name='steps' instead, expected one of "
+                                         r"'new_consumer', "):
         table("steps")
+    with pytest.raises(ValueError, match=r"^Got key='nowhere' instead, expected one of "):
+        marketing.remark("nowhere")
+
+
+def _seed_text(number):
+    """One source text, whitespace folded; skips where the texts are not beside the checkout."""
+    env = os.environ.get("CRMLAB_SEEDS")
+    folder = Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    found = sorted(folder.glob(f"{number}_*.txt"))
+    if not found:
+        if env:
+            pytest.fail(f"CRMLAB_SEEDS={folder} holds no seed {number}_*.txt")
+        pytest.skip(f"source texts not found at {folder}: set CRMLAB_SEEDS")
+    return " ".join(unicodedata.normalize("NFC", found[0].read_text(encoding="utf-8")).split())
+
+
+@pytest.mark.parametrize("key", list(marketing.REMARKS))
+def test_every_remark_quotes_its_source_word_for_word(key):
+    entry = marketing.remark(key)
+    assert entry["lesson"] in ("L01", "L02", "L03", "L04", "L05", "L06")
+    assert entry["remark"] and entry["source words"]
+    assert " ".join(entry["source words"].split()) in _seed_text(entry["seed"])
+
+
+def test_remarks_table_and_figures():
+    remarks = table("remarks")
+    assert remarks.columns.tolist() == ["key", "seed", "lesson", "remark", "source words",
+                                        "garbled"]
+    assert "90%" in marketing.remark("opening_figure")["remark"]
+    assert marketing.remark("order_fulfilment")["garbled"].startswith("garbled")
 
 
 def test_artlife_partners_cover_both_ends_of_the_scale():

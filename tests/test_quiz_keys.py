@@ -3,20 +3,20 @@
 import pytest
 
 from crmlab import datasets
-from crmlab.abc import abc_analysis
+from crmlab.abc_analysis import abc_analysis
+from crmlab.crm_selection import payback_period
 from crmlab.quiz import load
 from crmlab.relationships import classify_supplier
-from crmlab.selection import payback_period
 
 
 def _view():
-    from crmlab.customers import single_customer_view
+    from crmlab.record_linkage import single_customer_view
 
     return single_customer_view(datasets.load("customers"))
 
 
 def _profiles():
-    from crmlab.customers import customer_profiles
+    from crmlab.profiles import customer_profiles
 
     return customer_profiles(datasets.load("customers"), datasets.load("orders"), view=_view())
 
@@ -29,7 +29,8 @@ def _retention_2023():
 
 
 def _win_back_count():
-    from crmlab.customers import select_customers, service_levels
+    from crmlab.consent import select_customers
+    from crmlab.service_levels import service_levels
 
     levels = service_levels(_profiles()).customers
     return len(select_customers(levels[levels["service_level"] == "recently lost"],
@@ -37,7 +38,7 @@ def _win_back_count():
 
 
 def _email_excluded():
-    from crmlab.customers import select_customers
+    from crmlab.consent import select_customers
 
     return select_customers(_profiles(), purpose="email_campaign").excluded
 
@@ -49,7 +50,7 @@ def _repeat_rate():
 
 
 def _touchpoint_risk():
-    from crmlab.channels import touchpoint_risk
+    from crmlab.contact_outcomes import touchpoint_risk
 
     return touchpoint_risk(datasets.load("interactions"), datasets.load("orders"))
 
@@ -60,7 +61,7 @@ def _back_resolved():
 
 
 def _accounting_nps():
-    from crmlab.channels import touched_comparison
+    from crmlab.contact_outcomes import touched_comparison
 
     table = touched_comparison(datasets.load("interactions"), datasets.load("orders"),
                                datasets.load("survey"), touchpoint="accounting")

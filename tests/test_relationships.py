@@ -65,15 +65,22 @@ def test_uninterested_supplier_lists_the_ways_out():
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    ({"colour": "red"}, "Unknown field 'colour'; expected one of product_criticality, "
-     "supply_risk, profit_share, quality_standardised, buyer_power, n_alternatives, "
-     "switching_ease, mutual_dependence, value_creation_share, interested_in_our_volume, "
-     "monopoly_market."),
-    ({"supply_risk": "hgh"}, "Got supply_risk='hgh'; expected one of 'low', 'medium', 'high'."),
-    ({"profit_share": 1.5}, "Got profit_share=1.5; expected a share from 0 to 1."),
-    ({"n_alternatives": -2}, "Got n_alternatives=-2; expected a whole number >= 0."),
-    ({"quality_standardised": "yes"}, "Got quality_standardised='yes'; expected True or False."),
-    ({"product_criticality": None}, "Missing criterion 'product_criticality'."),
+    ({"colour": "red"}, "Got field='colour' instead, expected one of 'product_criticality', "
+     "'supply_risk', 'profit_share', 'quality_standardised', 'buyer_power', 'n_alternatives', "
+     "'switching_ease', 'mutual_dependence', 'value_creation_share', "
+     "'interested_in_our_volume', 'monopoly_market', 'supplier_id', 'name', 'category', "
+     "'annual_spend', 'unit_cost'."),
+    ({"supply_risk": "hgh"},
+     "Got supply_risk='hgh' instead, expected one of 'low', 'medium', 'high'."),
+    ({"profit_share": 1.5}, "Got profit_share=1.5 instead, expected a rate in [0, 1]."),
+    ({"n_alternatives": -2}, "Got n_alternatives=-2 instead, expected a whole number >= 0."),
+    ({"n_alternatives": 2.5}, "Got n_alternatives=2.5 instead, expected a whole number >= 0."),
+    ({"quality_standardised": "yes"},
+     "Got quality_standardised='yes' instead, expected one of True, False."),
+    ({"product_criticality": None}, "Got a profile without the field 'product_criticality' "
+     "instead, expected the fields 'product_criticality', 'supply_risk', 'profit_share', "
+     "'quality_standardised', 'buyer_power', 'n_alternatives', 'switching_ease', "
+     "'mutual_dependence', 'value_creation_share'."),
 ])
 def test_invalid_profiles(change, message):
     with pytest.raises(ValueError) as info:
@@ -89,8 +96,14 @@ def test_dataframe_input_names_the_supplier_and_is_not_mutated():
     assert len(result) == len(suppliers) and set(result["type"]) == {1, 2, 3, 4}
     broken = suppliers.head(3).copy()
     broken.loc[1, "profit_share"] = 2.0
-    with pytest.raises(ValueError, match=r"^Got profit_share=2.0 of supplier 'S002'"):
+    with pytest.raises(ValueError) as info:
         classify_supplier(broken)
+    assert str(info.value) == ("Got profit_share=2.0 for supplier 'S002' instead, expected a "
+                               "rate in [0, 1].")
+    with pytest.raises(ValueError) as info:
+        classify_supplier([ROUTINE])
+    assert str(info.value).startswith("Got profile=[{") and str(info.value).endswith(
+        "instead, expected a dict, Series or DataFrame.")
 
 
 def test_criteria_table_marks_derived_types():
@@ -103,5 +116,5 @@ def test_practices():
     assert "30:70" in practices(2).volume_split and "reserve" in practices(2).volume_split
     assert any("New Year card" in item for item in practices(1).checklist)
     assert practices(RelationshipType.PARTNERSHIP).derived
-    with pytest.raises(ValueError, match=r"^Got relationship='x'; expected 1, 2, 3 or 4"):
+    with pytest.raises(ValueError, match=r"^Got relationship='x' instead, expected one of 1, 2, "):
         practices("x")

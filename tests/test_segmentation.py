@@ -1,10 +1,21 @@
-"""Tests of crmlab.segmentation: RFM ties, segments, pyramid, ABC of customers."""
+"""Tests of crmlab.segmentation: RFM quintile scores and their ties, segments, pyramid, ABC."""
+
+from itertools import combinations
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from crmlab.segmentation import customer_abc, customer_pyramid, rfm_scores, rfm_segment, rfm_table
+from crmlab.segmentation import (
+    CURRY_TIERS,
+    RFM_SEGMENTS,
+    customer_abc,
+    customer_pyramid,
+    rfm_distribution,
+    rfm_scores,
+    rfm_segment,
+    rfm_table,
+)
 
 
 def _orders():
@@ -39,29 +50,153 @@ def test_rfm_ties_never_split():
     assert s.loc[s["recency"].idxmin(), "R"] == 5
 
 
-def test_rfm_scores_bad_bins():
+def _table(frequency):
+    frequency = np.asarray(frequency)
+    return pd.DataFrame({"recency": np.arange(len(frequency)), "frequency": frequency,
+                         "monetary": np.arange(len(frequency), dtype=float)})
+
+
+def _best_sizes(values, bins):
+    """Brute force: the smallest sum of (bins * size - n) ** 2 over all cuts between ties."""
+    _, counts = np.unique(values, return_counts=True)
+    n, k = counts.sum(), len(counts)
+    best = None
+    for cuts in combinations(range(1, k), bins - 1):
+        edges = [0, *cuts, k]
+        sizes = [int(counts[a:b].sum()) for a, b in zip(edges, edges[1:])]
+        cost = sum((bins * size - n) ** 2 for size in sizes)
+        best = cost if best is None else min(best, cost)
+    return best
+
+
+@pytest.mark.parametrize("n", [5, 10, 11, 99, 1000])
+def test_without_ties_each_score_holds_a_fifth(n):
+    scores = rfm_scores(_table(np.arange(n) + 1))
+    for letter in "RFM":
+        counts = scores[letter].value_counts()
+        assert sorted(counts.index) == [1, 2, 3, 4, 5]
+        assert set(counts) <= {n // 5, -(-n // 5)} and counts.sum() == n
+    assert scores["F"].is_monotonic_increasing and scores["R"].is_monotonic_decreasing
+
+
+# Hand-made frequencies with ties: (frequencies as value x count, the counts of scores 1..5).
+TIES = [
+    ({1: 60, 2: 10, 3: 10, 4: 10, 5: 10}, [60, 10, 10, 10, 10]),
+    ({1: 33, 2: 18, 3: 13, 4: 7, 5: 6, 6: 5, 7: 3, 8: 4, 9: 11}, [33, 18, 13, 18, 18]),
+    ({1: 20, 2: 20, 3: 20, 4: 20, 5: 20}, [20, 20, 20, 20, 20]),
+    ({1: 10, 2: 30, 3: 10, 4: 10, 5: 10, 6: 30}, [10, 30, 10, 20, 30]),
+    ({1: 95, 2: 1, 3: 1, 4: 1, 5: 1, 6: 1}, [95, 1, 1, 1, 2]),
+]
+
+
+@pytest.mark.parametrize("counts, expected", TIES, ids=[str(c[1]) for c in TIES])
+def test_ties_share_a_score_and_the_cuts_are_the_best_the_ties_allow(counts, expected):
+    frequency = np.repeat(list(counts), list(counts.values()))
+    scores = rfm_scores(_table(frequency))
+    assert (scores.groupby("frequency")["F"].nunique() == 1).all()
+    got = scores["F"].value_counts().reindex(range(1, 6), fill_value=0).tolist()
+    assert got == expected
+    n = len(frequency)
+    assert sum((5 * size - n) ** 2 for size in got) == _best_sizes(frequency, 5)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_ties_against_brute_force(seed):
+    rng = np.random.default_rng(seed)
+    bins = int(rng.integers(2, 6))
+    values = rng.geometric(rng.uniform(0.2, 0.7), size=int(rng.integers(bins * 3, 300)))
+    if len(np.unique(values)) < bins or len(np.unique(values)) > 14:
+        values = np.minimum(values, 12)
+        values[:bins] = np.arange(1, bins + 1)
+    scores = rfm_scores(_table(values), bins=bins)
+    got = scores["F"].value_counts().reindex(range(1, bins + 1), fill_value=0).to_numpy()
+    assert (got > 0).all()
+    assert (scores.groupby("frequency")["F"].nunique() == 1).all()
+    assert scores.sort_values("frequency")["F"].is_monotonic_increasing
+    assert int(((bins * got - len(values)) ** 2).sum()) == _best_sizes(values, bins)
+
+
+@pytest.mark.parametrize("frequency, expected", [
+    ([1] * 10, [3] * 10),                              # one value: the middle score
+    ([1] * 9 + [2], [3] * 9 + [5]),                    # middles at 45% and 95%
+    ([1] * 5 + [2] * 5, [2] * 5 + [4] * 5),            # middles at 25% and 75%
+    ([1] * 96 + [2] * 2 + [3] * 2, [3] * 96 + [4] * 2 + [5] * 2),  # 97% and 99%: moved down
+    ([1, 2, 3, 4], [1, 2, 4, 5]),                       # middles at 12.5%, 37.5%, 62.5%, 87.5%
+])
+def test_fewer_values_than_scores(frequency, expected):
+    assert rfm_scores(_table(frequency))["F"].tolist() == expected
+
+
+def test_recency_is_reversed():
+    scores = rfm_scores(pd.DataFrame({"recency": [3, 1, 2, 5, 4], "frequency": [1] * 5,
+                                      "monetary": [1.0] * 5}))
+    assert scores["R"].tolist() == [3, 5, 4, 1, 2]
+
+
+def test_rfm_scores_errors_and_no_mutation():
     with pytest.raises(ValueError, match=r"^Got bins=1 instead, expected a whole number >= 2\.$"):
         rfm_scores(pd.DataFrame({"recency": [1], "frequency": [1], "monetary": [1.0]}), bins=1)
+    bad = pd.DataFrame({"recency": [1, 2], "frequency": [1, None], "monetary": [1.0, 2.0]},
+                       index=["a", "b"])
+    with pytest.raises(ValueError) as err:
+        rfm_scores(bad)
+    assert str(err.value) == "Got frequency=nan at customer 'b' instead, expected a number."
+    table = _table([1, 1, 2, 3, 5, 8])
+    before = table.copy()
+    rfm_scores(table)
+    pd.testing.assert_frame_equal(table, before)
 
 
-def test_rfm_segment_rules():
+def test_distribution_counts_shares_and_ranges():
+    # Four values for five scores: each value its own score, at its middle customer's fifth
+    # (30%, 70%, 85%, 95% -> 2, 4, 5, 5), moved down to keep them apart: 2, 3, 4, 5.
+    scores = rfm_scores(_table([1] * 6 + [2] * 2 + [3, 4]))
+    got = rfm_distribution(scores)
+    f = got["F"]
+    assert f["customers"].tolist() == [0, 6, 2, 1, 1]
+    assert f["share"].tolist() == [0.0, 0.6, 0.2, 0.1, 0.1]
+    assert f["from"].tolist()[1:] == [1.0, 2.0, 3.0, 4.0] and pd.isna(f.loc[1, "from"])
+    assert got["R"]["customers"].tolist() == [2, 2, 2, 2, 2]
+    assert got.columns.get_level_values(0).unique().tolist() == ["R", "F", "M"]
+    assert rfm_distribution(scores, bins=6)["F"]["customers"].tolist() == [0, 6, 2, 1, 1, 0]
+
+
+def test_rfm_segment_rules_cover_the_grid_once():
+    grid = pd.DataFrame([(r, f) for r in range(1, 6) for f in range(1, 6)], columns=["R", "F"])
+    segments = rfm_segment(grid)
+    assert (segments != "").all()
+    for name, (r_in, f_in, _) in RFM_SEGMENTS.items():
+        inside = grid["R"].isin(r_in) & grid["F"].isin(f_in)
+        if name == "loyal":  # loyal is the 3-5 x 3-5 square without the champions
+            inside &= ~(grid["R"].isin((4, 5)) & grid["F"].isin((4, 5)))
+        assert (segments[inside] == name).all(), name
+    assert segments.value_counts().sum() == 25
     s = rfm_segment(pd.DataFrame({"R": [5, 3, 5, 2, 1, 3], "F": [5, 3, 1, 4, 1, 1]}))
-    assert s.tolist() == ["champions", "loyal", "new or promising", "at risk", "lost", "other"]
+    assert s.tolist() == ["champions", "loyal", "new or promising", "at risk", "lost",
+                          "needs attention"]
+    with pytest.raises(ValueError) as err:
+        rfm_segment(pd.DataFrame({"R": [5, 6], "F": [1, 1]}))
+    assert str(err.value) == "Got R=6 at customer 1 instead, expected a whole number from 1 to 5."
 
 
-def test_pyramid_shares_and_bad_cutoffs():
+def test_pyramid_is_curry_and_curry_s_and_takes_other_tiers():
     v = pd.Series(np.arange(100, 0, -1, dtype=float))
     tiers = customer_pyramid(v)
-    assert tiers.value_counts().reindex(["platinum", "gold", "iron", "lead"]).tolist() == [
+    assert list(tiers.cat.categories) == list(CURRY_TIERS) == ["top", "big", "medium", "small"]
+    assert tiers.value_counts().reindex(CURRY_TIERS).tolist() == [1, 4, 15, 80]
+    zeithaml = customer_pyramid(v, tiers=("platinum", "gold", "iron", "lead"))
+    assert zeithaml.value_counts().reindex(["platinum", "gold", "iron", "lead"]).tolist() == [
         1, 4, 15, 80]
     with pytest.raises(ValueError, match=r"^Got cutoffs=\(0\.5, 0\.2, 0\.9\) instead"):
         customer_pyramid(v, cutoffs=(0.5, 0.2, 0.9))
+    with pytest.raises(ValueError) as err:
+        customer_pyramid(pd.Series([1.0, "x"], index=["a", "b"]))
+    assert str(err.value) == "Got value='x' at customer 'b' instead, expected a number."
 
 
 def test_customer_abc():
     t = pd.DataFrame({"monetary": [80.0, 15, 5]}, index=pd.Index(list("xyz"), name="customer_id"))
     assert customer_abc(t)["abc_class"].astype(str).tolist() == ["A", "B", "C"]
-
 
 
 def _l05_keys():
@@ -76,7 +211,7 @@ def _l05_keys():
     model = BetaGeo().fit(s["frequency"], s["recency"], s["T"])
     return {
         "n-champions": int((segments == "champions").sum()),
-        "platinum-share": round(float(margin[tiers == "platinum"].sum() / margin.sum() * 100), 1),
+        "platinum-share": round(float(margin[tiers == "top"].sum() / margin.sum() * 100), 1),
         "clv": round(simple_clv(100, retention=0.8, discount=0.1), 2),
         "bgnbd-r": round(model.params_["r"], 3),
         "expected": round(model.expected_purchases(39, 2, 30.43, 38.86), 3),

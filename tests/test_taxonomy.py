@@ -38,7 +38,56 @@ def test_classify_feature(text, level):
 
 
 def test_errors():
-    with pytest.raises(ValueError, match=r"^Unknown system type 'XYZ'; expected one of SFA, MA"):
+    with pytest.raises(ValueError, match=r"^Got system_type='XYZ' instead, expected one of "
+                                         r"'SFA', 'MA'"):
         taxonomy.lookup("XYZ")
-    with pytest.raises(ValueError, match=r"^Cannot classify 'Paint the office'"):
+    with pytest.raises(ValueError) as err:
         taxonomy.classify_feature("Paint the office")
+    assert str(err.value) == ("Got description='Paint the office' instead, expected a "
+                              "description with a keyword of operational, analytical or "
+                              "collaborative CRM, such as 'register', 'report' or 'portal'.")
+    with pytest.raises(ValueError, match=r"^Got name='prices' instead, expected one of "
+                                         r"'by_functionality', "):
+        taxonomy.table("prices")
+
+
+def test_development_areas_carry_the_source_s_own_lists():
+    areas = taxonomy.table("development_areas").set_index("area")
+    assert taxonomy.AREA_TASKS["customer service"][:3] == (
+        "management of the customer centre", "management of claims",
+        "identification of prospective customers")
+    assert taxonomy.AREA_TASKS["sales force automation"][:3] == (
+        "account allocation", "generation of proposals", "control of future sales")
+    assert taxonomy.AREA_TASKS["field service"][:3] == (
+        "management of visits", "management of service orders", "handling of service levels")
+    for area, tasks in taxonomy.AREA_TASKS.items():
+        for task in tasks[:-1]:
+            assert task in areas.loc[area, "seed 001 lists"]
+        assert areas.loc[area, "seed 000 adds"].startswith("seed 000 (")
+    assert "translation slip" in taxonomy.GARBLED["development_areas"]
+
+
+def test_supply_chain_lists_of_seed_000():
+    assert taxonomy.CUSTOMER_VALUES == (
+        "speed and quality of service", "fast reaction to changes in demand",
+        "complexity of logistics services", "accuracy of order fulfilment",
+        "after-sales service", "discounts on repeat turnover")
+    assert len(taxonomy.CRM_INDICATIONS) == 4
+    ideas = taxonomy.table("supply_chain")["idea"].tolist()
+    assert {"the final macro-process", "loyalty as a resource", "the new consumer",
+            "value exchange", "integration with ERP"} <= set(ideas)
+    assert taxonomy.table("crm_software")["kind"].tolist() == ["integrated", "specialised"]
+    assert taxonomy.table("principles")["principle"].tolist() == [
+        "single repository", "many channels", "analysis for decisions"]
+
+
+def test_siebel_share_and_partners_as_the_source_gives_them():
+    assert taxonomy.SIEBEL_SHARE["share"] == "up to 30%"
+    systems = taxonomy.table("example_systems").set_index("system")
+    assert "Sputnik IT" in systems.loc["Siebel (Oracle)", "additional information"]
+    assert "Sputnik IT" in systems.loc["SalesLogix", "additional information"]
+    assert "Lineservice" in systems.loc["Terrasoft", "additional information"]
+    # No figure in any table that the source does not give: the only percentage is Siebel's.
+    text = " ".join(" ".join(map(str, taxonomy.table(name).to_numpy().ravel()))
+                    for name in taxonomy.names())
+    assert __import__("re").findall(r"\d+\s*%", text) == ["30%"]

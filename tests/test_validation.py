@@ -9,6 +9,7 @@ from crmlab._validation import (
     check_choice,
     check_column_options,
     check_columns,
+    check_each,
     check_fitted,
     check_number,
     check_pair,
@@ -52,6 +53,24 @@ SHAPE = re.compile(r"^Got .+ instead, expected .+\.$")
      "Got orders without the column 'b' instead, expected the columns 'a', 'b'."),
     (lambda: check_column_options(pd.DataFrame({"a": [1]}), value="b"),
      "Got value='b' instead, expected one of the columns 'a'."),
+    (lambda: check_columns({"a": 1}, ["a", "b"], table="a profile", kind="field"),
+     "Got a profile without the field 'b' instead, expected the fields 'a', 'b'."),
+    (lambda: check_each("nps", pd.Series([3, 11], index=["r1", "r2"]), minimum=0, maximum=10,
+                        whole=True),
+     "Got nps=11 at row 'r2' instead, expected a whole number from 0 to 10."),
+    (lambda: check_each("v", [1.0, float("inf")], item="item"),
+     "Got v=inf at item 1 instead, expected a number."),
+    (lambda: check_each("v", ["1", True]), "Got v=True at row 1 instead, expected a number."),
+    (lambda: check_each("v", pd.Series([0.5, 1.5]), maximum=1.0),
+     "Got v=1.5 at row 1 instead, expected a number <= 1."),
+    (lambda: check_each("ok", pd.Series([True, 1]), choices=(True, False)),
+     "Got ok=1 at row 1 instead, expected one of True, False."),
+    (lambda: check_each("ok", pd.Series([True, None]), choices=(True, False), what="yes or no"),
+     "Got ok=None at row 1 instead, expected yes or no."),
+    (lambda: check_choice("risk", "huge", ("low", "high"), where=" for supplier 'S1'"),
+     "Got risk='huge' for supplier 'S1' instead, expected one of 'low', 'high'."),
+    (lambda: check_rate("share", 2, where=" at row 3"),
+     "Got share=2 at row 3 instead, expected a rate in [0, 1]."),
 ])
 def test_refusals_name_the_field_the_value_and_what_was_expected(call, message):
     with pytest.raises(ValueError) as caught:
@@ -96,3 +115,13 @@ def test_inputs_are_not_modified():
     check_columns(frame, ["a"])
     check_column_options(frame, value="a")
     pd.testing.assert_frame_equal(frame, before)
+
+
+def test_check_each_passes_good_columns_of_every_kind():
+    check_each("n", pd.Series([1, 2, 3]), minimum=1, whole=True)
+    check_each("x", pd.Series([0.5, 2.0]), minimum=0)
+    check_each("x", ["1.5", 2], minimum=0)  # numbers written as text are numbers
+    check_each("ok", pd.Series([True, False]), choices=(True, False))
+    check_each("ok", pd.Series([True, False], dtype=object), choices=(True, False))
+    with pytest.raises(ValueError, match=r"^Got flag=True at row 0 instead, expected a number"):
+        check_each("flag", pd.Series([True, False]))  # a boolean column holds no numbers

@@ -209,7 +209,7 @@ def _rfm_platinum(seed):
     from crmlab.segmentation import customer_pyramid
 
     tiers = customer_pyramid(_rfm(seed)["monetary"])
-    return set(tiers.index[tiers == "platinum"])
+    return set(tiers.index[tiers == tiers.cat.categories[0]])  # the top tier, whatever its name
 
 
 @register("survey-nps")

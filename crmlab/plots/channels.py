@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+from crmlab._validation import check_columns
+
 __all__ = ["touchpoint_priority_plot"]
 
 
 def touchpoint_priority_plot(risk, *, ax=None):
     """Importance (contacts) against risk per contact, one bubble per touchpoint.
 
-    ``risk`` is a :func:`crmlab.channels.touchpoint_risk` table; the bubble grows with
-    ``repeat_buyers_lost``, so the largest bubbles are where the stakes are.
+    ``risk`` is a :func:`crmlab.contact_outcomes.touchpoint_risk` table; the bubble grows with
+    ``repeat_gap_x_contacts`` (unresolved contacts x the naive repeat gap), so the largest
+    bubbles are where the stakes are; red bubbles are back office, blue front office.
     """
     import matplotlib.pyplot as plt
 
+    check_columns(risk, ["office", "contacts", "risk_per_contact", "repeat_gap_x_contacts"],
+                  table="risk")
     ax = ax or plt.subplots(figsize=(7, 4.5))[1]
     colours = risk["office"].map({"back": "#c53030", "front": "#2b6cb0"}).fillna("grey")
-    ax.scatter(risk["contacts"], risk["risk_per_contact"], s=20 + 10 * risk["repeat_buyers_lost"],
-               c=colours, alpha=0.7)
+    ax.scatter(risk["contacts"], risk["risk_per_contact"],
+               s=20 + 10 * risk["repeat_gap_x_contacts"], c=colours, alpha=0.7)
     for touchpoint, row in risk.iterrows():
         ax.annotate(touchpoint, (row["contacts"], row["risk_per_contact"]), xytext=(4, 4),
                     textcoords="offset points", fontsize=8)
     ax.set(xlabel="importance: contacts in the window", ylabel="risk per contact",
-           title="Touchpoints: importance x risk (bubble: repeat buyers lost; red: back office)")
+           title="Touchpoints: importance x risk (bubble: unresolved contacts x naive gap; "
+                 "red: back office)")
     return ax

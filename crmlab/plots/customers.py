@@ -1,10 +1,13 @@
-"""Customer figures: RFM heatmap, customer pyramid, BG/NBD matrices, calibration vs holdout, NPS."""
+"""Customer figures: RFM heatmap and score distribution, customer pyramid, BG/NBD matrices,
+calibration vs holdout, NPS."""
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["rfm_heatmap", "pyramid_chart", "frequency_recency_matrix",
+from crmlab._validation import check_column_options, check_each, check_fitted
+
+__all__ = ["rfm_heatmap", "rfm_distribution_plot", "pyramid_chart", "frequency_recency_matrix",
            "probability_alive_matrix", "calibration_holdout", "nps_breakdown"]
 
 
@@ -18,6 +21,7 @@ def _axes(ax):
 
 def rfm_heatmap(scores, *, value="monetary", ax=None):
     """Mean ``value`` by R score (rows) and F score (columns) of :func:`rfm_scores` output."""
+    check_column_options(scores, R="R", F="F", value=value)
     ax = _axes(ax)
     table = scores.pivot_table(index="R", columns="F", values=value, aggfunc="mean")
     image = ax.imshow(table.to_numpy(), cmap="viridis", origin="lower", aspect="auto")
@@ -30,19 +34,50 @@ def rfm_heatmap(scores, *, value="monetary", ax=None):
     return ax
 
 
+def rfm_distribution_plot(scores, *, ax=None):
+    """Customers per score for R, F and M side by side, with the equal-fifths line.
+
+    ``scores`` is an :func:`crmlab.segmentation.rfm_scores` table; the dashed line marks the
+    count every score would hold without ties.
+    """
+    check_column_options(scores, R="R", F="F", M="M")
+    ax = _axes(ax)
+    top = int(scores[["R", "F", "M"]].to_numpy().max())
+    positions = np.arange(1, top + 1)
+    for offset, letter, colour in ((-0.27, "R", "#2b6cb0"), (0.0, "F", "#d69e2e"),
+                                   (0.27, "M", "#4c9f70")):
+        counts = scores[letter].value_counts().reindex(positions, fill_value=0)
+        ax.bar(positions + offset, counts.to_numpy(), width=0.26, color=colour, label=letter)
+    ax.axhline(len(scores) / top, color="grey", ls="--", lw=1, label="equal shares")
+    ax.set_xticks(positions)
+    ax.set_xlabel("score")
+    ax.set_ylabel("customers")
+    ax.set_title("RFM scores: customers per score")
+    ax.legend()
+    return ax
+
+
 def pyramid_chart(tiers, *, ax=None):
-    """Horizontal pyramid: number of customers per tier, top tier on top."""
+    """Horizontal pyramid: number of customers per tier, top tier on top.
+
+    ``tiers`` is a :func:`crmlab.segmentation.customer_pyramid` result; with the default tiers
+    the title names Curry & Curry's pyramid.
+    """
+    from crmlab.segmentation import CURRY_TIERS
+
     ax = _axes(ax)
     counts = tiers.value_counts().reindex(tiers.cat.categories[::-1]).fillna(0)
     widths = counts.to_numpy(dtype=float)
     ax.barh(range(len(counts)), widths, left=-widths / 2, color="#2b6cb0")
     ax.set_yticks(range(len(counts)), [f"{t} ({int(n)})" for t, n in counts.items()])
     ax.set_xticks([])
-    ax.set_title("Customer pyramid")
+    curry = tuple(tiers.cat.categories) == CURRY_TIERS
+    ax.set_title("Customer pyramid (Curry & Curry)" if curry else "Customer pyramid")
     return ax
 
 
 def _matrix(model, fn, max_frequency, max_recency, T, ax, title):
+    check_fitted(model)
     ax = _axes(ax)
     x = np.arange(max_frequency + 1)
     t = np.linspace(0, max_recency, 40)
@@ -90,6 +125,10 @@ def calibration_holdout(calibration_frequency, predicted, actual, *, max_frequen
 
 def nps_breakdown(answers, *, ax=None):
     """Bar chart of the 0-10 answers coloured as detractors, passives and promoters."""
+    import pandas as pd
+
+    check_each("nps", answers if isinstance(answers, pd.Series) else pd.Series(list(answers)),
+               minimum=0, maximum=10, whole=True)
     ax = _axes(ax)
     values = np.asarray(answers, dtype=int)
     counts = np.bincount(values, minlength=11)[:11]

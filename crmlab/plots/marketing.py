@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from crmlab._validation import check_columns
+
 __all__ = ["evolution_timeline", "repeat_rate_plot"]
 
 
@@ -39,11 +41,12 @@ def repeat_rate_plot(rates, *, ax=None, title="Repeat-customer rate"):
     """Bars of a ``repeat_rate(..., by=...)`` table, with the customer counts on the bars."""
     import matplotlib.pyplot as plt
 
+    check_columns(rates, ["customers", "repeat_rate"], table="rates")
     ax = ax or plt.subplots(figsize=(7, 3.2))[1]
     bars = ax.bar(rates.index.astype(str), rates["repeat_rate"], color="#2b6cb0")
     for bar, n in zip(bars, rates["customers"]):
         ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height() + 0.01, f"n={n}",
                 ha="center", fontsize=8)
-    ax.set(ylim=(0, 1), ylabel="share of customers with 2+ orders", xlabel=rates.index.name,
+    ax.set(ylim=(0, 1), ylabel="share who bought again", xlabel=rates.index.name,
            title=title)
     return ax

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+
+from crmlab._validation import check_columns, check_each, expected
 
 __all__ = ["portfolio_matrix", "abc_curve"]
 
@@ -29,6 +32,14 @@ def portfolio_matrix(suppliers, *, types=None, ax=None):
 
     from crmlab.relationships import RelationshipType
 
+    check_columns(suppliers, ["supply_risk", "n_alternatives", "profit_share", "annual_spend"],
+                  table="suppliers")
+    if types is not None:
+        types = list(types)
+        if len(types) != len(suppliers):
+            raise expected("types", f"{len(types)} types", f"one type per supplier "
+                           f"({len(suppliers)})")
+        check_each("types", pd.Series(types), minimum=1, maximum=4, whole=True)
     ax = ax or plt.subplots(figsize=(7, 5.5))[1]
     x = supply_risk_score(suppliers)
     y = suppliers["profit_share"].to_numpy(dtype=float) * 100
@@ -56,9 +67,14 @@ def portfolio_matrix(suppliers, *, types=None, ax=None):
 
 
 def abc_curve(ranked, *, ax=None, label=None):
-    """Cumulative share curve of an ``abc_analysis`` result, coloured by class."""
+    """Cumulative share curve of an ``abc_analysis`` result, coloured by class.
+
+    Bars show each item's share (A red, B amber, C green), the line on the right-hand axis the
+    cumulative share.
+    """
     import matplotlib.pyplot as plt
 
+    check_columns(ranked, ["rank", "share", "cumulative_share", "abc_class"], table="ranked")
     ax = ax or plt.subplots(figsize=(7, 3.5))[1]
     colours = ranked["abc_class"].astype(str).map({"A": "#c53030", "B": "#d69e2e",
                                                     "C": "#4c9f70"})

@@ -9,7 +9,7 @@ def cash_flow_plot(investment, monthly_benefits, *, annual_rate: float = 0.0, ax
     """Cumulative cash flow by month, with the payback month marked."""
     import matplotlib.pyplot as plt
 
-    from crmlab.selection import cumulative_cash_flow, payback_period
+    from crmlab.crm_selection import cumulative_cash_flow, payback_period
 
     ax = ax or plt.subplots(figsize=(7, 3.5))[1]
     flow = cumulative_cash_flow(investment, monthly_benefits, annual_rate=annual_rate)

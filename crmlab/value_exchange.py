@@ -1,0 +1,123 @@
+"""Value exchange (seed 000, CRM in the supply chain): the ratio of benefit to cost per segment.
+
+Seed 000 builds CRM management on the exchange of values: the customer gets values from the
+supply chain (``crmlab.taxonomy.CUSTOMER_VALUES``: speed and quality of service, fast reaction
+to demand, ..., discounts on repeat turnover), and "the ratio of the value of the benefits of
+obtaining the service (goods) to its actual cost, or the estimate of total benefit against costs
+in money (points)" measures them. The source gives the measure, not a way to compute it from
+data.
+
+:func:`value_for_cost` computes that ratio per segment for any per-customer benefit and cost.
+The course's operationalisation, which is the course's and not the source's: the **benefit**
+is the customer's own estimate of the total benefit in points, their CSAT answer (1-5) in the
+survey; the **cost** is what they pay for one order, their revenue per order in the orders
+table. The ratio, scaled by ``per=100``, reads "CSAT points per 100 of money paid per order":
+higher means more satisfaction for the money. The course data is synthetic, so a difference
+between segments describes how the data was generated, not a market.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from crmlab._validation import check_column_options, check_each, check_number, expected
+
+__all__ = ["value_for_cost", "csat_per_order_value"]
+
+
+def value_for_cost(table: pd.DataFrame, *, by: str, benefit: str, cost: str,
+                   per: float = 1.0) -> pd.DataFrame:
+    """Per segment ``by``: mean benefit, mean cost and their ratio (benefit per ``per`` of cost).
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per customer with the columns ``by``, ``benefit`` and ``cost``; not modified.
+        Rows missing the benefit or the cost are left out.
+    by : str
+        The column naming each customer's segment.
+    benefit, cost : str
+        Columns of the benefit (points or money) and of the cost (money, > 0).
+    per : float, default 1.0
+        Scale of the ratio: ``per=100`` gives the benefit per 100 of cost.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by segment: ``customers``, ``benefit`` (mean), ``cost`` (mean) and
+        ``value_for_cost`` = total benefit / total cost x ``per``, highest first.
+
+    Examples
+    --------
+    >>> customers = pd.DataFrame({"segment": ["web", "web", "store", "store"],
+    ...     "csat": [5, 3, 4, 4], "order_value": [40.0, 40.0, 100.0, 60.0]})
+    >>> value_for_cost(customers, by="segment", benefit="csat", cost="order_value", per=100)
+             customers  benefit  cost  value_for_cost
+    segment
+    web              2      4.0  40.0            10.0
+    store            2      4.0  80.0             5.0
+
+    :func:`csat_per_order_value` applies it to the course data.
+    """
+    check_column_options(table, by=by, benefit=benefit, cost=cost)
+    check_number("per", per, minimum=0, strict=True)
+    rows = table[[by, benefit, cost]].dropna(subset=[benefit, cost])
+    if rows.empty:
+        raise expected("table", "no row with both a benefit and a cost",
+                       "at least one customer with both")
+    check_each(benefit, rows[benefit], item="row")
+    check_each(cost, rows[cost], minimum=0, item="row")
+    g = rows.assign(**{by: rows[by].astype(str)}).groupby(by)
+    out = pd.DataFrame({
+        "customers": g.size().astype("int64"),
+        "benefit": g[benefit].mean(),
+        "cost": g[cost].mean(),
+    })
+    totals = g[cost].sum()
+    if (totals <= 0).any():
+        raise expected(cost, 0, "a positive total cost in every segment",
+                       where=f" in segment {totals.index[totals <= 0][0]!r}")
+    out["value_for_cost"] = g[benefit].sum() / totals * per
+    out.index.name = by
+    return out.sort_values("value_for_cost", ascending=False, kind="stable")
+
+
+def csat_per_order_value(orders: pd.DataFrame, survey: pd.DataFrame, *, segments: pd.Series,
+                         per: float = 100.0) -> pd.DataFrame:
+    """The course's value-for-cost ratio per segment: CSAT points per ``per`` paid per order.
+
+    For every customer who answered the survey and ordered: the benefit is their CSAT answer
+    (their latest, if they answered twice), the cost their revenue per order; then
+    :func:`value_for_cost` per segment. An operationalisation of the course, not of the source
+    (see the module docstring).
+
+    Parameters
+    ----------
+    orders : DataFrame
+        Columns ``customer_id``, ``order_id``, ``revenue`` (order lines); not modified.
+    survey : DataFrame
+        Columns ``customer_id``, ``survey_date``, ``csat``; not modified.
+    segments : Series
+        The segment of each customer, indexed by ``customer_id`` (an acquisition channel, an
+        RFM segment, a service level); customers without one are left out.
+
+    Examples
+    --------
+    >>> from crmlab import datasets
+    >>> customers = datasets.load("customers").set_index("customer_id")
+    >>> ratio = csat_per_order_value(datasets.load("orders"), datasets.load("survey"),
+    ...                              segments=customers["acquisition_channel"])
+    >>> ratio.columns.tolist(), sorted(ratio.index)
+    (['customers', 'benefit', 'cost', 'value_for_cost'], ['field_sales', 'phone', 'store', 'web'])
+    """
+    check_column_options(orders, customer_id="customer_id", order_id="order_id",
+                         revenue="revenue")
+    check_column_options(survey, customer_id="customer_id", survey_date="survey_date",
+                         csat="csat")
+    g = orders.groupby("customer_id")
+    order_value = (g["revenue"].sum() / g["order_id"].nunique()).rename("order_value")
+    latest = survey.sort_values("survey_date", kind="stable").drop_duplicates("customer_id",
+                                                                             keep="last")
+    table = latest.set_index("customer_id")[["csat"]].join(order_value, how="inner")
+    table = table.join(pd.Series(segments, name="segment"), how="inner")
+    return value_for_cost(table, by="segment", benefit="csat", cost="order_value", per=per)

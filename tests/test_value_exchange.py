@@ -1,0 +1,59 @@
+"""Tests of crmlab.value_exchange: the benefit-to-cost ratio per segment, by hand and on the
+course's operationalisation (CSAT points per money paid per order)."""
+
+import pandas as pd
+import pytest
+
+from crmlab import datasets
+from crmlab.value_exchange import csat_per_order_value, value_for_cost
+
+
+def test_value_for_cost_by_hand_and_no_mutation():
+    table = pd.DataFrame({"segment": ["a", "a", "b", "b", "b"],
+                          "points": [5.0, 3.0, 4.0, 2.0, None],
+                          "paid": [50.0, 30.0, 10.0, 30.0, 99.0]})
+    before = table.copy()
+    got = value_for_cost(table, by="segment", benefit="points", cost="paid", per=10)
+    pd.testing.assert_frame_equal(table, before)
+    # a: 8 points for 80 paid -> 1.0 per 10; b (without the row missing points): 6 for 40 -> 1.5
+    assert got.index.tolist() == ["b", "a"]
+    assert got.to_dict("index") == {
+        "b": {"customers": 2, "benefit": 3.0, "cost": 20.0, "value_for_cost": 1.5},
+        "a": {"customers": 2, "benefit": 4.0, "cost": 40.0, "value_for_cost": 1.0}}
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"by": "tier"}, "Got by='tier' instead, expected one of the columns 'segment', 'points', "
+                     "'paid'."),
+    ({"per": 0}, "Got per=0 instead, expected a finite number > 0."),
+])
+def test_value_for_cost_errors(kwargs, message):
+    table = pd.DataFrame({"segment": ["a"], "points": [5.0], "paid": [50.0]})
+    with pytest.raises(ValueError) as err:
+        value_for_cost(table, **{"by": "segment", "benefit": "points", "cost": "paid", **kwargs})
+    assert str(err.value) == message
+    with pytest.raises(ValueError) as err:
+        value_for_cost(table.assign(paid=-1.0), by="segment", benefit="points", cost="paid")
+    assert str(err.value) == "Got paid=-1.0 at row 0 instead, expected a number >= 0."
+
+
+def test_csat_per_order_value_by_hand():
+    orders = pd.DataFrame({"order_id": [1, 1, 2, 3, 4], "customer_id": ["x", "x", "x", "y", "z"],
+                           "revenue": [30.0, 10.0, 60.0, 20.0, 5.0]})
+    survey = pd.DataFrame({"customer_id": ["x", "x", "y", "w"], "csat": [1, 4, 2, 5],
+                           "survey_date": pd.to_datetime(["2024-01-01", "2024-06-01",
+                                                          "2024-01-01", "2024-01-01"])})
+    segments = pd.Series({"x": "web", "y": "web", "z": "store"})
+    got = csat_per_order_value(orders, survey, segments=segments)
+    # x: latest CSAT 4, 100 over 2 orders = 50; y: 2, 20; z and w are not both in the data.
+    assert got.to_dict("index") == {
+        "web": {"customers": 2, "benefit": 3.0, "cost": 35.0,
+                "value_for_cost": pytest.approx(6 / 70 * 100)}}
+
+
+def test_on_the_course_data_every_segment_has_a_positive_ratio():
+    customers = datasets.load("customers").set_index("customer_id")
+    got = csat_per_order_value(datasets.load("orders"), datasets.load("survey"),
+                               segments=customers["acquisition_channel"])
+    assert (got["value_for_cost"] > 0).all() and got["value_for_cost"].is_monotonic_decreasing
+    assert got["customers"].sum() <= datasets.load("survey")["customer_id"].nunique()
