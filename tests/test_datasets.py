@@ -120,3 +120,25 @@ def test_cli_list_describe_and_errors(capsys, tmp_path):
     assert main(["datasets", "generate", "--seed", "-1", "--out", str(tmp_path)]) == 1
     assert capsys.readouterr().err == (
         "crmlab: error: Got seed=-1 instead, expected a non-negative integer.\n")
+
+
+def test_nullable_integers_load_as_pandas_nullable_ints():
+    customers = datasets.load("customers")
+    assert str(customers["welcome_csat"].dtype) == "Int64"
+    assert customers["welcome_csat"].isna().any()
+    assert customers["welcome_csat"].dropna().between(1, 5).all()
+    products = datasets.load("products")
+    assert str(products["shelf_life_days"].dtype) == "Int64"
+    assert products["own_brand"].dtype == bool
+
+
+def test_bad_value_in_a_nullable_integer_column_names_column_and_line(tmp_path):
+    shutil.copy(ROOT / "datasets" / "customers.csv", tmp_path / "customers.csv")
+    _line(tmp_path / "customers.csv", 4, "welcome_csat", "4.5")
+    with pytest.raises(DataError, match=r"column 'welcome_csat', line 4: got '4.5', "
+                                        r"expected an integer$"):
+        datasets.load("customers", data_dir=tmp_path)
+    _line(tmp_path / "customers.csv", 4, "welcome_csat", "9")
+    with pytest.raises(DataError, match=r"column 'welcome_csat', line 4: got '9', "
+                                        r"expected 1 to 5$"):
+        datasets.load("customers", data_dir=tmp_path)
