@@ -165,10 +165,11 @@ def effects():
     Examples
     --------
     >>> table = effects()
-    >>> table.loc[("c4_leaving", "drop in buying again within 90 days after an unresolved "
-    ...            "back-office contact"), ["value", "unit", "tolerance"]].tolist()
-    [0.112, 'share', 0.035]
-    >>> table.loc["response", "value"].iloc[-1]
+    >>> row = table.loc[("c4_leaving", "drop in buying again within 90 days after an "
+    ...                  "unresolved back-office contact")]
+    >>> print(row["value"], row["unit"], row["tolerance"], row["basis"])
+    0.112 share 0.035 counterfactual
+    >>> print(table.loc["response", "value"].iloc[-1])
     2.5
     """
     import pandas as pd
