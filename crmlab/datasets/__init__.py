@@ -257,9 +257,11 @@ def readme() -> str:
     lines = [
         "# Course datasets",
         "",
-        "Generated from the data dictionary in `crmlab/datasets/_schema.py` by",
-        "`crmlab datasets readme > datasets/README.md`; a test keeps it in step. Load every table",
-        "with `crmlab.datasets.load(name)`: never read the CSV files directly.",
+        "Generated from the data dictionary in `crmlab/datasets/_schema.py` and the generator's",
+        "effects in `crmlab/datasets/_effects.py` by `crmlab datasets readme >",
+        "datasets/README.md`; a test keeps it in step. Load every table with",
+        "`crmlab.datasets.load(name)`: never read the CSV files directly. The last section lists",
+        "every effect built into the course company, with its size.",
         "",
         "The course company, Caspian Trade Distribution, is **synthetic**: its tables come from",
         f"`crmlab.datasets.generate(seed={COURSE_SEED})` (`crmlab datasets generate --seed "

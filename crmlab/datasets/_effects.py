@@ -214,8 +214,9 @@ EFFECTS: tuple[Effect, ...] = (
         "resolution", "The back office resolves fewer matters, accounting fewest", "L06, C4",
         f"A contact is resolved with probability logistic({_R['intercept']} + "
         f"{_R['satisfaction']} s - {-_R['back_office']} x back office - {-_R['accounting']} x "
-        "accounting), s the person's satisfaction. The accounting term is the case's \"received "
-        "by the accountant\". Over all people these give 72%, 58% and 50%; the rates below are "
+        "accounting), s the person's satisfaction: the back office resolves about 14 points fewer "
+        "contacts than the front office, accounting about 7 fewer again. The accounting term is "
+        "the case's \"received by the accountant\". Over all people these give 72%, 58% and 50%; the rates below are "
         "per contact and higher, because customers who leave after an unresolved back-office "
         "contact, more often the less satisfied, make no more contacts.",
         (Size("front-office contacts resolved", 0.747, "share", 0.03, "expected"),

@@ -203,6 +203,8 @@ def generate(*, seed, n_customers=2000, n_suppliers=60, start="2023-01-01", mont
                              ("months", months, 6)):
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
             raise ValueError(f"Got {name}={value!r} instead, expected an integer >= {low}.")
+    if set(sizes or {}) - set(SIZES):
+        raise ValueError(f"Got sizes={sizes!r} instead, expected keys among {sorted(SIZES)}.")
     rng = _streams(seed)
     start = pd.Timestamp(start)
     end = start + pd.DateOffset(months=months) - pd.Timedelta(days=1)
@@ -214,9 +216,6 @@ def generate(*, seed, n_customers=2000, n_suppliers=60, start="2023-01-01", mont
     people = _people(rng["people"], n_people, start, days)
     customers, links, owner = _customer_records(rng["records"], people, n_customers)
     contacts = _interactions(rng["contacts"], customers, people, owner, start, end)
-    unknown = sorted(set(sizes or {}) - set(SIZES))
-    if unknown:
-        raise ValueError(f"Got sizes={sizes!r} instead, expected keys among {sorted(SIZES)}.")
     sizes = {**SIZES, **(sizes or {})}
     leaving = _leaving_days(rng["leaving"], contacts, customers, owner, start,
                             sizes["leave_after_unresolved_back"])
