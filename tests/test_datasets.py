@@ -95,12 +95,19 @@ def test_missing_file_and_unknown_name(tmp_path):
         datasets.load("order")
 
 
-def test_bad_date_names_column_and_line(tmp_path):
-    shutil.copy(ROOT / "datasets" / "survey.csv", tmp_path / "survey.csv")
-    _line(tmp_path / "survey.csv", 7, "survey_date", "2023-13-01")
-    with pytest.raises(DataError, match=r"column 'survey_date', line 7: got '2023-13-01', "
-                                        r"expected a date YYYY-MM-DD$"):
-        datasets.load("survey", data_dir=tmp_path)
+@pytest.mark.parametrize(("name", "line", "column", "value", "expected"), [
+    ("survey", 7, "survey_date", "2023-13-01", "a date YYYY-MM-DD"),
+    # A nullable integer column: empty is fine, anything else must be a whole number in range.
+    ("customers", 4, "welcome_csat", "4.5", "an integer"),
+    ("customers", 4, "welcome_csat", "9", "1 to 5"),
+])
+def test_bad_value_names_column_and_line(tmp_path, name, line, column, value, expected):
+    shutil.copy(ROOT / "datasets" / f"{name}.csv", tmp_path / f"{name}.csv")
+    _line(tmp_path / f"{name}.csv", line, column, value)
+    with pytest.raises(DataError) as info:
+        datasets.load(name, data_dir=tmp_path)
+    assert str(info.value).endswith(f"column {column!r}, line {line}: got {value!r}, "
+                                    f"expected {expected}")
 
 
 def test_describe_and_readme_are_in_step():
@@ -120,3 +127,14 @@ def test_cli_list_describe_and_errors(capsys, tmp_path):
     assert main(["datasets", "generate", "--seed", "-1", "--out", str(tmp_path)]) == 1
     assert capsys.readouterr().err == (
         "crmlab: error: Got seed=-1 instead, expected a non-negative integer.\n")
+
+
+def test_nullable_integers_load_as_pandas_nullable_ints():
+    customers = datasets.load("customers")
+    assert str(customers["welcome_csat"].dtype) == "Int64"
+    assert customers["welcome_csat"].isna().any()
+    assert customers["welcome_csat"].dropna().between(1, 5).all()
+    products = datasets.load("products")
+    assert str(products["shelf_life_days"].dtype) == "Int64"
+    assert products["own_brand"].dtype == bool
+

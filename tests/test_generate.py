@@ -87,3 +87,28 @@ def test_invalid_arguments(kwargs, message):
     with pytest.raises(ValueError) as info:
         datasets.generate(**kwargs)
     assert str(info.value) == message
+
+
+def test_smallest_company_still_has_every_supplier_role():
+    from crmlab.datasets import _generate
+
+    tables = datasets.generate(seed=3, n_customers=20, n_suppliers=8)
+    roles = _generate.supplier_roles(seed=3, n_suppliers=8)
+    assert set(roles) == {s["kind"] for s in _generate.SPECIAL_SUPPLIERS}
+    assert set(roles.values()) <= set(tables["suppliers"]["supplier_id"])
+    assert tables["suppliers"]["supplier_id"].is_unique and tables["suppliers"]["name"].is_unique
+
+
+def test_effect_sizes_can_be_switched_off_but_not_misnamed():
+    from crmlab.datasets import _generate
+
+    with pytest.raises(ValueError, match=r"^Got sizes=\{'leave': 0\} instead, expected keys "
+                                         r"among \['leave_after_unresolved_back', "):
+        _generate.generate(seed=1, n_customers=20, sizes={"leave": 0})
+
+
+def test_the_readme_documents_every_effect():
+    text = datasets.readme()
+    for key in datasets.effects().index.get_level_values("effect").unique():
+        assert f"(`{key}`;" in text
+    assert "### Not built in" in text

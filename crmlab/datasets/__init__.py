@@ -7,6 +7,8 @@ and the first bad line. Nothing else in crmlab reads the CSV files.
 
 ``generate(seed=...)`` makes the course company's tables; the committed CSVs are
 ``generate(seed=2024)`` and exercises draw a per-student variant with another seed.
+``effects()`` lists every effect the generator builds in, with its size in the unit a lesson
+estimates it in, so that a lesson can compare its estimate with the built-in value.
 
 Examples
 --------
@@ -27,7 +29,8 @@ from crmlab.datasets._schema import TABLES
 from crmlab.exceptions import DataError
 from crmlab.paths import datasets_dir
 
-__all__ = ["names", "load", "describe", "generate", "write", "readme", "COURSE_SEED"]
+__all__ = ["names", "load", "describe", "generate", "effects", "write", "readme",
+           "COURSE_SEED"]
 
 #: The seed of the committed course-company CSVs.
 COURSE_SEED = 2024
@@ -147,6 +150,69 @@ def generate(*, seed: int, n_customers: int = 2000, n_suppliers: int = 60,
                      start=start, months=months)
 
 
+def effects():
+    """The effects built into the course company: one row per documented size.
+
+    The index is (``effect``, ``quantity``); the columns are ``value`` and ``tolerance`` in
+    ``unit`` (a share, a ratio, points, hours, ...), ``basis`` (``parameter``: a constant of
+    the generator; ``counterfactual``: counted against the same company generated without the
+    effect; ``expected``: the mean over other seeds) and ``title``. The tolerance is how far an
+    estimate from the course data may fall from the value (``NaN``: the data cannot estimate
+    it). ``datasets/README.md`` explains how each effect is built, how to estimate it and why
+    the tolerance is what it is. The course data is synthetic: these effects are built in, not
+    discovered.
+
+    Examples
+    --------
+    >>> table = effects()
+    >>> row = table.loc[("c4_leaving", "drop in buying again within 90 days after an "
+    ...                  "unresolved back-office contact")]
+    >>> print(row["value"], row["unit"], row["tolerance"], row["basis"])
+    0.112 share 0.035 counterfactual
+    >>> print(table.loc["response", "value"].iloc[-1])
+    2.5
+    """
+    import pandas as pd
+
+    from crmlab.datasets._effects import EFFECTS
+
+    rows = [{"effect": e.key, "quantity": s.quantity, "value": float(s.value), "unit": s.unit,
+             "tolerance": float("nan") if s.tolerance is None else float(s.tolerance),
+             "basis": s.basis, "title": e.title} for e in EFFECTS for s in e.sizes]
+    return pd.DataFrame(rows).set_index(["effect", "quantity"])
+
+
+def _effects_readme() -> list[str]:
+    from crmlab.datasets._effects import EFFECTS, NOT_BUILT_IN
+
+    lines = [
+        "## Effects built into the course company",
+        "",
+        "Everything the generator builds in, with its size in the unit a lesson would estimate it",
+        "in. A lesson that finds one of these compares its estimate with the size below (also in",
+        "`crmlab.datasets.effects()`) and says that the data is synthetic: these are built in, not",
+        "discovered about the world. `tests/test_generator_effects.py` recovers every size from",
+        "the committed data within its tolerance. Basis: *parameter*, a constant of",
+        "`crmlab/datasets/_generate.py`; *counterfactual*, counted on the course data against the",
+        "same company generated without the effect (every other draw the same); *expected*, the",
+        "mean over `generate(seed=s)` for s = 1 to 16. Text: `crmlab/datasets/_effects.py`.",
+        "",
+    ]
+    for e in EFFECTS:
+        lines += [f"### {e.title} (`{e.key}`; {e.lessons})", "", e.mechanism, "",
+                  "| quantity | size | unit | tolerance | basis |", "|---|---|---|---|---|"]
+        for s in e.sizes:
+            tol = "not estimable: checked against the regeneration" if s.tolerance is None \
+                else f"{s.tolerance:g}"
+            lines.append(f"| {s.quantity} | {s.value:g} | {s.unit} | {tol} | {s.basis} |")
+        lines += ["", f"*Estimate:* {e.estimate}", "", f"*Tolerance:* {e.tolerance}", ""]
+    lines += ["### Not built in", "",
+              "What the generator does not build in, so that no lesson reads it into the data:", ""]
+    lines += [f"- **{claim}** {instead}" for claim, instead in NOT_BUILT_IN]
+    lines.append("")
+    return lines
+
+
 def _csv_text(name, frame) -> str:
     import pandas as pd
 
@@ -191,23 +257,28 @@ def readme() -> str:
     lines = [
         "# Course datasets",
         "",
-        "Generated from the data dictionary in `crmlab/datasets/_schema.py` by",
-        "`crmlab datasets readme > datasets/README.md`; a test keeps it in step. Load every table",
-        "with `crmlab.datasets.load(name)`: never read the CSV files directly.",
+        "Generated from the data dictionary in `crmlab/datasets/_schema.py` and the generator's",
+        "effects in `crmlab/datasets/_effects.py` by `crmlab datasets readme >",
+        "datasets/README.md`; a test keeps it in step. Load every table with",
+        "`crmlab.datasets.load(name)`: never read the CSV files directly. The last section lists",
+        "every effect built into the course company, with its size.",
         "",
         "The course company, Caspian Trade Distribution, is **synthetic**: its tables come from",
         f"`crmlab.datasets.generate(seed={COURSE_SEED})` (`crmlab datasets generate --seed "
         f"{COURSE_SEED} --out datasets`). Its figures are invented for teaching and are not the "
         "source texts'. The CDNOW tables are real data.",
         "",
+        "## Tables",
+        "",
     ]
     for name in names():
         table = TABLES[name]
-        lines += [f"## `{name}`", "", table.description, "", f"Provenance: {table.provenance}",
+        lines += [f"### `{name}`", "", table.description, "", f"Provenance: {table.provenance}",
                   "", "| column | type | description | allowed | unit |", "|---|---|---|---|---|"]
         for c in table.columns:
             nullable = " (may be empty)" if c.nullable else ""
             lines.append(f"| `{c.name}` | {c.dtype} | {c.description}{nullable} | {c.rule()} | "
                          f"{c.unit} |")
         lines.append("")
+    lines += _effects_readme()
     return "\n".join(lines)

@@ -56,7 +56,7 @@ def _convert(path: Path, col: Column, raw: pd.Series) -> pd.Series:
             _fail(path, col.name, i, f"got {_show(raw.iat[i])}, expected a date YYYY-MM-DD")
         return values
     numbers = pd.to_numeric(raw, errors="coerce")
-    bad = numbers.isna()
+    bad = numbers.isna() & ~empty
     if col.dtype == "int":
         bad |= numbers.notna() & (numbers != np.floor(numbers.fillna(0)))
     if bad.any():
@@ -71,7 +71,10 @@ def _convert(path: Path, col: Column, raw: pd.Series) -> pd.Series:
     if out_of_range.any():
         i = int(np.argmax(out_of_range.to_numpy()))
         _fail(path, col.name, i, f"got {_show(raw.iat[i])}, expected {col.rule()}")
-    return numbers.astype("int64" if col.dtype == "int" else "float64")
+    if col.dtype == "int":
+        # An int column that may be empty holds pandas' nullable integers (<NA> when empty).
+        return numbers.astype("Int64" if col.nullable else "int64")
+    return numbers.astype("float64")
 
 
 def read_table(path: Path, table: Table) -> pd.DataFrame:

@@ -71,6 +71,9 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         Column("consent_email", "bool", "Agreed to e-mail campaigns"),
         Column("consent_profiling", "bool", "Agreed to the use of their data for profiling"),
         Column("consent_winback", "bool", "Agreed to be contacted with win-back offers"),
+        Column("welcome_csat", "int", "Satisfaction, 1 (very dissatisfied) to 5 (very "
+               "satisfied), given in the welcome call on the day the record was created, before "
+               "any contact (empty: not reached)", min=1, max=5, nullable=True),
     )),
     Table("customer_links", "Ground truth: which customer records belong to the same person "
           "(the answer key of the single-customer-view lesson).", COMPANY, (
@@ -86,6 +89,9 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         Column("unit_price", "float", "List price", min=0, unit="AZN"),
         Column("unit_cost", "float", "Purchase cost", min=0, unit="AZN"),
         Column("supplier_id", "str", "Supplier (suppliers.supplier_id)"),
+        Column("shelf_life_days", "int", "Shelf life in days (empty: not perishable)", min=1,
+               unit="days", nullable=True),
+        Column("own_brand", "bool", "Sold under the company's own brand"),
     )),
     Table("orders", "One row per order (one product line per order).", COMPANY, (
         Column("order_id", "str", "Order id, O + 6 digits"),
@@ -108,11 +114,14 @@ TABLES: dict[str, Table] = {t.name: t for t in (
                ("non-critical", "key", "strategic")),
         Column("supply_risk", "category", "Risk of supply disruption", LEVELS),
         Column("n_alternatives", "int", "Number of alternative suppliers on the market", min=0),
-        Column("annual_spend", "float", "Purchases from this supplier in a year", min=0,
-               unit="AZN"),
-        Column("profit_share", "float", "Share of our total profit that depends on this "
-               "supplier's products", min=0, max=1),
-        Column("unit_cost", "float", "Typical unit cost of what they supply", min=0, unit="AZN"),
+        Column("annual_spend", "float", "Annual purchase value: the sum of the supplier's "
+               "invoices (purchases.amount) dated in the last 12 months of the data (2024 in the "
+               "course data)", min=0, unit="AZN"),
+        Column("profit_share", "float", "Share of the total gross margin of the last 12 months "
+               "(2024 in the course data) earned on this supplier's products (orders.margin)",
+               min=0, max=1),
+        Column("unit_cost", "float", "Mean purchase cost of one unit of the supplier's products "
+               "(products.unit_cost)", min=0, unit="AZN"),
         Column("quality_standardised", "bool", "Quality is standardised (a catalogue item)"),
         Column("buyer_power", "category", "Our bargaining power over the supplier", LEVELS),
         Column("switching_ease", "category", "How easily we can switch supplier",
@@ -128,7 +137,8 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         Column("purchase_id", "str", "Purchase id, U + 6 digits"),
         Column("supplier_id", "str", "Supplier (suppliers.supplier_id)"),
         Column("purchase_date", "date", "Invoice date"),
-        Column("amount", "float", "Invoice amount", min=0, unit="AZN"),
+        Column("amount", "float", "Invoice amount: the purchase cost of the supplier's goods sold "
+               "in that month, give or take stock changes", min=0, unit="AZN"),
     )),
     Table("interactions", "Customer contacts by channel and touchpoint, front and back office.",
           COMPANY, (
