@@ -22,7 +22,7 @@ def _subprocess_seconds(code: str, repeat: int = 7) -> float:
 
 def import_time() -> list[dict]:
     floor = _subprocess_seconds("pass")
-    with_crmlab = _subprocess_seconds("import crmlab, crmlab.datasets, crmlab.quiz")
+    with_crmlab = _subprocess_seconds("import crmlab, crmlab.datasets, crmlab.course.quiz")
     cost_ms = max(with_crmlab - floor, 0.0) * 1000
     return [
         {"name": "import crmlab (+ datasets, quiz) over bare interpreter", "value": cost_ms,
@@ -48,7 +48,7 @@ def _bare_kernel_seconds(repeat: int = 3) -> float:
 
 
 def lesson_suite_ratio() -> list[dict]:
-    from crmlab.notebooks import all_notebooks
+    from crmlab.course.notebooks import all_notebooks
 
     notebooks = all_notebooks(ROOT / "notebooks")
     bare = _bare_kernel_seconds()

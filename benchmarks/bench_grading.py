@@ -40,9 +40,9 @@ def _floor(paths) -> float:
 
 
 def run() -> list[dict]:
-    from crmlab.quiz import load
-    from crmlab.quiz.grading import grade
-    from crmlab.quiz.simulate import write_cohort
+    from crmlab.course.quiz import load
+    from crmlab.course.quiz.grading import grade
+    from crmlab.course.quiz.simulate import write_cohort
 
     work = Path(tempfile.mkdtemp(prefix="crmlab-bench-grading-"))
     saved = os.environ.get("CRMLAB_COURSE_DIR")

@@ -10,15 +10,15 @@ import pytest
 from papermill.exceptions import PapermillExecutionError
 
 from crmlab.cli import main
-from crmlab.exceptions import ExerciseError
-from crmlab.exercises.assignment import student_seed
-from crmlab.exercises.notebook import (
+from crmlab.course.exercises.assignment import student_seed
+from crmlab.course.exercises.notebook import (
     PLACEHOLDER,
     _tags,
     exercise_notebooks,
     read_exercise,
     student_copy,
 )
+from crmlab.exceptions import ExerciseError
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = exercise_notebooks(ROOT / "notebooks" / "exercises")
@@ -132,7 +132,7 @@ def test_assign_without_secret_is_a_one_line_error(tmp_path, monkeypatch, capsys
                                        "CRMLAB_INSTRUCTOR_SECRET or pass --secret-file (at least "
                                        "8 characters)\n")
     with pytest.raises(ExerciseError, match="Unknown exercise 'EX-nope'"):
-        from crmlab.exercises.assignment import _find
+        from crmlab.course.exercises.assignment import _find
         _find("EX-nope")
 
 
@@ -190,7 +190,7 @@ def test_three_commands_end_to_end_with_thirty_students(tmp_path, monkeypatch, c
 
 
 def test_release_readme_is_for_students(tmp_path):
-    from crmlab.exercises import release
+    from crmlab.course.exercises import release
 
     written = release(tmp_path)
     assert [p.name for p in written] == [p.name for p in EXERCISES]

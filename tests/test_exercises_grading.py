@@ -16,9 +16,9 @@ import psutil
 import pytest
 
 from crmlab.cli import main
+from crmlab.course.exercises.autograde import grade, prepare_submission
+from crmlab.course.exercises.executors import Executor, LocalExecutor
 from crmlab.exceptions import ExerciseError
-from crmlab.exercises.autograde import grade, prepare_submission
-from crmlab.exercises.executors import Executor, LocalExecutor
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "exercises"
 EXERCISE = FIXTURES / "exercise" / "fixture_double.ipynb"
@@ -180,7 +180,7 @@ def test_a_custom_executor_plugs_in(tmp_path, monkeypatch):
 
 
 def test_submissions_of_other_exercises_are_skipped(tmp_path):
-    from crmlab.exercises.autograde import _submissions
+    from crmlab.course.exercises.autograde import _submissions
 
     for name in ("fixture_double__s1", "classify_suppliers__s2", "s3", "sub/fixture_double__s4"):
         (tmp_path / f"{name}.ipynb").parent.mkdir(exist_ok=True)

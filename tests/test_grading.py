@@ -10,8 +10,8 @@ import pytest
 
 from crmlab import __version__
 from crmlab.cli import main
+from crmlab.course.quiz.grading import grade
 from crmlab.exceptions import CrmlabError
-from crmlab.quiz.grading import grade
 
 
 def bundle(folder, student, answers, *, created="2026-11-20T10:00:00+00:00", version=None,
@@ -79,7 +79,7 @@ def test_statistics_on_a_small_cohort(cohort, tmp_path):
 
 
 def test_point_biserial_formula():
-    from crmlab.quiz.item_analysis import item_analysis
+    from crmlab.course.quiz.item_analysis import item_analysis
 
     # item scores [1,1,1,0,0] against rest scores [3,2,1,1,0] (other points per student)
     rows = []
@@ -203,7 +203,7 @@ def test_interrupted_run_leaves_the_previous_gradebook_whole(cohort, tmp_path, m
     def crash(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("crmlab.quiz.report.write_report", crash)
+    monkeypatch.setattr("crmlab.course.quiz.report.write_report", crash)
     with pytest.raises(KeyboardInterrupt):
         grade(cohort, out=out, quizzes=["L00"], progress=False)
     assert (out / "gradebook.csv").read_bytes() == before

@@ -4,7 +4,7 @@ import pytest
 
 from crmlab import datasets
 from crmlab.abc import abc_analysis
-from crmlab.quiz import load
+from crmlab.course.quiz import load
 from crmlab.relationships import classify_supplier
 from crmlab.selection import payback_period
 

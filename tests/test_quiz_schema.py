@@ -1,13 +1,13 @@
-"""crmlab.quiz.schema: every malformed quiz gets its one-line FILE:LINE: QUESTION_ID: message."""
+"""crmlab.course.quiz.schema: every malformed quiz gets its one-line FILE:LINE: QUESTION_ID: message."""
 
 import textwrap
 
 import pytest
 
 from crmlab.cli import main
+from crmlab.course.quiz import quiz_files, validate
+from crmlab.course.quiz.schema import load_file, validate_file
 from crmlab.exceptions import QuizError
-from crmlab.quiz import quiz_files, validate
-from crmlab.quiz.schema import load_file, validate_file
 
 HEAD = "id: t\ntitle: T\nquestions:\n"
 SINGLE = """\

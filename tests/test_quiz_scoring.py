@@ -1,10 +1,10 @@
-"""crmlab.quiz.scoring: the one grader, on a table of answers."""
+"""crmlab.course.quiz.scoring: the one grader, on a table of answers."""
 
 import pytest
 
+from crmlab.course.quiz.schema import Option, Pair, Question
+from crmlab.course.quiz.scoring import check_answer, score
 from crmlab.exceptions import QuizError
-from crmlab.quiz.schema import Option, Pair, Question
-from crmlab.quiz.scoring import check_answer, score
 
 
 def q(type_, **kw):

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from crmlab import quiz, student
-from crmlab.quiz.storage import answers_path
-from crmlab.quiz.widget import QuizView
+from crmlab.course import quiz, student
+from crmlab.course.quiz.storage import answers_path
+from crmlab.course.quiz.widget import QuizView
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crmlab import quiz
 from crmlab.cli import main
-from crmlab.quiz.schema import KEY_FIELDS, text
+from crmlab.course import quiz
+from crmlab.course.quiz.schema import KEY_FIELDS, text
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,9 +1,9 @@
-"""crmlab.student and `crmlab student`."""
+"""crmlab.course.student and `crmlab student`."""
 
 import pytest
 
-from crmlab import student
 from crmlab.cli import main
+from crmlab.course import student
 from crmlab.exceptions import CrmlabError
 
 

@@ -30,7 +30,7 @@ def register(subparsers) -> None:
 
 
 def _release(args) -> int:
-    from crmlab.exercises import release
+    from crmlab.course.exercises import release
 
     for path in release(args.out):
         print(path)
@@ -38,7 +38,7 @@ def _release(args) -> int:
 
 
 def _assign(args) -> int:
-    from crmlab.exercises import assign
+    from crmlab.course.exercises import assign
 
     written = assign(args.exercise, roster=args.roster, out=args.out,
                      secret_file=args.secret_file)
@@ -47,7 +47,7 @@ def _assign(args) -> int:
 
 
 def _grade(args) -> int:
-    from crmlab.exercises import grade
+    from crmlab.course.exercises import grade
 
     scores = grade(args.exercise, args.submissions, roster=args.roster, out=args.out,
                    workers=args.workers, timeout=args.timeout, wall_clock=args.wall_clock,

@@ -23,7 +23,7 @@ def add_export_parser(quiz_subparsers) -> None:
 
 
 def _grade(args) -> int:
-    from crmlab.quiz.grading import grade
+    from crmlab.course.quiz.grading import grade
 
     result = grade(args.submissions, out=args.out, quizzes=args.quiz, roster=args.roster,
                    format=args.format, resubmission=args.resubmission)
@@ -32,8 +32,8 @@ def _grade(args) -> int:
 
 
 def _export(args) -> int:
-    from crmlab.quiz import load
-    from crmlab.quiz.gift import export_gift
+    from crmlab.course.quiz import load
+    from crmlab.course.quiz.gift import export_gift
 
     path = export_gift(load(args.quiz_id), args.out)
     print(f"wrote {path}")

@@ -9,7 +9,7 @@ def register(subparsers) -> None:
 
 
 def _lessons(args) -> int:
-    from crmlab.lessons import list_lessons
+    from crmlab.course.lessons import list_lessons
     from crmlab.paths import course_dir
 
     root = course_dir()

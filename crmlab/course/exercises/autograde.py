@@ -59,7 +59,7 @@ def prepare_submission(source_nb, submission, *, student_id: str, seed: int):
     """
     import nbformat
 
-    from crmlab.exercises.notebook import _tags
+    from crmlab.course.exercises.notebook import _tags
 
     try:
         nb = nbformat.read(submission, as_version=4)
@@ -123,7 +123,7 @@ def run_job(job: Job) -> dict:
     wall-clock limit the whole group is killed, so no kernel outlives its job.
     """
     env = dict(os.environ, CRMLAB_EXERCISE_RESULTS=job.results)
-    command = [sys.executable, "-m", "crmlab.exercises._run", job.prepared, job.feedback,
+    command = [sys.executable, "-m", "crmlab.course.exercises._run", job.prepared, job.feedback,
                str(job.timeout)]
     workdir = Path(job.prepared).parent
     proc = subprocess.Popen(command, env=env, cwd=workdir, stdout=subprocess.PIPE,
@@ -145,7 +145,7 @@ def run_job(job: Job) -> dict:
     reason = lines[-1] if lines else ""
     if proc.returncode not in (0, 3):
         reason = f"the grading process failed (exit {proc.returncode})"
-    from crmlab.exercises._run import hidden_verdicts
+    from crmlab.course.exercises._run import hidden_verdicts
 
     checks = hidden_verdicts(job.results)
     return {"student_id": job.student_id, "reason": reason if proc.returncode else "",
@@ -189,7 +189,7 @@ def grade(exercise: str, submissions, *, roster, out, workers: int = 2, timeout:
     wall_clock : int, optional
         Seconds one notebook may take in all; default ``3 * timeout + 60``.
     executor : object, optional
-        Anything with ``map(function, jobs) -> list`` (see :mod:`crmlab.exercises.executors`).
+        Anything with ``map(function, jobs) -> list`` (see :mod:`crmlab.course.exercises.executors`).
 
     Returns
     -------
@@ -197,10 +197,10 @@ def grade(exercise: str, submissions, *, roster, out, workers: int = 2, timeout:
         The details: one row per roster student with ``student_id``, the exercise id,
         ``total``, one column per check and ``reason``.
     """
-    from crmlab.exercises.assignment import _find, load_secret, student_seed
-    from crmlab.exercises.executors import LocalExecutor
-    from crmlab.exercises.notebook import exercise_id, read_exercise
-    from crmlab.quiz.grading import read_roster
+    from crmlab.course.exercises.assignment import _find, load_secret, student_seed
+    from crmlab.course.exercises.executors import LocalExecutor
+    from crmlab.course.exercises.notebook import exercise_id, read_exercise
+    from crmlab.course.quiz.grading import read_roster
 
     if executor is None and (not isinstance(workers, int) or workers < 1):
         raise ExerciseError(f"Got workers={workers!r} instead, expected an integer >= 1.")

@@ -16,8 +16,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from crmlab.course.quiz.schema import Question
 from crmlab.exceptions import QuizError
-from crmlab.quiz.schema import Question
 
 __all__ = ["Score", "score", "check_answer"]
 
@@ -90,7 +90,7 @@ def score(question: Question, answer) -> Score:
 
     Examples
     --------
-    >>> from crmlab.quiz.schema import Question, Option
+    >>> from crmlab.course.quiz.schema import Question, Option
     >>> q = Question(id="q", type="multi", prompt="Pick", mode="practice", points=2,
     ...              options=(Option("a", "A", True), Option("b", "B", True),
     ...                       Option("c", "C", False)))

@@ -1,6 +1,6 @@
 """``crmlab grade``: grade submitted quiz answers with the instructor's keys.
 
-Every score is recomputed from the raw answers with :func:`crmlab.quiz.scoring.score`; nothing a
+Every score is recomputed from the raw answers with :func:`crmlab.course.quiz.scoring.score`; nothing a
 submission says about itself is trusted beyond its student id. Bad input never stops a run: each
 rejected or partly rejected submission becomes a row of ``problems.csv`` and every valid answer
 is still graded.
@@ -29,10 +29,10 @@ import pandas as pd
 
 from crmlab import __version__
 from crmlab.atomic import write_text
+from crmlab.course.quiz.schema import Quiz
+from crmlab.course.quiz.scoring import check_answer, score
+from crmlab.course.student import validate_id
 from crmlab.exceptions import CrmlabError, QuizError
-from crmlab.quiz.schema import Quiz
-from crmlab.quiz.scoring import check_answer, score
-from crmlab.student import validate_id
 
 __all__ = ["grade", "GradeResult", "read_roster", "MAX_BYTES"]
 
@@ -249,7 +249,7 @@ def read_roster(path: str | Path) -> pd.DataFrame:
 
 
 def _load_quizzes(quiz_ids) -> dict[str, Quiz]:
-    from crmlab.quiz import load, quiz_files
+    from crmlab.course.quiz import load, quiz_files
 
     ids = list(quiz_ids) if quiz_ids else [p.stem for p in quiz_files()]
     quizzes = {}
@@ -283,7 +283,7 @@ def grade(submissions, *, out, quizzes=None, roster=None, format: str = "plain",
     resubmission : {"latest", "first", "best"}
         Which of several submissions of a student counts.
     """
-    from crmlab.quiz.item_analysis import item_analysis
+    from crmlab.course.quiz.item_analysis import item_analysis
 
     if format not in FORMATS:
         raise CrmlabError(f"Got format={format!r} instead, expected one of "
@@ -445,7 +445,7 @@ def _judge(quiz, question_id, raw):
 
 
 def _write_outputs(result: GradeResult, out: Path, keys, roster, format) -> list[Path]:
-    from crmlab.quiz.report import write_report
+    from crmlab.course.quiz.report import write_report
 
     out.mkdir(parents=True, exist_ok=True)
     files = [

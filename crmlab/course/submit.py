@@ -21,9 +21,9 @@ from pathlib import Path
 
 from crmlab import __version__
 from crmlab.atomic import write_bytes
+from crmlab.course.quiz.storage import FORMAT_VERSION, answers_dir
+from crmlab.course.student import ANONYMOUS, get_id
 from crmlab.exceptions import CrmlabError
-from crmlab.quiz.storage import FORMAT_VERSION, answers_dir
-from crmlab.student import ANONYMOUS, get_id
 
 __all__ = ["make_bundle", "bundle_bytes"]
 
@@ -35,7 +35,7 @@ def make_bundle(out: str | Path, *, student_id: str | None = None) -> Path:
     --------
     >>> import os, tempfile, zipfile
     >>> os.environ["CRMLAB_HOME"] = tempfile.mkdtemp()
-    >>> from crmlab import student, quiz
+    >>> from crmlab.course import student, quiz
     >>> _ = student.set_id("s-7")
     >>> _ = quiz.record("L00", "answers-saved", False)
     >>> path = make_bundle(os.path.join(tempfile.mkdtemp(), "s-7.zip"))

@@ -36,7 +36,7 @@ class Executor(Protocol):
 class LocalExecutor:
     """Run jobs on this machine, ``workers`` at a time, with a tqdm progress bar.
 
-    Each job (:func:`crmlab.exercises.autograde.run_job`) starts its own process, so threads
+    Each job (:func:`crmlab.course.exercises.autograde.run_job`) starts its own process, so threads
     are enough here: the pool only waits, the notebooks run in separate processes.
 
     Examples

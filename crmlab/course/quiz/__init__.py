@@ -23,9 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from crmlab.course.quiz.schema import Question, Quiz, load_file, text, validate_file
 from crmlab.exceptions import QuizError
 from crmlab.paths import quizzes_dir
-from crmlab.quiz.schema import Question, Quiz, load_file, text, validate_file
 
 __all__ = ["load", "show", "record", "validate", "Feedback", "Quiz", "Question", "quiz_files"]
 
@@ -96,9 +96,9 @@ def record(quiz_id: str, question_id: str, answer, *, lang: str = "en") -> Feedb
     QuizError naming them) and written atomically, so it survives a killed kernel. Practice
     questions get their verdict and explanation; graded questions only ``saved=True``.
     """
-    from crmlab.quiz.scoring import check_answer, score
-    from crmlab.quiz.storage import save_answer
-    from crmlab.student import get_id
+    from crmlab.course.quiz.scoring import check_answer, score
+    from crmlab.course.quiz.storage import save_answer
+    from crmlab.course.student import get_id
 
     quiz = load(quiz_id)
     question = quiz.question(question_id)
@@ -117,6 +117,6 @@ def record(quiz_id: str, question_id: str, answer, *, lang: str = "en") -> Feedb
 
 def show(quiz: str | Path, *, lang: str | None = None):
     """Render a quiz in JupyterLab (ipywidgets), e.g. ``quiz.show("L02")``."""
-    from crmlab.quiz.widget import QuizView
+    from crmlab.course.quiz.widget import QuizView
 
     return QuizView(load(quiz), lang=lang)

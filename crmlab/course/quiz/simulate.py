@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from crmlab.atomic import write_bytes
-from crmlab.quiz.schema import Quiz
-from crmlab.submit import bundle_bytes
+from crmlab.course.quiz.schema import Quiz
+from crmlab.course.submit import bundle_bytes
 
 __all__ = ["simulate_answers", "write_cohort"]
 
@@ -58,7 +58,7 @@ def simulate_answers(quiz: Quiz, *, n_students: int, seed: int, miskeyed: str | 
 
     Examples
     --------
-    >>> from crmlab.quiz import load
+    >>> from crmlab.course.quiz import load
     >>> cohort = simulate_answers(load("L00"), n_students=3, seed=1)
     >>> sorted(cohort), len(cohort["sim-0001"]) == len(load("L00").questions)
     (['sim-0001', 'sim-0002', 'sim-0003'], True)

@@ -48,7 +48,7 @@ def student_seed(secret: bytes, exercise: str, student_id: str) -> int:
 
 
 def _find(exercise: str) -> Path:
-    from crmlab.exercises.notebook import exercise_id, exercise_notebooks, read_exercise
+    from crmlab.course.exercises.notebook import exercise_id, exercise_notebooks, read_exercise
 
     path = Path(exercise)
     if path.suffix == ".ipynb" and path.is_file():
@@ -67,8 +67,8 @@ def assign(exercise: str, *, roster, out, secret_file=None) -> list[Path]:
     import nbformat
     import papermill
 
-    from crmlab.exercises.notebook import exercise_id, read_exercise, student_copy
-    from crmlab.quiz.grading import read_roster
+    from crmlab.course.exercises.notebook import exercise_id, read_exercise, student_copy
+    from crmlab.course.quiz.grading import read_roster
 
     secret = load_secret(secret_file)
     source = _find(exercise)

@@ -3,7 +3,7 @@
 The ipywidgets on the pages (the quizzes) render offline: the widget renderer
 (``@jupyter-widgets/html-manager``) and RequireJS come from the npm registry at build time, pinned
 below, and are served from the site's own ``static/`` folder; no page refers to a CDN. Widgets
-render from the widget state stored in the committed notebooks (``crmlab.notebooks.execute``
+render from the widget state stored in the committed notebooks (``crmlab.course.notebooks.execute``
 stores it), so a static page shows each quiz as the student sees it, without a kernel.
 """
 
@@ -17,8 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from crmlab.course.lessons import list_lessons
 from crmlab.exceptions import CrmlabError
-from crmlab.lessons import list_lessons
 from crmlab.paths import course_dir, notebooks_dir
 
 __all__ = ["build", "NPM_PACKAGES"]
@@ -130,7 +130,7 @@ def build(out: str | Path, *, cache: str | Path | None = None) -> list[Path]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crmlab.site", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m crmlab.course.site", description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("_site"))
     args = parser.parse_args(argv)
     try:

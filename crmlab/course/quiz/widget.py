@@ -2,7 +2,7 @@
 
 Options are shuffled in an order of the student's own, derived from a hash of
 (student, quiz, question), with pinned options ("all of the above") kept last; answers go
-through :func:`crmlab.quiz.record` by option id, never by position. The text representation is
+through :func:`crmlab.course.quiz.record` by option id, never by position. The text representation is
 a fixed summary, so strict nbval can compare lesson outputs whatever the student or the order.
 """
 
@@ -15,8 +15,8 @@ import random
 import ipywidgets as w
 
 from crmlab._display import StableWidgetRepr
+from crmlab.course.quiz.schema import Question, Quiz, text
 from crmlab.exceptions import QuizError
-from crmlab.quiz.schema import Question, Quiz, text
 
 LABELS = {
     "en": {"check": "Check", "save": "Save answer", "correct": "Correct", "incorrect": "Not quite",
@@ -40,7 +40,7 @@ def option_order(items, *, student: str, quiz: str, question: str, shuffle: bool
 
     Examples
     --------
-    >>> from crmlab.quiz.schema import Option
+    >>> from crmlab.course.quiz.schema import Option
     >>> opts = [Option("a", "A"), Option("b", "B"), Option("c", "C"), Option("all", "All", pin=True)]
     >>> order = [o.id for o in option_order(opts, student="s1", quiz="L00", question="q1")]
     >>> order[-1], sorted(order[:-1])
@@ -128,7 +128,7 @@ class QuestionView:
         return {pid: dropdown.value for pid, dropdown in self.dropdowns}
 
     def submit(self):
-        from crmlab.quiz import record
+        from crmlab.course.quiz import record
 
         labels = self.labels
         try:
@@ -166,7 +166,7 @@ class QuizView(StableWidgetRepr):
     """A rendered quiz; ``widget`` is the ipywidgets tree, ``questions`` the question views."""
 
     def __init__(self, quiz: Quiz, *, lang: str | None = None):
-        from crmlab.student import get_id
+        from crmlab.course.student import get_id
 
         self.quiz = quiz
         self.student = get_id()

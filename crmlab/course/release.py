@@ -32,7 +32,7 @@ def strip_quiz(data: dict) -> dict:
     >>> quiz["questions"][0]["answer"]
     True
     """
-    from crmlab.quiz.schema import KEY_FIELDS
+    from crmlab.course.quiz.schema import KEY_FIELDS
 
     out = {k: v for k, v in data.items() if k != "questions"}
     out["released"] = True
@@ -55,7 +55,7 @@ def release(out: str | Path, *, source: str | Path | None = None) -> Path:
     """Write the student copy of the course into ``out`` (which must not exist yet)."""
     import yaml
 
-    from crmlab.quiz import quiz_files, validate
+    from crmlab.course.quiz import quiz_files, validate
 
     source = Path(source) if source else course_dir()
     out = Path(out)
@@ -74,7 +74,7 @@ def release(out: str | Path, *, source: str | Path | None = None) -> Path:
     shutil.copytree(source / "notebooks", notebooks,
                     ignore=shutil.ignore_patterns("instructor", "exercises", ".ipynb_checkpoints"))
     try:
-        from crmlab.exercises import release as release_exercises
+        from crmlab.course.exercises import release as release_exercises
     except ImportError:
         pass
     else:

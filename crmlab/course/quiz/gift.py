@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from crmlab.atomic import write_text
-from crmlab.quiz.schema import Quiz, text
+from crmlab.course.quiz.schema import Quiz, text
 
 __all__ = ["export_gift", "to_gift", "parse_gift"]
 
