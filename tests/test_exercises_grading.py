@@ -18,6 +18,7 @@ import pytest
 from crmlab.cli import main
 from crmlab.course.exercises.autograde import grade, prepare_submission
 from crmlab.course.exercises.executors import Executor, LocalExecutor
+from crmlab.course.exercises.tags import HIDDEN_CHECKS, INJECTED_PARAMETERS, PARAMETERS, tags_of
 from crmlab.exceptions import ExerciseError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "exercises"
@@ -119,7 +120,7 @@ def test_feedback_keeps_verdicts_without_hidden_source(graded):
     for student, verdicts in (("solved", "fx-double: passed\nfx-square: passed\n"),
                               ("wrong_answer", "fx-double: not passed\nfx-square: passed\n")):
         nb = nbformat.read(out / "feedback" / f"fixture_double__{student}.ipynb", as_version=4)
-        hidden = [c for c in nb.cells if "hidden_checks" in c.metadata.get("tags", [])]
+        hidden = [c for c in nb.cells if HIDDEN_CHECKS in tags_of(c)]
         assert [c.source for c in hidden] == ["# hidden check (source kept by the instructor)"]
         assert hidden[0].outputs[0]["text"] == verdicts
         text = json.dumps(nb)
@@ -133,12 +134,12 @@ def test_prepare_submission_pins_the_seed_in_the_hidden_checks():
     nb, problem = prepare_submission(source, SUBMISSIONS / "changed_seed.ipynb",
                                      student_id="s1", seed=42)
     assert problem is None
-    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    params = [c for c in nb.cells if PARAMETERS in tags_of(c)]
     assert [c.source for c in params] == ['student_id = "demo"\nseed = 3\n'
                                           "# injected by the grader\n"
                                           "student_id = 's1'\nseed = 42"]
     assert nb.cells[-1].source.startswith("student_id = 's1'\nseed = 42\n")
-    assert not any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
+    assert not any(INJECTED_PARAMETERS in tags_of(c) for c in nb.cells)
     assert source == nbformat.read(EXERCISE, as_version=4)  # the source is not modified
 
 

@@ -5,7 +5,7 @@ import pytest
 from crmlab.cli import main
 from crmlab.course.quiz import load
 from crmlab.course.quiz.gift import parse_gift, to_gift
-from crmlab.course.quiz.schema import text
+from crmlab.course.quiz.i18n import text
 
 
 @pytest.mark.parametrize("quiz_id", ["L00", "final_test"])
@@ -38,7 +38,7 @@ def test_round_trip_keeps_every_key(quiz_id):
 
 
 def test_special_characters_are_escaped():
-    from crmlab.course.quiz.schema import Option, Question, Quiz
+    from crmlab.course.quiz.model import Option, Question, Quiz
 
     q = Question(id="q", type="single", prompt="2 {x} = 3: #1 ~ok", mode="graded",
                  options=(Option("a", "a=b", True, feedback="yes#no"), Option("b", "c~d")))

@@ -6,7 +6,8 @@ import pytest
 
 from crmlab.cli import main
 from crmlab.course.quiz import quiz_files, validate
-from crmlab.course.quiz.schema import load_file, validate_file
+from crmlab.course.quiz.loading import load_file
+from crmlab.course.quiz.schema import validate_file
 from crmlab.exceptions import QuizError
 
 HEAD = "id: t\ntitle: T\nquestions:\n"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from crmlab.course.quiz.schema import Option, Pair, Question
+from crmlab.course.quiz.model import Option, Pair, Question
 from crmlab.course.quiz.scoring import check_answer, score
 from crmlab.exceptions import QuizError
 

@@ -44,7 +44,7 @@ def test_corrupt_saved_file_is_not_overwritten(crmlab_home):
     path = answers_path("anonymous", "L00")
     path.parent.mkdir(parents=True)
     path.write_text("{half a file")
-    with pytest.raises(QuizError, match="saved answers are not valid JSON; nothing was overwritten"):
+    with pytest.raises(QuizError, match=r"\(saved answers\) is not valid JSON; nothing was overwritten"):
         quiz.record("L00", "run-order", "restart")
     assert path.read_text() == "{half a file"
 

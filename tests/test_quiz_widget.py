@@ -46,7 +46,7 @@ def test_single_wrong_then_right(view):
 
 def test_multi_partial_credit(view):
     q = view.view("exercise-parameters")
-    for oid, box in q.checks:
+    for oid, box in q.parts:
         box.value = oid == "own-variant"
     q.button.click()
     assert "Partly right" in q.feedback.value and "(0.5/1)" in q.feedback.value
@@ -59,7 +59,7 @@ def test_truefalse_and_matching(view):
     tf.button.click()
     assert "Correct" in tf.feedback.value
     match = view.view("modes")
-    for pid, dropdown in match.dropdowns:
+    for pid, dropdown in match.parts:
         dropdown.value = {"practice": "feedback-now", "graded": "recorded"}[pid]
     match.button.click()
     assert "Correct" in match.feedback.value

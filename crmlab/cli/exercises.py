@@ -26,6 +26,8 @@ def register(subparsers) -> None:
     grade.add_argument("--wall-clock", type=int, metavar="S",
                        help="seconds one notebook may take in all (default 3 * timeout + 60)")
     grade.add_argument("--secret-file")
+    grade.add_argument("--format", default="plain", choices=["plain", "canvas", "moodle"],
+                       help="layout of scores.csv (default plain)")
     grade.set_defaults(func=_grade)
 
 
@@ -51,7 +53,7 @@ def _grade(args) -> int:
 
     scores = grade(args.exercise, args.submissions, roster=args.roster, out=args.out,
                    workers=args.workers, timeout=args.timeout, wall_clock=args.wall_clock,
-                   secret_file=args.secret_file)
+                   secret_file=args.secret_file, format=args.format)
     zero = int((scores["total"] == 0).sum())
     print(f"graded {len(scores)} student(s); {zero} with 0 points; scores in "
           f"{args.out}/scores.csv, reasons in {args.out}/details.csv")

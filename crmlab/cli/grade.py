@@ -11,6 +11,10 @@ def register(subparsers) -> None:
     parser.add_argument("--roster", metavar="roster.csv")
     parser.add_argument("--format", default="plain", choices=["plain", "canvas", "moodle"])
     parser.add_argument("--resubmission", default="latest", choices=["latest", "first", "best"])
+    parser.add_argument("--weights", metavar="weights.csv",
+                        help="item weights: CSV quiz_id,question_id,weight (multiplies points)")
+    parser.add_argument("--no-figures", dest="figures", action="store_false",
+                        help="write report.md without its PNG figures")
     parser.set_defaults(func=_grade)
 
 
@@ -26,14 +30,15 @@ def _grade(args) -> int:
     from crmlab.course.quiz.grading import grade
 
     result = grade(args.submissions, out=args.out, quizzes=args.quiz, roster=args.roster,
-                   format=args.format, resubmission=args.resubmission)
+                   format=args.format, resubmission=args.resubmission, weights=args.weights,
+                   figures=args.figures)
     print(result.summary())
     return 0
 
 
 def _export(args) -> int:
-    from crmlab.course.quiz import load
     from crmlab.course.quiz.gift import export_gift
+    from crmlab.course.quiz.loading import load
 
     path = export_gift(load(args.quiz_id), args.out)
     print(f"wrote {path}")

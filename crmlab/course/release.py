@@ -23,6 +23,9 @@ _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
 def strip_quiz(data: dict) -> dict:
     """Return the student version of a parsed quiz file (a new dict; the input is unchanged).
 
+    A graded question loses the key fields of its type (:func:`crmlab.course.quiz.schema.key_fields`),
+    in the question and in every item it lists.
+
     Examples
     --------
     >>> quiz = {"id": "X", "mode": "graded", "questions": [
@@ -32,7 +35,7 @@ def strip_quiz(data: dict) -> dict:
     >>> quiz["questions"][0]["answer"]
     True
     """
-    from crmlab.course.quiz.schema import KEY_FIELDS
+    from crmlab.course.quiz.schema import key_fields
 
     out = {k: v for k, v in data.items() if k != "questions"}
     out["released"] = True
@@ -41,11 +44,14 @@ def strip_quiz(data: dict) -> dict:
         if q.get("mode", data.get("mode", "practice")) != "graded":
             questions.append(q)
             continue
-        stripped = {k: v for k, v in q.items() if k not in KEY_FIELDS}
-        for listed in ("options", "pairs"):
-            if listed in q:
-                stripped[listed] = [{k: v for k, v in item.items() if k not in KEY_FIELDS}
-                                    for item in q[listed]]
+        secret = key_fields(q["type"])
+        stripped = {}
+        for name, value in q.items():
+            if name in secret:
+                continue
+            if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+                value = [{k: v for k, v in item.items() if k not in secret} for item in value]
+            stripped[name] = value
         questions.append(stripped)
     out["questions"] = questions
     return out
@@ -73,12 +79,10 @@ def release(out: str | Path, *, source: str | Path | None = None) -> Path:
     notebooks = out / "notebooks"
     shutil.copytree(source / "notebooks", notebooks,
                     ignore=shutil.ignore_patterns("instructor", "exercises", ".ipynb_checkpoints"))
-    try:
-        from crmlab.course.exercises import release as release_exercises
-    except ImportError:
-        pass
-    else:
-        release_exercises(notebooks / "exercises")
+    # A broken exercise package must fail the release, not ship one without exercises.
+    from crmlab.course.exercises import release as release_exercises
+
+    release_exercises(notebooks / "exercises")
     (out / "quizzes").mkdir()
     for path in quiz_files(source / "quizzes"):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))

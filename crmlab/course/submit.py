@@ -1,31 +1,22 @@
 """``crmlab submit``: bundle the student's saved answers for the instructor.
 
-The bundle is a zip with ``manifest.json`` and one ``answers/<quiz_id>.json`` per quiz::
-
-    {"format_version": 1, "student_id": "s-1042", "crmlab_version": "0.1.0",
-     "created": "2026-11-23T10:00:00+00:00",
-     "quizzes": [{"quiz_id": "L02", "path": "answers/L02.json", "sha256": "...",
-                  "n_answers": 8, "last_answered": "2026-11-23T09:58:00+00:00"}]}
-
-The instructor's grader recomputes every score from the raw answers; the bundle claims none.
+The bundle's format (a zip with ``manifest.json`` and one ``answers/<quiz_id>.json`` per quiz,
+with checksums) is :mod:`crmlab.course.submission`'s. The instructor's grader recomputes every
+score from the raw answers; the bundle claims none.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
-import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from crmlab import __version__
 from crmlab.atomic import write_bytes
-from crmlab.course.quiz.storage import FORMAT_VERSION, answers_dir
+from crmlab.course import submission
+from crmlab.course.quiz.storage import answers_dir
 from crmlab.course.student import ANONYMOUS, get_id
-from crmlab.exceptions import CrmlabError
+from crmlab.exceptions import CrmlabError, SubmissionError
 
-__all__ = ["make_bundle", "bundle_bytes"]
+__all__ = ["make_bundle"]
 
 
 def make_bundle(out: str | Path, *, student_id: str | None = None) -> Path:
@@ -53,29 +44,9 @@ def make_bundle(out: str | Path, *, student_id: str | None = None) -> Path:
     for path in files:
         raw = path.read_bytes()
         try:
-            json.loads(raw)
-        except ValueError:
-            raise CrmlabError(f"{path}: saved answers are not valid JSON") from None
+            submission.parse_answers(raw, str(path), student_id=student_id)
+        except SubmissionError as exc:
+            raise CrmlabError(f"{exc}; nothing was bundled") from None
         answer_files.append((path.stem, raw))
     created = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    return write_bytes(out, bundle_bytes(student_id, answer_files, created=created))
-
-
-def bundle_bytes(student_id: str, answer_files, *, created: str) -> bytes:
-    """The bytes of a submission zip: ``answer_files`` is a list of (quiz_id, raw JSON bytes)."""
-    entries, buffer = [], io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-        for quiz_id, raw in answer_files:
-            answers = json.loads(raw).get("answers", {})
-            arcname = f"answers/{quiz_id}.json"
-            bundle.writestr(arcname, raw)
-            entries.append({
-                "quiz_id": quiz_id, "path": arcname,
-                "sha256": hashlib.sha256(raw).hexdigest(), "n_answers": len(answers),
-                "last_answered": max((a.get("answered_at", "") for a in answers.values()),
-                                     default=""),
-            })
-        manifest = {"format_version": FORMAT_VERSION, "student_id": student_id,
-                    "crmlab_version": __version__, "created": created, "quizzes": entries}
-        bundle.writestr("manifest.json", json.dumps(manifest, indent=2))
-    return buffer.getvalue()
+    return write_bytes(out, submission.bundle_bytes(student_id, answer_files, created=created))

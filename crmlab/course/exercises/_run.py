@@ -12,6 +12,8 @@ import re
 import sys
 from pathlib import Path
 
+from crmlab.course.exercises.tags import HIDDEN_CHECKS, tags_of
+
 FATAL = {"SyntaxError": "syntax error", "IndentationError": "syntax error",
          "SystemExit": "sys.exit was called",
          "KeyboardInterrupt": "timed out: a cell ran longer than {timeout} s"}
@@ -68,7 +70,7 @@ def main(prepared: str, feedback: str, timeout: str) -> int:
         # Feedback keeps the hidden checks' verdicts (pass/fail) but not their source.
         verdicts = hidden_verdicts()
         for cell in nb.cells:
-            if "hidden_checks" in cell.get("metadata", {}).get("tags", []):
+            if HIDDEN_CHECKS in tags_of(cell):
                 names = re.findall(r"""hidden_check\(\s*["']([^"']+)["']""", cell.source)
                 lines = "".join(f"{name}: {'passed' if verdicts.get(name) else 'not passed'}\n"
                                 for name in names)

@@ -68,7 +68,7 @@ def assign(exercise: str, *, roster, out, secret_file=None) -> list[Path]:
     import papermill
 
     from crmlab.course.exercises.notebook import exercise_id, read_exercise, student_copy
-    from crmlab.course.quiz.grading import read_roster
+    from crmlab.course.roster import read_roster
 
     secret = load_secret(secret_file)
     source = _find(exercise)

@@ -23,7 +23,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from crmlab._validation import check_choice
 from crmlab.atomic import write_text
+from crmlab.course.exercises.tags import (
+    CHECK,
+    HIDDEN_CHECKS,
+    INJECTED_PARAMETERS,
+    PARAMETERS,
+    RAISES_EXCEPTION,
+    tags_of,
+)
 from crmlab.exceptions import ExerciseError
 
 __all__ = ["grade", "Job", "run_job", "prepare_submission"]
@@ -59,8 +68,6 @@ def prepare_submission(source_nb, submission, *, student_id: str, seed: int):
     """
     import nbformat
 
-    from crmlab.course.exercises.notebook import _tags
-
     try:
         nb = nbformat.read(submission, as_version=4)
     except Exception as exc:  # any unreadable file is the student's problem, not a crash
@@ -68,41 +75,41 @@ def prepare_submission(source_nb, submission, *, student_id: str, seed: int):
     ids = {c.get("id") for c in nb.cells}
     called = set()
     for cell in nb.cells:
-        if cell.cell_type == "code" and "hidden_checks" not in _tags(cell):
+        if cell.cell_type == "code" and HIDDEN_CHECKS not in tags_of(cell):
             called |= _check_names(cell.source)
     for cell in source_nb.cells:
-        if "check" in _tags(cell) and cell.get("id") not in ids:
+        if CHECK in tags_of(cell) and cell.get("id") not in ids:
             names = _check_names(cell.source)
             if not names or not names <= called:
                 return None, f"check cell {cell.get('id')!r} was deleted"
     pinned = f"student_id = {student_id!r}\nseed = {seed!r}"
     # The instructor's parameters cell (the exercise's own parameters keep their source
     # values, whatever the student typed), then the roster's student id and seed.
-    own = next(c.source for c in source_nb.cells if "parameters" in _tags(c))
+    own = next(c.source for c in source_nb.cells if PARAMETERS in tags_of(c))
     parameters = f"{own}\n# injected by the grader\n{pinned}"
     cells, injected = [], False
     for cell in nb.cells:
-        tags = _tags(cell)
-        if "hidden_checks" in tags or "injected-parameters" in tags:
+        tags = tags_of(cell)
+        if HIDDEN_CHECKS in tags or INJECTED_PARAMETERS in tags:
             continue  # never trust hidden checks or parameters coming from a student
         if cell.cell_type == "code":
-            if "parameters" in tags:
+            if PARAMETERS in tags:
                 cell.source, injected = parameters, True
             # An error costs the checks that depend on the cell, not the whole notebook.
             cell.metadata.setdefault("tags", [])
-            if "raises-exception" not in cell.metadata["tags"]:
-                cell.metadata["tags"].append("raises-exception")
+            if RAISES_EXCEPTION not in cell.metadata["tags"]:
+                cell.metadata["tags"].append(RAISES_EXCEPTION)
         cells.append(cell)
     if not injected:  # the parameters cell was deleted or untagged: put it back first
         cells.insert(0, nbformat.v4.new_code_cell(
-            parameters, metadata={"tags": ["parameters", "raises-exception"]}))
+            parameters, metadata={"tags": [PARAMETERS, RAISES_EXCEPTION]}))
     for cell in source_nb.cells:
-        if "hidden_checks" in _tags(cell):
+        if HIDDEN_CHECKS in tags_of(cell):
             # The roster's parameters again: a `seed = ...` in the student's cells cannot
             # point the hidden checks at a classmate's variant.
             cells.append(nbformat.v4.new_code_cell(
                 f"{pinned}\n{cell.source}",
-                metadata={"tags": ["hidden_checks", "raises-exception"]}))
+                metadata={"tags": [HIDDEN_CHECKS, RAISES_EXCEPTION]}))
     nb.cells = cells
     return nb, None
 
@@ -167,7 +174,7 @@ def _submissions(folder: Path, stem: str) -> dict:
 
 def grade(exercise: str, submissions, *, roster, out, workers: int = 2, timeout: int = 60,
           wall_clock: int | None = None, secret_file=None, executor=None,
-          progress: bool = True) -> pd.DataFrame:
+          format: str = "plain", progress: bool = True) -> pd.DataFrame:
     """Grade every ``<exercise stem>__<student_id>.ipynb`` (or ``<student_id>.ipynb``) submission.
 
     Parameters
@@ -190,6 +197,8 @@ def grade(exercise: str, submissions, *, roster, out, workers: int = 2, timeout:
         Seconds one notebook may take in all; default ``3 * timeout + 60``.
     executor : object, optional
         Anything with ``map(function, jobs) -> list`` (see :mod:`crmlab.course.exercises.executors`).
+    format : {"plain", "canvas", "moodle"}
+        Layout of scores.csv (:mod:`crmlab.course.lms`, as for ``crmlab grade``).
 
     Returns
     -------
@@ -200,13 +209,15 @@ def grade(exercise: str, submissions, *, roster, out, workers: int = 2, timeout:
     from crmlab.course.exercises.assignment import _find, load_secret, student_seed
     from crmlab.course.exercises.executors import LocalExecutor
     from crmlab.course.exercises.notebook import exercise_id, read_exercise
-    from crmlab.course.quiz.grading import read_roster
+    from crmlab.course.lms import FORMATS, layout
+    from crmlab.course.roster import read_roster
 
     if executor is None and (not isinstance(workers, int) or workers < 1):
         raise ExerciseError(f"Got workers={workers!r} instead, expected an integer >= 1.")
     for name, value in (("timeout", timeout), ("wall_clock", wall_clock)):
         if value is not None and (not isinstance(value, int) or value < 1):
             raise ExerciseError(f"Got {name}={value!r} instead, expected seconds >= 1.")
+    check_choice("format", format, FORMATS, error=ExerciseError)
     wall_clock = wall_clock or 3 * timeout + 60
     if not Path(submissions).is_dir():
         raise ExerciseError(f"{submissions}: the submissions folder does not exist")
@@ -215,7 +226,8 @@ def grade(exercise: str, submissions, *, roster, out, workers: int = 2, timeout:
     source = read_exercise(source_path)
     ex_id = exercise_id(source)
     points = source.metadata["crmlab"].get("points", {})
-    students = list(read_roster(roster)["student_id"])
+    roster_frame = read_roster(roster)
+    students = list(roster_frame["student_id"])
     out = Path(out).resolve()
     (out / "feedback").mkdir(parents=True, exist_ok=True)
     found = _submissions(Path(submissions), source_path.stem)
@@ -262,6 +274,7 @@ def grade(exercise: str, submissions, *, roster, out, workers: int = 2, timeout:
                                           *(f"check:{name}" for name in points), "reason"])
     write_text(out / "details.csv", details.to_csv(index=False, lineterminator="\n"))
     # The gradebook is written last, in the layout of `crmlab grade`, so the files merge.
-    write_text(out / "scores.csv",
-               details[["student_id", ex_id, "total"]].to_csv(index=False, lineterminator="\n"))
+    scores = layout(details[["student_id", ex_id, "total"]], possible={ex_id: sum(points.values())},
+                    roster=roster_frame, format=format, kind="Exercise")
+    write_text(out / "scores.csv", scores.to_csv(index=False, lineterminator="\n"))
     return details

@@ -15,6 +15,7 @@ import copy
 import re
 from pathlib import Path
 
+from crmlab.course.exercises.tags import HIDDEN_CHECKS, PARAMETERS, SOLUTION, tags_of
 from crmlab.exceptions import ExerciseError
 from crmlab.paths import notebooks_dir
 
@@ -46,10 +47,6 @@ def exercise_notebooks(folder: str | Path | None = None) -> list[Path]:
     return sorted(p for p in folder.glob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 
-def _tags(cell) -> list:
-    return list(cell.get("metadata", {}).get("tags", []))
-
-
 def read_exercise(path: str | Path):
     """Read and check an exercise source notebook; return the nbformat node."""
     import nbformat
@@ -62,7 +59,7 @@ def read_exercise(path: str | Path):
     meta = nb.metadata.get("crmlab", {})
     if meta.get("kind") != "exercise" or not meta.get("id"):
         raise ExerciseError(f"{path}: metadata crmlab.kind must be 'exercise' with an id")
-    params = [c for c in nb.cells if "parameters" in _tags(c)]
+    params = [c for c in nb.cells if PARAMETERS in tags_of(c)]
     if len(params) != 1:
         raise ExerciseError(f"{path}: needs exactly one cell tagged 'parameters', found "
                             f"{len(params)}")
@@ -81,11 +78,11 @@ def student_copy(nb):
     out = copy.deepcopy(nb)
     cells = []
     for cell in out.cells:
-        tags = _tags(cell)
-        if "hidden_checks" in tags:
+        tags = tags_of(cell)
+        if HIDDEN_CHECKS in tags:
             continue
         if cell.cell_type == "code":
-            if "solution" in tags:
+            if SOLUTION in tags:
                 cell.source = PLACEHOLDER
             else:
                 cell.source = _REGION.sub(

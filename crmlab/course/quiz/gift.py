@@ -1,11 +1,11 @@
 """Moodle GIFT export of a quiz, and a small GIFT parser used to check the export.
 
-Mapping: single -> ``{=right ~wrong}``; multi -> ``{~%w%option ...}`` with ``100/n`` for each
-of the n correct options and ``-100/n`` for each wrong one (the course's partial-credit rule;
-Moodle floors a negative total at 0); truefalse -> ``{TRUE}``/``{FALSE}``; numeric ->
-``{#value:tolerance}`` (a relative tolerance becomes the absolute one); matching ->
-``{=left -> right ...}`` with unused choices as ``= -> distractor``. Option feedback follows
-``#``, the explanation is the general feedback after ``####``.
+Each question type writes its own answer block (see its module in
+:mod:`crmlab.course.quiz.types`). Option feedback follows ``#``; the explanation is the general
+feedback after ``####``. A question's ``note`` is kept as a ``// note:`` comment line before it;
+a question that accepts any answer gets a ``// accepts any answer:`` comment, every option
+marked right (an essay for types without options), and its reason first in the general
+feedback.
 """
 
 from __future__ import annotations
@@ -14,52 +14,36 @@ import re
 from pathlib import Path
 
 from crmlab.atomic import write_text
-from crmlab.course.quiz.schema import Quiz, text
+from crmlab.course.quiz.i18n import text
+from crmlab.course.quiz.model import Quiz
+from crmlab.course.quiz.types import get_type, gift_escape
 
 __all__ = ["export_gift", "to_gift", "parse_gift"]
 
-_SPECIAL = re.compile(r"([~=#{}:\\])")
 
-
-def _esc(value) -> str:
-    return _SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
-
-
-def _weight(value: float) -> str:
-    return f"{value:.5f}".rstrip("0").rstrip(".")
+def _comment(value) -> str:
+    return " ".join(str(value).split())
 
 
 def to_gift(quiz: Quiz, *, lang: str = "en") -> str:
     """Return the GIFT text of a quiz (keys included: this is for the instructor's LMS)."""
     blocks = [f"// crmlab quiz {quiz.id}: {text(quiz.title, lang)}", f"$CATEGORY: crmlab/{quiz.id}"]
     for q in quiz.questions:
-        prompt = _esc(text(q.prompt, lang))
-        general = f" ####{_esc(text(q.explanation, lang))}" if q.explanation else ""
-        if q.type in ("single", "multi"):
-            n_correct = sum(o.correct for o in q.options)
-            parts = []
-            for o in q.options:
-                feedback = f"#{_esc(text(o.feedback, lang))}" if o.feedback else ""
-                if q.type == "single":
-                    parts.append(f"{'=' if o.correct else '~'}{_esc(text(o.text, lang))}{feedback}")
-                else:
-                    w = 100 / n_correct * (1 if o.correct else -1)
-                    parts.append(f"~%{_weight(w)}%{_esc(text(o.text, lang))}{feedback}")
-            body = " ".join(parts)
-        elif q.type == "truefalse":
-            body = "TRUE" if q.answer else "FALSE"
-        elif q.type == "numeric":
-            kind, amount = q.tolerance
-            tolerance = amount if kind == "absolute" else amount * abs(float(q.answer))
-            body = f"#{float(q.answer):g}:{tolerance:g}"
+        kind = get_type(q.type)
+        lines, general = [], [text(q.explanation, lang)] if q.explanation else []
+        if q.note:
+            lines.append(f"// note: {_comment(text(q.note, lang))}")
+        if q.accept_any:
+            reason = text(q.accept_any, lang)
+            lines.append(f"// accepts any answer: {_comment(reason)}")
+            general.insert(0, reason)
+            body = kind.gift_any(q, lang)
         else:
-            used = {p.match for p in q.pairs}
-            choice_text = {c.id: text(c.text, lang) for c in q.choices}
-            parts = [f"={_esc(text(p.left, lang))} -> {_esc(choice_text[p.match])}"
-                     for p in q.pairs]
-            parts += [f"= -> {_esc(t)}" for cid, t in choice_text.items() if cid not in used]
-            body = " ".join(parts)
-        blocks.append(f"::{_esc(q.id)}::[markdown]{prompt} {{{body}{general}}}")
+            body = kind.gift(q, lang)
+        feedback = f" ####{gift_escape(' '.join(general))}" if general else ""
+        lines.append(f"::{gift_escape(q.id)}::[markdown]{gift_escape(text(q.prompt, lang))} "
+                     f"{{{body}{feedback}}}")
+        blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
 
 
@@ -100,52 +84,59 @@ def _cut(value: str, mark: str) -> tuple[str, str | None]:
     return value[:match.start()], value[match.end():]
 
 
+def _answers(body: str) -> dict:
+    """The GIFT kind and answers of one answer block."""
+    if body == "":
+        return {"type": "essay"}
+    if body in ("TRUE", "FALSE", "T", "F"):
+        return {"type": "truefalse", "answer": body.startswith("T")}
+    if body.startswith("#"):
+        value, tolerance = body[1:].split(":")
+        return {"type": "numeric", "answer": (float(value), float(tolerance))}
+    if "->" in body:
+        pairs = []
+        for _, item in _split(body, "="):
+            left, right = item.split("->", 1)
+            pairs.append((_unesc(left), _unesc(right)))
+        return {"type": "matching", "pairs": pairs}
+    answers = []
+    for mark, item in _split(body, "=~"):
+        weight = None
+        found = re.match(r"\s*%(-?[\d.]+)%", item)
+        if found:
+            weight, item = float(found.group(1)), item[found.end():]
+        answer, feedback = _cut(item, "#")
+        answers.append({"text": _unesc(answer), "correct": mark == "=", "weight": weight,
+                        "feedback": _unesc(feedback) if feedback is not None else None})
+    is_multi = any(a["weight"] is not None for a in answers)
+    return {"type": "multi" if is_multi else "single", "answers": answers}
+
+
 def parse_gift(source: str) -> list[dict]:
-    """Parse GIFT questions back into dicts (id, type, prompt, answers, general feedback).
+    """Parse GIFT questions back into dicts (id, type, prompt, answers, general feedback, and
+    the ``//`` comment lines just before the question).
 
     Examples
     --------
     >>> parse_gift("::q1::Sky? {TRUE}")[0]["type"], parse_gift("::n::N? {#3:0.5}")[0]["answer"]
     ('truefalse', (3.0, 0.5))
+    >>> parse_gift("// note: rebuilt\\n::e::Why? {}")[0]["comments"]
+    ['note: rebuilt']
     """
     questions = []
-    lines = [line for line in source.splitlines() if not line.lstrip().startswith(("//", "$"))]
-    for block in re.split(r"\n\s*\n", "\n".join(lines)):
-        block = block.strip()
+    for block in re.split(r"\n\s*\n", source):
+        comments = [line.strip()[2:].strip() for line in block.splitlines()
+                    if line.lstrip().startswith("//")]
+        block = "\n".join(line for line in block.splitlines()
+                          if not line.lstrip().startswith(("//", "$"))).strip()
         if not block:
             continue
         match = re.match(r"::(.*?)(?<!\\)::(?:\[markdown\])?(.*?)(?<!\\)\{(.*)(?<!\\)\}\s*$",
                          block, re.S)
         if not match:
             raise ValueError(f"not a GIFT question: {block[:60]!r}")
-        qid, prompt, body = _unesc(match.group(1)), _unesc(match.group(2)), match.group(3)
-        body, general = _cut(body, "####")
-        question = {"id": qid, "prompt": prompt,
-                    "general_feedback": _unesc(general) if general is not None else None}
-        body = body.strip()
-        if body in ("TRUE", "FALSE", "T", "F"):
-            question.update(type="truefalse", answer=body.startswith("T"))
-        elif body.startswith("#"):
-            value, tolerance = body[1:].split(":")
-            question.update(type="numeric", answer=(float(value), float(tolerance)))
-        elif "->" in body:
-            pairs = []
-            for _, item in _split(body, "="):
-                left, right = item.split("->", 1)
-                pairs.append((_unesc(left), _unesc(right)))
-            question.update(type="matching", pairs=pairs)
-        else:
-            answers = []
-            for mark, item in _split(body, "=~"):
-                weight = None
-                found = re.match(r"\s*%(-?[\d.]+)%", item)
-                if found:
-                    weight, item = float(found.group(1)), item[found.end():]
-                answer, feedback = _cut(item, "#")
-                answers.append({"text": _unesc(answer), "correct": mark == "=",
-                                "weight": weight,
-                                "feedback": _unesc(feedback) if feedback is not None else None})
-            is_multi = any(a["weight"] is not None for a in answers)
-            question.update(type="multi" if is_multi else "single", answers=answers)
-        questions.append(question)
+        body, general = _cut(match.group(3), "####")
+        questions.append({"id": _unesc(match.group(1)), "prompt": _unesc(match.group(2)),
+                          "general_feedback": _unesc(general) if general is not None else None,
+                          "comments": comments, **_answers(body.strip())})
     return questions

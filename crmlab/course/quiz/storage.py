@@ -1,30 +1,30 @@
-"""Saved answers: one JSON file per quiz, written atomically the moment an answer is given.
+"""Where a student's answers are kept: one answer file per quiz in ``CRMLAB_HOME``, rewritten
+atomically the moment an answer is given.
 
-Format (``CRMLAB_HOME/answers/<student_id>/<quiz_id>.json``)::
-
-    {"format_version": 1, "student_id": "s-1042", "quiz_id": "L02",
-     "answers": {"q1": {"answer": "b", "answered_at": "2026-11-23T10:00:00+00:00",
-                        "attempts": 2, "history": [{"answer": "a", "answered_at": "..."}, ...]}}}
+The file format is :mod:`crmlab.course.submission`'s; this module only knows where the files
+live and that nothing already saved may be lost.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-from crmlab.atomic import write_json
-from crmlab.exceptions import QuizError
+from crmlab.atomic import write_bytes
+from crmlab.course import submission
+from crmlab.exceptions import QuizError, SubmissionError
 from crmlab.paths import home_dir
 
-FORMAT_VERSION = 1
+__all__ = ["answers_dir", "answers_path", "read_answers", "save_answer"]
 
 
 def answers_dir(student_id: str) -> Path:
+    """The folder of one student's answer files."""
     return home_dir() / "answers" / student_id
 
 
 def answers_path(student_id: str, quiz_id: str) -> Path:
+    """The answer file of one quiz of one student."""
     return answers_dir(student_id) / f"{quiz_id}.json"
 
 
@@ -32,23 +32,21 @@ def read_answers(student_id: str, quiz_id: str) -> dict:
     """Return the saved answers of one quiz (an empty record when none was given yet)."""
     path = answers_path(student_id, quiz_id)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
     except FileNotFoundError:
-        return {"format_version": FORMAT_VERSION, "student_id": student_id, "quiz_id": quiz_id,
-                "answers": {}}
-    except (OSError, ValueError):
-        raise QuizError(f"{path}: saved answers are not valid JSON; nothing was overwritten") \
+        return submission.new_answers(student_id, quiz_id)
+    except OSError as exc:
+        raise QuizError(f"{path}: cannot read the saved answers ({exc.strerror or exc})") \
             from None
-    return data
+    try:
+        return submission.parse_answers(raw, f"{path} (saved answers)")
+    except SubmissionError as exc:
+        raise QuizError(f"{exc}; nothing was overwritten") from None
 
 
 def save_answer(student_id: str, quiz_id: str, question_id: str, answer) -> dict:
     """Append ``answer`` to the saved record of the quiz and write it atomically."""
-    data = read_answers(student_id, quiz_id)
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    entry = data["answers"].get(question_id, {"history": []})
-    history = entry.get("history", []) + [{"answer": answer, "answered_at": now}]
-    data["answers"][question_id] = {"answer": answer, "answered_at": now,
-                                    "attempts": len(history), "history": history}
-    write_json(answers_path(student_id, quiz_id), data)
+    data = submission.add_answer(read_answers(student_id, quiz_id), question_id, answer, at=now)
+    write_bytes(answers_path(student_id, quiz_id), submission.answers_bytes(data))
     return data["answers"][question_id]
