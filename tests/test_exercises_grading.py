@@ -151,6 +151,9 @@ def test_grade_argument_errors(tmp_path, monkeypatch):
         grade(str(EXERCISE), SUBMISSIONS, roster=roster, out=tmp_path, timeout=0)
     with pytest.raises(ExerciseError, match=r"Got workers=0 instead, expected an integer >= 1\."):
         grade(str(EXERCISE), SUBMISSIONS, roster=roster, out=tmp_path, workers=0)
+    with pytest.raises(ExerciseError) as info:
+        grade(str(EXERCISE), SUBMISSIONS, roster=roster, out=tmp_path, format="xls")
+    assert str(info.value) == "Got format='xls' instead, expected one of 'plain', 'canvas', 'moodle'."
     with pytest.raises(ExerciseError, match="the submissions folder does not exist"):
         grade(str(EXERCISE), tmp_path / "nope", roster=roster, out=tmp_path)
     monkeypatch.delenv("CRMLAB_INSTRUCTOR_SECRET")
@@ -173,9 +176,13 @@ def test_a_custom_executor_plugs_in(tmp_path, monkeypatch):
     roster = tmp_path / "roster.csv"
     roster.write_text("student_id\nsolved\nsyntax_error\n")
     details = grade(str(EXERCISE), SUBMISSIONS, roster=roster, out=tmp_path / "out",
-                    timeout=20, executor=Sequential())
+                    timeout=20, executor=Sequential(), format="moodle")
     assert calls == [2]
     assert list(details["total"]) == [3.0, 0.0]
+    # The LMS layouts are the quiz grader's (crmlab.course.lms).
+    moodle = pd.read_csv(tmp_path / "out" / "scores.csv", keep_default_na=False)
+    assert moodle.columns.tolist() == ["ID number", "Email address", "Exercise: EX-fixture (Real)"]
+    assert moodle["Exercise: EX-fixture (Real)"].tolist() == [3.0, 0.0]
     with pytest.raises(ValueError, match=r"Got workers=0 instead, expected an integer >= 1\."):
         LocalExecutor(0)
 

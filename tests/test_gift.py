@@ -54,3 +54,23 @@ def test_cli_export(tmp_path, capsys):
     assert len(parse_gift(out.read_text())) == len(load("L00").questions)
     assert main(["quiz", "export", "L77", "-o", str(out)]) == 1
     assert capsys.readouterr().err.startswith("crmlab: error: Unknown quiz 'L77'")
+
+
+def test_note_and_accept_any_are_kept(tmp_path):
+    from crmlab.course.quiz.loading import load_file
+
+    path = tmp_path / "na.yaml"
+    path.write_text("id: na\ntitle: NA\nquestions:\n"
+                    "  - id: q4\n    type: single\n    prompt: Which?\n"
+                    "    note: Stem reconstructed\n    accept_any: The key is lost\n"
+                    "    explanation: Only c survives.\n"
+                    "    options: [{id: c, text: C}, {id: all, text: All, pin: true}]\n"
+                    "  - id: n\n    type: numeric\n    prompt: How many?\n"
+                    "    accept_any: The source's figure is illegible\n")
+    gift = to_gift(load_file(path))
+    assert "// note: Stem reconstructed\n// accepts any answer: The key is lost\n::q4::" in gift
+    q4, n = parse_gift(gift)
+    assert q4["comments"] == ["note: Stem reconstructed", "accepts any answer: The key is lost"]
+    assert [a["correct"] for a in q4["answers"]] == [True, True]
+    assert q4["general_feedback"] == "The key is lost Only c survives."
+    assert n["type"] == "essay" and n["general_feedback"] == "The source's figure is illegible"

@@ -3,7 +3,8 @@
 import pytest
 
 from crmlab.course.quiz.model import Option, Pair, Question
-from crmlab.course.quiz.scoring import check_answer, score
+from crmlab.course.quiz.scoring import Score, check_answer, score
+from crmlab.course.quiz.types import get_type
 from crmlab.exceptions import QuizError
 
 
@@ -70,3 +71,25 @@ def test_keyless_question_cannot_be_scored():
     keyless = q("single", options=(Option("a", "A"), Option("b", "B")))
     with pytest.raises(QuizError, match="has no answer key here"):
         score(keyless, "a")
+
+
+ANY = q("single", options=(Option("c", "C"), Option("all", "All", pin=True)),
+        accept_any="The key is lost in the source")
+
+
+@pytest.mark.parametrize("answer", ["c", "all"])
+def test_accept_any_gives_full_points_to_every_valid_answer(answer):
+    assert score(ANY, answer) == Score(points=2.0, max_points=2.0, correct=True)
+
+
+def test_accept_any_still_checks_the_form_of_the_answer():
+    with pytest.raises(QuizError, match="unknown option 'z'"):
+        score(ANY, "z")
+
+
+@pytest.mark.parametrize(("question", "key"), [
+    (SINGLE, "A"), (MULTI, "A; B"), (TF, "False"), (ABS, "10 ± 0.5"), (REL, "200 ± 2"),
+    (MATCH, "1 -> X; 2 -> Y; 3 -> X; 4 -> Y"),
+])
+def test_every_type_shows_its_key(question, key):
+    assert get_type(question.type).key_text(question) == key

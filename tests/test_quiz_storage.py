@@ -1,6 +1,5 @@
 """Answers are never lost: written atomically the moment they are given."""
 
-import json
 import os
 import signal
 import subprocess
@@ -17,7 +16,7 @@ def test_record_writes_at_once_with_history(crmlab_home):
     student.set_id("s1")
     quiz.record("L00", "run-order", "reinstall")
     quiz.record("L00", "run-order", "restart")
-    saved = json.loads(answers_path("s1", "L00").read_text())
+    saved = read_answers("s1", "L00")
     entry = saved["answers"]["run-order"]
     assert saved["student_id"] == "s1" and saved["quiz_id"] == "L00"
     assert entry["answer"] == "restart" and entry["attempts"] == 2

@@ -76,3 +76,14 @@ def test_release_refuses_a_non_empty_folder(tmp_path, capsys):
     assert main(["release", "--out", str(tmp_path)]) == 1
     assert "exists and is not empty" in capsys.readouterr().err
     assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+def test_accept_any_of_a_graded_question_is_a_key_and_stays_home():
+    from crmlab.course.release import strip_quiz
+
+    data = {"id": "X", "mode": "graded", "questions": [
+        {"id": "q", "type": "single", "prompt": "P", "note": "Stem reconstructed",
+         "accept_any": "Key lost", "options": [{"id": "a", "text": "A", "feedback": "F"}]}]}
+    assert strip_quiz(data)["questions"] == [
+        {"id": "q", "type": "single", "prompt": "P", "note": "Stem reconstructed",
+         "options": [{"id": "a", "text": "A"}]}]

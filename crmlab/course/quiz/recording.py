@@ -39,9 +39,10 @@ class Feedback:
     pending: bool = False
 
 
-def record(quiz_id: str, question_id: str, answer, *, lang: str = "en") -> Feedback:
+def record(quiz_id, question_id: str, answer, *, lang: str = "en") -> Feedback:
     """Save one answer of the current student at once, then return the feedback.
 
+    ``quiz_id`` is a quiz id (``"L02"``) or the path of a quiz file.
     The answer is validated first (unknown question, option, pair or choice ids raise a
     QuizError naming them) and written atomically, so it survives a killed kernel. Practice
     questions get their verdict and explanation; graded questions only ``saved=True``.

@@ -70,7 +70,7 @@ def plot_distractors(items, ax=None, *, max_items: int = 25):
                 ax.text(left + count / 2, y, option, ha="center", va="center", fontsize=6)
     ax.set_yticks(range(len(rows)), [f"{r.quiz_id}:{r.question_id}" for r in rows.itertuples()],
                   fontsize=7)
-    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.invert_yaxis()
     ax.set(xlabel="choices", title="Option choices per question (distractors included)")
     return ax
 

@@ -102,7 +102,8 @@ class QuestionView:
             self.feedback.value = _span("#a05a00", label("choose", lang))
             return None
         try:
-            result = record(self.quiz.id, self.q.id, answer, lang=lang)
+            # By path when there is one: a quiz shown from a file outside quizzes/ records too.
+            result = record(self.quiz.path or self.quiz.id, self.q.id, answer, lang=lang)
         except QuizError as exc:
             self.feedback.value = _span("#b00020", str(exc))
             return None
