@@ -147,9 +147,9 @@ def test_grade_argument_errors(tmp_path, monkeypatch):
     monkeypatch.setenv("CRMLAB_INSTRUCTOR_SECRET", SECRET)
     roster = tmp_path / "roster.csv"
     roster.write_text("student_id\ns1\n")
-    with pytest.raises(ExerciseError, match=r"Got timeout=0 instead, expected seconds >= 1\."):
+    with pytest.raises(ExerciseError, match=r"^Got timeout=0 instead, expected a whole number of seconds >= 1\.$"):
         grade(str(EXERCISE), SUBMISSIONS, roster=roster, out=tmp_path, timeout=0)
-    with pytest.raises(ExerciseError, match=r"Got workers=0 instead, expected an integer >= 1\."):
+    with pytest.raises(ExerciseError, match=r"^Got workers=0 instead, expected a whole number >= 1\.$"):
         grade(str(EXERCISE), SUBMISSIONS, roster=roster, out=tmp_path, workers=0)
     with pytest.raises(ExerciseError) as info:
         grade(str(EXERCISE), SUBMISSIONS, roster=roster, out=tmp_path, format="xls")
@@ -183,7 +183,7 @@ def test_a_custom_executor_plugs_in(tmp_path, monkeypatch):
     moodle = pd.read_csv(tmp_path / "out" / "scores.csv", keep_default_na=False)
     assert moodle.columns.tolist() == ["ID number", "Email address", "Exercise: EX-fixture (Real)"]
     assert moodle["Exercise: EX-fixture (Real)"].tolist() == [3.0, 0.0]
-    with pytest.raises(ValueError, match=r"Got workers=0 instead, expected an integer >= 1\."):
+    with pytest.raises(ValueError, match=r"^Got workers=0 instead, expected a whole number >= 1\.$"):
         LocalExecutor(0)
 
 

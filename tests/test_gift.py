@@ -53,7 +53,7 @@ def test_cli_export(tmp_path, capsys):
     assert main(["quiz", "export", "--format", "gift", "L00", "-o", str(out)]) == 0
     assert len(parse_gift(out.read_text())) == len(load("L00").questions)
     assert main(["quiz", "export", "L77", "-o", str(out)]) == 1
-    assert capsys.readouterr().err.startswith("crmlab: error: Unknown quiz 'L77'")
+    assert capsys.readouterr().err.startswith("crmlab: error: Got quiz='L77' instead, expected one of 'C1', ")
 
 
 def test_note_and_accept_any_are_kept(tmp_path):

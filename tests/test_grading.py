@@ -134,8 +134,8 @@ def test_every_bad_input_goes_to_problems_and_valid_ones_are_graded(tmp_path, ca
                                         "bytes once unpacked")
     assert reasons[("huge.zip", "")] == "rejected: file is larger than the cap of 2000000 bytes"
     assert reasons[("mixed.zip", "nope")].startswith("answer ignored: quiz 'L00': unknown question")
-    assert reasons[("mixed.zip", "loader")].startswith("answer ignored: question 'loader': unknown "
-                                                      "option 'zzz'")
+    assert reasons[("mixed.zip", "loader")].startswith("answer ignored: question 'loader': Got "
+                                                      "option='zzz' instead, expected one of ")
     assert reasons[("mixed.zip", "L99")] == "unknown quiz id"
     assert reasons[("twice-1.zip", "")].startswith("superseded: the same student submitted twice")
     book = pd.read_csv(tmp_path / "out" / "gradebook.csv").set_index("student_id")

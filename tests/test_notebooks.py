@@ -67,7 +67,7 @@ def test_skeleton(lesson):
         positions.append(headings.index(wanted))
     assert positions == sorted(positions), f"{lesson.path.name}: skeleton sections out of order"
     if lesson.kind != "appendix":
-        assert lesson.quiz, f"{lesson.path.name}: metadata crmlab.course.quiz is missing"
+        assert lesson.quiz, f"{lesson.path.name}: metadata crmlab.quiz is missing"
         code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
         assert f'quiz.show("{lesson.quiz}")' in code
 
@@ -78,7 +78,7 @@ def test_navigation_is_stamped(index):
     navs = [c.source for c in nb.cells if c.cell_type == "markdown"
             and c.source.lstrip().startswith(NAV_START)]
     expected = navigation_markdown(index, LESSONS)
-    assert navs == [expected, expected], "navigation is stale: run python -m crmlab.course.notebooks stamp"
+    assert navs == [expected, expected], "navigation is stale: run python -m crmlab.notebooks stamp"
     assert nb.cells[1].source == expected and nb.cells[-1].source == expected
 
 

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from crmlab._validation import check_choice
 from crmlab.exceptions import CrmlabError
 from crmlab.paths import notebooks_dir
 
@@ -41,8 +42,10 @@ def _read(path: Path) -> Lesson:
     if not isinstance(meta, dict) or "id" not in meta:
         raise CrmlabError(f"{path}: metadata 'crmlab.id' is missing")
     kind = meta.get("kind", "lesson")
-    if kind not in KINDS:
-        raise CrmlabError(f"{path}: metadata 'crmlab.kind' is {kind!r}, expected one of {KINDS}")
+    try:
+        check_choice("crmlab.kind", kind, KINDS, error=CrmlabError)
+    except CrmlabError as exc:
+        raise CrmlabError(f"{path}: {exc}") from None
     title = ""
     for cell in nb.get("cells", []):
         if cell.get("cell_type") == "markdown":
@@ -82,14 +85,10 @@ def get(lesson_id: str, folder: str | Path | None = None) -> Lesson:
     >>> get("L99")
     Traceback (most recent call last):
     ...
-    crmlab.exceptions.CrmlabError: Unknown lesson 'L99'; expected one of ...
+    crmlab.exceptions.CrmlabError: Got lesson_id='L99' instead, expected one of 'L00', ...
     """
-    lessons = list_lessons(folder)
-    for lesson in lessons:
-        if lesson.id == lesson_id:
-            return lesson
-    known = ", ".join(repr(item.id) for item in lessons)
-    raise CrmlabError(f"Unknown lesson {lesson_id!r}; expected one of {known}")
+    lessons = {lesson.id: lesson for lesson in list_lessons(folder)}
+    return lessons[check_choice("lesson_id", lesson_id, lessons, error=CrmlabError)]
 
 
 def course_map(folder: str | Path | None = None):

@@ -1,7 +1,7 @@
 """Keep the course notebooks executed and their navigation stamped.
 
-``python -m crmlab.course.notebooks stamp`` rewrites the navigation cells of every top-level notebook
-(between ``<!--NAVIGATION-->`` markers: never edit them by hand). ``python -m crmlab.course.notebooks
+``python -m crmlab.notebooks stamp`` rewrites the navigation cells of every top-level notebook
+(between ``<!--NAVIGATION-->`` markers: never edit them by hand). ``python -m crmlab.notebooks
 execute [PATH ...] [--stamp]`` executes notebooks top to bottom in place, each in a fresh
 ``CRMLAB_HOME`` so that no saved answer of the author leaks into the committed outputs.
 ``make notebooks`` does both for the whole course.
@@ -125,7 +125,7 @@ def execute(paths, *, timeout: int = 600, kernel_name: str = "python3") -> None:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crmlab.course.notebooks", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m crmlab.notebooks", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("execute", help="execute notebooks in place (default: all of them)")
     run.add_argument("paths", nargs="*", type=Path)

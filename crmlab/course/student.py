@@ -13,7 +13,7 @@ Examples
 >>> set_id("../etc")
 Traceback (most recent call last):
 ...
-crmlab.exceptions.CrmlabError: Got student id '../etc'; use 1 to 64 letters, digits, '-', '_' or '.', not starting with '.'
+crmlab.exceptions.CrmlabError: Got student_id='../etc' instead, expected 1 to 64 letters, digits, '-', '_' or '.', not starting with '.' and without '..'.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 
+from crmlab._validation import expected
 from crmlab.atomic import write_json
 from crmlab.exceptions import CrmlabError
 from crmlab.paths import home_dir
@@ -34,8 +35,8 @@ _ID = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$")
 def validate_id(student_id) -> str:
     """Return ``student_id`` if it is a safe id (no path separators, no ``..``), else raise."""
     if not isinstance(student_id, str) or not _ID.match(student_id) or ".." in student_id:
-        raise CrmlabError(f"Got student id {student_id!r}; use 1 to 64 letters, digits, '-', '_' "
-                          "or '.', not starting with '.'")
+        raise expected("student_id", student_id, "1 to 64 letters, digits, '-', '_' or '.', "
+                       "not starting with '.' and without '..'", error=CrmlabError)
     return student_id
 
 

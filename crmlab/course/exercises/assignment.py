@@ -12,6 +12,7 @@ import hmac
 import os
 from pathlib import Path
 
+from crmlab._validation import check_choice
 from crmlab.exceptions import ExerciseError
 
 __all__ = ["student_seed", "load_secret", "assign"]
@@ -53,13 +54,11 @@ def _find(exercise: str) -> Path:
     path = Path(exercise)
     if path.suffix == ".ipynb" and path.is_file():
         return path
-    known = []
+    known = {}
     for candidate in exercise_notebooks():
-        nb_id = exercise_id(read_exercise(candidate))
-        known.append(nb_id)
-        if exercise in (nb_id, candidate.stem):
-            return candidate
-    raise ExerciseError(f"Unknown exercise {exercise!r}; expected one of {', '.join(known)}")
+        known[exercise_id(read_exercise(candidate))] = candidate
+        known.setdefault(candidate.stem, candidate)
+    return known[check_choice("exercise", exercise, known, error=ExerciseError)]
 
 
 def assign(exercise: str, *, roster, out, secret_file=None) -> list[Path]:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from crmlab._validation import check_choice
+from crmlab._validation import check_choice, check_whole
 from crmlab.atomic import write_text
 from crmlab.course.exercises.tags import (
     CHECK,
@@ -212,11 +212,12 @@ def grade(exercise: str, submissions, *, roster, out, workers: int = 2, timeout:
     from crmlab.course.lms import FORMATS, layout
     from crmlab.course.roster import read_roster
 
-    if executor is None and (not isinstance(workers, int) or workers < 1):
-        raise ExerciseError(f"Got workers={workers!r} instead, expected an integer >= 1.")
-    for name, value in (("timeout", timeout), ("wall_clock", wall_clock)):
-        if value is not None and (not isinstance(value, int) or value < 1):
-            raise ExerciseError(f"Got {name}={value!r} instead, expected seconds >= 1.")
+    if executor is None:
+        workers = check_whole("workers", workers, minimum=1, error=ExerciseError)
+    timeout = check_whole("timeout", timeout, minimum=1, unit="seconds", error=ExerciseError)
+    if wall_clock is not None:
+        wall_clock = check_whole("wall_clock", wall_clock, minimum=1, unit="seconds",
+                                 error=ExerciseError)
     check_choice("format", format, FORMATS, error=ExerciseError)
     wall_clock = wall_clock or 3 * timeout + 60
     if not Path(submissions).is_dir():

@@ -14,6 +14,8 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from crmlab._validation import check_choice
+
 __all__ = ["variant", "check", "hidden_check", "register", "EXPECTED"]
 
 #: name -> function(seed) returning the expected value; exercises register theirs.
@@ -97,8 +99,7 @@ def _record(name: str, passed: bool, kind: str) -> None:
 def _verdict(name: str, value, seed: int) -> bool:
     import crmlab.course.exercises.expected  # noqa: F401  (registers the course's checks)
 
-    if name not in EXPECTED:
-        raise KeyError(f"no check named {name!r}; known: {', '.join(sorted(EXPECTED))}")
+    check_choice("name", name, sorted(EXPECTED), error=KeyError)
     return _same(value, EXPECTED[name](int(seed)))
 
 

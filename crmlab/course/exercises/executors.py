@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Protocol, runtime_checkable
 
+from crmlab._validation import check_whole
+
 __all__ = ["Executor", "LocalExecutor"]
 
 
@@ -48,9 +50,7 @@ class LocalExecutor:
     """
 
     def __init__(self, workers: int = 2, *, progress: bool = True):
-        if not isinstance(workers, int) or workers < 1:
-            raise ValueError(f"Got workers={workers!r} instead, expected an integer >= 1.")
-        self.workers, self.progress = workers, progress
+        self.workers, self.progress = check_whole("workers", workers, minimum=1), progress
 
     def map(self, function, jobs):
         from tqdm.auto import tqdm

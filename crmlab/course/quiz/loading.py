@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from crmlab._validation import check_choice
 from crmlab.course.quiz.model import Question, Quiz
 from crmlab.course.quiz.schema import validate_file
 from crmlab.course.quiz.types import get_type
@@ -65,8 +66,7 @@ def _resolve(quiz: str | Path) -> Path:
         return path
     candidate = quizzes_dir() / f"{quiz}.yaml"
     if not candidate.is_file():
-        known = ", ".join(repr(p.stem) for p in quiz_files())
-        raise QuizError(f"Unknown quiz {str(quiz)!r}; expected one of {known}")
+        check_choice("quiz", str(quiz), [p.stem for p in quiz_files()], error=QuizError)
     return candidate
 
 

@@ -17,6 +17,7 @@ import random
 import ipywidgets as w
 
 from crmlab._display import StableWidgetRepr
+from crmlab._validation import check_choice
 from crmlab.course.quiz.i18n import LANGUAGE_NAMES, label, text
 from crmlab.course.quiz.model import Question, Quiz
 from crmlab.course.quiz.recording import record
@@ -136,10 +137,8 @@ class QuizView(StableWidgetRepr):
     def __init__(self, quiz: Quiz, *, lang: str | None = None):
         self.quiz = quiz
         self.student = get_id()
-        self.lang = lang or quiz.languages[0]
-        if self.lang not in quiz.languages:
-            raise QuizError(f"quiz {quiz.id!r} has no language {self.lang!r}; expected one of "
-                            f"{', '.join(quiz.languages)}")
+        self.lang = check_choice("lang", lang or quiz.languages[0], quiz.languages,
+                                 error=QuizError)
         self.header = w.HTML()
         self.body = w.VBox()
         children = [self.header]

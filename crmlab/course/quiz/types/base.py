@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from crmlab._validation import check_choice, expected
 from crmlab.exceptions import QuizError
 
 __all__ = ["QuestionType", "AnswerInput", "register", "unregister", "get_type", "type_names",
@@ -163,6 +164,17 @@ class QuestionType:
     def fail(self, question, message: str) -> QuizError:
         """The error of an answer to ``question`` (the caller raises it)."""
         return QuizError(f"question {question.id!r}: {message}")
+
+    def expected(self, question, field: str, value, what: str) -> QuizError:
+        """``question 'q': Got field=value instead, expected what.`` (the caller raises it)."""
+        return self.fail(question, str(expected(field, value, what)))
+
+    def choice(self, question, field: str, value, choices, *, where: str = ""):
+        """``value`` if it is one of ``choices``, else a QuizError naming them."""
+        try:
+            return check_choice(field, value, choices, error=QuizError)
+        except QuizError as exc:
+            raise self.fail(question, f"{where}{exc}") from None
 
 
 def register(cls):

@@ -68,10 +68,9 @@ class ChoiceType(QuestionType):
         """The option ids of the question."""
         return {o.id for o in question.options}
 
-    def unknown(self, question, value) -> Exception:
-        """The error of an answer naming an option the question does not have."""
-        return self.fail(question, f"unknown option {value!r}; expected one of "
-                                   f"{', '.join(sorted(self.ids(question)))}")
+    def option(self, question, value) -> str:
+        """``value`` if it is an option id of the question, else a QuizError naming them."""
+        return self.choice(question, "option", value, sorted(self.ids(question)))
 
     def picked(self, answer) -> list:
         """The option ids a canonical answer picks."""

@@ -68,18 +68,14 @@ class Matching(QuestionType):
 
     def canonical(self, question, answer):
         """``{pair id: choice id}`` sorted by pair id, unanswered pairs left out."""
-        pairs = {p.id for p in question.pairs}
-        choices = {c.id for c in question.choices}
         if not isinstance(answer, dict):
-            raise self.fail(question, f"a matching answer maps pair ids to choice ids, "
-                                      f"got {answer!r}")
+            raise self.expected(question, "answer", answer, "a mapping of pair ids to choice ids")
+        pairs = sorted(p.id for p in question.pairs)
+        choices = sorted(c.id for c in question.choices)
         for left, right in answer.items():
-            if left not in pairs:
-                raise self.fail(question, f"unknown pair {left!r}; expected one of "
-                                          f"{', '.join(sorted(pairs))}")
-            if right is not None and right not in choices:
-                raise self.fail(question, f"unknown choice {right!r} for pair {left!r}; "
-                                          f"expected one of {', '.join(sorted(choices))}")
+            self.choice(question, "pair", left, pairs)
+            if right is not None:
+                self.choice(question, "choice", right, choices, where=f"pair {left!r}: ")
         return {k: answer[k] for k in sorted(answer) if answer[k] is not None}
 
     def fraction(self, question, answer):

@@ -24,12 +24,8 @@ class Multi(ChoiceType):
     def canonical(self, question, answer):
         """A sorted list of distinct option ids."""
         if isinstance(answer, str) or not isinstance(answer, (list, tuple, set, frozenset)):
-            raise self.fail(question, f"a multi answer is a list of option ids, got {answer!r}")
-        ids = self.ids(question)
-        unknown = [a for a in answer if a not in ids]
-        if unknown:
-            raise self.unknown(question, unknown[0])
-        return sorted(set(answer))
+            raise self.expected(question, "answer", answer, "a list of option ids")
+        return sorted({self.option(question, option) for option in answer})
 
     def fraction(self, question, answer):
         """(right ticks - wrong ticks) / correct options, at least 0."""

@@ -71,14 +71,12 @@ class Numeric(QuestionType):
 
     def canonical(self, question, answer):
         """A finite float (a numeric string is read as a number)."""
-        if isinstance(answer, bool):
-            raise self.fail(question, f"a numeric answer is a number, got {answer!r}")
         try:
-            value = float(answer)
+            value = None if isinstance(answer, bool) else float(answer)
         except (TypeError, ValueError):
-            raise self.fail(question, f"a numeric answer is a number, got {answer!r}") from None
-        if not math.isfinite(value):
-            raise self.fail(question, f"a numeric answer must be finite, got {answer!r}")
+            value = None
+        if value is None or not math.isfinite(value):
+            raise self.expected(question, "answer", answer, "a finite number")
         return value
 
     def fraction(self, question, answer):

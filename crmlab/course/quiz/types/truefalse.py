@@ -32,7 +32,7 @@ class TrueFalse(QuestionType):
     def canonical(self, question, answer):
         """A bool."""
         if not isinstance(answer, bool):
-            raise self.fail(question, f"a truefalse answer is true or false, got {answer!r}")
+            raise self.expected(question, "answer", answer, "true or false")
         return answer
 
     def fraction(self, question, answer):
