@@ -1,4 +1,7 @@
-"""Run every benchmark module and print one table: ``python -m benchmarks [NAME ...]``."""
+"""Run every benchmark module and print one table: ``python -m benchmarks [NAME ...]``.
+
+Exits 1 when a benchmark failed (its row says why), after every other one has run.
+"""
 
 from __future__ import annotations
 
@@ -36,6 +39,10 @@ def main(argv: list[str]) -> int:
     out = Path("bench-results")
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(rows, indent=2))
+    failed = [row["name"] for row in rows if row["value"] is None]
+    if failed:  # a broken benchmark must fail `make bench`, after the others have reported
+        print(f"\n{len(failed)} benchmark(s) failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
     return 0
 
 
