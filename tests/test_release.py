@@ -1,5 +1,6 @@
 """The student release carries no graded key and no solution: a scan proves it."""
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,12 @@ def test_accept_any_of_a_graded_question_is_a_key_and_stays_home():
     assert strip_quiz(data)["questions"] == [
         {"id": "q", "type": "single", "prompt": "P", "note": "Stem reconstructed",
          "options": [{"id": "a", "text": "A"}]}]
+
+
+def test_a_broken_exercise_package_fails_the_release(tmp_path, monkeypatch, capsys):
+    from crmlab.course.release import release
+
+    monkeypatch.setitem(sys.modules, "crmlab.course.exercises", None)  # import fails
+    with pytest.raises(ImportError):
+        release(tmp_path / "out")
+    assert not (tmp_path / "out").exists()  # nothing half-written

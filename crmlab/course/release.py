@@ -1,7 +1,8 @@
 """``crmlab release``: the student copy of the course, without answer keys or solutions.
 
-Graded questions lose every field that reveals their key (correct flags, answers, tolerances,
-matching pairings, explanations, option feedback); practice questions keep what their immediate
+Graded questions lose every field that reveals their key (each question type names its own:
+correct flags, answers, tolerances, matching pairings; and explanations, option feedback, the
+reason of a question that accepts any answer); practice questions keep what their immediate
 feedback needs. Instructor notebooks and exercise solutions never enter a release.
 """
 
@@ -61,6 +62,9 @@ def release(out: str | Path, *, source: str | Path | None = None) -> Path:
     """Write the student copy of the course into ``out`` (which must not exist yet)."""
     import yaml
 
+    # Imported before anything is written: a broken exercise package fails the release, it
+    # never ships one without exercises.
+    from crmlab.course.exercises import release as release_exercises
     from crmlab.course.quiz import quiz_files, validate
 
     source = Path(source) if source else course_dir()
@@ -79,9 +83,6 @@ def release(out: str | Path, *, source: str | Path | None = None) -> Path:
     notebooks = out / "notebooks"
     shutil.copytree(source / "notebooks", notebooks,
                     ignore=shutil.ignore_patterns("instructor", "exercises", ".ipynb_checkpoints"))
-    # A broken exercise package must fail the release, not ship one without exercises.
-    from crmlab.course.exercises import release as release_exercises
-
     release_exercises(notebooks / "exercises")
     (out / "quizzes").mkdir()
     for path in quiz_files(source / "quizzes"):
