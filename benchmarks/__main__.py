@@ -16,6 +16,7 @@ import benchmarks
 
 
 def main(argv: list[str]) -> int:
+    """Run the benchmarks named in ``argv`` (default all), print the table, return the exit code."""
     wanted = set(argv)
     names = sorted(
         info.name for info in pkgutil.iter_modules(benchmarks.__path__)

@@ -82,6 +82,7 @@ def _throughput(work: Path, n: int = 8) -> dict:
 
 
 def run() -> list[dict]:
+    """Measure; one row per figure (see the package docstring)."""
     work = Path(tempfile.mkdtemp(prefix="crmlab-bench-exercises-"))
     saved = os.environ.get("CRMLAB_INSTRUCTOR_SECRET")
     saved_home = os.environ.get("CRMLAB_HOME")

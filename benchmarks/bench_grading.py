@@ -45,6 +45,7 @@ def _floor(paths) -> float:
 
 
 def run() -> list[dict]:
+    """Measure; one row per figure (see the package docstring)."""
     from crmlab.course.quiz.grading import grade
     from crmlab.course.quiz.loading import load
     from crmlab.course.quiz.simulate import write_cohort

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def register(subparsers) -> None:
+    """Add ``crmlab exercises`` to the parser."""
     parser = subparsers.add_parser("exercises", help="release, assign and grade exercises")
     sub = parser.add_subparsers(dest="exercises_command", metavar="ACTION", required=True)
     release = sub.add_parser("release", help="write the student copies of every exercise")

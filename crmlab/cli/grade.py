@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def register(subparsers) -> None:
+    """Add ``crmlab grade`` to the parser."""
     parser = subparsers.add_parser("grade", help="grade submitted quiz answers")
     parser.add_argument("submissions", metavar="SUBMISSIONS")
     parser.add_argument("--out", required=True, metavar="DIR")
@@ -19,6 +20,7 @@ def register(subparsers) -> None:
 
 
 def add_export_parser(quiz_subparsers) -> None:
+    """Add ``crmlab quiz export`` to the ``quiz`` group."""
     export = quiz_subparsers.add_parser("export", help="export a quiz for an LMS (Moodle GIFT)")
     export.add_argument("quiz_id", metavar="QUIZ_ID")
     export.add_argument("--format", default="gift", choices=["gift"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def register(subparsers) -> None:
+    """Add ``crmlab lessons`` to the parser."""
     parser = subparsers.add_parser("lessons", help="list the lessons (id, title, path)")
     parser.set_defaults(func=_lessons)
 

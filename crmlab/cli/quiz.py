@@ -6,6 +6,7 @@ import sys
 
 
 def register(subparsers) -> None:
+    """Add ``crmlab quiz``, ``student``, ``submit`` and ``release`` to the parser."""
     quiz = subparsers.add_parser("quiz", help="check quiz files")
     quiz_sub = quiz.add_subparsers(dest="quiz_command", metavar="ACTION", required=True)
     validate = quiz_sub.add_parser("validate", help="validate quiz files (default: quizzes/)")

@@ -125,6 +125,7 @@ def execute(paths, *, timeout: int = 600, kernel_name: str = "python3") -> None:
 
 
 def main(argv=None) -> int:
+    """``python -m crmlab.notebooks execute|stamp``: the command line of this module."""
     parser = argparse.ArgumentParser(prog="python -m crmlab.notebooks", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("execute", help="execute notebooks in place (default: all of them)")

@@ -130,6 +130,7 @@ def build(out: str | Path, *, cache: str | Path | None = None) -> list[Path]:
 
 
 def main(argv=None) -> int:
+    """``python -m crmlab.course.site --out DIR`` (``make site``)."""
     parser = argparse.ArgumentParser(prog="python -m crmlab.course.site", description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("_site"))
     args = parser.parse_args(argv)

@@ -38,6 +38,7 @@ def hidden_verdicts(path: str | None = None) -> dict:
 
 
 def main(prepared: str, feedback: str, timeout: str) -> int:
+    """Run ``prepared`` in place, write the feedback copy, print the reason; return the exit code."""
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError

@@ -32,6 +32,7 @@ class Executor(Protocol):
     """What the grader needs from an executor: results in the order of the jobs."""
 
     def map(self, function: Callable, jobs: Iterable) -> list:
+        """Apply ``function`` to every job; return the results in the order of the jobs."""
         ...  # pragma: no cover
 
 
@@ -53,6 +54,7 @@ class LocalExecutor:
         self.workers, self.progress = check_whole("workers", workers, minimum=1), progress
 
     def map(self, function, jobs):
+        """Run the jobs ``workers`` at a time; results in the order of the jobs."""
         from tqdm.auto import tqdm
 
         jobs = list(jobs)

@@ -70,6 +70,7 @@ def read_exercise(path: str | Path):
 
 
 def exercise_id(nb) -> str:
+    """The id of an exercise notebook (``metadata.crmlab.id``, e.g. ``EX-abc-profit``)."""
     return nb.metadata["crmlab"]["id"]
 
 

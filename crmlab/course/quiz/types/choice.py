@@ -8,8 +8,6 @@ constant-answer strategies of the item analysis follow them.
 
 from __future__ import annotations
 
-import numpy as np
-
 from crmlab.course.quiz.i18n import text
 from crmlab.course.quiz.model import Option
 from crmlab.course.quiz.types.base import QuestionType, gift_escape
@@ -97,6 +95,8 @@ class ChoiceType(QuestionType):
 
     def wrong_pick(self, question, rng) -> str:
         """A distractor; the first distractors are picked more often, the last almost never."""
+        import numpy as np  # only simulations draw answers; a lesson's import stays light
+
         wrong = [o.id for o in question.options if not o.correct]
         weights = np.array([0.6 ** i for i in range(len(wrong))])
         weights[-1] *= 0.05
