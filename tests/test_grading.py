@@ -211,3 +211,18 @@ def test_invalid_options(cohort, tmp_path, kwargs, message):
     with pytest.raises(CrmlabError) as info:
         grade(cohort, out=tmp_path / "out", **kwargs)
     assert str(info.value) == message
+
+
+def test_parallel_reading_gives_the_same_result(tmp_path, monkeypatch):
+    from crmlab.course.quiz import grading
+
+    subs = tmp_path / "subs"
+    _bad_cases(subs.mkdir() or subs)
+    serial = grade(subs, out=tmp_path / "serial", progress=False)
+    monkeypatch.setattr(grading, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(grading.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    parallel = grade(subs, out=tmp_path / "parallel", progress=False)
+    pd.testing.assert_frame_equal(parallel.gradebook, serial.gradebook)
+    pd.testing.assert_frame_equal(parallel.problems, serial.problems)
+    assert (tmp_path / "parallel" / "responses.csv").read_bytes() == \
+        (tmp_path / "serial" / "responses.csv").read_bytes()

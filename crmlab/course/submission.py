@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -220,10 +221,15 @@ def _from_manifest(source: str, read) -> Submission:
 
 
 def _read_zip(path: Path, max_bytes: int) -> Submission:
-    if path.stat().st_size > max_bytes:
-        raise SubmissionError(f"file is larger than the cap of {max_bytes} bytes")
+    with open(path, "rb") as handle:
+        if os.fstat(handle.fileno()).st_size > max_bytes:
+            raise SubmissionError(f"file is larger than the cap of {max_bytes} bytes")
+        return _read_zip_file(path, handle, max_bytes)
+
+
+def _read_zip_file(path: Path, handle, max_bytes: int) -> Submission:
     try:
-        with zipfile.ZipFile(path) as bundle:
+        with zipfile.ZipFile(handle) as bundle:
             members = {info.filename: info for info in bundle.infolist()}
             if MANIFEST not in members:
                 raise SubmissionError("no manifest.json in the bundle")
@@ -276,20 +282,21 @@ def discover(root: str | Path) -> list[tuple[str, Path]]:
     root = Path(root)
     if root.is_file():
         return [("zip", root)]
-    found, bundles = [], set()
-    for manifest in root.rglob(MANIFEST):
-        bundles.add(manifest.parent)
-        found.append(("bundle", manifest.parent))
-    answer_folders = {p.parent for p in root.rglob("*.json")
-                      if p.name != MANIFEST and not (set(p.parents) & bundles)}
-    found += [("answers", folder) for folder in answer_folders]
-    found += [("zip", p) for p in root.rglob("*.zip")]
+    found, bundles = [], []
+    for folder, _, files in os.walk(root):  # one walk: 10,000 zips in a folder are common
+        if MANIFEST in files:
+            found.append(("bundle", Path(folder)))
+            bundles.append(folder + os.sep)
+        elif any(name.endswith(".json") for name in files) and not any(
+                folder.startswith(bundle) for bundle in bundles):
+            found.append(("answers", Path(folder)))  # the answers of a bundle are not a folder
+        found += [("zip", Path(folder, name)) for name in files if name.endswith(".zip")]
     return sorted(found, key=lambda item: str(item[1]))
 
 
 def read_submission(kind: str, path: str | Path, *, max_bytes: int = MAX_BYTES) -> Submission:
     """Read one submission found by :func:`discover`; raise SubmissionError with the reason."""
-    path = Path(path)
+    path = path if isinstance(path, Path) else Path(path)
     try:
         return _READERS[kind](path, max_bytes)
     except OSError as exc:

@@ -47,6 +47,8 @@ from crmlab.exceptions import CrmlabError, QuizError, SubmissionError
 __all__ = ["grade", "GradeResult", "MAX_BYTES", "RESUBMISSION", "FORMATS"]
 
 RESUBMISSION = ("latest", "first", "best")
+#: From this many submissions on, one forked process per core reads them.
+PARALLEL_FROM = 2000
 RESPONSE_COLUMNS = ["student_id", "quiz_id", "question_id", "answer", "answer_text", "correct",
                     "points", "max_points"]
 PROBLEM_COLUMNS = ["source", "student_id", "quiz_id", "question_id", "reason"]
@@ -95,26 +97,30 @@ class _Problems(list):
 
 # ------------------------------------------------------------------------------ read
 def _read_one(item, max_bytes):
+    """A Submission, or ``(source, reason)`` when it is rejected."""
     kind, path = item
     try:
-        return path, read_submission(kind, path, max_bytes=max_bytes)
+        return read_submission(kind, path, max_bytes=max_bytes)
     except SubmissionError as exc:
-        return path, f"rejected: {exc}"
+        return str(path), f"rejected: {exc}"
 
 
-def _read_chunk(items, max_bytes):
-    return [_read_one(item, max_bytes) for item in items]
+_FOUND: list = []  # what the forked readers read, inherited rather than sent to them
+
+
+def _read_range(bounds, max_bytes):
+    return [_read_one(item, max_bytes) for item in _FOUND[bounds[0]:bounds[1]]]
 
 
 def _read(found, max_bytes, problems: _Problems, *, progress: bool) -> list[Submission]:
-    """Read every submission; large batches are read by one process per core."""
+    """Read every submission; large batches are read by one forked process per core."""
     from tqdm.auto import tqdm
 
     workers = min(len(os.sched_getaffinity(0)), 8) if hasattr(os, "sched_getaffinity") else 1
     bar = tqdm(total=len(found), desc="reading", unit="sub", disable=not progress or None,
                leave=False)
     results = []
-    if workers < 2 or len(found) < 2000:
+    if workers < 2 or len(found) < PARALLEL_FROM:
         for item in found:
             results.append(_read_one(item, max_bytes))
             bar.update()
@@ -122,20 +128,24 @@ def _read(found, max_bytes, problems: _Problems, *, progress: bool) -> list[Subm
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        size = 500
-        chunks = [found[i:i + size] for i in range(0, len(found), size)]
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for chunk_result in pool.map(_read_chunk, chunks, [max_bytes] * len(chunks)):
-                results.extend(chunk_result)
-                bar.update(len(chunk_result))
+        size = max(1, min(500, len(found) // (2 * workers)))
+        ranges = [(i, i + size) for i in range(0, len(found), size)]
+        _FOUND[:] = found
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                for chunk in pool.map(_read_range, ranges, [max_bytes] * len(ranges)):
+                    results.extend(chunk)
+                    bar.update(len(chunk))
+        finally:
+            _FOUND.clear()
     bar.close()
     parsed = []
-    for path, outcome in results:
+    for outcome in results:
         if isinstance(outcome, Submission):
             parsed.append(outcome)
         else:
-            problems.add(path, reason=outcome)
+            problems.add(outcome[0], reason=outcome[1])
     return parsed
 
 

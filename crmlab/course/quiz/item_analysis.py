@@ -104,7 +104,9 @@ def item_analysis(responses: pd.DataFrame, *, questions=None) -> pd.DataFrame:
     codes = totals.index.get_indexer(responses["student_id"])
     rest = totals.to_numpy(dtype=float)[codes] - points
     in_lower, in_upper = lower[codes], upper[codes]
-    answers = responses["answer_text"] if "answer_text" in responses else responses.get("answer")
+    parsed = "answer_text" in responses
+    column = "answer_text" if parsed else "answer"
+    answers = responses[column].to_numpy(dtype=object) if column in responses else None
     rows = []
     for (quiz_id, question_id), at in responses.groupby(["quiz_id", "question_id"],
                                                         sort=True).indices.items():
@@ -113,8 +115,8 @@ def item_analysis(responses: pd.DataFrame, *, questions=None) -> pd.DataFrame:
         upper_lower = (top.mean() if len(top) else np.nan) - \
                       (bottom.mean() if len(bottom) else np.nan)
         question = (questions or {}).get((quiz_id, question_id))
-        counts = _option_counts(None if answers is None else answers.iloc[at],
-                                question, parsed="answer_text" in responses)
+        counts = _option_counts(None if answers is None else answers[at], question,
+                                parsed=parsed)
         difficulty = float(item.mean())
         pbis = _corr(item, rest[at])
         rows.append({
