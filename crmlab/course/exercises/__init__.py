@@ -8,6 +8,7 @@
 The format of an exercise notebook is documented in ``notebooks/exercises/README.md``.
 """
 
+from crmlab.course.exercises import expected  # noqa: F401  (registers the course's checks)
 from crmlab.course.exercises.checks import check, hidden_check, variant
 from crmlab.course.exercises.notebook import exercise_notebooks, release
 
