@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crmlab._validation import check_columns
+from crmlab.course.tables import read_csv
 from crmlab.exceptions import CrmlabError
 
 __all__ = ["read_roster", "OPTIONAL_COLUMNS"]
@@ -27,15 +27,8 @@ def read_roster(path: str | Path):
     >>> read_roster(path).columns.tolist()
     ['student_id', 'name', 'email', 'section']
     """
-    import pandas as pd
-
     path = Path(path)
-    try:
-        roster = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise CrmlabError(f"{path}: cannot read the roster ({' '.join(str(exc).split())})") \
-            from None
-    check_columns(roster, ["student_id"], table=f"the roster {path}", error=CrmlabError)
+    roster = read_csv(path, what="roster", columns=["student_id"])
     duplicated = roster["student_id"][roster["student_id"].duplicated()]
     if len(duplicated):
         raise CrmlabError(f"{path}: student id {duplicated.iloc[0]!r} appears twice")

@@ -13,7 +13,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from crmlab._validation import check_choice, check_columns, check_number
+from crmlab._validation import check_choice, check_number
+from crmlab.course.tables import read_csv
 from crmlab.exceptions import CrmlabError
 
 __all__ = ["read_weights", "apply_weights", "COLUMNS"]
@@ -38,15 +39,8 @@ def read_weights(path: str | Path) -> dict[tuple[str, str], float]:
     ...
     crmlab.exceptions.CrmlabError: ...weights.csv: line 2: Got weight='half' instead, expected a finite number >= 0.
     """
-    import pandas as pd
-
     path = Path(path)
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise CrmlabError(f"{path}: cannot read the weights ({' '.join(str(exc).split())})") \
-            from None
-    check_columns(frame, COLUMNS, table=f"the weights file {path}", error=CrmlabError)
+    frame = read_csv(path, what="weights file", columns=COLUMNS)
     weights = {}
     for line, row in enumerate(frame.itertuples(index=False), start=2):
         where = f"{path}: line {line}: "
