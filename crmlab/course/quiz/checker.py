@@ -7,7 +7,6 @@ true/false flag, a number), so a question type only states what is particular to
 
 from __future__ import annotations
 
-import difflib
 import math
 
 from crmlab.course.quiz.yaml_lines import Map
@@ -41,6 +40,8 @@ class Checker:
         """Every key of ``data`` outside ``allowed`` is a problem, with a did-you-mean hint."""
         for key in data:
             if key not in allowed:
+                import difflib  # only for a misspelt field
+
                 hint = difflib.get_close_matches(str(key), sorted(allowed), n=1)
                 suffix = f" (did you mean {hint[0]!r}?)" if hint else ""
                 self.add(data.lines.get(key, data.line), qid,

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from crmlab._validation import check_choice
 from crmlab.course.quiz.model import Question, Quiz
-from crmlab.course.quiz.schema import validate_file
-from crmlab.course.quiz.types import get_type
-from crmlab.course.quiz.yaml_lines import parse, plain, read_text
 from crmlab.exceptions import QuizError
 from crmlab.paths import quizzes_dir
+
+# The schema, the YAML parser and the question types load with the first quiz read, so that a
+# lesson's `from crmlab import quiz` stays light (`make bench` measures the import).
 
 __all__ = ["quiz_files", "load", "load_file", "build_quiz", "validate"]
 
@@ -29,6 +29,8 @@ def quiz_files(folder: str | Path | None = None) -> list[Path]:
 
 def build_quiz(data: dict, path: Path | None = None) -> Quiz:
     """Build a Quiz from the plain mapping of a valid quiz file."""
+    from crmlab.course.quiz.types import get_type
+
     default_mode = data.get("mode", "practice")
     quiz_shuffle = data.get("shuffle", True)
     questions = []
@@ -51,6 +53,9 @@ def build_quiz(data: dict, path: Path | None = None) -> Quiz:
 
 def load_file(path: str | Path) -> Quiz:
     """Load and validate one quiz file; raise QuizError with the first problem."""
+    from crmlab.course.quiz.schema import validate_file
+    from crmlab.course.quiz.yaml_lines import parse, plain, read_text
+
     path = Path(path)
     problems = validate_file(path)
     if problems:
@@ -97,6 +102,8 @@ def load(quiz: str | Path) -> Quiz:
 
 def validate(paths=None) -> list[str]:
     """Return the problems of the given quiz files or folders (default: all of ``quizzes/``)."""
+    from crmlab.course.quiz.schema import validate_file
+
     files = []
     for item in paths or [quizzes_dir()]:
         item = Path(item)

@@ -11,10 +11,6 @@ from dataclasses import dataclass
 
 from crmlab.course.quiz.i18n import text
 from crmlab.course.quiz.loading import load
-from crmlab.course.quiz.scoring import has_key, score
-from crmlab.course.quiz.storage import save_answer
-from crmlab.course.quiz.types import get_type
-from crmlab.course.student import get_id
 
 __all__ = ["Feedback", "record"]
 
@@ -42,10 +38,10 @@ class Feedback:
 def record(quiz_id, question_id: str, answer, *, lang: str = "en") -> Feedback:
     """Save one answer of the current student at once, then return the feedback.
 
-    ``quiz_id`` is a quiz id (``"L02"``) or the path of a quiz file.
-    The answer is validated first (unknown question, option, pair or choice ids raise a
-    QuizError naming them) and written atomically, so it survives a killed kernel. Practice
-    questions get their verdict and explanation; graded questions only ``saved=True``.
+    ``quiz_id`` is a quiz id (``"L02"``) or the path of a quiz file. The answer is validated
+    first (unknown question, option, pair or choice ids raise a QuizError naming them) and
+    written atomically, so it survives a killed kernel. Practice questions get their verdict and
+    explanation; graded questions only ``saved=True``.
 
     Examples
     --------
@@ -55,6 +51,13 @@ def record(quiz_id, question_id: str, answer, *, lang: str = "en") -> Feedback:
     >>> feedback.saved, feedback.correct
     (True, True)
     """
+    # Scoring and storage load with the first answer: a lesson's `from crmlab import quiz` stays
+    # light.
+    from crmlab.course.quiz.scoring import has_key, score
+    from crmlab.course.quiz.storage import save_answer
+    from crmlab.course.quiz.types import get_type
+    from crmlab.course.student import get_id
+
     quiz = load(quiz_id)
     question = quiz.question(question_id)
     kind = get_type(question.type)
