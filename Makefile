@@ -53,7 +53,7 @@ notebooks: install
 	$(PY) -m crmlab.notebooks execute --stamp
 
 site: install
-	$(PY) -m crmlab.site --out _site
+	$(PY) -m crmlab.course.site --out _site
 
 clean:
 	rm -rf $(VENV) _site build *.egg-info

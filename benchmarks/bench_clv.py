@@ -113,6 +113,7 @@ def _rfm_abc() -> dict:
 
 
 def run() -> list[dict]:
+    """Measure; one row per figure (see the package docstring)."""
     return [_bgnbd(), _rfm_abc()]
 
 

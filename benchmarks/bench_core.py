@@ -21,6 +21,7 @@ def _subprocess_seconds(code: str, repeat: int = 7) -> float:
 
 
 def import_time() -> list[dict]:
+    """What a lesson's first cell costs: importing crmlab, its datasets and quiz."""
     floor = _subprocess_seconds("pass")
     with_crmlab = _subprocess_seconds("import crmlab, crmlab.datasets, crmlab.quiz")
     cost_ms = max(with_crmlab - floor, 0.0) * 1000
@@ -48,7 +49,8 @@ def _bare_kernel_seconds(repeat: int = 3) -> float:
 
 
 def lesson_suite_ratio() -> list[dict]:
-    from crmlab.notebooks import all_notebooks
+    """The nbval run of every notebook against bare kernel starts, in the same run."""
+    from crmlab.course.notebooks import all_notebooks
 
     notebooks = all_notebooks(ROOT / "notebooks")
     bare = _bare_kernel_seconds()
@@ -70,4 +72,5 @@ def lesson_suite_ratio() -> list[dict]:
 
 
 def run() -> list[dict]:
+    """Measure; one row per figure (see the package docstring)."""
     return import_time() + lesson_suite_ratio()

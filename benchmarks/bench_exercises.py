@@ -22,8 +22,8 @@ def _assign_ratio(work: Path) -> dict:
     import nbformat
     import papermill
 
-    from crmlab.exercises import assign
-    from crmlab.exercises.notebook import read_exercise, student_copy
+    from crmlab.course.exercises import assign
+    from crmlab.course.exercises.notebook import read_exercise, student_copy
 
     roster = work / "roster500.csv"
     roster.write_text("student_id\n" + "\n".join(f"s{i:03d}" for i in range(500)) + "\n")
@@ -46,7 +46,7 @@ def _assign_ratio(work: Path) -> dict:
 def _solved_submissions(work: Path, n: int) -> Path:
     import nbformat
 
-    from crmlab.exercises import assign
+    from crmlab.course.exercises import assign
 
     roster = work / f"roster{n}.csv"
     roster.write_text("student_id\n" + "\n".join(f"g{i:02d}" for i in range(n)) + "\n")
@@ -64,7 +64,7 @@ def _solved_submissions(work: Path, n: int) -> Path:
 
 
 def _throughput(work: Path, n: int = 8) -> dict:
-    from crmlab.exercises import grade
+    from crmlab.course.exercises import grade
 
     roster = _solved_submissions(work, n)
     timings = {}
@@ -82,6 +82,7 @@ def _throughput(work: Path, n: int = 8) -> dict:
 
 
 def run() -> list[dict]:
+    """Measure; one row per figure (see the package docstring)."""
     work = Path(tempfile.mkdtemp(prefix="crmlab-bench-exercises-"))
     saved = os.environ.get("CRMLAB_INSTRUCTOR_SECRET")
     saved_home = os.environ.get("CRMLAB_HOME")

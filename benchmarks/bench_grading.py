@@ -1,7 +1,11 @@
 """Grading at scale: 10,000 submissions x 20 questions.
 
-(a) grading time / the time to merely open each zip and JSON-parse its files, in the same run
-(target <= 2.0); (b) the absolute grading time (target < 5 s on the 2-core reference machine).
+(a) grading time / the time to merely open each zip and JSON-parse its files (the floor), both
+measured in the same run, interleaved, five times each; the best of each is compared, so load
+from other processes on the machine affects both sides alike (target <= 2.0). Grading means
+the whole ``crmlab grade`` pipeline: read, judge, choose, and write every output, report.md and
+its PNG figures included. (b) the absolute grading time, best of five (target < 5 s on the
+2-core reference machine).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 N_STUDENTS = 10_000
+REPEATS = 5
 
 
 def _bench_quiz(folder: Path) -> None:
@@ -40,12 +45,14 @@ def _floor(paths) -> float:
 
 
 def run() -> list[dict]:
-    from crmlab.quiz import load
-    from crmlab.quiz.grading import grade
-    from crmlab.quiz.simulate import write_cohort
+    """Measure; one row per figure (see the package docstring)."""
+    from crmlab.course.quiz.grading import grade
+    from crmlab.course.quiz.loading import load
+    from crmlab.course.quiz.simulate import write_cohort
 
     work = Path(tempfile.mkdtemp(prefix="crmlab-bench-grading-"))
     saved = os.environ.get("CRMLAB_COURSE_DIR")
+    floors, times = [], []
     try:
         (work / "quizzes").mkdir()
         (work / "datasets").symlink_to(ROOT / "datasets")
@@ -53,21 +60,27 @@ def run() -> list[dict]:
         os.environ["CRMLAB_COURSE_DIR"] = str(work)
         quiz = load("bench")
         paths = write_cohort(quiz, work / "subs", n_students=N_STUDENTS, seed=3)
-        floor = min(_floor(paths) for _ in range(2))
-        started = time.perf_counter()
-        result = grade(work / "subs", out=work / "out", quizzes=["bench"], progress=False)
-        elapsed = time.perf_counter() - started
+        for run_index in range(REPEATS):
+            floors.append(_floor(paths))
+            started = time.perf_counter()
+            result = grade(work / "subs", out=work / f"out{run_index}", quizzes=["bench"],
+                           progress=False)
+            times.append(time.perf_counter() - started)
         answers = len(result.responses)
+        figures = sum(path.suffix == ".png" for path in result.files)
     finally:
         if saved is None:
             os.environ.pop("CRMLAB_COURSE_DIR", None)
         else:
             os.environ["CRMLAB_COURSE_DIR"] = saved
         shutil.rmtree(work, ignore_errors=True)
+    floor, elapsed = min(floors), min(times)
     return [
         {"name": "grading 10,000 x 20: grade / read+parse floor", "value": elapsed / floor,
          "target": "<= 2.0", "unit": "x",
-         "note": f"floor {floor:.2f} s to open and parse the same {len(paths)} zips"},
+         "note": f"best of {REPEATS}: floor {floor:.2f} s to open and parse the same "
+                 f"{len(paths)} zips; grading {elapsed:.2f} s (first run {times[0]:.2f} s)"},
         {"name": "grading 10,000 x 20: absolute time", "value": elapsed, "target": "< 5",
-         "unit": "s", "note": f"{answers} answers graded, outputs and report written"},
+         "unit": "s", "note": f"{answers} answers graded, every output written "
+                              f"({figures} PNG figures)"},
     ]

@@ -15,6 +15,7 @@ class StableWidgetRepr:
     widget = None
 
     def summary(self) -> str:
+        """The one stable text line of the object (subclasses say what it is)."""
         raise NotImplementedError
 
     def __repr__(self) -> str:

@@ -49,22 +49,23 @@ def _edit(path, old, new, count=1):
 CASES = [
     ("missing column", lambda p: p.write_text(
         "\n".join(",".join(line.split(",")[:-1]) for line in p.read_text().splitlines()) + "\n"),
-     "suppliers.csv: column 'monopoly_market' is missing"),
+     "Got {dir}/suppliers.csv without the column 'monopoly_market' instead, expected the "
+     "columns {columns}."),
     ("wrong type", lambda p: _line(p, 3, "n_alternatives", "many"),
-     "suppliers.csv: column 'n_alternatives', line 3: got 'many', expected an integer"),
+     "{dir}/suppliers.csv: line 3: Got n_alternatives='many' instead, expected an integer."),
     ("out of range", lambda p: _line(p, 5, "profit_share", "1.7"),
-     "suppliers.csv: column 'profit_share', line 5: got '1.7', expected 0 to 1"),
+     "{dir}/suppliers.csv: line 5: Got profit_share='1.7' instead, expected 0 to 1."),
     ("not allowed", lambda p: _line(p, 4, "supply_risk", "hgh"),
-     "suppliers.csv: column 'supply_risk', line 4: got 'hgh', expected one of 'low', 'medium', "
-     "'high'"),
+     "{dir}/suppliers.csv: line 4: Got supply_risk='hgh' instead, expected one of 'low', 'medium', "
+     "'high'."),
     ("not a boolean", lambda p: _line(p, 2, "monopoly_market", "yes"),
-     "suppliers.csv: column 'monopoly_market', line 2: got 'yes', expected true or false"),
+     "{dir}/suppliers.csv: line 2: Got monopoly_market='yes' instead, expected true or false."),
     ("empty file", lambda p: p.write_text(""),
-     "suppliers.csv: the file is empty, expected a header line"),
+     "{dir}/suppliers.csv: the file is empty, expected a header line"),
     ("header only", lambda p: p.write_text(p.read_text().splitlines()[0] + "\n"),
-     "suppliers.csv: no data rows below the header"),
+     "{dir}/suppliers.csv: no data rows below the header"),
     ("wrong delimiter", lambda p: p.write_text(p.read_text().replace(",", ";")),
-     "suppliers.csv: wrong delimiter in the header line, expected ',' between columns "
+     "{dir}/suppliers.csv: wrong delimiter in the header line, expected ',' between columns "
      "supplier_id, name, category, ..."),
 ]
 
@@ -84,14 +85,15 @@ def test_corrupted_file_gives_one_line_error(suppliers_copy, case, corrupt, mess
     with pytest.raises(DataError) as info:
         datasets.load("suppliers", data_dir=suppliers_copy.parent)
     text = str(info.value)
-    assert text == f"{suppliers_copy.parent}/{message}"
+    columns = ", ".join(repr(c) for c in datasets.describe("suppliers")["column"])
+    assert text == message.format(dir=suppliers_copy.parent, columns=columns)
     assert "\n" not in text
 
 
 def test_missing_file_and_unknown_name(tmp_path):
     with pytest.raises(DataError, match=r"orders.csv: file not found \(dataset 'orders'\)$"):
         datasets.load("orders", data_dir=tmp_path)
-    with pytest.raises(DataError, match=r"^Unknown dataset 'order'; expected one of "):
+    with pytest.raises(DataError, match=r"^Got name='order' instead, expected one of "):
         datasets.load("order")
 
 
@@ -106,8 +108,8 @@ def test_bad_value_names_column_and_line(tmp_path, name, line, column, value, ex
     _line(tmp_path / f"{name}.csv", line, column, value)
     with pytest.raises(DataError) as info:
         datasets.load(name, data_dir=tmp_path)
-    assert str(info.value).endswith(f"column {column!r}, line {line}: got {value!r}, "
-                                    f"expected {expected}")
+    assert str(info.value).endswith(f"line {line}: Got {column}={value!r} instead, "
+                                    f"expected {expected}.")
 
 
 def test_describe_and_readme_are_in_step():
@@ -123,7 +125,7 @@ def test_cli_list_describe_and_errors(capsys, tmp_path):
     assert "csat" in capsys.readouterr().out
     assert main(["datasets", "describe", "nope"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("crmlab: error: Unknown dataset 'nope'") and err.count("\n") == 1
+    assert err.startswith("crmlab: error: Got name='nope' instead") and err.count("\n") == 1
     assert main(["datasets", "generate", "--seed", "-1", "--out", str(tmp_path)]) == 1
     assert capsys.readouterr().err == (
         "crmlab: error: Got seed=-1 instead, expected a non-negative integer.\n")

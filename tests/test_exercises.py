@@ -10,15 +10,21 @@ import pytest
 from papermill.exceptions import PapermillExecutionError
 
 from crmlab.cli import main
-from crmlab.exceptions import ExerciseError
-from crmlab.exercises.assignment import student_seed
-from crmlab.exercises.notebook import (
+from crmlab.course.exercises.assignment import student_seed
+from crmlab.course.exercises.notebook import (
     PLACEHOLDER,
-    _tags,
     exercise_notebooks,
     read_exercise,
     student_copy,
 )
+from crmlab.course.exercises.tags import (
+    HIDDEN_CHECKS,
+    INJECTED_PARAMETERS,
+    RAISES_EXCEPTION,
+    SOLUTION,
+    tags_of,
+)
+from crmlab.exceptions import ExerciseError
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = exercise_notebooks(ROOT / "notebooks" / "exercises")
@@ -29,8 +35,8 @@ def _solution_lines(nb):
     """Every line a student must never see: solution cells, marked regions, hidden checks."""
     lines = set()
     for cell in nb.cells:
-        tags = _tags(cell)
-        if "solution" in tags or "hidden_checks" in tags:
+        tags = tags_of(cell)
+        if SOLUTION in tags or HIDDEN_CHECKS in tags:
             lines |= {line.strip() for line in cell.source.splitlines()}
         inside = False
         for line in cell.source.splitlines():
@@ -89,7 +95,7 @@ def test_student_copy_runs_with_its_checks_failing(path, tmp_path):
     copy = student_copy(read_exercise(path))
     for cell in copy.cells:  # let the placeholders raise and the run go on, as when grading
         if cell.cell_type == "code":
-            cell.metadata.setdefault("tags", []).append("raises-exception")
+            cell.metadata.setdefault("tags", []).append(RAISES_EXCEPTION)
     student = tmp_path / "student.ipynb"
     nbformat.write(copy, student)
     records = _run(student, 5, tmp_path / "r.jsonl", tmp_path / "out.ipynb",
@@ -114,7 +120,7 @@ def test_assign_thirty_students(tmp_path, monkeypatch):
     for path in made:
         nb = nbformat.read(path, as_version=4)
         student = path.stem.split("__")[1]
-        injected = next(c for c in nb.cells if "injected-parameters" in _tags(c))
+        injected = next(c for c in nb.cells if INJECTED_PARAMETERS in tags_of(c))
         seed = student_seed(SECRET.encode(), "EX-abc-profit", student)
         assert f"seed = {seed}" in injected.source and f'student_id = "{student}"' in injected.source
         assert all(c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
@@ -131,8 +137,8 @@ def test_assign_without_secret_is_a_one_line_error(tmp_path, monkeypatch, capsys
     assert capsys.readouterr().err == ("crmlab: error: No instructor secret: set "
                                        "CRMLAB_INSTRUCTOR_SECRET or pass --secret-file (at least "
                                        "8 characters)\n")
-    with pytest.raises(ExerciseError, match="Unknown exercise 'EX-nope'"):
-        from crmlab.exercises.assignment import _find
+    with pytest.raises(ExerciseError, match=r"^Got exercise='EX-nope' instead, expected one of 'EX-"):
+        from crmlab.course.exercises.assignment import _find
         _find("EX-nope")
 
 
@@ -190,7 +196,7 @@ def test_three_commands_end_to_end_with_thirty_students(tmp_path, monkeypatch, c
 
 
 def test_release_readme_is_for_students(tmp_path):
-    from crmlab.exercises import release
+    from crmlab.course.exercises import release
 
     written = release(tmp_path)
     assert [p.name for p in written] == [p.name for p in EXERCISES]

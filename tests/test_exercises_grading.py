@@ -16,9 +16,10 @@ import psutil
 import pytest
 
 from crmlab.cli import main
+from crmlab.course.exercises.autograde import grade, prepare_submission
+from crmlab.course.exercises.executors import Executor, LocalExecutor
+from crmlab.course.exercises.tags import HIDDEN_CHECKS, INJECTED_PARAMETERS, PARAMETERS, tags_of
 from crmlab.exceptions import ExerciseError
-from crmlab.exercises.autograde import grade, prepare_submission
-from crmlab.exercises.executors import Executor, LocalExecutor
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "exercises"
 EXERCISE = FIXTURES / "exercise" / "fixture_double.ipynb"
@@ -119,7 +120,7 @@ def test_feedback_keeps_verdicts_without_hidden_source(graded):
     for student, verdicts in (("solved", "fx-double: passed\nfx-square: passed\n"),
                               ("wrong_answer", "fx-double: not passed\nfx-square: passed\n")):
         nb = nbformat.read(out / "feedback" / f"fixture_double__{student}.ipynb", as_version=4)
-        hidden = [c for c in nb.cells if "hidden_checks" in c.metadata.get("tags", [])]
+        hidden = [c for c in nb.cells if HIDDEN_CHECKS in tags_of(c)]
         assert [c.source for c in hidden] == ["# hidden check (source kept by the instructor)"]
         assert hidden[0].outputs[0]["text"] == verdicts
         text = json.dumps(nb)
@@ -133,12 +134,12 @@ def test_prepare_submission_pins_the_seed_in_the_hidden_checks():
     nb, problem = prepare_submission(source, SUBMISSIONS / "changed_seed.ipynb",
                                      student_id="s1", seed=42)
     assert problem is None
-    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    params = [c for c in nb.cells if PARAMETERS in tags_of(c)]
     assert [c.source for c in params] == ['student_id = "demo"\nseed = 3\n'
                                           "# injected by the grader\n"
                                           "student_id = 's1'\nseed = 42"]
     assert nb.cells[-1].source.startswith("student_id = 's1'\nseed = 42\n")
-    assert not any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
+    assert not any(INJECTED_PARAMETERS in tags_of(c) for c in nb.cells)
     assert source == nbformat.read(EXERCISE, as_version=4)  # the source is not modified
 
 
@@ -146,10 +147,13 @@ def test_grade_argument_errors(tmp_path, monkeypatch):
     monkeypatch.setenv("CRMLAB_INSTRUCTOR_SECRET", SECRET)
     roster = tmp_path / "roster.csv"
     roster.write_text("student_id\ns1\n")
-    with pytest.raises(ExerciseError, match=r"Got timeout=0 instead, expected seconds >= 1\."):
+    with pytest.raises(ExerciseError, match=r"^Got timeout=0 instead, expected a whole number of seconds >= 1\.$"):
         grade(str(EXERCISE), SUBMISSIONS, roster=roster, out=tmp_path, timeout=0)
-    with pytest.raises(ExerciseError, match=r"Got workers=0 instead, expected an integer >= 1\."):
+    with pytest.raises(ExerciseError, match=r"^Got workers=0 instead, expected a whole number >= 1\.$"):
         grade(str(EXERCISE), SUBMISSIONS, roster=roster, out=tmp_path, workers=0)
+    with pytest.raises(ExerciseError) as info:
+        grade(str(EXERCISE), SUBMISSIONS, roster=roster, out=tmp_path, format="xls")
+    assert str(info.value) == "Got format='xls' instead, expected one of 'plain', 'canvas', 'moodle'."
     with pytest.raises(ExerciseError, match="the submissions folder does not exist"):
         grade(str(EXERCISE), tmp_path / "nope", roster=roster, out=tmp_path)
     monkeypatch.delenv("CRMLAB_INSTRUCTOR_SECRET")
@@ -172,15 +176,19 @@ def test_a_custom_executor_plugs_in(tmp_path, monkeypatch):
     roster = tmp_path / "roster.csv"
     roster.write_text("student_id\nsolved\nsyntax_error\n")
     details = grade(str(EXERCISE), SUBMISSIONS, roster=roster, out=tmp_path / "out",
-                    timeout=20, executor=Sequential())
+                    timeout=20, executor=Sequential(), format="moodle")
     assert calls == [2]
     assert list(details["total"]) == [3.0, 0.0]
-    with pytest.raises(ValueError, match=r"Got workers=0 instead, expected an integer >= 1\."):
+    # The LMS layouts are the quiz grader's (crmlab.course.lms).
+    moodle = pd.read_csv(tmp_path / "out" / "scores.csv", keep_default_na=False)
+    assert moodle.columns.tolist() == ["ID number", "Email address", "Exercise: EX-fixture (Real)"]
+    assert moodle["Exercise: EX-fixture (Real)"].tolist() == [3.0, 0.0]
+    with pytest.raises(ValueError, match=r"^Got workers=0 instead, expected a whole number >= 1\.$"):
         LocalExecutor(0)
 
 
 def test_submissions_of_other_exercises_are_skipped(tmp_path):
-    from crmlab.exercises.autograde import _submissions
+    from crmlab.course.exercises.autograde import _submissions
 
     for name in ("fixture_double__s1", "classify_suppliers__s2", "s3", "sub/fixture_double__s4"):
         (tmp_path / f"{name}.ipynb").parent.mkdir(exist_ok=True)

@@ -3,9 +3,9 @@
 import pytest
 
 from crmlab.cli import main
-from crmlab.quiz import load
-from crmlab.quiz.gift import parse_gift, to_gift
-from crmlab.quiz.schema import text
+from crmlab.course.quiz import load
+from crmlab.course.quiz.gift import parse_gift, to_gift
+from crmlab.course.quiz.i18n import text
 
 
 @pytest.mark.parametrize("quiz_id", ["L00", "final_test"])
@@ -38,7 +38,7 @@ def test_round_trip_keeps_every_key(quiz_id):
 
 
 def test_special_characters_are_escaped():
-    from crmlab.quiz.schema import Option, Question, Quiz
+    from crmlab.course.quiz.model import Option, Question, Quiz
 
     q = Question(id="q", type="single", prompt="2 {x} = 3: #1 ~ok", mode="graded",
                  options=(Option("a", "a=b", True, feedback="yes#no"), Option("b", "c~d")))
@@ -53,4 +53,24 @@ def test_cli_export(tmp_path, capsys):
     assert main(["quiz", "export", "--format", "gift", "L00", "-o", str(out)]) == 0
     assert len(parse_gift(out.read_text())) == len(load("L00").questions)
     assert main(["quiz", "export", "L77", "-o", str(out)]) == 1
-    assert capsys.readouterr().err.startswith("crmlab: error: Unknown quiz 'L77'")
+    assert capsys.readouterr().err.startswith("crmlab: error: Got quiz='L77' instead, expected one of 'C1', ")
+
+
+def test_note_and_accept_any_are_kept(tmp_path):
+    from crmlab.course.quiz.loading import load_file
+
+    path = tmp_path / "na.yaml"
+    path.write_text("id: na\ntitle: NA\nquestions:\n"
+                    "  - id: q4\n    type: single\n    prompt: Which?\n"
+                    "    note: Stem reconstructed\n    accept_any: The key is lost\n"
+                    "    explanation: Only c survives.\n"
+                    "    options: [{id: c, text: C}, {id: all, text: All, pin: true}]\n"
+                    "  - id: n\n    type: numeric\n    prompt: How many?\n"
+                    "    accept_any: The source's figure is illegible\n")
+    gift = to_gift(load_file(path))
+    assert "// note: Stem reconstructed\n// accepts any answer: The key is lost\n::q4::" in gift
+    q4, n = parse_gift(gift)
+    assert q4["comments"] == ["note: Stem reconstructed", "accepts any answer: The key is lost"]
+    assert [a["correct"] for a in q4["answers"]] == [True, True]
+    assert q4["general_feedback"] == "The key is lost Only c survives."
+    assert n["type"] == "essay" and n["general_feedback"] == "The source's figure is illegible"

@@ -1,42 +1,32 @@
 """crmlab grade: scores recomputed from raw answers, every bad input in problems.csv."""
 
-import hashlib
-import json
 import math
 import zipfile
 
 import pandas as pd
 import pytest
 
-from crmlab import __version__
 from crmlab.cli import main
+from crmlab.course import submission
+from crmlab.course.quiz.grading import grade
 from crmlab.exceptions import CrmlabError
-from crmlab.quiz.grading import grade
 
 
 def bundle(folder, student, answers, *, created="2026-11-20T10:00:00+00:00", version=None,
            name=None, tamper=None):
-    """Write a submission zip like `crmlab submit` does; `tamper` edits it on the way."""
+    """Write a submission zip as `crmlab submit` does; `tamper` edits it on the way."""
     folder.mkdir(parents=True, exist_ok=True)
-    files, entries = {}, []
-    for quiz_id, items in answers.items():
-        data = {"format_version": 1, "student_id": student, "quiz_id": quiz_id,
-                "answers": {q: {"answer": a, "answered_at": created, "attempts": 1}
-                            for q, a in items.items()}}
-        raw = json.dumps(data).encode()
-        files[f"answers/{quiz_id}.json"] = raw
-        entries.append({"quiz_id": quiz_id, "path": f"answers/{quiz_id}.json",
-                        "sha256": hashlib.sha256(raw).hexdigest(), "n_answers": len(items)})
-    manifest = {"format_version": 1, "student_id": student,
-                "crmlab_version": version or __version__, "created": created,
-                "quizzes": entries, "score": 999}
+    files = [(quiz_id, submission.answers_bytes(submission.answers_file(student, quiz_id, items,
+                                                                         at=created)))
+             for quiz_id, items in answers.items()]
+    manifest, members = submission.bundle_members(student, files, created=created)
+    manifest["score"] = 999  # a claim the grader must ignore
+    if version:
+        manifest["crmlab_version"] = version
     if tamper:
-        tamper(manifest, files)
+        tamper(manifest, members)
     path = folder / (name or f"{student}.zip")
-    with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr("manifest.json", json.dumps(manifest))
-        for member, raw in files.items():
-            zf.writestr(member, raw)
+    path.write_bytes(submission.zip_members(manifest, members))
     return path
 
 
@@ -79,7 +69,7 @@ def test_statistics_on_a_small_cohort(cohort, tmp_path):
 
 
 def test_point_biserial_formula():
-    from crmlab.quiz.item_analysis import item_analysis
+    from crmlab.course.quiz.item_analysis import item_analysis
 
     # item scores [1,1,1,0,0] against rest scores [3,2,1,1,0] (other points per student)
     rows = []
@@ -113,8 +103,9 @@ def _bad_cases(subs):
         zf.writestr("manifest.json", "{not json")
     bundle(subs, "evil", {"L00": {"run-order": "restart"}}, name="evil.zip",
            tamper=lambda m, f: m.update(student_id="../../etc"))
-    bundle(subs, "big", {"L00": {"run-order": "restart"}},
+    bundle(subs, "big", {"L00": {"run-order": "restart"}},  # a zip bomb, small on disk
            tamper=lambda m, f: f.update({"padding.bin": b"0" * 3_000_000}))
+    (subs / "huge.zip").write_bytes(b"\0" * 2_000_001)
     bundle(subs, "mixed", {"L00": {"run-order": "restart", "nope": "a", "loader": "zzz"},
                            "L99": {"q": "a"}})
     bundle(subs, "twice", {"L00": {"run-order": "reinstall"}}, name="twice-1.zip",
@@ -139,10 +130,12 @@ def test_every_bad_input_goes_to_problems_and_valid_ones_are_graded(tmp_path, ca
     assert reasons[("old.zip", "")].startswith("rejected: made by crmlab '0.0.9'")
     assert reasons[("badjson.zip", "")] == "rejected: manifest.json is not valid JSON"
     assert reasons[("evil.zip", "")] == "rejected: unsafe or missing student id '../../etc'"
-    assert reasons[("big.zip", "")].startswith("rejected: file is larger than the cap")
+    assert reasons[("big.zip", "")] == ("rejected: a member is larger than the cap of 2000000 "
+                                        "bytes once unpacked")
+    assert reasons[("huge.zip", "")] == "rejected: file is larger than the cap of 2000000 bytes"
     assert reasons[("mixed.zip", "nope")].startswith("answer ignored: quiz 'L00': unknown question")
-    assert reasons[("mixed.zip", "loader")].startswith("answer ignored: question 'loader': unknown "
-                                                      "option 'zzz'")
+    assert reasons[("mixed.zip", "loader")].startswith("answer ignored: question 'loader': Got "
+                                                      "option='zzz' instead, expected one of ")
     assert reasons[("mixed.zip", "L99")] == "unknown quiz id"
     assert reasons[("twice-1.zip", "")].startswith("superseded: the same student submitted twice")
     book = pd.read_csv(tmp_path / "out" / "gradebook.csv").set_index("student_id")
@@ -187,9 +180,8 @@ def test_roster_and_lms_formats(cohort, tmp_path):
 def test_answer_folders_are_graded(tmp_path):
     folder = tmp_path / "subs" / "s7"
     folder.mkdir(parents=True)
-    (folder / "L00.json").write_text(json.dumps({
-        "format_version": 1, "student_id": "s7", "quiz_id": "L00",
-        "answers": {"run-order": {"answer": "restart", "answered_at": "2026-11-20T10:00:00"}}}))
+    (folder / "L00.json").write_bytes(submission.answers_bytes(submission.answers_file(
+        "s7", "L00", {"run-order": "restart"}, at="2026-11-20T10:00:00")))
     result = grade(tmp_path / "subs", out=tmp_path / "out", quizzes=["L00"], progress=False)
     assert result.gradebook.set_index("student_id").loc["s7", "L00"] == 1.0
 
@@ -203,7 +195,7 @@ def test_interrupted_run_leaves_the_previous_gradebook_whole(cohort, tmp_path, m
     def crash(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("crmlab.quiz.report.write_report", crash)
+    monkeypatch.setattr("crmlab.course.quiz.report.write_report", crash)
     with pytest.raises(KeyboardInterrupt):
         grade(cohort, out=out, quizzes=["L00"], progress=False)
     assert (out / "gradebook.csv").read_bytes() == before
@@ -219,3 +211,18 @@ def test_invalid_options(cohort, tmp_path, kwargs, message):
     with pytest.raises(CrmlabError) as info:
         grade(cohort, out=tmp_path / "out", **kwargs)
     assert str(info.value) == message
+
+
+def test_parallel_reading_gives_the_same_result(tmp_path, monkeypatch):
+    from crmlab.course.quiz import grading
+
+    subs = tmp_path / "subs"
+    _bad_cases(subs.mkdir() or subs)
+    serial = grade(subs, out=tmp_path / "serial", progress=False)
+    monkeypatch.setattr(grading, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(grading.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    parallel = grade(subs, out=tmp_path / "parallel", progress=False)
+    pd.testing.assert_frame_equal(parallel.gradebook, serial.gradebook)
+    pd.testing.assert_frame_equal(parallel.problems, serial.problems)
+    assert (tmp_path / "parallel" / "responses.csv").read_bytes() == \
+        (tmp_path / "serial" / "responses.csv").read_bytes()

@@ -1,12 +1,12 @@
-"""crmlab.lessons and `crmlab lessons`."""
+"""crmlab.course.lessons and `crmlab lessons`."""
 
 import json
 
 import pytest
 
 from crmlab.cli import main
+from crmlab.course.lessons import course_map, get, list_lessons
 from crmlab.exceptions import CrmlabError
-from crmlab.lessons import course_map, get, list_lessons
 
 
 def _notebook(path, meta, title="# X · A title"):
@@ -30,7 +30,7 @@ def test_order_is_lessons_then_cases_then_appendices(tmp_path):
     [
         (None, "metadata 'crmlab.id' is missing"),
         ({"id": "L01", "kind": "lecture"},
-         "metadata 'crmlab.kind' is 'lecture', expected one of ('lesson', 'case', 'appendix')"),
+         "Got crmlab.kind='lecture' instead, expected one of 'lesson', 'case', 'appendix'."),
     ],
 )
 def test_bad_metadata_is_a_one_line_error(tmp_path, meta, message):
@@ -42,7 +42,7 @@ def test_bad_metadata_is_a_one_line_error(tmp_path, meta, message):
 
 def test_unknown_lesson(tmp_path):
     _notebook(tmp_path / "00_a.ipynb", {"id": "L00"})
-    with pytest.raises(CrmlabError, match=r"^Unknown lesson 'L9'; expected one of 'L00'$"):
+    with pytest.raises(CrmlabError, match=r"^Got lesson_id='L9' instead, expected one of 'L00'\.$"):
         get("L9", tmp_path)
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from crmlab.lessons import list_lessons
-from crmlab.notebooks import NAV_START, all_notebooks, navigation_markdown
+from crmlab.course.lessons import list_lessons
+from crmlab.course.notebooks import NAV_START, all_notebooks, navigation_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = all_notebooks(ROOT / "notebooks")

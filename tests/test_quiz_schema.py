@@ -1,13 +1,14 @@
-"""crmlab.quiz.schema: every malformed quiz gets its one-line FILE:LINE: QUESTION_ID: message."""
+"""crmlab.course.quiz.schema: every malformed quiz gets its one-line FILE:LINE: QUESTION_ID: message."""
 
 import textwrap
 
 import pytest
 
 from crmlab.cli import main
+from crmlab.course.quiz import quiz_files, validate
+from crmlab.course.quiz.loading import load_file
+from crmlab.course.quiz.schema import validate_file
 from crmlab.exceptions import QuizError
-from crmlab.quiz import quiz_files, validate
-from crmlab.quiz.schema import load_file, validate_file
 
 HEAD = "id: t\ntitle: T\nquestions:\n"
 SINGLE = """\
@@ -110,3 +111,42 @@ def test_cli_validate_exit_codes(tmp_path, capsys):
     assert out == (f"{bad}:5: q1: unknown type 'essay'; expected one of single, multi, "
                    "truefalse, numeric, matching\n")
     assert main(["quiz", "validate", str(tmp_path / "missing.yaml")]) == 1
+
+
+ACCEPT_ANY = """\
+  - id: q4
+    type: single
+    prompt: {en: "Q4 (stem lost in the source)", az: "4 [sual itib]"}
+    note: {en: Stem reconstructed from the surviving options, az: Sual bərpa olunub}
+    accept_any: {en: The key is lost with the stem, az: Açar sualla birlikdə itib}
+    options:
+      - {id: c, text: {en: The customer, az: müştəri}}
+      - {id: all, text: {en: All answers are correct, az: bütün cavablar düzgündür}, pin: true}
+"""
+BILINGUAL = "id: t\ntitle: {en: T, az: T}\nlanguages: [en, az]\nquestions:\n"
+
+
+def test_accept_any_and_note_are_valid_without_a_key(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text(BILINGUAL + ACCEPT_ANY)
+    assert validate_file(path) == []
+    q4 = load_file(path).question("q4")
+    assert q4.accept_any["en"] == "The key is lost with the stem"
+    assert q4.note["az"] == "Sual bərpa olunub"
+
+
+@pytest.mark.parametrize(("case", "body", "expected"), [
+    ("accept_any with a key", ACCEPT_ANY.replace("text: {en: The customer, az: müştəri}}",
+                                                 "text: {en: The customer, az: müştəri}, "
+                                                 "correct: true}"),
+     "9: q4: a question that accepts any answer gives no key; remove the key or accept_any"),
+    ("untranslated note", ACCEPT_ANY.replace(", az: Sual bərpa olunub}", "}"),
+     "8: q4: missing translation 'az' of field 'note'"),
+    ("accept_any not a text", ACCEPT_ANY.replace(
+        "{en: The key is lost with the stem, az: Açar sualla birlikdə itib}", "[1, 2]"),
+     "9: q4: field 'accept_any' must be a text or a mapping of languages"),
+], ids=["accept_any with a key", "untranslated note", "accept_any not a text"])
+def test_accept_any_and_note_are_checked(tmp_path, case, body, expected):
+    path = tmp_path / "t.yaml"
+    path.write_text(BILINGUAL + body)
+    assert f"{path}:{expected}" in validate_file(path)

@@ -1,10 +1,11 @@
-"""crmlab.quiz.scoring: the one grader, on a table of answers."""
+"""crmlab.course.quiz.scoring: the one grader, on a table of answers."""
 
 import pytest
 
+from crmlab.course.quiz.model import Option, Pair, Question
+from crmlab.course.quiz.scoring import Score, check_answer, score
+from crmlab.course.quiz.types import get_type
 from crmlab.exceptions import QuizError
-from crmlab.quiz.schema import Option, Pair, Question
-from crmlab.quiz.scoring import check_answer, score
 
 
 def q(type_, **kw):
@@ -43,16 +44,21 @@ def test_score_table(question, answer, points, correct):
 
 
 @pytest.mark.parametrize(("question", "answer", "message"), [
-    (SINGLE, "z", "question 'q': unknown option 'z'; expected one of a, b"),
-    (SINGLE, 0, "question 'q': unknown option 0; expected one of a, b"),
-    (MULTI, "a", "question 'q': a multi answer is a list of option ids, got 'a'"),
-    (MULTI, ["a", "e"], "question 'q': unknown option 'e'; expected one of a, b, c, d"),
-    (TF, "yes", "question 'q': a truefalse answer is true or false, got 'yes'"),
-    (ABS, "ten", "question 'q': a numeric answer is a number, got 'ten'"),
-    (ABS, True, "question 'q': a numeric answer is a number, got True"),
-    (ABS, float("nan"), "question 'q': a numeric answer must be finite, got nan"),
-    (MATCH, {"p9": "x"}, "question 'q': unknown pair 'p9'; expected one of p1, p2, p3, p4"),
-    (MATCH, {"p1": "w"}, "question 'q': unknown choice 'w' for pair 'p1'; expected one of x, y, z"),
+    (SINGLE, "z", "question 'q': Got option='z' instead, expected one of 'a', 'b'."),
+    (SINGLE, 0, "question 'q': Got option=0 instead, expected one of 'a', 'b'."),
+    (SINGLE, ["a"], "question 'q': Got option=['a'] instead, expected one of 'a', 'b'."),
+    (MULTI, "a", "question 'q': Got answer='a' instead, expected a list of option ids."),
+    (MULTI, ["a", "e"], "question 'q': Got option='e' instead, expected one of 'a', 'b', 'c', 'd'."),
+    (TF, "yes", "question 'q': Got answer='yes' instead, expected true or false."),
+    (ABS, "ten", "question 'q': Got answer='ten' instead, expected a finite number."),
+    (ABS, True, "question 'q': Got answer=True instead, expected a finite number."),
+    (ABS, float("nan"), "question 'q': Got answer=nan instead, expected a finite number."),
+    (MATCH, ["x"], "question 'q': Got answer=['x'] instead, expected a mapping of pair ids to "
+                   "choice ids."),
+    (MATCH, {"p9": "x"}, "question 'q': Got pair='p9' instead, expected one of 'p1', 'p2', 'p3', "
+                         "'p4'."),
+    (MATCH, {"p1": "w"}, "question 'q': pair 'p1': Got choice='w' instead, expected one of 'x', "
+                         "'y', 'z'."),
 ])
 def test_invalid_answers_are_named(question, answer, message):
     with pytest.raises(QuizError) as info:
@@ -70,3 +76,25 @@ def test_keyless_question_cannot_be_scored():
     keyless = q("single", options=(Option("a", "A"), Option("b", "B")))
     with pytest.raises(QuizError, match="has no answer key here"):
         score(keyless, "a")
+
+
+ANY = q("single", options=(Option("c", "C"), Option("all", "All", pin=True)),
+        accept_any="The key is lost in the source")
+
+
+@pytest.mark.parametrize("answer", ["c", "all"])
+def test_accept_any_gives_full_points_to_every_valid_answer(answer):
+    assert score(ANY, answer) == Score(points=2.0, max_points=2.0, correct=True)
+
+
+def test_accept_any_still_checks_the_form_of_the_answer():
+    with pytest.raises(QuizError, match="Got option='z' instead"):
+        score(ANY, "z")
+
+
+@pytest.mark.parametrize(("question", "key"), [
+    (SINGLE, "A"), (MULTI, "A; B"), (TF, "False"), (ABS, "10 ± 0.5"), (REL, "200 ± 2"),
+    (MATCH, "1 -> X; 2 -> Y; 3 -> X; 4 -> Y"),
+])
+def test_every_type_shows_its_key(question, key):
+    assert get_type(question.type).key_text(question) == key

@@ -1,6 +1,5 @@
 """Answers are never lost: written atomically the moment they are given."""
 
-import json
 import os
 import signal
 import subprocess
@@ -8,16 +7,16 @@ import sys
 
 import pytest
 
-from crmlab import quiz, student
+from crmlab.course import quiz, student
+from crmlab.course.quiz.storage import answers_path, read_answers
 from crmlab.exceptions import QuizError
-from crmlab.quiz.storage import answers_path, read_answers
 
 
 def test_record_writes_at_once_with_history(crmlab_home):
     student.set_id("s1")
     quiz.record("L00", "run-order", "reinstall")
     quiz.record("L00", "run-order", "restart")
-    saved = json.loads(answers_path("s1", "L00").read_text())
+    saved = read_answers("s1", "L00")
     entry = saved["answers"]["run-order"]
     assert saved["student_id"] == "s1" and saved["quiz_id"] == "L00"
     assert entry["answer"] == "restart" and entry["attempts"] == 2
@@ -33,9 +32,9 @@ def test_graded_question_reveals_nothing(crmlab_home):
 def test_unknown_ids_are_rejected_and_nothing_is_written(crmlab_home):
     with pytest.raises(QuizError, match="unknown question 'nope'"):
         quiz.record("L00", "nope", "a")
-    with pytest.raises(QuizError, match="unknown option 'zzz'"):
+    with pytest.raises(QuizError, match="Got option='zzz' instead"):
         quiz.record("L00", "run-order", "zzz")
-    with pytest.raises(QuizError, match="Unknown quiz 'L77'"):
+    with pytest.raises(QuizError, match="^Got quiz='L77' instead, expected one of "):
         quiz.record("L77", "q", "a")
     assert not (crmlab_home / "answers").exists()
 
@@ -44,14 +43,14 @@ def test_corrupt_saved_file_is_not_overwritten(crmlab_home):
     path = answers_path("anonymous", "L00")
     path.parent.mkdir(parents=True)
     path.write_text("{half a file")
-    with pytest.raises(QuizError, match="saved answers are not valid JSON; nothing was overwritten"):
+    with pytest.raises(QuizError, match=r"\(saved answers\) is not valid JSON; nothing was overwritten"):
         quiz.record("L00", "run-order", "restart")
     assert path.read_text() == "{half a file"
 
 
 KILL = """
 import os, signal
-from crmlab import quiz, student
+from crmlab.course import quiz, student
 student.set_id("killed")
 quiz.record("L00", "answers-saved", False)
 quiz.record("L00", "loader", "load")

@@ -1,12 +1,10 @@
 """The quiz widget without a browser: every type renders, records and (in practice) gives feedback."""
 
-import json
-
 import pytest
 
-from crmlab import quiz, student
-from crmlab.quiz.storage import answers_path
-from crmlab.quiz.widget import QuizView
+from crmlab.course import quiz, student
+from crmlab.course.quiz.storage import answers_path, read_answers
+from crmlab.course.quiz.widget import QuizView
 
 
 @pytest.fixture
@@ -16,7 +14,7 @@ def view(crmlab_home):
 
 
 def _saved(question_id):
-    return json.loads(answers_path("w1", "L00").read_text())["answers"][question_id]["answer"]
+    return read_answers("w1", "L00")["answers"][question_id]["answer"]
 
 
 def test_all_types_render_with_stable_text(view):
@@ -46,7 +44,7 @@ def test_single_wrong_then_right(view):
 
 def test_multi_partial_credit(view):
     q = view.view("exercise-parameters")
-    for oid, box in q.checks:
+    for oid, box in q.parts:
         box.value = oid == "own-variant"
     q.button.click()
     assert "Partly right" in q.feedback.value and "(0.5/1)" in q.feedback.value
@@ -59,7 +57,7 @@ def test_truefalse_and_matching(view):
     tf.button.click()
     assert "Correct" in tf.feedback.value
     match = view.view("modes")
-    for pid, dropdown in match.dropdowns:
+    for pid, dropdown in match.parts:
         dropdown.value = {"practice": "feedback-now", "graded": "recorded"}[pid]
     match.button.click()
     assert "Correct" in match.feedback.value
@@ -104,3 +102,40 @@ def test_language_switch_translates_labels(tmp_path, crmlab_home):
     view.switch.value = "az"
     assert view.view("q").button.description == "Yoxla"
     assert "Göy mavidir" in view.view("q").prompt.value
+
+
+NOTE_AND_ANY = """\
+id: na
+title: Repairs
+questions:
+  - id: q4
+    type: single
+    prompt: Which survives?
+    note: Stem reconstructed
+    accept_any: The key is lost in the source
+    options:
+      - {id: c, text: The customer}
+      - {id: all, text: All answers are correct, pin: true}
+  - id: q5
+    type: truefalse
+    mode: graded
+    prompt: Graded, any answer
+    accept_any: The source item has no correct option
+"""
+
+
+def test_note_is_shown_with_the_prompt_and_accept_any_says_why(tmp_path, crmlab_home):
+    path = tmp_path / "na.yaml"
+    path.write_text(NOTE_AND_ANY)
+    view = quiz.show(path)
+    q4 = view.view("q4")
+    assert "<div class='crmlab-note'><i>Stem reconstructed</i></div>" in q4.prompt.value
+    assert "crmlab-note" not in view.view("q5").prompt.value
+    q4.input.value = "all"
+    q4.button.click()
+    assert "Correct" in q4.feedback.value and "(1/1)" in q4.feedback.value
+    assert "Any answer is accepted: The key is lost in the source" in q4.feedback.value
+    q5 = view.view("q5")
+    q5.input.value = False
+    q5.button.click()
+    assert "Answer saved" in q5.feedback.value and "source item" not in q5.feedback.value

@@ -1,13 +1,15 @@
 """The student release carries no graded key and no solution: a scan proves it."""
 
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from crmlab import quiz
 from crmlab.cli import main
-from crmlab.quiz.schema import KEY_FIELDS, text
+from crmlab.course import quiz
+from crmlab.course.quiz.i18n import text
+from crmlab.course.quiz.schema import key_fields
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,9 +44,9 @@ def test_released_quizzes_have_no_graded_keys(released):
         assert data["released"] is True
         for q in data["questions"]:
             if q.get("mode", data.get("mode")) == "graded":
-                leaked = set(q) & KEY_FIELDS
+                leaked = set(q) & key_fields()
                 for item in q.get("options", []) + q.get("pairs", []):
-                    leaked |= set(item) & KEY_FIELDS
+                    leaked |= set(item) & key_fields()
                 assert leaked == set(), f"{path.name}:{q['id']} leaks {leaked}"
 
 
@@ -75,3 +77,23 @@ def test_release_refuses_a_non_empty_folder(tmp_path, capsys):
     assert main(["release", "--out", str(tmp_path)]) == 1
     assert "exists and is not empty" in capsys.readouterr().err
     assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+def test_accept_any_of_a_graded_question_is_a_key_and_stays_home():
+    from crmlab.course.release import strip_quiz
+
+    data = {"id": "X", "mode": "graded", "questions": [
+        {"id": "q", "type": "single", "prompt": "P", "note": "Stem reconstructed",
+         "accept_any": "Key lost", "options": [{"id": "a", "text": "A", "feedback": "F"}]}]}
+    assert strip_quiz(data)["questions"] == [
+        {"id": "q", "type": "single", "prompt": "P", "note": "Stem reconstructed",
+         "options": [{"id": "a", "text": "A"}]}]
+
+
+def test_a_broken_exercise_package_fails_the_release(tmp_path, monkeypatch, capsys):
+    from crmlab.course.release import release
+
+    monkeypatch.setitem(sys.modules, "crmlab.course.exercises", None)  # import fails
+    with pytest.raises(ImportError):
+        release(tmp_path / "out")
+    assert not (tmp_path / "out").exists()  # nothing half-written

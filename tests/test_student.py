@@ -1,9 +1,9 @@
-"""crmlab.student and `crmlab student`."""
+"""crmlab.course.student and `crmlab student`."""
 
 import pytest
 
-from crmlab import student
 from crmlab.cli import main
+from crmlab.course import student
 from crmlab.exceptions import CrmlabError
 
 
@@ -17,10 +17,10 @@ def test_default_and_set(crmlab_home, capsys):
 
 @pytest.mark.parametrize("bad", ["", "../x", "a/b", "a\\b", ".hidden", "x" * 65, "a b", "a..b"])
 def test_unsafe_ids_are_refused(crmlab_home, bad, capsys):
-    with pytest.raises(CrmlabError, match="^Got student id "):
+    with pytest.raises(CrmlabError, match="^Got student_id="):
         student.set_id(bad)
     assert main(["student", "set", bad]) == 1
-    assert capsys.readouterr().err.startswith("crmlab: error: Got student id ")
+    assert capsys.readouterr().err.startswith("crmlab: error: Got student_id=")
     assert student.get_id() == "anonymous"
 
 

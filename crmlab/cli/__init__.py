@@ -27,6 +27,7 @@ COMMAND_MODULES = [
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``crmlab`` parser with every sub-command group registered."""
     parser = argparse.ArgumentParser(
         prog="crmlab",
         description="Course workbench: customer and supplier relationships in the enterprise.",
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run ``crmlab ARGS``; return the exit code (1 and one line on stderr for a user error)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def register(subparsers) -> None:
+    """Add ``crmlab datasets`` to the parser."""
     parser = subparsers.add_parser("datasets", help="list, describe or generate the course data")
     sub = parser.add_subparsers(dest="datasets_command", metavar="ACTION", required=True)
     sub.add_parser("list", help="list the datasets").set_defaults(func=_list)

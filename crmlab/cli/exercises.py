@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def register(subparsers) -> None:
+    """Add ``crmlab exercises`` to the parser."""
     parser = subparsers.add_parser("exercises", help="release, assign and grade exercises")
     sub = parser.add_subparsers(dest="exercises_command", metavar="ACTION", required=True)
     release = sub.add_parser("release", help="write the student copies of every exercise")
@@ -26,11 +27,13 @@ def register(subparsers) -> None:
     grade.add_argument("--wall-clock", type=int, metavar="S",
                        help="seconds one notebook may take in all (default 3 * timeout + 60)")
     grade.add_argument("--secret-file")
+    grade.add_argument("--format", default="plain", choices=["plain", "canvas", "moodle"],
+                       help="layout of scores.csv (default plain)")
     grade.set_defaults(func=_grade)
 
 
 def _release(args) -> int:
-    from crmlab.exercises import release
+    from crmlab.course.exercises import release
 
     for path in release(args.out):
         print(path)
@@ -38,7 +41,7 @@ def _release(args) -> int:
 
 
 def _assign(args) -> int:
-    from crmlab.exercises import assign
+    from crmlab.course.exercises import assign
 
     written = assign(args.exercise, roster=args.roster, out=args.out,
                      secret_file=args.secret_file)
@@ -47,11 +50,11 @@ def _assign(args) -> int:
 
 
 def _grade(args) -> int:
-    from crmlab.exercises import grade
+    from crmlab.course.exercises import grade
 
     scores = grade(args.exercise, args.submissions, roster=args.roster, out=args.out,
                    workers=args.workers, timeout=args.timeout, wall_clock=args.wall_clock,
-                   secret_file=args.secret_file)
+                   secret_file=args.secret_file, format=args.format)
     zero = int((scores["total"] == 0).sum())
     print(f"graded {len(scores)} student(s); {zero} with 0 points; scores in "
           f"{args.out}/scores.csv, reasons in {args.out}/details.csv")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def register(subparsers) -> None:
+    """Add ``crmlab grade`` to the parser."""
     parser = subparsers.add_parser("grade", help="grade submitted quiz answers")
     parser.add_argument("submissions", metavar="SUBMISSIONS")
     parser.add_argument("--out", required=True, metavar="DIR")
@@ -11,10 +12,15 @@ def register(subparsers) -> None:
     parser.add_argument("--roster", metavar="roster.csv")
     parser.add_argument("--format", default="plain", choices=["plain", "canvas", "moodle"])
     parser.add_argument("--resubmission", default="latest", choices=["latest", "first", "best"])
+    parser.add_argument("--weights", metavar="weights.csv",
+                        help="item weights: CSV quiz_id,question_id,weight (multiplies points)")
+    parser.add_argument("--no-figures", dest="figures", action="store_false",
+                        help="write report.md without its PNG figures")
     parser.set_defaults(func=_grade)
 
 
 def add_export_parser(quiz_subparsers) -> None:
+    """Add ``crmlab quiz export`` to the ``quiz`` group."""
     export = quiz_subparsers.add_parser("export", help="export a quiz for an LMS (Moodle GIFT)")
     export.add_argument("quiz_id", metavar="QUIZ_ID")
     export.add_argument("--format", default="gift", choices=["gift"])
@@ -23,17 +29,18 @@ def add_export_parser(quiz_subparsers) -> None:
 
 
 def _grade(args) -> int:
-    from crmlab.quiz.grading import grade
+    from crmlab.course.quiz.grading import grade
 
     result = grade(args.submissions, out=args.out, quizzes=args.quiz, roster=args.roster,
-                   format=args.format, resubmission=args.resubmission)
+                   format=args.format, resubmission=args.resubmission, weights=args.weights,
+                   figures=args.figures)
     print(result.summary())
     return 0
 
 
 def _export(args) -> int:
-    from crmlab.quiz import load
-    from crmlab.quiz.gift import export_gift
+    from crmlab.course.quiz.gift import export_gift
+    from crmlab.course.quiz.loading import load
 
     path = export_gift(load(args.quiz_id), args.out)
     print(f"wrote {path}")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 
 def register(subparsers) -> None:
+    """Add ``crmlab lessons`` to the parser."""
     parser = subparsers.add_parser("lessons", help="list the lessons (id, title, path)")
     parser.set_defaults(func=_lessons)
 
 
 def _lessons(args) -> int:
-    from crmlab.lessons import list_lessons
+    from crmlab.course.lessons import list_lessons
     from crmlab.paths import course_dir
 
     root = course_dir()

@@ -6,6 +6,7 @@ import sys
 
 
 def register(subparsers) -> None:
+    """Add ``crmlab quiz``, ``student``, ``submit`` and ``release`` to the parser."""
     quiz = subparsers.add_parser("quiz", help="check quiz files")
     quiz_sub = quiz.add_subparsers(dest="quiz_command", metavar="ACTION", required=True)
     validate = quiz_sub.add_parser("validate", help="validate quiz files (default: quizzes/)")
@@ -35,7 +36,7 @@ def register(subparsers) -> None:
 
 
 def _validate(args) -> int:
-    from crmlab.quiz import quiz_files, validate
+    from crmlab.course.quiz import quiz_files, validate
 
     problems = validate(args.paths or None)
     for line in problems:
@@ -49,28 +50,28 @@ def _validate(args) -> int:
 
 
 def _student_set(args) -> int:
-    from crmlab.student import set_id
+    from crmlab.course.student import set_id
 
     print(f"student id set to {set_id(args.student_id)}")
     return 0
 
 
 def _student_show(args) -> int:
-    from crmlab.student import get_id
+    from crmlab.course.student import get_id
 
     print(get_id())
     return 0
 
 
 def _submit(args) -> int:
-    from crmlab.submit import make_bundle
+    from crmlab.course.submit import make_bundle
 
     print(f"wrote {make_bundle(args.out)}")
     return 0
 
 
 def _release(args) -> int:
-    from crmlab.release import release
+    from crmlab.course.release import release
 
     print(f"wrote the student release to {release(args.out)}")
     return 0

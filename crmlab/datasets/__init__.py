@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from crmlab._validation import check_choice
 from crmlab.datasets._schema import TABLES
 from crmlab.exceptions import DataError
 from crmlab.paths import datasets_dir
@@ -50,10 +51,7 @@ def names() -> list[str]:
 
 
 def _table(name):
-    if name not in TABLES:
-        known = ", ".join(repr(n) for n in names())
-        raise DataError(f"Unknown dataset {name!r}; expected one of {known}")
-    return TABLES[name]
+    return TABLES[check_choice("name", name, names(), error=DataError)]
 
 
 def load(name: str, *, data_dir: str | Path | None = None):
@@ -81,7 +79,7 @@ def load(name: str, *, data_dir: str | Path | None = None):
     >>> load("supplier")
     Traceback (most recent call last):
     ...
-    crmlab.exceptions.DataError: Unknown dataset 'supplier'; expected one of ...
+    crmlab.exceptions.DataError: Got name='supplier' instead, expected one of 'cdnow_master', ...
     """
     from crmlab.datasets._load import read_table
 

@@ -1,29 +1,10 @@
-"""Papermill exercises: generated from solution notebooks, one data variant per student.
+"""Lesson-facing names of the exercise engine, as exercise notebooks import them:
+``from crmlab.exercises import check, variant, hidden_check``.
 
-- :func:`release` writes student copies (solutions replaced, hidden checks removed);
-- :func:`assign` prepares one notebook per student with papermill (parameters injected, not run);
-- :func:`grade` re-injects each student's parameters, puts the hidden checks back, executes
-  every submission in its own kernel with a timeout, in parallel, and writes the scores.
-
-The format of an exercise notebook is documented in ``notebooks/exercises/README.md``.
+The engine itself lives in :mod:`crmlab.course.exercises`. This package only re-exports (no
+logic here), so a student's notebook keeps working whatever the engine's layout.
 """
 
-from crmlab.exercises.checks import check, hidden_check, variant
-from crmlab.exercises.notebook import exercise_notebooks, release
+from crmlab.course.exercises import check, hidden_check, variant
 
-__all__ = ["check", "hidden_check", "variant", "release", "assign", "grade",
-           "exercise_notebooks"]
-
-
-def assign(*args, **kwargs):
-    """See :func:`crmlab.exercises.assignment.assign`."""
-    from crmlab.exercises.assignment import assign as _assign
-
-    return _assign(*args, **kwargs)
-
-
-def grade(*args, **kwargs):
-    """See :func:`crmlab.exercises.autograde.grade`."""
-    from crmlab.exercises.autograde import grade as _grade
-
-    return _grade(*args, **kwargs)
+__all__ = ["check", "hidden_check", "variant"]

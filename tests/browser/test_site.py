@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from crmlab.site import build
+from crmlab.course.site import build
 
 pytestmark = pytest.mark.browser
 

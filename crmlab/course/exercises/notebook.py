@@ -1,0 +1,113 @@
+"""Exercise notebooks: find their parts, and make the student copy.
+
+Parts of a source (solution) notebook:
+
+- the cell tagged ``parameters`` (``student_id``, ``seed`` and the exercise's own);
+- solution regions: a whole cell tagged ``solution``, or lines between ``### BEGIN SOLUTION``
+  and ``### END SOLUTION`` in any code cell;
+- visible checks: code cells tagged ``check`` (they stay in the student copy);
+- hidden checks: code cells tagged ``hidden_checks`` (only in the source).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+from crmlab.course.exercises.tags import HIDDEN_CHECKS, PARAMETERS, SOLUTION, tags_of
+from crmlab.exceptions import ExerciseError
+from crmlab.paths import notebooks_dir
+
+__all__ = ["exercise_notebooks", "read_exercise", "student_copy", "release", "PLACEHOLDER",
+           "exercise_id"]
+
+#: What a solution cell becomes in the student copy.
+PLACEHOLDER = "# YOUR CODE HERE\nraise NotImplementedError()"
+STUDENT_README = """# Exercises
+
+Each notebook here is one exercise on your own variant of the course data.
+
+1. Run the cells from the top. Do not edit the parameters cell (`student_id`, `seed`): at
+   grading your parameters are injected again from the course roster.
+2. Write your answer in each cell marked `# YOUR CODE HERE` and delete its
+   `raise NotImplementedError()` line.
+3. Run the `check(...)` cell under each question: it prints `correct` or `not yet` without
+   revealing the answer. Do not delete the check cells: a notebook without them scores 0.
+4. Restart the kernel and run all cells before you hand the notebook in, under the name you
+   received it with. The grader stops a cell that runs too long and a notebook that calls
+   `sys.exit()` or crashes its kernel: such a notebook scores 0.
+"""
+_REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*$",
+                     re.M | re.S)
+
+
+def exercise_notebooks(folder: str | Path | None = None) -> list[Path]:
+    """The source notebooks of every exercise, sorted."""
+    folder = Path(folder) if folder else notebooks_dir() / "exercises"
+    return sorted(p for p in folder.glob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def read_exercise(path: str | Path):
+    """Read and check an exercise source notebook; return the nbformat node."""
+    import nbformat
+
+    path = Path(path)
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except (OSError, ValueError) as exc:
+        raise ExerciseError(f"{path}: not a readable notebook ({exc})") from None
+    meta = nb.metadata.get("crmlab", {})
+    if meta.get("kind") != "exercise" or not meta.get("id"):
+        raise ExerciseError(f"{path}: metadata crmlab.kind must be 'exercise' with an id")
+    params = [c for c in nb.cells if PARAMETERS in tags_of(c)]
+    if len(params) != 1:
+        raise ExerciseError(f"{path}: needs exactly one cell tagged 'parameters', found "
+                            f"{len(params)}")
+    for name in ("student_id", "seed"):
+        if not re.search(rf"^{name}\s*=", params[0].source, re.M):
+            raise ExerciseError(f"{path}: the parameters cell does not set {name!r}")
+    return nb
+
+
+def exercise_id(nb) -> str:
+    """The id of an exercise notebook (``metadata.crmlab.id``, e.g. ``EX-abc-profit``)."""
+    return nb.metadata["crmlab"]["id"]
+
+
+def student_copy(nb):
+    """Return the student version of a source notebook (a new node; outputs cleared)."""
+    out = copy.deepcopy(nb)
+    cells = []
+    for cell in out.cells:
+        tags = tags_of(cell)
+        if HIDDEN_CHECKS in tags:
+            continue
+        if cell.cell_type == "code":
+            if SOLUTION in tags:
+                cell.source = PLACEHOLDER
+            else:
+                cell.source = _REGION.sub(
+                    lambda m: "\n".join(m.group(1) + line for line in PLACEHOLDER.splitlines()),
+                    cell.source)
+            cell.outputs, cell.execution_count = [], None
+        cells.append(cell)
+    out.cells = cells
+    out.metadata.pop("widgets", None)
+    return out
+
+
+def release(out: str | Path, *, source: str | Path | None = None) -> list[Path]:
+    """Write the student copy of every exercise into ``out``; return the paths."""
+    import nbformat
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in exercise_notebooks(source):
+        target = out / path.name
+        nbformat.write(student_copy(read_exercise(path)), target)
+        written.append(target)
+    # The instructor's README documents the grader; students get their own short one.
+    (out / "README.md").write_text(STUDENT_README, encoding="utf-8")
+    return written

@@ -1,0 +1,109 @@
+"""The course map: which notebooks make up the course, in which order.
+
+Each top-level notebook in ``notebooks/`` declares itself in its metadata
+(``metadata.crmlab = {"id": "L02", "kind": "lesson", "quiz": "L02"}``) and opens with a title
+cell ``# L02 · Supplier relationship types``. The order of the course is the order of the file
+names (``00_...`` to ``06_...``, then the cases ``c1_...`` to ``c4_...``, then appendices).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from crmlab._validation import check_choice
+from crmlab.exceptions import CrmlabError
+from crmlab.paths import notebooks_dir
+
+__all__ = ["Lesson", "list_lessons", "course_map", "get"]
+
+KINDS = ("lesson", "case", "appendix")
+_KIND_ORDER = {"lesson": 0, "case": 1, "appendix": 2}
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One notebook of the course."""
+
+    id: str
+    title: str
+    kind: str
+    path: Path
+    quiz: str | None = None
+
+
+def _read(path: Path) -> Lesson:
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CrmlabError(f"{path}: not a readable notebook ({exc})") from None
+    meta = nb.get("metadata", {}).get("crmlab")
+    if not isinstance(meta, dict) or "id" not in meta:
+        raise CrmlabError(f"{path}: metadata 'crmlab.id' is missing")
+    kind = meta.get("kind", "lesson")
+    try:
+        check_choice("crmlab.kind", kind, KINDS, error=CrmlabError)
+    except CrmlabError as exc:
+        raise CrmlabError(f"{path}: {exc}") from None
+    title = ""
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "markdown":
+            first = "".join(cell.get("source", "")).strip().splitlines()[0:1]
+            if first and first[0].startswith("# "):
+                title = first[0][2:].split("·", 1)[-1].strip()
+                break
+    return Lesson(id=meta["id"], title=title, kind=kind, path=path, quiz=meta.get("quiz"))
+
+
+def list_lessons(folder: str | Path | None = None) -> list[Lesson]:
+    """Return the notebooks of the course in course order.
+
+    Parameters
+    ----------
+    folder : path, optional
+        The notebooks folder; default ``crmlab.paths.notebooks_dir()``.
+
+    Examples
+    --------
+    >>> lessons = list_lessons()
+    >>> lessons[0].id, lessons[0].path.name
+    ('L00', '00_start_here.ipynb')
+    """
+    folder = Path(folder) if folder is not None else notebooks_dir()
+    found = [_read(p) for p in sorted(folder.glob("*.ipynb"))]
+    return sorted(found, key=lambda lesson: (_KIND_ORDER[lesson.kind], lesson.path.name))
+
+
+def get(lesson_id: str, folder: str | Path | None = None) -> Lesson:
+    """Return the lesson with this id, e.g. ``get("L02")``.
+
+    Examples
+    --------
+    >>> get("L00").title
+    'Start here'
+    >>> get("L99")
+    Traceback (most recent call last):
+    ...
+    crmlab.exceptions.CrmlabError: Got lesson_id='L99' instead, expected one of 'L00', ...
+    """
+    lessons = {lesson.id: lesson for lesson in list_lessons(folder)}
+    return lessons[check_choice("lesson_id", lesson_id, lessons, error=CrmlabError)]
+
+
+def course_map(folder: str | Path | None = None):
+    """Return the course map as a DataFrame: id, kind, title, notebook, quiz.
+
+    Examples
+    --------
+    >>> course_map().columns.tolist()
+    ['id', 'kind', 'title', 'notebook', 'quiz']
+    """
+    import pandas as pd
+
+    rows = [
+        {"id": item.id, "kind": item.kind, "title": item.title, "notebook": item.path.name,
+         "quiz": item.quiz or ""}
+        for item in list_lessons(folder)
+    ]
+    return pd.DataFrame(rows, columns=["id", "kind", "title", "notebook", "quiz"])

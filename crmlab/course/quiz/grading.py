@@ -1,0 +1,435 @@
+"""``crmlab grade``: grade submitted quiz answers with the instructor's keys.
+
+``grade`` is a short pipeline: **read** every submission (:mod:`crmlab.course.submission`),
+**judge** every answer with the one scorer (:func:`crmlab.course.quiz.scoring.score`), **choose**
+one submission per student (the resubmission rule), **write** the gradebook and its companions.
+Nothing a submission says about itself is trusted beyond its student id. Bad input never stops a
+run: each rejected or partly rejected submission becomes a row of ``problems.csv`` and every
+valid answer is still graded.
+
+Inputs under SUBMISSIONS (searched recursively): ``*.zip`` bundles made by ``crmlab submit``,
+unzipped bundles (folders holding a ``manifest.json``) and answer folders
+(``<student_id>/<quiz_id>.json``, a copy of a student's ``CRMLAB_HOME/answers/<student_id>``).
+
+Rules: the latest submission of a student wins (by the manifest's ``created``; ``first`` and
+``best`` can be chosen); a student missing from the roster is graded and listed in
+``problems.csv``; a roster student without a submission gets empty quiz cells and a total of 0.
+Item weights (``weights=``, :mod:`crmlab.course.quiz.weights`) multiply the points of the items
+they name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import gc
+import io
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from crmlab._validation import check_choice
+from crmlab.atomic import write_text
+from crmlab.course.lms import FORMATS, layout
+from crmlab.course.quiz import report
+from crmlab.course.quiz.item_analysis import STRATEGY_COLUMNS, constant_strategies, item_analysis
+from crmlab.course.quiz.loading import load, quiz_files
+from crmlab.course.quiz.scoring import check_answer, score
+from crmlab.course.quiz.weights import apply_weights
+from crmlab.course.roster import read_roster
+from crmlab.course.submission import MAX_BYTES, Submission, discover, read_submission
+from crmlab.exceptions import CrmlabError, QuizError, SubmissionError
+
+__all__ = ["grade", "GradeResult", "MAX_BYTES", "RESUBMISSION", "FORMATS"]
+
+#: Which of a student's bundles counts when there are several.
+RESUBMISSION = ("latest", "first", "best")
+#: From this many submissions on, one forked process per core reads them.
+PARALLEL_FROM = 2000
+RESPONSE_COLUMNS = ["student_id", "quiz_id", "question_id", "answer", "answer_text", "correct",
+                    "points", "max_points"]
+PROBLEM_COLUMNS = ["source", "student_id", "quiz_id", "question_id", "reason"]
+
+
+@dataclass
+class GradeResult:
+    """Everything a grading run produced; ``files`` are the paths written."""
+
+    gradebook: pd.DataFrame
+    responses: pd.DataFrame
+    item_analysis: pd.DataFrame
+    problems: pd.DataFrame
+    strategies: pd.DataFrame = field(default_factory=pd.DataFrame)
+    files: list = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line: students and answers graded, problems, gradebook rows."""
+        students = len(self.gradebook)
+        graded = int(self.responses["student_id"].nunique()) if len(self.responses) else 0
+        pending = int(self.responses["points"].isna().sum()) if len(self.responses) else 0
+        waiting = f"; {pending} answer(s) pending hand grading" if pending else ""
+        return (f"graded {graded} student(s), {len(self.responses)} answer(s){waiting}; "
+                f"{len(self.problems)} problem(s) in problems.csv; {students} gradebook row(s)")
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """The verdict on one distinct (quiz, question, raw answer), computed once."""
+
+    quiz_id: str
+    question_id: str
+    canonical: object
+    shown: str
+    correct: bool
+    points: float
+    max_points: float
+    csv_tail: str
+
+
+class _Problems(list):
+    def add(self, source, student="", reason="", quiz_id="", question_id=""):
+        self.append({"source": str(source), "student_id": student, "quiz_id": quiz_id,
+                     "question_id": question_id, "reason": reason})
+
+
+# ------------------------------------------------------------------------------ read
+def _read_one(item, max_bytes):
+    """A Submission, or ``(source, reason)`` when it is rejected."""
+    kind, path = item
+    try:
+        return read_submission(kind, path, max_bytes=max_bytes)
+    except SubmissionError as exc:
+        return str(path), f"rejected: {exc}"
+
+
+_FOUND: list = []  # what the forked readers read, inherited rather than sent to them
+
+
+def _read_range(bounds, max_bytes):
+    return [_read_one(item, max_bytes) for item in _FOUND[bounds[0]:bounds[1]]]
+
+
+def _read(found, max_bytes, problems: _Problems, *, progress: bool) -> list[Submission]:
+    """Read every submission; large batches are read by one forked process per core."""
+    from tqdm.auto import tqdm
+
+    workers = min(len(os.sched_getaffinity(0)), 8) if hasattr(os, "sched_getaffinity") else 1
+    bar = tqdm(total=len(found), desc="reading", unit="sub", disable=not progress or None,
+               leave=False)
+    results = []
+    if workers < 2 or len(found) < PARALLEL_FROM:
+        for item in found:
+            results.append(_read_one(item, max_bytes))
+            bar.update()
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        size = max(1, min(500, len(found) // (2 * workers)))
+        ranges = [(i, i + size) for i in range(0, len(found), size)]
+        _FOUND[:] = found
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                for chunk in pool.map(_read_range, ranges, [max_bytes] * len(ranges)):
+                    results.extend(chunk)
+                    bar.update(len(chunk))
+        finally:
+            _FOUND.clear()
+    bar.close()
+    parsed = []
+    for outcome in results:
+        if isinstance(outcome, Submission):
+            parsed.append(outcome)
+        else:
+            problems.add(outcome[0], reason=outcome[1])
+    return parsed
+
+
+# ------------------------------------------------------------------------------ judge
+def _token(value):
+    """A hashable token of a raw JSON answer (lists and mappings included).
+
+    A string is its own token (the commonest answer); any other value is a tuple naming its
+    type, so ``true`` and ``1`` never share a verdict.
+    """
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is list:
+        return ("list",) + tuple(_token(v) for v in value)
+    if kind is dict:
+        return ("dict",) + tuple(sorted((str(k), _token(v)) for k, v in value.items()))
+    return (kind.__name__, value)
+
+
+def _csv_fields(*values) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(
+        ["" if isinstance(v, float) and v != v else v for v in values])
+    return buffer.getvalue()
+
+
+def _judge_one(quiz, question_id, raw):
+    """A _Judged verdict, or the reason the answer cannot be graded."""
+    try:
+        question = quiz.question(question_id)
+        canonical = check_answer(question, raw)
+    except QuizError as exc:
+        return str(exc)
+    verdict = score(question, canonical)
+    shown = json.dumps(canonical, sort_keys=True, ensure_ascii=False)
+    return _Judged(quiz.id, question_id, canonical, shown, verdict.correct, verdict.points,
+                   verdict.max_points, _csv_fields(quiz.id, question_id, shown, verdict.correct,
+                                                   verdict.points, verdict.max_points))
+
+
+class _Verdicts(list):
+    """The distinct verdicts of a run; an answer is the index of its verdict here."""
+
+    def column(self, name: str, dtype=object):
+        """One field of every verdict, as a 1-d array to index with answers."""
+        if dtype is not object:
+            return np.array([getattr(v, name) for v in self], dtype=dtype)
+        values = np.empty(len(self), dtype=object)  # list answers stay one cell each
+        for i, verdict in enumerate(self):
+            values[i] = getattr(verdict, name)
+        return values
+
+
+def _judge(parsed, keys, problems: _Problems, *, every_quiz: bool):
+    """``([(submission, verdict indices, total)], verdicts)``.
+
+    Many students give the same answer, so each distinct (quiz, question, raw answer) is judged
+    once, and an answer is the index of its verdict.
+    """
+    cache: dict = {}
+    verdicts = _Verdicts()
+    judged = []
+    for sub in parsed:
+        indices, total = [], 0.0
+        for quiz_id, answers in sorted(sub.quizzes.items()):
+            quiz = keys.get(quiz_id)
+            if quiz is None:
+                if every_quiz:
+                    problems.add(sub.source, sub.student_id, "unknown quiz id", quiz_id)
+                continue
+            for question_id, raw in sorted(answers.items()):
+                token = (quiz_id, question_id, _token(raw))
+                index = cache.get(token)
+                if index is None:
+                    outcome = _judge_one(quiz, question_id, raw)
+                    index = cache[token] = outcome if isinstance(outcome, str) else len(verdicts)
+                    if not isinstance(outcome, str):
+                        verdicts.append(outcome)
+                if isinstance(index, str):
+                    problems.add(sub.source, sub.student_id, f"answer ignored: {index}",
+                                 quiz_id, question_id)
+                    continue
+                indices.append(index)
+                points = verdicts[index].points
+                if points == points:  # a pending answer (NaN) counts nothing yet
+                    total += points
+        judged.append((sub, indices, total))
+    return judged, verdicts
+
+
+# ------------------------------------------------------------------------------ choose
+def _choose(judged, resubmission: str, problems: _Problems) -> dict:
+    """One submission per student, by the resubmission rule; the others become problems."""
+    chosen: dict = {}
+    for item in judged:
+        sub, _, total = item
+        current = chosen.get(sub.student_id)
+        if current is None:
+            chosen[sub.student_id] = item
+            continue
+        keep_new = {"latest": (sub.created, sub.source) > (current[0].created, current[0].source),
+                    "first": (sub.created, sub.source) < (current[0].created, current[0].source),
+                    "best": total > current[2]}[resubmission]
+        loser = current if keep_new else item
+        if keep_new:
+            chosen[sub.student_id] = item
+        problems.add(loser[0].source, sub.student_id,
+                     f"superseded: the same student submitted twice; the {resubmission} counts "
+                     f"({chosen[sub.student_id][0].source})")
+    return chosen
+
+
+# ------------------------------------------------------------------------------ tabulate
+def _answers(chosen: dict) -> tuple[list, np.ndarray]:
+    """The chosen students and, per answer, the student's position and the verdict index."""
+    students = list(chosen)
+    counts = [len(chosen[s][1]) for s in students]
+    who = np.repeat(np.arange(len(students)), counts)
+    which = np.fromiter((i for s in students for i in chosen[s][1]), dtype=np.int64,
+                        count=sum(counts))
+    return students, who, which
+
+
+def _responses(chosen: dict, verdicts: _Verdicts) -> pd.DataFrame:
+    students, who, which = _answers(chosen)
+    if not len(verdicts):
+        return pd.DataFrame(columns=RESPONSE_COLUMNS)
+    return pd.DataFrame({
+        "student_id": np.array(students, dtype=object)[who] if students else [],
+        "quiz_id": verdicts.column("quiz_id")[which],
+        "question_id": verdicts.column("question_id")[which],
+        "answer": verdicts.column("canonical")[which],
+        "answer_text": verdicts.column("shown")[which],
+        "correct": verdicts.column("correct", bool)[which],
+        "points": verdicts.column("points", float)[which],
+        "max_points": verdicts.column("max_points", float)[which],
+    }, columns=RESPONSE_COLUMNS)
+
+
+def _gradebook(chosen: dict, verdicts: _Verdicts, keys, roster) -> pd.DataFrame:
+    """Points per student and quiz (empty where a student gave no valid answer), and total."""
+    quiz_ids = list(keys)
+    students, who, which = _answers(chosen)
+    every = sorted(set(students) | (set(roster["student_id"]) if roster is not None else set()))
+    table = pd.DataFrame(np.nan, index=pd.Index(every, name="student_id"), columns=quiz_ids)
+    if len(which):
+        quiz_of = np.array([quiz_ids.index(v.quiz_id) for v in verdicts])[which]
+        points = np.nan_to_num(verdicts.column("points", float)[which])  # pending counts 0
+        cells = who * len(quiz_ids) + quiz_of
+        size = len(students) * len(quiz_ids)
+        sums = np.bincount(cells, weights=points, minlength=size).reshape(len(students), -1)
+        seen = np.bincount(cells, minlength=size).reshape(len(students), -1) > 0
+        table.loc[students, quiz_ids] = np.where(seen, sums, np.nan)
+    table["total"] = table[quiz_ids].sum(axis=1, min_count=0).fillna(0)
+    return table.reset_index().round(4)
+
+
+def _tabulate(chosen: dict, verdicts: _Verdicts, keys, roster,
+              problems: _Problems) -> GradeResult:
+    """The gradebook, responses, item analysis, strategies and problems of the chosen answers."""
+    if roster is not None:
+        for student in sorted(set(chosen) - set(roster["student_id"])):
+            problems.add(chosen[student][0].source, student, "not in the roster: graded anyway")
+    responses = _responses(chosen, verdicts)
+    questions = {(q_id, q.id): q for q_id, quiz in keys.items() for q in quiz.questions}
+    return GradeResult(_gradebook(chosen, verdicts, keys, roster), responses,
+                       item_analysis(responses, questions=questions),
+                       pd.DataFrame(problems, columns=PROBLEM_COLUMNS), _strategies(keys))
+
+
+def _strategies(keys) -> pd.DataFrame:
+    tables = [constant_strategies(quiz) for quiz in keys.values()]
+    tables = [t for t in tables if len(t)]
+    return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(
+        columns=STRATEGY_COLUMNS)
+
+
+# ------------------------------------------------------------------------------ write
+def _csv(frame: pd.DataFrame) -> str:
+    if "answer_text" in frame.columns:  # answers as JSON text, computed once per distinct answer
+        frame = frame.drop(columns="answer").rename(columns={"answer_text": "answer"})
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+def _responses_csv(chosen: dict, verdicts: _Verdicts) -> str:
+    """responses.csv from the cached CSV text of each verdict (the same text as pandas writes)."""
+    tails = [v.csv_tail for v in verdicts]
+    return "student_id,quiz_id,question_id,answer,correct,points,max_points\n" + "".join(
+        f"{student},{tails[index]}" for student, (_, indices, _) in chosen.items()
+        for index in indices)
+
+
+def _write(result: GradeResult, chosen: dict, verdicts: _Verdicts, out: Path, keys, roster,
+           format: str, figures: bool) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    files = [
+        write_text(out / "responses.csv", _responses_csv(chosen, verdicts)),
+        write_text(out / "item_analysis.csv", _csv(result.item_analysis)),
+        write_text(out / "strategies.csv", _csv(result.strategies)),
+        write_text(out / "problems.csv", _csv(result.problems)),
+    ]
+    files += report.write_report(result, out, figures=figures)
+    # The gradebook is written last: its presence means the run finished.
+    possible = {q: sum(x.points for x in quiz.questions) for q, quiz in keys.items()}
+    files.append(write_text(out / "gradebook.csv", _csv(layout(
+        result.gradebook, possible=possible, roster=roster, format=format))))
+    return files
+
+
+def _load_quizzes(quiz_ids, weights) -> dict:
+    ids = list(quiz_ids) if quiz_ids else [p.stem for p in quiz_files()]
+    quizzes = {}
+    for quiz_id in ids:
+        quiz = load(quiz_id)
+        if quiz.released:
+            raise CrmlabError(f"quiz {quiz_id!r} is a student release without keys; grade with "
+                              "the instructor's quizzes/")
+        quizzes[quiz_id] = quiz
+    return apply_weights(quizzes, weights)
+
+
+def grade(submissions, *, out, quizzes=None, roster=None, format: str = "plain",
+          resubmission: str = "latest", weights=None, figures: bool = True,
+          max_bytes: int = MAX_BYTES, progress: bool = True) -> GradeResult:
+    """Grade every submission under ``submissions`` and write the outputs into ``out``.
+
+    Parameters
+    ----------
+    submissions : path
+        A folder searched recursively, or one zip.
+    out : path
+        Output folder: gradebook.csv, responses.csv, item_analysis.csv, strategies.csv,
+        problems.csv, report.md and (with ``figures``) its PNG figures; each written atomically.
+    quizzes : list of str, optional
+        Quiz ids to grade; default every quiz in ``quizzes/``.
+    roster : path, optional
+        Roster CSV (``student_id`` plus optional name, email, section).
+    format : {"plain", "canvas", "moodle"}
+        Layout of gradebook.csv (:mod:`crmlab.course.lms`).
+    resubmission : {"latest", "first", "best"}
+        Which of several submissions of a student counts.
+    weights : path or mapping, optional
+        Item weights: a CSV ``quiz_id,question_id,weight`` or ``{(quiz_id, question_id): w}``.
+    figures : bool, default True
+        Draw the report's PNG figures (report.md is always written).
+    """
+    check_choice("format", format, FORMATS, error=CrmlabError)
+    check_choice("resubmission", resubmission, RESUBMISSION, error=CrmlabError)
+    with _without_gc():
+        return _grade(Path(submissions), Path(out), quizzes, roster, format, resubmission,
+                      weights, figures, max_bytes, progress)
+
+
+@contextlib.contextmanager
+def _without_gc():
+    """Pause the cyclic garbage collector: grading builds hundreds of thousands of acyclic
+    records, and collections triggered by their sheer number cost more than the grading."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _grade(root: Path, out: Path, quizzes, roster, format, resubmission, weights, figures,
+           max_bytes, progress) -> GradeResult:
+    """read -> judge -> choose -> write (see :func:`grade`)."""
+    if not root.exists():
+        raise CrmlabError(f"{root}: no such file or folder")
+    keys = _load_quizzes(quizzes, weights)
+    roster_frame = read_roster(roster) if roster else None
+    problems = _Problems()
+
+    found = discover(root)
+    parsed = _read(found, max_bytes, problems, progress=progress)
+    if not parsed and found:
+        raise CrmlabError(f"nothing could be graded: all {len(found)} submission(s) were "
+                          f"rejected (first: {problems[0]['reason']})")
+    judged, verdicts = _judge(parsed, keys, problems, every_quiz=quizzes is None)
+    chosen = _choose(judged, resubmission, problems)
+    result = _tabulate(chosen, verdicts, keys, roster_frame, problems)
+    result.files = _write(result, chosen, verdicts, out, keys, roster_frame, format, figures)
+    return result

@@ -1,0 +1,66 @@
+"""A deterministic simulated cohort answering a real quiz, for the instructor notebook and the
+grading benchmark.
+
+Each student has an ability ``theta ~ N(0, 1)``; each question a difficulty ``b`` drawn once
+from the seed. A student answers right with probability ``1 / (1 + exp(-(theta - b)))``;
+otherwise they give a wrong answer drawn by the question's type (for choice questions the first
+distractors more often than the later ones, so some are never chosen, as in real cohorts). One
+question per quiz can be given a deliberately wrong key (``miskeyed``) to show what negative
+discrimination looks like. Bundles are written in the one submission format.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from crmlab.atomic import write_bytes
+from crmlab.course import submission
+from crmlab.course.quiz.model import Quiz
+from crmlab.course.quiz.types import get_type
+
+__all__ = ["simulate_answers", "write_cohort"]
+
+
+def simulate_answers(quiz: Quiz, *, n_students: int, seed: int, miskeyed: str | None = None):
+    """Return ``{student_id: {question_id: answer}}`` for a simulated cohort.
+
+    Examples
+    --------
+    >>> from crmlab.course.quiz import load
+    >>> cohort = simulate_answers(load("L00"), n_students=3, seed=1)
+    >>> sorted(cohort), len(cohort["sim-0001"]) == len(load("L00").questions)
+    (['sim-0001', 'sim-0002', 'sim-0003'], True)
+    """
+    rng = np.random.default_rng(seed)
+    difficulty = rng.normal(-0.3, 1.0, len(quiz.questions))
+    ability = rng.normal(0.0, 1.0, n_students)
+    kinds = [get_type(question.type) for question in quiz.questions]
+    cohort = {}
+    for s in range(n_students):
+        answers = {}
+        for question, kind, b in zip(quiz.questions, kinds, difficulty):
+            p_right = 1 / (1 + np.exp(-(ability[s] - b)))
+            if question.id == miskeyed:
+                p_right = 1 - p_right  # strong students avoid the "key": a wrong key
+            answers[question.id] = (kind.right_answer(question) if rng.random() < p_right
+                                    else kind.wrong_answer(question, rng))
+        cohort[f"sim-{s + 1:04d}"] = answers
+    return cohort
+
+
+def write_cohort(quiz: Quiz, out: str | Path, *, n_students: int, seed: int,
+                 miskeyed: str | None = None) -> list[Path]:
+    """Write one ``crmlab submit`` bundle per simulated student into ``out``."""
+    out = Path(out)
+    created = "2026-11-20T10:00:00+00:00"
+    paths = []
+    for student, answers in simulate_answers(quiz, n_students=n_students, seed=seed,
+                                             miskeyed=miskeyed).items():
+        raw = submission.answers_bytes(submission.answers_file(student, quiz.id, answers,
+                                                               at=created))
+        paths.append(write_bytes(out / f"{student}.zip",
+                                 submission.bundle_bytes(student, [(quiz.id, raw)],
+                                                         created=created)))
+    return paths

@@ -1,0 +1,114 @@
+"""``numeric``: a number within a tolerance of the key.
+
+Answer: a number. Full points when ``|answer - key| <= tolerance`` (absolute), or
+``<= tolerance * |key|`` (relative); otherwise none. GIFT: ``{#value:tolerance}`` (a relative
+tolerance becomes the absolute one).
+"""
+
+from __future__ import annotations
+
+import math
+
+from crmlab.course.quiz.checker import is_number
+from crmlab.course.quiz.i18n import label
+from crmlab.course.quiz.types.base import AnswerInput, QuestionType
+
+__all__ = ["Numeric"]
+
+
+def _tolerance(value) -> tuple[str, float]:
+    if value is None:
+        return ("absolute", 0.0)
+    if isinstance(value, dict):
+        kind, amount = next(iter(value.items()))
+        return (kind, float(amount))
+    return ("absolute", float(value))
+
+
+class Numeric(QuestionType):
+    """A number with an absolute or relative tolerance and an optional unit."""
+
+    name = "numeric"
+    fields = frozenset({"answer", "tolerance", "unit"})
+    key_fields = frozenset({"answer", "tolerance"})
+    answer_form = "a number"
+
+    def check(self, c, q, qid, *, keyless):
+        """A numeric key; a tolerance that is a number, {absolute: X} or {relative: X < 1}."""
+        if keyless:
+            return
+        if "answer" not in q or not is_number(q["answer"]):
+            c.add(q.lines.get("answer", q.line), qid,
+                  "a numeric question needs a numeric answer (the correct value)")
+        if "tolerance" not in q:
+            return
+        tol, line = q["tolerance"], q.lines["tolerance"]
+        if isinstance(tol, dict):
+            amount = next(iter(tol.values()), None)
+            if len(tol) != 1 or next(iter(tol)) not in ("absolute", "relative"):
+                c.add(line, qid, "bad tolerance: give a number, or one of "
+                                 "{absolute: X} or {relative: X}")
+            elif not (is_number(amount) and amount >= 0):
+                c.add(line, qid, f"bad tolerance: {amount!r} is not a non-negative number")
+            elif "relative" in tol and amount >= 1:
+                c.add(line, qid, "bad tolerance: a relative tolerance must be below 1")
+        elif not (is_number(tol) and tol >= 0):
+            c.add(line, qid, f"bad tolerance: {tol!r} is not a non-negative number")
+
+    def key_given(self, q):
+        """The key is ``answer``."""
+        return "answer" in q
+
+    def build(self, q):
+        """The key, its tolerance as (kind, amount) and the unit."""
+        return {"answer": q.get("answer"), "tolerance": _tolerance(q.get("tolerance")),
+                "unit": str(q.get("unit", ""))}
+
+    def allowed(self, question) -> float:
+        """The absolute tolerance around the key."""
+        kind, amount = question.tolerance
+        return amount if kind == "absolute" else amount * abs(float(question.answer))
+
+    def canonical(self, question, answer):
+        """A finite float (a numeric string is read as a number)."""
+        try:
+            value = None if isinstance(answer, bool) else float(answer)
+        except (TypeError, ValueError):
+            value = None
+        if value is None or not math.isfinite(value):
+            raise self.expected(question, "answer", answer, "a finite number")
+        return value
+
+    def fraction(self, question, answer):
+        """1 within the tolerance, else 0."""
+        return float(abs(answer - float(question.answer)) <= self.allowed(question) + 1e-12)
+
+    def key_text(self, question, lang="en"):
+        """The key, its tolerance and unit: ``79.6 ± 0.5 %``."""
+        unit = f" {question.unit}" if question.unit else ""
+        return f"{float(question.answer):g} ± {self.allowed(question):g}{unit}"
+
+    def widget(self, question, *, lang, order):
+        """A text field; a comma is read as the decimal mark."""
+        import ipywidgets as w
+
+        field = w.Text(placeholder=label("number", lang), description=question.unit or "",
+                       layout=w.Layout(width="260px"))
+
+        def read():
+            raw = field.value.strip().replace(",", ".")
+            return float(raw) if raw else None
+
+        return AnswerInput(field, read)
+
+    def gift(self, question, lang="en"):
+        """``#value:absolute tolerance``."""
+        return f"#{float(question.answer):g}:{self.allowed(question):g}"
+
+    def right_answer(self, question):
+        """The key."""
+        return float(question.answer)
+
+    def wrong_answer(self, question, rng):
+        """The key off by a factor of 0.5, 0.8, 1.25 or 2."""
+        return round(float(question.answer) * float(rng.choice([0.5, 0.8, 1.25, 2.0])), 4)
