@@ -72,6 +72,23 @@ def test_release_has_no_instructor_material_and_still_works(released, monkeypatc
     assert quiz.record("L00", "submit", "submit").correct is None
 
 
+def test_lesson_cells_for_the_instructor_stay_home(released):
+    import json
+
+    from crmlab.course.notebooks import INSTRUCTOR
+
+    source = ROOT / "notebooks" / "99_final_test.ipynb"
+    tagged = [c for c in json.loads(source.read_text(encoding="utf-8"))["cells"]
+              if INSTRUCTOR in c["metadata"].get("tags", [])]
+    assert tagged, "the final test shows the constant-answer strategies to the instructor"
+    for path in (released / "notebooks").rglob("*.ipynb"):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        assert not [c for c in cells if INSTRUCTOR in c["metadata"].get("tags", [])], path.name
+    released_text = (released / "notebooks" / "99_final_test.ipynb").read_text(encoding="utf-8")
+    assert "constant_strategies" not in released_text
+    assert "beats 40%" not in released_text
+
+
 def test_release_refuses_a_non_empty_folder(tmp_path, capsys):
     (tmp_path / "keep.txt").write_text("mine")
     assert main(["release", "--out", str(tmp_path)]) == 1

@@ -18,12 +18,35 @@ from pathlib import Path
 from crmlab.course.lessons import list_lessons
 from crmlab.paths import notebooks_dir
 
-__all__ = ["navigation_markdown", "stamp", "execute", "all_notebooks", "NAV_START", "NAV_END"]
+__all__ = ["navigation_markdown", "stamp", "execute", "all_notebooks", "student_copy",
+           "NAV_START", "NAV_END", "INSTRUCTOR"]
 
 #: The marker that opens a stamped navigation cell.
 NAV_START = "<!--NAVIGATION-->"
 #: The marker that closes a stamped navigation cell.
 NAV_END = "<!--/NAVIGATION-->"
+#: The tag of a lesson cell meant for the instructor only (it reads the answer keys): the
+#: release and the site leave it out.
+INSTRUCTOR = "instructor"
+
+
+def student_copy(nb: dict) -> dict:
+    """Return ``nb`` (a notebook as a dict) without its cells tagged :data:`INSTRUCTOR`.
+
+    The input is left unchanged; a notebook without such cells comes back equal to it.
+
+    Examples
+    --------
+    >>> nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": "Read me"},
+    ...                 {"cell_type": "code", "metadata": {"tags": ["instructor"]}, "source": "k"}]}
+    >>> [c["source"] for c in student_copy(nb)["cells"]]
+    ['Read me']
+    >>> len(nb["cells"])
+    2
+    """
+    cells = [c for c in nb.get("cells", [])
+             if INSTRUCTOR not in c.get("metadata", {}).get("tags", [])]
+    return {**nb, "cells": cells}
 
 
 def all_notebooks(folder: Path | None = None) -> list[Path]:

@@ -3,7 +3,8 @@
 Graded questions lose every field that reveals their key (each question type names its own:
 correct flags, answers, tolerances, matching pairings; and explanations, option feedback, the
 reason of a question that accepts any answer); practice questions keep what their immediate
-feedback needs. Instructor notebooks and exercise solutions never enter a release.
+feedback needs. Instructor notebooks, exercise solutions and the cells of a lesson tagged
+``instructor`` (they read the keys) never enter a release.
 """
 
 from __future__ import annotations
@@ -58,6 +59,20 @@ def strip_quiz(data: dict) -> dict:
     return out
 
 
+def _drop_instructor_cells(folder: Path) -> None:
+    """Rewrite every lesson notebook in ``folder`` that has cells for the instructor only."""
+    import json
+
+    from crmlab.course.notebooks import student_copy
+
+    for path in sorted(folder.rglob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        kept = student_copy(nb)
+        if len(kept["cells"]) != len(nb["cells"]):
+            path.write_text(json.dumps(kept, indent=1, ensure_ascii=False) + "\n",
+                            encoding="utf-8")
+
+
 def release(out: str | Path, *, source: str | Path | None = None) -> Path:
     """Write the student copy of the course into ``out`` (which must not exist yet)."""
     import yaml
@@ -83,6 +98,7 @@ def release(out: str | Path, *, source: str | Path | None = None) -> Path:
     notebooks = out / "notebooks"
     shutil.copytree(source / "notebooks", notebooks,
                     ignore=shutil.ignore_patterns("instructor", "exercises", ".ipynb_checkpoints"))
+    _drop_instructor_cells(notebooks)
     release_exercises(notebooks / "exercises")
     (out / "quizzes").mkdir()
     for path in quiz_files(source / "quizzes"):

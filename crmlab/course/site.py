@@ -69,7 +69,9 @@ def _sitebar(lessons) -> str:
 def _page(lesson, exporter, sitebar: str) -> str:
     import nbformat
 
-    nb = nbformat.read(lesson.path, as_version=4)
+    from crmlab.course.notebooks import student_copy
+
+    nb = nbformat.from_dict(student_copy(nbformat.read(lesson.path, as_version=4)))
     body, _ = exporter.from_notebook_node(nb)
     # Links between notebooks point at the pages of the site.
     body = re.sub(r'href="([\w.-]+)\.ipynb(#[^"]*)?"', r'href="\1.html\2"', body)
