@@ -29,7 +29,8 @@ from crmlab._validation import (
 
 __all__ = ["normalise_weights", "weighted_scores", "sensitivity", "payback_period",
            "cumulative_cash_flow", "example_candidates", "requirement_profile",
-           "SIEBEL_MODULE_NEEDS", "course_company_needs", "rollout_order", "phased_benefits"]
+           "SIEBEL_MODULE_NEEDS", "course_company_needs", "needs_matrix", "rollout_order",
+           "phased_benefits"]
 
 
 def normalise_weights(weights: dict) -> pd.Series:
@@ -297,6 +298,38 @@ def course_company_needs(orders: pd.DataFrame, interactions: pd.DataFrame,
                         "cases": pd.Series(cases, dtype="int64")})
     out.index.name = "need"
     return out.sort_values("cases", ascending=False, kind="stable")
+
+
+def needs_matrix(needs, meets: dict) -> pd.DataFrame:
+    """The table of needs against modules: "x" where a module meets a need.
+
+    Parameters
+    ----------
+    needs : DataFrame, Series, Index or list
+        The needs, in the order of the rows (a table gives its index, e.g. the result of
+        :func:`course_company_needs`).
+    meets : dict
+        Module -> the needs it meets, e.g. :data:`SIEBEL_MODULE_NEEDS`; one column each.
+
+    Examples
+    --------
+    >>> needs_matrix(["orders", "offers"], {"sales": ("orders",), "marketing": ("offers",),
+    ...                                     "staff": ()})
+           sales marketing staff
+    need
+    orders     x
+    offers               x
+    """
+    rows = list(needs.index if isinstance(needs, (pd.Series, pd.DataFrame)) else needs)
+    for module, wanted in meets.items():
+        for need in wanted:
+            if need not in rows:
+                raise expected("need", need, "one of " + ", ".join(map(repr, rows)),
+                               where=f" for module {module!r}")
+    table = pd.DataFrame({module: ["x" if need in wanted else "" for need in rows]
+                          for module, wanted in meets.items()},
+                         index=pd.Index(rows, name="need"))
+    return table
 
 
 def rollout_order(needs, meets: dict) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from crmlab.crm_selection import (
     SIEBEL_MODULE_NEEDS,
     course_company_needs,
     cumulative_cash_flow,
+    needs_matrix,
     normalise_weights,
     payback_period,
     phased_benefits,
@@ -167,3 +168,11 @@ def test_phased_benefits_by_hand_and_errors():
         phased_benefits(plan, start="from")
     assert str(err.value) == ("Got start='from' instead, expected one of the columns "
                               "'live from month', 'monthly benefit'.")
+
+
+def test_needs_matrix_marks_each_module_need_and_rejects_an_unknown_need():
+    got = needs_matrix(pd.Series({"a": 3, "b": 1}), {"m": ("b",), "n": ("a", "b")})
+    assert got.to_dict("index") == {"a": {"m": "", "n": "x"}, "b": {"m": "x", "n": "x"}}
+    with pytest.raises(ValueError) as err:
+        needs_matrix(["a"], {"m": ("z",)})
+    assert str(err.value) == "Got need='z' for module 'm' instead, expected one of 'a'."
