@@ -192,10 +192,8 @@ def csat_per_order_value(orders: pd.DataFrame, survey: pd.DataFrame, *, segments
 
     Parameters
     ----------
-    orders : DataFrame
-        Columns ``customer_id``, ``order_id``, ``revenue`` (order lines); not modified.
-    survey : DataFrame
-        Columns ``customer_id``, ``survey_date``, ``csat``; not modified.
+    orders, survey : DataFrame
+        As for :func:`csat_and_order_value` (which builds the per-customer table); not modified.
     segments : Series
         The segment of each customer, indexed by ``customer_id`` (an acquisition channel, an
         RFM segment, a service level); customers without one are left out.
