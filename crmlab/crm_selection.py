@@ -6,6 +6,11 @@ change (the others rescaled to keep the sum at 1) before another candidate wins.
 period of an investment with monthly net benefits is the first month in which the cumulative
 (optionally discounted) cash flow is no longer negative; the source (seed 000) cites a typical
 CRM payback of 8-12 months.
+
+For a modular system rolled out in phases (case C3), :func:`rollout_order` orders the modules
+by the company's needs they meet, :func:`course_company_needs` weighs the needs of the course
+company from its data, :data:`SIEBEL_MODULE_NEEDS` says which module meets which need, and
+:func:`phased_benefits` turns a phase plan into monthly benefits for :func:`payback_period`.
 """
 
 from __future__ import annotations
@@ -13,10 +18,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmlab._validation import check_columns, check_each, check_number, expected
+from crmlab._validation import (
+    check_column_options,
+    check_columns,
+    check_each,
+    check_number,
+    check_whole,
+    expected,
+)
 
 __all__ = ["normalise_weights", "weighted_scores", "sensitivity", "payback_period",
-           "cumulative_cash_flow", "example_candidates", "requirement_profile"]
+           "cumulative_cash_flow", "example_candidates", "requirement_profile",
+           "SIEBEL_MODULE_NEEDS", "course_company_needs", "needs_matrix", "rollout_order",
+           "phased_benefits"]
 
 
 def normalise_weights(weights: dict) -> pd.Series:
@@ -201,3 +215,220 @@ def requirement_profile(seed: int) -> dict:
     steps = np.maximum(np.round(raw * 20), 1)
     steps[np.argmax(steps)] += 20 - steps.sum()
     return {name: round(float(s) / 20, 2) for name, s in zip(example_candidates().columns, steps)}
+
+
+#: Which needs of the course company each module of Oracle Siebel CRM meets. The modules are
+#: seed 000's list (``crmlab.taxonomy.table("siebel_modules")``); the links are the course's
+#: reading of the module names and of the main functions Table 5.6 gives the matching system
+#: types (SFA includes order processing; MA distributes offers to groups of customers). The
+#: source does not link modules to needs. Employee relationship management meets no need the
+#: course data records (it holds no staff data), so the data cannot weigh it.
+SIEBEL_MODULE_NEEDS = {
+    "business analytics": ("rank customers by value",),
+    "sales management": ("support the salespeople", "process orders"),
+    "marketing management": ("target offers",),
+    "contact centres and call centres": ("answer customer contacts",),
+    "order processing management": ("process orders",),
+    "partner relationship management": ("coordinate suppliers",),
+    "employee relationship management": (),
+}
+
+_NEED_MEASURES = {  # need -> what is counted in the year
+    "answer customer contacts": "contacts (interactions)",
+    "process orders": "orders",
+    "target offers": "contacts at which an offer was presented",
+    "support the salespeople": "orders taken by field sales or phone",
+    "rank customers by value": "customers who ordered",
+    "coordinate suppliers": "supplier invoices (purchases)",
+}
+
+
+def course_company_needs(orders: pd.DataFrame, interactions: pd.DataFrame,
+                         purchases: pd.DataFrame, *, year: int) -> pd.DataFrame:
+    """The needs a CRM system would meet at a company, weighed by how often they arise in a year.
+
+    Each need of :data:`SIEBEL_MODULE_NEEDS` is counted in the data of one calendar year: one
+    case of a need is one contact, order, offer, customer or invoice (see ``measure``). The
+    weight of a need is its number of cases: a simple rule of the course, which treats a contact
+    to answer and an order to process as equally heavy.
+
+    Parameters
+    ----------
+    orders : DataFrame
+        Columns ``order_id``, ``customer_id``, ``order_date``, ``channel`` (order lines).
+    interactions : DataFrame
+        Columns ``interaction_date``, ``offer`` (empty or missing: no offer).
+    purchases : DataFrame
+        Column ``purchase_date``. None of the three is modified.
+    year : int
+        The calendar year counted.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``need``: ``measure`` (what is counted) and ``cases``, most cases first.
+
+    Examples
+    --------
+    >>> from crmlab import datasets
+    >>> needs = course_company_needs(datasets.load("orders"), datasets.load("interactions"),
+    ...                              datasets.load("purchases"), year=2024)
+    >>> needs.columns.tolist(), len(needs)
+    (['measure', 'cases'], 6)
+    """
+    check_columns(orders, ["order_id", "customer_id", "order_date", "channel"], table="orders")
+    check_columns(interactions, ["interaction_date", "offer"], table="interactions")
+    check_columns(purchases, ["purchase_date"], table="purchases")
+    year = check_whole("year", year)
+    in_year = orders[orders["order_date"].dt.year == year]
+    contacts = interactions[interactions["interaction_date"].dt.year == year]
+    offers = contacts["offer"].fillna("").astype(str).str.strip() != ""
+    sales_force = in_year["channel"].astype(str).isin(["field_sales", "phone"])
+    cases = {
+        "answer customer contacts": len(contacts),
+        "process orders": in_year["order_id"].nunique(),
+        "target offers": int(offers.sum()),
+        "support the salespeople": in_year.loc[sales_force, "order_id"].nunique(),
+        "rank customers by value": in_year["customer_id"].nunique(),
+        "coordinate suppliers": int((purchases["purchase_date"].dt.year == year).sum()),
+    }
+    if not any(cases.values()):
+        raise expected("year", year, "a year with orders, contacts or invoices in the data")
+    out = pd.DataFrame({"measure": pd.Series(_NEED_MEASURES),
+                        "cases": pd.Series(cases, dtype="int64")})
+    out.index.name = "need"
+    return out.sort_values("cases", ascending=False, kind="stable")
+
+
+def needs_matrix(needs, meets: dict) -> pd.DataFrame:
+    """The table of needs against modules: "x" where a module meets a need.
+
+    Parameters
+    ----------
+    needs : DataFrame, Series, Index or list
+        The needs, in the order of the rows (a table gives its index, e.g. the result of
+        :func:`course_company_needs`).
+    meets : dict
+        Module -> the needs it meets, e.g. :data:`SIEBEL_MODULE_NEEDS`; one column each.
+
+    Examples
+    --------
+    >>> needs_matrix(["orders", "offers"], {"sales": ("orders",), "marketing": ("offers",),
+    ...                                     "staff": ()})
+           sales marketing staff
+    need
+    orders     x
+    offers               x
+    """
+    rows = list(needs.index if isinstance(needs, (pd.Series, pd.DataFrame)) else needs)
+    for module, wanted in meets.items():
+        for need in wanted:
+            if need not in rows:
+                raise expected("need", need, "one of " + ", ".join(map(repr, rows)),
+                               where=f" for module {module!r}")
+    table = pd.DataFrame({module: ["x" if need in wanted else "" for need in rows]
+                          for module, wanted in meets.items()},
+                         index=pd.Index(rows, name="need"))
+    return table
+
+
+def rollout_order(needs, meets: dict) -> pd.DataFrame:
+    """Order modules so that each next one meets the most weight of the needs not yet met.
+
+    The rule (a greedy cover): start with nothing met; at each step take the module whose needs
+    not yet met weigh most, ties going to the module listed first in ``meets``; its needs are
+    then met. A module that adds nothing (its needs met already, or none it can meet) comes
+    after all that add something, in the order of ``meets``.
+
+    Parameters
+    ----------
+    needs : Series or dict
+        The weight of each need (>= 0), e.g. the ``cases`` of :func:`course_company_needs`.
+    meets : dict
+        Module -> the needs it meets (names of ``needs``), e.g. :data:`SIEBEL_MODULE_NEEDS`.
+
+    Returns
+    -------
+    DataFrame
+        One row per module in rollout order (``step`` from 1): ``module``, ``newly_met`` (the
+        needs it is the first to meet, joined by "; "), ``weight_added`` and ``share_met`` (the
+        cumulative share of the total weight met after this step).
+
+    Examples
+    --------
+    >>> order = rollout_order({"contacts": 50, "orders": 40, "offers": 20},
+    ...                       {"marketing": ("offers",), "sales": ("orders", "offers"),
+    ...                        "contact centre": ("contacts",), "orders module": ("orders",)})
+    >>> order[["module", "weight_added", "share_met"]]
+                   module  weight_added  share_met
+    step
+    1               sales            60   0.545455
+    2      contact centre            50   1.000000
+    3           marketing             0   1.000000
+    4       orders module             0   1.000000
+    >>> rollout_order({"contacts": 5}, {"sales": ("orders",)})
+    Traceback (most recent call last):
+    ...
+    ValueError: Got need='orders' for module 'sales' instead, expected one of 'contacts'.
+    """
+    weights = needs if isinstance(needs, pd.Series) else pd.Series(needs, dtype=object)
+    check_each("need weight", weights, minimum=0, item="need")
+    weights = weights.astype(float)
+    for module, wanted in meets.items():
+        for need in wanted:
+            if need not in weights.index:
+                raise expected("need", need, "one of " + ", ".join(map(repr, weights.index)),
+                               where=f" for module {module!r}")
+    total = float(weights.sum())
+    if total <= 0:
+        raise expected("needs", {k: float(v) for k, v in weights.items()},
+                       "at least one need with a weight > 0")
+    met: set = set()
+    left = list(meets)
+    rows = []
+    while left:
+        gains = [float(weights[[n for n in meets[m] if n not in met]].sum()) for m in left]
+        best = max(range(len(left)), key=lambda i: (gains[i], -i))
+        if gains[best] <= 0:
+            best = 0
+        module = left.pop(best)
+        new = [n for n in meets[module] if n not in met]
+        met.update(new)
+        rows.append({"module": module, "newly_met": "; ".join(new),
+                     "weight_added": weights[new].sum(),
+                     "share_met": float(weights[list(met)].sum()) / total})
+    out = pd.DataFrame(rows, index=pd.RangeIndex(1, len(rows) + 1, name="step"))
+    if weights.map(float.is_integer).all():
+        out["weight_added"] = out["weight_added"].astype("int64")
+    return out
+
+
+def phased_benefits(plan: pd.DataFrame, *, months: int = 24, start: str = "live from month",
+                    benefit: str = "monthly benefit") -> list:
+    """Net benefit of each month 1..``months`` of a phased rollout.
+
+    Each row of ``plan`` is a phase that brings ``benefit`` every month from month ``start`` on
+    (month 1 is the first month after the investment); a month's benefit is the sum over the
+    phases live by then. Feed the result to :func:`payback_period`.
+
+    Examples
+    --------
+    >>> plan = pd.DataFrame({"live from month": [1, 3], "monthly benefit": [100, 50]})
+    >>> phased_benefits(plan, months=4)
+    [100, 100, 150, 150]
+    >>> phased_benefits(plan.assign(**{"live from month": [0, 3]}), months=4)
+    Traceback (most recent call last):
+    ...
+    ValueError: Got live from month=0 at phase 0 instead, expected a whole number >= 1.
+    """
+    check_column_options(plan, start=start, benefit=benefit)
+    months = check_whole("months", months, minimum=1)
+    check_each(start, plan[start], minimum=1, whole=True, item="phase")
+    check_each(benefit, plan[benefit], item="phase")
+    starts = plan[start].astype(int).to_numpy()
+    values = plan[benefit].to_numpy()
+    out = []
+    for month in range(1, months + 1):
+        total = values[starts <= month].sum()
+        out.append(int(total) if float(total).is_integer() else float(total))
+    return out

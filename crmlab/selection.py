@@ -6,14 +6,21 @@ The module was renamed because "selection" also meant choosing customers for a p
 """
 
 from crmlab.crm_selection import (
+    SIEBEL_MODULE_NEEDS,
+    course_company_needs,
     cumulative_cash_flow,
     example_candidates,
+    needs_matrix,
     normalise_weights,
     payback_period,
+    phased_benefits,
     requirement_profile,
+    rollout_order,
     sensitivity,
     weighted_scores,
 )
 
 __all__ = ["normalise_weights", "weighted_scores", "sensitivity", "payback_period",
-           "cumulative_cash_flow", "example_candidates", "requirement_profile"]
+           "cumulative_cash_flow", "example_candidates", "requirement_profile",
+           "SIEBEL_MODULE_NEEDS", "course_company_needs", "needs_matrix", "rollout_order",
+           "phased_benefits"]

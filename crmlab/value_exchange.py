@@ -14,15 +14,22 @@ survey; the **cost** is what they pay for one order, their revenue per order in 
 table. The ratio, scaled by ``per=100``, reads "CSAT points per 100 of money paid per order":
 higher means more satisfaction for the money. The course data is synthetic, so a difference
 between segments describes how the data was generated, not a market.
+
+:func:`value_for_cost_interval` adds a confidence interval to each segment's ratio, so that a
+lesson calls two segments different only when their intervals say so; :func:`csat_and_order_value`
+builds the per-customer table of the course's operationalisation.
 """
 
 from __future__ import annotations
+
+import math
 
 import pandas as pd
 
 from crmlab._validation import check_column_options, check_each, check_number, expected
 
-__all__ = ["value_for_cost", "csat_per_order_value"]
+__all__ = ["value_for_cost", "value_for_cost_interval", "csat_and_order_value",
+           "csat_per_order_value"]
 
 
 def value_for_cost(table: pd.DataFrame, *, by: str, benefit: str, cost: str,
@@ -82,6 +89,98 @@ def value_for_cost(table: pd.DataFrame, *, by: str, benefit: str, cost: str,
     return out.sort_values("value_for_cost", ascending=False, kind="stable")
 
 
+def value_for_cost_interval(table: pd.DataFrame, *, by: str, benefit: str, cost: str,
+                            per: float = 1.0, confidence: float = 0.95) -> pd.DataFrame:
+    """:func:`value_for_cost` with a confidence interval for each segment's ratio.
+
+    A segment's ratio is a ratio of two means over its customers, ``R = mean(b) / mean(c)``.
+    Its standard error is the usual linearisation of a ratio estimator,
+    ``sd(b - R c) / (sqrt(n) mean(c))``, and the interval uses the normal approximation. A
+    segment of one customer has no interval (NaN). Two segments whose intervals overlap cannot
+    be told apart by the data, however far apart their ratios look.
+
+    Parameters
+    ----------
+    table, by, benefit, cost, per
+        As for :func:`value_for_cost`; ``table`` is not modified.
+    confidence : float, default 0.95
+        Confidence level of the interval, in (0, 1).
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`value_for_cost` plus ``ci_low`` and ``ci_high`` (on the scale of
+        ``value_for_cost``), highest ratio first.
+
+    Examples
+    --------
+    >>> customers = pd.DataFrame({"segment": ["web"] * 3 + ["store"] * 3,
+    ...     "csat": [5, 3, 4, 4, 5, 3], "order_value": [40.0, 40.0, 40.0, 100.0, 60.0, 80.0]})
+    >>> value_for_cost_interval(customers, by="segment", benefit="csat", cost="order_value",
+    ...                         per=100).round(2)
+             customers  benefit  cost  value_for_cost  ci_low  ci_high
+    segment
+    web              3      4.0  40.0            10.0    7.17    12.83
+    store            3      4.0  80.0             5.0    2.55     7.45
+    """
+    from crmlab.survey import _z
+
+    z = _z(confidence)
+    out = value_for_cost(table, by=by, benefit=benefit, cost=cost, per=per)
+    rows = table[[by, benefit, cost]].dropna(subset=[benefit, cost])
+    rows = rows.assign(**{by: rows[by].astype(str)})
+    low, high = {}, {}
+    for segment, group in rows.groupby(by):
+        b, c = group[benefit].astype(float), group[cost].astype(float)
+        ratio = b.sum() / c.sum()
+        n = len(group)
+        se = ((b - ratio * c).std(ddof=1) / (math.sqrt(n) * c.mean()) if n > 1
+              else float("nan"))
+        low[segment], high[segment] = (ratio - z * se) * per, (ratio + z * se) * per
+    return out.assign(ci_low=pd.Series(low), ci_high=pd.Series(high))
+
+
+def csat_and_order_value(orders: pd.DataFrame, survey: pd.DataFrame) -> pd.DataFrame:
+    """Per customer who answered the survey and ordered: their CSAT and their revenue per order.
+
+    The benefit and the cost of the course's operationalisation (see the module docstring):
+    ``csat`` is the customer's latest answer (if they answered twice), ``order_value`` their
+    revenue divided by their number of orders.
+
+    Parameters
+    ----------
+    orders : DataFrame
+        Columns ``customer_id``, ``order_id``, ``revenue`` (order lines); not modified.
+    survey : DataFrame
+        Columns ``customer_id``, ``survey_date``, ``csat``; not modified.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``customer_id``, columns ``csat`` and ``order_value``.
+
+    Examples
+    --------
+    >>> orders = pd.DataFrame({"order_id": [1, 1, 2, 3], "customer_id": ["x", "x", "x", "y"],
+    ...                        "revenue": [30.0, 10.0, 60.0, 20.0]})
+    >>> survey = pd.DataFrame({"customer_id": ["x", "x", "z"], "csat": [1, 4, 5],
+    ...     "survey_date": pd.to_datetime(["2024-01-01", "2024-06-01", "2024-01-01"])})
+    >>> csat_and_order_value(orders, survey)
+                 csat  order_value
+    customer_id
+    x               4         50.0
+    """
+    check_column_options(orders, customer_id="customer_id", order_id="order_id",
+                         revenue="revenue")
+    check_column_options(survey, customer_id="customer_id", survey_date="survey_date",
+                         csat="csat")
+    g = orders.groupby("customer_id")
+    order_value = (g["revenue"].sum() / g["order_id"].nunique()).rename("order_value")
+    latest = survey.sort_values("survey_date", kind="stable").drop_duplicates("customer_id",
+                                                                             keep="last")
+    return latest.set_index("customer_id")[["csat"]].join(order_value, how="inner")
+
+
 def csat_per_order_value(orders: pd.DataFrame, survey: pd.DataFrame, *, segments: pd.Series,
                          per: float = 100.0) -> pd.DataFrame:
     """The course's value-for-cost ratio per segment: CSAT points per ``per`` paid per order.
@@ -93,10 +192,8 @@ def csat_per_order_value(orders: pd.DataFrame, survey: pd.DataFrame, *, segments
 
     Parameters
     ----------
-    orders : DataFrame
-        Columns ``customer_id``, ``order_id``, ``revenue`` (order lines); not modified.
-    survey : DataFrame
-        Columns ``customer_id``, ``survey_date``, ``csat``; not modified.
+    orders, survey : DataFrame
+        As for :func:`csat_and_order_value` (which builds the per-customer table); not modified.
     segments : Series
         The segment of each customer, indexed by ``customer_id`` (an acquisition channel, an
         RFM segment, a service level); customers without one are left out.
@@ -110,14 +207,6 @@ def csat_per_order_value(orders: pd.DataFrame, survey: pd.DataFrame, *, segments
     >>> ratio.columns.tolist(), sorted(ratio.index)
     (['customers', 'benefit', 'cost', 'value_for_cost'], ['field_sales', 'phone', 'store', 'web'])
     """
-    check_column_options(orders, customer_id="customer_id", order_id="order_id",
-                         revenue="revenue")
-    check_column_options(survey, customer_id="customer_id", survey_date="survey_date",
-                         csat="csat")
-    g = orders.groupby("customer_id")
-    order_value = (g["revenue"].sum() / g["order_id"].nunique()).rename("order_value")
-    latest = survey.sort_values("survey_date", kind="stable").drop_duplicates("customer_id",
-                                                                             keep="last")
-    table = latest.set_index("customer_id")[["csat"]].join(order_value, how="inner")
+    table = csat_and_order_value(orders, survey)
     table = table.join(pd.Series(segments, name="segment"), how="inner")
     return value_for_cost(table, by="segment", benefit="csat", cost="order_value", per=per)

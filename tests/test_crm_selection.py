@@ -6,10 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from crmlab import taxonomy
 from crmlab.crm_selection import (
+    SIEBEL_MODULE_NEEDS,
+    course_company_needs,
     cumulative_cash_flow,
+    needs_matrix,
     normalise_weights,
     payback_period,
+    phased_benefits,
+    rollout_order,
     sensitivity,
     weighted_scores,
 )
@@ -92,3 +98,81 @@ def test_invalid_inputs(call, message):
     with pytest.raises(ValueError) as info:
         call()
     assert str(info.value) == message
+
+
+def test_rollout_order_by_hand_with_a_tie_and_no_mutation():
+    needs = pd.Series({"contacts": 30, "orders": 30, "offers": 10, "staff": 0})
+    meets = {"a": ("offers",), "b": ("contacts",), "c": ("orders",), "d": ("orders", "offers"),
+             "e": ()}
+    before = needs.copy()
+    got = rollout_order(needs, meets)
+    pd.testing.assert_series_equal(needs, before)
+    # d meets 40; then b and c would both add 30: b is listed first; then a adds nothing
+    # (offers met by d), so it follows in the order of meets, before e
+    assert got["module"].tolist() == ["d", "b", "a", "c", "e"]
+    assert got["weight_added"].tolist() == [40, 30, 0, 0, 0]
+    assert got["share_met"].tolist() == pytest.approx([40 / 70, 1, 1, 1, 1])
+    assert got.loc[1, "newly_met"] == "orders; offers"
+
+
+def test_rollout_order_puts_modules_adding_nothing_last():
+    got = rollout_order({"x": 1, "y": 5}, {"none": (), "small": ("x",), "big": ("y",)})
+    assert got["module"].tolist() == ["big", "small", "none"]
+
+
+@pytest.mark.parametrize("needs, meets, message", [
+    ({"x": 1}, {"m": ("z",)}, "Got need='z' for module 'm' instead, expected one of 'x'."),
+    ({"x": -1}, {"m": ("x",)}, "Got need weight=-1 at need 'x' instead, expected a number >= 0."),
+    ({"x": 0}, {"m": ("x",)}, "Got needs={'x': 0.0} instead, expected at least one need with a "
+                              "weight > 0."),
+])
+def test_rollout_order_errors(needs, meets, message):
+    with pytest.raises(ValueError) as err:
+        rollout_order(needs, meets)
+    assert str(err.value) == message
+
+
+def test_siebel_module_needs_lists_the_source_modules():
+    assert list(SIEBEL_MODULE_NEEDS) == taxonomy.table("siebel_modules")["module"].tolist()
+
+
+def test_course_company_needs_by_hand():
+    orders = pd.DataFrame({"order_id": ["o1", "o1", "o2", "o3", "o4"],
+                           "customer_id": ["a", "a", "b", "a", "c"],
+                           "order_date": pd.to_datetime(["2024-01-05"] * 3 + ["2024-03-01",
+                                                                              "2023-12-31"]),
+                           "channel": ["web", "web", "phone", "field_sales", "phone"]})
+    interactions = pd.DataFrame({"interaction_date": pd.to_datetime(
+        ["2024-02-01", "2024-02-02", "2023-05-05"]), "offer": ["WEB10", "", "LOYAL5"]})
+    purchases = pd.DataFrame({"purchase_date": pd.to_datetime(["2024-01-31", "2022-01-31"])})
+    got = course_company_needs(orders, interactions, purchases, year=2024)["cases"].to_dict()
+    assert got == {"process orders": 3, "answer customer contacts": 2,
+                   "support the salespeople": 2, "rank customers by value": 2,
+                   "target offers": 1, "coordinate suppliers": 1}
+    with pytest.raises(ValueError) as err:
+        course_company_needs(orders, interactions, purchases, year=1999)
+    assert str(err.value) == ("Got year=1999 instead, expected a year with orders, contacts or "
+                              "invoices in the data.")
+
+
+def test_phased_benefits_by_hand_and_errors():
+    plan = pd.DataFrame({"live from month": [1, 5, 9], "monthly benefit": [6, 4, 5]})
+    before = plan.copy()
+    assert phased_benefits(plan, months=10) == [6] * 4 + [10] * 4 + [15] * 2
+    pd.testing.assert_frame_equal(plan, before)
+    assert phased_benefits(plan.assign(**{"monthly benefit": [0.5, 0, 0]}), months=1) == [0.5]
+    with pytest.raises(ValueError) as err:
+        phased_benefits(plan, months=0)
+    assert str(err.value) == "Got months=0 instead, expected a whole number >= 1."
+    with pytest.raises(ValueError) as err:
+        phased_benefits(plan, start="from")
+    assert str(err.value) == ("Got start='from' instead, expected one of the columns "
+                              "'live from month', 'monthly benefit'.")
+
+
+def test_needs_matrix_marks_each_module_need_and_rejects_an_unknown_need():
+    got = needs_matrix(pd.Series({"a": 3, "b": 1}), {"m": ("b",), "n": ("a", "b")})
+    assert got.to_dict("index") == {"a": {"m": "", "n": "x"}, "b": {"m": "x", "n": "x"}}
+    with pytest.raises(ValueError) as err:
+        needs_matrix(["a"], {"m": ("z",)})
+    assert str(err.value) == "Got need='z' for module 'm' instead, expected one of 'a'."

@@ -7,6 +7,7 @@ from crmlab.abc_analysis import abc_analysis
 from crmlab.course.quiz import load
 from crmlab.crm_selection import payback_period
 from crmlab.relationships import classify_supplier
+from crmlab.value_exchange import csat_and_order_value, value_for_cost_interval
 
 
 def _view():
@@ -83,13 +84,21 @@ def _class_a():
     return ranked[ranked["abc_class"] == "A"]
 
 
+def _email_value_for_cost():
+    customers = datasets.load("customers").set_index("customer_id")
+    table = csat_and_order_value(datasets.load("orders"), datasets.load("survey"))
+    ratio = value_for_cost_interval(table.join(customers), by="preferred_channel",
+                                    benefit="csat", cost="order_value", per=100)
+    return round(ratio.loc["email", "value_for_cost"], 2)
+
+
 KEYS = [
     ("L00", "n-datasets", lambda: len(datasets.names())),
     ("L02", "n-class-a", lambda: len(_class_a())),
     ("L02", "share-class-a", lambda: round(_class_a()["share"].sum() * 100, 1)),
     ("C2", "strategic-count",
      lambda: int((classify_supplier(datasets.load("suppliers"))["type"] == 4).sum())),
-    ("L03", "payback-calc", lambda: payback_period(60_000, [7_000] * 24)),
+    ("L03", "payback-calc", lambda: payback_period(84_000, [5_000] * 60, annual_rate=0.10)),
     ("C3", "discounted", lambda: payback_period(120_000, [12_000] * 24, annual_rate=0.12)),
     ("L01", "repeat-rate", _repeat_rate),
     ("L01", "retention-2023", _retention_2023),
@@ -101,6 +110,7 @@ KEYS = [
     ("C4", "unresolved-repeat",
      lambda: round(_touchpoint_risk().loc["accounting", "repeat_if_unresolved"] * 100, 1)),
     ("C4", "accounting-nps", _accounting_nps),
+    ("L07", "email-ratio", _email_value_for_cost),
 ]
 
 

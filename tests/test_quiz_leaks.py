@@ -32,7 +32,6 @@ KNOWN_LEAKS: set[tuple[str, str]] = {
     ("L01", "win-back-cost"),
     ("L02", "n-class-a"),
     ("L02", "share-class-a"),
-    ("L03", "payback-calc"),
     ("L04", "n-people"),
     ("L04", "email-excluded"),
     ("L04", "win-back-n"),

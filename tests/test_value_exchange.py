@@ -5,7 +5,12 @@ import pandas as pd
 import pytest
 
 from crmlab import datasets
-from crmlab.value_exchange import csat_per_order_value, value_for_cost
+from crmlab.value_exchange import (
+    csat_and_order_value,
+    csat_per_order_value,
+    value_for_cost,
+    value_for_cost_interval,
+)
 
 
 def test_value_for_cost_by_hand_and_no_mutation():
@@ -57,3 +62,38 @@ def test_on_the_course_data_every_segment_has_a_positive_ratio():
                                segments=customers["acquisition_channel"])
     assert (got["value_for_cost"] > 0).all() and got["value_for_cost"].is_monotonic_decreasing
     assert got["customers"].sum() <= datasets.load("survey")["customer_id"].nunique()
+
+
+def test_value_for_cost_interval_by_hand_and_no_mutation():
+    table = pd.DataFrame({"segment": ["a", "a", "a", "b"], "points": [5.0, 3.0, 4.0, 2.0],
+                          "paid": [40.0, 40.0, 40.0, 10.0]})
+    before = table.copy()
+    got = value_for_cost_interval(table, by="segment", benefit="points", cost="paid", per=100,
+                                  confidence=0.95)
+    pd.testing.assert_frame_equal(table, before)
+    # a: R = 0.1; residuals 5-4, 3-4, 4-4 have sd 1; se = 1 / (sqrt(3) 40); z = 1.959964
+    half = 1.959964 * 1 / (3 ** 0.5 * 40) * 100
+    assert got.loc["a", "ci_low"] == pytest.approx(10 - half, rel=1e-6)
+    assert got.loc["a", "ci_high"] == pytest.approx(10 + half, rel=1e-6)
+    assert got.loc["b"].isna()[["ci_low", "ci_high"]].all()  # one customer: no interval
+    plain = value_for_cost(table, by="segment", benefit="points", cost="paid", per=100)
+    pd.testing.assert_frame_equal(got.drop(columns=["ci_low", "ci_high"]), plain)
+
+
+@pytest.mark.parametrize("confidence", [0, 1, 1.5])
+def test_value_for_cost_interval_rejects_a_bad_confidence(confidence):
+    table = pd.DataFrame({"segment": ["a", "a"], "points": [5.0, 3.0], "paid": [40.0, 30.0]})
+    with pytest.raises(ValueError, match=rf"^Got confidence={confidence!r} instead"):
+        value_for_cost_interval(table, by="segment", benefit="points", cost="paid",
+                                confidence=confidence)
+
+
+def test_csat_and_order_value_is_the_table_behind_the_ratio():
+    orders, survey = datasets.load("orders"), datasets.load("survey")
+    table = csat_and_order_value(orders, survey)
+    assert table.index.is_unique and table.columns.tolist() == ["csat", "order_value"]
+    customers = datasets.load("customers").set_index("customer_id")
+    by_hand = value_for_cost(table.join(customers["acquisition_channel"]), by="acquisition_channel",
+                             benefit="csat", cost="order_value", per=100)
+    got = csat_per_order_value(orders, survey, segments=customers["acquisition_channel"])
+    pd.testing.assert_frame_equal(got, by_hand.rename_axis("segment"))
