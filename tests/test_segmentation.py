@@ -237,21 +237,26 @@ def test_customer_abc():
 
 
 def _l05_keys():
+    """The L05 keys, each from other inputs than the lesson prints (tests/test_quiz_leaks.py)."""
     from crmlab import datasets
     from crmlab.clv import BetaGeo, simple_clv, summary_from_transactions
 
     orders = datasets.load("orders")
-    segments = rfm_segment(rfm_scores(rfm_table(orders)))
+    earlier = orders[orders["order_date"] < "2024-01-01"]
+    segments = rfm_segment(rfm_scores(rfm_table(earlier, as_of="2024-01-01")))
     margin = rfm_table(orders, value="margin")["monetary"]
-    tiers = customer_pyramid(margin)
-    s = summary_from_transactions(datasets.load("cdnow_sample"), calibration_end="1997-09-30")
-    model = BetaGeo().fit(s["frequency"], s["recency"], s["T"])
+    tiers = customer_pyramid(margin, cutoffs=(0.02, 0.10, 0.30))
+    cdnow = datasets.load("cdnow_sample")
+    paper = summary_from_transactions(cdnow, calibration_end="1997-09-30")
+    model = BetaGeo().fit(paper["frequency"], paper["recency"], paper["T"])
+    longer = summary_from_transactions(cdnow, calibration_end="1997-12-31")
+    refit = BetaGeo().fit(longer["frequency"], longer["recency"], longer["T"])
     return {
         "n-champions": int((segments == "champions").sum()),
         "platinum-share": round(float(margin[tiers == "top"].sum() / margin.sum() * 100), 1),
         "clv": round(simple_clv(100, retention=0.8, discount=0.1), 2),
-        "bgnbd-r": round(model.params_["r"], 3),
-        "expected": round(model.expected_purchases(39, 2, 30.43, 38.86), 3),
+        "bgnbd-r": round(refit.params_["r"], 3),
+        "expected": round(model.expected_purchases(39, 5, 20, 38.86), 3),
     }
 
 
