@@ -19,15 +19,16 @@ for one value column with ``n`` customers and ``k`` distinct values:
   1..bins. Some scores then stay empty.
 
 :func:`rfm_distribution` shows how many customers hold each score and which values it covers.
-The dense-rank binning this replaces gave 81.5% of the course customers F = 1.
+The dense-rank binning this replaces (:func:`dense_rank_scores`, kept for L05 to show it) put
+most of the course customers in F = 1.
 
 The segments of :func:`rfm_segment` cover the whole 5 x 5 grid of R and F scores (see
 ``RFM_SEGMENTS``); they are a common convention of RFM practice, not a standard.
 
-The customer pyramid with tiers of 1%, 4%, 15% and 80% of the customers, ranked by
-profitability and called top, big, medium and small, is Curry & Curry's (Curry, J. & Curry, A.
-(2000), *The Customer Marketing Method*; seed 001 cites their CRM book (2002) and names the
-customer pyramid among the concepts of CRM without giving its tiers). Other tier names come from
+The customer pyramid with tiers of 1%, 4%, 15% and 80% of the customers, ranked by what they
+bring (the Currys rank by revenue) and called top, big, medium and small, is Curry & Curry's
+(Curry, J. & Curry, A. (2000), *The Customer Marketing Method*; seed 001 cites their CRM book
+(2002) and names the customer pyramid among the concepts of CRM without giving its tiers). Other tier names come from
 elsewhere: Zeithaml, Rust & Lemon (2001) call their profitability tiers platinum, gold, iron and
 lead, without fixed shares. Pass ``tiers=`` and ``cutoffs=`` for another pyramid.
 """
