@@ -19,15 +19,16 @@ for one value column with ``n`` customers and ``k`` distinct values:
   1..bins. Some scores then stay empty.
 
 :func:`rfm_distribution` shows how many customers hold each score and which values it covers.
-The dense-rank binning this replaces gave 81.5% of the course customers F = 1.
+The dense-rank binning this replaces (:func:`dense_rank_scores`, kept for L05 to show it) put
+most of the course customers in F = 1.
 
 The segments of :func:`rfm_segment` cover the whole 5 x 5 grid of R and F scores (see
 ``RFM_SEGMENTS``); they are a common convention of RFM practice, not a standard.
 
-The customer pyramid with tiers of 1%, 4%, 15% and 80% of the customers, ranked by
-profitability and called top, big, medium and small, is Curry & Curry's (Curry, J. & Curry, A.
-(2000), *The Customer Marketing Method*; seed 001 cites their CRM book (2002) and names the
-customer pyramid among the concepts of CRM without giving its tiers). Other tier names come from
+The customer pyramid with tiers of 1%, 4%, 15% and 80% of the customers, ranked by what they
+bring (the Currys rank by revenue) and called top, big, medium and small, is Curry & Curry's
+(Curry, J. & Curry, A. (2000), *The Customer Marketing Method*; seed 001 cites their CRM book
+(2002) and names the customer pyramid among the concepts of CRM without giving its tiers). Other tier names come from
 elsewhere: Zeithaml, Rust & Lemon (2001) call their profitability tiers platinum, gold, iron and
 lead, without fixed shares. Pass ``tiers=`` and ``cutoffs=`` for another pyramid.
 """
@@ -41,8 +42,9 @@ import pandas as pd
 
 from crmlab._validation import check_column_options, check_each, check_whole, expected
 
-__all__ = ["rfm_table", "rfm_scores", "rfm_distribution", "RFM_SEGMENTS", "rfm_segment",
-           "CURRY_TIERS", "CURRY_CUTOFFS", "customer_pyramid", "customer_abc"]
+__all__ = ["rfm_table", "rfm_scores", "rfm_distribution", "dense_rank_scores", "RFM_SEGMENTS",
+           "rfm_segment", "segment_ranges", "CURRY_TIERS", "CURRY_CUTOFFS", "customer_pyramid",
+           "customer_abc"]
 
 #: Segment name -> (R scores, F scores, what it means); the rules cover the 5 x 5 grid once.
 RFM_SEGMENTS = {
@@ -243,6 +245,40 @@ def rfm_distribution(scores: pd.DataFrame, *, bins: int | None = None) -> pd.Dat
     return pd.concat(parts, axis=1)
 
 
+def dense_rank_scores(table: pd.DataFrame, *, bins: int = 5) -> pd.DataFrame:
+    """R, F, M scores by dense-rank binning, the rule :func:`rfm_scores` replaced (shown in L05).
+
+    Each distinct value is one step of rank (equal values share a rank) and the ranks are cut
+    into ``bins`` groups of equal width: score = ceil(bins * dense rank / distinct values),
+    recency reversed. Ties stay together, but the score counts distinct values, not customers:
+    when a few customers spread over many high values (dozens of orders) and most share a few
+    low ones, the lowest fifth of the *values* holds most of the *customers*. Kept so that a
+    lesson can set it beside the quintile rule; do not use it to segment. Same output columns
+    as :func:`rfm_scores`, so :func:`rfm_distribution` reads it too.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"recency": range(1, 11), "frequency": [1, 1, 1, 2, 2, 3, 4, 10, 20, 30],
+    ...                   "monetary": [float(x) for x in range(10)]})
+    >>> dense_rank_scores(t, bins=3)["F"].tolist()
+    [1, 1, 1, 1, 1, 2, 2, 3, 3, 3]
+    >>> rfm_scores(t, bins=3)["F"].tolist()
+    [1, 1, 1, 2, 2, 2, 3, 3, 3, 3]
+    """
+    bins = check_whole("bins", bins, minimum=2)
+    check_column_options(table, recency="recency", frequency="frequency", monetary="monetary")
+    for column in ("recency", "frequency", "monetary"):
+        check_each(column, table[column], item="customer")
+    out = table.copy()
+    for letter, column, reverse in (("R", "recency", True), ("F", "frequency", False),
+                                    ("M", "monetary", False)):
+        dense = table[column].astype(float).rank(method="dense", ascending=not reverse)
+        top = dense.max() if len(dense) else 1.0
+        out[letter] = np.ceil(dense * bins / top).astype("int64").to_numpy()
+    out["RFM"] = out["R"].astype(str) + out["F"].astype(str) + out["M"].astype(str)
+    return out
+
+
 def rfm_segment(scores: pd.DataFrame) -> pd.Series:
     """Name the segment of each customer from 1-5 R and F scores, by ``RFM_SEGMENTS``.
 
@@ -274,6 +310,47 @@ def rfm_segment(scores: pd.DataFrame) -> pd.Series:
     for name, (r_in, f_in, _) in reversed(list(RFM_SEGMENTS.items())):
         names[np.isin(r, r_in) & np.isin(f, f_in)] = name
     return pd.Series(names, index=scores.index, name="segment")
+
+
+def segment_ranges(scores: pd.DataFrame) -> pd.DataFrame:
+    """Read each segment of ``RFM_SEGMENTS`` in days and orders, on the scores given.
+
+    A segment is defined on scores; what a score means depends on the data (the quintile cut
+    points). For each segment: its ``R`` and ``F`` scores, its ``meaning``, the ``customers``
+    in it and their ``share``, and the range of days since the last order (``days_from``,
+    ``days_to``) and of orders (``orders_from``, ``orders_to``) that its scores cover, from
+    :func:`rfm_distribution` (NaN where no customer holds the scores).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"recency": [5, 10, 20, 40, 80, 160, 320, 640, 700, 720],
+    ...                   "frequency": [9, 1, 7, 5, 1, 2, 6, 1, 3, 1],
+    ...                   "monetary": [1.0] * 10})
+    >>> segment_ranges(rfm_scores(t)).loc[["champions", "lost"],
+    ...     ["R", "F", "customers", "days_from", "days_to", "orders_from", "orders_to"]]
+                 R    F  customers  days_from  days_to  orders_from  orders_to
+    segment
+    champions  4-5  4-5          3        5.0     40.0          5.0        9.0
+    lost       1-2  1-2          2      320.0    720.0          1.0        2.0
+    """
+    dist = rfm_distribution(scores, bins=5)
+    segments = rfm_segment(scores)
+    rows = {}
+    for name, (r_in, f_in, meaning) in RFM_SEGMENTS.items():
+        r, f = dist["R"].loc[list(r_in)], dist["F"].loc[list(f_in)]
+        n = int((segments == name).sum())
+        rows[name] = {
+            "R": _span(r_in), "F": _span(f_in), "meaning": meaning, "customers": n,
+            "share": round(n / len(scores), 3) if len(scores) else 0.0,
+            "days_from": r["from"].min(), "days_to": r["to"].max(),
+            "orders_from": f["from"].min(), "orders_to": f["to"].max(),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("segment")
+
+
+def _span(values) -> str:
+    """(4, 5) -> "4-5"; (3,) -> "3"."""
+    return str(values[0]) if len(values) == 1 else f"{values[0]}-{values[-1]}"
 
 
 def customer_pyramid(values: pd.Series, *, cutoffs=CURRY_CUTOFFS,

@@ -15,7 +15,8 @@ import pandas as pd
 from crmlab._validation import check_column_options, check_columns, check_rate, check_whole
 from crmlab.consent import ConsentedSelection, select_customers
 
-__all__ = ["SERVICE_OFFERS", "service_levels", "win_back_candidates"]
+__all__ = ["SERVICE_OFFERS", "SOURCE_LEVELS", "service_level_rules", "service_levels",
+           "win_back_candidates"]
 
 #: The source's twelfth step of personalisation: a different service for each kind of customer.
 #: "lapsed" and "prospect" are the course's: the source names only the first three levels.
@@ -26,6 +27,56 @@ SERVICE_OFFERS = {
     "lapsed": "none: left before the win-back window",
     "prospect": "none: no purchase yet",
 }
+
+
+def _check_thresholds(best_share, lost_after, lost_within) -> None:
+    check_rate("best_share", best_share, low_open=True, high_open=True)
+    check_whole("lost_after", lost_after, minimum=1, unit="days")
+    check_whole("lost_within", lost_within, minimum=lost_after + 1, unit="days")
+
+
+#: The levels the source's twelfth step names; the other keys of ``SERVICE_OFFERS`` are the
+#: course's, so that every customer gets a level.
+SOURCE_LEVELS = ("best", "regular", "recently lost")
+
+
+def service_level_rules(*, best_share: float = 0.2, lost_after: int = 180,
+                        lost_within: int = 365) -> pd.DataFrame:
+    """Each service level of :func:`service_levels`: its rule, its offer and who names it.
+
+    The same thresholds as :func:`service_levels` (and checked the same way), written out:
+    one row per level of ``SERVICE_OFFERS`` with ``last_order`` (days before ``as_of``),
+    ``by_margin`` (how the active customers are split), ``offer``, and ``named_by``
+    ("source (step 12)" for the levels of ``SOURCE_LEVELS``, else "course").
+
+    Examples
+    --------
+    >>> rules = service_level_rules(best_share=0.15, lost_after=120)
+    >>> rules[["last_order", "by_margin", "named_by"]]
+                             last_order         by_margin          named_by
+    service_level
+    best           at most 120 days ago  top 15% (active)  source (step 12)
+    regular        at most 120 days ago         other 85%  source (step 12)
+    recently lost   121 to 365 days ago                    source (step 12)
+    lapsed            over 365 days ago                              course
+    prospect                       none                              course
+    """
+    _check_thresholds(best_share, lost_after, lost_within)
+    active = f"at most {lost_after} days ago"
+    top = round(best_share * 100, 6)
+    last_order = {"best": active, "regular": active,
+                  "recently lost": f"{lost_after + 1} to {lost_within} days ago",
+                  "lapsed": f"over {lost_within} days ago", "prospect": "none"}
+    by_margin = {"best": f"top {top:g}% (active)", "regular": f"other {100 - top:g}%"}
+    levels = list(SERVICE_OFFERS)
+    table = pd.DataFrame({
+        "last_order": [last_order[level] for level in levels],
+        "by_margin": [by_margin.get(level, "") for level in levels],
+        "offer": [SERVICE_OFFERS[level] for level in levels],
+        "named_by": ["source (step 12)" if level in SOURCE_LEVELS else "course"
+                     for level in levels],
+    }, index=pd.Index(levels, name="service_level"))
+    return table
 
 
 def service_levels(profiles: pd.DataFrame, *, as_of=None, best_share: float = 0.2,
@@ -58,9 +109,7 @@ def service_levels(profiles: pd.DataFrame, *, as_of=None, best_share: float = 0.
     >>> levels.customers["service_level"].to_dict()
     {'a': 'best', 'b': 'regular', 'c': 'recently lost', 'e': 'prospect'}
     """
-    check_rate("best_share", best_share, low_open=True, high_open=True)
-    check_whole("lost_after", lost_after, minimum=1, unit="days")
-    check_whole("lost_within", lost_within, minimum=lost_after + 1, unit="days")
+    _check_thresholds(best_share, lost_after, lost_within)
     check_columns(profiles, ["margin", "last_order"], table="profiles")
     chosen = select_customers(profiles, purpose="profiling")
     table = chosen.customers

@@ -30,18 +30,23 @@ def _retention_2023():
 
 
 def _win_back_count():
-    from crmlab.consent import select_customers
-    from crmlab.service_levels import service_levels
+    from crmlab.service_levels import win_back_candidates
 
-    levels = service_levels(_profiles()).customers
-    return len(select_customers(levels[levels["service_level"] == "recently lost"],
-                                purpose="win_back"))
+    return len(win_back_candidates(_profiles(), lost_after=120))
 
 
 def _email_excluded():
     from crmlab.consent import select_customers
 
-    return select_customers(_profiles(), purpose="email_campaign").excluded
+    profiled = select_customers(_profiles(), purpose="profiling").customers
+    return select_customers(profiled, purpose="email_campaign").excluded
+
+
+def _people_by_name():
+    from crmlab.record_linkage import name_key
+
+    customers = datasets.load("customers")
+    return int(name_key(customers["first_name"], customers["last_name"]).nunique())
 
 
 def _repeat_rate():
@@ -103,7 +108,7 @@ KEYS = [
     ("L01", "repeat-rate", _repeat_rate),
     ("L01", "retention-2023", _retention_2023),
     ("L01", "win-back-cost", _win_back_cost),
-    ("L04", "n-people", lambda: _view().n_people),
+    ("L04", "n-people", _people_by_name),
     ("L04", "email-excluded", _email_excluded),
     ("L04", "win-back-n", _win_back_count),
     ("C4", "back-resolved", _back_resolved),

@@ -11,10 +11,12 @@ from crmlab.segmentation import (
     RFM_SEGMENTS,
     customer_abc,
     customer_pyramid,
+    dense_rank_scores,
     rfm_distribution,
     rfm_scores,
     rfm_segment,
     rfm_table,
+    segment_ranges,
 )
 
 
@@ -161,6 +163,41 @@ def test_distribution_counts_shares_and_ranges():
     assert rfm_distribution(scores, bins=6)["F"]["customers"].tolist() == [0, 6, 2, 1, 1, 0]
 
 
+def test_dense_rank_scores_count_values_not_customers():
+    # 60 customers with one order, 10 with two, then ten customers with ten distinct counts:
+    # 12 distinct values, so the lowest fifth of the values (ranks 1-2) is 70 of 80 customers.
+    table = _table([1] * 60 + [2] * 10 + list(range(3, 13)))
+    before = table.copy()
+    dense = dense_rank_scores(table)
+    pd.testing.assert_frame_equal(table, before)
+    assert dense["F"].value_counts().reindex(range(1, 6)).tolist() == [70, 2, 3, 2, 3]
+    assert (dense.groupby("frequency")["F"].nunique() == 1).all()
+    assert rfm_scores(table)["F"].value_counts()[1] == 60
+    assert dense.columns.tolist() == rfm_scores(table).columns.tolist()
+    assert dense.loc[dense["recency"].idxmin(), "R"] == 5
+    with pytest.raises(ValueError, match=r"^Got bins=1 instead, expected a whole number >= 2\.$"):
+        dense_rank_scores(table, bins=1)
+
+
+def test_segment_ranges_read_each_segment_from_the_scores():
+    rng = np.random.default_rng(3)
+    t = pd.DataFrame({"recency": rng.integers(1, 700, 300), "frequency": rng.geometric(0.3, 300),
+                      "monetary": rng.uniform(1, 100, 300)})
+    scores = rfm_scores(t)
+    ranges = segment_ranges(scores)
+    segments = rfm_segment(scores)
+    assert ranges.index.tolist() == list(RFM_SEGMENTS)
+    assert ranges["customers"].sum() == len(scores)
+    for name, row in ranges.iterrows():
+        inside = scores[segments == name]
+        assert row["customers"] == len(inside)
+        # every customer of the segment lies within the ranges its scores cover
+        assert inside["recency"].between(row["days_from"], row["days_to"]).all()
+        assert inside["frequency"].between(row["orders_from"], row["orders_to"]).all()
+    assert ranges.loc["champions", ["R", "F"]].tolist() == ["4-5", "4-5"]
+    assert ranges.loc["needs attention", "R"] == "3"
+
+
 def test_rfm_segment_rules_cover_the_grid_once():
     grid = pd.DataFrame([(r, f) for r in range(1, 6) for f in range(1, 6)], columns=["R", "F"])
     segments = rfm_segment(grid)
@@ -200,21 +237,26 @@ def test_customer_abc():
 
 
 def _l05_keys():
+    """The L05 keys, each from other inputs than the lesson prints (tests/test_quiz_leaks.py)."""
     from crmlab import datasets
     from crmlab.clv import BetaGeo, simple_clv, summary_from_transactions
 
     orders = datasets.load("orders")
-    segments = rfm_segment(rfm_scores(rfm_table(orders)))
+    earlier = orders[orders["order_date"] < "2024-01-01"]
+    segments = rfm_segment(rfm_scores(rfm_table(earlier, as_of="2024-01-01")))
     margin = rfm_table(orders, value="margin")["monetary"]
-    tiers = customer_pyramid(margin)
-    s = summary_from_transactions(datasets.load("cdnow_sample"), calibration_end="1997-09-30")
-    model = BetaGeo().fit(s["frequency"], s["recency"], s["T"])
+    tiers = customer_pyramid(margin, cutoffs=(0.02, 0.10, 0.30))
+    cdnow = datasets.load("cdnow_sample")
+    paper = summary_from_transactions(cdnow, calibration_end="1997-09-30")
+    model = BetaGeo().fit(paper["frequency"], paper["recency"], paper["T"])
+    longer = summary_from_transactions(cdnow, calibration_end="1997-12-31")
+    refit = BetaGeo().fit(longer["frequency"], longer["recency"], longer["T"])
     return {
         "n-champions": int((segments == "champions").sum()),
         "platinum-share": round(float(margin[tiers == "top"].sum() / margin.sum() * 100), 1),
         "clv": round(simple_clv(100, retention=0.8, discount=0.1), 2),
-        "bgnbd-r": round(model.params_["r"], 3),
-        "expected": round(model.expected_purchases(39, 2, 30.43, 38.86), 3),
+        "bgnbd-r": round(refit.params_["r"], 3),
+        "expected": round(model.expected_purchases(39, 5, 20, 38.86), 3),
     }
 
 

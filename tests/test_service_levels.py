@@ -4,7 +4,13 @@ import pandas as pd
 import pytest
 
 from crmlab.consent import select_customers
-from crmlab.service_levels import SERVICE_OFFERS, service_levels, win_back_candidates
+from crmlab.service_levels import (
+    SERVICE_OFFERS,
+    SOURCE_LEVELS,
+    service_level_rules,
+    service_levels,
+    win_back_candidates,
+)
 
 
 def _levels_fixture():
@@ -45,6 +51,23 @@ def test_service_level_errors(kwargs, message):
     with pytest.raises(ValueError) as err:
         service_levels(_levels_fixture(), **kwargs)
     assert str(err.value) == message
+    with pytest.raises(ValueError) as err:
+        service_level_rules(**kwargs)
+    assert str(err.value) == message
+
+
+def test_service_level_rules_write_out_every_level_with_its_thresholds():
+    rules = service_level_rules(best_share=0.25, lost_after=90, lost_within=300)
+    assert rules.index.tolist() == list(SERVICE_OFFERS)
+    assert rules["offer"].to_dict() == SERVICE_OFFERS
+    assert rules.loc["best", "by_margin"] == "top 25% (active)"
+    assert rules.loc["regular", "by_margin"] == "other 75%"
+    assert rules.loc["best", "last_order"] == "at most 90 days ago"
+    assert rules.loc["recently lost", "last_order"] == "91 to 300 days ago"
+    assert rules.loc["lapsed", "last_order"] == "over 300 days ago"
+    named = rules["named_by"]
+    assert named[named != "course"].index.tolist() == list(SOURCE_LEVELS)
+    assert set(SOURCE_LEVELS) < set(SERVICE_OFFERS)
 
 
 def test_win_back_candidates_pass_both_consent_rules_and_rank_by_value():
