@@ -74,19 +74,17 @@ def _win_back_cost():
     return 12 * SOURCE_RATIOS["win_back"][0]
 
 
-def _suppliers_abc():
-    return abc_analysis(datasets.load("suppliers"), value="profit_share", label="supplier_id")
-
-
-def _class_a():
-    ranked = _suppliers_abc()
+def _class_a_by_spend():
+    """L02's graded setting: class A by purchase value with the cut-offs 70% and 90%."""
+    ranked = abc_analysis(datasets.load("suppliers"), value="annual_spend", label="supplier_id",
+                          cutoffs=(0.7, 0.9))
     return ranked[ranked["abc_class"] == "A"]
 
 
 KEYS = [
     ("L00", "n-datasets", lambda: len(datasets.names())),
-    ("L02", "n-class-a", lambda: len(_class_a())),
-    ("L02", "share-class-a", lambda: round(_class_a()["share"].sum() * 100, 1)),
+    ("L02", "n-class-a-spend", lambda: len(_class_a_by_spend())),
+    ("L02", "share-class-a-spend", lambda: round(_class_a_by_spend()["share"].sum() * 100, 1)),
     ("C2", "strategic-count",
      lambda: int((classify_supplier(datasets.load("suppliers"))["type"] == 4).sum())),
     ("L03", "payback-calc", lambda: payback_period(60_000, [7_000] * 24)),

@@ -30,8 +30,6 @@ KNOWN_LEAKS: set[tuple[str, str]] = {
     ("L01", "repeat-rate"),
     ("L01", "retention-2023"),
     ("L01", "win-back-cost"),
-    ("L02", "n-class-a"),
-    ("L02", "share-class-a"),
     ("L03", "payback-calc"),
     ("L04", "n-people"),
     ("L04", "email-excluded"),
