@@ -81,12 +81,17 @@ def _class_a_by_spend():
     return ranked[ranked["abc_class"] == "A"]
 
 
+def _partnership_profit():
+    suppliers = datasets.load("suppliers")
+    types = classify_supplier(suppliers)["type"].to_numpy()
+    return round(suppliers.loc[types == 4, "profit_share"].sum() * 100, 1)
+
+
 KEYS = [
     ("L00", "n-datasets", lambda: len(datasets.names())),
     ("L02", "n-class-a-spend", lambda: len(_class_a_by_spend())),
     ("L02", "share-class-a-spend", lambda: round(_class_a_by_spend()["share"].sum() * 100, 1)),
-    ("C2", "strategic-count",
-     lambda: int((classify_supplier(datasets.load("suppliers"))["type"] == 4).sum())),
+    ("C2", "partnership-profit", _partnership_profit),
     ("L03", "payback-calc", lambda: payback_period(60_000, [7_000] * 24)),
     ("C3", "discounted", lambda: payback_period(120_000, [12_000] * 24, annual_rate=0.12)),
     ("L01", "repeat-rate", _repeat_rate),

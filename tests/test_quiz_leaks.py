@@ -42,7 +42,6 @@ KNOWN_LEAKS: set[tuple[str, str]] = {
     ("L06", "top2"),
     ("L06", "repeat-5"),
     ("L06", "n-multichannel"),
-    ("C2", "strategic-count"),
     ("C4", "back-resolved"),
     ("C4", "unresolved-repeat"),
 }
