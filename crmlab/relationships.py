@@ -125,8 +125,9 @@ WAYS_OUT = (
     "join other companies for joint purchasing",
     "negotiate creatively to make the large supplier interested",
 )
-#: How the flags of the two special cases begin (see :func:`special_cases`).
+#: How the flag of a standard product from a monopoly-like market begins.
 MONOPOLY_FLAG = "standard product from a monopoly-like market"
+#: How the flag of a supplier not interested in our volumes begins.
 UNINTERESTED_FLAG = "supplier is not interested in our small volumes"
 
 #: The fifth way, which the source names and advises against.
