@@ -26,10 +26,18 @@ from enum import IntEnum
 
 import pandas as pd
 
-from crmlab._validation import check_choice, check_columns, check_rate, check_whole, expected
+from crmlab._validation import (
+    check_choice,
+    check_column_options,
+    check_columns,
+    check_rate,
+    check_whole,
+    expected,
+)
 
 __all__ = ["RelationshipType", "Reason", "Classification", "Practices", "criteria_table",
-           "classify_supplier", "practices", "WAYS_OUT", "REQUIRED", "OPTIONAL"]
+           "classify_supplier", "special_cases", "practices", "WAYS_OUT", "REQUIRED", "OPTIONAL",
+           "MONOPOLY_FLAG", "UNINTERESTED_FLAG"]
 
 
 class RelationshipType(IntEnum):
@@ -117,6 +125,11 @@ WAYS_OUT = (
     "join other companies for joint purchasing",
     "negotiate creatively to make the large supplier interested",
 )
+#: How the flag of a standard product from a monopoly-like market begins.
+MONOPOLY_FLAG = "standard product from a monopoly-like market"
+#: How the flag of a supplier not interested in our volumes begins.
+UNINTERESTED_FLAG = "supplier is not interested in our small volumes"
+
 #: The fifth way, which the source names and advises against.
 COSTLY_FIFTH = ("do nothing: keep the unsatisfactory supplier and pay for poor quality, extra "
                 "safety stock against late deliveries and extra handling")
@@ -197,6 +210,15 @@ def _check(profile: dict, name) -> dict:
     return clean
 
 
+def _vote_winner(votes: dict, criticality: str) -> int:
+    """The type with most votes; a tie goes to the type the purchased product itself points
+    to, then to the less committed type (partnership is expensive: choose it only when needed)."""
+    product = _votes("product_criticality", criticality)
+    best = max(votes.values())
+    tied = [int(t) for t in votes if abs(votes[t] - best) < 1e-9]
+    return next((t for t in tied if t in product), min(tied))
+
+
 def _classify_one(profile: dict, name=None) -> Classification:
     p = _check(profile, name)
     reasons = tuple(Reason(field, p[field], _votes(field, p[field])) for field in REQUIRED)
@@ -204,12 +226,7 @@ def _classify_one(profile: dict, name=None) -> Classification:
     for reason in reasons:
         for t in reason.points_to:
             votes[t] += 1 / len(reason.points_to)
-    # Most votes wins; a tie goes to the type the purchased product itself points to, then
-    # to the less committed type (partnership is expensive: choose it only when needed).
-    product = _votes("product_criticality", p["product_criticality"])
-    best = max(votes.values())
-    tied = [t for t in votes if abs(votes[t] - best) < 1e-9]
-    chosen = next((t for t in tied if t in product), min(tied))
+    chosen = _vote_winner(votes, p["product_criticality"])
     flags, ways_out = [], ()
     standard = p["quality_standardised"]
     monopoly = p.get("monopoly_market", False) or p["n_alternatives"] <= 1
@@ -217,17 +234,16 @@ def _classify_one(profile: dict, name=None) -> Classification:
         if p["product_criticality"] == "non-critical":
             # The source allows this exception for non-critical items: still no need for a
             # partnership with the supplier of something the business can do without.
-            flags.append("standard product from a monopoly-like market: a rare exception for a "
-                         "non-critical item; keep the relationship light, no partnership needed")
+            flags.append(f"{MONOPOLY_FLAG}: a rare exception for a non-critical item; keep the "
+                         "relationship light, no partnership needed")
         else:
-            flags.append("standard product from a monopoly-like market: partial competition no "
-                         "longer applies; consider selective cooperation or partnership, by "
-                         "the product's importance")
+            flags.append(f"{MONOPOLY_FLAG}: partial competition no longer applies; consider "
+                         "selective cooperation or partnership, by the product's importance")
             if chosen <= 2:
                 chosen = 4 if p["product_criticality"] == "strategic" else 3
     if p.get("interested_in_our_volume") is False:
-        flags.append("supplier is not interested in our small volumes: first check whether "
-                     "other suppliers have free capacity")
+        flags.append(f"{UNINTERESTED_FLAG}: first check whether other suppliers have free "
+                     "capacity")
         ways_out = WAYS_OUT + (COSTLY_FIFTH,)
         if chosen <= 2 and p["product_criticality"] != "non-critical":
             chosen = 3
@@ -286,6 +302,73 @@ def classify_supplier(profile, *, name_column: str = "supplier_id"):
     if not isinstance(profile, dict):
         raise expected("profile", profile, "a dict, Series or DataFrame")
     return _classify_one(dict(profile))
+
+
+_CASE_NAMES = {MONOPOLY_FLAG: "monopoly-like market", UNINTERESTED_FLAG: "uninterested in our volumes"}
+
+
+def special_cases(suppliers: pd.DataFrame, *, name_column: str = "supplier_id") -> pd.DataFrame:
+    """The suppliers that hit a special case of the source, with the vote and the verdict.
+
+    A flag overrides the vote only when the purchased product is key or strategic and the
+    criteria vote for type 1 or 2: a standard product from a monopoly-like market then goes to
+    selective cooperation (key) or partnership (strategic), and a supplier not interested in our
+    volumes to selective cooperation. For a non-critical product the flag stays a note and the
+    vote stands: the source finds such exceptions rare and sees no need for a partnership with
+    the supplier of something the business can do without.
+
+    Parameters
+    ----------
+    suppliers : DataFrame
+        Supplier profiles as for :func:`classify_supplier`; not modified.
+    name_column : str
+        The column naming the suppliers.
+
+    Returns
+    -------
+    DataFrame
+        One row per flagged supplier, in input order: ``name_column``, ``product_criticality``,
+        ``special_case`` ("monopoly-like market", "uninterested in our volumes" or both, joined
+        by " + "), ``vote`` (the type the criteria vote for), ``type`` (the verdict),
+        ``relationship`` (its name) and ``overridden`` (the verdict is not the vote).
+
+    Examples
+    --------
+    >>> market = dict(supply_risk="high", profit_share=0.02, quality_standardised=True,
+    ...               buyer_power="low", n_alternatives=0, switching_ease="hard",
+    ...               mutual_dependence="medium", value_creation_share=0.08,
+    ...               monopoly_market=True)
+    >>> suppliers = pd.DataFrame([
+    ...     {"supplier_id": "water", "product_criticality": "key", **market},
+    ...     {"supplier_id": "bulbs", "product_criticality": "non-critical", **market,
+    ...      "profit_share": 0.002, "value_creation_share": 0.01, "mutual_dependence": "low"},
+    ... ])
+    >>> special_cases(suppliers)[["supplier_id", "special_case", "vote", "type", "overridden"]]
+      supplier_id          special_case  vote  type  overridden
+    0       water  monopoly-like market     2     3        True
+    1       bulbs  monopoly-like market     1     1       False
+    """
+    if not isinstance(suppliers, pd.DataFrame):
+        raise expected("suppliers", type(suppliers).__name__, "a DataFrame of supplier profiles")
+    check_column_options(suppliers, name_column=name_column)
+    rows = []
+    for _, row in suppliers.iterrows():
+        name = row[name_column]
+        record = {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+        result = _classify_one(record, name)
+        if not result.flags:
+            continue
+        criticality = record["product_criticality"]
+        vote = _vote_winner(result.votes, criticality)
+        cases = [case for prefix, case in _CASE_NAMES.items()
+                 if any(flag.startswith(prefix) for flag in result.flags)]
+        rows.append({name_column: name, "product_criticality": criticality,
+                     "special_case": " + ".join(cases), "vote": vote,
+                     "type": int(result.type), "relationship": result.type.label,
+                     "overridden": int(result.type) != vote})
+    columns = [name_column, "product_criticality", "special_case", "vote", "type",
+               "relationship", "overridden"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 # --------------------------------------------------------------------------- practice

@@ -413,7 +413,7 @@ def test_spend_and_profit_are_counted_from_the_data(company):
 
 
 def test_the_two_abc_rankings_differ_for_some_suppliers(company):
-    from crmlab.abc import abc_analysis
+    from crmlab.abc_analysis import abc_analysis
 
     suppliers = company["suppliers"]
     by_profit = abc_analysis(suppliers, value="profit_share", label="supplier_id")

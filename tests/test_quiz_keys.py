@@ -80,12 +80,10 @@ def _win_back_cost():
     return 12 * SOURCE_RATIOS["win_back"][0]
 
 
-def _suppliers_abc():
-    return abc_analysis(datasets.load("suppliers"), value="profit_share", label="supplier_id")
-
-
-def _class_a():
-    ranked = _suppliers_abc()
+def _class_a_by_spend():
+    """L02's graded setting: class A by purchase value with the cut-offs 70% and 90%."""
+    ranked = abc_analysis(datasets.load("suppliers"), value="annual_spend", label="supplier_id",
+                          cutoffs=(0.7, 0.9))
     return ranked[ranked["abc_class"] == "A"]
 
 
@@ -97,12 +95,17 @@ def _email_value_for_cost():
     return round(ratio.loc["email", "value_for_cost"], 2)
 
 
+def _partnership_profit():
+    suppliers = datasets.load("suppliers")
+    types = classify_supplier(suppliers)["type"].to_numpy()
+    return round(suppliers.loc[types == 4, "profit_share"].sum() * 100, 1)
+
+
 KEYS = [
     ("L00", "n-datasets", lambda: len(datasets.names())),
-    ("L02", "n-class-a", lambda: len(_class_a())),
-    ("L02", "share-class-a", lambda: round(_class_a()["share"].sum() * 100, 1)),
-    ("C2", "strategic-count",
-     lambda: int((classify_supplier(datasets.load("suppliers"))["type"] == 4).sum())),
+    ("L02", "n-class-a-spend", lambda: len(_class_a_by_spend())),
+    ("L02", "share-class-a-spend", lambda: round(_class_a_by_spend()["share"].sum() * 100, 1)),
+    ("C2", "partnership-profit", _partnership_profit),
     ("L03", "payback-calc", lambda: payback_period(84_000, [5_000] * 60, annual_rate=0.10)),
     ("C3", "discounted", lambda: payback_period(120_000, [12_000] * 24, annual_rate=0.12)),
     ("L01", "repeat-rate", _repeat_rate),

@@ -30,13 +30,10 @@ KNOWN_LEAKS: set[tuple[str, str]] = {
     ("L01", "repeat-rate"),
     ("L01", "retention-2023"),
     ("L01", "win-back-cost"),
-    ("L02", "n-class-a"),
-    ("L02", "share-class-a"),
     ("L06", "nps-value"),
     ("L06", "top2"),
     ("L06", "repeat-5"),
     ("L06", "n-multichannel"),
-    ("C2", "strategic-count"),
     ("C4", "back-resolved"),
     ("C4", "unresolved-repeat"),
 }

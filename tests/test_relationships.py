@@ -10,6 +10,7 @@ from crmlab.relationships import (
     classify_supplier,
     criteria_table,
     practices,
+    special_cases,
 )
 
 ROUTINE = dict(product_criticality="non-critical", supply_risk="low", profit_share=0.002,
@@ -118,3 +119,50 @@ def test_practices():
     assert practices(RelationshipType.PARTNERSHIP).derived
     with pytest.raises(ValueError, match=r"^Got relationship='x' instead, expected one of 1, 2, "):
         practices("x")
+
+
+SPECIAL = [  # (profile, special case, vote, verdict): the flag overrides only key or strategic
+    ({**KEY, "n_alternatives": 0, "monopoly_market": True}, "monopoly-like market", 2, 3),
+    ({**KEY, "product_criticality": "strategic", "n_alternatives": 1}, "monopoly-like market",
+     2, 4),
+    ({**KEY, "interested_in_our_volume": False}, "uninterested in our volumes", 2, 3),
+    ({**ROUTINE, "n_alternatives": 0, "monopoly_market": True}, "monopoly-like market", 1, 1),
+    ({**ROUTINE, "interested_in_our_volume": False}, "uninterested in our volumes", 1, 1),
+    ({**KEY, "monopoly_market": True, "interested_in_our_volume": False},
+     "monopoly-like market + uninterested in our volumes", 2, 3),
+    ({**STRATEGIC, "interested_in_our_volume": False}, "uninterested in our volumes", 4, 4),
+]
+
+
+def test_special_cases_show_vote_verdict_and_override():
+    frame = pd.DataFrame([{"supplier_id": f"S{i}", **profile}
+                          for i, (profile, *_) in enumerate([(ROUTINE,), *SPECIAL])])
+    before = frame.copy()
+    table = special_cases(frame)
+    pd.testing.assert_frame_equal(frame, before)
+    assert table["supplier_id"].tolist() == [f"S{i}" for i in range(1, len(SPECIAL) + 1)]
+    assert table["special_case"].tolist() == [case for _, case, _, _ in SPECIAL]
+    assert table["vote"].tolist() == [vote for *_, vote, _ in SPECIAL]
+    assert table["type"].tolist() == [verdict for *_, verdict in SPECIAL]
+    assert table["overridden"].tolist() == [vote != verdict for *_, vote, verdict in SPECIAL]
+    assert table["type"].tolist() == [int(classify_supplier(p).type) for p, *_ in SPECIAL]
+
+
+def test_special_cases_on_the_course_data():
+    table = special_cases(datasets.load("suppliers")).set_index("supplier_id")
+    assert table["overridden"].to_dict() == {"S039": False, "S040": True, "S041": False,
+                                             "S049": True}
+
+
+@pytest.mark.parametrize(("args", "kwargs", "message"), [
+    ([ROUTINE], {}, "Got suppliers='dict' instead, expected a DataFrame of supplier profiles."),
+    ([pd.DataFrame([ROUTINE])], {},
+     "Got name_column='supplier_id' instead, expected one of the columns "
+     "'product_criticality', 'supply_risk', 'profit_share', 'quality_standardised', "
+     "'buyer_power', 'n_alternatives', 'switching_ease', 'mutual_dependence', "
+     "'value_creation_share'."),
+])
+def test_special_cases_errors(args, kwargs, message):
+    with pytest.raises(ValueError) as info:
+        special_cases(*args, **kwargs)
+    assert str(info.value) == message

@@ -15,7 +15,7 @@ __all__ = ["clv_parameters"]
 
 @register("abc-class-a")
 def _abc_class_a(seed):
-    from crmlab.abc import abc_analysis
+    from crmlab.abc_analysis import abc_analysis
 
     ranked = abc_analysis(variant(seed, "suppliers"), value="profit_share", label="supplier_id")
     return set(ranked.loc[ranked["abc_class"] == "A", "supplier_id"])
@@ -23,7 +23,7 @@ def _abc_class_a(seed):
 
 @register("abc-share-a")
 def _abc_share_a(seed):
-    from crmlab.abc import abc_analysis
+    from crmlab.abc_analysis import abc_analysis
 
     ranked = abc_analysis(variant(seed, "suppliers"), value="profit_share", label="supplier_id")
     return round(float(ranked.loc[ranked["abc_class"] == "A", "share"].sum()), 4)
@@ -31,7 +31,7 @@ def _abc_share_a(seed):
 
 @register("abc-misranked")
 def _abc_misranked(seed):
-    from crmlab.abc import abc_analysis
+    from crmlab.abc_analysis import abc_analysis
 
     suppliers = variant(seed, "suppliers")
     by_profit = abc_analysis(suppliers, value="profit_share", label="supplier_id")
@@ -65,7 +65,7 @@ def _cls_flagged(seed):
 
 
 def _selection(seed):
-    from crmlab.selection import (
+    from crmlab.crm_selection import (
         example_candidates,
         requirement_profile,
         sensitivity,
