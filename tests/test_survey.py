@@ -67,15 +67,27 @@ def test_quiz_l06_numeric_keys_match_the_course_data():
 
     survey = datasets.load("survey")
     keys = {
-        "nps-value": round(nps(survey["nps"])["nps"], 1),
-        "top2": round(csat(survey["csat"])["top2"] * 100, 1),
-        "repeat-5": round(float(satisfaction_vs_repeat(survey, datasets.load("orders")).loc[
-            5, "repeat_rate"]) * 100, 1),
-        "n-multichannel": len(channel_consistency(datasets.load("interactions"))),
+        "nps-phone": round(nps(survey.loc[survey["channel"] == "phone", "nps"])["nps"], 1),
+        "top2-welcome": round(csat(datasets.load("customers")["welcome_csat"].dropna())["top2"]
+                              * 100, 1),
+        "repeat-5-120": round(float(satisfaction_vs_repeat(
+            survey, datasets.load("orders"), window_days=120).loc[5, "repeat_rate"]) * 100, 1),
+        "n-three-channels": len(channel_consistency(datasets.load("interactions"),
+                                                    min_channels=3)),
     }
     quiz = load("L06")
     for question_id, value in keys.items():
         assert quiz.question(question_id).answer == pytest.approx(value, abs=1e-9), question_id
+
+
+def test_quiz_l06_slow_flag_key_matches_the_course_data():
+    from crmlab.channel_consistency import response_by_channel
+    from crmlab.quiz import load
+
+    pairs = response_by_channel(datasets.load("interactions"))
+    most = pairs.loc[pairs["slow"], "offices"].value_counts().idxmax()
+    keyed = [o.id for o in load("L06").question("slow-flag").options if o.correct]
+    assert keyed == [{"back only": "back-office", "front only": "front-office"}[most]]
 
 
 def test_satisfaction_vs_repeat_by_hand():
