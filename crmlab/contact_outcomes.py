@@ -305,8 +305,9 @@ class StratifiedGap:
         return self.ci_low > 0 or self.ci_high < 0
 
     def __repr__(self) -> str:
+        strata = f"{len(self.table)} {'stratum' if len(self.table) == 1 else 'strata'}"
         return (f"Repeat buying after resolved minus unresolved contacts: naive "
-                f"{self.naive_gap:+.3f}, within {len(self.table)} strata {self.adjusted_gap:+.3f} "
+                f"{self.naive_gap:+.3f}, within {strata} {self.adjusted_gap:+.3f} "
                 f"({self.confidence:.0%} interval {self.ci_low:+.3f} to {self.ci_high:+.3f})")
 
 

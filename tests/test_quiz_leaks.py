@@ -41,8 +41,6 @@ KNOWN_LEAKS: set[tuple[str, str]] = {
     ("L05", "bgnbd-r"),
     ("L05", "expected"),
     ("C2", "strategic-count"),
-    ("C4", "back-resolved"),
-    ("C4", "unresolved-repeat"),
 }
 
 
