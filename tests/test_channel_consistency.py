@@ -54,16 +54,24 @@ def test_on_the_course_data_a_minority_of_customers_was_served_slowly():
     assert set(out["slowest_channel"]) <= {"web", "store", "phone", "email", "field_sales"}
 
 
+@pytest.mark.parametrize("function", [channel_consistency, response_by_channel])
 @pytest.mark.parametrize("kwargs, message", [
     ({"min_channels": 0}, "Got min_channels=0 instead, expected a whole number >= 1."),
     ({"response_ratio": 0}, "Got response_ratio=0 instead, expected a finite number > 0."),
-    ({"price_tolerance": -0.1}, "Got price_tolerance=-0.1 instead, expected a finite number >= 0."),
     ({"norms": {"web": 0}}, "Got norms['web']=0 instead, expected a finite number of hours > 0."),
+    ({"norms": {"web": float("nan")}},
+     "Got norms['web']=nan instead, expected a finite number of hours > 0."),
 ])
-def test_option_errors(kwargs, message):
+def test_option_errors(function, kwargs, message):
     with pytest.raises(ValueError) as err:
-        channel_consistency(_log(), **kwargs)
+        function(_offices_log(), **kwargs)
     assert str(err.value) == message
+
+
+def test_price_tolerance_error():
+    with pytest.raises(ValueError) as err:
+        channel_consistency(_log(), price_tolerance=-0.1)
+    assert str(err.value) == "Got price_tolerance=-0.1 instead, expected a finite number >= 0."
 
 
 def test_input_errors():
@@ -115,18 +123,6 @@ def test_response_by_channel_explains_the_slow_channel_flag_of_the_course_data()
     # both offices: slow rows are nearly all back-office rows.
     share = pairs.loc[pairs["slow"], "offices"].value_counts(normalize=True)
     assert share["back only"] > 0.8
-
-
-@pytest.mark.parametrize("kwargs, message", [
-    ({"min_channels": 0}, "Got min_channels=0 instead, expected a whole number >= 1."),
-    ({"response_ratio": -1}, "Got response_ratio=-1 instead, expected a finite number > 0."),
-    ({"norms": {"web": float("nan")}},
-     "Got norms['web']=nan instead, expected a finite number of hours > 0."),
-])
-def test_response_by_channel_option_errors(kwargs, message):
-    with pytest.raises(ValueError) as err:
-        response_by_channel(_offices_log(), **kwargs)
-    assert str(err.value) == message
 
 
 def test_response_by_channel_input_errors():
