@@ -13,17 +13,40 @@ agreement on an interaction log with the course's columns ``customer_id``, ``cha
   its own norm, never with another channel: a customer was served slowly in a channel when
   their mean response time there is more than ``response_ratio`` times that channel's norm
   (by default its median over the whole log).
+
+:func:`response_by_channel` shows where the slow-channel flag comes from: one row per customer
+and channel, with the ratio to the channel's norm and whether the contacts went to the front
+office, the back office or both (offices from :mod:`crmlab.touchpoints`).
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from crmlab._validation import check_columns, check_each, check_number, check_whole
+from crmlab.touchpoints import office_of
 
-__all__ = ["channel_consistency"]
+__all__ = ["channel_consistency", "response_by_channel"]
 
 _NEEDED = ["customer_id", "channel", "response_hours", "offer", "price_index"]
+_OFFICES = ["front only", "both", "back only"]
+
+
+def _norms(log: pd.DataFrame, norms: dict | None) -> pd.Series:
+    """Each channel's norm in hours: its median over the log, or the caller's figure."""
+    norm = log.groupby("channel")["response_hours"].median()
+    for channel, hours in (norms or {}).items():
+        check_number(f"norms[{channel!r}]", hours, minimum=0, strict=True, what="number of hours")
+        norm[channel] = float(hours)
+    return norm
+
+
+def _relative(per_channel: pd.DataFrame, norm: pd.Series) -> pd.Series:
+    """Mean hours of each customer-channel row as a multiple of its channel's norm."""
+    # A channel whose norm is 0 hours (answered at once) cannot be slower than its norm by a
+    # ratio; a tenth of an hour stands in for it.
+    return per_channel["hours"] / per_channel["channel"].map(norm).clip(lower=0.1)
 
 
 def channel_consistency(interactions: pd.DataFrame, *, min_channels: int = 2,
@@ -86,16 +109,9 @@ def channel_consistency(interactions: pd.DataFrame, *, min_channels: int = 2,
     log = interactions[_NEEDED].copy()
     log["channel"] = log["channel"].astype(str)
     log["offer"] = log["offer"].fillna("").astype(str).str.strip()
-    norm = log.groupby("channel")["response_hours"].median()
-    for channel, hours in (norms or {}).items():
-        check_number(f"norms[{channel!r}]", hours, minimum=0, strict=True, what="number of hours")
-        norm[channel] = float(hours)
     per_channel = log.groupby(["customer_id", "channel"], observed=True).agg(
         price=("price_index", "mean"), hours=("response_hours", "mean")).reset_index()
-    # A channel whose norm is 0 hours (answered at once) cannot be slower than its norm by a
-    # ratio; a tenth of an hour stands in for it.
-    per_channel["relative"] = (per_channel["hours"]
-                               / per_channel["channel"].map(norm).clip(lower=0.1))
+    per_channel["relative"] = _relative(per_channel, _norms(log, norms))
     slowest = per_channel.sort_values(["customer_id", "relative", "channel"],
                                       ascending=[True, False, True], kind="stable") \
         .drop_duplicates("customer_id").set_index("customer_id")
@@ -116,3 +132,70 @@ def channel_consistency(interactions: pd.DataFrame, *, min_channels: int = 2,
     out["consistent"] = ~(out["price_conflict"] | out["offer_conflict"] | out["slow_channel"])
     out.index.name = "customer_id"
     return out
+
+
+def response_by_channel(interactions: pd.DataFrame, *, min_channels: int = 2,
+                        response_ratio: float = 2.0, norms: dict | None = None) -> pd.DataFrame:
+    """One row per customer and channel: response time against the channel's norm, by office.
+
+    The rows behind the ``slow_channel`` flag of :func:`channel_consistency` (same options,
+    same norms): a customer is flagged when one of their rows here is ``slow``. The column
+    ``offices`` says where the row's contacts were handled, so a reader can see whether slow
+    answers come from the channel or from the office behind it.
+
+    Parameters
+    ----------
+    interactions : DataFrame
+        The interaction log, columns ``customer_id``, ``channel``, ``touchpoint`` and
+        ``response_hours``; not modified. Offices come from
+        :data:`crmlab.touchpoints.TOUCHPOINT_OFFICE`.
+    min_channels, response_ratio, norms
+        As in :func:`channel_consistency`.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``customer_id`` and ``channel``: ``contacts``, ``mean_hours``, ``norm_hours``
+        (the channel's norm), ``ratio`` (mean hours / norm), ``slow`` (ratio above
+        ``response_ratio``) and ``offices`` ("front only", "both" or "back only").
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"customer_id": ["a", "a", "a", "b", "b"],
+    ...     "channel": ["phone", "phone", "email", "phone", "email"],
+    ...     "touchpoint": ["accounting", "complaints", "email", "call_centre", "accounting"],
+    ...     "response_hours": [3.0, 2.0, 10.0, 0.5, 20.0]})
+    >>> response_by_channel(log, norms={"phone": 1.0, "email": 12.0})
+                         contacts  mean_hours  norm_hours  ratio   slow    offices
+    customer_id channel
+    a           email           1        10.0        12.0   0.83  False  front only
+                phone           2         2.5         1.0   2.50   True   back only
+    b           email           1        20.0        12.0   1.67  False   back only
+                phone           1         0.5         1.0   0.50  False  front only
+    """
+    check_columns(interactions, ["customer_id", "channel", "touchpoint", "response_hours"],
+                  table="interactions")
+    min_channels = check_whole("min_channels", min_channels, minimum=1)
+    check_number("response_ratio", response_ratio, minimum=0, strict=True)
+    check_each("response_hours", interactions["response_hours"], minimum=0)
+    log = pd.DataFrame({"customer_id": interactions["customer_id"].to_numpy(),
+                        "channel": interactions["channel"].astype(str).to_numpy(),
+                        "response_hours": interactions["response_hours"].to_numpy(),
+                        "back": office_of(interactions["touchpoint"]).to_numpy() == "back"})
+    norm = _norms(log, norms)
+    out = log.groupby(["customer_id", "channel"]).agg(
+        contacts=("back", "size"), hours=("response_hours", "mean"), back=("back", "mean"))
+    out = out.reset_index()
+    channels = out.groupby("customer_id")["channel"].transform("size")
+    out = out[(channels >= min_channels).to_numpy()]
+    ratio = _relative(out, norm)
+    return pd.DataFrame({
+        "contacts": out["contacts"].astype("int64").to_numpy(),
+        "mean_hours": out["hours"].round(2).to_numpy(),
+        "norm_hours": out["channel"].map(norm).to_numpy(),
+        "ratio": ratio.round(2).to_numpy(),
+        "slow": (ratio > response_ratio).to_numpy(),
+        "offices": pd.Categorical(
+            np.select([out["back"] == 0, out["back"] == 1], ["front only", "back only"], "both"),
+            categories=_OFFICES),
+    }, index=pd.MultiIndex.from_frame(out[["customer_id", "channel"]]))

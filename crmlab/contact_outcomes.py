@@ -6,6 +6,8 @@ not fighting every small incident. These analyses measure that on the course's i
 
 * :func:`touchpoint_risk`: per touchpoint, the share of customers who bought again after a
   resolved and after an unresolved contact, and that naive gap weighted by the contacts;
+* :func:`risk_difference`: the difference of two touchpoints' risk (per contact or weighted by
+  the contacts) with its interval, so that a ranking is read only as far as the data can tell;
 * :func:`touched_comparison`: customers with a contact at a touchpoint against the others;
 * :func:`csat_after_contacts`: the survey as a control: satisfaction after resolved and
   unresolved contacts;
@@ -30,7 +32,7 @@ from crmlab._validation import check_choice, check_columns, check_rate, expected
 from crmlab.repeat_purchase import bought_again
 from crmlab.touchpoints import office_of
 
-__all__ = ["touchpoint_risk", "touched_comparison", "csat_after_contacts", "StratifiedGap",
+__all__ = ["touchpoint_risk", "risk_difference", "touched_comparison", "csat_after_contacts", "StratifiedGap",
            "repeat_gap_within_strata"]
 
 
@@ -95,6 +97,83 @@ def touchpoint_risk(interactions: pd.DataFrame, orders: pd.DataFrame, *, window_
     out["repeat_gap_x_contacts"] = out["contacts"] * out["risk_per_contact"]
     out.index.name = "touchpoint"
     return out.sort_values(["repeat_gap_x_contacts", "contacts"], ascending=False, kind="stable")
+
+
+_RISK_COLUMNS = ("risk_per_contact", "repeat_gap_x_contacts")
+
+
+def risk_difference(risk: pd.DataFrame, a: str, b: str, *, column: str = "risk_per_contact",
+                    confidence: float = 0.95) -> dict:
+    """Two touchpoints' risk, ``a`` minus ``b``, with its interval and whether it is clear.
+
+    A ranking of touchpoints is only as good as the differences behind it: two touchpoints whose
+    risks differ by less than the noise of the data cannot be ranked. The risk per contact is
+    the share of contacts left unresolved, ``q``, times the naive gap, ``g``; its variance is
+    taken by the delta method as ``g**2 var(q) + q**2 var(g)``, with binomial variances for the
+    share and for the two repeat-buying rates of the gap. ``repeat_gap_x_contacts`` is the risk
+    times the contacts, which are counted, not estimated. The two touchpoints are treated as
+    independent samples (a customer with contacts at both makes them slightly dependent).
+
+    Parameters
+    ----------
+    risk : DataFrame
+        A :func:`touchpoint_risk` table.
+    a, b : str
+        Two touchpoints of the table, each with resolved and unresolved contacts.
+    column : {"risk_per_contact", "repeat_gap_x_contacts"}, default "risk_per_contact"
+        The quantity compared.
+    confidence : float, default 0.95
+        Level of the interval.
+
+    Returns
+    -------
+    dict
+        ``value_a``, ``value_b``, ``difference``, ``se``, ``ci_low``, ``ci_high`` and ``clear``
+        (the interval excludes 0). The table clips a negative gap to 0; the values here do not,
+        so that the interval stays honest (the two agree where the gaps are positive).
+
+    Examples
+    --------
+    >>> risk = pd.DataFrame({"contacts": [400, 400, 40],
+    ...     "unresolved": [200, 100, 20], "repeat_if_resolved": [0.5, 0.5, 0.5],
+    ...     "repeat_if_unresolved": [0.2, 0.2, 0.2]}, index=["accounting", "shop", "website"])
+    >>> r = risk_difference(risk, "accounting", "shop")
+    >>> r["value_a"], r["value_b"], round(r["difference"], 3), r["clear"]
+    (0.15, 0.075, 0.075, True)
+    >>> risk_difference(risk, "accounting", "website")["clear"]
+    False
+    >>> risk_difference(risk, "accounting", "lobby")
+    Traceback (most recent call last):
+    ...
+    ValueError: Got b='lobby' instead, expected one of 'accounting', 'shop', 'website'.
+    """
+    from scipy.stats import norm
+
+    check_columns(risk, ["contacts", "unresolved", "repeat_if_resolved",
+                         "repeat_if_unresolved"], table="risk")
+    check_choice("column", column, _RISK_COLUMNS)
+    check_rate("confidence", confidence, low_open=True, high_open=True)
+    z = float(norm.ppf(0.5 + confidence / 2))
+    values, variances = [], []
+    for field, touchpoint in (("a", a), ("b", b)):
+        check_choice(field, touchpoint, list(risk.index))
+        row = risk.loc[touchpoint]
+        n, u = float(row["contacts"]), float(row["unresolved"])
+        p_r, p_u = float(row["repeat_if_resolved"]), float(row["repeat_if_unresolved"])
+        if not 0 < u < n or math.isnan(p_r) or math.isnan(p_u):
+            raise expected(field, touchpoint, "a touchpoint with both resolved and unresolved "
+                           "contacts in the risk table")
+        q, g = u / n, p_r - p_u
+        variance = (g ** 2 * q * (1 - q) / n
+                    + q ** 2 * (p_r * (1 - p_r) / (n - u) + p_u * (1 - p_u) / u))
+        scale = n if column == "repeat_gap_x_contacts" else 1.0
+        values.append(scale * q * g)
+        variances.append(scale ** 2 * variance)
+    difference = values[0] - values[1]
+    se = math.sqrt(sum(variances))
+    low, high = difference - z * se, difference + z * se
+    return {"value_a": values[0], "value_b": values[1], "difference": difference, "se": se,
+            "ci_low": low, "ci_high": high, "clear": bool(low > 0 or high < 0)}
 
 
 def _at(interactions: pd.DataFrame, touchpoint, office) -> np.ndarray:
@@ -226,8 +305,9 @@ class StratifiedGap:
         return self.ci_low > 0 or self.ci_high < 0
 
     def __repr__(self) -> str:
+        strata = f"{len(self.table)} {'stratum' if len(self.table) == 1 else 'strata'}"
         return (f"Repeat buying after resolved minus unresolved contacts: naive "
-                f"{self.naive_gap:+.3f}, within {len(self.table)} strata {self.adjusted_gap:+.3f} "
+                f"{self.naive_gap:+.3f}, within {strata} {self.adjusted_gap:+.3f} "
                 f"({self.confidence:.0%} interval {self.ci_low:+.3f} to {self.ci_high:+.3f})")
 
 

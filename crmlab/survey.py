@@ -10,6 +10,10 @@ link between satisfaction and later repeat purchase.
 * The difference of two groups' NPS (:func:`nps_difference`) comes with its interval, and is
   called clear only when the interval excludes 0.
 
+* :func:`repeat_by_satisfaction` asks the same of a score given before any purchase could be
+  affected (the course's welcome call, ``customers.welcome_csat``): did the customer buy again
+  within a year of the first order, by band of that score?
+
 Answers outside the scale raise ``ValueError`` naming the row. Whether a respondent bought again
 after answering follows the one rule of :mod:`crmlab.repeat_purchase`.
 """
@@ -17,6 +21,7 @@ after answering follows the one rule of :mod:`crmlab.repeat_purchase`.
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 import pandas as pd
@@ -24,7 +29,11 @@ import pandas as pd
 from crmlab._validation import check_choice, check_columns, check_each, check_rate, expected
 from crmlab.repeat_purchase import bought_again
 
-__all__ = ["nps", "nps_difference", "csat", "satisfaction_vs_repeat"]
+__all__ = ["nps", "nps_difference", "csat", "satisfaction_vs_repeat", "repeat_by_satisfaction",
+           "WELCOME_BANDS"]
+
+#: The welcome-call bands of ``datasets.effects()``: low, middle and high satisfaction.
+WELCOME_BANDS = {"1-2": (1, 2), "3": (3, 3), "4-5": (4, 5)}
 
 
 def _validate(answers, low: int, high: int, field: str) -> np.ndarray:
@@ -175,4 +184,83 @@ def satisfaction_vs_repeat(survey: pd.DataFrame, orders: pd.DataFrame, *,
     out = counted.groupby(score).agg(respondents=("repeat", "size"), repeaters=("repeat", "sum"))
     out["repeaters"] = out["repeaters"].astype("int64")
     out["repeat_rate"] = (out["repeaters"] / out["respondents"]).round(4)
+    return out
+
+
+def repeat_by_satisfaction(customers: pd.DataFrame, orders: pd.DataFrame, *,
+                           score: str = "welcome_csat", bands: dict | None = None,
+                           window_days: int = 365, as_of=None) -> pd.DataFrame:
+    """Share of customers who bought again within ``window_days`` of their first order, by band.
+
+    Each customer with a ``score`` and at least one order counts once: did they order again
+    on one of the ``window_days`` days after the day of the first order (the rule of
+    :func:`crmlab.repeat_purchase.bought_again`; customers whose window runs past the end of
+    the data are left out)? A score taken before the first purchase, such as the course's
+    welcome call, cannot have been moved by what happened after it.
+
+    Parameters
+    ----------
+    customers : DataFrame
+        Columns ``customer_id`` and ``score``; customers without a score are left out.
+    orders : DataFrame
+        Columns ``customer_id`` and ``order_date``.
+    score : str, default "welcome_csat"
+        The column of ``customers`` holding the score.
+    bands : dict, optional
+        Label -> (low, high), both ends included. Default ``WELCOME_BANDS``: 1-2, 3 and 4-5,
+        the bands of ``crmlab.datasets.effects()``.
+    window_days, as_of
+        As in :func:`crmlab.repeat_purchase.bought_again`.
+
+    Returns
+    -------
+    DataFrame
+        One row per band, in the order given: ``customers``, ``repeaters``, ``repeat_rate``.
+
+    Examples
+    --------
+    >>> customers = pd.DataFrame({"customer_id": ["a", "b", "c", "d"],
+    ...     "welcome_csat": [5, 2, 4, None]})
+    >>> orders = pd.DataFrame({"customer_id": ["a", "a", "b", "c", "d", "d"],
+    ...     "order_date": pd.to_datetime(["2023-01-01", "2023-06-01", "2023-02-01",
+    ...                                   "2023-03-01", "2023-01-01", "2023-01-05"])})
+    >>> repeat_by_satisfaction(customers, orders, as_of="2024-12-31")
+         customers  repeaters  repeat_rate
+    band
+    1-2          1          0          0.0
+    3            0          0          NaN
+    4-5          2          1          0.5
+    >>> repeat_by_satisfaction(customers, orders, bands={"top": (5, 4)})
+    Traceback (most recent call last):
+    ...
+    ValueError: Got bands['top']=(5, 4) instead, expected a (low, high) pair of scores with \
+low <= high.
+    """
+    bands = WELCOME_BANDS if bands is None else bands
+    for label, pair in bands.items():
+        try:
+            low, high = pair
+            ok = all(isinstance(v, numbers.Real) and not isinstance(v, bool)
+                     and math.isfinite(v) for v in (low, high)) and low <= high
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise expected(f"bands[{label!r}]", pair, "a (low, high) pair of scores with "
+                           "low <= high")
+    check_columns(customers, ["customer_id", score], table="customers")
+    check_columns(orders, ["customer_id", "order_date"], table="orders")
+    first = pd.to_datetime(orders["order_date"]).groupby(orders["customer_id"]).min()
+    scores = customers.drop_duplicates("customer_id").set_index("customer_id")[score]
+    events = pd.DataFrame({"customer_id": first.index, "first_order": first.to_numpy(),
+                           "score": scores.reindex(first.index).astype(float).to_numpy()})
+    again = bought_again(events, orders, window_days=window_days, date="first_order",
+                         as_of=as_of)
+    rows = {}
+    for label, (low, high) in bands.items():
+        inside = (events["score"].between(low, high) & again.notna()).to_numpy()
+        hits = again[inside].astype(bool)
+        rows[label] = {"customers": int(inside.sum()), "repeaters": int(hits.sum()),
+                       "repeat_rate": float(hits.mean()) if len(hits) else float("nan")}
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "band"
     return out

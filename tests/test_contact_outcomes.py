@@ -9,6 +9,7 @@ from crmlab import datasets
 from crmlab.contact_outcomes import (
     csat_after_contacts,
     repeat_gap_within_strata,
+    risk_difference,
     touched_comparison,
     touchpoint_risk,
 )
@@ -72,6 +73,60 @@ def test_accounting_has_the_largest_naive_gap_x_contacts_of_the_course_company()
     risk = touchpoint_risk(datasets.load("interactions"), datasets.load("orders"))
     assert risk.index[0] == "accounting" and risk.loc["accounting", "office"] == "back"
     assert (risk["repeat_gap_x_contacts"] >= 0).all()
+
+
+
+def _risk():
+    return pd.DataFrame({"office": ["back", "back", "front"], "contacts": [400, 100, 50],
+                         "unresolved": [100, 50, 0], "repeat_if_resolved": [0.5, 0.6, 0.4],
+                         "repeat_if_unresolved": [0.3, 0.1, np.nan]},
+                        index=["accounting", "shop", "website"])
+
+
+def test_risk_difference_by_hand_and_no_mutation():
+    risk = _risk()
+    before = risk.copy()
+    got = risk_difference(risk, "accounting", "shop")
+    pd.testing.assert_frame_equal(risk, before)
+    # accounting: q = 0.25, g = 0.2; shop: q = 0.5, g = 0.5.
+    var_a = 0.2 ** 2 * 0.25 * 0.75 / 400 + 0.25 ** 2 * (0.25 / 300 + 0.21 / 100)
+    var_b = 0.5 ** 2 * 0.25 / 100 + 0.5 ** 2 * (0.24 / 50 + 0.09 / 50)
+    se = (var_a + var_b) ** 0.5
+    assert (got["value_a"], got["value_b"]) == pytest.approx((0.05, 0.25))
+    assert got["difference"] == pytest.approx(-0.2) and got["se"] == pytest.approx(se)
+    assert (got["ci_low"], got["ci_high"]) == pytest.approx((-0.2 - 1.959964 * se,
+                                                             -0.2 + 1.959964 * se))
+    assert got["clear"] == (got["ci_high"] < 0)
+    # Weighted by the contacts: the counts are exact, so value and error scale with them.
+    total = risk_difference(risk, "accounting", "shop", column="repeat_gap_x_contacts")
+    assert (total["value_a"], total["value_b"]) == pytest.approx((20.0, 25.0))
+    assert total["se"] == pytest.approx((400 ** 2 * var_a + 100 ** 2 * var_b) ** 0.5)
+    assert risk_difference(risk, "shop", "accounting")["difference"] == pytest.approx(0.2)
+
+
+@pytest.mark.parametrize("args, kwargs, message", [
+    (("accounting", "lobby"), {}, "Got b='lobby' instead, expected one of 'accounting', 'shop', "
+                                  "'website'."),
+    (("website", "shop"), {}, "Got a='website' instead, expected a touchpoint with both "
+                              "resolved and unresolved contacts in the risk table."),
+    (("accounting", "shop"), {"column": "gap"},
+     "Got column='gap' instead, expected one of 'risk_per_contact', 'repeat_gap_x_contacts'."),
+    (("accounting", "shop"), {"confidence": 1}, "Got confidence=1 instead, expected a rate in "
+                                                "(0, 1)."),
+])
+def test_risk_difference_errors(args, kwargs, message):
+    with pytest.raises(ValueError) as err:
+        risk_difference(_risk(), *args, **kwargs)
+    assert str(err.value) == message
+
+
+def test_risk_per_contact_of_the_back_office_touchpoints_cannot_be_ranked():
+    # The generator builds the same leaving effect into every back-office touchpoint: the
+    # differences of their risk per contact are noise, and the interval says so.
+    risk = touchpoint_risk(datasets.load("interactions"), datasets.load("orders"))
+    back = risk.index[risk["office"] == "back"]
+    top = risk.loc[back, "risk_per_contact"].idxmax()
+    assert not any(risk_difference(risk, top, other)["clear"] for other in back if other != top)
 
 
 def _survey():

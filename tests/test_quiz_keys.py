@@ -61,9 +61,26 @@ def _touchpoint_risk():
     return touchpoint_risk(datasets.load("interactions"), datasets.load("orders"))
 
 
-def _back_resolved():
-    interactions = datasets.load("interactions")
-    return round(interactions.loc[interactions["office"] == "back", "resolved"].mean() * 100, 1)
+def _welcome_contacts():
+    """The interaction log with each contact's welcome-call score (C4's strata)."""
+    welcome = datasets.load("customers").set_index("customer_id")["welcome_csat"]
+    log = datasets.load("interactions")
+    return log.assign(welcome_csat=log["customer_id"].map(welcome), everyone="all")
+
+
+def _gap(strata, window_days, office):
+    from crmlab.contact_outcomes import repeat_gap_within_strata
+
+    return repeat_gap_within_strata(_welcome_contacts(), datasets.load("orders"), strata=strata,
+                                    window_days=window_days, office=office)
+
+
+def _resolved_high_welcome():
+    from crmlab.touchpoints import office_of
+
+    log = _welcome_contacts()
+    back = log[(office_of(log["touchpoint"]) == "back").to_numpy()]
+    return round(back.loc[back["welcome_csat"].isin([4, 5]), "resolved"].mean() * 100, 1)
 
 
 def _accounting_nps():
@@ -114,9 +131,9 @@ KEYS = [
     ("L04", "n-people", _people_by_name),
     ("L04", "email-excluded", _email_excluded),
     ("L04", "win-back-n", _win_back_count),
-    ("C4", "back-resolved", _back_resolved),
-    ("C4", "unresolved-repeat",
-     lambda: round(_touchpoint_risk().loc["accounting", "repeat_if_unresolved"] * 100, 1)),
+    ("C4", "resolved-high-welcome", _resolved_high_welcome),
+    ("C4", "adjusted-gap-180",
+     lambda: round(_gap("welcome_csat", 180, "back").adjusted_gap * 100, 1)),
     ("C4", "accounting-nps", _accounting_nps),
     ("L07", "email-ratio", _email_value_for_cost),
 ]
@@ -129,19 +146,43 @@ def test_numeric_key_matches_the_data(quiz_id, question_id, compute):
     assert question.answer == pytest.approx(compute(), abs=1e-9)
 
 
-def test_riskiest_touchpoint_key_matches_the_data():
-    question = load("C4").question("riskiest")
-    keyed = [option.id for option in question.options if option.correct]
-    assert keyed == [_touchpoint_risk().index[0].replace("_", "-")]
-
-
 def _keyed(quiz_id, question_id):
     return {option.id for option in load(quiz_id).question(question_id).options if option.correct}
 
 
-def test_highest_risk_per_contact_key_matches_the_data():
+def test_gap_x_contacts_key_says_what_the_column_measures():
     risk = _touchpoint_risk()
-    assert _keyed("C4", "highest-risk") == {risk["risk_per_contact"].idxmax().replace("_", "-")}
+    # The keyed reading: unresolved contacts x the naive gap ...
+    assert risk["repeat_gap_x_contacts"].tolist() == pytest.approx(
+        (risk["unresolved"] * risk["gap"].clip(lower=0)).tolist())
+    # ... not lost buyers: within welcome-CSAT bands the back office's gap is smaller.
+    within = _gap("welcome_csat", 180, "back")
+    assert within.adjusted_gap < within.naive_gap
+    assert _keyed("C4", "gap-x-contacts") == {"naive-stakes"}
+
+
+def test_clear_differences_key_follows_the_intervals():
+    from crmlab.contact_outcomes import risk_difference
+    from crmlab.survey import nps_difference
+
+    survey, log = datasets.load("survey"), datasets.load("interactions")
+    touched = survey["customer_id"].isin(log.loc[log["touchpoint"] == "accounting",
+                                                 "customer_id"])
+    clear = {
+        "nps-accounting": nps_difference(survey.loc[touched, "nps"],
+                                         survey.loc[~touched, "nps"])["clear"],
+        "delivery-accounting": risk_difference(_touchpoint_risk(), "delivery",
+                                               "accounting")["clear"],
+        "naive-back": _gap("everyone", 90, "back").clear,
+        "within-back": _gap("welcome_csat", 90, "back").clear,
+        "within-front": _gap("welcome_csat", 90, "front").clear,
+    }
+    options = {option.id for option in load("C4").question("clear-differences").options}
+    assert options == set(clear)
+    assert _keyed("C4", "clear-differences") == {key for key, is_clear in clear.items() if is_clear}
+    # The option claims a direction; where it is clear, the direction must hold too.
+    assert _gap("everyone", 90, "back").adjusted_gap > 0
+    assert _gap("welcome_csat", 90, "back").adjusted_gap > 0
 
 
 # Pair ids of question C1 "types" -> the partner profiles that notebook C1 classifies.

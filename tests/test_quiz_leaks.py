@@ -30,12 +30,6 @@ KNOWN_LEAKS: set[tuple[str, str]] = {
     ("L01", "repeat-rate"),
     ("L01", "retention-2023"),
     ("L01", "win-back-cost"),
-    ("L06", "nps-value"),
-    ("L06", "top2"),
-    ("L06", "repeat-5"),
-    ("L06", "n-multichannel"),
-    ("C4", "back-resolved"),
-    ("C4", "unresolved-repeat"),
 }
 
 

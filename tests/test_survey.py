@@ -4,7 +4,14 @@ import pandas as pd
 import pytest
 
 from crmlab import datasets
-from crmlab.survey import csat, nps, nps_difference, satisfaction_vs_repeat
+from crmlab.survey import (
+    WELCOME_BANDS,
+    csat,
+    nps,
+    nps_difference,
+    repeat_by_satisfaction,
+    satisfaction_vs_repeat,
+)
 
 
 def test_nps_shares_and_interval():
@@ -60,15 +67,27 @@ def test_quiz_l06_numeric_keys_match_the_course_data():
 
     survey = datasets.load("survey")
     keys = {
-        "nps-value": round(nps(survey["nps"])["nps"], 1),
-        "top2": round(csat(survey["csat"])["top2"] * 100, 1),
-        "repeat-5": round(float(satisfaction_vs_repeat(survey, datasets.load("orders")).loc[
-            5, "repeat_rate"]) * 100, 1),
-        "n-multichannel": len(channel_consistency(datasets.load("interactions"))),
+        "nps-phone": round(nps(survey.loc[survey["channel"] == "phone", "nps"])["nps"], 1),
+        "top2-welcome": round(csat(datasets.load("customers")["welcome_csat"].dropna())["top2"]
+                              * 100, 1),
+        "repeat-5-120": round(float(satisfaction_vs_repeat(
+            survey, datasets.load("orders"), window_days=120).loc[5, "repeat_rate"]) * 100, 1),
+        "n-three-channels": len(channel_consistency(datasets.load("interactions"),
+                                                    min_channels=3)),
     }
     quiz = load("L06")
     for question_id, value in keys.items():
         assert quiz.question(question_id).answer == pytest.approx(value, abs=1e-9), question_id
+
+
+def test_quiz_l06_slow_flag_key_matches_the_course_data():
+    from crmlab.channel_consistency import response_by_channel
+    from crmlab.quiz import load
+
+    pairs = response_by_channel(datasets.load("interactions"))
+    most = pairs.loc[pairs["slow"], "offices"].value_counts().idxmax()
+    keyed = [o.id for o in load("L06").question("slow-flag").options if o.correct]
+    assert keyed == [{"back only": "back-office", "front only": "front-office"}[most]]
 
 
 def test_satisfaction_vs_repeat_by_hand():
@@ -119,3 +138,56 @@ def test_nps_of_accounting_customers_is_reported_with_its_interval():
     assert got["difference"] == pytest.approx(table.loc["touched", "nps"]
                                               - table.loc["not touched", "nps"])
     assert got["clear"] == (got["ci_high"] < 0 or got["ci_low"] > 0)
+
+
+def _welcome():
+    customers = pd.DataFrame({"customer_id": ["a", "b", "c", "d", "e"],
+                              "welcome_csat": pd.array([5, 1, 3, None, 4], dtype="Int64")})
+    orders = pd.DataFrame({"customer_id": ["a", "a", "b", "b", "c", "d", "d", "e", "e"],
+                           "order_date": pd.to_datetime([
+                               "2023-01-01", "2023-01-01", "2023-01-10", "2023-04-11",
+                               "2023-02-01", "2023-01-01", "2023-01-02", "2024-11-01",
+                               "2024-11-02"])})
+    return customers, orders
+
+
+def test_repeat_by_satisfaction_by_hand_and_no_mutation():
+    customers, orders = _welcome()
+    before = customers.copy(), orders.copy()
+    got = repeat_by_satisfaction(customers, orders, window_days=90)
+    pd.testing.assert_frame_equal(customers, before[0])
+    pd.testing.assert_frame_equal(orders, before[1])
+    # a: a second order on the day of the first does not count; b: day 91, outside 90 days;
+    # c: one order; d: no score; e: the window runs past the end of the data (2024-11-03).
+    assert got.index.tolist() == list(WELCOME_BANDS)
+    assert got.to_dict("index")["1-2"] == {"customers": 1, "repeaters": 0, "repeat_rate": 0.0}
+    assert got.loc["4-5", "customers"] == 1 and got.loc["3", "repeaters"] == 0
+    assert repeat_by_satisfaction(customers, orders, window_days=91).loc["1-2", "repeaters"] == 1
+    one = repeat_by_satisfaction(customers, orders, bands={"all": (1, 5)}, window_days=2,
+                                 as_of="2025-01-01")
+    assert one.to_dict("index") == {"all": {"customers": 4, "repeaters": 1, "repeat_rate": 0.25}}
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"bands": {"top": (5, 4)}},
+     "Got bands['top']=(5, 4) instead, expected a (low, high) pair of scores with low <= high."),
+    ({"bands": {"top": 5}},
+     "Got bands['top']=5 instead, expected a (low, high) pair of scores with low <= high."),
+    ({"score": "csat"}, "Got customers without the column 'csat' instead, expected the columns "
+                        "'customer_id', 'csat'."),
+    ({"window_days": 0}, "Got window_days=0 instead, expected a whole number of days >= 1."),
+])
+def test_repeat_by_satisfaction_errors(kwargs, message):
+    with pytest.raises(ValueError) as err:
+        repeat_by_satisfaction(*_welcome(), **kwargs)
+    assert str(err.value) == message
+
+
+def test_repeat_by_satisfaction_recovers_the_built_in_effect():
+    # The course data is synthetic: satisfaction drives buying by construction, with sizes
+    # documented per welcome-call band.
+    got = repeat_by_satisfaction(datasets.load("customers"), datasets.load("orders"))
+    built_in = datasets.effects().loc["satisfaction"]
+    for band in WELCOME_BANDS:
+        row = built_in.loc[f"bought again within 365 days of the first order, welcome_csat {band}"]
+        assert abs(got.loc[band, "repeat_rate"] - row["value"]) <= row["tolerance"], band
