@@ -98,7 +98,8 @@ def _class_a():
 
 
 KEYS = [
-    ("L00", "n-datasets", lambda: len(datasets.names())),
+    ("L00", "n-perishable",
+     lambda: int(datasets.load("products")["shelf_life_days"].notna().sum())),
     ("L02", "n-class-a", lambda: len(_class_a())),
     ("L02", "share-class-a", lambda: round(_class_a()["share"].sum() * 100, 1)),
     ("C2", "strategic-count",
