@@ -22,6 +22,7 @@ from crmlab._display import StableWidgetRepr
 from crmlab._validation import (
     check_choice,
     check_column_options,
+    check_columns,
     check_number,
     check_pair,
     check_rate,
@@ -31,8 +32,8 @@ from crmlab._validation import (
 from crmlab.clv import simple_clv
 from crmlab.repeat_purchase import bought_again
 
-__all__ = ["SOURCE_RATIOS", "repeat_rate", "retention_rate", "retention_economics",
-           "calculator"]
+__all__ = ["SOURCE_RATIOS", "repeat_customers", "repeat_rate", "retention_rate",
+           "retention_economics", "retention_comparison", "calculator"]
 
 #: Cost of acquiring / winning back a customer, as a multiple of the cost of keeping one (seed 000).
 SOURCE_RATIOS = {"acquire": (5.0, 10.0), "win_back": (50.0, 100.0)}
@@ -50,6 +51,87 @@ def _first_orders(orders, customer_id, order_id, date, channel):
     out = pd.DataFrame({"first": first[date], "later_day": days.reindex(first.index) > 1})
     if channel:
         out["channel"] = first[channel].astype(str)
+    return out
+
+
+def repeat_customers(orders: pd.DataFrame, *, window: int | None = None, as_of=None,
+                     customer_id: str = "customer_id", order_id: str = "order_id",
+                     date: str = "order_date", channel: str | None = None) -> pd.DataFrame:
+    """One row per customer: the first order and whether the customer ordered again.
+
+    The customers behind :func:`repeat_rate`, for questions the rate alone cannot answer:
+    which first orders a cohort with a full window holds, or how repeat buying differs by a
+    customer attribute (group ``repeat`` by it).
+
+    Parameters
+    ----------
+    orders : DataFrame
+        One row per order line; several lines of one order share ``order_id``; not modified.
+    window : int, optional
+        Days. ``repeat`` is True when the customer ordered again within ``window`` days after
+        the day of the first order; customers whose window does not end before ``as_of`` are
+        left out (the rule of :func:`crmlab.repeat_purchase.bought_again`). Without it,
+        ``repeat`` is True for any order on a later day than the first.
+    as_of : date-like, optional
+        End of the observation (orders on or after it are ignored); default the day after the
+        last order.
+    channel : str, optional
+        A column of ``orders``: adds ``channel``, the one of the first order.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``customer_id``: ``first`` (the time of the first order), ``channel`` (if
+        asked) and ``repeat`` (bool).
+
+    Examples
+    --------
+    >>> orders = pd.DataFrame({"order_id": [1, 2, 3, 4, 5],
+    ...     "customer_id": ["a", "a", "b", "c", "c"],
+    ...     "order_date": pd.to_datetime(["2024-01-05", "2024-03-01", "2024-02-01",
+    ...                                   "2024-04-02", "2024-04-20"])})
+    >>> repeat_customers(orders)
+                     first  repeat
+    customer_id
+    a           2024-01-05    True
+    b           2024-02-01   False
+    c           2024-04-02    True
+    >>> repeat_customers(orders, window=60, as_of="2024-05-01")  # c's window is not over
+                     first  repeat
+    customer_id
+    a           2024-01-05    True
+    b           2024-02-01   False
+    """
+    names = {"customer_id": customer_id, "order_id": order_id, "date": date}
+    if channel is not None:
+        names["channel"] = channel
+    check_column_options(orders, **names)
+    if window is not None:
+        window = check_whole("window", window, minimum=1, unit="days")
+    if len(orders) == 0:
+        raise expected("orders", "an empty table", "at least one order")
+    dates = pd.to_datetime(orders[date])
+    if as_of is None:
+        end = dates.max() + pd.Timedelta(days=1)
+    else:
+        end = pd.Timestamp(as_of)
+        orders = orders[(dates < end).to_numpy()]
+        if len(orders) == 0:
+            raise expected("as_of", as_of, "a date after the first order")
+    firsts = _first_orders(orders, customer_id, order_id, date, channel)
+    if window is None:
+        repeat = firsts["later_day"]
+    else:
+        events = pd.DataFrame({customer_id: firsts.index, "_first": firsts["first"].to_numpy()},
+                              index=firsts.index)
+        again = bought_again(events, orders, window_days=window, date="_first", as_of=end,
+                             customer_id=customer_id, order_date=date)
+        if again.isna().all():
+            raise expected("window", window, "a window that leaves at least one customer whose "
+                           f"first order is more than {window} days before {end.date()}")
+        firsts, repeat = firsts[again.notna()], again.dropna().astype(bool)
+    out = firsts.drop(columns="later_day").assign(repeat=repeat.to_numpy())
+    out.index.name = customer_id
     return out
 
 
@@ -84,6 +166,10 @@ def repeat_rate(orders: pd.DataFrame, *, by: str | None = None, window: int | No
     float or DataFrame
         The rate; or per group ``customers``, ``repeat_customers`` and ``repeat_rate``.
 
+    See Also
+    --------
+    repeat_customers : the customers behind the rate, one row each.
+
     Examples
     --------
     >>> orders = pd.DataFrame({"order_id": [1, 2, 3, 4, 5],
@@ -101,35 +187,10 @@ def repeat_rate(orders: pd.DataFrame, *, by: str | None = None, window: int | No
     0.5
     """
     check_choice("by", by, _BY)
-    names = {"customer_id": customer_id, "order_id": order_id, "date": date}
-    if by == "channel":
-        names["channel"] = channel
-    check_column_options(orders, **names)
-    if window is not None:
-        window = check_whole("window", window, minimum=1, unit="days")
-    if len(orders) == 0:
-        raise expected("orders", "an empty table", "at least one order")
-    dates = pd.to_datetime(orders[date])
-    if as_of is None:
-        end = dates.max() + pd.Timedelta(days=1)
-    else:
-        end = pd.Timestamp(as_of)
-        orders = orders[(dates < end).to_numpy()]
-        if len(orders) == 0:
-            raise expected("as_of", as_of, "a date after the first order")
-    firsts = _first_orders(orders, customer_id, order_id, date,
-                           channel if by == "channel" else None)
-    if window is None:
-        repeat = firsts["later_day"]
-    else:
-        events = pd.DataFrame({customer_id: firsts.index, "_first": firsts["first"].to_numpy()},
-                              index=firsts.index)
-        again = bought_again(events, orders, window_days=window, date="_first", as_of=end,
-                             customer_id=customer_id, order_date=date)
-        if again.isna().all():
-            raise expected("window", window, "a window that leaves at least one customer whose "
-                           f"first order is more than {window} days before {end.date()}")
-        firsts, repeat = firsts[again.notna()], again.dropna().astype(bool)
+    firsts = repeat_customers(orders, window=window, as_of=as_of, customer_id=customer_id,
+                              order_id=order_id, date=date,
+                              channel=channel if by == "channel" else None)
+    repeat = firsts["repeat"]
     if by is None:
         return float(repeat.mean())
     key = (firsts["first"].dt.to_period(cohort).astype(str).rename("cohort") if by == "cohort"
@@ -234,6 +295,61 @@ def retention_economics(*, customers: int, retention: float, new_retention: floa
     out = pd.DataFrame.from_dict(rows, orient="index", columns=["low", "high"], dtype=float)
     out.index.name = "item"
     return out
+
+
+#: What retention_comparison compares: (label, basis, row of retention_economics divided by
+#: another row).
+_COMPARED = (
+    ("margin / cost of keeping", "per period", "margin they bring per period",
+     "cost of keeping them"),
+    ("cost of replacing / value of the change", "once",
+     "cost of replacing them with new customers", "value of the change"),
+    ("cost of winning back / value of the change", "once", "cost of winning them back",
+     "value of the change"),
+)
+
+
+def retention_comparison(economics: pd.DataFrame) -> pd.DataFrame:
+    """Compare like with like in a :func:`retention_economics` table: ratios of two amounts.
+
+    The table mixes two kinds of amount. The margin of the customers kept and the cost of
+    keeping them recur every period; the cost of replacing lost customers or winning them back
+    is paid once, and the value of the change is a present value: one sum today for all the
+    periods to come. Only amounts of one kind are compared: the margin with the cost of
+    keeping, per period; the one-off costs with the value of the change. A ratio above 1 means
+    the first amount is the larger.
+
+    Parameters
+    ----------
+    economics : DataFrame
+        A table returned by :func:`retention_economics`; not modified.
+
+    Returns
+    -------
+    DataFrame
+        One row per comparison ("margin / cost of keeping", "cost of replacing / value of the
+        change", "cost of winning back / value of the change"), columns ``basis`` ("per
+        period" or "once"), ``low`` and ``high``.
+
+    Examples
+    --------
+    >>> economics = retention_economics(customers=1000, retention=0.6, new_retention=0.65,
+    ...                                 margin=100, keep_cost=10)
+    >>> retention_comparison(economics).round(3)
+                                                     basis     low    high
+    comparison
+    margin / cost of keeping                    per period  10.000  10.000
+    cost of replacing / value of the change           once   0.102   0.205
+    cost of winning back / value of the change        once   1.023   2.045
+    """
+    rows = list(dict.fromkeys(row for _, _, *pair in _COMPARED for row in pair))
+    check_columns(economics.index, rows, table="economics", kind="row")
+    check_columns(economics, ["low", "high"], table="economics")
+    return pd.DataFrame(
+        [(basis, *(economics.loc[top] / economics.loc[bottom]).to_numpy())
+         for _, basis, top, bottom in _COMPARED],
+        columns=["basis", "low", "high"],
+        index=pd.Index([label for label, *_ in _COMPARED], name="comparison"))
 
 
 class _Calculator(StableWidgetRepr):

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crmlab._validation import check_choice
+from crmlab._validation import check_choice, expected
 
 __all__ = ["EVOLUTION", "NEW_CONSUMER", "TRIPLE_GOAL", "LEVERS", "CONSUMER_RELATIONS_GOALS",
            "PERSONALISATION_STEPS", "PERSONALISATION_AIMS", "PERSONALISATION_MISTAKES",
            "PROFILE_CONTENTS", "ARTLIFE_SUCCESS_FACTORS", "ARTLIFE_PARTNERS", "REMARKS",
-           "evolution", "table", "remark", "artlife_partners"]
+           "evolution", "table", "remark", "quote", "artlife_partners"]
 
 #: The stages of the road to CRM: (stage, year, reference, idea, where the date comes from).
 EVOLUTION = [
@@ -349,6 +349,41 @@ def remark(key: str) -> dict:
     """
     check_choice("key", key, REMARKS)
     return dict(zip(["seed", "lesson", "remark", "source words", "garbled"], REMARKS[key]))
+
+
+def quote(*keys: str) -> str:
+    """Entries of ``REMARKS`` as text to print: the remark, the source's words, the note.
+
+    Each entry gives what the source says in the course's words, then the source's own words
+    with its seed, then the note on garbled text where there is one; entries are separated by
+    a blank line.
+
+    Examples
+    --------
+    >>> print(quote("not_overnight"))  # doctest: +ELLIPSIS
+    Customer relations cannot be built overnight: ... building loyalty.
+      seed 002: "Odnosi s strankami se ne morejo graditi čez noč."
+    >>> print(quote("coupons", "cost_effective_pr"))  # doctest: +ELLIPSIS
+    Consumer-goods marketers claim ...
+      seed 000: "müştəri narazılığı müvafiq fərdi cavab və bir neçə kuponla azalda bilər"
+      note: the source writes 'markerləri' (markers) for marketers
+    <BLANKLINE>
+    Communication (public relations) is often ...
+    >>> quote()
+    Traceback (most recent call last):
+    ...
+    ValueError: Got keys=() instead, expected at least one key of REMARKS.
+    """
+    if not keys:
+        raise expected("keys", keys, "at least one key of REMARKS")
+    blocks = []
+    for key in keys:
+        entry = remark(key)
+        lines = [entry["remark"], f'  seed {entry["seed"]}: "{entry["source words"]}"']
+        if entry["garbled"]:
+            lines.append(f"  note: {entry['garbled']}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
 
 
 def artlife_partners() -> pd.DataFrame:

@@ -8,6 +8,7 @@ import pytest
 
 from crmlab.cli import main
 from crmlab.course import submission
+from crmlab.course.quiz import load
 from crmlab.course.quiz.grading import grade
 from crmlab.exceptions import CrmlabError
 
@@ -170,7 +171,8 @@ def test_roster_and_lms_formats(cohort, tmp_path):
     assert canvas.columns.tolist()[:5] == ["Student", "ID", "SIS User ID", "SIS Login ID",
                                            "Section"]
     assert canvas.iloc[0]["Student"].strip() == "Points Possible"
-    assert canvas.iloc[0]["Quiz L00"] == "7.0"
+    possible = sum(question.points for question in load("L00").questions)
+    assert canvas.iloc[0]["Quiz L00"] == f"{possible:.1f}"
     grade(cohort, out=tmp_path / "moodle", quizzes=["L00"], roster=roster, format="moodle",
           progress=False)
     moodle = pd.read_csv(tmp_path / "moodle" / "gradebook.csv", keep_default_na=False)

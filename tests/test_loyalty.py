@@ -7,7 +7,9 @@ from crmlab import datasets
 from crmlab.loyalty import (
     SOURCE_RATIOS,
     calculator,
+    repeat_customers,
     repeat_rate,
+    retention_comparison,
     retention_economics,
     retention_rate,
 )
@@ -103,6 +105,46 @@ def test_repeat_rate_on_the_course_data_is_between_zero_and_one():
     assert weighted == pytest.approx(overall)
 
 
+def test_repeat_customers_by_hand_and_no_mutation():
+    orders = _orders()
+    before = orders.copy()
+    got = repeat_customers(orders, channel="channel")
+    pd.testing.assert_frame_equal(orders, before)
+    assert got.columns.tolist() == ["first", "channel", "repeat"]
+    assert got["repeat"].to_dict() == {"a": True, "b": False, "c": True, "d": True, "e": False}
+    assert got["channel"].to_dict() == {"a": "web", "b": "web", "c": "store", "d": "store",
+                                        "e": "phone"}
+    assert got.loc["d", "first"] == pd.Timestamp("2024-01-10")
+    assert "channel" not in repeat_customers(orders).columns
+
+
+def test_repeat_customers_leaves_out_windows_past_the_end():
+    # as_of 2024-07-02, window 30: e (first order 2024-06-15) has no full window.
+    got = repeat_customers(_orders(), window=30, as_of="2024-07-02")
+    assert got["repeat"].to_dict() == {"a": False, "b": False, "c": True, "d": True}
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"window": 30}, {"window": 60, "as_of": "2024-07-02"}])
+def test_repeat_rate_is_the_share_of_repeat_customers(kwargs):
+    orders = _orders()
+    assert repeat_rate(orders, **kwargs) == pytest.approx(
+        repeat_customers(orders, **kwargs)["repeat"].mean())
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"channel": "route"}, "Got channel='route' instead, expected one of the columns "
+                           "'order_id', 'customer_id', 'channel', 'order_date'."),
+    ({"window": 400}, "Got window=400 instead, expected a window that leaves at least one customer "
+                      "whose first order is more than 400 days before 2024-07-02."),
+    ({"as_of": "2023-01-01"}, "Got as_of='2023-01-01' instead, expected a date after the first "
+                              "order."),
+])
+def test_repeat_customers_errors(kwargs, message):
+    with pytest.raises(ValueError) as err:
+        repeat_customers(_orders(), **kwargs)
+    assert str(err.value) == message
+
+
 def test_retention_rate_by_hand():
     got = retention_rate(_orders(), period="Q")
     # Q1 buyers: a, b, d; of them in Q2: none (a's second order is in Q1, d's third in Q3).
@@ -155,6 +197,38 @@ def test_retention_economics_errors(kwargs, message):
             "keep_cost": 1}
     with pytest.raises(ValueError) as err:
         retention_economics(**{**args, **kwargs})
+    assert str(err.value) == message
+
+
+def test_retention_comparison_compares_like_with_like():
+    economics = retention_economics(customers=2000, retention=0.5, new_retention=0.6, margin=50,
+                                    keep_cost=4, discount=0.0)
+    before = economics.copy()
+    got = retention_comparison(economics)
+    pd.testing.assert_frame_equal(economics, before)
+    assert got["basis"].tolist() == ["per period", "once", "once"]
+    # Per period: 10,000 of margin against 800 of keeping. Once: the value of the change is
+    # 50,000 (see test_retention_economics_by_hand); replacing costs 4,000-8,000, winning
+    # back 40,000-80,000.
+    assert got.loc["margin / cost of keeping"].tolist()[1:] == pytest.approx([12.5, 12.5])
+    assert got.loc["cost of replacing / value of the change"].tolist()[1:] == pytest.approx(
+        [0.08, 0.16])
+    assert got.loc["cost of winning back / value of the change"].tolist()[1:] == pytest.approx(
+        [0.8, 1.6])
+
+
+@pytest.mark.parametrize("economics, message", [
+    (pd.DataFrame({"low": [1.0], "high": [1.0]}, index=["value of the change"]),
+     "Got economics without the row 'margin they bring per period' instead, expected the rows "
+     "'margin they bring per period', 'cost of keeping them', 'cost of replacing them with new "
+     "customers', 'value of the change', 'cost of winning them back'."),
+    (retention_economics(customers=10, retention=0.5, new_retention=0.6, margin=1,
+                         keep_cost=1).rename(columns={"high": "top"}),
+     "Got economics without the column 'high' instead, expected the columns 'low', 'high'."),
+])
+def test_retention_comparison_errors(economics, message):
+    with pytest.raises(ValueError) as err:
+        retention_comparison(economics)
     assert str(err.value) == message
 
 

@@ -89,3 +89,22 @@ def test_artlife_partners_cover_both_ends_of_the_scale():
     partners = marketing.artlife_partners()
     assert partners["supplier_id"].tolist() == list(marketing.ARTLIFE_PARTNERS)
     assert classify_supplier(partners)["type"].tolist() == [1, 3, 4]
+
+
+@pytest.mark.parametrize("keys", [("huete_approach",), ("coupons", "cost_effective_pr")])
+def test_quote_gives_each_remark_with_its_source_words_and_note(keys):
+    blocks = marketing.quote(*keys).split("\n\n")
+    assert len(blocks) == len(keys)
+    for key, block in zip(keys, blocks):
+        entry = marketing.remark(key)
+        lines = block.split("\n")
+        assert lines[0] == entry["remark"]
+        assert lines[1] == f'  seed {entry["seed"]}: "{entry["source words"]}"'
+        assert lines[2:] == [f"  note: {entry['garbled']}"]
+
+
+def test_quote_errors():
+    with pytest.raises(ValueError, match=r"^Got keys=\(\) instead, expected at least one key "):
+        marketing.quote()
+    with pytest.raises(ValueError, match=r"^Got key='pr' instead, expected one of "):
+        marketing.quote("coupons", "pr")

@@ -22,11 +22,37 @@ def _profiles():
     return customer_profiles(datasets.load("customers"), datasets.load("orders"), view=_view())
 
 
-def _retention_2023():
+def _by_person():
+    return _view().assign(datasets.load("orders"))
+
+
+def _retention_quarter():
     from crmlab.loyalty import retention_rate
 
-    by_person = _view().assign(datasets.load("orders"))
-    return round(retention_rate(by_person, customer_id="person").loc["2023", "retention"] * 100, 1)
+    quarters = retention_rate(_by_person(), customer_id="person", period="Q")
+    return round(quarters.loc["2024Q1", "retention"] * 100, 1)
+
+
+def _repeat_phone_90():
+    from crmlab.loyalty import repeat_rate
+
+    by_channel = repeat_rate(_by_person(), customer_id="person", by="channel", window=90)
+    return round(by_channel.loc["phone", "repeat_rate"] * 100, 1)
+
+
+def _net_per_year():
+    from crmlab.loyalty import retention_economics, retention_rate
+
+    # The figures of lesson L01's calculator: people active in 2023, their retention into 2024
+    # (3 decimals) and margin per customer (2 decimals), keeping a customer 10 AZN a year.
+    by_person = _by_person()
+    in_2023 = by_person[by_person["order_date"].dt.year == 2023]
+    active = in_2023["person"].nunique()
+    rate = round(float(retention_rate(by_person, customer_id="person").loc["2023", "retention"]), 3)
+    economics = retention_economics(customers=active, retention=rate, new_retention=0.48,
+                                    margin=round(float(in_2023["margin"].sum()) / active, 2),
+                                    keep_cost=10)["low"]
+    return round(economics["margin they bring per period"] - economics["cost of keeping them"])
 
 
 def _win_back_count():
@@ -47,12 +73,6 @@ def _people_by_name():
 
     customers = datasets.load("customers")
     return int(name_key(customers["first_name"], customers["last_name"]).nunique())
-
-
-def _repeat_rate():
-    from crmlab.loyalty import repeat_rate
-
-    return round(repeat_rate(datasets.load("orders")) * 100, 1)
 
 
 def _touchpoint_risk():
@@ -91,12 +111,6 @@ def _accounting_nps():
     return round(table.loc["touched", "nps"], 1)
 
 
-def _win_back_cost():
-    from crmlab.loyalty import SOURCE_RATIOS
-
-    return 12 * SOURCE_RATIOS["win_back"][0]
-
-
 def _class_a_by_spend():
     """L02's graded setting: class A by purchase value with the cut-offs 70% and 90%."""
     ranked = abc_analysis(datasets.load("suppliers"), value="annual_spend", label="supplier_id",
@@ -119,15 +133,16 @@ def _partnership_profit():
 
 
 KEYS = [
-    ("L00", "n-datasets", lambda: len(datasets.names())),
+    ("L00", "n-perishable",
+     lambda: int(datasets.load("products")["shelf_life_days"].notna().sum())),
     ("L02", "n-class-a-spend", lambda: len(_class_a_by_spend())),
     ("L02", "share-class-a-spend", lambda: round(_class_a_by_spend()["share"].sum() * 100, 1)),
     ("C2", "partnership-profit", _partnership_profit),
     ("L03", "payback-calc", lambda: payback_period(84_000, [5_000] * 60, annual_rate=0.10)),
     ("C3", "discounted", lambda: payback_period(120_000, [12_000] * 24, annual_rate=0.12)),
-    ("L01", "repeat-rate", _repeat_rate),
-    ("L01", "retention-2023", _retention_2023),
-    ("L01", "win-back-cost", _win_back_cost),
+    ("L01", "repeat-phone-90", _repeat_phone_90),
+    ("L01", "retention-quarter", _retention_quarter),
+    ("L01", "net-per-year", _net_per_year),
     ("L04", "n-people", _people_by_name),
     ("L04", "email-excluded", _email_excluded),
     ("L04", "win-back-n", _win_back_count),

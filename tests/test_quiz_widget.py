@@ -65,16 +65,16 @@ def test_truefalse_and_matching(view):
 
 
 def test_numeric_graded_reveals_nothing(view):
-    q = view.view("n-datasets")
+    q = view.view("n-perishable")
     q.input.value = "3"
     q.button.click()
     assert "Answer saved" in q.feedback.value
     assert "Correct" not in q.feedback.value and "Not quite" not in q.feedback.value
-    assert _saved("n-datasets") == 3.0
+    assert _saved("n-perishable") == 3.0
 
 
 def test_numeric_rejects_text_without_saving(view, crmlab_home):
-    q = view.view("n-datasets")
+    q = view.view("n-perishable")
     q.input.value = "ten"
     q.button.click()
     assert "Please enter a number" in q.feedback.value

@@ -126,7 +126,7 @@ def test_reading_is_bounded(tmp_path):
 def test_responses_csv_is_what_pandas_would_write(tmp_path):
     subs = tmp_path / "subs"
     tricky = {"modes": {"practice": "feedback-now", "graded": "recorded"},
-              "exercise-parameters": ["own-variant", "reinjected"], "n-datasets": 3,
+              "exercise-parameters": ["own-variant", "reinjected"], "n-perishable": 62,
               "run-order": "restart", "answers-saved": False}
     for sid in ("a", "b"):
         (subs / sid).mkdir(parents=True)

@@ -44,8 +44,12 @@ def simulate_answers(quiz: Quiz, *, n_students: int, seed: int, miskeyed: str | 
             p_right = 1 / (1 + np.exp(-(ability[s] - b)))
             if question.id == miskeyed:
                 p_right = 1 - p_right  # strong students avoid the "key": a wrong key
-            answers[question.id] = (kind.right_answer(question) if rng.random() < p_right
-                                    else kind.wrong_answer(question, rng))
+            right = rng.random() < p_right
+            if question.accept_any is not None:  # every valid answer is right: any option
+                answers[question.id] = kind.wrong_answer(question, rng)
+            else:
+                answers[question.id] = (kind.right_answer(question) if right
+                                        else kind.wrong_answer(question, rng))
         cohort[f"sim-{s + 1:04d}"] = answers
     return cohort
 
