@@ -7,4 +7,6 @@ inside the functions that need them): ``make bench`` measures it.
 #: The package version.
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+from crmlab.i18n import get_language, set_language  # noqa: E402  (cheap: no third-party import)
+
+__all__ = ["__version__", "set_language", "get_language"]

@@ -1,46 +1,27 @@
 """Languages: the text of a quiz field in one language, and the widget's own labels.
 
 Quiz text fields are a string (the same in every language) or a mapping of languages
-(:func:`text`). The widget's labels (Check, Correct, ...) come from one catalog, :data:`LABELS`,
-read only through :func:`label`, so a new language or a message catalog plugs in here.
+(:func:`text`). The widget's labels (Check, Correct, ...) come from crmlab's one message catalog
+(:mod:`crmlab.i18n`), read here only through :func:`label`.
 """
 
 from __future__ import annotations
 
-__all__ = ["text", "label", "LABELS", "LANGUAGE_NAMES"]
+from crmlab.i18n import LANGUAGE_NAMES, LANGUAGES, message
 
-#: The widget's labels by language; :func:`label` falls back to English.
-LABELS = {
-    "en": {"check": "Check", "save": "Save answer", "correct": "Correct", "incorrect": "Not quite",
-           "partly": "Partly right", "saved": "Answer saved. It will be graded later.",
-           "points": "points", "point": "point", "practice": "practice", "graded": "graded",
-           "language": "Language", "choose": "(choose)", "number": "Enter a number",
-           "true": "True", "false": "False", "question": "Question",
-           "not_number": "Please enter a number, e.g. 12.5",
-           "pending": "Answer saved. It will be graded by hand.",
-           "any_answer": "Any answer is accepted"},
-    "az": {"check": "Yoxla", "save": "Cavabı saxla", "correct": "Düzdür", "incorrect": "Səhvdir",
-           "partly": "Qismən düzdür", "saved": "Cavab saxlanıldı. Sonra qiymətləndiriləcək.",
-           "points": "bal", "point": "bal", "practice": "məşq", "graded": "qiymətləndirilən",
-           "language": "Dil", "choose": "(seçin)", "number": "Ədəd daxil edin",
-           "true": "Doğru", "false": "Yanlış", "question": "Sual",
-           "not_number": "Zəhmət olmasa ədəd daxil edin, məs. 12.5",
-           "pending": "Cavab saxlanıldı. Müəllim tərəfindən qiymətləndiriləcək.",
-           "any_answer": "İstənilən cavab qəbul olunur"},
-}
-#: The name of each language in itself, for the language switch.
-LANGUAGE_NAMES = {"en": "English", "az": "Azərbaycanca"}
+__all__ = ["text", "label", "LANGUAGE_NAMES"]
 
 
 def label(key: str, lang: str = "en") -> str:
-    """The widget label ``key`` in ``lang`` (English when the language has no catalog).
+    """The widget label ``key`` in ``lang``, from crmlab's one message catalog
+    (:mod:`crmlab.i18n`, keys ``quiz.<key>``); English when the language has no catalog.
 
     Examples
     --------
     >>> label("check", "az"), label("check", "sl")
     ('Yoxla', 'Check')
     """
-    return LABELS.get(lang, LABELS["en"]).get(key) or LABELS["en"][key]
+    return message(f"quiz.{key}", lang if lang in LANGUAGES else "en")
 
 
 def text(value, lang: str = "en") -> str:
