@@ -18,7 +18,8 @@ LABELS = {
            "true": "True", "false": "False", "question": "Question",
            "not_number": "Please enter a number, e.g. 12.5",
            "pending": "Answer saved. It will be graded by hand.",
-           "any_answer": "Any answer is accepted"},
+           "any_answer": "Any answer is accepted",
+           "text_answer": "Write your answer here", "words": "words"},
     "az": {"check": "Yoxla", "save": "Cavabı saxla", "correct": "Düzdür", "incorrect": "Səhvdir",
            "partly": "Qismən düzdür", "saved": "Cavab saxlanıldı. Sonra qiymətləndiriləcək.",
            "points": "bal", "point": "bal", "practice": "məşq", "graded": "qiymətləndirilən",
@@ -26,7 +27,8 @@ LABELS = {
            "true": "Doğru", "false": "Yanlış", "question": "Sual",
            "not_number": "Zəhmət olmasa ədəd daxil edin, məs. 12.5",
            "pending": "Cavab saxlanıldı. Müəllim tərəfindən qiymətləndiriləcək.",
-           "any_answer": "İstənilən cavab qəbul olunur"},
+           "any_answer": "İstənilən cavab qəbul olunur",
+           "text_answer": "Cavabınızı buraya yazın", "words": "söz"},
 }
 #: The name of each language in itself, for the language switch.
 LANGUAGE_NAMES = {"en": "English", "az": "Azərbaycanca"}
