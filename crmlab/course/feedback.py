@@ -117,7 +117,8 @@ text-align:left;vertical-align:top}th{background:#f3f3f3}.num{text-align:right}
 
 
 def _e(value) -> str:
-    return html.escape(str(value), quote=True)
+    """Text for an element's content (quotes stay readable)."""
+    return html.escape(str(value), quote=False)
 
 
 def _number(value) -> str:
@@ -245,11 +246,10 @@ def _exercise_details(book: CourseGradebook, student: str, exercise: str, lang: 
         earned = float(row.get(f"check:{name}", 0) or 0)
         passed = earned >= float(maximum) and not fatal
         note = reason if fatal else message("check_passed" if passed else "check_failed", lang)
+        score = message("out_of", lang, points=_number(earned), possible=_number(maximum))
         cells.append(f"<tr><td>{_e(name)}</td><td>"
                      f"{_e(message('passed' if passed else 'not_passed', lang))}</td>"
-                     f"<td class='num'>{_e(message('out_of', lang, points=_number(earned), possible=_number(maximum)))}"
-                     "</td>"
-                     f"<td>{_e(note)}</td></tr>")
+                     f"<td class='num'>{_e(score)}</td><td>{_e(note)}</td></tr>")
     head = "".join(f"<th>{_e(message(k, lang))}</th>"
                    for k in ("check", "verdict", "points", "message"))
     extra = (f"<p class='note'>{_e(message('run_note', lang, reason=reason))}</p>"
@@ -278,17 +278,18 @@ def student_page(book: CourseGradebook, student: str, *, now: datetime | None = 
         if opens is None:
             body += f"<p class='note'>{_e(message('no_deadline', lang))}</p>"
         elif now < opens:
-            body += (f"<p class='note'>{_e(message('not_open', lang, time=_time(opens.isoformat(), zone)))}"
-                     "</p>")
+            when = _time(opens.isoformat(), zone)
+            body += f"<p class='note'>{_e(message('not_open', lang, time=when))}</p>"
         elif row["status"] != "missing":
             body += (_quiz_details(book, student, item.id, lang) if item.kind == "quiz"
                      else _exercise_details(book, student, item.id, lang))
-        sections.append(f"<section id='{_e(item.id)}'><h2>{_e(heading)}</h2>{body}</section>")
+        anchor = html.escape(item.id, quote=True)
+        sections.append(f"<section id='{anchor}'><h2>{_e(heading)}</h2>{body}</section>")
     title = message("title", lang, student=student)
     written = _time(now.astimezone(timezone.utc).isoformat(), zone)
     return (
         "<!DOCTYPE html>\n"
-        f"<html lang='{_e(lang)}'><head><meta charset='utf-8'>"
+        f"<html lang='{html.escape(lang, quote=True)}'><head><meta charset='utf-8'>"
         "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; "
         "style-src 'unsafe-inline'\">"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"

@@ -260,11 +260,10 @@ def _missing(item, student, possible, problems: _Problems, reason: str) -> dict:
 def _table(rows: pd.DataFrame, course: Course, students, possible) -> pd.DataFrame:
     """The wide gradebook: per assessment raw, late days, penalty, final; weighted total."""
     table = pd.DataFrame({"student_id": students})
-    by = rows.set_index(["student_id", "assessment"])
     weights = {a.id: a.weight for a in course.assessments}
     total_weight = sum(w for a, w in weights.items() if possible.get(a))
     for item in course.assessments:
-        part = by.xs(item.id, level="assessment").reindex(students)
+        part = rows[rows["assessment"] == item.id].set_index("student_id").reindex(students)
         for column, name in (("raw", "raw"), ("late_days", "late days"),
                              ("penalty", "penalty"), ("final", "final")):
             table[f"{item.id} {name}"] = part[column].to_numpy()
@@ -303,7 +302,7 @@ def course_gradebook(*, course=None, quizzes=None, exercises=(), receipts=None,
     --------
     >>> book = course_gradebook()  # no grades yet: every assessment of nobody
     >>> book.summary()
-    'gradebook of 0 student(s) x 20 assessment(s): 0 late, 0 cut off, 0 missing, 0 pending; 0 problem(s) in problems.csv'
+    'gradebook of 0 student(s) x 21 assessment(s): 0 late, 0 cut off, 0 missing, 0 pending; 0 problem(s) in problems.csv'
     """
     from crmlab.course.quiz.loading import load
     from crmlab.course.roster import read_roster
@@ -423,5 +422,5 @@ def _record(book: CourseGradebook, out: Path, now):
         student_inputs={"grades": "regraded (new submission, key fix or hand grading: see the "
                                   "grading folder's changes.csv)",
                         "times": "new submission time", "extension": "extension changed"},
-        options={}, files=book.files, now=now,
+        options={}, files=book.files, now=now, total="weighted_total",
         extra={"possible": book.possible})

@@ -169,18 +169,30 @@ def _reasons(before: dict, after: dict, student: str, item: str) -> list[str]:
 
 
 def _diff(before: dict | None, after: dict) -> list[dict]:
+    """The changed scores; the total's reasons are those of the items that moved it (and of
+    inputs that affect the total alone, such as a weight)."""
     if before is None:
         return []
+    total = after.get("total", "")
     changes = []
     for student in sorted(set(before["students"]) | set(after["students"])):
         old = before["students"].get(student, {}).get("scores", {})
         new = after["students"].get(student, {}).get("scores", {})
+        moved = []
         for item in list(dict.fromkeys([*new, *old])):
             a, b = _value(old.get(item)), _value(new.get(item))
             if a == b:
                 continue
-            reasons = (_reasons(before, after, student, item) if student in after["students"]
-                       else ["no longer graded (submission or roster entry gone)"])
+            if student not in after["students"]:
+                reasons = ["no longer graded (submission or roster entry gone)"]
+            elif item == total and moved:
+                alone = [i["reason"] for n, i in after["inputs"].items()
+                         if i["items"] == [total]
+                         and before["inputs"].get(n, {}).get("sha256") != i["sha256"]]
+                reasons = list(dict.fromkeys([r for m in moved for r in m] + alone))
+            else:
+                reasons = _reasons(before, after, student, item)
+                moved.append(reasons)
             change = "" if a is None or b is None else f"{b - a:+g}"
             changes.append({"student_id": student, "item": item, "before": _shown(a),
                             "after": _shown(b), "change": change,
@@ -210,7 +222,7 @@ def _changes_csv(changes: list) -> str:
 
 
 def record_run(out, *, command: str, inputs: dict, students: dict, student_inputs: dict,
-               options: dict, files, now: datetime | None = None,
+               options: dict, files, now: datetime | None = None, total: str = "",
                extra: dict | None = None) -> RunRecord:
     """Keep a finished run under ``out/runs/<time>/`` and compare it with the previous one.
 
@@ -230,6 +242,8 @@ def record_run(out, *, command: str, inputs: dict, students: dict, student_input
         The run's options (a change of one is a policy change).
     files : list of path
         The files the run wrote (copied into the run's folder).
+    total : str, optional
+        The item that sums the others (its reasons are theirs); listed after them.
     now : datetime, optional
         The run's time (default: now).
     extra : dict, optional
@@ -260,6 +274,7 @@ def record_run(out, *, command: str, inputs: dict, students: dict, student_input
                           "items": list(i.items) if i.items is not None else None}
                    for name, i in sorted(inputs.items())},
         "student_inputs": dict(student_inputs),
+        "total": total,
         "students": {s: {"scores": {k: _value(v) for k, v in data["scores"].items()},
                          "inputs": dict(data.get("inputs", {}))}
                      for s, data in sorted(students.items())},

@@ -56,7 +56,7 @@ def answer_digest(answer: str) -> str:
     Examples
     --------
     >>> answer_digest("Deliveries, invoices.")[:12]
-    'b3b8fa0d16fc'
+    '4b133a6fa921'
     """
     return hashlib.sha256(str(answer).encode("utf-8")).hexdigest()
 

@@ -547,7 +547,7 @@ def grade(submissions, *, out, quizzes=None, roster=None, format: str = "plain",
     >>> result = grade(work / "subs", out=work / "out", quizzes=["L00"], figures=False,
     ...                progress=False)
     >>> result.summary()
-    'graded 3 student(s), 30 answer(s); 0 problem(s) in problems.csv; 3 gradebook row(s)'
+    'graded 3 student(s), 21 answer(s); 0 problem(s) in problems.csv; 3 gradebook row(s)'
     >>> sorted(p.name for p in (work / "out").iterdir())[:4]
     ['changes.csv', 'gradebook.csv', 'item_analysis.csv', 'problems.csv']
     """
@@ -631,6 +631,6 @@ def _record(out: Path, result: GradeResult, keys, grades, weights, resubmission,
     return history.record_run(
         out, command="grade", inputs=inputs, students=students,
         student_inputs={"submissions": "new submission", "hand": "hand grading"},
-        options={"resubmission": resubmission}, files=result.files, now=now,
+        options={"resubmission": resubmission}, files=result.files, now=now, total="total",
         extra={"possible": {q: sum(x.points for x in quiz.questions)
                             for q, quiz in keys.items()}})

@@ -48,7 +48,7 @@ class Text(QuestionType):
             c.add(q.lines.get("rubric", q.line), qid,
                   "a text question needs a rubric: a list of criteria with id, text and points")
             return
-        total = 0.0
+        total, whole = 0.0, True
         for criterion, line, cid in c.items(rubric, qid, "criterion", article="a",
                                             shape="id, text and points",
                                             allowed=CRITERION_FIELDS, text_key="text"):
@@ -56,12 +56,15 @@ class Text(QuestionType):
             if not (is_number(value) and value > 0):
                 c.add(criterion.lines.get("points", line), qid,
                       f"criterion {cid!r} needs positive points, got {value!r}")
+                whole = False
             else:
                 total += value
+        if not whole:
+            return
         if "points" not in q:
             c.add(q.line, qid, f"a text question states its points: the rubric's total, "
                                f"{total:g}")
-        elif is_number(q["points"]) and abs(q["points"] - total) > 1e-9 and total:
+        elif is_number(q["points"]) and abs(q["points"] - total) > 1e-9:
             c.add(q.lines["points"], qid,
                   f"points ({q['points']:g}) must equal the rubric's total ({total:g})")
 
