@@ -402,15 +402,19 @@ def _record(book: CourseGradebook, out: Path, now):
         inputs[f"late_policy:{item.id}"] = history.Input(
             history.digest_text(repr(item.late_policy)),
             f"policy change: late policy of {item.id}", affected)
+        inputs[f"possible:{item.id}"] = history.Input(
+            history.digest_text(book.possible[item.id]),
+            f"points possible of {item.id} changed (item weights or the quiz)", affected)
         inputs[f"weight:{item.id}"] = history.Input(
             history.digest_text(item.weight), f"policy change: weight of {item.id}",
             ("weighted_total",))
     students = {}
     for student in book.students:
         mine = book.student_rows(student)
-        scores = dict(zip(mine["assessment"], mine["final"]))
-        scores["weighted_total"] = float(book.table.loc[
-            book.table["student_id"] == student, "weighted_total"].iloc[0])
+        scores = {a: "pending" if f != f else f for a, f in zip(mine["assessment"], mine["final"])}
+        total = float(book.table.loc[book.table["student_id"] == student,
+                                     "weighted_total"].iloc[0])
+        scores["weighted_total"] = "pending" if total != total else total
         extensions = [e for e in course.extensions if e.student == student]
         students[student] = {"scores": scores, "inputs": {
             "grades": history.digest_text(json.dumps(
@@ -419,8 +423,7 @@ def _record(book: CourseGradebook, out: Path, now):
             "extension": history.digest_text(repr(extensions)) if extensions else ""}}
     return history.record_run(
         out, command="gradebook", inputs=inputs, students=students,
-        student_inputs={"grades": "regraded (new submission, key fix or hand grading: see the "
-                                  "grading folder's changes.csv)",
+        student_inputs={"grades": "regraded (the grading folder's changes.csv says why)",
                         "times": "new submission time", "extension": "extension changed"},
         options={}, files=book.files, now=now, total="weighted_total",
         extra={"possible": book.possible})

@@ -117,8 +117,10 @@ class RunRecord:
         """The changes, one line each (``s1 L02: 3 -> 5 (+2): key fix in L02``)."""
         shown = []
         for change in self.changes[:limit]:
-            shown.append(f"  {change['student_id']} {change['item']}: {change['before']} -> "
-                         f"{change['after']} ({change['change']}): {change['reasons']}")
+            moved = f" ({change['change']})" if change["change"] else ""
+            shown.append(f"  {change['student_id']} {change['item']}: "
+                         f"{change['before'] or 'none'} -> {change['after'] or 'none'}{moved}: "
+                         f"{change['reasons']}")
         if len(self.changes) > limit:
             shown.append(f"  ... and {len(self.changes) - limit} more in changes.csv")
         return shown
@@ -135,13 +137,16 @@ def read_run(folder: str | Path) -> dict | None:
 
 
 def _value(score):
+    """A score as recorded: a rounded number, a word such as "pending", or None (no score)."""
     if score is None or (isinstance(score, float) and math.isnan(score)):
         return None
+    if isinstance(score, str):
+        return score
     return round(float(score), 4)
 
 
 def _shown(value) -> str:
-    return "" if value is None else f"{value:g}"
+    return "" if value is None else value if isinstance(value, str) else f"{value:g}"
 
 
 def _reasons(before: dict, after: dict, student: str, item: str) -> list[str]:
@@ -193,7 +198,8 @@ def _diff(before: dict | None, after: dict) -> list[dict]:
             else:
                 reasons = _reasons(before, after, student, item)
                 moved.append(reasons)
-            change = "" if a is None or b is None else f"{b - a:+g}"
+            numbers = all(isinstance(v, float) for v in (a, b))
+            change = f"{b - a:+g}" if numbers else ""
             changes.append({"student_id": student, "item": item, "before": _shown(a),
                             "after": _shown(b), "change": change,
                             "reasons": "; ".join(reasons)})
@@ -235,7 +241,8 @@ def record_run(out, *, command: str, inputs: dict, students: dict, student_input
     inputs : dict
         ``{name: Input}``: the global inputs.
     students : dict
-        ``{student_id: {"scores": {item: points}, "inputs": {name: checksum}}}``.
+        ``{student_id: {"scores": {item: points}, "inputs": {name: checksum}}}``; a score may
+        also be a word (``"pending"``) or None (no score).
     student_inputs : dict
         ``{name: reason}``: what a change of each per-student input means.
     options : dict
