@@ -136,3 +136,10 @@ def test_a_student_who_disappears_is_listed(tmp_path):
     assert kept.changes == [{"student_id": "s2", "item": "Q", "before": "2", "after": "",
                              "change": "",
                              "reasons": "no longer graded (submission or roster entry gone)"}]
+
+
+def test_an_unusable_course_file_never_stops_quiz_grading(course):
+    (course / "course" / "course.yaml").write_text("assessments: [\n")
+    result = run(course, 0)
+    assert result.run.record["course_version"]["version"] == ""
+    assert len(result.gradebook) == 2
