@@ -229,6 +229,20 @@ class _Problems:
     def add(self, line: int, where: str, message: str) -> None:
         self.items.append((line, f"{self.path}:{line}: {where}: {message}"))
 
+    def entry(self, data, where: str, allowed, shape: str) -> bool:
+        """Whether ``data`` is a mapping (else a problem naming its ``shape``); every key of
+        it outside ``allowed`` is a problem too."""
+        from crmlab.course.quiz.yaml_lines import Map
+
+        if not isinstance(data, Map):
+            self.add(getattr(data, "line", 0) or 0, where, shape)
+            return False
+        for key in data:
+            if key not in allowed:
+                self.add(_line(data, key), f"{where}.{key}" if where != "-" else key,
+                         f"unknown field (expected one of {', '.join(sorted(allowed))})")
+        return True
+
 
 def _line(data, key, default=0) -> int:
     lines = getattr(data, "lines", None)
@@ -238,20 +252,15 @@ def _line(data, key, default=0) -> int:
 
 
 def _policy(data, base: LatePolicy, where: str, problems: _Problems) -> LatePolicy:
-    from crmlab.course.quiz.yaml_lines import Map
-
     if data is None:
         return base
-    if not isinstance(data, Map):
-        problems.add(getattr(data, "line", 0) or 0, where,
-                     "a late policy is a mapping of penalty_per_day, max_penalty, cutoff_days; "
-                     "no late policy applied")
+    if not problems.entry(data, where, POLICY_FIELDS,
+                          "a late policy is a mapping of penalty_per_day, max_penalty, "
+                          "cutoff_days; no late policy applied"):
         return LatePolicy()
     values = {}
     for key in data:
         if key not in POLICY_FIELDS:
-            problems.add(_line(data, key), f"{where}.{key}",
-                         f"unknown field (expected one of {', '.join(sorted(POLICY_FIELDS))})")
             continue
         try:
             value = data[key]
@@ -282,17 +291,11 @@ def _time(data, key, zone, where: str, problems: _Problems, *, then: str):
 
 
 def _assessment(data, index, seen, zone, policy, root, known, problems: _Problems):
-    from crmlab.course.quiz.yaml_lines import Map
-
     where = f"assessments[{index}]"
-    line = getattr(data, "line", 0) or 0
-    if not isinstance(data, Map):
-        problems.add(line, where, "an assessment is a mapping with id, kind, weight, deadline")
+    if not problems.entry(data, where, ASSESSMENT_FIELDS,
+                          "an assessment is a mapping with id, kind, weight, deadline"):
         return None
-    for key in data:
-        if key not in ASSESSMENT_FIELDS:
-            problems.add(_line(data, key), f"{where}.{key}",
-                         f"unknown field (expected one of {', '.join(sorted(ASSESSMENT_FIELDS))})")
+    line = data.line
     ident = data.get("id")
     if not isinstance(ident, str) or not ident:
         problems.add(_line(data, "id"), where, "the assessment has no id; left out")
@@ -338,18 +341,11 @@ def _assessment(data, index, seen, zone, policy, root, known, problems: _Problem
 
 
 def _extension(data, index, course_items, zone, problems: _Problems):
-    from crmlab.course.quiz.yaml_lines import Map
-
     where = f"extensions[{index}]"
-    line = getattr(data, "line", 0) or 0
-    if not isinstance(data, Map):
-        problems.add(line, where, "an extension is a mapping with student, assessment and "
-                                  "days or deadline; ignored")
+    if not problems.entry(data, where, EXTENSION_FIELDS, "an extension is a mapping with "
+                          "student, assessment and days or deadline; ignored"):
         return None
-    for key in data:
-        if key not in EXTENSION_FIELDS:
-            problems.add(_line(data, key), f"{where}.{key}",
-                         f"unknown field (expected one of {', '.join(sorted(EXTENSION_FIELDS))})")
+    line = data.line
     student = data.get("student")
     if not isinstance(student, (str, int)) or isinstance(student, bool) or student == "":
         problems.add(_line(data, "student"), f"{where}.student", "no student id; ignored")
@@ -401,10 +397,7 @@ def _read(path: Path, *, check_ids: bool) -> tuple[Course | None, _Problems, str
     if not isinstance(data, Map):
         return None, problems, f"{path}:1: -: the course file must be a mapping with " \
                                "assessments"
-    for key in data:
-        if key not in COURSE_FIELDS:
-            problems.add(_line(data, key), key,
-                         f"unknown field (expected one of {', '.join(sorted(COURSE_FIELDS))})")
+    problems.entry(data, "-", COURSE_FIELDS, "")
     zone_name = str(data.get("timezone", "UTC"))
     try:
         zone = ZoneInfo(zone_name)

@@ -72,16 +72,27 @@ class Receipts:
     rows: list = field(default_factory=list)
     problems: list = field(default_factory=list)
 
+    def _index(self) -> tuple[dict, dict]:
+        """``({sha256: first time}, {(student, assessment): latest time})``, built once."""
+        if getattr(self, "_built", None) is None or self._built[0] != len(self.rows):
+            first, latest = {}, {}
+            for row in self.rows:
+                when, digest = row["received_at"], row["sha256"]
+                if digest and (digest not in first or when < first[digest]):
+                    first[digest] = when
+                key = (row["student_id"], row["assessment"])
+                if key not in latest or when > latest[key]:
+                    latest[key] = when
+            self._built = (len(self.rows), first, latest)
+        return self._built[1], self._built[2]
+
     def by_digest(self, sha256: str) -> datetime | None:
         """The first receipt of the file with this checksum."""
-        found = [r["received_at"] for r in self.rows if r["sha256"] == sha256]
-        return min(found) if found else None
+        return self._index()[0].get(sha256)
 
     def latest(self, student_id: str, assessment: str) -> datetime | None:
         """The latest receipt of one student's file for one assessment."""
-        found = [r["received_at"] for r in self.rows
-                 if r["student_id"] == student_id and r["assessment"] == assessment]
-        return max(found) if found else None
+        return self._index()[1].get((student_id, assessment))
 
 
 def read_receipts(path: str | Path | None) -> Receipts:

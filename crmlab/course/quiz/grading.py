@@ -33,6 +33,7 @@ import gc
 import io
 import json
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -349,33 +350,32 @@ def _submissions(parsed, found, chosen: dict, receipts) -> pd.DataFrame:
 
     ``submitted_at`` (on counted rows) is the earliest receipt of a submission holding the same
     answers to that quiz: resubmitting a bundle with one quiz changed does not make the
-    unchanged quizzes late.
+    unchanged quizzes late. (Answers are compared by checksum, for students who submitted more
+    than once.)
     """
     kinds = {str(path): kind for kind, path in found}
-    rows = []
+    several = {s for s, n in Counter(sub.student_id for sub in parsed).items() if n > 1}
+    rows, earliest = [], {}
     for sub in parsed:
         kind = kinds.get(sub.source, "zip")
         digest = file_digest(kind, sub.source)
-        received = receipts.by_digest(digest)
-        source = "receipt"
+        received, source = receipts.by_digest(digest), "receipt"
         if received is None:
             received, source = file_time(kind, sub.source), "file time"
         counted = chosen.get(sub.student_id, (None,))[0] is sub
         for quiz_id, answers in sorted(sub.quizzes.items()):
-            rows.append({"student_id": sub.student_id, "quiz_id": quiz_id,
-                         "source": sub.source, "sha256": digest, "created": sub.created,
-                         "received_at": received, "time_source": source,
-                         "answers_sha256": _answers_digest(answers), "counted": counted,
-                         "submitted_at": None})
-    frame = pd.DataFrame(rows, columns=SUBMISSION_COLUMNS)
-    if len(frame):
-        same = frame.groupby(["student_id", "quiz_id", "answers_sha256"])["received_at"]
-        earliest = same.transform("min")
-        frame["submitted_at"] = earliest.where(frame["counted"], None)
-        for column in ("received_at", "submitted_at"):
-            frame[column] = [iso(t) if t is not None and t == t else ""
-                             for t in frame[column]]
-    return frame
+            same = _answers_digest(answers) if sub.student_id in several else ""
+            key = (sub.student_id, quiz_id, same)
+            if key not in earliest or received < earliest[key]:
+                earliest[key] = received
+            rows.append([sub.student_id, quiz_id, sub.source, digest, sub.created, received,
+                         source, same, counted, key])
+    stamps = {}
+    for row in rows:
+        moment, key = row[5], row.pop()
+        row[5] = stamps[moment] if moment in stamps else stamps.setdefault(moment, iso(moment))
+        row.append(iso(earliest[key]) if row[8] else "")
+    return pd.DataFrame(rows, columns=SUBMISSION_COLUMNS)
 
 
 # ------------------------------------------------------------------------------ tabulate
@@ -620,8 +620,9 @@ def _record(out: Path, result: GradeResult, keys, grades, weights, resubmission,
         shown = history.digest_file(weights) if isinstance(weights, (str, Path)) else \
             history.digest_text(sorted(dict(weights).items()))
         inputs["weights"] = history.Input(shown, "policy change: item weights")
-    files = (result.submissions.groupby("student_id")["sha256"].unique().to_dict()
-             if len(result.submissions) else {})
+    files: dict = {}
+    for student, digest in zip(result.submissions["student_id"], result.submissions["sha256"]):
+        files.setdefault(student, set()).add(digest)
     students = {}
     for row in result.gradebook.to_dict("records"):
         student = row.pop("student_id")
