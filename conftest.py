@@ -5,9 +5,16 @@ environment) never read or write a real student's saved answers.
 """
 
 import os
+import sys
 import tempfile
+from pathlib import Path
 
 import pytest
+
+# The test helpers in tests/_*.py; their fixtures are shared here (one conftest for the tree:
+# a second one named conftest.py would clash with tests/browser/conftest.py under doctest).
+sys.path.insert(0, str(Path(__file__).parent / "tests"))
+from _course_inputs import inputs  # noqa: E402, F401  (a small graded course)
 
 
 def pytest_configure(config):

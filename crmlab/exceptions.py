@@ -23,3 +23,7 @@ class SubmissionError(CrmlabError, ValueError):
 
 class ExerciseError(CrmlabError, ValueError):
     """An exercise notebook, roster or submission cannot be used."""
+
+
+class CourseError(CrmlabError, ValueError):
+    """The course file, a receipts file, a rubric sheet or a grading folder cannot be used."""

@@ -30,7 +30,7 @@ def _write(tmp_path, body, head=HEAD):
 CASES = [
     ("yaml syntax", HEAD + "  - id: q1\n    type: [single\n", "6: -: YAML syntax error: expected ',' or ']'"),
     ("unknown type", HEAD + "  - id: q1\n    type: essay\n    prompt: P\n",
-     "5: q1: unknown type 'essay'; expected one of single, multi, truefalse, numeric, matching"),
+     "5: q1: unknown type 'essay'; expected one of single, multi, truefalse, numeric, matching, text"),
     ("duplicate question id", HEAD + SINGLE + SINGLE, "10: q1: duplicate question id 'q1'"),
     ("duplicate option id", HEAD + SINGLE.replace("id: b", "id: a"),
      "9: q1: duplicate option id 'a'"),
@@ -109,7 +109,7 @@ def test_cli_validate_exit_codes(tmp_path, capsys):
     assert main(["quiz", "validate", str(bad)]) == 1
     out = capsys.readouterr().out
     assert out == (f"{bad}:5: q1: unknown type 'essay'; expected one of single, multi, "
-                   "truefalse, numeric, matching\n")
+                   "truefalse, numeric, matching, text\n")
     assert main(["quiz", "validate", str(tmp_path / "missing.yaml")]) == 1
 
 

@@ -148,8 +148,8 @@ def course(tmp_path, monkeypatch, ordering, crmlab_home):
 
 
 def test_registry_lists_the_builtins_in_the_documented_order():
-    assert type_names()[:5] == ("single", "multi", "truefalse", "numeric", "matching")
-    assert [cls.name for cls in BUILTIN] == list(type_names()[:5])
+    assert type_names()[:6] == ("single", "multi", "truefalse", "numeric", "matching", "text")
+    assert [cls.name for cls in BUILTIN] == list(type_names()[:6])
     with pytest.raises(QuizError, match=r"^unknown type 'essay'; expected one of single, multi"):
         get_type("essay")
 

@@ -35,6 +35,8 @@ def _graded_secrets():
                 for option in q.get("options", []):
                     if option.get("feedback"):
                         secrets.append((path.name, q["id"], text(option["feedback"], lang)))
+                for criterion in q.get("rubric", []):
+                    secrets.append((path.name, q["id"], text(criterion["text"], lang)))
     return secrets
 
 

@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "crmlab.cli.quiz",
     "crmlab.cli.grade",
     "crmlab.cli.exercises",
+    "crmlab.cli.course",
 ]
 
 

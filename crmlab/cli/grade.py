@@ -16,6 +16,10 @@ def register(subparsers) -> None:
                         help="item weights: CSV quiz_id,question_id,weight (multiplies points)")
     parser.add_argument("--no-figures", dest="figures", action="store_false",
                         help="write report.md without its PNG figures")
+    parser.add_argument("--receipts", metavar="receipts.csv",
+                        help="when each submission was received (crmlab receipts)")
+    parser.add_argument("--import-rubric", metavar="FILE",
+                        help="import a filled rubric sheet (hand grades of free-text answers)")
     parser.set_defaults(func=_grade)
 
 
@@ -33,9 +37,13 @@ def _grade(args) -> int:
 
     result = grade(args.submissions, out=args.out, quizzes=args.quiz, roster=args.roster,
                    format=args.format, resubmission=args.resubmission, weights=args.weights,
-                   figures=args.figures)
+                   figures=args.figures, receipts=args.receipts,
+                   import_rubric=args.import_rubric)
     print(result.summary())
-    return 0
+    print(result.run.summary())
+    for line in result.run.lines():
+        print(line)
+    return 1 if result.rubric_refused else 0
 
 
 def _export(args) -> int:

@@ -17,7 +17,8 @@ __all__ = ["layout", "FORMATS"]
 FORMATS = ("plain", "canvas", "moodle")
 
 
-def layout(gradebook, *, possible: dict, roster=None, format: str = "plain", kind: str = "Quiz"):
+def layout(gradebook, *, possible: dict, roster=None, format: str = "plain",
+           kind: str | dict = "Quiz"):
     """The gradebook in the layout of ``format``.
 
     Parameters
@@ -29,8 +30,9 @@ def layout(gradebook, *, possible: dict, roster=None, format: str = "plain", kin
     roster : DataFrame, optional
         From :func:`crmlab.course.roster.read_roster` (names, emails, sections).
     format : {"plain", "canvas", "moodle"}
-    kind : str
-        What an item is, in the LMS column names ("Quiz", "Exercise").
+    kind : str or dict
+        What an item is, in the LMS column names ("Quiz", "Exercise"); a mapping
+        ``{item: kind}`` for a gradebook mixing kinds (the course gradebook).
 
     Examples
     --------
@@ -44,6 +46,8 @@ def layout(gradebook, *, possible: dict, roster=None, format: str = "plain", kin
     check_choice("format", format, FORMATS, error=CrmlabError)
     if format == "plain":
         return gradebook
+    kinds = {item: kind.get(item, "Quiz") if isinstance(kind, dict) else kind
+             for item in possible}
     info = (roster.set_index("student_id") if roster is not None
             else pd.DataFrame(columns=["name", "email", "section"]))
     lookup = info.reindex(gradebook["student_id"]).fillna("")
@@ -53,13 +57,13 @@ def layout(gradebook, *, possible: dict, roster=None, format: str = "plain", kin
             "SIS User ID": gradebook["student_id"].to_numpy(),
             "SIS Login ID": lookup["email"].to_numpy(), "Section": lookup["section"].to_numpy()})
         for item in possible:
-            frame[f"{kind} {item}"] = gradebook[item].to_numpy()
+            frame[f"{kinds[item]} {item}"] = gradebook[item].to_numpy()
         points_row = {"Student": "    Points Possible", "ID": "", "SIS User ID": "",
                       "SIS Login ID": "", "Section": "",
-                      **{f"{kind} {item}": value for item, value in possible.items()}}
+                      **{f"{kinds[item]} {item}": value for item, value in possible.items()}}
         return pd.concat([pd.DataFrame([points_row]), frame], ignore_index=True)
     frame = pd.DataFrame({"ID number": gradebook["student_id"].to_numpy(),
                           "Email address": lookup["email"].to_numpy()})
     for item in possible:
-        frame[f"{kind}: {item} (Real)"] = gradebook[item].to_numpy()
+        frame[f"{kinds[item]}: {item} (Real)"] = gradebook[item].to_numpy()
     return frame

@@ -33,6 +33,7 @@ def to_gift(quiz: Quiz, *, lang: str = "en") -> str:
         lines, general = [], [text(q.explanation, lang)] if q.explanation else []
         if q.note:
             lines.append(f"// note: {_comment(text(q.note, lang))}")
+        lines += [f"// {_comment(line)}" for line in kind.gift_comments(q, lang)]
         if q.accept_any:
             reason = text(q.accept_any, lang)
             lines.append(f"// accepts any answer: {_comment(reason)}")

@@ -16,6 +16,13 @@ Rules: the latest submission of a student wins (by the manifest's ``created``; `
 ``problems.csv``; a roster student without a submission gets empty quiz cells and a total of 0.
 Item weights (``weights=``, :mod:`crmlab.course.quiz.weights`) multiply the points of the items
 they name.
+
+Free-text answers (a type that is not machine-scored) stay pending until hand-graded: every run
+writes them to the rubric sheet ``rubric.csv``, and ``import_rubric=`` brings a filled sheet's
+points in (:mod:`crmlab.course.rubric`) before the gradebook is written. Each submission's
+receipt time (:mod:`crmlab.course.receipts`) goes to ``submissions.csv`` for the course
+gradebook's late policy, and every run is kept under ``runs/`` with what changed since the one
+before (:mod:`crmlab.course.history`).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import gc
 import io
 import json
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,12 +42,15 @@ import pandas as pd
 
 from crmlab._validation import check_choice
 from crmlab.atomic import write_text
+from crmlab.course import history, rubric
 from crmlab.course.lms import FORMATS, layout
 from crmlab.course.quiz import report
 from crmlab.course.quiz.item_analysis import STRATEGY_COLUMNS, constant_strategies, item_analysis
 from crmlab.course.quiz.loading import load, quiz_files
 from crmlab.course.quiz.scoring import check_answer, score
+from crmlab.course.quiz.types import get_type
 from crmlab.course.quiz.weights import apply_weights
+from crmlab.course.receipts import file_digest, file_time, iso, read_receipts
 from crmlab.course.roster import read_roster
 from crmlab.course.submission import MAX_BYTES, Submission, discover, read_submission
 from crmlab.exceptions import CrmlabError, QuizError, SubmissionError
@@ -53,6 +64,9 @@ PARALLEL_FROM = 2000
 RESPONSE_COLUMNS = ["student_id", "quiz_id", "question_id", "answer", "answer_text", "correct",
                     "points", "max_points"]
 PROBLEM_COLUMNS = ["source", "student_id", "quiz_id", "question_id", "reason"]
+#: The columns of submissions.csv: one row per submission and quiz, with its times.
+SUBMISSION_COLUMNS = ["student_id", "quiz_id", "source", "sha256", "created", "received_at",
+                      "time_source", "answers_sha256", "counted", "submitted_at"]
 
 
 @dataclass
@@ -65,6 +79,10 @@ class GradeResult:
     problems: pd.DataFrame
     strategies: pd.DataFrame = field(default_factory=pd.DataFrame)
     files: list = field(default_factory=list)
+    submissions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    run: object = None
+    rubric_import: str = ""
+    rubric_refused: bool = False
 
     def summary(self) -> str:
         """One line: students and answers graded, problems, gradebook rows."""
@@ -72,8 +90,10 @@ class GradeResult:
         graded = int(self.responses["student_id"].nunique()) if len(self.responses) else 0
         pending = int(self.responses["points"].isna().sum()) if len(self.responses) else 0
         waiting = f"; {pending} answer(s) pending hand grading" if pending else ""
+        imported = f"; {self.rubric_import}" if self.rubric_import else ""
         return (f"graded {graded} student(s), {len(self.responses)} answer(s){waiting}; "
-                f"{len(self.problems)} problem(s) in problems.csv; {students} gradebook row(s)")
+                f"{len(self.problems)} problem(s) in problems.csv; {students} gradebook "
+                f"row(s){imported}")
 
 
 @dataclass(frozen=True)
@@ -260,6 +280,104 @@ def _choose(judged, resubmission: str, problems: _Problems) -> dict:
     return chosen
 
 
+# ------------------------------------------------------------------------------ hand grades
+def _text_answers(chosen: dict, verdicts: _Verdicts, keys) -> list:
+    """Every pending free-text answer of the chosen submissions, with its rubric."""
+    found = []
+    for student, (_, indices, _) in chosen.items():
+        for index in indices:
+            verdict = verdicts[index]
+            if verdict.points == verdict.points:
+                continue
+            question = keys[verdict.quiz_id].question(verdict.question_id)
+            criteria = getattr(get_type(question.type), "criteria", None)
+            if criteria is None:
+                continue
+            found.append(rubric.TextAnswer(student, verdict.quiz_id, verdict.question_id,
+                                           str(verdict.canonical),
+                                           tuple(criteria(question))))
+    return found
+
+
+def _hand_grade(chosen: dict, verdicts: _Verdicts, answers: list, grades) -> dict:
+    """The chosen submissions with every fully hand-graded answer's points in."""
+    points = {a.key: grades.points(a) for a in answers}
+    if not any(p is not None for p in points.values()):
+        return chosen
+    graded = {}
+    for student, (sub, indices, total) in chosen.items():
+        new = []
+        for index in indices:
+            verdict = verdicts[index]
+            given = points.get((student, verdict.quiz_id, verdict.question_id))
+            if given is None or verdict.points == verdict.points:
+                new.append(index)
+                continue
+            verdicts.append(_Judged(
+                verdict.quiz_id, verdict.question_id, verdict.canonical, verdict.shown,
+                given == verdict.max_points, given, verdict.max_points,
+                _csv_fields(verdict.quiz_id, verdict.question_id, verdict.shown,
+                            given == verdict.max_points, given, verdict.max_points)))
+            new.append(len(verdicts) - 1)
+            total += given
+        graded[student] = (sub, new, total)
+    return graded
+
+
+def _import_rubric(sheet, answers: list, grades, problems: _Problems, now):
+    """``(grades, message, refused)`` after importing a filled rubric sheet (all or nothing)."""
+    staged, issues, notes = rubric.check_sheet(sheet, answers)
+    for note in notes:
+        problems.add(sheet, reason=f"rubric sheet: {note.split(': ', 1)[1]}")
+    if issues:
+        for issue in issues:
+            problems.add(sheet, reason=f"rubric sheet refused: {issue}")
+        return grades, (f"rubric sheet {sheet} refused, nothing imported: {len(issues)} "
+                        f"problem(s), first: {issues[0]}"), True
+    merged, changed = grades.merged(staged, now=now)
+    return merged, (f"rubric sheet {sheet}: {len(staged)} graded cell(s), {changed} changed"), \
+        False
+
+
+# ------------------------------------------------------------------------------ times
+def _answers_digest(answers: dict) -> str:
+    return history.digest_text(json.dumps(answers, sort_keys=True, ensure_ascii=False,
+                                          default=str))
+
+
+def _submissions(parsed, found, chosen: dict, receipts) -> pd.DataFrame:
+    """One row per submission and quiz: its checksum, times and whether it counts.
+
+    ``submitted_at`` (on counted rows) is the earliest receipt of a submission holding the same
+    answers to that quiz: resubmitting a bundle with one quiz changed does not make the
+    unchanged quizzes late. (Answers are compared by checksum, for students who submitted more
+    than once.)
+    """
+    kinds = {str(path): kind for kind, path in found}
+    several = {s for s, n in Counter(sub.student_id for sub in parsed).items() if n > 1}
+    rows, earliest = [], {}
+    for sub in parsed:
+        kind = kinds.get(sub.source, "zip")
+        digest = file_digest(kind, sub.source)
+        received, source = receipts.by_digest(digest), "receipt"
+        if received is None:
+            received, source = file_time(kind, sub.source), "file time"
+        counted = chosen.get(sub.student_id, (None,))[0] is sub
+        for quiz_id, answers in sorted(sub.quizzes.items()):
+            same = _answers_digest(answers) if sub.student_id in several else ""
+            key = (sub.student_id, quiz_id, same)
+            if key not in earliest or received < earliest[key]:
+                earliest[key] = received
+            rows.append([sub.student_id, quiz_id, sub.source, digest, sub.created, received,
+                         source, same, counted, key])
+    stamps = {}
+    for row in rows:
+        moment, key = row[5], row.pop()
+        row[5] = stamps[moment] if moment in stamps else stamps.setdefault(moment, iso(moment))
+        row.append(iso(earliest[key]) if row[8] else "")
+    return pd.DataFrame(rows, columns=SUBMISSION_COLUMNS)
+
+
 # ------------------------------------------------------------------------------ tabulate
 def _answers(chosen: dict) -> tuple[list, np.ndarray]:
     """The chosen students and, per answer, the student's position and the verdict index."""
@@ -340,11 +458,27 @@ def _responses_csv(chosen: dict, verdicts: _Verdicts) -> str:
         for index in indices)
 
 
+def _write_sheet(out: Path, answers: list, grades, problems: _Problems) -> list[Path]:
+    """rubric.csv, unless the one there holds grades not imported yet (then rubric.new.csv)."""
+    if not answers:
+        return []
+    target = out / "rubric.csv"
+    if rubric.unimported_edits(target, grades):
+        target = out / "rubric.new.csv"
+        problems.add(out / "rubric.csv", reason="rubric.csv holds points not imported yet: "
+                     "kept as it is; the fresh sheet is rubric.new.csv (import the filled one "
+                     "with --import-rubric)")
+    else:
+        (out / "rubric.new.csv").unlink(missing_ok=True)  # an older fresh sheet, now stale
+    return [write_text(target, rubric.sheet_csv(answers, grades))]
+
+
 def _write(result: GradeResult, chosen: dict, verdicts: _Verdicts, out: Path, keys, roster,
-           format: str, figures: bool) -> list[Path]:
+           format: str, figures: bool, sheet: list) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
-    files = [
+    files = sheet + [
         write_text(out / "responses.csv", _responses_csv(chosen, verdicts)),
+        write_text(out / "submissions.csv", _csv(result.submissions)),
         write_text(out / "item_analysis.csv", _csv(result.item_analysis)),
         write_text(out / "strategies.csv", _csv(result.strategies)),
         write_text(out / "problems.csv", _csv(result.problems)),
@@ -371,6 +505,7 @@ def _load_quizzes(quiz_ids, weights) -> dict:
 
 def grade(submissions, *, out, quizzes=None, roster=None, format: str = "plain",
           resubmission: str = "latest", weights=None, figures: bool = True,
+          receipts=None, import_rubric=None, now=None,
           max_bytes: int = MAX_BYTES, progress: bool = True) -> GradeResult:
     """Grade every submission under ``submissions`` and write the outputs into ``out``.
 
@@ -393,12 +528,34 @@ def grade(submissions, *, out, quizzes=None, roster=None, format: str = "plain",
         Item weights: a CSV ``quiz_id,question_id,weight`` or ``{(quiz_id, question_id): w}``.
     figures : bool, default True
         Draw the report's PNG figures (report.md is always written).
+    receipts : path, optional
+        receipts.csv (:mod:`crmlab.course.receipts`): the times submissions were received;
+        without one, a submission's file time counts. Written to submissions.csv.
+    import_rubric : path, optional
+        A filled rubric sheet to import first (:mod:`crmlab.course.rubric`); a sheet with any
+        problem imports nothing, its problems go to problems.csv and ``rubric_refused`` is set.
+    now : datetime, optional
+        The run's time, for its record under ``runs/`` (default: now).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from crmlab.course.quiz.simulate import write_cohort
+    >>> work = Path(tempfile.mkdtemp())
+    >>> _ = write_cohort(load("L00"), work / "subs", n_students=3, seed=1)
+    >>> result = grade(work / "subs", out=work / "out", quizzes=["L00"], figures=False,
+    ...                progress=False)
+    >>> result.summary()
+    'graded 3 student(s), 24 answer(s); 0 problem(s) in problems.csv; 3 gradebook row(s)'
+    >>> sorted(p.name for p in (work / "out").iterdir())[:4]
+    ['changes.csv', 'gradebook.csv', 'item_analysis.csv', 'problems.csv']
     """
     check_choice("format", format, FORMATS, error=CrmlabError)
     check_choice("resubmission", resubmission, RESUBMISSION, error=CrmlabError)
     with _without_gc():
         return _grade(Path(submissions), Path(out), quizzes, roster, format, resubmission,
-                      weights, figures, max_bytes, progress)
+                      weights, figures, max_bytes, progress, receipts, import_rubric, now)
 
 
 @contextlib.contextmanager
@@ -415,13 +572,17 @@ def _without_gc():
 
 
 def _grade(root: Path, out: Path, quizzes, roster, format, resubmission, weights, figures,
-           max_bytes, progress) -> GradeResult:
-    """read -> judge -> choose -> write (see :func:`grade`)."""
+           max_bytes, progress, receipts, import_rubric, now) -> GradeResult:
+    """read -> judge -> choose -> hand grades -> write (see :func:`grade`)."""
     if not root.exists():
         raise CrmlabError(f"{root}: no such file or folder")
     keys = _load_quizzes(quizzes, weights)
     roster_frame = read_roster(roster) if roster else None
+    receipt_book = read_receipts(receipts)
+    grades = rubric.read_store(out)
     problems = _Problems()
+    for reason in receipt_book.problems:
+        problems.add(receipts, reason=reason)
 
     found = discover(root)
     parsed = _read(found, max_bytes, problems, progress=progress)
@@ -430,6 +591,47 @@ def _grade(root: Path, out: Path, quizzes, roster, format, resubmission, weights
                           f"rejected (first: {problems[0]['reason']})")
     judged, verdicts = _judge(parsed, keys, problems, every_quiz=quizzes is None)
     chosen = _choose(judged, resubmission, problems)
+    answers = _text_answers(chosen, verdicts, keys)
+    message, refused, before = "", False, grades
+    if import_rubric is not None:
+        grades, message, refused = _import_rubric(Path(import_rubric), answers, grades,
+                                                  problems, now)
+    chosen = _hand_grade(chosen, verdicts, answers, grades)
     result = _tabulate(chosen, verdicts, keys, roster_frame, problems)
-    result.files = _write(result, chosen, verdicts, out, keys, roster_frame, format, figures)
+    result.submissions = _submissions(parsed, found, chosen, receipt_book)
+    result.rubric_import, result.rubric_refused = message, refused
+    out.mkdir(parents=True, exist_ok=True)
+    stored = [grades.write(out)] if grades is not before else []
+    sheet = _write_sheet(out, answers, grades, problems)
+    result.problems = pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
+    result.files = stored + _write(result, chosen, verdicts, out, keys, roster_frame, format,
+                                   figures, sheet)
+    result.run = _record(out, result, keys, grades, weights, resubmission, now)
     return result
+
+
+def _record(out: Path, result: GradeResult, keys, grades, weights, resubmission, now):
+    """Keep the run under runs/ and compare it with the previous one."""
+    inputs = {f"quiz:{quiz_id}": history.Input(history.digest_file(quiz.path),
+                                                f"key fix in {quiz_id} (quiz file changed)",
+                                                (quiz_id, "total"))
+              for quiz_id, quiz in keys.items()}
+    if weights is not None:
+        shown = history.digest_file(weights) if isinstance(weights, (str, Path)) else \
+            history.digest_text(sorted(dict(weights).items()))
+        inputs["weights"] = history.Input(shown, "policy change: item weights")
+    files: dict = {}
+    for student, digest in zip(result.submissions["student_id"], result.submissions["sha256"]):
+        files.setdefault(student, set()).add(digest)
+    students = {}
+    for row in result.gradebook.to_dict("records"):
+        student = row.pop("student_id")
+        students[student] = {
+            "scores": row, "inputs": {"submissions": history.digest_text(sorted(
+                files.get(student, []))), "hand": grades.student_digest(student)}}
+    return history.record_run(
+        out, command="grade", inputs=inputs, students=students,
+        student_inputs={"submissions": "new submission", "hand": "hand grading"},
+        options={"resubmission": resubmission}, files=result.files, now=now, total="total",
+        extra={"possible": {q: sum(x.points for x in quiz.questions)
+                            for q, quiz in keys.items()}})

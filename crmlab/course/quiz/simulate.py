@@ -11,6 +11,8 @@ discrimination looks like. Bundles are written in the one submission format.
 
 from __future__ import annotations
 
+import os
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +22,7 @@ from crmlab.course import submission
 from crmlab.course.quiz.model import Quiz
 from crmlab.course.quiz.types import get_type
 
-__all__ = ["simulate_answers", "write_cohort"]
+__all__ = ["simulate_answers", "write_cohort", "write_bundles"]
 
 
 def simulate_answers(quiz: Quiz, *, n_students: int, seed: int, miskeyed: str | None = None):
@@ -67,4 +69,36 @@ def write_cohort(quiz: Quiz, out: str | Path, *, n_students: int, seed: int,
         paths.append(write_bytes(out / f"{student}.zip",
                                  submission.bundle_bytes(student, [(quiz.id, raw)],
                                                          created=created)))
+    return paths
+
+
+def write_bundles(answers: dict, out: str | Path, *, received: dict | None = None,
+                  created: str = "2026-11-20T10:00:00+00:00") -> list[Path]:
+    """Write one ``crmlab submit`` bundle per student holding several quizzes.
+
+    ``answers`` is ``{student_id: {quiz_id: {question_id: answer}}}``; ``received`` maps a
+    student id to the time the instructor received the bundle, which becomes the file's time
+    (as if collected then; :mod:`crmlab.course.receipts` reads it).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from datetime import datetime, timezone
+    >>> when = datetime(2026, 10, 3, 20, 0, tzinfo=timezone.utc)
+    >>> paths = write_bundles({"s1": {"L00": {"run-order": "restart"}}}, tempfile.mkdtemp(),
+    ...                       received={"s1": when})
+    >>> paths[0].name, os.path.getmtime(paths[0]) == when.timestamp()
+    ('s1.zip', True)
+    """
+    out = Path(out)
+    paths = []
+    for student, quizzes in answers.items():
+        files = [(quiz_id, submission.answers_bytes(submission.answers_file(
+            student, quiz_id, items, at=created))) for quiz_id, items in quizzes.items()]
+        path = write_bytes(out / f"{student}.zip",
+                           submission.bundle_bytes(student, files, created=created))
+        when: datetime | None = (received or {}).get(student)
+        if when is not None:
+            os.utime(path, (when.timestamp(), when.timestamp()))
+        paths.append(path)
     return paths

@@ -118,6 +118,27 @@ class QuestionType:
 
         return text(question.answer, lang)
 
+    def answer_text(self, question, answer, lang: str = "en") -> str:
+        """A canonical answer as the student reads it on a feedback page.
+
+        Option and choice ids become their texts, ``true``/``false`` the widget's words, a
+        number carries the question's unit; anything else is shown as it is.
+        """
+        from crmlab.course.quiz.i18n import label, text
+
+        names = {o.id: text(o.text, lang) for o in question.options + question.choices}
+        lefts = {p.id: text(p.left, lang) for p in question.pairs}
+        if isinstance(answer, bool):
+            return label("true" if answer else "false", lang)
+        if isinstance(answer, (int, float)):
+            return f"{answer:g}" + (f" {question.unit}" if question.unit else "")
+        if isinstance(answer, list):
+            return "; ".join(names.get(str(a), str(a)) for a in answer)
+        if isinstance(answer, dict):
+            return "; ".join(f"{lefts.get(k, k)} -> {names.get(str(v), v)}"
+                             for k, v in answer.items())
+        return names.get(str(answer), str(answer))
+
     def option_feedback(self, question, answer, lang: str = "en") -> tuple[str, ...]:
         """The feedback texts the chosen parts of an answer carry (none by default)."""
         return ()
@@ -130,6 +151,10 @@ class QuestionType:
     def gift(self, question, lang: str = "en") -> str:
         """The GIFT answer block of the question (between the braces)."""
         raise NotImplementedError
+
+    def gift_comments(self, question, lang: str = "en") -> list[str]:
+        """``//`` comment lines (without the slashes) to write before the question."""
+        return []
 
     def gift_any(self, question, lang: str = "en") -> str:
         """The GIFT answer block of a question that accepts any answer: an essay by default."""

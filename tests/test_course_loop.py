@@ -1,0 +1,367 @@
+"""The instructor's loop end to end, on a small simulated cohort, every number computed by hand.
+
+Release -> four students answer the released quizzes (a free-text answer typed in the widget),
+bundle and submit, on time, late, after the cut-off, once with a forged `created` -> the
+instructor records the receipts -> grades the quizzes (free text pending) and the exercise
+(the small fixture exercise) -> fills the rubric sheet in a "spreadsheet" (columns reordered, one
+added, one answer left half graded) and imports it -> the course gradebook (one answer still
+pending) -> the last grade imported -> the gradebook again, with the changes and their reasons
+-> the feedback pages, each with only its own student's data.
+
+The course file of the test (below) weighs L00 (8 points) 1, L02_open (one free-text question,
+6 points) 2 and the fixture exercise (3 points) 1; late policy 10% of the points possible per
+day started, at most 50%, cut-off 7 days after the deadline; deadlines at 23:59 in Baku (UTC+4).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import pytest
+
+from crmlab.cli import main
+from crmlab.course import quiz, student, submission
+from crmlab.course.exercises import grade as grade_exercise
+from crmlab.course.feedback import write_feedback
+from crmlab.course.gradebook import course_gradebook, write_gradebook
+from crmlab.course.receipts import collect_receipts
+from crmlab.course.submit import make_bundle
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "exercises"
+EXERCISE = FIXTURES / "exercise" / "fixture_double.ipynb"
+BAKU = ZoneInfo("Asia/Baku")
+COURSE = f"""\
+title: Loop test course
+version: test-1
+timezone: Asia/Baku
+late_policy: {{penalty_per_day: 10, max_penalty: 50, cutoff_days: 7}}
+assessments:
+  - {{id: L00, kind: quiz, weight: 1, release: "2026-09-14T09:00", deadline: "2026-09-20T23:59"}}
+  - {{id: L02_open, kind: quiz, weight: 2, release: "2026-09-28T09:00", deadline: "2026-10-11T23:59"}}
+  - id: EX-fixture
+    kind: exercise
+    weight: 1
+    source: {EXERCISE}
+    release: "2026-09-28T09:00"
+    deadline: "2026-10-11T23:59"
+extensions:
+  - {{student: s04, assessment: EX-fixture, days: 5, reason: certificate}}
+  - {{student: s99, assessment: L00, days: 2}}
+"""
+ROSTER = "student_id,name,email\ns01,Aysel,s01@uni.az\ns02,Elvin,s02@uni.az\n" \
+         "s03,Nigar,s03@uni.az\ns04,Orxan,s04@uni.az\n"
+
+# What each student answers (L00: 1 point per question right), and the text of L02_open.
+L00_ANSWERS = {
+    "s01": {"run-order": "restart", "answers-saved": False, "n-perishable": 62,
+            "submit": "submit"},                                    # 4 right
+    "s02": {"run-order": "restart", "answers-saved": False, "loader": "load",
+            "submit": "submit", "n-perishable": 61},                # 4 right, 1 wrong
+    "s03": {"run-order": "restart", "answers-saved": False, "loader": "load"},  # 3 right
+    "s04": {"run-order": "restart", "answers-saved": True},         # 1 right
+}
+TEXTS = {
+    "s01": "Market analysis, quotation requests, plant visits, orders, deliveries, invoices.",
+    "s02": "We phone the supplier when an order is late.",
+    "s04": "Selection, standard contracts, the 30:70 split <script>alert('x')</script>.",
+}
+# Submissions: (student, bundle number, quizzes in it, received in Baku time).
+BUNDLES = [
+    ("s01", 1, ["L00"], "2026-09-19T20:00"),
+    ("s01", 2, ["L00", "L02_open"], "2026-10-10T18:00"),
+    ("s02", 1, ["L00"], "2026-09-22T10:00"),          # 1 d 10 h late: 2 days started
+    ("s02", 2, ["L00", "L02_open"], "2026-10-05T12:00"),
+    ("s03", 1, ["L00"], "2026-09-19T09:00"),
+    ("s03", 2, ["L00"], "2026-10-20T09:00"),          # the same answers again, later
+    ("s04", 1, ["L00"], "2026-09-28T12:00"),          # after the cut-off (09-27 23:59)
+    ("s04", 2, ["L00", "L02_open"], "2026-10-14T12:00"),  # 2 d 12 h late: 3 days started
+]
+# Exercise notebooks: (student, fixture, received in Baku time); s03 submits nothing.
+NOTEBOOKS = [("s01", "solved", "2026-10-11T20:00"),
+             ("s02", "wrong_answer", "2026-10-12T10:00"),   # 10 h late: 1 day started
+             ("s04", "solved", "2026-10-15T12:00")]         # extension: due 10-16 23:59
+# The grader's rubric points per criterion (contact-list 2, contact-level 1, contact-forms 2,
+# evaluation 1); s04's evaluation is graded in a second sheet.
+POINTS = {"s01": {"contact-list": "2", "contact-level": "1", "contact-forms": "1.5",
+                  "evaluation": "1"},
+          "s02": {"contact-list": "1", "contact-level": "0", "contact-forms": "1",
+                  "evaluation": "0"},
+          "s04": {"contact-list": "2", "contact-level": "1", "contact-forms": "2",
+                  "evaluation": ""}}
+COMMENTS = {"s01": "Thorough list; say who meets the supplier.", "s02": "Only one contact.",
+            "s04": "Good forms."}
+
+# Hand-computed: (raw, late days, penalty, final, status) per student and assessment.
+EXPECTED = {
+    "s01": {"L00": (4, 0, 0, 4, "on time"), "L02_open": (5.5, 0, 0, 5.5, "on time"),
+            "EX-fixture": (3, 0, 0, 3, "on time")},
+    # L00: 8 x 10% x 2 days = 1.6; EX: 3 x 10% x 1 day = 0.3
+    "s02": {"L00": (4, 2, 1.6, 2.4, "late"), "L02_open": (2, 0, 0, 2, "on time"),
+            "EX-fixture": (2, 1, 0.3, 1.7, "late")},
+    # L00 counts from the first bundle holding the same answers: on time
+    "s03": {"L00": (3, 0, 0, 3, "on time"), "L02_open": (0, 0, 0, 0, "missing"),
+            "EX-fixture": (0, 0, 0, 0, "missing")},
+    # L00: 7 d 12 h late, past the cut-off: 0; L02_open: 6 x 10% x 3 days = 1.8
+    "s04": {"L00": (1, 8, 1, 0, "cut off"), "L02_open": (6, 3, 1.8, 4.2, "late"),
+            "EX-fixture": (3, 0, 0, 3, "on time")},
+}
+# sum(weight x final / possible) / sum(weight) x 100, weights 1, 2, 1, possible 8, 6, 3:
+TOTALS = {"s01": 83.33,   # (4/8 + 2 x 5.5/6 + 3/3) / 4
+          "s02": 38.33,   # (2.4/8 + 2 x 2/6 + 1.7/3) / 4
+          "s03": 9.38,    # (3/8) / 4
+          "s04": 60.0}    # (0 + 2 x 4.2/6 + 3/3) / 4
+
+
+def _stamp(text: str) -> float:
+    return datetime.fromisoformat(text).replace(tzinfo=BAKU).timestamp()
+
+
+def _answer(released: Path, home: Path, who: str, quizzes, monkeypatch) -> None:
+    """One student answers in the released course: record() for L00, the widget for free text."""
+    monkeypatch.setenv("CRMLAB_COURSE_DIR", str(released))
+    monkeypatch.setenv("CRMLAB_HOME", str(home))
+    student.set_id(who)
+    for question, answer in L00_ANSWERS[who].items():
+        quiz.record("L00", question, answer)
+    if "L02_open" in quizzes and who in TEXTS:
+        view = quiz.show("L02_open").view("contact-points")
+        view.input.value = TEXTS[who]
+        view.button.click()
+        assert "graded by hand" in view.feedback.value  # pending, no verdict, no rubric
+
+
+def _forge_created(path: Path, created: str) -> None:
+    """Rewrite a bundle's manifest to claim another `created` (the members stay valid)."""
+    with zipfile.ZipFile(path) as bundle:
+        members = {n: bundle.read(n) for n in bundle.namelist() if n != "manifest.json"}
+        manifest = json.loads(bundle.read("manifest.json"))
+    manifest["created"] = created
+    path.write_bytes(submission.zip_members(manifest, members))
+
+
+def _fill(sheet: Path, out: Path, points: dict) -> None:
+    """The instructor's spreadsheet: points and comments typed in, columns reordered and one
+    column added, saved as a new file."""
+    rows = list(csv.DictReader(sheet.open(encoding="utf-8")))
+    for row in rows:
+        row["points"] = points.get(row["student_id"], {}).get(row["criterion"], "")
+        row["comment"] = COMMENTS.get(row["student_id"], "") if row["points"] else ""
+        row["grader"] = "AK"
+    columns = ["grader", "answer", "points", "comment", "criterion", "question_id", "quiz_id",
+               "student_id", "max_points", "answer_sha256", "criterion_text"]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, columns, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    out.write_text("\ufeff" + buffer.getvalue(), encoding="utf-8")
+
+
+def _check(book, students) -> None:
+    rows = book.rows.set_index(["student_id", "assessment"])
+    for who in students:
+        for item, (raw, days, penalty, final, status) in EXPECTED[who].items():
+            row = rows.loc[(who, item)]
+            assert (row["raw"], row["late_days"], row["penalty"], row["final"],
+                    row["status"]) == pytest.approx((raw, days, penalty, final, status)), \
+                (who, item)
+        total = book.table.set_index("student_id").loc[who, "weighted_total"]
+        assert total == pytest.approx(TOTALS[who]), who
+
+
+@pytest.fixture(scope="module")
+def loop(tmp_path_factory):
+    """Run the whole loop once; each test below reads one part of it."""
+    mp = pytest.MonkeyPatch()
+    work = tmp_path_factory.mktemp("loop")
+    try:
+        mp.setenv("CRMLAB_INSTRUCTOR_SECRET", "loop-secret-2026")
+        (work / "course.yaml").write_text(COURSE, encoding="utf-8")
+        (work / "roster.csv").write_text(ROSTER, encoding="utf-8")
+        assert main(["release", "--out", str(work / "release")]) == 0
+
+        subs = work / "submissions"
+        for who, number, quizzes, received in BUNDLES:
+            _answer(work / "release", work / "homes" / who, who, quizzes, mp)
+            path = make_bundle(subs / f"{who}-{number}.zip")
+            if (who, number) == ("s02", 1):
+                _forge_created(path, "2026-09-20T10:00:00+00:00")  # claims: on time
+            os.utime(path, (_stamp(received), _stamp(received)))
+        mp.delenv("CRMLAB_COURSE_DIR")  # the instructor grades with the keys
+        ex_subs = work / "exercise-submissions"
+        ex_subs.mkdir()
+        for who, fixture, received in NOTEBOOKS:
+            target = ex_subs / f"fixture_double__{who}.ipynb"
+            shutil.copy(FIXTURES / "submissions" / f"{fixture}.ipynb", target)
+            os.utime(target, (_stamp(received), _stamp(received)))
+        receipts = work / "receipts.csv"
+        collect_receipts(subs, out=receipts, course=work / "course.yaml")
+        collect_receipts(ex_subs, out=receipts, course=work / "course.yaml")
+
+        grades = work / "grades"
+        args = ["grade", str(subs), "--out", str(grades), "--quiz", "L00", "--quiz", "L02_open",
+                "--roster", str(work / "roster.csv"), "--receipts", str(receipts),
+                "--no-figures"]
+        assert main(args) == 0
+        first_sheet = (grades / "rubric.csv").read_text(encoding="utf-8")
+        grade_exercise(str(EXERCISE), ex_subs, roster=work / "roster.csv",
+                       out=work / "exercise-grades", workers=2, progress=False)
+
+        _fill(grades / "rubric.csv", work / "filled-1.csv", POINTS)
+        assert main(args + ["--import-rubric", str(work / "filled-1.csv")]) == 0
+        inputs = {"course": work / "course.yaml", "quizzes": grades,
+                  "exercises": [work / "exercise-grades"], "receipts": receipts,
+                  "roster": work / "roster.csv"}
+        pending = course_gradebook(**inputs)
+        write_gradebook(pending, work / "book")
+
+        rest = {"s04": {**POINTS["s04"], "evaluation": "1"}}
+        _fill(grades / "rubric.csv", work / "filled-2.csv", rest)
+        assert main(args + ["--import-rubric", str(work / "filled-2.csv")]) == 0
+        again = main(args + ["--import-rubric", str(work / "filled-2.csv")])  # idempotent
+        final = course_gradebook(**inputs)
+        write_gradebook(final, work / "book")
+        pages = write_feedback(final, work / "feedback",
+                               now=datetime(2026, 12, 30, tzinfo=timezone.utc), zip=True)
+        early = write_feedback(final, work / "early",
+                               now=datetime(2026, 10, 12, 12, tzinfo=timezone.utc))
+    finally:
+        mp.undo()
+    return {"work": work, "pending": pending, "final": final, "pages": pages, "early": early,
+            "first_sheet": first_sheet, "again": again}
+
+
+def test_the_released_quiz_carries_no_rubric(loop):
+    import yaml
+
+    path = loop["work"] / "release" / "quizzes" / "L02_open.yaml"
+    question = yaml.safe_load(path.read_text(encoding="utf-8"))["questions"][0]
+    assert "rubric" not in question and "explanation" not in question
+    assert question["points"] == 6  # the student still sees what the question is worth
+    text = path.read_text(encoding="utf-8")
+    assert "contact-level" not in text and "purchasing manager" not in text
+    assert not (loop["work"] / "release" / "course.yaml").exists()
+
+
+def test_the_exported_sheet_lists_every_free_text_answer_with_empty_points(loop):
+    rows = list(csv.DictReader(io.StringIO(loop["first_sheet"])))
+    assert sorted({r["student_id"] for r in rows}) == ["s01", "s02", "s04"]
+    assert len(rows) == 3 * 4  # three answers, four criteria each
+    assert {r["points"] for r in rows} == {""} and {r["comment"] for r in rows} == {""}
+    s04 = [r for r in rows if r["student_id"] == "s04"]
+    assert s04[0]["answer"] == TEXTS["s04"] and s04[0]["max_points"] == "2"
+
+
+def test_gradebook_with_one_answer_pending(loop):
+    book = loop["pending"]
+    _check(book, ["s01", "s02", "s03"])
+    rows = book.rows.set_index(["student_id", "assessment"])
+    row = rows.loc[("s04", "L02_open")]
+    assert (row["raw"], row["pending"], row["late_days"], row["status"]) == (0.0, 1, 3,
+                                                                             "late, pending")
+    assert pd.isna(row["final"])  # pending, not 0
+    table = book.table.set_index("student_id")
+    assert pd.isna(table.loc["s04", "weighted_total"])
+    assert table.loc["s04", "status"] == "pending: L02_open"
+
+
+def test_gradebook_once_everything_is_graded(loop):
+    _check(loop["final"], ["s01", "s02", "s03", "s04"])
+
+
+def test_the_gradebook_files_and_problems(loop):
+    book_dir = loop["work"] / "book"
+    sheet = pd.read_csv(book_dir / "gradebook.csv", dtype=str, keep_default_na=False)
+    assert sheet.columns.tolist() == [
+        "student_id", "L00 raw", "L00 late days", "L00 penalty", "L00 final", "L02_open raw",
+        "L02_open late days", "L02_open penalty", "L02_open final", "EX-fixture raw",
+        "EX-fixture late days", "EX-fixture penalty", "EX-fixture final", "weighted_total",
+        "status"]
+    assert sheet.set_index("student_id").loc["s02", "L00 penalty"] == "1.6"
+    problems = pd.read_csv(book_dir / "problems.csv", dtype=str, keep_default_na=False)
+    reasons = set(zip(problems["student_id"], problems["assessment"], problems["reason"]))
+    course = loop["work"] / "course.yaml"
+    assert reasons == {
+        ("s99", "L00", f"{course}:16: extensions.student: unknown student 's99' (not in the "
+                       "roster or any grades); ignored"),
+        ("s04", "L00", "received 2026-09-28T08:00:00+00:00, after the cut-off "
+                       "2026-09-27T19:59:00+00:00: 0 points"),
+        ("s03", "L02_open", "no answers to this quiz: 0 points"),
+        ("s03", "EX-fixture", "no submission: 0 points"),
+    }
+
+
+def test_the_forged_created_time_is_not_used(loop):
+    subs = pd.read_csv(loop["work"] / "grades" / "submissions.csv", dtype=str,
+                       keep_default_na=False)
+    s02 = subs[(subs["student_id"] == "s02") & (subs["source"].str.endswith("s02-1.zip"))]
+    assert s02.iloc[0]["created"] == "2026-09-20T10:00:00+00:00"  # the claim
+    assert s02.iloc[0]["received_at"] == "2026-09-22T06:00:00+00:00"  # the receipt
+    assert s02.iloc[0]["time_source"] == "receipt"
+
+
+def test_regrades_are_kept_and_explained(loop):
+    grades = loop["work"] / "grades"
+    runs = sorted(p.name for p in (grades / "runs").iterdir())
+    assert len(runs) == 4  # first grading, two imports, the repeated import
+    changes = pd.read_csv(grades / "runs" / runs[2] / "changes.csv", dtype=str,
+                          keep_default_na=False)
+    assert changes.to_dict("records") == [
+        {"student_id": "s04", "item": "L02_open", "before": "0", "after": "6", "change": "+6",
+         "reasons": "hand grading"},
+        {"student_id": "s04", "item": "total", "before": "1", "after": "7", "change": "+6",
+         "reasons": "hand grading"}]
+    assert loop["again"] == 0
+    last = pd.read_csv(grades / "changes.csv", dtype=str, keep_default_na=False)
+    assert last.empty  # the same sheet imported twice changes nothing
+    store = pd.read_csv(grades / "hand_grades.csv", dtype=str, keep_default_na=False)
+    assert len(store) == 12 and set(store["comment"]) >= {"Good forms."}
+    book_changes = pd.read_csv(loop["work"] / "book" / "changes.csv", dtype=str,
+                               keep_default_na=False)
+    moved = book_changes.set_index(["student_id", "item"])
+    assert moved.loc[("s04", "L02_open"), "after"] == "4.2"
+    assert moved.loc[("s04", "weighted_total"), "after"] == "60"
+    assert moved.loc[("s04", "L02_open"), "reasons"].startswith("regraded")
+
+
+def test_feedback_pages_show_each_student_only_their_own_work(loop):
+    pages = {p.stem: p.read_text(encoding="utf-8") for p in loop["pages"] if p.suffix == ".html"}
+    assert sorted(pages) == ["s01", "s02", "s03", "s04"]
+    others = {who: [who, *(TEXTS.get(who, "")[:40] and [TEXTS[who][:40]]),
+                    COMMENTS.get(who, "@@none@@")] for who in pages}
+    for who, page in pages.items():
+        for other, marks in others.items():
+            if other != who:
+                assert not any(mark in page for mark in marks), (who, other)
+    s01 = pages["s01"]
+    assert TEXTS["s01"] in s01 and COMMENTS["s01"] in s01
+    assert "Weighted total: 83.33%" in s01
+    assert "Key: Restart the kernel and run all cells from the top" in s01  # L00 run-order
+    assert "Points: 1 of 1" in s01 and "Points: 0 of 1" in s01  # s01 left loader unanswered
+    s02 = pages["s02"]
+    assert "2 day(s) late: 1.6 point(s) deducted from 4." in s02
+    assert "fx-double" in s02 and "not passed" in s02
+    s04 = pages["s04"]
+    assert "&lt;script&gt;" in s04 and "<script>" not in s04  # the answer is text, not code
+    assert "Received after the cut-off: 0 points." in s04
+    with zipfile.ZipFile(loop["work"] / "feedback" / "s01.zip") as bundle:
+        assert bundle.namelist() == ["s01.html"]
+
+
+def test_feedback_before_everyone_could_submit_holds_back_the_keys(loop):
+    page = next(p for p in loop["early"] if p.stem == "s01").read_text(encoding="utf-8")
+    # L00 closed on 09-27 (cut-off); L02_open and the exercise close with the cut-off on
+    # 10-18, or on 10-23 for the exercise (s04's extension).
+    assert "Details open 2026-10-18 23:59 (Asia/Baku)" in page
+    assert "Details open 2026-10-23 23:59 (Asia/Baku)" in page
+    assert TEXTS["s01"] not in page and "fx-double" not in page
+    assert "Key:" in page  # L00's details are open

@@ -1,0 +1,101 @@
+"""Feedback pages: one student's data only, keys only after everyone's last chance to submit,
+every text escaped, every word from the one message catalog, nothing loaded from anywhere."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from crmlab.cli import main
+from crmlab.course import feedback
+from crmlab.course.feedback import MESSAGES, message, student_page, write_feedback
+from crmlab.course.gradebook import course_gradebook
+
+ROOT = Path(__file__).resolve().parent.parent
+LATE = datetime(2026, 12, 1, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def book(inputs):
+    return course_gradebook(**inputs)
+
+
+def test_a_page_holds_its_student_only(book):
+    pages = {s: student_page(book, s, now=LATE) for s in book.students}
+    for who, page in pages.items():
+        assert f"Feedback for {who}" in page
+        for other in book.students:
+            if other != who:
+                assert other not in page, (who, other)
+        assert "Aysel" not in page and "@uni.az" not in page  # nor the roster's data
+
+
+def test_the_page_shows_answers_points_keys_and_the_penalty(book):
+    page = student_page(book, "s1", now=LATE)
+    assert "Weighted total: 62.5%" in page
+    assert "1 day(s) late" not in page and "2 day(s) late: 1 point(s) deducted from 2." in page
+    assert page.count("Key: True") == 1 and page.count("Key: False") == 1
+    assert "fx-square" in page and "passed" in page
+    missing = student_page(book, "s2", now=LATE)
+    assert "Nothing was submitted for this assessment: 0 points." in missing
+
+
+def test_keys_wait_for_the_last_chance_to_submit(book):
+    # Q: deadline 10-01 12:00 UTC, cut-off 3 days later.
+    early = student_page(book, "s1", now=datetime(2026, 10, 4, 11, tzinfo=timezone.utc))
+    assert "Key:" not in early
+    assert "Details open 2026-10-04 12:00 (UTC), when every student's time to submit has " \
+           "passed." in early
+    assert "Key:" in student_page(book, "s1", now=datetime(2026, 10, 4, 12, 1,
+                                                          tzinfo=timezone.utc))
+
+
+def test_every_text_is_escaped(book):
+    book.quizzes["Q"] = book.quizzes["Q"].__class__(
+        **{**book.quizzes["Q"].__dict__, "title": "<img src=https://example.org/x.png>"})
+    page = student_page(book, "s1", now=LATE)
+    assert "<img" not in page and "&lt;img src=https://example.org/x.png&gt;" in page
+    assert not re.search(r"<[^>]*\s(src|href)\s*=", page)
+    assert "default-src 'none'" in page
+
+
+def test_every_page_word_comes_from_the_catalog():
+    source = Path(feedback.__file__).read_text(encoding="utf-8")
+    used = {key for key in re.findall(r"""message\(\s*f?["']([a-z_ ]+)""", source)
+            if not key.endswith("_")}  # f"status_{...}": every status is listed below
+    used |= {f"status_{s}" for s in ("on time", "late", "cut off", "missing", "pending",
+                                     "no deadline")}
+    used |= {"source_receipt", "source_file time", "mode_practice", "mode_graded"}
+    assert used <= set(MESSAGES["en"]), used - set(MESSAGES["en"])
+    # No English sentence written into the HTML outside the catalog: tag text is only fields.
+    literals = re.findall(r"""f?["']<[^"']*>([A-Za-z][a-z]+ [a-z]+)""", source)
+    assert literals == []
+
+
+def test_a_language_without_a_catalog_falls_back_to_english():
+    assert message("key", "az") == MESSAGES["en"]["key"]
+    assert message("out_of", points="1", possible="2") == "1 of 2"
+
+
+def test_write_feedback_pages_and_zips(book, tmp_path):
+    files = write_feedback(book, tmp_path / "fb", now=LATE, zip=True)
+    assert sorted(p.name for p in files) == ["s1.html", "s1.zip", "s2.html", "s2.zip",
+                                             "s3.html", "s3.zip"]
+
+
+def test_an_unsafe_student_id_gets_no_page(book, tmp_path):
+    book.students = ["s1", "../s2"]
+    files = write_feedback(book, tmp_path / "fb", now=LATE)
+    assert [p.name for p in files] == ["s1.html"]
+    assert book.problems.iloc[-1]["reason"] == ("student id is not safe as a file name: no "
+                                                "page written")
+
+
+def test_feedback_command(inputs, tmp_path, capsys):
+    args = ["feedback", "--out", str(tmp_path / "fb"), "--quizzes", str(inputs["quizzes"]),
+            "--course", str(inputs["course"]), "--roster", str(inputs["roster"])]
+    assert main(args) == 0
+    assert capsys.readouterr().out == f"wrote 3 feedback page(s) to {tmp_path / 'fb'}\n"

@@ -1,0 +1,145 @@
+"""Regrades with history: every run kept, what changed and why written, nothing lost."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pandas as pd
+import pytest
+
+from crmlab.course import submission
+from crmlab.course.history import Input, read_run, record_run
+from crmlab.course.quiz.grading import grade
+
+NOON = datetime(2026, 12, 1, 12, tzinfo=timezone.utc)
+QUIZ = """\
+id: H
+title: History
+questions:
+  - {id: tf, type: truefalse, prompt: A regrade keeps the earlier run., answer: true}
+  - id: pick
+    type: single
+    prompt: Which run counts?
+    options:
+      - {id: latest, text: The latest, correct: true}
+      - {id: first, text: The first}
+"""
+
+
+def bundle(subs, student, answers, name=None, created="2026-10-01T10:00:00+00:00"):
+    subs.mkdir(parents=True, exist_ok=True)
+    raw = submission.answers_bytes(submission.answers_file(student, "H", answers, at=created))
+    (subs / (name or f"{student}.zip")).write_bytes(
+        submission.bundle_bytes(student, [("H", raw)], created=created))
+
+
+@pytest.fixture
+def course(tmp_path, monkeypatch):
+    (tmp_path / "course" / "quizzes").mkdir(parents=True)
+    (tmp_path / "course" / "quizzes" / "H.yaml").write_text(QUIZ)
+    monkeypatch.setenv("CRMLAB_COURSE_DIR", str(tmp_path / "course"))
+    bundle(tmp_path / "subs", "s1", {"tf": True, "pick": "first"})
+    bundle(tmp_path / "subs", "s2", {"tf": False, "pick": "latest"})
+    return tmp_path
+
+
+def run(course, minute, **kwargs):
+    return grade(course / "subs", out=course / "out", quizzes=["H"], figures=False,
+                 progress=False, now=NOON.replace(minute=minute), **kwargs)
+
+
+def changes(course) -> list[dict]:
+    return pd.read_csv(course / "out" / "changes.csv", dtype=str,
+                       keep_default_na=False).to_dict("records")
+
+
+def test_the_first_run_is_kept_with_its_record(course):
+    result = run(course, 0)
+    folder = course / "out" / "runs" / "20261201T120000Z"
+    assert result.run.folder == folder
+    assert result.run.summary() == f"run 20261201T120000Z kept in {folder}"
+    record = json.loads((folder / "run.json").read_text())
+    assert record["time"] == "2026-12-01T12:00:00+00:00" and record["command"] == "grade"
+    assert record["inputs"]["quiz:H"]["reason"] == "key fix in H (quiz file changed)"
+    assert len(record["course_version"]["sha256"]) == 64
+    assert record["students"]["s1"]["scores"] == {"H": 1.0, "total": 1.0}
+    assert record["possible"] == {"H": 2.0}
+    assert (folder / "gradebook.csv").read_bytes() == \
+        (course / "out" / "gradebook.csv").read_bytes()
+    assert read_run(course / "out")["run"] == "20261201T120000Z"
+
+
+def test_a_key_fix_is_named(course):
+    run(course, 0)
+    quiz = course / "course" / "quizzes" / "H.yaml"
+    quiz.write_text(QUIZ.replace("answer: true", "answer: false"))
+    result = run(course, 5)
+    assert changes(course) == [
+        {"student_id": "s1", "item": "H", "before": "1", "after": "0", "change": "-1",
+         "reasons": "key fix in H (quiz file changed)"},
+        {"student_id": "s1", "item": "total", "before": "1", "after": "0", "change": "-1",
+         "reasons": "key fix in H (quiz file changed)"},
+        {"student_id": "s2", "item": "H", "before": "1", "after": "2", "change": "+1",
+         "reasons": "key fix in H (quiz file changed)"},
+        {"student_id": "s2", "item": "total", "before": "1", "after": "2", "change": "+1",
+         "reasons": "key fix in H (quiz file changed)"}]
+    assert result.run.summary().startswith(
+        "run 20261201T120500Z: 4 score(s) of 2 student(s) changed since run 20261201T120000Z")
+    assert result.run.lines()[0] == "  s1 H: 1 -> 0 (-1): key fix in H (quiz file changed)"
+
+
+def test_a_new_submission_is_named_and_only_its_student_moves(course):
+    run(course, 0)
+    bundle(course / "subs", "s1", {"tf": True, "pick": "latest"}, name="s1-b.zip",
+           created="2026-10-02T10:00:00+00:00")
+    bundle(course / "subs", "s3", {"tf": True, "pick": "latest"})
+    run(course, 5)
+    assert [(c["student_id"], c["item"], c["change"], c["reasons"]) for c in changes(course)] \
+        == [("s1", "H", "+1", "new submission"), ("s1", "total", "+1", "new submission"),
+            ("s3", "H", "", "new submission"), ("s3", "total", "", "new submission")]
+
+
+def test_a_policy_change_is_named(course):
+    run(course, 0)
+    run(course, 5, weights={("H", "pick"): 3})
+    assert {c["reasons"] for c in changes(course)} == {"policy change: item weights"}
+    run(course, 10, weights={("H", "pick"): 3}, resubmission="best")
+    assert changes(course) == []  # a rule that moves no score is no change
+
+
+def test_runs_are_never_overwritten_or_lost(course):
+    for _ in range(3):
+        run(course, 0)  # the same second, three times
+    names = sorted(p.name for p in (course / "out" / "runs").iterdir())
+    assert names == ["20261201T120000Z", "20261201T120000Z-2", "20261201T120000Z-3"]
+    assert json.loads((course / "out" / "runs" / names[2] / "run.json").read_text())[
+        "previous_run"] == names[1]
+
+
+def test_an_unreadable_previous_record_starts_afresh_and_loses_no_run(tmp_path):
+    (tmp_path / "run.json").write_text("{broken")
+    kept = record_run(tmp_path, command="grade", inputs={"x": Input("1", "x")},
+                      students={"s1": {"scores": {"Q": 1}}}, student_inputs={}, options={},
+                      files=[], now=NOON)
+    assert kept.previous == "" and kept.changes == []
+    assert (tmp_path / "runs" / "20261201T120000Z" / "run.json").is_file()
+
+
+def test_a_student_who_disappears_is_listed(tmp_path):
+    record_run(tmp_path, command="grade", inputs={}, students={"s1": {"scores": {"Q": 1}},
+                                                               "s2": {"scores": {"Q": 2}}},
+               student_inputs={}, options={}, files=[], now=NOON)
+    kept = record_run(tmp_path, command="grade", inputs={},
+                      students={"s1": {"scores": {"Q": 1}}}, student_inputs={}, options={},
+                      files=[], now=NOON)
+    assert kept.changes == [{"student_id": "s2", "item": "Q", "before": "2", "after": "",
+                             "change": "",
+                             "reasons": "no longer graded (submission or roster entry gone)"}]
+
+
+def test_an_unusable_course_file_never_stops_quiz_grading(course):
+    (course / "course" / "course.yaml").write_text("assessments: [\n")
+    result = run(course, 0)
+    assert result.run.record["course_version"]["version"] == ""
+    assert len(result.gradebook) == 2

@@ -1,0 +1,225 @@
+"""Hand grading by a CSV round trip: export, fill, import; every bad row named; nothing lost."""
+
+from __future__ import annotations
+
+import csv
+import io
+import textwrap
+
+import pandas as pd
+import pytest
+
+from crmlab.cli import main
+from crmlab.course import submission
+from crmlab.course.quiz.grading import grade
+from crmlab.course.rubric import (
+    SHEET_COLUMNS,
+    TextAnswer,
+    answer_digest,
+    check_sheet,
+    read_store,
+)
+
+QUIZ = textwrap.dedent("""\
+    id: T
+    title: Text
+    mode: graded
+    questions:
+      - id: why
+        type: text
+        points: 3
+        prompt: Why keep customers?
+        rubric:
+          - {id: cost, text: Names the cost of winning customers back, points: 2}
+          - {id: example, text: Gives an example, points: 1}
+      - {id: tf, type: truefalse, prompt: Keeping costs less., answer: true}
+    """)
+TEXTS = {"s1": "Winning back costs 50-100 times more.", "s2": "Loyal customers buy more."}
+
+
+@pytest.fixture
+def course(tmp_path, monkeypatch):
+    (tmp_path / "course" / "quizzes").mkdir(parents=True)
+    (tmp_path / "course" / "quizzes" / "T.yaml").write_text(QUIZ)
+    monkeypatch.setenv("CRMLAB_COURSE_DIR", str(tmp_path / "course"))
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for student, text in TEXTS.items():
+        write(subs, student, text)
+    return tmp_path
+
+
+def write(subs, student, text, name=None, created="2026-10-01T10:00:00+00:00"):
+    raw = submission.answers_bytes(submission.answers_file(
+        student, "T", {"why": text, "tf": True}, at=created))
+    (subs / (name or f"{student}.zip")).write_bytes(submission.bundle_bytes(
+        student, [("T", raw)], created=created))
+
+
+def run(course, **kwargs):
+    return grade(course / "subs", out=course / "out", quizzes=["T"], figures=False,
+                 progress=False, **kwargs)
+
+
+def sheet(rows, columns=SHEET_COLUMNS) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, columns, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def filled(course, points: dict) -> list[dict]:
+    rows = list(csv.DictReader((course / "out" / "rubric.csv").open()))
+    for row in rows:
+        row["points"] = points.get((row["student_id"], row["criterion"]), "")
+    return rows
+
+
+def test_pending_until_every_criterion_is_graded(course):
+    result = run(course)
+    assert result.gradebook.set_index("student_id")["T"].to_dict() == {"s1": 1.0, "s2": 1.0}
+    rows = list(csv.DictReader((course / "out" / "rubric.csv").open()))
+    assert [(r["student_id"], r["criterion"], r["max_points"], r["points"]) for r in rows] == [
+        ("s1", "cost", "2", ""), ("s1", "example", "1", ""),
+        ("s2", "cost", "2", ""), ("s2", "example", "1", "")]
+    assert rows[0]["answer_sha256"] == answer_digest(TEXTS["s1"])
+    (course / "one.csv").write_text(sheet(filled(course, {("s1", "cost"): "2"})))
+    result = run(course, import_rubric=course / "one.csv")
+    assert result.responses.set_index(["student_id", "question_id"])["points"].isna().sum() == 2
+    (course / "two.csv").write_text(sheet(filled(course, {("s1", "cost"): "2",
+                                                         ("s1", "example"): "0.5"})))
+    result = run(course, import_rubric=course / "two.csv")
+    assert result.gradebook.set_index("student_id")["T"].to_dict() == {"s1": 3.5, "s2": 1.0}
+    exported = list(csv.DictReader((course / "out" / "rubric.csv").open()))
+    assert [r["points"] for r in exported] == ["2", "0.5", "", ""]  # graded rows pre-filled
+
+
+def test_reordered_and_extra_columns_import_with_a_note(course):
+    run(course)
+    rows = filled(course, {("s1", "cost"): "1", ("s1", "example"): "1"})
+    columns = ["my notes", *reversed(SHEET_COLUMNS)]
+    (course / "edited.csv").write_text(sheet([{**r, "my notes": "!"} for r in rows], columns))
+    result = run(course, import_rubric=course / "edited.csv")
+    assert not result.rubric_refused
+    assert result.gradebook.set_index("student_id").loc["s1", "T"] == 3.0
+    assert list(result.problems["reason"]) == ["rubric sheet: column 'my notes' ignored"]
+
+
+# (what, edit of row 0 (the sheet's line 2), the problem after "FILE:2: ")
+BAD = [
+    ("unknown student", {"student_id": "s9"},
+     "student_id: unknown student 's9' (no free-text answer of theirs was graded)"),
+    ("unknown question", {"question_id": "what"},
+     "question_id: T/what is not a free-text question answered in this run"),
+    ("unknown criterion", {"criterion": "style"},
+     "criterion: Got criterion='style' instead, expected one of 'cost', 'example'."),
+    ("not a number", {"points": "two"},
+     "points: Got points='two' instead, expected a number from 0 to 2."),
+    ("above the maximum", {"points": "2.5"},
+     "points: Got points='2.5' instead, expected a number from 0 to 2."),
+    ("negative", {"points": "-1"},
+     "points: Got points='-1' instead, expected a number from 0 to 2."),
+    ("answer changed", {"answer_sha256": "0" * 64},
+     "answer_sha256: the student's answer changed since this sheet was exported; export the "
+     "sheet again"),
+]
+
+
+@pytest.mark.parametrize(("case", "edit", "problem"), BAD, ids=[b[0] for b in BAD])
+def test_a_bad_sheet_imports_nothing_and_says_where(course, case, edit, problem):
+    run(course)
+    good = filled(course, {("s1", "cost"): "2", ("s1", "example"): "1",
+                           ("s2", "cost"): "1", ("s2", "example"): "1"})
+    rows = [{**good[0], **edit}, *good[1:]]
+    path = course / "bad.csv"
+    path.write_text(sheet(rows))
+    result = run(course, import_rubric=path)
+    assert result.rubric_refused
+    assert result.rubric_import == (f"rubric sheet {path} refused, nothing imported: 1 "
+                                    f"problem(s), first: {path}:2: {problem}")
+    assert list(result.problems["reason"]) == [f"rubric sheet refused: {path}:2: {problem}"]
+    assert read_store(course / "out").rows == {}  # not even the good rows
+    assert result.gradebook.set_index("student_id")["T"].to_dict() == {"s1": 1.0, "s2": 1.0}
+
+
+def test_repeated_rows_and_missing_columns(course, tmp_path):
+    run(course)
+    rows = filled(course, {("s1", "cost"): "2"})
+    (tmp_path / "twice.csv").write_text(sheet([rows[0], rows[0]]))
+    answers = [TextAnswer("s1", "T", "why", TEXTS["s1"],
+                          (("cost", "Cost", 2.0), ("example", "Example", 1.0)))]
+    staged, problems, _ = check_sheet(tmp_path / "twice.csv", answers)
+    assert staged == [] and problems == [
+        f"{tmp_path / 'twice.csv'}:3: criterion: repeats line 2 (the same student, question "
+        "and criterion)"]
+    (tmp_path / "cols.csv").write_text("student_id,points\ns1,2\n")
+    assert check_sheet(tmp_path / "cols.csv", answers)[1] == [
+        f"{tmp_path / 'cols.csv'}:1: -: the sheet lacks the column(s) 'quiz_id', "
+        "'question_id', 'criterion'"]
+    assert check_sheet(tmp_path / "none.csv", answers)[1][0].startswith(
+        f"{tmp_path / 'none.csv'}:1: -: cannot read the rubric sheet")
+
+
+def test_the_cli_exits_1_on_a_refused_sheet_after_grading(course, capsys):
+    run(course)
+    rows = filled(course, {("s1", "cost"): "x"})
+    (course / "bad.csv").write_text(sheet(rows))
+    args = ["grade", str(course / "subs"), "--out", str(course / "out"), "--quiz", "T",
+            "--no-figures"]
+    assert main(args + ["--import-rubric", str(course / "bad.csv")]) == 1
+    assert "refused, nothing imported: 1 problem(s)" in capsys.readouterr().out
+    assert (course / "out" / "gradebook.csv").is_file()  # the run itself went on
+
+
+def test_importing_the_same_sheet_twice_changes_nothing(course):
+    run(course)
+    (course / "s.csv").write_text(sheet(filled(course, {("s1", "cost"): "2",
+                                                       ("s1", "example"): "1"})))
+    first = run(course, import_rubric=course / "s.csv")
+    store = (course / "out" / "hand_grades.csv").read_bytes()
+    second = run(course, import_rubric=course / "s.csv")
+    assert second.rubric_import.endswith("2 graded cell(s), 0 changed")
+    assert (course / "out" / "hand_grades.csv").read_bytes() == store  # graded_at kept
+    pd.testing.assert_frame_equal(first.gradebook, second.gradebook)
+    assert second.run.changes == []
+
+
+def test_an_empty_cell_never_erases_a_grade(course):
+    run(course)
+    (course / "s.csv").write_text(sheet(filled(course, {("s1", "cost"): "2",
+                                                       ("s1", "example"): "1"})))
+    run(course, import_rubric=course / "s.csv")
+    (course / "blank.csv").write_text(sheet(filled(course, {})))
+    result = run(course, import_rubric=course / "blank.csv")
+    assert result.gradebook.set_index("student_id").loc["s1", "T"] == 4.0
+
+
+def test_a_changed_answer_is_pending_again_and_the_old_grade_stays(course):
+    run(course)
+    (course / "s.csv").write_text(sheet(filled(course, {("s1", "cost"): "2",
+                                                       ("s1", "example"): "1"})))
+    run(course, import_rubric=course / "s.csv")
+    write(course / "subs", "s1", "A new, longer answer.", name="s1-again.zip",
+          created="2026-10-02T10:00:00+00:00")
+    result = run(course)
+    assert result.gradebook.set_index("student_id").loc["s1", "T"] == 1.0  # pending again
+    stored = read_store(course / "out").rows[("s1", "T", "why", "cost")]
+    assert stored["answer_sha256"] == answer_digest(TEXTS["s1"]) and stored["points"] == "2"
+    assert result.run.changes[0]["reasons"] == "new submission"
+
+
+def test_a_sheet_being_filled_is_never_overwritten(course):
+    run(course)
+    rows = filled(course, {("s1", "cost"): "2"})
+    (course / "out" / "rubric.csv").write_text(sheet(rows))  # typed in place, not imported
+    typed = (course / "out" / "rubric.csv").read_text()
+    result = run(course)
+    assert (course / "out" / "rubric.csv").read_text() == typed
+    assert (course / "out" / "rubric.new.csv").is_file()
+    assert "rubric.csv holds points not imported yet" in result.problems["reason"].iloc[0]
+    run(course, import_rubric=course / "out" / "rubric.csv")  # imported: now it may be rewritten
+    assert read_store(course / "out").rows[("s1", "T", "why", "cost")]["points"] == "2"
+    assert not (course / "out" / "rubric.new.csv").exists()
+    assert [r["points"] for r in csv.DictReader((course / "out" / "rubric.csv").open())] == \
+        ["2", "", "", ""]
