@@ -29,7 +29,7 @@ import pandas as pd
 from crmlab._validation import check_choice, check_whole
 from crmlab.atomic import write_text
 from crmlab.course.exercises.runner import Job, run_job
-from crmlab.course.exercises.sandbox import Limits
+from crmlab.course.exercises.sandbox import Limits, crmlab_dir, fingerprint
 from crmlab.course.exercises.tags import (
     CHECK,
     HIDDEN_CHECKS,
@@ -197,7 +197,6 @@ def grade(exercise: str, submissions, *, roster, out, workers: int = 2,
     from crmlab.course.exercises.assignment import _find, load_secret, student_seed
     from crmlab.course.exercises.executors import LocalExecutor, executor_for
     from crmlab.course.exercises.notebook import exercise_id, read_exercise
-    from crmlab.course.exercises.sandbox import crmlab_dir, fingerprint
     from crmlab.course.lms import FORMATS, layout
     from crmlab.course.roster import read_roster
 

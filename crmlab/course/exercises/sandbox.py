@@ -446,7 +446,7 @@ class Sandbox:
         read, listed = _read_paths()
         if self.variant:
             read.append(self.variant)
-        spec = {"rlimits": rlimits, "parent": os.getpid(),
+        spec = {"rlimits": rlimits, "parent": os.getpid(), "nice": 5,
                 "landlock": {"read": read, "list": listed,
                              "write": [str(self.scratch), "/dev/null"],
                              "bind_ports": [int(p) for p in ports]}}
