@@ -138,7 +138,7 @@ def protections() -> dict:
     >>> sorted(protections())
     ['landlock', 'own_user', 'platform', 'read_capability', 'rlimits']
     """
-    root = hasattr(os, "geteuid") and os.geteuid() == 0
+    root = os.name == "posix" and _euid() == 0
     return {
         "platform": sys.platform,
         "rlimits": os.name == "posix",
@@ -257,6 +257,10 @@ def _tasks_of(uid: int) -> int:
     return count
 
 
+def _euid() -> int:
+    return os.geteuid() if hasattr(os, "geteuid") else 0
+
+
 def _private_dir(name: str, *, mode: int) -> Path:
     """A folder of the grader's in the temporary folder, refused if someone else made it."""
     folder = Path(tempfile.gettempdir()) / name
@@ -265,7 +269,7 @@ def _private_dir(name: str, *, mode: int) -> Path:
     except FileExistsError:
         pass
     info = os.lstat(folder)
-    if not os.path.isdir(folder) or os.path.islink(folder) or info.st_uid != os.geteuid() \
+    if not os.path.isdir(folder) or os.path.islink(folder) or info.st_uid != _euid() \
             or info.st_mode & 0o022:
         raise ExerciseError(f"{folder}: not a private folder of the grader; remove it")
     os.chmod(folder, mode)
@@ -311,7 +315,7 @@ class Sandbox:
     def __enter__(self) -> Sandbox:
         if self.found["own_user"]:
             self._claim_user()
-        base = _private_dir(f"crmlab-scratch-{os.geteuid()}", mode=0o711)
+        base = _private_dir(f"crmlab-scratch-{_euid()}", mode=0o711)
         if self.uid is not None:  # one folder per claimed uid: a dead job's is removed here
             self.scratch = base / f"uid-{self.uid}"
             _remove(self.scratch)
@@ -340,7 +344,7 @@ class Sandbox:
         import fcntl
         import pwd
 
-        folder = _private_dir(f"crmlab-sandbox-{os.geteuid()}", mode=0o700)
+        folder = _private_dir(f"crmlab-sandbox-{_euid()}", mode=0o700)
         candidates = list(UID_RANGE)
         random.shuffle(candidates)
         for uid in candidates:
@@ -441,7 +445,7 @@ class Sandbox:
         rlimits = {"AS": limits.memory * 2 ** 20, "CPU": [limits.cpu, limits.cpu + 5],
                    "NPROC": processes,
                    "FSIZE": limits.file_size * MB, "CORE": 0}
-        if self.uid is None and os.getuid() == 0:
+        if self.uid is None and _euid() == 0:
             rlimits.pop("NPROC")  # root ignores it; never lower the grader's own
         read, listed = _read_paths()
         if self.variant:

@@ -24,6 +24,7 @@ import contextlib
 import csv
 import gc
 import io
+import itertools
 import json
 import os
 from dataclasses import dataclass, field
@@ -113,41 +114,49 @@ def _read_range(bounds, max_bytes):
     return [_read_one(item, max_bytes) for item in _FOUND[bounds[0]:bounds[1]]]
 
 
-def _read(found, max_bytes, problems: _Problems, *, progress: bool) -> list[Submission]:
-    """Read every submission; large batches are read by one forked process per core."""
+def _read(found, max_bytes, problems: _Problems, *, progress: bool):
+    """Yield every submission as it is read (rejections become problems): a stream, so memory
+    holds a few chunks at a time, never the whole cohort. Large batches are read by one forked
+    process per core, a bounded number of chunks ahead of the judge."""
     from tqdm.auto import tqdm
 
     workers = min(len(os.sched_getaffinity(0)), 8) if hasattr(os, "sched_getaffinity") else 1
     bar = tqdm(total=len(found), desc="reading", unit="sub", disable=not progress or None,
                leave=False)
-    results = []
-    if workers < 2 or len(found) < PARALLEL_FROM:
-        for item in found:
-            results.append(_read_one(item, max_bytes))
-            bar.update()
-    else:
+
+    def chunks():
+        if workers < 2 or len(found) < PARALLEL_FROM:
+            for item in found:
+                yield [_read_one(item, max_bytes)]
+            return
         import multiprocessing
+        from collections import deque
         from concurrent.futures import ProcessPoolExecutor
 
         size = max(1, min(500, len(found) // (2 * workers)))
-        ranges = [(i, i + size) for i in range(0, len(found), size)]
+        ranges = iter([(i, i + size) for i in range(0, len(found), size)])
         _FOUND[:] = found
         try:
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                for chunk in pool.map(_read_range, ranges, [max_bytes] * len(ranges)):
-                    results.extend(chunk)
-                    bar.update(len(chunk))
+                ahead = deque(pool.submit(_read_range, bounds, max_bytes)
+                              for bounds in itertools.islice(ranges, 2 * workers))
+                while ahead:
+                    chunk = ahead.popleft().result()
+                    for bounds in itertools.islice(ranges, 1):
+                        ahead.append(pool.submit(_read_range, bounds, max_bytes))
+                    yield chunk
         finally:
             _FOUND.clear()
+
+    for chunk in chunks():
+        for outcome in chunk:
+            if isinstance(outcome, Submission):
+                yield outcome
+            else:
+                problems.add(outcome[0], reason=outcome[1])
+        bar.update(len(chunk))
     bar.close()
-    parsed = []
-    for outcome in results:
-        if isinstance(outcome, Submission):
-            parsed.append(outcome)
-        else:
-            problems.add(outcome[0], reason=outcome[1])
-    return parsed
 
 
 # ------------------------------------------------------------------------------ judge
@@ -234,7 +243,8 @@ def _judge(parsed, keys, problems: _Problems, *, every_quiz: bool):
                 points = verdicts[index].points
                 if points == points:  # a pending answer (NaN) counts nothing yet
                     total += points
-        judged.append((sub, indices, total))
+        # Only the verdict indices stay: the raw answers go with the submission.
+        judged.append((Submission(sub.source, sub.student_id, sub.created, {}), indices, total))
     return judged, verdicts
 
 
@@ -425,10 +435,10 @@ def _grade(root: Path, out: Path, quizzes, roster, format, resubmission, weights
 
     found = discover(root)
     parsed = _read(found, max_bytes, problems, progress=progress)
-    if not parsed and found:
+    judged, verdicts = _judge(parsed, keys, problems, every_quiz=quizzes is None)
+    if not judged and found:
         raise CrmlabError(f"nothing could be graded: all {len(found)} submission(s) were "
                           f"rejected (first: {problems[0]['reason']})")
-    judged, verdicts = _judge(parsed, keys, problems, every_quiz=quizzes is None)
     chosen = _choose(judged, resubmission, problems)
     result = _tabulate(chosen, verdicts, keys, roster_frame, problems)
     result.files = _write(result, chosen, verdicts, out, keys, roster_frame, format, figures)
