@@ -18,6 +18,7 @@ import pytest
 
 from crmlab.cli import main
 from crmlab.course.exercises.executors import DaskExecutor
+from crmlab.course.exercises.sandbox import batch_processes
 from crmlab.exceptions import ExerciseError
 
 distributed = pytest.importorskip("distributed")
@@ -83,13 +84,7 @@ def batches(tmp_path_factory):
     finally:
         mp.undo()
     time.sleep(1)
-    survivors = []
-    for proc in psutil.process_iter():
-        try:
-            if proc.environ().get("CRMLAB_SANDBOX_JOB", "").startswith(f"{mark}:"):
-                survivors.append(proc.pid)
-        except (psutil.Error, OSError):
-            continue
+    survivors = batch_processes(mark)
     return {"local": local, "scheduler": scheduler, "killed": tmp / "killed",
             "victim": killed, "restarted": restarted, "survivors": survivors}
 

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import nbformat
 import pandas as pd
-import psutil
 import pytest
 
 from crmlab.cli import main
 from crmlab.course.exercises.autograde import grade, prepare_submission
 from crmlab.course.exercises.executors import Executor, LocalExecutor
+from crmlab.course.exercises.sandbox import batch_processes
 from crmlab.course.exercises.tags import HIDDEN_CHECKS, INJECTED_PARAMETERS, PARAMETERS, tags_of
 from crmlab.exceptions import ExerciseError
 
@@ -78,13 +78,7 @@ def graded(tmp_path_factory):
     elapsed = time.perf_counter() - started
     assert code == 0
     time.sleep(1)
-    survivors = []
-    for proc in psutil.process_iter():
-        try:
-            if proc.environ().get("CRMLAB_SANDBOX_JOB", "").startswith(f"{mark}:"):
-                survivors.append(" ".join(proc.cmdline()))
-        except (psutil.Error, OSError):
-            continue
+    survivors = batch_processes(mark)
     details = pd.read_csv(work / "out" / "details.csv", keep_default_na=False, dtype=str)
     return details.set_index("student_id"), work / "out", survivors, elapsed
 

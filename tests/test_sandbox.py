@@ -19,12 +19,17 @@ import uuid
 from pathlib import Path
 
 import pandas as pd
-import psutil
 import pytest
 
 from crmlab.course.exercises import values as carried
 from crmlab.course.exercises.autograde import grade
-from crmlab.course.exercises.sandbox import Limits, crmlab_dir, fingerprint, protections
+from crmlab.course.exercises.sandbox import (
+    Limits,
+    batch_processes,
+    crmlab_dir,
+    fingerprint,
+    protections,
+)
 from crmlab.exceptions import ExerciseError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "exercises"
@@ -152,13 +157,7 @@ def corpus(tmp_path_factory):
     mark = uuid.uuid4().hex
     details, elapsed = _batch(root, mark=mark)
     time.sleep(1)
-    survivors = []
-    for proc in psutil.process_iter():
-        try:
-            if proc.environ().get("CRMLAB_SANDBOX_JOB", "").startswith(f"{mark}:"):
-                survivors.append(" ".join(proc.cmdline()))
-        except (psutil.Error, OSError):
-            continue
+    survivors = batch_processes(mark)
     after = {"grading": _tree(root, skip=outputs), "home": _tree(paths["home"]),
              "crmlab": fingerprint(crmlab_dir())}
     return {"details": details, "alone": alone, "elapsed": elapsed, "paths": paths,

@@ -36,7 +36,8 @@ from pathlib import Path
 from crmlab._validation import check_whole
 from crmlab.exceptions import ExerciseError
 
-__all__ = ["Limits", "protections", "describe", "fingerprint", "Sandbox", "UID_RANGE"]
+__all__ = ["Limits", "protections", "describe", "fingerprint", "Sandbox", "UID_RANGE",
+           "batch_processes"]
 
 MB = 1_000_000
 CONFINE = Path(__file__).resolve().with_name("_confine.py")
@@ -195,6 +196,28 @@ def fingerprint(folder) -> str:
         digest.update(path.read_bytes())
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def batch_processes(batch: str) -> list[str]:
+    """Command lines of the live processes of a batch run with ``CRMLAB_SANDBOX_BATCH=batch``.
+
+    Every kernel carries ``CRMLAB_SANDBOX_JOB=<batch>:<job>``; after a batch this is empty.
+
+    Examples
+    --------
+    >>> batch_processes("no-such-batch")
+    []
+    """
+    import psutil
+
+    found = []
+    for proc in psutil.process_iter():
+        try:
+            if proc.environ().get("CRMLAB_SANDBOX_JOB", "").startswith(f"{batch}:"):
+                found.append(" ".join(proc.cmdline()))
+        except (psutil.Error, OSError):
+            continue
+    return found
 
 
 def crmlab_dir() -> Path:
