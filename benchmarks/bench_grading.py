@@ -10,6 +10,7 @@ its PNG figures included. (b) the absolute grading time, best of five (target < 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -35,6 +36,26 @@ def _bench_quiz(folder: Path) -> None:
     (folder / "bench.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
 
 
+@contextlib.contextmanager
+def bench_course(work: Path):
+    """A course folder in ``work`` with the benchmark quiz (CRMLAB_COURSE_DIR while inside);
+    yields the loaded quiz."""
+    from crmlab.course.quiz.loading import load
+
+    saved = os.environ.get("CRMLAB_COURSE_DIR")
+    try:
+        (work / "quizzes").mkdir()
+        (work / "datasets").symlink_to(ROOT / "datasets")
+        _bench_quiz(work / "quizzes")
+        os.environ["CRMLAB_COURSE_DIR"] = str(work)
+        yield load("bench")
+    finally:
+        if saved is None:
+            os.environ.pop("CRMLAB_COURSE_DIR", None)
+        else:
+            os.environ["CRMLAB_COURSE_DIR"] = saved
+
+
 def _floor(paths) -> float:
     started = time.perf_counter()
     for path in paths:
@@ -47,32 +68,22 @@ def _floor(paths) -> float:
 def run() -> list[dict]:
     """Measure; one row per figure (see the package docstring)."""
     from crmlab.course.quiz.grading import grade
-    from crmlab.course.quiz.loading import load
     from crmlab.course.quiz.simulate import write_cohort
 
     work = Path(tempfile.mkdtemp(prefix="crmlab-bench-grading-"))
-    saved = os.environ.get("CRMLAB_COURSE_DIR")
     floors, times = [], []
     try:
-        (work / "quizzes").mkdir()
-        (work / "datasets").symlink_to(ROOT / "datasets")
-        _bench_quiz(work / "quizzes")
-        os.environ["CRMLAB_COURSE_DIR"] = str(work)
-        quiz = load("bench")
-        paths = write_cohort(quiz, work / "subs", n_students=N_STUDENTS, seed=3)
-        for run_index in range(REPEATS):
-            floors.append(_floor(paths))
-            started = time.perf_counter()
-            result = grade(work / "subs", out=work / f"out{run_index}", quizzes=["bench"],
-                           progress=False)
-            times.append(time.perf_counter() - started)
+        with bench_course(work) as quiz:
+            paths = write_cohort(quiz, work / "subs", n_students=N_STUDENTS, seed=3)
+            for run_index in range(REPEATS):
+                floors.append(_floor(paths))
+                started = time.perf_counter()
+                result = grade(work / "subs", out=work / f"out{run_index}", quizzes=["bench"],
+                               progress=False)
+                times.append(time.perf_counter() - started)
         answers = len(result.responses)
         figures = sum(path.suffix == ".png" for path in result.files)
     finally:
-        if saved is None:
-            os.environ.pop("CRMLAB_COURSE_DIR", None)
-        else:
-            os.environ["CRMLAB_COURSE_DIR"] = saved
         shutil.rmtree(work, ignore_errors=True)
     floor, elapsed = min(floors), min(times)
     return [

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import nbformat
 import pandas as pd
-import psutil
 import pytest
 
 from crmlab.cli import main
 from crmlab.course.exercises.autograde import grade, prepare_submission
 from crmlab.course.exercises.executors import Executor, LocalExecutor
+from crmlab.course.exercises.sandbox import batch_processes
 from crmlab.course.exercises.tags import HIDDEN_CHECKS, INJECTED_PARAMETERS, PARAMETERS, tags_of
 from crmlab.exceptions import ExerciseError
 
@@ -25,7 +25,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "exercises"
 EXERCISE = FIXTURES / "exercise" / "fixture_double.ipynb"
 SUBMISSIONS = FIXTURES / "submissions"
 SECRET = "fixture-secret-123"
-TIMEOUT, WALL_CLOCK = 5, 20
+# The wall clock counts from the first cell (a slow kernel start is bounded on its own), so a
+# loaded machine cannot make it fire before a cell's timeout; each `slow_cells` cell sleeps 4 s,
+# half the timeout, and six of them pass the wall clock.
+TIMEOUT, WALL_CLOCK = 8, 20
 
 EXPECTED = {  # student (= fixture stem) -> (total, reason or its start)
     "solved": (3.0, ""),
@@ -60,7 +63,7 @@ def graded(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mark = uuid.uuid4().hex
     mp.setenv("CRMLAB_INSTRUCTOR_SECRET", SECRET)
-    mp.setenv("CRMLAB_TEST_GRADING_MARK", mark)  # inherited by every kernel
+    mp.setenv("CRMLAB_SANDBOX_BATCH", mark)  # the sandbox tags every kernel of the batch
     work = tmp_path_factory.mktemp("grading")
     roster = work / "roster.csv"
     roster.write_text("student_id,name,email\n" + "".join(
@@ -75,13 +78,7 @@ def graded(tmp_path_factory):
     elapsed = time.perf_counter() - started
     assert code == 0
     time.sleep(1)
-    survivors = []
-    for proc in psutil.process_iter():
-        try:
-            if proc.environ().get("CRMLAB_TEST_GRADING_MARK") == mark:
-                survivors.append(" ".join(proc.cmdline()))
-        except (psutil.Error, OSError):
-            continue
+    survivors = batch_processes(mark)
     details = pd.read_csv(work / "out" / "details.csv", keep_default_na=False, dtype=str)
     return details.set_index("student_id"), work / "out", survivors, elapsed
 
@@ -97,7 +94,7 @@ def test_failure_case(graded, student):
 def test_the_batch_finishes_and_leaves_no_kernel_behind(graded):
     _, _, survivors, elapsed = graded
     assert survivors == []
-    assert elapsed < 150  # every hang was cut by its timeout
+    assert elapsed < 600  # every hang was cut by its timeout (a hang would never end)
 
 
 def test_scores_csv_is_in_the_gradebook_layout(graded):
@@ -129,7 +126,7 @@ def test_feedback_keeps_verdicts_without_hidden_source(graded):
         assert "fx-square: correct\n" in visible
 
 
-def test_prepare_submission_pins_the_seed_in_the_hidden_checks():
+def test_prepare_submission_pins_the_seed_and_leaves_the_hidden_checks_out():
     source = nbformat.read(EXERCISE, as_version=4)
     nb, problem = prepare_submission(source, SUBMISSIONS / "changed_seed.ipynb",
                                      student_id="s1", seed=42)
@@ -138,7 +135,8 @@ def test_prepare_submission_pins_the_seed_in_the_hidden_checks():
     assert [c.source for c in params] == ['student_id = "demo"\nseed = 3\n'
                                           "# injected by the grader\n"
                                           "student_id = 's1'\nseed = 42"]
-    assert nb.cells[-1].source.startswith("student_id = 's1'\nseed = 42\n")
+    # The hidden checks never reach the kernel: the runner judges the exported values.
+    assert not any(HIDDEN_CHECKS in tags_of(c) or "hidden_check" in c.source for c in nb.cells)
     assert not any(INJECTED_PARAMETERS in tags_of(c) for c in nb.cells)
     assert source == nbformat.read(EXERCISE, as_version=4)  # the source is not modified
 

@@ -1,30 +1,35 @@
-"""``crmlab exercises grade``: isolated, parallel autograding of exercise submissions.
+"""``crmlab exercises grade``: isolated, parallel, sandboxed autograding of exercise submissions.
 
 For each submission: the parameters are injected again from the roster (a student cannot change
-their seed), the hidden checks of the instructor's source are appended (with the roster's seed
-pinned inside them), and the notebook runs with papermill in a separate process and kernel, with
-a per-cell timeout and a per-notebook wall-clock limit. Errors in solution cells cost only the
-checks that depend on them. An infinite loop, a crashed kernel, ``sys.exit``, a syntax error or a
-deleted check cell gives 0 points with a reason; the batch always finishes. Executed notebooks
-are kept as feedback without the hidden checks' source.
+their seed); the notebook runs in its own sandbox (:mod:`crmlab.course.exercises.sandbox`: own
+scratch folder and user, resource limits, Landlock where the kernel offers it) with a per-cell
+timeout, a wall clock and caps on output and files; then the hidden checks of the instructor's
+source judge the student's variables outside the kernel
+(:mod:`crmlab.course.exercises.runner`). Errors in solution cells cost only the checks that
+depend on them. An infinite loop, a crashed kernel, ``sys.exit``, a syntax error, a flood of
+output or a deleted check cell gives 0 points with a reason; the batch always finishes. Executed
+notebooks are kept as feedback without the hidden checks' source.
+
+The data variants the students' seeds draw are generated once per batch, before the notebooks
+run, by as many processes as the executor runs jobs at once; the kernels read them read-only.
 """
 
 from __future__ import annotations
 
-import os
+import dataclasses
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from crmlab._validation import check_choice, check_whole
 from crmlab.atomic import write_text
+from crmlab.course.exercises.runner import Job, run_job
+from crmlab.course.exercises.sandbox import Limits, crmlab_dir, fingerprint
 from crmlab.course.exercises.tags import (
     CHECK,
     HIDDEN_CHECKS,
@@ -35,23 +40,10 @@ from crmlab.course.exercises.tags import (
 )
 from crmlab.exceptions import ExerciseError
 
-__all__ = ["grade", "Job", "run_job", "prepare_submission"]
+__all__ = ["grade", "Job", "run_job", "prepare_submission", "prepare_variants", "uses_variants"]
 
 _CHECK_NAME = re.compile(r"""\bcheck\(\s*["']([^"']+)["']""")
-HIDDEN_PLACEHOLDER = "# hidden check (source kept by the instructor)"
-
-
-@dataclass(frozen=True)
-class Job:
-    """One submission to execute: plain strings and numbers, so any executor can ship it."""
-
-    student_id: str
-    submission: str
-    prepared: str
-    results: str
-    feedback: str
-    timeout: int
-    wall_clock: int
+_VARIANT_CALL = re.compile(r"\bvariant\(")
 
 
 def _check_names(source: str) -> set:
@@ -103,60 +95,46 @@ def prepare_submission(source_nb, submission, *, student_id: str, seed: int):
     if not injected:  # the parameters cell was deleted or untagged: put it back first
         cells.insert(0, nbformat.v4.new_code_cell(
             parameters, metadata={"tags": [PARAMETERS, RAISES_EXCEPTION]}))
-    for cell in source_nb.cells:
-        if HIDDEN_CHECKS in tags_of(cell):
-            # The roster's parameters again: a `seed = ...` in the student's cells cannot
-            # point the hidden checks at a classmate's variant.
-            cells.append(nbformat.v4.new_code_cell(
-                f"{pinned}\n{cell.source}",
-                metadata={"tags": [HIDDEN_CHECKS, RAISES_EXCEPTION]}))
+    # The hidden checks are not appended: they never enter the kernel (see runner.judge).
     nb.cells = cells
     return nb, None
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
-    """Kill the grading process and everything it started (the kernel included)."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError, AttributeError):
-        proc.kill()
-    proc.wait()
+def hidden_sources(source_nb) -> tuple:
+    """The sources of the hidden check cells of an exercise's source notebook."""
+    return tuple(cell.source for cell in source_nb.cells if HIDDEN_CHECKS in tags_of(cell))
 
 
-def run_job(job: Job) -> dict:
-    """Execute one prepared notebook in its own process group; return its verdicts and reason.
+def uses_variants(source_nb) -> bool:
+    """Whether the exercise reads a data variant (calls ``variant(...)`` in a code cell)."""
+    return any(cell.cell_type == "code" and _VARIANT_CALL.search(cell.source)
+               for cell in source_nb.cells)
 
-    The process (papermill, which starts the kernel) runs in a new session; past the
-    wall-clock limit the whole group is killed, so no kernel outlives its job.
-    """
-    env = dict(os.environ, CRMLAB_EXERCISE_RESULTS=job.results)
-    command = [sys.executable, "-m", "crmlab.course.exercises._run", job.prepared, job.feedback,
-               str(job.timeout)]
-    workdir = Path(job.prepared).parent
-    proc = subprocess.Popen(command, env=env, cwd=workdir, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True,
-                            start_new_session=os.name == "posix")
-    try:
-        stdout, _ = proc.communicate(timeout=job.wall_clock)
-    except subprocess.TimeoutExpired:
-        _kill_group(proc)
-        return {"student_id": job.student_id, "checks": {},
-                "reason": f"timed out: the notebook ran longer than {job.wall_clock} s"}
-    finally:
-        if proc.returncode is not None and os.name == "posix":
-            try:  # a kernel left behind by a crashed papermill
-                os.killpg(proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-    lines = stdout.strip().splitlines()
-    reason = lines[-1] if lines else ""
-    if proc.returncode not in (0, 3):
-        reason = f"the grading process failed (exit {proc.returncode})"
-    from crmlab.course.exercises._run import hidden_verdicts
 
-    checks = hidden_verdicts(job.results)
-    return {"student_id": job.student_id, "reason": reason if proc.returncode else "",
-            "checks": checks}
+def _prepare_chunk(task) -> list:
+    """Generate a chunk of variants in one fresh process (one import of the generator)."""
+    root, seeds = task
+    code = ("import sys\nfrom crmlab.course.exercises.checks import prepare_variant\n"
+            "for seed in sys.argv[2:]:\n    prepare_variant(int(seed), sys.argv[1])")
+    subprocess.run([sys.executable, "-c", code, str(root), *map(str, seeds)], check=True,
+                   stdin=subprocess.DEVNULL)
+    return list(seeds)
+
+
+_prepare_chunk.progress_label = "variants"
+
+
+def prepare_variants(seeds, root, *, executor, parallel: int = 2) -> Path:
+    """Generate the data variant of every seed into ``root`` once, ``parallel`` processes at a
+    time through ``executor``; return ``root``."""
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    root.chmod(0o755)  # the sandboxed kernels read their own variant here
+    todo = sorted({int(s) for s in seeds if not (root / str(int(s))).is_dir()})
+    if todo:
+        parts = max(1, min(len(todo), 2 * parallel))
+        executor.map(_prepare_chunk, [(str(root), todo[i::parts]) for i in range(parts)])
+    return root
 
 
 def _submissions(folder: Path, stem: str) -> dict:
@@ -172,9 +150,11 @@ def _submissions(folder: Path, stem: str) -> dict:
     return found
 
 
-def grade(exercise: str, submissions, *, roster, out, workers: int = 2, timeout: int = 60,
-          wall_clock: int | None = None, secret_file=None, executor=None,
-          format: str = "plain", progress: bool = True) -> pd.DataFrame:
+def grade(exercise: str, submissions, *, roster, out, workers: int = 2,
+          timeout: int | None = None, wall_clock: int | None = None,
+          limits: Limits | None = None, secret_file=None, executor=None,
+          scheduler: str | None = None, work=None, format: str = "plain",
+          progress: bool = True) -> pd.DataFrame:
     """Grade every ``<exercise stem>__<student_id>.ipynb`` (or ``<student_id>.ipynb``) submission.
 
     Parameters
@@ -191,12 +171,18 @@ def grade(exercise: str, submissions, *, roster, out, workers: int = 2, timeout:
         ``feedback/`` (executed notebooks without the hidden checks' source).
     workers : int
         Notebooks executed at once by the default local executor.
-    timeout : int
-        Seconds one cell may run.
-    wall_clock : int, optional
-        Seconds one notebook may take in all; default ``3 * timeout + 60``.
+    timeout, wall_clock : int, optional
+        Seconds one cell may run, and all cells together (override ``limits``).
+    limits : Limits, optional
+        The sandbox's limits (:class:`crmlab.course.exercises.sandbox.Limits`; defaults there).
     executor : object, optional
         Anything with ``map(function, jobs) -> list`` (see :mod:`crmlab.course.exercises.executors`).
+    scheduler : str, optional
+        ``tcp://HOST:PORT`` (an existing dask cluster) or ``local:N`` (a LocalCluster of N
+        worker processes): grade with :class:`~crmlab.course.exercises.executors.DaskExecutor`.
+    work : path, optional
+        Folder for the prepared data variants (default: inside ``out``, removed at the end); on
+        a cluster, ``out`` and ``work`` must be on a folder every worker mounts at the same path.
     format : {"plain", "canvas", "moodle"}
         Layout of scores.csv (:mod:`crmlab.course.lms`, as for ``crmlab grade``).
 
@@ -206,20 +192,21 @@ def grade(exercise: str, submissions, *, roster, out, workers: int = 2, timeout:
         The details: one row per roster student with ``student_id``, the exercise id,
         ``total``, one column per check and ``reason``.
     """
+    import nbformat
+
     from crmlab.course.exercises.assignment import _find, load_secret, student_seed
-    from crmlab.course.exercises.executors import LocalExecutor
+    from crmlab.course.exercises.executors import LocalExecutor, executor_for
     from crmlab.course.exercises.notebook import exercise_id, read_exercise
     from crmlab.course.lms import FORMATS, layout
     from crmlab.course.roster import read_roster
 
-    if executor is None:
+    if executor is None and scheduler is None:
         workers = check_whole("workers", workers, minimum=1, error=ExerciseError)
-    timeout = check_whole("timeout", timeout, minimum=1, unit="seconds", error=ExerciseError)
-    if wall_clock is not None:
-        wall_clock = check_whole("wall_clock", wall_clock, minimum=1, unit="seconds",
-                                 error=ExerciseError)
+    limits = limits or Limits()
+    changes = {name: value for name, value in (("timeout", timeout), ("wall_clock", wall_clock))
+               if value is not None}
+    limits = dataclasses.replace(limits, **changes)  # validated again
     check_choice("format", format, FORMATS, error=ExerciseError)
-    wall_clock = wall_clock or 3 * timeout + 60
     if not Path(submissions).is_dir():
         raise ExerciseError(f"{submissions}: the submissions folder does not exist")
     secret = load_secret(secret_file)
@@ -232,41 +219,61 @@ def grade(exercise: str, submissions, *, roster, out, workers: int = 2, timeout:
     out = Path(out).resolve()
     (out / "feedback").mkdir(parents=True, exist_ok=True)
     found = _submissions(Path(submissions), source_path.stem)
-    work = Path(tempfile.mkdtemp(prefix="crmlab-grade-"))
+    hidden = hidden_sources(source)
+    digest = fingerprint(crmlab_dir())
+    owned = work is None
+    work = Path(tempfile.mkdtemp(prefix=".grading-", dir=out) if owned else work).resolve()
+    if owned:
+        work.chmod(0o711)  # the sandboxed kernels pass through to their variant, list nothing
+    close = None
     try:
-        jobs, early = [], {}
-        for index, student in enumerate(students):
+        if executor is None:
+            if scheduler:
+                executor = close = executor_for(scheduler, progress=progress)
+            else:
+                executor = LocalExecutor(workers, progress=progress)
+        jobs, early, seeds = [], {}, {}
+        for student in students:
             if student not in found:
                 early[student] = "no submission"
                 continue
+            seeds[student] = student_seed(secret, ex_id, student)
             nb, problem = prepare_submission(source, found[student], student_id=student,
-                                             seed=student_seed(secret, ex_id, student))
+                                             seed=seeds[student])
             if problem:
                 early[student] = problem
                 continue
-            folder = work / f"{index:05d}"  # each notebook runs in its own working folder
-            folder.mkdir()
-            import nbformat
-
-            nbformat.write(nb, folder / "submission.ipynb")
-            jobs.append(Job(student, str(found[student]), str(folder / "submission.ipynb"),
-                            str(folder / "results.jsonl"),
+            jobs.append(Job(student, seeds[student], nbformat.writes(nb), hidden,
                             str(out / "feedback" / f"{source_path.stem}__{student}.ipynb"),
-                            timeout, wall_clock))
-        executor = executor or LocalExecutor(workers, progress=progress)
-        results = {r["student_id"]: r for r in executor.map(run_job, jobs)}
+                            limits, crmlab=digest))
+        if jobs and uses_variants(source):
+            root = prepare_variants([job.seed for job in jobs], work / "variants",
+                                    executor=executor,
+                                    parallel=getattr(executor, "workers", workers))
+            jobs = [dataclasses.replace(job, variants=str(root)) for job in jobs]
+        results = {}
+        for result in executor.map(run_job, jobs):
+            results.setdefault(result["student_id"], result)  # a retried job counts once
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if close is not None:
+            close.close()
+        if owned:
+            shutil.rmtree(work, ignore_errors=True)
+    problems = [r["problem"] for r in results.values() if r.get("problem")]
+    if problems:
+        raise ExerciseError(f"grading stopped, nothing written: {problems[0]}")
     rows = []
     for student in students:
         result = results.get(student, {"reason": early.get(student, ""), "checks": {}})
-        reason = result["reason"]
-        fatal = bool(reason) and not reason.startswith("error in")
+        fatal = result["reason"]
         earned = {name: 0.0 if fatal or not result["checks"].get(name) else float(value)
                   for name, value in points.items()}
-        failed = sorted(name for name in points if not result["checks"].get(name))
-        if not fatal and failed:
-            reason = (reason + "; " if reason else "") + "failed: " + ", ".join(failed)
+        if fatal:
+            reason = fatal
+        else:
+            failed = sorted(name for name in points if not result["checks"].get(name))
+            reason = "; ".join([*result.get("notes", []),
+                                *(["failed: " + ", ".join(failed)] if failed else [])])
         total = round(sum(earned.values()), 4)
         rows.append({"student_id": student, ex_id: total, "total": total,
                      **{f"check:{name}": value for name, value in earned.items()},

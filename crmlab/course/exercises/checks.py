@@ -3,23 +3,35 @@
 A check compares the student's value with the value crmlab computes from the student's own
 variant, so no expected number is ever written in a notebook. ``check`` gives feedback without
 revealing the answer; ``hidden_check`` (only in the instructor's source, put back at grading)
-records the verdict for the grader. When ``CRMLAB_EXERCISE_RESULTS`` names a file, every verdict
-is appended to it as one JSON line.
+records the verdict for the grader.
+
+Where verdicts go: while the grader judges a submission (outside the student's kernel, see
+:mod:`crmlab.course.exercises.runner`) they go to the grader's collector; elsewhere, when
+``CRMLAB_EXERCISE_RESULTS`` names a file, every verdict is appended to it as one JSON line (how
+CI runs a solution notebook with papermill).
+
+Data variants: ``variant(seed, name)`` reads ``<variants>/<seed>/`` from the folder of prepared
+variants (``CRMLAB_VARIANTS``, read-only while grading) when it holds that seed, and otherwise
+generates the variant once into ``CRMLAB_HOME/variants/<seed>``.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
 from crmlab._validation import check_choice
 
-__all__ = ["variant", "check", "hidden_check", "register", "EXPECTED"]
+__all__ = ["variant", "check", "hidden_check", "register", "EXPECTED", "prepare_variant",
+           "judging"]
 
 #: name -> function(seed) returning the expected value; exercises register theirs.
 EXPECTED: dict = {}
+#: The grader's collector of hidden verdicts and its folder of prepared variants, while judging.
+_JUDGING: ContextVar = ContextVar("crmlab_judging", default=None)
 
 
 def register(name):
@@ -30,25 +42,52 @@ def register(name):
     return wrap
 
 
-@lru_cache(maxsize=8)
-def _variant_dir(seed: int) -> str:
+def prepare_variant(seed: int, root) -> Path:
+    """Generate the data variant of ``seed`` into ``root/<seed>`` unless it is there; return it.
+
+    Written aside and renamed whole, so a process reading the same variant never sees half of
+    it, and two processes preparing the same seed do not collide.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = prepare_variant(7, tempfile.mkdtemp())
+    >>> folder.name, (folder / "suppliers.csv").is_file()
+    ('7', True)
+    """
+    import shutil
+    import tempfile
+
     from crmlab import datasets
-    from crmlab.paths import home_dir
 
-    folder = home_dir() / "variants" / str(seed)
+    folder = Path(root) / str(int(seed))
     if not folder.is_dir():
-        # Written aside and renamed whole: a kernel reading the same variant never sees half.
-        import shutil
-        import tempfile
-
         folder.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{seed}.", dir=folder.parent))
-        datasets.write(datasets.generate(seed=seed, n_customers=300), tmp)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{int(seed)}.", dir=folder.parent))
+        datasets.write(datasets.generate(seed=int(seed), n_customers=300), tmp)
+        tmp.chmod(0o755)  # mkdtemp makes it private; a sandboxed kernel reads it
         try:
             tmp.rename(folder)
         except OSError:  # another process finished the same variant first
             shutil.rmtree(tmp, ignore_errors=True)
-    return str(folder)
+    return folder
+
+
+@lru_cache(maxsize=64)
+def _variant_in(root: str, seed: int) -> str:
+    return str(prepare_variant(seed, root))
+
+
+def _variant_dir(seed: int) -> str:
+    judging = _JUDGING.get()
+    prepared = (judging or {}).get("variants") or os.environ.get("CRMLAB_VARIANTS")
+    if prepared and (Path(prepared) / str(seed)).is_dir():
+        return str(Path(prepared) / str(seed))
+    if judging and prepared:
+        return _variant_in(str(prepared), seed)
+    from crmlab.paths import home_dir
+
+    return _variant_in(str(home_dir() / "variants"), seed)
 
 
 def variant(seed: int, name: str):
@@ -98,7 +137,11 @@ def _record(name: str, passed: bool, kind: str) -> None:
 
 def _verdict(name: str, value, seed: int) -> bool:
     check_choice("name", name, sorted(EXPECTED), error=KeyError)
-    return _same(value, EXPECTED[name](int(seed)))
+    expected = EXPECTED[name](int(seed))
+    try:
+        return _same(value, expected)
+    except Exception:  # a value that cannot even be compared is not the right one
+        return False
 
 
 def check(name: str, value, *, seed: int) -> None:
@@ -110,4 +153,36 @@ def check(name: str, value, *, seed: int) -> None:
 
 def hidden_check(name: str, value, *, seed: int) -> None:
     """Hidden check (instructor's source only): record the verdict quietly."""
-    _record(name, _verdict(name, value, seed), "hidden")
+    passed = _verdict(name, value, seed)
+    judging = _JUDGING.get()
+    if judging is not None:
+        judging["verdicts"][name] = passed
+    else:
+        _record(name, passed, "hidden")
+
+
+class judging:
+    """Context of the grader judging one submission: hidden verdicts collected, variants read
+    from the prepared folder ``variants`` (a folder of ``<seed>/`` variants, or None).
+
+    Examples
+    --------
+    >>> register("demo-double")(lambda seed: 2 * seed)  # doctest: +ELLIPSIS
+    <function <lambda> at ...>
+    >>> with judging(variants=None) as verdicts:
+    ...     hidden_check("demo-double", 14, seed=7)
+    ...     hidden_check("demo-double", 15, seed=7)
+    >>> verdicts
+    {'demo-double': False}
+    >>> del EXPECTED["demo-double"]
+    """
+
+    def __init__(self, *, variants=None):
+        self.state = {"verdicts": {}, "variants": str(variants) if variants else None}
+
+    def __enter__(self) -> dict:
+        self.token = _JUDGING.set(self.state)
+        return self.state["verdicts"]
+
+    def __exit__(self, *exc) -> None:
+        _JUDGING.reset(self.token)

@@ -1,30 +1,32 @@
 """Where grading jobs run. The grading code only calls ``executor.map(function, jobs)``.
 
-``LocalExecutor`` runs each job in a thread that starts its own Python process (which starts its
-own kernel), so N workers grade N notebooks at once and one crash or hang never touches the
-others. A distributed engine plugs in with the same one method, for example with dask::
+- :class:`LocalExecutor` runs ``workers`` jobs at once in threads of this process; each job
+  starts its own sandboxed kernel, so the threads only wait and a crash or hang never touches
+  the others.
+- :class:`DaskExecutor` runs them on a ``dask.distributed`` cluster (``pip install
+  'crmlab[cluster]'``): an existing one (``tcp://HOST:PORT``) or a ``LocalCluster`` of N worker
+  processes on this machine (``local:N``). Jobs and results are plain picklable values; a job
+  whose worker is lost is run again on another worker by the scheduler, and its result counts
+  once. Each worker needs the same Python environment as the grader (the grader checks crmlab's
+  fingerprint on every job) and the output folder at the same path (the feedback notebooks and
+  the prepared data variants are written there).
 
-    class DaskExecutor:
-        def __init__(self, client):            # a dask.distributed.Client
-            self.client = client
-        def map(self, function, jobs):
-            return self.client.gather(self.client.map(function, jobs, pure=False))
-
-and ``grade(..., executor=DaskExecutor(client))``: the jobs and results are plain picklable
-objects, and each job still runs papermill in a fresh process on the worker. The jobs name
-files (the prepared notebook, its results and feedback paths), so the workers need the grading
-folder on a shared filesystem, as in any dask cluster reading course data.
+Both show a tqdm progress bar, and both return the results in the order of the jobs. A function
+may carry ``progress_label`` (the bar's title) and ``on_error(job, exc)`` (the result of a job
+that could not run, instead of stopping the batch).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Protocol, runtime_checkable
 
 from crmlab._validation import check_whole
+from crmlab.exceptions import ExerciseError
 
-__all__ = ["Executor", "LocalExecutor"]
+__all__ = ["Executor", "LocalExecutor", "DaskExecutor", "executor_for"]
 
 
 @runtime_checkable
@@ -36,11 +38,22 @@ class Executor(Protocol):
         ...  # pragma: no cover
 
 
+def _outcome(function, job, error):
+    handler = getattr(function, "on_error", None)
+    if handler is None:
+        raise error
+    return handler(job, error)
+
+
+def _bar(function, total: int, progress: bool):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=getattr(function, "progress_label", "jobs"), unit="job",
+                disable=not progress or None)
+
+
 class LocalExecutor:
     """Run jobs on this machine, ``workers`` at a time, with a tqdm progress bar.
-
-    Each job (:func:`crmlab.course.exercises.autograde.run_job`) starts its own process, so threads
-    are enough here: the pool only waits, the notebooks run in separate processes.
 
     Examples
     --------
@@ -55,15 +68,124 @@ class LocalExecutor:
 
     def map(self, function, jobs):
         """Run the jobs ``workers`` at a time; results in the order of the jobs."""
-        from tqdm.auto import tqdm
-
         jobs = list(jobs)
         results = [None] * len(jobs)
         with ThreadPoolExecutor(max_workers=self.workers) as pool, \
-                tqdm(total=len(jobs), desc="grading", unit="nb",
-                     disable=not self.progress or None) as bar:
+                _bar(function, len(jobs), self.progress) as bar:
             futures = {pool.submit(function, job): i for i, job in enumerate(jobs)}
             for future in as_completed(futures):
-                results[futures[future]] = future.result()
+                i = futures[future]
+                try:
+                    results[i] = future.result()
+                except Exception as exc:
+                    results[i] = _outcome(function, jobs[i], exc)
                 bar.update()
         return results
+
+
+class DaskExecutor:
+    """Run jobs on a dask.distributed cluster, with a tqdm progress bar.
+
+    Parameters
+    ----------
+    scheduler : str or distributed.Client
+        ``tcp://HOST:PORT`` (a running scheduler), ``local:N`` (start a ``LocalCluster`` of N
+        worker processes, one thread each, closed by :meth:`close`), or a connected client.
+    progress : bool
+        Show the progress bar.
+
+    Examples
+    --------
+    >>> DaskExecutor("local:0")
+    Traceback (most recent call last):
+    ...
+    crmlab.exceptions.ExerciseError: Got scheduler='local:0' instead, expected tcp://HOST:PORT or local:N with N >= 1.
+    """
+
+    def __init__(self, scheduler, *, progress: bool = True):
+        self.progress = progress
+        self.client = self.cluster = None
+        if isinstance(scheduler, str):
+            found = re.fullmatch(r"local:(\d+)", scheduler)
+            if found and int(found.group(1)) >= 1:
+                self.local = int(found.group(1))
+            elif re.fullmatch(r"(tcp|tls|ucx|inproc)://\S+", scheduler):
+                self.local = None
+            else:
+                raise ExerciseError(f"Got scheduler={scheduler!r} instead, expected "
+                                    "tcp://HOST:PORT or local:N with N >= 1.")
+            self.address = scheduler
+        else:
+            self.client, self.local, self.address = scheduler, None, None
+
+    def _connect(self):
+        if self.client is not None:
+            return self.client
+        try:
+            import logging
+
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise ExerciseError("--scheduler needs dask.distributed: pip install "
+                                "'crmlab[cluster]'") from None
+        if self.local:
+            self.cluster = LocalCluster(n_workers=self.local, threads_per_worker=1,
+                                        processes=True, dashboard_address=None,
+                                        silence_logs=logging.ERROR)
+            self.client = Client(self.cluster)
+        else:
+            try:
+                self.client = Client(self.address, timeout="30s")
+            except OSError as exc:
+                raise ExerciseError(f"cannot reach the dask scheduler at {self.address} "
+                                    f"({exc})") from None
+        return self.client
+
+    @property
+    def workers(self) -> int:
+        """Jobs the cluster runs at once (its worker threads)."""
+        return max(1, sum(self._connect().nthreads().values()))
+
+    def map(self, function, jobs):
+        """Submit every job; results in the order of the jobs, each counted once."""
+        from distributed import as_completed as completed
+
+        client = self._connect()
+        jobs = list(jobs)
+        if not jobs:
+            return []
+        # pure=False: two identical jobs are still two runs; a job lost with its worker is
+        # run again by the scheduler, and gather returns one result per future.
+        futures = client.map(function, jobs, pure=False)
+        where = {future.key: i for i, future in enumerate(futures)}
+        results = [None] * len(jobs)
+        with _bar(function, len(jobs), self.progress) as bar:
+            for future in completed(futures):
+                i = where[future.key]
+                if future.status == "finished":
+                    results[i] = future.result()
+                else:
+                    results[i] = _outcome(function, jobs[i], future.exception())
+                bar.update()
+        return results
+
+    def close(self) -> None:
+        """Disconnect; stop the LocalCluster this executor started."""
+        if self.address is None:
+            return  # a client given by the caller stays theirs
+        if self.client is not None:
+            self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+        self.client = self.cluster = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def executor_for(scheduler: str, *, progress: bool = True) -> DaskExecutor:
+    """The executor of ``--scheduler`` (``tcp://HOST:PORT`` or ``local:N``)."""
+    return DaskExecutor(scheduler, progress=progress)

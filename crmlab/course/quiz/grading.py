@@ -31,6 +31,7 @@ import contextlib
 import csv
 import gc
 import io
+import itertools
 import json
 import os
 from collections import Counter
@@ -133,41 +134,49 @@ def _read_range(bounds, max_bytes):
     return [_read_one(item, max_bytes) for item in _FOUND[bounds[0]:bounds[1]]]
 
 
-def _read(found, max_bytes, problems: _Problems, *, progress: bool) -> list[Submission]:
-    """Read every submission; large batches are read by one forked process per core."""
+def _read(found, max_bytes, problems: _Problems, *, progress: bool):
+    """Yield every submission as it is read (rejections become problems): a stream, so memory
+    holds a few chunks at a time, never the whole cohort. Large batches are read by one forked
+    process per core, a bounded number of chunks ahead of the judge."""
     from tqdm.auto import tqdm
 
     workers = min(len(os.sched_getaffinity(0)), 8) if hasattr(os, "sched_getaffinity") else 1
     bar = tqdm(total=len(found), desc="reading", unit="sub", disable=not progress or None,
                leave=False)
-    results = []
-    if workers < 2 or len(found) < PARALLEL_FROM:
-        for item in found:
-            results.append(_read_one(item, max_bytes))
-            bar.update()
-    else:
+
+    def chunks():
+        if workers < 2 or len(found) < PARALLEL_FROM:
+            for item in found:
+                yield [_read_one(item, max_bytes)]
+            return
         import multiprocessing
+        from collections import deque
         from concurrent.futures import ProcessPoolExecutor
 
         size = max(1, min(500, len(found) // (2 * workers)))
-        ranges = [(i, i + size) for i in range(0, len(found), size)]
+        ranges = iter([(i, i + size) for i in range(0, len(found), size)])
         _FOUND[:] = found
         try:
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                for chunk in pool.map(_read_range, ranges, [max_bytes] * len(ranges)):
-                    results.extend(chunk)
-                    bar.update(len(chunk))
+                ahead = deque(pool.submit(_read_range, bounds, max_bytes)
+                              for bounds in itertools.islice(ranges, 2 * workers))
+                while ahead:
+                    chunk = ahead.popleft().result()
+                    for bounds in itertools.islice(ranges, 1):
+                        ahead.append(pool.submit(_read_range, bounds, max_bytes))
+                    yield chunk
         finally:
             _FOUND.clear()
+
+    for chunk in chunks():
+        for outcome in chunk:
+            if isinstance(outcome, Submission):
+                yield outcome
+            else:
+                problems.add(outcome[0], reason=outcome[1])
+        bar.update(len(chunk))
     bar.close()
-    parsed = []
-    for outcome in results:
-        if isinstance(outcome, Submission):
-            parsed.append(outcome)
-        else:
-            problems.add(outcome[0], reason=outcome[1])
-    return parsed
 
 
 # ------------------------------------------------------------------------------ judge
@@ -254,7 +263,11 @@ def _judge(parsed, keys, problems: _Problems, *, every_quiz: bool):
                 points = verdicts[index].points
                 if points == points:  # a pending answer (NaN) counts nothing yet
                     total += points
-        judged.append((sub, indices, total))
+        # Only the verdict indices stay: the raw answers go with the submission, and each quiz
+        # keeps the checksum of its answers (for the submission table's resubmission times).
+        digests = {quiz_id: _answers_digest(answers) for quiz_id, answers in sub.quizzes.items()}
+        judged.append((Submission(sub.source, sub.student_id, sub.created, digests), indices,
+                       total))
     return judged, verdicts
 
 
@@ -345,7 +358,7 @@ def _answers_digest(answers: dict) -> str:
                                           default=str))
 
 
-def _submissions(parsed, found, chosen: dict, receipts) -> pd.DataFrame:
+def _submissions(judged, found, chosen: dict, receipts) -> pd.DataFrame:
     """One row per submission and quiz: its checksum, times and whether it counts.
 
     ``submitted_at`` (on counted rows) is the earliest receipt of a submission holding the same
@@ -354,17 +367,17 @@ def _submissions(parsed, found, chosen: dict, receipts) -> pd.DataFrame:
     than once.)
     """
     kinds = {str(path): kind for kind, path in found}
-    several = {s for s, n in Counter(sub.student_id for sub in parsed).items() if n > 1}
+    several = {s for s, n in Counter(sub.student_id for sub, _, _ in judged).items() if n > 1}
     rows, earliest = [], {}
-    for sub in parsed:
+    for sub, _, _ in judged:
         kind = kinds.get(sub.source, "zip")
         digest = file_digest(kind, sub.source)
         received, source = receipts.by_digest(digest), "receipt"
         if received is None:
             received, source = file_time(kind, sub.source), "file time"
         counted = chosen.get(sub.student_id, (None,))[0] is sub
-        for quiz_id, answers in sorted(sub.quizzes.items()):
-            same = _answers_digest(answers) if sub.student_id in several else ""
+        for quiz_id, answers_digest in sorted(sub.quizzes.items()):
+            same = answers_digest if sub.student_id in several else ""
             key = (sub.student_id, quiz_id, same)
             if key not in earliest or received < earliest[key]:
                 earliest[key] = received
@@ -586,10 +599,10 @@ def _grade(root: Path, out: Path, quizzes, roster, format, resubmission, weights
 
     found = discover(root)
     parsed = _read(found, max_bytes, problems, progress=progress)
-    if not parsed and found:
+    judged, verdicts = _judge(parsed, keys, problems, every_quiz=quizzes is None)
+    if not judged and found:
         raise CrmlabError(f"nothing could be graded: all {len(found)} submission(s) were "
                           f"rejected (first: {problems[0]['reason']})")
-    judged, verdicts = _judge(parsed, keys, problems, every_quiz=quizzes is None)
     chosen = _choose(judged, resubmission, problems)
     answers = _text_answers(chosen, verdicts, keys)
     message, refused, before = "", False, grades
@@ -598,7 +611,7 @@ def _grade(root: Path, out: Path, quizzes, roster, format, resubmission, weights
                                                   problems, now)
     chosen = _hand_grade(chosen, verdicts, answers, grades)
     result = _tabulate(chosen, verdicts, keys, roster_frame, problems)
-    result.submissions = _submissions(parsed, found, chosen, receipt_book)
+    result.submissions = _submissions(judged, found, chosen, receipt_book)
     result.rubric_import, result.rubric_refused = message, refused
     out.mkdir(parents=True, exist_ok=True)
     stored = [grades.write(out)] if grades is not before else []
