@@ -121,6 +121,22 @@ def test_seed_002_cites_no_work(seeds):
 
 
 # --------------------------------------------------------------------------- the lessons cite it
+def _english(value):
+    """Every English string of a quiz file: the ``en`` text of a field given in several
+    languages (the other languages cite the same works, inflected), any other string as it is."""
+    if isinstance(value, dict):
+        if isinstance(value.get("en"), str):
+            yield value["en"]
+            return
+        for item in value.values():
+            yield from _english(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _english(item)
+    elif isinstance(value, str):
+        yield value
+
+
 def _course_texts():
     """(course id, file, text) for what the course shows: notebook markdown, quizzes, glossary."""
     texts = []
@@ -134,8 +150,8 @@ def _course_texts():
         texts += [(nb.metadata["crmlab"]["lesson"], path.name, cell.source) for cell in nb.cells
                   if cell.cell_type == "markdown"]
     for path in sorted((ROOT / "quizzes").glob("*.yaml")):
-        text = path.read_text(encoding="utf-8")
-        texts.append((yaml.safe_load(text)["lesson"], path.name, text))
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        texts.append((data["lesson"], path.name, "\n".join(_english(data))))
     texts.append(("GLOSSARY", glossary.PATH.name, glossary.PATH.read_text(encoding="utf-8")))
     return texts
 
