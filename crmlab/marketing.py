@@ -252,7 +252,7 @@ REMARKS = {
         "garbled: the name is given as 'Pelanggan' ('Customer'), a translation of the "
         "original name that the source does not preserve; the course does not guess it"),
     "multichannel_most_profitable": (
-        "001", "L06",
+        "001", "L01",
         "Customer information must be brought together because it is needed at the moment of "
         "contact, through whichever channel; multichannel customers are usually the most "
         "profitable (no figures given; crmlab.multichannel.profit_by_channel_count puts it to "
