@@ -290,8 +290,9 @@ def build(notebook: str | Path, lang: str, *, folder: str | Path | None = None):
 
 
 def _sources(nb) -> list[tuple]:
+    # Navigation is left to the stamp, which compares it on its own.
     return [(c.get("id"), c.cell_type, c.source, sorted(c.metadata.get("tags", [])))
-            for c in nb.cells]
+            for c in nb.cells if c.get("id") not in NAV_IDS]
 
 
 def build_edition(lang: str, *, folder: str | Path | None = None, out: str | Path | None = None,
