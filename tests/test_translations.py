@@ -154,6 +154,9 @@ def test_cli_check_and_stub(tmp_path, monkeypatch, capsys):
     _translate(folder, path, AZ)
     assert main(["translate", "--lang", "az"]) == 0
     assert capsys.readouterr().out == ""
+    assert main(["translate", "--lang", "az", "--dump"]) == 0
+    assert capsys.readouterr().out.startswith(
+        f"=== t  [{tr.fingerprint(MARKDOWN['t'])}]\n{MARKDOWN['t']}\n\n=== a  [")
 
 
 def test_stub_and_read_keep_the_format_byte_for_byte(tmp_path):

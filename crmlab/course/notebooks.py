@@ -187,8 +187,14 @@ def main(argv=None) -> int:
                       default="check", help="list missing, stale and orphan cells; exit 1 if any")
     mode.add_argument("--stub", action="store_const", dest="mode", const="stub",
                       help="add empty entries for untranslated cells, keep the others")
+    mode.add_argument("--dump", action="store_const", dest="mode", const="dump",
+                      help="print each markdown cell's id, fingerprint and English text")
     args = parser.parse_args(argv)
     try:
+        if args.command == "translate" and args.mode == "dump":
+            for path in args.paths or translations.source_notebooks():
+                print(translations.dump(path))
+            return 0
         if args.command == "translate":
             problems = translations.translate(args.lang, paths=args.paths, mode=args.mode)
             for problem in problems:

@@ -36,7 +36,7 @@ from crmlab.paths import notebooks_dir
 
 __all__ = ["fingerprint", "Problem", "TranslationError", "editions", "source_notebooks",
            "translation_path", "edition_path", "read_translation", "write_translation",
-           "check", "stub", "translate", "build", "build_edition", "NAV_IDS", "LANGUAGE_TAG"]
+           "check", "stub", "dump", "translate", "build", "build_edition", "NAV_IDS", "LANGUAGE_TAG"]
 
 #: Ids of the generated navigation cells: never translated.
 NAV_IDS = ("nav-top", "nav-bottom")
@@ -227,6 +227,13 @@ def check(notebook: str | Path, lang: str, *, folder: str | Path | None = None
             problems.append(Problem(name, cell.id, "stale", lang))
     problems += [Problem(name, cell, "orphan", lang) for cell in entries if cell not in ids]
     return problems
+
+
+def dump(notebook: str | Path) -> str:
+    """Every translatable cell of an English notebook: ``=== id  [fingerprint]`` and its text,
+    what a translator works from (and the fingerprint to record with a translation)."""
+    return "\n".join(f"=== {cell.id}  [{fingerprint(cell.source)}]\n{cell.source}\n"
+                     for cell in _translatable(_read_notebook(Path(notebook))))
 
 
 def stub(notebook: str | Path, lang: str, *, folder: str | Path | None = None) -> Path:
