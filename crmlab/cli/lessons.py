@@ -5,11 +5,7 @@ from __future__ import annotations
 
 def register(subparsers) -> None:
     """Add ``crmlab lessons`` to the parser."""
-    from crmlab.i18n import LANGUAGES
-
     parser = subparsers.add_parser("lessons", help="list the lessons (id, title, path)")
-    parser.add_argument("--lang", choices=LANGUAGES,
-                        help="the edition to list (default: your language setting)")
     parser.set_defaults(func=_lessons)
 
 
@@ -18,7 +14,7 @@ def _lessons(args) -> int:
     from crmlab.paths import course_dir
 
     root = course_dir()
-    for lesson in list_lessons(lang=args.lang):
+    for lesson in list_lessons():
         try:
             shown = lesson.path.relative_to(root)
         except ValueError:
