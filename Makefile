@@ -16,7 +16,7 @@ help:
 	@echo "make test       install test dependencies and run the whole suite (unit, doctest, nbval, browser)"
 	@echo "make lint       ruff"
 	@echo "make bench      speed benchmarks, reported as ratios against a floor"
-	@echo "make notebooks  re-execute every notebook in place and stamp navigation (after editing one)"
+	@echo "make notebooks  stamp navigation, rebuild the Azerbaijani edition, re-execute every notebook"
 	@echo "make site       build the static course site into _site/"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -50,7 +50,9 @@ bench: install
 	$(PY) -m benchmarks
 
 notebooks: install
-	$(PY) -m crmlab.notebooks execute --stamp
+	$(PY) -m crmlab.notebooks stamp
+	$(PY) -m crmlab.notebooks build
+	$(PY) -m crmlab.notebooks execute
 
 site: install
 	$(PY) -m crmlab.course.site --out _site

@@ -25,6 +25,7 @@ from crmlab.course.exercises.tags import (
     tags_of,
 )
 from crmlab.exceptions import ExerciseError
+from crmlab.i18n import LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = exercise_notebooks(ROOT / "notebooks" / "exercises")
@@ -49,12 +50,17 @@ def _solution_lines(nb):
     return {line for line in lines if len(line) > 12 and not line.startswith("#")}
 
 
-@pytest.mark.parametrize("path", EXERCISES, ids=[p.stem for p in EXERCISES])
-def test_release_contains_no_solution(path, tmp_path):
-    assert main(["exercises", "release", "--out", str(tmp_path)]) == 0
+EDITIONS = [(lang, path) for lang in LANGUAGES
+            for path in exercise_notebooks(ROOT / "notebooks" / ("" if lang == "en" else lang)
+                                           / "exercises")]
+
+
+@pytest.mark.parametrize(("lang", "path"), EDITIONS, ids=[f"{lang}-{p.stem}" for lang, p in EDITIONS])
+def test_release_contains_no_solution(lang, path, tmp_path):
+    assert main(["exercises", "release", "--out", str(tmp_path), "--lang", lang]) == 0
     released = (tmp_path / path.name).read_text()
     secret_lines = _solution_lines(read_exercise(path))
-    assert secret_lines
+    assert secret_lines and len(EDITIONS) == len(EXERCISES) * len(LANGUAGES)
     assert [line for line in secret_lines if line in released] == []
     assert "hidden_check" not in released and PLACEHOLDER.splitlines()[1] in released
 
@@ -203,3 +209,15 @@ def test_release_readme_is_for_students(tmp_path):
     readme = (tmp_path / "README.md").read_text()
     assert readme.startswith("# Exercises\n")
     assert "hidden" not in readme and "SECRET" not in readme and "HMAC" not in readme
+
+
+def test_azerbaijani_release_is_the_azerbaijani_edition(tmp_path):
+    from crmlab.course.exercises import release
+
+    written = release(tmp_path, lang="az")
+    assert [p.name for p in written] == [p.name for p in EXERCISES]
+    assert (tmp_path / "README.md").read_text().startswith("# Tapşırıqlar\n")
+    nb = nbformat.read(written[0], as_version=4)
+    assert nb.metadata["crmlab"]["language"] == "az"
+    assert 'crmlab.set_language("az")' in nb.cells[[c.get("id") for c in nb.cells].index(
+        "language")].source

@@ -78,3 +78,15 @@ def test_note_and_accept_any_are_kept(tmp_path):
     assert [a["correct"] for a in q4["answers"]] == [True, True]
     assert q4["general_feedback"] == "The key is lost Only c survives."
     assert n["type"] == "essay" and n["general_feedback"] == "The source's figure is illegible"
+
+
+def test_cli_export_in_azerbaijani_carries_the_translated_unit(tmp_path, capsys):
+    out = tmp_path / "L07.gift"
+    assert main(["quiz", "export", "L07", "-o", str(out), "--lang", "az"]) == 0
+    gift = out.read_text(encoding="utf-8")
+    quiz = load("L07")
+    ratio = quiz.question("email-ratio")
+    assert "// unit: hər 100 AZN üçün CSAT balı\n" in gift
+    assert {q["prompt"] for q in parse_gift(gift)} >= {" ".join(text(ratio.prompt, "az").split())}
+    assert main(["quiz", "export", "L07", "-o", str(out), "--lang", "en"]) == 0
+    assert "// unit: CSAT points per 100 AZN\n" in out.read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ import pytest
 
 from crmlab.course.lessons import list_lessons
 from crmlab.course.notebooks import NAV_START, all_notebooks, navigation_markdown
+from crmlab.course.translations import editions
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = all_notebooks(ROOT / "notebooks")
@@ -72,12 +73,20 @@ def test_skeleton(lesson):
         assert f'quiz.show("{lesson.quiz}")' in code
 
 
-@pytest.mark.parametrize("index", range(len(LESSONS)), ids=[item.id for item in LESSONS])
-def test_navigation_is_stamped(index):
-    nb = nbformat.read(LESSONS[index].path, as_version=4)
+EDITIONS = {"en": LESSONS, **{lang: list_lessons(ROOT / "notebooks" / lang)
+                              for lang in editions()}}
+NAV = [(lang, index) for lang, lessons in EDITIONS.items() for index in range(len(lessons))]
+
+
+@pytest.mark.parametrize(("lang", "index"), NAV,
+                         ids=[f"{lang}-{EDITIONS[lang][i].id}" for lang, i in NAV])
+def test_navigation_is_stamped(lang, index):
+    lessons = EDITIONS[lang]
+    assert len(lessons) == len(LESSONS)
+    nb = nbformat.read(lessons[index].path, as_version=4)
     navs = [c.source for c in nb.cells if c.cell_type == "markdown"
             and c.source.lstrip().startswith(NAV_START)]
-    expected = navigation_markdown(index, LESSONS)
+    expected = navigation_markdown(index, lessons, lang=lang)
     assert navs == [expected, expected], "navigation is stale: run python -m crmlab.notebooks stamp"
     assert nb.cells[1].source == expected and nb.cells[-1].source == expected
 

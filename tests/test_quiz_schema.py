@@ -105,10 +105,10 @@ def test_every_course_quiz_is_valid():
 def test_cli_validate_exit_codes(tmp_path, capsys):
     assert main(["quiz", "validate"]) == 0
     bad = tmp_path / "t.yaml"
-    bad.write_text(HEAD + "  - id: q1\n    type: essay\n    prompt: P\n")
+    bad.write_text(BILINGUAL + "  - id: q1\n    type: essay\n    prompt: P\n")
     assert main(["quiz", "validate", str(bad)]) == 1
     out = capsys.readouterr().out
-    assert out == (f"{bad}:5: q1: unknown type 'essay'; expected one of single, multi, "
+    assert out == (f"{bad}:6: q1: unknown type 'essay'; expected one of single, multi, "
                    "truefalse, numeric, matching, text\n")
     assert main(["quiz", "validate", str(tmp_path / "missing.yaml")]) == 1
 
@@ -150,3 +150,30 @@ def test_accept_any_and_note_are_checked(tmp_path, case, body, expected):
     path = tmp_path / "t.yaml"
     path.write_text(BILINGUAL + body)
     assert f"{path}:{expected}" in validate_file(path)
+
+
+def test_validate_holds_every_quiz_to_the_course_languages(tmp_path, capsys):
+    path = tmp_path / "t.yaml"
+    path.write_text("id: t\ntitle: T\nlanguages: [en]\nquestions:\n"
+                    "  - {id: q, type: truefalse, prompt: P, answer: true}\n")
+    assert validate_file(path) == []  # a quiz outside the course may have one language
+    assert validate([path]) == [
+        f"{path}:3: -: the quiz lacks course language(s) az: languages must list en, az"]
+    assert main(["quiz", "validate", str(path)]) == 1
+    assert capsys.readouterr().out.startswith(f"{path}:3: -: the quiz lacks")
+
+
+@pytest.mark.parametrize(("unit", "expected"), [
+    ("'%'", None),
+    ("{en: points, az: faiz bəndi}", None),
+    ("{en: points}", "9: q: missing translation 'az' of field 'unit'"),
+    ("{en: points, az: bal, ms: mata}", "9: q: language 'ms' of field 'unit' is not declared in "
+                                        "'languages'"),
+    ("[1, 2]", "9: q: field 'unit' must be a text or a mapping of languages"),
+])
+def test_numeric_unit_is_a_text_or_a_mapping_of_languages(tmp_path, unit, expected):
+    path = tmp_path / "t.yaml"
+    path.write_text(BILINGUAL + "  - id: q\n    type: numeric\n    prompt: {en: P, az: P}\n"
+                    f"    answer: 1\n    unit: {unit}\n")
+    problems = validate_file(path)
+    assert problems == ([] if expected is None else [f"{path}:{expected}"])

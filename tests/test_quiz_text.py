@@ -7,6 +7,7 @@ import yaml
 
 from crmlab.course import quiz, student
 from crmlab.course.quiz.gift import parse_gift, to_gift
+from crmlab.course.quiz.schema import validate_file
 from crmlab.course.quiz.scoring import score
 from crmlab.course.quiz.simulate import simulate_answers
 from crmlab.course.quiz.types import get_type
@@ -31,7 +32,7 @@ GOOD = """\
 def problems(tmp_path, body):
     path = tmp_path / "T.yaml"
     path.write_text(HEAD + body)
-    return [p[len(str(path)) + 1:] for p in quiz.validate([path])]
+    return [p[len(str(path)) + 1:] for p in validate_file(path)]
 
 
 def test_a_good_text_question_validates(tmp_path):

@@ -64,6 +64,8 @@ def test_no_graded_secret_text_anywhere_in_the_release(released):
 
 def test_release_has_no_instructor_material_and_still_works(released, monkeypatch, tmp_path):
     assert not (released / "notebooks" / "instructor").exists()
+    assert not (released / "notebooks" / "translations").exists()
+    assert (released / "notebooks" / "az" / "exercises" / "rfm_pyramid.ipynb").is_file()
     assert (released / "notebooks" / "00_start_here.ipynb").is_file()
     assert (released / "datasets" / "orders.csv").is_file()
     monkeypatch.setenv("CRMLAB_COURSE_DIR", str(released))
@@ -86,8 +88,10 @@ def test_lesson_cells_for_the_instructor_stay_home(released):
     for path in (released / "notebooks").rglob("*.ipynb"):
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         assert not [c for c in cells if INSTRUCTOR in c["metadata"].get("tags", [])], path.name
-    released_text = (released / "notebooks" / "99_final_test.ipynb").read_text(encoding="utf-8")
-    assert "constant_strategies" not in released_text
+    for edition in ("", "az"):
+        released_text = (released / "notebooks" / edition / "99_final_test.ipynb").read_text(
+            encoding="utf-8")
+        assert "constant_strategies" not in released_text
     assert "beats 40%" not in released_text
 
 

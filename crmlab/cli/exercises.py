@@ -9,6 +9,8 @@ def register(subparsers) -> None:
     sub = parser.add_subparsers(dest="exercises_command", metavar="ACTION", required=True)
     release = sub.add_parser("release", help="write the student copies of every exercise")
     release.add_argument("--out", required=True, metavar="DIR")
+    release.add_argument("--lang", default="en", choices=_languages(),
+                         help="the edition to release (default: en)")
     release.set_defaults(func=_release)
     assign = sub.add_parser("assign", help="one prepared notebook per student (papermill)")
     assign.add_argument("exercise", metavar="EXERCISE")
@@ -52,10 +54,16 @@ def register(subparsers) -> None:
     grade.set_defaults(func=_grade)
 
 
+def _languages():
+    from crmlab.i18n import LANGUAGES
+
+    return LANGUAGES
+
+
 def _release(args) -> int:
     from crmlab.course.exercises import release
 
-    for path in release(args.out):
+    for path in release(args.out, lang=args.lang):
         print(path)
     return 0
 

@@ -29,6 +29,8 @@ def add_export_parser(quiz_subparsers) -> None:
     export.add_argument("quiz_id", metavar="QUIZ_ID")
     export.add_argument("--format", default="gift", choices=["gift"])
     export.add_argument("-o", "--out", required=True, metavar="FILE")
+    export.add_argument("--lang", help="the language of the texts (default: your language "
+                                       "setting, when the quiz gives it)")
     export.set_defaults(func=_export)
 
 
@@ -49,7 +51,14 @@ def _grade(args) -> int:
 def _export(args) -> int:
     from crmlab.course.quiz.gift import export_gift
     from crmlab.course.quiz.loading import load
+    from crmlab.i18n import check_language, get_language
 
-    path = export_gift(load(args.quiz_id), args.out)
+    quiz = load(args.quiz_id)
+    if args.lang:
+        lang = check_language(args.lang)
+    else:
+        lang = get_language()
+        lang = lang if lang in quiz.languages else quiz.languages[0]
+    path = export_gift(quiz, args.out, lang=lang)
     print(f"wrote {path}")
     return 0

@@ -16,7 +16,7 @@ from crmlab._validation import check_choice
 from crmlab.exceptions import CrmlabError
 from crmlab.paths import notebooks_dir
 
-__all__ = ["Lesson", "list_lessons", "course_map", "get"]
+__all__ = ["Lesson", "list_lessons", "course_map", "get", "edition_dir"]
 
 KINDS = ("lesson", "case", "appendix")
 _KIND_ORDER = {"lesson": 0, "case": 1, "appendix": 2}
@@ -56,21 +56,44 @@ def _read(path: Path) -> Lesson:
     return Lesson(id=meta["id"], title=title, kind=kind, path=path, quiz=meta.get("quiz"))
 
 
-def list_lessons(folder: str | Path | None = None) -> list[Lesson]:
+def edition_dir(lang: str | None = None) -> Path:
+    """The folder of the course's notebooks in ``lang`` (default: the student's language):
+    ``notebooks/`` for English, ``notebooks/<lang>/`` for a translated edition (English when
+    that edition is not there).
+
+    Examples
+    --------
+    >>> edition_dir("az").name, edition_dir("en").name
+    ('az', 'notebooks')
+    """
+    from crmlab.i18n import check_language, get_language
+
+    lang = check_language(lang or get_language())
+    folder = notebooks_dir()
+    if lang != "en" and (folder / lang).is_dir():
+        return folder / lang
+    return folder
+
+
+def list_lessons(folder: str | Path | None = None, *, lang: str | None = None) -> list[Lesson]:
     """Return the notebooks of the course in course order.
 
     Parameters
     ----------
     folder : path, optional
-        The notebooks folder; default ``crmlab.paths.notebooks_dir()``.
+        The notebooks folder; default the edition of ``lang`` (:func:`edition_dir`).
+    lang : str, optional
+        The edition when ``folder`` is not given; default the student's language.
 
     Examples
     --------
     >>> lessons = list_lessons()
     >>> lessons[0].id, lessons[0].path.name
     ('L00', '00_start_here.ipynb')
+    >>> list_lessons(lang="az")[0].path.parent.name
+    'az'
     """
-    folder = Path(folder) if folder is not None else notebooks_dir()
+    folder = Path(folder) if folder is not None else edition_dir(lang)
     found = [_read(p) for p in sorted(folder.glob("*.ipynb"))]
     return sorted(found, key=lambda lesson: (_KIND_ORDER[lesson.kind], lesson.path.name))
 
@@ -91,8 +114,9 @@ def get(lesson_id: str, folder: str | Path | None = None) -> Lesson:
     return lessons[check_choice("lesson_id", lesson_id, lessons, error=CrmlabError)]
 
 
-def course_map(folder: str | Path | None = None):
-    """Return the course map as a DataFrame: id, kind, title, notebook, quiz.
+def course_map(folder: str | Path | None = None, *, lang: str | None = None):
+    """Return the course map as a DataFrame: id, kind, title, notebook, quiz (the notebooks of
+    the edition in ``lang``, default the student's language).
 
     Examples
     --------
@@ -104,6 +128,6 @@ def course_map(folder: str | Path | None = None):
     rows = [
         {"id": item.id, "kind": item.kind, "title": item.title, "notebook": item.path.name,
          "quiz": item.quiz or ""}
-        for item in list_lessons(folder)
+        for item in list_lessons(folder, lang=lang)
     ]
     return pd.DataFrame(rows, columns=["id", "kind", "title", "notebook", "quiz"])

@@ -57,8 +57,9 @@ def all_notebooks(folder: Path | None = None) -> list[Path]:
     )
 
 
-def navigation_markdown(index: int, lessons) -> str:
-    """The navigation line of the ``index``-th notebook of ``lessons``.
+def navigation_markdown(index: int, lessons, *, lang: str = "en") -> str:
+    """The navigation line of the ``index``-th notebook of ``lessons``, labelled in ``lang``
+    (the course map's link points at L00's heading of that name).
 
     Examples
     --------
@@ -70,7 +71,11 @@ def navigation_markdown(index: int, lessons) -> str:
     <!--NAVIGATION-->
     < [L00 · Start here](00_start_here.ipynb) | [Course map](00_start_here.ipynb#Course-map) | >
     <!--/NAVIGATION-->
+    >>> print(navigation_markdown(0, course, lang="az").splitlines()[1])
+    < | [Kursun xəritəsi](00_start_here.ipynb#Kursun-xəritəsi) | [L01 · Relationship marketing](01_rm.ipynb) >
     """
+    from crmlab.i18n import message
+
     prev_link = next_link = ""
     if index > 0:
         prev = lessons[index - 1]
@@ -79,7 +84,9 @@ def navigation_markdown(index: int, lessons) -> str:
         nxt = lessons[index + 1]
         next_link = f" [{nxt.id} · {nxt.title}]({nxt.path.name})"
     home = lessons[0].path.name
-    line = f"<{prev_link} | [Course map]({home}#Course-map) |{next_link} >"
+    label = message("nav.course_map", lang=lang)
+    anchor = label.replace(" ", "-")
+    line = f"<{prev_link} | [{label}]({home}#{anchor}) |{next_link} >"
     return f"{NAV_START}\n{line}\n{NAV_END}"
 
 
@@ -87,19 +94,20 @@ def _is_nav(cell) -> bool:
     return cell.cell_type == "markdown" and cell.source.lstrip().startswith(NAV_START)
 
 
-def stamp(folder: Path | None = None) -> list[Path]:
-    """Write the navigation cells (after the title and at the end) of every top-level notebook.
+def stamp(folder: Path | None = None, *, lang: str = "en") -> list[Path]:
+    """Write the navigation cells (after the title and at the end) of every top-level notebook
+    of ``folder`` (an edition's folder, ``notebooks/az``, with ``lang="az"``).
 
     Returns the notebooks that changed.
     """
     import nbformat
 
-    lessons = list_lessons(folder)
+    lessons = list_lessons(folder or notebooks_dir())
     changed = []
     for index, lesson in enumerate(lessons):
         nb = nbformat.read(lesson.path, as_version=4)
         before = nbformat.writes(nb)
-        nav = navigation_markdown(index, lessons)
+        nav = navigation_markdown(index, lessons, lang=lang)
         cells = [cell for cell in nb.cells if not _is_nav(cell)]
         title_at = next(
             (i for i, c in enumerate(cells) if c.cell_type == "markdown"
@@ -150,7 +158,10 @@ def execute(paths, *, timeout: int = 600, kernel_name: str = "python3") -> None:
 
 
 def main(argv=None) -> int:
-    """``python -m crmlab.notebooks execute|stamp``: the command line of this module."""
+    """``python -m crmlab.notebooks execute|stamp|build|translate``: the command line."""
+    from crmlab.course import translations
+    from crmlab.exceptions import CrmlabError
+
     parser = argparse.ArgumentParser(prog="python -m crmlab.notebooks", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("execute", help="execute notebooks in place (default: all of them)")
@@ -158,7 +169,49 @@ def main(argv=None) -> int:
     run.add_argument("--stamp", action="store_true", help="stamp navigation first")
     run.add_argument("--timeout", type=int, default=600)
     sub.add_parser("stamp", help="stamp navigation cells")
+    build = sub.add_parser("build", help="build the translated editions (notebooks/<lang>/) "
+                           "from the English notebooks and their translations")
+    build.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                       help="English notebooks (default: all)")
+    build.add_argument("--lang", action="append", choices=translations.editions(),
+                       help="the edition (default: every one)")
+    build.add_argument("--execute", action="store_true",
+                       help="execute the notebooks whose text changed")
+    build.add_argument("--timeout", type=int, default=600)
+    tr = sub.add_parser("translate", help="check (default) or stub the translation files")
+    tr.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                    help="English notebooks (default: all)")
+    tr.add_argument("--lang", required=True, choices=translations.editions())
+    mode = tr.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_const", dest="mode", const="check",
+                      default="check", help="list missing, stale and orphan cells; exit 1 if any")
+    mode.add_argument("--stub", action="store_const", dest="mode", const="stub",
+                      help="add empty entries for untranslated cells, keep the others")
+    mode.add_argument("--dump", action="store_const", dest="mode", const="dump",
+                      help="print each markdown cell's id, fingerprint and English text")
     args = parser.parse_args(argv)
+    try:
+        if args.command == "translate" and args.mode == "dump":
+            for path in args.paths or translations.source_notebooks():
+                print(translations.dump(path))
+            return 0
+        if args.command == "translate":
+            problems = translations.translate(args.lang, paths=args.paths, mode=args.mode)
+            for problem in problems:
+                print(problem)
+            return 1 if problems else 0
+        if args.command == "build":
+            changed = []
+            for lang in args.lang or translations.editions():
+                changed += translations.build_edition(lang, paths=args.paths)
+            for path in changed:
+                print(f"built {path}")
+            if args.execute and changed:
+                execute(changed, timeout=args.timeout)
+            return 0
+    except CrmlabError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     if args.command == "stamp" or args.stamp:
         for path in stamp():
             print(f"stamped {path}")

@@ -81,6 +81,7 @@ def release(out: str | Path, *, source: str | Path | None = None) -> Path:
     # never ships one without exercises.
     from crmlab.course.exercises import release as release_exercises
     from crmlab.course.quiz import quiz_files, validate
+    from crmlab.course.translations import editions
 
     source = Path(source) if source else course_dir()
     out = Path(out)
@@ -96,10 +97,16 @@ def release(out: str | Path, *, source: str | Path | None = None) -> Path:
         if (source / name).is_file():
             shutil.copy2(source / name, out / name)
     notebooks = out / "notebooks"
+    # "exercises" matches at every level: the editions' exercise folders hold solutions too.
     shutil.copytree(source / "notebooks", notebooks,
-                    ignore=shutil.ignore_patterns("instructor", "exercises", ".ipynb_checkpoints"))
+                    ignore=shutil.ignore_patterns("instructor", "exercises", "translations",
+                                                  ".ipynb_checkpoints"))
     _drop_instructor_cells(notebooks)
     release_exercises(notebooks / "exercises")
+    for lang in editions():
+        if (source / "notebooks" / lang / "exercises").is_dir():
+            release_exercises(notebooks / lang / "exercises",
+                              source=source / "notebooks" / lang / "exercises", lang=lang)
     (out / "quizzes").mkdir()
     for path in quiz_files(source / "quizzes"):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -24,27 +24,13 @@ __all__ = ["exercise_notebooks", "read_exercise", "student_copy", "release", "PL
 
 #: What a solution cell becomes in the student copy.
 PLACEHOLDER = "# YOUR CODE HERE\nraise NotImplementedError()"
-STUDENT_README = """# Exercises
-
-Each notebook here is one exercise on your own variant of the course data.
-
-1. Run the cells from the top. Do not edit the parameters cell (`student_id`, `seed`): at
-   grading your parameters are injected again from the course roster.
-2. Write your answer in each cell marked `# YOUR CODE HERE` and delete its
-   `raise NotImplementedError()` line.
-3. Run the `check(...)` cell under each question: it prints `correct` or `not yet` without
-   revealing the answer. Do not delete the check cells: a notebook without them scores 0.
-4. Restart the kernel and run all cells before you hand the notebook in, under the name you
-   received it with. The grader stops a cell that runs too long and a notebook that calls
-   `sys.exit()` or crashes its kernel: such a notebook scores 0.
-"""
 _REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*$",
                      re.M | re.S)
 
 
-def exercise_notebooks(folder: str | Path | None = None) -> list[Path]:
-    """The source notebooks of every exercise, sorted."""
-    folder = Path(folder) if folder else notebooks_dir() / "exercises"
+def exercise_notebooks(folder: str | Path | None = None, *, lang: str = "en") -> list[Path]:
+    """The source notebooks of every exercise in the edition ``lang``, sorted."""
+    folder = Path(folder) if folder else _edition(lang) / "exercises"
     return sorted(p for p in folder.glob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 
@@ -97,17 +83,30 @@ def student_copy(nb):
     return out
 
 
-def release(out: str | Path, *, source: str | Path | None = None) -> list[Path]:
-    """Write the student copy of every exercise into ``out``; return the paths."""
+def _edition(lang: str) -> Path:
+    from crmlab.i18n import check_language
+
+    return notebooks_dir() / check_language(lang) if lang != "en" else notebooks_dir()
+
+
+def release(out: str | Path, *, source: str | Path | None = None, lang: str = "en"
+            ) -> list[Path]:
+    """Write the student copy of every exercise into ``out``; return the paths.
+
+    ``lang`` picks the edition (``"az"``: the copies built in ``notebooks/az/exercises``) and
+    the language of the students' README.
+    """
     import nbformat
+
+    from crmlab.i18n import message
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for path in exercise_notebooks(source):
+    for path in exercise_notebooks(source, lang=lang):
         target = out / path.name
         nbformat.write(student_copy(read_exercise(path)), target)
         written.append(target)
     # The instructor's README documents the grader; students get their own short one.
-    (out / "README.md").write_text(STUDENT_README, encoding="utf-8")
+    (out / "README.md").write_text(message("exercises.readme", lang=lang), encoding="utf-8")
     return written

@@ -306,9 +306,14 @@ def _kill_user(uid: int) -> None:
 
 
 def _remove(folder: Path) -> None:
+    top = os.path.abspath(folder)
+
     def fix(function, path, _):
+        if os.path.abspath(path) == top and not os.path.lexists(path):
+            return  # nothing to remove; never touch the shared parent (other jobs use it)
         try:  # a student may leave folders without permissions behind
-            os.chmod(os.path.dirname(path), 0o700)
+            if os.path.abspath(path) != top:
+                os.chmod(os.path.dirname(path), 0o700)
             os.chmod(path, 0o700)
             function(path)
         except OSError:

@@ -101,7 +101,8 @@ def load(quiz: str | Path) -> Quiz:
 
 
 def validate(paths=None) -> list[str]:
-    """Return the problems of the given quiz files or folders (default: all of ``quizzes/``)."""
+    """Return the problems of the given quiz files or folders (default: all of ``quizzes/``),
+    each quiz held to the course's languages (:data:`crmlab.i18n.LANGUAGES`)."""
     from crmlab.course.quiz.schema import validate_file
 
     files = []
@@ -110,5 +111,5 @@ def validate(paths=None) -> list[str]:
         files.extend(quiz_files(item) if item.is_dir() else [item])
     problems = []
     for path in files:
-        problems.extend(validate_file(path))
+        problems.extend(validate_file(path, course=True))
     return problems

@@ -53,7 +53,7 @@ class Question:
     options: tuple[Option, ...] = ()
     answer: object = None
     tolerance: tuple[str, float] = ("absolute", 0.0)
-    unit: str = ""
+    unit: object = ""
     pairs: tuple[Pair, ...] = ()
     choices: tuple[Option, ...] = ()
     explanation: object = None

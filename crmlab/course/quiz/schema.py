@@ -14,6 +14,7 @@ from crmlab.course.quiz.checker import Checker, is_number
 from crmlab.course.quiz.types import get_type, type_names
 from crmlab.course.quiz.yaml_lines import Map, parse, read_text
 from crmlab.exceptions import QuizError
+from crmlab.i18n import LANGUAGES
 
 __all__ = ["validate_file", "check_quiz", "key_fields", "MODES", "QUIZ_FIELDS", "COMMON_FIELDS",
            "COMMON_KEY_FIELDS"]
@@ -77,8 +78,9 @@ def _check_question(c: Checker, q, index: int, released: bool, quiz_line: int,
     kind.check(c, q, qid, keyless=(released and mode == "graded") or accept_any)
 
 
-def check_quiz(path: Path, data) -> list[tuple[int, str, str]]:
-    """The problems of parsed quiz data as ``(line, question id, message)``."""
+def check_quiz(path: Path, data, *, required=()) -> list[tuple[int, str, str]]:
+    """The problems of parsed quiz data as ``(line, question id, message)``; ``required`` are
+    languages the quiz must declare (the course's, for the course's own quizzes)."""
     c = Checker()
     if not isinstance(data, Map):
         c.add(getattr(data, "line", 1) or 1, "-", "the file must be a mapping with id, title "
@@ -90,6 +92,11 @@ def check_quiz(path: Path, data) -> list[tuple[int, str, str]]:
               "languages must be a list such as [en, az]")
     else:
         c.languages = tuple(langs)
+        lacking = [lang for lang in required if lang not in langs]
+        if lacking:
+            c.add(data.lines.get("languages", data.line), "-",
+                  f"the quiz lacks course language(s) {', '.join(lacking)}: languages must "
+                  f"list {', '.join(required)}")
     c.unknown_fields(data, QUIZ_FIELDS, "-", "quiz")
     quiz_id = data.get("id")
     if not isinstance(quiz_id, str) or not quiz_id:
@@ -123,13 +130,16 @@ def _with_default(q: Map, key, value) -> Map:
     return copy
 
 
-def validate_file(path: str | Path) -> list[str]:
+def validate_file(path: str | Path, *, course: bool = False) -> list[str]:
     """Return the problems of one quiz file, each as ``FILE:LINE: QUESTION_ID: message``.
+
+    ``course=True`` (a quiz of the course, as ``crmlab quiz validate`` checks them) also requires
+    every course language (:data:`crmlab.i18n.LANGUAGES`) in its ``languages``.
 
     Examples
     --------
     >>> from crmlab.paths import quizzes_dir
-    >>> validate_file(quizzes_dir() / "L00.yaml")
+    >>> validate_file(quizzes_dir() / "L00.yaml", course=True)
     []
     """
     path = Path(path)
@@ -140,4 +150,5 @@ def validate_file(path: str | Path) -> list[str]:
     if error:
         return [f"{path}:{line}: -: {error}"]
     return [f"{path}:{line}: {qid}: {message}" for line, qid, message in
-            sorted(check_quiz(path, data), key=lambda p: p[0])]
+            sorted(check_quiz(path, data, required=LANGUAGES if course else ()),
+                   key=lambda p: p[0])]

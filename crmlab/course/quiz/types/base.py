@@ -131,7 +131,7 @@ class QuestionType:
         if isinstance(answer, bool):
             return label("true" if answer else "false", lang)
         if isinstance(answer, (int, float)):
-            return f"{answer:g}" + (f" {question.unit}" if question.unit else "")
+            return f"{answer:g}" + (f" {text(question.unit, lang)}" if question.unit else "")
         if isinstance(answer, list):
             return "; ".join(names.get(str(a), str(a)) for a in answer)
         if isinstance(answer, dict):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from crmlab.course.quiz.checker import is_number
-from crmlab.course.quiz.i18n import label
+from crmlab.course.quiz.i18n import label, text
 from crmlab.course.quiz.types.base import AnswerInput, QuestionType
 
 __all__ = ["Numeric"]
@@ -34,7 +34,12 @@ class Numeric(QuestionType):
     answer_form = "a number"
 
     def check(self, c, q, qid, *, keyless):
-        """A numeric key; a tolerance that is a number, {absolute: X} or {relative: X < 1}."""
+        """A numeric key; a tolerance that is a number, {absolute: X} or {relative: X < 1}; a
+        unit that is one text for every language (``%``) or a mapping of languages."""
+        if isinstance(q.get("unit"), dict):
+            c.text(q, "unit", qid, required=False)
+        elif "unit" in q and not isinstance(q["unit"], (str, int, float)):
+            c.add(q.lines["unit"], qid, "field 'unit' must be a text or a mapping of languages")
         if keyless:
             return
         if "answer" not in q or not is_number(q["answer"]):
@@ -62,7 +67,7 @@ class Numeric(QuestionType):
     def build(self, q):
         """The key, its tolerance as (kind, amount) and the unit."""
         return {"answer": q.get("answer"), "tolerance": _tolerance(q.get("tolerance")),
-                "unit": str(q.get("unit", ""))}
+                "unit": q["unit"] if isinstance(q.get("unit"), dict) else str(q.get("unit", ""))}
 
     def allowed(self, question) -> float:
         """The absolute tolerance around the key."""
@@ -85,14 +90,14 @@ class Numeric(QuestionType):
 
     def key_text(self, question, lang="en"):
         """The key, its tolerance and unit: ``79.6 ± 0.5 %``."""
-        unit = f" {question.unit}" if question.unit else ""
+        unit = f" {text(question.unit, lang)}" if question.unit else ""
         return f"{float(question.answer):g} ± {self.allowed(question):g}{unit}"
 
     def widget(self, question, *, lang, order):
         """A text field; a comma is read as the decimal mark."""
         import ipywidgets as w
 
-        field = w.Text(placeholder=label("number", lang), description=question.unit or "",
+        field = w.Text(placeholder=label("number", lang), description=text(question.unit, lang),
                        layout=w.Layout(width="260px"))
 
         def read():
@@ -100,6 +105,10 @@ class Numeric(QuestionType):
             return float(raw) if raw else None
 
         return AnswerInput(field, read)
+
+    def gift_comments(self, question, lang="en"):
+        """The unit, which GIFT's numeric answers cannot carry."""
+        return [f"unit: {text(question.unit, lang)}"] if question.unit else []
 
     def gift(self, question, lang="en"):
         """``#value:absolute tolerance``."""
