@@ -12,9 +12,8 @@ import argparse
 import importlib
 import sys
 
-from crmlab import __version__
+from crmlab import __version__, i18n
 from crmlab.exceptions import CrmlabError
-from crmlab import i18n
 from crmlab.i18n import set_language
 
 # Sub-command modules, imported when the parser is built. Each one only imports the library

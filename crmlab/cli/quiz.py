@@ -55,7 +55,6 @@ def _validate(args) -> int:
 
 def _student_set(args) -> int:
     from crmlab.course.student import set_id
-
     from crmlab.i18n import message
 
     print(message("cli.student.id_set", student_id=set_id(args.student_id)))
