@@ -304,3 +304,32 @@ def test_message_formats_and_falls_back_to_english(monkeypatch):
     assert i18n.message("check.only-en", "az") == "english"
     with pytest.raises(CrmlabError):
         i18n.message("check.correct", "xx")
+
+
+def test_cli_lessons_shows_the_edition_of_the_language(tmp_path, monkeypatch, capsys):
+    english = tmp_path / "00_start.ipynb"
+    cell = {"cell_type": "markdown", "metadata": {}, "source": "# L00 · Start here"}
+    notebook = {"cells": [cell], "metadata": {"crmlab": {"id": "L00"}}, "nbformat": 4,
+                "nbformat_minor": 5}
+    english.write_text(json.dumps(notebook))
+    (tmp_path / "az").mkdir()
+    notebook["cells"] = [dict(cell, source="# L00 · Buradan başlayın")]
+    (tmp_path / "az" / "00_start.ipynb").write_text(json.dumps(notebook))
+    monkeypatch.setattr("crmlab.paths.notebooks_dir", lambda: tmp_path)
+    monkeypatch.setattr("crmlab.course.lessons.notebooks_dir", lambda: tmp_path)
+    assert main(["--lang", "az", "lessons"]) == 0
+    line = capsys.readouterr().out.split()
+    assert line[:3] == ["L00", "Buradan", "başlayın"] and len(line) == 4
+    assert line[3].endswith("az/00_start.ipynb")
+    assert main(["lessons"]) == 0
+    assert capsys.readouterr().out.split()[1:3] == ["Start", "here"]
+
+
+@pytest.mark.parametrize("lang, start", [("en", "Selection for 'email_campaign' (e-mail "),
+                                         ("az", "'email_campaign' üçün seçim (e-poçt ")])
+def test_lesson_reprs_follow_the_language(lang, start):
+    from crmlab.consent import select_customers
+
+    table = pd.DataFrame({"customer_id": ["a", "b"], "consent_email": [True, False]})
+    i18n.set_language(lang)
+    assert repr(select_customers(table, purpose="email_campaign")).startswith(start)

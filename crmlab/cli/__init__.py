@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Course workbench: customer and supplier relationships in the enterprise.",
     )
     parser.add_argument("--version", action="version", version=f"crmlab {__version__}")
-    parser.add_argument("--lang", metavar="LANG",
+    parser.add_argument("--lang", metavar="LANG", dest="language",
                         help="the language of this run's messages (default: CRMLAB_LANG, then "
                              "`crmlab student language`, then en)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -59,8 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     before = i18n._current  # restored after the run: main() may run again in this process
     try:
-        if args.lang:
-            set_language(args.lang)
+        if args.language:
+            set_language(args.language)
         return int(args.func(args) or 0)
     except (CrmlabError, ValueError, OSError) as exc:
         print(f"crmlab: error: {_one_line(exc)}", file=sys.stderr)
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         print("crmlab: interrupted", file=sys.stderr)
         return 130
     finally:
-        if args.lang:
+        if args.language:
             set_language(before)
 
 

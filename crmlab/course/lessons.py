@@ -16,7 +16,7 @@ from crmlab._validation import check_choice
 from crmlab.exceptions import CrmlabError
 from crmlab.paths import notebooks_dir
 
-__all__ = ["Lesson", "list_lessons", "course_map", "get", "title_in"]
+__all__ = ["Lesson", "list_lessons", "course_map", "get", "title_in", "edition"]
 
 KINDS = ("lesson", "case", "appendix")
 _KIND_ORDER = {"lesson": 0, "case": 1, "appendix": 2}
@@ -42,6 +42,22 @@ def _title(nb: dict) -> str:
     return ""
 
 
+def edition(lesson: Lesson, lang: str | None = None) -> Path:
+    """The notebook of ``lesson`` in ``lang`` (default: the student's language):
+    ``<notebooks>/<lang>/<notebook>`` when that edition exists, else the English notebook.
+
+    Examples
+    --------
+    >>> edition(get("L00"), "en").name
+    '00_start_here.ipynb'
+    """
+    from crmlab.i18n import check_language, get_language
+
+    lang = check_language(lang or get_language())
+    path = lesson.path.parent / lang / lesson.path.name
+    return path if lang != "en" and path.is_file() else lesson.path
+
+
 def title_in(lesson: Lesson, lang: str | None = None) -> str:
     """The lesson's title in ``lang`` (default: the student's language): the title of its
     edition ``<notebooks>/<lang>/<notebook>`` when that edition exists, else the English one.
@@ -51,14 +67,11 @@ def title_in(lesson: Lesson, lang: str | None = None) -> str:
     >>> title_in(get("L00"), "en")
     'Start here'
     """
-    from crmlab.i18n import check_language, get_language
-
-    lang = check_language(lang or get_language())
-    edition = lesson.path.parent / lang / lesson.path.name
-    if lang == "en" or not edition.is_file():
+    path = edition(lesson, lang)
+    if path == lesson.path:
         return lesson.title
     try:
-        return _title(json.loads(edition.read_text(encoding="utf-8"))) or lesson.title
+        return _title(json.loads(path.read_text(encoding="utf-8"))) or lesson.title
     except (OSError, ValueError):
         return lesson.title
 
