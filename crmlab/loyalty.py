@@ -379,17 +379,16 @@ def calculator(*, customers: int, retention: float, margin: float, keep_cost: fl
 
     retention_economics(customers=customers, retention=retention, new_retention=retention,
                         margin=margin, keep_cost=keep_cost, discount=discount)
-    style = {"description_width": "170px"}
-    layout = w.Layout(width="520px")
+    shared = {"style": {"description_width": "170px"}, "layout": w.Layout(width="520px")}
     new = w.FloatSlider(value=min(round(retention + 0.05, 2), 0.99), min=0.0, max=0.99,
-                        step=0.01, description=message("calculator.new_retention"), style=style, layout=layout,
-                        readout_format=".2f")
+                        step=0.01, description=message("calculator.new_retention"),
+                        readout_format=".2f", **shared)
     cost = w.FloatSlider(value=float(keep_cost), min=0.0, max=max(50.0, 4 * keep_cost), step=1.0,
-                         description=message("calculator.keep_cost"), style=style, layout=layout)
+                         description=message("calculator.keep_cost"), **shared)
     acquire = w.FloatRangeSlider(value=SOURCE_RATIOS["acquire"], min=1.0, max=20.0, step=0.5,
-                                 description=message("calculator.acquire"), style=style, layout=layout)
+                                 description=message("calculator.acquire"), **shared)
     win_back = w.FloatRangeSlider(value=SOURCE_RATIOS["win_back"], min=10.0, max=200.0, step=5.0,
-                                  description=message("calculator.win_back"), style=style, layout=layout)
+                                  description=message("calculator.win_back"), **shared)
     table = w.HTML()
 
     def update(_=None):

@@ -333,3 +333,10 @@ def test_lesson_reprs_follow_the_language(lang, start):
     table = pd.DataFrame({"customer_id": ["a", "b"], "consent_email": [True, False]})
     i18n.set_language(lang)
     assert repr(select_customers(table, purpose="email_campaign")).startswith(start)
+
+
+def test_relationship_type_names_in_english_are_the_types_labels():
+    from crmlab.relationships import RelationshipType
+
+    assert [i18n.message(f"relationship.type_{t.value}", "en") for t in RelationshipType] == [
+        t.label for t in RelationshipType]

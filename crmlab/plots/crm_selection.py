@@ -20,7 +20,8 @@ def cash_flow_plot(investment, monthly_benefits, *, annual_rate: float = 0.0, ax
     month = payback_period(investment, monthly_benefits, annual_rate=annual_rate)
     if month is not None:
         ax.axvline(month, color="#c53030", ls="--", lw=1)
-        ax.text(month + 0.3, flow.min() * 0.9, message("plot.cash_flow.payback", month=month), color="#c53030")
+        ax.text(month + 0.3, flow.min() * 0.9, message("plot.cash_flow.payback", month=month),
+                color="#c53030")
     ax.axvspan(8, 12, color="#e2e8f0", zorder=0, label=message("plot.cash_flow.typical"))
     title = (message("plot.cash_flow.title_discounted", rate=f"{annual_rate:.0%}") if annual_rate
              else message("plot.cash_flow.title"))

@@ -49,7 +49,8 @@ def rfm_distribution_plot(scores, *, ax=None):
                                    (0.27, "M", "#4c9f70")):
         counts = scores[letter].value_counts().reindex(positions, fill_value=0)
         ax.bar(positions + offset, counts.to_numpy(), width=0.26, color=colour, label=letter)
-    ax.axhline(len(scores) / top, color="grey", ls="--", lw=1, label=message("plot.rfm_distribution.equal"))
+    ax.axhline(len(scores) / top, color="grey", ls="--", lw=1,
+               label=message("plot.rfm_distribution.equal"))
     ax.set_xticks(positions)
     ax.set_xlabel(message("plot.rfm_distribution.xlabel"))
     ax.set_ylabel(message("plot.rfm_distribution.ylabel"))

@@ -54,14 +54,16 @@ def portfolio_matrix(suppliers, *, types=None, ax=None):
     top = y.max() * 1.08
     for (tx, ty, key) in ((0.02, y_mid * 0.05, "non_critical"), (0.02, top * 0.96, "leverage"),
                           (0.52, y_mid * 0.05, "bottleneck"), (0.52, top * 0.96, "strategic")):
-        ax.text(tx, ty, message(f"plot.portfolio.{key}"), fontsize=9, color="#4a5568", va="bottom" if ty < y_mid else "top")
+        ax.text(tx, ty, message(f"plot.portfolio.{key}"), fontsize=9, color="#4a5568",
+                va="bottom" if ty < y_mid else "top")
     ax.set(xlim=(0, 1), ylim=(0, top), xlabel=message("plot.portfolio.xlabel"),
            ylabel=message("plot.portfolio.ylabel"), title=message("plot.portfolio.title"))
     if types is not None:
         handles = [Line2D([], [], marker="o", ls="", color=_COLOURS[t.value],
                           label=f"{t.value} {message(f'relationship.type_{t.value}')}")
                    for t in RelationshipType]
-        ax.legend(handles=handles, loc="center right", fontsize=8, title=message("plot.portfolio.legend"))
+        ax.legend(handles=handles, loc="center right", fontsize=8,
+                  title=message("plot.portfolio.legend"))
     return ax
 
 
