@@ -195,8 +195,8 @@ def translate_labels(table, lang: str | None = None):
     def rename(index):
         names = [column_label(n, lang) for n in index.names]
         if isinstance(index, pd.MultiIndex):
-            levels = [level.map(lambda v: column_label(v, lang)) for level in index.levels]
-            return index.set_levels(levels).set_names(names)
+            return pd.MultiIndex.from_tuples(
+                [tuple(column_label(v, lang) for v in key) for key in index], names=names)
         return index.map(lambda v: column_label(v, lang)).set_names(names[0])
 
     if isinstance(shown, pd.DataFrame):
@@ -212,12 +212,19 @@ def translate_labels(table, lang: str | None = None):
 _installed: list = []
 
 
+def _shown(table):
+    try:
+        return translate_labels(table)
+    except Exception:  # relabelling is a courtesy: an odd table must still display
+        return table
+
+
 def _html(table):
-    return translate_labels(table)._repr_html_()
+    return _shown(table)._repr_html_()
 
 
 def _plain(table, printer, cycle):
-    printer.text(repr(translate_labels(table)))
+    printer.text(repr(_shown(table)))
 
 
 def _sync_display(lang: str) -> None:

@@ -46,6 +46,12 @@ def test_every_key_is_in_every_language_with_the_same_fields(lang):
     assert all(isinstance(text, str) and text.strip() for text in other.values())
 
 
+def test_column_labels_stay_distinct_in_every_language():
+    for lang in i18n.LANGUAGES:
+        labels = [text for key, text in _raw(lang).items() if key.startswith("column.")]
+        assert len(labels) == len(set(labels)), lang
+
+
 def test_azerbaijani_is_latin_script_without_transliteration():
     texts = " ".join(_raw("az").values())
     assert not re.search(r"[\u0400-\u04ff]", texts)  # no Cyrillic
