@@ -7,6 +7,12 @@ inside the functions that need them): ``make bench`` measures it.
 #: The package version.
 __version__ = "0.1.0"
 
-from crmlab.i18n import get_language, set_language  # noqa: E402  (cheap: no third-party import)
+from crmlab.i18n import (  # noqa: E402  (cheap: no third-party import)
+    _install_for_session,  # noqa: E402
+    get_language,
+    set_language,
+)
+
+_install_for_session()  # a language from CRMLAB_LANG or the student's setting, in IPython
 
 __all__ = ["__version__", "set_language", "get_language"]

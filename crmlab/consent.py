@@ -60,12 +60,15 @@ class ConsentedSelection:
         return len(self.customers)
 
     def __repr__(self) -> str:
+        from crmlab.i18n import message
+
         total = len(self.customers) + self.excluded
-        before = "".join(f"; earlier {n:,} excluded without {column}"
+        before = "".join(message("consent.earlier", n=f"{n:,}", column=column)
                          for column, n in self.earlier)
-        return (f"Selection for {self.purpose!r} ({PURPOSES[self.purpose][1]}): "
-                f"{len(self.customers):,} of {total:,} selected, {self.excluded:,} excluded "
-                f"without {self.consent}{before}")
+        return message("consent.selection", purpose=repr(self.purpose),
+                       description=message(f"consent.purpose.{self.purpose}"),
+                       selected=f"{len(self.customers):,}", total=f"{total:,}",
+                       excluded=f"{self.excluded:,}", consent=self.consent, earlier=before)
 
 
 def select_customers(table: pd.DataFrame, *, purpose: str) -> ConsentedSelection:

@@ -305,10 +305,13 @@ class StratifiedGap:
         return self.ci_low > 0 or self.ci_high < 0
 
     def __repr__(self) -> str:
-        strata = f"{len(self.table)} {'stratum' if len(self.table) == 1 else 'strata'}"
-        return (f"Repeat buying after resolved minus unresolved contacts: naive "
-                f"{self.naive_gap:+.3f}, within {strata} {self.adjusted_gap:+.3f} "
-                f"({self.confidence:.0%} interval {self.ci_low:+.3f} to {self.ci_high:+.3f})")
+        from crmlab.i18n import message
+
+        strata = message("contact_outcomes.stratum" if len(self.table) == 1
+                         else "contact_outcomes.strata", n=len(self.table))
+        return message("contact_outcomes.gap", naive=f"{self.naive_gap:+.3f}", strata=strata,
+                       adjusted=f"{self.adjusted_gap:+.3f}", confidence=f"{self.confidence:.0%}",
+                       low=f"{self.ci_low:+.3f}", high=f"{self.ci_high:+.3f}")
 
 
 def repeat_gap_within_strata(interactions: pd.DataFrame, orders: pd.DataFrame, *, strata: str,

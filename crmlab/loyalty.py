@@ -375,19 +375,20 @@ def calculator(*, customers: int, retention: float, margin: float, keep_cost: fl
     """
     import ipywidgets as w
 
+    from crmlab.i18n import message, translate_labels
+
     retention_economics(customers=customers, retention=retention, new_retention=retention,
                         margin=margin, keep_cost=keep_cost, discount=discount)
-    style = {"description_width": "170px"}
-    layout = w.Layout(width="520px")
+    shared = {"style": {"description_width": "170px"}, "layout": w.Layout(width="520px")}
     new = w.FloatSlider(value=min(round(retention + 0.05, 2), 0.99), min=0.0, max=0.99,
-                        step=0.01, description="new retention", style=style, layout=layout,
-                        readout_format=".2f")
+                        step=0.01, description=message("calculator.new_retention"),
+                        readout_format=".2f", **shared)
     cost = w.FloatSlider(value=float(keep_cost), min=0.0, max=max(50.0, 4 * keep_cost), step=1.0,
-                         description="cost of keeping one", style=style, layout=layout)
+                         description=message("calculator.keep_cost"), **shared)
     acquire = w.FloatRangeSlider(value=SOURCE_RATIOS["acquire"], min=1.0, max=20.0, step=0.5,
-                                 description="acquire ratio (x)", style=style, layout=layout)
+                                 description=message("calculator.acquire"), **shared)
     win_back = w.FloatRangeSlider(value=SOURCE_RATIOS["win_back"], min=10.0, max=200.0, step=5.0,
-                                  description="win-back ratio (x)", style=style, layout=layout)
+                                  description=message("calculator.win_back"), **shared)
     table = w.HTML()
 
     def update(_=None):
@@ -395,7 +396,7 @@ def calculator(*, customers: int, retention: float, margin: float, keep_cost: fl
                                     new_retention=new.value, margin=margin, keep_cost=cost.value,
                                     discount=discount, acquire_ratio=acquire.value,
                                     win_back_ratio=win_back.value)
-        table.value = frame.round(2).to_html(float_format="{:,.2f}".format)
+        table.value = translate_labels(frame.round(2)).to_html(float_format="{:,.2f}".format)
 
     for control in (new, cost, acquire, win_back):
         control.observe(update, names="value")

@@ -132,9 +132,12 @@ class CustomerView:
         return table.assign(person=person.to_numpy())
 
     def __repr__(self) -> str:
+        from crmlab.i18n import message
+
         merged = self.n_records - self.n_people
-        return (f"CustomerView: {self.n_records:,} records -> {self.n_people:,} people "
-                f"({merged:,} records merged, {len(self.review):,} pairs left for review)")
+        return message("linkage.customer_view", records=f"{self.n_records:,}",
+                       people=f"{self.n_people:,}", merged=f"{merged:,}",
+                       review=f"{len(self.review):,}")
 
 
 _KEYS = ("email", "phone")

@@ -75,8 +75,10 @@ def test_every_page_word_comes_from_the_catalog():
     assert literals == []
 
 
-def test_a_language_without_a_catalog_falls_back_to_english():
-    assert message("key", "az") == MESSAGES["en"]["key"]
+def test_the_catalog_translates_the_page_and_a_language_without_one_falls_back_to_english():
+    assert message("key", "az") == "Düzgün cavab"
+    assert message("key", "sl") == MESSAGES["en"]["key"] == "Key"
+    assert set(MESSAGES["az"]) == set(MESSAGES["en"])
     assert message("out_of", points="1", possible="2") == "1 of 2"
 
 

@@ -1,5 +1,7 @@
 """Smoke tests of crmlab.plots that check what each figure draws: labels, titles, artists, legends."""
 
+import re
+
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
@@ -224,3 +226,90 @@ def test_abc_curve():
 
 def test_every_figure_has_a_test():
     assert COVERED == set(plots.__all__)
+
+
+# --- the student's language ----------------------------------------------------------------
+
+def _risk():
+    log = pd.DataFrame({"customer_id": list("abcd"), "interaction_date": pd.to_datetime(
+        ["2024-01-01"] * 4), "touchpoint": ["accounting", "accounting", "website", "website"],
+        "resolved": [True, False, True, False]})
+    orders = pd.DataFrame({"customer_id": ["a", "c", "z"], "order_date": pd.to_datetime(
+        ["2024-02-01", "2024-02-01", "2024-12-31"])})
+    return touchpoint_risk(log, orders)
+
+
+#: One call per figure, drawn in each language.
+DRAW = {
+    "touchpoint_priority_plot": lambda: plots.touchpoint_priority_plot(_risk()),
+    "rfm_heatmap": lambda: plots.rfm_heatmap(_scores()),
+    "rfm_distribution_plot": lambda: plots.rfm_distribution_plot(_scores()),
+    "pyramid_chart": lambda: plots.pyramid_chart(
+        customer_pyramid(pd.Series(np.arange(100, 0, -1, dtype=float)))),
+    "frequency_recency_matrix": lambda: plots.frequency_recency_matrix(_model(), T=39,
+                                                                       max_frequency=3),
+    "probability_alive_matrix": lambda: plots.probability_alive_matrix(_model(), T=39,
+                                                                       max_frequency=3),
+    "calibration_holdout": lambda: plots.calibration_holdout([0, 1, 9], [0.2, 1.0, 5.0],
+                                                             [0, 1, 4]),
+    "nps_breakdown": lambda: plots.nps_breakdown([10, 9, 8, 3]),
+    "evolution_timeline": lambda: plots.evolution_timeline(),
+    "repeat_rate_plot": lambda: plots.repeat_rate_plot(pd.DataFrame(
+        {"customers": [10, 30], "repeat_rate": [0.5, 0.2]},
+        index=pd.Index(["store", "web"], name="channel"))),
+    "cash_flow_plot": lambda: plots.cash_flow_plot(10_000, [1_000] * 12, annual_rate=0.1),
+    "portfolio_matrix": lambda: plots.portfolio_matrix(_suppliers(), types=[1, 4, 2]),
+    "abc_curve": lambda: plots.abc_curve(abc_analysis(
+        pd.DataFrame({"id": list("abcd"), "v": [60, 25, 10, 5]}), value="v", label="id")),
+}
+
+
+def _texts(ax):
+    """Every text a reader sees on the figure of ``ax``."""
+    found = []
+    for axes in ax.figure.axes:
+        found += [axes.get_title(), axes.get_xlabel(), axes.get_ylabel()]
+        found += [t.get_text() for t in axes.texts]
+        found += [t.get_text() for t in axes.get_xticklabels() + axes.get_yticklabels()]
+        legend = axes.get_legend()
+        if legend is not None:
+            found += [legend.get_title().get_text()] + [t.get_text() for t in legend.get_texts()]
+    return [text for text in found if text]
+
+
+def _english_phrases():
+    """The English words of every figure entry of the catalog that Azerbaijani translates:
+    each literal stretch between ``{fields}`` with a word in it."""
+    from crmlab.i18n import catalog
+
+    english, az = catalog("en"), catalog("az")
+    phrases = set()
+    for key, text in english.items():
+        if key.split(".")[0] in ("plot", "relationship") and text != az[key]:
+            phrases |= {part.strip(" :(),") for part in re.split(r"\{[^}]*\}", text)}
+    return {p for p in phrases if re.search(r"[A-Za-z]{3,}", p)}
+
+
+def _english_in(texts):
+    return sorted({phrase for phrase in _english_phrases() for text in texts
+                   if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text)})
+
+
+def test_every_figure_is_drawn_in_every_language():
+    assert set(DRAW) == set(plots.__all__)
+
+
+@pytest.mark.parametrize("name", sorted(DRAW))
+def test_figures_speak_the_students_language(name):
+    from crmlab.i18n import set_language
+
+    try:
+        set_language("az")
+        az = _texts(DRAW[name]())
+        set_language("en")
+        english = _texts(DRAW[name]())
+    finally:
+        set_language(None)
+    assert _english_in(az) == []
+    assert _english_in(english) != []  # the same figure in English is still English
+    assert az != english

@@ -104,6 +104,34 @@ def test_language_switch_translates_labels(tmp_path, crmlab_home):
     assert "Göy mavidir" in view.view("q").prompt.value
 
 
+
+def test_the_quiz_opens_in_the_students_language(tmp_path, crmlab_home, monkeypatch):
+    import crmlab
+
+    path = tmp_path / "bi.yaml"
+    path.write_text(
+        "id: bi\ntitle: {en: Test, az: Test}\nlanguages: [en, az]\nquestions:\n"
+        "  - id: q\n    type: truefalse\n    prompt: {en: Sky is blue, az: Göy mavidir}\n"
+        "    answer: true\n")
+    monkeypatch.setattr("crmlab.i18n._current", None)
+    crmlab.set_language("az")
+    try:
+        view = quiz.show(path)
+        assert view.switch.value == "az" and view.view("q").button.description == "Yoxla"
+        assert quiz.show(path, lang="en").view("q").button.description == "Check"
+    finally:
+        crmlab.set_language(None)
+    english_only = tmp_path / "only" / "bi.yaml"
+    english_only.parent.mkdir()
+    english_only.write_text(path.read_text().replace("languages: [en, az]", "languages: [en]")
+                            .replace("{en: Sky is blue, az: Göy mavidir}", "Sky is blue")
+                            .replace("{en: Test, az: Test}", "Test"))
+    crmlab.set_language("az")
+    try:  # a quiz without the student's language opens in its own first language
+        assert quiz.show(english_only).view("q").button.description == "Check"
+    finally:
+        crmlab.set_language(None)
+
 NOTE_AND_ANY = """\
 id: na
 title: Repairs

@@ -12,8 +12,9 @@ import argparse
 import importlib
 import sys
 
-from crmlab import __version__
+from crmlab import __version__, i18n
 from crmlab.exceptions import CrmlabError
+from crmlab.i18n import set_language
 
 # Sub-command modules, imported when the parser is built. Each one only imports the library
 # modules it needs inside its handlers, so `crmlab --help` stays fast.
@@ -34,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Course workbench: customer and supplier relationships in the enterprise.",
     )
     parser.add_argument("--version", action="version", version=f"crmlab {__version__}")
+    parser.add_argument("--lang", metavar="LANG", dest="language",
+                        help="the language of this run's messages (default: CRMLAB_LANG, then "
+                             "`crmlab student language`, then en)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:
@@ -53,7 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    before = i18n._current  # restored after the run: main() may run again in this process
     try:
+        if args.language:
+            set_language(args.language)
         return int(args.func(args) or 0)
     except (CrmlabError, ValueError, OSError) as exc:
         print(f"crmlab: error: {_one_line(exc)}", file=sys.stderr)
@@ -61,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("crmlab: interrupted", file=sys.stderr)
         return 130
+    finally:
+        if args.language:
+            set_language(before)
 
 
 def _one_line(exc: BaseException) -> str:

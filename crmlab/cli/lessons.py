@@ -10,14 +10,21 @@ def register(subparsers) -> None:
 
 
 def _lessons(args) -> int:
-    from crmlab.course.lessons import list_lessons
-    from crmlab.paths import course_dir
+    from crmlab.course.lessons import edition, list_lessons, title_in
+    from crmlab.exceptions import CrmlabError
+    from crmlab.i18n import get_language, message
+    from crmlab.paths import course_dir, notebooks_dir
 
     root = course_dir()
-    for lesson in list_lessons():
+    lang = get_language()
+    lessons = list_lessons()
+    if not lessons:
+        raise CrmlabError(message("lessons.none", folder=notebooks_dir()))
+    for lesson in lessons:
+        path = edition(lesson, lang)
         try:
-            shown = lesson.path.relative_to(root)
+            shown = path.relative_to(root)
         except ValueError:
-            shown = lesson.path
-        print(f"{lesson.id:<9} {lesson.title:<48} {shown}")
+            shown = path
+        print(f"{lesson.id:<9} {title_in(lesson, lang):<48} {shown}")
     return 0

@@ -19,12 +19,16 @@ def register(subparsers) -> None:
     else:
         add_export_parser(quiz_sub)
 
-    student = subparsers.add_parser("student", help="set or show your student id")
+    student = subparsers.add_parser("student", help="set or show your student id and language")
     student_sub = student.add_subparsers(dest="student_command", metavar="ACTION", required=True)
     set_id = student_sub.add_parser("set", help="set your student id once")
     set_id.add_argument("student_id", metavar="ID")
     set_id.set_defaults(func=_student_set)
     student_sub.add_parser("show", help="print your student id").set_defaults(func=_student_show)
+    language = student_sub.add_parser(
+        "language", help="set your language once (e.g. az), or print the current one")
+    language.add_argument("language", nargs="?", metavar="LANG")
+    language.set_defaults(func=_student_language)
 
     submit = subparsers.add_parser("submit", help="bundle your saved answers into a zip")
     submit.add_argument("--out", required=True, metavar="FILE.zip")
@@ -51,8 +55,9 @@ def _validate(args) -> int:
 
 def _student_set(args) -> int:
     from crmlab.course.student import set_id
+    from crmlab.i18n import message
 
-    print(f"student id set to {set_id(args.student_id)}")
+    print(message("cli.student.id_set", student_id=set_id(args.student_id)))
     return 0
 
 
@@ -63,10 +68,24 @@ def _student_show(args) -> int:
     return 0
 
 
+def _student_language(args) -> int:
+    from crmlab.i18n import LANGUAGE_NAMES, get_language, message, save_language
+
+    if args.language is None:
+        lang = get_language()
+        print(message("cli.student.language", language=lang, name=LANGUAGE_NAMES[lang]))
+        return 0
+    lang = save_language(args.language)
+    # the confirmation in the language just chosen, unless --lang/CRMLAB_LANG overrides it
+    print(message("cli.student.language_set", language=lang, name=LANGUAGE_NAMES[lang]))
+    return 0
+
+
 def _submit(args) -> int:
     from crmlab.course.submit import make_bundle
+    from crmlab.i18n import message
 
-    print(f"wrote {make_bundle(args.out)}")
+    print(message("cli.submit.wrote", path=make_bundle(args.out)))
     return 0
 
 

@@ -13,9 +13,9 @@ latest deadline with extensions, plus the late policy's cut-off:
 built from one student's rows only, every text is HTML-escaped, and the page loads nothing from
 anywhere (inline style, no script, a Content-Security-Policy that forbids any request).
 
-Every word of the page comes from :data:`MESSAGES` through :func:`message`, so a message
-catalog (a language added there) translates the page; quiz texts come in the page's language
-when the quiz gives it.
+Every word of the page comes from crmlab's one message catalog (:mod:`crmlab.i18n`, keys
+``feedback.*``, also seen as :data:`MESSAGES`) through :func:`message`, so a language added to
+the catalog translates the page; quiz texts come in the page's language when the quiz gives it.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import io
 import json
 import math
 import zipfile
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -34,60 +35,33 @@ from crmlab.course.gradebook import CourseGradebook
 
 __all__ = ["MESSAGES", "message", "student_page", "write_feedback"]
 
-#: Every text of a feedback page, by language; ``{name}`` fields are filled by :func:`message`.
-MESSAGES = {
-    "en": {
-        "title": "Feedback for {student}",
-        "private": "This page is for {student} only. Do not share it.",
-        "written": "Written {time}.",
-        "summary": "Your grades",
-        "assessment": "Assessment",
-        "raw": "Points",
-        "late_days": "Days late",
-        "penalty": "Late penalty",
-        "final": "Final points",
-        "status": "Status",
-        "weighted_total": "Weighted total: {total}%",
-        "total_pending": "Weighted total: pending (an answer is still being graded)",
-        "out_of": "{points} of {possible}",
-        "status_on time": "on time",
-        "status_late": "late",
-        "status_cut off": "after the cut-off",
-        "status_missing": "not submitted",
-        "status_pending": "being graded",
-        "status_no deadline": "no deadline",
-        "quiz": "Quiz {id}: {title}",
-        "exercise": "Exercise {id}",
-        "received": "Received {time} ({source}); your deadline: {deadline}.",
-        "source_receipt": "receipt",
-        "source_file time": "time of collection",
-        "late_note": "{days} day(s) late: {penalty} point(s) deducted from {raw}.",
-        "cut_note": "Received after the cut-off: 0 points.",
-        "missing_note": "Nothing was submitted for this assessment: 0 points.",
-        "not_open": "Details open {time}, when every student's time to submit has passed.",
-        "no_deadline": "Details are withheld: this assessment has no deadline in the course file.",
-        "question": "Question {n}",
-        "mode_practice": "practice",
-        "mode_graded": "graded",
-        "your_answer": "Your answer",
-        "no_answer": "no answer",
-        "points": "Points",
-        "pending": "not graded yet",
-        "key": "Key",
-        "explanation": "Explanation",
-        "rubric": "Rubric",
-        "criterion": "Criterion",
-        "comment": "Comment",
-        "check": "Check",
-        "verdict": "Verdict",
-        "message": "Message",
-        "passed": "passed",
-        "not_passed": "not passed",
-        "check_passed": "your result matches the expected value",
-        "check_failed": "your result does not match the expected value",
-        "run_note": "Grader's note: {reason}",
-    },
-}
+class _Messages(Mapping):
+    """``{lang: {key: text}}`` of the feedback pages, read from crmlab's one message catalog
+    (:mod:`crmlab.i18n`, keys ``feedback.<key>``): a view, so a language added to the catalog
+    is here too."""
+
+    def __getitem__(self, lang):
+        from crmlab.i18n import LANGUAGES, catalog
+
+        if lang not in LANGUAGES:
+            raise KeyError(lang)
+        return {key[len("feedback."):]: text for key, text in catalog(lang).items()
+                if key.startswith("feedback.")}
+
+    def __iter__(self):
+        from crmlab.i18n import LANGUAGES
+
+        return iter(LANGUAGES)
+
+    def __len__(self):
+        from crmlab.i18n import LANGUAGES
+
+        return len(LANGUAGES)
+
+
+#: Every text of a feedback page, by language (``feedback.*`` of :mod:`crmlab.i18n`);
+#: ``{name}`` fields are filled by :func:`message`.
+MESSAGES = _Messages()
 
 
 def message(key: str, lang: str = "en", **fields) -> str:
@@ -97,11 +71,16 @@ def message(key: str, lang: str = "en", **fields) -> str:
     --------
     >>> message("out_of", points="3", possible="5")
     '3 of 5'
-    >>> message("status_late", "az")  # no Azerbaijani catalog yet: English
+    >>> message("status_late", "az")
+    'gecikmiş'
+    >>> message("status_late", "sl")  # a language crmlab does not ship: English
     'late'
     """
-    catalog = MESSAGES.get(lang, {})
-    return (catalog.get(key) or MESSAGES["en"][key]).format(**fields)
+    from crmlab.i18n import LANGUAGES, catalog
+
+    lang = lang if lang in LANGUAGES else "en"
+    text = catalog(lang).get(f"feedback.{key}") or catalog("en")[f"feedback.{key}"]
+    return text.format(**fields)
 
 
 STYLE = """

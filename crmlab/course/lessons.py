@@ -16,7 +16,7 @@ from crmlab._validation import check_choice
 from crmlab.exceptions import CrmlabError
 from crmlab.paths import notebooks_dir
 
-__all__ = ["Lesson", "list_lessons", "course_map", "get", "edition_dir"]
+__all__ = ["Lesson", "list_lessons", "course_map", "get", "edition_dir", "title_in", "edition"]
 
 KINDS = ("lesson", "case", "appendix")
 _KIND_ORDER = {"lesson": 0, "case": 1, "appendix": 2}
@@ -33,6 +33,49 @@ class Lesson:
     quiz: str | None = None
 
 
+def _title(nb: dict) -> str:
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "markdown":
+            first = "".join(cell.get("source", "")).strip().splitlines()[0:1]
+            if first and first[0].startswith("# "):
+                return first[0][2:].split("·", 1)[-1].strip()
+    return ""
+
+
+def edition(lesson: Lesson, lang: str | None = None) -> Path:
+    """The notebook of ``lesson`` in ``lang`` (default: the student's language):
+    ``<notebooks>/<lang>/<notebook>`` when that edition exists, else the English notebook.
+
+    Examples
+    --------
+    >>> edition(get("L00"), "en").name
+    '00_start_here.ipynb'
+    """
+    from crmlab.i18n import check_language, get_language
+
+    lang = check_language(lang or get_language())
+    path = lesson.path.parent / lang / lesson.path.name
+    return path if lang != "en" and path.is_file() else lesson.path
+
+
+def title_in(lesson: Lesson, lang: str | None = None) -> str:
+    """The lesson's title in ``lang`` (default: the student's language): the title of its
+    edition ``<notebooks>/<lang>/<notebook>`` when that edition exists, else the English one.
+
+    Examples
+    --------
+    >>> title_in(get("L00"), "en")
+    'Start here'
+    """
+    path = edition(lesson, lang)
+    if path == lesson.path:
+        return lesson.title
+    try:
+        return _title(json.loads(path.read_text(encoding="utf-8"))) or lesson.title
+    except (OSError, ValueError):
+        return lesson.title
+
+
 def _read(path: Path) -> Lesson:
     try:
         nb = json.loads(path.read_text(encoding="utf-8"))
@@ -46,14 +89,7 @@ def _read(path: Path) -> Lesson:
         check_choice("crmlab.kind", kind, KINDS, error=CrmlabError)
     except CrmlabError as exc:
         raise CrmlabError(f"{path}: {exc}") from None
-    title = ""
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") == "markdown":
-            first = "".join(cell.get("source", "")).strip().splitlines()[0:1]
-            if first and first[0].startswith("# "):
-                title = first[0][2:].split("·", 1)[-1].strip()
-                break
-    return Lesson(id=meta["id"], title=title, kind=kind, path=path, quiz=meta.get("quiz"))
+    return Lesson(id=meta["id"], title=_title(nb), kind=kind, path=path, quiz=meta.get("quiz"))
 
 
 def edition_dir(lang: str | None = None) -> Path:

@@ -15,6 +15,7 @@ from crmlab.course import submission
 from crmlab.course.quiz.storage import answers_dir
 from crmlab.course.student import ANONYMOUS, get_id
 from crmlab.exceptions import CrmlabError, SubmissionError
+from crmlab.i18n import message
 
 __all__ = ["make_bundle"]
 
@@ -35,18 +36,18 @@ def make_bundle(out: str | Path, *, student_id: str | None = None) -> Path:
     """
     student_id = student_id or get_id()
     if student_id == ANONYMOUS:
-        raise CrmlabError("No student id is set; run `crmlab student set YOUR-ID` first")
+        raise CrmlabError(message("cli.submit.no_id"))
     folder = answers_dir(student_id)
     files = sorted(folder.glob("*.json")) if folder.is_dir() else []
     if not files:
-        raise CrmlabError(f"No saved answers for student {student_id!r} in {folder}")
+        raise CrmlabError(message("cli.submit.no_answers", student_id=student_id, folder=folder))
     answer_files = []
     for path in files:
         raw = path.read_bytes()
         try:
             submission.parse_answers(raw, str(path), student_id=student_id)
         except SubmissionError as exc:
-            raise CrmlabError(f"{exc}; nothing was bundled") from None
+            raise CrmlabError(message("cli.submit.not_bundled", problem=exc)) from None
         answer_files.append((path.stem, raw))
     created = datetime.now(timezone.utc).isoformat(timespec="seconds")
     return write_bytes(out, submission.bundle_bytes(student_id, answer_files, created=created))

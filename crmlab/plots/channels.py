@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crmlab._validation import check_columns
+from crmlab.i18n import message
 
 __all__ = ["touchpoint_priority_plot"]
 
@@ -25,7 +26,6 @@ def touchpoint_priority_plot(risk, *, ax=None):
     for touchpoint, row in risk.iterrows():
         ax.annotate(touchpoint, (row["contacts"], row["risk_per_contact"]), xytext=(4, 4),
                     textcoords="offset points", fontsize=8)
-    ax.set(xlabel="importance: contacts in the window", ylabel="risk per contact",
-           title="Touchpoints: importance x risk (bubble: unresolved contacts x naive gap; "
-                 "red: back office)")
+    ax.set(xlabel=message("plot.touchpoints.xlabel"), ylabel=message("plot.touchpoints.ylabel"),
+           title=message("plot.touchpoints.title"))
     return ax

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from crmlab.i18n import message
+
 __all__ = ["cash_flow_plot"]
 
 
@@ -18,10 +20,12 @@ def cash_flow_plot(investment, monthly_benefits, *, annual_rate: float = 0.0, ax
     month = payback_period(investment, monthly_benefits, annual_rate=annual_rate)
     if month is not None:
         ax.axvline(month, color="#c53030", ls="--", lw=1)
-        ax.text(month + 0.3, flow.min() * 0.9, f"payback: month {month}", color="#c53030")
-    ax.axvspan(8, 12, color="#e2e8f0", zorder=0, label="typical 8-12 months (source)")
-    ax.set(xlabel="month", ylabel="cumulative cash flow",
-           title="Cumulative cash flow" + (f" (discounted at {annual_rate:.0%}/year)"
-                                           if annual_rate else ""))
+        ax.text(month + 0.3, flow.min() * 0.9, message("plot.cash_flow.payback", month=month),
+                color="#c53030")
+    ax.axvspan(8, 12, color="#e2e8f0", zorder=0, label=message("plot.cash_flow.typical"))
+    title = (message("plot.cash_flow.title_discounted", rate=f"{annual_rate:.0%}") if annual_rate
+             else message("plot.cash_flow.title"))
+    ax.set(xlabel=message("plot.cash_flow.xlabel"), ylabel=message("plot.cash_flow.ylabel"),
+           title=title)
     ax.legend(loc="lower right")
     return ax

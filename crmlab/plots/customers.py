@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from crmlab._validation import check_column_options, check_each, check_fitted
+from crmlab.i18n import column_label, message
 
 __all__ = ["rfm_heatmap", "rfm_distribution_plot", "pyramid_chart", "frequency_recency_matrix",
            "probability_alive_matrix", "calibration_holdout", "nps_breakdown"]
@@ -27,9 +28,9 @@ def rfm_heatmap(scores, *, value="monetary", ax=None):
     image = ax.imshow(table.to_numpy(), cmap="viridis", origin="lower", aspect="auto")
     ax.set_xticks(range(table.shape[1]), table.columns)
     ax.set_yticks(range(table.shape[0]), table.index)
-    ax.set_xlabel("F score")
-    ax.set_ylabel("R score")
-    ax.set_title(f"Mean {value} by R and F")
+    ax.set_xlabel(message("plot.rfm_heatmap.xlabel"))
+    ax.set_ylabel(message("plot.rfm_heatmap.ylabel"))
+    ax.set_title(message("plot.rfm_heatmap.title", value=column_label(value)))
     ax.figure.colorbar(image, ax=ax)
     return ax
 
@@ -48,11 +49,12 @@ def rfm_distribution_plot(scores, *, ax=None):
                                    (0.27, "M", "#4c9f70")):
         counts = scores[letter].value_counts().reindex(positions, fill_value=0)
         ax.bar(positions + offset, counts.to_numpy(), width=0.26, color=colour, label=letter)
-    ax.axhline(len(scores) / top, color="grey", ls="--", lw=1, label="equal shares")
+    ax.axhline(len(scores) / top, color="grey", ls="--", lw=1,
+               label=message("plot.rfm_distribution.equal"))
     ax.set_xticks(positions)
-    ax.set_xlabel("score")
-    ax.set_ylabel("customers")
-    ax.set_title("RFM scores: customers per score")
+    ax.set_xlabel(message("plot.rfm_distribution.xlabel"))
+    ax.set_ylabel(message("plot.rfm_distribution.ylabel"))
+    ax.set_title(message("plot.rfm_distribution.title"))
     ax.legend()
     return ax
 
@@ -72,7 +74,7 @@ def pyramid_chart(tiers, *, ax=None):
     ax.set_yticks(range(len(counts)), [f"{t} ({int(n)})" for t, n in counts.items()])
     ax.set_xticks([])
     curry = tuple(tiers.cat.categories) == CURRY_TIERS
-    ax.set_title("Customer pyramid (Curry & Curry)" if curry else "Customer pyramid")
+    ax.set_title(message("plot.pyramid.title_curry" if curry else "plot.pyramid.title"))
     return ax
 
 
@@ -87,8 +89,8 @@ def _matrix(model, fn, max_frequency, max_recency, T, ax, title):
     z = fn(model, xx_f, tt_f, np.full_like(tt_f, T)).reshape(xx.shape)
     image = ax.imshow(z, origin="lower", aspect="auto", cmap="magma",
                       extent=(-0.5, max_frequency + 0.5, 0, max_recency))
-    ax.set_xlabel("frequency (repeat purchases)")
-    ax.set_ylabel("recency")
+    ax.set_xlabel(message("plot.bgnbd.xlabel"))
+    ax.set_ylabel(message("plot.bgnbd.ylabel"))
     ax.set_title(title)
     ax.figure.colorbar(image, ax=ax)
     return ax
@@ -97,13 +99,13 @@ def _matrix(model, fn, max_frequency, max_recency, T, ax, title):
 def frequency_recency_matrix(model, *, T, t=1.0, max_frequency=20, ax=None):
     """Expected purchases in the next ``t`` units by frequency and recency (BG/NBD)."""
     return _matrix(model, lambda m, x, r, big_t: m.expected_purchases(t, x, r, big_t),
-                   max_frequency, T, T, ax, f"Expected purchases in the next {t:g} units")
+                   max_frequency, T, T, ax, message("plot.bgnbd.expected", t=f"{t:g}"))
 
 
 def probability_alive_matrix(model, *, T, max_frequency=20, ax=None):
     """Probability that a customer is alive by frequency and recency (BG/NBD)."""
     return _matrix(model, lambda m, x, r, big_t: m.probability_alive(x, r, big_t),
-                   max_frequency, T, T, ax, "Probability alive")
+                   max_frequency, T, T, ax, message("plot.bgnbd.alive"))
 
 
 def calibration_holdout(calibration_frequency, predicted, actual, *, max_frequency=7, ax=None):
@@ -115,10 +117,10 @@ def calibration_holdout(calibration_frequency, predicted, actual, *, max_frequen
     df = pd.DataFrame({"x": key, "predicted": np.asarray(predicted),
                        "actual": np.asarray(actual)})
     means = df.groupby("x")[["actual", "predicted"]].mean()
-    ax.plot(means.index, means["actual"], "o-", label="actual")
-    ax.plot(means.index, means["predicted"], "s--", label="model")
-    ax.set_xlabel(f"purchases in calibration ({max_frequency} = {max_frequency}+)")
-    ax.set_ylabel("mean purchases in holdout")
+    ax.plot(means.index, means["actual"], "o-", label=message("plot.calibration.actual"))
+    ax.plot(means.index, means["predicted"], "s--", label=message("plot.calibration.model"))
+    ax.set_xlabel(message("plot.calibration.xlabel", cap=max_frequency))
+    ax.set_ylabel(message("plot.calibration.ylabel"))
     ax.legend()
     return ax
 
@@ -135,7 +137,7 @@ def nps_breakdown(answers, *, ax=None):
     colours = ["#c53030"] * 7 + ["#d69e2e"] * 2 + ["#4c9f70"] * 2
     ax.bar(range(11), counts, color=colours)
     ax.set_xticks(range(11))
-    ax.set_xlabel("likelihood to recommend (0-10)")
-    ax.set_ylabel("respondents")
-    ax.set_title("NPS: detractors 0-6, passives 7-8, promoters 9-10")
+    ax.set_xlabel(message("plot.nps.xlabel"))
+    ax.set_ylabel(message("plot.nps.ylabel"))
+    ax.set_title(message("plot.nps.title"))
     return ax

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crmlab._validation import check_columns
+from crmlab.i18n import catalog, column_label, get_language, message
 
 __all__ = ["evolution_timeline", "repeat_rate_plot"]
 
@@ -18,6 +19,7 @@ def evolution_timeline(*, ax=None):
     from crmlab.marketing import evolution
 
     stages = evolution()
+    lang = get_language()
     ax = ax or plt.subplots(figsize=(10, 5))[1]
     # Label heights chosen so that the crowded 1994-2009 labels do not overlap.
     levels = [1.2, -1.2, 2.6, -1.2, 3.6, -2.4, 1.2, -3.6, 2.4, -1.2]
@@ -28,17 +30,19 @@ def evolution_timeline(*, ax=None):
         ax.plot([row["year"]] * 2, [0, level], color="#a0aec0", lw=0.8)
         ax.plot(row["year"], 0, "o", ms=7, color="#2b6cb0",
                 markerfacecolor="#2b6cb0" if seed else "white")
-        ax.text(row["year"], level + (0.1 if level > 0 else -0.1), f"{row['stage']}\n{row['reference']}",
+        stage = catalog(lang).get(f"plot.evolution.stage.{row['stage']}", row["stage"])
+        ax.text(row["year"], level + (0.1 if level > 0 else -0.1), f"{stage}\n{row['reference']}",
                 ha="center", va="bottom" if level > 0 else "top", fontsize=8)
-    ax.set(ylim=(-4.8, 4.8), xlim=(1950, 2016), yticks=[], xlabel="year",
-           title="From transactional marketing to social CRM (open marker: dated from literature)")
+    ax.set(ylim=(-4.8, 4.8), xlim=(1950, 2016), yticks=[], xlabel=message("plot.evolution.xlabel"),
+           title=message("plot.evolution.title"))
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
     return ax
 
 
-def repeat_rate_plot(rates, *, ax=None, title="Repeat-customer rate"):
-    """Bars of a ``repeat_rate(..., by=...)`` table, with the customer counts on the bars."""
+def repeat_rate_plot(rates, *, ax=None, title=None):
+    """Bars of a ``repeat_rate(..., by=...)`` table, with the customer counts on the bars
+    (``title`` defaults to the catalog's "Repeat-customer rate")."""
     import matplotlib.pyplot as plt
 
     check_columns(rates, ["customers", "repeat_rate"], table="rates")
@@ -47,6 +51,6 @@ def repeat_rate_plot(rates, *, ax=None, title="Repeat-customer rate"):
     for bar, n in zip(bars, rates["customers"]):
         ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height() + 0.01, f"n={n}",
                 ha="center", fontsize=8)
-    ax.set(ylim=(0, 1), ylabel="share who bought again", xlabel=rates.index.name,
-           title=title)
+    ax.set(ylim=(0, 1), ylabel=message("plot.repeat_rate.ylabel"),
+           xlabel=column_label(rates.index.name), title=title or message("plot.repeat_rate.title"))
     return ax

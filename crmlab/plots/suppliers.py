@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab._validation import check_columns, check_each, expected
+from crmlab.i18n import message
 
 __all__ = ["portfolio_matrix", "abc_curve"]
 
@@ -51,18 +52,18 @@ def portfolio_matrix(suppliers, *, types=None, ax=None):
     ax.axvline(x_mid, color="grey", lw=0.8)
     ax.axhline(y_mid, color="grey", lw=0.8)
     top = y.max() * 1.08
-    for (tx, ty, text) in ((0.02, y_mid * 0.05, "non-critical items"),
-                           (0.02, top * 0.96, "leverage items"),
-                           (0.52, y_mid * 0.05, "bottleneck items"),
-                           (0.52, top * 0.96, "strategic items")):
-        ax.text(tx, ty, text, fontsize=9, color="#4a5568", va="bottom" if ty < y_mid else "top")
-    ax.set(xlim=(0, 1), ylim=(0, top), xlabel="supply risk (risk level and scarcity of "
-           "alternatives)", ylabel="profit impact: share of total profit (%)",
-           title="Purchasing portfolio matrix (after Kraljic 1983)")
+    for (tx, ty, key) in ((0.02, y_mid * 0.05, "non_critical"), (0.02, top * 0.96, "leverage"),
+                          (0.52, y_mid * 0.05, "bottleneck"), (0.52, top * 0.96, "strategic")):
+        ax.text(tx, ty, message(f"plot.portfolio.{key}"), fontsize=9, color="#4a5568",
+                va="bottom" if ty < y_mid else "top")
+    ax.set(xlim=(0, 1), ylim=(0, top), xlabel=message("plot.portfolio.xlabel"),
+           ylabel=message("plot.portfolio.ylabel"), title=message("plot.portfolio.title"))
     if types is not None:
         handles = [Line2D([], [], marker="o", ls="", color=_COLOURS[t.value],
-                          label=f"{t.value} {t.label}") for t in RelationshipType]
-        ax.legend(handles=handles, loc="center right", fontsize=8, title="relationship type")
+                          label=f"{t.value} {message(f'relationship.type_{t.value}')}")
+                   for t in RelationshipType]
+        ax.legend(handles=handles, loc="center right", fontsize=8,
+                  title=message("plot.portfolio.legend"))
     return ax
 
 
@@ -81,6 +82,7 @@ def abc_curve(ranked, *, ax=None, label=None):
     ax.bar(ranked["rank"], ranked["share"] * 100, color=colours)
     twin = ax.twinx()
     twin.plot(ranked["rank"], ranked["cumulative_share"] * 100, color="black", lw=1.2)
-    twin.set(ylim=(0, 102), ylabel="cumulative share (%)")
-    ax.set(xlabel="rank", ylabel="share (%)", title=label or "ABC analysis")
+    twin.set(ylim=(0, 102), ylabel=message("plot.abc.cumulative"))
+    ax.set(xlabel=message("plot.abc.xlabel"), ylabel=message("plot.abc.ylabel"),
+           title=label or message("plot.abc.title"))
     return ax

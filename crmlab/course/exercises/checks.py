@@ -148,7 +148,9 @@ def check(name: str, value, *, seed: int) -> None:
     """Visible check: print whether ``value`` is right, without revealing the expected value."""
     passed = _verdict(name, value, seed)
     _record(name, passed, "visible")
-    print(f"{name}: {'correct' if passed else 'not yet: look again at the method, not the number'}")
+    from crmlab.i18n import message
+
+    print(message("check.correct" if passed else "check.not_yet", name=name))
 
 
 def hidden_check(name: str, value, *, seed: int) -> None:

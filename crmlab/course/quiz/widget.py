@@ -137,8 +137,11 @@ class QuizView(StableWidgetRepr):
     def __init__(self, quiz: Quiz, *, lang: str | None = None):
         self.quiz = quiz
         self.student = get_id()
-        self.lang = check_choice("lang", lang or quiz.languages[0], quiz.languages,
-                                 error=QuizError)
+        if lang is None:  # the student's language when the quiz has it, else its first
+            from crmlab.i18n import get_language
+
+            lang = get_language() if get_language() in quiz.languages else quiz.languages[0]
+        self.lang = check_choice("lang", lang, quiz.languages, error=QuizError)
         self.header = w.HTML()
         self.body = w.VBox()
         children = [self.header]
