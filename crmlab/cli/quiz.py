@@ -27,7 +27,9 @@ def register(subparsers) -> None:
     student_sub.add_parser("show", help="print your student id").set_defaults(func=_student_show)
 
     submit = subparsers.add_parser("submit", help="bundle your saved answers into a zip")
-    submit.add_argument("--out", required=True, metavar="FILE.zip")
+    submit.add_argument("--out", metavar="FILE.zip",
+                        help="write the zip here (on JupyterHub: send it to the course's "
+                             "collection service when --out is not given)")
     submit.set_defaults(func=_submit)
 
     release = subparsers.add_parser("release", help="write the student copy of the course")
@@ -64,9 +66,18 @@ def _student_show(args) -> int:
 
 
 def _submit(args) -> int:
-    from crmlab.course.submit import make_bundle
+    from crmlab.course.submit import collect_url, make_bundle, send_bundle
+    from crmlab.exceptions import CrmlabError
 
-    print(f"wrote {make_bundle(args.out)}")
+    if args.out:
+        print(f"wrote {make_bundle(args.out)}")
+        return 0
+    if collect_url() is None:
+        raise CrmlabError("--out FILE.zip is required outside a JupyterHub session "
+                          "with a collection service")
+    receipt = send_bundle()
+    print(f"submitted {', '.join(receipt['quizzes'])} as {receipt['student_id']}: "
+          f"received {receipt['received_at']}, sha256 {receipt['sha256']}")
     return 0
 
 
