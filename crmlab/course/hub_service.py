@@ -147,6 +147,7 @@ def make_app(store: str | Path, *, prefix: str = "/", max_bytes: int = MAX_BYTES
     """The tornado application of the service (routes under ``prefix``)."""
     from jupyterhub.services.auth import HubAuth, HubAuthenticated
     from tornado import web
+    from tornado.log import app_log
 
     store = Path(store)
     hub_auth = HubAuth(cache_max_age=60)
@@ -184,9 +185,9 @@ def make_app(store: str | Path, *, prefix: str = "/", max_bytes: int = MAX_BYTES
                     None, lambda: store_bundle(store, user, self.request.body,
                                                max_bytes=max_bytes))
             except Refused as exc:
-                self.log.warning("refused a bundle from %s: %s", user, exc.reason)
+                app_log.warning("refused a bundle from %s: %s", user, exc.reason)
                 return self.refuse(exc.status, exc.reason)
-            self.log.info("received %s from %s", receipt["file"], user)
+            app_log.info("received %s from %s", receipt["file"], user)
             self.set_status(201)
             self.finish(receipt)
 
@@ -213,8 +214,13 @@ def make_app(store: str | Path, *, prefix: str = "/", max_bytes: int = MAX_BYTES
         def get(self):
             self.finish({"name": self.current_user["name"], "instructor": self.instructor})
 
+    class Health(web.RequestHandler):
+        def get(self):
+            self.finish({"service": "crmlab-collect"})
+
     base = prefix.rstrip("/") + "/"
     return web.Application([
+        (rf"{base}?", Health),
         (rf"{base}api/submissions/?", Submissions),
         (rf"{base}api/submissions/([A-Za-z0-9_-][A-Za-z0-9._-]{{0,63}})/([^/]+)", Download),
         (rf"{base}api/whoami", Whoami),
@@ -223,6 +229,9 @@ def make_app(store: str | Path, *, prefix: str = "/", max_bytes: int = MAX_BYTES
 
 def main(argv=None) -> int:
     """Run the service where the hub says (``JUPYTERHUB_SERVICE_URL``, ``..._PREFIX``)."""
+    from tornado.log import enable_pretty_logging
+
+    enable_pretty_logging()
     parser = argparse.ArgumentParser(prog="python -m crmlab.course.hub_service")
     parser.add_argument("--store", required=True, help="folder that keeps the submissions")
     parser.add_argument("--max-bytes", type=int, default=MAX_BYTES)
@@ -241,7 +250,10 @@ def main(argv=None) -> int:
               flush=True)
         await asyncio.Event().wait()
 
-    asyncio.run(serve())
+    try:
+        asyncio.run(serve())
+    except KeyboardInterrupt:  # the hub stops its services with SIGINT
+        pass
     return 0
 
 
