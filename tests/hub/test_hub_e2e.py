@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pytest
 
+from crmlab.course.hub_service import INSTRUCTOR_SCOPE
 from crmlab.course.submission import bundle_bytes, new_answers
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
@@ -223,13 +224,13 @@ def _api(base, path, token=None, *, method="GET", data=None, expect=(200,)):
     return status, body
 
 
-def _token(base, admin_token, user) -> str:
+def _token(base, admin_token, user, *scopes, expect=(200, 201)) -> str:
     """A token of ``user`` that may use the collection service (what their server holds)."""
-    body = json.dumps({"scopes": ["access:services!service=crmlab-collect"],
+    body = json.dumps({"scopes": ["access:services!service=crmlab-collect", *scopes],
                        "note": "e2e"}).encode()
     _, answer = _api(base, f"/hub/api/users/{user}/tokens", admin_token, method="POST",
-                     data=body, expect=(200, 201))
-    return json.loads(answer)["token"]
+                     data=body, expect=expect)
+    return json.loads(answer).get("token", "")
 
 
 def _home(user) -> Path:
@@ -342,8 +343,11 @@ def test_a_class_on_jupyterhub(hub, chromium, tmp_path):
     _api(base, SERVICE + "submissions", None, method="POST", data=forged, expect=(403,))
     assert [p.name for p in (store / victim).glob("*.zip")] == [victim_bundle.name]
 
+    # The hub gives the instructor scope to no student's token, whoever asks.
+    _token(base, admin_token, thief, INSTRUCTOR_SCOPE, expect=(400, 403))
+
     # The instructor lists and downloads everything through the service.
-    teacher = _token(base, admin_token, INSTRUCTOR)
+    teacher = _token(base, admin_token, INSTRUCTOR, INSTRUCTOR_SCOPE)
     _, listing = _api(base, SERVICE + "submissions", teacher)
     rows = json.loads(listing)["submissions"]
     assert sorted(r["student_id"] for r in rows) == sorted(STUDENTS)
