@@ -29,3 +29,43 @@ def test_broken_config_is_a_one_line_error(crmlab_home):
     with pytest.raises(CrmlabError, match="not a valid crmlab configuration file"):
         student.set_id("s1")
     assert (crmlab_home / "config.json").read_text() == "not json"
+
+
+HUB_ENV = {"JUPYTERHUB_USER": "ana", "JUPYTERHUB_API_URL": "http://127.0.0.1:8081/hub/api",
+           "JUPYTERHUB_API_TOKEN": "t0ken"}
+
+
+@pytest.fixture
+def hub_env(crmlab_home, monkeypatch):
+    for name, value in HUB_ENV.items():
+        monkeypatch.setenv(name, value)
+    return monkeypatch
+
+
+def test_inside_a_hub_the_id_is_the_hub_user_and_cannot_be_set(hub_env, crmlab_home, capsys):
+    (crmlab_home / "config.json").write_text('{"student_id": "someone-else"}')
+    assert student.get_id() == "ana"
+    assert student.hub_user() == "ana"
+    with pytest.raises(CrmlabError, match="^On JupyterHub your student id is your hub user name"):
+        student.set_id("bob")
+    assert main(["student", "set", "bob"]) == 1
+    assert capsys.readouterr().err == (
+        "crmlab: error: On JupyterHub your student id is your hub user name 'ana'; "
+        "it cannot be changed here\n")
+    assert (crmlab_home / "config.json").read_text() == '{"student_id": "someone-else"}'
+    assert main(["student", "show"]) == 0
+    assert capsys.readouterr().out == "ana\n"
+
+
+@pytest.mark.parametrize("missing", ["JUPYTERHUB_API_URL", "JUPYTERHUB_API_TOKEN"])
+def test_a_stray_hub_user_variable_alone_changes_nothing(hub_env, missing):
+    hub_env.delenv(missing)
+    assert student.hub_user() is None
+    assert student.get_id() == "anonymous"
+    assert student.set_id("s1") == "s1" and student.get_id() == "s1"
+
+
+def test_a_hub_user_name_that_is_not_a_safe_id_is_a_one_line_error(hub_env):
+    hub_env.setenv("JUPYTERHUB_USER", "ana/../bob")
+    with pytest.raises(CrmlabError, match="^JupyterHub user name 'ana/../bob' cannot be a crmlab"):
+        student.get_id()

@@ -31,7 +31,9 @@ def register(subparsers) -> None:
     language.set_defaults(func=_student_language)
 
     submit = subparsers.add_parser("submit", help="bundle your saved answers into a zip")
-    submit.add_argument("--out", required=True, metavar="FILE.zip")
+    submit.add_argument("--out", metavar="FILE.zip",
+                        help="write the zip here (on JupyterHub: send it to the course's "
+                             "collection service when --out is not given)")
     submit.set_defaults(func=_submit)
 
     release = subparsers.add_parser("release", help="write the student copy of the course")
@@ -82,10 +84,19 @@ def _student_language(args) -> int:
 
 
 def _submit(args) -> int:
-    from crmlab.course.submit import make_bundle
+    from crmlab.course.submit import collect_url, make_bundle, send_bundle
+    from crmlab.exceptions import CrmlabError
     from crmlab.i18n import message
 
-    print(message("cli.submit.wrote", path=make_bundle(args.out)))
+    if args.out:
+        print(message("cli.submit.wrote", path=make_bundle(args.out)))
+        return 0
+    if collect_url() is None:
+        raise CrmlabError(message("cli.submit.need_out"))
+    receipt = send_bundle()
+    print(message("cli.submit.received", quizzes=", ".join(receipt["quizzes"]),
+                  student=receipt["student_id"], time=receipt["received_at"],
+                  sha256=receipt["sha256"]))
     return 0
 
 

@@ -1,5 +1,8 @@
 """Who the student is: an id set once, kept in ``CRMLAB_HOME/config.json``.
 
+Inside a server spawned by JupyterHub (``JUPYTERHUB_USER`` set together with the hub's API
+variables) the id is the hub user name: the hub authenticated it, so it cannot be changed here.
+
 Examples
 --------
 >>> import os, tempfile
@@ -19,6 +22,7 @@ crmlab.exceptions.CrmlabError: Got student_id='../etc' instead, expected 1 to 64
 from __future__ import annotations
 
 import json
+import os
 import re
 
 from crmlab._validation import expected
@@ -26,7 +30,7 @@ from crmlab.atomic import write_json
 from crmlab.exceptions import CrmlabError
 from crmlab.paths import home_dir
 
-__all__ = ["get_id", "set_id", "validate_id", "ANONYMOUS"]
+__all__ = ["get_id", "set_id", "validate_id", "hub_user", "ANONYMOUS"]
 
 #: The id used before a student sets theirs; nothing can be submitted under it.
 ANONYMOUS = "anonymous"
@@ -39,6 +43,30 @@ def validate_id(student_id) -> str:
         raise expected("student_id", student_id, "1 to 64 letters, digits, '-', '_' or '.', "
                        "not starting with '.' and without '..'", error=CrmlabError)
     return student_id
+
+
+def hub_user() -> str | None:
+    """The hub user name inside a JupyterHub-spawned server, else ``None``.
+
+    A server counts as hub-spawned when ``JUPYTERHUB_USER`` is set together with
+    ``JUPYTERHUB_API_URL`` and ``JUPYTERHUB_API_TOKEN`` (JupyterHub sets all three); a stray
+    ``JUPYTERHUB_USER`` alone changes nothing.
+
+    Examples
+    --------
+    >>> hub_user() is None or isinstance(hub_user(), str)
+    True
+    """
+    name = os.environ.get("JUPYTERHUB_USER")
+    if not name or not os.environ.get("JUPYTERHUB_API_URL") \
+            or not os.environ.get("JUPYTERHUB_API_TOKEN"):
+        return None
+    try:
+        return validate_id(name)
+    except CrmlabError:
+        raise CrmlabError(f"JupyterHub user name {name!r} cannot be a crmlab student id (1 to 64 "
+                          "letters, digits, '-', '_' or '.'); ask the instructor to set "
+                          "Authenticator.username_pattern") from None
 
 
 def _config_path():
@@ -58,7 +86,11 @@ def _config() -> dict:
 
 
 def get_id() -> str:
-    """Return the student id, or ``'anonymous'`` before one is set."""
+    """Return the student id: the hub user name inside JupyterHub, else the id set with
+    :func:`set_id`, or ``'anonymous'`` before one is set."""
+    name = hub_user()
+    if name is not None:
+        return name
     value = _config().get("student_id")
     try:
         return validate_id(value)
@@ -67,7 +99,14 @@ def get_id() -> str:
 
 
 def set_id(student_id: str) -> str:
-    """Set the student id once for this machine (kept in ``CRMLAB_HOME/config.json``)."""
+    """Set the student id once for this machine (kept in ``CRMLAB_HOME/config.json``).
+
+    Inside JupyterHub the id is the hub user name and this raises ``CrmlabError``.
+    """
+    name = hub_user()
+    if name is not None:
+        raise CrmlabError(f"On JupyterHub your student id is your hub user name {name!r}; "
+                          "it cannot be changed here")
     validate_id(student_id)
     config = _config()
     config["student_id"] = student_id

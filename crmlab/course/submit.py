@@ -3,21 +3,30 @@
 The bundle's format (a zip with ``manifest.json`` and one ``answers/<quiz_id>.json`` per quiz,
 with checksums) is :mod:`crmlab.course.submission`'s. The instructor's grader recomputes every
 score from the raw answers; the bundle claims none.
+
+Inside JupyterHub (:func:`crmlab.course.student.hub_user`, with ``CRMLAB_COLLECT_URL`` set by the
+course's hub configuration) :func:`send_bundle` hands the bundle to the collection service
+(:mod:`crmlab.course.hub_service`) with the server's hub token, and the service answers with a
+receipt: the checksum and the time it received the file.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import urllib.error
+import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
 
 from crmlab.atomic import write_bytes
 from crmlab.course import submission
 from crmlab.course.quiz.storage import answers_dir
-from crmlab.course.student import ANONYMOUS, get_id
+from crmlab.course.student import ANONYMOUS, get_id, hub_user
 from crmlab.exceptions import CrmlabError, SubmissionError
 from crmlab.i18n import message
 
-__all__ = ["make_bundle"]
+__all__ = ["make_bundle", "bundle_data", "collect_url", "send_bundle"]
 
 
 def make_bundle(out: str | Path, *, student_id: str | None = None) -> Path:
@@ -35,6 +44,12 @@ def make_bundle(out: str | Path, *, student_id: str | None = None) -> Path:
     ['answers/L00.json', 'manifest.json']
     """
     student_id = student_id or get_id()
+    return write_bytes(out, bundle_data(student_id=student_id))
+
+
+def bundle_data(*, student_id: str | None = None) -> bytes:
+    """The bytes of the current student's submission zip (what :func:`make_bundle` writes)."""
+    student_id = student_id or get_id()
     if student_id == ANONYMOUS:
         raise CrmlabError(message("cli.submit.no_id"))
     folder = answers_dir(student_id)
@@ -50,4 +65,39 @@ def make_bundle(out: str | Path, *, student_id: str | None = None) -> Path:
             raise CrmlabError(message("cli.submit.not_bundled", problem=exc)) from None
         answer_files.append((path.stem, raw))
     created = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    return write_bytes(out, submission.bundle_bytes(student_id, answer_files, created=created))
+    return submission.bundle_bytes(student_id, answer_files, created=created)
+
+
+def collect_url() -> str | None:
+    """The collection service's address inside a JupyterHub session, else ``None``."""
+    url = os.environ.get("CRMLAB_COLLECT_URL")
+    return url.rstrip("/") + "/" if url and hub_user() is not None else None
+
+
+def send_bundle(data: bytes | None = None, *, timeout: float = 60) -> dict:
+    """Send the bundle to the hub's collection service; return its receipt.
+
+    The receipt is the service's answer: ``file``, ``sha256``, ``received_at`` (the time that
+    counts for the late policy), ``student_id`` and ``quizzes``. A refusal (a bundle for another
+    student, one over the size cap) is a ``CrmlabError`` with the service's reason.
+    """
+    url = collect_url()
+    if url is None:
+        raise CrmlabError(message("submit.no_service"))
+    data = bundle_data() if data is None else data
+    request = urllib.request.Request(
+        url + "api/submissions", data=data, method="POST",
+        headers={"Authorization": f"token {os.environ['JUPYTERHUB_API_TOKEN']}",
+                 "Content-Type": "application/zip"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            return json.loads(answer.read())
+    except urllib.error.HTTPError as exc:
+        try:
+            reason = json.loads(exc.read()).get("message") or exc.reason
+        except ValueError:
+            reason = exc.reason
+        raise CrmlabError(message("submit.refused", code=exc.code, reason=reason)) from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise CrmlabError(message("submit.unreachable", url=url,
+                                  reason=getattr(exc, "reason", exc))) from None
