@@ -40,7 +40,7 @@ _VENDOR_FILES = {
     "require.js": "requirejs/require.js",
 }
 #: The site's own assets, shipped in ``crmlab/course/site_static``.
-_OWN_FILES = ("site.css", "site_quiz.js", "site_search.js")
+_OWN_FILES = ("site.css", "site_quiz.js", "site_search.js", "site_widgets.js")
 
 _SHOW = re.compile(r"""quiz\.show\(\s*["']([\w.-]+)["']""")
 _WIDGET = "application/vnd.jupyter.widget-view+json"
@@ -166,7 +166,8 @@ def _page(lesson, exporter, sitebar: str, prefix: str, lang: str) -> str:
     body = re.sub(r'href="([\w.-]+)\.ipynb(#[^"]*)?"', r'href="\1.html\2"', body)
     body = re.sub(r"<html[^>]*>", f'<html lang="{lang}">', body, count=1)
     head = (f'<link rel="stylesheet" href="{prefix}static/site.css">'
-            f'<script src="{prefix}static/site_quiz.js" defer></script>')
+            f'<script src="{prefix}static/site_quiz.js" defer></script>'
+            f'<script src="{prefix}static/site_widgets.js"></script>')
     body = body.replace("</head>", head + "</head>", 1)
     body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + sitebar, body, count=1)
     body = re.sub(r"<main>", '<main id="crmlab-main">', body, count=1)

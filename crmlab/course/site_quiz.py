@@ -19,31 +19,15 @@ from crmlab.course.quiz.scoring import has_key, score
 from crmlab.course.quiz.types import get_type
 from crmlab.course.quiz.widget import option_order
 
-__all__ = ["checking_data", "quiz_html", "answer_table", "expected_verdict", "SITE_TYPES"]
-
-#: The question types the site's checker knows; others say to answer them in JupyterLab.
-SITE_TYPES = ("single", "multi", "truefalse", "numeric", "matching")
+__all__ = ["checking_data", "quiz_html", "answer_table", "expected_verdict"]
 
 _LABELS = ("correct", "partly", "incorrect", "choose", "not_number", "any_answer", "check")
 
 
-def _key(question, lang: str) -> dict:
-    """The type-specific part of a practice question's checking data."""
-    kind = get_type(question.type)
-    if not kind.has_key(question):
-        return {}
-    if question.type in ("single", "multi"):
-        return {"options": [{"id": o.id, "correct": bool(o.correct),
-                             "feedback": text(o.feedback, lang)} for o in question.options]}
-    if question.type == "truefalse":
-        return {"answer": bool(question.answer)}
-    if question.type == "numeric":
-        return {"answer": float(question.answer), "allowed": kind.allowed(question)}
-    return {"pairs": [{"id": p.id, "match": p.match} for p in question.pairs]}
-
-
 def _checkable(question) -> bool:
-    return (question.mode == "practice" and question.type in SITE_TYPES and has_key(question))
+    """A practice question with a key, of a type the site's checker knows."""
+    return (question.mode == "practice" and has_key(question)
+            and get_type(question.type).browser_key(question) is not None)
 
 
 def checking_data(quiz, *, lang: str = "en") -> dict:
@@ -63,15 +47,11 @@ def checking_data(quiz, *, lang: str = "en") -> dict:
         if not _checkable(question):
             questions.append({"id": question.id, "mode": question.mode})
             continue
-        # Option feedback is needed for every option, not only for keyed ones.
         entry = {"id": question.id, "mode": "practice", "type": question.type,
                  "points": float(question.points),
                  "explanation": text(question.explanation, lang),
                  "accept_any": text(question.accept_any, lang) if question.accept_any else ""}
-        entry.update(_key(question, lang))
-        if question.type in ("single", "multi") and "options" not in entry:
-            entry["options"] = [{"id": o.id, "correct": False, "feedback": text(o.feedback, lang)}
-                                for o in question.options]
+        entry.update(get_type(question.type).browser_key(question, lang))
         questions.append(entry)
     return {"quiz": quiz.id, "lang": lang, "labels": {k: label(k, lang) for k in _LABELS},
             "questions": questions}
@@ -81,33 +61,6 @@ def _order(quiz, question, items):
     # The site has no student: one fixed shuffled order, the same on every build.
     return option_order(list(items), student="site", quiz=quiz.id, question=question.id,
                         shuffle=question.shuffle)
-
-
-def _input(quiz, question, lang: str, base: str) -> str:
-    esc = html.escape
-    if question.type in ("single", "multi", "truefalse"):
-        kind = "checkbox" if question.type == "multi" else "radio"
-        if question.type == "truefalse":
-            items = [("true", label("true", lang)), ("false", label("false", lang))]
-        else:
-            items = [(o.id, text(o.text, lang)) for o in _order(quiz, question, question.options)]
-        return "".join(
-            f'<div class="crmlab-option"><input type="{kind}" name="{base}" id="{base}-{esc(oid)}"'
-            f' value="{esc(oid)}"><label for="{base}-{esc(oid)}">{esc(words)}</label></div>'
-            for oid, words in items)
-    if question.type == "numeric":
-        unit = (f' <span id="{base}-unit">{esc(question.unit)}</span>' if question.unit else "")
-        described = f' aria-describedby="{base}-unit"' if question.unit else ""
-        return (f'<div class="crmlab-option"><label for="{base}-value">{esc(label("number", lang))}'
-                f'</label> <input type="text" inputmode="decimal" autocomplete="off" '
-                f'id="{base}-value" name="{base}"{described}>{unit}</div>')
-    choices = _order(quiz, question, question.choices)
-    options = f'<option value="">{esc(label("choose", lang))}</option>' + "".join(
-        f'<option value="{esc(c.id)}">{esc(text(c.text, lang))}</option>' for c in choices)
-    return "".join(
-        f'<div class="crmlab-pair"><label for="{base}-{esc(p.id)}">{esc(text(p.left, lang))}'
-        f'</label> <select id="{base}-{esc(p.id)}" data-pair="{esc(p.id)}">{options}</select></div>'
-        for p in _order(quiz, question, question.pairs))
 
 
 def _graded(quiz, question, lang: str) -> str:
@@ -145,7 +98,10 @@ def quiz_html(quiz, *, lang: str = "en") -> str:
                   f'({esc(label(question.mode, lang))}, {question.points:g} {esc(unit)})</span>'
                   f'</legend>')
         if _checkable(question):
-            body = (f'{note}{_input(quiz, question, lang, base)}</fieldset>'
+            inputs = get_type(question.type).browser_input(
+                question, lang=lang, base=base,
+                order=lambda items, q=question: _order(quiz, q, items))
+            body = (f'{note}{inputs}</fieldset>'
                     f'<button type="submit" class="crmlab-submit">{esc(label("check", lang))}'
                     f'</button><div class="crmlab-feedback" role="status" aria-live="polite">'
                     f'</div>')
@@ -164,12 +120,6 @@ def quiz_html(quiz, *, lang: str = "en") -> str:
 
 
 # ---------------------------------------------------------------- the table of answers
-def _read_number(raw: str):
-    # The JupyterLab widget's reading of its number field: a comma is the decimal mark.
-    raw = raw.strip().replace(",", ".")
-    return float(raw) if raw else None
-
-
 def expected_verdict(question, answer, *, lang: str = "en") -> dict:
     """The feedback the library gives a practice answer, in the form ``site_quiz.js`` returns.
 
@@ -177,11 +127,10 @@ def expected_verdict(question, answer, *, lang: str = "en") -> dict:
     text of a number field, or ``{pair id: choice id or None}``; None is "nothing chosen".
     """
     kind = get_type(question.type)
-    if question.type == "numeric" and answer is not None:
-        try:
-            answer = _read_number(answer)
-        except ValueError:
-            return {"status": "not_number"}
+    try:
+        answer = kind.browser_answer(question, answer)
+    except ValueError:
+        return {"status": "not_number"}
     if answer is None:
         return {"status": "choose"}
     canonical = kind.canonical(question, answer)
@@ -193,36 +142,6 @@ def expected_verdict(question, answer, *, lang: str = "en") -> dict:
             "explanation": text(question.explanation, lang),
             "option_feedback": list(kind.option_feedback(question, canonical, lang)),
             "accepted_any": text(question.accept_any, lang)}
-
-
-def _cases(question) -> list:
-    kind = get_type(question.type)
-    if question.type == "single":
-        return [o.id for o in question.options] + [None]
-    if question.type == "truefalse":
-        return [True, False, None]
-    if question.type == "multi":
-        ids = [o.id for o in question.options]
-        right = [o.id for o in question.options if o.correct]
-        wrong = [i for i in ids if i not in right]
-        cases = [right, ids, [], *[[i] for i in ids], right[:-1]]
-        if wrong:
-            cases += [right + wrong[:1], right[:1] + wrong[:1]]
-        return cases
-    if question.type == "numeric":
-        if not kind.has_key(question):
-            return ["1", "0", "", "abc"]
-        key, allowed = float(question.answer), kind.allowed(question)
-        step = max(allowed, abs(key) * 0.01, 0.01)
-        return [repr(key), repr(key + allowed), repr(key - allowed), repr(key + allowed + step),
-                repr(key - allowed - step), f" {key:g} ", f"{key:g}".replace(".", ","), "",
-                "abc", "1.2.3"]
-    pairs, choices = [p.id for p in question.pairs], [c.id for c in question.choices]
-    right = {p.id: p.match for p in question.pairs}
-    one_off = dict(right)
-    one_off[pairs[0]] = next(c for c in choices if c != right[pairs[0]])
-    return [right, one_off, {**right, pairs[-1]: None}, {p: None for p in pairs},
-            {p: choices[0] for p in pairs}, {p: choices[-1] for p in pairs}]
 
 
 def answer_table(quiz, *, lang: str = "en") -> list[dict]:
@@ -242,7 +161,7 @@ def answer_table(quiz, *, lang: str = "en") -> list[dict]:
     for question in quiz.questions:
         if not _checkable(question):
             continue
-        for answer in _cases(question):
+        for answer in get_type(question.type).browser_answers(question):
             rows.append({"quiz": quiz.id, "question": question.id, "type": question.type,
                          "answer": answer,
                          "expected": expected_verdict(question, answer, lang=lang)})

@@ -47,6 +47,6 @@ def axe_serious(page, *, context=None) -> list[dict]:
 def block_external(page) -> list[str]:
     """Abort every request that leaves the machine; return the list the aborted URLs go to."""
     blocked: list[str] = []
-    page.route(re.compile(r"^(https?|wss?|ftp)://(?!127\\.0\\.0\\.1[:/]|localhost[:/]).*"),
+    page.route(re.compile(r"^(https?|wss?|ftp)://(?!127\.0\.0\.1[:/]|localhost[:/]).*"),
                lambda route: (blocked.append(route.request.url), route.abort()))
     return blocked

@@ -7,13 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
+from _a11y import axe_serious, block_external
 
 from crmlab.course.quiz import load
 from crmlab.course.quiz.types import get_type
 from crmlab.course.site import build
 from crmlab.course.site_quiz import answer_table
-
-from _a11y import axe_serious, block_external
 
 pytestmark = pytest.mark.browser
 
@@ -104,6 +103,10 @@ def test_every_page_has_no_serious_axe_violation(site, page):
     for path in pages:
         page.goto(path.as_uri())
         page.wait_for_load_state("load")
+        if page.locator('script[type="application/vnd.jupyter.widget-state+json"]').count():
+            # Checked once the stored widgets have rendered, not before.
+            page.locator(".jupyter-widgets .widget-inline-hbox, .jupyter-widgets .widget-box") \
+                .first.wait_for(state="attached", timeout=30_000)
         violations = axe_serious(page)
         if violations:
             found[str(path.relative_to(site[0]))] = violations
@@ -115,61 +118,75 @@ def _feedback(page, qid):
     return page.locator(f'form[data-question="{qid}"] .crmlab-feedback')
 
 
-def test_a_quiz_answered_with_the_keyboard_alone(site, page, artifacts):
-    """L00 has every machine-scored type; Tab, Space, arrows and typing answer it right."""
+def _answer_with_keys(page, question):
+    """Reach ``question`` by Tab from wherever focus is, answer it right and press Check,
+    with the keyboard only; return its feedback box."""
+    kind = question.type
+    form = page.locator(f'form[data-question="{question.id}"]')
+    inputs = form.locator("input, select")
+    here = "document.activeElement.closest('form')?.dataset.question"
+    for _ in range(600):
+        page.keyboard.press("Tab")
+        if page.evaluate(here) == question.id:
+            break
+    assert page.evaluate(here) == question.id, kind
+    right = get_type(kind).right_answer(question)
+    if kind in ("single", "truefalse"):
+        want = str(right).lower() if kind == "truefalse" else right
+        page.keyboard.press("Space")
+        for _ in range(inputs.count()):
+            if page.evaluate("document.activeElement.value") == want:
+                break
+            page.keyboard.press("ArrowDown")
+        page.keyboard.press("Tab")
+    elif kind == "multi":
+        for _ in range(inputs.count()):
+            if page.evaluate("document.activeElement.value") in right:
+                page.keyboard.press("Space")
+            page.keyboard.press("Tab")
+    elif kind == "numeric":
+        page.keyboard.type(f"{right:g}".replace(".", ","))
+        page.keyboard.press("Tab")
+    else:
+        for _ in range(inputs.count()):
+            pair = page.evaluate("document.activeElement.dataset.pair")
+            options = page.evaluate("[...document.activeElement.options].map(o => o.value)")
+            for _ in range(options.index(right[pair])):
+                page.keyboard.press("ArrowDown")
+            page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "crmlab-submit", kind
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none", f"{kind}: no visible focus on the Check button"
+    page.keyboard.press("Enter")
+    return _feedback(page, question.id)
+
+
+@pytest.mark.parametrize("name, quiz_id", [("00_start_here", "L00"),
+                                           ("c4_received_by_the_accountant", "C4")])
+def test_a_quiz_answered_with_the_keyboard_alone(site, page, artifacts, name, quiz_id):
+    """Tab, Space, arrows, typing and Enter answer each practice type of the quiz right. No quiz
+    of the course has all five types in practice mode: L00 gives four, C4 the numeric one."""
     out, _ = site
     block_external(page)
-    page.goto((out / "00_start_here.html").as_uri())
-    quiz = load("L00")
-    practice = {q.type: q for q in quiz.questions if q.mode == "practice"}
-    assert set(practice) == {"single", "multi", "truefalse", "numeric", "matching"}
-    ordered = sorted(practice.values(), key=lambda q: quiz.questions.index(q))
-    for question in ordered:
-        kind = question.type
-        form = page.locator(f'form[data-question="{question.id}"]')
-        inputs = form.locator("input, select")
-        # From wherever focus is (the page top, the previous Check button), Tab only.
-        for _ in range(600):
-            page.keyboard.press("Tab")
-            if page.evaluate("document.activeElement.closest('form')?.dataset.question") \
-                    == question.id:
-                break
-        assert page.evaluate("document.activeElement.closest('form')?.dataset.question") \
-            == question.id, kind
-        right = get_type(kind).right_answer(question)
-        if kind in ("single", "truefalse"):
-            want = str(right).lower() if kind == "truefalse" else right
-            for _ in range(inputs.count() + 1):
-                page.keyboard.press("Space")
-                if page.evaluate("document.activeElement.value") == want:
-                    break
-                page.keyboard.press("ArrowDown")
-            page.keyboard.press("Space")
-            page.keyboard.press("Tab")
-        elif kind == "multi":
-            for _ in range(inputs.count()):
-                value = page.evaluate("document.activeElement.value")
-                if value in right:
-                    page.keyboard.press("Space")
-                page.keyboard.press("Tab")
-        elif kind == "numeric":
-            page.keyboard.type(f"{right:g}".replace(".", ","))
-            page.keyboard.press("Tab")
-        else:
-            for _ in range(inputs.count()):
-                pair = page.evaluate("document.activeElement.dataset.pair")
-                options = page.evaluate("[...document.activeElement.options].map(o => o.value)")
-                for _ in range(options.index(right[pair])):
-                    page.keyboard.press("ArrowDown")
-                page.keyboard.press("Tab")
-        assert page.evaluate("document.activeElement.className") == "crmlab-submit", kind
-        outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
-        assert outline != "none", f"{kind}: no visible focus on the Check button"
-        page.keyboard.press("Enter")
-        feedback = _feedback(page, question.id)
-        assert feedback.locator("strong").inner_text() == "Correct", kind
-        assert f"({question.points:g}/{question.points:g})" in feedback.inner_text(), kind
-    page.screenshot(path=str(artifacts / "site-keyboard-L00.png"), full_page=False)
+    page.goto((out / f"{name}.html").as_uri())
+    quiz = load(quiz_id)
+    practice = {}
+    for question in quiz.questions:
+        if question.mode == "practice":
+            practice.setdefault(question.type, question)
+    for question in sorted(practice.values(), key=quiz.questions.index):
+        feedback = _answer_with_keys(page, question)
+        assert feedback.locator("strong").inner_text() == "Correct", question.type
+        points = f"{question.points:g}"
+        assert f"({points}/{points})" in feedback.inner_text(), question.type
+    page.screenshot(path=str(artifacts / f"site-keyboard-{quiz_id}.png"), full_page=False)
+
+
+def test_the_keyboard_tests_cover_every_type():
+    types = set()
+    for quiz_id in ("L00", "C4"):
+        types |= {q.type for q in load(quiz_id).questions if q.mode == "practice"}
+    assert types == {"single", "multi", "truefalse", "numeric", "matching"}
 
 
 def test_labels_tie_every_input_to_its_question(site, page):
