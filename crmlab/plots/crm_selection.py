@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from crmlab.plots._style import BLUE, LIGHT, VERMILLION
+
 __all__ = ["cash_flow_plot"]
 
 
@@ -13,13 +15,13 @@ def cash_flow_plot(investment, monthly_benefits, *, annual_rate: float = 0.0, ax
 
     ax = ax or plt.subplots(figsize=(7, 3.5))[1]
     flow = cumulative_cash_flow(investment, monthly_benefits, annual_rate=annual_rate)
-    ax.plot(flow.index, flow.to_numpy(), marker="o", ms=3, color="#2b6cb0")
+    ax.plot(flow.index, flow.to_numpy(), marker="o", ms=3, color=BLUE)
     ax.axhline(0, color="grey", lw=0.8)
     month = payback_period(investment, monthly_benefits, annual_rate=annual_rate)
     if month is not None:
-        ax.axvline(month, color="#c53030", ls="--", lw=1)
-        ax.text(month + 0.3, flow.min() * 0.9, f"payback: month {month}", color="#c53030")
-    ax.axvspan(8, 12, color="#e2e8f0", zorder=0, label="typical 8-12 months (source)")
+        ax.axvline(month, color=VERMILLION, ls="--", lw=1)
+        ax.text(month + 0.3, flow.min() * 0.9, f"payback: month {month}", color=VERMILLION)
+    ax.axvspan(8, 12, color=LIGHT, zorder=0, label="typical 8-12 months (source)")
     ax.set(xlabel="month", ylabel="cumulative cash flow",
            title="Cumulative cash flow" + (f" (discounted at {annual_rate:.0%}/year)"
                                            if annual_rate else ""))

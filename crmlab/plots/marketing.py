@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crmlab._validation import check_columns
+from crmlab.plots._style import BLUE, GREY
 
 __all__ = ["evolution_timeline", "repeat_rate_plot"]
 
@@ -25,9 +26,9 @@ def evolution_timeline(*, ax=None):
     for i, row in stages.iterrows():
         level = levels[i % len(levels)]
         seed = row["date_from"] != "literature"
-        ax.plot([row["year"]] * 2, [0, level], color="#a0aec0", lw=0.8)
-        ax.plot(row["year"], 0, "o", ms=7, color="#2b6cb0",
-                markerfacecolor="#2b6cb0" if seed else "white")
+        ax.plot([row["year"]] * 2, [0, level], color=GREY, lw=0.8)
+        ax.plot(row["year"], 0, "o", ms=7, color=BLUE,
+                markerfacecolor=BLUE if seed else "white")
         ax.text(row["year"], level + (0.1 if level > 0 else -0.1), f"{row['stage']}\n{row['reference']}",
                 ha="center", va="bottom" if level > 0 else "top", fontsize=8)
     ax.set(ylim=(-4.8, 4.8), xlim=(1950, 2016), yticks=[], xlabel="year",
@@ -43,7 +44,7 @@ def repeat_rate_plot(rates, *, ax=None, title="Repeat-customer rate"):
 
     check_columns(rates, ["customers", "repeat_rate"], table="rates")
     ax = ax or plt.subplots(figsize=(7, 3.2))[1]
-    bars = ax.bar(rates.index.astype(str), rates["repeat_rate"], color="#2b6cb0")
+    bars = ax.bar(rates.index.astype(str), rates["repeat_rate"], color=BLUE)
     for bar, n in zip(bars, rates["customers"]):
         ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height() + 0.01, f"n={n}",
                 ha="center", fontsize=8)
