@@ -30,7 +30,7 @@ from crmlab.exceptions import CrmlabError
 from crmlab.i18n import LANGUAGES
 from crmlab.paths import course_dir, notebooks_dir
 
-__all__ = ["build", "editions", "search_entries", "NPM_PACKAGES"]
+__all__ = ["build", "editions", "search_entries", "figure_alt", "NPM_PACKAGES"]
 
 #: Exact versions of the browser-side renderer the site ships.
 NPM_PACKAGES = {"@jupyter-widgets/html-manager": "1.0.15", "requirejs": "2.3.8"}
@@ -149,9 +149,70 @@ def _stable_ids(body: str) -> str:
     return body
 
 
-def _alt_texts(body: str) -> str:
-    # An image without a text alternative gets the generic one; plots carry their own (issue 20).
-    return re.sub(r"<img (?![^>]*\balt=)", '<img alt="Figure" ', body)
+_NO_ALT = 'alt="No description has been provided for this image"'
+
+
+def figure_alt(source: str) -> str:
+    """The text alternative of the figure a code cell draws: its title and what it shows.
+
+    The title is the ``title=`` (or ``label=``) the cell passes; what the figure shows is the
+    summary line of the :mod:`crmlab.plots` function the cell calls.
+
+    Examples
+    --------
+    >>> figure_alt('ax = abc_curve(ranked, label="Suppliers by share of profit")')
+    'Figure: Suppliers by share of profit. Cumulative share curve of an abc_analysis result, coloured by class.'
+    >>> figure_alt('monthly.plot(title="Revenue by month")')
+    'Figure: Revenue by month.'
+    """
+    import ast
+    import inspect
+
+    import crmlab.plots as plots
+
+    title, summary = "", ""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        tree = ast.Module(body=[], type_ignores=[])
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+        if name not in plots.__all__ and name != "plot":
+            continue
+        for keyword in node.keywords:
+            if (not title and keyword.arg in ("title", "label")
+                    and isinstance(keyword.value, ast.Constant)
+                    and isinstance(keyword.value.value, str)):
+                title = keyword.value.value
+        if name in plots.__all__ and not summary:
+            doc = inspect.getdoc(getattr(plots, name)) or ""
+            summary = re.sub(r":\w+:|`", "", " ".join(doc.split("\n\n")[0].split()))
+    parts = [part.rstrip(".") + "." for part in (title, summary) if part]
+    return " ".join(["Figure:", *parts]) if parts else "Figure drawn by the code cell above."
+
+
+def _figure_alts(nb) -> list[str]:
+    """One text alternative per image output, in page order."""
+    alts = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if any(kind.startswith("image/") for kind in output.get("data", {})):
+                alts.append(figure_alt(cell.source))
+    return alts
+
+
+def _alt_texts(body: str, alts: list[str]) -> str:
+    # nbconvert marks every image without alt the same way; the figures' own texts go there.
+    parts = body.split(_NO_ALT)
+    if len(parts) - 1 != len(alts):
+        raise CrmlabError(f"the page has {len(parts) - 1} images without alt text and the "
+                          f"notebook {len(alts)} image outputs")
+    out = [parts[0]]
+    for alt, rest in zip(alts, parts[1:], strict=True):
+        out += [f'alt="{html.escape(alt)}"', rest]
+    return "".join(out)
 
 
 def _page(lesson, exporter, sitebar: str, prefix: str, lang: str) -> str:
@@ -171,7 +232,7 @@ def _page(lesson, exporter, sitebar: str, prefix: str, lang: str) -> str:
     body = body.replace("</head>", head + "</head>", 1)
     body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + sitebar, body, count=1)
     body = re.sub(r"<main>", '<main id="crmlab-main">', body, count=1)
-    return _alt_texts(_stable_ids(body))
+    return _alt_texts(_stable_ids(body), _figure_alts(nb))
 
 
 def _index(lessons, sitebar: str, prefix: str, lang: str) -> str:

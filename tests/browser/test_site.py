@@ -227,3 +227,13 @@ def test_site_build_is_byte_deterministic(tmp_path):
     assert len(files) >= 9
     differ = [str(p) for p in files if (first / p).read_bytes() != (second / p).read_bytes()]
     assert differ == []
+
+
+def test_every_plot_has_its_text_alternative(site):
+    _, pages = site
+    alts = [alt for page in pages
+            for alt in re.findall(r'<img[^>]*\balt="([^"]*)"', page.read_text(encoding="utf-8"))]
+    images = sum(len(re.findall(r"<img\b", page.read_text(encoding="utf-8"))) for page in pages)
+    assert len(alts) == images >= 10
+    assert all(alt.startswith("Figure: ") and len(alt) > 20 for alt in alts), alts
+    assert "Figure: Suppliers by share of total profit. Cumulative share curve" in " ".join(alts)
