@@ -13,12 +13,29 @@ __all__ = ["OKABE_ITO", "BLUE", "VERMILLION", "ORANGE", "GREEN", "SKY", "PURPLE"
 #: Okabe-Ito: black, orange, sky blue, bluish green, yellow, blue, vermillion, reddish purple.
 OKABE_ITO = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00",
              "#CC79A7")
-BLACK, ORANGE, SKY, GREEN, YELLOW, BLUE, VERMILLION, PURPLE = OKABE_ITO
+#: Okabe-Ito orange.
+ORANGE = OKABE_ITO[1]
+#: Okabe-Ito sky blue.
+SKY = OKABE_ITO[2]
+#: Okabe-Ito bluish green.
+GREEN = OKABE_ITO[3]
+#: Okabe-Ito yellow.
+YELLOW = OKABE_ITO[4]
+#: Okabe-Ito blue.
+BLUE = OKABE_ITO[5]
+#: Okabe-Ito vermillion.
+VERMILLION = OKABE_ITO[6]
+#: Okabe-Ito reddish purple.
+PURPLE = OKABE_ITO[7]
+#: Reference lines and neutral marks.
 GREY = "#7f7f7f"
-#: A background band, and text on the plot.
-LIGHT, TEXT = "#e8e8e8", "#404040"
-#: Markers and hatches, in the order categories take them.
+#: A background band.
+LIGHT = "#e8e8e8"
+#: Text drawn on a plot.
+TEXT = "#404040"
+#: Markers, in the order categories take them.
 MARKERS = ("o", "s", "^", "D", "v", "P")
+#: Hatches, in the order categories take them (the first is none).
 HATCHES = ("", "//", "..", "xx", "\\\\", "++")
 
 
