@@ -5,6 +5,8 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.crmlab-installed
 PIP    := $(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt
 JOBS   ?= 2
+# axe-core for the accessibility checks, pinned by tests/browser/package-lock.json.
+AXE    := tests/browser/node_modules/axe-core/axe.min.js
 
 # Runs of the notebooks write saved answers somewhere harmless, never into ~/.crmlab.
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
@@ -35,7 +37,11 @@ LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 lab: install
 	$(VENV)/bin/jupyter lab $(LAB_FLAGS) notebooks/00_start_here.ipynb
 
-test: install
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --silent
+	touch $@
+
+test: install $(AXE)
 	$(VENV)/bin/ruff check crmlab tests benchmarks
 	$(PY) -m pytest -n $(JOBS) --dist loadfile --doctest-modules \
 	    --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg \

@@ -7,12 +7,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.markers import MarkerStyle
 
 import crmlab.plots as plots
 from crmlab.abc_analysis import abc_analysis
 from crmlab.clv import BetaGeo
 from crmlab.contact_outcomes import touchpoint_risk
 from crmlab.marketing import EVOLUTION
+from crmlab.plots import _style as style
 from crmlab.segmentation import customer_pyramid, rfm_scores
 
 plt.switch_backend("Agg")  # no window, whatever the machine's default
@@ -53,8 +55,11 @@ def test_touchpoint_priority_plot():
     assert bubbles.get_offsets().tolist() == risk[["contacts", "risk_per_contact"]].values.tolist()
     assert [t.get_text() for t in ax.texts] == risk.index.tolist()
     colours = [tuple(np.round(c[:3], 3)) for c in bubbles.get_facecolors()]
-    red = tuple(np.round(matplotlib.colors.to_rgb("#c53030"), 3))
+    red = tuple(np.round(matplotlib.colors.to_rgb(style.VERMILLION), 3))
     assert colours[risk.index.get_loc("accounting")] == red  # back office in red
+    # and a square, so that it does not rely on colour alone
+    square = len(MarkerStyle("s").get_path().vertices)
+    assert len(bubbles.get_paths()[risk.index.get_loc("accounting")].vertices) == square
     with pytest.raises(ValueError, match=r"^Got risk without the column 'office' instead"):
         plots.touchpoint_priority_plot(risk.drop(columns="office"))
 

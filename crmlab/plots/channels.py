@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from crmlab._validation import check_columns
 from crmlab.i18n import message
+from crmlab.plots._style import BLUE, GREY, MARKERS, VERMILLION, set_markers
 
 __all__ = ["touchpoint_priority_plot"]
 
@@ -20,9 +21,12 @@ def touchpoint_priority_plot(risk, *, ax=None):
     check_columns(risk, ["office", "contacts", "risk_per_contact", "repeat_gap_x_contacts"],
                   table="risk")
     ax = ax or plt.subplots(figsize=(7, 4.5))[1]
-    colours = risk["office"].map({"back": "#c53030", "front": "#2b6cb0"}).fillna("grey")
-    ax.scatter(risk["contacts"], risk["risk_per_contact"],
-               s=20 + 10 * risk["repeat_gap_x_contacts"], c=colours, alpha=0.7)
+    colours = risk["office"].map({"back": VERMILLION, "front": BLUE}).fillna(GREY)
+    bubbles = ax.scatter(risk["contacts"], risk["risk_per_contact"],
+                         s=20 + 10 * risk["repeat_gap_x_contacts"], c=colours, alpha=0.7)
+    # Back office squares, front office circles: the offices stay apart without colour vision.
+    set_markers(bubbles, risk["office"].map({"back": MARKERS[1], "front": MARKERS[0]})
+                .fillna(MARKERS[2]))
     for touchpoint, row in risk.iterrows():
         ax.annotate(touchpoint, (row["contacts"], row["risk_per_contact"]), xytext=(4, 4),
                     textcoords="offset points", fontsize=8)

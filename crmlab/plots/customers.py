@@ -7,6 +7,7 @@ import numpy as np
 
 from crmlab._validation import check_column_options, check_each, check_fitted
 from crmlab.i18n import column_label, message
+from crmlab.plots._style import BLUE, GREEN, HATCHES, ORANGE, VERMILLION
 
 __all__ = ["rfm_heatmap", "rfm_distribution_plot", "pyramid_chart", "frequency_recency_matrix",
            "probability_alive_matrix", "calibration_holdout", "nps_breakdown"]
@@ -45,10 +46,12 @@ def rfm_distribution_plot(scores, *, ax=None):
     ax = _axes(ax)
     top = int(scores[["R", "F", "M"]].to_numpy().max())
     positions = np.arange(1, top + 1)
-    for offset, letter, colour in ((-0.27, "R", "#2b6cb0"), (0.0, "F", "#d69e2e"),
-                                   (0.27, "M", "#4c9f70")):
+    for offset, letter, colour, hatch in ((-0.27, "R", BLUE, HATCHES[0]),
+                                          (0.0, "F", ORANGE, HATCHES[1]),
+                                          (0.27, "M", GREEN, HATCHES[2])):
         counts = scores[letter].value_counts().reindex(positions, fill_value=0)
-        ax.bar(positions + offset, counts.to_numpy(), width=0.26, color=colour, label=letter)
+        ax.bar(positions + offset, counts.to_numpy(), width=0.26, color=colour, label=letter,
+               hatch=hatch, edgecolor="white")
     ax.axhline(len(scores) / top, color="grey", ls="--", lw=1,
                label=message("plot.rfm_distribution.equal"))
     ax.set_xticks(positions)
@@ -70,7 +73,7 @@ def pyramid_chart(tiers, *, ax=None):
     ax = _axes(ax)
     counts = tiers.value_counts().reindex(tiers.cat.categories[::-1]).fillna(0)
     widths = counts.to_numpy(dtype=float)
-    ax.barh(range(len(counts)), widths, left=-widths / 2, color="#2b6cb0")
+    ax.barh(range(len(counts)), widths, left=-widths / 2, color=BLUE)
     ax.set_yticks(range(len(counts)), [f"{t} ({int(n)})" for t, n in counts.items()])
     ax.set_xticks([])
     curry = tuple(tiers.cat.categories) == CURRY_TIERS
@@ -134,8 +137,9 @@ def nps_breakdown(answers, *, ax=None):
     ax = _axes(ax)
     values = np.asarray(answers, dtype=int)
     counts = np.bincount(values, minlength=11)[:11]
-    colours = ["#c53030"] * 7 + ["#d69e2e"] * 2 + ["#4c9f70"] * 2
-    ax.bar(range(11), counts, color=colours)
+    colours = [VERMILLION] * 7 + [ORANGE] * 2 + [GREEN] * 2
+    hatches = [HATCHES[1]] * 7 + [HATCHES[0]] * 2 + [HATCHES[2]] * 2
+    ax.bar(range(11), counts, color=colours, hatch=hatches, edgecolor="white")
     ax.set_xticks(range(11))
     ax.set_xlabel(message("plot.nps.xlabel"))
     ax.set_ylabel(message("plot.nps.ylabel"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from crmlab._validation import check_columns
 from crmlab.i18n import catalog, column_label, get_language, message
+from crmlab.plots._style import BLUE, GREY
 
 __all__ = ["evolution_timeline", "repeat_rate_plot"]
 
@@ -27,9 +28,9 @@ def evolution_timeline(*, ax=None):
     for i, row in stages.iterrows():
         level = levels[i % len(levels)]
         seed = row["date_from"] != "literature"
-        ax.plot([row["year"]] * 2, [0, level], color="#a0aec0", lw=0.8)
-        ax.plot(row["year"], 0, "o", ms=7, color="#2b6cb0",
-                markerfacecolor="#2b6cb0" if seed else "white")
+        ax.plot([row["year"]] * 2, [0, level], color=GREY, lw=0.8)
+        ax.plot(row["year"], 0, "o", ms=7, color=BLUE,
+                markerfacecolor=BLUE if seed else "white")
         stage = catalog(lang).get(f"plot.evolution.stage.{row['stage']}", row["stage"])
         ax.text(row["year"], level + (0.1 if level > 0 else -0.1), f"{stage}\n{row['reference']}",
                 ha="center", va="bottom" if level > 0 else "top", fontsize=8)
@@ -47,7 +48,7 @@ def repeat_rate_plot(rates, *, ax=None, title=None):
 
     check_columns(rates, ["customers", "repeat_rate"], table="rates")
     ax = ax or plt.subplots(figsize=(7, 3.2))[1]
-    bars = ax.bar(rates.index.astype(str), rates["repeat_rate"], color="#2b6cb0")
+    bars = ax.bar(rates.index.astype(str), rates["repeat_rate"], color=BLUE)
     for bar, n in zip(bars, rates["customers"]):
         ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height() + 0.01, f"n={n}",
                 ha="center", fontsize=8)

@@ -7,11 +7,12 @@ import pandas as pd
 
 from crmlab._validation import check_columns, check_each, expected
 from crmlab.i18n import message
+from crmlab.plots._style import BLUE, GREEN, HATCHES, MARKERS, ORANGE, TEXT, VERMILLION, set_markers
 
 __all__ = ["portfolio_matrix", "abc_curve"]
 
 _RISK = {"low": 1.0, "medium": 2.0, "high": 3.0}
-_COLOURS = {1: "#4c9f70", 2: "#2b6cb0", 3: "#d69e2e", 4: "#c53030"}
+_COLOURS = {1: GREEN, 2: BLUE, 3: ORANGE, 4: VERMILLION}
 
 
 def supply_risk_score(suppliers):
@@ -46,20 +47,23 @@ def portfolio_matrix(suppliers, *, types=None, ax=None):
     y = suppliers["profit_share"].to_numpy(dtype=float) * 100
     spend = suppliers["annual_spend"].to_numpy(dtype=float)
     sizes = 20 + 280 * spend / spend.max()
-    colours = ([_COLOURS[int(t)] for t in types] if types is not None else "#2b6cb0")
-    ax.scatter(x, y, s=sizes, c=colours, alpha=0.75, edgecolors="white", linewidths=0.6)
+    colours = ([_COLOURS[int(t)] for t in types] if types is not None else BLUE)
+    points = ax.scatter(x, y, s=sizes, c=colours, alpha=0.75, edgecolors="white", linewidths=0.6)
+    if types is not None:
+        # A marker per type as well as a colour: the types stay apart without colour vision.
+        set_markers(points, [MARKERS[int(t) - 1] for t in types])
     x_mid, y_mid = 0.5, float(np.median(y)) * 2
     ax.axvline(x_mid, color="grey", lw=0.8)
     ax.axhline(y_mid, color="grey", lw=0.8)
     top = y.max() * 1.08
     for (tx, ty, key) in ((0.02, y_mid * 0.05, "non_critical"), (0.02, top * 0.96, "leverage"),
                           (0.52, y_mid * 0.05, "bottleneck"), (0.52, top * 0.96, "strategic")):
-        ax.text(tx, ty, message(f"plot.portfolio.{key}"), fontsize=9, color="#4a5568",
+        ax.text(tx, ty, message(f"plot.portfolio.{key}"), fontsize=9, color=TEXT,
                 va="bottom" if ty < y_mid else "top")
     ax.set(xlim=(0, 1), ylim=(0, top), xlabel=message("plot.portfolio.xlabel"),
            ylabel=message("plot.portfolio.ylabel"), title=message("plot.portfolio.title"))
     if types is not None:
-        handles = [Line2D([], [], marker="o", ls="", color=_COLOURS[t.value],
+        handles = [Line2D([], [], marker=MARKERS[t.value - 1], ls="", color=_COLOURS[t.value],
                           label=f"{t.value} {message(f'relationship.type_{t.value}')}")
                    for t in RelationshipType]
         ax.legend(handles=handles, loc="center right", fontsize=8,
@@ -77,9 +81,11 @@ def abc_curve(ranked, *, ax=None, label=None):
 
     check_columns(ranked, ["rank", "share", "cumulative_share", "abc_class"], table="ranked")
     ax = ax or plt.subplots(figsize=(7, 3.5))[1]
-    colours = ranked["abc_class"].astype(str).map({"A": "#c53030", "B": "#d69e2e",
-                                                    "C": "#4c9f70"})
-    ax.bar(ranked["rank"], ranked["share"] * 100, color=colours)
+    classes = ranked["abc_class"].astype(str)
+    colours = classes.map({"A": VERMILLION, "B": ORANGE, "C": GREEN})
+    hatches = classes.map(dict(zip("ABC", HATCHES, strict=False))).tolist()
+    ax.bar(ranked["rank"], ranked["share"] * 100, color=colours, hatch=hatches,
+           edgecolor="white")
     twin = ax.twinx()
     twin.plot(ranked["rank"], ranked["cumulative_share"] * 100, color="black", lw=1.2)
     twin.set(ylim=(0, 102), ylabel=message("plot.abc.cumulative"))

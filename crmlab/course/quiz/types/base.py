@@ -13,6 +13,7 @@ leaves its answers pending until graded by hand.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -160,6 +161,26 @@ class QuestionType:
         """The GIFT answer block of a question that accepts any answer: an essay by default."""
         return ""
 
+    # ---------------------------------------------------------------- the static site
+    def browser_key(self, question, lang: str = "en") -> dict | None:
+        """What the static site's checker (``site_quiz.js``) needs to score a practice answer
+        by this type's rule, or None when the site cannot check this type."""
+        return None
+
+    def browser_input(self, question, *, lang: str, order, base: str) -> str:
+        """The HTML inputs of the question in the static site; ids start with ``base``."""
+        return ""
+
+    def browser_answers(self, question) -> list:
+        """Answers, in the form the site's inputs give, that test the checker: right, wrong,
+        partial and edge cases."""
+        return []
+
+    def browser_answer(self, question, answer):
+        """The site's form of an answer as the widget reads it (raises ValueError for a text
+        that is not an answer)."""
+        return answer
+
     # ---------------------------------------------------------------- simulation and analysis
     def right_answer(self, question):
         """The answer that scores full points."""
@@ -200,6 +221,16 @@ class QuestionType:
             return check_choice(field, value, choices, error=QuizError)
         except QuizError as exc:
             raise self.fail(question, f"{where}{exc}") from None
+
+
+def html_choices(base: str, kind: str, items) -> str:
+    """Radio buttons or checkboxes (``kind``), each with its own label: ``items`` are
+    ``(value, words)``."""
+    esc = html.escape
+    return "".join(
+        f'<div class="crmlab-option"><input type="{kind}" name="{base}" id="{base}-{esc(value)}"'
+        f' value="{esc(value)}"><label for="{base}-{esc(value)}">{esc(words)}</label></div>'
+        for value, words in items)
 
 
 def register(cls):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from crmlab.course.quiz.i18n import text
 from crmlab.course.quiz.model import Option
-from crmlab.course.quiz.types.base import QuestionType, gift_escape
+from crmlab.course.quiz.types.base import QuestionType, gift_escape, html_choices
 
 __all__ = ["ChoiceType", "OPTION_FIELDS", "ALL_CORRECT", "NONE_CORRECT"]
 
@@ -84,6 +84,22 @@ class ChoiceType(QuestionType):
         chosen = self.picked(answer)
         return tuple(text(o.feedback, lang) for o in question.options
                      if o.id in chosen and o.feedback)
+
+    input_kind = "radio"
+
+    def browser_key(self, question, lang="en"):
+        """Every option's correct flag (all false without a key) and feedback."""
+        return {"options": [{"id": o.id, "correct": bool(o.correct),
+                             "feedback": text(o.feedback, lang)} for o in question.options]}
+
+    def browser_input(self, question, *, lang, order, base):
+        """One radio button (single) or checkbox (multi) per option."""
+        return html_choices(base, self.input_kind,
+                            [(o.id, text(o.text, lang)) for o in order(question.options)])
+
+    def browser_answers(self, question):
+        """Each option alone, and nothing chosen."""
+        return [self.as_answer(o.id) for o in question.options] + [None]
 
     def gift_any(self, question, lang="en"):
         """Every option right (Moodle gives full marks for any of them)."""

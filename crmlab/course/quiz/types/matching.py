@@ -6,6 +6,8 @@ Answer: ``{pair id: choice id}``. Score: the share of pairs matched correctly. G
 
 from __future__ import annotations
 
+import html
+
 from crmlab.course.quiz.i18n import label, text
 from crmlab.course.quiz.model import Option, Pair
 from crmlab.course.quiz.types.base import AnswerInput, QuestionType, gift_escape
@@ -95,16 +97,40 @@ class Matching(QuestionType):
         choices = order(question.choices)
         dropdowns, rows = [], []
         for pair in order(question.pairs):
+            # The left item is the dropdown's description: a <label for> a screen reader reads.
             dropdown = w.Dropdown(
                 options=[(label("choose", lang), None)] + [(text(c.text, lang), c.id)
                                                            for c in choices],
-                value=None, layout=w.Layout(width="auto"))
+                value=None, description=text(pair.left, lang),
+                style={"description_width": "initial"}, layout=w.Layout(width="auto"))
             dropdowns.append((pair.id, dropdown))
-            rows.append(w.HBox([w.Label(text(pair.left, lang), layout=w.Layout(width="45%")),
-                                dropdown]))
+            rows.append(dropdown)
         return AnswerInput(w.VBox(rows),
                            lambda: {pid: dropdown.value for pid, dropdown in dropdowns},
                            dropdowns)
+
+    def browser_key(self, question, lang="en"):
+        """The match of every pair."""
+        return {"pairs": [{"id": p.id, "match": p.match} for p in question.pairs]}
+
+    def browser_input(self, question, *, lang, order, base):
+        """A labelled select of the choices per left item."""
+        esc = html.escape
+        options = f'<option value="">{esc(label("choose", lang))}</option>' + "".join(
+            f'<option value="{esc(c.id)}">{esc(text(c.text, lang))}</option>'
+            for c in order(question.choices))
+        return "".join(
+            f'<div class="crmlab-pair"><label for="{base}-{esc(p.id)}">{esc(text(p.left, lang))}'
+            f'</label> <select id="{base}-{esc(p.id)}" data-pair="{esc(p.id)}">{options}'
+            f'</select></div>' for p in order(question.pairs))
+
+    def browser_answers(self, question):
+        """Right, one pair wrong, one pair open, all open, all on the first or last choice."""
+        pairs, choices = [p.id for p in question.pairs], [c.id for c in question.choices]
+        right = {p.id: p.match for p in question.pairs}
+        one_off = {**right, pairs[0]: next(c for c in choices if c != right[pairs[0]])}
+        return [right, one_off, {**right, pairs[-1]: None}, {p: None for p in pairs},
+                {p: choices[0] for p in pairs}, {p: choices[-1] for p in pairs}]
 
     def gift(self, question, lang="en"):
         """``=left -> right`` per pair, then ``= -> distractor`` per unused choice."""

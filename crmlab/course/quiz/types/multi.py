@@ -33,6 +33,18 @@ class Multi(ChoiceType):
         chosen = set(answer)
         return max(0.0, (len(chosen & correct) - len(chosen - correct)) / len(correct))
 
+    input_kind = "checkbox"
+
+    def browser_answers(self, question):
+        """Right, every option, none, each alone, one short, one too many, half right."""
+        ids = [o.id for o in question.options]
+        right = [o.id for o in question.options if o.correct]
+        wrong = [i for i in ids if i not in right]
+        cases = [right, ids, [], *[[i] for i in ids], right[:-1]]
+        if wrong:
+            cases += [right + wrong[:1], right[:1] + wrong[:1]]
+        return cases
+
     def widget(self, question, *, lang, order):
         """One checkbox per option, in the student's order."""
         import ipywidgets as w

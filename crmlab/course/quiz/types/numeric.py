@@ -7,13 +7,14 @@ tolerance becomes the absolute one).
 
 from __future__ import annotations
 
+import html
 import math
 
 from crmlab.course.quiz.checker import is_number
 from crmlab.course.quiz.i18n import label, text
 from crmlab.course.quiz.types.base import AnswerInput, QuestionType
 
-__all__ = ["Numeric"]
+__all__ = ["Numeric", "read_number"]
 
 
 def _tolerance(value) -> tuple[str, float]:
@@ -23,6 +24,18 @@ def _tolerance(value) -> tuple[str, float]:
         kind, amount = next(iter(value.items()))
         return (kind, float(amount))
     return ("absolute", float(value))
+
+
+def read_number(raw: str) -> float | None:
+    """The number a text field holds (a comma is the decimal mark); None when it is empty.
+
+    Examples
+    --------
+    >>> read_number(" 12,5 "), read_number("")
+    (12.5, None)
+    """
+    raw = raw.strip().replace(",", ".")
+    return float(raw) if raw else None
 
 
 class Numeric(QuestionType):
@@ -93,6 +106,36 @@ class Numeric(QuestionType):
         unit = f" {text(question.unit, lang)}" if question.unit else ""
         return f"{float(question.answer):g} ± {self.allowed(question):g}{unit}"
 
+    def browser_key(self, question, lang="en"):
+        """The key and its absolute tolerance."""
+        if not self.has_key(question):
+            return {}
+        return {"answer": float(question.answer), "allowed": self.allowed(question)}
+
+    def browser_input(self, question, *, lang, order, base):
+        """A text field labelled like the widget's, the unit beside it."""
+        esc = html.escape
+        unit = f' <span id="{base}-unit">{esc(question.unit)}</span>' if question.unit else ""
+        described = f' aria-describedby="{base}-unit"' if question.unit else ""
+        return (f'<div class="crmlab-option"><label for="{base}-value">'
+                f'{esc(label("number", lang))}</label> <input type="text" inputmode="decimal" '
+                f'autocomplete="off" id="{base}-value" name="{base}"{described}>{unit}</div>')
+
+    def browser_answers(self, question):
+        """The key, both ends of the tolerance, just outside them, white space, a decimal
+        comma, an empty field and texts that are not numbers."""
+        if not self.has_key(question):
+            return ["1", "0", "", "abc"]
+        key, allowed = float(question.answer), self.allowed(question)
+        step = max(allowed, abs(key) * 0.01, 0.01)
+        return [repr(key), repr(key + allowed), repr(key - allowed), repr(key + allowed + step),
+                repr(key - allowed - step), f" {key:g} ", f"{key:g}".replace(".", ","), "",
+                "abc", "1.2.3"]
+
+    def browser_answer(self, question, answer):
+        """The widget's reading of its text field."""
+        return None if answer is None else read_number(answer)
+
     def widget(self, question, *, lang, order):
         """A text field; a comma is read as the decimal mark."""
         import ipywidgets as w
@@ -100,11 +143,7 @@ class Numeric(QuestionType):
         field = w.Text(placeholder=label("number", lang), description=text(question.unit, lang),
                        layout=w.Layout(width="260px"))
 
-        def read():
-            raw = field.value.strip().replace(",", ".")
-            return float(raw) if raw else None
-
-        return AnswerInput(field, read)
+        return AnswerInput(field, lambda: read_number(field.value))
 
     def gift_comments(self, question, lang="en"):
         """The unit, which GIFT's numeric answers cannot carry."""

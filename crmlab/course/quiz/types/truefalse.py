@@ -6,7 +6,7 @@ Answer: ``true`` or ``false``; the key is the question's ``answer``. GIFT: ``{TR
 from __future__ import annotations
 
 from crmlab.course.quiz.i18n import label
-from crmlab.course.quiz.types.base import AnswerInput, QuestionType, gift_escape
+from crmlab.course.quiz.types.base import AnswerInput, QuestionType, gift_escape, html_choices
 
 __all__ = ["TrueFalse"]
 
@@ -50,6 +50,19 @@ class TrueFalse(QuestionType):
         buttons = w.RadioButtons(options=[(label("true", lang), True),
                                           (label("false", lang), False)], value=None)
         return AnswerInput(buttons, lambda: buttons.value)
+
+    def browser_key(self, question, lang="en"):
+        """The key."""
+        return {"answer": question.answer} if self.has_key(question) else {}
+
+    def browser_input(self, question, *, lang, order, base):
+        """Two radio buttons, True first."""
+        return html_choices(base, "radio", [("true", label("true", lang)),
+                                            ("false", label("false", lang))])
+
+    def browser_answers(self, question):
+        """Both values and none."""
+        return [True, False, None]
 
     def gift(self, question, lang="en"):
         """TRUE or FALSE."""
