@@ -274,3 +274,17 @@ def test_a_change_to_crmlab_during_a_job_stops_the_batch(tmp_path, monkeypatch):
         grade(str(EXERCISE), FIXTURES / "submissions", roster=tmp_path / "roster.csv",
               out=tmp_path / "out", workers=1, progress=False)
     assert not (tmp_path / "out" / "scores.csv").exists()
+
+
+def test_removing_a_missing_scratch_folder_leaves_the_shared_parent_as_it_is(tmp_path):
+    from crmlab.course.exercises.sandbox import _remove
+
+    parent = tmp_path / "scratch"
+    parent.mkdir(mode=0o711)
+    parent.chmod(0o711)  # other jobs' sandbox users pass through it to their own folders
+    _remove(parent / "uid-61000")  # a fresh uid: nothing to remove
+    (parent / "job").mkdir()
+    (parent / "job" / "locked").mkdir(mode=0o000)  # left behind without permissions
+    _remove(parent / "job")
+    assert not (parent / "job").exists()
+    assert oct(parent.stat().st_mode & 0o777) == oct(0o711)
