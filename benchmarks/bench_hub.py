@@ -1,0 +1,175 @@
+"""How many students this machine's hub serves: spawn time and memory per user, N = 1, 5, 10, 20.
+
+The demo hub of ``deploy/jupyterhub`` (SimpleLocalProcessSpawner: every server runs as this
+user, so no accounts are created) is started on free ports with an admin service token; for each
+N, N students' servers are started at once through the REST API, and the time until all are
+ready and the memory in use (resident set of the hub, the proxy, the collection service and the
+N single-user servers, from /proc) are recorded; then the servers are stopped. The floor is
+N = 1 in the same run: each row reports the time to serve N students at once against N times the
+time to serve one (below 1: the starts overlap; far above: the machine is saturated).
+
+Needs the ``hub`` extra and ``make hub-deps`` (the proxy); without them the rows say FAILED with
+the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / "deploy" / "jupyterhub" / "jupyterhub_config.py"
+PROXY = ROOT / "deploy" / "jupyterhub" / "node_modules" / ".bin" / "configurable-http-proxy"
+SIZES = (1, 5, 10, 20)
+USERS = [f"u{i:03d}" for i in range(1, max(SIZES) + 1)]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _api(base: str, path: str, token: str, method: str = "GET"):
+    request = urllib.request.Request(base + path, method=method,
+                                     headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        body = answer.read()
+    return json.loads(body) if body else None
+
+
+def _rss_mb(pids) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+def _tree(root: int) -> list[int]:
+    """``root`` and every process descended from it."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        stack.extend(children.get(pid, []))
+    return found
+
+
+def _wait(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"timed out waiting for {what}")
+        time.sleep(0.25)
+
+
+def _ready(base, token, user) -> bool:
+    server = (_api(base, f"/hub/api/users/{user}", token).get("servers") or {}).get("")
+    return bool(server and server.get("ready"))
+
+
+def _serve(base, token, users) -> float:
+    started = time.perf_counter()
+    for user in users:
+        _api(base, f"/hub/api/users/{user}/server", token, method="POST")
+    _wait(lambda: all(_ready(base, token, u) for u in users), 600, f"{len(users)} servers")
+    return time.perf_counter() - started
+
+
+def _stop(base, token, users) -> None:
+    for user in users:
+        try:
+            _api(base, f"/hub/api/users/{user}/server", token, method="DELETE")
+        except urllib.error.HTTPError:
+            pass
+    _wait(lambda: not any(_ready(base, token, u) for u in users), 300, "servers to stop")
+
+
+def run() -> list[dict]:
+    import jupyterhub  # noqa: F401  (the hub extra)
+
+    if not PROXY.exists():
+        raise RuntimeError(f"{PROXY} is missing: run `make hub-deps`")
+    state = Path(tempfile.mkdtemp(prefix="bench-hub-"))
+    token = secrets.token_hex(32)
+    config = state / "bench_config.py"
+    config.write_text(
+        f"load_subconfig({str(CONFIG)!r})\n"
+        f"c.JupyterHub.services.append({{'name': 'bench-admin', 'api_token': {token!r}}})\n"
+        "c.JupyterHub.load_roles.append({'name': 'bench-admin', 'services': ['bench-admin'], "
+        "'scopes': ['admin:users', 'admin:servers', 'list:users']})\n")
+    port = _free_port()
+    env = dict(os.environ, CRMLAB_HUB_DEMO="1", CRMLAB_HUB_DEMO_PASSWORD=secrets.token_hex(8),
+               CRMLAB_HUB_SPAWNER="simple", CRMLAB_HUB_STATE=str(state),
+               CRMLAB_HUB_STUDENTS=",".join(USERS), CRMLAB_HUB_INSTRUCTORS="teacher",
+               CRMLAB_HUB_PORT=str(port), CRMLAB_HUB_API_PORT=str(_free_port()),
+               CRMLAB_HUB_PROXY_API_PORT=str(_free_port()),
+               CRMLAB_HUB_SERVICE_PORT=str(_free_port()))
+    for name in ("CRMLAB_HOME", "CRMLAB_COURSE_DIR", "JUPYTERHUB_API_TOKEN", "JUPYTERHUB_USER"):
+        env.pop(name, None)
+    log = (state / "jupyterhub.log").open("w")
+    hub = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(config)], cwd=state,
+                           env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    rows = []
+    try:
+        def up() -> bool:
+            try:
+                _api(base, "/hub/api/", token)
+                return True
+            except OSError:
+                if hub.poll() is not None:
+                    raise RuntimeError("the hub exited: "
+                                       + (state / "jupyterhub.log").read_text()[-2000:]) from None
+                return False
+
+        _wait(up, 120, "the hub")
+        idle = _rss_mb(_tree(hub.pid))
+        times, memory = {}, {}
+        for n in SIZES:
+            users = USERS[:n]
+            times[n] = _serve(base, token, users)
+            memory[n] = _rss_mb(_tree(hub.pid))
+            _stop(base, token, users)
+        floor = times[1]
+        for n in SIZES[1:]:
+            per_user = (memory[n] - idle) / n
+            rows.append({"name": f"hub: {n} servers at once / {n} x one server",
+                         "value": times[n] / (n * floor), "target": "", "unit": "x",
+                         "note": f"all {n} ready in {times[n]:.1f} s (one: {floor:.1f} s); "
+                                 f"{memory[n]:.0f} MB in use, {per_user:.0f} MB per student "
+                                 f"(hub, proxy and service idle: {idle:.0f} MB)"})
+    finally:
+        if hub.poll() is None:
+            os.killpg(hub.pid, signal.SIGTERM)  # the hub stops the servers and the service
+            try:
+                hub.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(hub.pid, signal.SIGKILL)
+        log.close()
+        shutil.rmtree(state, ignore_errors=True)
+    return rows
