@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from _infra import free_port, skip_or_fail
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -37,16 +37,7 @@ def _require_browser():
             import playwright.sync_api  # noqa: F401
         except ImportError:
             problem = "the playwright Python package is not installed"
-    if problem:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"browser test cannot run in CI: {problem}")
-        pytest.skip(f"browser test skipped: {problem}")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    skip_or_fail("browser test", problem)
 
 
 @pytest.fixture(scope="session")
@@ -96,7 +87,7 @@ def lab(tmp_path, course_copy):
     happened in the test.
     """
     _require_browser()
-    port, token = _free_port(), uuid.uuid4().hex
+    port, token = free_port(), uuid.uuid4().hex
     home = tmp_path / "crmlab-home"
     settings = tmp_path / "lab-settings"
     notification = settings / "@jupyterlab" / "apputils-extension"

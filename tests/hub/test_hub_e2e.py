@@ -25,7 +25,6 @@ import pwd
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -34,6 +33,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from _infra import free_port, skip_or_fail
 
 from crmlab.course.hub_service import INSTRUCTOR_SCOPE
 from crmlab.course.submission import bundle_bytes, new_answers
@@ -73,16 +73,7 @@ def _require():
             import playwright.sync_api  # noqa: F401
         except ImportError as exc:
             problem = f"{exc.name} is not installed (pip install -e '.[hub,test]')"
-    if problem:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"hub end-to-end test cannot run in CI: {problem}")
-        pytest.skip(f"hub end-to-end test skipped: {problem}")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    skip_or_fail("hub end-to-end test", problem)
 
 
 def _pids_of(uid: int) -> list[int]:
@@ -167,13 +158,13 @@ def hub(os_users, tmp_path_factory):
         f"{admin_token!r}}})\n"
         "c.JupyterHub.load_roles.append({'name': 'e2e-admin', 'services': ['e2e-admin'], "
         "'scopes': ['admin:users', 'admin:servers', 'tokens', 'list:users']})\n")
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, CRMLAB_HUB_DEMO="1", CRMLAB_HUB_DEMO_PASSWORD=secrets.token_hex(8),
                CRMLAB_HUB_SPAWNER="local", CRMLAB_HUB_STATE=str(state),
                CRMLAB_HUB_STUDENTS=",".join(STUDENTS), CRMLAB_HUB_INSTRUCTORS=INSTRUCTOR,
-               CRMLAB_HUB_PORT=str(port), CRMLAB_HUB_API_PORT=str(_free_port()),
-               CRMLAB_HUB_PROXY_API_PORT=str(_free_port()),
-               CRMLAB_HUB_SERVICE_PORT=str(_free_port()))
+               CRMLAB_HUB_PORT=str(port), CRMLAB_HUB_API_PORT=str(free_port()),
+               CRMLAB_HUB_PROXY_API_PORT=str(free_port()),
+               CRMLAB_HUB_SERVICE_PORT=str(free_port()))
     for name in ("CRMLAB_HOME", "CRMLAB_COURSE_DIR", "JUPYTERHUB_API_TOKEN", "JUPYTERHUB_USER"):
         env.pop(name, None)
     log_path = state / "jupyterhub.log"
