@@ -29,7 +29,12 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" >/dev/null
 	touch $@
 
-install: $(STAMP)
+# JupyterLab's command-mode keys scoped away from quiz widgets (crmlab/course/labsettings.py).
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.d/crmlab.json
+$(LAB_SETTINGS): $(STAMP) crmlab/course/labsettings.py
+	$(PY) -m crmlab.course.labsettings
+
+install: $(STAMP) $(LAB_SETTINGS)
 
 # JupyterLab refuses to run as root unless told; containers often are root.
 LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
