@@ -346,3 +346,17 @@ def test_relationship_type_names_in_english_are_the_types_labels():
 
     assert [i18n.message(f"relationship.type_{t.value}", "en") for t in RelationshipType] == [
         t.label for t in RelationshipType]
+
+
+def test_every_figure_function_has_its_text_alternative_in_the_catalog():
+    """The static site's alt text of a figure is the catalog's site.alt.<function> entry
+    (crmlab.course.site.figure_alt); every language holds every key (tested above)."""
+    import crmlab.plots as plots
+
+    figures = [name for name in plots.__all__ if callable(getattr(plots, name))]
+    assert len(figures) >= 10
+    missing = [name for name in figures if f"site.alt.{name}" not in i18n.catalog("en")]
+    assert missing == []
+    extra = [key for key in i18n.catalog("en") if key.startswith("site.alt.")
+             and key.removeprefix("site.alt.") not in figures]
+    assert extra == []

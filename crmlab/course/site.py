@@ -27,7 +27,7 @@ from pathlib import Path
 
 from crmlab.course.lessons import list_lessons
 from crmlab.exceptions import CrmlabError
-from crmlab.i18n import LANGUAGES
+from crmlab.i18n import LANGUAGES, message
 from crmlab.paths import course_dir, notebooks_dir
 
 __all__ = ["build", "editions", "search_entries", "figure_alt", "NPM_PACKAGES"]
@@ -84,7 +84,10 @@ def editions(folder: str | Path | None = None) -> list[tuple[str, Path]]:
 
 
 def _sitebar(lessons, prefix: str, lang: str, langs: list[str], here: str) -> str:
-    links = [f'<a href="index.html"{_current(here, "index")}>Course map</a>']
+    def say(key):
+        return html.escape(message(key, lang=lang))
+
+    links = [f'<a href="index.html"{_current(here, "index")}>{say("nav.course_map")}</a>']
     links += [f'<a href="{item.path.stem}.html"{_current(here, item.path.stem)} '
               f'title="{html.escape(item.title)}">{html.escape(item.id)}</a>'
               for item in lessons]
@@ -92,12 +95,12 @@ def _sitebar(lessons, prefix: str, lang: str, langs: list[str], here: str) -> st
         f'<a href="{_edition_href(lang, other, here)}" hreflang="{other}" lang="{other}">'
         f'{other.upper()}</a>' for other in langs if other != lang)
     if others:
-        others = f'<nav aria-label="Editions">{others}</nav>'
-    return (f'<a class="crmlab-skip" href="#crmlab-main">Skip to content</a>'
-            f'<header class="crmlab-sitebar"><nav aria-label="Course">{"".join(links)}</nav>'
-            f'{others}'
+        others = f'<nav aria-label="{say("site.editions")}">{others}</nav>'
+    return (f'<a class="crmlab-skip" href="#crmlab-main">{say("site.skip")}</a>'
+            f'<header class="crmlab-sitebar"><nav aria-label="{say("site.course")}">'
+            f'{"".join(links)}</nav>{others}'
             f'<form class="crmlab-search" role="search" onsubmit="return false">'
-            f'<label for="crmlab-search-box">Search lessons</label> '
+            f'<label for="crmlab-search-box">{say("site.search")}</label> '
             f'<input type="search" id="crmlab-search-box" autocomplete="off" '
             f'aria-controls="crmlab-search-results">'
             f'<ul id="crmlab-search-results" aria-live="polite"></ul></form></header>'
@@ -152,21 +155,23 @@ def _stable_ids(body: str) -> str:
 _NO_ALT = 'alt="No description has been provided for this image"'
 
 
-def figure_alt(source: str) -> str:
-    """The text alternative of the figure a code cell draws: its title and what it shows.
+def figure_alt(source: str, lang: str = "en") -> str:
+    """The text alternative of the figure a code cell draws, in ``lang``: its title and what it
+    shows.
 
     The title is the ``title=`` (or ``label=``) the cell passes; what the figure shows is the
-    summary line of the :mod:`crmlab.plots` function the cell calls.
+    catalog's ``site.alt.<function>`` entry of the :mod:`crmlab.plots` function the cell calls.
 
     Examples
     --------
     >>> figure_alt('ax = abc_curve(ranked, label="Suppliers by share of profit")')
-    'Figure: Suppliers by share of profit. Cumulative share curve of an abc_analysis result, coloured by class.'
+    'Figure: Suppliers by share of profit. Cumulative share curve of an ABC analysis, coloured by class.'
     >>> figure_alt('monthly.plot(title="Revenue by month")')
     'Figure: Revenue by month.'
+    >>> figure_alt('pyramid_chart(tiers)', lang="az")
+    'Şəkil: Müştəri piramidası: hər təbəqədə müştəri sayı, ən yuxarı təbəqə yuxarıda.'
     """
     import ast
-    import inspect
 
     import crmlab.plots as plots
 
@@ -187,19 +192,20 @@ def figure_alt(source: str) -> str:
                     and isinstance(keyword.value.value, str)):
                 title = keyword.value.value
         if name in plots.__all__ and not summary:
-            doc = inspect.getdoc(getattr(plots, name)) or ""
-            summary = re.sub(r":\w+:|`", "", " ".join(doc.split("\n\n")[0].split()))
+            summary = message(f"site.alt.{name}", lang=lang)
     parts = [part.rstrip(".") + "." for part in (title, summary) if part]
-    return " ".join(["Figure:", *parts]) if parts else "Figure drawn by the code cell above."
+    if not parts:
+        return message("site.figure_default", lang=lang)
+    return message("site.figure", lang=lang, text=" ".join(parts))
 
 
-def _figure_alts(nb) -> list[str]:
+def _figure_alts(nb, lang: str) -> list[str]:
     """One text alternative per image output, in page order."""
     alts = []
     for cell in nb.cells:
         for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
             if any(kind.startswith("image/") for kind in output.get("data", {})):
-                alts.append(figure_alt(cell.source))
+                alts.append(figure_alt(cell.source, lang))
     return alts
 
 
@@ -232,24 +238,29 @@ def _page(lesson, exporter, sitebar: str, prefix: str, lang: str) -> str:
     body = body.replace("</head>", head + "</head>", 1)
     body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + sitebar, body, count=1)
     body = re.sub(r"<main>", '<main id="crmlab-main">', body, count=1)
-    return _alt_texts(_stable_ids(body), _figure_alts(nb))
+    return _alt_texts(_stable_ids(body), _figure_alts(nb, lang))
 
 
 def _index(lessons, sitebar: str, prefix: str, lang: str) -> str:
+    def say(key):
+        return html.escape(message(key, lang=lang))
+
     rows = "\n".join(
-        f'<tr><td>{html.escape(item.id)}</td><td>{html.escape(item.kind)}</td>'
+        f'<tr><td>{html.escape(item.id)}</td><td>{say("site.kind." + item.kind)}</td>'
         f'<td><a href="{item.path.stem}.html">{html.escape(item.title)}</a></td></tr>'
         for item in lessons
     )
+    heads = "".join(f"<th scope='col'>{say('column.' + name)}</th>"
+                    for name in ("id", "kind", "lesson"))
     return (
         f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>crmlab course</title><link rel='stylesheet' href='{prefix}static/site.css'>"
+        f"<title>{say('site.title')}</title>"
+        f"<link rel='stylesheet' href='{prefix}static/site.css'>"
         "</head><body class='crmlab-index'>"
-        f"{sitebar}<main id='crmlab-main'><h1>Customer and supplier relationships in the "
-        "enterprise</h1><h2 id='Course-map'>Course map</h2><table><caption>The notebooks of "
-        "the course, in order</caption><tr><th scope='col'>id</th><th scope='col'>kind</th>"
-        f"<th scope='col'>lesson</th></tr>{rows}</table></main></body></html>\n"
+        f"{sitebar}<main id='crmlab-main'><h1>{say('site.heading')}</h1>"
+        f"<h2 id='Course-map'>{say('nav.course_map')}</h2><table><caption>"
+        f"{say('site.map_caption')}</caption><tr>{heads}</tr>{rows}</table></main></body></html>\n"
     )
 
 

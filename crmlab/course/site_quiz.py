@@ -18,6 +18,7 @@ from crmlab.course.quiz.i18n import label, text
 from crmlab.course.quiz.scoring import has_key, score
 from crmlab.course.quiz.types import get_type
 from crmlab.course.quiz.widget import option_order
+from crmlab.i18n import message
 
 __all__ = ["checking_data", "quiz_html", "answer_table", "expected_verdict"]
 
@@ -68,10 +69,12 @@ def _graded(quiz, question, lang: str) -> str:
     listed = [text(o.text, lang) for o in _order(quiz, question, question.options)]
     listed += [f"{text(p.left, lang)}" for p in question.pairs]
     items = "".join(f"<li>{esc(words)}</li>" for words in listed)
-    where = (f'This is a {esc(label(question.mode, lang))} question: answer it in JupyterLab '
-             f'(<code>quiz.show("{esc(quiz.id)}")</code>). The site holds no key for it.'
-             if question.mode == "graded" else
-             f'Answer this question in JupyterLab (<code>quiz.show("{esc(quiz.id)}")</code>).')
+    code = f'<code>quiz.show("{esc(quiz.id)}")</code>'
+    if question.mode == "graded":
+        where = esc(message("site.graded_in_lab", lang=lang, mode=label(question.mode, lang),
+                            code="\0")).replace("\0", code)
+    else:
+        where = esc(message("site.answer_in_lab", lang=lang, code="\0")).replace("\0", code)
     return (f'{"<ul>" + items + "</ul>" if items else ""}'
             f'<p class="crmlab-where">{where}</p>')
 

@@ -229,11 +229,52 @@ def test_site_build_is_byte_deterministic(tmp_path):
     assert differ == []
 
 
+def _lang(out: Path, page: Path) -> str:
+    folder = page.relative_to(out).parts
+    return folder[0] if len(folder) > 1 else "en"
+
+
 def test_every_plot_has_its_text_alternative(site):
-    _, pages = site
-    alts = [alt for page in pages
-            for alt in re.findall(r'<img[^>]*\balt="([^"]*)"', page.read_text(encoding="utf-8"))]
-    images = sum(len(re.findall(r"<img\b", page.read_text(encoding="utf-8"))) for page in pages)
-    assert len(alts) == images >= 10
-    assert all(alt.startswith("Figure: ") and len(alt) > 20 for alt in alts), alts
-    assert "Figure: Suppliers by share of total profit. Cumulative share curve" in " ".join(alts)
+    out, pages = site
+    alts, images = {"en": [], "az": []}, 0
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        alts[_lang(out, page)] += re.findall(r'<img[^>]*\balt="([^"]*)"', text)
+        images += len(re.findall(r"<img\b", text))
+    assert sum(map(len, alts.values())) == images >= 20
+    for lang, prefix in (("en", "Figure: "), ("az", "Şəkil: ")):
+        assert alts[lang] and all(alt.startswith(prefix) and len(alt) > 20
+                                  for alt in alts[lang]), (lang, alts[lang])
+    assert "Figure: Suppliers by share of total profit. Cumulative share curve" in " ".join(
+        alts["en"])
+    assert "ABC təhlilinin kumulyativ pay əyrisi" in " ".join(alts["az"])
+
+
+#: The site's own interface text: catalog keys every page shows, and the index's own.
+_CHROME = ("site.skip", "site.search", "nav.course_map")
+_INDEX = ("site.heading", "site.map_caption", "site.title", "site.kind.lesson", "site.kind.case")
+
+
+def test_the_site_speaks_the_language_of_its_edition(site):
+    """Each edition's pages show the site's own words (skip link, search box, navigation, course
+    map, where to answer a graded question, figure texts) from the catalog in their language."""
+    import html
+
+    from crmlab.i18n import message
+
+    out, pages = site
+    checked = set()
+    for page in pages:
+        lang = _lang(out, page)
+        text = html.unescape(page.read_text(encoding="utf-8"))
+        keys = _CHROME + (_INDEX if page.name == "index.html" else ())
+        if page.name == "99_final_test.html":
+            keys += ("site.graded_in_lab",)
+        for key in keys:
+            words = message(key, lang=lang).split("{")[0].strip()
+            assert words in text, (str(page.relative_to(out)), key)
+            english = message(key, lang="en").split("{")[0].strip()
+            if lang != "en" and " " in english:  # one English word may be a name in a title
+                assert english not in text, (str(page.relative_to(out)), key, english)
+        checked.add(lang)
+    assert checked == {"en", "az"}
