@@ -93,12 +93,14 @@ def _floor(kernels: int = 3) -> list[float]:
     return times
 
 
-def _grade(work: Path, roster: Path, name: str, **options) -> float:
+def _grade(folder: Path, roster: Path, name: str, **options) -> float:
+    """Seconds to grade the solved submissions in ``folder/subs`` into ``folder/name``;
+    ``options`` go to :func:`crmlab.course.exercises.grade` (its own ``work`` included)."""
     from crmlab.course.exercises import grade
 
     started = time.perf_counter()
-    scores = grade(str(EXERCISE), work / "subs", roster=roster, out=work / name, timeout=120,
-                   progress=False, **options)
+    scores = grade(str(EXERCISE), folder / "subs", roster=roster, out=folder / name,
+                   timeout=120, progress=False, **options)
     elapsed = time.perf_counter() - started
     assert (scores["total"] == 5).all(), scores
     return elapsed

@@ -15,30 +15,18 @@ the reason.
 from __future__ import annotations
 
 import json
-import os
-import secrets
-import shutil
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
+from crmlab.course.demo_hub import demo_hub
+
 ROOT = Path(__file__).resolve().parent.parent
-CONFIG = ROOT / "deploy" / "jupyterhub" / "jupyterhub_config.py"
 PROXY = ROOT / "deploy" / "jupyterhub" / "node_modules" / ".bin" / "configurable-http-proxy"
 SIZES = (1, 5, 10, 20)
 USERS = [f"u{i:03d}" for i in range(1, max(SIZES) + 1)]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _api(base: str, path: str, token: str, method: str = "GET"):
@@ -114,46 +102,16 @@ def run() -> list[dict]:
 
     if not PROXY.exists():
         raise RuntimeError(f"{PROXY} is missing: run `make hub-deps`")
-    state = Path(tempfile.mkdtemp(prefix="bench-hub-"))
-    token = secrets.token_hex(32)
-    config = state / "bench_config.py"
-    config.write_text(
-        f"load_subconfig({str(CONFIG)!r})\n"
-        f"c.JupyterHub.services.append({{'name': 'bench-admin', 'api_token': {token!r}}})\n"
-        "c.JupyterHub.load_roles.append({'name': 'bench-admin', 'services': ['bench-admin'], "
-        "'scopes': ['admin:users', 'admin:servers', 'list:users']})\n")
-    port = _free_port()
-    env = dict(os.environ, CRMLAB_HUB_DEMO="1", CRMLAB_HUB_DEMO_PASSWORD=secrets.token_hex(8),
-               CRMLAB_HUB_SPAWNER="simple", CRMLAB_HUB_STATE=str(state),
-               CRMLAB_HUB_STUDENTS=",".join(USERS), CRMLAB_HUB_INSTRUCTORS="teacher",
-               CRMLAB_HUB_PORT=str(port), CRMLAB_HUB_API_PORT=str(_free_port()),
-               CRMLAB_HUB_PROXY_API_PORT=str(_free_port()),
-               CRMLAB_HUB_SERVICE_PORT=str(_free_port()))
-    for name in ("CRMLAB_HOME", "CRMLAB_COURSE_DIR", "JUPYTERHUB_API_TOKEN", "JUPYTERHUB_USER"):
-        env.pop(name, None)
-    log = (state / "jupyterhub.log").open("w")
-    hub = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(config)], cwd=state,
-                           env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
     rows = []
-    try:
-        def up() -> bool:
-            try:
-                _api(base, "/hub/api/", token)
-                return True
-            except OSError:
-                if hub.poll() is not None:
-                    raise RuntimeError("the hub exited: "
-                                       + (state / "jupyterhub.log").read_text()[-2000:]) from None
-                return False
-
-        _wait(up, 120, "the hub")
-        idle = _rss_mb(_tree(hub.pid))
+    with tempfile.TemporaryDirectory(prefix="bench-hub-") as state, \
+            demo_hub(state, students=USERS, instructors=["teacher"]) as hub:
+        base, token = hub.base, hub.token
+        idle = _rss_mb(_tree(hub.process.pid))
         times, memory = {}, {}
         for n in SIZES:
             users = USERS[:n]
             times[n] = _serve(base, token, users)
-            memory[n] = _rss_mb(_tree(hub.pid))
+            memory[n] = _rss_mb(_tree(hub.process.pid))
             _stop(base, token, users)
         floor = times[1]
         for n in SIZES[1:]:
@@ -163,13 +121,4 @@ def run() -> list[dict]:
                          "note": f"all {n} ready in {times[n]:.1f} s (one: {floor:.1f} s); "
                                  f"{memory[n]:.0f} MB in use, {per_user:.0f} MB per student "
                                  f"(hub, proxy and service idle: {idle:.0f} MB)"})
-    finally:
-        if hub.poll() is None:
-            os.killpg(hub.pid, signal.SIGTERM)  # the hub stops the servers and the service
-            try:
-                hub.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(hub.pid, signal.SIGKILL)
-        log.close()
-        shutil.rmtree(state, ignore_errors=True)
     return rows

@@ -8,7 +8,8 @@ a fresh process that reports its time, its peak resident memory and its memory b
 
 (a) time at 100,000 / time at 10,000 (target <= 12: close to 10, no step worse than linear);
 (b) peak memory per answer graded (peak - before, over the answers) at 100,000 / at 10,000
-(target <= 1.25): the result tables hold one row per answer, so memory that follows them stays
+(target <= 1.25), memory being the resident set of the grading process and its forked readers,
+sampled every 50 ms: the result tables hold one row per answer, so memory that follows them stays
 flat per answer, while holding the bundles (as the grader did before it streamed them) would add
 their raw answers on top. Writing and grading the 100,000 cohort takes several minutes on two
 cores; ``CRMLAB_BENCH_QUIZ_SIZES=10000,30000`` runs a smaller pair.
@@ -31,14 +32,47 @@ CREATED = "2026-11-20T10:00:00+00:00"
 _PATTERNS: list = []
 
 _GRADE = """
-import json, os, resource, sys, time
+import json, os, sys, threading, time
+from pathlib import Path
 from crmlab.course.quiz.grading import grade
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+def tree_rss():
+    # resident memory of this process and its descendants (the forked readers), in bytes
+    children, total = {}, 0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(entry.name)
+    stack = [str(os.getpid())]
+    while stack:
+        pid = stack.pop()
+        stack.extend(children.get(int(pid), []))
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            pass
+    return total
+
+peak, done = [0], threading.Event()
+def watch():
+    while not done.is_set():
+        peak[0] = max(peak[0], tree_rss())
+        time.sleep(0.05)
+
+before = tree_rss()
+watcher = threading.Thread(target=watch, daemon=True)
+watcher.start()
 started = time.perf_counter()
 result = grade(sys.argv[1], out=sys.argv[2], quizzes=["bench"], figures=False, progress=False)
 elapsed = time.perf_counter() - started
-print(json.dumps({"time": elapsed, "before": before,
-                  "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+done.set()
+watcher.join()
+print(json.dumps({"time": elapsed, "before": before, "peak": max(peak[0], tree_rss()),
                   "answers": len(result.responses), "students": len(result.gradebook)}))
 """
 

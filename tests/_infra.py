@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import os
-import socket
 
 import pytest
 
+from crmlab.course.demo_hub import free_port
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+__all__ = ["free_port", "skip_or_fail"]
 
 
 def skip_or_fail(what: str, problem: str | None) -> None:

@@ -13,6 +13,7 @@ from crmlab.cli import main
 from crmlab.course.exercises.assignment import student_seed
 from crmlab.course.exercises.notebook import (
     PLACEHOLDER,
+    exercise_metadata,
     exercise_notebooks,
     read_exercise,
     student_copy,
@@ -221,3 +222,17 @@ def test_azerbaijani_release_is_the_azerbaijani_edition(tmp_path):
     assert nb.metadata["crmlab"]["language"] == "az"
     assert 'crmlab.set_language("az")' in nb.cells[[c.get("id") for c in nb.cells].index(
         "language")].source
+
+
+def test_exercise_metadata_reads_the_ids_without_nbformat(tmp_path):
+    for path in EXERCISES:
+        assert exercise_metadata(path) == dict(read_exercise(path).metadata["crmlab"])
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text("{not json")
+    with pytest.raises(ExerciseError, match=r"broken.ipynb: not a readable notebook"):
+        exercise_metadata(broken)
+    lesson = tmp_path / "lesson.ipynb"
+    lesson.write_text(json.dumps({"metadata": {"crmlab": {"kind": "lesson", "id": "L01"}},
+                                  "cells": []}))
+    with pytest.raises(ExerciseError, match=r"lesson.ipynb: metadata crmlab.kind must be"):
+        exercise_metadata(lesson)

@@ -374,11 +374,11 @@ def _extension(data, index, course_items, zone, problems: _Problems):
 
 def _known_assessments() -> dict:
     """The quiz ids of ``quizzes/`` and the exercise ids of ``notebooks/exercises``."""
-    from crmlab.course.exercises.notebook import exercise_id, exercise_notebooks, read_exercise
+    from crmlab.course.exercises.notebook import exercise_metadata, exercise_notebooks
     from crmlab.course.quiz.loading import quiz_files
 
     return {"quiz": {p.stem for p in quiz_files()},
-            "exercise": {exercise_id(read_exercise(p)) for p in exercise_notebooks()}}
+            "exercise": {exercise_metadata(p)["id"] for p in exercise_notebooks()}}
 
 
 def _read(path: Path, *, check_ids: bool) -> tuple[Course | None, _Problems, str | None]:

@@ -149,7 +149,7 @@ def _exercise_grades(folders) -> dict:
 
 def _exercise_points(course: Course) -> dict:
     """``{exercise id: {check: points}}`` from each exercise's notebook."""
-    from crmlab.course.exercises.notebook import exercise_id, exercise_notebooks, read_exercise
+    from crmlab.course.exercises.notebook import exercise_metadata, exercise_notebooks
 
     known = None
     points = {}
@@ -157,15 +157,15 @@ def _exercise_points(course: Course) -> dict:
         if item.kind != "exercise":
             continue
         if item.source is not None:
-            nb = read_exercise(item.source)
+            meta = exercise_metadata(item.source)
         else:
             if known is None:
                 known = {}
                 for path in exercise_notebooks():
-                    nb = read_exercise(path)
-                    known[exercise_id(nb)] = nb
-            nb = known.get(item.id)
-        points[item.id] = dict(nb.metadata["crmlab"].get("points", {})) if nb else {}
+                    found = exercise_metadata(path)
+                    known[found["id"]] = found
+            meta = known.get(item.id)
+        points[item.id] = dict(meta.get("points", {})) if meta else {}
     return points
 
 

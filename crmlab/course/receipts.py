@@ -135,12 +135,12 @@ def read_receipts(path: str | Path | None) -> Receipts:
 def _exercise_ids(course) -> dict:
     """``{notebook stem: exercise id}`` of the course's exercises (and the course file's own
     exercise sources)."""
-    from crmlab.course.exercises.notebook import exercise_id, exercise_notebooks, read_exercise
+    from crmlab.course.exercises.notebook import exercise_metadata, exercise_notebooks
 
     paths = list(exercise_notebooks())
     if course is not None:
         paths += [a.source for a in course.assessments if a.source is not None]
-    return {p.stem: exercise_id(read_exercise(p)) for p in paths}
+    return {p.stem: exercise_metadata(p)["id"] for p in paths}
 
 
 def _found(root: Path, course, assessment):

@@ -22,7 +22,6 @@ import hashlib
 import json
 import os
 import pwd
-import secrets
 import shutil
 import signal
 import subprocess
@@ -33,8 +32,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from _infra import free_port, skip_or_fail
+from _infra import skip_or_fail
 
+from crmlab.course.demo_hub import ADMIN_SCOPES, demo_hub
 from crmlab.course.hub_service import INSTRUCTOR_SCOPE
 from crmlab.course.submission import bundle_bytes, new_answers
 
@@ -42,7 +42,6 @@ pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CONFIG = ROOT / "deploy" / "jupyterhub" / "jupyterhub_config.py"
 PROXY = ROOT / "deploy" / "jupyterhub" / "node_modules" / ".bin" / "configurable-http-proxy"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [  # as tests/browser/conftest.py
@@ -148,59 +147,26 @@ def _users():
 
 @pytest.fixture(scope="module")
 def hub(os_users, tmp_path_factory):
-    """The course hub on free ports; yields (base URL, admin token, state folder)."""
+    """The course hub on free ports (LocalProcessSpawner: each server runs as its OS user);
+    yields (base URL, admin token, state folder, shared password)."""
     state = tmp_path_factory.mktemp("hub-state")
-    admin_token = secrets.token_hex(32)
-    config = state / "test_config.py"
-    config.write_text(
-        f"load_subconfig({str(CONFIG)!r})\n"
-        "c.JupyterHub.services.append({'name': 'e2e-admin', 'api_token': "
-        f"{admin_token!r}}})\n"
-        "c.JupyterHub.load_roles.append({'name': 'e2e-admin', 'services': ['e2e-admin'], "
-        "'scopes': ['admin:users', 'admin:servers', 'tokens', 'list:users']})\n")
-    port = free_port()
-    env = dict(os.environ, CRMLAB_HUB_DEMO="1", CRMLAB_HUB_DEMO_PASSWORD=secrets.token_hex(8),
-               CRMLAB_HUB_SPAWNER="local", CRMLAB_HUB_STATE=str(state),
-               CRMLAB_HUB_STUDENTS=",".join(STUDENTS), CRMLAB_HUB_INSTRUCTORS=INSTRUCTOR,
-               CRMLAB_HUB_PORT=str(port), CRMLAB_HUB_API_PORT=str(free_port()),
-               CRMLAB_HUB_PROXY_API_PORT=str(free_port()),
-               CRMLAB_HUB_SERVICE_PORT=str(free_port()))
-    for name in ("CRMLAB_HOME", "CRMLAB_COURSE_DIR", "JUPYTERHUB_API_TOKEN", "JUPYTERHUB_USER"):
-        env.pop(name, None)
-    log_path = state / "jupyterhub.log"
-    log = log_path.open("w")
-    process = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(config)],
-                               cwd=state, env=env, stdout=log, stderr=subprocess.STDOUT,
-                               start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                _api(base, "/hub/api/", admin_token)
-                _api(base, SERVICE + "submissions", admin_token, expect=(403,))
-                break
-            except (OSError, AssertionError) as exc:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the hub did not start:\n"
-                                       + log_path.read_text()[-4000:]) from exc
-                time.sleep(0.5)
-        yield base, admin_token, state, env["CRMLAB_HUB_DEMO_PASSWORD"]
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)  # the hub stops the servers and the service
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                pass
+
+    def service_up(hub):  # the collection service answers, and refuses the admin service
         try:
-            os.killpg(process.pid, signal.SIGKILL)  # the proxy and service, if still there
-        except ProcessLookupError:
-            pass
-        process.wait(timeout=10)
-        log.close()
+            _api(hub.base, SERVICE + "submissions", hub.token, expect=(403,))
+            return True
+        except (OSError, AssertionError):
+            return False
+
+    try:
+        with demo_hub(state, students=list(STUDENTS), instructors=[INSTRUCTOR],
+                      spawner="local", scopes=ADMIN_SCOPES + ("tokens",),
+                      ready=service_up) as running:
+            yield running.base, running.token, running.state, running.password
+    finally:
         ARTIFACTS.mkdir(exist_ok=True)
-        shutil.copy(log_path, ARTIFACTS / "hub-e2e-jupyterhub.log")
+        if (state / "jupyterhub.log").exists():
+            shutil.copy(state / "jupyterhub.log", ARTIFACTS / "hub-e2e-jupyterhub.log")
 
 
 def _api(base, path, token=None, *, method="GET", data=None, expect=(200,)):

@@ -12,6 +12,7 @@ Parts of a source (solution) notebook:
 from __future__ import annotations
 
 import copy
+import json
 import re
 from pathlib import Path
 
@@ -34,6 +35,30 @@ def exercise_notebooks(folder: str | Path | None = None, *, lang: str = "en") ->
     return sorted(p for p in folder.glob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 
+def _check_metadata(path: Path, meta) -> dict:
+    if not isinstance(meta, dict) or meta.get("kind") != "exercise" or not meta.get("id"):
+        raise ExerciseError(f"{path}: metadata crmlab.kind must be 'exercise' with an id")
+    return meta
+
+
+def exercise_metadata(path: str | Path) -> dict:
+    """The ``metadata.crmlab`` of an exercise source notebook (id, points...), read as plain
+    JSON: the course file, the gradebook and the receipts need no more, and importing nbformat
+    costs seconds (jsonschema compiles its optional format grammars).
+
+    Examples
+    --------
+    >>> exercise_metadata(exercise_notebooks()[0])["id"]
+    'EX-abc-profit'
+    """
+    path = Path(path)
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))["metadata"].get("crmlab", {})
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ExerciseError(f"{path}: not a readable notebook ({exc})") from None
+    return _check_metadata(path, meta)
+
+
 def read_exercise(path: str | Path):
     """Read and check an exercise source notebook; return the nbformat node."""
     import nbformat
@@ -43,9 +68,7 @@ def read_exercise(path: str | Path):
         nb = nbformat.read(path, as_version=4)
     except (OSError, ValueError) as exc:
         raise ExerciseError(f"{path}: not a readable notebook ({exc})") from None
-    meta = nb.metadata.get("crmlab", {})
-    if meta.get("kind") != "exercise" or not meta.get("id"):
-        raise ExerciseError(f"{path}: metadata crmlab.kind must be 'exercise' with an id")
+    _check_metadata(path, nb.metadata.get("crmlab", {}))
     params = [c for c in nb.cells if PARAMETERS in tags_of(c)]
     if len(params) != 1:
         raise ExerciseError(f"{path}: needs exactly one cell tagged 'parameters', found "
