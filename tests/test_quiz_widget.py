@@ -71,6 +71,8 @@ def test_numeric_graded_reveals_nothing(view):
     assert "Answer saved" in q.feedback.value
     assert "Correct" not in q.feedback.value and "Not quite" not in q.feedback.value
     assert _saved("n-perishable") == 3.0
+    # It says which answer was saved, so a student sees it is the one they meant.
+    assert "Your saved answer: 3" in q.feedback.value
 
 
 def test_numeric_rejects_text_without_saving(view, crmlab_home):
@@ -167,3 +169,10 @@ def test_note_is_shown_with_the_prompt_and_accept_any_says_why(tmp_path, crmlab_
     q5.input.value = False
     q5.button.click()
     assert "Answer saved" in q5.feedback.value and "source item" not in q5.feedback.value
+
+
+def test_a_graded_choice_says_the_option_saved(view):
+    q = view.view("submit")
+    q.input.value = "screenshot"
+    q.button.click()
+    assert "Your saved answer: Send screenshots of the quiz widgets" in q.feedback.value

@@ -57,6 +57,25 @@ def _english(value):
     return value["en"] if isinstance(value, dict) else value
 
 
+def _settle(page, quiet: float = 0.4, timeout: float = 30):
+    """Wait until the kernel has been idle for ``quiet`` seconds. ipywidgets holds back a
+    model's next change until the kernel has answered its last one, while a button's click goes
+    out at once: a click right after a choice could reach the kernel before the choice does."""
+    import time
+
+    status = page.get_by_text("(ipykernel) |").first
+    deadline, since = time.monotonic() + timeout, None
+    while time.monotonic() < deadline:
+        if status.inner_text().strip().endswith("Idle"):
+            since = since or time.monotonic()
+            if time.monotonic() - since >= quiet:
+                return
+        else:
+            since = None
+        page.wait_for_timeout(50)
+    raise AssertionError("the kernel did not settle")
+
+
 def _answer_with_keys(page, question):
     """From wherever the focus is above the question, Tab into it, answer it right with keys
     only (Tab, Space, arrows, typing) and press Enter on its button."""
@@ -95,6 +114,7 @@ def _answer_with_keys(page, question):
     _tab_until(page, lambda: _focus_on_button(page), inputs.count() + 1, question.id)
     outline = page.evaluate(f"getComputedStyle({FOCUSED}).outlineStyle")
     assert outline != "none", f"{question.id}: no visible focus on the button"
+    _settle(page)
     page.keyboard.press("Enter")
 
 

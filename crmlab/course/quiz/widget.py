@@ -112,7 +112,13 @@ class QuestionView:
             self.feedback.value = f"<span class='crmlab-saved'>{label('pending', lang)}</span>"
             return result
         if result.mode == "graded" or result.correct is None:
-            self.feedback.value = f"<span class='crmlab-saved'>{label('saved', lang)}</span>"
+            # Say which answer was saved: the student can see that it is the one they meant.
+            kind = get_type(self.q.type)
+            said = kind.answer_text(self.q, kind.canonical(self.q, answer), lang)
+            self.feedback.value = (f"<span class='crmlab-saved'>{label('saved', lang)}</span>"
+                                   f"<div class='crmlab-saved-answer'>"
+                                   f"{html.escape(label('saved_answer', lang))}: "
+                                   f"{html.escape(said)}</div>")
             return result
         if result.correct:
             verdict, colour, css = label("correct", lang), "#1b7f3b", "crmlab-correct"
