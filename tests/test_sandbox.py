@@ -288,3 +288,41 @@ def test_removing_a_missing_scratch_folder_leaves_the_shared_parent_as_it_is(tmp
     _remove(parent / "job")
     assert not (parent / "job").exists()
     assert oct(parent.stat().st_mode & 0o777) == oct(0o711)
+
+
+def test_a_kernel_that_does_not_start_is_started_again_once(tmp_path, monkeypatch):
+    """A kernel start that fails (a port taken by another kernel starting at the same time) is
+    the machine's fault: the job starts afresh once, then reports a grader problem."""
+    from crmlab.course.exercises import runner
+
+    outcomes = iter([(runner._NO_START + " within 60 s or failed (port in use), twice", {}),
+                     ("", {})])
+    calls = []
+
+    async def ran(nb, box, job):
+        calls.append(box.scratch)
+        return next(outcomes)
+
+    monkeypatch.setattr(runner, "_execute", ran)
+    monkeypatch.setenv("CRMLAB_INSTRUCTOR_SECRET", SECRET)
+    (tmp_path / "roster.csv").write_text("student_id\nsolved\n")
+    grade(str(EXERCISE), FIXTURES / "submissions", roster=tmp_path / "roster.csv",
+          out=tmp_path / "out", workers=1, progress=False)
+    assert len(calls) == runner.STARTS == 2 and calls[0] != calls[1]
+    details = (tmp_path / "out" / "details.csv").read_text()
+    assert "grader problem" not in details
+
+    calls.clear()
+    monkeypatch.setattr(runner, "_execute", lambda nb, box, job: _never_starts(calls, box))
+    grade(str(EXERCISE), FIXTURES / "submissions", roster=tmp_path / "roster.csv",
+          out=tmp_path / "again", workers=1, progress=False)
+    assert len(calls) == 2
+    assert "grader problem: the kernel did not start" in (
+        tmp_path / "again" / "details.csv").read_text()
+
+
+async def _never_starts(calls, box):
+    from crmlab.course.exercises import runner
+
+    calls.append(box.scratch)
+    return runner._NO_START + " within 60 s or failed (port in use), twice; grade again", {}

@@ -84,15 +84,20 @@ def run_job(job: Job) -> dict:
         return _result(job, "grader problem: this worker's crmlab differs from the grader's",
                        problem=f"the worker grading {job.student_id} has another crmlab than the "
                                "grader: install the same environment on every worker")
-    nb = nbformat.reads(job.notebook, as_version=4)
     limits = job.limits
     variant = os.path.join(job.variants, str(job.seed)) if job.variants else None
-    with Sandbox(limits, variant=variant if variant and os.path.isdir(variant) else None,
-                 variants=job.variants or None) as box:
-        reason, values = asyncio.run(_execute(nb, box, job))
-        notes = _notes(nb, limits)
-        if not reason:
-            reason = _fatal_output(nb, limits)
+    for attempt in range(1, STARTS + 1):
+        nb = nbformat.reads(job.notebook, as_version=4)
+        with Sandbox(limits, variant=variant if variant and os.path.isdir(variant) else None,
+                     variants=job.variants or None) as box:
+            reason, values = asyncio.run(_execute(nb, box, job))
+            notes = _notes(nb, limits)
+            if not reason:
+                reason = _fatal_output(nb, limits)
+        # A kernel that does not start is the machine's fault (two kernels starting at once
+        # can be given the same free port): the student's code has not run, so start afresh.
+        if not reason.startswith(_NO_START) or attempt == STARTS:
+            break
     result = _result(job, reason, notes=notes)
     if fingerprint(crmlab_dir()) != before:
         result["reason"] = "the submission changed crmlab's files"
@@ -298,14 +303,19 @@ def _death(km, limits: Limits) -> str:
     return "the kernel died (crash or os._exit)"
 
 
+_NO_START = "grader problem: the kernel did not start"
+#: How many times a job's kernel is started before the job is reported as a grader problem.
+STARTS = 2
+
+
 def _startup_failure(exc, box: Sandbox, limits: Limits) -> str:
     try:
         tail = (box.scratch / "kernel.log").read_text(errors="replace").strip().splitlines()
     except OSError:
         tail = []
     detail = tail[-1][:200] if tail else f"{type(exc).__name__}: {exc}"[:200]
-    return (f"grader problem: the kernel did not start within {limits.startup} s or failed "
-            f"({detail}); grade this submission again")
+    return (f"{_NO_START} within {limits.startup} s or failed ({detail}), twice; grade this "
+            "submission again")
 
 
 async def _watch(client, box: Sandbox, limits: Limits) -> None:
