@@ -21,6 +21,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from benchmarks._proc import tree_rss
 from crmlab.course.demo_hub import demo_hub
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,36 +36,6 @@ def _api(base: str, path: str, token: str, method: str = "GET"):
     with urllib.request.urlopen(request, timeout=30) as answer:
         body = answer.read()
     return json.loads(body) if body else None
-
-
-def _rss_mb(pids) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total / 1024
-
-
-def _tree(root: int) -> list[int]:
-    """``root`` and every process descended from it."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
-    found, stack = [], [root]
-    while stack:
-        pid = stack.pop()
-        found.append(pid)
-        stack.extend(children.get(pid, []))
-    return found
 
 
 def _wait(condition, timeout: float, what: str) -> None:
@@ -106,12 +77,12 @@ def run() -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="bench-hub-") as state, \
             demo_hub(state, students=USERS, instructors=["teacher"]) as hub:
         base, token = hub.base, hub.token
-        idle = _rss_mb(_tree(hub.process.pid))
+        idle = tree_rss(hub.process.pid) / 2**20
         times, memory = {}, {}
         for n in SIZES:
             users = USERS[:n]
             times[n] = _serve(base, token, users)
-            memory[n] = _rss_mb(_tree(hub.process.pid))
+            memory[n] = tree_rss(hub.process.pid) / 2**20
             _stop(base, token, users)
         floor = times[1]
         for n in SIZES[1:]:

@@ -26,6 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 SIZES = tuple(int(n) for n in os.environ.get("CRMLAB_BENCH_QUIZ_SIZES",
                                              "10000,100000").split(","))
 CREATED = "2026-11-20T10:00:00+00:00"
@@ -33,38 +34,16 @@ _PATTERNS: list = []
 
 _GRADE = """
 import json, os, sys, threading, time
-from pathlib import Path
+from benchmarks._proc import tree_rss
 from crmlab.course.quiz.grading import grade
-
-def tree_rss():
-    # resident memory of this process and its descendants (the forked readers), in bytes
-    children, total = {}, 0
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(parent, []).append(entry.name)
-    stack = [str(os.getpid())]
-    while stack:
-        pid = stack.pop()
-        stack.extend(children.get(int(pid), []))
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
-        except OSError:
-            pass
-    return total
 
 peak, done = [0], threading.Event()
 def watch():
     while not done.is_set():
-        peak[0] = max(peak[0], tree_rss())
+        peak[0] = max(peak[0], tree_rss(os.getpid()))
         time.sleep(0.05)
 
-before = tree_rss()
+before = tree_rss(os.getpid())
 watcher = threading.Thread(target=watch, daemon=True)
 watcher.start()
 started = time.perf_counter()
@@ -72,7 +51,7 @@ result = grade(sys.argv[1], out=sys.argv[2], quizzes=["bench"], figures=False, p
 elapsed = time.perf_counter() - started
 done.set()
 watcher.join()
-print(json.dumps({"time": elapsed, "before": before, "peak": max(peak[0], tree_rss()),
+print(json.dumps({"time": elapsed, "before": before, "peak": max(peak[0], tree_rss(os.getpid())),
                   "answers": len(result.responses), "students": len(result.gradebook)}))
 """
 
@@ -101,7 +80,8 @@ def _cohort(quiz, folder: Path, n: int) -> None:
 
 
 def _grade(subs: Path, out: Path, course: Path) -> dict:
-    env = dict(os.environ, CRMLAB_COURSE_DIR=str(course))
+    env = dict(os.environ, CRMLAB_COURSE_DIR=str(course),
+               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     done = subprocess.run([sys.executable, "-c", _GRADE, str(subs), str(out)], env=env,
                           capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
