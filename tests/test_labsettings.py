@@ -50,6 +50,13 @@ def test_install_writes_where_jupyterlab_reads_overrides(tmp_path, capsys):
     assert install(prefix) == path
 
 
+def test_a_prefix_without_jupyterlab_is_a_one_line_error(tmp_path, capsys):
+    assert main([str(tmp_path)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"crmlab: error: {tmp_path}: no JupyterLab shortcut schemas")
+    assert "\n" not in err and not overrides_path(tmp_path).exists()
+
+
 def test_this_environment_has_the_settings_of_its_jupyterlab():
     path = overrides_path()
     assert path.is_file(), f"{path} is missing: make install writes it"

@@ -99,7 +99,18 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m crmlab.course.labsettings [PREFIX]``: install the overrides (default: this
     environment)."""
     args = sys.argv[1:] if argv is None else argv
-    path = install(args[0] if args else sys.prefix)
+    prefix = Path(args[0] if args else sys.prefix)
+    if not default_shortcuts(prefix):
+        print(f"crmlab: error: {prefix}: no JupyterLab shortcut schemas under "
+              "share/jupyter/lab/schemas (is JupyterLab installed in this environment?); "
+              "nothing written", file=sys.stderr)
+        return 1
+    try:
+        path = install(prefix)
+    except OSError as exc:
+        print(f"crmlab: error: {overrides_path(prefix)}: cannot write ({exc.strerror})",
+              file=sys.stderr)
+        return 1
     shortcuts = json.loads(path.read_text(encoding="utf-8"))[SHORTCUTS_PLUGIN]["shortcuts"]
     print(f"{path}: {len(shortcuts) // 2} JupyterLab shortcuts kept out of quiz widgets")
     return 0

@@ -314,8 +314,8 @@ def _startup_failure(exc, box: Sandbox, limits: Limits) -> str:
     except OSError:
         tail = []
     detail = tail[-1][:200] if tail else f"{type(exc).__name__}: {exc}"[:200]
-    return (f"{_NO_START} within {limits.startup} s or failed ({detail}), twice; grade this "
-            "submission again")
+    return (f"{_NO_START} within {limits.startup} s or failed ({detail}), {STARTS} times; "
+            "grade this submission again")
 
 
 async def _watch(client, box: Sandbox, limits: Limits) -> None:
