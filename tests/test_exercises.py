@@ -248,3 +248,43 @@ def test_exercise_metadata_reads_the_ids_without_nbformat(tmp_path):
                                   "cells": []}))
     with pytest.raises(ExerciseError, match=r"lesson.ipynb: metadata crmlab.kind must be"):
         exercise_metadata(lesson)
+
+
+def _near_misses(expected):
+    """Wrong answers one small step from ``expected``, of its own type."""
+    import pandas as pd
+
+    if isinstance(expected, float):
+        return [expected + max(abs(expected) * 1e-3, 1e-3), -expected if expected else 1.0]
+    if isinstance(expected, int):
+        return [expected + 1, expected - 1]
+    if isinstance(expected, str):
+        return [expected + "x", expected.lower() if expected != expected.lower() else "x"]
+    if isinstance(expected, (set, frozenset)):
+        return [set(sorted(expected)[1:]), set(expected) | {"S999"}]
+    if isinstance(expected, dict):
+        first = sorted(expected)[0]
+        return [{**expected, first: expected[first] + 1},
+                {k: v for k, v in expected.items() if k != first},
+                pd.Series(expected)]  # the right numbers, but not the asked-for type
+    raise AssertionError(f"no near miss written for {type(expected).__name__}")
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_every_check_refuses_a_near_miss_and_never_crashes(seed, crmlab_home):
+    """Each check passes its expected value and refuses a value one step off, a Series and an
+    array in place of a scalar: the verdict is a plain True or False, never an exception."""
+    import numpy as np
+    import pandas as pd
+
+    from crmlab.course.exercises import expected as _registered  # noqa: F401
+    from crmlab.course.exercises.checks import EXPECTED, _verdict
+
+    for name, compute in sorted(EXPECTED.items()):
+        right = compute(seed)
+        assert _verdict(name, right, seed) is True, name
+        for wrong in _near_misses(right):
+            assert _verdict(name, wrong, seed) is False, (name, wrong)
+        if not isinstance(right, (set, frozenset, dict)):
+            for shaped in (pd.Series([right, right]), np.array([right, right])):
+                assert _verdict(name, shaped, seed) is False, (name, type(shaped))
