@@ -262,6 +262,10 @@ def _near_misses(expected):
         return [expected + "x", expected.lower() if expected != expected.lower() else "x"]
     if isinstance(expected, (set, frozenset)):
         return [set(sorted(expected)[1:]), set(expected) | {"S999"}]
+    if isinstance(expected, tuple):  # each part one step off, the others right
+        return [expected[:i] + (miss,) + expected[i + 1:]
+                for i, part in enumerate(expected) for miss in _near_misses(part)[:1]] + [
+            expected[:-1], expected[0]]
     if isinstance(expected, dict):
         first = sorted(expected)[0]
         return [{**expected, first: expected[first] + 1},
@@ -285,6 +289,6 @@ def test_every_check_refuses_a_near_miss_and_never_crashes(seed, crmlab_home):
         assert _verdict(name, right, seed) is True, name
         for wrong in _near_misses(right):
             assert _verdict(name, wrong, seed) is False, (name, wrong)
-        if not isinstance(right, (set, frozenset, dict)):
+        if not isinstance(right, (set, frozenset, dict, tuple)):
             for shaped in (pd.Series([right, right]), np.array([right, right])):
                 assert _verdict(name, shaped, seed) is False, (name, type(shaped))

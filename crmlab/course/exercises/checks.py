@@ -114,6 +114,14 @@ def _same(value, expected) -> bool:
             return bool(np.isclose(float(value), float(expected), rtol=1e-6, atol=1e-6))
         except (TypeError, ValueError):
             return False
+    if isinstance(expected, tuple):
+        # answers judged together (a name with its number): each part as its own check
+        try:
+            parts = tuple(value)
+        except TypeError:
+            return False
+        return len(parts) == len(expected) and all(
+            _same(part, want) for part, want in zip(parts, expected, strict=True))
     if isinstance(expected, (set, frozenset)):
         try:
             return set(value) == expected
