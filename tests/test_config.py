@@ -82,7 +82,21 @@ ENTRY_PROBLEMS = [
     ("extension of zero days",
      HEAD + L00 + "extensions:\n  - {student: s1, assessment: L00, days: 0}\n",
      "7: extensions[0].days: Got days=0 instead, expected a finite number > 0. Ignored"),
+    ("extension naming a list, not an assessment",
+     HEAD + L00 + "extensions:\n  - {student: s1, assessment: [L00], days: 2}\n",
+     "7: extensions[0].assessment: unknown assessment ['L00']; ignored"),
 ]
+
+
+def test_an_exercise_source_with_points_that_are_not_numbers_is_left_out(tmp_path):
+    (tmp_path / "exs.ipynb").write_text(
+        '{"metadata": {"crmlab": {"kind": "exercise", "id": "EX-x", "points": {"c1": "two"}}},'
+        ' "cells": []}')
+    path = write(tmp_path, HEAD + L00 + "  - {id: EX-x, kind: exercise, source: exs.ipynb}\n")
+    assert validate_course(path) == [
+        f"{path}:6: assessments.EX-x.source: {tmp_path / 'exs.ipynb'}: metadata "
+        "crmlab.points.c1: Got 'two' instead, expected a number >= 0; left out"]
+    assert [a.id for a in load_course(path).assessments] == ["L00"]
 
 
 @pytest.mark.parametrize(("case", "text", "problem"), ENTRY_PROBLEMS,

@@ -101,3 +101,11 @@ def test_feedback_command(inputs, tmp_path, capsys):
             "--course", str(inputs["course"]), "--roster", str(inputs["roster"])]
     assert main(args) == 0
     assert capsys.readouterr().out == f"wrote 3 feedback page(s) to {tmp_path / 'fb'}\n"
+
+
+def test_a_time_source_the_catalog_does_not_know_is_shown_as_it_is():
+    from crmlab.course.feedback import _source
+
+    assert _source("receipt", "en") == "receipt"
+    assert _source("file time", "az") != "file time"
+    assert _source("handed in on paper", "en") == "handed in on paper"

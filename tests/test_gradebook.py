@@ -133,3 +133,12 @@ def test_no_grades_yet_gives_an_empty_gradebook():
     n = len(book.course.assessments)  # every assessment of the shipped course.yaml
     assert book.students == [] and len(book.possible) == n
     assert textwrap.shorten(book.summary(), 40) == f"gradebook of 0 student(s) x {n} [...]"
+
+
+def test_a_received_time_without_its_offset_is_a_one_line_error():
+    from crmlab.course.gradebook import _received
+
+    assert _received("2026-09-28T10:00:00+04:00", student_of="ab").hour == 10
+    for stamp in ("2026-09-28T10:00:00", "yesterday"):
+        with pytest.raises(CourseError, match=r"^submissions\.csv: received_at: Got "):
+            _received(stamp, student_of="0123456789abcdef")

@@ -229,3 +229,16 @@ def test_build_edition_stamps_translated_navigation_and_keeps_outputs(tmp_path):
 def test_unknown_edition_is_a_one_line_error():
     with pytest.raises(TranslationError, match=r"^Got lang='xx' instead, expected one of 'az'\.$"):
         tr.translation_path(NOTEBOOKS / "00_start_here.ipynb", "xx")
+
+
+def test_a_folder_an_unreadable_file_or_a_non_notebook_is_a_one_line_error(tmp_path):
+    with pytest.raises(TranslationError, match=r": not a notebook \(\.ipynb file\)$"):
+        tr.translation_path(NOTEBOOKS, "az")
+    bad = tmp_path / "x.yaml"
+    bad.write_bytes(b"cells:\n  a: \xff\xfe\n")
+    with pytest.raises(TranslationError, match=rf"^{bad}: cannot read \(not UTF-8 text\)$"):
+        tr.read_translation(bad)
+    empty = tmp_path / "empty.ipynb"
+    empty.write_text("{}")
+    with pytest.raises(TranslationError, match=rf"^{empty}: not a readable notebook"):
+        tr._read_notebook(empty)

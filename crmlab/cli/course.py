@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from crmlab.i18n import LANGUAGES
+
 
 def _inputs(parser) -> None:
     """The inputs the course gradebook and the feedback pages share."""
@@ -29,7 +31,8 @@ def register(subparsers) -> None:
     _inputs(feedback)
     feedback.add_argument("--zip", action="store_true",
                           help="also write one zip per student (for an LMS upload)")
-    feedback.add_argument("--lang", default="en", help="the page's language (default en)")
+    feedback.add_argument("--lang", default="en", choices=LANGUAGES,
+                          help="the page's language (default en)")
     feedback.set_defaults(func=_feedback)
 
     receipts = subparsers.add_parser(

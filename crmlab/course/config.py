@@ -316,6 +316,10 @@ def _assessment(data, index, seen, zone, policy, root, known, problems: _Problem
             problems.add(_line(data, "source"), f"{where}.source",
                          f"{data['source']!r} is not an exercise notebook here; left out")
             return None
+        wrong = _points_problem(source)
+        if wrong:
+            problems.add(_line(data, "source"), f"{where}.source", f"{wrong}; left out")
+            return None
     elif known is not None and ident not in known.get(kind, ()):
         names = ", ".join(sorted(known.get(kind, ()))) or "none"
         problems.add(_line(data, "id"), where, f"no {kind} has this id (known: {names}); "
@@ -340,6 +344,24 @@ def _assessment(data, index, seen, zone, policy, root, known, problems: _Problem
     return Assessment(ident, kind, weight, release, deadline, own, source, line)
 
 
+def _points_problem(source: Path) -> str:
+    """What is wrong with an exercise notebook's metadata for grading ("" when nothing)."""
+    from crmlab.course.exercises.notebook import exercise_metadata
+    from crmlab.exceptions import ExerciseError
+
+    try:
+        points = exercise_metadata(source).get("points", {})
+    except ExerciseError as exc:
+        return str(exc)
+    if not isinstance(points, dict):
+        return f"{source}: metadata crmlab.points must map each check to its points"
+    for check, value in points.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            return (f"{source}: metadata crmlab.points.{check}: Got {value!r} instead, "
+                    "expected a number >= 0")
+    return ""
+
+
 def _extension(data, index, course_items, zone, problems: _Problems):
     where = f"extensions[{index}]"
     if not problems.entry(data, where, EXTENSION_FIELDS, "an extension is a mapping with "
@@ -351,7 +373,7 @@ def _extension(data, index, course_items, zone, problems: _Problems):
         problems.add(_line(data, "student"), f"{where}.student", "no student id; ignored")
         return None
     ident = data.get("assessment")
-    if ident not in course_items:
+    if not isinstance(ident, str) or ident not in course_items:
         problems.add(_line(data, "assessment"), f"{where}.assessment",
                      f"unknown assessment {ident!r}; ignored")
         return None

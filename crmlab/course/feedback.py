@@ -95,6 +95,14 @@ text-align:left;vertical-align:top}th{background:#f3f3f3}.num{text-align:right}
 """
 
 
+
+def _source(time_source, lang: str) -> str:
+    """Where a submission time came from, in ``lang``; an unknown source is shown as it is."""
+    from crmlab.i18n import catalog
+
+    key = f"source_{time_source}"
+    return message(key, lang) if f"feedback.{key}" in catalog("en") else str(time_source)
+
 def _e(value) -> str:
     """Text for an element's content (quotes stay readable)."""
     return html.escape(str(value), quote=False)
@@ -143,7 +151,7 @@ def _timing(row: dict, zone: ZoneInfo, lang: str) -> str:
         return f"<p class='note'>{_e(message('missing_note', lang))}</p>"
     if row["submitted_at"]:
         parts.append(message("received", lang, time=_time(row["submitted_at"], zone),
-                             source=message(f"source_{row['time_source']}", lang),
+                             source=_source(row["time_source"], lang),
                              deadline=_time(row["deadline"], zone)))
     if "cut off" in row["status"]:
         parts.append(message("cut_note", lang))

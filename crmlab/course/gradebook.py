@@ -169,6 +169,19 @@ def _exercise_points(course: Course) -> dict:
     return points
 
 
+def _received(stamp: str, *, student_of: str) -> datetime:
+    """A ``received_at`` of a grading run's submissions.csv: ISO 8601 with an offset."""
+    try:
+        moment = datetime.fromisoformat(str(stamp))
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise CourseError(f"submissions.csv: received_at: Got {stamp!r} (submission "
+                          f"{student_of[:12]}) instead, expected a time with its offset such as "
+                          "2026-09-28T10:00:00+04:00")
+    return moment
+
+
 def _quiz_times(submissions: pd.DataFrame, receipts: Receipts) -> dict:
     """``{(student, quiz): (time, source)}``: the earliest receipt of the counted answers."""
     if not len(submissions):
@@ -182,7 +195,7 @@ def _quiz_times(submissions: pd.DataFrame, receipts: Receipts) -> dict:
             times.append(receipt)
             sources.append("receipt")
         else:
-            times.append(datetime.fromisoformat(stamp) if stamp else None)
+            times.append(_received(stamp, student_of=digest) if stamp else None)
             sources.append(source)
     frame["time"], frame["source"] = times, sources
     found = {}

@@ -108,6 +108,8 @@ def source_notebooks(folder: str | Path | None = None) -> list[Path]:
 
 
 def _relative(notebook: Path, folder: Path) -> Path:
+    if Path(notebook).suffix != ".ipynb":
+        raise TranslationError(f"{notebook}: not a notebook (.ipynb file)")
     try:
         return Path(notebook).resolve().relative_to(folder.resolve())
     except ValueError:
@@ -154,6 +156,9 @@ def read_translation(path: str | Path) -> dict[str, dict]:
         return {}
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror
+        raise TranslationError(f"{path}: cannot read ({reason})") from None
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f":{where.line + 1}" if where is not None else ""
@@ -203,10 +208,11 @@ def _language_name(lang: str) -> str:
 
 def _read_notebook(path: Path):
     import nbformat
+    from nbformat import ValidationError
 
     try:
         return nbformat.read(path, as_version=4)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, ValidationError) as exc:
         raise TranslationError(f"{path}: not a readable notebook ({exc})") from None
 
 
