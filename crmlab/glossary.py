@@ -6,6 +6,12 @@ form also says whether the course source in that language uses it (seed 000 is A
 001 Malay, 002 Slovenian): ``attested`` holds the source's own text where the form occurs
 (possibly inflected or capitalised), or ``None`` when the course supplied a standard translation.
 
+A form may also name the variants an edition must not use for the concept, so that one concept
+has one name in notebooks, quizzes and catalog alike (``tests/test_terminology.py`` enforces
+it): ``avoid``, a list of forms (each word may carry a suffix); ``avoid_in``, the course ids
+(``L03``, ``C4``) where they are avoided, when a variant is right elsewhere; ``allow``, longer
+phrases that contain an avoided form and are right (a verb beside an avoided noun).
+
 Examples
 --------
 >>> lookup("müştəri loyallığı", lang="sl")
@@ -21,6 +27,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,6 +50,8 @@ SEEDS = {"az": "000", "ms": "001", "sl": "002"}
 PATH = Path(__file__).resolve().parent / "data" / "glossary.yaml"
 
 _FIELDS = ("id", "lesson", "definition", *LANGUAGES)
+_VARIANT_KEYS = ("avoid", "avoid_in", "allow")
+_FORM_KEYS = {"form", "attested", *_VARIANT_KEYS}
 _EXAMPLE = "relationship_marketing"
 
 
@@ -65,10 +74,27 @@ def _check(entries) -> None:
             raise DataError(f"{where}: id, definition and en must be non-empty text")
         for lang in LANGUAGES[1:]:
             form = entry[lang]
-            if (not isinstance(form, dict) or set(form) != {"form", "attested"}
+            if (not isinstance(form, dict) or not {"form", "attested"} <= set(form) <= _FORM_KEYS
                     or not isinstance(form["form"], str) or not form["form"].strip()
                     or not isinstance(form["attested"], (str, type(None)))):
-                raise DataError(f"{where}: {lang} must be {{form: text, attested: text or null}}")
+                raise DataError(f"{where}: {lang} must be {{form: text, attested: text or null}}"
+                                f", optionally with {', '.join(_VARIANT_KEYS)}")
+            _check_variants(form, f"{where}: {lang}")
+
+
+def _check_variants(form: dict, where: str) -> None:
+    for key in _VARIANT_KEYS:
+        if key not in form:
+            continue
+        value = form[key]
+        if (not isinstance(value, list) or not value
+                or not all(isinstance(item, str) and item.strip() for item in value)):
+            raise DataError(f"{where}: {key} must be a non-empty list of text")
+        if key != "avoid" and "avoid" not in form:
+            raise DataError(f"{where}: {key} without avoid")
+    for course_id in form.get("avoid_in", ()):
+        if not re.fullmatch(r"[A-Z][A-Z0-9]*", course_id):
+            raise DataError(f"{where}: avoid_in {course_id!r}, expected a course id such as 'L03'")
 
 
 @lru_cache(maxsize=1)
@@ -109,7 +135,8 @@ def terms() -> list[dict]:
     list of dict
         One dict per term, in file order, with the keys ``id``, ``lesson``, ``definition``,
         ``en`` (the English form) and ``az``, ``ms``, ``sl``, each a dict
-        ``{"form": ..., "attested": ...}``.
+        ``{"form": ..., "attested": ...}``, and for some forms the variants to avoid
+        (``avoid``, ``avoid_in``, ``allow``; see the module's description).
 
     Examples
     --------
@@ -202,12 +229,14 @@ def table(*, lang: str | None = None, lesson: str | None = None) -> pd.DataFrame
     >>> table().columns.tolist()
     ['id', 'lesson', 'en', 'az', 'ms', 'sl', 'definition']
     >>> table(lang="sl", lesson="L06")[["en", "sl", "attested"]]
-                        en                      sl                attested
-    0           touchpoint            stična točka            stične točke
-    1         front office            front-office            front-office
-    2          back office             back-office             back-office
-    3         multichannel            večkanalnost            Večkanalnost
-    4  satisfaction survey  raziskava zadovoljstva  Raziskava zadovoljstva
+                               en                        sl                attested
+    0                  touchpoint              stična točka            stične točke
+    1                front office              front-office            front-office
+    2                 back office               back-office             back-office
+    3  front part of a CRM system  sprednji del sistema CRM                    None
+    4                     contact                      stik                   stike
+    5                multichannel              večkanalnost            Večkanalnost
+    6         satisfaction survey    raziskava zadovoljstva  Raziskava zadovoljstva
     >>> table(lesson="L7")
     Traceback (most recent call last):
     ...

@@ -19,6 +19,7 @@ ATTESTED = [(t["id"], lang, t[lang]["attested"]) for t in TERMS for lang in FORE
 SUPPLIED = [(t["id"], lang, t[lang]["form"]) for t in TERMS for lang in FOREIGN
             if t[lang]["attested"] is None]
 BY_ID = {t["id"]: t for t in TERMS}
+VARIANT_KEYS = ("avoid", "avoid_in", "allow")
 
 
 def _seeds_dir():
@@ -46,7 +47,7 @@ def seeds():
 # --------------------------------------------------------------------------- the data file
 def test_yaml_file_is_valid():
     entries = yaml.safe_load(glossary.PATH.read_text(encoding="utf-8"))
-    assert isinstance(entries, list) and 30 <= len(entries) <= 40
+    assert isinstance(entries, list) and 30 <= len(entries) <= 45
     assert entries == TERMS
 
 
@@ -64,7 +65,7 @@ def test_every_term_is_complete(term):
     definition = term["definition"]
     assert isinstance(definition, str) and "\n" not in definition.strip()
     for lang in FOREIGN:
-        assert set(term[lang]) == {"form", "attested"}
+        assert {"form", "attested"} <= set(term[lang]) <= {"form", "attested", *VARIANT_KEYS}
         assert isinstance(term[lang]["form"], str) and term[lang]["form"].strip()
         assert term[lang]["attested"] is None or term[lang]["attested"].strip()
 
@@ -76,6 +77,19 @@ def test_every_term_is_attested_in_at_least_one_source(term):
 
 def test_every_lesson_has_terms():
     assert set(glossary.table()["lesson"]) == set(glossary.LESSONS)
+
+
+@pytest.mark.parametrize("lang", FOREIGN)
+def test_a_variant_avoided_everywhere_is_no_term_of_its_own(lang):
+    """A form avoided in every text cannot also be the glossary's form for another concept
+    (``front-ofis`` is avoided only in L03 and L07, for the front part of a CRM system, because
+    it is the right word for the front office)."""
+    forms = {glossary._normalise(t[lang]["form"]): t["id"] for t in TERMS}
+    for term in TERMS:
+        if "avoid_in" in term[lang]:
+            continue
+        for variant in term[lang].get("avoid", ()):
+            assert glossary._normalise(variant) not in forms, (term["id"], variant)
 
 
 # --------------------------------------------------------------------------- against the seeds
@@ -210,7 +224,19 @@ _GOOD = {"id": "x", "lesson": "L01", "definition": "d", "en": "x",
     ([{**_GOOD, "lesson": "L9"}],
      "term 'x': lesson 'L9', expected one of ('L01', 'L02', 'L03', 'L04', 'L05', 'L06')"),
     ([_GOOD, _GOOD], "term 'x': the id is used twice"),
-    ([{**_GOOD, "sl": "x"}], "term 'x': sl must be {form: text, attested: text or null}"),
+    ([{**_GOOD, "sl": "x"}], "term 'x': sl must be {form: text, attested: text or null}, "
+                             "optionally with avoid, avoid_in, allow"),
+    ([{**_GOOD, "az": {"form": "x-az", "attested": None, "avoid": "y"}}],
+     "term 'x': az: avoid must be a non-empty list of text"),
+    ([{**_GOOD, "az": {"form": "x-az", "attested": None, "avoid": ["y", " "]}}],
+     "term 'x': az: avoid must be a non-empty list of text"),
+    ([{**_GOOD, "az": {"form": "x-az", "attested": None, "allow": ["y z"]}}],
+     "term 'x': az: allow without avoid"),
+    ([{**_GOOD, "az": {"form": "x-az", "attested": None, "avoid": ["y"], "avoid_in": ["l03"]}}],
+     "term 'x': az: avoid_in 'l03', expected a course id such as 'L03'"),
+    ([{**_GOOD, "az": {"form": "x-az", "attested": None, "prefer": ["y"]}}],
+     "term 'x': az must be {form: text, attested: text or null}, "
+     "optionally with avoid, avoid_in, allow"),
     ([{**_GOOD, "id": "y", "en": "x-az"}, _GOOD], "'x-az' names both 'y' and 'x'"),
 ])
 def test_a_broken_file_is_a_clear_error(broken, entries, message):

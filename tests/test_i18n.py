@@ -59,9 +59,11 @@ def test_azerbaijani_is_latin_script_without_transliteration():
 
 
 def _attested():
+    """English term -> its Azerbaijani form, for the terms seed 000 attests (the attested text
+    itself may be inflected, ``təmasların``; the form is what a message uses)."""
     data = yaml.safe_load((PACKAGE / "data" / "glossary.yaml").read_text(encoding="utf-8"))
     entries = data if isinstance(data, list) else data.get("terms", [])
-    return {e["en"]: e["az"]["attested"] for e in entries
+    return {e["en"]: e["az"]["form"] for e in entries
             if isinstance(e.get("az"), dict) and e["az"].get("attested")}
 
 

@@ -169,7 +169,7 @@ def figure_alt(source: str, lang: str = "en") -> str:
     >>> figure_alt('monthly.plot(title="Revenue by month")')
     'Figure: Revenue by month.'
     >>> figure_alt('pyramid_chart(tiers)', lang="az")
-    'Şəkil: Müştəri piramidası: hər təbəqədə müştəri sayı, ən yuxarı təbəqə yuxarıda.'
+    'Şəkil: Müştəri piramidası: hər pillədə müştəri sayı, ən yuxarı pillə yuxarıda.'
     """
     import ast
 
