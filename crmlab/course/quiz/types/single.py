@@ -1,12 +1,13 @@
 """``single``: one option is right; all or nothing.
 
-Answer: an option id. GIFT: ``{=right ~wrong}``.
+Answer: an option id. GIFT: ``{=right ~wrong}`` (a further right option would be ``~%100%``:
+one-answer multiple choice in Moodle, every right option at full marks).
 """
 
 from __future__ import annotations
 
 from crmlab.course.quiz.i18n import text
-from crmlab.course.quiz.types.base import AnswerInput, gift_escape
+from crmlab.course.quiz.types.base import AnswerInput, gift_one_answer
 from crmlab.course.quiz.types.choice import ChoiceType
 
 __all__ = ["Single"]
@@ -43,9 +44,10 @@ class Single(ChoiceType):
         return AnswerInput(buttons, lambda: buttons.value)
 
     def gift(self, question, lang="en"):
-        """``=`` before the correct option, ``~`` before the others."""
-        return " ".join(f"{'=' if o.correct else '~'}{gift_escape(text(o.text, lang))}"
-                        f"{self._gift_feedback(o, lang)}" for o in question.options)
+        """``=`` before the correct option, ``~`` before the others; a further correct option
+        is ``~%100%`` (see :func:`~crmlab.course.quiz.types.base.gift_one_answer`)."""
+        right = {o.id for o in question.options if o.correct}
+        return gift_one_answer(self.gift_answers(question, lang, right=right))
 
     def right_answer(self, question):
         """The correct option."""
