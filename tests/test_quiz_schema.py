@@ -177,3 +177,71 @@ def test_numeric_unit_is_a_text_or_a_mapping_of_languages(tmp_path, unit, expect
                     f"    answer: 1\n    unit: {unit}\n")
     problems = validate_file(path)
     assert problems == ([] if expected is None else [f"{path}:{expected}"])
+
+
+SEVERAL = """\
+  - id: q16
+    type: single
+    prompt: {en: "What role does power play? [course note: garbled]", az: "16 Rol? [kursun qeydi: yəni rol]"}
+    accept_several: true
+    garbled: [prompt, b]
+    explanation: {en: Both (a) and (b) say it matters., az: "(a) da, (b) də bunu deyir."}
+    options:
+      - {id: a, text: {en: Very important, az: çox vacib}, correct: true}
+      - {id: b, text: {en: "It matters [course note: literally 'issues']", az: "məsələlər [kursun qeydi: yəni «əhəmiyyəti var»]"}, correct: true}
+      - {id: c, text: {en: None, az: fərq etməz}}
+"""
+
+
+def test_accept_several_and_garbled_are_valid(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text(BILINGUAL + SEVERAL)
+    assert validate_file(path) == []
+    q16 = load_file(path).question("q16")
+    assert q16.garbled == ("prompt", "b")
+    assert [o.id for o in q16.options if o.correct] == ["a", "b"]
+
+
+@pytest.mark.parametrize(("case", "body", "expected"), [
+    ("several correct without accept_several", SEVERAL.replace("    accept_several: true\n", ""),
+     "10: q16: a single-choice question has 2 correct options; use type multi, or "
+     "accept_several: true when each of them earns the point"),
+    ("accept_several with one correct option", SEVERAL.replace("az: çox vacib}, correct: true}",
+                                                               "az: çox vacib}}"),
+     "8: q16: accept_several needs at least two options marked correct, got 1"),
+    ("accept_several without an explanation",
+     SEVERAL.replace(SEVERAL.splitlines(keepends=True)[5], ""),
+     "8: q16: a question that accepts several answers must say why in its explanation"),
+    ("accept_several not a flag",
+     SEVERAL.replace("accept_several: true", "accept_several: yes please"),
+     "8: q16: accept_several must be true or false, got 'yes please'"),
+    ("accept_several with accept_any",
+     SEVERAL.replace("    accept_several: true\n",
+                     "    accept_several: true\n    accept_any: {en: Lost, az: İtib}\n"),
+     "9: q16: a question that accepts any answer gives no key; remove the key or accept_any"),
+    ("garbled part unknown", SEVERAL.replace("[prompt, b]", "[prompt, d]"),
+     "9: q16: garbled part 'd' is neither the prompt nor an item id; expected one of "
+     "'prompt', 'a', 'b', 'c'"),
+    ("garbled part without a gloss", SEVERAL.replace("[prompt, b]", "[prompt, a]"),
+     "9: q16: garbled part 'a' carries no course gloss in square brackets in 'en'"),
+    ("garbled part glossed in one language", SEVERAL.replace(" [kursun qeydi: yəni rol]", ""),
+     "9: q16: garbled part 'prompt' carries no course gloss in square brackets in 'az'"),
+    ("garbled not a list", SEVERAL.replace("[prompt, b]", "b"),
+     "9: q16: garbled must list the garbled parts: prompt or item ids"),
+], ids=lambda value: value if " " in value and ":" not in value else None)
+def test_accept_several_and_garbled_are_checked(tmp_path, case, body, expected):
+    path = tmp_path / "t.yaml"
+    path.write_text(BILINGUAL + body)
+    assert f"{path}:{expected}" in validate_file(path), validate_file(path)
+
+
+def test_a_release_drops_accept_several_from_a_graded_question():
+    from crmlab.course.release import strip_quiz
+
+    data = {"id": "t", "mode": "graded", "questions": [
+        {"id": "q", "type": "single", "prompt": "P", "accept_several": True, "garbled": ["a"],
+         "explanation": "E", "options": [{"id": "a", "text": "A [gloss]", "correct": True},
+                                         {"id": "b", "text": "B", "correct": True}]}]}
+    released = strip_quiz(data)["questions"][0]
+    assert released == {"id": "q", "type": "single", "prompt": "P", "garbled": ["a"],
+                        "options": [{"id": "a", "text": "A [gloss]"}, {"id": "b", "text": "B"}]}

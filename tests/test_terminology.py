@@ -72,9 +72,9 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 QUIZZES = sorted((ROOT / "quizzes").glob("*.yaml"))
 CATALOG = {lang: ROOT / "crmlab" / "data" / "messages" / f"{lang}.yaml" for lang in editions()}
-#: Course texts another branch is correcting at the time of writing (issue 25 §4 owns the final
-#: test); each must still fail, so the mark is removed as soon as the text is fixed.
-PENDING = {"quizzes/final_test.yaml": "q06.explanation says 'təmas nöqtələri' (issue 25, §4)"}
+#: Course texts known to break a rule while another change corrects them; each must still fail
+#: (strict xfail), so its entry is removed as soon as the text is fixed. Empty: nothing pending.
+PENDING: dict[str, str] = {}
 
 
 def _pattern(form: str) -> re.Pattern:

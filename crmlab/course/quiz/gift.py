@@ -3,9 +3,15 @@
 Each question type writes its own answer block (see its module in
 :mod:`crmlab.course.quiz.types`). Option feedback follows ``#``; the explanation is the general
 feedback after ``####``. A question's ``note`` is kept as a ``// note:`` comment line before it;
-a question that accepts any answer gets a ``// accepts any answer:`` comment, every option
-marked right (an essay for types without options), and its reason first in the general
-feedback.
+a question that accepts any answer gets a ``// accepts any answer:`` comment, every option at
+full marks in a one-answer multiple-choice block (an essay for types without options), and its
+reason first in the general feedback. A single-choice question that accepts several answers is
+one-answer multiple choice with each of them at full marks.
+
+:func:`parse_gift` reads a block the way Moodle's importer does
+(``question/format/gift/format.php``): with a ``~`` it is multiple choice, one answer only when
+it also holds an ``=``; ``=`` answers alone make a short-answer question. So a test can check
+what Moodle will make of the export, not only what it says.
 """
 
 from __future__ import annotations
@@ -85,37 +91,59 @@ def _cut(value: str, mark: str) -> tuple[str, str | None]:
     return value[:match.start()], value[match.end():]
 
 
+def _holds(body: str, mark: str) -> bool:
+    """Whether ``mark`` occurs in ``body`` unescaped."""
+    return mark in re.sub(r"\\.", "", body)
+
+
+def _choices(body: str, marks: str, *, default: float) -> list[dict]:
+    """The answers of a choice or short-answer block, each with Moodle's fraction of the marks:
+    ``%w%`` gives ``w / 100``, an ``=`` answer of a multiple-choice block 1, else ``default``."""
+    answers = []
+    for mark, item in _split(body, marks):
+        found = re.match(r"\s*%(-?[\d.]+)%", item)
+        if found:
+            fraction, item = float(found.group(1)) / 100, item[found.end():]
+        else:
+            fraction = 1.0 if mark == "=" else default
+        answer, feedback = _cut(item, "#")
+        answers.append({"text": _unesc(answer), "fraction": fraction,
+                        "feedback": _unesc(feedback) if feedback is not None else None})
+    return answers
+
+
 def _answers(body: str) -> dict:
-    """The GIFT kind and answers of one answer block."""
+    """The question Moodle imports from one answer block, in the course's type names.
+
+    ``moodle`` is Moodle's question type; a multiple-choice block is ``single`` (one answer,
+    radio buttons) when it holds an ``=``, else ``multi``; every answer carries ``fraction``,
+    the share of the marks Moodle gives it.
+    """
     if body == "":
-        return {"type": "essay"}
-    if body in ("TRUE", "FALSE", "T", "F"):
-        return {"type": "truefalse", "answer": body.startswith("T")}
+        return {"type": "essay", "moodle": "essay"}
     if body.startswith("#"):
         value, tolerance = body[1:].split(":")
-        return {"type": "numeric", "answer": (float(value), float(tolerance))}
-    if "->" in body:
+        return {"type": "numeric", "moodle": "numerical",
+                "answer": (float(value), float(tolerance))}
+    if _holds(body, "~"):
+        single = _holds(body, "=")
+        return {"type": "single" if single else "multi", "moodle": "multichoice",
+                "single": single, "answers": _choices(body, "=~", default=0.0)}
+    if _holds(body, "=") and "->" in body:
         pairs = []
         for _, item in _split(body, "="):
             left, right = item.split("->", 1)
             pairs.append((_unesc(left), _unesc(right)))
-        return {"type": "matching", "pairs": pairs}
-    answers = []
-    for mark, item in _split(body, "=~"):
-        weight = None
-        found = re.match(r"\s*%(-?[\d.]+)%", item)
-        if found:
-            weight, item = float(found.group(1)), item[found.end():]
-        answer, feedback = _cut(item, "#")
-        answers.append({"text": _unesc(answer), "correct": mark == "=", "weight": weight,
-                        "feedback": _unesc(feedback) if feedback is not None else None})
-    is_multi = any(a["weight"] is not None for a in answers)
-    return {"type": "multi" if is_multi else "single", "answers": answers}
+        return {"type": "matching", "moodle": "match", "pairs": pairs}
+    if _cut(body, "#")[0].strip() in ("TRUE", "FALSE", "T", "F"):
+        return {"type": "truefalse", "moodle": "truefalse", "answer": body.startswith("T")}
+    return {"type": "shortanswer", "moodle": "shortanswer",
+            "answers": _choices(body, "=", default=1.0)}
 
 
 def parse_gift(source: str) -> list[dict]:
-    """Parse GIFT questions back into dicts (id, type, prompt, answers, general feedback, and
-    the ``//`` comment lines just before the question).
+    """Parse GIFT questions back into dicts (id, type as Moodle imports it, prompt, answers,
+    general feedback, and the ``//`` comment lines just before the question).
 
     Examples
     --------
@@ -123,6 +151,9 @@ def parse_gift(source: str) -> list[dict]:
     ('truefalse', (3.0, 0.5))
     >>> parse_gift("// note: rebuilt\\n::e::Why? {}")[0]["comments"]
     ['note: rebuilt']
+    >>> [(q["type"], [a["fraction"] for a in q["answers"]])
+    ...  for q in parse_gift("::a::A? {=x ~%100%y ~z}\\n\\n::b::B? {=x =y}")]
+    [('single', [1.0, 1.0, 0.0]), ('shortanswer', [1.0, 1.0])]
     """
     questions = []
     for block in re.split(r"\n\s*\n", source):

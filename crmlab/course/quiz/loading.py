@@ -43,7 +43,8 @@ def build_quiz(data: dict, path: Path | None = None) -> Quiz:
             mode=q.get("mode", default_mode), points=float(q.get("points", 1)),
             explanation=q.get("explanation"), shuffle=q.get("shuffle", quiz_shuffle),
             tags={"lesson": data.get("lesson", ""), **tags}, note=q.get("note"),
-            accept_any=q.get("accept_any"), **get_type(q["type"]).build(q),
+            accept_any=q.get("accept_any"), garbled=tuple(q.get("garbled", ())),
+            **get_type(q["type"]).build(q),
         ))
     return Quiz(id=data["id"], title=data["title"], languages=tuple(data.get("languages", ["en"])),
                 questions=tuple(questions), path=path, lesson=data.get("lesson", ""),

@@ -42,7 +42,9 @@ class Question:
 
     ``note`` is a remark shown with the prompt (e.g. "stem reconstructed"); ``accept_any`` is
     the reason why every answer scores full points (a question whose key is lost in the
-    source); ``extra`` holds the fields of a question type the common parts do not cover.
+    source); ``garbled`` names the parts (``prompt`` or item ids) whose source wording is
+    garbled and carries a course gloss; ``extra`` holds the fields of a question type the
+    common parts do not cover.
     """
 
     id: str
@@ -61,6 +63,7 @@ class Question:
     tags: dict = field(default_factory=dict)
     note: object = None
     accept_any: object = None
+    garbled: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
 

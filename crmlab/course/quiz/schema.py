@@ -8,6 +8,7 @@ in ``quizzes/README.md``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from crmlab.course.quiz.checker import Checker, is_number
@@ -17,7 +18,7 @@ from crmlab.exceptions import QuizError
 from crmlab.i18n import LANGUAGES
 
 __all__ = ["validate_file", "check_quiz", "key_fields", "MODES", "QUIZ_FIELDS", "COMMON_FIELDS",
-           "COMMON_KEY_FIELDS"]
+           "COMMON_KEY_FIELDS", "GLOSS"]
 
 #: A question's mode: practice (feedback at once) or graded (feedback after grading).
 MODES = ("practice", "graded")
@@ -26,9 +27,13 @@ QUIZ_FIELDS = frozenset({"id", "title", "languages", "lesson", "mode", "shuffle"
                          "questions", "released"})
 #: Fields every question may have, whatever its type.
 COMMON_FIELDS = frozenset({"id", "type", "prompt", "explanation", "points", "shuffle", "mode",
-                           "tags", "note", "accept_any"})
+                           "tags", "note", "accept_any", "garbled"})
 #: Fields of every question that reveal its key (each type adds its own).
 COMMON_KEY_FIELDS = frozenset({"explanation", "accept_any"})
+#: A course gloss inside a text taken from a source: a note in square brackets.
+GLOSS = re.compile(r"\[[^\[\]]+\]")
+#: The items a question may list, with the field that holds each item's text.
+_ITEMS = (("options", "text"), ("choices", "text"), ("pairs", "left"))
 
 
 def key_fields(type_name: str | None = None) -> frozenset:
@@ -71,11 +76,42 @@ def _check_question(c: Checker, q, index: int, released: bool, quiz_line: int,
     c.flag(q, "shuffle", qid)
     if "tags" in q and not isinstance(q["tags"], (dict, list)):
         c.add(q.lines["tags"], qid, "tags must be a mapping (lesson, topic) or a list")
+    _check_garbled(c, q, qid)
     accept_any = "accept_any" in q
     if accept_any and kind.key_given(q):
         c.add(q.lines["accept_any"], qid, "a question that accepts any answer gives no key; "
                                           "remove the key or accept_any")
     kind.check(c, q, qid, keyless=(released and mode == "graded") or accept_any)
+
+
+def _check_garbled(c: Checker, q, qid: str) -> None:
+    """``garbled`` lists the parts of a question whose source wording is garbled (``prompt`` or
+    the id of an option, choice or pair); each carries a course gloss in every language."""
+    if "garbled" not in q:
+        return
+    line, listed = q.lines["garbled"], q["garbled"]
+    if not isinstance(listed, list) or not listed \
+            or not all(isinstance(part, str) for part in listed):
+        c.add(line, qid, "garbled must list the garbled parts: prompt or item ids")
+        return
+    parts = {"prompt": q.get("prompt")}
+    for key, text_key in _ITEMS:
+        items = q.get(key)
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and item.get("id") is not None:
+                parts.setdefault(str(item["id"]), item.get(text_key))
+    for part in listed:
+        if part not in parts:
+            c.add(line, qid, f"garbled part {part!r} is neither the prompt nor an item id; "
+                             f"expected one of {', '.join(map(repr, parts))}")
+            continue
+        value = parts[part]
+        texts = value.items() if isinstance(value, dict) else [(None, value)]
+        for lang, words in texts:
+            if isinstance(words, str) and not GLOSS.search(words):
+                where = f" in {lang!r}" if lang else ""
+                c.add(line, qid, f"garbled part {part!r} carries no course gloss in square "
+                                 f"brackets{where}")
 
 
 def check_quiz(path: Path, data, *, required=()) -> list[tuple[int, str, str]]:

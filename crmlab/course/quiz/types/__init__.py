@@ -11,6 +11,7 @@ from crmlab.course.quiz.types.base import (
     QuestionType,
     get_type,
     gift_escape,
+    gift_one_answer,
     gift_weight,
     register,
     type_names,
@@ -24,7 +25,7 @@ from crmlab.course.quiz.types.text import Text
 from crmlab.course.quiz.types.truefalse import TrueFalse
 
 __all__ = ["QuestionType", "AnswerInput", "register", "unregister", "get_type", "type_names",
-           "gift_escape", "gift_weight", "BUILTIN"]
+           "gift_escape", "gift_weight", "gift_one_answer", "BUILTIN"]
 
 #: The built-in types, in the documented order.
 BUILTIN = (Single, Multi, TrueFalse, Numeric, Matching, Text)

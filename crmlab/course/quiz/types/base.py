@@ -21,8 +21,7 @@ from crmlab._validation import check_choice, expected
 from crmlab.exceptions import QuizError
 
 __all__ = ["QuestionType", "AnswerInput", "register", "unregister", "get_type", "type_names",
-           "gift_escape",
-           "gift_weight"]
+           "gift_escape", "gift_weight", "gift_one_answer"]
 
 _REGISTRY: dict[str, QuestionType] = {}
 _GIFT_SPECIAL = re.compile(r"([~=#{}:\\])")
@@ -42,6 +41,33 @@ def gift_escape(value) -> str:
 def gift_weight(value: float) -> str:
     """A GIFT answer weight without trailing zeros (``33.33333``, ``-50``)."""
     return f"{value:.5f}".rstrip("0").rstrip(".")
+
+
+def gift_one_answer(answers) -> str:
+    """The answer block of a one-answer multiple-choice question in which every right answer
+    earns full marks; ``answers`` are ``(text, right, feedback)``, text and feedback escaped
+    (feedback ``""`` for none).
+
+    Moodle's GIFT import reads a block holding a ``~`` as multiple choice, and as one answer
+    only (radio buttons) when it also holds an ``=``; an ``=`` answer and a ``~%100%`` answer
+    earn full marks, any other ``~`` answer nothing. A block of ``=`` answers alone is a
+    short-answer question. So the first right answer is marked ``=`` and any other right answer
+    ``~%100%``: a question with several right answers, even one whose every answer is right,
+    stays a multiple-choice question.
+
+    Examples
+    --------
+    >>> gift_one_answer([("A", False, ""), ("B", True, ""), ("C", False, "")])
+    '~A =B ~C'
+    >>> gift_one_answer([("A", True, ""), ("B", True, "Also right"), ("C", False, "")])
+    '=A ~%100%B#Also right ~C'
+    """
+    blocks, first = [], True
+    for words, right, feedback in answers:
+        mark = ("=" if first else "~%100%") if right else "~"
+        first = first and not right
+        blocks.append(f"{mark}{words}{'#' + feedback if feedback else ''}")
+    return " ".join(blocks)
 
 
 @dataclass
@@ -158,7 +184,8 @@ class QuestionType:
         return []
 
     def gift_any(self, question, lang: str = "en") -> str:
-        """The GIFT answer block of a question that accepts any answer: an essay by default."""
+        """The GIFT answer block of a question that accepts any answer: an essay by default
+        (a type with options offers every option at full marks, see :func:`gift_one_answer`)."""
         return ""
 
     # ---------------------------------------------------------------- the static site

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from crmlab.course.quiz.i18n import text
 from crmlab.course.quiz.model import Option
-from crmlab.course.quiz.types.base import QuestionType, gift_escape, html_choices
+from crmlab.course.quiz.types.base import QuestionType, gift_escape, gift_one_answer, html_choices
 
 __all__ = ["ChoiceType", "OPTION_FIELDS", "ALL_CORRECT", "NONE_CORRECT"]
 
@@ -102,9 +102,16 @@ class ChoiceType(QuestionType):
         return [self.as_answer(o.id) for o in question.options] + [None]
 
     def gift_any(self, question, lang="en"):
-        """Every option right (Moodle gives full marks for any of them)."""
-        return " ".join(f"={gift_escape(text(o.text, lang))}{self._gift_feedback(o, lang)}"
-                        for o in question.options)
+        """One-answer multiple choice with every option at full marks (see
+        :func:`~crmlab.course.quiz.types.base.gift_one_answer`)."""
+        return gift_one_answer(self.gift_answers(question, lang, right=self.ids(question)))
+
+    def gift_answers(self, question, lang, *, right) -> list[tuple[str, bool, str]]:
+        """``(text, right, feedback)`` of every option, escaped for GIFT; ``right`` are the ids
+        of the options that earn full marks."""
+        return [(gift_escape(text(o.text, lang)), o.id in right,
+                 gift_escape(text(o.feedback, lang)) if o.feedback else "")
+                for o in question.options]
 
     @staticmethod
     def _gift_feedback(option, lang) -> str:

@@ -3,7 +3,8 @@
 Answer: a sorted list of option ids. Score: ``max(0, (right ticks - wrong ticks) / number of
 correct options)`` of the points, so ticking everything earns nothing and a missed correct
 option costs its share. GIFT: ``{~%w%option ...}`` with ``100/n`` for each of the n correct
-options and ``-100/n`` for each wrong one (Moodle floors a negative total at 0).
+options and ``-100/n`` for each wrong one (Moodle floors a negative total at 0); no ``=``, so
+Moodle lets the student tick several.
 """
 
 from __future__ import annotations
@@ -62,6 +63,13 @@ class Multi(ChoiceType):
             f"~%{gift_weight(100 / n_correct * (1 if o.correct else -1))}%"
             f"{gift_escape(text(o.text, lang))}{self._gift_feedback(o, lang)}"
             for o in question.options)
+
+    def gift_any(self, question, lang="en"):
+        """Every option at ``%100%`` and no ``=``: a multiple-answer question in Moodle in which
+        ticking any option earns full marks (Moodle caps the sum at 100%; a blank answer, which
+        the course also accepts, earns nothing there)."""
+        return " ".join(f"~%100%{gift_escape(text(o.text, lang))}{self._gift_feedback(o, lang)}"
+                        for o in question.options)
 
     def right_answer(self, question):
         """Every correct option."""

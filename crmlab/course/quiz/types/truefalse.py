@@ -6,7 +6,13 @@ Answer: ``true`` or ``false``; the key is the question's ``answer``. GIFT: ``{TR
 from __future__ import annotations
 
 from crmlab.course.quiz.i18n import label
-from crmlab.course.quiz.types.base import AnswerInput, QuestionType, gift_escape, html_choices
+from crmlab.course.quiz.types.base import (
+    AnswerInput,
+    QuestionType,
+    gift_escape,
+    gift_one_answer,
+    html_choices,
+)
 
 __all__ = ["TrueFalse"]
 
@@ -69,8 +75,10 @@ class TrueFalse(QuestionType):
         return "TRUE" if question.answer else "FALSE"
 
     def gift_any(self, question, lang="en"):
-        """Both statements right."""
-        return f"={gift_escape(label('true', lang))} ={gift_escape(label('false', lang))}"
+        """A one-answer multiple choice of the two words, both at full marks (GIFT's
+        ``{TRUE}`` cannot accept both; ``=`` alone would be a short-answer question)."""
+        return gift_one_answer([(gift_escape(label("true", lang)), True, ""),
+                                (gift_escape(label("false", lang)), True, "")])
 
     def right_answer(self, question):
         """The key."""
