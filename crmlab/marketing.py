@@ -216,6 +216,17 @@ REMARKS = {
         "yetirilməsi üçün təchizatçının malik olduğu əməliyyat həlləri.",
         "garbled: 'ödəniş etməlidir' ('must make a payment') stands where 'pay attention' is "
         "meant, and the next sentence lost its verb"),
+    "spare_capacity": (
+        "000", "L02",
+        "When a supplier looks down on the buyer's small volumes, first find out whether the "
+        "supplier itself has spare capacity: its representative's stance may well be "
+        "unfounded, and that spare capacity is a strong card in the game.",
+        "Birincisi, tədarükçünün pulsuz imkanlarının olub olmadığını öyrənin - tədarükçünün "
+        "nümayəndəsinin davranışının əsaslandırılmaması olduqca mümkündür və pulsuz "
+        "təchizatçıların mövcudluğu bu oyunda ciddi bir kozırdır",
+        "garbled: 'pulsuz' ('free of charge') stands where free, unused capacity is meant; the "
+        "second mention reads 'free suppliers', which the course takes as the same supplier's "
+        "spare capacity, the subject of the sentence's first clause"),
     # seed 000, consumer relations
     "coupons": (
         "000", "L01",

@@ -20,7 +20,7 @@ from crmlab.marketing import evolution, table
     ("personalisation_mistakes", 3),  # seed 000
     ("profile_contents", 5),          # seed 000, step 5
     ("artlife_success_factors", 5),   # seed 000, case ARTLIFE
-    ("remarks", 12),
+    ("remarks", 13),
 ])
 def test_lists_are_complete_and_numbered_from_one(name, rows):
     got = table(name)

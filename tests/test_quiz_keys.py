@@ -165,6 +165,24 @@ def _keyed(quiz_id, question_id):
     return {option.id for option in load(quiz_id).question(question_id).options if option.correct}
 
 
+def test_classify_milk_key_is_the_classifier_s_verdict_on_the_profile_it_gives():
+    # C2's Try it, part 1: the natural-milk farm S020 with a second developed farm.
+    farm = datasets.load("suppliers").set_index("supplier_id").loc["S020"].to_dict()
+    developed = {**farm, "n_alternatives": 2, "switching_ease": "moderate"}
+    question = load("C2").question("classify-milk")
+    prompt = question.prompt["en"]
+    # The prompt gives all nine criteria, with S020's values.
+    for words in ("strategic product", "high supply risk", f"{farm['profit_share']:.2%}",
+                  "not standardised", "medium buyer power", "two alternative farms",
+                  "moderate switching", "high mutual dependence",
+                  f"value creation of {farm['value_creation_share']:.0%}"):
+        assert words in prompt, words
+    assert (farm["product_criticality"], farm["supply_risk"], farm["quality_standardised"],
+            farm["buyer_power"], farm["mutual_dependence"]) == ("strategic", "high", False,
+                                                                "medium", "high")
+    assert _keyed("C2", "classify-milk") == {f"t{int(classify_supplier(developed).type)}"}
+
+
 def test_gap_x_contacts_key_says_what_the_column_measures():
     risk = _touchpoint_risk()
     # The keyed reading: unresolved contacts x the naive gap ...
