@@ -77,7 +77,7 @@ _CRITERIA = [
     ("share of profit", "little or none", "fairly high", "high", "high"),
     ("quality", "standardised", "standardised", "partly specific", "specific to us"),
     ("supply market: buyer power", "buyer dominates",
-     "not in the source (course: buyer dominates or balanced)", "balanced",
+     "not given (course: buyer dominates or balanced)", "balanced",
      "balanced or supplier dominates"),
     ("supply market: number of suppliers", "many", "many", "few", "one or very few"),
     ("supply market: switching", "easy", "easy", "costly", "very hard"),

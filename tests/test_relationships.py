@@ -190,7 +190,7 @@ def test_criteria_table_marks_derived_types():
     assert table.loc["risk level"].tolist()[:2] == ["low", "medium and high"]
     # The source names no buyer power for type 2: the cell says whose reading it is.
     assert table.loc["supply market: buyer power", "2 partial competition"].startswith(
-        "not in the source")
+        "not given (course:")
     assert table.loc["derived"].tolist() == ["no (source)", "no (source)"] + [
         "yes (the course's, after Kraljic 1983)"] * 2
 
