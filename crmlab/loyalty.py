@@ -7,15 +7,20 @@ acquisition cohort and by acquisition channel. Late cohorts have had less time t
 ordered again within ``window`` days of the first order, and only customers whose whole window
 lies inside the data are counted (the one rule of :mod:`crmlab.repeat_purchase`).
 
-:func:`retention_economics` prices a change in retention with the ratios seed 000 quotes from
-"statistics": acquiring a new customer costs 5-10 times, and winning back a lost one 50-100 times,
-as much as keeping an existing one (``SOURCE_RATIOS``). The source gives only ratios, no absolute
-cost of keeping a customer, so ``keep_cost`` is always the caller's assumption. The value of the
-customer base uses :func:`crmlab.clv.simple_clv` (Gupta & Lehmann 2003).
+:func:`retention_path` and :func:`retention_economics` price a retention programme on a closed
+cohort: the programme is paid for every customer it reaches (the whole active base, or every
+customer who stays), not only for the customers it saves, and its cost is summed over the same
+years as the margin it brings, so that present values are compared with present values. The
+value of the customer base uses :func:`crmlab.clv.simple_clv` (Gupta & Lehmann 2003). The
+source gives no absolute cost of keeping a customer, so ``cost_per_customer`` is always the
+caller's assumption. :func:`retention_comparison` sets the ratios seed 000 quotes from
+"statistics" beside it: acquiring a new customer costs 5-10 times, and winning back a lost one
+50-100 times, as much as keeping one (``SOURCE_RATIOS``; rules of thumb, no study named).
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from crmlab._display import StableWidgetRepr
@@ -32,11 +37,15 @@ from crmlab._validation import (
 from crmlab.clv import simple_clv
 from crmlab.repeat_purchase import bought_again
 
-__all__ = ["SOURCE_RATIOS", "repeat_customers", "repeat_rate", "retention_rate",
-           "retention_economics", "retention_comparison", "calculator"]
+__all__ = ["SOURCE_RATIOS", "REACH", "repeat_customers", "repeat_rate", "retention_rate",
+           "retention_path", "retention_economics", "retention_comparison", "calculator"]
 
-#: Cost of acquiring / winning back a customer, as a multiple of the cost of keeping one (seed 000).
+#: Cost of acquiring / winning back a customer, as a multiple of the cost of keeping one (seed 000,
+#: "according to statistics"; rules of thumb with no study named behind them).
 SOURCE_RATIOS = {"acquire": (5.0, 10.0), "win_back": (50.0, 100.0)}
+#: Whom a retention programme reaches and pays for: every customer active at the start of a
+#: period, or every customer who stays.
+REACH = ("active", "retained")
 
 _BY = (None, "cohort", "channel")
 
@@ -230,130 +239,240 @@ def retention_rate(orders: pd.DataFrame, *, period: str = "Y", customer_id: str 
     return out
 
 
-def retention_economics(*, customers: int, retention: float, new_retention: float, margin: float,
-                        keep_cost: float, discount: float = 0.1,
-                        acquire_ratio=SOURCE_RATIOS["acquire"],
-                        win_back_ratio=SOURCE_RATIOS["win_back"]) -> pd.DataFrame:
-    """What a change in retention is worth, with the source's cost ratios as low/high bounds.
-
-    Parameters
-    ----------
-    customers : int
-        Customers at the start of a period.
-    retention, new_retention : float
-        Share of them who buy again in the next period, now and after the change, in [0, 1).
-    margin : float
-        Margin per customer per period.
-    keep_cost : float
-        What keeping one customer costs per period: the course's assumption, not the source's.
-    discount : float, default 0.1
-        Discount rate per period for the value of the customer base.
-    acquire_ratio, win_back_ratio : (low, high)
-        Cost of acquiring / winning back a customer as a multiple of ``keep_cost``; default the
-        source's 5-10x and 50-100x.
-
-    Returns
-    -------
-    DataFrame
-        One row per quantity, columns ``low`` and ``high`` (equal where no ratio is involved).
-
-    Examples
-    --------
-    >>> retention_economics(customers=1000, retention=0.6, new_retention=0.65, margin=100,
-    ...                     keep_cost=10).round(2)
-                                                     low       high
-    item
-    customers kept per period                      50.00      50.00
-    cost of keeping them                          500.00     500.00
-    cost of replacing them with new customers    2500.00    5000.00
-    cost of winning them back                   25000.00   50000.00
-    margin they bring per period                 5000.00    5000.00
-    customer base value now                    120000.00  120000.00
-    customer base value after the change       144444.44  144444.44
-    value of the change                         24444.44   24444.44
-    """
+def _retention_inputs(customers, retention, new_retention, margin, cost_per_customer, reach,
+                      discount):
     check_whole("customers", customers, minimum=0)
     check_rate("retention", retention, high_open=True)
     check_rate("new_retention", new_retention, high_open=True)
     check_number("margin", margin, minimum=0, what="amount")
-    check_number("keep_cost", keep_cost, minimum=0, what="amount")
-    acquire = check_pair("acquire_ratio", acquire_ratio)
-    win_back = check_pair("win_back_ratio", win_back_ratio)
-    kept = customers * (new_retention - retention)
-    now = customers * simple_clv(margin, retention=retention, discount=discount)
-    after = customers * simple_clv(margin, retention=new_retention, discount=discount)
-    rows = {
-        "customers kept per period": (kept, kept),
-        "cost of keeping them": (kept * keep_cost,) * 2,
-        "cost of replacing them with new customers": tuple(kept * keep_cost * r for r in acquire),
-        "cost of winning them back": tuple(kept * keep_cost * r for r in win_back),
-        "margin they bring per period": (kept * margin,) * 2,
-        "customer base value now": (now, now),
-        "customer base value after the change": (after, after),
-        "value of the change": (after - now, after - now),
-    }
-    out = pd.DataFrame.from_dict(rows, orient="index", columns=["low", "high"], dtype=float)
-    out.index.name = "item"
+    check_number("cost_per_customer", cost_per_customer, minimum=0, what="amount")
+    check_choice("reach", reach, REACH)
+    check_number("discount", discount, minimum=0, what="rate")
+
+
+def retention_path(*, customers: int, retention: float, new_retention: float, margin: float,
+                   cost_per_customer: float, reach: str = "active", discount: float = 0.1,
+                   periods: int = 5) -> pd.DataFrame:
+    """A retention programme year by year, for a closed cohort: who stays, what it brings, what
+    it costs.
+
+    The ``customers`` active today are followed with no newcomers. Without the programme a share
+    ``retention`` of those still active stays each period, with it ``new_retention``. The
+    programme costs ``cost_per_customer`` for every customer it reaches: the whole active base
+    at the start of each period (``reach="active"``, e.g. a loyalty mailing) or every customer
+    who stays (``reach="retained"``, e.g. a reward), never only the customers it saves, since
+    nobody knows in advance who they are. Margins and costs count at the end of each period, as
+    in :func:`crmlab.clv.simple_clv`.
+
+    Parameters
+    ----------
+    customers : int
+        Customers active at the start.
+    retention, new_retention : float
+        Share of the active customers who stay each period, without and with the programme, in
+        [0, 1).
+    margin : float
+        Margin per active customer per period.
+    cost_per_customer : float
+        What the programme costs per customer it reaches, per period: the caller's assumption.
+    reach : {"active", "retained"}, default "active"
+        Whom the programme reaches and pays for.
+    discount : float, default 0.1
+        Discount rate per period.
+    periods : int, default 5
+        How many periods to show.
+
+    Returns
+    -------
+    DataFrame
+        One row per period (1, 2, ...): ``active_without`` and ``active_with`` (customers still
+        active at its end), ``kept`` (the difference: the extra customers), ``reached``,
+        ``margin`` (of the extra customers), ``cost`` (of the programme), ``net`` and
+        ``discounted_net``.
+
+    Examples
+    --------
+    >>> path = retention_path(customers=1000, retention=0.5, new_retention=0.6, margin=100,
+    ...                       cost_per_customer=5, periods=3)
+    >>> path[["active_without", "active_with", "kept", "reached"]]
+            active_without  active_with   kept  reached
+    period
+    1                500.0        600.0  100.0   1000.0
+    2                250.0        360.0  110.0    600.0
+    3                125.0        216.0   91.0    360.0
+    >>> path[["margin", "cost", "net", "discounted_net"]].round(1)
+             margin    cost     net  discounted_net
+    period
+    1       10000.0  5000.0  5000.0          4545.5
+    2       11000.0  3000.0  8000.0          6611.6
+    3        9100.0  1800.0  7300.0          5484.6
+    """
+    _retention_inputs(customers, retention, new_retention, margin, cost_per_customer, reach,
+                      discount)
+    periods = check_whole("periods", periods, minimum=1, unit="periods")
+    t = np.arange(1, periods + 1)
+    without, with_ = customers * retention ** t, customers * new_retention ** t
+    reached = customers * new_retention ** (t - 1 if reach == "active" else t)
+    out = pd.DataFrame({"active_without": without, "active_with": with_,
+                        "kept": with_ - without, "reached": reached},
+                       index=pd.Index(t, name="period"))
+    out["margin"] = out["kept"] * margin
+    out["cost"] = out["reached"] * cost_per_customer
+    out["net"] = out["margin"] - out["cost"]
+    out["discounted_net"] = out["net"] / (1 + discount) ** t
     return out
 
 
-#: What retention_comparison compares: (label, basis, row of retention_economics divided by
-#: another row).
-_COMPARED = (
-    ("margin / cost of keeping", "per period", "margin they bring per period",
-     "cost of keeping them"),
-    ("cost of replacing / value of the change", "once",
-     "cost of replacing them with new customers", "value of the change"),
-    ("cost of winning back / value of the change", "once", "cost of winning them back",
-     "value of the change"),
-)
+def retention_economics(*, customers: int, retention: float, new_retention: float, margin: float,
+                        cost_per_customer: float, reach: str = "active",
+                        discount: float = 0.1) -> pd.DataFrame:
+    """What a retention programme is worth and what it costs, first period and present value.
+
+    The programme of :func:`retention_path`, summed over all the periods to come. Amounts of
+    the first period stand apart from present values (one sum today for every period to come),
+    and only amounts of one basis should be compared: the value of the change (the rise of the
+    customer base value, the retention-based CLV of Gupta & Lehmann 2003) with the present value
+    of the programme's cost, never with its first-period cost.
+
+    The ``per customer`` rows put the same comparison per customer. Each period the
+    programme saves a share ``new_retention - retention`` of the customers active at its start,
+    customers who would otherwise have left; counted over all periods and discounted, they
+    bring the value of the change, so each brings ``margin * (1 + discount) / (1 + discount -
+    retention)``, what a new customer who then stays at the old rate would bring. The cost of
+    saving one is the programme's present value over the same discounted count: with
+    ``reach="active"`` it is ``cost_per_customer / (new_retention - retention)``, since the
+    programme pays for everyone to save a few. The break-even is the cost per customer reached
+    at which the programme's present value equals the value of the change.
+
+    Parameters
+    ----------
+    customers, retention, new_retention, margin, cost_per_customer, reach, discount
+        As for :func:`retention_path`.
+
+    Returns
+    -------
+    DataFrame
+        One column ``amount``, indexed by ``basis`` ("first period", "present value", "per
+        customer") and ``item``. The per-customer rows are NaN when ``new_retention`` is
+        not above ``retention`` (the change saves nobody).
+
+    Examples
+    --------
+    >>> retention_economics(customers=1000, retention=0.5, new_retention=0.6, margin=100,
+    ...                     cost_per_customer=5).round(2)
+                                                           amount
+    basis         item
+    first period  customers reached                       1000.00
+                  customers kept                           100.00
+                  margin of the customers kept           10000.00
+                  cost of the programme                   5000.00
+    present value customer base value now                83333.33
+                  customer base value after the change  120000.00
+                  value of the change                    36666.67
+                  cost of the programme                  10000.00
+                  net value of the programme             26666.67
+    per customer  value a saved customer brings            183.33
+                  cost of saving one customer               50.00
+                  break-even cost per customer reached      18.33
+    """
+    _retention_inputs(customers, retention, new_retention, margin, cost_per_customer, reach,
+                      discount)
+    r, r_new, d = retention, new_retention, discount
+    now = customers * simple_clv(margin, retention=r, discount=d)
+    after = customers * simple_clv(margin, retention=r_new, discount=d)
+    # Discounted counts (closed forms of the sums over t = 1, 2, ... of retention_path):
+    # customers reached, and customers saved (a share r_new - r of those active at the start
+    # of each period, N r_new^(t-1)).
+    reached_pv = customers * (1 if reach == "active" else r_new) / (1 + d - r_new)
+    saved_pv = customers * (r_new - r) / (1 + d - r_new)
+    cost_pv = cost_per_customer * reached_pv
+    value = after - now
+    saves = r_new > r
+    per_saved = (value / saved_pv, cost_pv / saved_pv, value / reached_pv) if saves else (
+        (np.nan,) * 3)
+    first_reached = customers * (1 if reach == "active" else r_new)
+    first_kept = customers * (r_new - r)
+    rows = {
+        ("first period", "customers reached"): first_reached,
+        ("first period", "customers kept"): first_kept,
+        ("first period", "margin of the customers kept"): first_kept * margin,
+        ("first period", "cost of the programme"): first_reached * cost_per_customer,
+        ("present value", "customer base value now"): now,
+        ("present value", "customer base value after the change"): after,
+        ("present value", "value of the change"): value,
+        ("present value", "cost of the programme"): cost_pv,
+        ("present value", "net value of the programme"): value - cost_pv,
+        ("per customer", "value a saved customer brings"): per_saved[0],
+        ("per customer", "cost of saving one customer"): per_saved[1],
+        ("per customer", "break-even cost per customer reached"): per_saved[2],
+    }
+    out = pd.DataFrame({"amount": pd.Series(rows, dtype=float)})
+    out.index = out.index.set_names(["basis", "item"])
+    return out.loc[list(rows)]
 
 
-def retention_comparison(economics: pd.DataFrame) -> pd.DataFrame:
-    """Compare like with like in a :func:`retention_economics` table: ratios of two amounts.
+#: The rows of retention_economics that retention_comparison reads.
+_PER_SAVED = ("per customer", "value a saved customer brings")
+_SAVING = ("per customer", "cost of saving one customer")
 
-    The table mixes two kinds of amount. The margin of the customers kept and the cost of
-    keeping them recur every period; the cost of replacing lost customers or winning them back
-    is paid once, and the value of the change is a present value: one sum today for all the
-    periods to come. Only amounts of one kind are compared: the margin with the cost of
-    keeping, per period; the one-off costs with the value of the change. A ratio above 1 means
-    the first amount is the larger.
+
+def retention_comparison(economics: pd.DataFrame, *, acquire_ratio=SOURCE_RATIOS["acquire"],
+                         win_back_ratio=SOURCE_RATIOS["win_back"]) -> pd.DataFrame:
+    """Three routes to the same customers, per customer and in present value: keep them, replace
+    them with new customers, or win them back.
+
+    Seed 000's ratios make acquiring a customer cost 5-10 times, and winning a lost one back
+    50-100 times, as much as keeping one. The course reads "keeping one" as saving one customer
+    who would otherwise leave: the programme's cost of saving one customer, from a
+    :func:`retention_economics` table. Each route brings customers worth the same, the value a
+    saved customer brings, so a route pays when its cost is below that value.
 
     Parameters
     ----------
     economics : DataFrame
         A table returned by :func:`retention_economics`; not modified.
+    acquire_ratio, win_back_ratio : (low, high)
+        Cost of acquiring / winning back a customer as a multiple of the cost of keeping one;
+        default the source's 5-10x and 50-100x.
 
     Returns
     -------
     DataFrame
-        One row per comparison ("margin / cost of keeping", "cost of replacing / value of the
-        change", "cost of winning back / value of the change"), columns ``basis`` ("per
-        period" or "once"), ``low`` and ``high``.
+        One row per route ("keep (the programme)", "acquire a new customer instead", "win a
+        lost customer back"), columns ``cost_low`` and ``cost_high`` (per customer, at the low
+        and the high ratio) and ``value`` (what each customer brings, present value).
 
     Examples
     --------
-    >>> economics = retention_economics(customers=1000, retention=0.6, new_retention=0.65,
-    ...                                 margin=100, keep_cost=10)
-    >>> retention_comparison(economics).round(3)
-                                                     basis     low    high
-    comparison
-    margin / cost of keeping                    per period  10.000  10.000
-    cost of replacing / value of the change           once   0.102   0.205
-    cost of winning back / value of the change        once   1.023   2.045
+    >>> economics = retention_economics(customers=1000, retention=0.5, new_retention=0.6,
+    ...                                 margin=100, cost_per_customer=5)
+    >>> retention_comparison(economics).round(2)
+                                    cost_low  cost_high   value
+    route
+    keep (the programme)                50.0       50.0  183.33
+    acquire a new customer instead     250.0      500.0  183.33
+    win a lost customer back          2500.0     5000.0  183.33
     """
-    rows = list(dict.fromkeys(row for _, _, *pair in _COMPARED for row in pair))
-    check_columns(economics.index, rows, table="economics", kind="row")
-    check_columns(economics, ["low", "high"], table="economics")
-    return pd.DataFrame(
-        [(basis, *(economics.loc[top] / economics.loc[bottom]).to_numpy())
-         for _, basis, top, bottom in _COMPARED],
-        columns=["basis", "low", "high"],
-        index=pd.Index([label for label, *_ in _COMPARED], name="comparison"))
+    acquire = check_pair("acquire_ratio", acquire_ratio)
+    win_back = check_pair("win_back_ratio", win_back_ratio)
+    names = [" / ".join(key) for key in (_PER_SAVED, _SAVING)]
+    present = [" / ".join(key) for key in economics.index] if isinstance(
+        economics.index, pd.MultiIndex) else list(economics.index)
+    check_columns(present, names, table="economics", kind="row")
+    check_columns(economics, ["amount"], table="economics")
+    keep = float(economics.loc[_SAVING, "amount"])
+    value = float(economics.loc[_PER_SAVED, "amount"])
+    rows = [("keep (the programme)", keep, keep), ("acquire a new customer instead",
+             keep * acquire[0], keep * acquire[1]),
+            ("win a lost customer back", keep * win_back[0], keep * win_back[1])]
+    out = pd.DataFrame(rows, columns=["route", "cost_low", "cost_high"]).set_index("route")
+    out["value"] = value
+    return out
 
 
 class _Calculator(StableWidgetRepr):
-    """Sliders for :func:`retention_economics`; the table follows them."""
+    """Controls for :func:`retention_economics` and :func:`retention_comparison`; the tables
+    follow them."""
 
     def __init__(self, widgets, box, table, params):
         self.widget, self._table, self._params = box, table, params
@@ -363,28 +482,36 @@ class _Calculator(StableWidgetRepr):
         p = self._params
         return (f"Retention calculator: {p['customers']:,} customers, retention "
                 f"{p['retention']:.1%}, margin {p['margin']:,.2f} per customer per period. "
-                "Move the sliders to price a change in retention.")
+                "Move the sliders to price a retention programme.")
 
 
-def calculator(*, customers: int, retention: float, margin: float, keep_cost: float,
-               discount: float = 0.1):
+def calculator(*, customers: int, retention: float, margin: float, cost_per_customer: float,
+               reach: str = "active", discount: float = 0.1):
     """An ipywidgets calculator over :func:`retention_economics` for the lesson.
 
-    Sliders set the new retention rate, the cost of keeping a customer and the two cost ratios
-    (ranges around the source's 5-10x and 50-100x); the table below them updates on every move.
+    Sliders set the new retention rate, the programme's cost per customer reached and the two
+    cost ratios (ranges around the source's 5-10x and 50-100x), buttons whom the programme
+    reaches; the economics table and the three routes of :func:`retention_comparison` update
+    on every move.
     """
     import ipywidgets as w
 
     from crmlab.i18n import message, translate_labels
 
     retention_economics(customers=customers, retention=retention, new_retention=retention,
-                        margin=margin, keep_cost=keep_cost, discount=discount)
-    shared = {"style": {"description_width": "170px"}, "layout": w.Layout(width="520px")}
+                        margin=margin, cost_per_customer=cost_per_customer, reach=reach,
+                        discount=discount)
+    shared = {"style": {"description_width": "190px"}, "layout": w.Layout(width="540px")}
     new = w.FloatSlider(value=min(round(retention + 0.05, 2), 0.99), min=0.0, max=0.99,
                         step=0.01, description=message("calculator.new_retention"),
                         readout_format=".2f", **shared)
-    cost = w.FloatSlider(value=float(keep_cost), min=0.0, max=max(50.0, 4 * keep_cost), step=1.0,
-                         description=message("calculator.keep_cost"), **shared)
+    cost = w.FloatSlider(value=float(cost_per_customer), min=0.0,
+                         max=max(20.0, 4 * cost_per_customer), step=0.5,
+                         description=message("calculator.cost_per_customer"), **shared)
+    whom = w.ToggleButtons(options=[(message("calculator.reach_active"), "active"),
+                                    (message("calculator.reach_retained"), "retained")],
+                           value=reach, description=message("calculator.reach"),
+                           style={"description_width": "190px"})
     acquire = w.FloatRangeSlider(value=SOURCE_RATIOS["acquire"], min=1.0, max=20.0, step=0.5,
                                  description=message("calculator.acquire"), **shared)
     win_back = w.FloatRangeSlider(value=SOURCE_RATIOS["win_back"], min=10.0, max=200.0, step=5.0,
@@ -392,15 +519,19 @@ def calculator(*, customers: int, retention: float, margin: float, keep_cost: fl
     table = w.HTML()
 
     def update(_=None):
-        frame = retention_economics(customers=customers, retention=retention,
-                                    new_retention=new.value, margin=margin, keep_cost=cost.value,
-                                    discount=discount, acquire_ratio=acquire.value,
-                                    win_back_ratio=win_back.value)
-        table.value = translate_labels(frame.round(2)).to_html(float_format="{:,.2f}".format)
+        economics = retention_economics(customers=customers, retention=retention,
+                                        new_retention=new.value, margin=margin,
+                                        cost_per_customer=cost.value, reach=whom.value,
+                                        discount=discount)
+        routes = retention_comparison(economics, acquire_ratio=acquire.value,
+                                      win_back_ratio=win_back.value)
+        table.value = "".join(translate_labels(frame.round(2)).to_html(
+            float_format="{:,.2f}".format, na_rep="") for frame in (economics, routes))
 
-    for control in (new, cost, acquire, win_back):
+    controls = [new, cost, whom, acquire, win_back]
+    for control in controls:
         control.observe(update, names="value")
     update()
-    box = w.VBox([new, cost, acquire, win_back, table])
+    box = w.VBox([*controls, table])
     params = {"customers": customers, "retention": retention, "margin": margin}
-    return _Calculator([new, cost, acquire, win_back], box, table, params)
+    return _Calculator(controls, box, table, params)

@@ -11,10 +11,12 @@ on suppliers and consumer relations, seed 001's opening, Huete's approach and mu
 customers, seed 002 on multichannel consistency), each with the source's own words and a note
 where its text is garbled. Figures in it are the sources'; none is the course's.
 
-The timeline in ``EVOLUTION`` dates each stage by the reference the source cites. Three stages
-have no date in the sources and take theirs from the literature, flagged ``"literature"``:
-transactional marketing (the marketing mix, McCarthy 1960), segmentation (Smith 1956) and
-social CRM (Greenberg 2009). Seed 002 names social CRM without a date.
+The timeline in ``EVOLUTION`` dates each stage by the reference the source cites. Four stages
+take their date from the literature, flagged ``"literature"``: transactional marketing (the
+marketing mix, McCarthy 1960), segmentation (Smith 1956) and social CRM (Greenberg 2009), which
+the sources do not date (seed 002 names social CRM without a date), and Drucker's "create a
+customer", which seed 001 puts in the 1960s and the literature in The Practice of Management
+(Drucker 1954).
 """
 
 from __future__ import annotations
@@ -34,9 +36,10 @@ EVOLUTION = [
      "the marketing mix: win the single sale", "literature"),
     ("segmentation", 1956, "Smith (1956)",
      "homogeneous groups of customers by taste, lifestyle and buying attitude", "literature"),
-    ("the business is to create and keep customers", 1960, "Drucker (1960s)",
-     "the real business of a company is to make a customer, keep it and maximise its profit",
-     "seed 001"),
+    ("the business exists to create a customer", 1954, "Drucker (1954)",
+     "the purpose of a business is to create a customer; profit is its test, not its purpose "
+     "(seed 001 dates the idea to the 1960s and adds keeping the customer and maximising profit)",
+     "literature"),
     ("relationship marketing", 1994, "Alet (1994)",
      "a social and managerial process of creating and cultivating relationships with mutual "
      "benefit", "seed 001"),
@@ -216,6 +219,17 @@ REMARKS = {
         "yetirilməsi üçün təchizatçının malik olduğu əməliyyat həlləri.",
         "garbled: 'ödəniş etməlidir' ('must make a payment') stands where 'pay attention' is "
         "meant, and the next sentence lost its verb"),
+    "spare_capacity": (
+        "000", "L02",
+        "When a supplier looks down on the buyer's small volumes, first find out whether the "
+        "supplier itself has spare capacity: its representative's stance may well be "
+        "unfounded, and that spare capacity is a strong card in the game.",
+        "Birincisi, tədarükçünün pulsuz imkanlarının olub olmadığını öyrənin - tədarükçünün "
+        "nümayəndəsinin davranışının əsaslandırılmaması olduqca mümkündür və pulsuz "
+        "təchizatçıların mövcudluğu bu oyunda ciddi bir kozırdır",
+        "garbled: 'pulsuz' ('free of charge') stands where free, unused capacity is meant; the "
+        "second mention reads 'free suppliers', which the course takes as the same supplier's "
+        "spare capacity, the subject of the sentence's first clause"),
     # seed 000, consumer relations
     "coupons": (
         "000", "L01",
@@ -307,10 +321,10 @@ def evolution() -> pd.DataFrame:
     Examples
     --------
     >>> evolution()[["stage", "year", "date_from"]].head(3)
-                                              stage  year date_from
-    0                                  segmentation  1956  literature
-    1                       transactional marketing  1960  literature
-    2  the business is to create and keep customers  1960  seed 001
+                                          stage  year   date_from
+    0  the business exists to create a customer  1954  literature
+    1                              segmentation  1956  literature
+    2                   transactional marketing  1960  literature
     """
     frame = pd.DataFrame(EVOLUTION, columns=["stage", "year", "reference", "idea", "date_from"])
     return frame.sort_values("year", kind="stable").reset_index(drop=True)

@@ -3,9 +3,14 @@ itself, and what each type looks like in practice.
 
 The source (seed 000, after a purchasing trainer's article series) cuts the scale between
 opportunism and partnership into four types and describes types 1 and 2 in depth; its text on
-types 3 and 4 was never written. Their entries here are derived from the purchasing-portfolio
-literature (Kraljic, P. (1983), "Purchasing must become supply management", Harvard Business
-Review 61(5)) and marked ``derived``.
+types 3 and 4 was never written. Their entries here are the course's, marked ``derived``: they
+follow the ideas of the purchasing-portfolio literature (Kraljic, P. (1983), "Purchasing must
+become supply management", Harvard Business Review 61(5)), which sorts purchased *items* by profit
+impact and supply risk and does not itself contain these four relationship types or their
+practices.
+
+The classifier reads the criteria table through one set of rules (:func:`rules_table`): every
+value a criterion can take points to the types whose column of :func:`criteria_table` it matches.
 
 Examples
 --------
@@ -36,8 +41,8 @@ from crmlab._validation import (
 )
 
 __all__ = ["RelationshipType", "Reason", "Classification", "Practices", "criteria_table",
-           "classify_supplier", "special_cases", "practices", "WAYS_OUT", "REQUIRED", "OPTIONAL",
-           "MONOPOLY_FLAG", "UNINTERESTED_FLAG"]
+           "rules_table", "classify_supplier", "special_cases", "practices", "WAYS_OUT",
+           "REQUIRED", "OPTIONAL", "CRITERIA_FIELDS", "MONOPOLY_FLAG", "UNINTERESTED_FLAG"]
 
 
 class RelationshipType(IntEnum):
@@ -62,61 +67,85 @@ class RelationshipType(IntEnum):
 _LABELS = {1: "economically expedient", 2: "partial competition", 3: "selective cooperation",
            4: "partnership / alliance"}
 
-#: The criteria table: (criterion, type 1, type 2, type 3, type 4). Types 1-2 from the source,
-#: 3-4 derived from Kraljic (1983).
+#: The criteria table: (criterion, type 1, type 2, type 3, type 4). Types 1-2 from the source
+#: (seed 000 ends its account of each with this list), 3-4 the course's, after Kraljic (1983).
+#: The source names no buyer power for type 2: that cell is the course's reading and says so.
 _CRITERIA = [
     ("purchased product", "non-critical", "key (basic, simple)", "key, customised",
      "strategic"),
-    ("risk level", "low", "medium to high", "high", "high"),
+    ("risk level", "low", "medium and high", "high", "high"),
     ("share of profit", "little or none", "fairly high", "high", "high"),
     ("quality", "standardised", "standardised", "partly specific", "specific to us"),
-    ("supply market: buyer power", "buyer dominates", "buyer dominates or balanced",
-     "balanced", "balanced or supplier dominates"),
+    ("supply market: buyer power", "buyer dominates",
+     "not given (course: buyer dominates or balanced)", "balanced",
+     "balanced or supplier dominates"),
     ("supply market: number of suppliers", "many", "many", "few", "one or very few"),
     ("supply market: switching", "easy", "easy", "costly", "very hard"),
     ("supply market: mutual dependence", "low", "moderate", "considerable", "high"),
     ("share of value creation", "low", "fairly high", "high", "high"),
 ]
+_DERIVED = ["no (source)", "no (source)", "yes (the course's, after Kraljic 1983)",
+            "yes (the course's, after Kraljic 1983)"]
 
 
 def criteria_table() -> pd.DataFrame:
-    """The criteria of each type as a table; the ``derived`` row marks literature-based columns.
+    """The criteria of each type as a table; the ``derived`` row marks the course's columns.
 
     Examples
     --------
     >>> table = criteria_table()
     >>> table.loc["quality", "1 economically expedient"]
     'standardised'
-    >>> table.loc["derived"].tolist()
-    ['no (source)', 'no (source)', 'yes (Kraljic 1983)', 'yes (Kraljic 1983)']
+    >>> table.loc["risk level", "2 partial competition"]
+    'medium and high'
+    >>> table.loc["derived"].tolist()[1:3]
+    ['no (source)', "yes (the course's, after Kraljic 1983)"]
     """
     columns = [f"{t.value} {t.label}" for t in RelationshipType]
     rows = {criterion: values for criterion, *values in _CRITERIA}
-    rows["derived"] = ["no (source)", "no (source)", "yes (Kraljic 1983)", "yes (Kraljic 1983)"]
+    rows["derived"] = _DERIVED
     table = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
     table.index.name = "criterion"
     return table
 
 
 # --------------------------------------------------------------------------- classifier
-LEVELS = ("low", "medium", "high")
-#: The criteria a supplier profile must give.
+#: The criteria a supplier profile must give, in the order of the criteria table.
 REQUIRED = ("product_criticality", "supply_risk", "profit_share", "quality_standardised",
             "buyer_power", "n_alternatives", "switching_ease", "mutual_dependence",
             "value_creation_share")
+#: The row of :func:`criteria_table` each field of a profile reads.
+CRITERIA_FIELDS = dict(zip(REQUIRED, (row[0] for row in _CRITERIA)))
 #: The criteria that trigger the source's special cases when given.
 OPTIONAL = ("interested_in_our_volume", "monopoly_market")
 #: Columns of the suppliers dataset that the classifier does not use.
 IGNORED = ("supplier_id", "name", "category", "annual_spend", "unit_cost")
-_ALLOWED = {
-    "product_criticality": ("non-critical", "key", "strategic"),
-    "supply_risk": LEVELS, "buyer_power": LEVELS, "mutual_dependence": LEVELS,
-    "switching_ease": ("easy", "moderate", "hard"),
-}
 #: Profit share and value creation share are cut at these shares (a course convention: the
-#: source says "little", "fairly high", "high" without numbers).
+#: source says "little", "fairly high", "high" without numbers), the number of alternative
+#: suppliers at 2 and 5 (the source says "many"; "few" and "one or very few" are the course's).
 PROFIT_CUTS = (0.01, 0.04)
 VALUE_CUTS = (0.05, 0.15)
+ALTERNATIVE_CUTS = (2, 5)
+
+#: The rules: for each field, the types each value points to. A value points to every type
+#: whose column of the criteria table it matches, so a type-2 "medium and high" risk makes
+#: "high" point to 2 as well as to 3 and 4.
+_LEVEL_RULES = {
+    "product_criticality": {"non-critical": (1,), "key": (2, 3), "strategic": (4,)},
+    "supply_risk": {"low": (1,), "medium": (2,), "high": (2, 3, 4)},
+    "quality_standardised": {True: (1, 2), False: (3, 4)},
+    "buyer_power": {"high": (1, 2), "medium": (2, 3), "low": (4,)},
+    "switching_ease": {"easy": (1, 2), "moderate": (3,), "hard": (4,)},
+    "mutual_dependence": {"low": (1,), "medium": (2,), "considerable": (3,), "high": (4,)},
+}
+#: Numeric fields: (cuts, the types below the first cut, between the cuts, from the second on).
+_CUT_RULES = {
+    "profit_share": (PROFIT_CUTS, ((1,), (2,), (3, 4))),
+    "n_alternatives": (ALTERNATIVE_CUTS, ((4,), (3,), (1, 2))),
+    "value_creation_share": (VALUE_CUTS, ((1,), (2,), (3, 4))),
+}
+_ALLOWED = {field: tuple(rules) for field, rules in _LEVEL_RULES.items()
+            if field != "quality_standardised"}
 
 #: The source's four ways out when a key supplier is not interested in our small volumes.
 WAYS_OUT = (
@@ -165,23 +194,48 @@ class Classification:
 
 
 def _votes(field, value) -> tuple[int, ...]:
-    if field == "product_criticality":
-        return {"non-critical": (1,), "key": (2, 3), "strategic": (4,)}[value]
-    if field == "supply_risk":
-        return {"low": (1,), "medium": (2,), "high": (3, 4)}[value]
-    if field == "profit_share":
-        return (1,) if value < PROFIT_CUTS[0] else (2,) if value < PROFIT_CUTS[1] else (3, 4)
-    if field == "value_creation_share":
-        return (1,) if value < VALUE_CUTS[0] else (2,) if value < VALUE_CUTS[1] else (3, 4)
-    if field == "quality_standardised":
-        return (1, 2) if value else (3, 4)
-    if field == "buyer_power":
-        return {"high": (1, 2), "medium": (2, 3), "low": (4,)}[value]
+    if field in _CUT_RULES:
+        (low, high), (below, between, above) = _CUT_RULES[field]
+        return below if value < low else between if value < high else above
+    return _LEVEL_RULES[field][value]
+
+
+def _range_label(field, part) -> str:
+    (low, high), _ = _CUT_RULES[field]
     if field == "n_alternatives":
-        return (1, 2) if value >= 5 else (3,) if value >= 2 else (4,)
-    if field == "switching_ease":
-        return {"easy": (1, 2), "moderate": (3,), "hard": (4,)}[value]
-    return {"low": (1,), "medium": (2,), "high": (4,)}[value]  # mutual_dependence
+        return (f"0 to {low - 1}", f"{low} to {high - 1}", f"{high} or more")[part]
+    return (f"below {low}", f"{low} to below {high}", f"{high} or more")[part]
+
+
+def rules_table() -> pd.DataFrame:
+    """How the classifier reads the criteria table: each value of a field and the types it
+    points to.
+
+    One row per value (per range, for the numeric fields), in the order of the criteria table;
+    ``criterion`` names its row of :func:`criteria_table`. :meth:`Classification.explain`
+    prints the same ``points_to`` for each criterion of a profile.
+
+    Examples
+    --------
+    >>> rules = rules_table()
+    >>> rules.loc[("supply_risk", "high"), "points_to"]
+    '2, 3, 4'
+    >>> rules.loc[("mutual_dependence", "considerable"), "points_to"]
+    '3'
+    >>> rules.loc[("n_alternatives", "5 or more"), ["criterion", "points_to"]].tolist()
+    ['supply market: number of suppliers', '1, 2']
+    """
+    rows = []
+    for field in REQUIRED:
+        if field in _CUT_RULES:
+            values = [(_range_label(field, part), types)
+                      for part, types in enumerate(_CUT_RULES[field][1])]
+        else:
+            values = list(_LEVEL_RULES[field].items())
+        rows += [(field, str(value), CRITERIA_FIELDS[field], ", ".join(map(str, types)))
+                 for value, types in values]
+    table = pd.DataFrame(rows, columns=["field", "value", "criterion", "points_to"])
+    return table.set_index(["field", "value"])
 
 
 def _check(profile: dict, name) -> dict:
@@ -242,8 +296,9 @@ def _classify_one(profile: dict, name=None) -> Classification:
             if chosen <= 2:
                 chosen = 4 if p["product_criticality"] == "strategic" else 3
     if p.get("interested_in_our_volume") is False:
-        flags.append(f"{UNINTERESTED_FLAG}: first check whether other suppliers have free "
-                     "capacity")
+        flags.append(f"{UNINTERESTED_FLAG}: first find out whether the supplier itself has "
+                     "spare capacity; if it has, its stance may be unfounded and that capacity "
+                     "is a strong card in the negotiation")
         ways_out = WAYS_OUT + (COSTLY_FIFTH,)
         if chosen <= 2 and p["product_criticality"] != "non-critical":
             chosen = 3

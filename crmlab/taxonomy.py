@@ -17,7 +17,7 @@ import pandas as pd
 from crmlab._validation import check_choice, expected
 
 __all__ = ["TABLES", "AREA_TASKS", "CUSTOMER_VALUES", "CRM_INDICATIONS", "SIEBEL_SHARE",
-           "GARBLED", "table", "names", "lookup", "classify_feature"]
+           "TABLE_5_7_HEADINGS", "GARBLED", "table", "names", "lookup", "classify_feature"]
 
 _BY_FUNCTIONALITY = [
     ("sales management (SFA)", "sales force automation: the sales process and the salespeople's work"),
@@ -59,7 +59,7 @@ _SYSTEM_TYPES = [
      "coordinated sales or supply planning over channels and resources; dealers' work and its "
      "analysis; training and interactive meetings"),
     ("user support", "user support", "automating office work and dispatching",
-     "office and dispatcher work"),
+     "not given (the source's row has a purpose only)"),
 ]
 #: The three main development areas of CRM (seed 001, "Kawasan pembangunan CRM"): what the
 #: source lists for each ("..." where its list ends in an ellipsis).
@@ -125,25 +125,43 @@ _INDICATORS = [  # Table 5.5; the source's percentage column was lost
     ("sales forecast", "better forecast accuracy"),
     ("marketing", "more effective marketing (by final financial results)"),
 ]
-_SYSTEMS = [  # Table 5.7, with its "additional information" column as the source prints it
+#: Table 5.7 of seed 000 as the source heads it: its title, its two headed columns (the system
+#: names stand in a first column without a heading) and the one heading inside the table, which
+#: stands after the Siebel row. The source's words, with the course's English.
+TABLE_5_7_HEADINGS = {
+    "title": ("CRM tipli sistemlərin nümunələri", "examples of CRM-type systems"),
+    "columns": (("Əsas xüsusiyyətlər", "main features"),
+                ("Əlavə məlumat", "additional information")),
+    "inside": ("Orta Biznes Həlləri", "mid-size business solutions"),
+}
+#: Table 5.7: (system, segment, main features, additional information). The source has no
+#: segment column: ``segment`` is the course's reading of a row's own words, empty where the
+#: row names no segment (WinPeak, 1C-Rarus) and marked unclear where the row contradicts the
+#: heading it stands under (Microsoft CRM). Main features and additional information are the
+#: source's columns, as it prints them.
+_SYSTEMS = [
     ("Siebel (Oracle)", "large companies", "complex multi-module system with rich "
-     "functionality; the leader in CRM; industry versions; ERP interface; expensive",
+     "functionality for large companies; the leader in CRM solutions; industry versions; ERP "
+     "interface; among the expensive systems",
      "siebel.com, siebel.ru; implementing company 'Sputnik IT' (spklabs.com); up to 30% of "
      "world sales of CRM systems (large business)"),
-    ("SalesLogix", "small and medium business", "leader for SMB: service, marketing, sales; "
-     "e-commerce support", "saleslogix.com; implementing company 'Sputnik IT' (spklabs.com)"),
-    ("Microsoft CRM", "large companies", "new-generation system integrated with office and "
-     "ERP products", "microsoft.com; a solution for large companies"),
-    ("NAUMEN (NauRP/CRM)", "small and medium business", "Russian system integrated with data "
-     "exchange; call-centre based set of CRM, EDI, IP telephony",
-     "naumen.ru; interlinked solutions around a call centre: CRM, EDI, IP telephony"),
-    ("WinPeak", "small and medium business", "Russian CRM with mobile support for sales agents "
-     "(WP Link)", "naumen.ru; 'Technology Call Centre' (as printed: the row repeats NAUMEN's "
-     "address)"),
-    ("Terrasoft", "small and medium business", "cheap and effective; more than 20 industry "
-     "solutions", "tscrm.ru, terrasoft.com.ua, ls-crm.ru; implementing company 'Lineservice' "
-     "(the row has lost the system's name; the addresses give it)"),
-    ("1C-Rarus", "small and medium business", "CRM solution based on the 1C system",
+    ("SalesLogix", "small and medium business", "the leader among CRM solutions for small and "
+     "medium business: service, marketing, sales; support for e-commerce technologies",
+     "saleslogix.com; implementing company 'Sputnik IT' (spklabs.com)"),
+    ("Microsoft CRM", "unclear (garbled row)", "new-generation system fully integrated with the "
+     "company's office and ERP solutions", "microsoft.com; 'a solution for large companies' "
+     "(as printed, under the heading for mid-size business)"),
+    ("NAUMEN (NauRP/CRM)", "small and medium enterprises", "NAUMEN's (Russia) system for small "
+     "and medium enterprises, integrated with a data-exchange system",
+     "naumen.ru; a set of interlinked solutions built around a call centre: CRM, EDI, IP "
+     "telephony"),
+    ("WinPeak", "", "Russian CRM system with mobile support for sales agents (WP Link)",
+     "naumen.ru; 'Technology Call Centre' (as printed: the row repeats NAUMEN's address)"),
+    ("Terrasoft", "medium and small business", "a cheap, effective solution for medium and "
+     "small business; more than 20 industry solutions",
+     "tscrm.ru, terrasoft.com.ua, ls-crm.ru; implementing company 'Lineservice' (the row has "
+     "lost the system's name; the addresses give it)"),
+    ("1C-Rarus", "", "CRM solution based on the '1C' system",
      "rarus.ru; the '1C-Rarus' implementation centre; 'Technology Call Centre' (the row has "
      "lost the system's name; the address gives it)"),
 ]
@@ -227,9 +245,12 @@ GARBLED = {
                       "the price of services and the time and place value of the chain repeats "
                       "'(müştəri loyallığının dəyəri)' twice and lost its verb; only the list of "
                       "values and the benefit-to-cost measure are clear.",
-    "example_systems": "Table 5.7's rows are shifted: the WinPeak row repeats NAUMEN's address, "
-                       "and the Terrasoft and 1C-Rarus rows lost their names (their web "
-                       "addresses give them).",
+    "example_systems": "Table 5.7 has no segment column, and its rows are shifted: the WinPeak "
+                       "row repeats NAUMEN's address, the Terrasoft and 1C-Rarus rows lost their "
+                       "names (their web addresses give them), and the Microsoft CRM row says "
+                       "'a solution for large companies' although it stands under the heading "
+                       "'Orta Biznes Həlləri' (mid-size business solutions); the WinPeak and "
+                       "1C-Rarus rows name no segment.",
     "supply_chain": "seed 000 writes 'DRM' (once 'UCM') where supply chain management is meant, "
                     "and refers to a Fig. 5.5 ('düyü. 5.5', literally 'rice 5.5') that is "
                     "missing.",
@@ -255,8 +276,8 @@ TABLES = {
     "principles": (["principle", "meaning"], _PRINCIPLES),
     "adoption_motives": (["motive", "problem", "solution sought"], _MOTIVES),
     "indicators": (["indicator", "improvement"], _INDICATORS),
-    "example_systems": (["system", "segment", "main features", "additional information"],
-                        _SYSTEMS),
+    "example_systems": (["system", "segment (course's reading)", "main features",
+                         "additional information"], _SYSTEMS),
     "siebel_modules": (["module"], [(m,) for m in _SIEBEL_MODULES]),
     "siebel_advantages": (["advantage"], [(a,) for a in _SIEBEL_ADVANTAGES]),
     "supply_chain": (["idea", "what the source says"], _SUPPLY_CHAIN),

@@ -5,12 +5,14 @@ import pytest
 
 from crmlab import datasets
 from crmlab.loyalty import (
+    REACH,
     SOURCE_RATIOS,
     calculator,
     repeat_customers,
     repeat_rate,
     retention_comparison,
     retention_economics,
+    retention_path,
     retention_rate,
 )
 
@@ -157,91 +159,150 @@ def test_retention_rate_by_hand():
     assert got.loc["2024-01", "retained"] == 0 and got.loc["2024-04", "customers"] == 1
 
 
+# 2,000 customers, retention 0.5 -> 0.6, margin 50, 4 per customer reached, no discounting.
+BY_HAND = dict(customers=2000, retention=0.5, new_retention=0.6, margin=50, cost_per_customer=4,
+               discount=0.0)
+
+
 def test_retention_economics_by_hand():
-    got = retention_economics(customers=2000, retention=0.5, new_retention=0.6, margin=50,
-                              keep_cost=4, discount=0.0)
-    kept = 200
-    assert got.loc["customers kept per period"].tolist() == pytest.approx([kept, kept])
-    assert got.loc["cost of keeping them"].tolist() == pytest.approx([800, 800])
-    assert got.loc["cost of replacing them with new customers"].tolist() == pytest.approx(
-        [kept * 4 * 5, kept * 4 * 10])
-    assert got.loc["cost of winning them back"].tolist() == pytest.approx(
-        [kept * 4 * 50, kept * 4 * 100])
-    assert got.loc["margin they bring per period"].tolist() == pytest.approx([10_000, 10_000])
-    # CLV with no discount: m r / (1 - r): 50 at r=0.5, 75 at r=0.6.
-    assert got.loc["customer base value now", "low"] == pytest.approx(2000 * 50)
-    assert got.loc["customer base value after the change", "low"] == pytest.approx(2000 * 75)
-    assert got.loc["value of the change", "high"] == pytest.approx(50_000)
+    got = retention_economics(**BY_HAND)["amount"]
+    # First period: the programme reaches all 2,000 and keeps 200 more of them.
+    assert got["first period"].to_dict() == pytest.approx({
+        "customers reached": 2000, "customers kept": 200, "margin of the customers kept": 10_000,
+        "cost of the programme": 8000})
+    # CLV with no discount: m r / (1 - r): 50 at r=0.5, 75 at r=0.6. The programme reaches
+    # 2000 * 0.6^(t-1) customers in period t: 2000 / (1 - 0.6) = 5,000 over all periods.
+    assert got["present value"].to_dict() == pytest.approx({
+        "customer base value now": 100_000, "customer base value after the change": 150_000,
+        "value of the change": 50_000, "cost of the programme": 20_000,
+        "net value of the programme": 30_000})
+    # Saved: 0.1 of those active at each start, 2000 * 0.1 / 0.4 = 500 in all, each worth
+    # 50 / (1 - 0.5) = 100; saving one costs 20,000 / 500 = 40 = 4 / (0.6 - 0.5).
+    assert got["per customer"].to_dict() == pytest.approx({
+        "value a saved customer brings": 100, "cost of saving one customer": 40,
+        "break-even cost per customer reached": 10})
 
 
-def test_retention_economics_uses_the_source_ratios_by_default_and_others_on_request():
-    assert SOURCE_RATIOS == {"acquire": (5.0, 10.0), "win_back": (50.0, 100.0)}
-    got = retention_economics(customers=100, retention=0.5, new_retention=0.55, margin=10,
-                              keep_cost=2, acquire_ratio=(3, 3), win_back_ratio=(20, 40))
-    assert got.loc["cost of replacing them with new customers"].tolist() == pytest.approx([30, 30])
-    assert got.loc["cost of winning them back"].tolist() == pytest.approx([200, 400])
+def test_a_reward_to_every_retained_customer_costs_less_than_a_mailing_to_all():
+    mailing = retention_economics(**BY_HAND)["amount"]
+    reward = retention_economics(**BY_HAND, reach="retained")["amount"]
+    assert reward[("first period", "customers reached")] == pytest.approx(1200)
+    assert reward[("present value", "cost of the programme")] == pytest.approx(12_000)
+    assert reward[("per customer", "cost of saving one customer")] == pytest.approx(24)
+    assert reward[("per customer", "break-even cost per customer reached")] == pytest.approx(
+        50_000 / 3000)
+    # What the customers bring does not depend on whom the programme pays for.
+    assert reward["present value"]["value of the change"] == mailing["present value"][
+        "value of the change"]
+    assert REACH == ("active", "retained")
+
+
+@pytest.mark.parametrize("reach", ["active", "retained"])
+def test_the_path_adds_up_to_the_present_values(reach):
+    args = dict(customers=1322, retention=0.377, new_retention=0.427, margin=17.27,
+                cost_per_customer=10, reach=reach, discount=0.1)
+    path = retention_path(**args, periods=400)
+    economics = retention_economics(**args)["amount"]
+    discount = 1.1 ** path.index.to_numpy()
+    assert (path["margin"] / discount).sum() == pytest.approx(
+        economics[("present value", "value of the change")])
+    assert (path["cost"] / discount).sum() == pytest.approx(
+        economics[("present value", "cost of the programme")])
+    assert path["discounted_net"].sum() == pytest.approx(
+        economics[("present value", "net value of the programme")])
+    # A closed cohort: the extra customers do not recur year after year, they die out.
+    assert path["kept"].iloc[0] == pytest.approx(1322 * 0.05)
+    assert (path["kept"].diff().iloc[1:] < 0).all() and path["kept"].iloc[-1] < 1e-6
+
+
+def test_break_even_cost_makes_the_programme_worth_nothing():
+    economics = retention_economics(**BY_HAND)["amount"]
+    even = economics[("per customer", "break-even cost per customer reached")]
+    at_even = retention_economics(**{**BY_HAND, "cost_per_customer": even})["amount"]
+    assert at_even[("present value", "net value of the programme")] == pytest.approx(0, abs=1e-6)
+    assert at_even[("per customer", "cost of saving one customer")] == pytest.approx(
+        at_even[("per customer", "value a saved customer brings")])
+
+
+def test_a_change_that_saves_nobody_has_no_cost_per_customer_saved():
+    got = retention_economics(**{**BY_HAND, "new_retention": 0.5})["amount"]
+    assert got[("present value", "value of the change")] == 0
+    assert got["per customer"].isna().all()
 
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"customers": -1}, "Got customers=-1 instead, expected a whole number >= 0."),
     ({"retention": 1.0}, "Got retention=1.0 instead, expected a rate in [0, 1)."),
     ({"new_retention": -0.1}, "Got new_retention=-0.1 instead, expected a rate in [0, 1)."),
-    ({"keep_cost": -5}, "Got keep_cost=-5 instead, expected a finite amount >= 0."),
-    ({"acquire_ratio": (10, 5)}, "Got acquire_ratio=(10, 5) instead, expected a (low, high) pair with "
-                                 "0 < low <= high."),
-    ({"win_back_ratio": 50}, "Got win_back_ratio=50 instead, expected a (low, high) pair with 0 < low "
-                              "<= high."),
+    ({"cost_per_customer": -5},
+     "Got cost_per_customer=-5 instead, expected a finite amount >= 0."),
+    ({"reach": "saved"}, "Got reach='saved' instead, expected one of 'active', 'retained'."),
+    ({"discount": -0.1}, "Got discount=-0.1 instead, expected a finite rate >= 0."),
 ])
 def test_retention_economics_errors(kwargs, message):
     args = {"customers": 100, "retention": 0.5, "new_retention": 0.6, "margin": 10,
-            "keep_cost": 1}
+            "cost_per_customer": 1}
+    for function in (retention_economics, retention_path):
+        with pytest.raises(ValueError) as err:
+            function(**{**args, **kwargs})
+        assert str(err.value) == message
     with pytest.raises(ValueError) as err:
-        retention_economics(**{**args, **kwargs})
-    assert str(err.value) == message
+        retention_path(**args, periods=0)
+    assert str(err.value) == "Got periods=0 instead, expected a whole number of periods >= 1."
 
 
 def test_retention_comparison_compares_like_with_like():
-    economics = retention_economics(customers=2000, retention=0.5, new_retention=0.6, margin=50,
-                                    keep_cost=4, discount=0.0)
+    economics = retention_economics(**BY_HAND)
     before = economics.copy()
     got = retention_comparison(economics)
     pd.testing.assert_frame_equal(economics, before)
-    assert got["basis"].tolist() == ["per period", "once", "once"]
-    # Per period: 10,000 of margin against 800 of keeping. Once: the value of the change is
-    # 50,000 (see test_retention_economics_by_hand); replacing costs 4,000-8,000, winning
-    # back 40,000-80,000.
-    assert got.loc["margin / cost of keeping"].tolist()[1:] == pytest.approx([12.5, 12.5])
-    assert got.loc["cost of replacing / value of the change"].tolist()[1:] == pytest.approx(
-        [0.08, 0.16])
-    assert got.loc["cost of winning back / value of the change"].tolist()[1:] == pytest.approx(
-        [0.8, 1.6])
+    # Per customer, present value: saving one costs 40; by the source's ratios acquiring one
+    # costs 200-400 and winning one back 2,000-4,000; each customer brings 100.
+    assert got.index.tolist() == ["keep (the programme)", "acquire a new customer instead",
+                                  "win a lost customer back"]
+    assert got["cost_low"].tolist() == pytest.approx([40, 200, 2000])
+    assert got["cost_high"].tolist() == pytest.approx([40, 400, 4000])
+    assert got["value"].tolist() == pytest.approx([100, 100, 100])
+    assert SOURCE_RATIOS == {"acquire": (5.0, 10.0), "win_back": (50.0, 100.0)}
+    other = retention_comparison(economics, acquire_ratio=(3, 3), win_back_ratio=(20, 40))
+    assert other["cost_low"].tolist() == pytest.approx([40, 120, 800])
+    assert other["cost_high"].tolist() == pytest.approx([40, 120, 1600])
 
 
-@pytest.mark.parametrize("economics, message", [
-    (pd.DataFrame({"low": [1.0], "high": [1.0]}, index=["value of the change"]),
-     "Got economics without the row 'margin they bring per period' instead, expected the rows "
-     "'margin they bring per period', 'cost of keeping them', 'cost of replacing them with new "
-     "customers', 'value of the change', 'cost of winning them back'."),
+@pytest.mark.parametrize("economics, kwargs, message", [
+    (pd.DataFrame({"amount": [1.0]}, index=["value of the change"]), {},
+     "Got economics without the row 'per customer / value a saved customer brings' instead, "
+     "expected the rows 'per customer / value a saved customer brings', 'per customer / cost of "
+     "saving one customer'."),
     (retention_economics(customers=10, retention=0.5, new_retention=0.6, margin=1,
-                         keep_cost=1).rename(columns={"high": "top"}),
-     "Got economics without the column 'high' instead, expected the columns 'low', 'high'."),
+                         cost_per_customer=1).rename(columns={"amount": "total"}), {},
+     "Got economics without the column 'amount' instead, expected the columns 'amount'."),
+    (retention_economics(customers=10, retention=0.5, new_retention=0.6, margin=1,
+                         cost_per_customer=1), {"acquire_ratio": (10, 5)},
+     "Got acquire_ratio=(10, 5) instead, expected a (low, high) pair with 0 < low <= high."),
+    (retention_economics(customers=10, retention=0.5, new_retention=0.6, margin=1,
+                         cost_per_customer=1), {"win_back_ratio": 50},
+     "Got win_back_ratio=50 instead, expected a (low, high) pair with 0 < low <= high."),
 ])
-def test_retention_comparison_errors(economics, message):
+def test_retention_comparison_errors(economics, kwargs, message):
     with pytest.raises(ValueError) as err:
-        retention_comparison(economics)
+        retention_comparison(economics, **kwargs)
     assert str(err.value) == message
 
 
-def test_calculator_follows_its_sliders():
-    calc = calculator(customers=1000, retention=0.6, margin=100, keep_cost=10)
-    new, cost, acquire, win_back = calc._widgets
-    assert new.value == pytest.approx(0.65)
-    assert "24,444.44" in calc._table.value  # value of the change, as in the doctest
+def test_calculator_follows_its_controls():
+    calc = calculator(customers=1000, retention=0.6, margin=100, cost_per_customer=10)
+    new, cost, whom, acquire, win_back = calc._widgets
+    assert new.value == pytest.approx(0.65) and whom.value == "active"
+    # 1000 * 100 * (0.65 / 0.45 - 0.6 / 0.5) = 24,444.44; the programme 10 * 1000 / 0.45.
+    assert "24,444.44" in calc._table.value and "22,222.22" in calc._table.value
+    whom.value = "retained"
+    assert "14,444.44" in calc._table.value  # 10 * 1000 * 0.65 / 0.45
     new.value = 0.7
     assert "24,444.44" not in calc._table.value
-    assert "2,500.00" not in calc._table.value
     acquire.value = (2.0, 3.0)
-    assert "2,000.00" in calc._table.value  # 100 kept x 10 x 2
+    # Saving one: 10 * 0.7 / 0.1 = 70; acquiring 140-210.
+    assert "140.00" in calc._table.value and "210.00" in calc._table.value
     bundle = calc._repr_mimebundle_()
     assert bundle["text/plain"].startswith("Retention calculator: 1,000 customers, retention 60.0%")
     assert "application/vnd.jupyter.widget-view+json" in bundle

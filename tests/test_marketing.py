@@ -20,7 +20,7 @@ from crmlab.marketing import evolution, table
     ("personalisation_mistakes", 3),  # seed 000
     ("profile_contents", 5),          # seed 000, step 5
     ("artlife_success_factors", 5),   # seed 000, case ARTLIFE
-    ("remarks", 12),
+    ("remarks", 13),
 ])
 def test_lists_are_complete_and_numbered_from_one(name, rows):
     got = table(name)
@@ -33,7 +33,11 @@ def test_evolution_is_in_year_order_and_flags_the_literature_dates():
     stages = evolution()
     assert stages["year"].is_monotonic_increasing
     literature = set(stages.loc[stages["date_from"] == "literature", "stage"])
-    assert literature == {"transactional marketing", "segmentation", "social CRM"}
+    assert literature == {"transactional marketing", "segmentation", "social CRM",
+                          "the business exists to create a customer"}
+    # Seed 001 says "the 1960s"; the line is from The Practice of Management (1954).
+    drucker = stages.set_index("stage").loc["the business exists to create a customer"]
+    assert (drucker["year"], drucker["reference"]) == (1954, "Drucker (1954)")
     assert set(stages["date_from"]) == {"literature", "seed 001"}
     cited = dict(zip(stages["stage"], stages["reference"]))
     assert cited["relationship marketing"] == "Alet (1994)"

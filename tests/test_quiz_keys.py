@@ -40,19 +40,20 @@ def _repeat_phone_90():
     return round(by_channel.loc["phone", "repeat_rate"] * 100, 1)
 
 
-def _net_per_year():
+def _net_value():
     from crmlab.loyalty import retention_economics, retention_rate
 
     # The figures of lesson L01's calculator: people active in 2023, their retention into 2024
-    # (3 decimals) and margin per customer (2 decimals), keeping a customer 10 AZN a year.
+    # (3 decimals) and margin per customer (2 decimals); the programme reaches the whole active
+    # base at 2 AZN a customer and raises retention to 0.48.
     by_person = _by_person()
     in_2023 = by_person[by_person["order_date"].dt.year == 2023]
     active = in_2023["person"].nunique()
     rate = round(float(retention_rate(by_person, customer_id="person").loc["2023", "retention"]), 3)
     economics = retention_economics(customers=active, retention=rate, new_retention=0.48,
                                     margin=round(float(in_2023["margin"].sum()) / active, 2),
-                                    keep_cost=10)["low"]
-    return round(economics["margin they bring per period"] - economics["cost of keeping them"])
+                                    cost_per_customer=2, reach="active")["amount"]
+    return round(economics[("present value", "net value of the programme")])
 
 
 def _win_back_count():
@@ -142,7 +143,7 @@ KEYS = [
     ("C3", "discounted", lambda: payback_period(120_000, [12_000] * 24, annual_rate=0.12)),
     ("L01", "repeat-phone-90", _repeat_phone_90),
     ("L01", "retention-quarter", _retention_quarter),
-    ("L01", "net-per-year", _net_per_year),
+    ("L01", "net-value", _net_value),
     ("L04", "n-people", _people_by_name),
     ("L04", "email-excluded", _email_excluded),
     ("L04", "win-back-n", _win_back_count),
@@ -163,6 +164,24 @@ def test_numeric_key_matches_the_data(quiz_id, question_id, compute):
 
 def _keyed(quiz_id, question_id):
     return {option.id for option in load(quiz_id).question(question_id).options if option.correct}
+
+
+def test_classify_milk_key_is_the_classifier_s_verdict_on_the_profile_it_gives():
+    # C2's Try it, part 1: the natural-milk farm S020 with a second developed farm.
+    farm = datasets.load("suppliers").set_index("supplier_id").loc["S020"].to_dict()
+    developed = {**farm, "n_alternatives": 2, "switching_ease": "moderate"}
+    question = load("C2").question("classify-milk")
+    prompt = question.prompt["en"]
+    # The prompt gives all nine criteria, with S020's values.
+    for words in ("strategic product", "high supply risk", f"{farm['profit_share']:.2%}",
+                  "not standardised", "medium buyer power", "two alternative farms",
+                  "moderate switching", "high mutual dependence",
+                  f"value creation of {farm['value_creation_share']:.0%}"):
+        assert words in prompt, words
+    assert (farm["product_criticality"], farm["supply_risk"], farm["quality_standardised"],
+            farm["buyer_power"], farm["mutual_dependence"]) == ("strategic", "high", False,
+                                                                "medium", "high")
+    assert _keyed("C2", "classify-milk") == {f"t{int(classify_supplier(developed).type)}"}
 
 
 def test_gap_x_contacts_key_says_what_the_column_measures():

@@ -5,11 +5,15 @@ import pytest
 
 from crmlab import datasets
 from crmlab.relationships import (
+    CRITERIA_FIELDS,
+    REQUIRED,
+    UNINTERESTED_FLAG,
     WAYS_OUT,
     RelationshipType,
     classify_supplier,
     criteria_table,
     practices,
+    rules_table,
     special_cases,
 )
 
@@ -33,6 +37,9 @@ EXAMPLES = [  # (case from the source, profile, expected type)
                                   "supply_risk": "high",
                                   "switching_ease": "moderate", "buyer_power": "medium",
                                   "profit_share": 0.05}, 3),
+    ("customised key component, considerable dependence",
+     {**KEY, "quality_standardised": False, "n_alternatives": 3, "supply_risk": "high",
+      "switching_ease": "moderate", "mutual_dependence": "considerable"}, 3),
     ("natural milk for a retail chain", STRATEGIC, 4),
 ]
 
@@ -43,6 +50,71 @@ def test_source_examples(case, profile, expected):
     assert result.type == RelationshipType(expected)
     assert [r.criterion for r in result.reasons][:2] == ["product_criticality", "supply_risk"]
     assert all(set(r.points_to) <= {1, 2, 3, 4} for r in result.reasons)
+
+
+# Each criterion the source gives for types 1 and 2 (seed 000 ends its account of each type with
+# this list), as a value of the profile: (type, criterion in the source's words, field, value).
+SOURCE_CRITERIA = [
+    (1, "purchased products: not critical", "product_criticality", "non-critical"),
+    (1, "risk level: low", "supply_risk", "low"),
+    (1, "share of profit: little or none", "profit_share", 0.002),
+    (1, "quality: standardised", "quality_standardised", True),
+    (1, "supply market: buyer power", "buyer_power", "high"),
+    (1, "supply market: many suppliers", "n_alternatives", 12),
+    (1, "supply market: suppliers easily replaced", "switching_ease", "easy"),
+    (1, "supply market: low mutual dependence", "mutual_dependence", "low"),
+    (1, "share of value creation: low", "value_creation_share", 0.01),
+    (2, "purchased products: key", "product_criticality", "key"),
+    (2, "risk level: medium", "supply_risk", "medium"),
+    (2, "risk level: high", "supply_risk", "high"),
+    (2, "share of profit: fairly high", "profit_share", 0.025),
+    (2, "quality: standardised", "quality_standardised", True),
+    (2, "supply market: many suppliers", "n_alternatives", 8),
+    (2, "supply market: suppliers easily replaced", "switching_ease", "easy"),
+    (2, "supply market: moderate mutual dependence", "mutual_dependence", "medium"),
+    (2, "share of value creation: quite high", "value_creation_share", 0.08),
+]
+
+
+@pytest.mark.parametrize(("expected", "criterion", "field", "value"), SOURCE_CRITERIA,
+                         ids=[f"type {t}: {c}" for t, c, *_ in SOURCE_CRITERIA])
+def test_each_source_criterion_votes_for_its_type(expected, criterion, field, value):
+    base = ROUTINE if expected == 1 else KEY
+    reason = next(r for r in classify_supplier({**base, field: value}).reasons
+                  if r.criterion == field)
+    assert expected in reason.points_to, criterion
+
+
+def test_a_value_outside_a_source_criterion_does_not_vote_for_its_type():
+    # The source's type 2 is a key product of medium or high risk; a low risk is type 1's.
+    for field, value, not_for in [("supply_risk", "low", 2), ("product_criticality", "key", 1),
+                                  ("mutual_dependence", "considerable", 2),
+                                  ("n_alternatives", 3, 2), ("switching_ease", "hard", 2)]:
+        reason = next(r for r in classify_supplier({**KEY, field: value}).reasons
+                      if r.criterion == field)
+        assert not_for not in reason.points_to, (field, value)
+
+
+def test_rules_read_every_cell_of_the_criteria_table():
+    table, rules = criteria_table(), rules_table()
+    assert list(CRITERIA_FIELDS) == list(REQUIRED)
+    assert list(CRITERIA_FIELDS.values()) == table.index.drop("derived").tolist()
+    assert rules["criterion"].tolist() == [CRITERIA_FIELDS[f] for f in
+                                           rules.index.get_level_values("field")]
+    for field in REQUIRED:  # every type's column of every criterion is some value's vote
+        voted = {int(t) for types in rules.loc[field, "points_to"] for t in types.split(", ")}
+        assert voted == {1, 2, 3, 4}, field
+
+
+def test_explain_prints_the_rules():
+    result = classify_supplier({**KEY, "supply_risk": "high", "mutual_dependence": "considerable"})
+    rules = rules_table()
+    for reason in result.reasons:
+        if reason.criterion in ("supply_risk", "mutual_dependence", "buyer_power"):
+            assert ", ".join(map(str, reason.points_to)) == rules.loc[
+                (reason.criterion, str(reason.value)), "points_to"]
+    assert "  supply_risk = 'high' -> type(s) 2, 3, 4" in result.explain().splitlines()
+    assert "  mutual_dependence = 'considerable' -> type(s) 3" in result.explain().splitlines()
 
 
 def test_monopoly_standard_product_leaves_partial_competition():
@@ -61,6 +133,10 @@ def test_monopoly_non_critical_item_stays_light():
 def test_uninterested_supplier_lists_the_ways_out():
     result = classify_supplier({**KEY, "interested_in_our_volume": False})
     assert result.type == RelationshipType.SELECTIVE_COOPERATION
+    # The source: first find out whether the supplier itself (not another one) has spare capacity.
+    assert result.flags == (f"{UNINTERESTED_FLAG}: first find out whether the supplier itself "
+                            "has spare capacity; if it has, its stance may be unfounded and that "
+                            "capacity is a strong card in the negotiation",)
     assert result.ways_out[:4] == WAYS_OUT and result.ways_out[4].startswith("do nothing")
     assert classify_supplier(ROUTINE).ways_out == ()
 
@@ -111,6 +187,12 @@ def test_criteria_table_marks_derived_types():
     table = criteria_table()
     assert table.shape == (10, 4)
     assert table.loc["supply market: number of suppliers"].tolist()[:2] == ["many", "many"]
+    assert table.loc["risk level"].tolist()[:2] == ["low", "medium and high"]
+    # The source names no buyer power for type 2: the cell says whose reading it is.
+    assert table.loc["supply market: buyer power", "2 partial competition"].startswith(
+        "not given (course:")
+    assert table.loc["derived"].tolist() == ["no (source)", "no (source)"] + [
+        "yes (the course's, after Kraljic 1983)"] * 2
 
 
 def test_practices():

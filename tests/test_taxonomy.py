@@ -1,6 +1,7 @@
 """crmlab.taxonomy: the source's classifications as data."""
 
 import pytest
+from _seeds import flat, read_seed
 
 from crmlab import taxonomy
 
@@ -91,3 +92,29 @@ def test_siebel_share_and_partners_as_the_source_gives_them():
     text = " ".join(" ".join(map(str, taxonomy.table(name).to_numpy().ravel()))
                     for name in taxonomy.names())
     assert __import__("re").findall(r"\d+\s*%", text) == ["30%"]
+
+
+def test_table_5_6_gives_main_functions_where_the_source_does():
+    types = taxonomy.table("system_types").set_index("type")
+    functions = types["main functions"]
+    assert functions["user support"].startswith("not given")  # the source's row: a purpose only
+    assert all(len(text) > 20 and not text.startswith("not given")
+               for text in functions.drop("user support"))
+
+
+def test_table_5_7_names_the_source_s_headings_and_invents_no_segment():
+    seed = flat(read_seed("000", what="Table 5.7's headings"))
+    headings = taxonomy.TABLE_5_7_HEADINGS
+    words = [headings["title"][0], *(column for column, _ in headings["columns"]),
+             headings["inside"][0]]
+    for text in words:
+        assert text in seed, text
+    # The source has no segment column: the course's reading says so in its name, leaves the
+    # rows that name no segment empty and marks the garbled Microsoft CRM row.
+    systems = taxonomy.table("example_systems").set_index("system")
+    segment = systems["segment (course's reading)"]
+    assert segment[["WinPeak", "1C-Rarus"]].tolist() == ["", ""]
+    assert segment["Microsoft CRM"].startswith("unclear")
+    assert segment["Siebel (Oracle)"] == "large companies"
+    assert "small and medium" in systems.loc["SalesLogix", "main features"]
+    assert "Orta Biznes Həlləri" in taxonomy.GARBLED["example_systems"]
