@@ -20,9 +20,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmlab._validation import check_column_options, check_each, expected
+from crmlab._validation import check_column_options, check_columns, check_each, expected
 
-__all__ = ["CUTOFFS", "abc_analysis", "abc_rankings"]
+__all__ = ["CUTOFFS", "abc_analysis", "abc_summary", "abc_rankings"]
 
 #: Cumulative shares ending classes A and B: the usual Pareto convention, not the source's.
 CUTOFFS = (0.8, 0.95)
@@ -95,6 +95,51 @@ def abc_analysis(data: pd.DataFrame, *, value: str, label: str | None = None,
     out["cumulative_share"] = cumulative.round(6)
     out["abc_class"] = pd.Categorical(classes, categories=["A", "B", "C"], ordered=True)
     return out.reset_index(drop=True)
+
+
+def abc_summary(ranked: pd.DataFrame) -> pd.DataFrame:
+    """Per class of an :func:`abc_analysis` table: how many items, and what share of them and of
+    the value.
+
+    A count alone hides what ABC is about: a small share of the items bringing a large share of
+    the value. Classes without an item show 0.
+
+    Parameters
+    ----------
+    ranked : DataFrame
+        A table returned by :func:`abc_analysis` (columns ``share`` and ``abc_class``); not
+        modified.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``abc_class`` (A, B, C): ``n_items``, ``share_of_items`` (of all the items)
+        and ``share_of_value`` (of the total value).
+
+    Examples
+    --------
+    >>> items = pd.DataFrame({"item": list("vwxyz"), "profit": [60, 22, 10, 5, 3]})
+    >>> abc_summary(abc_analysis(items, value="profit", label="item"))
+               n_items  share_of_items  share_of_value
+    abc_class
+    A                2             0.4            0.82
+    B                2             0.4            0.15
+    C                1             0.2            0.03
+    >>> abc_summary(items)
+    Traceback (most recent call last):
+    ...
+    ValueError: Got ranked without the column 'share' instead, expected the columns 'share', \
+'abc_class'.
+    """
+    check_columns(ranked, ["share", "abc_class"], table="ranked")
+    classes = ranked["abc_class"].astype(pd.CategoricalDtype(["A", "B", "C"], ordered=True))
+    grouped = ranked["share"].groupby(classes, observed=False)
+    count = grouped.size().astype("int64")
+    return pd.DataFrame({
+        "n_items": count,
+        "share_of_items": (count / max(len(ranked), 1)).round(6),
+        "share_of_value": grouped.sum().round(6),
+    }).rename_axis("abc_class")
 
 
 def abc_rankings(data: pd.DataFrame, *, values, label: str,

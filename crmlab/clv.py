@@ -29,7 +29,8 @@ from crmlab._validation import (
     expected,
 )
 
-__all__ = ["summary_from_transactions", "simple_clv", "BetaGeo", "GammaGamma"]
+__all__ = ["summary_from_transactions", "simple_clv", "BetaGeo", "alive_against_holdout",
+           "GammaGamma"]
 
 
 def summary_from_transactions(transactions: pd.DataFrame, *, customer_id: str = "customer_id",
@@ -254,7 +255,13 @@ class BetaGeo:
         return p["r"], p["alpha"], p["a"], p["b"]
 
     def probability_alive(self, frequency, recency, T):
-        """P(alive | x, t_x, T): 1 for x = 0, else 1 / (1 + a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x))."""
+        """P(alive | x, t_x, T): 1 for x = 0, else 1 / (1 + a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)).
+
+        The 1 for a customer without a repeat purchase is an artefact of the model, not evidence:
+        in BG/NBD a customer can drop out only right after a purchase, so one who never bought
+        again is taken to be alive however long ago he first bought (Fader, Hardie & Lee 2005
+        note it). :func:`alive_against_holdout` sets it beside what the customers did next.
+        """
         r, alpha, a, b = self._require()
         x, tx, big_t = _as_arrays(frequency, recency, T)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -288,6 +295,62 @@ class BetaGeo:
         out = (a + b - 1) / (a - 1) * (
             1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, t / (alpha + t)))
         return float(out) if out.ndim == 0 else out
+
+
+def alive_against_holdout(model: BetaGeo, summary: pd.DataFrame) -> pd.DataFrame:
+    """P(alive) of customers with and without a repeat purchase, beside what they did next.
+
+    For the customers of ``summary`` without a repeat purchase (``frequency`` 0) the BG/NBD
+    model gives P(alive) = 1 whatever their recency and age, because it lets a customer drop out
+    only right after a purchase. Put beside the share of each group who bought again in the
+    holdout period, the 1 shows for what it is: an artefact of the model's assumptions, not a
+    certainty that these customers are still there.
+
+    Parameters
+    ----------
+    model : BetaGeo
+        A fitted model.
+    summary : DataFrame
+        A :func:`summary_from_transactions` table with ``holdout_frequency`` (made with
+        ``holdout_end``); not modified.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``repeat_purchases`` ("none", "one or more"): ``customers``, the lowest and
+        the mean P(alive) (``p_alive_min``, ``p_alive_mean``) and ``bought_in_holdout``, the
+        share of the group with a purchase in the holdout period.
+
+    Examples
+    --------
+    >>> model = BetaGeo().set_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    >>> summary = pd.DataFrame({"frequency": [0, 0, 2, 5], "recency": [0.0, 0.0, 30.4, 20.0],
+    ...     "T": [38.9, 10.0, 38.9, 38.9], "holdout_frequency": [0, 1, 1, 0]})
+    >>> alive_against_holdout(model, summary)
+                      customers  p_alive_min  p_alive_mean  bought_in_holdout
+    repeat_purchases
+    none                      2        1.000         1.000                0.5
+    one or more               2        0.286         0.506                0.5
+    >>> alive_against_holdout(model, summary.drop(columns="holdout_frequency"))
+    Traceback (most recent call last):
+    ...
+    ValueError: Got summary without the column 'holdout_frequency' instead, expected the columns \
+'frequency', 'recency', 'T', 'holdout_frequency'.
+    """
+    from crmlab._validation import check_columns
+
+    check_columns(summary, ["frequency", "recency", "T", "holdout_frequency"], table="summary")
+    alive = np.asarray(model.probability_alive(summary["frequency"], summary["recency"],
+                                               summary["T"]), dtype=float)
+    group = np.where(summary["frequency"].to_numpy() > 0, "one or more", "none")
+    data = pd.DataFrame({"p_alive": alive,
+                         "bought": summary["holdout_frequency"].to_numpy() > 0})
+    out = data.groupby(pd.Categorical(group, categories=["none", "one or more"]),
+                       observed=False).agg(
+        customers=("p_alive", "size"), p_alive_min=("p_alive", "min"),
+        p_alive_mean=("p_alive", "mean"), bought_in_holdout=("bought", "mean"))
+    out.index = pd.Index(out.index.astype(str), name="repeat_purchases")
+    return out.round(3)
 
 
 class GammaGamma:

@@ -13,7 +13,8 @@ not fighting every small incident. These analyses measure that on the course's i
   unresolved contacts;
 * :func:`repeat_gap_within_strata`: the gap compared within strata of a confounder (such as
   satisfaction, which makes a contact both more likely to be resolved and the customer more
-  likely to buy again), pooled with weights by stratum size.
+  likely to buy again), pooled over the strata with weights that say which quantity is
+  estimated: by default the effect on the unresolved contacts.
 
 The naive gap is an association: customers whose contacts are left unresolved may differ in
 other ways. Offices come from :data:`crmlab.touchpoints.TOUCHPOINT_OFFICE`. Whether a customer
@@ -96,7 +97,8 @@ def touchpoint_risk(interactions: pd.DataFrame, orders: pd.DataFrame, *, window_
                                * out["gap"].clip(lower=0)).fillna(0.0)
     out["repeat_gap_x_contacts"] = out["contacts"] * out["risk_per_contact"]
     out.index.name = "touchpoint"
-    return out.sort_values(["repeat_gap_x_contacts", "contacts"], ascending=False, kind="stable")
+    return out.sort_values(["repeat_gap_x_contacts", "contacts", "touchpoint"],
+                           ascending=[False, False, True], kind="stable")
 
 
 _RISK_COLUMNS = ("risk_per_contact", "repeat_gap_x_contacts")
@@ -267,7 +269,9 @@ def csat_after_contacts(survey: pd.DataFrame, interactions: pd.DataFrame) -> pd.
         .astype("int64")
     out.index = out.index.astype(str)
     out.index.name = "touchpoint"
-    return out.sort_values(["n_unresolved", "n_resolved"], ascending=False)
+    # The touchpoint breaks ties, so equal counts come in the same order on every machine.
+    return out.sort_values(["n_unresolved", "n_resolved", "touchpoint"],
+                           ascending=[False, False, True], kind="stable")
 
 
 @dataclass(frozen=True)
@@ -279,8 +283,9 @@ class StratifiedGap:
     table : DataFrame
         One row per stratum: ``contacts``, ``resolved``, ``unresolved``,
         ``repeat_if_resolved``, ``repeat_if_unresolved``, ``gap`` and ``weight`` (the stratum's
-        share of the contacts pooled; 0 for a stratum without both kinds of contact, which
-        cannot be compared and is left out of the pooled gap).
+        share of the unresolved contacts pooled, or of all the contacts pooled, as ``weights``
+        chose; 0 for a stratum without both kinds of contact, which cannot be compared and is
+        left out of the pooled gap).
     naive_gap : float
         Repeat buying after resolved minus after unresolved contacts, over all the contacts
         compared, strata ignored.
@@ -290,6 +295,8 @@ class StratifiedGap:
         Normal-approximation interval of the adjusted gap at ``confidence``.
     confidence : float
         The confidence level of the interval.
+    weights : str
+        ``"unresolved"`` or ``"contacts"``: what the strata were weighted by.
     """
 
     table: pd.DataFrame
@@ -298,6 +305,7 @@ class StratifiedGap:
     ci_low: float
     ci_high: float
     confidence: float
+    weights: str = "unresolved"
 
     @property
     def clear(self) -> bool:
@@ -307,8 +315,11 @@ class StratifiedGap:
     def __repr__(self) -> str:
         from crmlab.i18n import message
 
-        strata = message("contact_outcomes.stratum" if len(self.table) == 1
-                         else "contact_outcomes.strata", n=len(self.table))
+        if len(self.table) == 1:
+            strata = message("contact_outcomes.stratum", n=1)
+        else:
+            strata = message("contact_outcomes.strata", n=len(self.table),
+                             weights=message(f"contact_outcomes.weights.{self.weights}"))
         return message("contact_outcomes.gap", naive=f"{self.naive_gap:+.3f}", strata=strata,
                        adjusted=f"{self.adjusted_gap:+.3f}", confidence=f"{self.confidence:.0%}",
                        low=f"{self.ci_low:+.3f}", high=f"{self.ci_high:+.3f}")
@@ -316,16 +327,27 @@ class StratifiedGap:
 
 def repeat_gap_within_strata(interactions: pd.DataFrame, orders: pd.DataFrame, *, strata: str,
                              window_days: int = 180, as_of=None, touchpoint: str | None = None,
-                             office: str | None = None,
+                             office: str | None = None, weights: str = "unresolved",
                              confidence: float = 0.95) -> StratifiedGap:
     """Repeat buying after resolved vs unresolved contacts, compared within strata of a confounder.
 
     When something (satisfaction) makes a contact both more likely to be resolved and its
     customer more likely to buy again, the naive gap of :func:`touchpoint_risk` mixes that in.
     Within one stratum of it (one satisfaction band) the two groups are alike in it, so each
-    stratum's gap is free of it; the pooled gap averages the strata's gaps weighted by their
-    number of contacts (direct standardisation to the contacts compared). It removes only the
-    confounding by the strata column, and only as far as the strata are fine enough.
+    stratum's gap is free of it. It removes only the confounding by the strata column, and only
+    as far as the strata are fine enough.
+
+    The pooled gap averages the strata's gaps, and the weights say which quantity it estimates.
+    Where the effect of leaving a matter unresolved differs between strata (it is larger where
+    more customers would have come back), the two differ:
+
+    * ``"unresolved"`` (default): each stratum weighted by its unresolved contacts. The effect
+      on the contacts that were in fact left unresolved, the question "what did the unresolved
+      contacts cost?" (in causal-inference terms the effect on the treated; how the course
+      data's built-in effect is defined, ``crmlab.datasets.effects()``, ``c4_leaving``).
+    * ``"contacts"``: each stratum weighted by all its contacts (direct standardisation to the
+      contacts compared): what leaving every contact unresolved would cost, an average over
+      contacts most of which were resolved.
 
     Parameters
     ----------
@@ -342,6 +364,8 @@ def repeat_gap_within_strata(interactions: pd.DataFrame, orders: pd.DataFrame, *
         As in :func:`crmlab.repeat_purchase.bought_again`.
     touchpoint, office : str, optional
         Compare only the contacts at this touchpoint or in this office (at most one).
+    weights : {"unresolved", "contacts"}, default "unresolved"
+        What each stratum's gap is weighted by (above).
     confidence : float, default 0.95
         Level of the interval. It treats contacts as independent; several contacts of one
         customer are not, so read it as a lower bound on the uncertainty.
@@ -361,10 +385,14 @@ def repeat_gap_within_strata(interactions: pd.DataFrame, orders: pd.DataFrame, *
     >>> result.table[["resolved", "unresolved", "gap", "weight"]]
           resolved  unresolved  gap  weight
     band
-    high         3           1  0.0     0.5
-    low          1           3  0.0     0.5
+    high         3           1  0.0    0.25
+    low          1           3  0.0    0.75
+    >>> repeat_gap_within_strata(log, orders, strata="band", window_days=90,
+    ...                          weights="contacts").table["weight"].tolist()
+    [0.5, 0.5]
     """
     check_columns(interactions, [strata], table="interactions")
+    check_choice("weights", weights, ("unresolved", "contacts"))
     check_rate("confidence", confidence, low_open=True, high_open=True)
     log = interactions[interactions[strata].notna().to_numpy()]
     if touchpoint is not None or office is not None:
@@ -386,8 +414,8 @@ def repeat_gap_within_strata(interactions: pd.DataFrame, orders: pd.DataFrame, *
     if not usable.any():
         raise expected("strata", strata, "a column with at least one stratum holding both "
                        "resolved and unresolved contacts")
-    table["weight"] = np.where(usable, table["contacts"] / table.loc[usable, "contacts"].sum(),
-                               0.0)
+    size = table["unresolved" if weights == "unresolved" else "contacts"]
+    table["weight"] = np.where(usable, size / size[usable].sum(), 0.0)
     kept = contacts[contacts[strata].isin(table.index[usable])]
     naive = float(kept.loc[kept["resolved"], "_again"].mean()
                   - kept.loc[~kept["resolved"], "_again"].mean())
@@ -401,4 +429,5 @@ def repeat_gap_within_strata(interactions: pd.DataFrame, orders: pd.DataFrame, *
 
     half = float(norm.ppf(0.5 + confidence / 2)) * math.sqrt(float(variance))
     return StratifiedGap(table=table, naive_gap=naive, adjusted_gap=adjusted,
-                         ci_low=adjusted - half, ci_high=adjusted + half, confidence=confidence)
+                         ci_low=adjusted - half, ci_high=adjusted + half, confidence=confidence,
+                         weights=weights)

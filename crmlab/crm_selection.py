@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmlab._display import text_table
 from crmlab._validation import (
     check_column_options,
     check_columns,
@@ -297,7 +298,7 @@ def course_company_needs(orders: pd.DataFrame, interactions: pd.DataFrame,
     out = pd.DataFrame({"measure": pd.Series(_NEED_MEASURES),
                         "cases": pd.Series(cases, dtype="int64")})
     out.index.name = "need"
-    return out.sort_values("cases", ascending=False, kind="stable")
+    return text_table(out.sort_values("cases", ascending=False, kind="stable"))
 
 
 def needs_matrix(needs, meets: dict) -> pd.DataFrame:

@@ -35,6 +35,7 @@ import pandas as pd
 
 from crmlab._curated import normalise as _normalise
 from crmlab._curated import read_checked
+from crmlab._display import text_table
 from crmlab._validation import check_choice, expected
 from crmlab.exceptions import DataError
 
@@ -262,4 +263,4 @@ def table(*, lang: str | None = None, lesson: str | None = None) -> pd.DataFrame
     if "attested" in frame:
         # Kept as None, as in the file: pandas would otherwise turn it into NaN.
         frame["attested"] = pd.Series([row["attested"] for row in rows], dtype=object)
-    return frame
+    return text_table(frame)

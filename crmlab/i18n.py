@@ -251,8 +251,13 @@ def _sync_display(lang: str) -> None:
         return
     import pandas as pd
 
+    from crmlab._display import TextTable
+
+    # IPython's plain-text printer stops at the first class of the MRO that defines __repr__,
+    # so a TextTable (which does, to show its cells whole) needs its own entry.
     for mime, kind, printer in (("text/html", pd.DataFrame, _html),
                                 ("text/plain", pd.DataFrame, _plain),
+                                ("text/plain", TextTable, _plain),
                                 ("text/plain", pd.Series, _plain)):
         _installed.append((mime, kind, formatters[mime].for_type(kind, printer)))
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from crmlab._display import text_table
 from crmlab._validation import check_choice, expected
 
 __all__ = ["EVOLUTION", "NEW_CONSUMER", "TRIPLE_GOAL", "LEVERS", "CONSUMER_RELATIONS_GOALS",
@@ -106,13 +107,15 @@ CONSUMER_RELATIONS_GOALS = [
 PERSONALISATION_STEPS = [
     ("know your target market better", "the more you know about the audience, the more precise "
      "the campaign; in practice you address groups with the same traits"),
-    ("set clear goals", "the five aims of personalised marketing (PERSONALISATION_AIMS)"),
+    ("set clear goals", "the five aims of personalised marketing: better customer service, "
+     "stronger relationships, the most benefit from each consumer, higher retention, the most "
+     "return on marketing and service"),
     ("create a database", "one integrated network where all customer data is collected, stored, "
      "managed and shared, updated from every source, open to all staff who deal with customers"),
     ("collect information all the time", "part of every sales, service and marketing "
      "campaign: responses to campaigns, research and surveys"),
     ("invest in personalisation", "the personalised profile is the heart of personalised "
-     "service (PROFILE_CONTENTS)"),
+     "service: name and address, contacts, purchases over a period, interests, preferences"),
     ("let customers add information", "personal pages where customers complete their own "
      "profile; used only for permitted purposes, with customers controlling how often and how "
      "much they give"),
@@ -316,7 +319,7 @@ _TABLES = {
 
 
 def evolution() -> pd.DataFrame:
-    """The stages from transactional marketing to social CRM, in order of year.
+    """The stages from transactional marketing to social CRM, in order of year (shown whole).
 
     Examples
     --------
@@ -327,11 +330,11 @@ def evolution() -> pd.DataFrame:
     2                   transactional marketing  1960  literature
     """
     frame = pd.DataFrame(EVOLUTION, columns=["stage", "year", "reference", "idea", "date_from"])
-    return frame.sort_values("year", kind="stable").reset_index(drop=True)
+    return text_table(frame.sort_values("year", kind="stable").reset_index(drop=True))
 
 
 def table(name: str) -> pd.DataFrame:
-    """One of the source's lists, numbered from 1.
+    """One of the source's lists, numbered from 1, shown whole (a :class:`~crmlab._display.TextTable`).
 
     Examples
     --------
@@ -348,7 +351,7 @@ def table(name: str) -> pd.DataFrame:
     columns, rows = _TABLES[name]
     frame = pd.DataFrame(rows, columns=columns)
     frame.index = pd.RangeIndex(1, len(frame) + 1, name="#")
-    return frame
+    return text_table(frame)
 
 
 def remark(key: str) -> dict:

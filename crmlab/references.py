@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from crmlab._curated import normalise, read_checked, unknown
+from crmlab._display import text_table
 from crmlab._validation import check_choice, expected
 from crmlab.exceptions import DataError
 
@@ -438,4 +439,4 @@ def table(*, lesson: str | None = None, origin: str | None = None):
                               f"not given: {entry['missing']}" if entry["missing"] else "").split()),
         })
     columns = ["key", "citation", "reference", "origin", "cited_by", "lessons", "note"]
-    return pd.DataFrame(rows, columns=columns)
+    return text_table(pd.DataFrame(rows, columns=columns))

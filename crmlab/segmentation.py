@@ -40,6 +40,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from crmlab._display import text_table
 from crmlab._validation import check_column_options, check_each, check_whole, expected
 
 __all__ = ["rfm_table", "rfm_scores", "rfm_distribution", "dense_rank_scores", "RFM_SEGMENTS",
@@ -345,7 +346,7 @@ def segment_ranges(scores: pd.DataFrame) -> pd.DataFrame:
             "days_from": r["from"].min(), "days_to": r["to"].max(),
             "orders_from": f["from"].min(), "orders_to": f["to"].max(),
         }
-    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("segment")
+    return text_table(pd.DataFrame.from_dict(rows, orient="index").rename_axis("segment"))
 
 
 def _span(values) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from crmlab._display import text_table
 from crmlab._validation import check_column_options, check_columns, check_rate, check_whole
 from crmlab.consent import ConsentedSelection, select_customers
 
@@ -76,7 +77,7 @@ def service_level_rules(*, best_share: float = 0.2, lost_after: int = 180,
         "named_by": ["source (step 12)" if level in SOURCE_LEVELS else "course"
                      for level in levels],
     }, index=pd.Index(levels, name="service_level"))
-    return table
+    return text_table(table)
 
 
 def service_levels(profiles: pd.DataFrame, *, as_of=None, best_share: float = 0.2,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from crmlab._display import text_table
 from crmlab._validation import check_choice, expected
 
 __all__ = ["TABLES", "AREA_TASKS", "CUSTOMER_VALUES", "CRM_INDICATIONS", "SIEBEL_SHARE",
@@ -176,22 +177,25 @@ SIEBEL_SHARE = {"share": "up to 30%", "of": "world sales of CRM systems (large b
 #: Seed 000: the values a customer gets from the operations of the supply chain; "the ratio of
 #: the value of the benefits of obtaining the service (goods) to its actual cost, or the
 #: estimate of total benefit against costs in money (points)" measures them. The list ends in
-#: "etc." in the source.
+#: "etc." in the source. The third value is the course's reading of a machine-translated word
+#: (``GARBLED["customer_values"]``).
 CUSTOMER_VALUES = (
     "speed and quality of service",
     "fast reaction to changes in demand",
-    "complexity of logistics services",
+    "comprehensiveness of logistics services",
     "accuracy of order fulfilment",
     "after-sales service",
     "discounts on repeat turnover",
 )
 
 #: Seed 000: when CRM systems are indicated in a supply chain (plus the motives of Table 5.4).
+#: The fourth is unclear in the source (``GARBLED["crm_indications"]``): the course gives both
+#: readings.
 CRM_INDICATIONS = (
     "high costs of interaction between the counterparties of the supply chain",
     "an active business",
     "a wide geography of sales of services",
-    "a complex distribution structure",
+    "a complex structure of divisions or of distribution",
 )
 
 _SUPPLY_CHAIN = [  # seed 000, the part before Tables 5.4-5.7 (its own order)
@@ -213,7 +217,8 @@ _SUPPLY_CHAIN = [  # seed 000, the part before Tables 5.4-5.7 (its own order)
      "speed, availability and quality of service, whom the focal company treats as a business "
      "partner"),
     ("value exchange", "CRM management is built on the exchange of values; the values a "
-     "customer gets are CUSTOMER_VALUES, measured by the ratio of benefit to cost"),
+     "customer gets from the chain's operations (" + "; ".join(CUSTOMER_VALUES) + "; etc.) are "
+     "measured by the ratio of benefit to cost"),
     ("a strategic tool", "CRM-level information systems are a strategic tool for knowledge "
      "about customers, unlike simple accounting systems that only store customer records "
      "(customer bases); they rest on the concept of individual marketing"),
@@ -221,7 +226,7 @@ _SUPPLY_CHAIN = [  # seed 000, the part before Tables 5.4-5.7 (its own order)
      "customer behaviour, adjusting tariff policy and setting up marketing and logistics tools; "
      "automated central processing serves individual needs with little staff work and spots "
      "risks and opportunities early"),
-    ("when CRM is indicated", "CRM_INDICATIONS, and the motives of Table 5.4"),
+    ("when CRM is indicated", "; ".join(CRM_INDICATIONS) + "; and the motives of Table 5.4"),
     ("keeping customers", "marketing on CRM systems solves one of the chain's most important "
      "tasks, keeping consumers, because finding a new customer costs far more than keeping one "
      "(5-10 times; winning one back 50-100 times, 'according to statistics')"),
@@ -245,6 +250,18 @@ GARBLED = {
                       "the price of services and the time and place value of the chain repeats "
                       "'(müştəri loyallığının dəyəri)' twice and lost its verb; only the list of "
                       "values and the benefit-to-cost measure are clear.",
+    "customer_values": "seed 000 writes 'logistika xidmətlərinin mürəkkəbliyi', literally 'the "
+                       "complexity of logistics services'. Its text is machine-translated from "
+                       "Russian (its 'düyü. 5.5', 'rice 5.5', is the Russian 'рис. 5.5', "
+                       "'Fig. 5.5'), and 'mürəkkəblik' is most likely the rendering of "
+                       "'комплексность', the comprehensiveness (completeness) of the logistics "
+                       "service, a full range of services from one chain: no customer values "
+                       "complexity. 'Comprehensiveness' is the course's reading.",
+    "crm_indications": "seed 000 writes 'mürəkkəb bölgü strukturu', literally 'a complex "
+                       "structure of division': 'bölgü' renders both division and distribution, "
+                       "so the source may mean a complex structure of the company's divisions "
+                       "(many branches and departments) or a complex distribution structure; the "
+                       "text does not decide, and the course gives both readings.",
     "example_systems": "Table 5.7 has no segment column, and its rows are shifted: the WinPeak "
                        "row repeats NAUMEN's address, the Terrasoft and 1C-Rarus rows lost their "
                        "names (their web addresses give them), and the Microsoft CRM row says "
@@ -299,7 +316,7 @@ def names() -> list[str]:
 
 
 def table(name: str) -> pd.DataFrame:
-    """One classification as a DataFrame.
+    """One classification as a DataFrame, shown whole (a :class:`~crmlab._display.TextTable`).
 
     Examples
     --------
@@ -317,7 +334,7 @@ def table(name: str) -> pd.DataFrame:
     """
     check_choice("name", name, TABLES)
     columns, rows = TABLES[name]
-    return pd.DataFrame(rows, columns=columns)
+    return text_table(pd.DataFrame(rows, columns=columns))
 
 
 def lookup(system_type: str) -> dict:

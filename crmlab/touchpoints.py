@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from crmlab._display import text_table
 from crmlab._validation import check_columns, expected
 
 __all__ = ["TOUCHPOINT_OFFICE", "office_of", "touchpoint_map"]
@@ -26,7 +27,7 @@ TOUCHPOINT_OFFICE = {
     "sales_rep": ("front", "seed 002: sales (prodaja)"),
     "website": ("front", "course: the web shop's sales and marketing pages"),
     "email": ("front", "course: marketing e-mail"),
-    "shop": ("back", "seed 002: the shop (trgovina)"),
+    "shop": ("back", "seed 002: the shop ('trgovina', one machine-translated word)"),
     "after_sales": ("back", "seed 002: after-sales services (poprodajne storitve)"),
     "accounting": ("back", "seed 002: accounting (računovodstvo)"),
     "complaints": ("back", "course: handling complaints, with after-sales"),
@@ -61,7 +62,8 @@ def touchpoint_map(interactions: pd.DataFrame) -> pd.DataFrame:
     """One row per touchpoint: office, contacts, customers, response time and resolution.
 
     The office and its ``basis`` come from ``TOUCHPOINT_OFFICE`` (the source's list where it
-    names the touchpoint). Rows are sorted by office, then by contacts, most first.
+    names the touchpoint). Rows are sorted by office, then by contacts, most first. The basis is
+    a sentence, so the table shows every cell whole (a :class:`~crmlab._display.TextTable`).
 
     Examples
     --------
@@ -74,7 +76,7 @@ def touchpoint_map(interactions: pd.DataFrame) -> pd.DataFrame:
     accounting   back         2          2                 40.0             0.5
     shop         back         1          1                  1.0             1.0
     >>> touchpoint_map(log).loc["shop", "basis"]
-    'seed 002: the shop (trgovina)'
+    "seed 002: the shop ('trgovina', one machine-translated word)"
     """
     check_columns(interactions, ["customer_id", "touchpoint", "response_hours", "resolved"],
                   table="interactions")
@@ -88,4 +90,5 @@ def touchpoint_map(interactions: pd.DataFrame) -> pd.DataFrame:
     })
     out.insert(0, "office", office_of(out.index.to_series()).to_numpy())
     out.insert(1, "basis", [TOUCHPOINT_OFFICE[t][1] for t in out.index])
-    return out.sort_values(["office", "contacts"], ascending=[True, False], kind="stable")
+    return text_table(out.sort_values(["office", "contacts"], ascending=[True, False],
+                                      kind="stable"))

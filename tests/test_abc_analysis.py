@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from crmlab import datasets
-from crmlab.abc_analysis import CUTOFFS, abc_analysis, abc_rankings
+from crmlab.abc_analysis import CUTOFFS, abc_analysis, abc_rankings, abc_summary
 
 
 def test_crossing_item_belongs_to_the_upper_class():
@@ -92,3 +92,25 @@ def test_rankings_errors_and_the_convention():
     with pytest.raises(ValueError, match=r"^Got label='name' instead"):
         abc_rankings(items, values="v", label="name")
     assert abc_rankings(items, values="v", label="id").index.tolist() == ["b", "a"]
+
+
+def test_summary_gives_counts_with_their_shares_of_items_and_value():
+    items = pd.DataFrame({"id": list("abcdefghij"), "v": [50, 30, 6, 5, 4, 2, 1, 1, 1, 0]})
+    ranked = abc_analysis(items, value="v", label="id")
+    before = ranked.copy()
+    got = abc_summary(ranked)
+    pd.testing.assert_frame_equal(ranked, before)
+    assert got.index.tolist() == ["A", "B", "C"]
+    assert got["n_items"].tolist() == [2, 3, 5]
+    assert got["share_of_items"].tolist() == [0.2, 0.3, 0.5]
+    assert got["share_of_value"].tolist() == pytest.approx([0.8, 0.15, 0.05])
+    assert got["n_items"].sum() == len(items) and got["share_of_value"].sum() == pytest.approx(1)
+
+
+def test_summary_shows_an_empty_class_and_names_a_missing_column():
+    ranked = abc_analysis(pd.DataFrame({"id": ["a"], "v": [1.0]}), value="v", label="id")
+    assert abc_summary(ranked)["n_items"].tolist() == [1, 0, 0]
+    with pytest.raises(ValueError) as info:
+        abc_summary(ranked.drop(columns="abc_class"))
+    assert str(info.value) == ("Got ranked without the column 'abc_class' instead, expected the "
+                               "columns 'share', 'abc_class'.")

@@ -5,7 +5,13 @@ import pandas as pd
 import pytest
 
 from crmlab import datasets
-from crmlab.clv import BetaGeo, GammaGamma, simple_clv, summary_from_transactions
+from crmlab.clv import (
+    BetaGeo,
+    GammaGamma,
+    alive_against_holdout,
+    simple_clv,
+    summary_from_transactions,
+)
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +123,32 @@ def test_holdout_frequency_counts_days_after_calibration():
                                                 "2024-03-01"])})
     out = summary_from_transactions(log, calibration_end="2024-01-15", holdout_end="2024-02-28")
     assert out.loc[1, "holdout_frequency"] == 1 and out.loc[1, "frequency"] == 0
+
+
+def test_p_alive_of_one_for_no_repeat_purchase_is_an_artefact_the_holdout_shows():
+    log = datasets.load("cdnow_sample")
+    summary = summary_from_transactions(log, calibration_end="1997-09-30",
+                                        holdout_end="1998-06-30")
+    before = summary.copy()
+    model = BetaGeo().set_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    got = alive_against_holdout(model, summary)
+    pd.testing.assert_frame_equal(summary, before)
+    assert got.index.tolist() == ["none", "one or more"]
+    assert got["customers"].tolist() == [1411, 946]
+    none, repeat = got.loc["none"], got.loc["one or more"]
+    # P(alive) is 1 for every customer without a repeat purchase ...
+    assert none["p_alive_min"] == 1.0 and none["p_alive_mean"] == 1.0
+    # ... yet far fewer of them bought in the holdout than of the repeat buyers, whose
+    # P(alive) is below 1 on average.
+    assert none["bought_in_holdout"] < repeat["bought_in_holdout"] / 3
+    assert repeat["p_alive_mean"] < 1
+
+
+def test_alive_against_holdout_needs_the_holdout_column():
+    summary = pd.DataFrame({"frequency": [0], "recency": [0.0], "T": [5.0]})
+    model = BetaGeo().set_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    with pytest.raises(ValueError) as info:
+        alive_against_holdout(model, summary)
+    assert str(info.value) == ("Got summary without the column 'holdout_frequency' instead, "
+                               "expected the columns 'frequency', 'recency', 'T', "
+                               "'holdout_frequency'.")

@@ -190,8 +190,14 @@ def test_gap_within_strata_by_hand():
     table = got.table
     assert table.loc["high", ["contacts", "resolved", "unresolved"]].tolist() == [7, 5, 2]
     assert table["gap"].to_dict() == {"high": 0.5, "low": 0.0}
-    assert table["weight"].to_dict() == {"high": pytest.approx(7 / 9), "low": pytest.approx(2 / 9)}
-    assert got.adjusted_gap == pytest.approx(0.5 * 7 / 9)
+    # By default each band weighs by its unresolved contacts (2 and 1): the effect on them.
+    assert table["weight"].to_dict() == {"high": pytest.approx(2 / 3), "low": pytest.approx(1 / 3)}
+    assert got.adjusted_gap == pytest.approx(0.5 * 2 / 3) and got.weights == "unresolved"
+    by_contacts = repeat_gap_within_strata(contacts, orders, strata="band", window_days=90,
+                                           weights="contacts")
+    assert by_contacts.table["weight"].to_dict() == {"high": pytest.approx(7 / 9),
+                                                     "low": pytest.approx(2 / 9)}
+    assert by_contacts.adjusted_gap == pytest.approx(0.5 * 7 / 9)
     assert got.naive_gap == pytest.approx(5 / 6 - 1 / 3)  # resolved 5 of 6, unresolved 1 of 3
     assert got.ci_low < got.adjusted_gap < got.ci_high
     only_accounting = repeat_gap_within_strata(contacts, orders, strata="band", window_days=90,
@@ -246,3 +252,39 @@ def test_the_gap_within_strata_recovers_a_known_effect_the_naive_gap_overstates(
     assert got.ci_low < effect < got.ci_high
     assert got.clear == (effect != 0.0)
     assert repr(got).startswith("Repeat buying after resolved minus unresolved contacts: naive ")
+
+
+def _heterogeneous(*, seed=2024, n=40_000):
+    """Satisfaction bands whose resolution rates and whose effects of resolution differ: the
+    effect on the unresolved contacts and the average over all contacts are not the same."""
+    rng = np.random.default_rng(seed)
+    band = rng.choice([0, 1, 2], size=n, p=[0.3, 0.4, 0.3])
+    resolved = rng.random(n) < np.array([0.3, 0.6, 0.9])[band]
+    effect = np.array([0.05, 0.1, 0.2])[band]
+    repeat = rng.random(n) < np.array([0.15, 0.35, 0.5])[band] + effect * resolved
+    ids = np.array([f"c{i}" for i in range(n)])
+    contacts = pd.DataFrame({"customer_id": ids, "interaction_date": pd.Timestamp("2024-01-01"),
+                             "touchpoint": "accounting", "resolved": resolved,
+                             "satisfaction": np.array(["low", "mid", "high"])[band]})
+    orders = pd.DataFrame({"customer_id": np.append(ids[repeat], "end"),
+                           "order_date": np.append(
+                               np.full(repeat.sum(), np.datetime64("2024-02-15")),
+                               np.datetime64("2024-12-31"))})
+    unresolved = np.array([0.3 * 0.7, 0.4 * 0.4, 0.3 * 0.1])
+    on_unresolved = float((unresolved * [0.05, 0.1, 0.2]).sum() / unresolved.sum())
+    over_all = float(np.dot([0.3, 0.4, 0.3], [0.05, 0.1, 0.2]))
+    return contacts, orders, on_unresolved, over_all
+
+
+def test_the_weights_choose_which_effect_is_estimated():
+    contacts, orders, on_unresolved, over_all = _heterogeneous()
+    assert over_all - on_unresolved > 0.03  # two different quantities
+    default = repeat_gap_within_strata(contacts, orders, strata="satisfaction", window_days=90)
+    assert abs(default.adjusted_gap - on_unresolved) < 0.015
+    every = repeat_gap_within_strata(contacts, orders, strata="satisfaction", window_days=90,
+                                     weights="contacts")
+    assert abs(every.adjusted_gap - over_all) < 0.015
+    with pytest.raises(ValueError) as err:
+        repeat_gap_within_strata(contacts, orders, strata="satisfaction", weights="resolved")
+    assert str(err.value) == ("Got weights='resolved' instead, expected one of 'unresolved', "
+                              "'contacts'.")

@@ -187,6 +187,13 @@ def test_set_language_installs_the_display_formatter_in_ipython_and_removes_it()
         assert "müştərilər" in shown["text/html"] and "customers" not in shown["text/html"]
         assert "müştərilər" in shown["text/plain"] and "kanal" in shown["text/plain"]
         assert "müştərilər" in formatter.format(table["customers"])[0]["text/plain"]
+        # A table of sentences (crmlab._display.TextTable) is relabelled too, and stays whole.
+        from crmlab._display import text_table
+
+        long = "a sentence long enough for pandas to cut it at fifty characters, but not here"
+        whole = formatter.format(text_table(table.assign(customers=long)))[0]
+        for mime in ("text/plain", "text/html"):
+            assert "müştərilər" in whole[mime] and long in whole[mime]
         assert table.columns.tolist() == ["customers", "repeat_rate", "web"]
         assert table.loc["store", "customers"] == 10  # code still indexes the identifiers
     finally:

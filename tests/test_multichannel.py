@@ -36,3 +36,39 @@ def test_on_the_course_data_every_customer_is_counted_once():
 def test_errors():
     with pytest.raises(ValueError, match=r"^Got value='profit' instead, expected one of the "):
         profit_by_channel_count(datasets.load("orders").head(), value="profit")
+
+
+def test_profit_per_order_interval_by_hand_and_no_mutation():
+    from crmlab.multichannel import profit_per_order_interval
+
+    orders = pd.DataFrame({
+        "order_id": [1, 2, 3, 4, 5, 6, 7],
+        "customer_id": ["a", "a", "b", "c", "c", "d", "e"],
+        "channel": ["web", "store", "web", "web", "phone", "store", "store"],
+        "margin": [10.0, 6.0, 5.0, 7.0, 11.0, 4.0, 8.0]})
+    before = orders.copy()
+    got = profit_per_order_interval(orders)
+    pd.testing.assert_frame_equal(orders, before)
+    # Two channels: a (16 on 2 orders) and c (18 on 2): R = 34 / 4; residuals -1 and +1.
+    two = got.loc[2]
+    assert two["profit_per_order"] == 8.5 and two["orders"] == 4
+    se = (2 ** 0.5) / (2 ** 0.5 * 2)
+    assert two["ci_low"] == pytest.approx(8.5 - 1.959964 * se, abs=1e-6)
+    # The interval of a group of one customer is unknown, not zero.
+    single = profit_per_order_interval(orders[orders["customer_id"] == "b"])
+    assert single["ci_low"].isna().all()
+    with pytest.raises(ValueError, match=r"^Got confidence=1\.5 instead"):
+        profit_per_order_interval(orders, confidence=1.5)
+
+
+def test_on_the_course_people_profit_per_order_shows_no_trend_within_the_noise():
+    from crmlab.multichannel import profit_per_order_interval
+    from crmlab.record_linkage import single_customer_view
+
+    people = single_customer_view(datasets.load("customers"))
+    got = profit_per_order_interval(people.assign(datasets.load("orders")), customer_id="person")
+    assert got.index.tolist() == [1, 2, 3, 4]
+    # Every interval shares a common stretch with every other: no group stands apart ...
+    assert got["ci_high"].min() > got["ci_low"].max()
+    # ... and the point estimates do not rise with the channels (the generator builds no link).
+    assert not got["profit_per_order"].is_monotonic_increasing

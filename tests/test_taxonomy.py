@@ -71,9 +71,18 @@ def test_development_areas_carry_the_source_s_own_lists():
 def test_supply_chain_lists_of_seed_000():
     assert taxonomy.CUSTOMER_VALUES == (
         "speed and quality of service", "fast reaction to changes in demand",
-        "complexity of logistics services", "accuracy of order fulfilment",
+        "comprehensiveness of logistics services", "accuracy of order fulfilment",
         "after-sales service", "discounts on repeat turnover")
     assert len(taxonomy.CRM_INDICATIONS) == 4
+    # Two machine-translated words: the course's reading, and where the source is unclear,
+    # both readings, each said to be the course's, never taught as the source's word.
+    assert "mürəkkəbliyi" in taxonomy.GARBLED["customer_values"]
+    assert "course's reading" in taxonomy.GARBLED["customer_values"]
+    assert "divisions or of distribution" in taxonomy.CRM_INDICATIONS[3]
+    assert "both readings" in taxonomy.GARBLED["crm_indications"]
+    said = taxonomy.table("supply_chain").set_index("idea")["what the source says"]
+    assert "comprehensiveness of logistics services" in said["value exchange"]
+    assert not __import__("re").search(r"\b[A-Z]+_[A-Z_]+\b", " ".join(said))  # no constant names
     ideas = taxonomy.table("supply_chain")["idea"].tolist()
     assert {"the final macro-process", "loyalty as a resource", "the new consumer",
             "value exchange", "integration with ERP"} <= set(ideas)

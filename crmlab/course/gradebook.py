@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from crmlab._display import text_table
 from crmlab._validation import check_choice
 from crmlab.atomic import write_text
 from crmlab.course import history
@@ -369,9 +370,11 @@ def course_gradebook(*, course=None, quizzes=None, exercises=(), receipts=None,
             rows.append(_row(course, item, student, float(found["total"]), possible[item.id],
                              0, received, "receipt" if received else "", problems))
     frame = pd.DataFrame(rows, columns=ROW_COLUMNS)
+    # The reasons are sentences: shown whole (crmlab._display.text_table).
+    found_problems = text_table(pd.DataFrame(problems, columns=PROBLEM_COLUMNS))
     return CourseGradebook(course, students, frame, _table(frame, course, students, possible),
-                           pd.DataFrame(problems, columns=PROBLEM_COLUMNS), possible, responses,
-                           hand, details, checks, quiz_keys, roster_frame)
+                           found_problems, possible, responses, hand, details, checks, quiz_keys,
+                           roster_frame)
 
 
 # ------------------------------------------------------------------------------ write

@@ -166,4 +166,6 @@ def course_map(folder: str | Path | None = None, *, lang: str | None = None):
          "quiz": item.quiz or ""}
         for item in list_lessons(folder, lang=lang)
     ]
-    return pd.DataFrame(rows, columns=["id", "kind", "title", "notebook", "quiz"])
+    from crmlab._display import text_table
+
+    return text_table(pd.DataFrame(rows, columns=["id", "kind", "title", "notebook", "quiz"]))

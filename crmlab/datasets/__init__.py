@@ -91,6 +91,9 @@ def load(name: str, *, data_dir: str | Path | None = None):
 def describe(name: str):
     """Return the data dictionary of a dataset; its provenance is in ``.attrs["provenance"]``.
 
+    The descriptions are sentences, so the table shows every cell whole
+    (a :class:`~crmlab._display.TextTable`).
+
     Examples
     --------
     >>> d = describe("survey")
@@ -101,6 +104,8 @@ def describe(name: str):
     """
     import pandas as pd
 
+    from crmlab._display import text_table
+
     table = _table(name)
     frame = pd.DataFrame(
         [{"column": c.name, "dtype": c.dtype, "description": c.description,
@@ -108,7 +113,7 @@ def describe(name: str):
     )
     frame.attrs["provenance"] = table.provenance
     frame.attrs["description"] = table.description
-    return frame
+    return text_table(frame)
 
 
 def generate(*, seed: int, n_customers: int = 2000, n_suppliers: int = 60,
@@ -158,7 +163,8 @@ def effects():
     estimate from the course data may fall from the value (``NaN``: the data cannot estimate
     it). ``datasets/README.md`` explains how each effect is built, how to estimate it and why
     the tolerance is what it is. The course data is synthetic: these effects are built in, not
-    discovered.
+    discovered. The quantities and titles are sentences, so the table shows every cell whole
+    (a :class:`~crmlab._display.TextTable`).
 
     Examples
     --------
@@ -172,12 +178,13 @@ def effects():
     """
     import pandas as pd
 
+    from crmlab._display import text_table
     from crmlab.datasets._effects import EFFECTS
 
     rows = [{"effect": e.key, "quantity": s.quantity, "value": float(s.value), "unit": s.unit,
              "tolerance": float("nan") if s.tolerance is None else float(s.tolerance),
              "basis": s.basis, "title": e.title} for e in EFFECTS for s in e.sizes]
-    return pd.DataFrame(rows).set_index(["effect", "quantity"])
+    return text_table(pd.DataFrame(rows).set_index(["effect", "quantity"]))
 
 
 def _effects_readme() -> list[str]:

@@ -93,10 +93,19 @@ def _sel_flip(seed):
     return first["requirement"], round(abs(float(first["change"])), 3)
 
 
+def _people_orders(seed):
+    """The variant's orders with the ``person`` of the single customer view: the lessons count
+    people, not customer records (L04)."""
+    from crmlab.record_linkage import single_customer_view
+
+    people = single_customer_view(variant(seed, "customers"))
+    return people.assign(variant(seed, "orders"))
+
+
 def _rfm(seed):
     from crmlab.segmentation import rfm_scores, rfm_segment, rfm_table
 
-    scores = rfm_scores(rfm_table(variant(seed, "orders")))
+    scores = rfm_scores(rfm_table(_people_orders(seed), customer_id="person"))
     return scores.assign(segment=rfm_segment(scores))
 
 
@@ -147,7 +156,7 @@ def _clv_value(seed):
 def _clv_repeat(seed):
     from crmlab.loyalty import repeat_rate
 
-    return round(repeat_rate(variant(seed, "orders"), window=180), 3)
+    return round(repeat_rate(_people_orders(seed), customer_id="person", window=180), 3)
 
 
 @register("clv-gain")
