@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmlab._validation import (
+from crmlab.core.validation import (
     check_column_options,
     check_columns,
     check_each,

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crmlab._validation import check_choice, expected
+from crmlab.core.validation import check_choice, expected
 
 __all__ = ["EVOLUTION", "NEW_CONSUMER", "TRIPLE_GOAL", "LEVERS", "CONSUMER_RELATIONS_GOALS",
            "PERSONALISATION_STEPS", "PERSONALISATION_AIMS", "PERSONALISATION_MISTAKES",

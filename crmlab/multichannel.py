@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crmlab._validation import check_column_options
+from crmlab.core.validation import check_column_options
 
 __all__ = ["profit_by_channel_count"]
 

@@ -1,13 +1,13 @@
 """Lesson-facing entry point of the notebook tooling: ``python -m crmlab.notebooks execute
 notebooks/02_x.ipynb --stamp`` (the command the course's guides give).
 
-The tooling itself lives in :mod:`crmlab.course.notebooks`; this module only re-exports it (no
+The tooling itself lives in :mod:`crmlab.publish.notebooks`; this module only re-exports it (no
 logic here).
 """
 
 import sys
 
-from crmlab.course.notebooks import (
+from crmlab.publish.notebooks import (
     NAV_END,
     NAV_START,
     all_notebooks,

@@ -26,7 +26,7 @@ import numbers
 import numpy as np
 import pandas as pd
 
-from crmlab._validation import check_choice, check_columns, check_each, check_rate, expected
+from crmlab.core.validation import check_choice, check_columns, check_each, check_rate, expected
 from crmlab.repeat_purchase import bought_again
 
 __all__ = ["nps", "nps_difference", "csat", "satisfaction_vs_repeat", "repeat_by_satisfaction",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crmlab._validation import check_choice, expected
+from crmlab.core.validation import check_choice, expected
 
 __all__ = ["TABLES", "AREA_TASKS", "CUSTOMER_VALUES", "CRM_INDICATIONS", "SIEBEL_SHARE",
            "GARBLED", "table", "names", "lookup", "classify_feature"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crmlab._validation import check_columns, expected
+from crmlab.core.validation import check_columns, expected
 
 __all__ = ["TOUCHPOINT_OFFICE", "office_of", "touchpoint_map"]
 

@@ -3,9 +3,9 @@
 import pytest
 
 from crmlab.cli import main
-from crmlab.course.quiz import load
-from crmlab.course.quiz.gift import parse_gift, to_gift
-from crmlab.course.quiz.i18n import text
+from crmlab.quiz import load
+from crmlab.quiz.gift import parse_gift, to_gift
+from crmlab.quiz.i18n import text
 
 
 @pytest.mark.parametrize("quiz_id", ["L00", "final_test"])
@@ -42,7 +42,7 @@ def test_round_trip_keeps_every_key(quiz_id):
 
 
 def test_special_characters_are_escaped():
-    from crmlab.course.quiz.model import Option, Question, Quiz
+    from crmlab.quiz.model import Option, Question, Quiz
 
     q = Question(id="q", type="single", prompt="2 {x} = 3: #1 ~ok", mode="graded",
                  options=(Option("a", "a=b", True, feedback="yes#no"), Option("b", "c~d")))
@@ -61,7 +61,7 @@ def test_cli_export(tmp_path, capsys):
 
 
 def test_note_and_accept_any_are_kept(tmp_path):
-    from crmlab.course.quiz.loading import load_file
+    from crmlab.quiz.loading import load_file
 
     path = tmp_path / "na.yaml"
     path.write_text("id: na\ntitle: NA\nquestions:\n"

@@ -1,4 +1,4 @@
-"""crmlab.i18n: the one catalog, the student's language setting, labels of displayed tables, and
+"""crmlab.core.i18n: the one catalog, the student's language setting, labels of displayed tables, and
 the scan that finds student-facing strings bypassing the catalog."""
 
 import ast
@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 import crmlab
-from crmlab import i18n
 from crmlab.cli import main
-from crmlab.exceptions import CrmlabError
+from crmlab.core import i18n
+from crmlab.core.exceptions import CrmlabError
 
 PACKAGE = Path(crmlab.__file__).parent
 
@@ -87,7 +87,7 @@ def test_precedence_call_then_environment_then_setting(crmlab_home, monkeypatch)
 
 
 def test_save_language_keeps_the_student_id(crmlab_home):
-    from crmlab.course.student import get_id, set_id
+    from crmlab.student import get_id, set_id
 
     set_id("s-1")
     i18n.save_language("az")
@@ -129,7 +129,7 @@ def test_cli_messages_follow_the_language(crmlab_home, capsys, monkeypatch):
 
 @pytest.mark.parametrize("lang, expected", [("en", "total: correct"), ("az", "total: düzdür")])
 def test_exercise_check_verdicts_follow_the_language(lang, expected, capsys):
-    from crmlab.course.exercises import checks
+    from crmlab.exercises import checks
 
     checks.register("demo-i18n")(lambda seed: 3)
     try:
@@ -201,9 +201,9 @@ _TEXT_KEYWORDS = {"label", "description", "tooltip", "placeholder", "xlabel", "y
 #: Where print (or an error raised to the student) speaks to the student.
 _STUDENT_CLI = {"cli/lessons.py": None, "cli/quiz.py": {"_student_set", "_student_show",
                                                         "_student_language", "_submit"},
-                "course/submit.py": None, "course/exercises/checks.py": None}
+                "quiz/submit.py": None, "exercises/checks.py": None}
 #: Modules only an instructor sees (grader reports may stay English, issue 18).
-_INSTRUCTOR = {"course/quiz/report.py"}
+_INSTRUCTOR = {"grading/report.py"}
 #: Callables whose ``description=``/``label=`` are not shown to a student (argparse's help).
 _NOT_SHOWN = {"ArgumentParser", "add_parser", "add_argument", "add_argument_group"}
 _WORD = re.compile(r"[A-Za-z]{2,}")
@@ -321,8 +321,8 @@ def test_cli_lessons_shows_the_edition_of_the_language(tmp_path, monkeypatch, ca
     (tmp_path / "az").mkdir()
     notebook["cells"] = [dict(cell, source="# L00 · Buradan başlayın")]
     (tmp_path / "az" / "00_start.ipynb").write_text(json.dumps(notebook))
-    monkeypatch.setattr("crmlab.paths.notebooks_dir", lambda: tmp_path)
-    monkeypatch.setattr("crmlab.course.lessons.notebooks_dir", lambda: tmp_path)
+    monkeypatch.setattr("crmlab.core.paths.notebooks_dir", lambda: tmp_path)
+    monkeypatch.setattr("crmlab.lessons.notebooks_dir", lambda: tmp_path)
     assert main(["--lang", "az", "lessons"]) == 0
     line = capsys.readouterr().out.split()
     assert line[:3] == ["L00", "Buradan", "başlayın"] and len(line) == 4
@@ -350,7 +350,7 @@ def test_relationship_type_names_in_english_are_the_types_labels():
 
 def test_every_figure_function_has_its_text_alternative_in_the_catalog():
     """The static site's alt text of a figure is the catalog's site.alt.<function> entry
-    (crmlab.course.site.figure_alt); every language holds every key (tested above)."""
+    (crmlab.publish.site.figure_alt); every language holds every key (tested above)."""
     import crmlab.plots as plots
 
     figures = [name for name in plots.__all__ if callable(getattr(plots, name))]

@@ -1,10 +1,10 @@
-"""The JupyterLab settings the course installs (crmlab.course.labsettings): JupyterLab's command-mode
+"""The JupyterLab settings the course installs (crmlab.publish.labsettings): JupyterLab's command-mode
 keys are kept, scoped away from widget outputs, and the environment's file is in step with the
 JupyterLab installed there. The browser test proves the keys then work in a quiz."""
 
 import json
 
-from crmlab.course.labsettings import (
+from crmlab.publish.labsettings import (
     SHORTCUTS_PLUGIN,
     WIDGETS,
     install,

@@ -10,9 +10,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from crmlab.course.lessons import list_lessons
-from crmlab.course.notebooks import NAV_START, all_notebooks, navigation_markdown
-from crmlab.course.translations import editions
+from crmlab.lessons import list_lessons
+from crmlab.publish.notebooks import NAV_START, all_notebooks, navigation_markdown
+from crmlab.publish.translations import editions
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = all_notebooks(ROOT / "notebooks")

@@ -1,14 +1,14 @@
-"""crmlab.course.quiz.schema: every malformed quiz gets its one-line FILE:LINE: QUESTION_ID: message."""
+"""crmlab.quiz.schema: every malformed quiz gets its one-line FILE:LINE: QUESTION_ID: message."""
 
 import textwrap
 
 import pytest
 
 from crmlab.cli import main
-from crmlab.course.quiz import quiz_files, validate
-from crmlab.course.quiz.loading import load_file
-from crmlab.course.quiz.schema import validate_file
-from crmlab.exceptions import QuizError
+from crmlab.core.exceptions import QuizError
+from crmlab.quiz import quiz_files, validate
+from crmlab.quiz.loading import load_file
+from crmlab.quiz.schema import validate_file
 
 HEAD = "id: t\ntitle: T\nquestions:\n"
 SINGLE = """\

@@ -9,15 +9,18 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crmlab.course import quiz, student
-from crmlab.course.quiz.gift import parse_gift, to_gift
-from crmlab.course.quiz.grading import grade
-from crmlab.course.quiz.i18n import label, text
-from crmlab.course.quiz.item_analysis import constant_strategies
-from crmlab.course.quiz.schema import validate_file
-from crmlab.course.quiz.simulate import simulate_answers
-from crmlab.course.quiz.storage import read_answers
-from crmlab.course.quiz.types import (
+from crmlab import quiz, student
+from crmlab.core.exceptions import QuizError
+from crmlab.grading.item_analysis import constant_strategies
+from crmlab.grading.quizzes import grade
+from crmlab.publish.release import strip_quiz
+from crmlab.quiz.gift import parse_gift, to_gift
+from crmlab.quiz.i18n import label, text
+from crmlab.quiz.schema import validate_file
+from crmlab.quiz.simulate import simulate_answers
+from crmlab.quiz.storage import read_answers
+from crmlab.quiz.submit import make_bundle
+from crmlab.quiz.types import (
     BUILTIN,
     AnswerInput,
     QuestionType,
@@ -27,9 +30,6 @@ from crmlab.course.quiz.types import (
     type_names,
     unregister,
 )
-from crmlab.course.release import strip_quiz
-from crmlab.course.submit import make_bundle
-from crmlab.exceptions import QuizError
 
 ROOT = Path(__file__).resolve().parent.parent
 

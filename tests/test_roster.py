@@ -1,10 +1,10 @@
-"""crmlab.course.roster: one roster reader for quiz and exercise grading."""
+"""crmlab.core.roster: one roster reader for quiz and exercise grading."""
 
 import pytest
 
 from crmlab.cli import main
-from crmlab.course.roster import read_roster
-from crmlab.exceptions import CrmlabError
+from crmlab.core.exceptions import CrmlabError
+from crmlab.core.roster import read_roster
 
 
 def test_optional_columns_are_added(tmp_path):

@@ -11,9 +11,9 @@ import re
 import nbformat
 import pytest
 
-from crmlab.course.lessons import list_lessons
-from crmlab.course.translations import NAV_IDS
 from crmlab.glossary import terms
+from crmlab.lessons import list_lessons
+from crmlab.publish.translations import NAV_IDS
 
 ATTESTED = [t for t in terms() if t["az"]["attested"]]
 EDITION = {lesson.id: lesson.path for lesson in list_lessons(lang="az")}

@@ -1,4 +1,4 @@
-"""crmlab.course.translations: the drift check of every shipped language, the translation
+"""crmlab.publish.translations: the drift check of every shipped language, the translation
 files' tools, and the editions built from them (``notebooks/<lang>/``)."""
 
 import json
@@ -8,9 +8,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from crmlab.course import translations as tr
-from crmlab.course.notebooks import main
-from crmlab.course.translations import Problem, TranslationError
+from crmlab.publish import translations as tr
+from crmlab.publish.notebooks import main
+from crmlab.publish.translations import Problem, TranslationError
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"

@@ -2,7 +2,7 @@
 
 Each sub-command group lives in its own module of this package and exposes
 ``register(subparsers)``; the handler it sets with ``set_defaults(func=...)`` receives the parsed
-arguments and returns the exit code. User mistakes (any :class:`~crmlab.exceptions.CrmlabError`,
+arguments and returns the exit code. User mistakes (any :class:`~crmlab.core.exceptions.CrmlabError`,
 or a missing file) become one line on stderr and exit code 1, never a traceback.
 """
 
@@ -12,9 +12,10 @@ import argparse
 import importlib
 import sys
 
-from crmlab import __version__, i18n
-from crmlab.exceptions import CrmlabError
-from crmlab.i18n import set_language
+from crmlab import __version__
+from crmlab.core import i18n
+from crmlab.core.exceptions import CrmlabError
+from crmlab.core.i18n import set_language
 
 # Sub-command modules, imported when the parser is built. Each one only imports the library
 # modules it needs inside its handlers, so `crmlab --help` stays fast.

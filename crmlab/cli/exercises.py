@@ -55,13 +55,13 @@ def register(subparsers) -> None:
 
 
 def _languages():
-    from crmlab.i18n import LANGUAGES
+    from crmlab.core.i18n import LANGUAGES
 
     return LANGUAGES
 
 
 def _release(args) -> int:
-    from crmlab.course.exercises import release
+    from crmlab.exercises import release
 
     for path in release(args.out, lang=args.lang):
         print(path)
@@ -69,7 +69,7 @@ def _release(args) -> int:
 
 
 def _assign(args) -> int:
-    from crmlab.course.exercises import assign
+    from crmlab.exercises import assign
 
     written = assign(args.exercise, roster=args.roster, out=args.out,
                      secret_file=args.secret_file)
@@ -78,8 +78,8 @@ def _assign(args) -> int:
 
 
 def _grade(args) -> int:
-    from crmlab.course.exercises import grade
-    from crmlab.course.exercises.sandbox import Limits, describe
+    from crmlab.grading.exercises import grade
+    from crmlab.grading.sandbox import Limits, describe
 
     limits = Limits(timeout=args.timeout, wall_clock=args.wall_clock, memory=args.memory,
                     cpu_time=args.cpu_time, processes=args.processes, output=args.max_output,

@@ -35,7 +35,7 @@ def add_export_parser(quiz_subparsers) -> None:
 
 
 def _grade(args) -> int:
-    from crmlab.course.quiz.grading import grade
+    from crmlab.grading.quizzes import grade
 
     result = grade(args.submissions, out=args.out, quizzes=args.quiz, roster=args.roster,
                    format=args.format, resubmission=args.resubmission, weights=args.weights,
@@ -49,9 +49,9 @@ def _grade(args) -> int:
 
 
 def _export(args) -> int:
-    from crmlab.course.quiz.gift import export_gift
-    from crmlab.course.quiz.loading import load
-    from crmlab.i18n import check_language, get_language
+    from crmlab.core.i18n import check_language, get_language
+    from crmlab.quiz.gift import export_gift
+    from crmlab.quiz.loading import load
 
     quiz = load(args.quiz_id)
     if args.lang:

@@ -2,7 +2,7 @@
 
 ``load(name)`` returns a typed DataFrame (integers, floats, booleans, categoricals, parsed
 dates), checked against the data dictionary that ``describe(name)`` returns; a corrupted file
-raises :class:`~crmlab.exceptions.DataError` whose one-line message names the file, the column
+raises :class:`~crmlab.core.exceptions.DataError` whose one-line message names the file, the column
 and the first bad line. Nothing else in crmlab reads the CSV files.
 
 ``generate(seed=...)`` makes the course company's tables; the committed CSVs are
@@ -25,10 +25,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from crmlab._validation import check_choice
+from crmlab.core.exceptions import DataError
+from crmlab.core.paths import datasets_dir
+from crmlab.core.validation import check_choice
 from crmlab.datasets._schema import TABLES
-from crmlab.exceptions import DataError
-from crmlab.paths import datasets_dir
 
 __all__ = ["names", "load", "describe", "generate", "effects", "write", "readme",
            "COURSE_SEED"]
@@ -79,7 +79,7 @@ def load(name: str, *, data_dir: str | Path | None = None):
     >>> load("supplier")
     Traceback (most recent call last):
     ...
-    crmlab.exceptions.DataError: Got name='supplier' instead, expected one of 'cdnow_master', ...
+    crmlab.core.exceptions.DataError: Got name='supplier' instead, expected one of 'cdnow_master', ...
     """
     from crmlab.datasets._load import read_table
 

@@ -1,0 +1,39 @@
+"""The course roster: one CSV, read the same way by the quiz grader and the exercise grader.
+
+Columns: ``student_id`` (required, unique) and optionally ``name``, ``email``, ``section``
+(added empty when absent, for the LMS layouts of :mod:`crmlab.grading.lms`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from crmlab.core.exceptions import CrmlabError
+from crmlab.core.tables import read_csv
+
+__all__ = ["read_roster", "OPTIONAL_COLUMNS"]
+
+#: Roster columns read besides student_id when present.
+OPTIONAL_COLUMNS = ("name", "email", "section")
+
+
+def read_roster(path: str | Path):
+    """Read a roster CSV with at least a ``student_id`` column (optional: name, email, section).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "roster.csv")
+    >>> _ = open(path, "w").write("student_id,name\\ns1,Aysel\\n")
+    >>> read_roster(path).columns.tolist()
+    ['student_id', 'name', 'email', 'section']
+    """
+    path = Path(path)
+    roster = read_csv(path, what="roster", columns=["student_id"])
+    duplicated = roster["student_id"][roster["student_id"].duplicated()]
+    if len(duplicated):
+        raise CrmlabError(f"{path}: student id {duplicated.iloc[0]!r} appears twice")
+    for column in OPTIONAL_COLUMNS:
+        if column not in roster.columns:
+            roster[column] = ""
+    return roster

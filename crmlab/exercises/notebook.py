@@ -1,0 +1,135 @@
+"""Exercise notebooks: find their parts, and make the student copy.
+
+Parts of a source (solution) notebook:
+
+- the cell tagged ``parameters`` (``student_id``, ``seed`` and the exercise's own);
+- solution regions: a whole cell tagged ``solution``, or lines between ``### BEGIN SOLUTION``
+  and ``### END SOLUTION`` in any code cell;
+- visible checks: code cells tagged ``check`` (they stay in the student copy);
+- hidden checks: code cells tagged ``hidden_checks`` (only in the source).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+
+from crmlab.core.exceptions import ExerciseError
+from crmlab.core.paths import notebooks_dir
+from crmlab.exercises.tags import HIDDEN_CHECKS, PARAMETERS, SOLUTION, tags_of
+
+__all__ = ["exercise_notebooks", "read_exercise", "student_copy", "release", "PLACEHOLDER",
+           "exercise_id"]
+
+#: What a solution cell becomes in the student copy.
+PLACEHOLDER = "# YOUR CODE HERE\nraise NotImplementedError()"
+_REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*$",
+                     re.M | re.S)
+
+
+def exercise_notebooks(folder: str | Path | None = None, *, lang: str = "en") -> list[Path]:
+    """The source notebooks of every exercise in the edition ``lang``, sorted."""
+    folder = Path(folder) if folder else _edition(lang) / "exercises"
+    return sorted(p for p in folder.glob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def _check_metadata(path: Path, meta) -> dict:
+    if not isinstance(meta, dict) or meta.get("kind") != "exercise" or not meta.get("id"):
+        raise ExerciseError(f"{path}: metadata crmlab.kind must be 'exercise' with an id")
+    return meta
+
+
+def exercise_metadata(path: str | Path) -> dict:
+    """The ``metadata.crmlab`` of an exercise source notebook (id, points...), read as plain
+    JSON: the course file, the gradebook and the receipts need no more, and importing nbformat
+    costs seconds (jsonschema compiles its optional format grammars).
+
+    Examples
+    --------
+    >>> exercise_metadata(exercise_notebooks()[0])["id"]
+    'EX-abc-profit'
+    """
+    path = Path(path)
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))["metadata"].get("crmlab", {})
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ExerciseError(f"{path}: not a readable notebook ({exc})") from None
+    return _check_metadata(path, meta)
+
+
+def read_exercise(path: str | Path):
+    """Read and check an exercise source notebook; return the nbformat node."""
+    import nbformat
+
+    path = Path(path)
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except (OSError, ValueError) as exc:
+        raise ExerciseError(f"{path}: not a readable notebook ({exc})") from None
+    _check_metadata(path, nb.metadata.get("crmlab", {}))
+    params = [c for c in nb.cells if PARAMETERS in tags_of(c)]
+    if len(params) != 1:
+        raise ExerciseError(f"{path}: needs exactly one cell tagged 'parameters', found "
+                            f"{len(params)}")
+    for name in ("student_id", "seed"):
+        if not re.search(rf"^{name}\s*=", params[0].source, re.M):
+            raise ExerciseError(f"{path}: the parameters cell does not set {name!r}")
+    return nb
+
+
+def exercise_id(nb) -> str:
+    """The id of an exercise notebook (``metadata.crmlab.id``, e.g. ``EX-abc-profit``)."""
+    return nb.metadata["crmlab"]["id"]
+
+
+def student_copy(nb):
+    """Return the student version of a source notebook (a new node; outputs cleared)."""
+    out = copy.deepcopy(nb)
+    cells = []
+    for cell in out.cells:
+        tags = tags_of(cell)
+        if HIDDEN_CHECKS in tags:
+            continue
+        if cell.cell_type == "code":
+            if SOLUTION in tags:
+                cell.source = PLACEHOLDER
+            else:
+                cell.source = _REGION.sub(
+                    lambda m: "\n".join(m.group(1) + line for line in PLACEHOLDER.splitlines()),
+                    cell.source)
+            cell.outputs, cell.execution_count = [], None
+        cells.append(cell)
+    out.cells = cells
+    out.metadata.pop("widgets", None)
+    return out
+
+
+def _edition(lang: str) -> Path:
+    from crmlab.core.i18n import check_language
+
+    return notebooks_dir() / check_language(lang) if lang != "en" else notebooks_dir()
+
+
+def release(out: str | Path, *, source: str | Path | None = None, lang: str = "en"
+            ) -> list[Path]:
+    """Write the student copy of every exercise into ``out``; return the paths.
+
+    ``lang`` picks the edition (``"az"``: the copies built in ``notebooks/az/exercises``) and
+    the language of the students' README.
+    """
+    import nbformat
+
+    from crmlab.core.i18n import message
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in exercise_notebooks(source, lang=lang):
+        target = out / path.name
+        nbformat.write(student_copy(read_exercise(path)), target)
+        written.append(target)
+    # The instructor's README documents the grader; students get their own short one.
+    (out / "README.md").write_text(message("exercises.readme", lang=lang), encoding="utf-8")
+    return written
