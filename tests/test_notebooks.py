@@ -87,7 +87,7 @@ def test_navigation_is_stamped(lang, index):
     navs = [c.source for c in nb.cells if c.cell_type == "markdown"
             and c.source.lstrip().startswith(NAV_START)]
     expected = navigation_markdown(index, lessons, lang=lang)
-    assert navs == [expected, expected], "navigation is stale: run python -m crmlab.notebooks stamp"
+    assert navs == [expected, expected], "navigation is stale: run crmlab notebooks stamp"
     assert nb.cells[1].source == expected and nb.cells[-1].source == expected
 
 

@@ -4,6 +4,10 @@ Each sub-command group lives in its own module of this package and exposes
 ``register(subparsers)``; the handler it sets with ``set_defaults(func=...)`` receives the parsed
 arguments and returns the exit code. User mistakes (any :class:`~crmlab.core.exceptions.CrmlabError`,
 or a missing file) become one line on stderr and exit code 1, never a traceback.
+
+Every command of the course is here: the students', the instructor's, and the maintainers'
+(``crmlab notebooks``, ``crmlab site``, ``crmlab labsettings``, ``crmlab hub-service``). The
+``python -m crmlab.notebooks`` spelling is an alias of ``crmlab notebooks``.
 """
 
 from __future__ import annotations
@@ -26,6 +30,10 @@ COMMAND_MODULES = [
     "crmlab.cli.grade",
     "crmlab.cli.exercises",
     "crmlab.cli.course",
+    "crmlab.cli.notebooks",
+    "crmlab.cli.site",
+    "crmlab.cli.labsettings",
+    "crmlab.cli.hub",
 ]
 
 

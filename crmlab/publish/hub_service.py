@@ -19,12 +19,11 @@ An instructor is a user whose token carries the custom scope ``custom:crmlab:col
 configuration grants it to the hub group ``instructors``). ``crmlab grade STORE`` reads the store
 folder directly, with ``--receipts STORE/receipts.csv``.
 
-Run by the hub as ``python -m crmlab.publish.hub_service --store DIR [--max-bytes N]``.
+Run by the hub as ``crmlab hub-service --store DIR [--max-bytes N]`` (:func:`serve`).
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import csv
 import hashlib
@@ -42,7 +41,7 @@ from crmlab.core.exceptions import CrmlabError
 from crmlab.grading.receipts import COLUMNS, iso
 from crmlab.quiz.submission import MAX_BYTES
 
-__all__ = ["INSTRUCTOR_SCOPE", "store_bundle", "list_submissions", "make_app", "main"]
+__all__ = ["INSTRUCTOR_SCOPE", "store_bundle", "list_submissions", "make_app", "serve"]
 
 #: The custom scope that lets a hub user list and download every submission.
 INSTRUCTOR_SCOPE = "custom:crmlab:collect"
@@ -227,35 +226,26 @@ def make_app(store: str | Path, *, prefix: str = "/", max_bytes: int = MAX_BYTES
     ], max_body_size=max_bytes + 1024)
 
 
-def main(argv=None) -> int:
-    """Run the service where the hub says (``JUPYTERHUB_SERVICE_URL``, ``..._PREFIX``)."""
+def serve(store: str | Path, *, max_bytes: int = MAX_BYTES) -> None:
+    """Run the service where the hub says (``JUPYTERHUB_SERVICE_URL``, ``..._PREFIX``), keeping
+    the bundles in ``store`` (made private to this user), until the hub stops it (SIGINT)."""
     from tornado.log import enable_pretty_logging
 
     enable_pretty_logging()
-    parser = argparse.ArgumentParser(prog="python -m crmlab.publish.hub_service")
-    parser.add_argument("--store", required=True, help="folder that keeps the submissions")
-    parser.add_argument("--max-bytes", type=int, default=MAX_BYTES)
-    args = parser.parse_args(argv)
-    store = Path(args.store)
+    store = Path(store)
     store.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(store, 0o700)  # students' OS accounts must not read each other's bundles
     url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:10101"))
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/crmlab-collect/")
-    app = make_app(store, prefix=prefix, max_bytes=args.max_bytes)
+    app = make_app(store, prefix=prefix, max_bytes=max_bytes)
 
-    async def serve():
-        app.listen(url.port or 80, url.hostname or "127.0.0.1",
-                   max_body_size=args.max_bytes + 1024)
+    async def run():
+        app.listen(url.port or 80, url.hostname or "127.0.0.1", max_body_size=max_bytes + 1024)
         print(f"crmlab collection service on {url.geturl()}{prefix} storing in {store}",
               flush=True)
         await asyncio.Event().wait()
 
     try:
-        asyncio.run(serve())
+        asyncio.run(run())
     except KeyboardInterrupt:  # the hub stops its services with SIGINT
         pass
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

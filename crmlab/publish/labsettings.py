@@ -12,7 +12,7 @@ widget the keys do what JupyterLab's documentation says; inside one they reach t
 The overrides also turn off the news and update checks (the course runs without internet).
 They go to ``<prefix>/share/jupyter/lab/settings/overrides.d/crmlab.json``, JupyterLab's place
 for a package's default settings; a student's own settings still win. ``make install`` runs
-``python -m crmlab.publish.labsettings``, computed from the JupyterLab installed in that
+``crmlab labsettings`` (:mod:`crmlab.cli.labsettings`), computed from the JupyterLab installed in that
 environment, so that an upgrade of JupyterLab cannot leave a binding unscoped.
 """
 
@@ -22,7 +22,7 @@ import json
 import sys
 from pathlib import Path
 
-__all__ = ["SCOPED_SELECTORS", "WIDGETS", "overrides", "overrides_path", "install", "main"]
+__all__ = ["SCOPED_SELECTORS", "WIDGETS", "overrides", "overrides_path", "install"]
 
 #: Selectors of JupyterLab's bindings that act on "whatever has the focus" in a notebook.
 SCOPED_SELECTORS = (
@@ -93,28 +93,3 @@ def install(prefix: Path | str = sys.prefix) -> Path:
     path.write_text(json.dumps(overrides(prefix), indent=1, sort_keys=True) + "\n",
                     encoding="utf-8")
     return path
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m crmlab.publish.labsettings [PREFIX]``: install the overrides (default: this
-    environment)."""
-    args = sys.argv[1:] if argv is None else argv
-    prefix = Path(args[0] if args else sys.prefix)
-    if not default_shortcuts(prefix):
-        print(f"crmlab: error: {prefix}: no JupyterLab shortcut schemas under "
-              "share/jupyter/lab/schemas (is JupyterLab installed in this environment?); "
-              "nothing written", file=sys.stderr)
-        return 1
-    try:
-        path = install(prefix)
-    except OSError as exc:
-        print(f"crmlab: error: {overrides_path(prefix)}: cannot write ({exc.strerror})",
-              file=sys.stderr)
-        return 1
-    shortcuts = json.loads(path.read_text(encoding="utf-8"))[SHORTCUTS_PLUGIN]["shortcuts"]
-    print(f"{path}: {len(shortcuts) // 2} JupyterLab shortcuts kept out of quiz widgets")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

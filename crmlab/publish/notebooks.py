@@ -1,17 +1,15 @@
 """Keep the course notebooks executed and their navigation stamped.
 
-``python -m crmlab.notebooks stamp`` rewrites the navigation cells of every top-level notebook
-(between ``<!--NAVIGATION-->`` markers: never edit them by hand). ``python -m crmlab.notebooks
-execute [PATH ...] [--stamp]`` executes notebooks top to bottom in place, each in a fresh
-``CRMLAB_HOME`` so that no saved answer of the author leaks into the committed outputs.
-``make notebooks`` does both for the whole course.
+``crmlab notebooks stamp`` rewrites the navigation cells of every top-level notebook (between
+``<!--NAVIGATION-->`` markers: never edit them by hand). ``crmlab notebooks execute [PATH ...]
+[--stamp]`` executes notebooks top to bottom in place, each in a fresh ``CRMLAB_HOME`` so that
+no saved answer of the author leaks into the committed outputs. ``make notebooks`` does both for
+the whole course. The command line is :mod:`crmlab.cli.notebooks`.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
-import sys
 import tempfile
 from pathlib import Path
 
@@ -155,70 +153,3 @@ def execute(paths, *, timeout: int = 600, kernel_name: str = "python3") -> None:
             cell.get("metadata", {}).pop("execution", None)
         nbformat.write(nb, path)
         print(f"executed {path}")
-
-
-def main(argv=None) -> int:
-    """``python -m crmlab.notebooks execute|stamp|build|translate``: the command line."""
-    from crmlab.core.exceptions import CrmlabError
-    from crmlab.publish import translations
-
-    parser = argparse.ArgumentParser(prog="python -m crmlab.notebooks", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("execute", help="execute notebooks in place (default: all of them)")
-    run.add_argument("paths", nargs="*", type=Path)
-    run.add_argument("--stamp", action="store_true", help="stamp navigation first")
-    run.add_argument("--timeout", type=int, default=600)
-    sub.add_parser("stamp", help="stamp navigation cells")
-    build = sub.add_parser("build", help="build the translated editions (notebooks/<lang>/) "
-                           "from the English notebooks and their translations")
-    build.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                       help="English notebooks (default: all)")
-    build.add_argument("--lang", action="append", choices=translations.editions(),
-                       help="the edition (default: every one)")
-    build.add_argument("--execute", action="store_true",
-                       help="execute the notebooks whose text changed")
-    build.add_argument("--timeout", type=int, default=600)
-    tr = sub.add_parser("translate", help="check (default) or stub the translation files")
-    tr.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                    help="English notebooks (default: all)")
-    tr.add_argument("--lang", required=True, choices=translations.editions())
-    mode = tr.add_mutually_exclusive_group()
-    mode.add_argument("--check", action="store_const", dest="mode", const="check",
-                      default="check", help="list missing, stale and orphan cells; exit 1 if any")
-    mode.add_argument("--stub", action="store_const", dest="mode", const="stub",
-                      help="add empty entries for untranslated cells, keep the others")
-    mode.add_argument("--dump", action="store_const", dest="mode", const="dump",
-                      help="print each markdown cell's id, fingerprint and English text")
-    args = parser.parse_args(argv)
-    try:
-        if args.command == "translate" and args.mode == "dump":
-            for path in args.paths or translations.source_notebooks():
-                print(translations.dump(path))
-            return 0
-        if args.command == "translate":
-            problems = translations.translate(args.lang, paths=args.paths, mode=args.mode)
-            for problem in problems:
-                print(problem)
-            return 1 if problems else 0
-        if args.command == "build":
-            changed = []
-            for lang in args.lang or translations.editions():
-                changed += translations.build_edition(lang, paths=args.paths)
-            for path in changed:
-                print(f"built {path}")
-            if args.execute and changed:
-                execute(changed, timeout=args.timeout)
-            return 0
-    except CrmlabError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    if args.command == "stamp" or args.stamp:
-        for path in stamp():
-            print(f"stamped {path}")
-    if args.command == "execute":
-        execute(args.paths or all_notebooks(), timeout=args.timeout)
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -1,4 +1,5 @@
-"""Build the static course site (``make site``): one HTML page per executed notebook, per edition.
+"""Build the static course site (``crmlab site build``, ``make site``): one HTML page per
+executed notebook, per edition.
 
 Editions: the English notebooks in ``notebooks/`` become the site's root; every other language
 edition (a folder ``notebooks/<lang>/`` holding notebooks, ``<lang>`` one of
@@ -15,13 +16,11 @@ here, ``static/search-<lang>.js``) and a print style. The same input gives byte-
 
 from __future__ import annotations
 
-import argparse
 import html
 import json
 import re
 import shutil
 import subprocess
-import sys
 from importlib import resources
 from pathlib import Path
 
@@ -368,21 +367,3 @@ def build(out: str | Path, *, cache: str | Path | None = None,
             page.write_text(_page(lesson, exporter, sitebar, prefix, lang), encoding="utf-8")
             pages.append(page)
     return pages
-
-
-def main(argv=None) -> int:
-    """``python -m crmlab.publish.site --out DIR`` (``make site``)."""
-    parser = argparse.ArgumentParser(prog="python -m crmlab.publish.site", description=__doc__)
-    parser.add_argument("--out", type=Path, default=Path("_site"))
-    args = parser.parse_args(argv)
-    try:
-        pages = build(args.out)
-    except CrmlabError as exc:
-        print(f"crmlab: error: {exc}", file=sys.stderr)
-        return 1
-    print(f"wrote {len(pages)} pages to {args.out}")
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -289,7 +289,7 @@ def build(notebook: str | Path, lang: str, *, folder: str | Path | None = None):
             entry = entries.get(cell.id)
             if not entry or not entry["text"].strip():
                 raise TranslationError(f"{name}: cell {cell.id}: missing ({lang}): run "
-                                       f"python -m crmlab.notebooks translate --lang {lang} "
+                                       f"crmlab notebooks translate --lang {lang} "
                                        "--stub and translate it")
             if entry["source"] != fingerprint(cell.source):
                 raise TranslationError(f"{name}: cell {cell.id}: stale ({lang}): the English "

@@ -146,7 +146,7 @@ c.JupyterHub.load_roles = [
 c.JupyterHub.services = [{
     "name": SERVICE,
     "url": SERVICE_URL,
-    "command": [sys.executable, "-m", "crmlab.publish.hub_service", "--store", str(STORE)],
+    "command": [sys.executable, "-m", "crmlab", "hub-service", "--store", str(STORE)],
     "oauth_no_confirm": True,
     "display": False,
 }]
