@@ -36,11 +36,12 @@ import pandas as pd
 
 from crmlab.core.atomic import write_text
 from crmlab.core.exceptions import CourseError
+from crmlab.core.times import iso, with_offset
 from crmlab.core.validation import check_choice
 from crmlab.grading import history
 from crmlab.grading.config import Course, load_course
 from crmlab.grading.lms import FORMATS, layout
-from crmlab.grading.receipts import Receipts, iso, read_receipts
+from crmlab.grading.receipts import Receipts, read_receipts
 from crmlab.grading.rubric import HandGrades, read_store
 
 __all__ = ["CourseGradebook", "course_gradebook", "write_gradebook", "ROW_COLUMNS",
@@ -172,14 +173,11 @@ def _exercise_points(course: Course) -> dict:
 def _received(stamp: str, *, student_of: str) -> datetime:
     """A ``received_at`` of a grading run's submissions.csv: ISO 8601 with an offset."""
     try:
-        moment = datetime.fromisoformat(str(stamp))
+        return with_offset(stamp)
     except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
         raise CourseError(f"submissions.csv: received_at: Got {stamp!r} (submission "
                           f"{student_of[:12]}) instead, expected a time with its offset such as "
-                          "2026-09-28T10:00:00+04:00")
-    return moment
+                          "2026-09-28T10:00:00+04:00") from None
 
 
 def _quiz_times(submissions: pd.DataFrame, receipts: Receipts) -> dict:

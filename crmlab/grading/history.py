@@ -25,11 +25,12 @@ import json
 import math
 import shutil
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from crmlab import __version__
 from crmlab.core.atomic import write_bytes, write_text
+from crmlab.core.times import iso, stamp, utc
 
 __all__ = ["Input", "RunRecord", "record_run", "read_run", "course_version", "digest_file",
            "digest_text", "CHANGE_COLUMNS", "RUNS"]
@@ -206,17 +207,17 @@ def _diff(before: dict | None, after: dict) -> list[dict]:
     return changes
 
 
-def _folder(out: Path, stamp: str) -> Path:
+def _folder(out: Path, name: str) -> Path:
     runs = out / RUNS
     runs.mkdir(parents=True, exist_ok=True)
     for n in range(1, 10_000):
-        candidate = runs / (stamp if n == 1 else f"{stamp}-{n}")
+        candidate = runs / (name if n == 1 else f"{name}-{n}")
         try:
             candidate.mkdir()
             return candidate
         except FileExistsError:
             continue
-    raise RuntimeError(f"{runs}: too many runs at {stamp}")  # pragma: no cover
+    raise RuntimeError(f"{runs}: too many runs at {name}")  # pragma: no cover
 
 
 def _changes_csv(changes: list) -> str:
@@ -259,6 +260,7 @@ def record_run(out, *, command: str, inputs: dict, students: dict, student_input
     Examples
     --------
     >>> import tempfile
+    >>> from datetime import timezone
     >>> out = Path(tempfile.mkdtemp())
     >>> first = record_run(out, command="grade", inputs={"quiz:Q": Input("k1", "key fix in Q",
     ...     ("Q",))}, students={"s1": {"scores": {"Q": 1.0}, "inputs": {}}}, student_inputs={},
@@ -270,11 +272,11 @@ def record_run(out, *, command: str, inputs: dict, students: dict, student_input
     ('20261201T000000Z-2', '+1', 'key fix in Q')
     """
     out = Path(out)
-    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    now = utc(now)
     previous = read_run(out)
-    folder = _folder(out, now.strftime("%Y%m%dT%H%M%SZ"))
+    folder = _folder(out, stamp(now))
     record = {
-        "run": folder.name, "time": now.isoformat(timespec="seconds"), "command": command,
+        "run": folder.name, "time": iso(now), "command": command,
         "crmlab_version": __version__, "course_version": course_version(),
         "options": {k: (str(v) if isinstance(v, Path) else v) for k, v in options.items()},
         "inputs": {name: {"sha256": i.sha256, "reason": i.reason,

@@ -44,11 +44,12 @@ import pandas as pd
 from crmlab.core.atomic import write_text
 from crmlab.core.exceptions import CrmlabError, QuizError, SubmissionError
 from crmlab.core.roster import read_roster
+from crmlab.core.times import iso
 from crmlab.core.validation import check_choice
 from crmlab.grading import history, report, rubric
 from crmlab.grading.item_analysis import STRATEGY_COLUMNS, constant_strategies, item_analysis
 from crmlab.grading.lms import FORMATS, layout
-from crmlab.grading.receipts import file_digest, file_time, iso, read_receipts
+from crmlab.grading.receipts import file_digest, file_time, read_receipts
 from crmlab.grading.weights import apply_weights
 from crmlab.quiz.loading import load, quiz_files
 from crmlab.quiz.scoring import check_answer, score

@@ -27,17 +27,13 @@ from pathlib import Path
 
 from crmlab.core.atomic import write_text
 from crmlab.core.exceptions import CourseError
+from crmlab.core.times import iso, utc, with_offset
 
 __all__ = ["COLUMNS", "Receipts", "read_receipts", "collect_receipts", "file_digest",
-           "file_time", "iso"]
+           "file_time"]
 
 #: The columns of receipts.csv.
 COLUMNS = ["file", "sha256", "student_id", "assessment", "received_at"]
-
-
-def iso(moment: datetime) -> str:
-    """A time as ISO 8601 text in UTC, to the second."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 def _files(kind: str, path: Path) -> list[Path]:
@@ -61,7 +57,7 @@ def file_digest(kind: str, path: str | Path) -> str:
 def file_time(kind: str, path: str | Path) -> datetime:
     """When a submission landed in its folder: the latest modification time of its files."""
     stamps = [p.stat().st_mtime for p in _files(kind, Path(path))] or [Path(path).stat().st_mtime]
-    return datetime.fromtimestamp(max(stamps), tz=timezone.utc).replace(microsecond=0)
+    return utc(datetime.fromtimestamp(max(stamps), tz=timezone.utc))
 
 
 @dataclass
@@ -117,10 +113,8 @@ def read_receipts(path: str | Path | None) -> Receipts:
     frame = read_csv(path, what="receipts file", columns=["received_at"])
     for index, row in enumerate(frame.to_dict("records")):
         try:
-            moment = datetime.fromisoformat(row["received_at"].strip())
+            moment = with_offset(row["received_at"])
         except ValueError:
-            moment = None
-        if moment is None or moment.tzinfo is None:
             receipts.problems.append(
                 f"{path}:{index + 2}: received_at: Got {row['received_at']!r} instead, expected "
                 "an ISO 8601 time with its offset, e.g. 2026-09-28T20:10:00+00:00; row ignored")
@@ -195,7 +189,7 @@ def collect_receipts(submissions, *, out, course=None, assessment: str | None = 
         raise CourseError(f"{root}: no such file or folder")
     if course is not None and not isinstance(course, Course):
         course = load_course(course)
-    now = now or datetime.now(timezone.utc)
+    now = utc(now)
     existing = read_receipts(out) if out.is_file() else Receipts()
     if existing.problems:
         raise CourseError(f"{existing.problems[0]}; fix it before collecting again "

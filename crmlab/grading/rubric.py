@@ -31,10 +31,11 @@ import hashlib
 import io
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from crmlab.core.atomic import write_text
+from crmlab.core.times import iso
 
 __all__ = ["SHEET_COLUMNS", "REQUIRED_COLUMNS", "STORE_COLUMNS", "TextAnswer", "HandGrades",
            "answer_digest", "sheet_csv", "check_sheet", "read_store", "unimported_edits"]
@@ -118,8 +119,7 @@ class HandGrades:
 
     def merged(self, staged: list, *, now: datetime | None = None) -> tuple[HandGrades, int]:
         """A new store with the ``staged`` rows in; and how many grades they changed."""
-        stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(
-            timespec="seconds")
+        stamp = iso(now)
         rows, changed = dict(self.rows), 0
         for row in staged:
             key = (row["student_id"], row["quiz_id"], row["question_id"], row["criterion"])

@@ -26,11 +26,12 @@ import json
 import math
 import zipfile
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from crmlab.core.atomic import write_bytes, write_text
+from crmlab.core.times import iso, utc, with_offset
 from crmlab.grading.gradebook import CourseGradebook
 
 __all__ = ["MESSAGES", "message", "student_page", "write_feedback"]
@@ -117,7 +118,7 @@ def _number(value) -> str:
 def _time(text: str, zone: ZoneInfo) -> str:
     if not text:
         return ""
-    moment = datetime.fromisoformat(text).astimezone(zone)
+    moment = with_offset(text).astimezone(zone)
     return f"{moment:%Y-%m-%d %H:%M} ({zone.key})"
 
 
@@ -250,7 +251,7 @@ def student_page(book: CourseGradebook, student: str, *, now: datetime | None = 
     """The feedback page of one student, as HTML text (built from that student's rows only)."""
     from crmlab.quiz.i18n import text
 
-    now = now or datetime.now(timezone.utc)
+    now = utc(now)
     zone = ZoneInfo(book.course.timezone)
     sections = []
     for row in book.student_rows(student).to_dict("records"):
@@ -273,7 +274,7 @@ def student_page(book: CourseGradebook, student: str, *, now: datetime | None = 
         anchor = html.escape(item.id, quote=True)
         sections.append(f"<section id='{anchor}'><h2>{_e(heading)}</h2>{body}</section>")
     title = message("title", lang, student=student)
-    written = _time(now.astimezone(timezone.utc).isoformat(), zone)
+    written = _time(iso(now), zone)
     return (
         "<!DOCTYPE html>\n"
         f"<html lang='{html.escape(lang, quote=True)}'><head><meta charset='utf-8'>"
@@ -299,7 +300,7 @@ def write_feedback(book: CourseGradebook, out, *, now: datetime | None = None,
     from crmlab.student import validate_id
 
     out = Path(out)
-    now = now or datetime.now(timezone.utc)
+    now = utc(now)
     files = []
     for student in book.students:
         try:

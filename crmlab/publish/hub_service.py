@@ -33,12 +33,13 @@ import os
 import re
 import tempfile
 import threading
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
 from crmlab.core.exceptions import CrmlabError
-from crmlab.grading.receipts import COLUMNS, iso
+from crmlab.core.times import iso, stamp, utc
+from crmlab.grading.receipts import COLUMNS
 from crmlab.quiz.submission import MAX_BYTES
 
 __all__ = ["INSTRUCTOR_SCOPE", "store_bundle", "list_submissions", "make_app", "serve"]
@@ -108,11 +109,11 @@ def store_bundle(store: str | Path, user: str, data: bytes, *, max_bytes: int = 
         raise Refused(403, f"the bundle is for student {submission.student_id!r} but you are "
                            f"signed in to the hub as {user!r}; nothing was stored")
     digest = hashlib.sha256(data).hexdigest()
-    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+    moment = utc(now)
     folder = store / user
     with _LOCK:
         folder.mkdir(mode=0o700, exist_ok=True)
-        stem = f"{moment:%Y%m%dT%H%M%SZ}-{digest[:12]}"
+        stem = f"{stamp(moment)}-{digest[:12]}"
         target, n = folder / f"{stem}.zip", 1
         while target.exists():  # the same bundle twice in one second: keep both
             target, n = folder / f"{stem}-{n}.zip", n + 1

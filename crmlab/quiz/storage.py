@@ -7,12 +7,12 @@ live and that nothing already saved may be lost.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 
 from crmlab.core.atomic import write_bytes
 from crmlab.core.exceptions import QuizError, SubmissionError
 from crmlab.core.paths import home_dir
+from crmlab.core.times import iso
 from crmlab.quiz import submission
 
 __all__ = ["answers_dir", "answers_path", "read_answers", "save_answer"]
@@ -46,7 +46,7 @@ def read_answers(student_id: str, quiz_id: str) -> dict:
 
 def save_answer(student_id: str, quiz_id: str, question_id: str, answer) -> dict:
     """Append ``answer`` to the saved record of the quiz and write it atomically."""
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    now = iso()
     data = submission.add_answer(read_answers(student_id, quiz_id), question_id, answer, at=now)
     write_bytes(answers_path(student_id, quiz_id), submission.answers_bytes(data))
     return data["answers"][question_id]

@@ -16,12 +16,12 @@ import json
 import os
 import urllib.error
 import urllib.request
-from datetime import datetime, timezone
 from pathlib import Path
 
 from crmlab.core.atomic import write_bytes
 from crmlab.core.exceptions import CrmlabError, SubmissionError
 from crmlab.core.i18n import message
+from crmlab.core.times import iso
 from crmlab.quiz import submission
 from crmlab.quiz.storage import answers_dir
 from crmlab.student import ANONYMOUS, get_id, hub_user
@@ -64,7 +64,7 @@ def bundle_data(*, student_id: str | None = None) -> bytes:
         except SubmissionError as exc:
             raise CrmlabError(message("cli.submit.not_bundled", problem=exc)) from None
         answer_files.append((path.stem, raw))
-    created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    created = iso()
     return submission.bundle_bytes(student_id, answer_files, created=created)
 
 
