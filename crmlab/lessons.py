@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from crmlab.core import paths
 from crmlab.core.exceptions import CrmlabError
 from crmlab.core.paths import notebooks_dir
 from crmlab.core.validation import check_choice
@@ -104,11 +105,8 @@ def edition_dir(lang: str | None = None) -> Path:
     """
     from crmlab.core.i18n import check_language, get_language
 
-    lang = check_language(lang or get_language())
-    folder = notebooks_dir()
-    if lang != "en" and (folder / lang).is_dir():
-        return folder / lang
-    return folder
+    folder = paths.edition_dir(check_language(lang or get_language()))
+    return folder if folder.is_dir() else notebooks_dir()
 
 
 def list_lessons(folder: str | Path | None = None, *, lang: str | None = None) -> list[Lesson]:

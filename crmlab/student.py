@@ -21,28 +21,16 @@ crmlab.core.exceptions.CrmlabError: Got student_id='../etc' instead, expected 1 
 
 from __future__ import annotations
 
-import json
 import os
-import re
 
-from crmlab.core.atomic import write_json
+from crmlab.core import settings
 from crmlab.core.exceptions import CrmlabError
-from crmlab.core.paths import home_dir
-from crmlab.core.validation import expected
+from crmlab.core.ids import RULE, validate_id
 
 __all__ = ["get_id", "set_id", "validate_id", "hub_user", "ANONYMOUS"]
 
 #: The id used before a student sets theirs; nothing can be submitted under it.
 ANONYMOUS = "anonymous"
-_ID = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$")
-
-
-def validate_id(student_id) -> str:
-    """Return ``student_id`` if it is a safe id (no path separators, no ``..``), else raise."""
-    if not isinstance(student_id, str) or not _ID.match(student_id) or ".." in student_id:
-        raise expected("student_id", student_id, "1 to 64 letters, digits, '-', '_' or '.', "
-                       "not starting with '.' and without '..'", error=CrmlabError)
-    return student_id
 
 
 def hub_user() -> str | None:
@@ -64,25 +52,8 @@ def hub_user() -> str | None:
     try:
         return validate_id(name)
     except CrmlabError:
-        raise CrmlabError(f"JupyterHub user name {name!r} cannot be a crmlab student id (1 to 64 "
-                          "letters, digits, '-', '_' or '.'); ask the instructor to set "
-                          "Authenticator.username_pattern") from None
-
-
-def _config_path():
-    return home_dir() / "config.json"
-
-
-def _config() -> dict:
-    path = _config_path()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError):
-        raise CrmlabError(f"{path}: not a valid crmlab configuration file; fix or delete it") \
-            from None
-    return data if isinstance(data, dict) else {}
+        raise CrmlabError(f"JupyterHub user name {name!r} cannot be a crmlab student id ({RULE}); "
+                          "ask the instructor to set Authenticator.username_pattern") from None
 
 
 def get_id() -> str:
@@ -91,7 +62,7 @@ def get_id() -> str:
     name = hub_user()
     if name is not None:
         return name
-    value = _config().get("student_id")
+    value = settings.read().get("student_id")
     try:
         return validate_id(value)
     except CrmlabError:
@@ -107,8 +78,5 @@ def set_id(student_id: str) -> str:
     if name is not None:
         raise CrmlabError(f"On JupyterHub your student id is your hub user name {name!r}; "
                           "it cannot be changed here")
-    validate_id(student_id)
-    config = _config()
-    config["student_id"] = student_id
-    write_json(_config_path(), config)
+    settings.update(student_id=validate_id(student_id))
     return student_id

@@ -32,7 +32,6 @@ crmlab.core.exceptions.CrmlabError: Got language='xx' instead, expected one of e
 
 from __future__ import annotations
 
-import json
 import os
 from functools import cache
 from importlib import resources
@@ -95,32 +94,19 @@ def save_language(lang: str) -> str:
     ...
     crmlab.core.exceptions.CrmlabError: Got language='xx' instead, expected one of en, az.
     """
-    from crmlab.core.atomic import write_json
-    from crmlab.core.paths import home_dir
+    from crmlab.core import settings
 
-    check_language(lang)
-    path = home_dir() / "config.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        data = {}
-    except (OSError, ValueError):
-        raise CrmlabError(f"{path}: not a valid crmlab configuration file; fix or delete it") \
-            from None
-    data = data if isinstance(data, dict) else {}
-    data["language"] = lang
-    write_json(path, data)
+    settings.update(language=check_language(lang))
     return lang
 
 
 def _configured() -> str | None:
-    from crmlab.core.paths import home_dir
+    from crmlab.core import settings
 
     try:
-        data = json.loads((home_dir() / "config.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        value = settings.read().get("language")
+    except CrmlabError:  # a broken settings file: the student id's commands say so
         return None
-    value = data.get("language") if isinstance(data, dict) else None
     return value if value in LANGUAGES else None
 
 

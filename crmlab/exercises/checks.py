@@ -94,9 +94,9 @@ def _variant_dir(seed: int) -> str:
         return str(Path(prepared) / str(seed))
     if judging and prepared:
         return _variant_in(str(prepared), seed)
-    from crmlab.core.paths import home_dir
+    from crmlab.core.paths import variants_dir
 
-    return _variant_in(str(home_dir() / "variants"), seed)
+    return _variant_in(str(variants_dir()), seed)
 
 
 def variant(seed: int, name: str):

@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from crmlab.core.exceptions import ExerciseError
-from crmlab.core.paths import notebooks_dir
+from crmlab.core.paths import exercises_dir
 from crmlab.exercises.tags import HIDDEN_CHECKS, PARAMETERS, SOLUTION, tags_of
 
 __all__ = ["exercise_notebooks", "read_exercise", "student_copy", "release", "PLACEHOLDER",
@@ -31,7 +31,7 @@ _REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLU
 
 def exercise_notebooks(folder: str | Path | None = None, *, lang: str = "en") -> list[Path]:
     """The source notebooks of every exercise in the edition ``lang``, sorted."""
-    folder = Path(folder) if folder else _edition(lang) / "exercises"
+    folder = Path(folder) if folder else exercises_dir(_checked(lang))
     return sorted(p for p in folder.glob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 
@@ -106,10 +106,10 @@ def student_copy(nb):
     return out
 
 
-def _edition(lang: str) -> Path:
+def _checked(lang: str) -> str:
     from crmlab.core.i18n import check_language
 
-    return notebooks_dir() / check_language(lang) if lang != "en" else notebooks_dir()
+    return check_language(lang)
 
 
 def release(out: str | Path, *, source: str | Path | None = None, lang: str = "en"

@@ -33,6 +33,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from crmlab.core.exceptions import CourseError
+from crmlab.core.paths import course_file
 from crmlab.core.validation import check_choice, check_number
 
 __all__ = ["Course", "Assessment", "Extension", "LatePolicy", "Late", "load_course",
@@ -53,12 +54,6 @@ EXTENSION_FIELDS = frozenset({"student", "assessment", "days", "deadline", "reas
 POLICY_FIELDS = frozenset({"penalty_per_day", "max_penalty", "cutoff_days"})
 DAY = timedelta(days=1)
 
-
-def course_file() -> Path:
-    """The course file of the course in use: ``course.yaml`` at the course root."""
-    from crmlab.core.paths import course_dir
-
-    return course_dir() / "course.yaml"
 
 
 def parse_time(value, zone) -> datetime:

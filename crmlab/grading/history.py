@@ -63,11 +63,11 @@ def digest_file(path: str | Path | None) -> str:
 def course_version() -> dict:
     """The course's own version (``version:`` of course.yaml) and a checksum of its content:
     the course file, every quiz file and every exercise notebook."""
-    from crmlab.core.paths import course_dir
+    from crmlab.core import paths
 
-    root = course_dir()
-    files = [root / "course.yaml", *sorted((root / "quizzes").glob("*.yaml")),
-             *sorted((root / "notebooks" / "exercises").glob("*.ipynb"))]
+    root = paths.course_dir()
+    files = [paths.course_file(), *sorted(paths.quizzes_dir().glob("*.yaml")),
+             *sorted(paths.exercises_dir().glob("*.ipynb"))]
     digest = hashlib.sha256()
     for path in files:
         if path.is_file():
@@ -77,7 +77,7 @@ def course_version() -> dict:
     try:
         from crmlab.grading.config import load_course
 
-        version = load_course(root / "course.yaml", check_ids=False).version
+        version = load_course(paths.course_file(), check_ids=False).version
     except Exception:  # an unusable course file is the gradebook's problem, not the record's
         version = ""
     return {"version": version, "sha256": digest.hexdigest()}

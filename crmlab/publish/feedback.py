@@ -297,7 +297,7 @@ def write_feedback(book: CourseGradebook, out, *, now: datetime | None = None,
     ``book.problems``.
     """
     from crmlab.core.exceptions import CrmlabError
-    from crmlab.student import validate_id
+    from crmlab.core.ids import validate_id
 
     out = Path(out)
     now = utc(now)

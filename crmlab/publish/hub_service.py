@@ -38,6 +38,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from crmlab.core.exceptions import CrmlabError
+from crmlab.core.ids import PATTERN, validate_id
 from crmlab.core.times import iso, stamp, utc
 from crmlab.grading.receipts import COLUMNS
 from crmlab.quiz.submission import MAX_BYTES
@@ -88,7 +89,6 @@ def store_bundle(store: str | Path, user: str, data: bytes, *, max_bytes: int = 
     """
     from crmlab.core.exceptions import SubmissionError
     from crmlab.quiz.submission import read_submission
-    from crmlab.student import validate_id
 
     try:
         validate_id(user)
@@ -222,7 +222,7 @@ def make_app(store: str | Path, *, prefix: str = "/", max_bytes: int = MAX_BYTES
     return web.Application([
         (rf"{base}?", Health),
         (rf"{base}api/submissions/?", Submissions),
-        (rf"{base}api/submissions/([A-Za-z0-9_-][A-Za-z0-9._-]{{0,63}})/([^/]+)", Download),
+        (rf"{base}api/submissions/({PATTERN})/([^/]+)", Download),
         (rf"{base}api/whoami", Whoami),
     ], max_body_size=max_bytes + 1024)
 

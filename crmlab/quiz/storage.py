@@ -11,16 +11,11 @@ from pathlib import Path
 
 from crmlab.core.atomic import write_bytes
 from crmlab.core.exceptions import QuizError, SubmissionError
-from crmlab.core.paths import home_dir
+from crmlab.core.paths import answers_dir
 from crmlab.core.times import iso
 from crmlab.quiz import submission
 
 __all__ = ["answers_dir", "answers_path", "read_answers", "save_answer"]
-
-
-def answers_dir(student_id: str) -> Path:
-    """The folder of one student's answer files."""
-    return home_dir() / "answers" / student_id
 
 
 def answers_path(student_id: str, quiz_id: str) -> Path:

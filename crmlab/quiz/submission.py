@@ -185,13 +185,11 @@ def _version_ok(version) -> bool:
 
 
 def _student(value) -> str:
-    from crmlab.core.exceptions import CrmlabError
-    from crmlab.student import validate_id
+    from crmlab.core.ids import is_id
 
-    try:
-        return validate_id(value)
-    except CrmlabError:
-        raise SubmissionError(f"unsafe or missing student id {value!r}") from None
+    if not is_id(value):
+        raise SubmissionError(f"unsafe or missing student id {value!r}")
+    return value
 
 
 def _from_manifest(source: str, read) -> Submission:
