@@ -157,8 +157,8 @@ def test_assign_without_secret_is_a_one_line_error(tmp_path, monkeypatch, capsys
                                        "CRMLAB_INSTRUCTOR_SECRET or pass --secret-file (at least "
                                        "8 characters)\n")
     with pytest.raises(ExerciseError, match=r"^Got exercise='EX-nope' instead, expected one of 'EX-"):
-        from crmlab.exercises.assignment import _find
-        _find("EX-nope")
+        from crmlab.exercises.notebook import find_exercise
+        find_exercise("EX-nope")
 
 
 def test_three_commands_end_to_end_with_thirty_students(tmp_path, monkeypatch, capsys):
@@ -292,3 +292,20 @@ def test_every_check_refuses_a_near_miss_and_never_crashes(seed, crmlab_home):
         if not isinstance(right, (set, frozenset, dict, tuple)):
             for shaped in (pd.Series([right, right]), np.array([right, right])):
                 assert _verdict(name, shaped, seed) is False, (name, type(shaped))
+
+
+def test_one_catalogue_one_submission_name():
+    from crmlab.exercises.notebook import (
+        catalogue,
+        exercise_notebooks,
+        find_exercise,
+        submission_name,
+        submission_owner,
+    )
+
+    known = catalogue()
+    assert sorted(known.values()) == exercise_notebooks()
+    for ident, path in known.items():
+        assert find_exercise(ident) == find_exercise(path.stem) == find_exercise(path) == path
+    name = submission_name("abc_profit", "s.01")
+    assert submission_owner(f"out/{name}") == ("abc_profit", "s.01")

@@ -134,7 +134,7 @@ def test_prepare_submission_pins_the_seed_and_leaves_the_hidden_checks_out():
     params = [c for c in nb.cells if PARAMETERS in tags_of(c)]
     assert [c.source for c in params] == ['student_id = "demo"\nseed = 3\n'
                                           "# injected by the grader\n"
-                                          "student_id = 's1'\nseed = 42"]
+                                          'student_id = "s1"\nseed = 42\n']
     # The hidden checks never reach the kernel: the runner judges the exported values.
     assert not any(HIDDEN_CHECKS in tags_of(c) or "hidden_check" in c.source for c in nb.cells)
     assert not any(INJECTED_PARAMETERS in tags_of(c) for c in nb.cells)

@@ -13,9 +13,12 @@ import os
 from pathlib import Path
 
 from crmlab.core.exceptions import ExerciseError
-from crmlab.core.validation import check_choice
 
-__all__ = ["student_seed", "load_secret", "assign"]
+__all__ = ["student_seed", "load_secret", "student_parameters", "parameters_code", "assign",
+           "PARAMETER_NAMES"]
+
+#: What is injected into every student's notebook (assigned, and again at grading).
+PARAMETER_NAMES = ("student_id", "seed")
 
 
 def load_secret(secret_file: str | Path | None = None) -> bytes:
@@ -48,17 +51,31 @@ def student_seed(secret: bytes, exercise: str, student_id: str) -> int:
     return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
 
 
-def _find(exercise: str) -> Path:
-    from crmlab.exercises.notebook import exercise_id, exercise_notebooks, read_exercise
+def student_parameters(secret: bytes, exercise: str, student_id: str) -> dict:
+    """The parameters one student's notebook of ``exercise`` gets (:data:`PARAMETER_NAMES`).
 
-    path = Path(exercise)
-    if path.suffix == ".ipynb" and path.is_file():
-        return path
-    known = {}
-    for candidate in exercise_notebooks():
-        known[exercise_id(read_exercise(candidate))] = candidate
-        known.setdefault(candidate.stem, candidate)
-    return known[check_choice("exercise", exercise, known, error=ExerciseError)]
+    Examples
+    --------
+    >>> student_parameters(b"course-secret", "EX-abc-profit", "s01")
+    {'student_id': 's01', 'seed': 404366477}
+    """
+    return {"student_id": student_id, "seed": student_seed(secret, exercise, student_id)}
+
+
+def parameters_code(parameters: dict, *, comment: str = "Parameters") -> str:
+    """The code that sets ``parameters``, written by papermill's translator: what
+    :func:`assign` injects (papermill's own cell) and what the grader injects again.
+
+    Examples
+    --------
+    >>> print(parameters_code({"student_id": "s01", "seed": 7}, comment="injected"), end="")
+    # injected
+    student_id = "s01"
+    seed = 7
+    """
+    from papermill.translators import PythonTranslator
+
+    return PythonTranslator.codify(parameters, comment=comment)
 
 
 def assign(exercise: str, *, roster, out, secret_file=None) -> list[Path]:
@@ -67,10 +84,16 @@ def assign(exercise: str, *, roster, out, secret_file=None) -> list[Path]:
     import papermill
 
     from crmlab.core.roster import read_roster
-    from crmlab.exercises.notebook import exercise_id, read_exercise, student_copy
+    from crmlab.exercises.notebook import (
+        exercise_id,
+        find_exercise,
+        read_exercise,
+        student_copy,
+        submission_name,
+    )
 
     secret = load_secret(secret_file)
-    source = _find(exercise)
+    source = find_exercise(exercise)
     nb = read_exercise(source)
     ex_id = exercise_id(nb)
     template = Path(out) / f".{source.stem}.student.ipynb"
@@ -79,11 +102,11 @@ def assign(exercise: str, *, roster, out, secret_file=None) -> list[Path]:
     written = []
     try:
         for student in read_roster(roster)["student_id"]:
-            target = Path(out) / f"{source.stem}__{student}.ipynb"
+            target = Path(out) / submission_name(source.stem, student)
+            # papermill's injected cell is written by the translator of parameters_code
             papermill.execute_notebook(
                 str(template), str(target), prepare_only=True, progress_bar=False,
-                parameters={"student_id": student,
-                            "seed": student_seed(secret, ex_id, student)})
+                parameters=student_parameters(secret, ex_id, student))
             written.append(target)
     finally:
         template.unlink(missing_ok=True)

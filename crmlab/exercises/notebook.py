@@ -20,8 +20,9 @@ from crmlab.core.exceptions import ExerciseError
 from crmlab.core.paths import exercises_dir
 from crmlab.exercises.tags import HIDDEN_CHECKS, PARAMETERS, SOLUTION, tags_of
 
-__all__ = ["exercise_notebooks", "read_exercise", "student_copy", "release", "PLACEHOLDER",
-           "exercise_id"]
+__all__ = ["exercise_notebooks", "catalogue", "find_exercise", "read_exercise", "student_copy",
+           "release", "PLACEHOLDER", "exercise_id", "exercise_metadata", "submission_name",
+           "submission_owner"]
 
 #: What a solution cell becomes in the student copy.
 PLACEHOLDER = "# YOUR CODE HERE\nraise NotImplementedError()"
@@ -33,6 +34,63 @@ def exercise_notebooks(folder: str | Path | None = None, *, lang: str = "en") ->
     """The source notebooks of every exercise in the edition ``lang``, sorted."""
     folder = Path(folder) if folder else exercises_dir(_checked(lang))
     return sorted(p for p in folder.glob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def catalogue(folder: str | Path | None = None, *, lang: str = "en") -> dict:
+    """``{exercise id: source notebook}`` of every exercise of the edition ``lang``: the one
+    scan of the exercise folder (each notebook's metadata read as plain JSON).
+
+    Examples
+    --------
+    >>> sorted(catalogue())[:2]
+    ['EX-abc-profit', 'EX-classify-suppliers']
+    """
+    return {exercise_metadata(path)["id"]: path for path in exercise_notebooks(folder, lang=lang)}
+
+
+def find_exercise(exercise: str | Path) -> Path:
+    """The source notebook of ``exercise``: a path, an exercise id (``EX-abc-profit``) or a file
+    stem (``abc_profit``) of the course's exercises.
+
+    Examples
+    --------
+    >>> find_exercise("EX-abc-profit") == find_exercise(find_exercise("EX-abc-profit").stem)
+    True
+    """
+    from crmlab.core.validation import check_choice
+
+    path = Path(exercise)
+    if path.suffix == ".ipynb" and path.is_file():
+        return path
+    known = catalogue()
+    for path in list(known.values()):
+        known.setdefault(path.stem, path)
+    return known[check_choice("exercise", str(exercise), known, error=ExerciseError)]
+
+
+def submission_name(stem: str, student_id: str) -> str:
+    """The file name of one student's notebook of the exercise whose source is ``<stem>.ipynb``:
+    ``<stem>__<student>.ipynb`` (assigned, submitted, and kept as feedback).
+
+    Examples
+    --------
+    >>> submission_name("abc_profit", "s01")
+    'abc_profit__s01.ipynb'
+    """
+    return f"{stem}__{student_id}.ipynb"
+
+
+def submission_owner(path: str | Path) -> tuple[str, str]:
+    """``(stem, student)`` of a submitted notebook's name (:func:`submission_name`); a name
+    without ``__`` is the student's alone, with an empty stem.
+
+    Examples
+    --------
+    >>> submission_owner("subs/abc_profit__s01.ipynb"), submission_owner("s01.ipynb")
+    (('abc_profit', 's01'), ('', 's01'))
+    """
+    stem, _, student = Path(path).stem.rpartition("__")
+    return stem, student
 
 
 def _check_metadata(path: Path, meta) -> dict:

@@ -391,11 +391,10 @@ def _extension(data, index, course_items, zone, problems: _Problems):
 
 def _known_assessments() -> dict:
     """The quiz ids of ``quizzes/`` and the exercise ids of ``notebooks/exercises``."""
-    from crmlab.exercises.notebook import exercise_metadata, exercise_notebooks
+    from crmlab.exercises.notebook import catalogue
     from crmlab.quiz.loading import quiz_files
 
-    return {"quiz": {p.stem for p in quiz_files()},
-            "exercise": {exercise_metadata(p)["id"] for p in exercise_notebooks()}}
+    return {"quiz": {p.stem for p in quiz_files()}, "exercise": set(catalogue())}
 
 
 def _read(path: Path, *, check_ids: bool) -> tuple[Course | None, _Problems, str | None]:

@@ -29,6 +29,8 @@ import pandas as pd
 from crmlab.core.atomic import write_text
 from crmlab.core.exceptions import ExerciseError
 from crmlab.core.validation import check_choice, check_whole
+from crmlab.exercises.assignment import parameters_code
+from crmlab.exercises.notebook import submission_name, submission_owner
 from crmlab.exercises.tags import (
     CHECK,
     HIDDEN_CHECKS,
@@ -74,11 +76,13 @@ def prepare_submission(source_nb, submission, *, student_id: str, seed: int):
             names = _check_names(cell.source)
             if not names or not names <= called:
                 return None, f"check cell {cell.get('id')!r} was deleted"
-    pinned = f"student_id = {student_id!r}\nseed = {seed!r}"
     # The instructor's parameters cell (the exercise's own parameters keep their source
-    # values, whatever the student typed), then the roster's student id and seed.
+    # values, whatever the student typed), then the roster's student id and seed, written as
+    # `crmlab exercises assign` injected them.
     own = next(c.source for c in source_nb.cells if PARAMETERS in tags_of(c))
-    parameters = f"{own}\n# injected by the grader\n{pinned}"
+    pinned = parameters_code({"student_id": student_id, "seed": seed},
+                             comment="injected by the grader")
+    parameters = f"{own}\n{pinned}"
     cells, injected = [], False
     for cell in nb.cells:
         tags = tags_of(cell)
@@ -143,7 +147,7 @@ def _submissions(folder: Path, stem: str) -> dict:
     for path in sorted(folder.rglob("*.ipynb")):
         if ".ipynb_checkpoints" in path.parts:
             continue
-        prefix, _, student = path.stem.rpartition("__")
+        prefix, student = submission_owner(path)
         if prefix and prefix != stem:
             continue
         found[student] = path
@@ -195,8 +199,8 @@ def grade(exercise: str, submissions, *, roster, out, workers: int = 2,
     import nbformat
 
     from crmlab.core.roster import read_roster
-    from crmlab.exercises.assignment import _find, load_secret, student_seed
-    from crmlab.exercises.notebook import exercise_id, read_exercise
+    from crmlab.exercises.assignment import load_secret, student_seed
+    from crmlab.exercises.notebook import exercise_id, find_exercise, read_exercise
     from crmlab.grading.executors import LocalExecutor, executor_for
     from crmlab.grading.lms import FORMATS, layout
 
@@ -210,7 +214,7 @@ def grade(exercise: str, submissions, *, roster, out, workers: int = 2,
     if not Path(submissions).is_dir():
         raise ExerciseError(f"{submissions}: the submissions folder does not exist")
     secret = load_secret(secret_file)
-    source_path = _find(exercise)
+    source_path = find_exercise(exercise)
     source = read_exercise(source_path)
     ex_id = exercise_id(source)
     points = source.metadata["crmlab"].get("points", {})
@@ -244,7 +248,7 @@ def grade(exercise: str, submissions, *, roster, out, workers: int = 2,
                 early[student] = problem
                 continue
             jobs.append(Job(student, seeds[student], nbformat.writes(nb), hidden,
-                            str(out / "feedback" / f"{source_path.stem}__{student}.ipynb"),
+                            str(out / "feedback" / submission_name(source_path.stem, student)),
                             limits, crmlab=digest))
         if jobs and uses_variants(source):
             root = prepare_variants([job.seed for job in jobs], work / "variants",

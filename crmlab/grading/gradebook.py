@@ -150,22 +150,17 @@ def _exercise_grades(folders) -> dict:
 
 def _exercise_points(course: Course) -> dict:
     """``{exercise id: {check: points}}`` from each exercise's notebook."""
-    from crmlab.exercises.notebook import exercise_metadata, exercise_notebooks
+    from crmlab.exercises.notebook import catalogue, exercise_metadata
 
     known = None
     points = {}
     for item in course.assessments:
         if item.kind != "exercise":
             continue
-        if item.source is not None:
-            meta = exercise_metadata(item.source)
-        else:
-            if known is None:
-                known = {}
-                for path in exercise_notebooks():
-                    found = exercise_metadata(path)
-                    known[found["id"]] = found
-            meta = known.get(item.id)
+        if item.source is None and known is None:
+            known = catalogue()
+        path = item.source if item.source is not None else known.get(item.id)
+        meta = exercise_metadata(path) if path is not None else None
         points[item.id] = dict(meta.get("points", {})) if meta else {}
     return points
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from crmlab.core.atomic import write_text
 from crmlab.core.exceptions import CourseError
 from crmlab.core.times import iso, utc, with_offset
+from crmlab.exercises.notebook import submission_owner
 
 __all__ = ["COLUMNS", "Receipts", "read_receipts", "collect_receipts", "file_digest",
            "file_time"]
@@ -129,12 +130,13 @@ def read_receipts(path: str | Path | None) -> Receipts:
 def _exercise_ids(course) -> dict:
     """``{notebook stem: exercise id}`` of the course's exercises (and the course file's own
     exercise sources)."""
-    from crmlab.exercises.notebook import exercise_metadata, exercise_notebooks
+    from crmlab.exercises.notebook import catalogue, exercise_metadata
 
-    paths = list(exercise_notebooks())
+    ids = {path.stem: ident for ident, path in catalogue().items()}
     if course is not None:
-        paths += [a.source for a in course.assessments if a.source is not None]
-    return {p.stem: exercise_metadata(p)["id"] for p in paths}
+        ids.update({a.source.stem: exercise_metadata(a.source)["id"] for a in course.assessments
+                    if a.source is not None})
+    return ids
 
 
 def _found(root: Path, course, assessment):
@@ -154,7 +156,7 @@ def _found(root: Path, course, assessment):
         if ".ipynb_checkpoints" in path.parts:
             continue
         stems = _exercise_ids(course) if stems is None else stems
-        prefix, _, student = path.stem.rpartition("__")
+        prefix, student = submission_owner(path)
         yield "notebook", path, student, [stems.get(prefix, prefix) if prefix
                                           else assessment or ""]
 
