@@ -122,7 +122,7 @@ def test_every_bad_input_goes_to_problems_and_valid_ones_are_graded(tmp_path, ca
     assert main(["grade", str(subs), "--out", str(tmp_path / "out")]) == 0
     assert capsys.readouterr().out.startswith("graded 3 student(s)")
     problems = pd.read_csv(tmp_path / "out" / "problems.csv", keep_default_na=False)
-    reasons = {(row.source.rsplit("/", 1)[-1], row.question_id or row.quiz_id): row.reason
+    reasons = {(row.source.rsplit("/", 1)[-1], row.item or row.assessment): row.reason
                for row in problems.itertuples()}
     assert reasons[("corrupt.zip", "")] == "rejected: not a valid zip file"
     assert reasons[("tampered.zip", "")] == "rejected: checksum mismatch for answers/L00.json"

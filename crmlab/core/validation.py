@@ -10,6 +10,11 @@ message of one shape, naming the option and the value it got, then what was expe
 Callers validate at their entry point and never modify their inputs. A helper that accepts a
 value returns it in its checked form (an ``int``, a ``float``), so a caller can write
 ``window = check_whole("window", window, minimum=1)``.
+
+Where one bad entry must not stop the others, problems are collected instead of raised, in one
+of two collectors: :class:`LineProblems` for the entries of one file (reported as
+``FILE:LINE: WHERE: message``: the course file, the quiz schema) and :class:`Problems` for what
+a grading run set aside (the rows of its ``problems.csv``, :data:`PROBLEM_COLUMNS`).
 """
 
 from __future__ import annotations
@@ -19,6 +24,10 @@ import numbers
 
 __all__ = [
     "expected",
+    "is_finite_number",
+    "Problems",
+    "PROBLEM_COLUMNS",
+    "LineProblems",
     "check_columns",
     "check_column_options",
     "check_each",
@@ -207,6 +216,20 @@ def _is_real(value) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
+def is_finite_number(value) -> bool:
+    """True for a finite real number that is not a bool: the one test of "a number" for
+    values read from files and given as options.
+
+    Examples
+    --------
+    >>> is_finite_number(2.5), is_finite_number(True), is_finite_number(float("inf"))
+    (True, False, False)
+    >>> is_finite_number("3"), is_finite_number(None)
+    (False, False)
+    """
+    return _is_real(value) and math.isfinite(value)
+
+
 def check_whole(field: str, value, *, minimum: int | None = None, maximum: int | None = None,
                 unit: str = "", where: str = "", error: type[Exception] = ValueError) -> int:
     """``value`` must be a whole number (``True``/``False`` and ``2.5`` are not) within bounds.
@@ -226,7 +249,7 @@ def check_whole(field: str, value, *, minimum: int | None = None, maximum: int |
     ...
     ValueError: Got bins=2.5 instead, expected a whole number >= 2.
     """
-    whole = _is_real(value) and math.isfinite(value) and float(value).is_integer()
+    whole = is_finite_number(value) and float(value).is_integer()
     if whole and (minimum is None or value >= minimum) and (maximum is None or value <= maximum):
         return int(value)
     what = "a whole number" + (f" of {unit}" if unit else "") + _bounds(minimum, maximum)
@@ -253,7 +276,7 @@ def check_number(field: str, value, *, minimum: float | None = None,
     ...
     ValueError: Got unit_days=0 instead, expected a finite number > 0.
     """
-    ok = _is_real(value) and math.isfinite(value)
+    ok = is_finite_number(value)
     if ok and minimum is not None:
         ok = value > minimum if strict else value >= minimum
     if ok:
@@ -279,7 +302,7 @@ def check_rate(field: str, value, *, high_open: bool = False, low_open: bool = F
     ...
     ValueError: Got confidence=0 instead, expected a rate in (0, 1).
     """
-    ok = _is_real(value) and math.isfinite(value)
+    ok = is_finite_number(value)
     if ok:
         ok = (value > 0 if low_open else value >= 0) and (value < 1 if high_open else value <= 1)
     if ok:
@@ -302,7 +325,7 @@ def check_pair(field: str, value, *, error: type[Exception] = ValueError) -> tup
     """
     try:
         low, high = value
-        ok = all(_is_real(v) and math.isfinite(v) for v in (low, high)) and 0 < low <= high
+        ok = all(is_finite_number(v) for v in (low, high)) and 0 < low <= high
     except (TypeError, ValueError):
         ok = False
     if not ok:
@@ -327,3 +350,66 @@ set_params() first.
     if getattr(model, attribute, None) is None:
         raise error(f"Got an unfitted {type(model).__name__} instead, expected a fitted model; "
                     "call fit() or set_params() first.")
+
+
+# ------------------------------------------------------------------------------ collectors
+#: The columns of every ``problems.csv`` a grading run writes: the file or input the problem
+#: came from, the student, the assessment (quiz or exercise id), the item in it (a question or
+#: a check) when it concerns one, and the one-line reason.
+PROBLEM_COLUMNS = ["source", "student_id", "assessment", "item", "reason"]
+
+
+class Problems(list):
+    """What a run set aside and why, one row (a dict of :data:`PROBLEM_COLUMNS`) per problem.
+
+    Examples
+    --------
+    >>> problems = Problems()
+    >>> problems.add("subs/s1.zip", "s1", assessment="L02", item="q3", reason="answer ignored")
+    >>> problems.add("receipts.csv", reason="row 4: no time")
+    >>> problems.frame()[["student_id", "assessment", "reason"]].values.tolist()
+    [['s1', 'L02', 'answer ignored'], ['', '', 'row 4: no time']]
+    """
+
+    def add(self, source, student: str = "", *, assessment: str = "", item: str = "",
+            reason: str) -> None:
+        """Record one problem."""
+        self.append({"source": str(source), "student_id": student, "assessment": assessment,
+                     "item": item, "reason": reason})
+
+    def frame(self):
+        """The problems as a DataFrame with the columns of ``problems.csv``."""
+        import pandas as pd
+
+        return pd.DataFrame(list(self), columns=PROBLEM_COLUMNS)
+
+
+class LineProblems:
+    """The problems of one file, each at a line: reported as ``FILE:LINE: WHERE: message``,
+    sorted by line (problems at the same line keep their order).
+
+    Examples
+    --------
+    >>> problems = LineProblems("course.yaml")
+    >>> problems.add(7, "assessments[1].weight", "Got weight=-1 instead, expected a number >= 0.")
+    >>> problems.add(3, "timezone", "unknown time zone 'Mars/Base'")
+    >>> problems.lines()
+    ["course.yaml:3: timezone: unknown time zone 'Mars/Base'", 'course.yaml:7: assessments[1].weight: Got weight=-1 instead, expected a number >= 0.']
+    """
+
+    def __init__(self, path=""):
+        self.path = path
+        self.problems: list[tuple[int, str, str]] = []
+
+    def add(self, line: int, where: str, message: str) -> None:
+        """Record one problem at ``line`` of the file, about ``where`` (a field, an id)."""
+        self.problems.append((line, where, message))
+
+    def lines(self, path=None) -> list[str]:
+        """Every problem as ``FILE:LINE: WHERE: message``, by line."""
+        path = self.path if path is None else path
+        return [f"{path}:{line}: {where}: {message}"
+                for line, where, message in sorted(self.problems, key=lambda p: p[0])]
+
+    def __len__(self) -> int:
+        return len(self.problems)

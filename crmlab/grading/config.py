@@ -34,7 +34,7 @@ from pathlib import Path
 
 from crmlab.core.exceptions import CourseError
 from crmlab.core.paths import course_file
-from crmlab.core.validation import check_choice, check_number
+from crmlab.core.validation import LineProblems, check_choice, check_number
 
 __all__ = ["Course", "Assessment", "Extension", "LatePolicy", "Late", "load_course",
            "validate_course", "course_file", "KINDS", "COURSE_FIELDS", "ASSESSMENT_FIELDS",
@@ -217,13 +217,7 @@ class Course:
 
 
 # ------------------------------------------------------------------------------ reading
-class _Problems:
-    def __init__(self, path: Path):
-        self.path, self.items = path, []
-
-    def add(self, line: int, where: str, message: str) -> None:
-        self.items.append((line, f"{self.path}:{line}: {where}: {message}"))
-
+class _Problems(LineProblems):
     def entry(self, data, where: str, allowed, shape: str) -> bool:
         """Whether ``data`` is a mapping (else a problem naming its ``shape``); every key of
         it outside ``allowed`` is a problem too."""
@@ -430,9 +424,8 @@ def _read(path: Path, *, check_ids: bool) -> tuple[Course | None, _Problems, str
     assessments = [a for a in (_assessment(item, i, seen, zone, policy, path.parent, known,
                                            problems) for i, item in enumerate(items)) if a]
     if not assessments:
-        problems.items.sort(key=lambda p: p[0])
         return None, problems, (f"{path}:{_line(data, 'assessments')}: assessments: no usable "
-                                f"assessment (first problem: {problems.items[0][1]})")
+                                f"assessment (first problem: {problems.lines()[0]})")
     extensions = data.get("extensions") or []
     if not isinstance(extensions, list):
         problems.add(_line(data, "extensions"), "extensions", "must be a list; ignored")
@@ -440,11 +433,10 @@ def _read(path: Path, *, check_ids: bool) -> tuple[Course | None, _Problems, str
     ids = {a.id for a in assessments}
     found = [e for e in (_extension(item, i, ids, zone, problems)
                          for i, item in enumerate(extensions)) if e]
-    problems.items.sort(key=lambda p: p[0])
     course = Course(path=path, title=str(data.get("title", "")),
                     version=str(data.get("version", "")), timezone=zone_name,
                     late_policy=policy, assessments=tuple(assessments),
-                    extensions=tuple(found), problems=[p for _, p in problems.items])
+                    extensions=tuple(found), problems=problems.lines())
     return course, problems, None
 
 
@@ -458,7 +450,7 @@ def validate_course(path: str | Path | None = None) -> list[str]:
     """
     path = Path(path) if path else course_file()
     course, problems, fatal = _read(path, check_ids=True)
-    return ([fatal] if fatal else []) + [p for _, p in problems.items]
+    return ([fatal] if fatal else []) + problems.lines()
 
 
 def load_course(path: str | Path | None = None, *, check_ids: bool = True) -> Course:

@@ -39,6 +39,7 @@ from crmlab.exercises.tags import (
     RAISES_EXCEPTION,
     tags_of,
 )
+from crmlab.grading import files
 from crmlab.grading.runner import Job, run_job
 from crmlab.grading.sandbox import Limits, crmlab_dir, fingerprint
 
@@ -221,7 +222,7 @@ def grade(exercise: str, submissions, *, roster, out, workers: int = 2,
     roster_frame = read_roster(roster)
     students = list(roster_frame["student_id"])
     out = Path(out).resolve()
-    (out / "feedback").mkdir(parents=True, exist_ok=True)
+    (out / files.FEEDBACK).mkdir(parents=True, exist_ok=True)
     found = _submissions(Path(submissions), source_path.stem)
     hidden = hidden_sources(source)
     digest = fingerprint(crmlab_dir())
@@ -248,7 +249,7 @@ def grade(exercise: str, submissions, *, roster, out, workers: int = 2,
                 early[student] = problem
                 continue
             jobs.append(Job(student, seeds[student], nbformat.writes(nb), hidden,
-                            str(out / "feedback" / submission_name(source_path.stem, student)),
+                            str(out / files.FEEDBACK / submission_name(source_path.stem, student)),
                             limits, crmlab=digest))
         if jobs and uses_variants(source):
             root = prepare_variants([job.seed for job in jobs], work / "variants",
@@ -280,13 +281,12 @@ def grade(exercise: str, submissions, *, roster, out, workers: int = 2,
                                 *(["failed: " + ", ".join(failed)] if failed else [])])
         total = round(sum(earned.values()), 4)
         rows.append({"student_id": student, ex_id: total, "total": total,
-                     **{f"check:{name}": value for name, value in earned.items()},
+                     **{f"{files.CHECK_PREFIX}{name}": value for name, value in earned.items()},
                      "reason": reason})
-    details = pd.DataFrame(rows, columns=["student_id", ex_id, "total",
-                                          *(f"check:{name}" for name in points), "reason"])
-    write_text(out / "details.csv", details.to_csv(index=False, lineterminator="\n"))
+    details = pd.DataFrame(rows, columns=files.details_columns(ex_id, points))
+    write_text(out / files.DETAILS, details.to_csv(index=False, lineterminator="\n"))
     # The gradebook is written last, in the layout of `crmlab grade`, so the files merge.
     scores = layout(details[["student_id", ex_id, "total"]], possible={ex_id: sum(points.values())},
                     roster=roster_frame, format=format, kind="Exercise")
-    write_text(out / "scores.csv", scores.to_csv(index=False, lineterminator="\n"))
+    write_text(out / files.SCORES, scores.to_csv(index=False, lineterminator="\n"))
     return details

@@ -37,21 +37,18 @@ import pandas as pd
 from crmlab.core.atomic import write_text
 from crmlab.core.exceptions import CourseError
 from crmlab.core.times import iso, with_offset
-from crmlab.core.validation import check_choice
-from crmlab.grading import history
+from crmlab.core.validation import Problems, check_choice
+from crmlab.grading import files, history
 from crmlab.grading.config import Course, load_course
 from crmlab.grading.lms import FORMATS, layout
 from crmlab.grading.receipts import Receipts, read_receipts
 from crmlab.grading.rubric import HandGrades, read_store
 
 __all__ = ["CourseGradebook", "course_gradebook", "write_gradebook", "ROW_COLUMNS",
-           "PROBLEM_COLUMNS", "STATUSES"]
+           "STATUSES"]
 
 #: The columns of assessments.csv: one row per student and assessment.
-ROW_COLUMNS = ["student_id", "assessment", "kind", "raw", "possible", "pending", "submitted_at",
-               "time_source", "deadline", "late_days", "penalty", "final", "status"]
-#: The columns of the course gradebook's problems.csv.
-PROBLEM_COLUMNS = ["source", "student_id", "assessment", "reason"]
+ROW_COLUMNS = files.ASSESSMENT_COLUMNS
 #: The status of one assessment of one student.
 STATUSES = ("on time", "late", "cut off", "missing", "pending", "no deadline")
 
@@ -96,12 +93,6 @@ class CourseGradebook:
         return self.rows[self.rows["student_id"] == student_id]
 
 
-class _Problems(list):
-    def add(self, source, student="", assessment="", reason=""):
-        self.append({"source": str(source), "student_id": student, "assessment": assessment,
-                     "reason": reason})
-
-
 # ------------------------------------------------------------------------------ read
 def _read_table(path: Path, what: str, columns) -> pd.DataFrame:
     from crmlab.core.tables import read_csv
@@ -114,18 +105,14 @@ def _read_table(path: Path, what: str, columns) -> pd.DataFrame:
 def _quiz_grades(folder):
     """responses, submissions, possible points and hand grades of a quiz grading folder."""
     if folder is None:
-        return (pd.DataFrame(columns=["student_id", "quiz_id", "question_id", "answer",
-                                      "points", "max_points"]),
-                pd.DataFrame(columns=["student_id", "quiz_id"]), {}, HandGrades())
+        return (pd.DataFrame(columns=files.RESPONSE_COLUMNS),
+                pd.DataFrame(columns=files.SUBMISSION_COLUMNS), {}, HandGrades())
     folder = Path(folder)
-    responses = _read_table(folder / "responses.csv", "quiz responses",
-                            ["student_id", "quiz_id", "question_id", "answer", "points",
-                             "max_points"])
+    responses = _read_table(folder / files.RESPONSES, "quiz responses", files.RESPONSE_COLUMNS)
     for column in ("points", "max_points"):
         responses[column] = pd.to_numeric(responses[column].replace("", math.nan))
-    submissions = _read_table(folder / "submissions.csv", "quiz submissions",
-                              ["student_id", "quiz_id", "sha256", "received_at", "time_source",
-                               "answers_sha256", "counted"])
+    submissions = _read_table(folder / files.SUBMISSIONS, "quiz submissions",
+                              files.SUBMISSION_COLUMNS)
     record = history.read_run(folder) or {}
     return responses, submissions, dict(record.get("possible", {})), read_store(folder)
 
@@ -135,12 +122,15 @@ def _exercise_grades(folders) -> dict:
     found = {}
     for folder in folders or ():
         folder = Path(folder)
-        paths = [folder] if folder.is_file() else sorted(folder.rglob("details.csv"))
+        paths = [folder] if folder.is_file() else sorted(folder.rglob(files.DETAILS))
         if not paths:
             raise CourseError(f"{folder}: no details.csv of an exercise grading here")
         for path in paths:
-            frame = _read_table(path, "exercise details", ["student_id", "total", "reason"])
-            exercise = frame.columns[1]
+            frame = _read_table(path, "exercise details", files.DETAILS_COLUMNS)
+            try:
+                exercise = files.details_exercise(frame.columns)
+            except ValueError as exc:
+                raise CourseError(f"{path}: {exc}") from None
             if exercise in found:
                 raise CourseError(f"{path}: exercise {exercise!r} is graded twice in the "
                                   "folders given")
@@ -205,7 +195,7 @@ def _quiz_times(submissions: pd.DataFrame, receipts: Receipts) -> dict:
 
 
 # ------------------------------------------------------------------------------ compute
-def _students(roster, responses, details, problems: _Problems) -> list:
+def _students(roster, responses, details, problems: Problems) -> list:
     graded = set(responses["student_id"])
     for frame in details.values():
         graded |= set(frame["student_id"])
@@ -217,14 +207,14 @@ def _students(roster, responses, details, problems: _Problems) -> list:
     return listed + sorted(graded - set(listed))
 
 
-def _checked_extensions(course: Course, students, problems: _Problems) -> Course:
+def _checked_extensions(course: Course, students, problems: Problems) -> Course:
     """The course without extensions for students it does not know (each a problem)."""
     kept = []
     for extension in course.extensions:
         if extension.student in students:
             kept.append(extension)
             continue
-        problems.add(course.path, extension.student, extension.assessment,
+        problems.add(course.path, extension.student, assessment=extension.assessment, reason=
                      f"{course.path}:{extension.line}: extensions.student: unknown student "
                      f"{extension.student!r} (not in the roster or any grades); ignored")
     return replace(course, extensions=tuple(kept))
@@ -234,12 +224,12 @@ def _row(course, item, student, raw, possible, pending, received, source, proble
     deadline = course.deadline_for(student, item.id)
     status = []
     if received is None and deadline is not None:
-        problems.add(item.id, student, item.id, "no receipt time for this submission: the late "
+        problems.add(item.id, student, assessment=item.id, reason="no receipt time for this submission: the late "
                      "policy was not applied (collect with `crmlab receipts`)")
     late = item.late_policy.apply(raw, possible=possible, received=received, deadline=deadline)
     if late.cut_off:
         status.append("cut off")
-        problems.add(item.id, student, item.id,
+        problems.add(item.id, student, assessment=item.id, reason=
                      f"received {iso(received)}, after the cut-off "
                      f"{iso(item.late_policy.cutoff(deadline))}: 0 points")
     elif late.late_days:
@@ -256,8 +246,8 @@ def _row(course, item, student, raw, possible, pending, received, source, proble
             "status": ", ".join(status) or "on time"}
 
 
-def _missing(item, student, possible, problems: _Problems, reason: str) -> dict:
-    problems.add(item.id, student, item.id, f"{reason}: 0 points")
+def _missing(item, student, possible, problems: Problems, reason: str) -> dict:
+    problems.add(item.id, student, assessment=item.id, reason=f"{reason}: 0 points")
     return {"student_id": student, "assessment": item.id, "kind": item.kind, "raw": 0.0,
             "possible": possible, "pending": 0, "submitted_at": "", "time_source": "",
             "deadline": "", "late_days": 0, "penalty": 0.0, "final": 0.0, "status": "missing"}
@@ -314,7 +304,7 @@ def course_gradebook(*, course=None, quizzes=None, exercises=(), receipts=None,
     from crmlab.quiz.loading import load
 
     course = course if isinstance(course, Course) else load_course(course)
-    problems = _Problems()
+    problems = Problems()
     for reason in course.problems:
         problems.add(course.path, reason=reason)
     responses, submissions, possible_quiz, hand = _quiz_grades(quizzes)
@@ -363,7 +353,7 @@ def course_gradebook(*, course=None, quizzes=None, exercises=(), receipts=None,
                              0, received, "receipt" if received else "", problems))
     frame = pd.DataFrame(rows, columns=ROW_COLUMNS)
     return CourseGradebook(course, students, frame, _table(frame, course, students, possible),
-                           pd.DataFrame(problems, columns=PROBLEM_COLUMNS), possible, responses,
+                           problems.frame(), possible, responses,
                            hand, details, checks, quiz_keys, roster_frame)
 
 
@@ -379,8 +369,8 @@ def write_gradebook(book: CourseGradebook, out, *, format: str = "plain",
     check_choice("format", format, FORMATS, error=CourseError)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    files = [write_text(out / "assessments.csv", _csv(book.rows)),
-             write_text(out / "problems.csv", _csv(book.problems))]
+    written = [write_text(out / files.ASSESSMENTS, _csv(book.rows)),
+               write_text(out / files.PROBLEMS, _csv(book.problems))]
     if format == "plain":
         sheet = book.table
     else:
@@ -391,8 +381,8 @@ def write_gradebook(book: CourseGradebook, out, *, format: str = "plain",
         sheet = layout(finals, possible={**book.possible, "weighted_total": 100.0},
                        roster=book.roster, format=format, kind={**kinds,
                                                                 "weighted_total": "Course"})
-    files.append(write_text(out / "gradebook.csv", _csv(sheet)))  # last: the run finished
-    book.files = files
+    written.append(write_text(out / files.GRADEBOOK, _csv(sheet)))  # last: the run finished
+    book.files = written
     book.run = _record(book, out, now)
     return files
 

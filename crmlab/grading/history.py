@@ -31,14 +31,11 @@ from pathlib import Path
 from crmlab import __version__
 from crmlab.core.atomic import write_bytes, write_text
 from crmlab.core.times import iso, stamp, utc
+from crmlab.grading.files import CHANGE_COLUMNS, CHANGES, RUNS
 
 __all__ = ["Input", "RunRecord", "record_run", "read_run", "course_version", "digest_file",
-           "digest_text", "CHANGE_COLUMNS", "RUNS"]
+           "digest_text"]
 
-#: The columns of changes.csv.
-CHANGE_COLUMNS = ["student_id", "item", "before", "after", "change", "reasons"]
-#: The folder under a grading folder that keeps every run.
-RUNS = "runs"
 
 
 def digest_text(value) -> str:
@@ -300,8 +297,8 @@ def record_run(out, *, command: str, inputs: dict, students: dict, student_input
     text = _changes_csv(changes)
     # One JSON text for both copies, without indentation: the fast encoder, for 10,000 students.
     raw = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
-    write_text(folder / "changes.csv", text)
+    write_text(folder / CHANGES, text)
     write_bytes(folder / "run.json", raw)
-    write_text(out / "changes.csv", text)
+    write_text(out / CHANGES, text)
     write_bytes(out / "run.json", raw)  # last: the latest run is the one recorded whole
     return RunRecord(folder, record, changes, previous["run"] if previous else "")

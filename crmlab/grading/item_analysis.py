@@ -30,17 +30,12 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+from crmlab.grading.files import ITEM_ANALYSIS_COLUMNS, STRATEGY_COLUMNS
 from crmlab.quiz.scoring import score
 from crmlab.quiz.types import get_type
 
-__all__ = ["item_analysis", "flag", "constant_strategies", "STRATEGY_LIMIT", "COLUMNS",
-           "STRATEGY_COLUMNS"]
+__all__ = ["item_analysis", "flag", "constant_strategies", "STRATEGY_LIMIT"]
 
-#: The columns of item_analysis.csv, one row per question.
-COLUMNS = ["quiz_id", "question_id", "type", "n", "difficulty", "point_biserial",
-           "upper_lower", "option_counts", "never_chosen", "flag"]
-#: The columns of strategies.csv, one row per quiz and constant-answer strategy.
-STRATEGY_COLUMNS = ["quiz_id", "strategy", "questions", "points", "max_points", "share", "flag"]
 #: A constant-answer strategy scoring more than this share of a quiz's points is flagged.
 STRATEGY_LIMIT = 0.40
 
@@ -94,7 +89,7 @@ def item_analysis(responses: pd.DataFrame, *, questions=None) -> pd.DataFrame:
     if not responses.empty:
         responses = responses[(responses["max_points"] > 0) & responses["points"].notna()]
     if responses.empty:
-        return pd.DataFrame(columns=COLUMNS)
+        return pd.DataFrame(columns=ITEM_ANALYSIS_COLUMNS)
     points = responses["points"].to_numpy(dtype=float)
     scores = points / responses["max_points"].to_numpy(dtype=float)
     totals = responses.groupby("student_id")["points"].sum()
@@ -131,7 +126,7 @@ def item_analysis(responses: pd.DataFrame, *, questions=None) -> pd.DataFrame:
             "never_chosen": " ".join(k for k, v in counts.items() if v == 0),
             "flag": flag(difficulty, pbis),
         })
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return pd.DataFrame(rows, columns=ITEM_ANALYSIS_COLUMNS)
 
 
 def _option_counts(answers, question, *, parsed: bool) -> dict:

@@ -45,9 +45,10 @@ from crmlab.core.atomic import write_text
 from crmlab.core.exceptions import CrmlabError, QuizError, SubmissionError
 from crmlab.core.roster import read_roster
 from crmlab.core.times import iso
-from crmlab.core.validation import check_choice
-from crmlab.grading import history, report, rubric
-from crmlab.grading.item_analysis import STRATEGY_COLUMNS, constant_strategies, item_analysis
+from crmlab.core.validation import Problems, check_choice
+from crmlab.grading import files, history, report, rubric
+from crmlab.grading.files import RESPONSE_COLUMNS, STRATEGY_COLUMNS, SUBMISSION_COLUMNS
+from crmlab.grading.item_analysis import constant_strategies, item_analysis
 from crmlab.grading.lms import FORMATS, layout
 from crmlab.grading.receipts import file_digest, file_time, read_receipts
 from crmlab.grading.weights import apply_weights
@@ -58,16 +59,13 @@ from crmlab.quiz.types import get_type
 
 __all__ = ["grade", "GradeResult", "MAX_BYTES", "RESUBMISSION", "FORMATS"]
 
+#: The columns of :attr:`GradeResult.responses`: responses.csv's, with the answer as text.
+RESULT_RESPONSE_COLUMNS = [*RESPONSE_COLUMNS[:4], "answer_text", *RESPONSE_COLUMNS[4:]]
+
 #: Which of a student's bundles counts when there are several.
 RESUBMISSION = ("latest", "first", "best")
 #: From this many submissions on, one forked process per core reads them.
 PARALLEL_FROM = 2000
-RESPONSE_COLUMNS = ["student_id", "quiz_id", "question_id", "answer", "answer_text", "correct",
-                    "points", "max_points"]
-PROBLEM_COLUMNS = ["source", "student_id", "quiz_id", "question_id", "reason"]
-#: The columns of submissions.csv: one row per submission and quiz, with its times.
-SUBMISSION_COLUMNS = ["student_id", "quiz_id", "source", "sha256", "created", "received_at",
-                      "time_source", "answers_sha256", "counted", "submitted_at"]
 
 
 @dataclass
@@ -111,12 +109,6 @@ class _Judged:
     csv_tail: str
 
 
-class _Problems(list):
-    def add(self, source, student="", reason="", quiz_id="", question_id=""):
-        self.append({"source": str(source), "student_id": student, "quiz_id": quiz_id,
-                     "question_id": question_id, "reason": reason})
-
-
 # ------------------------------------------------------------------------------ read
 def _read_one(item, max_bytes):
     """A Submission, or ``(source, reason)`` when it is rejected."""
@@ -134,7 +126,7 @@ def _read_range(bounds, max_bytes):
     return [_read_one(item, max_bytes) for item in _FOUND[bounds[0]:bounds[1]]]
 
 
-def _read(found, max_bytes, problems: _Problems, *, progress: bool):
+def _read(found, max_bytes, problems: Problems, *, progress: bool):
     """Yield every submission as it is read (rejections become problems): a stream, so memory
     holds a few chunks at a time, never the whole cohort. Large batches are read by one forked
     process per core, a bounded number of chunks ahead of the judge."""
@@ -230,7 +222,7 @@ class _Verdicts(list):
         return values
 
 
-def _judge(parsed, keys, problems: _Problems, *, every_quiz: bool):
+def _judge(parsed, keys, problems: Problems, *, every_quiz: bool):
     """``([(submission, verdict indices, total)], verdicts)``.
 
     Many students give the same answer, so each distinct (quiz, question, raw answer) is judged
@@ -245,7 +237,7 @@ def _judge(parsed, keys, problems: _Problems, *, every_quiz: bool):
             quiz = keys.get(quiz_id)
             if quiz is None:
                 if every_quiz:
-                    problems.add(sub.source, sub.student_id, "unknown quiz id", quiz_id)
+                    problems.add(sub.source, sub.student_id, assessment=quiz_id, reason="unknown quiz id")
                 continue
             for question_id, raw in sorted(answers.items()):
                 token = (quiz_id, question_id, _token(raw))
@@ -256,8 +248,8 @@ def _judge(parsed, keys, problems: _Problems, *, every_quiz: bool):
                     if not isinstance(outcome, str):
                         verdicts.append(outcome)
                 if isinstance(index, str):
-                    problems.add(sub.source, sub.student_id, f"answer ignored: {index}",
-                                 quiz_id, question_id)
+                    problems.add(sub.source, sub.student_id, assessment=quiz_id,
+                                 item=question_id, reason=f"answer ignored: {index}")
                     continue
                 indices.append(index)
                 points = verdicts[index].points
@@ -272,7 +264,7 @@ def _judge(parsed, keys, problems: _Problems, *, every_quiz: bool):
 
 
 # ------------------------------------------------------------------------------ choose
-def _choose(judged, resubmission: str, problems: _Problems) -> dict:
+def _choose(judged, resubmission: str, problems: Problems) -> dict:
     """One submission per student, by the resubmission rule; the others become problems."""
     chosen: dict = {}
     for item in judged:
@@ -287,7 +279,7 @@ def _choose(judged, resubmission: str, problems: _Problems) -> dict:
         loser = current if keep_new else item
         if keep_new:
             chosen[sub.student_id] = item
-        problems.add(loser[0].source, sub.student_id,
+        problems.add(loser[0].source, sub.student_id, reason=
                      f"superseded: the same student submitted twice; the {resubmission} counts "
                      f"({chosen[sub.student_id][0].source})")
     return chosen
@@ -337,7 +329,7 @@ def _hand_grade(chosen: dict, verdicts: _Verdicts, answers: list, grades) -> dic
     return graded
 
 
-def _import_rubric(sheet, answers: list, grades, problems: _Problems, now):
+def _import_rubric(sheet, answers: list, grades, problems: Problems, now):
     """``(grades, message, refused)`` after importing a filled rubric sheet (all or nothing)."""
     staged, issues, notes = rubric.check_sheet(sheet, answers)
     for note in notes:
@@ -405,7 +397,7 @@ def _answers(chosen: dict) -> tuple[list, np.ndarray]:
 def _responses(chosen: dict, verdicts: _Verdicts) -> pd.DataFrame:
     students, who, which = _answers(chosen)
     if not len(verdicts):
-        return pd.DataFrame(columns=RESPONSE_COLUMNS)
+        return pd.DataFrame(columns=RESULT_RESPONSE_COLUMNS)
     return pd.DataFrame({
         "student_id": np.array(students, dtype=object)[who] if students else [],
         "quiz_id": verdicts.column("quiz_id")[which],
@@ -415,7 +407,7 @@ def _responses(chosen: dict, verdicts: _Verdicts) -> pd.DataFrame:
         "correct": verdicts.column("correct", bool)[which],
         "points": verdicts.column("points", float)[which],
         "max_points": verdicts.column("max_points", float)[which],
-    }, columns=RESPONSE_COLUMNS)
+    }, columns=RESULT_RESPONSE_COLUMNS)
 
 
 def _gradebook(chosen: dict, verdicts: _Verdicts, keys, roster) -> pd.DataFrame:
@@ -437,16 +429,16 @@ def _gradebook(chosen: dict, verdicts: _Verdicts, keys, roster) -> pd.DataFrame:
 
 
 def _tabulate(chosen: dict, verdicts: _Verdicts, keys, roster,
-              problems: _Problems) -> GradeResult:
+              problems: Problems) -> GradeResult:
     """The gradebook, responses, item analysis, strategies and problems of the chosen answers."""
     if roster is not None:
         for student in sorted(set(chosen) - set(roster["student_id"])):
-            problems.add(chosen[student][0].source, student, "not in the roster: graded anyway")
+            problems.add(chosen[student][0].source, student, reason="not in the roster: graded anyway")
     responses = _responses(chosen, verdicts)
     questions = {(q_id, q.id): q for q_id, quiz in keys.items() for q in quiz.questions}
     return GradeResult(_gradebook(chosen, verdicts, keys, roster), responses,
                        item_analysis(responses, questions=questions),
-                       pd.DataFrame(problems, columns=PROBLEM_COLUMNS), _strategies(keys))
+                       problems.frame(), _strategies(keys))
 
 
 def _strategies(keys) -> pd.DataFrame:
@@ -466,42 +458,42 @@ def _csv(frame: pd.DataFrame) -> str:
 def _responses_csv(chosen: dict, verdicts: _Verdicts) -> str:
     """responses.csv from the cached CSV text of each verdict (the same text as pandas writes)."""
     tails = [v.csv_tail for v in verdicts]
-    return "student_id,quiz_id,question_id,answer,correct,points,max_points\n" + "".join(
+    return ",".join(RESPONSE_COLUMNS) + "\n" + "".join(
         f"{student},{tails[index]}" for student, (_, indices, _) in chosen.items()
         for index in indices)
 
 
-def _write_sheet(out: Path, answers: list, grades, problems: _Problems) -> list[Path]:
+def _write_sheet(out: Path, answers: list, grades, problems: Problems) -> list[Path]:
     """rubric.csv, unless the one there holds grades not imported yet (then rubric.new.csv)."""
     if not answers:
         return []
-    target = out / "rubric.csv"
+    target = out / files.RUBRIC_SHEET
     if rubric.unimported_edits(target, grades):
-        target = out / "rubric.new.csv"
-        problems.add(out / "rubric.csv", reason="rubric.csv holds points not imported yet: "
+        target = out / files.RUBRIC_NEW
+        problems.add(out / files.RUBRIC_SHEET, reason="rubric.csv holds points not imported yet: "
                      "kept as it is; the fresh sheet is rubric.new.csv (import the filled one "
                      "with --import-rubric)")
     else:
-        (out / "rubric.new.csv").unlink(missing_ok=True)  # an older fresh sheet, now stale
+        (out / files.RUBRIC_NEW).unlink(missing_ok=True)  # an older fresh sheet, now stale
     return [write_text(target, rubric.sheet_csv(answers, grades))]
 
 
 def _write(result: GradeResult, chosen: dict, verdicts: _Verdicts, out: Path, keys, roster,
            format: str, figures: bool, sheet: list) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
-    files = sheet + [
-        write_text(out / "responses.csv", _responses_csv(chosen, verdicts)),
-        write_text(out / "submissions.csv", _csv(result.submissions)),
-        write_text(out / "item_analysis.csv", _csv(result.item_analysis)),
-        write_text(out / "strategies.csv", _csv(result.strategies)),
-        write_text(out / "problems.csv", _csv(result.problems)),
+    written = sheet + [
+        write_text(out / files.RESPONSES, _responses_csv(chosen, verdicts)),
+        write_text(out / files.SUBMISSIONS, _csv(result.submissions)),
+        write_text(out / files.ITEM_ANALYSIS, _csv(result.item_analysis)),
+        write_text(out / files.STRATEGIES, _csv(result.strategies)),
+        write_text(out / files.PROBLEMS, _csv(result.problems)),
     ]
-    files += report.write_report(result, out, figures=figures)
+    written += report.write_report(result, out, figures=figures)
     # The gradebook is written last: its presence means the run finished.
     possible = {q: sum(x.points for x in quiz.questions) for q, quiz in keys.items()}
-    files.append(write_text(out / "gradebook.csv", _csv(layout(
+    written.append(write_text(out / files.GRADEBOOK, _csv(layout(
         result.gradebook, possible=possible, roster=roster, format=format))))
-    return files
+    return written
 
 
 def _load_quizzes(quiz_ids, weights) -> dict:
@@ -593,7 +585,7 @@ def _grade(root: Path, out: Path, quizzes, roster, format, resubmission, weights
     roster_frame = read_roster(roster) if roster else None
     receipt_book = read_receipts(receipts)
     grades = rubric.read_store(out)
-    problems = _Problems()
+    problems = Problems()
     for reason in receipt_book.problems:
         problems.add(receipts, reason=reason)
 
@@ -616,7 +608,7 @@ def _grade(root: Path, out: Path, quizzes, roster, format, resubmission, weights
     out.mkdir(parents=True, exist_ok=True)
     stored = [grades.write(out)] if grades is not before else []
     sheet = _write_sheet(out, answers, grades, problems)
-    result.problems = pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
+    result.problems = problems.frame()
     result.files = stored + _write(result, chosen, verdicts, out, keys, roster_frame, format,
                                    figures, sheet)
     result.run = _record(out, result, keys, grades, weights, resubmission, now)
@@ -633,15 +625,15 @@ def _record(out: Path, result: GradeResult, keys, grades, weights, resubmission,
         shown = history.digest_file(weights) if isinstance(weights, (str, Path)) else \
             history.digest_text(sorted(dict(weights).items()))
         inputs["weights"] = history.Input(shown, "policy change: item weights")
-    files: dict = {}
+    digests: dict = {}
     for student, digest in zip(result.submissions["student_id"], result.submissions["sha256"]):
-        files.setdefault(student, set()).add(digest)
+        digests.setdefault(student, set()).add(digest)
     students = {}
     for row in result.gradebook.to_dict("records"):
         student = row.pop("student_id")
         students[student] = {
             "scores": row, "inputs": {"submissions": history.digest_text(sorted(
-                files.get(student, []))), "hand": grades.student_digest(student)}}
+                digests.get(student, []))), "hand": grades.student_digest(student)}}
     return history.record_run(
         out, command="grade", inputs=inputs, students=students,
         student_inputs={"submissions": "new submission", "hand": "hand grading"},

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from crmlab.core.atomic import write_text
 from crmlab.core.times import iso
+from crmlab.grading import files
 
 __all__ = ["SHEET_COLUMNS", "REQUIRED_COLUMNS", "STORE_COLUMNS", "TextAnswer", "HandGrades",
            "answer_digest", "sheet_csv", "check_sheet", "read_store", "unimported_edits"]
@@ -46,9 +47,8 @@ SHEET_COLUMNS = ["student_id", "quiz_id", "question_id", "criterion", "max_point
 #: The columns an imported sheet must have (found by name, in any order).
 REQUIRED_COLUMNS = ["student_id", "quiz_id", "question_id", "criterion", "points"]
 #: The columns of the store of imported grades, ``hand_grades.csv``.
-STORE_COLUMNS = ["student_id", "quiz_id", "question_id", "criterion", "points", "comment",
-                 "answer_sha256", "graded_at"]
-STORE = "hand_grades.csv"
+STORE_COLUMNS = files.HAND_GRADE_COLUMNS
+STORE = files.HAND_GRADES
 
 
 def answer_digest(answer: str) -> str:

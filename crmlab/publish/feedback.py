@@ -307,7 +307,7 @@ def write_feedback(book: CourseGradebook, out, *, now: datetime | None = None,
             validate_id(student)
         except CrmlabError:
             book.problems.loc[len(book.problems)] = {
-                "source": "feedback", "student_id": student, "assessment": "",
+                "source": "feedback", "student_id": student, "assessment": "", "item": "",
                 "reason": "student id is not safe as a file name: no page written"}
             continue
         page = student_page(book, student, now=now, lang=lang)

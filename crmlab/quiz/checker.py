@@ -1,40 +1,28 @@
 """The problem collector of the quiz schema, shared by the schema and every question type.
 
-A :class:`Checker` gathers problems as ``(line, question id, message)``; its helpers check the
-kinds of field every type uses (a text in every declared language, a list of items with ids, a
-true/false flag, a number), so a question type only states what is particular to it.
+A :class:`Checker` is crmlab's collector of a file's problems
+(:class:`crmlab.core.validation.LineProblems`: ``(line, question id, message)``) with helpers
+for the kinds of field every type uses (a text in every declared language, a list of items with
+ids, a true/false flag), so a question type only states what is particular to it.
 """
 
 from __future__ import annotations
 
-import math
-
+from crmlab.core.validation import LineProblems
 from crmlab.core.yaml_lines import Map
 
-__all__ = ["Checker", "is_number"]
+__all__ = ["Checker"]
 
 
-def is_number(value) -> bool:
-    """True for a finite int or float (not a bool).
+class Checker(LineProblems):
+    """Collects the problems of one quiz file; ``languages`` are the ones it declares.
 
-    Examples
-    --------
-    >>> is_number(2.5), is_number(True), is_number(float("inf")), is_number("3")
-    (True, False, False, False)
-    """
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-class Checker:
-    """Collects the problems of one quiz file; ``languages`` are the ones it declares."""
+    ``add(line, qid, message)`` records one at ``line`` of question ``qid`` (``-`` for the quiz
+    itself)."""
 
     def __init__(self, languages: tuple[str, ...] = ("en",)):
-        self.problems: list[tuple[int, str, str]] = []
+        super().__init__()
         self.languages = languages
-
-    def add(self, line: int, qid: str, message: str) -> None:
-        """Record one problem at ``line`` of question ``qid`` (``-`` for the quiz itself)."""
-        self.problems.append((line, qid, message))
 
     def unknown_fields(self, data: Map, allowed, qid: str, what: str) -> None:
         """Every key of ``data`` outside ``allowed`` is a problem, with a did-you-mean hint."""

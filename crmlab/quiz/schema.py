@@ -12,8 +12,9 @@ from pathlib import Path
 
 from crmlab.core.exceptions import QuizError
 from crmlab.core.i18n import LANGUAGES
+from crmlab.core.validation import is_finite_number
 from crmlab.core.yaml_lines import Map, parse, read_text
-from crmlab.quiz.checker import Checker, is_number
+from crmlab.quiz.checker import Checker
 from crmlab.quiz.types import get_type, type_names
 
 __all__ = ["validate_file", "check_quiz", "key_fields", "MODES", "QUIZ_FIELDS", "COMMON_FIELDS",
@@ -66,7 +67,7 @@ def _check_question(c: Checker, q, index: int, released: bool, quiz_line: int,
     mode = q.get("mode", "practice")
     if mode not in MODES:
         c.add(q.lines.get("mode", q.line), qid, f"mode {mode!r} is not one of practice, graded")
-    if "points" in q and not (is_number(q["points"]) and q["points"] > 0):
+    if "points" in q and not (is_finite_number(q["points"]) and q["points"] > 0):
         c.add(q.lines["points"], qid, f"points must be a positive number, got {q['points']!r}")
     c.flag(q, "shuffle", qid)
     if "tags" in q and not isinstance(q["tags"], (dict, list)):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import math
 
-from crmlab.quiz.checker import is_number
+from crmlab.core.validation import is_finite_number
 from crmlab.quiz.i18n import label, text
 from crmlab.quiz.types.base import AnswerInput, QuestionType
 
@@ -55,7 +55,7 @@ class Numeric(QuestionType):
             c.add(q.lines["unit"], qid, "field 'unit' must be a text or a mapping of languages")
         if keyless:
             return
-        if "answer" not in q or not is_number(q["answer"]):
+        if "answer" not in q or not is_finite_number(q["answer"]):
             c.add(q.lines.get("answer", q.line), qid,
                   "a numeric question needs a numeric answer (the correct value)")
         if "tolerance" not in q:
@@ -66,11 +66,11 @@ class Numeric(QuestionType):
             if len(tol) != 1 or next(iter(tol)) not in ("absolute", "relative"):
                 c.add(line, qid, "bad tolerance: give a number, or one of "
                                  "{absolute: X} or {relative: X}")
-            elif not (is_number(amount) and amount >= 0):
+            elif not (is_finite_number(amount) and amount >= 0):
                 c.add(line, qid, f"bad tolerance: {amount!r} is not a non-negative number")
             elif "relative" in tol and amount >= 1:
                 c.add(line, qid, "bad tolerance: a relative tolerance must be below 1")
-        elif not (is_number(tol) and tol >= 0):
+        elif not (is_finite_number(tol) and tol >= 0):
             c.add(line, qid, f"bad tolerance: {tol!r} is not a non-negative number")
 
     def key_given(self, q):

@@ -10,7 +10,7 @@ imported (:mod:`crmlab.grading.rubric`).
 
 from __future__ import annotations
 
-from crmlab.quiz.checker import is_number
+from crmlab.core.validation import is_finite_number
 from crmlab.quiz.i18n import label, text
 from crmlab.quiz.types.base import AnswerInput, QuestionType
 
@@ -53,7 +53,7 @@ class Text(QuestionType):
                                             shape="id, text and points",
                                             allowed=CRITERION_FIELDS, text_key="text"):
             value = criterion.get("points")
-            if not (is_number(value) and value > 0):
+            if not (is_finite_number(value) and value > 0):
                 c.add(criterion.lines.get("points", line), qid,
                       f"criterion {cid!r} needs positive points, got {value!r}")
                 whole = False
@@ -64,7 +64,7 @@ class Text(QuestionType):
         if "points" not in q:
             c.add(q.line, qid, f"a text question states its points: the rubric's total, "
                                f"{total:g}")
-        elif is_number(q["points"]) and abs(q["points"] - total) > 1e-9:
+        elif is_finite_number(q["points"]) and abs(q["points"] - total) > 1e-9:
             c.add(q.lines["points"], qid,
                   f"points ({q['points']:g}) must equal the rubric's total ({total:g})")
 
