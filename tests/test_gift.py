@@ -3,9 +3,9 @@
 import pytest
 
 from crmlab.cli import main
+from crmlab.core.i18n import localized
 from crmlab.quiz import load
 from crmlab.quiz.gift import parse_gift, to_gift
-from crmlab.quiz.i18n import text
 
 
 @pytest.mark.parametrize("quiz_id", ["L00", "final_test"])
@@ -16,14 +16,14 @@ def test_round_trip_keeps_every_key(quiz_id):
     for q in quiz.questions:
         back = parsed[q.id]
         assert back["type"] == q.type
-        assert back["prompt"] == " ".join(text(q.prompt).split())
+        assert back["prompt"] == " ".join(localized(q.prompt).split())
         if q.accept_any is not None:  # every answer right, the reason first in the feedback
             assert all(a["correct"] for a in back.get("answers", [])), q.id
-            assert back["general_feedback"].startswith(" ".join(text(q.accept_any).split()))
+            assert back["general_feedback"].startswith(" ".join(localized(q.accept_any).split()))
             continue
         if q.type == "single":
             assert [a["text"] for a in back["answers"] if a["correct"]] == \
-                [" ".join(text(o.text).split()) for o in q.options if o.correct]
+                [" ".join(localized(o.text).split()) for o in q.options if o.correct]
         elif q.type == "multi":
             n = sum(o.correct for o in q.options)
             assert [round(a["weight"], 3) for a in back["answers"]] == \
@@ -33,12 +33,12 @@ def test_round_trip_keeps_every_key(quiz_id):
         elif q.type == "numeric":
             assert back["answer"] == (float(q.answer), q.tolerance[1])
         elif q.type == "matching":
-            choice = {c.id: text(c.text) for c in q.choices}
+            choice = {c.id: localized(c.text) for c in q.choices}
             used = {p.match for p in q.pairs}
-            assert back["pairs"] == [(text(p.left), choice[p.match]) for p in q.pairs] + \
+            assert back["pairs"] == [(localized(p.left), choice[p.match]) for p in q.pairs] + \
                 [("", t) for cid, t in choice.items() if cid not in used]
         if q.explanation:
-            assert back["general_feedback"] == " ".join(text(q.explanation).split())
+            assert back["general_feedback"] == " ".join(localized(q.explanation).split())
 
 
 def test_special_characters_are_escaped():
@@ -87,6 +87,6 @@ def test_cli_export_in_azerbaijani_carries_the_translated_unit(tmp_path, capsys)
     quiz = load("L07")
     ratio = quiz.question("email-ratio")
     assert "// unit: hər 100 AZN üçün CSAT balı\n" in gift
-    assert {q["prompt"] for q in parse_gift(gift)} >= {" ".join(text(ratio.prompt, "az").split())}
+    assert {q["prompt"] for q in parse_gift(gift)} >= {" ".join(localized(ratio.prompt, "az").split())}
     assert main(["quiz", "export", "L07", "-o", str(out), "--lang", "en"]) == 0
     assert "// unit: CSAT points per 100 AZN\n" in out.read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ import yaml
 
 from crmlab import quiz
 from crmlab.cli import main
-from crmlab.quiz.i18n import text
+from crmlab.core.i18n import localized
 from crmlab.quiz.schema import key_fields
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,12 +31,12 @@ def _graded_secrets():
                 continue
             for lang in data.get("languages", ["en"]):
                 if q.get("explanation"):
-                    secrets.append((path.name, q["id"], text(q["explanation"], lang)))
+                    secrets.append((path.name, q["id"], localized(q["explanation"], lang)))
                 for option in q.get("options", []):
                     if option.get("feedback"):
-                        secrets.append((path.name, q["id"], text(option["feedback"], lang)))
+                        secrets.append((path.name, q["id"], localized(option["feedback"], lang)))
                 for criterion in q.get("rubric", []):
-                    secrets.append((path.name, q["id"], text(criterion["text"], lang)))
+                    secrets.append((path.name, q["id"], localized(criterion["text"], lang)))
     return secrets
 
 

@@ -20,10 +20,12 @@ def _inputs(parser) -> None:
 
 def register(subparsers) -> None:
     """Add ``crmlab gradebook``, ``feedback``, ``receipts`` and ``course`` to the parser."""
+    from crmlab.grading.lms import FORMATS
+
     gradebook = subparsers.add_parser(
         "gradebook", help="merge quiz and exercise grades into the course gradebook")
     _inputs(gradebook)
-    gradebook.add_argument("--format", default="plain", choices=["plain", "canvas", "moodle"])
+    gradebook.add_argument("--format", default="plain", choices=FORMATS)
     gradebook.set_defaults(func=_gradebook)
 
     feedback = subparsers.add_parser(

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 def register(subparsers) -> None:
     """Add ``crmlab grade`` to the parser."""
+    from crmlab.grading.lms import FORMATS
+
     parser = subparsers.add_parser("grade", help="grade submitted quiz answers")
     parser.add_argument("submissions", metavar="SUBMISSIONS")
     parser.add_argument("--out", required=True, metavar="DIR")
     parser.add_argument("--quiz", action="append", metavar="ID", help="grade only this quiz")
     parser.add_argument("--roster", metavar="roster.csv")
-    parser.add_argument("--format", default="plain", choices=["plain", "canvas", "moodle"])
+    parser.add_argument("--format", default="plain", choices=FORMATS)
     parser.add_argument("--resubmission", default="latest", choices=["latest", "first", "best"])
     parser.add_argument("--weights", metavar="weights.csv",
                         help="item weights: CSV quiz_id,question_id,weight (multiplies points)")

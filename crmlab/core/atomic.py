@@ -1,6 +1,8 @@
 """Atomic file writes: a temporary file in the same folder, flushed to disk, then renamed.
 
-A reader (or a crash at any moment) sees the old file or the new one, never half of one.
+A reader (or a crash at any moment) sees the old file or the new one, never half of one. Every
+file crmlab rewrites goes through here; a log that only grows (the collection service's
+receipts) is appended with :func:`append_text`, flushed to disk before it returns.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["write_bytes", "write_text", "write_json"]
+__all__ = ["write_bytes", "write_text", "write_json", "append_text"]
 
 
 def write_bytes(path: str | Path, data: bytes) -> Path:
@@ -49,3 +51,22 @@ def write_text(path: str | Path, text: str) -> Path:
 def write_json(path: str | Path, data) -> Path:
     """Write ``data`` as indented JSON to ``path`` atomically."""
     return write_text(path, json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def append_text(path: str | Path, text: str) -> Path:
+    """Append ``text`` (UTF-8) to ``path`` and flush it to disk: what was there stays untouched.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "log.csv"
+    >>> _ = append_text(path, "a,1\\n"), append_text(path, "b,2\\n")
+    >>> path.read_text().splitlines()
+    ['a,1', 'b,2']
+    """
+    path = Path(path)
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return path

@@ -33,6 +33,7 @@ crmlab.core.exceptions.CrmlabError: Got language='xx' instead, expected one of e
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 
@@ -40,7 +41,7 @@ from crmlab.core.exceptions import CrmlabError
 
 __all__ = ["LANGUAGES", "LANGUAGE_NAMES", "set_language", "get_language", "message",
            "catalog", "check_language", "save_language", "saved_language", "column_label",
-           "translate_labels"]
+           "translate_labels", "reader_language", "localized", "Messages", "label"]
 
 #: The languages crmlab ships, the source language first.
 LANGUAGES = ("en", "az")
@@ -138,6 +139,76 @@ def message(key: str, lang: str | None = None, **fields) -> str:
     if text is None:
         text = catalog("en")[key]
     return text.format(**fields) if fields else text
+
+
+def reader_language(lang) -> str:
+    """The language a reader gets: ``lang`` when crmlab ships it, else English (the one
+    fallback, for the quiz widget, the site and the feedback pages alike).
+
+    Examples
+    --------
+    >>> reader_language("az"), reader_language("sl"), reader_language(None)
+    ('az', 'en', 'en')
+    """
+    return lang if lang in LANGUAGES else "en"
+
+
+def localized(value, lang: str = "en") -> str:
+    """The text of a field that is a string (the same in every language) or a mapping of
+    languages (a quiz's prompt): ``lang``'s, else English, else the first given.
+
+    Examples
+    --------
+    >>> localized({"en": "Supplier", "az": "Təchizatçı"}, "az")
+    'Təchizatçı'
+    >>> localized({"en": "Supplier"}, "sl"), localized("Supplier", "az"), localized(None)
+    ('Supplier', 'Supplier', '')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return str(value.get(lang) or value.get("en") or next(iter(value.values())))
+    return str(value)
+
+
+class Messages(Mapping):
+    """The catalog entries ``<prefix>.*`` for one reader: ``messages(key, lang, **fields)`` is
+    the entry in :func:`reader_language` (English where the language lacks it), fields filled;
+    as a mapping, ``{lang: {key: text}}`` of every shipped language (a view: a language added
+    to the catalog is here too).
+
+    Examples
+    --------
+    >>> feedback = Messages("feedback")
+    >>> feedback("out_of", points="3", possible="5"), feedback("status_late", "az")
+    ('3 of 5', 'gecikmiş')
+    >>> feedback("status_late", "sl")  # a language crmlab does not ship: English
+    'late'
+    """
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+
+    def __call__(self, key: str, lang: str = "en", **fields) -> str:
+        return message(f"{self.prefix}.{key}", reader_language(lang), **fields)
+
+    def __getitem__(self, lang):
+        if lang not in LANGUAGES:
+            raise KeyError(lang)
+        start = f"{self.prefix}."
+        return {key[len(start):]: text for key, text in catalog(lang).items()
+                if key.startswith(start)}
+
+    def __iter__(self):
+        return iter(LANGUAGES)
+
+    def __len__(self) -> int:
+        return len(LANGUAGES)
+
+
+#: The quiz widget's own words (``quiz.*``: Check, Correct, ...), seen in JupyterLab, on the
+#: site and on feedback pages: ``label("check", "az")``.
+label = Messages("quiz")
 
 
 def column_label(name, lang: str | None = None):

@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from crmlab.core.atomic import write_text
 from crmlab.core.exceptions import DataError
 from crmlab.core.paths import datasets_dir
 from crmlab.core.validation import check_choice
@@ -242,11 +243,7 @@ def write(tables: dict, out_dir: str | Path) -> list[Path]:
     written = []
     for name, frame in tables.items():
         _table(name)
-        path = out / f"{name}.csv"
-        tmp = path.with_suffix(".csv.tmp")
-        tmp.write_text(_csv_text(name, frame), encoding="utf-8", newline="")
-        tmp.replace(path)
-        written.append(path)
+        written.append(write_text(out / f"{name}.csv", _csv_text(name, frame)))
     return written
 
 

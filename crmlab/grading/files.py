@@ -37,36 +37,57 @@ __all__ = ["GRADEBOOK", "RESPONSES", "SUBMISSIONS", "ITEM_ANALYSIS", "STRATEGIES
            "details_columns", "details_exercise"]
 
 # ------------------------------------------------------------------------------ file names
+#: The gradebook in an LMS layout; written last, so its presence means the run finished.
 GRADEBOOK = "gradebook.csv"
+#: One row per student, quiz and question answered (RESPONSE_COLUMNS).
 RESPONSES = "responses.csv"
+#: One row per submission and quiz, with its times (SUBMISSION_COLUMNS).
 SUBMISSIONS = "submissions.csv"
+#: One row per question: difficulty, discrimination, distractors.
 ITEM_ANALYSIS = "item_analysis.csv"
+#: The constant-answer strategies of every quiz.
 STRATEGIES = "strategies.csv"
+#: What a run set aside and why (PROBLEM_COLUMNS).
 PROBLEMS = "problems.csv"
+#: The hand-grading sheet of the free-text answers.
 RUBRIC_SHEET = "rubric.csv"
 #: The fresh sheet, when rubric.csv holds points not imported yet.
 RUBRIC_NEW = "rubric.new.csv"
+#: The imported hand grades (HAND_GRADE_COLUMNS).
 HAND_GRADES = "hand_grades.csv"
+#: The grading report (Markdown).
 REPORT = "report.md"
+#: Whose score moved since the previous run, and why (CHANGE_COLUMNS).
 CHANGES = "changes.csv"
 #: The folder that keeps every run.
 RUNS = "runs"
+#: An exercise's scores in an LMS layout.
 SCORES = "scores.csv"
+#: An exercise's points per check and reasons (details_columns).
 DETAILS = "details.csv"
+#: The folder of the executed exercise notebooks returned as feedback.
 FEEDBACK = "feedback"
+#: The course gradebook's row per student and assessment (ASSESSMENT_COLUMNS).
 ASSESSMENTS = "assessments.csv"
 
 # ------------------------------------------------------------------------------ columns
+#: The columns of responses.csv.
 RESPONSE_COLUMNS = ["student_id", "quiz_id", "question_id", "answer", "correct", "points",
                     "max_points"]
+#: The columns of submissions.csv.
 SUBMISSION_COLUMNS = ["student_id", "quiz_id", "source", "sha256", "created", "received_at",
                       "time_source", "answers_sha256", "counted", "submitted_at"]
+#: The columns of item_analysis.csv.
 ITEM_ANALYSIS_COLUMNS = ["quiz_id", "question_id", "type", "n", "difficulty", "point_biserial",
                          "upper_lower", "option_counts", "never_chosen", "flag"]
+#: The columns of strategies.csv.
 STRATEGY_COLUMNS = ["quiz_id", "strategy", "questions", "points", "max_points", "share", "flag"]
+#: The columns of hand_grades.csv.
 HAND_GRADE_COLUMNS = ["student_id", "quiz_id", "question_id", "criterion", "points", "comment",
                       "answer_sha256", "graded_at"]
+#: The columns of changes.csv.
 CHANGE_COLUMNS = ["student_id", "item", "before", "after", "change", "reasons"]
+#: The columns of assessments.csv.
 ASSESSMENT_COLUMNS = ["student_id", "assessment", "kind", "raw", "possible", "pending",
                       "submitted_at", "time_source", "deadline", "late_days", "penalty", "final",
                       "status"]

@@ -157,7 +157,7 @@ def read_store(folder: str | Path) -> HandGrades:
 
 def sheet_csv(answers: list[TextAnswer], grades: HandGrades) -> str:
     """The rubric sheet of ``answers``: one row per answer and criterion, graded ones filled."""
-    from crmlab.quiz.i18n import text
+    from crmlab.core.i18n import localized
 
     rows = []
     for answer in sorted(answers, key=lambda a: (a.quiz_id, a.question_id, a.student_id)):
@@ -169,7 +169,7 @@ def sheet_csv(answers: list[TextAnswer], grades: HandGrades) -> str:
                          "max_points": _number(maximum),
                          "points": "" if points is None else _number(points),
                          "comment": comment, "answer_sha256": answer.digest,
-                         "criterion_text": text(words, "en"), "answer": answer.answer})
+                         "criterion_text": localized(words, "en"), "answer": answer.answer})
     return _csv(rows, SHEET_COLUMNS)
 
 

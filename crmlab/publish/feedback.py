@@ -25,63 +25,21 @@ import io
 import json
 import math
 import zipfile
-from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from crmlab.core.atomic import write_bytes, write_text
+from crmlab.core.i18n import Messages
 from crmlab.core.times import iso, utc, with_offset
 from crmlab.grading.gradebook import CourseGradebook
 
 __all__ = ["MESSAGES", "message", "student_page", "write_feedback"]
 
-class _Messages(Mapping):
-    """``{lang: {key: text}}`` of the feedback pages, read from crmlab's one message catalog
-    (:mod:`crmlab.core.i18n`, keys ``feedback.<key>``): a view, so a language added to the catalog
-    is here too."""
-
-    def __getitem__(self, lang):
-        from crmlab.core.i18n import LANGUAGES, catalog
-
-        if lang not in LANGUAGES:
-            raise KeyError(lang)
-        return {key[len("feedback."):]: text for key, text in catalog(lang).items()
-                if key.startswith("feedback.")}
-
-    def __iter__(self):
-        from crmlab.core.i18n import LANGUAGES
-
-        return iter(LANGUAGES)
-
-    def __len__(self):
-        from crmlab.core.i18n import LANGUAGES
-
-        return len(LANGUAGES)
-
-
-#: Every text of a feedback page, by language (``feedback.*`` of :mod:`crmlab.core.i18n`);
-#: ``{name}`` fields are filled by :func:`message`.
-MESSAGES = _Messages()
-
-
-def message(key: str, lang: str = "en", **fields) -> str:
-    """The page text ``key`` in ``lang`` (English when the language lacks it), fields filled.
-
-    Examples
-    --------
-    >>> message("out_of", points="3", possible="5")
-    '3 of 5'
-    >>> message("status_late", "az")
-    'gecikmiş'
-    >>> message("status_late", "sl")  # a language crmlab does not ship: English
-    'late'
-    """
-    from crmlab.core.i18n import LANGUAGES, catalog
-
-    lang = lang if lang in LANGUAGES else "en"
-    text = catalog(lang).get(f"feedback.{key}") or catalog("en")[f"feedback.{key}"]
-    return text.format(**fields)
+#: Every text of a feedback page, by language (``feedback.*`` of :mod:`crmlab.core.i18n`), and
+#: ``message(key, lang, **fields)``: the text in the page's language (English for a language
+#: crmlab does not ship, or where the language lacks it).
+MESSAGES = message = Messages("feedback")
 
 
 STYLE = """
@@ -163,8 +121,8 @@ def _timing(row: dict, zone: ZoneInfo, lang: str) -> str:
 
 
 def _quiz_details(book: CourseGradebook, student: str, quiz_id: str, lang: str) -> str:
+    from crmlab.core.i18n import localized
     from crmlab.grading.rubric import TextAnswer
-    from crmlab.quiz.i18n import text
     from crmlab.quiz.types import get_type
 
     quiz = book.quizzes[quiz_id]
@@ -187,7 +145,7 @@ def _quiz_details(book: CourseGradebook, student: str, quiz_id: str, lang: str) 
                           possible=_number(question.points)))
         parts = [f"<p><b>{_e(message('question', lang, n=number))}</b> "
                  f"<span class='note'>({_e(message('mode_' + question.mode, lang))})</span> "
-                 f"{_e(text(question.prompt, lang))}</p>",
+                 f"{_e(localized(question.prompt, lang))}</p>",
                  f"<p>{_e(message('your_answer', lang))}:</p>"
                  f"<blockquote class='answer'>{_e(shown)}</blockquote>",
                  f"<p>{_e(message('points', lang))}: {_e(earned)}</p>"]
@@ -202,7 +160,7 @@ def _quiz_details(book: CourseGradebook, student: str, quiz_id: str, lang: str) 
                 mark = (message("pending", lang) if got is None and answer is not None else
                         message("out_of", lang, points=_number(got or 0.0),
                                 possible=_number(maximum)))
-                cells.append(f"<tr><td>{_e(text(words, lang))}</td><td class='num'>"
+                cells.append(f"<tr><td>{_e(localized(words, lang))}</td><td class='num'>"
                              f"{_e(mark)}</td><td>{_e(comment)}</td></tr>")
             parts.append(f"<p>{_e(message('rubric', lang))}:</p><table><thead><tr><th>"
                          f"{_e(message('criterion', lang))}</th><th>"
@@ -214,7 +172,7 @@ def _quiz_details(book: CourseGradebook, student: str, quiz_id: str, lang: str) 
                          "</p>")
         if question.explanation:
             parts.append(f"<p>{_e(message('explanation', lang))}: "
-                         f"<i>{_e(text(question.explanation, lang))}</i></p>")
+                         f"<i>{_e(localized(question.explanation, lang))}</i></p>")
         blocks.append(f"<div class='question {css}'>{''.join(parts)}</div>")
     return "".join(blocks)
 
@@ -249,7 +207,7 @@ def _exercise_details(book: CourseGradebook, student: str, exercise: str, lang: 
 def student_page(book: CourseGradebook, student: str, *, now: datetime | None = None,
                  lang: str = "en") -> str:
     """The feedback page of one student, as HTML text (built from that student's rows only)."""
-    from crmlab.quiz.i18n import text
+    from crmlab.core.i18n import localized
 
     now = utc(now)
     zone = ZoneInfo(book.course.timezone)
@@ -258,7 +216,7 @@ def student_page(book: CourseGradebook, student: str, *, now: datetime | None = 
         item = book.course.assessment(row["assessment"])
         if item.kind == "quiz":
             heading = message("quiz", lang, id=item.id,
-                              title=text(book.quizzes[item.id].title, lang))
+                              title=localized(book.quizzes[item.id].title, lang))
         else:
             heading = message("exercise", lang, id=item.id)
         opens = book.course.feedback_opens(item.id, book.students)

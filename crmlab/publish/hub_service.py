@@ -37,6 +37,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
+from crmlab.core.atomic import append_text
 from crmlab.core.exceptions import CrmlabError
 from crmlab.core.ids import PATTERN, validate_id
 from crmlab.core.times import iso, stamp, utc
@@ -69,10 +70,7 @@ def _append_receipts(store: Path, rows: list[dict]) -> None:
     for row in rows:
         writer.writerow(row)
     # One writer (this process, under the lock); appending keeps earlier receipts untouched.
-    with path.open("a", encoding="utf-8", newline="") as handle:
-        handle.write(buffer.getvalue())
-        handle.flush()
-        os.fsync(handle.fileno())
+    append_text(path, buffer.getvalue())
 
 
 def store_bundle(store: str | Path, user: str, data: bytes, *, max_bytes: int = MAX_BYTES,

@@ -14,8 +14,7 @@ from __future__ import annotations
 import html
 import json
 
-from crmlab.core.i18n import message
-from crmlab.quiz.i18n import label, text
+from crmlab.core.i18n import label, localized, message
 from crmlab.quiz.scoring import has_key, score
 from crmlab.quiz.types import get_type
 from crmlab.quiz.widget import option_order
@@ -50,8 +49,8 @@ def checking_data(quiz, *, lang: str = "en") -> dict:
             continue
         entry = {"id": question.id, "mode": "practice", "type": question.type,
                  "points": float(question.points),
-                 "explanation": text(question.explanation, lang),
-                 "accept_any": text(question.accept_any, lang) if question.accept_any else ""}
+                 "explanation": localized(question.explanation, lang),
+                 "accept_any": localized(question.accept_any, lang) if question.accept_any else ""}
         entry.update(get_type(question.type).browser_key(question, lang))
         questions.append(entry)
     return {"quiz": quiz.id, "lang": lang, "labels": {k: label(k, lang) for k in _LABELS},
@@ -66,8 +65,8 @@ def _order(quiz, question, items):
 
 def _graded(quiz, question, lang: str) -> str:
     esc = html.escape
-    listed = [text(o.text, lang) for o in _order(quiz, question, question.options)]
-    listed += [f"{text(p.left, lang)}" for p in question.pairs]
+    listed = [localized(o.text, lang) for o in _order(quiz, question, question.options)]
+    listed += [f"{localized(p.left, lang)}" for p in question.pairs]
     items = "".join(f"<li>{esc(words)}</li>" for words in listed)
     code = f'<code>quiz.show("{esc(quiz.id)}")</code>'
     if question.mode == "graded":
@@ -94,10 +93,10 @@ def quiz_html(quiz, *, lang: str = "en") -> str:
     for number, question in enumerate(quiz.questions, 1):
         base = f"q-{esc(quiz.id)}-{esc(question.id)}"
         unit = label("point" if question.points == 1 else "points", lang)
-        note = (f'<p class="crmlab-note"><i>{esc(text(question.note, lang))}</i></p>'
+        note = (f'<p class="crmlab-note"><i>{esc(localized(question.note, lang))}</i></p>'
                 if question.note else "")
         legend = (f'<legend><b>{esc(label("question", lang))} {number}.</b> '
-                  f'{esc(text(question.prompt, lang))} <span class="crmlab-badge">'
+                  f'{esc(localized(question.prompt, lang))} <span class="crmlab-badge">'
                   f'({esc(label(question.mode, lang))}, {question.points:g} {esc(unit)})</span>'
                   f'</legend>')
         if _checkable(question):
@@ -118,7 +117,7 @@ def quiz_html(quiz, *, lang: str = "en") -> str:
     data = data.replace("</", "<\\/")
     return (f'<section class="crmlab-quiz" data-quiz="{esc(quiz.id)}" lang="{esc(lang)}" '
             f'aria-labelledby="quiz-{esc(quiz.id)}-title"><h2 id="quiz-{esc(quiz.id)}-title">'
-            f'{esc(text(quiz.title, lang))}</h2>{"".join(parts)}'
+            f'{esc(localized(quiz.title, lang))}</h2>{"".join(parts)}'
             f'<script type="application/json" class="crmlab-quiz-data">{data}</script></section>')
 
 
@@ -142,9 +141,9 @@ def expected_verdict(question, answer, *, lang: str = "en") -> dict:
             "max_points": verdict.max_points,
             "verdict": "correct" if verdict.correct else "partly" if verdict.points else
             "incorrect",
-            "explanation": text(question.explanation, lang),
+            "explanation": localized(question.explanation, lang),
             "option_feedback": list(kind.option_feedback(question, canonical, lang)),
-            "accepted_any": text(question.accept_any, lang)}
+            "accepted_any": localized(question.accept_any, lang)}
 
 
 def answer_table(quiz, *, lang: str = "en") -> list[dict]:

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from crmlab.core.atomic import write_text
-from crmlab.quiz.i18n import text
+from crmlab.core.i18n import localized
 from crmlab.quiz.model import Quiz
 from crmlab.quiz.types import get_type, gift_escape
 
@@ -27,22 +27,22 @@ def _comment(value) -> str:
 
 def to_gift(quiz: Quiz, *, lang: str = "en") -> str:
     """Return the GIFT text of a quiz (keys included: this is for the instructor's LMS)."""
-    blocks = [f"// crmlab quiz {quiz.id}: {text(quiz.title, lang)}", f"$CATEGORY: crmlab/{quiz.id}"]
+    blocks = [f"// crmlab quiz {quiz.id}: {localized(quiz.title, lang)}", f"$CATEGORY: crmlab/{quiz.id}"]
     for q in quiz.questions:
         kind = get_type(q.type)
-        lines, general = [], [text(q.explanation, lang)] if q.explanation else []
+        lines, general = [], [localized(q.explanation, lang)] if q.explanation else []
         if q.note:
-            lines.append(f"// note: {_comment(text(q.note, lang))}")
+            lines.append(f"// note: {_comment(localized(q.note, lang))}")
         lines += [f"// {_comment(line)}" for line in kind.gift_comments(q, lang)]
         if q.accept_any:
-            reason = text(q.accept_any, lang)
+            reason = localized(q.accept_any, lang)
             lines.append(f"// accepts any answer: {_comment(reason)}")
             general.insert(0, reason)
             body = kind.gift_any(q, lang)
         else:
             body = kind.gift(q, lang)
         feedback = f" ####{gift_escape(' '.join(general))}" if general else ""
-        lines.append(f"::{gift_escape(q.id)}::[markdown]{gift_escape(text(q.prompt, lang))} "
+        lines.append(f"::{gift_escape(q.id)}::[markdown]{gift_escape(localized(q.prompt, lang))} "
                      f"{{{body}{feedback}}}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"

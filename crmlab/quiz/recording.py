@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crmlab.quiz.i18n import text
+from crmlab.core.i18n import localized
 from crmlab.quiz.loading import load
 
 __all__ = ["Feedback", "record"]
@@ -70,6 +70,6 @@ def record(quiz_id, question_id: str, answer, *, lang: str = "en") -> Feedback:
     if verdict.pending:
         return Feedback(saved=True, mode=question.mode, pending=True)
     return Feedback(saved=True, mode="practice", correct=verdict.correct, points=verdict.points,
-                    max_points=verdict.max_points, explanation=text(question.explanation, lang),
+                    max_points=verdict.max_points, explanation=localized(question.explanation, lang),
                     option_feedback=kind.option_feedback(question, canonical, lang),
-                    accepted_any=text(question.accept_any, lang))
+                    accepted_any=localized(question.accept_any, lang))

@@ -18,8 +18,8 @@ import ipywidgets as w
 
 from crmlab.core.display import StableWidgetRepr
 from crmlab.core.exceptions import QuizError
+from crmlab.core.i18n import LANGUAGE_NAMES, label, localized
 from crmlab.core.validation import check_choice
-from crmlab.quiz.i18n import LANGUAGE_NAMES, label, text
 from crmlab.quiz.model import Question, Quiz
 from crmlab.quiz.recording import record
 from crmlab.quiz.types import get_type
@@ -60,10 +60,10 @@ class QuestionView:
     def __init__(self, quiz: Quiz, question: Question, number: int, lang: str, student: str):
         self.quiz, self.q, self.lang = quiz, question, lang
         unit = label("point" if question.points == 1 else "points", lang)
-        note = (f"<div class='crmlab-note'><i>{html.escape(text(question.note, lang))}</i></div>"
+        note = (f"<div class='crmlab-note'><i>{html.escape(localized(question.note, lang))}</i></div>"
                 if question.note else "")
         self.prompt = w.HTML(
-            f"<b>{label('question', lang)} {number}.</b> {html.escape(text(question.prompt, lang))} "
+            f"<b>{label('question', lang)} {number}.</b> {html.escape(localized(question.prompt, lang))} "
             f"<span class='crmlab-badge'>({label(question.mode, lang)}, {question.points:g} "
             f"{unit})</span>{note}")
         self.feedback = w.HTML("")
@@ -165,7 +165,7 @@ class QuizView(StableWidgetRepr):
     def render(self, lang: str) -> None:
         """Draw every question in ``lang`` (the language switch calls this)."""
         self.lang = lang
-        self.header.value = f"<h3>{html.escape(text(self.quiz.title, lang))}</h3>"
+        self.header.value = f"<h3>{html.escape(localized(self.quiz.title, lang))}</h3>"
         self.questions = [QuestionView(self.quiz, q, i + 1, lang, self.student)
                           for i, q in enumerate(self.quiz.questions)]
         self.body.children = [view.box for view in self.questions]
@@ -181,6 +181,6 @@ class QuizView(StableWidgetRepr):
         """The fixed text line shown as text/plain (compared by nbval)."""
         modes = [q.mode for q in self.quiz.questions]
         langs = ", ".join(self.quiz.languages)
-        return (f"Quiz {self.quiz.id} · {text(self.quiz.title, 'en')} — {len(modes)} questions "
+        return (f"Quiz {self.quiz.id} · {localized(self.quiz.title, 'en')} — {len(modes)} questions "
                 f"({modes.count('practice')} practice, {modes.count('graded')} graded; "
                 f"languages: {langs}). Answers are saved in your CRMLAB_HOME as you give them.")

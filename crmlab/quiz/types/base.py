@@ -115,9 +115,9 @@ class QuestionType:
 
     def key_text(self, question, lang: str = "en") -> str:
         """The key as the instructor reads it (feedback, reports)."""
-        from crmlab.quiz.i18n import text
+        from crmlab.core.i18n import localized
 
-        return text(question.answer, lang)
+        return localized(question.answer, lang)
 
     def answer_text(self, question, answer, lang: str = "en") -> str:
         """A canonical answer as the student reads it on a feedback page.
@@ -125,14 +125,14 @@ class QuestionType:
         Option and choice ids become their texts, ``true``/``false`` the widget's words, a
         number carries the question's unit; anything else is shown as it is.
         """
-        from crmlab.quiz.i18n import label, text
+        from crmlab.core.i18n import label, localized
 
-        names = {o.id: text(o.text, lang) for o in question.options + question.choices}
-        lefts = {p.id: text(p.left, lang) for p in question.pairs}
+        names = {o.id: localized(o.text, lang) for o in question.options + question.choices}
+        lefts = {p.id: localized(p.left, lang) for p in question.pairs}
         if isinstance(answer, bool):
             return label("true" if answer else "false", lang)
         if isinstance(answer, (int, float)):
-            return f"{answer:g}" + (f" {text(question.unit, lang)}" if question.unit else "")
+            return f"{answer:g}" + (f" {localized(question.unit, lang)}" if question.unit else "")
         if isinstance(answer, list):
             return "; ".join(names.get(str(a), str(a)) for a in answer)
         if isinstance(answer, dict):

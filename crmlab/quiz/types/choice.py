@@ -8,7 +8,7 @@ constant-answer strategies of the item analysis follow them.
 
 from __future__ import annotations
 
-from crmlab.quiz.i18n import text
+from crmlab.core.i18n import localized
 from crmlab.quiz.model import Option
 from crmlab.quiz.types.base import QuestionType, gift_escape, html_choices
 
@@ -77,12 +77,12 @@ class ChoiceType(QuestionType):
 
     def key_text(self, question, lang="en"):
         """The texts of the correct options."""
-        return "; ".join(text(o.text, lang) for o in question.options if o.correct)
+        return "; ".join(localized(o.text, lang) for o in question.options if o.correct)
 
     def option_feedback(self, question, answer, lang="en"):
         """The feedback of every chosen option that has one."""
         chosen = self.picked(answer)
-        return tuple(text(o.feedback, lang) for o in question.options
+        return tuple(localized(o.feedback, lang) for o in question.options
                      if o.id in chosen and o.feedback)
 
     input_kind = "radio"
@@ -90,12 +90,12 @@ class ChoiceType(QuestionType):
     def browser_key(self, question, lang="en"):
         """Every option's correct flag (all false without a key) and feedback."""
         return {"options": [{"id": o.id, "correct": bool(o.correct),
-                             "feedback": text(o.feedback, lang)} for o in question.options]}
+                             "feedback": localized(o.feedback, lang)} for o in question.options]}
 
     def browser_input(self, question, *, lang, order, base):
         """One radio button (single) or checkbox (multi) per option."""
         return html_choices(base, self.input_kind,
-                            [(o.id, text(o.text, lang)) for o in order(question.options)])
+                            [(o.id, localized(o.text, lang)) for o in order(question.options)])
 
     def browser_answers(self, question):
         """Each option alone, and nothing chosen."""
@@ -103,12 +103,12 @@ class ChoiceType(QuestionType):
 
     def gift_any(self, question, lang="en"):
         """Every option right (Moodle gives full marks for any of them)."""
-        return " ".join(f"={gift_escape(text(o.text, lang))}{self._gift_feedback(o, lang)}"
+        return " ".join(f"={gift_escape(localized(o.text, lang))}{self._gift_feedback(o, lang)}"
                         for o in question.options)
 
     @staticmethod
     def _gift_feedback(option, lang) -> str:
-        return f"#{gift_escape(text(option.feedback, lang))}" if option.feedback else ""
+        return f"#{gift_escape(localized(option.feedback, lang))}" if option.feedback else ""
 
     def wrong_pick(self, question, rng) -> str:
         """A distractor; the first distractors are picked more often, the last almost never."""

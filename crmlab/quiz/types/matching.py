@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 
-from crmlab.quiz.i18n import label, text
+from crmlab.core.i18n import label, localized
 from crmlab.quiz.model import Option, Pair
 from crmlab.quiz.types.base import AnswerInput, QuestionType, gift_escape
 
@@ -86,8 +86,8 @@ class Matching(QuestionType):
 
     def key_text(self, question, lang="en"):
         """``left -> choice`` for every pair."""
-        choice = {c.id: text(c.text, lang) for c in question.choices}
-        return "; ".join(f"{text(p.left, lang)} -> {choice.get(p.match, '')}"
+        choice = {c.id: localized(c.text, lang) for c in question.choices}
+        return "; ".join(f"{localized(p.left, lang)} -> {choice.get(p.match, '')}"
                          for p in question.pairs)
 
     def widget(self, question, *, lang, order):
@@ -99,9 +99,9 @@ class Matching(QuestionType):
         for pair in order(question.pairs):
             # The left item is the dropdown's description: a <label for> a screen reader reads.
             dropdown = w.Dropdown(
-                options=[(label("choose", lang), None)] + [(text(c.text, lang), c.id)
+                options=[(label("choose", lang), None)] + [(localized(c.text, lang), c.id)
                                                            for c in choices],
-                value=None, description=text(pair.left, lang),
+                value=None, description=localized(pair.left, lang),
                 style={"description_width": "initial"}, layout=w.Layout(width="auto"))
             dropdowns.append((pair.id, dropdown))
             rows.append(dropdown)
@@ -117,10 +117,10 @@ class Matching(QuestionType):
         """A labelled select of the choices per left item."""
         esc = html.escape
         options = f'<option value="">{esc(label("choose", lang))}</option>' + "".join(
-            f'<option value="{esc(c.id)}">{esc(text(c.text, lang))}</option>'
+            f'<option value="{esc(c.id)}">{esc(localized(c.text, lang))}</option>'
             for c in order(question.choices))
         return "".join(
-            f'<div class="crmlab-pair"><label for="{base}-{esc(p.id)}">{esc(text(p.left, lang))}'
+            f'<div class="crmlab-pair"><label for="{base}-{esc(p.id)}">{esc(localized(p.left, lang))}'
             f'</label> <select id="{base}-{esc(p.id)}" data-pair="{esc(p.id)}">{options}'
             f'</select></div>' for p in order(question.pairs))
 
@@ -135,8 +135,8 @@ class Matching(QuestionType):
     def gift(self, question, lang="en"):
         """``=left -> right`` per pair, then ``= -> distractor`` per unused choice."""
         used = {p.match for p in question.pairs}
-        choice_text = {c.id: text(c.text, lang) for c in question.choices}
-        parts = [f"={gift_escape(text(p.left, lang))} -> {gift_escape(choice_text[p.match])}"
+        choice_text = {c.id: localized(c.text, lang) for c in question.choices}
+        parts = [f"={gift_escape(localized(p.left, lang))} -> {gift_escape(choice_text[p.match])}"
                  for p in question.pairs]
         parts += [f"= -> {gift_escape(t)}" for cid, t in choice_text.items() if cid not in used]
         return " ".join(parts)

@@ -8,7 +8,7 @@ options and ``-100/n`` for each wrong one (Moodle floors a negative total at 0).
 
 from __future__ import annotations
 
-from crmlab.quiz.i18n import text
+from crmlab.core.i18n import localized
 from crmlab.quiz.types.base import AnswerInput, gift_escape, gift_weight
 from crmlab.quiz.types.choice import ChoiceType
 
@@ -49,7 +49,7 @@ class Multi(ChoiceType):
         """One checkbox per option, in the student's order."""
         import ipywidgets as w
 
-        checks = [(o.id, w.Checkbox(value=False, description=text(o.text, lang), indent=False,
+        checks = [(o.id, w.Checkbox(value=False, description=localized(o.text, lang), indent=False,
                                     layout=w.Layout(width="auto")))
                   for o in order(question.options)]
         return AnswerInput(w.VBox([box for _, box in checks]),
@@ -60,7 +60,7 @@ class Multi(ChoiceType):
         n_correct = sum(o.correct for o in question.options)
         return " ".join(
             f"~%{gift_weight(100 / n_correct * (1 if o.correct else -1))}%"
-            f"{gift_escape(text(o.text, lang))}{self._gift_feedback(o, lang)}"
+            f"{gift_escape(localized(o.text, lang))}{self._gift_feedback(o, lang)}"
             for o in question.options)
 
     def right_answer(self, question):

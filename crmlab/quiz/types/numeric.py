@@ -10,8 +10,8 @@ from __future__ import annotations
 import html
 import math
 
+from crmlab.core.i18n import label, localized
 from crmlab.core.validation import is_finite_number
-from crmlab.quiz.i18n import label, text
 from crmlab.quiz.types.base import AnswerInput, QuestionType
 
 __all__ = ["Numeric", "read_number"]
@@ -103,7 +103,7 @@ class Numeric(QuestionType):
 
     def key_text(self, question, lang="en"):
         """The key, its tolerance and unit: ``79.6 ± 0.5 %``."""
-        unit = f" {text(question.unit, lang)}" if question.unit else ""
+        unit = f" {localized(question.unit, lang)}" if question.unit else ""
         return f"{float(question.answer):g} ± {self.allowed(question):g}{unit}"
 
     def browser_key(self, question, lang="en"):
@@ -140,14 +140,14 @@ class Numeric(QuestionType):
         """A text field; a comma is read as the decimal mark."""
         import ipywidgets as w
 
-        field = w.Text(placeholder=label("number", lang), description=text(question.unit, lang),
+        field = w.Text(placeholder=label("number", lang), description=localized(question.unit, lang),
                        layout=w.Layout(width="260px"))
 
         return AnswerInput(field, lambda: read_number(field.value))
 
     def gift_comments(self, question, lang="en"):
         """The unit, which GIFT's numeric answers cannot carry."""
-        return [f"unit: {text(question.unit, lang)}"] if question.unit else []
+        return [f"unit: {localized(question.unit, lang)}"] if question.unit else []
 
     def gift(self, question, lang="en"):
         """``#value:absolute tolerance``."""

@@ -5,7 +5,7 @@ Answer: an option id. GIFT: ``{=right ~wrong}``.
 
 from __future__ import annotations
 
-from crmlab.quiz.i18n import text
+from crmlab.core.i18n import localized
 from crmlab.quiz.types.base import AnswerInput, gift_escape
 from crmlab.quiz.types.choice import ChoiceType
 
@@ -37,14 +37,14 @@ class Single(ChoiceType):
         """Radio buttons in the student's order."""
         import ipywidgets as w
 
-        buttons = w.RadioButtons(options=[(text(o.text, lang), o.id)
+        buttons = w.RadioButtons(options=[(localized(o.text, lang), o.id)
                                           for o in order(question.options)],
                                  value=None, layout=w.Layout(width="auto"))
         return AnswerInput(buttons, lambda: buttons.value)
 
     def gift(self, question, lang="en"):
         """``=`` before the correct option, ``~`` before the others."""
-        return " ".join(f"{'=' if o.correct else '~'}{gift_escape(text(o.text, lang))}"
+        return " ".join(f"{'=' if o.correct else '~'}{gift_escape(localized(o.text, lang))}"
                         f"{self._gift_feedback(o, lang)}" for o in question.options)
 
     def right_answer(self, question):

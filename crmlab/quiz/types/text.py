@@ -10,8 +10,8 @@ imported (:mod:`crmlab.grading.rubric`).
 
 from __future__ import annotations
 
+from crmlab.core.i18n import label, localized
 from crmlab.core.validation import is_finite_number
-from crmlab.quiz.i18n import label, text
 from crmlab.quiz.types.base import AnswerInput, QuestionType
 
 __all__ = ["Text", "MAX_CHARS", "CRITERION_FIELDS"]
@@ -97,7 +97,7 @@ class Text(QuestionType):
 
     def key_text(self, question, lang="en"):
         """The rubric: ``criterion (points); ...``."""
-        return "; ".join(f"{text(words, lang)} ({points:g})"
+        return "; ".join(f"{localized(words, lang)} ({points:g})"
                          for _, words, points in self.criteria(question))
 
     def answer_text(self, question, answer, lang="en"):
@@ -120,12 +120,12 @@ class Text(QuestionType):
 
     def gift_comments(self, question, lang="en"):
         """One ``rubric:`` comment per criterion, for the graders."""
-        return [f"rubric: {cid} ({points:g}): {' '.join(text(words, lang).split())}"
+        return [f"rubric: {cid} ({points:g}): {' '.join(localized(words, lang).split())}"
                 for cid, words, points in self.criteria(question)]
 
     def right_answer(self, question):
         """A simulated answer: the rubric's criteria, as if every one were addressed."""
-        return " ".join(text(words, "en") for _, words, _ in self.criteria(question)) or "Answer."
+        return " ".join(localized(words, "en") for _, words, _ in self.criteria(question)) or "Answer."
 
     def wrong_answer(self, question, rng):
         """A simulated answer that addresses no criterion."""

@@ -5,7 +5,7 @@ Answer: ``true`` or ``false``; the key is the question's ``answer``. GIFT: ``{TR
 
 from __future__ import annotations
 
-from crmlab.quiz.i18n import label
+from crmlab.core.i18n import label
 from crmlab.quiz.types.base import AnswerInput, QuestionType, gift_escape, html_choices
 
 __all__ = ["TrueFalse"]
