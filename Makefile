@@ -29,10 +29,10 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" >/dev/null
 	touch $@
 
-# JupyterLab's command-mode keys scoped away from quiz widgets (crmlab/course/labsettings.py).
+# JupyterLab's command-mode keys scoped away from quiz widgets (crmlab/publish/labsettings.py).
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.d/crmlab.json
-$(LAB_SETTINGS): $(STAMP) crmlab/course/labsettings.py
-	$(PY) -m crmlab.course.labsettings
+$(LAB_SETTINGS): $(STAMP) crmlab/publish/labsettings.py crmlab/cli/labsettings.py
+	$(PY) -m crmlab labsettings
 
 install: $(STAMP) $(LAB_SETTINGS)
 
@@ -62,9 +62,9 @@ bench: install
 	$(PY) -m benchmarks
 
 notebooks: install
-	$(PY) -m crmlab.notebooks stamp
-	$(PY) -m crmlab.notebooks build
-	$(PY) -m crmlab.notebooks execute
+	$(PY) -m crmlab notebooks stamp
+	$(PY) -m crmlab notebooks build
+	$(PY) -m crmlab notebooks execute
 
 # The hub's proxy comes from npm, pinned by package-lock.json and installed beside the config.
 HUB_DIR   := deploy/jupyterhub
@@ -92,7 +92,7 @@ hub: hub-deps
 	    $(CURDIR)/$(VENV)/bin/jupyterhub -f jupyterhub_config.py
 
 site: install
-	$(PY) -m crmlab.course.site --out _site
+	$(PY) -m crmlab site build --out _site
 
 clean:
 	rm -rf $(VENV) _site build *.egg-info $(HUB_DIR)/node_modules .hub-demo

@@ -50,7 +50,7 @@ def _bare_kernel_seconds(repeat: int = 3) -> float:
 
 def lesson_suite_ratio() -> list[dict]:
     """The nbval run of every notebook against bare kernel starts, in the same run."""
-    from crmlab.course.notebooks import all_notebooks
+    from crmlab.publish.notebooks import all_notebooks
 
     notebooks = all_notebooks(ROOT / "notebooks")
     bare = _bare_kernel_seconds()

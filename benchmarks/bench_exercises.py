@@ -30,8 +30,8 @@ def _assign_ratio(work: Path) -> dict:
     import nbformat
     import papermill
 
-    from crmlab.course.exercises import assign
-    from crmlab.course.exercises.notebook import read_exercise, student_copy
+    from crmlab.exercises import assign
+    from crmlab.exercises.notebook import read_exercise, student_copy
 
     roster = work / "roster500.csv"
     roster.write_text("student_id\n" + "\n".join(f"s{i:03d}" for i in range(500)) + "\n")
@@ -54,7 +54,7 @@ def _assign_ratio(work: Path) -> dict:
 def _solved_submissions(work: Path, n: int) -> Path:
     import nbformat
 
-    from crmlab.course.exercises import assign
+    from crmlab.exercises import assign
 
     roster = work / f"roster{n}.csv"
     roster.write_text("student_id\n" + "\n".join(f"g{i:02d}" for i in range(n)) + "\n")
@@ -75,7 +75,7 @@ def _floor(kernels: int = 3) -> list[float]:
     """Seconds for a fresh kernel to start, import the course's stack and crmlab, shut down."""
     from jupyter_client.manager import KernelManager
 
-    from crmlab.course.exercises.runner import STACK
+    from crmlab.grading.runner import STACK
 
     times = []
     for _ in range(kernels):
@@ -95,8 +95,8 @@ def _floor(kernels: int = 3) -> list[float]:
 
 def _grade(folder: Path, roster: Path, name: str, **options) -> float:
     """Seconds to grade the solved submissions in ``folder/subs`` into ``folder/name``;
-    ``options`` go to :func:`crmlab.course.exercises.grade` (its own ``work`` included)."""
-    from crmlab.course.exercises import grade
+    ``options`` go to :func:`crmlab.grading.exercises.grade` (its own ``work`` included)."""
+    from crmlab.grading.exercises import grade
 
     started = time.perf_counter()
     scores = grade(str(EXERCISE), folder / "subs", roster=roster, out=folder / name,
@@ -120,7 +120,7 @@ def _per_notebook(work: Path, roster: Path, n: int) -> dict:
 
 
 def _throughput(work: Path, roster: Path, n: int) -> list[dict]:
-    from crmlab.course.exercises.executors import DaskExecutor
+    from crmlab.grading.executors import DaskExecutor
 
     local = _grade(work, roster, "two", workers=2)
     started = time.perf_counter()

@@ -40,7 +40,7 @@ def _bench_quiz(folder: Path) -> None:
 def bench_course(work: Path):
     """A course folder in ``work`` with the benchmark quiz (CRMLAB_COURSE_DIR while inside);
     yields the loaded quiz."""
-    from crmlab.course.quiz.loading import load
+    from crmlab.quiz.loading import load
 
     saved = os.environ.get("CRMLAB_COURSE_DIR")
     try:
@@ -67,8 +67,8 @@ def _floor(paths) -> float:
 
 def run() -> list[dict]:
     """Measure; one row per figure (see the package docstring)."""
-    from crmlab.course.quiz.grading import grade
-    from crmlab.course.quiz.simulate import write_cohort
+    from crmlab.grading.quizzes import grade
+    from crmlab.quiz.simulate import write_cohort
 
     work = Path(tempfile.mkdtemp(prefix="crmlab-bench-grading-"))
     floors, times = [], []

@@ -22,7 +22,7 @@ import urllib.request
 from pathlib import Path
 
 from benchmarks._proc import tree_rss
-from crmlab.course.demo_hub import demo_hub
+from crmlab.publish.demo_hub import demo_hub
 
 ROOT = Path(__file__).resolve().parent.parent
 PROXY = ROOT / "deploy" / "jupyterhub" / "node_modules" / ".bin" / "configurable-http-proxy"

@@ -35,7 +35,7 @@ _PATTERNS: list = []
 _GRADE = """
 import json, os, sys, threading, time
 from benchmarks._proc import tree_rss
-from crmlab.course.quiz.grading import grade
+from crmlab.grading.quizzes import grade
 
 peak, done = [0], threading.Event()
 def watch():
@@ -57,7 +57,7 @@ print(json.dumps({"time": elapsed, "before": before, "peak": max(peak[0], tree_r
 
 
 def _write_range(task) -> int:
-    from crmlab.course import submission
+    from crmlab.quiz import submission
 
     folder, start, stop = task
     for i in range(start, stop):
@@ -90,8 +90,8 @@ def _grade(subs: Path, out: Path, course: Path) -> dict:
 def run() -> list[dict]:
     """Measure; one row per figure (see the module docstring)."""
     from benchmarks.bench_grading import bench_course
-    from crmlab.course import submission
-    from crmlab.course.quiz.simulate import simulate_answers
+    from crmlab.quiz import submission
+    from crmlab.quiz.simulate import simulate_answers
 
     work = Path(tempfile.mkdtemp(prefix="crmlab-bench-scale-"))
     figures = {}

@@ -7,7 +7,7 @@ inside the functions that need them): ``make bench`` measures it.
 #: The package version.
 __version__ = "0.1.0"
 
-from crmlab.i18n import (  # noqa: E402  (cheap: no third-party import)
+from crmlab.core.i18n import (  # noqa: E402  (cheap: no third-party import)
     _install_for_session,  # noqa: E402
     get_language,
     set_language,

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmlab._validation import check_column_options, check_columns, check_each, expected
+from crmlab.core.validation import check_column_options, check_columns, check_each, expected
 
 __all__ = ["CUTOFFS", "abc_analysis", "abc_summary", "abc_rankings"]
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmlab._validation import check_columns, check_each, check_number, check_whole
+from crmlab.core.validation import check_columns, check_each, check_number, check_whole
 from crmlab.touchpoints import office_of
 
 __all__ = ["channel_consistency", "response_by_channel"]

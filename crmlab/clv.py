@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmlab._validation import (
+from crmlab.core.validation import (
     check_column_options,
     check_fitted,
     check_number,
@@ -337,7 +337,7 @@ def alive_against_holdout(model: BetaGeo, summary: pd.DataFrame) -> pd.DataFrame
     ValueError: Got summary without the column 'holdout_frequency' instead, expected the columns \
 'frequency', 'recency', 'T', 'holdout_frequency'.
     """
-    from crmlab._validation import check_columns
+    from crmlab.core.validation import check_columns
 
     check_columns(summary, ["frequency", "recency", "T", "holdout_frequency"], table="summary")
     alive = np.asarray(model.probability_alive(summary["frequency"], summary["recency"],

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from crmlab._validation import check_choice, check_columns, check_each
+from crmlab.core.validation import check_choice, check_columns, check_each
 
 __all__ = ["PURPOSES", "CONSENT_COLUMNS", "ConsentedSelection", "select_customers"]
 
@@ -60,7 +60,7 @@ class ConsentedSelection:
         return len(self.customers)
 
     def __repr__(self) -> str:
-        from crmlab.i18n import message
+        from crmlab.core.i18n import message
 
         total = len(self.customers) + self.excluded
         before = "".join(message("consent.earlier", n=f"{n:,}", column=column)

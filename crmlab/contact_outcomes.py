@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from crmlab._validation import check_choice, check_columns, check_rate, expected
+from crmlab.core.validation import check_choice, check_columns, check_rate, expected
 from crmlab.repeat_purchase import bought_again
 from crmlab.touchpoints import office_of
 
@@ -313,7 +313,7 @@ class StratifiedGap:
         return self.ci_low > 0 or self.ci_high < 0
 
     def __repr__(self) -> str:
-        from crmlab.i18n import message
+        from crmlab.core.i18n import message
 
         if len(self.table) == 1:
             strata = message("contact_outcomes.stratum", n=1)

@@ -18,8 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmlab._display import text_table
-from crmlab._validation import (
+from crmlab.core.display import text_table
+from crmlab.core.validation import (
     check_column_options,
     check_columns,
     check_each,

@@ -33,11 +33,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from crmlab._curated import normalise as _normalise
-from crmlab._curated import read_checked
-from crmlab._display import text_table
-from crmlab._validation import check_choice, expected
-from crmlab.exceptions import DataError
+from crmlab.core.curated import normalise as _normalise
+from crmlab.core.curated import read_checked
+from crmlab.core.display import text_table
+from crmlab.core.exceptions import DataError
+from crmlab.core.validation import check_choice, expected
 
 __all__ = ["LANGUAGES", "LESSONS", "SEEDS", "PATH", "terms", "lookup", "table"]
 

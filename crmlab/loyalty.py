@@ -23,8 +23,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmlab._display import StableWidgetRepr
-from crmlab._validation import (
+from crmlab.clv import simple_clv
+from crmlab.core.display import StableWidgetRepr
+from crmlab.core.validation import (
     check_choice,
     check_column_options,
     check_columns,
@@ -34,7 +35,6 @@ from crmlab._validation import (
     check_whole,
     expected,
 )
-from crmlab.clv import simple_clv
 from crmlab.repeat_purchase import bought_again
 
 __all__ = ["SOURCE_RATIOS", "REACH", "repeat_customers", "repeat_rate", "retention_rate",
@@ -496,7 +496,7 @@ def calculator(*, customers: int, retention: float, margin: float, cost_per_cust
     """
     import ipywidgets as w
 
-    from crmlab.i18n import message, translate_labels
+    from crmlab.core.i18n import message, translate_labels
 
     retention_economics(customers=customers, retention=retention, new_retention=retention,
                         margin=margin, cost_per_customer=cost_per_customer, reach=reach,

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crmlab._display import text_table
-from crmlab._validation import check_choice, expected
+from crmlab.core.display import text_table
+from crmlab.core.validation import check_choice, expected
 
 __all__ = ["EVOLUTION", "NEW_CONSUMER", "TRIPLE_GOAL", "LEVERS", "CONSUMER_RELATIONS_GOALS",
            "PERSONALISATION_STEPS", "PERSONALISATION_AIMS", "PERSONALISATION_MISTAKES",
@@ -334,7 +334,7 @@ def evolution() -> pd.DataFrame:
 
 
 def table(name: str) -> pd.DataFrame:
-    """One of the source's lists, numbered from 1, shown whole (a :class:`~crmlab._display.TextTable`).
+    """One of the source's lists, numbered from 1, shown whole (a :class:`~crmlab.core.display.TextTable`).
 
     Examples
     --------

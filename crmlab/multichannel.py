@@ -16,7 +16,7 @@ import math
 
 import pandas as pd
 
-from crmlab._validation import check_column_options
+from crmlab.core.validation import check_column_options
 
 __all__ = ["profit_by_channel_count", "profit_per_order_interval"]
 

@@ -1,24 +1,9 @@
-"""Lesson-facing entry point of the notebook tooling: ``python -m crmlab.notebooks execute
-notebooks/02_x.ipynb --stamp`` (the command the course's guides give).
-
-The tooling itself lives in :mod:`crmlab.course.notebooks`; this module only re-exports it (no
-logic here).
-"""
+"""``python -m crmlab.notebooks ARGS``: an alias of ``crmlab notebooks ARGS``, the spelling the
+course's guides have long given; no logic here (see :mod:`crmlab.cli.notebooks`)."""
 
 import sys
 
-from crmlab.course.notebooks import (
-    NAV_END,
-    NAV_START,
-    all_notebooks,
-    execute,
-    main,
-    navigation_markdown,
-    stamp,
-)
-
-__all__ = ["navigation_markdown", "stamp", "execute", "all_notebooks", "main", "NAV_START",
-           "NAV_END"]
+from crmlab.cli import main
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    sys.exit(main(["notebooks", *sys.argv[1:]]))

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crmlab._validation import check_columns, expected
 from crmlab.consent import CONSENT_COLUMNS
+from crmlab.core.validation import check_columns, expected
 from crmlab.record_linkage import CustomerView, normalise_email, normalise_phone
 
 __all__ = ["customer_profiles", "purchase_history"]

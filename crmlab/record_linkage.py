@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from crmlab._validation import check_columns, expected
+from crmlab.core.validation import check_columns, expected
 
 __all__ = ["normalise_email", "normalise_phone", "name_key", "CustomerView",
            "single_customer_view", "merge_quality"]
@@ -132,7 +132,7 @@ class CustomerView:
         return table.assign(person=person.to_numpy())
 
     def __repr__(self) -> str:
-        from crmlab.i18n import message
+        from crmlab.core.i18n import message
 
         merged = self.n_records - self.n_people
         return message("linkage.customer_view", records=f"{self.n_records:,}",

@@ -30,10 +30,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from crmlab._curated import normalise, read_checked, unknown
-from crmlab._display import text_table
-from crmlab._validation import check_choice, expected
-from crmlab.exceptions import DataError
+from crmlab.core.curated import normalise, read_checked, unknown
+from crmlab.core.display import text_table
+from crmlab.core.exceptions import DataError
+from crmlab.core.validation import check_choice, expected
 
 __all__ = ["SEEDS", "ORIGINS", "PATH", "Citation", "entries", "lookup", "cite",
            "find_citations", "table"]

@@ -31,7 +31,7 @@ from enum import IntEnum
 
 import pandas as pd
 
-from crmlab._validation import (
+from crmlab.core.validation import (
     check_choice,
     check_column_options,
     check_columns,

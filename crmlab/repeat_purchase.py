@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crmlab._validation import check_column_options, check_whole, expected
+from crmlab.core.validation import check_column_options, check_whole, expected
 
 __all__ = ["bought_again"]
 

@@ -40,8 +40,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from crmlab._display import text_table
-from crmlab._validation import check_column_options, check_each, check_whole, expected
+from crmlab.core.display import text_table
+from crmlab.core.validation import check_column_options, check_each, check_whole, expected
 
 __all__ = ["rfm_table", "rfm_scores", "rfm_distribution", "dense_rank_scores", "RFM_SEGMENTS",
            "rfm_segment", "segment_ranges", "CURRY_TIERS", "CURRY_CUTOFFS", "customer_pyramid",

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crmlab._display import text_table
-from crmlab._validation import check_column_options, check_columns, check_rate, check_whole
 from crmlab.consent import ConsentedSelection, select_customers
+from crmlab.core.display import text_table
+from crmlab.core.validation import check_column_options, check_columns, check_rate, check_whole
 
 __all__ = ["SERVICE_OFFERS", "SOURCE_LEVELS", "service_level_rules", "service_levels",
            "win_back_candidates"]

@@ -1,9 +1,82 @@
-"""Lesson-facing names of the student id: ``from crmlab import student; student.set_id(...)``.
+"""Who the student is: an id set once, kept in ``CRMLAB_HOME/config.json``.
 
-The lesson notebooks import these names; the engine itself lives in
-:mod:`crmlab.course.student`. This module only re-exports (no logic here).
+Inside a server spawned by JupyterHub (``JUPYTERHUB_USER`` set together with the hub's API
+variables) the id is the hub user name: the hub authenticated it, so it cannot be changed here.
+
+Examples
+--------
+>>> import os, tempfile
+>>> os.environ["CRMLAB_HOME"] = tempfile.mkdtemp()
+>>> get_id()
+'anonymous'
+>>> set_id("s-1042")
+'s-1042'
+>>> get_id()
+'s-1042'
+>>> set_id("../etc")
+Traceback (most recent call last):
+...
+crmlab.core.exceptions.CrmlabError: Got student_id='../etc' instead, expected 1 to 64 letters, digits, '-', '_' or '.', not starting with '.' and without '..'.
 """
 
-from crmlab.course.student import ANONYMOUS, get_id, set_id, validate_id
+from __future__ import annotations
 
-__all__ = ["get_id", "set_id", "validate_id", "ANONYMOUS"]
+import os
+
+from crmlab.core import settings
+from crmlab.core.exceptions import CrmlabError
+from crmlab.core.ids import RULE, validate_id
+
+__all__ = ["get_id", "set_id", "validate_id", "hub_user", "ANONYMOUS"]
+
+#: The id used before a student sets theirs; nothing can be submitted under it.
+ANONYMOUS = "anonymous"
+
+
+def hub_user() -> str | None:
+    """The hub user name inside a JupyterHub-spawned server, else ``None``.
+
+    A server counts as hub-spawned when ``JUPYTERHUB_USER`` is set together with
+    ``JUPYTERHUB_API_URL`` and ``JUPYTERHUB_API_TOKEN`` (JupyterHub sets all three); a stray
+    ``JUPYTERHUB_USER`` alone changes nothing.
+
+    Examples
+    --------
+    >>> hub_user() is None or isinstance(hub_user(), str)
+    True
+    """
+    name = os.environ.get("JUPYTERHUB_USER")
+    if not name or not os.environ.get("JUPYTERHUB_API_URL") \
+            or not os.environ.get("JUPYTERHUB_API_TOKEN"):
+        return None
+    try:
+        return validate_id(name)
+    except CrmlabError:
+        raise CrmlabError(f"JupyterHub user name {name!r} cannot be a crmlab student id ({RULE}); "
+                          "ask the instructor to set Authenticator.username_pattern") from None
+
+
+def get_id() -> str:
+    """Return the student id: the hub user name inside JupyterHub, else the id set with
+    :func:`set_id`, or ``'anonymous'`` before one is set."""
+    name = hub_user()
+    if name is not None:
+        return name
+    value = settings.read().get("student_id")
+    try:
+        return validate_id(value)
+    except CrmlabError:
+        return ANONYMOUS
+
+
+def set_id(student_id: str) -> str:
+    """Set the student id once for this machine (kept in ``CRMLAB_HOME/config.json``).
+
+    Inside JupyterHub the id is the hub user name and this raises ``CrmlabError``.
+    """
+    name = hub_user()
+    if name is not None:
+        raise CrmlabError(f"On JupyterHub your student id is your hub user name {name!r}; "
+                          "it cannot be changed here")
+    settings.update(student_id=validate_id(student_id))
+    return student_id

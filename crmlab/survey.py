@@ -21,12 +21,18 @@ after answering follows the one rule of :mod:`crmlab.repeat_purchase`.
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 import pandas as pd
 
-from crmlab._validation import check_choice, check_columns, check_each, check_rate, expected
+from crmlab.core.validation import (
+    check_choice,
+    check_columns,
+    check_each,
+    check_rate,
+    expected,
+    is_finite_number,
+)
 from crmlab.repeat_purchase import bought_again
 
 __all__ = ["nps", "nps_difference", "csat", "satisfaction_vs_repeat", "repeat_by_satisfaction",
@@ -240,8 +246,7 @@ low <= high.
     for label, pair in bands.items():
         try:
             low, high = pair
-            ok = all(isinstance(v, numbers.Real) and not isinstance(v, bool)
-                     and math.isfinite(v) for v in (low, high)) and low <= high
+            ok = all(is_finite_number(v) for v in (low, high)) and low <= high
         except (TypeError, ValueError):
             ok = False
         if not ok:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crmlab._display import text_table
-from crmlab._validation import check_choice, expected
+from crmlab.core.display import text_table
+from crmlab.core.validation import check_choice, expected
 
 __all__ = ["TABLES", "AREA_TASKS", "CUSTOMER_VALUES", "CRM_INDICATIONS", "SIEBEL_SHARE",
            "TABLE_5_7_HEADINGS", "GARBLED", "table", "names", "lookup", "classify_feature"]
@@ -316,7 +316,7 @@ def names() -> list[str]:
 
 
 def table(name: str) -> pd.DataFrame:
-    """One classification as a DataFrame, shown whole (a :class:`~crmlab._display.TextTable`).
+    """One classification as a DataFrame, shown whole (a :class:`~crmlab.core.display.TextTable`).
 
     Examples
     --------

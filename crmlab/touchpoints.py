@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crmlab._display import text_table
-from crmlab._validation import check_columns, expected
+from crmlab.core.display import text_table
+from crmlab.core.validation import check_columns, expected
 
 __all__ = ["TOUCHPOINT_OFFICE", "office_of", "touchpoint_map"]
 
@@ -63,7 +63,7 @@ def touchpoint_map(interactions: pd.DataFrame) -> pd.DataFrame:
 
     The office and its ``basis`` come from ``TOUCHPOINT_OFFICE`` (the source's list where it
     names the touchpoint). Rows are sorted by office, then by contacts, most first. The basis is
-    a sentence, so the table shows every cell whole (a :class:`~crmlab._display.TextTable`).
+    a sentence, so the table shows every cell whole (a :class:`~crmlab.core.display.TextTable`).
 
     Examples
     --------

@@ -26,7 +26,7 @@ import math
 
 import pandas as pd
 
-from crmlab._validation import check_column_options, check_each, check_number, expected
+from crmlab.core.validation import check_column_options, check_each, check_number, expected
 
 __all__ = ["value_for_cost", "value_for_cost_interval", "csat_and_order_value",
            "csat_per_order_value"]

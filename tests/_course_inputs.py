@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from crmlab.course import submission
-from crmlab.course.quiz.grading import grade
+from crmlab.grading.quizzes import grade
+from crmlab.quiz import submission
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISE = ROOT / "tests" / "fixtures" / "exercises" / "exercise" / "fixture_double.ipynb"

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from crmlab.course.demo_hub import free_port
+from crmlab.publish.demo_hub import free_port
 
 __all__ = ["free_port", "skip_or_fail"]
 

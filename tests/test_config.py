@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from crmlab.cli import main
-from crmlab.course.config import LatePolicy, load_course, validate_course
-from crmlab.course.exercises.notebook import exercise_id, exercise_notebooks, read_exercise
-from crmlab.course.quiz.loading import quiz_files
-from crmlab.exceptions import CourseError
+from crmlab.core.exceptions import CourseError
+from crmlab.exercises.notebook import exercise_id, exercise_notebooks, read_exercise
+from crmlab.grading.config import LatePolicy, load_course, validate_course
+from crmlab.quiz.loading import quiz_files
 
 ROOT = Path(__file__).resolve().parent.parent
 BAKU = ZoneInfo("Asia/Baku")

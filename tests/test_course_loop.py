@@ -28,13 +28,14 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
+from crmlab import quiz, student
 from crmlab.cli import main
-from crmlab.course import quiz, student, submission
-from crmlab.course.exercises import grade as grade_exercise
-from crmlab.course.feedback import write_feedback
-from crmlab.course.gradebook import course_gradebook, write_gradebook
-from crmlab.course.receipts import collect_receipts
-from crmlab.course.submit import make_bundle
+from crmlab.grading.exercises import grade as grade_exercise
+from crmlab.grading.gradebook import course_gradebook, write_gradebook
+from crmlab.grading.receipts import collect_receipts
+from crmlab.publish.feedback import write_feedback
+from crmlab.quiz import submission
+from crmlab.quiz.submit import make_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "exercises"

@@ -17,9 +17,9 @@ import psutil
 import pytest
 
 from crmlab.cli import main
-from crmlab.course.exercises.executors import DaskExecutor
-from crmlab.course.exercises.sandbox import batch_processes
-from crmlab.exceptions import ExerciseError
+from crmlab.core.exceptions import ExerciseError
+from crmlab.grading.executors import DaskExecutor
+from crmlab.grading.sandbox import batch_processes
 
 distributed = pytest.importorskip("distributed")
 
@@ -75,7 +75,7 @@ def batches(tmp_path_factory):
 
             killer = threading.Thread(target=kill_one_mid_job, daemon=True)
             killer.start()
-            from crmlab.course.exercises import grade
+            from crmlab.grading.exercises import grade
 
             grade(str(EXERCISE), SUBMISSIONS, roster=tmp / "roster.csv", out=tmp / "killed",
                   timeout=20, executor=DaskExecutor(client, progress=False), progress=False)

@@ -8,7 +8,7 @@ import pytest
 
 from crmlab import datasets
 from crmlab.cli import main
-from crmlab.exceptions import DataError
+from crmlab.core.exceptions import DataError
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""Tests of crmlab._display: text tables show every cell whole, in the library and in every
+"""Tests of crmlab.core.display: text tables show every cell whole, in the library and in every
 committed notebook of both editions."""
 
 import html
@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 from crmlab import datasets, glossary, marketing, references, taxonomy
-from crmlab._display import TEXT_TABLE_CLASS, TextTable, text_table
-from crmlab.course.lessons import course_map
-from crmlab.course.notebooks import all_notebooks
+from crmlab.core.display import TEXT_TABLE_CLASS, TextTable, text_table
 from crmlab.crm_selection import course_company_needs
+from crmlab.lessons import course_map
+from crmlab.publish.notebooks import all_notebooks
 from crmlab.segmentation import rfm_scores, rfm_table, segment_ranges
 from crmlab.service_levels import service_level_rules
 from crmlab.touchpoints import touchpoint_map
@@ -77,7 +77,7 @@ def test_only_a_dataframe(bad, kind):
 
 
 def test_azerbaijani_labels_and_whole_text_together():
-    from crmlab.i18n import translate_labels
+    from crmlab.core.i18n import translate_labels
 
     shown = translate_labels(text_table(_frame()), lang="az")
     assert isinstance(shown, TextTable) and "..." not in repr(shown)
@@ -169,5 +169,5 @@ def test_no_committed_table_cuts_its_text(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
     cut = cut_cells(nb)
     assert not cut, (f"{path.relative_to(ROOT)}: text cut off by pandas (re-execute the "
-                     "notebook; a table of sentences needs crmlab._display.text_table): "
+                     "notebook; a table of sentences needs crmlab.core.display.text_table): "
                      + "; ".join(f"cell {index}: {text!r}" for index, text in cut))

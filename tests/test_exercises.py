@@ -10,23 +10,23 @@ import pytest
 from papermill.exceptions import PapermillExecutionError
 
 from crmlab.cli import main
-from crmlab.course.exercises.assignment import student_seed
-from crmlab.course.exercises.notebook import (
+from crmlab.core.exceptions import ExerciseError
+from crmlab.core.i18n import LANGUAGES
+from crmlab.exercises.assignment import student_seed
+from crmlab.exercises.notebook import (
     PLACEHOLDER,
     exercise_metadata,
     exercise_notebooks,
     read_exercise,
     student_copy,
 )
-from crmlab.course.exercises.tags import (
+from crmlab.exercises.tags import (
     HIDDEN_CHECKS,
     INJECTED_PARAMETERS,
     RAISES_EXCEPTION,
     SOLUTION,
     tags_of,
 )
-from crmlab.exceptions import ExerciseError
-from crmlab.i18n import LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = exercise_notebooks(ROOT / "notebooks" / "exercises")
@@ -69,7 +69,7 @@ def test_release_contains_no_solution(lang, path, tmp_path):
 def _execute(path, out, seed):
     """papermill, with one more start when the kernel dies before it answers: two kernels
     starting at once (the other test worker) can be given the same free port. As the grader
-    does (crmlab.course.exercises.runner.STARTS)."""
+    does (crmlab.grading.runner.STARTS)."""
     for attempt in (1, 2):
         try:
             return papermill.execute_notebook(str(path), str(out), parameters={"seed": seed},
@@ -157,8 +157,8 @@ def test_assign_without_secret_is_a_one_line_error(tmp_path, monkeypatch, capsys
                                        "CRMLAB_INSTRUCTOR_SECRET or pass --secret-file (at least "
                                        "8 characters)\n")
     with pytest.raises(ExerciseError, match=r"^Got exercise='EX-nope' instead, expected one of 'EX-"):
-        from crmlab.course.exercises.assignment import _find
-        _find("EX-nope")
+        from crmlab.exercises.notebook import find_exercise
+        find_exercise("EX-nope")
 
 
 def test_three_commands_end_to_end_with_thirty_students(tmp_path, monkeypatch, capsys):
@@ -215,7 +215,7 @@ def test_three_commands_end_to_end_with_thirty_students(tmp_path, monkeypatch, c
 
 
 def test_release_readme_is_for_students(tmp_path):
-    from crmlab.course.exercises import release
+    from crmlab.exercises import release
 
     written = release(tmp_path)
     assert [p.name for p in written] == [p.name for p in EXERCISES]
@@ -225,7 +225,7 @@ def test_release_readme_is_for_students(tmp_path):
 
 
 def test_azerbaijani_release_is_the_azerbaijani_edition(tmp_path):
-    from crmlab.course.exercises import release
+    from crmlab.exercises import release
 
     written = release(tmp_path, lang="az")
     assert [p.name for p in written] == [p.name for p in EXERCISES]
@@ -281,8 +281,8 @@ def test_every_check_refuses_a_near_miss_and_never_crashes(seed, crmlab_home):
     import numpy as np
     import pandas as pd
 
-    from crmlab.course.exercises import expected as _registered  # noqa: F401
-    from crmlab.course.exercises.checks import EXPECTED, _verdict
+    from crmlab.exercises import expected as _registered  # noqa: F401
+    from crmlab.exercises.checks import EXPECTED, _verdict
 
     for name, compute in sorted(EXPECTED.items()):
         right = compute(seed)
@@ -292,3 +292,20 @@ def test_every_check_refuses_a_near_miss_and_never_crashes(seed, crmlab_home):
         if not isinstance(right, (set, frozenset, dict, tuple)):
             for shaped in (pd.Series([right, right]), np.array([right, right])):
                 assert _verdict(name, shaped, seed) is False, (name, type(shaped))
+
+
+def test_one_catalogue_one_submission_name():
+    from crmlab.exercises.notebook import (
+        catalogue,
+        exercise_notebooks,
+        find_exercise,
+        submission_name,
+        submission_owner,
+    )
+
+    known = catalogue()
+    assert sorted(known.values()) == exercise_notebooks()
+    for ident, path in known.items():
+        assert find_exercise(ident) == find_exercise(path.stem) == find_exercise(path) == path
+    name = submission_name("abc_profit", "s.01")
+    assert submission_owner(f"out/{name}") == ("abc_profit", "s.01")

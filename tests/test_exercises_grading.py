@@ -15,11 +15,11 @@ import pandas as pd
 import pytest
 
 from crmlab.cli import main
-from crmlab.course.exercises.autograde import grade, prepare_submission
-from crmlab.course.exercises.executors import Executor, LocalExecutor
-from crmlab.course.exercises.sandbox import batch_processes
-from crmlab.course.exercises.tags import HIDDEN_CHECKS, INJECTED_PARAMETERS, PARAMETERS, tags_of
-from crmlab.exceptions import ExerciseError
+from crmlab.core.exceptions import ExerciseError
+from crmlab.exercises.tags import HIDDEN_CHECKS, INJECTED_PARAMETERS, PARAMETERS, tags_of
+from crmlab.grading.executors import Executor, LocalExecutor
+from crmlab.grading.exercises import grade, prepare_submission
+from crmlab.grading.sandbox import batch_processes
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "exercises"
 EXERCISE = FIXTURES / "exercise" / "fixture_double.ipynb"
@@ -134,7 +134,7 @@ def test_prepare_submission_pins_the_seed_and_leaves_the_hidden_checks_out():
     params = [c for c in nb.cells if PARAMETERS in tags_of(c)]
     assert [c.source for c in params] == ['student_id = "demo"\nseed = 3\n'
                                           "# injected by the grader\n"
-                                          "student_id = 's1'\nseed = 42"]
+                                          'student_id = "s1"\nseed = 42\n']
     # The hidden checks never reach the kernel: the runner judges the exported values.
     assert not any(HIDDEN_CHECKS in tags_of(c) or "hidden_check" in c.source for c in nb.cells)
     assert not any(INJECTED_PARAMETERS in tags_of(c) for c in nb.cells)
@@ -177,7 +177,7 @@ def test_a_custom_executor_plugs_in(tmp_path, monkeypatch):
                     timeout=20, executor=Sequential(), format="moodle")
     assert calls == [2]
     assert list(details["total"]) == [3.0, 0.0]
-    # The LMS layouts are the quiz grader's (crmlab.course.lms).
+    # The LMS layouts are the quiz grader's (crmlab.grading.lms).
     moodle = pd.read_csv(tmp_path / "out" / "scores.csv", keep_default_na=False)
     assert moodle.columns.tolist() == ["ID number", "Email address", "Exercise: EX-fixture (Real)"]
     assert moodle["Exercise: EX-fixture (Real)"].tolist() == [3.0, 0.0]
@@ -186,7 +186,7 @@ def test_a_custom_executor_plugs_in(tmp_path, monkeypatch):
 
 
 def test_submissions_of_other_exercises_are_skipped(tmp_path):
-    from crmlab.course.exercises.autograde import _submissions
+    from crmlab.grading.exercises import _submissions
 
     for name in ("fixture_double__s1", "classify_suppliers__s2", "s3", "sub/fixture_double__s4"):
         (tmp_path / f"{name}.ipynb").parent.mkdir(exist_ok=True)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from crmlab.cli import main
-from crmlab.course import feedback
-from crmlab.course.feedback import MESSAGES, message, student_page, write_feedback
-from crmlab.course.gradebook import course_gradebook
+from crmlab.grading.gradebook import course_gradebook
+from crmlab.publish import feedback
+from crmlab.publish.feedback import MESSAGES, message, student_page, write_feedback
 
 ROOT = Path(__file__).resolve().parent.parent
 LATE = datetime(2026, 12, 1, tzinfo=timezone.utc)
@@ -104,7 +104,7 @@ def test_feedback_command(inputs, tmp_path, capsys):
 
 
 def test_a_time_source_the_catalog_does_not_know_is_shown_as_it_is():
-    from crmlab.course.feedback import _source
+    from crmlab.publish.feedback import _source
 
     assert _source("receipt", "en") == "receipt"
     assert _source("file time", "az") != "file time"

@@ -143,14 +143,14 @@ CHOICES = [(q["id"], o["id"]) for q in QUESTIONS if q["id"] in ACCEPTED for o in
 
 @pytest.fixture(scope="module")
 def final():
-    from crmlab.course.quiz import load
+    from crmlab.quiz import load
 
     return load("final_test")
 
 
 @pytest.mark.parametrize(("question_id", "option"), CHOICES, ids=[f"{q}-{o}" for q, o in CHOICES])
 def test_each_defensible_answer_earns_the_point_and_no_other(final, question_id, option):
-    from crmlab.course.quiz.scoring import score
+    from crmlab.quiz.scoring import score
 
     verdict = score(final.question(question_id), option)
     assert (verdict.points, verdict.correct) == ((1.0, True) if option in ACCEPTED[question_id]
@@ -168,8 +168,8 @@ def test_the_rationale_says_why_more_than_one_answer_counts(final, question_id):
 
 
 def test_the_grader_gives_the_point_to_each_accepted_answer(tmp_path):
-    from crmlab.course.quiz.grading import grade
-    from crmlab.course.quiz.simulate import write_bundles
+    from crmlab.grading.quizzes import grade
+    from crmlab.quiz.simulate import write_bundles
 
     answers = {f"s-{question_id}-{option}": {"final_test": {question_id: option}}
                for question_id, option in CHOICES}
@@ -183,7 +183,7 @@ def test_the_grader_gives_the_point_to_each_accepted_answer(tmp_path):
 
 
 def test_always_all_correct_earns_questions_5_and_21(final):
-    from crmlab.course.quiz.item_analysis import constant_strategies
+    from crmlab.grading.item_analysis import constant_strategies
 
     others = {("final_test", q.id): 0 for q in final.questions if q.id not in ("q05", "q21")}
     table = constant_strategies(final, weights=others).set_index("strategy")
@@ -192,8 +192,8 @@ def test_always_all_correct_earns_questions_5_and_21(final):
 
 
 def test_a_simulated_cohort_is_scored_by_the_accepted_sets(final, tmp_path):
-    from crmlab.course.quiz.grading import grade
-    from crmlab.course.quiz.simulate import simulate_answers, write_cohort
+    from crmlab.grading.quizzes import grade
+    from crmlab.quiz.simulate import simulate_answers, write_cohort
 
     cohort = simulate_answers(final, n_students=60, seed=7)
     write_cohort(final, tmp_path / "subs", n_students=60, seed=7)
@@ -220,7 +220,7 @@ def practice_copy(tmp_path):
 
 
 def test_the_widget_accepts_each_defensible_answer_in_practice(practice_copy, crmlab_home):
-    from crmlab.course.quiz import show
+    from crmlab.quiz import show
 
     view = show(practice_copy, lang="en").view("q16")
     for option, verdict in (("a", "Correct"), ("b", "Correct"), ("c", "Not quite")):
@@ -232,8 +232,8 @@ def test_the_widget_accepts_each_defensible_answer_in_practice(practice_copy, cr
 def test_the_site_checks_a_practice_copy_by_the_accepted_set(practice_copy):
     """The static site's checker gets every accepted option's flag, and the library's verdicts
     it is tested against (tests/browser/test_site.py) follow the accepted sets."""
-    from crmlab.course.quiz.loading import load_file
-    from crmlab.course.site_quiz import answer_table, checking_data
+    from crmlab.publish.site_quiz import answer_table, checking_data
+    from crmlab.quiz.loading import load_file
 
     quiz = load_file(practice_copy)
     data = {q["id"]: q for q in checking_data(quiz)["questions"]}

@@ -3,11 +3,12 @@
 import pytest
 
 from crmlab.cli import main
-from crmlab.course.quiz import load, quiz_files
-from crmlab.course.quiz.gift import parse_gift, to_gift
-from crmlab.course.quiz.i18n import text
-from crmlab.course.quiz.loading import load_file
-from crmlab.course.quiz.model import Option, Question, Quiz
+from crmlab.core.i18n import localized
+from crmlab.core.i18n import localized as text
+from crmlab.quiz import load, quiz_files
+from crmlab.quiz.gift import parse_gift, to_gift
+from crmlab.quiz.loading import load_file
+from crmlab.quiz.model import Option, Question, Quiz
 
 
 def _flat(value, lang="en"):
@@ -39,9 +40,9 @@ def test_round_trip_keeps_every_key(quiz_id):
         elif q.type == "numeric":
             assert back["answer"] == (float(q.answer), q.tolerance[1])
         elif q.type == "matching":
-            choice = {c.id: text(c.text) for c in q.choices}
+            choice = {c.id: localized(c.text) for c in q.choices}
             used = {p.match for p in q.pairs}
-            assert back["pairs"] == [(text(p.left), choice[p.match]) for p in q.pairs] + \
+            assert back["pairs"] == [(localized(p.left), choice[p.match]) for p in q.pairs] + \
                 [("", t) for cid, t in choice.items() if cid not in used]
         if q.explanation:
             assert back["general_feedback"] == _flat(q.explanation)
@@ -163,6 +164,6 @@ def test_cli_export_in_azerbaijani_carries_the_translated_unit(tmp_path, capsys)
     quiz = load("L07")
     ratio = quiz.question("email-ratio")
     assert "// unit: hər 100 AZN üçün CSAT balı\n" in gift
-    assert {q["prompt"] for q in parse_gift(gift)} >= {" ".join(text(ratio.prompt, "az").split())}
+    assert {q["prompt"] for q in parse_gift(gift)} >= {" ".join(localized(ratio.prompt, "az").split())}
     assert main(["quiz", "export", "L07", "-o", str(out), "--lang", "en"]) == 0
     assert "// unit: CSAT points per 100 AZN\n" in out.read_text(encoding="utf-8")

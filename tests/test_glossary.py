@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from crmlab import glossary
-from crmlab.exceptions import DataError
+from crmlab.core.exceptions import DataError
 
 TERMS = glossary.terms()
 FOREIGN = ("az", "ms", "sl")

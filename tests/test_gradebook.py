@@ -10,8 +10,8 @@ import pytest
 from _course_inputs import COURSE, DETAILS
 
 from crmlab.cli import main
-from crmlab.course.gradebook import course_gradebook, write_gradebook
-from crmlab.exceptions import CourseError
+from crmlab.core.exceptions import CourseError
+from crmlab.grading.gradebook import course_gradebook, write_gradebook
 
 
 def test_merged_with_late_policy_and_missing_work(inputs):
@@ -136,7 +136,7 @@ def test_no_grades_yet_gives_an_empty_gradebook():
 
 
 def test_a_received_time_without_its_offset_is_a_one_line_error():
-    from crmlab.course.gradebook import _received
+    from crmlab.grading.gradebook import _received
 
     assert _received("2026-09-28T10:00:00+04:00", student_of="ab").hour == 10
     for stamp in ("2026-09-28T10:00:00", "yesterday"):

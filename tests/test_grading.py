@@ -7,10 +7,9 @@ import pandas as pd
 import pytest
 
 from crmlab.cli import main
-from crmlab.course import submission
-from crmlab.course.quiz import load
-from crmlab.course.quiz.grading import grade
-from crmlab.exceptions import CrmlabError
+from crmlab.core.exceptions import CrmlabError
+from crmlab.grading.quizzes import grade
+from crmlab.quiz import load, submission
 
 
 def bundle(folder, student, answers, *, created="2026-11-20T10:00:00+00:00", version=None,
@@ -70,7 +69,7 @@ def test_statistics_on_a_small_cohort(cohort, tmp_path):
 
 
 def test_point_biserial_formula():
-    from crmlab.course.quiz.item_analysis import item_analysis
+    from crmlab.grading.item_analysis import item_analysis
 
     # item scores [1,1,1,0,0] against rest scores [3,2,1,1,0] (other points per student)
     rows = []
@@ -123,7 +122,7 @@ def test_every_bad_input_goes_to_problems_and_valid_ones_are_graded(tmp_path, ca
     assert main(["grade", str(subs), "--out", str(tmp_path / "out")]) == 0
     assert capsys.readouterr().out.startswith("graded 3 student(s)")
     problems = pd.read_csv(tmp_path / "out" / "problems.csv", keep_default_na=False)
-    reasons = {(row.source.rsplit("/", 1)[-1], row.question_id or row.quiz_id): row.reason
+    reasons = {(row.source.rsplit("/", 1)[-1], row.item or row.assessment): row.reason
                for row in problems.itertuples()}
     assert reasons[("corrupt.zip", "")] == "rejected: not a valid zip file"
     assert reasons[("tampered.zip", "")] == "rejected: checksum mismatch for answers/L00.json"
@@ -197,7 +196,7 @@ def test_interrupted_run_leaves_the_previous_gradebook_whole(cohort, tmp_path, m
     def crash(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("crmlab.course.quiz.report.write_report", crash)
+    monkeypatch.setattr("crmlab.grading.report.write_report", crash)
     with pytest.raises(KeyboardInterrupt):
         grade(cohort, out=out, quizzes=["L00"], progress=False)
     assert (out / "gradebook.csv").read_bytes() == before
@@ -216,7 +215,7 @@ def test_invalid_options(cohort, tmp_path, kwargs, message):
 
 
 def test_parallel_reading_gives_the_same_result(tmp_path, monkeypatch):
-    from crmlab.course.quiz import grading
+    from crmlab.grading import quizzes as grading
 
     subs = tmp_path / "subs"
     _bad_cases(subs.mkdir() or subs)

@@ -8,9 +8,9 @@ from datetime import datetime, timezone
 import pandas as pd
 import pytest
 
-from crmlab.course import submission
-from crmlab.course.history import Input, read_run, record_run
-from crmlab.course.quiz.grading import grade
+from crmlab.grading.history import Input, read_run, record_run
+from crmlab.grading.quizzes import grade
+from crmlab.quiz import submission
 
 NOON = datetime(2026, 12, 1, 12, tzinfo=timezone.utc)
 QUIZ = """\

@@ -1,4 +1,4 @@
-"""crmlab.course.hub_service (the store's rules) and `crmlab submit` in a hub session.
+"""crmlab.publish.hub_service (the store's rules) and `crmlab submit` in a hub session.
 
 The service's HTTP side with real hub tokens (forbidden requests included) is tested end to end
 in tests/hub/test_hub_e2e.py.
@@ -11,11 +11,11 @@ from datetime import datetime, timezone
 
 import pytest
 
+from crmlab import quiz, student
 from crmlab.cli import main
-from crmlab.course import quiz, student
-from crmlab.course.hub_service import Refused, list_submissions, store_bundle
-from crmlab.course.receipts import read_receipts
-from crmlab.course.submit import bundle_data
+from crmlab.grading.receipts import read_receipts
+from crmlab.publish.hub_service import Refused, list_submissions, store_bundle
+from crmlab.quiz.submit import bundle_data
 
 NOON = datetime(2026, 9, 28, 12, 0, tzinfo=timezone.utc)
 

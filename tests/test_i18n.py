@@ -1,4 +1,4 @@
-"""crmlab.i18n: the one catalog, the student's language setting, labels of displayed tables, and
+"""crmlab.core.i18n: the one catalog, the student's language setting, labels of displayed tables, and
 the scan that finds student-facing strings bypassing the catalog."""
 
 import ast
@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 import crmlab
-from crmlab import i18n
 from crmlab.cli import main
-from crmlab.exceptions import CrmlabError
+from crmlab.core import i18n
+from crmlab.core.exceptions import CrmlabError
 
 PACKAGE = Path(crmlab.__file__).parent
 
@@ -89,7 +89,7 @@ def test_precedence_call_then_environment_then_setting(crmlab_home, monkeypatch)
 
 
 def test_save_language_keeps_the_student_id(crmlab_home):
-    from crmlab.course.student import get_id, set_id
+    from crmlab.student import get_id, set_id
 
     set_id("s-1")
     i18n.save_language("az")
@@ -131,7 +131,7 @@ def test_cli_messages_follow_the_language(crmlab_home, capsys, monkeypatch):
 
 @pytest.mark.parametrize("lang, expected", [("en", "total: correct"), ("az", "total: düzdür")])
 def test_exercise_check_verdicts_follow_the_language(lang, expected, capsys):
-    from crmlab.course.exercises import checks
+    from crmlab.exercises import checks
 
     checks.register("demo-i18n")(lambda seed: 3)
     try:
@@ -187,8 +187,8 @@ def test_set_language_installs_the_display_formatter_in_ipython_and_removes_it()
         assert "müştərilər" in shown["text/html"] and "customers" not in shown["text/html"]
         assert "müştərilər" in shown["text/plain"] and "kanal" in shown["text/plain"]
         assert "müştərilər" in formatter.format(table["customers"])[0]["text/plain"]
-        # A table of sentences (crmlab._display.TextTable) is relabelled too, and stays whole.
-        from crmlab._display import text_table
+        # A table of sentences (crmlab.core.display.TextTable) is relabelled too, and stays whole.
+        from crmlab.core.display import text_table
 
         long = "a sentence long enough for pandas to cut it at fifty characters, but not here"
         whole = formatter.format(text_table(table.assign(customers=long)))[0]
@@ -210,9 +210,9 @@ _TEXT_KEYWORDS = {"label", "description", "tooltip", "placeholder", "xlabel", "y
 #: Where print (or an error raised to the student) speaks to the student.
 _STUDENT_CLI = {"cli/lessons.py": None, "cli/quiz.py": {"_student_set", "_student_show",
                                                         "_student_language", "_submit"},
-                "course/submit.py": None, "course/exercises/checks.py": None}
+                "quiz/submit.py": None, "exercises/checks.py": None}
 #: Modules only an instructor sees (grader reports may stay English, issue 18).
-_INSTRUCTOR = {"course/quiz/report.py"}
+_INSTRUCTOR = {"grading/report.py"}
 #: Callables whose ``description=``/``label=`` are not shown to a student (argparse's help).
 _NOT_SHOWN = {"ArgumentParser", "add_parser", "add_argument", "add_argument_group"}
 _WORD = re.compile(r"[A-Za-z]{2,}")
@@ -330,8 +330,8 @@ def test_cli_lessons_shows_the_edition_of_the_language(tmp_path, monkeypatch, ca
     (tmp_path / "az").mkdir()
     notebook["cells"] = [dict(cell, source="# L00 · Buradan başlayın")]
     (tmp_path / "az" / "00_start.ipynb").write_text(json.dumps(notebook))
-    monkeypatch.setattr("crmlab.paths.notebooks_dir", lambda: tmp_path)
-    monkeypatch.setattr("crmlab.course.lessons.notebooks_dir", lambda: tmp_path)
+    monkeypatch.setattr("crmlab.core.paths.notebooks_dir", lambda: tmp_path)
+    monkeypatch.setattr("crmlab.lessons.notebooks_dir", lambda: tmp_path)
     assert main(["--lang", "az", "lessons"]) == 0
     line = capsys.readouterr().out.split()
     assert line[:3] == ["L00", "Buradan", "başlayın"] and len(line) == 4
@@ -359,7 +359,7 @@ def test_relationship_type_names_in_english_are_the_types_labels():
 
 def test_every_figure_function_has_its_text_alternative_in_the_catalog():
     """The static site's alt text of a figure is the catalog's site.alt.<function> entry
-    (crmlab.course.site.figure_alt); every language holds every key (tested above)."""
+    (crmlab.publish.site.figure_alt); every language holds every key (tested above)."""
     import crmlab.plots as plots
 
     figures = [name for name in plots.__all__ if callable(getattr(plots, name))]

@@ -1,14 +1,14 @@
-"""The JupyterLab settings the course installs (crmlab.course.labsettings): JupyterLab's command-mode
-keys are kept, scoped away from widget outputs, and the environment's file is in step with the
-JupyterLab installed there. The browser test proves the keys then work in a quiz."""
+"""The JupyterLab settings the course installs (crmlab.publish.labsettings, ``crmlab
+labsettings``): JupyterLab's command-mode keys are kept, scoped away from widget outputs, and
+the environment's file is in step with the JupyterLab installed there. The browser test proves the keys then work in a quiz."""
 
 import json
 
-from crmlab.course.labsettings import (
+from crmlab.cli import main
+from crmlab.publish.labsettings import (
     SHORTCUTS_PLUGIN,
     WIDGETS,
     install,
-    main,
     overrides,
     overrides_path,
 )
@@ -42,7 +42,7 @@ def test_each_focus_binding_is_disabled_and_rescoped(tmp_path):
 
 def test_install_writes_where_jupyterlab_reads_overrides(tmp_path, capsys):
     prefix = _prefix(tmp_path, [{"command": "c", "keys": ["A"], "selector": FOCUS}])
-    assert main([str(prefix)]) == 0
+    assert main(["labsettings", str(prefix)]) == 0
     path = overrides_path(prefix)
     assert path == prefix / "share/jupyter/lab/settings/overrides.d/crmlab.json"
     assert json.loads(path.read_text()) == overrides(prefix)
@@ -51,7 +51,7 @@ def test_install_writes_where_jupyterlab_reads_overrides(tmp_path, capsys):
 
 
 def test_a_prefix_without_jupyterlab_is_a_one_line_error(tmp_path, capsys):
-    assert main([str(tmp_path)]) == 1
+    assert main(["labsettings", str(tmp_path)]) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"crmlab: error: {tmp_path}: no JupyterLab shortcut schemas")
     assert "\n" not in err and not overrides_path(tmp_path).exists()

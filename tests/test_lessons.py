@@ -1,12 +1,12 @@
-"""crmlab.course.lessons and `crmlab lessons`."""
+"""crmlab.lessons and `crmlab lessons`."""
 
 import json
 
 import pytest
 
 from crmlab.cli import main
-from crmlab.course.lessons import course_map, get, list_lessons
-from crmlab.exceptions import CrmlabError
+from crmlab.core.exceptions import CrmlabError
+from crmlab.lessons import course_map, get, list_lessons
 
 
 def _notebook(path, meta, title="# X · A title"):

@@ -1,10 +1,10 @@
-"""crmlab.course.lms: the gradebook layouts both graders write."""
+"""crmlab.grading.lms: the gradebook layouts both graders write."""
 
 import pandas as pd
 import pytest
 
-from crmlab.course.lms import FORMATS, layout
-from crmlab.exceptions import CrmlabError
+from crmlab.core.exceptions import CrmlabError
+from crmlab.grading.lms import FORMATS, layout
 
 BOOK = pd.DataFrame({"student_id": ["s1", "s2"], "L00": [5.0, None], "C1": [1.0, 2.0],
                      "total": [6.0, 2.0]})

@@ -10,9 +10,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from crmlab.course.lessons import list_lessons
-from crmlab.course.notebooks import NAV_START, all_notebooks, navigation_markdown
-from crmlab.course.translations import editions
+from crmlab.lessons import list_lessons
+from crmlab.publish.notebooks import NAV_START, all_notebooks, navigation_markdown
+from crmlab.publish.translations import editions
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = all_notebooks(ROOT / "notebooks")
@@ -87,7 +87,7 @@ def test_navigation_is_stamped(lang, index):
     navs = [c.source for c in nb.cells if c.cell_type == "markdown"
             and c.source.lstrip().startswith(NAV_START)]
     expected = navigation_markdown(index, lessons, lang=lang)
-    assert navs == [expected, expected], "navigation is stale: run python -m crmlab.notebooks stamp"
+    assert navs == [expected, expected], "navigation is stale: run crmlab notebooks stamp"
     assert nb.cells[1].source == expected and nb.cells[-1].source == expected
 
 

@@ -285,7 +285,7 @@ def _texts(ax):
 def _english_phrases():
     """The English words of every figure entry of the catalog that Azerbaijani translates:
     each literal stretch between ``{fields}`` with a word in it."""
-    from crmlab.i18n import catalog
+    from crmlab.core.i18n import catalog
 
     english, az = catalog("en"), catalog("az")
     phrases = set()
@@ -306,7 +306,7 @@ def test_every_figure_is_drawn_in_every_language():
 
 @pytest.mark.parametrize("name", sorted(DRAW))
 def test_figures_speak_the_students_language(name):
-    from crmlab.i18n import set_language
+    from crmlab.core.i18n import set_language
 
     try:
         set_language("az")

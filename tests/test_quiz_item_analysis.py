@@ -1,10 +1,10 @@
-"""crmlab.course.quiz.item_analysis: constant-answer strategies on any quiz, without submissions."""
+"""crmlab.grading.item_analysis: constant-answer strategies on any quiz, without submissions."""
 
 import pandas as pd
 import pytest
 
-from crmlab.course.quiz.item_analysis import STRATEGY_LIMIT, constant_strategies, item_analysis
-from crmlab.course.quiz.loading import load, load_file
+from crmlab.grading.item_analysis import STRATEGY_LIMIT, constant_strategies, item_analysis
+from crmlab.quiz.loading import load, load_file
 
 QUIZ = """\
 id: s

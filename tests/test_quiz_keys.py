@@ -4,8 +4,8 @@ import pytest
 
 from crmlab import datasets
 from crmlab.abc_analysis import abc_analysis
-from crmlab.course.quiz import load
 from crmlab.crm_selection import payback_period
+from crmlab.quiz import load
 from crmlab.relationships import classify_supplier
 from crmlab.value_exchange import csat_and_order_value, value_for_cost_interval
 

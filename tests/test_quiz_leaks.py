@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from crmlab.course import quiz
-from crmlab.course.lessons import list_lessons
-from crmlab.course.quiz.scoring import score
+from crmlab import quiz
+from crmlab.lessons import list_lessons
+from crmlab.quiz.scoring import score
 
 ROOT = Path(__file__).resolve().parent.parent
 NUMBER = re.compile(r"(?<![\w.])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])-?\d+(?:\.\d+)?")

@@ -1,14 +1,14 @@
-"""crmlab.course.quiz.schema: every malformed quiz gets its one-line FILE:LINE: QUESTION_ID: message."""
+"""crmlab.quiz.schema: every malformed quiz gets its one-line FILE:LINE: QUESTION_ID: message."""
 
 import textwrap
 
 import pytest
 
 from crmlab.cli import main
-from crmlab.course.quiz import quiz_files, validate
-from crmlab.course.quiz.loading import load_file
-from crmlab.course.quiz.schema import validate_file
-from crmlab.exceptions import QuizError
+from crmlab.core.exceptions import QuizError
+from crmlab.quiz import quiz_files, validate
+from crmlab.quiz.loading import load_file
+from crmlab.quiz.schema import validate_file
 
 HEAD = "id: t\ntitle: T\nquestions:\n"
 SINGLE = """\
@@ -236,7 +236,7 @@ def test_accept_several_and_garbled_are_checked(tmp_path, case, body, expected):
 
 
 def test_a_release_drops_accept_several_from_a_graded_question():
-    from crmlab.course.release import strip_quiz
+    from crmlab.publish.release import strip_quiz
 
     data = {"id": "t", "mode": "graded", "questions": [
         {"id": "q", "type": "single", "prompt": "P", "accept_several": True, "garbled": ["a"],

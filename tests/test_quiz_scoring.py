@@ -1,11 +1,11 @@
-"""crmlab.course.quiz.scoring: the one grader, on a table of answers."""
+"""crmlab.quiz.scoring: the one grader, on a table of answers."""
 
 import pytest
 
-from crmlab.course.quiz.model import Option, Pair, Question
-from crmlab.course.quiz.scoring import Score, check_answer, score
-from crmlab.course.quiz.types import get_type
-from crmlab.exceptions import QuizError
+from crmlab.core.exceptions import QuizError
+from crmlab.quiz.model import Option, Pair, Question
+from crmlab.quiz.scoring import Score, check_answer, score
+from crmlab.quiz.types import get_type
 
 
 def q(type_, **kw):

@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from crmlab.course import quiz, student
-from crmlab.course.quiz.storage import answers_path, read_answers
-from crmlab.exceptions import QuizError
+from crmlab import quiz, student
+from crmlab.core.exceptions import QuizError
+from crmlab.quiz.storage import answers_path, read_answers
 
 
 def test_record_writes_at_once_with_history(crmlab_home):
@@ -50,7 +50,7 @@ def test_corrupt_saved_file_is_not_overwritten(crmlab_home):
 
 KILL = """
 import os, signal
-from crmlab.course import quiz, student
+from crmlab import quiz, student
 student.set_id("killed")
 quiz.record("L00", "answers-saved", False)
 quiz.record("L00", "loader", "load")

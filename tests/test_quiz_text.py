@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from crmlab.course import quiz, student
-from crmlab.course.quiz.gift import parse_gift, to_gift
-from crmlab.course.quiz.schema import validate_file
-from crmlab.course.quiz.scoring import score
-from crmlab.course.quiz.simulate import simulate_answers
-from crmlab.course.quiz.types import get_type
-from crmlab.course.quiz.types.text import MAX_CHARS
-from crmlab.course.release import strip_quiz
-from crmlab.exceptions import QuizError
+from crmlab import quiz, student
+from crmlab.core.exceptions import QuizError
+from crmlab.publish.release import strip_quiz
+from crmlab.quiz.gift import parse_gift, to_gift
+from crmlab.quiz.schema import validate_file
+from crmlab.quiz.scoring import score
+from crmlab.quiz.simulate import simulate_answers
+from crmlab.quiz.types import get_type
+from crmlab.quiz.types.text import MAX_CHARS
 
 HEAD = "id: T\ntitle: T\nmode: graded\nquestions:\n"
 GOOD = """\

@@ -9,15 +9,18 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crmlab.course import quiz, student
-from crmlab.course.quiz.gift import parse_gift, to_gift
-from crmlab.course.quiz.grading import grade
-from crmlab.course.quiz.i18n import label, text
-from crmlab.course.quiz.item_analysis import constant_strategies
-from crmlab.course.quiz.schema import validate_file
-from crmlab.course.quiz.simulate import simulate_answers
-from crmlab.course.quiz.storage import read_answers
-from crmlab.course.quiz.types import (
+from crmlab import quiz, student
+from crmlab.core.exceptions import QuizError
+from crmlab.core.i18n import label, localized
+from crmlab.grading.item_analysis import constant_strategies
+from crmlab.grading.quizzes import grade
+from crmlab.publish.release import strip_quiz
+from crmlab.quiz.gift import parse_gift, to_gift
+from crmlab.quiz.schema import validate_file
+from crmlab.quiz.simulate import simulate_answers
+from crmlab.quiz.storage import read_answers
+from crmlab.quiz.submit import make_bundle
+from crmlab.quiz.types import (
     BUILTIN,
     AnswerInput,
     QuestionType,
@@ -27,9 +30,6 @@ from crmlab.course.quiz.types import (
     type_names,
     unregister,
 )
-from crmlab.course.release import strip_quiz
-from crmlab.course.submit import make_bundle
-from crmlab.exceptions import QuizError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,7 +79,7 @@ class Ordering(QuestionType):
         import ipywidgets as w
 
         options = [(label("choose", lang), None)] + [
-            (text(item["text"], lang), str(item["id"])) for item in question.extra["items"]]
+            (localized(item["text"], lang), str(item["id"])) for item in question.extra["items"]]
         places = [(str(i), w.Dropdown(options=options, value=None))
                   for i in range(len(question.extra["items"]))]
 
@@ -90,7 +90,7 @@ class Ordering(QuestionType):
         return AnswerInput(w.VBox([box for _, box in places]), read, places)
 
     def gift(self, question, lang="en"):
-        names = {str(i["id"]): text(i["text"], lang) for i in question.extra["items"]}
+        names = {str(i["id"]): localized(i["text"], lang) for i in question.extra["items"]}
         return " ".join(f"={n} -> {gift_escape(names[iid])}"
                         for n, iid in enumerate(self.key(question), start=1))
 

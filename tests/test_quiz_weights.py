@@ -1,14 +1,14 @@
-"""crmlab.course.quiz.weights and `crmlab grade --weights`: set by the instructor, checked line
+"""crmlab.grading.weights and `crmlab grade --weights`: set by the instructor, checked line
 by line, reflected in the gradebook."""
 
 import pandas as pd
 import pytest
 
 from crmlab.cli import main
-from crmlab.course import submission
-from crmlab.course.quiz.loading import load
-from crmlab.course.quiz.weights import apply_weights, read_weights
-from crmlab.exceptions import CrmlabError
+from crmlab.core.exceptions import CrmlabError
+from crmlab.grading.weights import apply_weights, read_weights
+from crmlab.quiz import submission
+from crmlab.quiz.loading import load
 
 AT = "2026-11-20T10:00:00+00:00"
 

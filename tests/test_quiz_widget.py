@@ -2,9 +2,9 @@
 
 import pytest
 
-from crmlab.course import quiz, student
-from crmlab.course.quiz.storage import answers_path, read_answers
-from crmlab.course.quiz.widget import QuizView
+from crmlab import quiz, student
+from crmlab.quiz.storage import answers_path, read_answers
+from crmlab.quiz.widget import QuizView
 
 
 @pytest.fixture
@@ -115,7 +115,7 @@ def test_the_quiz_opens_in_the_students_language(tmp_path, crmlab_home, monkeypa
         "id: bi\ntitle: {en: Test, az: Test}\nlanguages: [en, az]\nquestions:\n"
         "  - id: q\n    type: truefalse\n    prompt: {en: Sky is blue, az: Göy mavidir}\n"
         "    answer: true\n")
-    monkeypatch.setattr("crmlab.i18n._current", None)
+    monkeypatch.setattr("crmlab.core.i18n._current", None)
     crmlab.set_language("az")
     try:
         view = quiz.show(path)

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from crmlab.cli import main
-from crmlab.course import submission
-from crmlab.course.receipts import collect_receipts, file_digest, read_receipts
-from crmlab.exceptions import CourseError
+from crmlab.core.exceptions import CourseError
+from crmlab.grading.receipts import collect_receipts, file_digest, read_receipts
+from crmlab.quiz import submission
 
 WHEN = datetime(2026, 9, 20, 18, 30, tzinfo=timezone.utc)
 

@@ -9,8 +9,8 @@ import yaml
 from _seeds import flat, read_seed
 
 from crmlab import glossary, references
-from crmlab._curated import normalise
-from crmlab.exceptions import DataError
+from crmlab.core.curated import normalise
+from crmlab.core.exceptions import DataError
 from crmlab.lessons import list_lessons
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from crmlab import quiz
 from crmlab.cli import main
-from crmlab.course import quiz
-from crmlab.course.quiz.i18n import text
-from crmlab.course.quiz.schema import key_fields
+from crmlab.core.i18n import localized
+from crmlab.quiz.schema import key_fields
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,12 +31,12 @@ def _graded_secrets():
                 continue
             for lang in data.get("languages", ["en"]):
                 if q.get("explanation"):
-                    secrets.append((path.name, q["id"], text(q["explanation"], lang)))
+                    secrets.append((path.name, q["id"], localized(q["explanation"], lang)))
                 for option in q.get("options", []):
                     if option.get("feedback"):
-                        secrets.append((path.name, q["id"], text(option["feedback"], lang)))
+                        secrets.append((path.name, q["id"], localized(option["feedback"], lang)))
                 for criterion in q.get("rubric", []):
-                    secrets.append((path.name, q["id"], text(criterion["text"], lang)))
+                    secrets.append((path.name, q["id"], localized(criterion["text"], lang)))
     return secrets
 
 
@@ -79,7 +79,7 @@ def test_release_has_no_instructor_material_and_still_works(released, monkeypatc
 def test_lesson_cells_for_the_instructor_stay_home(released):
     import json
 
-    from crmlab.course.notebooks import INSTRUCTOR
+    from crmlab.publish.notebooks import INSTRUCTOR
 
     source = ROOT / "notebooks" / "99_final_test.ipynb"
     tagged = [c for c in json.loads(source.read_text(encoding="utf-8"))["cells"]
@@ -103,7 +103,7 @@ def test_release_refuses_a_non_empty_folder(tmp_path, capsys):
 
 
 def test_accept_any_of_a_graded_question_is_a_key_and_stays_home():
-    from crmlab.course.release import strip_quiz
+    from crmlab.publish.release import strip_quiz
 
     data = {"id": "X", "mode": "graded", "questions": [
         {"id": "q", "type": "single", "prompt": "P", "note": "Stem reconstructed",
@@ -114,9 +114,9 @@ def test_accept_any_of_a_graded_question_is_a_key_and_stays_home():
 
 
 def test_a_broken_exercise_package_fails_the_release(tmp_path, monkeypatch, capsys):
-    from crmlab.course.release import release
+    from crmlab.publish.release import release
 
-    monkeypatch.setitem(sys.modules, "crmlab.course.exercises", None)  # import fails
+    monkeypatch.setitem(sys.modules, "crmlab.exercises", None)  # import fails
     with pytest.raises(ImportError):
         release(tmp_path / "out")
     assert not (tmp_path / "out").exists()  # nothing half-written

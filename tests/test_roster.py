@@ -1,10 +1,10 @@
-"""crmlab.course.roster: one roster reader for quiz and exercise grading."""
+"""crmlab.core.roster: one roster reader for quiz and exercise grading."""
 
 import pytest
 
 from crmlab.cli import main
-from crmlab.course.roster import read_roster
-from crmlab.exceptions import CrmlabError
+from crmlab.core.exceptions import CrmlabError
+from crmlab.core.roster import read_roster
 
 
 def test_optional_columns_are_added(tmp_path):
@@ -20,6 +20,11 @@ def test_optional_columns_are_added(tmp_path):
                         "the columns 'student_id'."),
     ("student_id\ns1\ns1\n", "{path}: student id 's1' appears twice"),
     ("", "{path}: cannot read the roster (No columns to parse from file)"),
+    ("student_id\ns1\n../etc\n", "{path}:3: student_id: Got '../etc' instead, expected 1 to 64 "
+                                  "letters, digits, '-', '_' or '.', not starting with '.' and "
+                                  "without '..'."),
+    ("student_id,name\n,A\n", "{path}:2: student_id: Got '' instead, expected 1 to 64 letters, "
+                              "digits, '-', '_' or '.', not starting with '.' and without '..'."),
 ])
 def test_bad_rosters_are_one_line_errors(tmp_path, content, message):
     path = tmp_path / "roster.csv"

@@ -10,15 +10,15 @@ import pandas as pd
 import pytest
 
 from crmlab.cli import main
-from crmlab.course import submission
-from crmlab.course.quiz.grading import grade
-from crmlab.course.rubric import (
+from crmlab.grading.quizzes import grade
+from crmlab.grading.rubric import (
     SHEET_COLUMNS,
     TextAnswer,
     answer_digest,
     check_sheet,
     read_store,
 )
+from crmlab.quiz import submission
 
 QUIZ = textwrap.dedent("""\
     id: T

@@ -21,16 +21,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from crmlab.course.exercises import values as carried
-from crmlab.course.exercises.autograde import grade
-from crmlab.course.exercises.sandbox import (
+from crmlab.core.exceptions import ExerciseError
+from crmlab.grading import values as carried
+from crmlab.grading.exercises import grade
+from crmlab.grading.sandbox import (
     Limits,
     batch_processes,
     crmlab_dir,
     fingerprint,
     protections,
 )
-from crmlab.exceptions import ExerciseError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "exercises"
 EXERCISE = FIXTURES / "exercise" / "fixture_double.ipynb"
@@ -56,7 +56,7 @@ def _expected(paths: dict) -> dict:
         return DENIED.format(re.escape(str(path)))
 
     grading, home = paths["grading"], paths["home"]
-    checks_py = crmlab_dir() / "course" / "exercises" / "checks.py"
+    checks_py = crmlab_dir() / "exercises" / "checks.py"
     return {
         "memory_bomb": [(3.0, r"cell \d+: MemoryError \(memory limit 1536 MB\)")],
         # The bomb's processes hold the cell past its timeout, or the kernel sees the limit
@@ -257,11 +257,11 @@ def test_values_never_run_code_and_refuse_what_is_not_a_plain_file(tmp_path):
 
 def test_a_change_to_crmlab_during_a_job_stops_the_batch(tmp_path, monkeypatch):
     """The fingerprint taken after a job differs: the batch raises and writes no scores."""
-    from crmlab.course.exercises import runner
+    from crmlab.grading import runner
 
     prints = iter(["before", "after"])
     monkeypatch.setattr(runner, "fingerprint", lambda folder: next(prints))
-    monkeypatch.setattr("crmlab.course.exercises.autograde.fingerprint", lambda f: "before")
+    monkeypatch.setattr("crmlab.grading.exercises.fingerprint", lambda f: "before")
 
     async def ran(nb, box, job):
         return "", {}
@@ -277,7 +277,7 @@ def test_a_change_to_crmlab_during_a_job_stops_the_batch(tmp_path, monkeypatch):
 
 
 def test_removing_a_missing_scratch_folder_leaves_the_shared_parent_as_it_is(tmp_path):
-    from crmlab.course.exercises.sandbox import _remove
+    from crmlab.grading.sandbox import _remove
 
     parent = tmp_path / "scratch"
     parent.mkdir(mode=0o711)
@@ -293,7 +293,7 @@ def test_removing_a_missing_scratch_folder_leaves_the_shared_parent_as_it_is(tmp
 def test_a_kernel_that_does_not_start_is_started_again_once(tmp_path, monkeypatch):
     """A kernel start that fails (a port taken by another kernel starting at the same time) is
     the machine's fault: the job starts afresh once, then reports a grader problem."""
-    from crmlab.course.exercises import runner
+    from crmlab.grading import runner
 
     outcomes = iter([(runner._NO_START + " within 60 s or failed (port in use), twice", {}),
                      ("", {})])
@@ -322,7 +322,7 @@ def test_a_kernel_that_does_not_start_is_started_again_once(tmp_path, monkeypatc
 
 
 async def _never_starts(calls, box):
-    from crmlab.course.exercises import runner
+    from crmlab.grading import runner
 
     calls.append(box.scratch)
     return runner._NO_START + " within 60 s or failed (port in use), twice; grade again", {}

@@ -1,10 +1,10 @@
-"""crmlab.course.student and `crmlab student`."""
+"""crmlab.student and `crmlab student`."""
 
 import pytest
 
+from crmlab import student
 from crmlab.cli import main
-from crmlab.course import student
-from crmlab.exceptions import CrmlabError
+from crmlab.core.exceptions import CrmlabError
 
 
 def test_default_and_set(crmlab_home, capsys):

@@ -1,4 +1,4 @@
-"""crmlab.course.submission: the one format of answer files and bundles, and its versions."""
+"""crmlab.quiz.submission: the one format of answer files and bundles, and its versions."""
 
 import json
 import zipfile
@@ -6,12 +6,12 @@ import zipfile
 import pandas as pd
 import pytest
 
-from crmlab import __version__
+from crmlab import __version__, quiz, student
 from crmlab.cli import main
-from crmlab.course import quiz, student, submission
-from crmlab.course.quiz.grading import grade
-from crmlab.course.quiz.storage import answers_path, read_answers
-from crmlab.exceptions import CrmlabError, QuizError, SubmissionError
+from crmlab.core.exceptions import CrmlabError, QuizError, SubmissionError
+from crmlab.grading.quizzes import grade
+from crmlab.quiz import submission
+from crmlab.quiz.storage import answers_path, read_answers
 
 AT = "2026-11-20T10:00:00+00:00"
 

@@ -4,9 +4,8 @@ import hashlib
 import json
 import zipfile
 
-from crmlab import __version__
+from crmlab import __version__, quiz, student
 from crmlab.cli import main
-from crmlab.course import quiz, student
 
 
 def test_bundle_has_manifest_and_checksums(crmlab_home, tmp_path, capsys):

@@ -14,10 +14,10 @@ import nbformat
 import pytest
 import yaml
 
-from crmlab.course import translations as tr
-from crmlab.course.lessons import list_lessons
-from crmlab.course.translations import NAV_IDS, editions
 from crmlab.glossary import LANGUAGES, terms
+from crmlab.lessons import list_lessons
+from crmlab.publish import translations as tr
+from crmlab.publish.translations import NAV_IDS, editions
 
 ATTESTED = [t for t in terms() if t["az"]["attested"]]
 EDITION = {lesson.id: lesson.path for lesson in list_lessons(lang="az")}

@@ -1,4 +1,4 @@
-"""crmlab.course.translations: the drift check of every shipped language, the translation
+"""crmlab.publish.translations: the drift check of every shipped language, the translation
 files' tools, and the editions built from them (``notebooks/<lang>/``)."""
 
 import json
@@ -8,9 +8,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from crmlab.course import translations as tr
-from crmlab.course.notebooks import main
-from crmlab.course.translations import Problem, TranslationError
+from crmlab.cli import main as crmlab
+from crmlab.publish import translations as tr
+from crmlab.publish.translations import Problem, TranslationError
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -32,7 +32,7 @@ def test_sources_are_the_english_lessons_and_exercises():
 def test_translation_is_complete_and_current(lang, path):
     problems = tr.check(path, lang, folder=NOTEBOOKS)
     assert problems == [], "\n".join(map(str, problems)) + (
-        f"\nrun python -m crmlab.notebooks translate --lang {lang} --stub, then translate")
+        f"\nrun crmlab notebooks translate --lang {lang} --stub, then translate")
 
 
 # --- the edition committed is the one the builder makes from today's sources ---------------
@@ -59,7 +59,7 @@ def test_committed_edition_is_built_from_current_sources(rebuilt, lang, path):
     committed = NOTEBOOKS / lang / rel
     assert committed.is_file(), f"{lang}/{rel} is missing: run make notebooks"
     assert _text(committed) == _text(rebuilt[lang] / rel), (
-        f"notebooks/{lang}/{rel} differs from its build: run python -m crmlab.notebooks build "
+        f"notebooks/{lang}/{rel} differs from its build: run crmlab notebooks build "
         f"--lang {lang} --execute")
 
 
@@ -141,10 +141,10 @@ def test_cli_check_and_stub(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CRMLAB_COURSE_DIR", str(tmp_path))
     _translate(folder, path, {"a": AZ["a"]})
     target = tr.translation_path(path, "az", folder=folder)
-    assert main(["translate", "--lang", "az", "--check"]) == 1
+    assert crmlab(["notebooks", "translate", "--lang", "az", "--check"]) == 1
     assert capsys.readouterr().out.splitlines() == [
         "00_start_here.ipynb: cell t: missing (az)", "00_start_here.ipynb: cell b: missing (az)"]
-    assert main(["translate", "--lang", "az", "--stub", str(path)]) == 1
+    assert crmlab(["notebooks", "translate", "--lang", "az", "--stub", str(path)]) == 1
     capsys.readouterr()
     entries = tr.read_translation(target)
     assert list(entries) == ["t", "a", "b"]  # cell order; the translated one kept
@@ -152,9 +152,9 @@ def test_cli_check_and_stub(tmp_path, monkeypatch, capsys):
         "source": tr.fingerprint(MARKDOWN["t"]), "text": ""}
     assert "notebook: 00_start_here.ipynb\nlanguage: az\ncells:\n" in target.read_text()
     _translate(folder, path, AZ)
-    assert main(["translate", "--lang", "az"]) == 0
+    assert crmlab(["notebooks", "translate", "--lang", "az"]) == 0
     assert capsys.readouterr().out == ""
-    assert main(["translate", "--lang", "az", "--dump"]) == 0
+    assert crmlab(["notebooks", "translate", "--lang", "az", "--dump"]) == 0
     assert capsys.readouterr().out.startswith(
         f"=== t  [{tr.fingerprint(MARKDOWN['t'])}]\n{MARKDOWN['t']}\n\n=== a  [")
 
@@ -206,9 +206,9 @@ def test_build_refuses_an_untranslated_cell(tmp_path, capsys, monkeypatch, texts
         nb.cells[-1].source = "## Part B, renamed"
         nbformat.write(nb, path)
     monkeypatch.setenv("CRMLAB_COURSE_DIR", str(tmp_path))
-    assert main(["build", "--lang", "az"]) == 1
+    assert crmlab(["notebooks", "build", "--lang", "az"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"error: {message}") and err.count("\n") == 1
+    assert err.startswith(f"crmlab: error: {message}") and err.count("\n") == 1
     assert not (folder / "az").exists()  # nothing written
 
 

@@ -5,7 +5,8 @@ import re
 import pandas as pd
 import pytest
 
-from crmlab._validation import (
+from crmlab.core.exceptions import DataError
+from crmlab.core.validation import (
     check_choice,
     check_column_options,
     check_columns,
@@ -17,7 +18,6 @@ from crmlab._validation import (
     check_whole,
     expected,
 )
-from crmlab.exceptions import DataError
 
 SHAPE = re.compile(r"^Got .+ instead, expected .+\.$")
 

@@ -2,8 +2,12 @@
 
 Each sub-command group lives in its own module of this package and exposes
 ``register(subparsers)``; the handler it sets with ``set_defaults(func=...)`` receives the parsed
-arguments and returns the exit code. User mistakes (any :class:`~crmlab.exceptions.CrmlabError`,
+arguments and returns the exit code. User mistakes (any :class:`~crmlab.core.exceptions.CrmlabError`,
 or a missing file) become one line on stderr and exit code 1, never a traceback.
+
+Every command of the course is here: the students', the instructor's, and the maintainers'
+(``crmlab notebooks``, ``crmlab site``, ``crmlab labsettings``, ``crmlab hub-service``). The
+``python -m crmlab.notebooks`` spelling is an alias of ``crmlab notebooks``.
 """
 
 from __future__ import annotations
@@ -12,9 +16,10 @@ import argparse
 import importlib
 import sys
 
-from crmlab import __version__, i18n
-from crmlab.exceptions import CrmlabError
-from crmlab.i18n import set_language
+from crmlab import __version__
+from crmlab.core import i18n
+from crmlab.core.exceptions import CrmlabError
+from crmlab.core.i18n import set_language
 
 # Sub-command modules, imported when the parser is built. Each one only imports the library
 # modules it needs inside its handlers, so `crmlab --help` stays fast.
@@ -25,6 +30,10 @@ COMMAND_MODULES = [
     "crmlab.cli.grade",
     "crmlab.cli.exercises",
     "crmlab.cli.course",
+    "crmlab.cli.notebooks",
+    "crmlab.cli.site",
+    "crmlab.cli.labsettings",
+    "crmlab.cli.hub",
 ]
 
 

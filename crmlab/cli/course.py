@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crmlab.i18n import LANGUAGES
+from crmlab.core.i18n import LANGUAGES
 
 
 def _inputs(parser) -> None:
@@ -20,10 +20,12 @@ def _inputs(parser) -> None:
 
 def register(subparsers) -> None:
     """Add ``crmlab gradebook``, ``feedback``, ``receipts`` and ``course`` to the parser."""
+    from crmlab.grading.lms import FORMATS
+
     gradebook = subparsers.add_parser(
         "gradebook", help="merge quiz and exercise grades into the course gradebook")
     _inputs(gradebook)
-    gradebook.add_argument("--format", default="plain", choices=["plain", "canvas", "moodle"])
+    gradebook.add_argument("--format", default="plain", choices=FORMATS)
     gradebook.set_defaults(func=_gradebook)
 
     feedback = subparsers.add_parser(
@@ -54,14 +56,14 @@ def register(subparsers) -> None:
 
 
 def _book(args):
-    from crmlab.course.gradebook import course_gradebook
+    from crmlab.grading.gradebook import course_gradebook
 
     return course_gradebook(course=args.course, quizzes=args.quizzes, exercises=args.exercises,
                             receipts=args.receipts, roster=args.roster)
 
 
 def _gradebook(args) -> int:
-    from crmlab.course.gradebook import write_gradebook
+    from crmlab.grading.gradebook import write_gradebook
 
     book = _book(args)
     write_gradebook(book, args.out, format=args.format)
@@ -73,7 +75,7 @@ def _gradebook(args) -> int:
 
 
 def _feedback(args) -> int:
-    from crmlab.course.feedback import write_feedback
+    from crmlab.publish.feedback import write_feedback
 
     book = _book(args)
     files = write_feedback(book, args.out, zip=args.zip, lang=args.lang)
@@ -83,7 +85,7 @@ def _feedback(args) -> int:
 
 
 def _receipts(args) -> int:
-    from crmlab.course.receipts import collect_receipts
+    from crmlab.grading.receipts import collect_receipts
 
     added = collect_receipts(args.submissions, out=args.out, course=args.course,
                              assessment=args.assessment)
@@ -92,7 +94,7 @@ def _receipts(args) -> int:
 
 
 def _validate(args) -> int:
-    from crmlab.course.config import course_file, validate_course
+    from crmlab.grading.config import course_file, validate_course
 
     problems = validate_course(args.path)
     for problem in problems:

@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+#: The sandbox's options: ``(flag, Limits field, metavar, what it limits)``; the defaults are
+#: the fields' own (:class:`crmlab.grading.sandbox.Limits`).
+LIMIT_OPTIONS = [
+    ("--timeout", "timeout", "S", "seconds one cell may run"),
+    ("--wall-clock", "wall_clock", "S", "seconds all cells may take"),
+    ("--memory", "memory", "MB", "address space of each process"),
+    ("--cpu-time", "cpu_time", "S", "CPU seconds of each process"),
+    ("--processes", "processes", "N", "processes and threads at once"),
+    ("--max-output", "output", "MB", "output printed or displayed"),
+    ("--max-file", "file_size", "MB", "size of one file written"),
+    ("--max-disk", "disk", "MB", "files in the notebook's scratch folder"),
+]
+
 
 def register(subparsers) -> None:
     """Add ``crmlab exercises`` to the parser."""
+    from crmlab.grading.lms import FORMATS
+    from crmlab.grading.sandbox import Limits
+
+    defaults = Limits()
     parser = subparsers.add_parser("exercises", help="release, assign and grade exercises")
     sub = parser.add_subparsers(dest="exercises_command", metavar="ACTION", required=True)
     release = sub.add_parser("release", help="write the student copies of every exercise")
@@ -31,37 +48,28 @@ def register(subparsers) -> None:
     grade.add_argument("--work", metavar="DIR",
                        help="folder for the prepared data variants (default: inside --out); "
                             "on a cluster, a folder every worker sees at the same path")
-    limits = grade.add_argument_group("sandbox limits (per notebook)")
-    limits.add_argument("--timeout", type=int, default=60, metavar="S",
-                        help="seconds one cell may run (default 60)")
-    limits.add_argument("--wall-clock", type=int, metavar="S",
-                        help="seconds all cells may take (default 3 * timeout + 60)")
-    limits.add_argument("--memory", type=int, default=4096, metavar="MB",
-                        help="address space of each process (default 4096)")
-    limits.add_argument("--cpu-time", type=int, metavar="S",
-                        help="CPU seconds of each process (default: the wall clock)")
-    limits.add_argument("--processes", type=int, default=64, metavar="N",
-                        help="processes and threads at once (default 64)")
-    limits.add_argument("--max-output", type=int, default=2, metavar="MB",
-                        help="output printed or displayed (default 2)")
-    limits.add_argument("--max-file", type=int, default=64, metavar="MB",
-                        help="size of one file written (default 64)")
-    limits.add_argument("--max-disk", type=int, default=256, metavar="MB",
-                        help="files in the notebook's scratch folder (default 256)")
+    limits = grade.add_argument_group("sandbox limits (per notebook; defaults: "
+                                      "crmlab.grading.sandbox.Limits)")
+    for flag, field, metavar, what in LIMIT_OPTIONS:
+        default = getattr(defaults, field)
+        shown = {"wall_clock": "3 * timeout + 60", "cpu_time": "the wall clock"}.get(
+            field, default)
+        limits.add_argument(flag, dest=field, type=int, metavar=metavar,
+                            help=f"{what} (default {shown})")
     grade.add_argument("--secret-file")
-    grade.add_argument("--format", default="plain", choices=["plain", "canvas", "moodle"],
+    grade.add_argument("--format", default="plain", choices=FORMATS,
                        help="layout of scores.csv (default plain)")
     grade.set_defaults(func=_grade)
 
 
 def _languages():
-    from crmlab.i18n import LANGUAGES
+    from crmlab.core.i18n import LANGUAGES
 
     return LANGUAGES
 
 
 def _release(args) -> int:
-    from crmlab.course.exercises import release
+    from crmlab.exercises import release
 
     for path in release(args.out, lang=args.lang):
         print(path)
@@ -69,7 +77,7 @@ def _release(args) -> int:
 
 
 def _assign(args) -> int:
-    from crmlab.course.exercises import assign
+    from crmlab.exercises import assign
 
     written = assign(args.exercise, roster=args.roster, out=args.out,
                      secret_file=args.secret_file)
@@ -78,12 +86,11 @@ def _assign(args) -> int:
 
 
 def _grade(args) -> int:
-    from crmlab.course.exercises import grade
-    from crmlab.course.exercises.sandbox import Limits, describe
+    from crmlab.grading.exercises import grade
+    from crmlab.grading.sandbox import Limits, describe
 
-    limits = Limits(timeout=args.timeout, wall_clock=args.wall_clock, memory=args.memory,
-                    cpu_time=args.cpu_time, processes=args.processes, output=args.max_output,
-                    file_size=args.max_file, disk=args.max_disk)
+    limits = Limits(**{field: getattr(args, field) for _, field, _, _ in LIMIT_OPTIONS
+                       if getattr(args, field) is not None})
     scores = grade(args.exercise, args.submissions, roster=args.roster, out=args.out,
                    workers=args.workers, limits=limits, scheduler=args.scheduler,
                    work=args.work, secret_file=args.secret_file, format=args.format)

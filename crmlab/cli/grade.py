@@ -5,12 +5,14 @@ from __future__ import annotations
 
 def register(subparsers) -> None:
     """Add ``crmlab grade`` to the parser."""
+    from crmlab.grading.lms import FORMATS
+
     parser = subparsers.add_parser("grade", help="grade submitted quiz answers")
     parser.add_argument("submissions", metavar="SUBMISSIONS")
     parser.add_argument("--out", required=True, metavar="DIR")
     parser.add_argument("--quiz", action="append", metavar="ID", help="grade only this quiz")
     parser.add_argument("--roster", metavar="roster.csv")
-    parser.add_argument("--format", default="plain", choices=["plain", "canvas", "moodle"])
+    parser.add_argument("--format", default="plain", choices=FORMATS)
     parser.add_argument("--resubmission", default="latest", choices=["latest", "first", "best"])
     parser.add_argument("--weights", metavar="weights.csv",
                         help="item weights: CSV quiz_id,question_id,weight (multiplies points)")
@@ -35,7 +37,7 @@ def add_export_parser(quiz_subparsers) -> None:
 
 
 def _grade(args) -> int:
-    from crmlab.course.quiz.grading import grade
+    from crmlab.grading.quizzes import grade
 
     result = grade(args.submissions, out=args.out, quizzes=args.quiz, roster=args.roster,
                    format=args.format, resubmission=args.resubmission, weights=args.weights,
@@ -49,9 +51,9 @@ def _grade(args) -> int:
 
 
 def _export(args) -> int:
-    from crmlab.course.quiz.gift import export_gift
-    from crmlab.course.quiz.loading import load
-    from crmlab.i18n import check_language, get_language
+    from crmlab.core.i18n import check_language, get_language
+    from crmlab.quiz.gift import export_gift
+    from crmlab.quiz.loading import load
 
     quiz = load(args.quiz_id)
     if args.lang:

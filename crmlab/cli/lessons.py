@@ -10,10 +10,10 @@ def register(subparsers) -> None:
 
 
 def _lessons(args) -> int:
-    from crmlab.course.lessons import edition, list_lessons, title_in
-    from crmlab.exceptions import CrmlabError
-    from crmlab.i18n import get_language, message
-    from crmlab.paths import course_dir, notebooks_dir
+    from crmlab.core.exceptions import CrmlabError
+    from crmlab.core.i18n import get_language, message
+    from crmlab.core.paths import course_dir, notebooks_dir
+    from crmlab.lessons import edition, list_lessons, title_in
 
     root = course_dir()
     lang = get_language()

@@ -42,7 +42,7 @@ def register(subparsers) -> None:
 
 
 def _validate(args) -> int:
-    from crmlab.course.quiz import quiz_files, validate
+    from crmlab.quiz import quiz_files, validate
 
     problems = validate(args.paths or None)
     for line in problems:
@@ -56,22 +56,22 @@ def _validate(args) -> int:
 
 
 def _student_set(args) -> int:
-    from crmlab.course.student import set_id
-    from crmlab.i18n import message
+    from crmlab.core.i18n import message
+    from crmlab.student import set_id
 
     print(message("cli.student.id_set", student_id=set_id(args.student_id)))
     return 0
 
 
 def _student_show(args) -> int:
-    from crmlab.course.student import get_id
+    from crmlab.student import get_id
 
     print(get_id())
     return 0
 
 
 def _student_language(args) -> int:
-    from crmlab.i18n import LANGUAGE_NAMES, get_language, message, save_language
+    from crmlab.core.i18n import LANGUAGE_NAMES, get_language, message, save_language
 
     if args.language is None:
         lang = get_language()
@@ -84,9 +84,9 @@ def _student_language(args) -> int:
 
 
 def _submit(args) -> int:
-    from crmlab.course.submit import collect_url, make_bundle, send_bundle
-    from crmlab.exceptions import CrmlabError
-    from crmlab.i18n import message
+    from crmlab.core.exceptions import CrmlabError
+    from crmlab.core.i18n import message
+    from crmlab.quiz.submit import collect_url, make_bundle, send_bundle
 
     if args.out:
         print(message("cli.submit.wrote", path=make_bundle(args.out)))
@@ -101,7 +101,7 @@ def _submit(args) -> int:
 
 
 def _release(args) -> int:
-    from crmlab.course.release import release
+    from crmlab.publish.release import release
 
     print(f"wrote the student release to {release(args.out)}")
     return 0

@@ -2,7 +2,7 @@
 
 ``load(name)`` returns a typed DataFrame (integers, floats, booleans, categoricals, parsed
 dates), checked against the data dictionary that ``describe(name)`` returns; a corrupted file
-raises :class:`~crmlab.exceptions.DataError` whose one-line message names the file, the column
+raises :class:`~crmlab.core.exceptions.DataError` whose one-line message names the file, the column
 and the first bad line. Nothing else in crmlab reads the CSV files.
 
 ``generate(seed=...)`` makes the course company's tables; the committed CSVs are
@@ -25,10 +25,11 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from crmlab._validation import check_choice
+from crmlab.core.atomic import write_text
+from crmlab.core.exceptions import DataError
+from crmlab.core.paths import datasets_dir
+from crmlab.core.validation import check_choice
 from crmlab.datasets._schema import TABLES
-from crmlab.exceptions import DataError
-from crmlab.paths import datasets_dir
 
 __all__ = ["names", "load", "describe", "generate", "effects", "write", "readme",
            "COURSE_SEED"]
@@ -79,7 +80,7 @@ def load(name: str, *, data_dir: str | Path | None = None):
     >>> load("supplier")
     Traceback (most recent call last):
     ...
-    crmlab.exceptions.DataError: Got name='supplier' instead, expected one of 'cdnow_master', ...
+    crmlab.core.exceptions.DataError: Got name='supplier' instead, expected one of 'cdnow_master', ...
     """
     from crmlab.datasets._load import read_table
 
@@ -92,7 +93,7 @@ def describe(name: str):
     """Return the data dictionary of a dataset; its provenance is in ``.attrs["provenance"]``.
 
     The descriptions are sentences, so the table shows every cell whole
-    (a :class:`~crmlab._display.TextTable`).
+    (a :class:`~crmlab.core.display.TextTable`).
 
     Examples
     --------
@@ -104,7 +105,7 @@ def describe(name: str):
     """
     import pandas as pd
 
-    from crmlab._display import text_table
+    from crmlab.core.display import text_table
 
     table = _table(name)
     frame = pd.DataFrame(
@@ -164,7 +165,7 @@ def effects():
     it). ``datasets/README.md`` explains how each effect is built, how to estimate it and why
     the tolerance is what it is. The course data is synthetic: these effects are built in, not
     discovered. The quantities and titles are sentences, so the table shows every cell whole
-    (a :class:`~crmlab._display.TextTable`).
+    (a :class:`~crmlab.core.display.TextTable`).
 
     Examples
     --------
@@ -178,7 +179,7 @@ def effects():
     """
     import pandas as pd
 
-    from crmlab._display import text_table
+    from crmlab.core.display import text_table
     from crmlab.datasets._effects import EFFECTS
 
     rows = [{"effect": e.key, "quantity": s.quantity, "value": float(s.value), "unit": s.unit,
@@ -249,11 +250,7 @@ def write(tables: dict, out_dir: str | Path) -> list[Path]:
     written = []
     for name, frame in tables.items():
         _table(name)
-        path = out / f"{name}.csv"
-        tmp = path.with_suffix(".csv.tmp")
-        tmp.write_text(_csv_text(name, frame), encoding="utf-8", newline="")
-        tmp.replace(path)
-        written.append(path)
+        written.append(write_text(out / f"{name}.csv", _csv_text(name, frame)))
     return written
 
 

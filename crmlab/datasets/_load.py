@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from crmlab._validation import check_columns, expected
+from crmlab.core.exceptions import DataError
+from crmlab.core.validation import check_columns, expected
 from crmlab.datasets._schema import Column, Table
-from crmlab.exceptions import DataError
 
 _TRUE = {"true": True, "false": False}
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from crmlab._validation import check_columns
-from crmlab.i18n import message
+from crmlab.core.i18n import message
+from crmlab.core.validation import check_columns
 from crmlab.plots._style import BLUE, GREY, MARKERS, VERMILLION, set_markers
 
 __all__ = ["touchpoint_priority_plot"]

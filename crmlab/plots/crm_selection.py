@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crmlab.i18n import message
+from crmlab.core.i18n import message
 from crmlab.plots._style import BLUE, LIGHT, VERMILLION
 
 __all__ = ["cash_flow_plot"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from crmlab._validation import check_column_options, check_each, check_fitted
-from crmlab.i18n import column_label, message
+from crmlab.core.i18n import column_label, message
+from crmlab.core.validation import check_column_options, check_each, check_fitted
 from crmlab.plots._style import BLUE, GREEN, HATCHES, ORANGE, VERMILLION
 
 __all__ = ["rfm_heatmap", "rfm_distribution_plot", "pyramid_chart", "frequency_recency_matrix",

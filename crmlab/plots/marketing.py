@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from crmlab._validation import check_columns
-from crmlab.i18n import catalog, column_label, get_language, message
+from crmlab.core.i18n import catalog, column_label, get_language, message
+from crmlab.core.validation import check_columns
 from crmlab.plots._style import BLUE, GREY
 
 __all__ = ["evolution_timeline", "repeat_rate_plot"]

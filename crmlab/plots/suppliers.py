@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmlab._validation import check_columns, check_each, expected
-from crmlab.i18n import message
+from crmlab.core.i18n import message
+from crmlab.core.validation import check_columns, check_each, expected
 from crmlab.plots._style import BLUE, GREEN, HATCHES, MARKERS, ORANGE, TEXT, VERMILLION, set_markers
 
 __all__ = ["portfolio_matrix", "abc_curve"]

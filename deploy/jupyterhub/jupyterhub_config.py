@@ -62,8 +62,10 @@ c.ConfigurableHTTPProxy.api_url = (
 STUDENTS, INSTRUCTORS = _names("CRMLAB_HUB_STUDENTS"), _names("CRMLAB_HUB_INSTRUCTORS")
 if STUDENTS or INSTRUCTORS:
     c.Authenticator.allowed_users = set(STUDENTS) | set(INSTRUCTORS)
-# A hub user name is the student id in the gradebook: the same rule as `crmlab student set`.
-c.Authenticator.username_pattern = r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$"
+# A hub user name is the student id in the gradebook: crmlab's one rule (crmlab.core.ids).
+from crmlab.core.ids import ANCHORED  # noqa: E402  (the course environment is the hub's)
+
+c.Authenticator.username_pattern = ANCHORED
 c.JupyterHub.load_groups = {"instructors": {"users": INSTRUCTORS}}
 
 if os.environ.get("CRMLAB_HUB_DEMO") == "1":
@@ -146,7 +148,7 @@ c.JupyterHub.load_roles = [
 c.JupyterHub.services = [{
     "name": SERVICE,
     "url": SERVICE_URL,
-    "command": [sys.executable, "-m", "crmlab.course.hub_service", "--store", str(STORE)],
+    "command": [sys.executable, "-m", "crmlab", "hub-service", "--store", str(STORE)],
     "oauth_no_confirm": True,
     "display": False,
 }]

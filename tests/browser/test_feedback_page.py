@@ -6,8 +6,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from crmlab.course.feedback import write_feedback
-from crmlab.course.gradebook import course_gradebook
+from crmlab.grading.gradebook import course_gradebook
+from crmlab.publish.feedback import write_feedback
 
 pytestmark = pytest.mark.browser
 

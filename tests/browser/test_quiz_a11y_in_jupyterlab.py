@@ -6,7 +6,7 @@ answered right with the keyboard alone, and the saved answers prove that the key
 One JupyterLab start serves both, to keep the suite short.
 
 The keyboard works in the quiz because the course scopes JupyterLab's command-mode keys away
-from widget outputs (:mod:`crmlab.course.labsettings`, installed by ``make install``); the test
+from widget outputs (:mod:`crmlab.publish.labsettings`, installed by ``make install``); the test
 also checks that those keys still reach JupyterLab outside the quiz.
 """
 
@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from _a11y import axe_run, block_external
 
-from crmlab.course.quiz import load
-from crmlab.course.quiz.scoring import score
-from crmlab.course.quiz.types import get_type
-from crmlab.course.submission import parse_answers
+from crmlab.quiz import load
+from crmlab.quiz.scoring import score
+from crmlab.quiz.submission import parse_answers
+from crmlab.quiz.types import get_type
 
 pytestmark = pytest.mark.browser
 

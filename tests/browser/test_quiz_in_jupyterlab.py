@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from crmlab.course.submission import parse_answers
+from crmlab.quiz.submission import parse_answers
 
 pytestmark = pytest.mark.browser
 

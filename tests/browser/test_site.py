@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from _a11y import axe_serious, block_external
 
-from crmlab.course.quiz import load
-from crmlab.course.quiz.types import get_type
-from crmlab.course.site import build
-from crmlab.course.site_quiz import answer_table
+from crmlab.publish.site import build
+from crmlab.publish.site_quiz import answer_table
+from crmlab.quiz import load
+from crmlab.quiz.types import get_type
 
 pytestmark = pytest.mark.browser
 
@@ -71,7 +71,7 @@ def _rows_by_page(pages):
 
 def test_practice_verdicts_equal_the_library(site, page):
     """Every practice question of the course: the JavaScript's verdict on each answer of the
-    generated table equals crmlab.course.quiz.scoring's."""
+    generated table equals crmlab.quiz.scoring's."""
     _, pages = site
     blocked = block_external(page)
     checked, types, statuses = 0, set(), set()
@@ -213,7 +213,7 @@ def test_site_build_is_byte_deterministic(tmp_path):
     widget, plots) keep the test short; the full build runs the same code on every page."""
     import shutil
 
-    from crmlab.paths import notebooks_dir
+    from crmlab.core.paths import notebooks_dir
 
     source = tmp_path / "notebooks"
     source.mkdir()
@@ -260,7 +260,7 @@ def test_the_site_speaks_the_language_of_its_edition(site):
     map, where to answer a graded question, figure texts) from the catalog in their language."""
     import html
 
-    from crmlab.i18n import message
+    from crmlab.core.i18n import message
 
     out, pages = site
     checked = set()

@@ -34,9 +34,9 @@ from pathlib import Path
 import pytest
 from _infra import skip_or_fail
 
-from crmlab.course.demo_hub import ADMIN_SCOPES, demo_hub
-from crmlab.course.hub_service import INSTRUCTOR_SCOPE
-from crmlab.course.submission import bundle_bytes, new_answers
+from crmlab.publish.demo_hub import ADMIN_SCOPES, demo_hub
+from crmlab.publish.hub_service import INSTRUCTOR_SCOPE
+from crmlab.quiz.submission import bundle_bytes, new_answers
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
 

@@ -1,0 +1,28 @@
+"""``crmlab hub-service --store DIR``: the hub's collection service (``crmlab-collect``), run by
+JupyterHub as a managed service (``deploy/jupyterhub/jupyterhub_config.py``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def register(subparsers) -> None:
+    """Add ``crmlab hub-service`` to the parser."""
+    from crmlab.quiz.submission import MAX_BYTES
+
+    parser = subparsers.add_parser(
+        "hub-service", help="run the hub's collection service (JupyterHub starts it)",
+        description="Receive the students' submission bundles where the hub says "
+                    "(JUPYTERHUB_SERVICE_URL, JUPYTERHUB_SERVICE_PREFIX) and keep them in STORE.")
+    parser.add_argument("--store", required=True, type=Path, metavar="STORE",
+                        help="folder that keeps the submissions")
+    parser.add_argument("--max-bytes", type=int, default=MAX_BYTES, metavar="N",
+                        help=f"the largest bundle accepted (default {MAX_BYTES})")
+    parser.set_defaults(func=_serve)
+
+
+def _serve(args) -> int:
+    from crmlab.publish.hub_service import serve
+
+    serve(args.store, max_bytes=args.max_bytes)
+    return 0

@@ -1,0 +1,642 @@
+"""``crmlab grade``: grade submitted quiz answers with the instructor's keys.
+
+``grade`` is a short pipeline: **read** every submission (:mod:`crmlab.quiz.submission`),
+**judge** every answer with the one scorer (:func:`crmlab.quiz.scoring.score`), **choose**
+one submission per student (the resubmission rule), **write** the gradebook and its companions.
+Nothing a submission says about itself is trusted beyond its student id. Bad input never stops a
+run: each rejected or partly rejected submission becomes a row of ``problems.csv`` and every
+valid answer is still graded.
+
+Inputs under SUBMISSIONS (searched recursively): ``*.zip`` bundles made by ``crmlab submit``,
+unzipped bundles (folders holding a ``manifest.json``) and answer folders
+(``<student_id>/<quiz_id>.json``, a copy of a student's ``CRMLAB_HOME/answers/<student_id>``).
+
+Rules: the latest submission of a student wins (by the manifest's ``created``; ``first`` and
+``best`` can be chosen); a student missing from the roster is graded and listed in
+``problems.csv``; a roster student without a submission gets empty quiz cells and a total of 0.
+Item weights (``weights=``, :mod:`crmlab.grading.weights`) multiply the points of the items
+they name.
+
+Free-text answers (a type that is not machine-scored) stay pending until hand-graded: every run
+writes them to the rubric sheet ``rubric.csv``, and ``import_rubric=`` brings a filled sheet's
+points in (:mod:`crmlab.grading.rubric`) before the gradebook is written. Each submission's
+receipt time (:mod:`crmlab.grading.receipts`) goes to ``submissions.csv`` for the course
+gradebook's late policy, and every run is kept under ``runs/`` with what changed since the one
+before (:mod:`crmlab.grading.history`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import gc
+import io
+import itertools
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from crmlab.core.atomic import write_text
+from crmlab.core.exceptions import CrmlabError, QuizError, SubmissionError
+from crmlab.core.roster import read_roster
+from crmlab.core.times import iso
+from crmlab.core.validation import Problems, check_choice
+from crmlab.grading import files, history, report, rubric
+from crmlab.grading.files import RESPONSE_COLUMNS, STRATEGY_COLUMNS, SUBMISSION_COLUMNS
+from crmlab.grading.item_analysis import constant_strategies, item_analysis
+from crmlab.grading.lms import FORMATS, layout
+from crmlab.grading.receipts import file_digest, file_time, read_receipts
+from crmlab.grading.weights import apply_weights
+from crmlab.quiz.loading import load, quiz_files
+from crmlab.quiz.scoring import check_answer, score
+from crmlab.quiz.submission import MAX_BYTES, Submission, discover, read_submission
+from crmlab.quiz.types import get_type
+
+__all__ = ["grade", "GradeResult", "MAX_BYTES", "RESUBMISSION", "FORMATS"]
+
+#: The columns of :attr:`GradeResult.responses`: responses.csv's, with the answer as text.
+RESULT_RESPONSE_COLUMNS = [*RESPONSE_COLUMNS[:4], "answer_text", *RESPONSE_COLUMNS[4:]]
+
+#: Which of a student's bundles counts when there are several.
+RESUBMISSION = ("latest", "first", "best")
+#: From this many submissions on, one forked process per core reads them.
+PARALLEL_FROM = 2000
+
+
+@dataclass
+class GradeResult:
+    """Everything a grading run produced; ``files`` are the paths written."""
+
+    gradebook: pd.DataFrame
+    responses: pd.DataFrame
+    item_analysis: pd.DataFrame
+    problems: pd.DataFrame
+    strategies: pd.DataFrame = field(default_factory=pd.DataFrame)
+    files: list = field(default_factory=list)
+    submissions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    run: object = None
+    rubric_import: str = ""
+    rubric_refused: bool = False
+
+    def summary(self) -> str:
+        """One line: students and answers graded, problems, gradebook rows."""
+        students = len(self.gradebook)
+        graded = int(self.responses["student_id"].nunique()) if len(self.responses) else 0
+        pending = int(self.responses["points"].isna().sum()) if len(self.responses) else 0
+        waiting = f"; {pending} answer(s) pending hand grading" if pending else ""
+        imported = f"; {self.rubric_import}" if self.rubric_import else ""
+        return (f"graded {graded} student(s), {len(self.responses)} answer(s){waiting}; "
+                f"{len(self.problems)} problem(s) in problems.csv; {students} gradebook "
+                f"row(s){imported}")
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """The verdict on one distinct (quiz, question, raw answer), computed once."""
+
+    quiz_id: str
+    question_id: str
+    canonical: object
+    shown: str
+    correct: bool
+    points: float
+    max_points: float
+    csv_tail: str
+
+
+# ------------------------------------------------------------------------------ read
+def _read_one(item, max_bytes):
+    """A Submission, or ``(source, reason)`` when it is rejected."""
+    kind, path = item
+    try:
+        return read_submission(kind, path, max_bytes=max_bytes)
+    except SubmissionError as exc:
+        return str(path), f"rejected: {exc}"
+
+
+_FOUND: list = []  # what the forked readers read, inherited rather than sent to them
+
+
+def _read_range(bounds, max_bytes):
+    return [_read_one(item, max_bytes) for item in _FOUND[bounds[0]:bounds[1]]]
+
+
+def _read(found, max_bytes, problems: Problems, *, progress: bool):
+    """Yield every submission as it is read (rejections become problems): a stream, so memory
+    holds a few chunks at a time, never the whole cohort. Large batches are read by one forked
+    process per core, a bounded number of chunks ahead of the judge."""
+    from tqdm.auto import tqdm
+
+    workers = min(len(os.sched_getaffinity(0)), 8) if hasattr(os, "sched_getaffinity") else 1
+    bar = tqdm(total=len(found), desc="reading", unit="sub", disable=not progress or None,
+               leave=False)
+
+    def chunks():
+        if workers < 2 or len(found) < PARALLEL_FROM:
+            for item in found:
+                yield [_read_one(item, max_bytes)]
+            return
+        import multiprocessing
+        from collections import deque
+        from concurrent.futures import ProcessPoolExecutor
+
+        size = max(1, min(500, len(found) // (2 * workers)))
+        ranges = iter([(i, i + size) for i in range(0, len(found), size)])
+        _FOUND[:] = found
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                ahead = deque(pool.submit(_read_range, bounds, max_bytes)
+                              for bounds in itertools.islice(ranges, 2 * workers))
+                while ahead:
+                    chunk = ahead.popleft().result()
+                    for bounds in itertools.islice(ranges, 1):
+                        ahead.append(pool.submit(_read_range, bounds, max_bytes))
+                    yield chunk
+        finally:
+            _FOUND.clear()
+
+    for chunk in chunks():
+        for outcome in chunk:
+            if isinstance(outcome, Submission):
+                yield outcome
+            else:
+                problems.add(outcome[0], reason=outcome[1])
+        bar.update(len(chunk))
+    bar.close()
+
+
+# ------------------------------------------------------------------------------ judge
+def _token(value):
+    """A hashable token of a raw JSON answer (lists and mappings included).
+
+    A string is its own token (the commonest answer); any other value is a tuple naming its
+    type, so ``true`` and ``1`` never share a verdict.
+    """
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is list:
+        return ("list",) + tuple(_token(v) for v in value)
+    if kind is dict:
+        return ("dict",) + tuple(sorted((str(k), _token(v)) for k, v in value.items()))
+    return (kind.__name__, value)
+
+
+def _csv_fields(*values) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(
+        ["" if isinstance(v, float) and v != v else v for v in values])
+    return buffer.getvalue()
+
+
+def _judge_one(quiz, question_id, raw):
+    """A _Judged verdict, or the reason the answer cannot be graded."""
+    try:
+        question = quiz.question(question_id)
+        canonical = check_answer(question, raw)
+    except QuizError as exc:
+        return str(exc)
+    verdict = score(question, canonical)
+    shown = json.dumps(canonical, sort_keys=True, ensure_ascii=False)
+    return _Judged(quiz.id, question_id, canonical, shown, verdict.correct, verdict.points,
+                   verdict.max_points, _csv_fields(quiz.id, question_id, shown, verdict.correct,
+                                                   verdict.points, verdict.max_points))
+
+
+class _Verdicts(list):
+    """The distinct verdicts of a run; an answer is the index of its verdict here."""
+
+    def column(self, name: str, dtype=object):
+        """One field of every verdict, as a 1-d array to index with answers."""
+        if dtype is not object:
+            return np.array([getattr(v, name) for v in self], dtype=dtype)
+        values = np.empty(len(self), dtype=object)  # list answers stay one cell each
+        for i, verdict in enumerate(self):
+            values[i] = getattr(verdict, name)
+        return values
+
+
+def _judge(parsed, keys, problems: Problems, *, every_quiz: bool):
+    """``([(submission, verdict indices, total)], verdicts)``.
+
+    Many students give the same answer, so each distinct (quiz, question, raw answer) is judged
+    once, and an answer is the index of its verdict.
+    """
+    cache: dict = {}
+    verdicts = _Verdicts()
+    judged = []
+    for sub in parsed:
+        indices, total = [], 0.0
+        for quiz_id, answers in sorted(sub.quizzes.items()):
+            quiz = keys.get(quiz_id)
+            if quiz is None:
+                if every_quiz:
+                    problems.add(sub.source, sub.student_id, assessment=quiz_id, reason="unknown quiz id")
+                continue
+            for question_id, raw in sorted(answers.items()):
+                token = (quiz_id, question_id, _token(raw))
+                index = cache.get(token)
+                if index is None:
+                    outcome = _judge_one(quiz, question_id, raw)
+                    index = cache[token] = outcome if isinstance(outcome, str) else len(verdicts)
+                    if not isinstance(outcome, str):
+                        verdicts.append(outcome)
+                if isinstance(index, str):
+                    problems.add(sub.source, sub.student_id, assessment=quiz_id,
+                                 item=question_id, reason=f"answer ignored: {index}")
+                    continue
+                indices.append(index)
+                points = verdicts[index].points
+                if points == points:  # a pending answer (NaN) counts nothing yet
+                    total += points
+        # Only the verdict indices stay: the raw answers go with the submission, and each quiz
+        # keeps the checksum of its answers (for the submission table's resubmission times).
+        digests = {quiz_id: _answers_digest(answers) for quiz_id, answers in sub.quizzes.items()}
+        judged.append((Submission(sub.source, sub.student_id, sub.created, digests), indices,
+                       total))
+    return judged, verdicts
+
+
+# ------------------------------------------------------------------------------ choose
+def _choose(judged, resubmission: str, problems: Problems) -> dict:
+    """One submission per student, by the resubmission rule; the others become problems."""
+    chosen: dict = {}
+    for item in judged:
+        sub, _, total = item
+        current = chosen.get(sub.student_id)
+        if current is None:
+            chosen[sub.student_id] = item
+            continue
+        keep_new = {"latest": (sub.created, sub.source) > (current[0].created, current[0].source),
+                    "first": (sub.created, sub.source) < (current[0].created, current[0].source),
+                    "best": total > current[2]}[resubmission]
+        loser = current if keep_new else item
+        if keep_new:
+            chosen[sub.student_id] = item
+        problems.add(loser[0].source, sub.student_id, reason=
+                     f"superseded: the same student submitted twice; the {resubmission} counts "
+                     f"({chosen[sub.student_id][0].source})")
+    return chosen
+
+
+# ------------------------------------------------------------------------------ hand grades
+def _text_answers(chosen: dict, verdicts: _Verdicts, keys) -> list:
+    """Every pending free-text answer of the chosen submissions, with its rubric."""
+    found = []
+    for student, (_, indices, _) in chosen.items():
+        for index in indices:
+            verdict = verdicts[index]
+            if verdict.points == verdict.points:
+                continue
+            question = keys[verdict.quiz_id].question(verdict.question_id)
+            criteria = getattr(get_type(question.type), "criteria", None)
+            if criteria is None:
+                continue
+            found.append(rubric.TextAnswer(student, verdict.quiz_id, verdict.question_id,
+                                           str(verdict.canonical),
+                                           tuple(criteria(question))))
+    return found
+
+
+def _hand_grade(chosen: dict, verdicts: _Verdicts, answers: list, grades) -> dict:
+    """The chosen submissions with every fully hand-graded answer's points in."""
+    points = {a.key: grades.points(a) for a in answers}
+    if not any(p is not None for p in points.values()):
+        return chosen
+    graded = {}
+    for student, (sub, indices, total) in chosen.items():
+        new = []
+        for index in indices:
+            verdict = verdicts[index]
+            given = points.get((student, verdict.quiz_id, verdict.question_id))
+            if given is None or verdict.points == verdict.points:
+                new.append(index)
+                continue
+            verdicts.append(_Judged(
+                verdict.quiz_id, verdict.question_id, verdict.canonical, verdict.shown,
+                given == verdict.max_points, given, verdict.max_points,
+                _csv_fields(verdict.quiz_id, verdict.question_id, verdict.shown,
+                            given == verdict.max_points, given, verdict.max_points)))
+            new.append(len(verdicts) - 1)
+            total += given
+        graded[student] = (sub, new, total)
+    return graded
+
+
+def _import_rubric(sheet, answers: list, grades, problems: Problems, now):
+    """``(grades, message, refused)`` after importing a filled rubric sheet (all or nothing)."""
+    staged, issues, notes = rubric.check_sheet(sheet, answers)
+    for note in notes:
+        problems.add(sheet, reason=f"rubric sheet: {note.split(': ', 1)[1]}")
+    if issues:
+        for issue in issues:
+            problems.add(sheet, reason=f"rubric sheet refused: {issue}")
+        return grades, (f"rubric sheet {sheet} refused, nothing imported: {len(issues)} "
+                        f"problem(s), first: {issues[0]}"), True
+    merged, changed = grades.merged(staged, now=now)
+    return merged, (f"rubric sheet {sheet}: {len(staged)} graded cell(s), {changed} changed"), \
+        False
+
+
+# ------------------------------------------------------------------------------ times
+def _answers_digest(answers: dict) -> str:
+    return history.digest_text(json.dumps(answers, sort_keys=True, ensure_ascii=False,
+                                          default=str))
+
+
+def _submissions(judged, found, chosen: dict, receipts) -> pd.DataFrame:
+    """One row per submission and quiz: its checksum, times and whether it counts.
+
+    ``submitted_at`` (on counted rows) is the earliest receipt of a submission holding the same
+    answers to that quiz: resubmitting a bundle with one quiz changed does not make the
+    unchanged quizzes late. (Answers are compared by checksum, for students who submitted more
+    than once.)
+    """
+    kinds = {str(path): kind for kind, path in found}
+    several = {s for s, n in Counter(sub.student_id for sub, _, _ in judged).items() if n > 1}
+    rows, earliest = [], {}
+    for sub, _, _ in judged:
+        kind = kinds.get(sub.source, "zip")
+        digest = file_digest(kind, sub.source)
+        received, source = receipts.by_digest(digest), "receipt"
+        if received is None:
+            received, source = file_time(kind, sub.source), "file time"
+        counted = chosen.get(sub.student_id, (None,))[0] is sub
+        for quiz_id, answers_digest in sorted(sub.quizzes.items()):
+            same = answers_digest if sub.student_id in several else ""
+            key = (sub.student_id, quiz_id, same)
+            if key not in earliest or received < earliest[key]:
+                earliest[key] = received
+            rows.append([sub.student_id, quiz_id, sub.source, digest, sub.created, received,
+                         source, same, counted, key])
+    stamps = {}
+    for row in rows:
+        moment, key = row[5], row.pop()
+        row[5] = stamps[moment] if moment in stamps else stamps.setdefault(moment, iso(moment))
+        row.append(iso(earliest[key]) if row[8] else "")
+    return pd.DataFrame(rows, columns=SUBMISSION_COLUMNS)
+
+
+# ------------------------------------------------------------------------------ tabulate
+def _answers(chosen: dict) -> tuple[list, np.ndarray]:
+    """The chosen students and, per answer, the student's position and the verdict index."""
+    students = list(chosen)
+    counts = [len(chosen[s][1]) for s in students]
+    who = np.repeat(np.arange(len(students)), counts)
+    which = np.fromiter((i for s in students for i in chosen[s][1]), dtype=np.int64,
+                        count=sum(counts))
+    return students, who, which
+
+
+def _responses(chosen: dict, verdicts: _Verdicts) -> pd.DataFrame:
+    students, who, which = _answers(chosen)
+    if not len(verdicts):
+        return pd.DataFrame(columns=RESULT_RESPONSE_COLUMNS)
+    return pd.DataFrame({
+        "student_id": np.array(students, dtype=object)[who] if students else [],
+        "quiz_id": verdicts.column("quiz_id")[which],
+        "question_id": verdicts.column("question_id")[which],
+        "answer": verdicts.column("canonical")[which],
+        "answer_text": verdicts.column("shown")[which],
+        "correct": verdicts.column("correct", bool)[which],
+        "points": verdicts.column("points", float)[which],
+        "max_points": verdicts.column("max_points", float)[which],
+    }, columns=RESULT_RESPONSE_COLUMNS)
+
+
+def _gradebook(chosen: dict, verdicts: _Verdicts, keys, roster) -> pd.DataFrame:
+    """Points per student and quiz (empty where a student gave no valid answer), and total."""
+    quiz_ids = list(keys)
+    students, who, which = _answers(chosen)
+    every = sorted(set(students) | (set(roster["student_id"]) if roster is not None else set()))
+    table = pd.DataFrame(np.nan, index=pd.Index(every, name="student_id"), columns=quiz_ids)
+    if len(which):
+        quiz_of = np.array([quiz_ids.index(v.quiz_id) for v in verdicts])[which]
+        points = np.nan_to_num(verdicts.column("points", float)[which])  # pending counts 0
+        cells = who * len(quiz_ids) + quiz_of
+        size = len(students) * len(quiz_ids)
+        sums = np.bincount(cells, weights=points, minlength=size).reshape(len(students), -1)
+        seen = np.bincount(cells, minlength=size).reshape(len(students), -1) > 0
+        table.loc[students, quiz_ids] = np.where(seen, sums, np.nan)
+    table["total"] = table[quiz_ids].sum(axis=1, min_count=0).fillna(0)
+    return table.reset_index().round(4)
+
+
+def _tabulate(chosen: dict, verdicts: _Verdicts, keys, roster,
+              problems: Problems) -> GradeResult:
+    """The gradebook, responses, item analysis, strategies and problems of the chosen answers."""
+    if roster is not None:
+        for student in sorted(set(chosen) - set(roster["student_id"])):
+            problems.add(chosen[student][0].source, student, reason="not in the roster: graded anyway")
+    responses = _responses(chosen, verdicts)
+    questions = {(q_id, q.id): q for q_id, quiz in keys.items() for q in quiz.questions}
+    return GradeResult(_gradebook(chosen, verdicts, keys, roster), responses,
+                       item_analysis(responses, questions=questions),
+                       problems.frame(), _strategies(keys))
+
+
+def _strategies(keys) -> pd.DataFrame:
+    tables = [constant_strategies(quiz) for quiz in keys.values()]
+    tables = [t for t in tables if len(t)]
+    return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(
+        columns=STRATEGY_COLUMNS)
+
+
+# ------------------------------------------------------------------------------ write
+def _csv(frame: pd.DataFrame) -> str:
+    if "answer_text" in frame.columns:  # answers as JSON text, computed once per distinct answer
+        frame = frame.drop(columns="answer").rename(columns={"answer_text": "answer"})
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+def _responses_csv(chosen: dict, verdicts: _Verdicts) -> str:
+    """responses.csv from the cached CSV text of each verdict (the same text as pandas writes)."""
+    tails = [v.csv_tail for v in verdicts]
+    return ",".join(RESPONSE_COLUMNS) + "\n" + "".join(
+        f"{student},{tails[index]}" for student, (_, indices, _) in chosen.items()
+        for index in indices)
+
+
+def _write_sheet(out: Path, answers: list, grades, problems: Problems) -> list[Path]:
+    """rubric.csv, unless the one there holds grades not imported yet (then rubric.new.csv)."""
+    if not answers:
+        return []
+    target = out / files.RUBRIC_SHEET
+    if rubric.unimported_edits(target, grades):
+        target = out / files.RUBRIC_NEW
+        problems.add(out / files.RUBRIC_SHEET, reason="rubric.csv holds points not imported yet: "
+                     "kept as it is; the fresh sheet is rubric.new.csv (import the filled one "
+                     "with --import-rubric)")
+    else:
+        (out / files.RUBRIC_NEW).unlink(missing_ok=True)  # an older fresh sheet, now stale
+    return [write_text(target, rubric.sheet_csv(answers, grades))]
+
+
+def _write(result: GradeResult, chosen: dict, verdicts: _Verdicts, out: Path, keys, roster,
+           format: str, figures: bool, sheet: list) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = sheet + [
+        write_text(out / files.RESPONSES, _responses_csv(chosen, verdicts)),
+        write_text(out / files.SUBMISSIONS, _csv(result.submissions)),
+        write_text(out / files.ITEM_ANALYSIS, _csv(result.item_analysis)),
+        write_text(out / files.STRATEGIES, _csv(result.strategies)),
+        write_text(out / files.PROBLEMS, _csv(result.problems)),
+    ]
+    written += report.write_report(result, out, figures=figures)
+    # The gradebook is written last: its presence means the run finished.
+    possible = {q: sum(x.points for x in quiz.questions) for q, quiz in keys.items()}
+    written.append(write_text(out / files.GRADEBOOK, _csv(layout(
+        result.gradebook, possible=possible, roster=roster, format=format))))
+    return written
+
+
+def _load_quizzes(quiz_ids, weights) -> dict:
+    ids = list(quiz_ids) if quiz_ids else [p.stem for p in quiz_files()]
+    quizzes = {}
+    for quiz_id in ids:
+        quiz = load(quiz_id)
+        if quiz.released:
+            raise CrmlabError(f"quiz {quiz_id!r} is a student release without keys; grade with "
+                              "the instructor's quizzes/")
+        quizzes[quiz_id] = quiz
+    return apply_weights(quizzes, weights)
+
+
+def grade(submissions, *, out, quizzes=None, roster=None, format: str = "plain",
+          resubmission: str = "latest", weights=None, figures: bool = True,
+          receipts=None, import_rubric=None, now=None,
+          max_bytes: int = MAX_BYTES, progress: bool = True) -> GradeResult:
+    """Grade every submission under ``submissions`` and write the outputs into ``out``.
+
+    Parameters
+    ----------
+    submissions : path
+        A folder searched recursively, or one zip.
+    out : path
+        Output folder: gradebook.csv, responses.csv, item_analysis.csv, strategies.csv,
+        problems.csv, report.md and (with ``figures``) its PNG figures; each written atomically.
+    quizzes : list of str, optional
+        Quiz ids to grade; default every quiz in ``quizzes/``.
+    roster : path, optional
+        Roster CSV (``student_id`` plus optional name, email, section).
+    format : {"plain", "canvas", "moodle"}
+        Layout of gradebook.csv (:mod:`crmlab.grading.lms`).
+    resubmission : {"latest", "first", "best"}
+        Which of several submissions of a student counts.
+    weights : path or mapping, optional
+        Item weights: a CSV ``quiz_id,question_id,weight`` or ``{(quiz_id, question_id): w}``.
+    figures : bool, default True
+        Draw the report's PNG figures (report.md is always written).
+    receipts : path, optional
+        receipts.csv (:mod:`crmlab.grading.receipts`): the times submissions were received;
+        without one, a submission's file time counts. Written to submissions.csv.
+    import_rubric : path, optional
+        A filled rubric sheet to import first (:mod:`crmlab.grading.rubric`); a sheet with any
+        problem imports nothing, its problems go to problems.csv and ``rubric_refused`` is set.
+    now : datetime, optional
+        The run's time, for its record under ``runs/`` (default: now).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from crmlab.quiz.simulate import write_cohort
+    >>> work = Path(tempfile.mkdtemp())
+    >>> _ = write_cohort(load("L00"), work / "subs", n_students=3, seed=1)
+    >>> result = grade(work / "subs", out=work / "out", quizzes=["L00"], figures=False,
+    ...                progress=False)
+    >>> result.summary()
+    'graded 3 student(s), 24 answer(s); 0 problem(s) in problems.csv; 3 gradebook row(s)'
+    >>> sorted(p.name for p in (work / "out").iterdir())[:4]
+    ['changes.csv', 'gradebook.csv', 'item_analysis.csv', 'problems.csv']
+    """
+    check_choice("format", format, FORMATS, error=CrmlabError)
+    check_choice("resubmission", resubmission, RESUBMISSION, error=CrmlabError)
+    with _without_gc():
+        return _grade(Path(submissions), Path(out), quizzes, roster, format, resubmission,
+                      weights, figures, max_bytes, progress, receipts, import_rubric, now)
+
+
+@contextlib.contextmanager
+def _without_gc():
+    """Pause the cyclic garbage collector: grading builds hundreds of thousands of acyclic
+    records, and collections triggered by their sheer number cost more than the grading."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _grade(root: Path, out: Path, quizzes, roster, format, resubmission, weights, figures,
+           max_bytes, progress, receipts, import_rubric, now) -> GradeResult:
+    """read -> judge -> choose -> hand grades -> write (see :func:`grade`)."""
+    if not root.exists():
+        raise CrmlabError(f"{root}: no such file or folder")
+    keys = _load_quizzes(quizzes, weights)
+    roster_frame = read_roster(roster) if roster else None
+    receipt_book = read_receipts(receipts)
+    grades = rubric.read_store(out)
+    problems = Problems()
+    for reason in receipt_book.problems:
+        problems.add(receipts, reason=reason)
+
+    found = discover(root)
+    parsed = _read(found, max_bytes, problems, progress=progress)
+    judged, verdicts = _judge(parsed, keys, problems, every_quiz=quizzes is None)
+    if not judged and found:
+        raise CrmlabError(f"nothing could be graded: all {len(found)} submission(s) were "
+                          f"rejected (first: {problems[0]['reason']})")
+    chosen = _choose(judged, resubmission, problems)
+    answers = _text_answers(chosen, verdicts, keys)
+    message, refused, before = "", False, grades
+    if import_rubric is not None:
+        grades, message, refused = _import_rubric(Path(import_rubric), answers, grades,
+                                                  problems, now)
+    chosen = _hand_grade(chosen, verdicts, answers, grades)
+    result = _tabulate(chosen, verdicts, keys, roster_frame, problems)
+    result.submissions = _submissions(judged, found, chosen, receipt_book)
+    result.rubric_import, result.rubric_refused = message, refused
+    out.mkdir(parents=True, exist_ok=True)
+    stored = [grades.write(out)] if grades is not before else []
+    sheet = _write_sheet(out, answers, grades, problems)
+    result.problems = problems.frame()
+    result.files = stored + _write(result, chosen, verdicts, out, keys, roster_frame, format,
+                                   figures, sheet)
+    result.run = _record(out, result, keys, grades, weights, resubmission, now)
+    return result
+
+
+def _record(out: Path, result: GradeResult, keys, grades, weights, resubmission, now):
+    """Keep the run under runs/ and compare it with the previous one."""
+    inputs = {f"quiz:{quiz_id}": history.Input(history.digest_file(quiz.path),
+                                                f"key fix in {quiz_id} (quiz file changed)",
+                                                (quiz_id, "total"))
+              for quiz_id, quiz in keys.items()}
+    if weights is not None:
+        shown = history.digest_file(weights) if isinstance(weights, (str, Path)) else \
+            history.digest_text(sorted(dict(weights).items()))
+        inputs["weights"] = history.Input(shown, "policy change: item weights")
+    digests: dict = {}
+    for student, digest in zip(result.submissions["student_id"], result.submissions["sha256"]):
+        digests.setdefault(student, set()).add(digest)
+    students = {}
+    for row in result.gradebook.to_dict("records"):
+        student = row.pop("student_id")
+        students[student] = {
+            "scores": row, "inputs": {"submissions": history.digest_text(sorted(
+                digests.get(student, []))), "hand": grades.student_digest(student)}}
+    return history.record_run(
+        out, command="grade", inputs=inputs, students=students,
+        student_inputs={"submissions": "new submission", "hand": "hand grading"},
+        options={"resubmission": resubmission}, files=result.files, now=now, total="total",
+        extra={"possible": {q: sum(x.points for x in quiz.questions)
+                            for q, quiz in keys.items()}})

@@ -1,0 +1,218 @@
+"""Receipts: when the instructor received each submission, a time the student cannot forge.
+
+A bundle's ``created`` and an answer's ``answered_at`` are written on the student's machine, so
+the late policy never uses them. It uses, in this order:
+
+1. a **receipt** in ``receipts.csv`` (``--receipts``): one row per received file, with the
+   columns ``file``, ``sha256``, ``student_id``, ``assessment`` and ``received_at`` (ISO 8601
+   with an offset). ``crmlab receipts SUBMISSIONS --out receipts.csv`` writes it at collection
+   time; a submission service (a hub) fills the same columns when a file reaches it. A quiz
+   bundle is matched by its checksum, an exercise notebook by student and assessment (its
+   latest receipt, since the exercise grader grades the latest file);
+2. otherwise, for a quiz bundle, the **file's time** in the collected folder (its modification
+   time: when it landed there, if the collection kept it).
+
+Receipts only grow: collecting again adds the files not seen before and never moves the time of
+a file already received.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from crmlab.core.atomic import write_text
+from crmlab.core.exceptions import CourseError
+from crmlab.core.times import iso, utc, with_offset
+from crmlab.exercises.notebook import submission_owner
+
+__all__ = ["COLUMNS", "Receipts", "read_receipts", "collect_receipts", "file_digest",
+           "file_time"]
+
+#: The columns of receipts.csv.
+COLUMNS = ["file", "sha256", "student_id", "assessment", "received_at"]
+
+
+def _files(kind: str, path: Path) -> list[Path]:
+    if kind == "zip" or path.is_file():
+        return [path]
+    return sorted(p for p in path.rglob("*") if p.is_file())
+
+
+def file_digest(kind: str, path: str | Path) -> str:
+    """The SHA-256 of a submission: of the file, or of a folder's files and their names."""
+    path = Path(path)
+    if kind == "zip" or path.is_file():
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256()
+    for item in _files(kind, path):
+        digest.update(item.relative_to(path).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(item.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def file_time(kind: str, path: str | Path) -> datetime:
+    """When a submission landed in its folder: the latest modification time of its files."""
+    stamps = [p.stat().st_mtime for p in _files(kind, Path(path))] or [Path(path).stat().st_mtime]
+    return utc(datetime.fromtimestamp(max(stamps), tz=timezone.utc))
+
+
+@dataclass
+class Receipts:
+    """Receipt times by file checksum and by (student, assessment); ``problems`` are the rows
+    that could not be read, each a one-line reason."""
+
+    rows: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+
+    def _index(self) -> tuple[dict, dict]:
+        """``({sha256: first time}, {(student, assessment): latest time})``, built once."""
+        if getattr(self, "_built", None) is None or self._built[0] != len(self.rows):
+            first, latest = {}, {}
+            for row in self.rows:
+                when, digest = row["received_at"], row["sha256"]
+                if digest and (digest not in first or when < first[digest]):
+                    first[digest] = when
+                key = (row["student_id"], row["assessment"])
+                if key not in latest or when > latest[key]:
+                    latest[key] = when
+            self._built = (len(self.rows), first, latest)
+        return self._built[1], self._built[2]
+
+    def by_digest(self, sha256: str) -> datetime | None:
+        """The first receipt of the file with this checksum."""
+        return self._index()[0].get(sha256)
+
+    def latest(self, student_id: str, assessment: str) -> datetime | None:
+        """The latest receipt of one student's file for one assessment."""
+        return self._index()[1].get((student_id, assessment))
+
+
+def read_receipts(path: str | Path | None) -> Receipts:
+    """Read a receipts file; a bad row is a problem (``FILE:LINE: column: reason``), not an error.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "receipts.csv")
+    >>> _ = open(path, "w").write("file,sha256,student_id,assessment,received_at\\n"
+    ...                           "s1.zip,ab12,s1,L02,2026-09-28T20:10:00+00:00\\n"
+    ...                           "s2.zip,cd34,s2,L02,yesterday\\n")
+    >>> receipts = read_receipts(path)
+    >>> receipts.latest("s1", "L02").isoformat(), len(receipts.problems)
+    ('2026-09-28T20:10:00+00:00', 1)
+    """
+    from crmlab.core.tables import read_csv
+
+    receipts = Receipts()
+    if path is None:
+        return receipts
+    frame = read_csv(path, what="receipts file", columns=["received_at"])
+    for index, row in enumerate(frame.to_dict("records")):
+        try:
+            moment = with_offset(row["received_at"])
+        except ValueError:
+            receipts.problems.append(
+                f"{path}:{index + 2}: received_at: Got {row['received_at']!r} instead, expected "
+                "an ISO 8601 time with its offset, e.g. 2026-09-28T20:10:00+00:00; row ignored")
+            continue
+        receipts.rows.append({"file": row.get("file", ""), "sha256": row.get("sha256", ""),
+                              "student_id": row.get("student_id", ""),
+                              "assessment": row.get("assessment", ""),
+                              "received_at": moment})
+    return receipts
+
+
+def _exercise_ids(course) -> dict:
+    """``{notebook stem: exercise id}`` of the course's exercises (and the course file's own
+    exercise sources)."""
+    from crmlab.exercises.notebook import catalogue, exercise_metadata
+
+    ids = {path.stem: ident for ident, path in catalogue().items()}
+    if course is not None:
+        ids.update({a.source.stem: exercise_metadata(a.source)["id"] for a in course.assessments
+                    if a.source is not None})
+    return ids
+
+
+def _found(root: Path, course, assessment):
+    """``(kind, path, student, [assessments])`` of every submission under ``root``."""
+    from crmlab.core.exceptions import SubmissionError
+    from crmlab.quiz.submission import discover, read_submission
+
+    for kind, path in discover(root):
+        try:
+            sub = read_submission(kind, path)
+        except SubmissionError:
+            yield kind, path, "", [""]  # unreadable: still received, the grader says why
+            continue
+        yield kind, path, sub.student_id, sorted(sub.quizzes) or [""]
+    stems = None
+    for path in sorted(root.rglob("*.ipynb")):
+        if ".ipynb_checkpoints" in path.parts:
+            continue
+        stems = _exercise_ids(course) if stems is None else stems
+        prefix, student = submission_owner(path)
+        yield "notebook", path, student, [stems.get(prefix, prefix) if prefix
+                                          else assessment or ""]
+
+
+def collect_receipts(submissions, *, out, course=None, assessment: str | None = None,
+                     now: datetime | None = None) -> list[dict]:
+    """Add a receipt for every submission under ``submissions`` not received before.
+
+    Quiz bundles are found as ``crmlab grade`` finds them (one row per quiz they hold);
+    exercise notebooks are ``<exercise stem>__<student_id>.ipynb`` or, with ``assessment``
+    (an exercise id), ``<student_id>.ipynb``. The receipt time is the file's modification time
+    in the collected folder (``now`` when the file claims a time in the future). Rows already
+    in ``out`` are kept as they are. Returns the rows added.
+
+    Parameters
+    ----------
+    submissions : path
+        The folder the submissions were collected into (or one bundle).
+    out : path
+        The receipts file (created, or extended).
+    course : path or Course, optional
+        The course file, for the exercise notebooks it names by ``source``.
+    assessment : str, optional
+        The exercise of notebooks named ``<student_id>.ipynb``.
+    now : datetime, optional
+        The collection time (default: now).
+    """
+    from crmlab.grading.config import Course, load_course
+
+    root, out = Path(submissions), Path(out)
+    if not root.exists():
+        raise CourseError(f"{root}: no such file or folder")
+    if course is not None and not isinstance(course, Course):
+        course = load_course(course)
+    now = utc(now)
+    existing = read_receipts(out) if out.is_file() else Receipts()
+    if existing.problems:
+        raise CourseError(f"{existing.problems[0]}; fix it before collecting again "
+                          "(nothing was written)")
+    seen = {(r["sha256"], r["student_id"], r["assessment"]) for r in existing.rows}
+    added = []
+    for kind, path, student, assessments in _found(root, course, assessment):
+        digest = file_digest(kind, path)
+        moment = min(file_time(kind, path), now)
+        for assessment in assessments:
+            if (digest, student, assessment) in seen:
+                continue
+            seen.add((digest, student, assessment))
+            added.append({"file": Path(path).relative_to(root).as_posix() if root.is_dir()
+                          else Path(path).name, "sha256": digest, "student_id": student,
+                          "assessment": assessment, "received_at": moment})
+    rows = existing.rows + added
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "received_at": iso(row["received_at"])})
+    write_text(out, buffer.getvalue())
+    return added

@@ -1,0 +1,250 @@
+"""The collection service: a JupyterHub-managed service that receives submission bundles.
+
+The hub starts it (``c.JupyterHub.services`` in ``deploy/jupyterhub/jupyterhub_config.py``)
+and it trusts nobody but the hub: every request carries a hub token (``Authorization: token
+...``, the ``JUPYTERHUB_API_TOKEN`` of the student's server) that the hub resolves to a user
+name. The rules:
+
+- ``POST api/submissions`` stores the bundle under the **authenticated** user name. A bundle
+  whose manifest names another student is **rejected** (403), not rewritten: the bundle's
+  checksums cover its student id, so rewriting it would forge the student's file. Bundles larger
+  than the cap are refused (413), unreadable ones too (400). Every submission is kept, as
+  ``STORE/<user>/<received>-<sha256[:12]>.zip``, and one row per quiz it holds is added to
+  ``STORE/receipts.csv`` (the columns of :mod:`crmlab.grading.receipts`, so the late policy uses
+  the time the service received it). The answer is the receipt: file, sha256, received_at.
+- ``GET api/submissions`` lists the caller's own submissions; an instructor's lists everyone's.
+- ``GET api/submissions/<user>/<file>`` downloads one; students only their own (403 otherwise).
+
+An instructor is a user whose token carries the custom scope ``custom:crmlab:collect`` (the
+configuration grants it to the hub group ``instructors``). ``crmlab grade STORE`` reads the store
+folder directly, with ``--receipts STORE/receipts.csv``.
+
+Run by the hub as ``crmlab hub-service --store DIR [--max-bytes N]`` (:func:`serve`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import tempfile
+import threading
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlparse
+
+from crmlab.core.atomic import append_text
+from crmlab.core.exceptions import CrmlabError
+from crmlab.core.ids import PATTERN, validate_id
+from crmlab.core.times import iso, stamp, utc
+from crmlab.grading.receipts import COLUMNS
+from crmlab.quiz.submission import MAX_BYTES
+
+__all__ = ["INSTRUCTOR_SCOPE", "store_bundle", "list_submissions", "make_app", "serve"]
+
+#: The custom scope that lets a hub user list and download every submission.
+INSTRUCTOR_SCOPE = "custom:crmlab:collect"
+_FILE = re.compile(r"^[0-9TZ]{16}-[0-9a-f]{12}(-[0-9]+)?\.zip$")
+_LOCK = threading.Lock()
+
+
+class Refused(CrmlabError):
+    """A request the service refuses: ``status`` and a one-line ``reason``."""
+
+    def __init__(self, status: int, reason: str):
+        super().__init__(reason)
+        self.status, self.reason = status, reason
+
+
+def _append_receipts(store: Path, rows: list[dict]) -> None:
+    path = store / "receipts.csv"
+    new = not path.exists()
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, COLUMNS, lineterminator="\n")
+    if new:
+        writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+    # One writer (this process, under the lock); appending keeps earlier receipts untouched.
+    append_text(path, buffer.getvalue())
+
+
+def store_bundle(store: str | Path, user: str, data: bytes, *, max_bytes: int = MAX_BYTES,
+                 now: datetime | None = None) -> dict:
+    """Check and keep one bundle of ``user``; return its receipt, or raise :class:`Refused`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> store_bundle(tempfile.mkdtemp(), "ana", b"not a zip")
+    Traceback (most recent call last):
+    ...
+    crmlab.publish.hub_service.Refused: not a crmlab submission bundle (not a valid zip file)
+    """
+    from crmlab.core.exceptions import SubmissionError
+    from crmlab.quiz.submission import read_submission
+
+    try:
+        validate_id(user)
+    except CrmlabError as exc:
+        raise Refused(403, f"hub user name cannot be a student id: {exc}") from None
+    if len(data) > max_bytes:
+        raise Refused(413, f"bundle of {len(data)} bytes is larger than the cap of "
+                           f"{max_bytes} bytes")
+    store = Path(store)
+    with tempfile.TemporaryDirectory(dir=store) as scratch:
+        probe = Path(scratch, "bundle.zip")
+        probe.write_bytes(data)
+        try:
+            submission = read_submission("zip", probe, max_bytes=max_bytes)
+        except SubmissionError as exc:
+            raise Refused(400, f"not a crmlab submission bundle ({exc})") from None
+    if submission.student_id != user:
+        raise Refused(403, f"the bundle is for student {submission.student_id!r} but you are "
+                           f"signed in to the hub as {user!r}; nothing was stored")
+    digest = hashlib.sha256(data).hexdigest()
+    moment = utc(now)
+    folder = store / user
+    with _LOCK:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        stem = f"{stamp(moment)}-{digest[:12]}"
+        target, n = folder / f"{stem}.zip", 1
+        while target.exists():  # the same bundle twice in one second: keep both
+            target, n = folder / f"{stem}-{n}.zip", n + 1
+        with open(target, "xb") as handle:
+            handle.write(data)
+        received = iso(moment)
+        os.utime(target, (moment.timestamp(), moment.timestamp()))
+        relative = target.relative_to(store).as_posix()
+        _append_receipts(store, [
+            {"file": relative, "sha256": digest, "student_id": user, "assessment": quiz,
+             "received_at": received} for quiz in sorted(submission.quizzes) or [""]])
+    return {"student_id": user, "file": relative, "sha256": digest, "received_at": received,
+            "bytes": len(data), "quizzes": sorted(submission.quizzes)}
+
+
+def list_submissions(store: str | Path, user: str | None = None) -> list[dict]:
+    """The kept submissions, oldest first per student: all, or ``user``'s only."""
+    store = Path(store)
+    rows = []
+    folders = [store / user] if user else sorted(p for p in store.iterdir() if p.is_dir())
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.zip")):
+            rows.append({"student_id": folder.name, "file": path.relative_to(store).as_posix(),
+                         "bytes": path.stat().st_size})
+    return rows
+
+
+def make_app(store: str | Path, *, prefix: str = "/", max_bytes: int = MAX_BYTES):
+    """The tornado application of the service (routes under ``prefix``)."""
+    from jupyterhub.services.auth import HubAuth, HubAuthenticated
+    from tornado import web
+    from tornado.log import app_log
+
+    store = Path(store)
+    hub_auth = HubAuth(cache_max_age=60)
+
+    class _Handler(HubAuthenticated, web.RequestHandler):
+        def initialize(self):
+            self.hub_auth = hub_auth
+
+        def check_xsrf_cookie(self):
+            """Token-authenticated API: no cookies, so no cross-site forgery to guard."""
+
+        def write_error(self, status_code, **kwargs):
+            reason = self._reason
+            exc = kwargs.get("exc_info", (None, None, None))[1]
+            if isinstance(exc, Refused):
+                reason = exc.reason
+            self.set_header("Content-Type", "application/json")
+            self.finish(json.dumps({"status": status_code, "message": reason}))
+
+        def refuse(self, status: int, reason: str):
+            self.set_status(status, reason=reason.splitlines()[0][:200])
+            self.set_header("Content-Type", "application/json")
+            self.finish(json.dumps({"status": status, "message": reason}))
+
+        @property
+        def instructor(self) -> bool:
+            return INSTRUCTOR_SCOPE in set(self.current_user.get("scopes", ()))
+
+    class Submissions(_Handler):
+        @web.authenticated
+        async def post(self):
+            user = self.current_user["name"]
+            try:
+                receipt = await asyncio.get_running_loop().run_in_executor(
+                    None, lambda: store_bundle(store, user, self.request.body,
+                                               max_bytes=max_bytes))
+            except Refused as exc:
+                app_log.warning("refused a bundle from %s: %s", user, exc.reason)
+                return self.refuse(exc.status, exc.reason)
+            app_log.info("received %s from %s", receipt["file"], user)
+            self.set_status(201)
+            self.finish(receipt)
+
+        @web.authenticated
+        def get(self):
+            user = self.current_user["name"]
+            rows = list_submissions(store, None if self.instructor else user)
+            self.finish({"submissions": rows})
+
+    class Download(_Handler):
+        @web.authenticated
+        def get(self, owner, name):
+            user = self.current_user["name"]
+            if owner != user and not self.instructor:
+                return self.refuse(403, f"{user!r} may not read the submissions of {owner!r}")
+            path = store / owner / name
+            if not _FILE.match(name) or not path.is_file():
+                return self.refuse(404, "no such submission")
+            self.set_header("Content-Type", "application/zip")
+            self.finish(path.read_bytes())
+
+    class Whoami(_Handler):
+        @web.authenticated
+        def get(self):
+            self.finish({"name": self.current_user["name"], "instructor": self.instructor})
+
+    class Health(web.RequestHandler):
+        def get(self):
+            self.finish({"service": "crmlab-collect"})
+
+    base = prefix.rstrip("/") + "/"
+    return web.Application([
+        (rf"{base}?", Health),
+        (rf"{base}api/submissions/?", Submissions),
+        (rf"{base}api/submissions/({PATTERN})/([^/]+)", Download),
+        (rf"{base}api/whoami", Whoami),
+    ], max_body_size=max_bytes + 1024)
+
+
+def serve(store: str | Path, *, max_bytes: int = MAX_BYTES) -> None:
+    """Run the service where the hub says (``JUPYTERHUB_SERVICE_URL``, ``..._PREFIX``), keeping
+    the bundles in ``store`` (made private to this user), until the hub stops it (SIGINT)."""
+    from tornado.log import enable_pretty_logging
+
+    enable_pretty_logging()
+    store = Path(store)
+    store.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(store, 0o700)  # students' OS accounts must not read each other's bundles
+    url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:10101"))
+    prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/crmlab-collect/")
+    app = make_app(store, prefix=prefix, max_bytes=max_bytes)
+
+    async def run():
+        app.listen(url.port or 80, url.hostname or "127.0.0.1", max_body_size=max_bytes + 1024)
+        print(f"crmlab collection service on {url.geturl()}{prefix} storing in {store}",
+              flush=True)
+        await asyncio.Event().wait()
+
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:  # the hub stops its services with SIGINT
+        pass

@@ -1,0 +1,301 @@
+"""The one submission format: the saved-answers file and the submission bundle.
+
+Every writer and reader of these files goes through this module: the widget's saves
+(:mod:`crmlab.quiz.storage`), ``crmlab submit`` (:mod:`crmlab.quiz.submit`), the
+simulated cohorts, the grader and the tests.
+
+Answer file (one quiz of one student; ``CRMLAB_HOME/answers/<student_id>/<quiz_id>.json``)::
+
+    {"format_version": 1, "student_id": "s-1042", "quiz_id": "L02",
+     "answers": {"q1": {"answer": "b", "answered_at": "2026-11-23T10:00:00+00:00",
+                        "attempts": 2, "history": [{"answer": "a", "answered_at": "..."}, ...]}}}
+
+Bundle (``crmlab submit``): a zip with ``manifest.json`` and one ``answers/<quiz_id>.json`` per
+quiz, each the answer file unchanged::
+
+    {"format_version": 1, "student_id": "s-1042", "crmlab_version": "0.1.0",
+     "created": "2026-11-23T10:00:00+00:00",
+     "quizzes": [{"quiz_id": "L02", "path": "answers/L02.json", "sha256": "...",
+                  "n_answers": 8, "last_answered": "2026-11-23T09:58:00+00:00"}]}
+
+A reader accepts only the format versions it knows (:data:`FORMAT_VERSION`): a file of an
+unknown or future version is refused with a reason, never read by guess. The bundle claims no
+score; the grader recomputes every one from the raw answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from crmlab import __version__
+from crmlab.core.exceptions import SubmissionError
+
+__all__ = ["FORMAT_VERSION", "MAX_BYTES", "Submission", "new_answers", "add_answer",
+           "answers_bytes", "parse_answers", "answers_file", "bundle_members", "zip_members",
+           "bundle_bytes", "discover", "read_submission", "check_version"]
+
+#: The format version this crmlab writes and the only one it reads.
+FORMAT_VERSION = 1
+#: Largest submission file accepted (a zip, or one member once uncompressed).
+MAX_BYTES = 2_000_000
+MANIFEST = "manifest.json"
+
+
+# ------------------------------------------------------------------------------ answer files
+def new_answers(student_id: str, quiz_id: str) -> dict:
+    """An answer file without answers yet."""
+    return {"format_version": FORMAT_VERSION, "student_id": student_id, "quiz_id": quiz_id,
+            "answers": {}}
+
+
+def add_answer(data: dict, question_id: str, answer, *, at: str) -> dict:
+    """Return a copy of answer file ``data`` with ``answer`` given at ``at`` (history kept).
+
+    Examples
+    --------
+    >>> data = add_answer(new_answers("s1", "L00"), "q1", "a", at="2026-11-23T10:00:00+00:00")
+    >>> data = add_answer(data, "q1", "b", at="2026-11-23T10:01:00+00:00")
+    >>> entry = data["answers"]["q1"]
+    >>> entry["answer"], entry["attempts"], [h["answer"] for h in entry["history"]]
+    ('b', 2, ['a', 'b'])
+    """
+    entry = data["answers"].get(question_id, {"history": []})
+    history = list(entry.get("history", [])) + [{"answer": answer, "answered_at": at}]
+    answers = dict(data["answers"])
+    answers[question_id] = {"answer": answer, "answered_at": at, "attempts": len(history),
+                            "history": history}
+    return {**data, "answers": answers}
+
+
+def answers_file(student_id: str, quiz_id: str, answers: dict, *, at: str) -> dict:
+    """An answer file holding ``{question_id: answer}``, each given once at ``at``."""
+    data = new_answers(student_id, quiz_id)
+    for question_id, answer in answers.items():
+        data = add_answer(data, question_id, answer, at=at)
+    return data
+
+
+def answers_bytes(data: dict) -> bytes:
+    """The bytes of an answer file as written to disk (indented, sorted keys, UTF-8)."""
+    return (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()
+
+
+def check_version(data, what: str) -> None:
+    """Raise SubmissionError unless ``data`` declares the format version this crmlab reads."""
+    version = data.get("format_version") if isinstance(data, dict) else None
+    if version != FORMAT_VERSION or isinstance(version, bool):
+        shown = "no format_version" if version is None else f"format_version {version!r}"
+        raise SubmissionError(f"{what} has {shown}; this crmlab {__version__} reads format "
+                              f"{FORMAT_VERSION} only (update crmlab, or ask for a new "
+                              "submission)")
+
+
+def _json(raw: bytes, what: str):
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise SubmissionError(f"{what} is not valid JSON") from None
+
+
+def parse_answers(raw: bytes, what: str, *, student_id: str | None = None) -> dict:
+    """Read an answer file: valid JSON, a known format version, an ``answers`` mapping and,
+    when ``student_id`` is given, that student's. Raise SubmissionError naming ``what``.
+
+    Examples
+    --------
+    >>> parse_answers(answers_bytes(new_answers("s1", "L00")), "L00.json")["quiz_id"]
+    'L00'
+    >>> parse_answers(b'{"format_version": 2, "answers": {}}', "L00.json")
+    Traceback (most recent call last):
+    ...
+    crmlab.core.exceptions.SubmissionError: L00.json has format_version 2; this crmlab ... reads format 1 only (update crmlab, or ask for a new submission)
+    """
+    data = _json(raw, what)
+    if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
+        raise SubmissionError(f"{what} lacks the 'answers' mapping")
+    check_version(data, what)
+    if student_id is not None and data.get("student_id", student_id) != student_id:
+        raise SubmissionError(f"{what} belongs to {data.get('student_id')!r}, not "
+                              f"{student_id!r}")
+    return data
+
+
+def _raw_answers(data: dict) -> dict:
+    return {qid: item.get("answer") if isinstance(item, dict) else None
+            for qid, item in data["answers"].items()}
+
+
+# ------------------------------------------------------------------------------ bundles
+def bundle_members(student_id: str, answer_files, *, created: str) -> tuple[dict, dict]:
+    """The manifest and the members ``{name: bytes}`` of a bundle.
+
+    ``answer_files`` is a list of ``(quiz_id, raw answer-file bytes)``; the manifest records a
+    SHA-256 checksum of each.
+    """
+    entries, members = [], {}
+    for quiz_id, raw in answer_files:
+        answers = json.loads(raw).get("answers", {})
+        name = f"answers/{quiz_id}.json"
+        members[name] = raw
+        entries.append({
+            "quiz_id": quiz_id, "path": name, "sha256": hashlib.sha256(raw).hexdigest(),
+            "n_answers": len(answers),
+            "last_answered": max((a.get("answered_at", "") for a in answers.values()),
+                                 default=""),
+        })
+    manifest = {"format_version": FORMAT_VERSION, "student_id": student_id,
+                "crmlab_version": __version__, "created": created, "quizzes": entries}
+    return manifest, members
+
+
+def zip_members(manifest: dict, members: dict) -> bytes:
+    """The bytes of a bundle zip from its manifest and members."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        for name, raw in members.items():
+            bundle.writestr(name, raw)
+        bundle.writestr(MANIFEST, json.dumps(manifest, indent=2))
+    return buffer.getvalue()
+
+
+def bundle_bytes(student_id: str, answer_files, *, created: str) -> bytes:
+    """The bytes of a submission zip: ``answer_files`` is a list of (quiz_id, raw JSON bytes)."""
+    return zip_members(*bundle_members(student_id, answer_files, created=created))
+
+
+# ------------------------------------------------------------------------------ reading
+@dataclass
+class Submission:
+    """One student's submission as read: the raw answers of each quiz, nothing judged yet."""
+
+    source: str
+    student_id: str
+    created: str
+    quizzes: dict  # quiz_id -> {question_id: raw answer}
+
+
+def _version_ok(version) -> bool:
+    return isinstance(version, str) and version.split(".")[:2] == __version__.split(".")[:2]
+
+
+def _student(value) -> str:
+    from crmlab.core.ids import is_id
+
+    if not is_id(value):
+        raise SubmissionError(f"unsafe or missing student id {value!r}")
+    return value
+
+
+def _from_manifest(source: str, read) -> Submission:
+    raw_manifest = read(MANIFEST)
+    if raw_manifest is None:
+        raise SubmissionError("no manifest.json in the bundle")
+    manifest = _json(raw_manifest, MANIFEST)
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("quizzes"), list):
+        raise SubmissionError("manifest.json lacks the 'quizzes' list")
+    student_id = _student(manifest.get("student_id"))
+    check_version(manifest, MANIFEST)
+    if not _version_ok(manifest.get("crmlab_version")):
+        raise SubmissionError(f"made by crmlab {manifest.get('crmlab_version')!r}, this is "
+                              f"{__version__}; ask the student to update and resubmit")
+    quizzes = {}
+    for entry in manifest["quizzes"]:
+        if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
+            raise SubmissionError("a manifest entry lacks its 'path'")
+        raw = read(entry["path"])
+        if raw is None:
+            raise SubmissionError(f"{entry['path']} is listed in the manifest but missing")
+        if hashlib.sha256(raw).hexdigest() != entry.get("sha256"):
+            raise SubmissionError(f"checksum mismatch for {entry['path']}")
+        data = parse_answers(raw, entry["path"], student_id=student_id)
+        quizzes[str(entry.get("quiz_id") or data.get("quiz_id"))] = _raw_answers(data)
+    return Submission(source, student_id, str(manifest.get("created", "")), quizzes)
+
+
+def _read_zip(path: Path, max_bytes: int) -> Submission:
+    with open(path, "rb") as handle:
+        if os.fstat(handle.fileno()).st_size > max_bytes:
+            raise SubmissionError(f"file is larger than the cap of {max_bytes} bytes")
+        return _read_zip_file(path, handle, max_bytes)
+
+
+def _read_zip_file(path: Path, handle, max_bytes: int) -> Submission:
+    try:
+        with zipfile.ZipFile(handle) as bundle:
+            members = {info.filename: info for info in bundle.infolist()}
+            if MANIFEST not in members:
+                raise SubmissionError("no manifest.json in the bundle")
+            if any(info.file_size > max_bytes for info in members.values()):
+                raise SubmissionError(f"a member is larger than the cap of {max_bytes} bytes "
+                                      "once unpacked")
+            return _from_manifest(str(path), lambda name: bundle.read(name)
+                                  if name in members else None)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError):
+        raise SubmissionError("not a valid zip file") from None
+
+
+def _read_folder_bundle(folder: Path, max_bytes: int) -> Submission:
+    root = folder.resolve()
+
+    def read(name):
+        target = (folder / name).resolve()
+        if root not in target.parents or not target.is_file():
+            return None
+        if target.stat().st_size > max_bytes:
+            raise SubmissionError(f"{name} is larger than the cap of {max_bytes} bytes")
+        return target.read_bytes()
+
+    return _from_manifest(str(folder), read)
+
+
+def _read_answer_folder(folder: Path, max_bytes: int) -> Submission:
+    student_id = _student(folder.name)
+    quizzes, created = {}, ""
+    for path in sorted(folder.glob("*.json")):
+        if path.stat().st_size > max_bytes:
+            raise SubmissionError(f"{path.name} is larger than the cap of {max_bytes} bytes")
+        data = parse_answers(path.read_bytes(), path.name, student_id=student_id)
+        quizzes[str(data.get("quiz_id") or path.stem)] = _raw_answers(data)
+        created = max([created] + [str(i.get("answered_at", "")) for i in data["answers"].values()
+                                   if isinstance(i, dict)])
+    return Submission(str(folder), student_id, created, quizzes)
+
+
+_READERS = {"zip": _read_zip, "bundle": _read_folder_bundle, "answers": _read_answer_folder}
+
+
+def discover(root: str | Path) -> list[tuple[str, Path]]:
+    """Every submission under ``root``: ('zip'|'bundle'|'answers', path), sorted by path.
+
+    A zip made by ``crmlab submit``; a folder holding a ``manifest.json`` (an unzipped
+    bundle); an answer folder ``<student_id>/<quiz_id>.json`` (a copy of a student's
+    ``CRMLAB_HOME/answers/<student_id>``).
+    """
+    root = Path(root)
+    if root.is_file():
+        return [("zip", root)]
+    found, bundles = [], []
+    for folder, _, files in os.walk(root):  # one walk: 10,000 zips in a folder are common
+        if MANIFEST in files:
+            found.append(("bundle", Path(folder)))
+            bundles.append(folder + os.sep)
+        elif any(name.endswith(".json") for name in files) and not any(
+                folder.startswith(bundle) for bundle in bundles):
+            found.append(("answers", Path(folder)))  # the answers of a bundle are not a folder
+        found += [("zip", Path(folder, name)) for name in files if name.endswith(".zip")]
+    return sorted(found, key=lambda item: str(item[1]))
+
+
+def read_submission(kind: str, path: str | Path, *, max_bytes: int = MAX_BYTES) -> Submission:
+    """Read one submission found by :func:`discover`; raise SubmissionError with the reason."""
+    path = path if isinstance(path, Path) else Path(path)
+    try:
+        return _READERS[kind](path, max_bytes)
+    except OSError as exc:
+        raise SubmissionError(f"cannot read ({exc.strerror or exc})") from None

@@ -1,0 +1,103 @@
+"""``crmlab submit``: bundle the student's saved answers for the instructor.
+
+The bundle's format (a zip with ``manifest.json`` and one ``answers/<quiz_id>.json`` per quiz,
+with checksums) is :mod:`crmlab.quiz.submission`'s. The instructor's grader recomputes every
+score from the raw answers; the bundle claims none.
+
+Inside JupyterHub (:func:`crmlab.student.hub_user`, with ``CRMLAB_COLLECT_URL`` set by the
+course's hub configuration) :func:`send_bundle` hands the bundle to the collection service
+(:mod:`crmlab.publish.hub_service`) with the server's hub token, and the service answers with a
+receipt: the checksum and the time it received the file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from crmlab.core.atomic import write_bytes
+from crmlab.core.exceptions import CrmlabError, SubmissionError
+from crmlab.core.i18n import message
+from crmlab.core.times import iso
+from crmlab.quiz import submission
+from crmlab.quiz.storage import answers_dir
+from crmlab.student import ANONYMOUS, get_id, hub_user
+
+__all__ = ["make_bundle", "bundle_data", "collect_url", "send_bundle"]
+
+
+def make_bundle(out: str | Path, *, student_id: str | None = None) -> Path:
+    """Write the submission zip of the current student to ``out`` and return its path.
+
+    Examples
+    --------
+    >>> import os, tempfile, zipfile
+    >>> os.environ["CRMLAB_HOME"] = tempfile.mkdtemp()
+    >>> from crmlab import student, quiz
+    >>> _ = student.set_id("s-7")
+    >>> _ = quiz.record("L00", "answers-saved", False)
+    >>> path = make_bundle(os.path.join(tempfile.mkdtemp(), "s-7.zip"))
+    >>> sorted(zipfile.ZipFile(path).namelist())
+    ['answers/L00.json', 'manifest.json']
+    """
+    student_id = student_id or get_id()
+    return write_bytes(out, bundle_data(student_id=student_id))
+
+
+def bundle_data(*, student_id: str | None = None) -> bytes:
+    """The bytes of the current student's submission zip (what :func:`make_bundle` writes)."""
+    student_id = student_id or get_id()
+    if student_id == ANONYMOUS:
+        raise CrmlabError(message("cli.submit.no_id"))
+    folder = answers_dir(student_id)
+    files = sorted(folder.glob("*.json")) if folder.is_dir() else []
+    if not files:
+        raise CrmlabError(message("cli.submit.no_answers", student_id=student_id, folder=folder))
+    answer_files = []
+    for path in files:
+        raw = path.read_bytes()
+        try:
+            submission.parse_answers(raw, str(path), student_id=student_id)
+        except SubmissionError as exc:
+            raise CrmlabError(message("cli.submit.not_bundled", problem=exc)) from None
+        answer_files.append((path.stem, raw))
+    created = iso()
+    return submission.bundle_bytes(student_id, answer_files, created=created)
+
+
+def collect_url() -> str | None:
+    """The collection service's address inside a JupyterHub session, else ``None``."""
+    url = os.environ.get("CRMLAB_COLLECT_URL")
+    return url.rstrip("/") + "/" if url and hub_user() is not None else None
+
+
+def send_bundle(data: bytes | None = None, *, timeout: float = 60) -> dict:
+    """Send the bundle to the hub's collection service; return its receipt.
+
+    The receipt is the service's answer: ``file``, ``sha256``, ``received_at`` (the time that
+    counts for the late policy), ``student_id`` and ``quizzes``. A refusal (a bundle for another
+    student, one over the size cap) is a ``CrmlabError`` with the service's reason.
+    """
+    url = collect_url()
+    if url is None:
+        raise CrmlabError(message("submit.no_service"))
+    data = bundle_data() if data is None else data
+    request = urllib.request.Request(
+        url + "api/submissions", data=data, method="POST",
+        headers={"Authorization": f"token {os.environ['JUPYTERHUB_API_TOKEN']}",
+                 "Content-Type": "application/zip"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            return json.loads(answer.read())
+    except urllib.error.HTTPError as exc:
+        try:
+            reason = json.loads(exc.read()).get("message") or exc.reason
+        except ValueError:
+            reason = exc.reason
+        raise CrmlabError(message("submit.refused", code=exc.code, reason=reason)) from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise CrmlabError(message("submit.unreachable", url=url,
+                                  reason=getattr(exc, "reason", exc))) from None
