@@ -112,6 +112,7 @@ class Item:
 
     @property
     def basename(self) -> str:
+        """The file's own name (the last part of its path)."""
         return self.parts[-1] if self.parts else ""
 
 
