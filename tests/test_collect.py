@@ -758,3 +758,81 @@ def test_reasons_render_through_one_function():
     assert describe("too-large", limit=10) == "larger than the cap of 10 bytes"
     with pytest.raises(KeyError):
         describe("no-such-code")
+
+
+# ------------------------------------------------------------------------------ end to end
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "exercises" / "exercise" / \
+    "fixture_double.ipynb"
+E2E_SECRET = "fixture-secret-123"
+
+
+def _answered(path: Path, double: str, square: str) -> bytes:
+    """The assigned notebook at ``path`` with the student's answers typed in (as JSON text,
+    the way Jupyter saves it)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell.get("id") == "fx-03":
+            cell["source"] = double
+        elif cell.get("id") == "fx-05":
+            cell["source"] = square
+    return json.dumps(nb, indent=1, ensure_ascii=False).encode()
+
+
+@pytest.mark.kernel
+def test_assign_lms_zip_collect_grade_end_to_end(tmp_path, monkeypatch):
+    """Assign three students, hand their notebooks back through a Moodle zip with renamed
+    files, an identical and a different duplicate and a copy, collect, grade: the totals are
+    the hand-computed ones (fx-double 1 point, fx-square 2 points)."""
+    monkeypatch.setenv("CRMLAB_INSTRUCTOR_SECRET", E2E_SECRET)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id,name,email\n"
+                      "st-a,Aysel Quliyeva,aysel@example.edu\n"
+                      "st-b,Bəhruz Əliyev,behruz@example.edu\n"
+                      "st-c,Cavid Nəsirov,cavid@example.edu\n", encoding="utf-8")
+    assert main(["exercises", "assign", str(FIXTURE), "--roster", str(roster), "--out",
+                 str(tmp_path / "assigned")]) == 0
+    assigned = {s: tmp_path / "assigned" / f"fixture_double__{s}.ipynb"
+                for s in ("st-a", "st-b", "st-c")}
+    solved = ("double = 2 * seed", "square = seed * seed\nsquare")
+    a_solved = _answered(assigned["st-a"], *solved)  # 1 + 2 = 3 points
+    b_wrong = _answered(assigned["st-b"], "double = 2 * seed + 1", solved[1])  # 0 + 2 = 2
+    c_untouched = assigned["st-c"].read_bytes()  # 0 points
+    c_solved = _answered(assigned["st-c"], *solved)  # 3 points, the one the instructor picks
+    files = [
+        ("Aysel Quliyeva", 501, "file", "fixture_double (1).ipynb", a_solved),
+        ("Aysel Quliyeva", 501, "file", "fixture_double (2).ipynb", a_solved),
+        ("Bəhruz Əliyev", 502, "file", "my answers.ipynb", b_wrong),
+        ("Bəhruz Əliyev", 502, "file", "fixture_double__st-a.ipynb",
+         assigned["st-a"].read_bytes()),  # st-a's untouched copy, in st-b's submission
+        ("Cavid Nəsirov", 503, "file", "fixture_double__st-c.ipynb", c_untouched),
+        ("Cavid Nəsirov", 503, "file", "fixture_double__st-c (1).ipynb", c_solved),
+    ]
+    download = moodle_zip(tmp_path / "CRM101-fixture-77.zip", files)
+    common = ["--exercise", str(FIXTURE), "--roster", str(roster)]
+    assert main(["exercises", "collect", str(download), "--out", str(tmp_path / "first"),
+                 *common]) == 1
+    assert outcomes(tmp_path / "first") == {
+        e("Aysel Quliyeva", 501, "fixture_double (1).ipynb"): ("collected", "collected", "st-a"),
+        e("Aysel Quliyeva", 501, "fixture_double (2).ipynb"): ("identical", "identical", "st-a"),
+        e("Bəhruz Əliyev", 502, "fixture_double__st-a.ipynb"): ("set aside", "copied", "st-a"),
+        e("Bəhruz Əliyev", 502, "my answers.ipynb"): ("collected", "collected", "st-b"),
+        e("Cavid Nəsirov", 503, "fixture_double__st-c (1).ipynb"): ("set aside", "duplicate",
+                                                                    "st-c"),
+        e("Cavid Nəsirov", 503, "fixture_double__st-c.ipynb"): ("set aside", "duplicate",
+                                                                "st-c"),
+    }
+    picked = e("Cavid Nəsirov", 503, "fixture_double__st-c (1).ipynb")
+    collected = tmp_path / "collected"
+    assert main(["exercises", "collect", str(download), "--out", str(collected), *common,
+                 "--pick", picked]) == 1  # st-b's copy of st-a's notebook is still set aside
+    assert sorted(collected_files(collected)) == [
+        "fixture_double__st-a.ipynb", "fixture_double__st-b.ipynb", "fixture_double__st-c.ipynb"]
+    # The copy waits in set-aside/, under a name the grader never reads as st-a's.
+    assert sorted(p.name for p in (collected / "set-aside").iterdir()) == [
+        "0003__fixture_double__st-a.ipynb", "0006__fixture_double__st-c.ipynb"]
+    assert main(["exercises", "grade", str(FIXTURE), str(collected), "--roster", str(roster),
+                 "--out", str(tmp_path / "graded"), "--workers", "2", "--timeout", "60"]) == 0
+    details = pd.read_csv(tmp_path / "graded" / "details.csv", dtype=str,
+                          keep_default_na=False).set_index("student_id")
+    assert {s: (float(row["total"]), row["reason"]) for s, row in details.iterrows()} == {
+        "st-a": (3.0, ""), "st-b": (2.0, "failed: fx-double"), "st-c": (3.0, "")}
