@@ -836,3 +836,29 @@ def test_assign_lms_zip_collect_grade_end_to_end(tmp_path, monkeypatch):
                           keep_default_na=False).set_index("student_id")
     assert {s: (float(row["total"]), row["reason"]) for s, row in details.iterrows()} == {
         "st-a": (3.0, ""), "st-b": (2.0, "failed: fx-double"), "st-c": (3.0, "")}
+
+
+def test_canvas_zip_inside_a_folder_and_a_student_zip_inside_it(env):
+    """Canvas's zip kept in a folder beside the roster; one student uploaded a zip."""
+    own = io.BytesIO()
+    with zipfile.ZipFile(own, "w") as archive:
+        archive.writestr("work/rfm_pyramid.ipynb", notebook("s-1002"))
+    folder = env / "downloads"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "submissions.zip", "w") as archive:
+        archive.writestr("əliyevaləman_81234_5550001_rfm_pyramid.ipynb", notebook("s-1001"))
+        archive.writestr("hüseynovanigar_81235_5550002_BobsWork.zip", own.getvalue())
+    (folder / "notes.md").write_text("collected on Friday")
+    roster_file(folder)  # the roster kept with the download: the command's input, skipped
+    assert main(["exercises", "collect", str(folder), "--out", str(env / "out"), "--exercise",
+                 EX, "--roster", str(folder / "roster.csv")]) == 0
+    found, out = outcomes(env / "out"), env / "out"
+    inner = "submissions.zip!/hüseynovanigar_81235_5550002_BobsWork.zip!/work/rfm_pyramid.ipynb"
+    assert found == {
+        "notes.md": ("not a notebook", "not-a-notebook", ""),
+        "roster.csv": ("skipped", "input", ""),
+        "submissions.zip!/əliyevaləman_81234_5550001_rfm_pyramid.ipynb": ("collected",
+                                                                         "collected", "s-1001"),
+        inner: ("collected", "collected", "s-1002")}
+    row = collect_rows(out)[inner]
+    assert (row["layout"], row["lms_key"], row["owner"]) == ("canvas", "81235", "s-1002")

@@ -38,7 +38,7 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -84,6 +84,7 @@ REASONS = {
     "unreadable": "not a readable notebook ({detail})",
     "not-a-notebook": "only .ipynb files are collected",
     "system-file": "{what}",
+    "input": "read by this command ({option})",
     "unsafe-name": "an unsafe name ({detail})",
     "symlink": "a symbolic link (never followed)",
     "special-file": "not a regular file",
@@ -304,17 +305,34 @@ class Collection:
 
 
 # ------------------------------------------------------------------------------ steps
+def _levels(item: Item) -> list:
+    """The indexes of the parts of ``item`` that are names in a folder or zip the LMS wrote:
+    the file's own, and each zip's on the way (a student's zip in Canvas's zip)."""
+    return sorted({*item.zips, len(item.parts) - 1})
+
+
 def _origins(items) -> dict:
-    """``{item index: Origin}``; Canvas's layout only where a whole folder follows it."""
+    """``{item index: Origin}``; Canvas's layout only where all the names of a folder (or zip)
+    follow it."""
     from crmlab.grading.lms_layouts import canvas_layout_holds, origin_of
 
     folders: dict = {}
     for item in items:
-        if item.kind in (NOTEBOOK, OTHER):
-            folders.setdefault(item.parts[:-1], []).append(item.basename)
+        if item.kind != SKIPPED:
+            for level in _levels(item):
+                folders.setdefault(item.parts[:level], set()).add(item.parts[level])
     canvas = {folder for folder, names in folders.items() if canvas_layout_holds(names)}
-    return {index: origin_of(item.parts, canvas=item.parts[:-1] in canvas)
-            for index, item in enumerate(items)}
+    origins = {}
+    for index, item in enumerate(items):
+        origin = origin_of(item.parts, canvas=False)
+        if origin.layout == PLAIN:
+            for level in _levels(item):
+                if item.parts[:level] in canvas:
+                    found = origin_of(item.parts[level:level + 1])
+                    origin = replace(found, file="/".join([found.file, *item.parts[level + 1:]]))
+                    break
+        origins[index] = origin
+    return origins
 
 
 def _roster_index(roster) -> dict:
@@ -461,6 +479,26 @@ def _optional_secret(secret_file) -> bytes | None:
     return None
 
 
+def _inputs_inside(source: Path, inputs: dict) -> dict:
+    """``{parts: option}`` of the command's own input files that sit inside the folder
+    ``source`` (a worksheet kept beside the submissions is not a student's file)."""
+    import unicodedata
+
+    found = {}
+    if not source.is_dir():
+        return found
+    root = source.resolve()
+    for option, path in inputs.items():
+        if path is None:
+            continue
+        try:
+            inside = Path(path).resolve().relative_to(root)
+        except ValueError:
+            continue
+        found[tuple(unicodedata.normalize("NFC", p) for p in inside.parts)] = option
+    return found
+
+
 def _check_out(out: Path) -> None:
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise ExerciseError(f"{out}: not a folder; give a new folder to --out")
@@ -545,6 +583,11 @@ def collect(source, *, exercise: str, roster, out, secret_file=None, worksheet=N
     picks = set(pick)
 
     items = read_source(source, limits=limits)
+    inputs = _inputs_inside(source, {"--roster": roster, "--worksheet": worksheet,
+                                     "--receipts": receipts, "--secret-file": secret_file})
+    items = [replace(item, kind=SKIPPED, data=None, code="input",
+                     params={"option": inputs[item.parts]})
+             if item.parts in inputs and not item.zips else item for item in items]
     origins = _origins(items)
     result = Collection(source, out, ex_id)
     blind = blind_names(origins.values())
