@@ -550,6 +550,26 @@ def test_read_identity_never_runs_or_trusts_the_parameters_cell():
     assert (identity.student, code) == ("s-1001", "")
     for hostile in (b"[" * 100000, b'{"cells": "x", "metadata": {}}', b"null", b""):
         assert read_identity(hostile)[1] == "unreadable"
+    # A seed of 5000 digits is no seed (int() would refuse it); the metadata's still counts.
+    nb["cells"][1]["source"] = 'student_id = "s-1001"\nseed = ' + "9" * 5000
+    assert read_identity(json.dumps(nb).encode())[0].student == "s-1001"
+    # What a notebook claims is clipped in every report.
+    nb = json.loads(notebook("x" * 10_000, injected=False))
+    assert read_identity(json.dumps(nb).encode())[0].student == "x" * 10_000
+    nb["cells"].append({"cell_type": "code", "metadata": {"tags": ["injected-parameters"]},
+                        "source": 'student_id = "' + "y" * 10_000 + '"', "outputs": []})
+    identity, code, params = read_identity(json.dumps(nb).encode())
+    assert code == "id-mismatch" and len(describe(code, **params)) < 250
+
+
+def test_an_entry_name_with_a_newline_stays_on_one_line(env, capsys):
+    source = env / "odd.zip"
+    with zipfile.ZipFile(source, "w") as archive:
+        archive.writestr("line\nbreak.ipynb", notebook("s-1001", exercise="EX-abc-profit"))
+    code, found, out = run(env, source)
+    assert found == {"line_break.ipynb": ("set aside", "other-exercise", "s-1001")}
+    assert "  set aside: line_break.ipynb [s-1001]: a notebook of EX-abc-profit, not of " \
+           "EX-rfm-pyramid\n" in capsys.readouterr().out
 
 
 # ------------------------------------------------------------------------------ choosing

@@ -149,7 +149,13 @@ class Identity:
 
 _STUDENT_LINE = re.compile(r"""^[ \t]*student_id[ \t]*=[ \t]*(['"])(.*?)\1[ \t]*(?:#.*)?$""",
                            re.M)
-_SEED_LINE = re.compile(r"^[ \t]*seed[ \t]*=[ \t]*(-?[0-9]+)[ \t]*(?:#.*)?$", re.M)
+_SEED_LINE = re.compile(r"^[ \t]*seed[ \t]*=[ \t]*(-?[0-9]{1,30})[ \t]*(?:#.*)?$", re.M)
+
+
+def _clip(value, width: int = 70):
+    """A value a notebook claims, short enough for a report line (it may be anything)."""
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def _injected(cells) -> tuple[set, set]:
@@ -207,11 +213,11 @@ def read_identity(data: bytes) -> tuple[Identity | None, str, dict]:
     students, seeds = _injected(nb["cells"])
     if len(students) > 1 or (students and meta_student is not None
                              and students != {meta_student}):
-        return None, "id-mismatch", {"meta": meta_student,
-                                     "cell": " / ".join(sorted(students))}
+        return None, "id-mismatch", {"meta": _clip(meta_student) if meta_student else None,
+                                     "cell": _clip(" / ".join(sorted(students)))}
     if len(seeds) > 1 or (seeds and meta_seed is not None and seeds != {meta_seed}):
-        return None, "seed-mismatch", {"meta": meta_seed,
-                                       "cell": " / ".join(map(str, sorted(seeds)))}
+        return None, "seed-mismatch", {"meta": "none" if meta_seed is None else _clip(meta_seed),
+                                       "cell": _clip(" / ".join(map(str, sorted(seeds))))}
     student = meta_student if meta_student is not None else next(iter(students), None)
     seed = meta_seed if meta_seed is not None else next(iter(seeds), None)
     missing = [what for what, value in (("student id", student), ("seed", seed))
@@ -394,17 +400,19 @@ def _check_identity(entry: Entry, exercise: str, students: set, secret) -> None:
 
     identity, code, params = read_identity(entry.item.data)
     if identity is not None:
-        entry.claimed = identity.student
+        entry.claimed = _clip(identity.student)
     if code == "unreadable":
         entry.verdict, entry.code, entry.params = "refused", code, params
         return
     if not code and identity.exercise != exercise:
-        code, params = "other-exercise", {"found": identity.exercise, "exercise": exercise}
+        code, params = "other-exercise", {"found": _clip(identity.exercise),
+                                          "exercise": exercise}
     elif not code and (not is_id(identity.student) or identity.student not in students):
-        code, params = "unknown-student", {"student": identity.student}
+        code, params = "unknown-student", {"student": _clip(identity.student)}
     elif not code and secret is not None and \
             identity.seed != student_seed(secret, exercise, identity.student):
-        code, params = "wrong-seed", {"seed": identity.seed, "student": identity.student}
+        code, params = "wrong-seed", {"seed": _clip(identity.seed),
+                                      "student": identity.student}
     if code:
         entry.verdict, entry.code, entry.params = "set aside", code, params
         return

@@ -15,7 +15,9 @@ more than :class:`ReadLimits` allows, and never stops at one bad file: each file
 
 Names are repaired and normalised as they are read: an entry written without the zip's UTF-8
 flag (Canvas's zips) is decoded as UTF-8 when its bytes are UTF-8 (zipfile reads it as cp437),
-``\\`` separators become ``/``, and every name is NFC (folders extracted on macOS are NFD).
+``\\`` separators become ``/``, every name is NFC (folders extracted on macOS are NFD) and a
+control character in a name is shown as ``_``. The notebooks read are held in memory (at most
+:attr:`ReadLimits.total` bytes in all).
 Times are kept with their kind (``file``: a file's modification time; ``zip``: a zip entry's
 time, a local time without zone read in this machine's zone); neither is a receipt.
 """
@@ -73,9 +75,9 @@ class ReadLimits:
     """
 
     notebook: int = 20 * _MB
-    archive: int = 500 * _MB
+    archive: int = 200 * _MB
     entries: int = 20_000
-    total: int = 4_000 * _MB
+    total: int = 2_000 * _MB
     depth: int = 2
 
     def __post_init__(self):
@@ -179,7 +181,9 @@ def _clean(name: str, *, utf8_flag: bool = True) -> str:
             name = name.encode("cp437").decode("utf-8")
         except (UnicodeEncodeError, UnicodeDecodeError):
             pass  # really cp437 (or another legacy code page): kept as read
-    return unicodedata.normalize("NFC", name.replace("\\", "/"))
+    name = unicodedata.normalize("NFC", name.replace("\\", "/"))
+    # A control character (a newline in an entry name) would break a report's line: shown as _.
+    return "".join("_" if unicodedata.category(c) == "Cc" else c for c in name)
 
 
 def _unsafe(name: str) -> str:
@@ -188,8 +192,6 @@ def _unsafe(name: str) -> str:
         return "an absolute path"
     if any(part == ".." for part in name.split("/")):
         return "a path climbing with '..'"
-    if "\x00" in name:
-        return "a NUL character"
     return ""
 
 
@@ -225,7 +227,7 @@ def _read_folder(root: Path, limits: ReadLimits, budget: _Budget) -> list[Item]:
     items, count = [], 0
     for folder, dirs, files in os.walk(root, followlinks=False):
         here = Path(folder).relative_to(root).parts
-        here = tuple(unicodedata.normalize("NFC", p) for p in here)
+        here = tuple(_clean(p) for p in here)
         for name in sorted(dirs):
             if os.path.islink(os.path.join(folder, name)):  # listed, never entered
                 items.append(Item(here + (_clean(name),), REFUSED, code="symlink"))
