@@ -353,6 +353,19 @@ def test_worksheet_gives_the_receipts(env, variant):
         "moodle-worksheet"
 
 
+def test_worksheet_in_an_unknown_language_is_read_by_content_with_a_warning(env, capsys):
+    sheet = worksheet(env / "worksheet.csv")
+    lines = sheet.read_text(encoding="utf-8-sig").splitlines()
+    lines[0] = ",".join(f"Sütun {i}" for i in range(1, 12))  # headers nobody listed
+    sheet.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    code, _, out = run(env, moodle_zip(env / "download.zip"), "--worksheet", str(sheet),
+                       "--timezone", "Asia/Baku")
+    receipts = pd.read_csv(out / "receipts.csv", dtype=str)
+    assert dict(zip(receipts["student_id"], receipts["received_at"])) == RECEIPTS
+    assert f"{sheet}: the column(s) Sütun 1, Sütun 8 were found by their content, not their " \
+           "header: check them" in " ".join(capsys.readouterr().err.split())
+
+
 def test_worksheet_time_that_cannot_be_read_gives_no_receipt(env):
     sheet = worksheet(env / "worksheet.csv", times={8806: "03/11/2025 20:00"})
     code, _, out = run(env, moodle_zip(env / "download.zip"), "--worksheet", str(sheet),
@@ -747,6 +760,12 @@ def test_help_names_what_it_reads(capsys):
      "'EX-clv-retention', 'EX-crm-selection', 'EX-rfm-pyramid', 'EX-survey-analysis', "
      "'abc_profit_share', 'classify_suppliers', 'clv_retention', 'crm_selection', "
      "'rfm_pyramid', 'survey_analysis'."),
+    (lambda t, a: (t / "r.csv").write_text("file,sha256,student_id,assessment,received_at\n"
+                                           "x,ab,s-1001,L02,yesterday\n")
+     and a.extend(["--receipts", str(t / "r.csv")]),
+     "{t}/r.csv:2: received_at: Got 'yesterday' instead, expected an ISO 8601 time with its "
+     "offset, e.g. 2026-09-28T20:10:00+00:00; row ignored; fix it before collecting (nothing "
+     "was written)"),
     (lambda t, a: a.extend(["--max-notebook", "0"]),
      "Got --max-notebook=0 instead, expected a whole number of MB >= 1."),
 ])
