@@ -29,9 +29,10 @@ from crmlab.core.atomic import write_text
 from crmlab.core.exceptions import CourseError
 from crmlab.core.times import iso, utc, with_offset
 from crmlab.exercises.notebook import submission_owner
+from crmlab.grading import files
 
-__all__ = ["COLUMNS", "Receipts", "read_receipts", "collect_receipts", "file_digest",
-           "file_time"]
+__all__ = ["COLUMNS", "Receipts", "read_receipts", "collect_receipts", "extend_receipts",
+           "file_digest", "file_time"]
 
 #: The columns of receipts.csv.
 COLUMNS = ["file", "sha256", "student_id", "assessment", "received_at"]
@@ -189,30 +190,59 @@ def collect_receipts(submissions, *, out, course=None, assessment: str | None = 
     root, out = Path(submissions), Path(out)
     if not root.exists():
         raise CourseError(f"{root}: no such file or folder")
+    if root.is_dir() and (root / files.COLLECTED).is_file():
+        # Its files' times are when `crmlab exercises collect` wrote them, not receipts.
+        raise CourseError(f"{root}: written by `crmlab exercises collect`, which writes the "
+                          "receipts the download gives (receipts.csv there, or its --receipts "
+                          "file); its files' times are not receipt times")
     if course is not None and not isinstance(course, Course):
         course = load_course(course)
     now = utc(now)
+    found = []
+    for kind, path, student, assessments in _found(root, course, assessment):
+        digest = file_digest(kind, path)
+        moment = min(file_time(kind, path), now)
+        found += [{"file": Path(path).relative_to(root).as_posix() if root.is_dir()
+                   else Path(path).name, "sha256": digest, "student_id": student,
+                   "assessment": assessment, "received_at": moment}
+                  for assessment in assessments]
+    return extend_receipts(out, found)
+
+
+def extend_receipts(out, rows) -> list[dict]:
+    """Add to the receipts file ``out`` (created if absent) each row of ``rows`` (dicts of
+    :data:`COLUMNS`, ``received_at`` an aware datetime) whose file (checksum, student,
+    assessment) it does not hold yet; rows already there are kept as they are. Returns the rows
+    added. A bad row already in ``out`` is a one-line error and nothing is written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from datetime import datetime, timezone
+    >>> out = Path(tempfile.mkdtemp()) / "receipts.csv"
+    >>> row = {"file": "ex__s1.ipynb", "sha256": "ab12", "student_id": "s1",
+    ...        "assessment": "EX-abc-profit",
+    ...        "received_at": datetime(2026, 9, 28, 20, 10, tzinfo=timezone.utc)}
+    >>> len(extend_receipts(out, [row])), len(extend_receipts(out, [row]))
+    (1, 0)
+    """
+    out = Path(out)
     existing = read_receipts(out) if out.is_file() else Receipts()
     if existing.problems:
         raise CourseError(f"{existing.problems[0]}; fix it before collecting again "
                           "(nothing was written)")
     seen = {(r["sha256"], r["student_id"], r["assessment"]) for r in existing.rows}
     added = []
-    for kind, path, student, assessments in _found(root, course, assessment):
-        digest = file_digest(kind, path)
-        moment = min(file_time(kind, path), now)
-        for assessment in assessments:
-            if (digest, student, assessment) in seen:
-                continue
-            seen.add((digest, student, assessment))
-            added.append({"file": Path(path).relative_to(root).as_posix() if root.is_dir()
-                          else Path(path).name, "sha256": digest, "student_id": student,
-                          "assessment": assessment, "received_at": moment})
-    rows = existing.rows + added
+    for row in rows:
+        key = (row["sha256"], row["student_id"], row["assessment"])
+        if key in seen:
+            continue
+        seen.add(key)
+        added.append({column: row[column] for column in COLUMNS})
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, COLUMNS, lineterminator="\n")
     writer.writeheader()
-    for row in rows:
+    for row in existing.rows + added:
         writer.writerow({**row, "received_at": iso(row["received_at"])})
     write_text(out, buffer.getvalue())
     return added
