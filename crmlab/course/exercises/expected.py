@@ -121,8 +121,8 @@ def _rfm_champions(seed):
     return int((_rfm(seed)["segment"] == "champions").sum())
 
 
-@register("rfm-platinum")
-def _rfm_platinum(seed):
+@register("rfm-top")
+def _rfm_top(seed):
     from crmlab.segmentation import customer_pyramid
 
     tiers = customer_pyramid(_rfm(seed)["monetary"])
