@@ -245,3 +245,23 @@ def test_a_release_drops_accept_several_from_a_graded_question():
     released = strip_quiz(data)["questions"][0]
     assert released == {"id": "q", "type": "single", "prompt": "P", "garbled": ["a"],
                         "options": [{"id": "a", "text": "A [gloss]"}, {"id": "b", "text": "B"}]}
+
+
+def test_validate_on_a_folder_without_quizzes_fails(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("not a quiz")
+    assert validate([tmp_path]) == [
+        f"{tmp_path}: nothing to validate: no quiz file (*.yaml) in this folder"]
+    assert main(["quiz", "validate", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == (f"{tmp_path}: nothing to validate: no quiz file (*.yaml) in this "
+                            "folder\n")
+    assert "valid" not in captured.err.replace("validate", "")
+
+
+def test_validate_counts_the_files_it_checked(tmp_path, capsys):
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.yaml").write_text(
+            f"id: {name}\ntitle: {{en: T, az: T}}\nlanguages: [en, az]\nquestions:\n"
+            "  - {id: q, type: truefalse, prompt: {en: P, az: P}, answer: true}\n")
+    assert main(["quiz", "validate", str(tmp_path)]) == 0
+    assert capsys.readouterr().err == "2 quiz file(s) valid\n"

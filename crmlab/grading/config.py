@@ -395,15 +395,14 @@ def _read(path: Path, *, check_ids: bool) -> tuple[Course | None, _Problems, str
     """``(course, problems, fatal)``: fatal is the reason the file cannot be used at all."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    from crmlab.core.yaml_lines import Map, parse, read_text
+    from crmlab.core.yaml_lines import Map, read
 
     problems = _Problems(path)
-    raw, error = read_text(path) if path.is_file() else (None, "no such file")
-    if error:
-        return None, problems, f"{path}:1: -: {error}"
-    data, line, error = parse(raw)
-    if error:
-        return None, problems, f"{path}:{line}: -: {error}"
+    if not path.exists():
+        return None, problems, f"{path}:1: -: no such file"
+    data, problem = read(path)
+    if problem:
+        return None, problems, problem.at(path)
     if not isinstance(data, Map):
         return None, problems, f"{path}:1: -: the course file must be a mapping with " \
                                "assessments"

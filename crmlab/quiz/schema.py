@@ -14,7 +14,7 @@ from pathlib import Path
 from crmlab.core.exceptions import QuizError
 from crmlab.core.i18n import LANGUAGES
 from crmlab.core.validation import is_finite_number
-from crmlab.core.yaml_lines import Map, parse, read_text
+from crmlab.core.yaml_lines import Map, read
 from crmlab.quiz.checker import Checker
 from crmlab.quiz.types import get_type, type_names
 
@@ -180,12 +180,9 @@ def validate_file(path: str | Path, *, course: bool = False) -> list[str]:
     []
     """
     path = Path(path)
-    text, error = read_text(path)
-    if error:
-        return [f"{path}:1: -: {error}"]
-    data, line, error = parse(text)
-    if error:
-        return [f"{path}:{line}: -: {error}"]
+    data, problem = read(path)
+    if problem:
+        return [problem.at(path)]
     return [f"{path}:{line}: {qid}: {message}" for line, qid, message in
             sorted(check_quiz(path, data, required=LANGUAGES if course else ()),
                    key=lambda p: p[0])]
