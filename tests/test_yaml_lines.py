@@ -69,13 +69,18 @@ def test_nesting_up_to_the_limit_is_read():
 
 
 def test_the_values_and_lines_are_those_of_pyyaml():
-    text = "id: L00\nn: 1.5\nflag: yes\nwhen: 2026-09-28\nitems:\n  - {id: a}\n  - b\n"
+    text = "id: L00\nn: 1.5\nflag: yes\nitems:\n  - {id: a}\n  - b\n"
     import yaml
 
     data, problem = parse(text)
     assert problem is None and plain(data) == yaml.safe_load(text)
-    assert data.lines == {"id": 1, "n": 2, "flag": 3, "when": 4, "items": 5}
-    assert data["items"].lines == [6, 7] and data["items"][0].line == 6
+    assert data.lines == {"id": 1, "n": 2, "flag": 3, "items": 4}
+    assert data["items"].lines == [5, 6] and data["items"][0].line == 5
+
+
+def test_a_date_is_the_text_written():
+    data, _ = parse("due: 2026-09-28T23:59:00\nday: 2026-09-28\n")
+    assert plain(data) == {"due": "2026-09-28T23:59:00", "day": "2026-09-28"}
 
 
 def test_a_file_too_large_is_refused_before_it_is_parsed(tmp_path):

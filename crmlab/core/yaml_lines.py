@@ -15,6 +15,9 @@ when it
   nested aliases that would stand for billions of values);
 - holds more than one document, or a key that is a list or a mapping.
 
+A date or time written without quotes (``deadline: 2026-09-28T23:59:00``) is read as the text
+written, as YAML 1.2 and editors read it, so that every value is one a JSON Schema can check.
+
 The file is read event by event (PyYAML's parser keeps no Python stack), so no input reaches
 the recursion limit.
 """
@@ -67,6 +70,9 @@ class Problem:
     def at(self, path) -> str:
         """The problem as the one line ``FILE:LINE: WHERE: message``."""
         return f"{path}:{self.line}: {self.where}: {self.message}"
+
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
 class _Refused(Exception):
@@ -189,6 +195,8 @@ class _Builder:
         tag = event.tag
         if tag is None or tag == "!":
             tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _TIMESTAMP:
+            return event.value  # as YAML 1.2 and editors read it: the text written
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             return self.loader.construct_object(node, deep=True)
