@@ -84,7 +84,7 @@ ENTRY_PROBLEMS = [
      "Ignored."),
     ("extension naming a list, not an assessment",
      HEAD + L00 + "extensions:\n  - {student: s1, assessment: [L00], days: 2}\n",
-     "7: extensions[0].assessment: Got assessment=[...] (1 item) instead, expected the id of an "
+     "7: extensions[0].assessment: Got assessment=['L00'] instead, expected the id of an "
      "assessment of this file. Ignored."),
 ]
 

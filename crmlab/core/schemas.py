@@ -17,7 +17,9 @@ package's one shape:
   expected is the schema's ``errorMessage``, which editors show too);
 - a field the format does not have: ``unknown field 'wieght' in assessment (did you mean
   'weight'?)`` (the object schema's ``title`` names the object);
-- a field missing: ``field 'kind' is missing in assessment``.
+- a field missing: ``field 'kind' is missing in assessment``;
+- a rule whose ``errorMessage`` does not start with "expected": that message (``give either
+  days or deadline``).
 
 Two words of the schemas are read the package's way: ``number`` is a finite number that is not
 true or false (:func:`crmlab.core.validation.is_finite_number`; YAML's ``.nan`` and ``.inf`` are
@@ -102,9 +104,32 @@ def _with_offset(instance) -> bool:
 
 
 @cache
-def _validator_class():
-    import jsonschema
+def _jsonschema():
+    """``jsonschema``, imported without its optional ``iri`` format check.
 
+    Jupyter installs ``jsonschema[format-nongpl]``, whose ``rfc3987_syntax`` compiles dozens of
+    grammars when ``jsonschema`` is imported: seconds, on a lesson's first ``quiz.show``. No
+    course format has an ``iri`` field, so the module is hidden while ``jsonschema`` loads (the
+    check is then left out, as it is where the package is not installed) and can be imported
+    normally afterwards.
+    """
+    import sys
+
+    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
+        import jsonschema
+
+        return jsonschema
+    sys.modules["rfc3987_syntax"] = None  # an import of it raises ImportError
+    try:
+        import jsonschema
+    finally:
+        del sys.modules["rfc3987_syntax"]
+    return jsonschema
+
+
+@cache
+def _validator_class():
+    jsonschema = _jsonschema()
     base = jsonschema.Draft7Validator
     types = base.TYPE_CHECKER.redefine_many({"number": _finite, "integer": _whole})
     return jsonschema.validators.extend(base, type_checker=types)
@@ -119,9 +144,7 @@ def validator_for(schema: dict):
     >>> check.is_valid(2.5), check.is_valid(float("nan")), check.is_valid(True)
     (True, False, False)
     """
-    import jsonschema
-
-    formats = jsonschema.FormatChecker(formats=())
+    formats = _jsonschema().FormatChecker(formats=())
     formats.checks("date-time", raises=ValueError)(_with_offset)
     return _validator_class()(schema, format_checker=formats)
 
@@ -155,14 +178,18 @@ def _line(data, path) -> int:
 
 
 def _value(value) -> str:
-    """A value as a message shows it: a scalar as Python writes it (cut at 60 characters), a
-    list or a mapping by its size."""
+    """A value as a message shows it: as Python writes it when that is short, else a text cut
+    at 60 characters, a list or a mapping by its size."""
+    from crmlab.core.yaml_lines import plain
+
+    shown = repr(plain(value))
+    if len(shown) <= 60:
+        return shown
     if isinstance(value, list):
         return f"[...] ({len(value)} item{'s' if len(value) != 1 else ''})"
     if isinstance(value, dict):
-        return "{...}"
-    shown = repr(value)
-    return shown if len(shown) <= 60 else shown[:57] + "..."
+        return f"{{...}} ({len(value)} field{'s' if len(value) != 1 else ''})"
+    return shown[:57] + "..."
 
 
 _TYPE_WORDS = {"object": "a mapping", "array": "a list", "string": "a text", "number": "a number",
@@ -183,6 +210,8 @@ def _expected(error) -> str:
     if keyword == "type":
         kinds = value if isinstance(value, list) else [value]
         return "expected " + " or ".join(_TYPE_WORDS.get(k, k) for k in kinds)
+    if keyword == "format":
+        return f"expected a {value}"
     if keyword in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
         sign = {"minimum": ">=", "exclusiveMinimum": ">", "maximum": "<=",
                 "exclusiveMaximum": "<"}[keyword]
@@ -237,9 +266,8 @@ def schema_problems(schema: dict | str, data, *, label=None) -> list[SchemaProbl
                 problems.append(SchemaProblem(path + (name,), _line(data, path),
                                               f"field {name!r} is missing in {title}",
                                               "missing"))
-        elif isinstance(error.instance, dict) and error.validator != "type" \
-                and error.schema.get("errorMessage"):
-            # A rule about the mapping as a whole ("either days or deadline"): its own words.
+        elif not error.schema.get("errorMessage", "expected").startswith("expected"):
+            # A rule in the schema's own words ("give either days or deadline").
             problems.append(SchemaProblem(path, _line(data, path), error.schema["errorMessage"]))
         else:
             name = label(path)

@@ -55,15 +55,14 @@ def build_quiz(data: dict, path: Path | None = None) -> Quiz:
 
 def load_file(path: str | Path) -> Quiz:
     """Load and validate one quiz file; raise QuizError with the first problem."""
-    from crmlab.core.yaml_lines import plain, read
-    from crmlab.quiz.schema import validate_file
+    from crmlab.core.yaml_lines import plain
+    from crmlab.quiz.schema import read_quiz
 
     path = Path(path)
-    problems = validate_file(path)
+    data, problems = read_quiz(path)
     if problems:
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
         raise QuizError(problems[0] + more)
-    data, _ = read(path)
     return build_quiz(plain(data), path)
 
 
