@@ -763,9 +763,9 @@ def test_help_names_what_it_reads(capsys):
     (lambda t, a: (t / "r.csv").write_text("file,sha256,student_id,assessment,received_at\n"
                                            "x,ab,s-1001,L02,yesterday\n")
      and a.extend(["--receipts", str(t / "r.csv")]),
-     "{t}/r.csv:2: received_at: Got 'yesterday' instead, expected an ISO 8601 time with its "
-     "offset, e.g. 2026-09-28T20:10:00+00:00; row ignored; fix it before collecting (nothing "
-     "was written)"),
+     "{t}/r.csv:2: received_at: Got received_at='yesterday' instead, expected an ISO 8601 time "
+     "with its offset, e.g. 2026-09-28T20:10:00+00:00. Row ignored. Fix it before collecting "
+     "(nothing was written)."),
     (lambda t, a: a.extend(["--max-notebook", "0"]),
      "Got --max-notebook=0 instead, expected a whole number of MB >= 1."),
 ])

@@ -586,8 +586,8 @@ def collect(source, *, exercise: str, roster, out, secret_file=None, worksheet=N
     if receipts is not None and receipts_path.is_file():
         problems = read_receipts(receipts_path).problems
         if problems:
-            raise ExerciseError(f"{problems[0]}; fix it before collecting (nothing was "
-                                "written)")
+            raise ExerciseError(f"{problems[0]} Fix it before collecting (nothing was "
+                                "written).")
     picks = set(pick)
 
     items = read_source(source, limits=limits)
