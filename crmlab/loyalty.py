@@ -479,10 +479,11 @@ class _Calculator(StableWidgetRepr):
         self._widgets = widgets
 
     def summary(self) -> str:
+        from crmlab.core.i18n import message
+
         p = self._params
-        return (f"Retention calculator: {p['customers']:,} customers, retention "
-                f"{p['retention']:.1%}, margin {p['margin']:,.2f} per customer per period. "
-                "Move the sliders to price a retention programme.")
+        return message("calculator.summary", customers=p["customers"],
+                       retention=p["retention"], margin=p["margin"])
 
 
 def calculator(*, customers: int, retention: float, margin: float, cost_per_customer: float,
