@@ -159,14 +159,21 @@ def test_attested_words_occur_in_the_source(lang):
 
 @pytest.mark.parametrize("lang", OTHER)
 def test_translations_are_written_in_the_language_not_left_in_english(lang):
+    """A translation may equal its English only when it is a name (Siebel (Oracle), SFA)."""
+    from tests.test_edition_outputs import english_words
+
     same = [(domain.name, english) for domain in DOMAINS
             for english, entry in domain.translations(lang).items()
-            if entry.text == english and len(english.split()) > 2]
+            if entry.text == english and english_words(english)]
     assert same == []
 
 
 def test_azerbaijani_content_is_latin_script_in_nfc():
+    """Cyrillic only inside quotation marks (the Russian word a note explains)."""
+    import re
+
     for domain in DOMAINS:
         for entry in domain.translations("az").values():
             assert unicodedata.normalize("NFC", entry.text) == entry.text, entry.text
-            assert not any("\u0400" <= char <= "\u04ff" for char in entry.text), entry.text
+            unquoted = re.sub(r'"[^"]*"', "", entry.text)
+            assert not any("\u0400" <= char <= "\u04ff" for char in unquoted), entry.text
