@@ -332,8 +332,8 @@ def _shown_values(values, lang: str):
 
 
 def translate_labels(table, lang: str | None = None):
-    """A copy of a DataFrame or Series as it reads in ``lang``: column labels, axis names and
-    (Series) name through the ``column.<name>`` entries, text values and index labels through
+    """A copy of a DataFrame or Series as it reads in ``lang``: column labels, index labels,
+    axis names and (Series) name through :func:`column_label`, text values through
     :func:`shown_value`; the numbers, and ``table`` itself, are unchanged.
 
     Examples
@@ -352,12 +352,12 @@ def translate_labels(table, lang: str | None = None):
     if lang == "en":
         return shown
 
-    def rename(index, labels=column_label):
+    def rename(index):
         names = [column_label(n, lang) for n in index.names]
         if isinstance(index, pd.MultiIndex):
             return pd.MultiIndex.from_tuples(
-                [tuple(labels(v, lang) for v in key) for key in index], names=names)
-        return index.map(lambda v: labels(v, lang)).set_names(names[0])
+                [tuple(column_label(v, lang) for v in key) for key in index], names=names)
+        return index.map(lambda v: column_label(v, lang)).set_names(names[0])
 
     if isinstance(shown, pd.DataFrame):
         for i in range(shown.shape[1]):
@@ -365,8 +365,10 @@ def translate_labels(table, lang: str | None = None):
         shown.columns = rename(shown.columns)
     else:
         shown = _shown_values(shown, lang)
-        shown.name = column_label(table.name, lang)
-    shown.index = rename(table.index, shown_value)
+        name = table.name
+        shown.name = (tuple(column_label(part, lang) for part in name)
+                      if isinstance(name, tuple) else column_label(name, lang))
+    shown.index = rename(table.index)
     return shown
 
 
