@@ -54,7 +54,7 @@ _CODE = re.compile(
     r"""|\b(?:https?://)?[\w-]+(?:\.[\w-]+)*\.(?:com|ru|ua|az|org|net|io)\b\S*"""  # web
     r"""|\b\w+(?:[._-]\w+)+\b"""                       # snake_case, dotted.names, ids-like-this
     r"""|\b\w+=\S+""")                                  # key=value
-_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+_WORD = re.compile(r"[^\W\d_]+")  # words of any alphabet: "aşağı" is one word, not "a", "a"
 
 
 class _Cells(HTMLParser):
@@ -148,8 +148,8 @@ def english_words(text: str) -> list[str]:
     []
     """
     text = _CODE.sub(" ", allowed(html.unescape(text)))
-    return [w for w in _WORD.findall(text)
-            if w == "a" or (len(w) > 1 and not w.isupper() and w.lower() in ENGLISH)]
+    return [w for w in _WORD.findall(text) if w.isascii()
+            and (w == "a" or (len(w) > 1 and not w.isupper() and w.lower() in ENGLISH))]
 
 
 #: Notebooks of an edition known to print English while a change is under way; each must still
@@ -199,7 +199,7 @@ def test_the_detector_finds_english_and_spares_the_rest():
     kept = ["çempionlar 357 0.184", "S040 Quba Mineral Water OJSC key 0.0159",
             "ofis əsas təmaslar müştərilər", "Vložki so visoki: komercialna verodostojnost "
             "podjetja in njegova sposobnost", "naumen.ru; tscrm.ru, terrasoft.com.ua",
-            "Name: count, dtype: int64", "abc-class-a: düzdür", "A B C"]
+            "Name: count, dtype: int64", "abc-class-a: düzdür", "A B C", "xərc (aşağı nisbət)"]
     assert [english_words(s) for s in kept] == [[]] * len(kept)
 
 

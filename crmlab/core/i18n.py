@@ -62,10 +62,9 @@ _current: str | None = None
 
 def check_language(lang) -> str:
     """Return ``lang`` if crmlab ships it, else raise a one-line error."""
-    if lang not in LANGUAGES:
-        from crmlab.core.validation import expected
-
-        raise expected("language", lang, f"one of {', '.join(LANGUAGES)}", error=CrmlabError)
+    if lang not in LANGUAGES:  # the language itself is in question: said in English
+        raise CrmlabError(message("error.expected", "en", field="language", value=repr(lang),
+                                  where="", what=f"one of {', '.join(LANGUAGES)}"))
     return lang
 
 
@@ -279,20 +278,36 @@ def _values(lang: str) -> dict[str, str]:
     return shown
 
 
+#: Separators of a cell that lists several codes or texts ("process orders; target offers",
+#: "monopoly-like market + uninterested in our volumes"): each part reads in the language.
+_LIST_SEPARATORS = ("; ", " + ")
+
+
 def shown_value(value, lang: str | None = None):
     """How a value of a table reads in ``lang``: a code's ``value.<code>`` label, a content
-    text's translation, anything else unchanged (the data is never touched).
+    text's translation, a list of them joined by "; " or " + " part by part (when every part
+    has a translation), anything else unchanged (the data is never touched).
 
     Examples
     --------
     >>> shown_value("champions", "az"), shown_value("champions", "en")
     ('çempionlar', 'champions')
+    >>> shown_value("web; store", "az"), shown_value("web; S001", "az")
+    ('veb; mağaza', 'web; S001')
     >>> shown_value("C00001", "az"), shown_value(3, "az")
     ('C00001', 3)
     """
     if not isinstance(value, str):
         return value
-    return _values(lang or get_language()).get(value, value)
+    known = _values(lang or get_language())
+    shown = known.get(value)
+    if shown is not None:
+        return shown
+    for separator in _LIST_SEPARATORS:
+        parts = value.split(separator)
+        if len(parts) > 1 and all(part in known for part in parts):
+            return separator.join(known[part] for part in parts)
+    return value
 
 
 def column_label(name, lang: str | None = None):
