@@ -117,8 +117,9 @@ def _allowed_texts() -> tuple[str, ...]:
     """Texts that keep their language: bibliographic references (titles of English works) and
     the sources' own words (Malay, Slovenian, Azerbaijani), longest first."""
     from crmlab import marketing, references
+    from crmlab.core.i18n import LANGUAGES
 
-    texts = set(references.table()["reference"])
+    texts = {text for lang in LANGUAGES for text in references.table(lang=lang)["reference"]}
     texts |= {words for _, _, _, words, _ in marketing.REMARKS.values()}
     for entry in references.entries():
         for seed in (entry.get("seeds") or {}).values():

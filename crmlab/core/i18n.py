@@ -279,13 +279,14 @@ def _values(lang: str) -> dict[str, str]:
 
 
 #: Separators of a cell that lists several codes or texts ("process orders; target offers",
-#: "monopoly-like market + uninterested in our volumes"): each part reads in the language.
-_LIST_SEPARATORS = ("; ", " + ")
+#: "monopoly-like market + uninterested in our volumes", "seed 001, seed 002"): each part reads
+#: in the language.
+_LIST_SEPARATORS = ("; ", " + ", ", ")
 
 
 def shown_value(value, lang: str | None = None):
     """How a value of a table reads in ``lang``: a code's ``value.<code>`` label, a content
-    text's translation, a list of them joined by "; " or " + " part by part (when every part
+    text's translation, a list of them joined by "; ", " + " or ", " part by part (when every part
     has a translation), anything else unchanged (the data is never touched).
 
     Examples
