@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from crmlab.core.display import text_table
 from crmlab.core.validation import check_choice, check_columns, check_each
 
 __all__ = ["PURPOSES", "CONSENT_COLUMNS", "ConsentedSelection", "select_customers", "purposes"]
@@ -31,7 +32,7 @@ CONSENT_COLUMNS = tuple(column for column, _ in PURPOSES.values())
 
 def purposes(*, lang: str | None = None) -> pd.DataFrame:
     """``PURPOSES`` as a table, the descriptions in ``lang`` (default: the language in effect):
-    one row per purpose, its ``consent`` column and its ``description``.
+    one row per purpose, its ``consent`` column and its ``description`` (shown whole).
 
     Examples
     --------
@@ -45,7 +46,7 @@ def purposes(*, lang: str | None = None) -> pd.DataFrame:
     rows = {purpose: {"consent": column,
                       "description": message(f"consent.purpose.{purpose}", lang)}
             for purpose, (column, _) in PURPOSES.items()}
-    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("purpose")
+    return text_table(pd.DataFrame.from_dict(rows, orient="index").rename_axis("purpose"))
 
 
 @dataclass(frozen=True)

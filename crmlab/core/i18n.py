@@ -281,7 +281,7 @@ def _values(lang: str) -> dict[str, str]:
 #: Separators of a cell that lists several codes or texts ("process orders; target offers",
 #: "monopoly-like market + uninterested in our volumes", "seed 001, seed 002"): each part reads
 #: in the language.
-_LIST_SEPARATORS = ("; ", " + ", ", ")
+_LIST_SEPARATORS = ("; ", " | ", " + ", ", ")
 
 
 def shown_value(value, lang: str | None = None):
@@ -348,9 +348,10 @@ def _shown_values(values, lang: str):
 
 
 def translate_labels(table, lang: str | None = None):
-    """A copy of a DataFrame or Series as it reads in ``lang``: column labels, index labels,
-    axis names and (Series) name through :func:`column_label`, text values through
-    :func:`shown_value`; the numbers, and ``table`` itself, are unchanged.
+    """A copy of a DataFrame or Series as it reads in ``lang``: column labels, axis names and
+    (Series) name through :func:`column_label`, text values and the labels of a named row index
+    through :func:`shown_value` (an unnamed row index, column names turned into rows, through
+    :func:`column_label`); the numbers, and ``table`` itself, are unchanged.
 
     Examples
     --------
@@ -368,12 +369,16 @@ def translate_labels(table, lang: str | None = None):
     if lang == "en":
         return shown
 
-    def rename(index):
+    def rename(index, labels=column_label):
         names = [column_label(n, lang) for n in index.names]
         if isinstance(index, pd.MultiIndex):
             return pd.MultiIndex.from_tuples(
-                [tuple(column_label(v, lang) for v in key) for key in index], names=names)
-        return index.map(lambda v: column_label(v, lang)).set_names(names[0])
+                [tuple(labels(v, lang) for v in key) for key in index], names=names)
+        return index.map(lambda v: labels(v, lang)).set_names(names[0])
+
+    # A named row index holds data (effects, channels, segments): its values read as values.
+    # An unnamed one is most often column names turned into rows (a row of a table, dtypes).
+    rows = shown_value if any(n is not None for n in table.index.names) else column_label
 
     if isinstance(shown, pd.DataFrame):
         for i in range(shown.shape[1]):
@@ -384,7 +389,7 @@ def translate_labels(table, lang: str | None = None):
         name = table.name
         shown.name = (tuple(column_label(part, lang) for part in name)
                       if isinstance(name, tuple) else column_label(name, lang))
-    shown.index = rename(table.index)
+    shown.index = rename(table.index, rows)
     return shown
 
 

@@ -50,7 +50,8 @@ NAV_IDS = ("nav-top", "nav-bottom")
 LANGUAGE_TAG = "language"
 #: The modules of crmlab that declare content (a ``CONTENT`` domain, :mod:`crmlab.core.content`).
 CONTENT_MODULES = ("marketing", "taxonomy", "datasets", "loyalty", "segmentation",
-                   "service_levels", "crm_selection", "touchpoints", "references", "glossary")
+                   "service_levels", "crm_selection", "touchpoints", "references", "glossary",
+                   "relationships")
 #: Folders under ``notebooks/`` that hold no source notebook of a translated edition.
 _NOT_SOURCES = ("instructor", "translations", ".ipynb_checkpoints")
 
