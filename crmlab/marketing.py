@@ -23,13 +23,15 @@ from __future__ import annotations
 
 import pandas as pd
 
+from crmlab.core.content import Domain
 from crmlab.core.display import text_table
+from crmlab.core.i18n import get_language, message
 from crmlab.core.validation import check_choice, expected
 
 __all__ = ["EVOLUTION", "NEW_CONSUMER", "TRIPLE_GOAL", "LEVERS", "CONSUMER_RELATIONS_GOALS",
            "PERSONALISATION_STEPS", "PERSONALISATION_AIMS", "PERSONALISATION_MISTAKES",
            "PROFILE_CONTENTS", "ARTLIFE_SUCCESS_FACTORS", "ARTLIFE_PARTNERS", "REMARKS",
-           "evolution", "table", "remark", "quote", "artlife_partners"]
+           "CONTENT", "evolution", "table", "remark", "quote", "artlife_partners"]
 
 #: The stages of the road to CRM: (stage, year, reference, idea, where the date comes from).
 EVOLUTION = [
@@ -321,8 +323,25 @@ _TABLES = {
 }
 
 
-def evolution() -> pd.DataFrame:
-    """The stages from transactional marketing to social CRM, in order of year (shown whole).
+def _texts():
+    """Every English text of the module's content (the stages, the lists, the remarks)."""
+    for stage, _, _, idea, _ in EVOLUTION:
+        yield from (stage, idea)
+    for _, rows in _TABLES.values():
+        if rows is not _TABLES["remarks"][1]:
+            yield from (text for row in rows for text in row)
+    for _, _, said, _, garbled in REMARKS.values():
+        yield from (said, garbled)
+    yield from ARTLIFE_PARTNERS
+
+
+#: The content of the module in every language (``crmlab/data/content/<lang>/marketing.yaml``).
+CONTENT = Domain("marketing", _texts)
+
+
+def evolution(*, lang: str | None = None) -> pd.DataFrame:
+    """The stages from transactional marketing to social CRM, in order of year (shown whole),
+    in ``lang`` (default: the language in effect).
 
     Examples
     --------
@@ -333,16 +352,20 @@ def evolution() -> pd.DataFrame:
     2  marketing mix (transactional marketing codified)  1960  literature
     """
     frame = pd.DataFrame(EVOLUTION, columns=["stage", "year", "reference", "idea", "date_from"])
+    frame = CONTENT.frame(frame, columns=["stage", "idea"], lang=lang)
     return text_table(frame.sort_values("year", kind="stable").reset_index(drop=True))
 
 
-def table(name: str) -> pd.DataFrame:
-    """One of the source's lists, numbered from 1, shown whole (a :class:`~crmlab.core.display.TextTable`).
+def table(name: str, *, lang: str | None = None) -> pd.DataFrame:
+    """One of the source's lists, numbered from 1, shown whole (a
+    :class:`~crmlab.core.display.TextTable`), in ``lang`` (default: the language in effect).
 
     Examples
     --------
     >>> table("triple_goal")["goal"].tolist()
     ['revenue per account', 'customer profitability', 'portfolio erosion']
+    >>> table("consumer_relations_goals", lang="az")["goal"].iloc[0]
+    'yeni istehlakçıların cəlb edilməsi'
     >>> table("goals")
     Traceback (most recent call last):
     ...
@@ -352,13 +375,15 @@ def table(name: str) -> pd.DataFrame:
     """
     check_choice("name", name, _TABLES)
     columns, rows = _TABLES[name]
-    frame = pd.DataFrame(rows, columns=columns)
+    frame = CONTENT.frame(pd.DataFrame(rows, columns=columns), lang=lang)
     frame.index = pd.RangeIndex(1, len(frame) + 1, name="#")
     return text_table(frame)
 
 
-def remark(key: str) -> dict:
-    """One entry of ``REMARKS`` as a dict (seed, lesson, remark, source words, garbled).
+def remark(key: str, *, lang: str | None = None) -> dict:
+    """One entry of ``REMARKS`` as a dict (seed, lesson, remark, source words, garbled), the
+    remark and the note in ``lang`` (default: the language in effect); the source's words are
+    its own.
 
     Examples
     --------
@@ -368,11 +393,14 @@ def remark(key: str) -> dict:
     True
     """
     check_choice("key", key, REMARKS)
-    return dict(zip(["seed", "lesson", "remark", "source words", "garbled"], REMARKS[key]))
+    seed, lesson, said, words, garbled = REMARKS[key]
+    return {"seed": seed, "lesson": lesson, "remark": CONTENT(said, lang),
+            "source words": words, "garbled": CONTENT(garbled, lang)}
 
 
-def quote(*keys: str) -> str:
-    """Entries of ``REMARKS`` as text to print: the remark, the source's words, the note.
+def quote(*keys: str, lang: str | None = None) -> str:
+    """Entries of ``REMARKS`` as text to print, in ``lang`` (default: the language in effect):
+    the remark, the source's words, the note.
 
     Each entry gives what the source says in the course's words, then the source's own words
     with its seed, then the note on garbled text where there is one; entries are separated by
@@ -396,12 +424,14 @@ def quote(*keys: str) -> str:
     """
     if not keys:
         raise expected("keys", keys, "at least one key of REMARKS")
+    lang = lang or get_language()
     blocks = []
     for key in keys:
-        entry = remark(key)
-        lines = [entry["remark"], f'  seed {entry["seed"]}: "{entry["source words"]}"']
+        entry = remark(key, lang=lang)
+        lines = [entry["remark"], message("marketing.source_words", lang, seed=entry["seed"],
+                                          words=entry["source words"])]
         if entry["garbled"]:
-            lines.append(f"  note: {entry['garbled']}")
+            lines.append(message("marketing.note", lang, note=entry["garbled"]))
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 

@@ -281,3 +281,29 @@ def test_special_cases_errors(args, kwargs, message):
     with pytest.raises(ValueError) as info:
         special_cases(*args, **kwargs)
     assert str(info.value) == message
+
+
+# --------------------------------------------------------------------------- in the student's language
+def test_the_criteria_table_reads_in_the_language_and_keeps_its_identifiers():
+    table = criteria_table(lang="az")
+    assert table.index.tolist() == criteria_table(lang="en").index.tolist()
+    assert table.columns.tolist()[0] == "1 economically expedient"
+    assert table.loc["purchased product", "1 economically expedient"] == "kritik olmayan"
+    assert table.loc["risk level", "2 partial competition"] == "orta və yüksək"
+
+
+def test_explanations_practices_and_ways_out_read_in_the_language():
+    from crmlab.relationships import ways_out
+
+    result = classify_supplier({**ROUTINE, "interested_in_our_volume": False})
+    lines = result.explain(lang="az").splitlines()
+    assert lines[0] == "növ 1: iqtisadi cəhətdən əlverişli"
+    assert lines[1] == "  product_criticality = 'non-critical' -> növ(lər) 1"
+    assert lines[-1].startswith("  işarə: təchizatçı kiçik həcmlərimizlə maraqlanmır")
+    assert result.explain(lang="en").splitlines()[0] == "type 1: economically expedient"
+    assert practices(2, lang="az").volume_split.startswith("ehtiyaclar təchizatçılar arasında")
+    assert practices(1, lang="az").checklist[0] == "məhsulu və ya xidməti mümkün qədər standartlaşdırın"
+    assert practices(2).volume_split == practices(2, lang="en").volume_split
+    assert ways_out(lang="az")[-1].startswith("heç nə etməmək")
+    assert [RelationshipType(t).label for t in (1, 4)] == ["economically expedient",
+                                                          "partnership / alliance"]

@@ -76,7 +76,7 @@ def test_the_course_file_follows_its_schema():
     assert schema_problems("course", data) == []
 
 
-def test_the_rubric_sheet_and_the_receipts_crmlab_writes_follow_their_schemas(tmp_path):
+def test_the_rubric_sheet_and_the_receipts_crmlab_writes_follow_their_schemas(tmp_path, crmlab_home):
     import csv
     import io
 

@@ -22,6 +22,11 @@ translations: code cells identical, markdown replaced, a first code cell tagged 
 that sets the language, navigation stamped between the notebooks of the edition. A missing or
 stale translation stops it with a one-line error: an edition never ships an English cell.
 The languages are those of :data:`crmlab.core.i18n.LANGUAGES` after English.
+
+The course's content that crmlab prints (the sources' lists, the data dictionary, the glossary's
+definitions, ...) is translated beside the notebooks, one file per domain in
+``crmlab/data/content/<lang>/`` (:mod:`crmlab.core.content`); :func:`content_domains` lists the
+domains, and :func:`translate` checks and stubs them with the notebooks.
 """
 
 from __future__ import annotations
@@ -36,12 +41,17 @@ from crmlab.core.paths import notebooks_dir
 
 __all__ = ["fingerprint", "Problem", "TranslationError", "editions", "source_notebooks",
            "translation_path", "edition_path", "read_translation", "write_translation",
-           "check", "stub", "dump", "translate", "build", "build_edition", "NAV_IDS", "LANGUAGE_TAG"]
+           "check", "stub", "dump", "translate", "build", "build_edition", "NAV_IDS", "LANGUAGE_TAG",
+           "CONTENT_MODULES", "content_domains"]
 
 #: Ids of the generated navigation cells: never translated.
 NAV_IDS = ("nav-top", "nav-bottom")
 #: Tag (and id) of the code cell with which an edition sets its language.
 LANGUAGE_TAG = "language"
+#: The modules of crmlab that declare content (a ``CONTENT`` domain, :mod:`crmlab.core.content`).
+CONTENT_MODULES = ("marketing", "taxonomy", "datasets", "loyalty", "segmentation",
+                   "service_levels", "crm_selection", "touchpoints", "references", "glossary",
+                   "relationships")
 #: Folders under ``notebooks/`` that hold no source notebook of a translated edition.
 _NOT_SOURCES = ("instructor", "translations", ".ipynb_checkpoints")
 
@@ -340,10 +350,20 @@ def build_edition(lang: str, *, folder: str | Path | None = None, out: str | Pat
     return sorted(changed)
 
 
+def content_domains() -> list:
+    """The :class:`~crmlab.core.content.Domain` of every module of :data:`CONTENT_MODULES`."""
+    import importlib
+
+    return [importlib.import_module(f"crmlab.{name}").CONTENT for name in CONTENT_MODULES]
+
+
 def translate(lang: str, *, paths=None, mode: str = "check", folder: str | Path | None = None
-              ) -> list[Problem]:
+              ) -> list:
     """Check (``mode="check"``) or stub (``mode="stub"``) the ``lang`` translations of
-    ``paths`` (default: every source notebook); return the problems left."""
+    ``paths`` (default: every source notebook, and every content domain); return the problems
+    left."""
+    from crmlab.core.content import write_stub
+
     folder = Path(folder) if folder is not None else notebooks_dir()
     _check_edition(lang)
     problems = []
@@ -351,4 +371,9 @@ def translate(lang: str, *, paths=None, mode: str = "check", folder: str | Path 
         if mode == "stub":
             stub(path, lang, folder=folder)
         problems += check(path, lang, folder=folder)
+    if not paths:
+        for domain in content_domains():
+            if mode == "stub":
+                write_stub(domain, lang)
+            problems += domain.problems(lang)
     return problems
