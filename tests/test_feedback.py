@@ -3,14 +3,17 @@ every text escaped, every word from the one message catalog, nothing loaded from
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from _course_inputs import write_exercise_grades
 
 from crmlab.cli import main
 from crmlab.grading.gradebook import course_gradebook
+from crmlab.grading.results import CheckResult, JobResult, Reason
 from crmlab.publish import feedback
 from crmlab.publish.feedback import MESSAGES, message, student_page, write_feedback
 
@@ -109,3 +112,27 @@ def test_a_time_source_the_catalog_does_not_know_is_shown_as_it_is():
     assert _source("receipt", "en") == "receipt"
     assert _source("file time", "az") != "file time"
     assert _source("handed in on paper", "en") == "handed in on paper"
+
+
+@pytest.mark.parametrize(("result", "en", "az"), [
+    (JobResult("s1", checks=(CheckResult("fx-double", "passed"),
+                             CheckResult("fx-square", "missing")),
+               notes=(Reason("memory_error", cell=4, megabytes=1536),)),
+     ["your result matches the expected value",
+      "no value to check: the variable the check reads is not defined (or is None)",
+      "Grader's note: cell 4: MemoryError (memory limit 1536 MB)"],
+     ["nəticəniz gözlənilən qiymətlə üst-üstə düşür",
+      "yoxlanacaq qiymət yoxdur: yoxlamanın oxuduğu dəyişən təyin edilməyib (və ya None-dur)",
+      "Qiymətləndiricinin qeydi: xana 4: MemoryError (yaddaş həddi 1536 MB)"]),
+    (JobResult.ended("s1", Reason("cell_timeout", seconds=60)),
+     ["timed out: a cell ran longer than 60 s"],
+     ["vaxt bitdi: xana 60 saniyədən uzun işlədi"]),
+])
+def test_an_exercise_reason_is_rendered_in_the_pages_language(inputs, result, en, az):
+    write_exercise_grades(inputs["exercises"][0], [result])
+    book = course_gradebook(**inputs)
+    english, azerbaijani = (student_page(book, "s1", now=LATE, lang=lang) for lang in ("en", "az"))
+    for text in en:
+        assert html.escape(text, quote=False) in english and text not in azerbaijani
+    for text in az:
+        assert text in azerbaijani

@@ -7,7 +7,7 @@ import textwrap
 
 import pandas as pd
 import pytest
-from _course_inputs import COURSE, DETAILS
+from _course_inputs import COURSE, write_exercise_grades
 
 from crmlab.cli import main
 from crmlab.core.exceptions import CourseError
@@ -105,8 +105,7 @@ def test_wrong_folders_are_one_line_errors(inputs, tmp_path):
         course_gradebook(**{**inputs, "quizzes": tmp_path / "ex"})
     with pytest.raises(CourseError, match=r"no details.csv of an exercise grading here"):
         course_gradebook(**{**inputs, "exercises": [inputs["quizzes"]]})
-    (tmp_path / "ex2").mkdir()
-    (tmp_path / "ex2" / "details.csv").write_text(DETAILS)
+    write_exercise_grades(tmp_path / "ex2")
     with pytest.raises(CourseError, match=r"exercise 'EX-fixture' is graded twice"):
         course_gradebook(**{**inputs, "exercises": [tmp_path / "ex", tmp_path / "ex2"]})
 

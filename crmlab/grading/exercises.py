@@ -40,6 +40,7 @@ from crmlab.exercises.tags import (
     tags_of,
 )
 from crmlab.grading import files
+from crmlab.grading.results import STOPS_BATCH, JobResult, Reason
 from crmlab.grading.runner import Job, run_job
 from crmlab.grading.sandbox import Limits, crmlab_dir, fingerprint
 
@@ -57,7 +58,8 @@ def prepare_submission(source_nb, submission, *, student_id: str, seed: int):
     """Build the notebook that will run: the student's cells, our parameters, our hidden checks.
 
     Returns ``(notebook, None)``, or ``(None, reason)`` when the submission scores 0 before
-    running (unreadable, or a check cell of the source is missing). A check cell counts as
+    running (a :class:`~crmlab.grading.results.Reason`: ``unreadable``, or
+    ``check_cell_deleted`` when a check cell of the source is missing). A check cell counts as
     present when a cell with its id is there, or when the student's cells still call every
     check it calls (ids change when cells are copied into a new notebook).
     """
@@ -66,7 +68,7 @@ def prepare_submission(source_nb, submission, *, student_id: str, seed: int):
     try:
         nb = nbformat.read(submission, as_version=4)
     except Exception as exc:  # any unreadable file is the student's problem, not a crash
-        return None, f"not a readable notebook ({type(exc).__name__})"
+        return None, Reason("unreadable", error=type(exc).__name__)
     ids = {c.get("id") for c in nb.cells}
     called = set()
     for cell in nb.cells:
@@ -76,7 +78,7 @@ def prepare_submission(source_nb, submission, *, student_id: str, seed: int):
         if CHECK in tags_of(cell) and cell.get("id") not in ids:
             names = _check_names(cell.source)
             if not names or not names <= called:
-                return None, f"check cell {cell.get('id')!r} was deleted"
+                return None, Reason("check_cell_deleted", cell=str(cell.get("id")))
     # The instructor's parameters cell (the exercise's own parameters keep their source
     # values, whatever the student typed), then the roster's student id and seed, written as
     # `crmlab exercises assign` injected them.
@@ -172,8 +174,10 @@ def grade(exercise: str, submissions, *, roster, out, workers: int = 2,
         CSV with a ``student_id`` column (``name``, ``email`` optional).
     out : path
         Output folder: ``scores.csv`` (gradebook layout: ``student_id``, the exercise id,
-        ``total``), ``details.csv`` (points per check and the reason of every lost point) and
-        ``feedback/`` (executed notebooks without the hidden checks' source).
+        ``total``), ``details.csv`` (the outcome, its reason code and the points per check),
+        ``checks.csv`` (each check's verdict code), ``notes.csv`` (what the sandbox refused)
+        and ``feedback/`` (executed notebooks without the hidden checks' source); the columns
+        are declared in :mod:`crmlab.grading.files`.
     workers : int
         Notebooks executed at once by the default local executor.
     timeout, wall_clock : int, optional
@@ -194,8 +198,9 @@ def grade(exercise: str, submissions, *, roster, out, workers: int = 2,
     Returns
     -------
     pandas.DataFrame
-        The details: one row per roster student with ``student_id``, the exercise id,
-        ``total``, one column per check and ``reason``.
+        The details (details.csv): one row per roster student with ``student_id``, the
+        exercise id, ``total``, ``outcome``, ``code``, ``params``, one column per check and
+        ``reason``.
     """
     import nbformat
 
@@ -240,13 +245,13 @@ def grade(exercise: str, submissions, *, roster, out, workers: int = 2,
         jobs, early, seeds = [], {}, {}
         for student in students:
             if student not in found:
-                early[student] = "no submission"
+                early[student] = JobResult.ended(student, Reason("no_submission"))
                 continue
             seeds[student] = student_seed(secret, ex_id, student)
             nb, problem = prepare_submission(source, found[student], student_id=student,
                                              seed=seeds[student])
             if problem:
-                early[student] = problem
+                early[student] = JobResult.ended(student, problem)
                 continue
             jobs.append(Job(student, seeds[student], nbformat.writes(nb), hidden,
                             str(out / files.FEEDBACK / submission_name(source_path.stem, student)),
@@ -258,33 +263,22 @@ def grade(exercise: str, submissions, *, roster, out, workers: int = 2,
             jobs = [dataclasses.replace(job, variants=str(root)) for job in jobs]
         results = {}
         for result in executor.map(run_job, jobs):
-            results.setdefault(result["student_id"], result)  # a retried job counts once
+            results.setdefault(result.student_id, result)  # a retried job counts once
     finally:
         if close is not None:
             close.close()
         if owned:
             shutil.rmtree(work, ignore_errors=True)
-    problems = [r["problem"] for r in results.values() if r.get("problem")]
-    if problems:
-        raise ExerciseError(f"grading stopped, nothing written: {problems[0]}")
-    rows = []
-    for student in students:
-        result = results.get(student, {"reason": early.get(student, ""), "checks": {}})
-        fatal = result["reason"]
-        earned = {name: 0.0 if fatal or not result["checks"].get(name) else float(value)
-                  for name, value in points.items()}
-        if fatal:
-            reason = fatal
-        else:
-            failed = sorted(name for name in points if not result["checks"].get(name))
-            reason = "; ".join([*result.get("notes", []),
-                                *(["failed: " + ", ".join(failed)] if failed else [])])
-        total = round(sum(earned.values()), 4)
-        rows.append({"student_id": student, ex_id: total, "total": total,
-                     **{f"{files.CHECK_PREFIX}{name}": value for name, value in earned.items()},
-                     "reason": reason})
-    details = pd.DataFrame(rows, columns=files.details_columns(ex_id, points))
-    write_text(out / files.DETAILS, details.to_csv(index=False, lineterminator="\n"))
+    stopped = [r.reason for r in results.values() if r.reason and r.reason.code in STOPS_BATCH]
+    if stopped:
+        from crmlab.core.i18n import get_language, message
+
+        lang = get_language()
+        raise ExerciseError(message("cli.exercises.stopped", lang, reason=stopped[0].text(lang)))
+    graded = [(results.get(student) or early[student]).scored(points) for student in students]
+    files.write_exercise_results(out, ex_id, points, graded)
+    details = pd.DataFrame(files.exercise_tables(ex_id, graded)[0],
+                           columns=files.details_columns(ex_id, points))
     # The gradebook is written last, in the layout of `crmlab grade`, so the files merge.
     scores = layout(details[["student_id", ex_id, "total"]], possible={ex_id: sum(points.values())},
                     roster=roster_frame, format=format, kind="Exercise")

@@ -5,8 +5,9 @@ Inputs are the graders' own outputs, read as files (the interface between them):
 - a quiz grading folder (``crmlab grade ... --out DIR``): ``responses.csv`` (points per answer,
   empty while pending), ``submissions.csv`` (each submission's checksum and receipt time),
   ``run.json`` (the points possible of each quiz) and ``hand_grades.csv``;
-- exercise grading folders (``crmlab exercises grade ... --out DIR``): ``details.csv`` (points
-  per check and the reason of every lost point);
+- exercise grading folders (``crmlab exercises grade ... --out DIR``): ``details.csv``,
+  ``checks.csv`` and ``notes.csv``, read back as typed results
+  (:func:`crmlab.grading.files.read_exercise_results`);
 - the course file (:mod:`crmlab.grading.config`): assessments, weights, deadlines, extensions and
   the late policy; receipts (:mod:`crmlab.grading.receipts`) and the roster.
 
@@ -43,6 +44,7 @@ from crmlab.grading import files, history
 from crmlab.grading.config import Course, load_course
 from crmlab.grading.lms import FORMATS, layout
 from crmlab.grading.receipts import Receipts, read_receipts
+from crmlab.grading.results import NO_SUBMISSION
 from crmlab.grading.rubric import HandGrades, read_store
 
 __all__ = ["CourseGradebook", "course_gradebook", "write_gradebook", "ROW_COLUMNS",
@@ -60,8 +62,8 @@ class CourseGradebook:
 
     ``rows`` is one row per student and assessment (:data:`ROW_COLUMNS`); ``table`` the wide
     gradebook (per assessment: raw, late days, penalty, final; then the weighted total);
-    ``responses``, ``hand``, ``details`` and ``quizzes`` are the graders' outputs it was built
-    from.
+    ``responses``, ``hand``, ``details`` (``{exercise: {student: JobResult}}``) and ``quizzes``
+    are the graders' outputs it was built from.
     """
 
     course: Course
@@ -119,7 +121,8 @@ def _quiz_grades(folder):
 
 
 def _exercise_grades(folders) -> dict:
-    """``{exercise id: details}`` from every details.csv in or under ``folders``."""
+    """``{exercise id: {student: JobResult}}`` from every exercise grading in or under
+    ``folders`` (each found by its details.csv)."""
     found = {}
     for folder in folders or ():
         folder = Path(folder)
@@ -127,15 +130,11 @@ def _exercise_grades(folders) -> dict:
         if not paths:
             raise CourseError(f"{folder}: no details.csv of an exercise grading here")
         for path in paths:
-            frame = _read_table(path, "exercise details", files.DETAILS_COLUMNS)
-            try:
-                exercise = files.details_exercise(frame.columns)
-            except ValueError as exc:
-                raise CourseError(f"{path}: {exc}") from None
-            if exercise in found:
-                raise CourseError(f"{path}: exercise {exercise!r} is graded twice in the "
+            graded = files.read_exercise_results(path, error=CourseError)
+            if graded.exercise in found:
+                raise CourseError(f"{path}: exercise {graded.exercise!r} is graded twice in the "
                                   "folders given")
-            found[exercise] = frame
+            found[graded.exercise] = graded.results
     return found
 
 
@@ -198,8 +197,8 @@ def _quiz_times(submissions: pd.DataFrame, receipts: Receipts) -> dict:
 # ------------------------------------------------------------------------------ compute
 def _students(roster, responses, details, problems: Problems) -> list:
     graded = set(responses["student_id"])
-    for frame in details.values():
-        graded |= set(frame["student_id"])
+    for results in details.values():
+        graded |= set(results)
     if roster is None:
         return sorted(graded)
     listed = list(roster["student_id"])
@@ -329,8 +328,6 @@ def course_gradebook(*, course=None, quizzes=None, exercises=(), receipts=None,
     points = responses.groupby(["student_id", "quiz_id"])["points"]
     raw = points.sum(min_count=0).to_dict()
     pending = points.apply(lambda p: int(p.isna().sum())).to_dict() if len(responses) else {}
-    graded = {exercise: {r["student_id"]: r for r in frame.to_dict("records")}
-              for exercise, frame in details.items()}
     rows = []
     for student in students:
         for item in course.assessments:
@@ -344,13 +341,13 @@ def course_gradebook(*, course=None, quizzes=None, exercises=(), receipts=None,
                 rows.append(_row(course, item, student, float(raw[key]), possible[item.id],
                                  pending[key], received, source, problems))
                 continue
-            found = graded.get(item.id, {}).get(student)
-            if found is None or found["reason"] == "no submission":
+            found = details.get(item.id, {}).get(student)
+            if found is None or found.outcome == NO_SUBMISSION:
                 why = "no submission" if found else "not in the exercise's grading"
                 rows.append(_missing(item, student, possible[item.id], problems, why))
                 continue
             received = receipt_book.latest(student, item.id)
-            rows.append(_row(course, item, student, float(found["total"]), possible[item.id],
+            rows.append(_row(course, item, student, found.total, possible[item.id],
                              0, received, "receipt" if received else "", problems))
     frame = pd.DataFrame(rows, columns=ROW_COLUMNS)
     # The reasons are sentences: shown whole (crmlab.core.display.text_table).

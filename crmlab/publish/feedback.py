@@ -178,28 +178,22 @@ def _quiz_details(book: CourseGradebook, student: str, quiz_id: str, lang: str) 
 
 
 def _exercise_details(book: CourseGradebook, student: str, exercise: str, lang: str) -> str:
-    frame = book.details.get(exercise)
-    if frame is None:
+    result = book.details.get(exercise, {}).get(student)
+    if result is None:
         return ""
-    found = frame[frame["student_id"] == student]
-    if not len(found):
-        return ""
-    row = found.iloc[0]
-    reason = row["reason"]
-    fatal = bool(reason) and not reason.startswith(("error in", "failed:"))
+    result = result.scored(book.checks.get(exercise, {}))  # the course's checks and points
     cells = []
-    for name, maximum in book.checks.get(exercise, {}).items():
-        earned = float(row.get(f"check:{name}", 0) or 0)
-        passed = earned >= float(maximum) and not fatal
-        note = reason if fatal else message("check_passed" if passed else "check_failed", lang)
-        score = message("out_of", lang, points=_number(earned), possible=_number(maximum))
-        cells.append(f"<tr><td>{_e(name)}</td><td>"
-                     f"{_e(message('passed' if passed else 'not_passed', lang))}</td>"
+    for check in result.checks:
+        note = result.reason.text(lang) if result.reason else check.text(lang)
+        score = message("out_of", lang, points=_number(check.points),
+                        possible=_number(check.possible))
+        cells.append(f"<tr><td>{_e(check.name)}</td><td>"
+                     f"{_e(message('passed' if check.passed else 'not_passed', lang))}</td>"
                      f"<td class='num'>{_e(score)}</td><td>{_e(note)}</td></tr>")
     head = "".join(f"<th>{_e(message(k, lang))}</th>"
                    for k in ("check", "verdict", "points", "message"))
-    extra = (f"<p class='note'>{_e(message('run_note', lang, reason=reason))}</p>"
-             if reason and not fatal else "")
+    extra = "".join(f"<p class='note'>{_e(message('run_note', lang, reason=n.text(lang)))}</p>"
+                    for n in result.notes if result.reason is None)
     return (f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(cells)}</tbody></table>"
             f"{extra}")
 
