@@ -22,17 +22,18 @@ def test_merged_with_late_policy_and_missing_work(inputs):
                                   "time_source"]].tolist() == [2.0, 2, 1.0, 1.0, "late",
                                                                "file time"]
     assert rows.loc[("s1", "EX-fixture"), ["final", "status", "time_source"]].tolist() == [
-        3.0, "on time", "receipt"]
-    assert rows.loc[("s2", "Q"), ["raw", "final", "status"]].tolist() == [1.0, 1.0, "on time"]
+        3.0, "on_time", "receipt"]
+    assert rows.loc[("s2", "Q"), ["raw", "final", "status"]].tolist() == [1.0, 1.0, "on_time"]
     assert rows.loc[("s2", "EX-fixture"), ["final", "status"]].tolist() == [0.0, "missing"]
     assert rows.loc[("s3", "Q"), ["final", "status"]].tolist() == [0.0, "missing"]
     totals = book.table.set_index("student_id")["weighted_total"].to_dict()
     # (3 x final_Q / 2 + 1 x final_EX / 3) / 4 x 100
     assert totals == {"s1": pytest.approx(62.5), "s2": pytest.approx(37.5), "s3": 0.0}
-    assert sorted(zip(book.problems["student_id"], book.problems["reason"])) == [
-        ("s2", "no submission: 0 points"),
-        ("s3", "no answers to this quiz: 0 points"),
-        ("s3", "not in the exercise's grading: 0 points")]
+    assert sorted(zip(book.problems["student_id"], book.problems["code"],
+                      book.problems["reason"])) == [
+        ("s2", "not_submitted", "no submission: 0 points"),
+        ("s3", "no_answers", "no answers to this quiz: 0 points"),
+        ("s3", "not_in_grading", "not in the exercise's grading: 0 points")]
 
 
 def test_lms_layouts(inputs, tmp_path):
@@ -60,9 +61,9 @@ def test_an_exercise_without_a_receipt_is_not_penalised_and_listed(inputs):
     rows = book.rows.set_index(["student_id", "assessment"])
     assert rows.loc[("s1", "EX-fixture"), ["final", "late_days", "time_source"]].tolist() == [
         3.0, 0, ""]
-    assert ("s1", "no receipt time for this submission: the late policy was not applied "
-                  "(collect with `crmlab receipts`)") in set(
-        zip(book.problems["student_id"], book.problems["reason"]))
+    assert ("s1", "no_receipt", "no receipt time for this submission: the late policy was not "
+                                "applied (collect with `crmlab receipts`)") in set(
+        zip(book.problems["student_id"], book.problems["code"], book.problems["reason"]))
 
 
 def test_a_receipt_overrides_the_file_time(inputs):
@@ -72,15 +73,15 @@ def test_a_receipt_overrides_the_file_time(inputs):
         handle.write(f"s1.zip,{digest},s1,Q,2026-10-01T11:59:00+00:00\n")
     rows = course_gradebook(**inputs).rows.set_index(["student_id", "assessment"])
     assert rows.loc[("s1", "Q"), ["final", "status", "time_source"]].tolist() == [
-        2.0, "on time", "receipt"]
+        2.0, "on_time", "receipt"]
 
 
 def test_a_student_off_the_roster_is_included_and_listed(inputs, tmp_path):
     (tmp_path / "short.csv").write_text("student_id\ns1\n")
     book = course_gradebook(**{**inputs, "roster": tmp_path / "short.csv"})
     assert book.students == ["s1", "s2"]
-    assert ("s2", "not in the roster: included anyway") in set(
-        zip(book.problems["student_id"], book.problems["reason"]))
+    assert ("s2", "included_off_roster", "not in the roster: included anyway") in set(
+        zip(book.problems["student_id"], book.problems["code"], book.problems["reason"]))
 
 
 def test_a_malformed_course_file_is_one_line_and_keeps_the_last_gradebook(inputs, tmp_path,

@@ -51,6 +51,7 @@ from crmlab.grading.files import RESPONSE_COLUMNS, STRATEGY_COLUMNS, SUBMISSION_
 from crmlab.grading.item_analysis import constant_strategies, item_analysis
 from crmlab.grading.lms import FORMATS, layout
 from crmlab.grading.receipts import file_digest, file_time, read_receipts
+from crmlab.grading.results import Reason
 from crmlab.grading.weights import apply_weights
 from crmlab.quiz.loading import load, quiz_files
 from crmlab.quiz.scoring import check_answer, score
@@ -116,7 +117,7 @@ def _read_one(item, max_bytes):
     try:
         return read_submission(kind, path, max_bytes=max_bytes)
     except SubmissionError as exc:
-        return str(path), f"rejected: {exc}"
+        return str(path), Reason("bundle_rejected", error=str(exc))
 
 
 _FOUND: list = []  # what the forked readers read, inherited rather than sent to them
@@ -237,7 +238,8 @@ def _judge(parsed, keys, problems: Problems, *, every_quiz: bool):
             quiz = keys.get(quiz_id)
             if quiz is None:
                 if every_quiz:
-                    problems.add(sub.source, sub.student_id, assessment=quiz_id, reason="unknown quiz id")
+                    problems.add(sub.source, sub.student_id, assessment=quiz_id,
+                                 reason=Reason("unknown_quiz"))
                 continue
             for question_id, raw in sorted(answers.items()):
                 token = (quiz_id, question_id, _token(raw))
@@ -249,7 +251,7 @@ def _judge(parsed, keys, problems: Problems, *, every_quiz: bool):
                         verdicts.append(outcome)
                 if isinstance(index, str):
                     problems.add(sub.source, sub.student_id, assessment=quiz_id,
-                                 item=question_id, reason=f"answer ignored: {index}")
+                                 item=question_id, reason=Reason("answer_ignored", error=index))
                     continue
                 indices.append(index)
                 points = verdicts[index].points
@@ -279,9 +281,8 @@ def _choose(judged, resubmission: str, problems: Problems) -> dict:
         loser = current if keep_new else item
         if keep_new:
             chosen[sub.student_id] = item
-        problems.add(loser[0].source, sub.student_id, reason=
-                     f"superseded: the same student submitted twice; the {resubmission} counts "
-                     f"({chosen[sub.student_id][0].source})")
+        problems.add(loser[0].source, sub.student_id, reason=Reason(
+            "superseded", rule=resubmission, kept=str(chosen[sub.student_id][0].source)))
     return chosen
 
 
@@ -333,10 +334,10 @@ def _import_rubric(sheet, answers: list, grades, problems: Problems, now):
     """``(grades, message, refused)`` after importing a filled rubric sheet (all or nothing)."""
     staged, issues, notes = rubric.check_sheet(sheet, answers)
     for note in notes:
-        problems.add(sheet, reason=f"rubric sheet: {note.split(': ', 1)[1]}")
+        problems.add(sheet, reason=Reason("rubric_note", note=note.split(": ", 1)[1]))
     if issues:
         for issue in issues:
-            problems.add(sheet, reason=f"rubric sheet refused: {issue}")
+            problems.add(sheet, reason=Reason("rubric_refused", issue=issue))
         return grades, (f"rubric sheet {sheet} refused, nothing imported: {len(issues)} "
                         f"problem(s), first: {issues[0]}"), True
     merged, changed = grades.merged(staged, now=now)
@@ -433,7 +434,7 @@ def _tabulate(chosen: dict, verdicts: _Verdicts, keys, roster,
     """The gradebook, responses, item analysis, strategies and problems of the chosen answers."""
     if roster is not None:
         for student in sorted(set(chosen) - set(roster["student_id"])):
-            problems.add(chosen[student][0].source, student, reason="not in the roster: graded anyway")
+            problems.add(chosen[student][0].source, student, reason=Reason("graded_off_roster"))
     responses = _responses(chosen, verdicts)
     questions = {(q_id, q.id): q for q_id, quiz in keys.items() for q in quiz.questions}
     return GradeResult(_gradebook(chosen, verdicts, keys, roster), responses,
@@ -470,9 +471,7 @@ def _write_sheet(out: Path, answers: list, grades, problems: Problems) -> list[P
     target = out / files.RUBRIC_SHEET
     if rubric.unimported_edits(target, grades):
         target = out / files.RUBRIC_NEW
-        problems.add(out / files.RUBRIC_SHEET, reason="rubric.csv holds points not imported yet: "
-                     "kept as it is; the fresh sheet is rubric.new.csv (import the filled one "
-                     "with --import-rubric)")
+        problems.add(out / files.RUBRIC_SHEET, reason=Reason("rubric_unimported"))
     else:
         (out / files.RUBRIC_NEW).unlink(missing_ok=True)  # an older fresh sheet, now stale
     return [write_text(target, rubric.sheet_csv(answers, grades))]
@@ -586,8 +585,8 @@ def _grade(root: Path, out: Path, quizzes, roster, format, resubmission, weights
     receipt_book = read_receipts(receipts)
     grades = rubric.read_store(out)
     problems = Problems()
-    for reason in receipt_book.problems:
-        problems.add(receipts, reason=reason)
+    for problem in receipt_book.problems:
+        problems.add(receipts, reason=Reason("receipts_file", problem=problem))
 
     found = discover(root)
     parsed = _read(found, max_bytes, problems, progress=progress)

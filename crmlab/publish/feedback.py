@@ -33,6 +33,7 @@ from crmlab.core.atomic import write_bytes, write_text
 from crmlab.core.i18n import Messages
 from crmlab.core.times import iso, utc, with_offset
 from crmlab.grading.gradebook import CourseGradebook
+from crmlab.grading.results import Reason, status_text
 
 __all__ = ["MESSAGES", "message", "student_page", "write_feedback"]
 
@@ -80,8 +81,12 @@ def _time(text: str, zone: ZoneInfo) -> str:
     return f"{moment:%Y-%m-%d %H:%M} ({zone.key})"
 
 
-def _status(status: str, lang: str) -> str:
-    return ", ".join(message(f"status_{part}", lang) for part in status.split(", "))
+def _status(row: dict, lang: str) -> str:
+    """The status of an assessment (and that answers wait for hand grading), in ``lang``."""
+    words = [status_text(row["status"], lang)]
+    if row["pending"]:
+        words.append(message("being_graded", lang))
+    return ", ".join(words)
 
 
 def _summary(book: CourseGradebook, student: str, lang: str) -> str:
@@ -96,7 +101,7 @@ def _summary(book: CourseGradebook, student: str, lang: str) -> str:
         body.append(f"<tr><td>{_e(row['assessment'])}</td><td class='num'>"
                     f"{_e(_number(row['raw']))}</td><td class='num'>{row['late_days']}</td>"
                     f"<td class='num'>{_e(_number(row['penalty']))}</td><td class='num'>"
-                    f"{_e(final)}</td><td>{_e(_status(row['status'], lang))}</td></tr>")
+                    f"{_e(final)}</td><td>{_e(_status(row, lang))}</td></tr>")
     total = book.table.loc[book.table["student_id"] == student, "weighted_total"].iloc[0]
     total_text = (message("weighted_total", lang, total=_number(total)) if total == total
                   else message("total_pending", lang))
@@ -112,7 +117,7 @@ def _timing(row: dict, zone: ZoneInfo, lang: str) -> str:
         parts.append(message("received", lang, time=_time(row["submitted_at"], zone),
                              source=_source(row["time_source"], lang),
                              deadline=_time(row["deadline"], zone)))
-    if "cut off" in row["status"]:
+    if row["status"] == "cut_off":
         parts.append(message("cut_note", lang))
     elif row["late_days"]:
         parts.append(message("late_note", lang, days=row["late_days"],
@@ -258,9 +263,10 @@ def write_feedback(book: CourseGradebook, out, *, now: datetime | None = None,
         try:
             validate_id(student)
         except CrmlabError:
+            reason = Reason("unsafe_student_id")
             book.problems.loc[len(book.problems)] = {
                 "source": "feedback", "student_id": student, "assessment": "", "item": "",
-                "reason": "student id is not safe as a file name: no page written"}
+                "code": reason.code, "params": reason.params_text(), "reason": reason.text()}
             continue
         page = student_page(book, student, now=now, lang=lang)
         files.append(write_text(out / f"{student}.html", page))
