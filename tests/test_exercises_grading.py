@@ -5,9 +5,12 @@ of a tiny exercise without data, each named for the behaviour it shows. They are
 one batch with two workers (the batch must always finish), and each test reads one verdict.
 """
 
+import argparse
 import json
+import shutil
 import time
 import uuid
+from dataclasses import fields
 from pathlib import Path
 
 import nbformat
@@ -16,11 +19,12 @@ import pytest
 
 from crmlab.cli import main
 from crmlab.core.exceptions import ExerciseError
+from crmlab.core.validation import PROBLEM_COLUMNS
 from crmlab.exercises.tags import HIDDEN_CHECKS, INJECTED_PARAMETERS, PARAMETERS, tags_of
 from crmlab.grading.executors import Executor, LocalExecutor
-from crmlab.grading.exercises import grade, prepare_submission
+from crmlab.grading.exercises import add_arguments, grade, options_from, prepare_submission
 from crmlab.grading.files import read_exercise_results
-from crmlab.grading.sandbox import batch_processes
+from crmlab.grading.sandbox import Limits, batch_processes
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "exercises"
 EXERCISE = FIXTURES / "exercise" / "fixture_double.ipynb"
@@ -155,6 +159,66 @@ def test_feedback_keeps_verdicts_without_hidden_source(graded):
         assert "fx-square: correct\n" in visible
 
 
+def test_what_was_set_aside_is_in_problems_csv_and_the_run_is_kept(graded):
+    out = graded[1]
+    problems = pd.read_csv(out / "problems.csv", keep_default_na=False, dtype=str)
+    assert list(problems.columns) == PROBLEM_COLUMNS
+    assert sorted(zip(problems["student_id"], problems["assessment"], problems["code"],
+                      problems["params"])) == [
+        ("deleted_check_cell", "EX-fixture", "check_cell_deleted", '{"cell":"fx-06"}'),
+        ("not_a_notebook", "EX-fixture", "unreadable", '{"error":"NotJSONError"}')]
+    assert problems["source"].str.endswith(".ipynb").all()
+    runs = sorted((out / "runs").iterdir())
+    assert len(runs) == 1 and (runs[0] / "details.csv").is_file()
+    record = json.loads((out / "run.json").read_text())
+    assert record["command"] == "exercises grade"
+    assert record["students"]["wrong_answer"]["scores"] == {
+        "check:fx-double": 0.0, "check:fx-square": 2.0, "EX-fixture": 2.0}
+    assert record["possible"] == {"EX-fixture": 3.0}
+
+
+def test_a_regrade_says_whose_score_moved_and_why(tmp_path, monkeypatch):
+    monkeypatch.setenv("CRMLAB_INSTRUCTOR_SECRET", SECRET)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id\nsolved\nlate_fix\nstranger_absent\n")
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    shutil.copy(SUBMISSIONS / "solved.ipynb", subs)
+    shutil.copy(SUBMISSIONS / "syntax_error.ipynb", subs / "late_fix.ipynb")
+    shutil.copy(SUBMISSIONS / "solved.ipynb", subs / "stranger.ipynb")  # not in the roster
+    first = grade(str(EXERCISE), subs, roster=roster, out=tmp_path / "out", workers=1,
+                  timeout=20, progress=False)
+    assert first.problems[["student_id", "code"]].values.tolist() == [
+        ["stranger", "skipped_off_roster"]]
+    assert first.run.changes == []
+    shutil.copy(SUBMISSIONS / "solved.ipynb", subs / "late_fix.ipynb")
+    second = grade(str(EXERCISE), subs, roster=roster, out=tmp_path / "out", workers=1,
+                   timeout=20, progress=False)
+    moved = {(c["student_id"], c["item"]): (c["before"], c["after"], c["reasons"])
+             for c in second.run.changes}
+    assert moved == {("late_fix", "check:fx-double"): ("0", "1", "new submission"),
+                     ("late_fix", "check:fx-square"): ("0", "2", "new submission"),
+                     ("late_fix", "EX-fixture"): ("0", "3", "new submission")}
+    assert len(list((tmp_path / "out" / "runs").iterdir())) == 2
+
+
+def test_the_options_are_declared_once():
+    from crmlab.grading.exercises import ExerciseOptions
+
+    with pytest.raises(TypeError, match=r"^grade\(\) got unknown options 'timout'; expected "):
+        grade(str(EXERCISE), SUBMISSIONS, roster="r.csv", out="o", timout=3)
+    limits = ExerciseOptions(limits=Limits(memory=2048), timeout=9).sandbox_limits()
+    assert (limits.memory, limits.timeout, limits.wall) == (2048, 9, 87)
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    text = parser.format_help()
+    for option in fields(ExerciseOptions):
+        if option.name != "limits":
+            assert option.metadata["help"].split()[0] in text, option.name
+    args = parser.parse_args(["--max-output", "3", "--workers", "1"])
+    assert options_from(args) == ExerciseOptions(output=3, workers=1)
+
+
 def test_prepare_submission_pins_the_seed_and_leaves_the_hidden_checks_out():
     source = nbformat.read(EXERCISE, as_version=4)
     nb, problem = prepare_submission(source, SUBMISSIONS / "changed_seed.ipynb",
@@ -202,10 +266,11 @@ def test_a_custom_executor_plugs_in(tmp_path, monkeypatch):
     assert isinstance(Sequential(), Executor) and isinstance(LocalExecutor(1), Executor)
     roster = tmp_path / "roster.csv"
     roster.write_text("student_id\nsolved\nsyntax_error\n")
-    details = grade(str(EXERCISE), SUBMISSIONS, roster=roster, out=tmp_path / "out",
-                    timeout=20, executor=Sequential(), format="moodle")
+    graded = grade(str(EXERCISE), SUBMISSIONS, roster=roster, out=tmp_path / "out",
+                   timeout=20, executor=Sequential(), format="moodle")
     assert calls == [2]
-    assert list(details["total"]) == [3.0, 0.0]
+    assert list(graded.details["total"]) == [3.0, 0.0]
+    assert [r.outcome for r in graded.results] == ["ran", "fatal"]
     # The LMS layouts are the quiz grader's (crmlab.grading.lms).
     moodle = pd.read_csv(tmp_path / "out" / "scores.csv", keep_default_na=False)
     assert moodle.columns.tolist() == ["ID number", "Email address", "Exercise: EX-fixture (Real)"]

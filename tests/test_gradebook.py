@@ -142,3 +142,10 @@ def test_a_received_time_without_its_offset_is_a_one_line_error():
     for stamp in ("2026-09-28T10:00:00", "yesterday"):
         with pytest.raises(CourseError, match=r"^submissions\.csv: received_at: Got "):
             _received(stamp, student_of="0123456789abcdef")
+
+
+def test_the_runs_an_exercise_grading_keeps_are_not_read_as_gradings(inputs, tmp_path):
+    write_exercise_grades(inputs["exercises"][0] / "runs" / "20261001T000000Z")
+    book = course_gradebook(**inputs)  # one grading of EX-fixture, not three
+    assert book.rows.set_index(["student_id", "assessment"]).loc[
+        ("s1", "EX-fixture"), "final"] == 3.0

@@ -108,7 +108,7 @@ def _batch(folder: Path, *, mark: str):
     try:
         details = grade(str(folder / "exercise" / EXERCISE.name), folder / "submissions",
                         roster=roster, out=folder / "out", workers=2, limits=LIMITS,
-                        secret_file=folder / "secret.txt", progress=False)
+                        secret_file=folder / "secret.txt", progress=False).details
     finally:
         mp.undo()
     return details.set_index("student_id"), time.perf_counter() - started

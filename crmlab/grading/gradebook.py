@@ -132,7 +132,10 @@ def _exercise_grades(folders) -> dict:
     found = {}
     for folder in folders or ():
         folder = Path(folder)
-        paths = [folder] if folder.is_file() else sorted(folder.rglob(files.DETAILS))
+        # the latest run of each grading; the copies kept under runs/ are its history
+        paths = [folder] if folder.is_file() else sorted(
+            p for p in folder.rglob(files.DETAILS)
+            if files.RUNS not in p.relative_to(folder).parts)
         if not paths:
             raise CourseError(f"{folder}: no details.csv of an exercise grading here")
         for path in paths:
