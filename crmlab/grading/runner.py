@@ -4,8 +4,10 @@
 on a dask worker). In order:
 
 1. crmlab's files are fingerprinted (a worker whose crmlab differs from the grader's refuses);
-2. a kernel starts in a :class:`~crmlab.grading.sandbox.Sandbox` and imports the
-   course's stack (bounded by ``limits.startup``, not by the student's time);
+2. a kernel starts in a :class:`~crmlab.grading.sandbox.Sandbox` (launched by the kernel
+   provisioner of :mod:`crmlab.grading.kernel`, inside nbclient's own kernel context: public
+   APIs only) and imports the course's stack (bounded by ``limits.startup``, not by the
+   student's time);
 3. the student's cells run one by one (``limits.timeout`` per cell, ``limits.wall`` in all,
    ``limits.output`` of output, ``limits.disk`` in the scratch folder); nothing of the hidden
    checks is in the kernel, on disk or in its environment;
@@ -34,7 +36,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 
@@ -158,100 +159,69 @@ def judge(hidden, values: dict, *, student_id: str, seed: int, variants=None):
 
 
 # ------------------------------------------------------------------------------ the kernel
-def _classes():
-    """The kernel manager and notebook client of a sandboxed run (imported when first used)."""
-    import zmq
-    import zmq.asyncio
-    from jupyter_client.manager import AsyncKernelManager
-    from nbclient import NotebookClient
-
-    class SandboxKernelManager(AsyncKernelManager):
-        """Starts the kernel through the sandbox's launcher; clients refuse huge messages."""
-
-        def format_kernel_cmd(self, extra_arguments=None):
-            self.sandbox.own(self.connection_file)
-            ports = [self.shell_port, self.iopub_port, self.stdin_port, self.hb_port,
-                     self.control_port]
-            command = [sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file,
-                       *(extra_arguments or [])]
-            return self.sandbox.command(command, ports=ports)
-
-        def client(self, **kwargs):
-            context = zmq.asyncio.Context()
-            # A message above the limit drops the connection instead of filling our memory.
-            context.setsockopt(zmq.MAXMSGSIZE, self.max_message)
-            self.contexts.append(context)
-            return super().client(context=context, **kwargs)
-
-    class GradingClient(NotebookClient):
-        """nbclient with a cap on what the kernel may send back, and a reason when it stops."""
-
-        def process_message(self, msg, cell, cell_index):
-            if self.stopped:
-                return None
-            self.received += _size(msg.get("content"), self.output_limit)
-            if self.received > self.output_limit:
-                self.stop(Reason("output_limit", megabytes=self.output_limit // MB))
-                return None
-            return super().process_message(msg, cell, cell_index)
-
-    return SandboxKernelManager, GradingClient
-
-
-def _size(value, budget: int) -> int:
-    """Approximate bytes of a message's content (strings counted, stops past ``budget``)."""
-    total, stack = 0, [value]
-    while stack and total <= budget:
-        item = stack.pop()
-        if isinstance(item, str):
-            total += len(item)
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-            total += 8 * len(item)
-        elif isinstance(item, (list, tuple)):
-            stack.extend(item)
-        else:
-            total += 8
-    return total
-
-
 async def _execute(nb, box: Sandbox, job: Job):
-    """Run the cells; return ``(the reason the notebook stopped or None, exported values)``."""
+    """Run the cells; return ``(the reason the notebook stopped or None, exported values)``.
+
+    The kernel lives in nbclient's ``async_setup_kernel`` context, launched through the job's
+    sandbox by the kernel provisioner of :mod:`crmlab.grading.kernel`.
+    """
+    from crmlab.grading.kernel import GradingClient, GradingKernelManager, SandboxKernelSpecs
+
+    limits = job.limits
+    km = GradingKernelManager(kernel_name="python3", kernel_spec_manager=SandboxKernelSpecs(),
+                              connection_file=str(box.scratch / "kernel.json"),
+                              max_message=limits.output * MB + MB)
+    client = GradingClient(nb, km=km, timeout=limits.timeout, startup_timeout=limits.startup,
+                           iopub_timeout=2, shutdown_kernel="immediate", record_timing=False,
+                           output_limit=limits.output * MB,
+                           over_limit=lambda: Reason("output_limit", megabytes=limits.output),
+                           on_stop=lambda: box.kill(km.process_group))
+    log = open(box.scratch / "kernel.log", "wb")  # the kernel's own stdout/stderr
+    box.own(box.scratch / "kernel.log")
+    reason, exported, started = None, {}, False
+    try:
+        async with client.async_setup_kernel(cleanup_kc=True, sandbox=box, cwd=str(box.scratch),
+                                             env=box.env(), stdout=log,
+                                             stderr=subprocess.STDOUT):
+            try:
+                await client.kc.execute_interactive(STACK, timeout=limits.startup,
+                                                    output_hook=lambda msg: None,
+                                                    store_history=False)
+            except Exception as exc:  # the student's code has not run yet: not their fault
+                reason = startup_reason(exc, log=_log_tail(box), limits=limits)
+            else:
+                started = True
+                reason, exported = await _run_cells(nb, client, km, box, job)
+            finally:
+                # Every process of the job dies before nbclient shuts the kernel down.
+                box.kill(km.process_group)
+    except Exception as exc:
+        if not started and reason is None:  # the kernel or its client did not start
+            reason = startup_reason(exc, log=_log_tail(box), limits=limits)
+            box.kill(km.process_group)
+            try:
+                await km.cleanup_resources()  # nbclient cleans up only a kernel it started
+            except Exception:
+                pass
+        # Once the notebook ran, a failed clean-up changes nothing: the sandbox kills every
+        # process of the job and removes its folder.
+    finally:
+        km.close_contexts()
+        log.close()
+    return reason, exported
+
+
+async def _run_cells(nb, client, km, box: Sandbox, job: Job):
+    """The student's cells one by one, watched; then the values the hidden checks read."""
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     from crmlab.grading import values as carried
 
     limits = job.limits
-    manager_class, client_class = _classes()
-    km = manager_class(kernel_name="python3")
-    km.sandbox, km.contexts, km.max_message = box, [], limits.output * MB + MB
-    km.connection_file = str(box.scratch / "kernel.json")
-    client = client_class(nb, km=km, timeout=limits.timeout, startup_timeout=limits.startup,
-                          iopub_timeout=2, shutdown_kernel="immediate", record_timing=False)
-    client.output_limit, client.received, client.stopped = limits.output * MB, 0, None
-
-    def stop(reason: Reason) -> None:
-        if not client.stopped:
-            client.stopped = reason
-        box.kill(_pgid(km))
-
-    client.stop = stop
-    log = open(box.scratch / "kernel.log", "wb")  # the kernel's own stdout/stderr
-    box.own(box.scratch / "kernel.log")
-    watchers = []
+    watchers = [asyncio.ensure_future(_watch(client, box, limits)),
+                asyncio.ensure_future(_watch_messages(client, km))]
     reason, exported = None, {}
     try:
-        try:
-            await client.async_start_new_kernel(cwd=str(box.scratch), env=box.env(),
-                                                stdout=log, stderr=subprocess.STDOUT)
-            await client.async_start_new_kernel_client()
-            await client.kc.execute_interactive(STACK, timeout=limits.startup,
-                                                output_hook=lambda msg: None,
-                                                store_history=False)
-        except Exception as exc:  # the student's code has not run yet: not their fault
-            return startup_reason(exc, log=_log_tail(box), limits=limits), {}
-        watchers = [asyncio.ensure_future(_watch(client, box, limits)),
-                    asyncio.ensure_future(_watch_messages(client, km))]
         count = 0
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code" or client.stopped:
@@ -263,13 +233,13 @@ async def _execute(nb, box: Sandbox, job: Job):
                 reason = Reason("cell_timeout", seconds=limits.timeout)
                 break
             except DeadKernelError:
-                reason = client.stopped or death_reason(_returncode(km), limits=limits)
+                reason = client.stopped or death_reason(await km.returncode(), limits=limits)
                 break
             except Exception as exc:
                 reason = client.stopped or Reason("execution_failed", error=type(exc).__name__)
                 break
         reason = client.stopped or reason
-        if not reason:
+        if reason is None:
             names = [n for n in carried.names_read_by(job.hidden)
                      if not n.startswith("_") and not hasattr(builtins, n)
                      and n not in ("seed", "student_id", "hidden_check")]
@@ -280,31 +250,12 @@ async def _execute(nb, box: Sandbox, job: Job):
                     timeout=limits.timeout, output_hook=lambda msg: None, store_history=False)
             except Exception:  # a kernel the student broke exports nothing: checks fail
                 pass
-            box.kill(_pgid(km))
+            box.kill(km.process_group)
             exported = carried.load(target, limit=VALUES_LIMIT)
     finally:
         for task in watchers:
             task.cancel()
-        box.kill(_pgid(km))
-        try:
-            await client._async_cleanup_kernel()
-        except Exception:
-            pass
-        for context in km.contexts:
-            context.destroy(linger=0)
-        log.close()
     return reason, exported
-
-
-def _pgid(km) -> int | None:
-    provisioner = getattr(km, "provisioner", None)
-    return getattr(provisioner, "pgid", None) or getattr(provisioner, "pid", None)
-
-
-def _returncode(km) -> int | None:
-    """The kernel process's exit status (None while it runs or when unknown)."""
-    process = getattr(getattr(km, "provisioner", None), "process", None)
-    return process.poll() if process is not None else None
 
 
 def _log_tail(box: Sandbox) -> str:
@@ -343,8 +294,7 @@ async def _watch_messages(client, km) -> None:
         while not client.stopped:
             parse_monitor_message(await monitor.recv_multipart())
             await asyncio.sleep(0.3)
-            process = getattr(km.provisioner, "process", None)
-            if process is not None and process.poll() is None:
+            if await km.is_alive():
                 client.stop(Reason("output_limit", megabytes=client.output_limit // MB))
     finally:
         monitor.close(linger=0)
