@@ -410,14 +410,17 @@ class ExerciseJudge(Judge):
         return graded
 
     def tabulate(self, graded: list, problems: Problems) -> ExerciseGrading:
+        """The results and the details table (details.csv's rows)."""
         rows = files.exercise_tables(self.exercise_id, graded)[0]
         return ExerciseGrading(self.exercise_id, graded, pd.DataFrame(
             rows, columns=files.details_columns(self.exercise_id, self.points)))
 
     def write(self, result: ExerciseGrading, out: Path, problems: Problems) -> list:
+        """details.csv, checks.csv and notes.csv."""
         return files.write_exercise_results(out, self.exercise_id, self.points, result.results)
 
     def finish(self, result: ExerciseGrading, out: Path) -> Path:
+        """scores.csv, in the LMS layout."""
         # In the layout of `crmlab grade`, so the files merge.
         scores = layout(result.details[["student_id", self.exercise_id, "total"]],
                         possible={self.exercise_id: sum(self.points.values())},
@@ -425,6 +428,8 @@ class ExerciseJudge(Judge):
         return write_text(out / files.SCORES, scores.to_csv(index=False, lineterminator="\n"))
 
     def record(self, result: ExerciseGrading) -> Record:
+        """The exercise notebook's checksum, each student's points per check and the checksum
+        of their submission, the sandbox's limits."""
         item = self.exercise_id
         inputs = {f"exercise:{item}": history.Input(
             history.digest_file(self.source_path),

@@ -39,6 +39,8 @@ class SandboxProvisioner(LocalProvisioner):
     """A local kernel started through its job's sandbox (``start_kernel(sandbox=...)``)."""
 
     async def pre_launch(self, **kwargs):
+        """LocalProvisioner's preparation, then the command wrapped in the sandbox's launcher
+        (the sandbox owns the connection file; the kernel may bind only its own ports)."""
         sandbox = kwargs.pop("sandbox")
         kwargs = await super().pre_launch(**kwargs)  # writes the connection file, builds cmd
         sandbox.own(self.parent.connection_file)
@@ -56,6 +58,7 @@ class SandboxKernelSpecs(KernelSpecManager):
     """Kernel specs that name :class:`SandboxProvisioner` as their provisioner."""
 
     def get_kernel_spec(self, kernel_name):
+        """The kernel spec of ``kernel_name``, naming :class:`SandboxProvisioner`."""
         spec = super().get_kernel_spec(kernel_name)
         spec.metadata = {**spec.metadata,
                          "kernel_provisioner": {"provisioner_name": PROVISIONER}}
@@ -70,6 +73,7 @@ class GradingKernelManager(AsyncKernelManager):
                          "close_contexts).")
 
     def client(self, **kwargs):
+        """A client on a zmq context of its own, capped at ``max_message`` bytes."""
         context = zmq.asyncio.Context()
         if self.max_message:
             # A message above the limit drops the connection instead of filling our memory.
@@ -115,6 +119,7 @@ class GradingClient(NotebookClient):
             self.on_stop()
 
     def process_message(self, msg, cell, cell_index):
+        """nbclient's handling of a kernel message, once the output stays within the limit."""
         if self.stopped is not None:
             return None
         if self.output_limit:

@@ -610,6 +610,7 @@ class QuizJudge(Judge):
         return _hand_grade(chosen, self.verdicts, self.answers, self.grades)
 
     def tabulate(self, chosen: dict, problems: Problems) -> GradeResult:
+        """The gradebook, responses, item analysis, strategies and submissions."""
         self.chosen = chosen
         result = _tabulate(chosen, self.verdicts, self.keys, self.roster, problems)
         result.submissions = _submissions(self.judged, self.found, chosen, self.receipts)
@@ -617,6 +618,8 @@ class QuizJudge(Judge):
         return result
 
     def write(self, result: GradeResult, out: Path, problems: Problems) -> list[Path]:
+        """The hand grades, the rubric sheet, responses, submissions, item analysis,
+        strategies and the report."""
         stored = [self.grades.write(out)] if self.grades is not self.before else []
         sheet = _write_sheet(out, self.answers, self.grades, problems)
         result.problems = problems.frame()  # the report counts them
@@ -629,11 +632,14 @@ class QuizJudge(Judge):
         return written + report.write_report(result, out, figures=self.figures)
 
     def finish(self, result: GradeResult, out: Path) -> Path:
+        """gradebook.csv, in the LMS layout."""
         possible = {q: sum(x.points for x in quiz.questions) for q, quiz in self.keys.items()}
         return write_text(out / files.GRADEBOOK, _csv(layout(
             result.gradebook, possible=possible, roster=self.roster, format=self.format)))
 
     def record(self, result: GradeResult) -> Record:
+        """Each quiz file's checksum, the weights, each student's scores and the checksums of
+        their submissions and hand grades."""
         inputs = {f"quiz:{quiz_id}": history.Input(history.digest_file(quiz.path),
                                                     f"key fix in {quiz_id} (quiz file changed)",
                                                     (quiz_id, "total"))
