@@ -1,8 +1,10 @@
 """crmlab.grading.results: one vocabulary of outcomes and codes, each made into a sentence by
 the catalog in every language, and the typed results graders return."""
 
+import ast
 import pickle
 import string
+from pathlib import Path
 
 import pytest
 
@@ -16,7 +18,8 @@ def _fields(text: str) -> list:
 
 
 def test_each_code_is_declared_once():
-    tables = [set(results.REASONS), set(results.NOTES), set(results.PROBLEMS)]
+    tables = [set(results.REASONS), set(results.NOTES), set(results.PROBLEMS),
+              set(results.SUBMISSION_PROBLEMS)]
     assert sum(map(len, tables)) == len(set().union(*tables)) == len(results.CODES)
     assert {outcome for outcome, _ in results.REASONS.values()} == set(results.OUTCOMES) - {
         results.RAN}
@@ -133,3 +136,38 @@ def test_check_and_status_words():
     with pytest.raises(ValueError, match=r"^Got status='on time' instead"):
         results.status_text("on time")
     assert results.failed_text([]) == ""
+
+
+def _raised_codes(path: Path) -> list:
+    """``(line, code, parameter names)`` of every ``SubmissionError(...)``/``Refused(...)``
+    raised with a code in ``path``."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") in (
+                "SubmissionError", "Refused"):
+            codes = [a for a in node.args if isinstance(a, ast.Constant)
+                     and isinstance(a.value, str)] + [
+                k.value for k in node.keywords
+                if k.arg == "code" and isinstance(k.value, ast.Constant)]
+            names = sorted(k.arg for k in node.keywords if k.arg not in (None, "code", "params"))
+            given = next((k.value for k in node.keywords if k.arg == "params"), None)
+            if isinstance(given, ast.Dict):
+                names = sorted(key.value for key in given.keys)
+            # **where, or params passed on from another error: checked where they are made
+            unknown = any(k.arg is None for k in node.keywords) or (
+                given is not None and not isinstance(given, ast.Dict))
+            for code in codes:
+                found.append((node.lineno, code.value, names, unknown))
+    return found
+
+
+def test_the_submission_problems_raised_below_grading_are_declared_here():
+    package = Path(results.__file__).resolve().parent.parent
+    raised = []
+    for name in ("quiz/submission.py", "publish/hub_service.py"):
+        raised += [(name, *item) for item in _raised_codes(package / name)]
+    assert len(raised) >= 18
+    for name, line, code, params, spread in raised:
+        assert code in results.SUBMISSION_PROBLEMS, f"{name}:{line}: {code!r} is not declared"
+        if not spread:  # SubmissionError(code, **where) is checked when it is raised
+            assert params == sorted(results.SUBMISSION_PROBLEMS[code]), f"{name}:{line}"

@@ -19,6 +19,10 @@ The vocabulary
 - :data:`STATUSES`: when an assessment arrived, for the late policy (``result.status.<code>``).
 - :data:`PROBLEMS`: what a grading run set aside and why (the rows of ``problems.csv``, which
   may also carry a reason or a note).
+- :data:`SUBMISSION_PROBLEMS`: what is wrong with a submission's files, raised below this layer
+  as a :class:`~crmlab.core.exceptions.SubmissionError` carrying the code (the quiz packages
+  cannot import this module: they use the code's name, and a test holds every name they raise
+  to this table).
 
 How the sandbox's observations become codes: :mod:`crmlab.grading.runner`, section *What the
 sandbox observed*. A new way for a job to end is a code here, its entry in every catalog, and
@@ -44,7 +48,7 @@ from types import MappingProxyType
 from crmlab.core.i18n import message, reader_language
 
 __all__ = ["RAN", "NO_SUBMISSION", "FATAL", "GRADER_PROBLEM", "OUTCOMES", "REASONS", "NOTES",
-           "PROBLEMS", "CODES", "STOPS_BATCH", "PASSED", "WRONG", "MISSING", "NOT_RUN",
+           "PROBLEMS", "SUBMISSION_PROBLEMS", "CODES", "STOPS_BATCH", "PASSED", "WRONG", "MISSING", "NOT_RUN",
            "CHECK_CODES", "STATUSES", "Reason", "CheckResult", "JobResult", "check_text",
            "status_text", "failed_text", "params_text", "read_params"]
 
@@ -99,6 +103,34 @@ NOTES = {
     "hidden_checks_failed": ("error",),
 }
 
+#: What is wrong with a submission's files: ``code -> parameter names``. Raised by
+#: :mod:`crmlab.quiz.submission` and the hub's collection service as a
+#: :class:`~crmlab.core.exceptions.SubmissionError` (or a refusal) carrying the code, and shown
+#: to the student in their language by ``crmlab submit``.
+SUBMISSION_PROBLEMS = {
+    "no_format_version": ("what", "version", "expected"),
+    "other_format_version": ("what", "found", "version", "expected"),
+    "not_json": ("what",),
+    "no_answers_mapping": ("what",),
+    "answers_of_another": ("what", "owner", "student"),
+    "bad_student_id": ("value",),
+    "no_manifest": (),
+    "manifest_without_quizzes": (),
+    "other_crmlab": ("made", "version"),
+    "manifest_entry_without_path": (),
+    "member_missing": ("path",),
+    "checksum_mismatch": ("path",),
+    "bundle_too_large": ("cap",),
+    "member_too_large": ("cap",),
+    "not_zip": (),
+    "file_over_cap": ("name", "cap"),
+    "cannot_read": ("error",),
+    # the hub's collection service
+    "hub_user_not_student_id": ("error",),
+    "upload_over_cap": ("size", "cap"),
+    "bundle_of_another": ("owner", "user"),
+}
+
 #: What a grading run set aside, and why: ``code -> parameter names`` (rows of problems.csv).
 PROBLEMS = {
     # crmlab grade (quizzes)
@@ -127,7 +159,7 @@ PROBLEMS = {
 
 #: Every code a :class:`Reason` may carry: ``code -> parameter names``.
 CODES = MappingProxyType({**{code: params for code, (_, params) in REASONS.items()}, **NOTES,
-                          **PROBLEMS})
+                          **PROBLEMS, **SUBMISSION_PROBLEMS})
 
 # ------------------------------------------------------------------------------ checks
 #: The student's value is the expected one.
