@@ -139,12 +139,12 @@ def test_check_and_status_words():
 
 
 def _raised_codes(path: Path) -> list:
-    """``(line, code, parameter names)`` of every ``SubmissionError(...)``/``Refused(...)``
+    """``(line, code, parameter names)`` of every ``SubmissionProblem(...)``/``Refused(...)``
     raised with a code in ``path``."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Call) and getattr(node.func, "id", "") in (
-                "SubmissionError", "Refused"):
+                "SubmissionProblem", "Refused"):
             codes = [a for a in node.args if isinstance(a, ast.Constant)
                      and isinstance(a.value, str)] + [
                 k.value for k in node.keywords
@@ -169,5 +169,5 @@ def test_the_submission_problems_raised_below_grading_are_declared_here():
     assert len(raised) >= 18
     for name, line, code, params, spread in raised:
         assert code in results.SUBMISSION_PROBLEMS, f"{name}:{line}: {code!r} is not declared"
-        if not spread:  # SubmissionError(code, **where) is checked when it is raised
+        if not spread:  # SubmissionProblem(code, **where) is checked when it is raised
             assert params == sorted(results.SUBMISSION_PROBLEMS[code]), f"{name}:{line}"

@@ -18,28 +18,7 @@ class QuizError(CrmlabError, ValueError):
 
 
 class SubmissionError(CrmlabError, ValueError):
-    """A submission bundle cannot be read or does not match its manifest.
-
-    It carries a code of :mod:`crmlab.grading.results` (``code``) and its parameters
-    (``params``): the message is the catalog's sentence ``result.<code>``, in English, and
-    :meth:`text` gives it in the reader's language (a student sees it in theirs).
-
-    Examples
-    --------
-    >>> error = SubmissionError("checksum_mismatch", path="answers/L00.json")
-    >>> str(error), error.text("az")
-    ('checksum mismatch for answers/L00.json', 'answers/L00.json üçün nəzarət cəmi uyğun gəlmir')
-    """
-
-    def __init__(self, code: str, **params):
-        self.code, self.params = code, dict(params)
-        super().__init__(self.text())
-
-    def text(self, lang: str = "en") -> str:
-        """The problem's sentence in ``lang`` (English where crmlab does not ship it)."""
-        from crmlab.core.i18n import message, reader_language
-
-        return message(f"result.{self.code}", reader_language(lang), **self.params)
+    """A submission bundle cannot be read or does not match its manifest."""
 
 
 class ExerciseError(CrmlabError, ValueError):

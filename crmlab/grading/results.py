@@ -20,7 +20,7 @@ The vocabulary
 - :data:`PROBLEMS`: what a grading run set aside and why (the rows of ``problems.csv``, which
   may also carry a reason or a note).
 - :data:`SUBMISSION_PROBLEMS`: what is wrong with a submission's files, raised below this layer
-  as a :class:`~crmlab.core.exceptions.SubmissionError` carrying the code (the quiz packages
+  as a :class:`~crmlab.quiz.submission.SubmissionProblem` carrying the code (the quiz packages
   cannot import this module: they use the code's name, and a test holds every name they raise
   to this table).
 
@@ -105,7 +105,7 @@ NOTES = {
 
 #: What is wrong with a submission's files: ``code -> parameter names``. Raised by
 #: :mod:`crmlab.quiz.submission` and the hub's collection service as a
-#: :class:`~crmlab.core.exceptions.SubmissionError` (or a refusal) carrying the code, and shown
+#: :class:`~crmlab.quiz.submission.SubmissionProblem` (or a refusal) carrying the code, and shown
 #: to the student in their language by ``crmlab submit``.
 SUBMISSION_PROBLEMS = {
     "no_format_version": ("what", "version", "expected"),

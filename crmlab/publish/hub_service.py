@@ -115,8 +115,9 @@ def store_bundle(store: str | Path, user: str, data: bytes, *, max_bytes: int = 
             submission = read_submission("zip", probe, max_bytes=max_bytes)
         except SubmissionError as exc:
             # the student reads the bundle's own problem, in their language
-            raise Refused(400, f"not a crmlab submission bundle ({exc})", code=exc.code,
-                          params=exc.params) from None
+            raise Refused(400, f"not a crmlab submission bundle ({exc})",
+                          code=getattr(exc, "code", None),
+                          params=getattr(exc, "params", None)) from None
     if submission.student_id != user:
         raise Refused(403, code="bundle_of_another",
                       params={"owner": repr(submission.student_id), "user": repr(user)})

@@ -62,8 +62,8 @@ def bundle_data(*, student_id: str | None = None) -> bytes:
         try:
             submission.parse_answers(raw, str(path), student_id=student_id)
         except SubmissionError as exc:
-            raise CrmlabError(message("cli.submit.not_bundled",
-                                      problem=exc.text(get_language()))) from None
+            problem = exc.text(get_language()) if hasattr(exc, "text") else str(exc)
+            raise CrmlabError(message("cli.submit.not_bundled", problem=problem)) from None
         answer_files.append((path.stem, raw))
     created = iso()
     return submission.bundle_bytes(student_id, answer_files, created=created)
