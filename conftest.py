@@ -54,3 +54,10 @@ def crmlab_home(tmp_path, monkeypatch):
     home.mkdir()
     monkeypatch.setenv("CRMLAB_HOME", str(home))
     return home
+
+
+@pytest.fixture(autouse=True)
+def _session_home(monkeypatch):
+    """Doctests point CRMLAB_HOME at folders of their own (and save a language there); the
+    session's is put back after each test, so no test inherits another's student settings."""
+    monkeypatch.setenv("CRMLAB_HOME", os.environ["CRMLAB_HOME"])

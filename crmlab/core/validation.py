@@ -383,27 +383,37 @@ set_params() first.
 # ------------------------------------------------------------------------------ collectors
 #: The columns of every ``problems.csv`` a grading run writes: the file or input the problem
 #: came from, the student, the assessment (quiz or exercise id), the item in it (a question or
-#: a check) when it concerns one, and the one-line reason.
-PROBLEM_COLUMNS = ["source", "student_id", "assessment", "item", "reason"]
+#: a check) when it concerns one, the problem's ``code`` and its ``params`` (a JSON object;
+#: the codes are those of :mod:`crmlab.grading.results`), and the ``reason`` in English, for
+#: the instructor's eyes (readers use the code).
+PROBLEM_COLUMNS = ["source", "student_id", "assessment", "item", "code", "params", "reason"]
 
 
 class Problems(list):
     """What a run set aside and why, one row (a dict of :data:`PROBLEM_COLUMNS`) per problem.
 
+    A problem's ``reason`` is a code with parameters: anything with ``code``,
+    ``params_text()`` and ``text()`` (a :class:`crmlab.grading.results.Reason`); the row keeps
+    all three, the sentence in English.
+
     Examples
     --------
+    >>> class Reason:  # what crmlab.grading.results.Reason offers
+    ...     code = "no_receipt"
+    ...     def params_text(self): return ""
+    ...     def text(self): return "no receipt time for this submission"
     >>> problems = Problems()
-    >>> problems.add("subs/s1.zip", "s1", assessment="L02", item="q3", reason="answer ignored")
-    >>> problems.add("receipts.csv", reason="row 4: no time")
-    >>> problems.frame()[["student_id", "assessment", "reason"]].values.tolist()
-    [['s1', 'L02', 'answer ignored'], ['', '', 'row 4: no time']]
+    >>> problems.add("subs/s1.zip", "s1", assessment="L02", reason=Reason())
+    >>> problems.frame()[["student_id", "assessment", "code", "reason"]].values.tolist()
+    [['s1', 'L02', 'no_receipt', 'no receipt time for this submission']]
     """
 
     def add(self, source, student: str = "", *, assessment: str = "", item: str = "",
-            reason: str) -> None:
+            reason) -> None:
         """Record one problem."""
         self.append({"source": str(source), "student_id": student, "assessment": assessment,
-                     "item": item, "reason": reason})
+                     "item": item, "code": reason.code, "params": reason.params_text(),
+                     "reason": reason.text()})
 
     def frame(self):
         """The problems as a DataFrame with the columns of ``problems.csv``."""

@@ -151,12 +151,30 @@ def _quiz_outputs(nb, lang: str) -> None:
         nb.metadata.pop("widgets", None)
 
 
+def _text_of(node, lang: str) -> str:
+    """The text an argument node stands for: a string literal, or ``message("key")`` read from
+    the catalog in ``lang``; "" for anything else."""
+    import ast
+
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "message"
+            and len(node.args) == 1 and not node.keywords
+            and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+        try:
+            return message(node.args[0].value, lang=lang)
+        except (KeyError, LookupError):
+            return ""
+    return ""
+
+
 def figure_alt(source: str, lang: str = "en") -> str:
     """The text alternative of the figure a code cell draws, in ``lang``: its title and what it
     shows.
 
-    The title is the ``title=`` (or ``label=``) the cell passes; what the figure shows is the
-    catalog's ``site.alt.<function>`` entry of the :mod:`crmlab.plots` function the cell calls.
+    The title is the ``title=`` (or ``label=``) the cell passes, a string or a catalog entry
+    (``title=message("key")``, read in ``lang``); what the figure shows is the catalog's
+    ``site.alt.<function>`` entry of the :mod:`crmlab.plots` function the cell calls.
 
     Examples
     --------
@@ -164,6 +182,8 @@ def figure_alt(source: str, lang: str = "en") -> str:
     'Figure: Suppliers by share of profit. Cumulative share curve of an ABC analysis, coloured by class.'
     >>> figure_alt('monthly.plot(title="Revenue by month")')
     'Figure: Revenue by month.'
+    >>> figure_alt('s.plot(title=message("plot.orders_by_month.title"))')
+    'Figure: Orders by month.'
     >>> figure_alt('pyramid_chart(tiers)', lang="az")
     'Şəkil: Müştəri piramidası: hər pillədə müştəri sayı, ən yuxarı pillə yuxarıda.'
     """
@@ -183,10 +203,8 @@ def figure_alt(source: str, lang: str = "en") -> str:
         if name not in plots.__all__ and name != "plot":
             continue
         for keyword in node.keywords:
-            if (not title and keyword.arg in ("title", "label")
-                    and isinstance(keyword.value, ast.Constant)
-                    and isinstance(keyword.value.value, str)):
-                title = keyword.value.value
+            if not title and keyword.arg in ("title", "label"):
+                title = _text_of(keyword.value, lang)
         if name in plots.__all__ and not summary:
             summary = message(f"site.alt.{name}", lang=lang)
     parts = [part.rstrip(".") + "." for part in (title, summary) if part]
