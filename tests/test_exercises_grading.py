@@ -83,6 +83,7 @@ def graded(tmp_path_factory):
     return details.set_index("student_id"), work / "out", survivors, elapsed
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("student", list(EXPECTED))
 def test_failure_case(graded, student):
     details = graded[0]
@@ -91,12 +92,14 @@ def test_failure_case(graded, student):
     assert (float(row["total"]), row["reason"]) == (total, reason)
 
 
+@pytest.mark.kernel
 def test_the_batch_finishes_and_leaves_no_kernel_behind(graded):
     _, _, survivors, elapsed = graded
     assert survivors == []
     assert elapsed < 600  # every hang was cut by its timeout (a hang would never end)
 
 
+@pytest.mark.kernel
 def test_scores_csv_is_in_the_gradebook_layout(graded):
     out = graded[1]
     scores = pd.read_csv(out / "scores.csv", keep_default_na=False, dtype=str)
@@ -109,6 +112,7 @@ def test_scores_csv_is_in_the_gradebook_layout(graded):
     assert (wrong["check:fx-double"], wrong["check:fx-square"]) == ("0.0", "2.0")
 
 
+@pytest.mark.kernel
 def test_feedback_keeps_verdicts_without_hidden_source(graded):
     out = graded[1]
     names = sorted(p.name for p in (out / "feedback").glob("*.ipynb"))
@@ -159,6 +163,7 @@ def test_grade_argument_errors(tmp_path, monkeypatch):
         grade(str(EXERCISE), SUBMISSIONS, roster=roster, out=tmp_path)
 
 
+@pytest.mark.kernel
 def test_a_custom_executor_plugs_in(tmp_path, monkeypatch):
     """Anything with ``map`` grades (here: sequential, as a dask client wrapper would)."""
     monkeypatch.setenv("CRMLAB_INSTRUCTOR_SECRET", SECRET)
