@@ -6,6 +6,9 @@ one batch with two workers (the batch must always finish), and each test reads o
 """
 
 import json
+import os
+import subprocess
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -97,6 +100,24 @@ def test_the_batch_finishes_and_leaves_no_kernel_behind(graded):
     _, _, survivors, elapsed = graded
     assert survivors == []
     assert elapsed < 600  # every hang was cut by its timeout (a hang would never end)
+
+
+def test_a_process_left_by_a_batch_is_found():
+    """The survivor checks here, in test_sandbox and test_dask_executor can fail: a live process
+    carrying a batch's mark is found, by its command line, until it ends."""
+    mark = uuid.uuid4().hex
+    command = [sys.executable, "-c", "import time; time.sleep(60)"]
+    child = subprocess.Popen(command, env=dict(os.environ, CRMLAB_SANDBOX_JOB=f"{mark}:job"))
+    try:
+        deadline = time.monotonic() + 30
+        while not batch_processes(mark) and time.monotonic() < deadline:
+            time.sleep(0.05)  # until the child has exec'd with its own environment
+        assert batch_processes(mark) == [" ".join(command)]
+        assert batch_processes(uuid.uuid4().hex) == []
+    finally:
+        child.kill()
+        child.wait()
+    assert batch_processes(mark) == []
 
 
 @pytest.mark.kernel
