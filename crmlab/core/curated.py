@@ -29,10 +29,10 @@ def read_checked(path, check) -> tuple:
     ``check`` raises a :class:`crmlab.core.exceptions.DataError` naming the file, the entry and the
     field; callers cache the result, so a file is read once.
     """
-    import yaml
+    from crmlab.core.yaml_lines import safe_load
 
     with open(path, encoding="utf-8") as handle:
-        entries = yaml.safe_load(handle)
+        entries = safe_load(handle.read())
     check(entries)
     return tuple(entries)
 
