@@ -12,8 +12,8 @@ customers, seed 002 on multichannel consistency), each with the source's own wor
 where its text is garbled. Figures in it are the sources'; none is the course's.
 
 The timeline in ``EVOLUTION`` dates each stage by the reference the source cites. Four stages
-take their date from the literature, flagged ``"literature"``: transactional marketing (the
-marketing mix, McCarthy 1960), segmentation (Smith 1956) and social CRM (Greenberg 2009), which
+take their date from the literature, flagged ``"literature"``: the marketing mix (McCarthy 1960),
+which codified transactional marketing but is not its origin, segmentation (Smith 1956) and social CRM (Greenberg 2009), which
 the sources do not date (seed 002 names social CRM without a date), and Drucker's "create a
 customer", which seed 001 puts in the 1960s and the literature in The Practice of Management
 (Drucker 1954).
@@ -33,8 +33,11 @@ __all__ = ["EVOLUTION", "NEW_CONSUMER", "TRIPLE_GOAL", "LEVERS", "CONSUMER_RELAT
 
 #: The stages of the road to CRM: (stage, year, reference, idea, where the date comes from).
 EVOLUTION = [
-    ("transactional marketing", 1960, "McCarthy (1960)",
-     "the marketing mix: win the single sale", "literature"),
+    # McCarthy's 1960 is the date transactional marketing was codified as the marketing mix (4P),
+    # not its origin: selling for the single exchange is far older than segmentation (1956).
+    ("marketing mix (transactional marketing codified)", 1960, "McCarthy (1960)",
+     "the marketing mix (4P) codifies the pursuit of the single sale, which is far older",
+     "literature"),
     ("segmentation", 1956, "Smith (1956)",
      "homogeneous groups of customers by taste, lifestyle and buying attitude", "literature"),
     ("the business exists to create a customer", 1954, "Drucker (1954)",
@@ -327,7 +330,7 @@ def evolution() -> pd.DataFrame:
                                           stage  year   date_from
     0  the business exists to create a customer  1954  literature
     1                              segmentation  1956  literature
-    2                   transactional marketing  1960  literature
+    2  marketing mix (transactional marketing codified)  1960  literature
     """
     frame = pd.DataFrame(EVOLUTION, columns=["stage", "year", "reference", "idea", "date_from"])
     return text_table(frame.sort_values("year", kind="stable").reset_index(drop=True))

@@ -18,8 +18,9 @@ Examples
 >>> lookup("Carrion (2000)")["seeds"]["001"]["listed_as"]
 'Carrión (2000), «Kepintaran Perniagaan dan Pengurusan Pengetahuan», diterbitkan di gestiondelconocimiento.com'
 >>> table(lesson="L06")[["citation", "origin", "lessons"]]
-           citation  origin lessons
-0  Reichheld (2003)  course     L06
+                      citation  origin   lessons
+0             Reichheld (2003)  course       L06
+1  Schenker & Gentleman (2001)  course  L06, L07
 """
 
 from __future__ import annotations

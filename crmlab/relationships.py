@@ -31,6 +31,7 @@ from enum import IntEnum
 
 import pandas as pd
 
+from crmlab.core.display import text_table
 from crmlab.core.validation import (
     check_choice,
     check_column_options,
@@ -69,7 +70,8 @@ _LABELS = {1: "economically expedient", 2: "partial competition", 3: "selective 
 
 #: The criteria table: (criterion, type 1, type 2, type 3, type 4). Types 1-2 from the source
 #: (seed 000 ends its account of each with this list), 3-4 the course's, after Kraljic (1983).
-#: The source names no buyer power for type 2: that cell is the course's reading and says so.
+#: Type 2's criteria list names no buyer power, but the source's summary of type 2 gives it
+#: ("markets where the buyer's power dominates or power is balanced"); the cell says so.
 _CRITERIA = [
     ("purchased product", "non-critical", "key (basic, simple)", "key, customised",
      "strategic"),
@@ -77,8 +79,8 @@ _CRITERIA = [
     ("share of profit", "little or none", "fairly high", "high", "high"),
     ("quality", "standardised", "standardised", "partly specific", "specific to us"),
     ("supply market: buyer power", "buyer dominates",
-     "not given (course: buyer dominates or balanced)", "balanced",
-     "balanced or supplier dominates"),
+     "buyer dominates or balanced (source: the summary of type 2)", "balanced",
+     "supplier dominates"),
     ("supply market: number of suppliers", "many", "many", "few", "one or very few"),
     ("supply market: switching", "easy", "easy", "costly", "very hard"),
     ("supply market: mutual dependence", "low", "moderate", "considerable", "high"),
@@ -91,6 +93,8 @@ _DERIVED = ["no (source)", "no (source)", "yes (the course's, after Kraljic 1983
 def criteria_table() -> pd.DataFrame:
     """The criteria of each type as a table; the ``derived`` row marks the course's columns.
 
+    A table of words, shown whole (:func:`crmlab.core.display.text_table`).
+
     Examples
     --------
     >>> table = criteria_table()
@@ -98,6 +102,8 @@ def criteria_table() -> pd.DataFrame:
     'standardised'
     >>> table.loc["risk level", "2 partial competition"]
     'medium and high'
+    >>> table.loc["supply market: buyer power", "2 partial competition"]
+    'buyer dominates or balanced (source: the summary of type 2)'
     >>> table.loc["derived"].tolist()[1:3]
     ['no (source)', "yes (the course's, after Kraljic 1983)"]
     """
@@ -106,7 +112,7 @@ def criteria_table() -> pd.DataFrame:
     rows["derived"] = _DERIVED
     table = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
     table.index.name = "criterion"
-    return table
+    return text_table(table)
 
 
 # --------------------------------------------------------------------------- classifier
@@ -129,7 +135,7 @@ ALTERNATIVE_CUTS = (2, 5)
 
 #: The rules: for each field, the types each value points to. A value points to every type
 #: whose column of the criteria table it matches, so a type-2 "medium and high" risk makes
-#: "high" point to 2 as well as to 3 and 4.
+#: "high" point to 2 as well as to 3 and 4, and a balanced power ("medium") points to 2 and 3.
 _LEVEL_RULES = {
     "product_criticality": {"non-critical": (1,), "key": (2, 3), "strategic": (4,)},
     "supply_risk": {"low": (1,), "medium": (2,), "high": (2, 3, 4)},
@@ -309,8 +315,11 @@ def _classify_one(profile: dict, name=None) -> Classification:
 def classify_supplier(profile, *, name_column: str = "supplier_id"):
     """Classify a supplier (a dict or Series) or every row of a DataFrame of suppliers.
 
-    Each criterion points to one or more types (see :func:`criteria_table`); the type with most
-    points wins. Two situations from the source override the vote and are flagged: a standard
+    Each criterion points to one or more types (see :func:`rules_table`) and shares one vote
+    among them; the type with most votes wins, a tie going to the type the purchased product
+    points to and then to the less committed type. A profile with at most
+    one alternative supplier counts as a monopoly-like market even without ``monopoly_market``
+    (a course convention). Two situations from the source override the vote and are flagged: a standard
     product from a monopoly-like market (types 1-2 no longer apply), and a supplier not
     interested in our volumes (the four ways out and the costly fifth are listed).
 

@@ -20,9 +20,13 @@ from crmlab.core.validation import check_choice, expected
 __all__ = ["TABLES", "AREA_TASKS", "CUSTOMER_VALUES", "CRM_INDICATIONS", "SIEBEL_SHARE",
            "TABLE_5_7_HEADINGS", "GARBLED", "table", "names", "lookup", "classify_feature"]
 
+#: The source glosses only customer service; "sales force automation" is its expansion of SFA,
+#: the rest of the first two scopes is the course's gloss and says so.
 _BY_FUNCTIONALITY = [
-    ("sales management (SFA)", "sales force automation: the sales process and the salespeople's work"),
-    ("marketing management", "campaigns, segments, offers and their results"),
+    ("sales management (SFA)", "sales force automation; the course's gloss: the sales process "
+     "and the salespeople's work"),
+    ("marketing management", "not given (the source names the class only); the course's "
+     "gloss: campaigns, segments, offers and their results"),
     ("customer service and call centres", "handling customer requests, identifying them and "
      "the work that follows"),
 ]
@@ -119,7 +123,8 @@ _MOTIVES = [  # Table 5.4
 _INDICATORS = [  # Table 5.5; the source's percentage column was lost
     ("sales cycle", "shorter time to close, execute and complete deals"),
     ("deal volume", "more deals closed (won)"),
-    ("cost", "lower costs of sales and customer support"),
+    # The row's name is lost in the source (only its improvement survives): the course's label.
+    ("cost (the course's label; the row's name is lost)", "lower costs of sales and customer support"),
     ("profitability", "more profitable operations"),
     ("customers", "a larger share of retained profitable customers"),
     ("operation time", "shorter customer-service operations"),
@@ -280,7 +285,8 @@ _SIEBEL_ADVANTAGES = [
     "flexibility and scalability: architecture and tools configure it to the business",
     "modular structure: buy only the modules needed and roll out in phases from the core ones",
     "fast implementation through ready configurations and many standard objects",
-    "more than 20 full industry solutions, cutting the share of services in a CRM project",
+    "more than 20 full industry solutions, cutting the share of services in a CRM project and "
+    "the implementation time",
 ]
 
 #: Every classification: name -> (columns, rows).

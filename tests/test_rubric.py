@@ -115,11 +115,16 @@ BAD = [
     ("unknown criterion", {"criterion": "style"},
      "criterion: Got criterion='style' instead, expected one of 'cost', 'example'."),
     ("not a number", {"points": "two"},
-     "points: Got points='two' instead, expected a number from 0 to 2."),
+     "points: Got points='two' instead, expected a number (a decimal comma is fine), or nothing "
+     "for not graded yet."),
     ("above the maximum", {"points": "2.5"},
      "points: Got points='2.5' instead, expected a number from 0 to 2."),
     ("negative", {"points": "-1"},
-     "points: Got points='-1' instead, expected a number from 0 to 2."),
+     "points: Got points='-1' instead, expected a number (a decimal comma is fine), or nothing "
+     "for not graded yet."),
+    ("a checksum that is not one", {"answer_sha256": "abc"},
+     "answer_sha256: Got answer_sha256='abc' instead, expected the answer's checksum as "
+     "exported (64 hexadecimal digits), or nothing."),
     ("answer changed", {"answer_sha256": "0" * 64},
      "answer_sha256: the student's answer changed since this sheet was exported; export the "
      "sheet again"),

@@ -124,10 +124,10 @@ def get_language() -> str:
 @cache
 def catalog(lang: str) -> dict[str, str]:
     """The whole catalog of ``lang``: ``{key: text}``."""
-    from crmlab.core.yaml_lines import safe_load
+    from crmlab.core.yaml_lines import read_plain
 
-    text = resources.files("crmlab").joinpath(f"data/messages/{check_language(lang)}.yaml")
-    return safe_load(text.read_text(encoding="utf-8")) or {}
+    path = resources.files("crmlab").joinpath(f"data/messages/{check_language(lang)}.yaml")
+    return read_plain(path, error=CrmlabError) or {}
 
 
 def message(key: str, lang: str | None = None, **fields) -> str:

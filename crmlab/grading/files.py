@@ -20,6 +20,15 @@ An exercise grading folder (``crmlab exercises grade ... --out DIR``)::
     details.csv          details_columns(exercise, checks): points per check and the reason
     feedback/            the executed notebooks, without the hidden checks' source
 
+A collected folder (``crmlab exercises collect SOURCE --out DIR``; ``crmlab exercises grade``
+reads it as its SUBMISSIONS)::
+
+    <stem>__<student>.ipynb   each student's notebook, as submitted (exercises.notebook's name)
+    collect.csv          COLLECT_COLUMNS: one row per file of the download and what became of it
+    problems.csv         PROBLEM_COLUMNS: every file set aside, refused or not a notebook
+    receipts.csv         the receipts the LMS's times give (crmlab.grading.receipts.COLUMNS)
+    set-aside/           copies of the notebooks set aside, named so the grader never reads them
+
 A course gradebook folder (``crmlab gradebook --out DIR``)::
 
     gradebook.csv        the LMS layout; assessments.csv (ASSESSMENT_COLUMNS); problems.csv
@@ -34,7 +43,8 @@ __all__ = ["GRADEBOOK", "RESPONSES", "SUBMISSIONS", "ITEM_ANALYSIS", "STRATEGIES
            "DETAILS", "FEEDBACK", "ASSESSMENTS", "RESPONSE_COLUMNS", "SUBMISSION_COLUMNS",
            "ITEM_ANALYSIS_COLUMNS", "STRATEGY_COLUMNS", "PROBLEM_COLUMNS", "HAND_GRADE_COLUMNS",
            "CHANGE_COLUMNS", "ASSESSMENT_COLUMNS", "DETAILS_COLUMNS", "CHECK_PREFIX",
-           "details_columns", "details_exercise"]
+           "details_columns", "details_exercise", "COLLECTED", "COLLECT_COLUMNS", "RECEIPTS",
+           "SET_ASIDE"]
 
 # ------------------------------------------------------------------------------ file names
 #: The gradebook in an LMS layout; written last, so its presence means the run finished.
@@ -69,6 +79,12 @@ DETAILS = "details.csv"
 FEEDBACK = "feedback"
 #: The course gradebook's row per student and assessment (ASSESSMENT_COLUMNS).
 ASSESSMENTS = "assessments.csv"
+#: A collected folder's record of every file of the download (COLLECT_COLUMNS).
+COLLECTED = "collect.csv"
+#: Receipts (crmlab.grading.receipts.COLUMNS).
+RECEIPTS = "receipts.csv"
+#: A collected folder's copies of the notebooks set aside.
+SET_ASIDE = "set-aside"
 
 # ------------------------------------------------------------------------------ columns
 #: The columns of responses.csv.
@@ -91,6 +107,14 @@ CHANGE_COLUMNS = ["student_id", "item", "before", "after", "change", "reasons"]
 ASSESSMENT_COLUMNS = ["student_id", "assessment", "kind", "raw", "possible", "pending",
                       "submitted_at", "time_source", "deadline", "late_days", "penalty", "final",
                       "status"]
+#: The columns of collect.csv: the download and the file in it (``entry``, ``!`` after a zip),
+#: its kind and checksum, where the LMS put it (layout, the participant's number or user id,
+#: the name, Canvas's late mark), what the notebook carries (exercise, student id), whose
+#: submission the LMS says it was (``owner``, from the roster), the ``verdict`` with its reason
+#: ``code`` and text, the file written, and the receipt time with its source.
+COLLECT_COLUMNS = ["source", "entry", "kind", "sha256", "layout", "lms_key", "lms_name",
+                   "lms_late", "exercise", "student_id", "owner", "verdict", "code", "reason",
+                   "file", "received_at", "time_source"]
 #: The fixed columns of details.csv; the exercise's id and one column per check come between.
 DETAILS_COLUMNS = ["student_id", "total", "reason"]
 #: The prefix of a check's column in details.csv (``check:abc-class-a``).

@@ -149,21 +149,12 @@ def _translatable(nb) -> list:
 def read_translation(path: str | Path) -> dict[str, dict]:
     """The entries of a translation file, ``{cell id: {"source": ..., "text": ...}}``;
     ``{}`` when the file does not exist. A malformed file raises :class:`TranslationError`."""
-    import yaml
+    from crmlab.core.yaml_lines import read_plain
 
     path = Path(path)
     if not path.exists():
         return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror
-        raise TranslationError(f"{path}: cannot read ({reason})") from None
-    except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        line = f":{where.line + 1}" if where is not None else ""
-        raise TranslationError(f"{path}{line}: not valid YAML "
-                               f"({getattr(exc, 'problem', None) or exc})") from None
+    data = read_plain(path, error=TranslationError)
     cells = data.get("cells") if isinstance(data, dict) else None
     if not isinstance(cells, dict):
         raise TranslationError(f"{path}: field 'cells' must map cell ids to entries")
