@@ -69,14 +69,28 @@ def get_id() -> str:
         return ANONYMOUS
 
 
-def set_id(student_id: str) -> str:
+def set_id(student_id: str, *, replace: bool = False) -> str:
     """Set the student id once for this machine (kept in ``CRMLAB_HOME/config.json``).
 
-    Inside JupyterHub the id is the hub user name and this raises ``CrmlabError``.
+    Answers given before any id was set (as ``anonymous``) become the new id's. Changing an id
+    that has saved answers is refused (``CrmlabError`` saying which) unless ``replace=True``:
+    the earlier id's answers then stay saved under it, and are not handed in with the new
+    id's. Inside JupyterHub the id is the hub user name and this raises ``CrmlabError``.
     """
+    from crmlab.core.i18n import message
+    from crmlab.quiz.storage import adopt_answers, answers_dir, saved_quizzes
+
     name = hub_user()
     if name is not None:
         raise CrmlabError(f"On JupyterHub your student id is your hub user name {name!r}; "
                           "it cannot be changed here")
-    settings.update(student_id=validate_id(student_id))
-    return student_id
+    new = validate_id(student_id)
+    old = get_id()
+    if old not in (ANONYMOUS, new) and saved_quizzes(old) and not replace:
+        raise CrmlabError(message("cli.student.switch_refused", old=old, new=new,
+                                  quizzes=", ".join(saved_quizzes(old)),
+                                  folder=str(answers_dir(old))))
+    if old == ANONYMOUS:
+        adopt_answers(ANONYMOUS, new)
+    settings.update(student_id=new)
+    return new

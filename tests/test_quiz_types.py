@@ -6,6 +6,7 @@ import re
 import textwrap
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -288,7 +289,8 @@ def test_a_type_graded_by_hand_stays_pending(tmp_path, monkeypatch, crmlab_home)
         result = grade(tmp_path / "subs", out=tmp_path / "out", quizzes=["E"], progress=False)
         assert result.summary().startswith("graded 1 student(s), 2 answer(s); "
                                            "1 answer(s) pending hand grading;")
-        assert result.gradebook.loc[0, "E"] == 1.0  # the pending answer counts nothing yet
+        assert pd.isna(result.gradebook.loc[0, "E"])  # pending: empty, never a partial 1.0
+        assert result.gradebook.loc[0, "pending"] == "E"
         assert parse_gift(to_gift(quiz.load("E")))[0]["type"] == "essay"
     finally:
         unregister("essay-test")

@@ -1,5 +1,7 @@
 """The quiz widget without a browser: every type renders, records and (in practice) gives feedback."""
 
+import html
+
 import pytest
 
 from crmlab import quiz, student
@@ -176,3 +178,26 @@ def test_a_graded_choice_says_the_option_saved(view):
     q.input.value = "screenshot"
     q.button.click()
     assert "Your saved answer: Send screenshots of the quiz widgets" in q.feedback.value
+
+
+def test_a_quiz_shown_again_names_the_saved_answers(view):
+    """After a kernel restart the quiz is shown anew: what is saved is said under each question."""
+    q = view.view("run-order")
+    q.input.value = "restart"
+    q.button.click()
+    again = quiz.show("L00")
+    feedback = again.view("run-order").feedback.value
+    assert "You answered this question before" in feedback
+    text = again.view("run-order").q.options
+    restart = next(o for o in text if o.id == "restart")
+    assert html.escape(restart.text["en"]) in feedback
+    assert again.view("loader").feedback.value == ""  # nothing saved, nothing said
+
+
+def test_a_damaged_answer_file_shows_the_quiz_and_keeps_the_file(view):
+    path = answers_path("w1", "L00")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"{not json")
+    again = quiz.show("L00")
+    assert all(v.feedback.value == "" for v in again.questions)
+    assert path.read_bytes() == b"{not json"

@@ -78,7 +78,12 @@ def filled(course, points: dict) -> list[dict]:
 
 def test_pending_until_every_criterion_is_graded(course):
     result = run(course)
-    assert result.gradebook.set_index("student_id")["T"].to_dict() == {"s1": 1.0, "s2": 1.0}
+    book = result.gradebook.set_index("student_id")
+    # Pending: empty, never the partial sum of the machine-graded answers (1.0 each).
+    assert book["T"].isna().all() and book["total"].isna().all()
+    assert book["pending"].to_dict() == {"s1": "T", "s2": "T"}
+    written = pd.read_csv(course / "out" / "gradebook.csv", keep_default_na=False, dtype=str)
+    assert written[["T", "total", "pending"]].values.tolist() == [["", "", "T"], ["", "", "T"]]
     rows = list(csv.DictReader((course / "out" / "rubric.csv").open()))
     assert [(r["student_id"], r["criterion"], r["max_points"], r["points"]) for r in rows] == [
         ("s1", "cost", "2", ""), ("s1", "example", "1", ""),
@@ -90,7 +95,9 @@ def test_pending_until_every_criterion_is_graded(course):
     (course / "two.csv").write_text(sheet(filled(course, {("s1", "cost"): "2",
                                                          ("s1", "example"): "0.5"})))
     result = run(course, import_rubric=course / "two.csv")
-    assert result.gradebook.set_index("student_id")["T"].to_dict() == {"s1": 3.5, "s2": 1.0}
+    book = result.gradebook.set_index("student_id")
+    assert book.loc["s1", ["T", "total", "pending"]].tolist() == [3.5, 3.5, ""]
+    assert book["pending"]["s2"] == "T" and pd.isna(book["T"]["s2"])
     exported = list(csv.DictReader((course / "out" / "rubric.csv").open()))
     assert [r["points"] for r in exported] == ["2", "0.5", "", ""]  # graded rows pre-filled
 
@@ -147,7 +154,7 @@ def test_a_bad_sheet_imports_nothing_and_says_where(course, case, edit, problem)
     assert result.problems[["code", "reason"]].values.tolist() == [
         ["rubric_refused", f"rubric sheet refused: {path}:2: {problem}"]]
     assert read_store(course / "out").rows == {}  # not even the good rows
-    assert result.gradebook.set_index("student_id")["T"].to_dict() == {"s1": 1.0, "s2": 1.0}
+    assert result.gradebook.set_index("student_id")["pending"].to_dict() == {"s1": "T", "s2": "T"}
 
 
 def test_repeated_rows_and_missing_columns(course, tmp_path):
@@ -210,7 +217,8 @@ def test_a_changed_answer_is_pending_again_and_the_old_grade_stays(course):
     write(course / "subs", "s1", "A new, longer answer.", name="s1-again.zip",
           created="2026-10-02T10:00:00+00:00")
     result = run(course)
-    assert result.gradebook.set_index("student_id").loc["s1", "T"] == 1.0  # pending again
+    book = result.gradebook.set_index("student_id")
+    assert pd.isna(book.loc["s1", "T"]) and book.loc["s1", "pending"] == "T"  # pending again
     stored = read_store(course / "out").rows[("s1", "T", "why", "cost")]
     assert stored["answer_sha256"] == answer_digest(TEXTS["s1"]) and stored["points"] == "2"
     assert result.run.changes[0]["reasons"] == "new submission"

@@ -69,3 +69,34 @@ def test_a_hub_user_name_that_is_not_a_safe_id_is_a_one_line_error(hub_env):
     hub_env.setenv("JUPYTERHUB_USER", "ana/../bob")
     with pytest.raises(CrmlabError, match="^JupyterHub user name 'ana/../bob' cannot be a crmlab"):
         student.get_id()
+
+
+def test_answers_given_before_an_id_was_set_become_the_new_ids(crmlab_home):
+    from crmlab.quiz import record
+    from crmlab.quiz.storage import read_answers, saved_quizzes
+
+    record("L00", "run-order", "restart")  # as anonymous
+    assert student.set_id("s-1") == "s-1"
+    assert saved_quizzes("anonymous") == [] and saved_quizzes("s-1") == ["L00"]
+    data = read_answers("s-1", "L00")
+    assert (data["student_id"], data["answers"]["run-order"]["answer"]) == ("s-1", "restart")
+
+
+def test_changing_an_id_with_saved_answers_asks_first_and_says_what_happens(crmlab_home,
+                                                                            capsys):
+    from crmlab.quiz import record
+    from crmlab.quiz.storage import saved_quizzes
+
+    student.set_id("s-1")
+    record("L00", "run-order", "restart")
+    assert main(["student", "set", "s-2"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "your answers to L00 are saved under it" in err
+    assert "crmlab student set s-2 --replace" in err and "would not be handed in" in err
+    assert student.get_id() == "s-1"  # nothing changed
+    student.set_id("s-1")  # the same id again: nothing to ask
+    assert main(["student", "set", "s-2", "--replace"]) == 0
+    assert student.get_id() == "s-2"
+    assert saved_quizzes("s-1") == ["L00"] and saved_quizzes("s-2") == []  # kept, not moved
+    student.set_id("s-3")  # s-2 has no answers: no question
+    assert student.get_id() == "s-3"

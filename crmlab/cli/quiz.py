@@ -23,6 +23,9 @@ def register(subparsers) -> None:
     student_sub = student.add_subparsers(dest="student_command", metavar="ACTION", required=True)
     set_id = student_sub.add_parser("set", help="set your student id once")
     set_id.add_argument("student_id", metavar="ID")
+    set_id.add_argument("--replace", action="store_true",
+                        help="change an id that already has saved answers (they stay saved "
+                             "under the earlier id and are not handed in with the new one)")
     set_id.set_defaults(func=_student_set)
     student_sub.add_parser("show", help="print your student id").set_defaults(func=_student_show)
     language = student_sub.add_parser(
@@ -59,7 +62,8 @@ def _student_set(args) -> int:
     from crmlab.core.i18n import message
     from crmlab.student import set_id
 
-    print(message("cli.student.id_set", student_id=set_id(args.student_id)))
+    print(message("cli.student.id_set", student_id=set_id(args.student_id,
+                                                          replace=args.replace)))
     return 0
 
 

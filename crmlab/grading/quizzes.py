@@ -415,20 +415,31 @@ def _responses(verdicts: _Verdicts, answers) -> pd.DataFrame:
 
 
 def _gradebook(verdicts: _Verdicts, keys, roster, answers) -> pd.DataFrame:
-    """Points per student and quiz (empty where a student gave no valid answer), and total."""
+    """Points per student and quiz (empty where a student gave no valid answer), and total.
+
+    A quiz with an answer still waiting for hand grading is empty, never a partial sum, and so
+    is the student's total; ``pending`` names those quizzes (as the course gradebook does)."""
     quiz_ids = list(keys)
     students, who, which = answers
     every = sorted(set(students) | (set(roster["student_id"]) if roster is not None else set()))
     table = pd.DataFrame(np.nan, index=pd.Index(every, name="student_id"), columns=quiz_ids)
+    waiting = pd.Series("", index=table.index)
     if len(which):
         quiz_of = np.array([quiz_ids.index(v.quiz_id) for v in verdicts])[which]
-        points = np.nan_to_num(verdicts.column("points", float)[which])  # pending counts 0
+        raw = verdicts.column("points", float)[which]
         cells = who * len(quiz_ids) + quiz_of
         size = len(students) * len(quiz_ids)
-        sums = np.bincount(cells, weights=points, minlength=size).reshape(len(students), -1)
+        sums = np.bincount(cells, weights=np.nan_to_num(raw), minlength=size).reshape(
+            len(students), -1)
         seen = np.bincount(cells, minlength=size).reshape(len(students), -1) > 0
-        table.loc[students, quiz_ids] = np.where(seen, sums, np.nan)
+        pending = np.bincount(cells, weights=np.isnan(raw), minlength=size).reshape(
+            len(students), -1) > 0
+        table.loc[students, quiz_ids] = np.where(seen & ~pending, sums, np.nan)
+        waiting.loc[students] = [" ".join(q for q, p in zip(quiz_ids, row) if p)
+                                 for row in pending]
     table["total"] = table[quiz_ids].sum(axis=1, min_count=0).fillna(0)
+    table.loc[waiting != "", "total"] = np.nan  # pending: empty, never a partial sum
+    table["pending"] = waiting
     return table.reset_index().round(4)
 
 
@@ -657,6 +668,7 @@ class QuizJudge(Judge):
         students = {}
         for row in result.gradebook.to_dict("records"):
             student = row.pop("student_id")
+            row.pop("pending", None)  # which quizzes wait: the empty scores say it
             students[student] = {
                 "scores": row, "inputs": {"submissions": history.digest_text(sorted(
                     digests.get(student, []))), "hand": self.grades.student_digest(student)}}

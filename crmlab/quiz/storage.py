@@ -15,7 +15,8 @@ from crmlab.core.paths import answers_dir
 from crmlab.core.times import iso
 from crmlab.quiz import submission
 
-__all__ = ["answers_dir", "answers_path", "read_answers", "save_answer"]
+__all__ = ["answers_dir", "answers_path", "read_answers", "save_answer", "saved_quizzes",
+           "adopt_answers"]
 
 
 def answers_path(student_id: str, quiz_id: str) -> Path:
@@ -45,3 +46,40 @@ def save_answer(student_id: str, quiz_id: str, question_id: str, answer) -> dict
     data = submission.add_answer(read_answers(student_id, quiz_id), question_id, answer, at=now)
     write_bytes(answers_path(student_id, quiz_id), submission.answers_bytes(data))
     return data["answers"][question_id]
+
+
+def saved_quizzes(student_id: str) -> list[str]:
+    """The ids of the quizzes ``student_id`` has saved answers for, sorted."""
+    folder = answers_dir(student_id)
+    return sorted(p.stem for p in folder.glob("*.json") if p.is_file()) if folder.is_dir() \
+        else []
+
+
+def adopt_answers(old: str, new: str) -> tuple[list[str], list[str]]:
+    """Give ``new`` the answers saved under ``old`` (the answers a student gave before setting
+    an id): ``(moved, kept)`` quiz ids. A quiz ``new`` already has answers for is kept under
+    ``old``, never merged or overwritten; a file that cannot be read stays where it is.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> os.environ["CRMLAB_HOME"] = tempfile.mkdtemp()
+    >>> _ = save_answer("anonymous", "L00", "run-order", "restart")
+    >>> adopt_answers("anonymous", "s-1"), read_answers("s-1", "L00")["student_id"]
+    ((['L00'], []), 's-1')
+    """
+    moved, kept = [], []
+    for quiz_id in saved_quizzes(old):
+        source, target = answers_path(old, quiz_id), answers_path(new, quiz_id)
+        try:
+            data = read_answers(old, quiz_id)
+        except QuizError:
+            kept.append(quiz_id)
+            continue
+        if target.exists():
+            kept.append(quiz_id)
+            continue
+        write_bytes(target, submission.answers_bytes({**data, "student_id": new}))
+        source.unlink()
+        moved.append(quiz_id)
+    return moved, kept

@@ -57,7 +57,8 @@ class QuestionView:
     """The widgets of one question: ``prompt``, ``input`` (from the question's type), ``button``
     and ``feedback``; ``parts`` lists the widgets of a composite input by id."""
 
-    def __init__(self, quiz: Quiz, question: Question, number: int, lang: str, student: str):
+    def __init__(self, quiz: Quiz, question: Question, number: int, lang: str, student: str,
+                 saved=None):
         self.quiz, self.q, self.lang = quiz, question, lang
         unit = label("point" if question.points == 1 else "points", lang)
         note = (f"<div class='crmlab-note'><i>{html.escape(localized(question.note, lang))}</i></div>"
@@ -86,6 +87,20 @@ class QuestionView:
         self.box.add_class("crmlab-question")
         self.box.add_class(f"crmlab-q-{question.id}")
         self.box.add_class(f"crmlab-mode-{question.mode}")
+        if saved is not None:
+            self.show_saved(saved)
+
+    def show_saved(self, answer) -> None:
+        """Say which answer is saved for this question (a quiz shown again, after a restart)."""
+        kind, lang = get_type(self.q.type), self.lang
+        try:
+            said = kind.answer_text(self.q, kind.canonical(self.q, answer), lang)
+        except (QuizError, ValueError, TypeError):  # the quiz changed since: show it as saved
+            said = str(answer)
+        self.feedback.value = (f"<span class='crmlab-saved'>{label('saved_before', lang)}</span>"
+                               f"<div class='crmlab-saved-answer'>"
+                               f"{html.escape(label('saved_answer', lang))}: "
+                               f"{html.escape(said)}</div>")
 
     def answer(self):
         """The answer the inputs hold (None when nothing is chosen; ValueError for bad text)."""
@@ -137,8 +152,24 @@ class QuestionView:
         return result
 
 
+def _saved_answers(student: str, quiz_id: str) -> dict:
+    """``{question_id: answer}`` saved by ``student`` for the quiz; {} when none can be read
+    (a damaged file is reported when the next answer is recorded, and never overwritten)."""
+    from crmlab.quiz.storage import read_answers
+
+    try:
+        entries = read_answers(student, quiz_id)["answers"]
+    except QuizError:
+        return {}
+    return {qid: entry["answer"] for qid, entry in entries.items()
+            if isinstance(entry, dict) and "answer" in entry}
+
+
 class QuizView(StableWidgetRepr):
-    """A rendered quiz; ``widget`` is the ipywidgets tree, ``questions`` the question views."""
+    """A rendered quiz; ``widget`` is the ipywidgets tree, ``questions`` the question views.
+
+    Answers the student saved earlier (before a kernel restart, say) are named under their
+    questions, so the student sees what will be handed in."""
 
     def __init__(self, quiz: Quiz, *, lang: str | None = None):
         self.quiz = quiz
@@ -148,6 +179,7 @@ class QuizView(StableWidgetRepr):
 
             lang = get_language() if get_language() in quiz.languages else quiz.languages[0]
         self.lang = check_choice("lang", lang, quiz.languages, error=QuizError)
+        self.saved = _saved_answers(self.student, quiz.id)
         self.header = w.HTML()
         self.body = w.VBox()
         children = [self.header]
@@ -166,7 +198,8 @@ class QuizView(StableWidgetRepr):
         """Draw every question in ``lang`` (the language switch calls this)."""
         self.lang = lang
         self.header.value = f"<h3>{html.escape(localized(self.quiz.title, lang))}</h3>"
-        self.questions = [QuestionView(self.quiz, q, i + 1, lang, self.student)
+        self.questions = [QuestionView(self.quiz, q, i + 1, lang, self.student,
+                                       saved=self.saved.get(q.id))
                           for i, q in enumerate(self.quiz.questions)]
         self.body.children = [view.box for view in self.questions]
 
