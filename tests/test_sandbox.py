@@ -10,6 +10,7 @@ process of the batch left; and the file trees of the grading folder, the grader'
 crmlab unchanged but for the grader's own outputs.
 """
 
+import ast
 import hashlib
 import os
 import re
@@ -253,6 +254,69 @@ def test_values_never_run_code_and_refuse_what_is_not_a_plain_file(tmp_path):
     os.mkfifo(tmp_path / "fifo.json")
     assert carried.load(tmp_path / "fifo.json", limit=10_000) == {}
     assert carried.load(evil, limit=10) == {}  # larger than the limit: nothing
+
+
+#: Exported values a kernel may forge (it runs the student's code, the export cell included).
+BOMBS = {
+    # 75 bytes that asked the grader (root, no limits) for 1.5 GB before issue 29.
+    "text_array": '{"t": "array", "dtype": "U400000000", "shape": [1], "v": ["x"]}',
+    "sub_array": '{"t": "array", "dtype": "(15000,15000)f8", "shape": [1], "v": [1]}',
+    "bytes_series": '{"t": "series", "dtype": "a400000000", "index": {"t": "list", "v": [0]}, '
+                    '"name": null, "v": ["x"]}',
+    "lying_shape": '{"t": "array", "dtype": "int64", "shape": [1000000, 1000000], "v": [1]}',
+    "deep": '{"t": "list", "v": [' * 40 + "1" + "]}" * 40,
+    "big_int": "9" * 5000,
+    "forever": '{"t": "timedelta", "v": "1e30 days"}',
+}
+
+
+def test_crafted_values_cost_the_grader_no_memory_and_lose_only_themselves(tmp_path):
+    """Loaded in a child whose address space is capped at 1 GiB (the grader has no cap): before
+    issue 29 the first bomb raised MemoryError there and the integer of 5,000 digits made the
+    whole file unreadable, the honest value with it."""
+    import subprocess
+
+    path = tmp_path / "values.json"
+    path.write_text("{" + ", ".join(f'"{name}": {text}' for name, text in BOMBS.items())
+                    + ', "honest": {"t": "tuple", "v": [1, 2.5]}}')
+    code = ("import resource, sys\n"
+            "resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))\n"
+            "from crmlab.grading import values\n"
+            "loaded = values.load(sys.argv[1], limit=8_000_000)\n"
+            "print({name: repr(value) for name, value in loaded.items()})")
+    run = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-300:]
+    assert ast.literal_eval(run.stdout) == {
+        "text_array": "Unreadable('array dtype')", "sub_array": "Unreadable('array dtype')",
+        "bytes_series": "Unreadable('series dtype')", "lying_shape": "Unreadable('array shape')",
+        "deep": "Unreadable('too large: nested deeper than 24')",
+        "big_int": "Unreadable('too large: an integer of 5000 digits')",
+        "forever": "Unreadable('timedelta: ValueError')", "honest": "(1, 2.5)"}
+
+
+def test_a_file_that_would_build_too_many_objects_is_not_parsed(tmp_path):
+    path = tmp_path / "values.json"
+    path.write_text('{"v": {"t": "list", "v": [' + "{}, " * 400_000 + "{}]}}")
+    assert carried.load(path, limit=8_000_000) == {}  # 400,001 "{": nothing parsed
+
+
+def test_a_forged_builtins_or_builtin_name_never_reaches_the_checks():
+    """A kernel's export named ``__builtins__`` (or ``globals``) replaced the checks' own: they
+    failed with an ImportError blamed on the instructor's checks."""
+    from crmlab.grading.runner import judge
+
+    source = ('from crmlab.exercises import hidden_check\n'
+              'hidden_check("demo-forged", globals().get("double"), seed=seed)')
+    from crmlab.exercises.checks import EXPECTED, register
+
+    register("demo-forged")(lambda seed: 2 * seed)
+    try:
+        forged = {"__builtins__": {}, "globals": 1, "double": 10}
+        assert judge([source], forged, student_id="s1", seed=5) == ({"demo-forged": True}, "")
+        assert forged == {"__builtins__": {}, "globals": 1, "double": 10}  # not mutated
+    finally:
+        del EXPECTED["demo-forged"]
 
 
 def test_a_change_to_crmlab_during_a_job_stops_the_batch(tmp_path, monkeypatch):
