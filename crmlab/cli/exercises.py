@@ -13,6 +13,7 @@ LIMIT_OPTIONS = [
     ("--max-output", "output", "MB", "output printed or displayed"),
     ("--max-file", "file_size", "MB", "size of one file written"),
     ("--max-disk", "disk", "MB", "files in the notebook's scratch folder"),
+    ("--max-open-files", "open_files", "N", "files, pipes and sockets open in each process"),
 ]
 
 
@@ -86,11 +87,15 @@ def _assign(args) -> int:
 
 
 def _grade(args) -> int:
+    import sys
+
     from crmlab.grading.exercises import grade
-    from crmlab.grading.sandbox import Limits, describe
+    from crmlab.grading.sandbox import Limits, describe, notices
 
     limits = Limits(**{field: getattr(args, field) for _, field, _, _ in LIMIT_OPTIONS
                        if getattr(args, field) is not None})
+    for line in notices():  # what does not hold on this machine, before anything runs
+        print(line, file=sys.stderr)
     scores = grade(args.exercise, args.submissions, roster=args.roster, out=args.out,
                    workers=args.workers, limits=limits, scheduler=args.scheduler,
                    work=args.work, secret_file=args.secret_file, format=args.format)

@@ -40,8 +40,8 @@ from crmlab.exercises.tags import (
     tags_of,
 )
 from crmlab.grading import files
-from crmlab.grading.runner import Job, run_job
-from crmlab.grading.sandbox import Limits, crmlab_dir, fingerprint
+from crmlab.grading.runner import STACK, Job, run_job
+from crmlab.grading.sandbox import Limits, crmlab_dir, fingerprint, preflight
 
 __all__ = ["grade", "Job", "run_job", "prepare_submission", "prepare_variants", "uses_variants"]
 
@@ -251,6 +251,8 @@ def grade(exercise: str, submissions, *, roster, out, workers: int = 2,
             jobs.append(Job(student, seeds[student], nbformat.writes(nb), hidden,
                             str(out / files.FEEDBACK / submission_name(source_path.stem, student)),
                             limits, crmlab=digest))
+        if jobs:  # a sandbox that cannot import the stack would fail every job: one line
+            preflight(limits, code=STACK)
         if jobs and uses_variants(source):
             root = prepare_variants([job.seed for job in jobs], work / "variants",
                                     executor=executor,

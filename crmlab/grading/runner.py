@@ -32,6 +32,7 @@ import time
 from dataclasses import dataclass
 
 from crmlab.grading.sandbox import MB, Limits, Sandbox, crmlab_dir, fingerprint
+from crmlab.grading.scratch import INODES
 
 __all__ = ["Job", "run_job", "judge", "STACK"]
 
@@ -91,14 +92,19 @@ def run_job(job: Job) -> dict:
         with Sandbox(limits, variant=variant if variant and os.path.isdir(variant) else None,
                      variants=job.variants or None) as box:
             reason, values = asyncio.run(_execute(nb, box, job))
-            notes = _notes(nb, limits)
             if not reason:
                 reason = _fatal_output(nb, limits)
+        notes = _notes(nb, limits, box.observe() if not reason else None)
         # A kernel that does not start is the machine's fault (two kernels starting at once
         # can be given the same free port): the student's code has not run, so start afresh.
         if not reason.startswith(_NO_START) or attempt == STARTS:
             break
     result = _result(job, reason, notes=notes)
+    if reason.startswith(_NO_STACK):
+        result["problem"] = (f"the kernel grading {job.student_id} cannot import the course's "
+                             f"stack{reason[len(_NO_STACK):]}: fix the Python environment and "
+                             "grade again")
+        return result
     if fingerprint(crmlab_dir()) != before:
         result["reason"] = "the submission changed crmlab's files"
         result["problem"] = (f"crmlab's files changed while {job.student_id}'s notebook ran: "
@@ -242,11 +248,17 @@ async def _execute(nb, box: Sandbox, job: Job):
             await client.async_start_new_kernel(cwd=str(box.scratch), env=box.env(),
                                                 stdout=log, stderr=subprocess.STDOUT)
             await client.async_start_new_kernel_client()
-            await client.kc.execute_interactive(STACK, timeout=limits.startup,
-                                                output_hook=lambda msg: None,
-                                                store_history=False)
+            # `resource` now: the export raises the open-files limit without opening a file.
+            reply = await client.kc.execute_interactive(f"{STACK}, resource",
+                                                        timeout=limits.startup,
+                                                        output_hook=lambda msg: None,
+                                                        store_history=False)
         except Exception as exc:  # the student's code has not run yet: not their fault
             return _startup_failure(exc, box, limits), {}
+        content = reply.get("content", {})
+        if content.get("status") != "ok":  # the environment is broken, not the notebook
+            return (f"{_NO_STACK} ({content.get('ename', 'error')}: "
+                    f"{str(content.get('evalue', ''))[:160]})"), {}
         watchers = [asyncio.ensure_future(_watch(client, box, limits)),
                     asyncio.ensure_future(_watch_messages(client, km))]
         count = 0
@@ -260,12 +272,12 @@ async def _execute(nb, box: Sandbox, job: Job):
                 reason = f"timed out: a cell ran longer than {limits.timeout} s"
                 break
             except DeadKernelError:
-                reason = client.stopped or _death(km, limits)
+                reason = client.stopped or _death(km, limits, box.observe())
                 break
             except Exception as exc:
                 reason = client.stopped or f"execution failed: {type(exc).__name__}"
                 break
-        reason = client.stopped or reason
+        reason = client.stopped or reason or _scratch_full(box.observe(), limits)
         if not reason:
             names = [n for n in carried.names_read_by(job.hidden)
                      if not n.startswith("_") and not hasattr(builtins, n)
@@ -298,15 +310,31 @@ def _pgid(km) -> int | None:
     return getattr(provisioner, "pgid", None) or getattr(provisioner, "pid", None)
 
 
-def _death(km, limits: Limits) -> str:
+def _death(km, limits: Limits, observed) -> str:
     process = getattr(getattr(km, "provisioner", None), "process", None)
     code = process.poll() if process is not None else None
     if code == -signal.SIGXCPU:
         return f"the CPU time limit ({limits.cpu} s) was reached"
+    if observed.oom_kills:
+        return _MEMORY.format(memory=limits.memory)
     return "the kernel died (crash or os._exit)"
 
 
+def _scratch_full(observed, limits: Limits) -> str:
+    """Why the notebook stops when its scratch folder ends past its limit (checked once more
+    after the last cell: the watcher looks only every second)."""
+    if observed.disk_used > limits.disk * MB:
+        return f"the notebook wrote more than {limits.disk} MB of files"
+    if observed.inodes_left == 0:
+        return f"the notebook made more than {INODES} files and folders"
+    return ""
+
+
+_UNFORMATTED = "Unexpected exception formatting exception"
 _NO_START = "grader problem: the kernel did not start"
+_NO_STACK = "grader problem: the kernel cannot import the course's stack"
+_MEMORY = ("the memory limit ({memory} MB, the notebook's processes and in-memory files "
+           "together) was reached")
 #: How many times a job's kernel is started before the job is reported as a grader problem.
 STARTS = 2
 
@@ -355,9 +383,18 @@ async def _watch_messages(client, km) -> None:
 # ------------------------------------------------------------------------------ verdicts
 def _errors(nb):
     for index, cell in enumerate(nb.cells):
+        fallback = False
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 yield index, output.get("ename", ""), str(output.get("evalue", ""))
+            elif output.get("output_type") == "stream":
+                lines = str(output.get("text", "")).strip().splitlines()
+                if fallback and lines and ": " in lines[-1]:
+                    # IPython could not format the error (no file could be opened): it printed
+                    # a plain traceback, whose last line names the error.
+                    ename, _, evalue = lines[-1].partition(": ")
+                    yield index, ename.rsplit(".", 1)[-1], evalue
+                fallback = bool(lines) and lines[0].startswith(_UNFORMATTED)
 
 
 def _fatal_output(nb, limits: Limits) -> str:
@@ -368,12 +405,16 @@ def _fatal_output(nb, limits: Limits) -> str:
     return ""
 
 
-def _notes(nb, limits: Limits) -> list[str]:
+def _notes(nb, limits: Limits, observed=None) -> list[str]:
     """What the sandbox refused, one short note per kind (the points earned still count)."""
     notes = []
     for index, ename, evalue in _errors(nb):
         note = None
-        if ename == "MemoryError":
+        if "Errno 28" in evalue or "No space left" in evalue:
+            note = f"cell {index}: the scratch folder is full ({limits.disk} MB)"
+        elif "Errno 24" in evalue or "Too many open files" in evalue:
+            note = f"cell {index}: the open-files limit ({limits.open_files}) was reached"
+        elif ename == "MemoryError":
             note = f"cell {index}: MemoryError (memory limit {limits.memory} MB)"
         elif "Errno 27" in evalue or "File too large" in evalue:
             note = f"cell {index}: a file reached the size limit ({limits.file_size} MB)"
@@ -383,6 +424,8 @@ def _notes(nb, limits: Limits) -> list[str]:
             note = f"cell {index}: refused by the sandbox: {evalue[:120]}"
         if note and note not in notes:
             notes.append(note)
+    if observed is not None and observed.oom_kills:  # a process of it, not the kernel
+        notes.append(_MEMORY.format(memory=limits.memory))
     return notes
 
 

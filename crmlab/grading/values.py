@@ -367,7 +367,14 @@ def names_read_by(sources) -> list[str]:
 
 
 def export_code(names, path, *, limit: int) -> str:
-    """The cell the grader runs last in the kernel: write the named globals to ``path``."""
-    return ("from crmlab.grading.values import dump as _crmlab_dump\n"
+    """The cell the grader runs last in the kernel: write the named globals to ``path``.
+
+    It first takes the open-files reserve (the soft limit up to the hard one, with ``resource``
+    imported when the kernel started): a notebook that used up its open files still exports.
+    """
+    return ("import resource as _crmlab_r\n"
+            "_crmlab_r.setrlimit(_crmlab_r.RLIMIT_NOFILE, "
+            "(_crmlab_r.getrlimit(_crmlab_r.RLIMIT_NOFILE)[1],) * 2)\n"
+            "from crmlab.grading.values import dump as _crmlab_dump\n"
             f"_crmlab_dump({{_n: globals()[_n] for _n in {sorted(names)!r} if _n in globals()}}, "
             f"{str(path)!r}, limit={int(limit)})")
