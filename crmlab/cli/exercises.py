@@ -14,6 +14,7 @@ LIMIT_OPTIONS = [
     ("--max-file", "file_size", "MB", "size of one file written"),
     ("--max-disk", "disk", "MB", "files in the notebook's scratch folder"),
     ("--max-open-files", "open_files", "N", "files, pipes and sockets open in each process"),
+    ("--max-notebook", "notebook", "MB", "size of a submitted notebook"),
 ]
 
 

@@ -41,7 +41,8 @@ from crmlab.exercises.tags import (
 )
 from crmlab.grading import files
 from crmlab.grading.runner import STACK, Job, run_job
-from crmlab.grading.sandbox import Limits, crmlab_dir, fingerprint, preflight
+from crmlab.grading.sandbox import MB, Limits, crmlab_dir, fingerprint, preflight
+from crmlab.grading.values import read_plain
 
 __all__ = ["grade", "Job", "run_job", "prepare_submission", "prepare_variants", "uses_variants"]
 
@@ -53,18 +54,23 @@ def _check_names(source: str) -> set:
     return set(_CHECK_NAME.findall(source))
 
 
-def prepare_submission(source_nb, submission, *, student_id: str, seed: int):
+def prepare_submission(source_nb, submission, *, student_id: str, seed: int,
+                       max_bytes: int = Limits().notebook * MB):
     """Build the notebook that will run: the student's cells, our parameters, our hidden checks.
 
     Returns ``(notebook, None)``, or ``(None, reason)`` when the submission scores 0 before
-    running (unreadable, or a check cell of the source is missing). A check cell counts as
-    present when a cell with its id is there, or when the student's cells still call every
-    check it calls (ids change when cells are copied into a new notebook).
+    running (unreadable, larger than ``max_bytes``, or a check cell of the source is missing).
+    A check cell counts as present when a cell with its id is there, or when the student's
+    cells still call every check it calls (ids change when cells are copied into a new
+    notebook).
     """
     import nbformat
 
+    raw, problem = _read_submission(submission, max_bytes)
+    if problem:
+        return None, problem
     try:
-        nb = nbformat.read(submission, as_version=4)
+        nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
     except Exception as exc:  # any unreadable file is the student's problem, not a crash
         return None, f"not a readable notebook ({type(exc).__name__})"
     ids = {c.get("id") for c in nb.cells}
@@ -103,6 +109,25 @@ def prepare_submission(source_nb, submission, *, student_id: str, seed: int):
     # The hidden checks are not appended: they never enter the kernel (see runner.judge).
     nb.cells = cells
     return nb, None
+
+
+def _read_submission(path, max_bytes: int):
+    """``(bytes, None)``, or ``(None, reason)`` for a file that is not a regular file (a link,
+    a FIFO) or is larger than ``max_bytes``: its size is known before anything is read."""
+    import os
+    import stat
+
+    try:
+        info = os.lstat(path)
+    except OSError as exc:
+        return None, f"not a readable notebook ({type(exc).__name__})"
+    if not stat.S_ISREG(info.st_mode):
+        return None, "not a readable notebook (not a regular file)"
+    too_large = f"the notebook is larger than {max_bytes / MB:g} MB"
+    if info.st_size > max_bytes:
+        return None, too_large
+    raw = read_plain(path, limit=max_bytes)
+    return (raw, None) if raw is not None else (None, too_large)
 
 
 def hidden_sources(source_nb) -> tuple:
@@ -244,7 +269,8 @@ def grade(exercise: str, submissions, *, roster, out, workers: int = 2,
                 continue
             seeds[student] = student_seed(secret, ex_id, student)
             nb, problem = prepare_submission(source, found[student], student_id=student,
-                                             seed=seeds[student])
+                                             seed=seeds[student],
+                                             max_bytes=limits.notebook * MB)
             if problem:
                 early[student] = problem
                 continue
