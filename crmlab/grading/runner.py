@@ -5,12 +5,16 @@ on a dask worker). In order:
 
 1. crmlab's files are fingerprinted (a worker whose crmlab differs from the grader's refuses);
 2. a kernel starts in a :class:`~crmlab.grading.sandbox.Sandbox` and imports the
-   course's stack (bounded by ``limits.startup``, not by the student's time);
+   course's stack (bounded by ``limits.startup``, not by the student's time; a kernel that
+   cannot import it is a grader problem, never the student's 0);
 3. the student's cells run one by one (``limits.timeout`` per cell, ``limits.wall`` in all,
-   ``limits.output`` of output, ``limits.disk`` in the scratch folder); nothing of the hidden
-   checks is in the kernel, on disk or in its environment;
+   ``limits.output`` of output, ``limits.disk`` in the scratch folder, checked once more after
+   the last cell); nothing of the hidden checks is in the kernel, on disk or in its
+   environment; why a kernel died is read from what the sandbox saw
+   (:class:`~crmlab.grading.sandbox.Observation`: the memory cgroup's kills);
 4. a last cell of ours writes the variables the hidden checks read as plain JSON
-   (:mod:`crmlab.grading.values`); every process of the job is killed;
+   (:mod:`crmlab.grading.values`, decoded here with bounds); every process of the job is
+   killed;
 5. crmlab's files are fingerprinted again (a change is reported: the batch stops);
 6. the hidden checks run here, in the grader's process, on the decoded values: a student who
    monkeypatched ``check``, ``hidden_check``, crmlab or the builtins did so in a kernel that no

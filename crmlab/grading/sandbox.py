@@ -579,9 +579,13 @@ def sweep() -> list[str]:
 
 
 def _sweep_once() -> None:
+    """The sweep, before this grader's first job; what it cannot do never stops a job."""
     with _SWEPT:
         if not _SWEEP_DONE:
-            _SWEEP_DONE.append(sweep())
+            try:
+                _SWEEP_DONE.append(sweep())
+            except (OSError, ExerciseError) as exc:
+                _SWEEP_DONE.append([f"sweep stopped: {type(exc).__name__}: {exc}"])
 
 
 @dataclass(frozen=True)
@@ -619,6 +623,7 @@ class Sandbox:
         self.tmpfs = False
         self.groups: cgroups.JobGroups | None = None
         self.cleanup: list[str] = []
+        self._final: Observation | None = None
         # CRMLAB_SANDBOX_BATCH (set by whoever runs the grader) names a batch's processes.
         self.marker = f"{os.environ.get('CRMLAB_SANDBOX_BATCH', '')}:{os.urandom(8).hex()}"
 
@@ -739,9 +744,8 @@ class Sandbox:
     def observe(self) -> Observation:
         """What the job used and what stopped it, as far as the sandbox saw (see
         :class:`Observation`); after the job's end, what was seen last."""
-        final = getattr(self, "_final", None)
-        if final is not None:
-            return final
+        if self._final is not None:
+            return self._final
         oom = self.groups.oom_kills() if self.groups is not None else 0
         try:
             used = self.usage()
