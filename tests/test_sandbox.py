@@ -665,3 +665,13 @@ def test_a_scratch_folder_that_cannot_be_removed_is_retired_never_reused(monkeyp
     assert not again.scratch.exists()
     assert f"{retired}: removed" in sandbox.sweep()
     assert not retired.exists()
+
+
+def test_a_file_closed_inside_the_view_is_named_in_the_refusal():
+    from crmlab.grading.sandbox import _unreadable
+
+    detail = "PermissionError: [Errno 13] Permission denied: '/opt/py/lib/x.py'"
+    assert _unreadable(detail) == (
+        "grading refused: the sandbox's users cannot read the Python environment (PermissionError: "
+        "[Errno 13] Permission denied: '/opt/py/lib/x.py'); install Python where every user can "
+        "read it (for example under /opt or /usr/local) and grade again")

@@ -880,14 +880,21 @@ def preflight(limits: Limits, *, code: str) -> None:
     lines = run.stdout.decode(errors="replace").strip().splitlines()
     detail = lines[-1][:200] if lines else f"exit status {run.returncode}"
     if "Permission denied" in detail and not found["python_readable"]:
-        raise ExerciseError(_unreadable(detail))
+        shown = found["own_user"] and found["namespaces"] and views(_python_paths())
+        # Shown through a view, the environment still holds files closed to other users.
+        raise ExerciseError(_unreadable(detail if shown else ""))
     raise ExerciseError(f"grading refused: a sandboxed Python cannot import the course's stack "
                         f"({detail}); fix the Python environment and grade again")
 
 
 def _unreadable(detail: str = "") -> str:
-    closed = next((f"{p}: {_closed_folder(p)} is closed to other users"
-                   for p in _python_paths() if _closed_folder(p)), "")
+    """The refusal for an environment the jobs cannot read: its closed folder, or the file
+    (``detail``) that stays closed inside the view."""
+    if detail:
+        where = detail
+    else:
+        where = next((f"{p}: {_closed_folder(p)} is closed to other users"
+                      for p in _python_paths() if _closed_folder(p)), "closed to other users")
     return (f"grading refused: the sandbox's users cannot read the Python environment "
-            f"({closed or detail}); install Python where every user can read it (for example "
-            f"under /opt or /usr/local) and grade again")
+            f"({where}); install Python where every user can read it (for example under /opt "
+            f"or /usr/local) and grade again")
