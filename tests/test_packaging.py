@@ -85,3 +85,16 @@ def test_the_packaging_tests_run_on_every_supported_python():
     """3.10 has no tomllib: the test extra brings tomli there instead of skipping these tests."""
     extra = _pyproject()["project"]["optional-dependencies"]["test"]
     assert "tomli; python_version < '3.11'" in extra
+
+
+def test_every_data_file_of_the_package_is_package_data():
+    """A template, catalog or stylesheet left out of package-data works from the checkout and
+    is missing from an installed wheel."""
+    from fnmatch import fnmatch
+
+    patterns = _pyproject()["tool"]["setuptools"]["package-data"]["crmlab"]
+    package = ROOT / "crmlab"
+    data = [path.relative_to(package).as_posix() for path in package.rglob("*")
+            if path.is_file() and path.suffix not in (".py", ".pyc")
+            and "__pycache__" not in path.parts]
+    assert data and [p for p in data if not any(fnmatch(p, pat) for pat in patterns)] == []

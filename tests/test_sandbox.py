@@ -23,8 +23,10 @@ import pandas as pd
 import pytest
 
 from crmlab.core.exceptions import ExerciseError
+from crmlab.grading import files
 from crmlab.grading import values as carried
 from crmlab.grading.exercises import grade
+from crmlab.grading.results import STOPS_BATCH, Reason
 from crmlab.grading.sandbox import (
     Limits,
     batch_processes,
@@ -71,9 +73,14 @@ def _expected(paths: dict) -> dict:
     return {
         "memory_bomb": [(3.0, r"cell \d+: MemoryError \(memory limit 1024 MB\)")],
         # The bomb's processes hold the cell past its timeout, or the kernel sees the limit
-        # first: both end the attack, with the points earned before it or none.
+        # first, or (a memory cgroup counting them all) their copied pages reach the memory
+        # limit: each ends the attack, with the points earned before it or none. The kernel
+        # nbclient starts from its kernel spec runs with -Xfrozen_modules=off: each fork copies
+        # more, and here the memory limit came first.
         "fork_bomb": [(0.0, r"timed out: a cell ran longer than 8 s"),
-                      (3.0, r"cell \d+: the process limit \(48\) was reached")],
+                      (3.0, r"cell \d+: the process limit \(48\) was reached")] + (
+            [(0.0, r"the memory limit \(1024 MB, the notebook's processes and in-memory files "
+                   r"together\) was reached")] if memory_cgroup else []),
         "gigabyte_of_output": [(0.0, r"the notebook printed more than 1 MB of output")],
         "blocking_call_ignoring_interrupts": [(0.0, r"timed out: a cell ran longer than 8 s")],
         "write_grading_folder": [(3.0, "; ".join([
@@ -140,7 +147,7 @@ def _batch(folder: Path, *, mark: str):
     try:
         details = grade(str(folder / "exercise" / EXERCISE.name), folder / "submissions",
                         roster=roster, out=folder / "out", workers=2, limits=LIMITS,
-                        secret_file=folder / "secret.txt", progress=False)
+                        secret_file=folder / "secret.txt", progress=False).details
     finally:
         mp.undo()
     return details.set_index("student_id"), time.perf_counter() - started
@@ -218,7 +225,9 @@ def corpus(tmp_path_factory):
 
 
 def _graded_corpus(root, paths, attacks, alone):
-    outputs = ("out/details.csv", "out/scores.csv", "out/feedback")
+    outputs = tuple(f"out/{name}" for name in (
+        files.DETAILS, files.CHECKS, files.NOTES, files.SCORES, files.PROBLEMS, files.CHANGES,
+        "run.json", files.RUNS, files.FEEDBACK))
     before = {"grading": _tree(root, skip=outputs), "home": _tree(paths["home"]),
               "crmlab": fingerprint(crmlab_dir())}
     mark = uuid.uuid4().hex
@@ -276,8 +285,8 @@ def test_nothing_outside_the_scratch_folders_changed(corpus):
 def test_no_secret_or_hidden_check_reaches_the_feedback(corpus):
     out = corpus["paths"]["grading"] / "out"
     texts = [p.read_text() for p in (out / "feedback").glob("*.ipynb")]
-    texts.append((out / "details.csv").read_text())
-    assert len(texts) == len(corpus["attacks"]) + len(ORDINARY) + 1
+    texts += [(out / name).read_text() for name in (files.DETAILS, files.CHECKS, files.NOTES)]
+    assert len(texts) == len(corpus["attacks"]) + len(ORDINARY) + 3
     for text in texts:
         assert SECRET not in text and ROOT_SECRET not in text
         # The hidden checks' source (JSON-escaped in a notebook) is the instructor's alone.
@@ -404,7 +413,8 @@ def test_a_forged_builtins_or_builtin_name_never_reaches_the_checks():
     register("demo-forged")(lambda seed: 2 * seed)
     try:
         forged = {"__builtins__": {}, "globals": 1, "double": 10}
-        assert judge([source], forged, student_id="s1", seed=5) == ({"demo-forged": True}, "")
+        assert judge([source], forged, student_id="s1", seed=5) == ({"demo-forged": "passed"},
+                                                                     None)
         assert forged == {"__builtins__": {}, "globals": 1, "double": 10}  # not mutated
     finally:
         del EXPECTED["demo-forged"]
@@ -419,7 +429,7 @@ def test_a_change_to_crmlab_during_a_job_stops_the_batch(tmp_path, monkeypatch):
     monkeypatch.setattr("crmlab.grading.exercises.fingerprint", lambda f: "before")
 
     async def ran(nb, box, job):
-        return "", {}
+        return None, {}
 
     monkeypatch.setattr(runner, "_execute", ran)
     monkeypatch.setenv("CRMLAB_INSTRUCTOR_SECRET", SECRET)
@@ -450,8 +460,7 @@ def test_a_kernel_that_does_not_start_is_started_again_once(tmp_path, monkeypatc
     the machine's fault: the job starts afresh once, then reports a grader problem."""
     from crmlab.grading import runner
 
-    outcomes = iter([(runner._NO_START + " within 60 s or failed (port in use), twice", {}),
-                     ("", {})])
+    outcomes = iter([(_NOT_STARTED, {}), (None, {})])
     calls = []
 
     async def ran(nb, box, job):
@@ -464,23 +473,27 @@ def test_a_kernel_that_does_not_start_is_started_again_once(tmp_path, monkeypatc
     grade(str(EXERCISE), FIXTURES / "submissions", roster=tmp_path / "roster.csv",
           out=tmp_path / "out", workers=1, progress=False)
     assert len(calls) == runner.STARTS == 2 and calls[0] != calls[1]
-    details = (tmp_path / "out" / "details.csv").read_text()
-    assert "grader problem" not in details
+    details = pd.read_csv(tmp_path / "out" / "details.csv", keep_default_na=False)
+    assert details[["outcome", "code"]].values.tolist() == [["ran", ""]]
 
     calls.clear()
     monkeypatch.setattr(runner, "_execute", lambda nb, box, job: _never_starts(calls, box))
     grade(str(EXERCISE), FIXTURES / "submissions", roster=tmp_path / "roster.csv",
           out=tmp_path / "again", workers=1, progress=False)
     assert len(calls) == 2
-    assert "grader problem: the kernel did not start" in (
-        tmp_path / "again" / "details.csv").read_text()
+    again = pd.read_csv(tmp_path / "again" / "details.csv", keep_default_na=False).iloc[0]
+    assert (again["outcome"], again["code"], again["total"]) == ("grader_problem",
+                                                                  "kernel_not_started", 0.0)
+    assert again["reason"] == ("grader problem: the kernel did not start within 60 s or failed "
+                               "(port in use), 2 times; grade this submission again")
+
+
+_NOT_STARTED = Reason("kernel_not_started", seconds=60, detail="port in use", attempts=2)
 
 
 async def _never_starts(calls, box):
-    from crmlab.grading import runner
-
     calls.append(box.scratch)
-    return runner._NO_START + " within 60 s or failed (port in use), twice; grade again", {}
+    return _NOT_STARTED, {}
 
 
 # ------------------------------------------------------------------------------ issue 29
@@ -611,11 +624,11 @@ def test_a_kernel_that_cannot_import_the_stack_is_a_grader_problem(tmp_path, mon
     nb, _ = prepare_submission(source, tmp_path / "submissions" / "solved.ipynb",
                                student_id="solved", seed=5)
     result = run_job(Job("solved", 5, nbformat.writes(nb), hidden_sources(source), "", LIMITS))
-    assert result["reason"] == ("grader problem: the kernel cannot import the course's stack "
-                                "(ImportError: pandas is broken in this environment)")
-    assert result["problem"] == (
-        "the kernel grading solved cannot import the course's stack (ImportError: pandas is "
-        "broken in this environment): fix the Python environment and grade again")
+    assert (result.outcome, result.reason) == (
+        "grader_problem",
+        Reason("stack_import_failed",
+               detail="ImportError: pandas is broken in this environment"))
+    assert result.reason.code in STOPS_BATCH
 
 
 @pytest.mark.skipif(not (FOUND["seccomp"] and ROOT), reason="seccomp on x86_64 or aarch64, root")

@@ -77,6 +77,8 @@ def release(out: str | Path, *, source: str | Path | None = None) -> Path:
     """Write the student copy of the course into ``out`` (which must not exist yet)."""
     import yaml
 
+    from crmlab.core.yaml_lines import read_plain
+
     # Imported before anything is written: a broken exercise package fails the release, it
     # never ships one without exercises.
     from crmlab.exercises import release as release_exercises
@@ -109,7 +111,7 @@ def release(out: str | Path, *, source: str | Path | None = None) -> Path:
                               source=source / "notebooks" / lang / "exercises", lang=lang)
     (out / "quizzes").mkdir()
     for path in quiz_files(source / "quizzes"):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_plain(path, error=CrmlabError)
         (out / "quizzes" / path.name).write_text(
             yaml.safe_dump(strip_quiz(data), allow_unicode=True, sort_keys=False),
             encoding="utf-8")
