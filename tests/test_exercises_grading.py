@@ -316,3 +316,30 @@ def test_submissions_of_other_exercises_are_skipped(tmp_path):
     (tmp_path / ".ipynb_checkpoints").mkdir()
     (tmp_path / ".ipynb_checkpoints" / "s5.ipynb").write_text("{}")
     assert sorted(_submissions(tmp_path, "fixture_double")) == ["s1", "s3", "s4"]
+
+
+def test_a_notebook_over_the_size_cap_scores_0_unread(tmp_path, monkeypatch):
+    """Before issue 29 a 300 MB notebook was read whole (the grader grew to 1.3 GB); now its
+    size is known before a byte is read, and a link is never followed."""
+    from crmlab.grading.sandbox import Limits
+
+    monkeypatch.setenv("CRMLAB_INSTRUCTOR_SECRET", SECRET)
+    submissions = tmp_path / "submissions"
+    submissions.mkdir()
+    nb = nbformat.read(SUBMISSIONS / "solved.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("x" * 1_100_000))
+    nbformat.write(nb, submissions / "large.ipynb")
+    (submissions / "linked.ipynb").symlink_to(SUBMISSIONS / "solved.ipynb")
+    before = (submissions / "large.ipynb").read_bytes()
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id\nlarge\nlinked\n")
+    details = grade(str(EXERCISE), submissions, roster=roster, out=tmp_path / "out",
+                    limits=Limits(timeout=20, notebook=1), progress=False).details
+    assert details.set_index("student_id")[["code", "reason"]].to_dict("index") == {
+        "large": {"code": "notebook_too_large", "reason": "the notebook is larger than 1 MB"},
+        "linked": {"code": "unreadable",
+                   "reason": "not a readable notebook (not a regular file)"}}
+    assert (submissions / "large.ipynb").read_bytes() == before
+    source = nbformat.read(EXERCISE, as_version=4)
+    assert prepare_submission(source, submissions / "large.ipynb", student_id="large", seed=1,
+                              max_bytes=2_000_000)[1] is None

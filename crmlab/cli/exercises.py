@@ -132,13 +132,18 @@ def _assign(args) -> int:
 
 
 def _grade(args) -> int:
+    import sys
+
     from crmlab.core.i18n import get_language, message
     from crmlab.grading.exercises import grade, options_from
-    from crmlab.grading.sandbox import describe
+    from crmlab.grading.sandbox import describe, notices
 
     lang = get_language()
+    options = options_from(args)
+    for line in notices():  # what does not hold on this machine, before anything runs
+        print(line, file=sys.stderr)
     graded = grade(args.exercise, args.submissions, roster=args.roster, out=args.out,
-                   options=options_from(args))
+                   options=options)
     print(graded.summary(lang))
     print(message("cli.exercises.files", lang, out=args.out))
     print(graded.run.summary())

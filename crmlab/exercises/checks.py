@@ -73,8 +73,9 @@ def prepare_variant(seed: int, root) -> Path:
     if not folder.is_dir():
         folder.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{int(seed)}.", dir=folder.parent))
-        datasets.write(datasets.generate(seed=int(seed), n_customers=300), tmp)
-        tmp.chmod(0o755)  # mkdtemp makes it private; a sandboxed kernel reads it
+        for path in datasets.write(datasets.generate(seed=int(seed), n_customers=300), tmp):
+            path.chmod(0o644)  # written private (atomically); a sandboxed kernel's user reads it
+        tmp.chmod(0o755)  # mkdtemp makes it private too
         try:
             tmp.rename(folder)
         except OSError:  # another process finished the same variant first

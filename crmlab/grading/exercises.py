@@ -11,10 +11,11 @@ timeout, a wall clock and caps on output and files; then the hidden checks of th
 source judge the student's variables outside the kernel
 (:mod:`crmlab.grading.runner`). Errors in solution cells cost only the checks that
 depend on them. An infinite loop, a crashed kernel, ``sys.exit``, a syntax error, a flood of
-output or a deleted check cell gives 0 points with a reason code; the batch always finishes.
-Executed notebooks are kept as feedback without the hidden checks' source; what was set aside
-(unreadable notebooks, deleted check cells, submissions off the roster, grader problems, errors
-in the hidden checks) goes to problems.csv, and every run is kept under runs/.
+output, a deleted check cell or a notebook past its size cap (never read) gives 0 points with
+a reason code; the batch always finishes. Executed notebooks are kept as feedback without the
+hidden checks' source; what was set aside (unreadable notebooks, deleted check cells,
+submissions off the roster, grader problems, errors in the hidden checks) goes to problems.csv,
+and every run is kept under runs/.
 
 The data variants the students' seeds draw are generated once per batch, before the notebooks
 run, by as many processes as the executor runs jobs at once; the kernels read them read-only.
@@ -50,9 +51,10 @@ from crmlab.exercises.tags import (
 from crmlab.grading import files, history, results, skeleton
 from crmlab.grading.lms import FORMATS, layout
 from crmlab.grading.results import STOPS_BATCH, JobResult, Reason
-from crmlab.grading.runner import Job, run_job
-from crmlab.grading.sandbox import Limits, crmlab_dir, fingerprint
+from crmlab.grading.runner import STACK, Job, run_job
+from crmlab.grading.sandbox import MB, Limits, crmlab_dir, fingerprint, preflight
 from crmlab.grading.skeleton import Judge, Record
+from crmlab.grading.values import read_plain
 
 __all__ = ["grade", "ExerciseOptions", "ExerciseGrading", "ExerciseJudge", "add_arguments",
            "options_from", "Job", "run_job", "prepare_submission", "prepare_variants",
@@ -66,19 +68,24 @@ def _check_names(source: str) -> set:
     return set(_CHECK_NAME.findall(source))
 
 
-def prepare_submission(source_nb, submission, *, student_id: str, seed: int):
+def prepare_submission(source_nb, submission, *, student_id: str, seed: int,
+                       max_bytes: int = Limits().notebook * MB):
     """Build the notebook that will run: the student's cells, our parameters, our hidden checks.
 
     Returns ``(notebook, None)``, or ``(None, reason)`` when the submission scores 0 before
-    running (a :class:`~crmlab.grading.results.Reason`: ``unreadable``, or
-    ``check_cell_deleted`` when a check cell of the source is missing). A check cell counts as
-    present when a cell with its id is there, or when the student's cells still call every
-    check it calls (ids change when cells are copied into a new notebook).
+    running (a :class:`~crmlab.grading.results.Reason`: ``unreadable``, also for a link or
+    anything but a regular file; ``notebook_too_large`` past ``max_bytes``, known before a byte
+    is read; or ``check_cell_deleted`` when a check cell of the source is missing). A check
+    cell counts as present when a cell with its id is there, or when the student's cells still
+    call every check it calls (ids change when cells are copied into a new notebook).
     """
     import nbformat
 
+    raw, problem = _read_submission(submission, max_bytes)
+    if problem:
+        return None, problem
     try:
-        nb = nbformat.read(submission, as_version=4)
+        nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
     except Exception as exc:  # any unreadable file is the student's problem, not a crash
         return None, Reason("unreadable", error=type(exc).__name__)
     ids = {c.get("id") for c in nb.cells}
@@ -117,6 +124,26 @@ def prepare_submission(source_nb, submission, *, student_id: str, seed: int):
     # The hidden checks are not appended: they never enter the kernel (see runner.judge).
     nb.cells = cells
     return nb, None
+
+
+def _read_submission(path, max_bytes: int):
+    """``(bytes, None)``, or ``(None, reason)`` for a file that is not a regular file (a link,
+    a FIFO) or is larger than ``max_bytes``: its size is known before anything is read."""
+    import os
+    import stat
+
+    try:
+        info = os.lstat(path)
+    except OSError as exc:
+        return None, Reason("unreadable", error=type(exc).__name__)
+    if not stat.S_ISREG(info.st_mode):
+        return None, Reason("unreadable", error="not a regular file")
+    megabytes = max_bytes // MB if max_bytes % MB == 0 else round(max_bytes / MB, 3)
+    too_large = Reason("notebook_too_large", megabytes=megabytes)
+    if info.st_size > max_bytes:
+        return None, too_large
+    raw = read_plain(path, limit=max_bytes)
+    return (raw, None) if raw is not None else (None, too_large)
 
 
 def hidden_sources(source_nb) -> tuple:
@@ -224,6 +251,10 @@ class ExerciseOptions:
                                     flag="--max-file", limit=True)
     disk: int | None = _option(None, "files in the notebook's scratch folder", metavar="MB",
                                flag="--max-disk", limit=True)
+    open_files: int | None = _option(None, "files, pipes and sockets open in each process",
+                                     metavar="N", flag="--max-open-files", limit=True)
+    notebook: int | None = _option(None, "size of a submitted notebook", metavar="MB",
+                                   flag="--max-notebook", limit=True)
 
     def __post_init__(self):
         check_whole("workers", self.workers, minimum=1, error=ExerciseError)
@@ -344,7 +375,8 @@ class ExerciseJudge(Judge):
                 continue
             seed = student_seed(secret, self.exercise_id, student)
             nb, problem = prepare_submission(self.source, self.found[student],
-                                             student_id=student, seed=seed)
+                                             student_id=student, seed=seed,
+                                             max_bytes=self.limits.notebook * MB)
             if problem:
                 self.early[student] = JobResult.ended(student, problem)
                 problems.add(self.found[student], student, assessment=self.exercise_id,
@@ -372,6 +404,8 @@ class ExerciseJudge(Judge):
                     executor = close = executor_for(options.scheduler, progress=self.progress)
                 else:
                     executor = LocalExecutor(options.workers, progress=self.progress)
+            if jobs:  # a sandbox that cannot import the stack would fail every job: one line
+                preflight(self.limits, code=STACK)
             if jobs and uses_variants(self.source):
                 root = prepare_variants([job.seed for job in jobs], work / "variants",
                                         executor=executor,

@@ -11,7 +11,7 @@ The vocabulary
   ``no_submission``, ``fatal`` (the student's notebook was stopped or set aside: 0 points) and
   ``grader_problem`` (the machine's fault: grade again).
 - :data:`REASONS`: why a job that did not just run ended as it did; each reason belongs to one
-  outcome (``cell_timeout`` is ``fatal``, ``kernel_not_started`` a ``grader_problem``). Two
+  outcome (``cell_timeout`` is ``fatal``, ``kernel_not_started`` a ``grader_problem``). Three
   grader problems stop the whole batch (:data:`STOPS_BATCH`).
 - :data:`NOTES`: what the sandbox refused along the way while the notebook ran on; the points
   earned still count.
@@ -75,12 +75,14 @@ REASONS = {
     "no_submission": (NO_SUBMISSION, ()),
     # set aside before running
     "unreadable": (FATAL, ("error",)),
+    "notebook_too_large": (FATAL, ("megabytes",)),
     "check_cell_deleted": (FATAL, ("cell",)),
     # stopped while running
     "cell_timeout": (FATAL, ("seconds",)),
     "wall_clock": (FATAL, ("seconds",)),
     "output_limit": (FATAL, ("megabytes",)),
     "disk_limit": (FATAL, ("megabytes",)),
+    "too_many_files": (FATAL, ("files",)),
     "cpu_limit": (FATAL, ("seconds",)),
     "out_of_memory": (FATAL, ("megabytes",)),
     "disk_full": (FATAL, ()),
@@ -96,12 +98,16 @@ REASONS = {
     "crmlab_changed": (GRADER_PROBLEM, ("student",)),
 }
 #: The grader problems that stop the whole batch before anything is written (the grading
-#: environment itself cannot be trusted).
-STOPS_BATCH = frozenset({"worker_differs", "crmlab_changed"})
+#: environment itself cannot be trusted, or cannot import the course's stack: every job would
+#: fail).
+STOPS_BATCH = frozenset({"worker_differs", "crmlab_changed", "stack_import_failed"})
 
 #: What the sandbox refused while the notebook ran on: ``code -> parameter names``.
 NOTES = {
     "memory_error": ("cell", "megabytes"),
+    "process_out_of_memory": ("megabytes",),
+    "scratch_full": ("cell", "megabytes"),
+    "open_files_limit": ("cell", "files"),
     "file_too_large": ("cell", "megabytes"),
     "process_limit": ("cell", "processes"),
     "sandbox_refused": ("cell", "detail"),

@@ -7,12 +7,16 @@ on a dask worker). In order:
 2. a kernel starts in a :class:`~crmlab.grading.sandbox.Sandbox` (launched by the kernel
    provisioner of :mod:`crmlab.grading.kernel`, inside nbclient's own kernel context: public
    APIs only) and imports the course's stack (bounded by ``limits.startup``, not by the
-   student's time);
+   student's time; a kernel that cannot import it is a grader problem that stops the batch,
+   never the student's 0);
 3. the student's cells run one by one (``limits.timeout`` per cell, ``limits.wall`` in all,
-   ``limits.output`` of output, ``limits.disk`` in the scratch folder); nothing of the hidden
-   checks is in the kernel, on disk or in its environment;
+   ``limits.output`` of output, ``limits.disk`` in the scratch folder, checked once more after
+   the last cell); nothing of the hidden checks is in the kernel, on disk or in its
+   environment; why a kernel died is read from what the sandbox saw
+   (:class:`~crmlab.grading.sandbox.Observation`: the memory cgroup's kills);
 4. a last cell of ours writes the variables the hidden checks read as plain JSON
-   (:mod:`crmlab.grading.values`); every process of the job is killed;
+   (:mod:`crmlab.grading.values`, decoded here with bounds); every process of the job is
+   killed;
 5. crmlab's files are fingerprinted again (a change is a grader problem: the batch stops);
 6. the hidden checks run here, in the grader's process, on the decoded values: a student who
    monkeypatched ``check``, ``hidden_check``, crmlab or the builtins did so in a kernel that no
@@ -23,9 +27,9 @@ on a dask worker). In order:
 The job's result is a :class:`~crmlab.grading.results.JobResult`: an outcome, the reason code
 of a job that did not run to its end, a verdict code per check and the sandbox's notes. What
 the sandbox observed becomes a code in one place, the section *What the sandbox observed*
-below (:func:`death_reason`, :func:`startup_reason`, :func:`error_reason`,
-:func:`error_note`); a new way for a job to end is a code in :mod:`crmlab.grading.results`
-and a branch there.
+below (:func:`death_reason`, :func:`scratch_reason`, :func:`startup_reason`,
+:func:`stack_reason`, :func:`error_reason`, :func:`error_note`); a new way for a job to end is
+a code in :mod:`crmlab.grading.results` and a branch there.
 """
 
 from __future__ import annotations
@@ -41,10 +45,11 @@ from dataclasses import dataclass
 
 from crmlab.grading import results
 from crmlab.grading.results import CheckResult, JobResult, Reason
-from crmlab.grading.sandbox import MB, Limits, Sandbox, crmlab_dir, fingerprint
+from crmlab.grading.sandbox import MB, Limits, Observation, Sandbox, crmlab_dir, fingerprint
+from crmlab.grading.scratch import INODES
 
-__all__ = ["Job", "run_job", "judge", "STACK", "death_reason", "startup_reason",
-           "error_reason", "error_note"]
+__all__ = ["Job", "run_job", "judge", "STACK", "death_reason", "scratch_reason",
+           "startup_reason", "stack_reason", "error_reason", "error_note"]
 
 #: What a grading kernel imports before the student's first cell (the floor of ``make bench``).
 STACK = "import numpy, pandas, crmlab, crmlab.exercises"
@@ -93,8 +98,9 @@ def run_job(job: Job) -> JobResult:
         with Sandbox(limits, variant=variant if variant and os.path.isdir(variant) else None,
                      variants=job.variants or None) as box:
             reason, values = asyncio.run(_execute(nb, box, job))
-            notes = _notes(nb, limits)
             reason = reason or _fatal_output(nb, limits)
+        # What the sandbox saw last (read as it closed: the job's cgroups are gone now).
+        notes = _notes(nb, limits, box.observe() if reason is None else None)
         # A kernel that does not start is the machine's fault (two kernels starting at once
         # can be given the same free port): the student's code has not run, so start afresh.
         if reason is None or reason.code != "kernel_not_started":
@@ -146,6 +152,9 @@ def judge(hidden, values: dict, *, student_id: str, seed: int, variants=None):
     from crmlab.exercises.checks import judging
 
     error = None
+    # A forged export cannot shadow a builtin or a dunder the checks' code relies on.
+    values = {name: value for name, value in values.items()
+              if not name.startswith("_") and not hasattr(builtins, name)}
     with judging(variants=variants) as verdicts:
         for source in hidden:
             namespace = {**values, "student_id": student_id, "seed": int(seed),
@@ -184,14 +193,18 @@ async def _execute(nb, box: Sandbox, job: Job):
                                              env=box.env(), stdout=log,
                                              stderr=subprocess.STDOUT):
             try:
-                await client.kc.execute_interactive(STACK, timeout=limits.startup,
-                                                    output_hook=lambda msg: None,
-                                                    store_history=False)
+                # `resource` now: the export raises the open-files limit without opening a file.
+                reply = await client.kc.execute_interactive(f"{STACK}, resource",
+                                                            timeout=limits.startup,
+                                                            output_hook=lambda msg: None,
+                                                            store_history=False)
             except Exception as exc:  # the student's code has not run yet: not their fault
                 reason = startup_reason(exc, log=_log_tail(box), limits=limits)
             else:
                 started = True
-                reason, exported = await _run_cells(nb, client, km, box, job)
+                reason = stack_reason(reply.get("content", {}))
+                if reason is None:
+                    reason, exported = await _run_cells(nb, client, km, box, job)
             finally:
                 # Every process of the job dies before nbclient shuts the kernel down.
                 box.kill(km.process_group)
@@ -233,12 +246,13 @@ async def _run_cells(nb, client, km, box: Sandbox, job: Job):
                 reason = Reason("cell_timeout", seconds=limits.timeout)
                 break
             except DeadKernelError:
-                reason = client.stopped or death_reason(await km.returncode(), limits=limits)
+                reason = client.stopped or death_reason(await km.returncode(), limits=limits,
+                                                        observed=box.observe())
                 break
             except Exception as exc:
                 reason = client.stopped or Reason("execution_failed", error=type(exc).__name__)
                 break
-        reason = client.stopped or reason
+        reason = client.stopped or reason or scratch_reason(box.observe(), limits=limits)
         if reason is None:
             names = [n for n in carried.names_read_by(job.hidden)
                      if not n.startswith("_") and not hasattr(builtins, n)
@@ -302,10 +316,24 @@ async def _watch_messages(client, km) -> None:
 
 # ------------------------------------------------------------------------------ verdicts
 def _errors(nb):
+    """``(cell, error name, error value)`` of each error the cells printed."""
     for index, cell in enumerate(nb.cells):
+        fallback = False
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 yield index, output.get("ename", ""), str(output.get("evalue", ""))
+            elif output.get("output_type") == "stream":
+                lines = str(output.get("text", "")).strip().splitlines()
+                if fallback and lines and ": " in lines[-1]:
+                    # IPython could not format the error (no file could be opened): it printed
+                    # a plain traceback, whose last line names the error.
+                    ename, _, evalue = lines[-1].partition(": ")
+                    yield index, ename.rsplit(".", 1)[-1], evalue
+                fallback = bool(lines) and lines[0].startswith(_UNFORMATTED)
+
+
+#: The first line IPython prints when it cannot format an error (it then prints a plain one).
+_UNFORMATTED = "Unexpected exception formatting exception"
 
 
 def _fatal_output(nb, limits: Limits) -> Reason | None:
@@ -317,13 +345,16 @@ def _fatal_output(nb, limits: Limits) -> Reason | None:
     return None
 
 
-def _notes(nb, limits: Limits) -> tuple:
-    """What the sandbox refused, one note per kind and cell (the points earned still count)."""
+def _notes(nb, limits: Limits, observed: Observation | None = None) -> tuple:
+    """What the sandbox refused, one note per kind and cell (the points earned still count),
+    and a process of the job the memory cgroup killed while the kernel lived on."""
     notes = []
     for index, ename, evalue in _errors(nb):
         note = error_note(index, ename, evalue, limits=limits)
         if note is not None and note not in notes:
             notes.append(note)
+    if observed is not None and observed.oom_kills:
+        notes.append(Reason("process_out_of_memory", megabytes=limits.memory))
     return tuple(notes)
 
 
@@ -331,19 +362,46 @@ def _notes(nb, limits: Limits) -> tuple:
 # Every observation that ends a job or refuses a cell becomes a code of crmlab.grading.results
 # here, and nowhere else.
 
-def death_reason(returncode: int | None, *, limits: Limits) -> Reason:
-    """Why the kernel died while a cell ran, from its exit status.
+def death_reason(returncode: int | None, *, limits: Limits,
+                 observed: Observation | None = None) -> Reason:
+    """Why the kernel died while a cell ran, from its exit status and what the sandbox saw
+    (the memory cgroup's kills: its limit counts the job's processes and in-memory files).
 
     Examples
     --------
     >>> death_reason(-signal.SIGXCPU, limits=Limits(cpu_time=30)).text()
     'the CPU time limit (30 s) was reached'
+    >>> death_reason(-signal.SIGKILL, limits=Limits(memory=1024),
+    ...              observed=Observation(oom_kills=1)).code
+    'out_of_memory'
     >>> death_reason(-signal.SIGSEGV, limits=Limits()).code
     'kernel_died'
     """
     if returncode == -signal.SIGXCPU:
         return Reason("cpu_limit", seconds=limits.cpu)
+    if observed is not None and observed.oom_kills:
+        return Reason("out_of_memory", megabytes=limits.memory)
     return Reason("kernel_died")
+
+
+def scratch_reason(observed: Observation, *, limits: Limits) -> Reason | None:
+    """Why the notebook stops when its scratch folder ends past its limits (checked once more
+    after the last cell: the watcher looks only every second), else None.
+
+    Examples
+    --------
+    >>> scratch_reason(Observation(disk_used=30 * MB), limits=Limits(disk=20)).text()
+    'the notebook wrote more than 20 MB of files'
+    >>> scratch_reason(Observation(inodes_left=0), limits=Limits()).code
+    'too_many_files'
+    >>> scratch_reason(Observation(disk_used=MB, inodes_left=7), limits=Limits()) is None
+    True
+    """
+    if observed.disk_used > limits.disk * MB:
+        return Reason("disk_limit", megabytes=limits.disk)
+    if observed.inodes_left == 0:
+        return Reason("too_many_files", files=INODES)
+    return None
 
 
 def startup_reason(exc: BaseException, *, log: str, limits: Limits) -> Reason:
@@ -357,6 +415,25 @@ def startup_reason(exc: BaseException, *, log: str, limits: Limits) -> Reason:
     """
     detail = (log or f"{type(exc).__name__}: {exc}")[:200]
     return Reason("kernel_not_started", seconds=limits.startup, detail=detail, attempts=STARTS)
+
+
+def stack_reason(content: dict) -> Reason | None:
+    """The grader problem of a kernel that started but could not import the course's stack
+    (``content``: the reply to the import), else None; the environment is broken, not the
+    notebook, and every other job would fail too: the batch stops.
+
+    Examples
+    --------
+    >>> stack_reason({"status": "error", "ename": "ImportError", "evalue": "no pandas"}).text()
+    "grader problem: the kernel could not import the course's stack (ImportError: no pandas); \
+repair the grading environment and grade again"
+    >>> stack_reason({"status": "ok"}) is None
+    True
+    """
+    if content.get("status") == "ok":
+        return None
+    return Reason("stack_import_failed", detail=f"{content.get('ename', 'error')}: "
+                                                f"{str(content.get('evalue', ''))[:160]}")
 
 
 #: The errors that stop a notebook for good.
@@ -392,9 +469,17 @@ def error_note(cell: int, ename: str, evalue: str, *, limits: Limits) -> Reason 
     'cell 3: MemoryError (memory limit 1536 MB)'
     >>> error_note(2, "OSError", "[Errno 27] File too large", limits=Limits(file_size=5)).code
     'file_too_large'
+    >>> error_note(4, "OSError", "[Errno 28] No space left on device", limits=Limits()).code
+    'scratch_full'
+    >>> error_note(5, "OSError", "[Errno 24] Too many open files", limits=Limits()).text()
+    'cell 5: the open-files limit (256) was reached'
     >>> error_note(1, "ValueError", "bad", limits=Limits()) is None
     True
     """
+    if "Errno 28" in evalue or "No space left" in evalue:
+        return Reason("scratch_full", cell=cell, megabytes=limits.disk)
+    if "Errno 24" in evalue or "Too many open files" in evalue:
+        return Reason("open_files_limit", cell=cell, files=limits.open_files)
     if ename == "MemoryError":
         return Reason("memory_error", cell=cell, megabytes=limits.memory)
     if "Errno 27" in evalue or "File too large" in evalue:

@@ -16,7 +16,8 @@ import math
 import re
 from pathlib import Path
 
-__all__ = ["encode", "decode", "dump", "load", "Unreadable", "names_read_by", "export_code"]
+__all__ = ["encode", "decode", "dump", "load", "read_plain", "Unreadable", "names_read_by",
+           "export_code"]
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DEPTH = 20
@@ -92,8 +93,58 @@ def encode(value, depth: int = 0):
     return {"t": "unreadable", "v": type(value).__name__}
 
 
-def decode(data):
+#: Bounds of what :func:`load` builds from one file, whatever it holds (an honest export of a
+#: 50,000-row frame is far below every one of them).
+MAX_DEPTH = 24  # encode() stops at 20
+MAX_CONTAINERS = 300_000  # "{" and "[" in the raw file, before it is parsed
+MAX_ITEMS = 2_000_000  # elements built, all the values of one file together
+MAX_ARRAY_BYTES = 256 * 2 ** 20
+MAX_DIGITS = 1_000  # an integer with more digits is Unreadable
+MAX_DIMS = 32
+_NUMERIC = re.compile(r"[<>=|]?(bool|b1|[iuf][1248]|f16|c8|c16|u?int(8|16|32|64)|"
+                      r"float(16|32|64)|complex(64|128))")
+_DATETIME = re.compile(r"[<>=]?(datetime64|timedelta64|[Mm]8)\[(Y|M|W|D|h|m|s|ms|us|ns)\]")
+_TEXT = re.compile(r"[<>=|]?[US]\d{1,7}")
+_SERIES_ONLY = re.compile(r"category|string|str|boolean|U?Int(8|16|32|64)|Float(32|64)")
+
+
+class _BigInt:
+    """What the parser gives for an integer of more than :data:`MAX_DIGITS` digits."""
+
+    def __init__(self, digits: int):
+        self.digits = digits
+
+
+def _parse_int(text: str):
+    return int(text) if len(text.lstrip("-")) <= MAX_DIGITS else _BigInt(len(text))
+
+
+class _TooLarge(Exception):
+    """One value asks for more than the file's budget or the bounds allow."""
+
+
+class _Budget:
+    """Elements and array bytes built so far from one file."""
+
+    def __init__(self):
+        self.items = self.array_bytes = 0
+
+    def take(self, items: int = 0, array_bytes: int = 0) -> None:
+        self.items += items
+        self.array_bytes += array_bytes
+        if self.items > MAX_ITEMS:
+            raise _TooLarge(f"more than {MAX_ITEMS} elements")
+        if self.array_bytes > MAX_ARRAY_BYTES:
+            raise _TooLarge(f"arrays larger than {MAX_ARRAY_BYTES // 2 ** 20} MB")
+
+
+def decode(data, budget=None):
     """The value that :func:`encode` described; only data is built, never code.
+
+    Every size is checked before anything is allocated: nesting, the number of elements and
+    the bytes of arrays (one budget for all the values of a file), the type of an array
+    (numbers, booleans, dates, objects; text only as wide as its longest string), its shape.
+    A value that breaks a rule, or fails while being built, arrives as :class:`Unreadable`.
 
     Examples
     --------
@@ -101,52 +152,138 @@ def decode(data):
     {'a': {1, 2}, 'b': (1.5, nan)}
     >>> decode({"t": "unreadable", "v": "function"})
     Unreadable('function')
+    >>> decode({"t": "array", "dtype": "U400000000", "shape": [1], "v": ["x"]}).kind
+    'array dtype'
     """
+    budget = budget or _Budget()
+    try:
+        return _decode(data, budget, 0)
+    except _TooLarge as exc:
+        return Unreadable(f"too large: {exc}")
+    except Exception as exc:  # noqa: BLE001  (OverflowError, RecursionError, pandas' own ...)
+        kind = data.get("t") if isinstance(data, dict) else type(data).__name__
+        return Unreadable(f"{str(kind)[:40]}: {type(exc).__name__}")
+
+
+def _items(value, budget: _Budget, depth: int) -> list:
+    if not isinstance(value, list):
+        raise TypeError("not a list")
+    budget.take(items=len(value))
+    return [_decode(v, budget, depth + 1) for v in value]
+
+
+def _decode(data, budget: _Budget, depth: int):
+    if depth > MAX_DEPTH:
+        raise _TooLarge(f"nested deeper than {MAX_DEPTH}")
+    if isinstance(data, _BigInt):
+        raise _TooLarge(f"an integer of {data.digits} digits")
     if data is None or isinstance(data, (bool, int, float, str)):
         return data
     if not isinstance(data, dict):
         return Unreadable(type(data).__name__)
     kind, value = data.get("t"), data.get("v")
-    try:
-        if kind == "float":
-            return float(value) if value in ("nan", "inf", "-inf") else Unreadable("float")
-        if kind in ("list", "tuple", "set", "frozenset"):
-            items = [decode(v) for v in value]
-            return {"list": list, "tuple": tuple, "set": set, "frozenset": frozenset}[kind](items)
-        if kind == "dict":
-            return {decode(k): decode(v) for k, v in value}
-        if kind == "array":
-            import numpy as np
+    if kind == "float":
+        return float(value) if value in ("nan", "inf", "-inf") else Unreadable("float")
+    if kind in ("list", "tuple", "set", "frozenset"):
+        items = _items(value, budget, depth)
+        return {"list": list, "tuple": tuple, "set": set, "frozenset": frozenset}[kind](items)
+    if kind == "dict":
+        if not isinstance(value, list):
+            raise TypeError("a dict without pairs")
+        budget.take(items=2 * len(value))
+        return {_decode(k, budget, depth + 1): _decode(v, budget, depth + 1) for k, v in value}
+    if kind == "array":
+        return _array(data, value, budget, depth)
+    if kind == "series":
+        return _series(data, value, budget, depth)
+    if kind == "frame":
+        return _frame(data, value, budget, depth)
+    if kind in ("timestamp", "timedelta"):
+        import pandas as pd
 
-            return np.array([decode(v) for v in value], dtype=np.dtype(data["dtype"])).reshape(
-                [int(n) for n in data["shape"]])
-        if kind == "series":
-            import pandas as pd
-
-            return pd.Series([decode(v) for v in value], index=decode(data["index"]),
-                             name=decode(data["name"]), dtype=_dtype(data["dtype"]))
-        if kind == "frame":
-            import pandas as pd
-
-            columns = decode(data["columns"])
-            frame = pd.DataFrame({i: decode(value[str(i)]) for i in range(len(columns))})
-            frame.columns = columns
-            frame.index = decode(data["index"])
-            return frame
-        if kind in ("timestamp", "timedelta"):
-            import pandas as pd
-
-            return (pd.Timestamp if kind == "timestamp" else pd.Timedelta)(str(value))
-    except (TypeError, ValueError, KeyError, AttributeError):
-        return Unreadable(str(kind))
-    return Unreadable(str(value) if kind == "unreadable" else str(kind))
+        if not isinstance(value, str) or len(value) > 64:
+            return Unreadable(kind)
+        return (pd.Timestamp if kind == "timestamp" else pd.Timedelta)(value)
+    return Unreadable(str(value)[:64] if kind == "unreadable" else str(kind)[:64])
 
 
-def _dtype(name: str):
-    """A dtype from its name, for plain dtypes only (``object``, numbers, dates, category)."""
-    if not re.fullmatch(r"[a-z0-9\[\], ]+", str(name)):
+def _array(data: dict, value, budget: _Budget, depth: int):
+    import numpy as np
+
+    shape = data.get("shape")
+    if not isinstance(shape, list) or len(shape) > MAX_DIMS or not all(
+            type(n) is int and 0 <= n <= MAX_ITEMS for n in shape):
+        return Unreadable("array shape")
+    if not isinstance(value, list) or math.prod(shape) != len(value):
+        return Unreadable("array shape")
+    dtype = _dtype(data.get("dtype"))
+    if dtype is None:
+        return Unreadable("array dtype")
+    items = _items(value, budget, depth)
+    if dtype.kind in "US":  # as wide as the longest string present, never as declared
+        width = max((len(v) for v in items if isinstance(v, (str, bytes))), default=1)
+        dtype = np.dtype(f"{dtype.kind}{max(width, 1)}")
+    budget.take(array_bytes=dtype.itemsize * len(items))
+    return np.array(items, dtype=dtype).reshape(shape)
+
+
+def _series(data: dict, value, budget: _Budget, depth: int):
+    import pandas as pd
+
+    dtype = _dtype(data.get("dtype"), series=True)
+    if dtype is None:
+        return Unreadable("series dtype")
+    items = _items(value, budget, depth)
+    index = _decode(data.get("index"), budget, depth + 1)
+    if not isinstance(index, list) or len(index) != len(items):
+        return Unreadable("series index")
+    if getattr(dtype, "kind", "") in ("U", "S"):
+        dtype = object
+    budget.take(array_bytes=8 * len(items))
+    return pd.Series(items, index=index, name=_decode(data.get("name"), budget, depth + 1),
+                     dtype=dtype)
+
+
+def _frame(data: dict, value, budget: _Budget, depth: int):
+    import pandas as pd
+
+    columns = _decode(data.get("columns"), budget, depth + 1)
+    if not isinstance(columns, list) or not isinstance(value, dict) or \
+            len(value) != len(columns):
+        return Unreadable("frame columns")
+    series = {i: _decode(value.get(str(i)), budget, depth + 1) for i in range(len(columns))}
+    if not all(isinstance(s, pd.Series) for s in series.values()):
+        return Unreadable("frame column")
+    frame = pd.DataFrame(series)
+    frame.columns = columns
+    index = _decode(data.get("index"), budget, depth + 1)
+    if not isinstance(index, list) or len(index) != len(frame):
+        return Unreadable("frame index")
+    frame.index = index
+    return frame
+
+
+def _dtype(name, *, series: bool = False):
+    """An allowed numpy dtype from its name, else None (never a sub-array, record or void).
+
+    Examples
+    --------
+    >>> _dtype("int64"), _dtype("(15000,15000)f8"), _dtype("category", series=True)
+    (dtype('int64'), None, 'category')
+    """
+    import numpy as np
+
+    name = str(name)
+    if len(name) > 32:
         return None
-    return name
+    if series and _SERIES_ONLY.fullmatch(name):
+        return name  # pandas' own dtypes, built element by element
+    if name in ("object", "O", "|O"):
+        return np.dtype(object)
+    if not (_NUMERIC.fullmatch(name) or _DATETIME.fullmatch(name) or _TEXT.fullmatch(name)):
+        return None
+    dtype = np.dtype(name)
+    return None if dtype.shape != () or dtype.fields is not None or dtype.kind == "V" else dtype
 
 
 def dump(values: dict, path, *, limit: int) -> None:
@@ -166,8 +303,18 @@ def dump(values: dict, path, *, limit: int) -> None:
     Path(path).write_text(text, encoding="utf-8")
 
 
-def load(path, *, limit: int) -> dict:
-    """Read what :func:`dump` wrote (at most ``limit`` bytes); ``{}`` when there is nothing."""
+def read_plain(path, *, limit: int) -> bytes | None:
+    """At most ``limit`` bytes of a plain file that a job or a student wrote; None when it is
+    missing, a link, a FIFO or anything but a regular file, or larger than ``limit``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "v.json"
+    >>> _ = path.write_text("{}")
+    >>> read_plain(path, limit=10), read_plain(path, limit=1)
+    (b'{}', None)
+    """
     import os
     import stat
 
@@ -175,20 +322,36 @@ def load(path, *, limit: int) -> dict:
     try:  # the kernel owned this folder: no symlink, no FIFO, only a plain file is read
         fd = os.open(path, flags)
     except OSError:
-        return {}
+        return None
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return {}
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
         raw = handle.read(limit + 1)
-    if len(raw) > limit:
+    return raw if len(raw) <= limit else None
+
+
+def load(path, *, limit: int) -> dict:
+    """Read what :func:`dump` wrote (at most ``limit`` bytes); ``{}`` when there is nothing.
+
+    The file is counted before it is parsed (at most :data:`MAX_CONTAINERS` ``{``/``[``, at most
+    :data:`MAX_ITEMS` commas), integers longer than :data:`MAX_DIGITS` digits are never built,
+    and the values share one budget (:func:`decode`): a crafted file costs the grader no more
+    than an honest one of the same size.
+    """
+    raw = read_plain(path, limit=limit)
+    if raw is None:
+        return {}
+    if raw.count(b"{") + raw.count(b"[") > MAX_CONTAINERS or raw.count(b",") > MAX_ITEMS:
         return {}
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, parse_int=_parse_int)
     except (ValueError, RecursionError):
         return {}
     if not isinstance(data, dict):
         return {}
-    return {str(name): decode(value) for name, value in data.items()
+    budget = _Budget()
+    return {str(name): decode(value, budget) for name, value in data.items()
             if _IDENTIFIER.fullmatch(str(name))}
 
 
@@ -204,7 +367,14 @@ def names_read_by(sources) -> list[str]:
 
 
 def export_code(names, path, *, limit: int) -> str:
-    """The cell the grader runs last in the kernel: write the named globals to ``path``."""
-    return ("from crmlab.grading.values import dump as _crmlab_dump\n"
+    """The cell the grader runs last in the kernel: write the named globals to ``path``.
+
+    It first takes the open-files reserve (the soft limit up to the hard one, with ``resource``
+    imported when the kernel started): a notebook that used up its open files still exports.
+    """
+    return ("import resource as _crmlab_r\n"
+            "_crmlab_r.setrlimit(_crmlab_r.RLIMIT_NOFILE, "
+            "(_crmlab_r.getrlimit(_crmlab_r.RLIMIT_NOFILE)[1],) * 2)\n"
+            "from crmlab.grading.values import dump as _crmlab_dump\n"
             f"_crmlab_dump({{_n: globals()[_n] for _n in {sorted(names)!r} if _n in globals()}}, "
             f"{str(path)!r}, limit={int(limit)})")
