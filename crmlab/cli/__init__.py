@@ -34,6 +34,7 @@ COMMAND_MODULES = [
     "crmlab.cli.site",
     "crmlab.cli.labsettings",
     "crmlab.cli.hub",
+    "crmlab.cli.selfcheck",
 ]
 
 

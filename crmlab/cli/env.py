@@ -94,6 +94,7 @@ FILES = (
            ("crmlab.core.paths.variants_dir",)),
 )
 
+#: Every source by its name.
 SOURCES = {source.name: source for source in VARIABLES + FILES}
 
 #: What every command reads: importing crmlab sets the language (CRMLAB_LANG, else the saved
