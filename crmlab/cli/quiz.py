@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from crmlab.cli.env import reads
+from crmlab.core.i18n import LANGUAGES
 
 #: Who the student is: the id in CRMLAB_HOME, or the hub user inside JupyterHub.
 _IDENTITY = ("CRMLAB_HOME", "JUPYTERHUB_USER", "JUPYTERHUB_API_URL", "JUPYTERHUB_API_TOKEN")
@@ -49,6 +50,9 @@ def register(subparsers) -> None:
                                     **reads("CRMLAB_COURSE_DIR", "notebooks/", "quizzes/",
                                             "datasets/"))
     release.add_argument("--out", required=True, metavar="DIR")
+    release.add_argument("--lang", default="en", choices=LANGUAGES,
+                         help="the default edition: the one `make lab` opens and the README's "
+                              "first language (default en); every edition ships")
     release.set_defaults(func=_release)
 
 
@@ -114,5 +118,5 @@ def _submit(args) -> int:
 def _release(args) -> int:
     from crmlab.publish.release import release
 
-    print(f"wrote the student release to {release(args.out)}")
+    print(f"wrote the student release to {release(args.out, lang=args.lang)}")
     return 0
