@@ -73,11 +73,15 @@ def test_manifest_globs(glob, path, matches):
     assert bool(glob_pattern(glob).match(path)) is matches
 
 
-def test_every_released_file_is_declared_and_none_is_forbidden(released):
+def test_every_released_file_is_declared(released):
     files = _files(released)
     ships = [glob_pattern(entry["glob"]) for entry in manifest()["ships"]]
     assert [name for name in files if not any(p.match(name) for p in ships)] == []
+
+
+def test_every_entry_of_the_manifest_says_why():
     for entry in manifest()["ships"] + manifest()["never"]:
+        assert set(entry) <= {"glob", "why", "pending"}, entry
         assert entry["why"].strip(), entry["glob"]
 
 
@@ -251,6 +255,30 @@ def test_the_readme_promises_only_commands_targets_and_files_that_exist(released
     assert "notebooks/az/00_start_here.ipynb" in paths
     for path in paths:
         assert (released / path).exists(), path
+
+
+@pytest.mark.parametrize("name, lang, fields", [
+    ("README.md.tmpl", "az", {"start": "notebooks/az/00_start_here.ipynb", "other": "en"}),
+    ("Makefile.tmpl", "en", {"edition": "az"}),
+])
+def test_jinja2_renders_the_templates_to_the_same_text(name, lang, fields):
+    jinja2 = pytest.importorskip("jinja2")
+    from crmlab.core.i18n import message
+    from crmlab.publish.release import TEMPLATES, render
+
+    source = (TEMPLATES / name).read_text(encoding="utf-8")
+    env = jinja2.Environment(trim_blocks=True, keep_trailing_newline=True, autoescape=False)
+    ours = render(source, lang=lang, name=name, **fields)
+    assert env.from_string(source).render(
+        _=lambda key: message(key, lang=lang, **fields), lang=lang, **fields) == ours
+
+
+def test_a_template_field_nobody_gives_is_a_one_line_error():
+    from crmlab.publish.release import render
+
+    with pytest.raises(ValueError, match=r"^T: Got field 'start' instead, expected one of "
+                                         r"lang, other\.$"):
+        render("{{ start }}", lang="en", name="T", other="az")
 
 
 def test_the_default_edition_is_english_unless_told():

@@ -57,8 +57,9 @@ def render(template: str, *, lang: str, name: str = "template", **fields) -> str
     ``{{ _("key") }}`` the catalog's entry ``key`` in ``lang`` (its ``{field}`` placeholders
     filled from ``fields``), ``{# ... #}`` a comment, left out with the line end after it.
 
-    This is the subset of Jinja2's syntax the templates need, so that they read as Jinja2
-    templates and can be rendered by Jinja2 unchanged (with ``_`` given as a global).
+    This is the subset of Jinja2's syntax the templates need: Jinja2 renders them to the same
+    text (``trim_blocks``, ``keep_trailing_newline``, ``_`` given as a global), so they can
+    move to it unchanged.
 
     Examples
     --------

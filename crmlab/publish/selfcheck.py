@@ -10,9 +10,8 @@ opening JupyterLab:
   (``crmlab labsettings``);
 - ``kernel``: a ``python3`` kernel starts, and runs this environment's Python;
 - ``imports``: the start lesson's imports, and the lesson stack's, work in that kernel;
-- ``quiz``: the start lesson's quiz widget builds there, and choosing an option and pressing its
-  button saves the answer, in a scratch ``CRMLAB_HOME`` (the student's own answers are never
-  touched).
+- ``quiz``: the start lesson's quiz widget builds there, and an answer to it is saved and read
+  back, in a scratch ``CRMLAB_HOME`` (the student's own answers are never touched).
 
 The last three run in one kernel; when it does not start they are not checked.
 """
@@ -37,15 +36,16 @@ STACK = ("pandas", "matplotlib.pyplot", "ipywidgets")
 
 #: Run in the kernel: which Python it is.
 _WHICH = "import json, sys\nprint(json.dumps([sys.prefix, sys.executable]))"
-#: Run in the kernel: the start quiz's widget, an option chosen and its button pressed.
+#: Run in the kernel: the start quiz's widget built, and the right answer to its first practice
+#: question saved and read back.
 _QUIZ = """\
 from crmlab import quiz
 from crmlab.quiz.storage import read_answers
+from crmlab.quiz.types import get_type
 view = quiz.show("L00")
-one = next(v for v in view.questions if v.q.type == "single")
-one.input.value = one.q.options[0].id
-one.button.click()
-assert one.q.id in read_answers(view.student, "L00")["answers"], one.feedback.value
+first = next(q for q in view.quiz.questions if q.mode == "practice")
+assert quiz.record("L00", first.id, get_type(first.type).right_answer(first)).correct
+assert first.id in read_answers(view.student, "L00")["answers"]
 """
 
 
