@@ -99,10 +99,10 @@ def _grade(folder: Path, roster: Path, name: str, **options) -> float:
     from crmlab.grading.exercises import grade
 
     started = time.perf_counter()
-    scores = grade(str(EXERCISE), folder / "subs", roster=roster, out=folder / name,
+    graded = grade(str(EXERCISE), folder / "subs", roster=roster, out=folder / name,
                    timeout=120, progress=False, **options)
     elapsed = time.perf_counter() - started
-    assert (scores["total"] == 5).all(), scores
+    assert (graded.details["total"] == 5).all(), graded.details
     return elapsed
 
 

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from crmlab.core.display import text_table
 from crmlab.core.validation import check_choice, check_columns, check_each
 
-__all__ = ["PURPOSES", "CONSENT_COLUMNS", "ConsentedSelection", "select_customers"]
+__all__ = ["PURPOSES", "CONSENT_COLUMNS", "ConsentedSelection", "select_customers", "purposes"]
 
 #: What a purpose needs: the consent column that must be true, and what the purpose is.
 PURPOSES = {
@@ -27,6 +28,25 @@ PURPOSES = {
 
 #: The consent columns of the customers' records, one per purpose.
 CONSENT_COLUMNS = tuple(column for column, _ in PURPOSES.values())
+
+
+def purposes(*, lang: str | None = None) -> pd.DataFrame:
+    """``PURPOSES`` as a table, the descriptions in ``lang`` (default: the language in effect):
+    one row per purpose, its ``consent`` column and its ``description`` (shown whole).
+
+    Examples
+    --------
+    >>> purposes().loc["win_back", "consent"]
+    'consent_winback'
+    >>> purposes(lang="az").loc["email_campaign", "description"]
+    'e-poçt kampaniyaları'
+    """
+    from crmlab.core.i18n import message
+
+    rows = {purpose: {"consent": column,
+                      "description": message(f"consent.purpose.{purpose}", lang)}
+            for purpose, (column, _) in PURPOSES.items()}
+    return text_table(pd.DataFrame.from_dict(rows, orient="index").rename_axis("purpose"))
 
 
 @dataclass(frozen=True)
@@ -63,12 +83,12 @@ class ConsentedSelection:
         from crmlab.core.i18n import message
 
         total = len(self.customers) + self.excluded
-        before = "".join(message("consent.earlier", n=f"{n:,}", column=column)
+        before = "".join(message("consent.earlier", n=n, column=column)
                          for column, n in self.earlier)
         return message("consent.selection", purpose=repr(self.purpose),
                        description=message(f"consent.purpose.{self.purpose}"),
-                       selected=f"{len(self.customers):,}", total=f"{total:,}",
-                       excluded=f"{self.excluded:,}", consent=self.consent, earlier=before)
+                       selected=len(self.customers), total=total,
+                       excluded=self.excluded, consent=self.consent, earlier=before)
 
 
 def select_customers(table: pd.DataFrame, *, purpose: str) -> ConsentedSelection:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmlab.core.content import Domain
 from crmlab.core.display import text_table
 from crmlab.core.validation import (
     check_column_options,
@@ -31,7 +32,7 @@ from crmlab.core.validation import (
 __all__ = ["normalise_weights", "weighted_scores", "sensitivity", "payback_period",
            "cumulative_cash_flow", "example_candidates", "requirement_profile",
            "SIEBEL_MODULE_NEEDS", "course_company_needs", "needs_matrix", "rollout_order",
-           "phased_benefits"]
+           "phased_benefits", "CONTENT"]
 
 
 def normalise_weights(weights: dict) -> pd.Series:
@@ -433,3 +434,10 @@ def phased_benefits(plan: pd.DataFrame, *, months: int = 24, start: str = "live 
         total = values[starts <= month].sum()
         out.append(int(total) if float(total).is_integer() else float(total))
     return out
+
+
+#: The needs of the course company and what each one counts, in every language
+#: (``crmlab/data/content/<lang>/crm_selection.yaml``); the tables keep the needs as
+#: identifiers (lessons index them) and the display shows them translated.
+CONTENT = Domain("crm_selection", lambda: [text for need, measure in _NEED_MEASURES.items()
+                                           for text in (need, measure)])

@@ -33,13 +33,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from crmlab.core.content import Domain
 from crmlab.core.curated import normalise as _normalise
 from crmlab.core.curated import read_checked
 from crmlab.core.display import text_table
 from crmlab.core.exceptions import DataError
 from crmlab.core.validation import check_choice, expected
 
-__all__ = ["LANGUAGES", "LESSONS", "SEEDS", "PATH", "terms", "lookup", "table"]
+__all__ = ["LANGUAGES", "LESSONS", "SEEDS", "PATH", "CONTENT", "terms", "lookup", "table"]
 
 #: The glossary's languages: English, Azerbaijani, Malay, Slovenian.
 LANGUAGES = ("en", "az", "ms", "sl")
@@ -101,6 +102,11 @@ def _check_variants(form: dict, where: str) -> None:
 @lru_cache(maxsize=1)
 def _load() -> tuple[dict, ...]:
     return read_checked(PATH, _check)
+
+
+#: The definitions in every language (``crmlab/data/content/<lang>/glossary.yaml``): the
+#: glossary keeps one English definition per term, each reader reads it in theirs.
+CONTENT = Domain("glossary", lambda: [entry["definition"] for entry in _load()])
 
 
 def _forms(entry: dict) -> dict[str, str]:
@@ -202,8 +208,10 @@ def lookup(term: str, *, lang: str = "en") -> str:
     return _forms(entry)[lang]
 
 
-def table(*, lang: str | None = None, lesson: str | None = None) -> pd.DataFrame:
-    """Return the glossary as a DataFrame, for one language or all, one lesson or all.
+def table(*, lang: str | None = None, lesson: str | None = None,
+          reader: str | None = None) -> pd.DataFrame:
+    """Return the glossary as a DataFrame, for one language or all, one lesson or all; the
+    definitions in the ``reader``'s language (default: the language in effect).
 
     Parameters
     ----------
@@ -256,7 +264,7 @@ def table(*, lang: str | None = None, lesson: str | None = None) -> pd.DataFrame
     rows = [
         {"id": entry["id"], "lesson": entry["lesson"], **_forms(entry),
          "attested": entry[lang]["attested"] if lang not in (None, "en") else None,
-         "definition": entry["definition"]}
+         "definition": CONTENT(entry["definition"], reader)}
         for entry in _load() if lesson is None or entry["lesson"] == lesson
     ]
     frame = pd.DataFrame(rows, columns=columns)

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab.clv import simple_clv
+from crmlab.core.content import Domain
 from crmlab.core.display import StableWidgetRepr
 from crmlab.core.validation import (
     check_choice,
@@ -38,7 +39,8 @@ from crmlab.core.validation import (
 from crmlab.repeat_purchase import bought_again
 
 __all__ = ["SOURCE_RATIOS", "REACH", "repeat_customers", "repeat_rate", "retention_rate",
-           "retention_path", "retention_economics", "retention_comparison", "calculator"]
+           "retention_path", "retention_economics", "retention_comparison", "calculator",
+           "CONTENT"]
 
 #: Cost of acquiring / winning back a customer, as a multiple of the cost of keeping one (seed 000,
 #: "according to statistics"; rules of thumb with no study named behind them).
@@ -479,10 +481,11 @@ class _Calculator(StableWidgetRepr):
         self._widgets = widgets
 
     def summary(self) -> str:
+        from crmlab.core.i18n import message
+
         p = self._params
-        return (f"Retention calculator: {p['customers']:,} customers, retention "
-                f"{p['retention']:.1%}, margin {p['margin']:,.2f} per customer per period. "
-                "Move the sliders to price a retention programme.")
+        return message("calculator.summary", customers=p["customers"],
+                       retention=p["retention"], margin=p["margin"])
 
 
 def calculator(*, customers: int, retention: float, margin: float, cost_per_customer: float,
@@ -535,3 +538,18 @@ def calculator(*, customers: int, retention: float, margin: float, cost_per_cust
     box = w.VBox([*controls, table])
     params = {"customers": customers, "retention": retention, "margin": margin}
     return _Calculator(controls, box, table, params)
+
+
+def _texts():
+    """The row labels of :func:`retention_economics` and the routes of
+    :func:`retention_comparison`: identifiers lessons index, shown in the reader's language."""
+    economics = retention_economics(customers=10, retention=0.5, new_retention=0.6, margin=1,
+                                    cost_per_customer=0.01)
+    for labels in economics.index:
+        yield from labels
+    yield from retention_comparison(economics).index
+
+
+#: The labels of the module's tables in every language (``crmlab/data/content/<lang>/loyalty.yaml``);
+#: the tables keep them as identifiers, the display shows them translated.
+CONTENT = Domain("loyalty", _texts)

@@ -12,8 +12,8 @@ customers, seed 002 on multichannel consistency), each with the source's own wor
 where its text is garbled. Figures in it are the sources'; none is the course's.
 
 The timeline in ``EVOLUTION`` dates each stage by the reference the source cites. Four stages
-take their date from the literature, flagged ``"literature"``: transactional marketing (the
-marketing mix, McCarthy 1960), segmentation (Smith 1956) and social CRM (Greenberg 2009), which
+take their date from the literature, flagged ``"literature"``: the marketing mix (McCarthy 1960),
+which codified transactional marketing but is not its origin, segmentation (Smith 1956) and social CRM (Greenberg 2009), which
 the sources do not date (seed 002 names social CRM without a date), and Drucker's "create a
 customer", which seed 001 puts in the 1960s and the literature in The Practice of Management
 (Drucker 1954).
@@ -23,18 +23,23 @@ from __future__ import annotations
 
 import pandas as pd
 
+from crmlab.core.content import Domain
 from crmlab.core.display import text_table
+from crmlab.core.i18n import get_language, message
 from crmlab.core.validation import check_choice, expected
 
 __all__ = ["EVOLUTION", "NEW_CONSUMER", "TRIPLE_GOAL", "LEVERS", "CONSUMER_RELATIONS_GOALS",
            "PERSONALISATION_STEPS", "PERSONALISATION_AIMS", "PERSONALISATION_MISTAKES",
            "PROFILE_CONTENTS", "ARTLIFE_SUCCESS_FACTORS", "ARTLIFE_PARTNERS", "REMARKS",
-           "evolution", "table", "remark", "quote", "artlife_partners"]
+           "CONTENT", "evolution", "table", "remark", "quote", "artlife_partners"]
 
 #: The stages of the road to CRM: (stage, year, reference, idea, where the date comes from).
 EVOLUTION = [
-    ("transactional marketing", 1960, "McCarthy (1960)",
-     "the marketing mix: win the single sale", "literature"),
+    # McCarthy's 1960 is the date transactional marketing was codified as the marketing mix (4P),
+    # not its origin: selling for the single exchange is far older than segmentation (1956).
+    ("marketing mix (transactional marketing codified)", 1960, "McCarthy (1960)",
+     "the marketing mix (4P) codifies the pursuit of the single sale, which is far older",
+     "literature"),
     ("segmentation", 1956, "Smith (1956)",
      "homogeneous groups of customers by taste, lifestyle and buying attitude", "literature"),
     ("the business exists to create a customer", 1954, "Drucker (1954)",
@@ -318,8 +323,25 @@ _TABLES = {
 }
 
 
-def evolution() -> pd.DataFrame:
-    """The stages from transactional marketing to social CRM, in order of year (shown whole).
+def _texts():
+    """Every English text of the module's content (the stages, the lists, the remarks)."""
+    for stage, _, _, idea, _ in EVOLUTION:
+        yield from (stage, idea)
+    for _, rows in _TABLES.values():
+        if rows is not _TABLES["remarks"][1]:
+            yield from (text for row in rows for text in row)
+    for _, _, said, _, garbled in REMARKS.values():
+        yield from (said, garbled)
+    yield from ARTLIFE_PARTNERS
+
+
+#: The content of the module in every language (``crmlab/data/content/<lang>/marketing.yaml``).
+CONTENT = Domain("marketing", _texts)
+
+
+def evolution(*, lang: str | None = None) -> pd.DataFrame:
+    """The stages from transactional marketing to social CRM, in order of year (shown whole),
+    in ``lang`` (default: the language in effect).
 
     Examples
     --------
@@ -327,19 +349,23 @@ def evolution() -> pd.DataFrame:
                                           stage  year   date_from
     0  the business exists to create a customer  1954  literature
     1                              segmentation  1956  literature
-    2                   transactional marketing  1960  literature
+    2  marketing mix (transactional marketing codified)  1960  literature
     """
     frame = pd.DataFrame(EVOLUTION, columns=["stage", "year", "reference", "idea", "date_from"])
+    frame = CONTENT.frame(frame, columns=["stage", "idea"], lang=lang)
     return text_table(frame.sort_values("year", kind="stable").reset_index(drop=True))
 
 
-def table(name: str) -> pd.DataFrame:
-    """One of the source's lists, numbered from 1, shown whole (a :class:`~crmlab.core.display.TextTable`).
+def table(name: str, *, lang: str | None = None) -> pd.DataFrame:
+    """One of the source's lists, numbered from 1, shown whole (a
+    :class:`~crmlab.core.display.TextTable`), in ``lang`` (default: the language in effect).
 
     Examples
     --------
     >>> table("triple_goal")["goal"].tolist()
     ['revenue per account', 'customer profitability', 'portfolio erosion']
+    >>> table("consumer_relations_goals", lang="az")["goal"].iloc[0]
+    'yeni istehlakçıların cəlb edilməsi'
     >>> table("goals")
     Traceback (most recent call last):
     ...
@@ -349,13 +375,15 @@ def table(name: str) -> pd.DataFrame:
     """
     check_choice("name", name, _TABLES)
     columns, rows = _TABLES[name]
-    frame = pd.DataFrame(rows, columns=columns)
+    frame = CONTENT.frame(pd.DataFrame(rows, columns=columns), lang=lang)
     frame.index = pd.RangeIndex(1, len(frame) + 1, name="#")
     return text_table(frame)
 
 
-def remark(key: str) -> dict:
-    """One entry of ``REMARKS`` as a dict (seed, lesson, remark, source words, garbled).
+def remark(key: str, *, lang: str | None = None) -> dict:
+    """One entry of ``REMARKS`` as a dict (seed, lesson, remark, source words, garbled), the
+    remark and the note in ``lang`` (default: the language in effect); the source's words are
+    its own.
 
     Examples
     --------
@@ -365,11 +393,14 @@ def remark(key: str) -> dict:
     True
     """
     check_choice("key", key, REMARKS)
-    return dict(zip(["seed", "lesson", "remark", "source words", "garbled"], REMARKS[key]))
+    seed, lesson, said, words, garbled = REMARKS[key]
+    return {"seed": seed, "lesson": lesson, "remark": CONTENT(said, lang),
+            "source words": words, "garbled": CONTENT(garbled, lang)}
 
 
-def quote(*keys: str) -> str:
-    """Entries of ``REMARKS`` as text to print: the remark, the source's words, the note.
+def quote(*keys: str, lang: str | None = None) -> str:
+    """Entries of ``REMARKS`` as text to print, in ``lang`` (default: the language in effect):
+    the remark, the source's words, the note.
 
     Each entry gives what the source says in the course's words, then the source's own words
     with its seed, then the note on garbled text where there is one; entries are separated by
@@ -393,12 +424,14 @@ def quote(*keys: str) -> str:
     """
     if not keys:
         raise expected("keys", keys, "at least one key of REMARKS")
+    lang = lang or get_language()
     blocks = []
     for key in keys:
-        entry = remark(key)
-        lines = [entry["remark"], f'  seed {entry["seed"]}: "{entry["source words"]}"']
+        entry = remark(key, lang=lang)
+        lines = [entry["remark"], message("marketing.source_words", lang, seed=entry["seed"],
+                                          words=entry["source words"])]
         if entry["garbled"]:
-            lines.append(f"  note: {entry['garbled']}")
+            lines.append(message("marketing.note", lang, note=entry["garbled"]))
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 

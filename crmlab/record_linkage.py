@@ -135,9 +135,8 @@ class CustomerView:
         from crmlab.core.i18n import message
 
         merged = self.n_records - self.n_people
-        return message("linkage.customer_view", records=f"{self.n_records:,}",
-                       people=f"{self.n_people:,}", merged=f"{merged:,}",
-                       review=f"{len(self.review):,}")
+        return message("linkage.customer_view", records=self.n_records, people=self.n_people,
+                       merged=merged, review=len(self.review))
 
 
 _KEYS = ("email", "phone")

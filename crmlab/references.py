@@ -18,8 +18,9 @@ Examples
 >>> lookup("Carrion (2000)")["seeds"]["001"]["listed_as"]
 'Carrión (2000), «Kepintaran Perniagaan dan Pengurusan Pengetahuan», diterbitkan di gestiondelconocimiento.com'
 >>> table(lesson="L06")[["citation", "origin", "lessons"]]
-           citation  origin lessons
-0  Reichheld (2003)  course     L06
+                      citation  origin   lessons
+0             Reichheld (2003)  course       L06
+1  Schenker & Gentleman (2001)  course  L06, L07
 """
 
 from __future__ import annotations
@@ -30,12 +31,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from crmlab.core.content import Domain
 from crmlab.core.curated import normalise, read_checked, unknown
 from crmlab.core.display import text_table
 from crmlab.core.exceptions import DataError
 from crmlab.core.validation import check_choice, expected
 
-__all__ = ["SEEDS", "ORIGINS", "PATH", "Citation", "entries", "lookup", "cite",
+__all__ = ["SEEDS", "ORIGINS", "PATH", "CONTENT", "Citation", "entries", "lookup", "cite",
            "find_citations", "table"]
 
 #: The source texts (``seeds/NNN_*.txt``): 000 Azerbaijani, 001 Malay, 002 Slovenian.
@@ -208,6 +210,32 @@ def _resolve(authors: str, year: int) -> tuple[tuple[str, ...], tuple[str, ...]]
     return names, ()
 
 
+def _texts():
+    """The course's words about each work: the English rendering of a foreign title, what a
+    source leaves out, why the course adds a work, and where a source cites it."""
+    for entry in _load():
+        yield from (entry["title_en"], entry["why"], entry["missing"])
+        for seed in (entry["seeds"] or {}).values():
+            yield seed.get("where")
+
+
+#: The course's words about the works, in every language
+#: (``crmlab/data/content/<lang>/references.yaml``); titles, authors and the sources' own
+#: citations stay as they are.
+CONTENT = Domain("references", _texts)
+
+
+def _in(entry: dict, lang: str | None) -> dict:
+    """A copy of ``entry`` with the course's words in ``lang``."""
+    entry = copy.deepcopy(entry)
+    for field in ("title_en", "why", "missing"):
+        entry[field] = CONTENT(entry[field], lang)
+    for seed in (entry["seeds"] or {}).values():
+        if "where" in seed:
+            seed["where"] = CONTENT(seed["where"], lang)
+    return entry
+
+
 def entries() -> list[dict]:
     """Return the works as parsed from ``crmlab/data/references.yaml``.
 
@@ -232,8 +260,10 @@ def entries() -> list[dict]:
     return copy.deepcopy(list(_load()))
 
 
-def lookup(ref: str) -> dict:
-    """Return one work, found by its key or by an author-year citation of it.
+def lookup(ref: str, *, lang: str | None = None) -> dict:
+    """Return one work, found by its key or by an author-year citation of it, the course's
+    words about it (``title_en``, ``why``, ``missing``, where each source cites it) in ``lang``
+    (default: the language in effect).
 
     Parameters
     ----------
@@ -282,7 +312,7 @@ def lookup(ref: str) -> dict:
         raise unknown("ref", ref, _index(), key=key,
                       expected=f"a reference key such as {_EXAMPLE!r} or a citation such as "
                                f"{_cite(_by_key(_EXAMPLE))!r} (see crmlab.references.table())")
-    return copy.deepcopy(entry)
+    return _in(entry, lang)
 
 
 def cite(key: str, *, page: int | str | None = None) -> str:
@@ -371,7 +401,7 @@ def find_citations(text: str) -> list[Citation]:
 def _reference(entry: dict) -> str:
     year = f"({'n.d.' if entry['year'] is None else entry['year']})"
     title = entry["title"]
-    if title and entry["title_en"]:
+    if title and entry["title_en"] and entry["title_en"] != title:  # a rendering the reader needs
         title = f"{title} [{entry['title_en']}]"
     # A work without authors goes by its title, as library catalogues list it.
     text = f"{'; '.join(entry['authors'])} {year}" if entry["authors"] else f"{title} {year}"
@@ -381,8 +411,10 @@ def _reference(entry: dict) -> str:
     return text if text.endswith(".") else f"{text}."
 
 
-def table(*, lesson: str | None = None, origin: str | None = None):
-    """Return the bibliography as a DataFrame, for one lesson or all, one origin or both.
+def table(*, lesson: str | None = None, origin: str | None = None, lang: str | None = None):
+    """Return the bibliography as a DataFrame, for one lesson or all, one origin or both, the
+    course's words (a title's rendering, the note) in ``lang`` (default: the language in
+    effect).
 
     Parameters
     ----------
@@ -424,19 +456,23 @@ def table(*, lesson: str | None = None, origin: str | None = None):
         raise expected("lesson", lesson, "a course id such as 'L01', 'C2', 'GLOSSARY' or 'FINAL'")
     if origin is not None:
         check_choice("origin", origin, ORIGINS)
+    from crmlab.core.i18n import message
+
     rows = []
     for entry in _load():
         entry_origin = "course" if entry["added_by_course"] else "source"
         if (lesson is not None and lesson not in entry["lessons"]) or (
                 origin is not None and origin != entry_origin):
             continue
+        entry = _in(entry, lang)
+        note = (entry["why"] if entry["added_by_course"] else message(
+            "references.not_given", lang, missing=entry["missing"]) if entry["missing"] else "")
         rows.append({
             "key": entry["key"], "citation": _cite(entry), "reference": _reference(entry),
             "origin": entry_origin,
             "cited_by": ", ".join(f"seed {seed}" for seed in entry["seeds"]),
             "lessons": ", ".join(entry["lessons"]),
-            "note": " ".join((entry["why"] if entry["added_by_course"] else
-                              f"not given: {entry['missing']}" if entry["missing"] else "").split()),
+            "note": " ".join(note.split()),
         })
     columns = ["key", "citation", "reference", "origin", "cited_by", "lessons", "note"]
     return text_table(pd.DataFrame(rows, columns=columns))

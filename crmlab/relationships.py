@@ -26,11 +26,14 @@ Reason(criterion='product_criticality', value='non-critical', points_to=(1,))
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 
 import pandas as pd
 
+from crmlab.core.content import Domain
+from crmlab.core.display import text_table
+from crmlab.core.i18n import get_language, message
 from crmlab.core.validation import (
     check_choice,
     check_column_options,
@@ -41,8 +44,9 @@ from crmlab.core.validation import (
 )
 
 __all__ = ["RelationshipType", "Reason", "Classification", "Practices", "criteria_table",
-           "rules_table", "classify_supplier", "special_cases", "practices", "WAYS_OUT",
-           "REQUIRED", "OPTIONAL", "CRITERIA_FIELDS", "MONOPOLY_FLAG", "UNINTERESTED_FLAG"]
+           "rules_table", "classify_supplier", "special_cases", "practices", "ways_out",
+           "WAYS_OUT", "COSTLY_FIFTH", "REQUIRED", "OPTIONAL", "CRITERIA_FIELDS",
+           "MONOPOLY_FLAG", "UNINTERESTED_FLAG", "CONTENT"]
 
 
 class RelationshipType(IntEnum):
@@ -55,8 +59,13 @@ class RelationshipType(IntEnum):
 
     @property
     def label(self) -> str:
-        """The type's name, e.g. "partial competition"."""
+        """The type's name, e.g. "partial competition" (an identifier: tables hold it)."""
         return _LABELS[self]
+
+    @property
+    def title(self) -> str:
+        """The type's name in the language in effect (``relationship.type_<n>``), to print."""
+        return message(f"relationship.type_{self.value}")
 
     @property
     def derived(self) -> bool:
@@ -69,7 +78,8 @@ _LABELS = {1: "economically expedient", 2: "partial competition", 3: "selective 
 
 #: The criteria table: (criterion, type 1, type 2, type 3, type 4). Types 1-2 from the source
 #: (seed 000 ends its account of each with this list), 3-4 the course's, after Kraljic (1983).
-#: The source names no buyer power for type 2: that cell is the course's reading and says so.
+#: Type 2's criteria list names no buyer power, but the source's summary of type 2 gives it
+#: ("markets where the buyer's power dominates or power is balanced"); the cell says so.
 _CRITERIA = [
     ("purchased product", "non-critical", "key (basic, simple)", "key, customised",
      "strategic"),
@@ -77,8 +87,8 @@ _CRITERIA = [
     ("share of profit", "little or none", "fairly high", "high", "high"),
     ("quality", "standardised", "standardised", "partly specific", "specific to us"),
     ("supply market: buyer power", "buyer dominates",
-     "not given (course: buyer dominates or balanced)", "balanced",
-     "balanced or supplier dominates"),
+     "buyer dominates or balanced (source: the summary of type 2)", "balanced",
+     "supplier dominates"),
     ("supply market: number of suppliers", "many", "many", "few", "one or very few"),
     ("supply market: switching", "easy", "easy", "costly", "very hard"),
     ("supply market: mutual dependence", "low", "moderate", "considerable", "high"),
@@ -88,8 +98,12 @@ _DERIVED = ["no (source)", "no (source)", "yes (the course's, after Kraljic 1983
             "yes (the course's, after Kraljic 1983)"]
 
 
-def criteria_table() -> pd.DataFrame:
+def criteria_table(*, lang: str | None = None) -> pd.DataFrame:
     """The criteria of each type as a table; the ``derived`` row marks the course's columns.
+
+    A table of words, shown whole (a :class:`~crmlab.core.display.TextTable`), its cells in
+    ``lang`` (default: the language in effect); its columns and rows keep the English a lesson
+    indexes, and the display shows them in the reader's language (:data:`CONTENT`).
 
     Examples
     --------
@@ -98,6 +112,8 @@ def criteria_table() -> pd.DataFrame:
     'standardised'
     >>> table.loc["risk level", "2 partial competition"]
     'medium and high'
+    >>> table.loc["supply market: buyer power", "2 partial competition"]
+    'buyer dominates or balanced (source: the summary of type 2)'
     >>> table.loc["derived"].tolist()[1:3]
     ['no (source)', "yes (the course's, after Kraljic 1983)"]
     """
@@ -106,7 +122,7 @@ def criteria_table() -> pd.DataFrame:
     rows["derived"] = _DERIVED
     table = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
     table.index.name = "criterion"
-    return table
+    return text_table(CONTENT.frame(table, lang=lang))
 
 
 # --------------------------------------------------------------------------- classifier
@@ -129,7 +145,7 @@ ALTERNATIVE_CUTS = (2, 5)
 
 #: The rules: for each field, the types each value points to. A value points to every type
 #: whose column of the criteria table it matches, so a type-2 "medium and high" risk makes
-#: "high" point to 2 as well as to 3 and 4.
+#: "high" point to 2 as well as to 3 and 4, and a balanced power ("medium") points to 2 and 3.
 _LEVEL_RULES = {
     "product_criticality": {"non-critical": (1,), "key": (2, 3), "strategic": (4,)},
     "supply_risk": {"low": (1,), "medium": (2,), "high": (2, 3, 4)},
@@ -183,13 +199,18 @@ class Classification:
     flags: tuple[str, ...] = ()
     ways_out: tuple[str, ...] = ()
 
-    def explain(self) -> str:
-        """The type and, one line each, the criteria, the types they point to and the flags."""
-        lines = [f"type {self.type.value}: {self.type.label}"]
+    def explain(self, *, lang: str | None = None) -> str:
+        """The type and, one line each, the criteria, the types they point to and the flags,
+        in ``lang`` (default: the language in effect; the criteria keep their field names and
+        values, which a profile is written in)."""
+        lang = lang or get_language()
+        lines = [message("relationships.explain.type", lang, number=self.type.value,
+                         label=message(f"relationship.type_{self.type.value}", lang))]
         for r in self.reasons:
-            lines.append(f"  {r.criterion} = {r.value!r} -> type(s) "
-                         f"{', '.join(map(str, r.points_to))}")
-        lines += [f"  flag: {flag}" for flag in self.flags]
+            lines.append(message("relationships.explain.reason", lang, criterion=r.criterion,
+                                 value=repr(r.value), types=", ".join(map(str, r.points_to))))
+        lines += [message("relationships.explain.flag", lang, flag=CONTENT(flag, lang))
+                  for flag in self.flags]
         return "\n".join(lines)
 
 
@@ -281,36 +302,35 @@ def _classify_one(profile: dict, name=None) -> Classification:
         for t in reason.points_to:
             votes[t] += 1 / len(reason.points_to)
     chosen = _vote_winner(votes, p["product_criticality"])
-    flags, ways_out = [], ()
+    flags, exits = [], ()
     standard = p["quality_standardised"]
     monopoly = p.get("monopoly_market", False) or p["n_alternatives"] <= 1
     if standard and monopoly:
         if p["product_criticality"] == "non-critical":
             # The source allows this exception for non-critical items: still no need for a
             # partnership with the supplier of something the business can do without.
-            flags.append(f"{MONOPOLY_FLAG}: a rare exception for a non-critical item; keep the "
-                         "relationship light, no partnership needed")
+            flags.append(_FLAGS[0])
         else:
-            flags.append(f"{MONOPOLY_FLAG}: partial competition no longer applies; consider "
-                         "selective cooperation or partnership, by the product's importance")
+            flags.append(_FLAGS[1])
             if chosen <= 2:
                 chosen = 4 if p["product_criticality"] == "strategic" else 3
     if p.get("interested_in_our_volume") is False:
-        flags.append(f"{UNINTERESTED_FLAG}: first find out whether the supplier itself has "
-                     "spare capacity; if it has, its stance may be unfounded and that capacity "
-                     "is a strong card in the negotiation")
-        ways_out = WAYS_OUT + (COSTLY_FIFTH,)
+        flags.append(_FLAGS[2])
+        exits = WAYS_OUT + (COSTLY_FIFTH,)
         if chosen <= 2 and p["product_criticality"] != "non-critical":
             chosen = 3
     rounded = {RelationshipType(t): round(v, 3) for t, v in votes.items()}
-    return Classification(RelationshipType(chosen), reasons, rounded, tuple(flags), ways_out)
+    return Classification(RelationshipType(chosen), reasons, rounded, tuple(flags), exits)
 
 
 def classify_supplier(profile, *, name_column: str = "supplier_id"):
     """Classify a supplier (a dict or Series) or every row of a DataFrame of suppliers.
 
-    Each criterion points to one or more types (see :func:`criteria_table`); the type with most
-    points wins. Two situations from the source override the vote and are flagged: a standard
+    Each criterion points to one or more types (see :func:`rules_table`) and shares one vote
+    among them; the type with most votes wins, a tie going to the type the purchased product
+    points to and then to the less committed type. A profile with at most
+    one alternative supplier counts as a monopoly-like market even without ``monopoly_market``
+    (a course convention). Two situations from the source override the vote and are flagged: a standard
     product from a monopoly-like market (types 1-2 no longer apply), and a supplier not
     interested in our volumes (the four ways out and the costly fifth are listed).
 
@@ -481,8 +501,9 @@ _PRACTICES = {
 }
 
 
-def practices(relationship) -> Practices:
-    """What a relationship type looks like in practice.
+def practices(relationship, *, lang: str | None = None) -> Practices:
+    """What a relationship type looks like in practice, in ``lang`` (default: the language in
+    effect).
 
     Examples
     --------
@@ -494,7 +515,57 @@ def practices(relationship) -> Practices:
     ValueError: Got relationship=5 instead, expected one of 1, 2, 3, 4 (or a RelationshipType).
     """
     try:
-        return _PRACTICES[int(RelationshipType(relationship))]
+        found = _PRACTICES[int(RelationshipType(relationship))]
     except (ValueError, TypeError):
         raise expected("relationship", relationship,
                        "one of 1, 2, 3, 4 (or a RelationshipType)") from None
+    fields = {name: CONTENT(getattr(found, name), lang) for name in _PRACTICE_FIELDS}
+    return replace(found, checklist=CONTENT.each(found.checklist, lang), **fields)
+
+
+def ways_out(*, lang: str | None = None) -> tuple[str, ...]:
+    """The source's four ways out when a key supplier is not interested in our small volumes,
+    then the costly fifth it advises against, in ``lang`` (default: the language in effect).
+
+    Examples
+    --------
+    >>> len(ways_out()), ways_out()[0]
+    (5, 'make it yourself (make-or-buy)')
+    """
+    return CONTENT.each(WAYS_OUT + (COSTLY_FIFTH,), lang)
+
+
+_PRACTICE_FIELDS = ("procurement_method", "contract_form", "contact_level", "volume_split",
+                    "horizon")
+#: The flags :func:`classify_supplier` raises: a standard non-critical item from a monopoly-like
+#: market, a standard key or strategic one, a supplier not interested in our volumes.
+_FLAGS = (
+    f"{MONOPOLY_FLAG}: a rare exception for a non-critical item; keep the relationship light, "
+    "no partnership needed",
+    f"{MONOPOLY_FLAG}: partial competition no longer applies; consider selective cooperation "
+    "or partnership, by the product's importance",
+    f"{UNINTERESTED_FLAG}: first find out whether the supplier itself has spare capacity; if it "
+    "has, its stance may be unfounded and that capacity is a strong card in the negotiation",
+)
+
+
+def _texts():
+    """Every English text of the module's content: the criteria table (its columns too), the
+    rules' ranges, the flags, the ways out, the practices."""
+    table = criteria_table(lang="en")
+    yield from table.columns
+    yield from table.index
+    yield from (cell for row in table.to_numpy() for cell in row)
+    yield from rules_table().index.get_level_values("value")
+    yield from _FLAGS
+    yield from WAYS_OUT + (COSTLY_FIFTH,)
+    for found in _PRACTICES.values():
+        yield from (getattr(found, name) for name in _PRACTICE_FIELDS)
+        yield from found.checklist
+
+
+#: The content of the module in every language (``crmlab/data/content/<lang>/relationships.yaml``).
+#: The criteria table, the rules and the classifier's tables keep their English (lessons index
+#: them) and the display shows them translated; the practices, the ways out and the
+#: explanations are given in the reader's language.
+CONTENT = Domain("relationships", _texts)

@@ -40,12 +40,13 @@ import math
 import numpy as np
 import pandas as pd
 
+from crmlab.core.content import Domain
 from crmlab.core.display import text_table
 from crmlab.core.validation import check_column_options, check_each, check_whole, expected
 
 __all__ = ["rfm_table", "rfm_scores", "rfm_distribution", "dense_rank_scores", "RFM_SEGMENTS",
            "rfm_segment", "segment_ranges", "CURRY_TIERS", "CURRY_CUTOFFS", "customer_pyramid",
-           "customer_abc"]
+           "customer_abc", "CONTENT"]
 
 #: Segment name -> (R scores, F scores, what it means); the rules cover the 5 x 5 grid once.
 RFM_SEGMENTS = {
@@ -56,6 +57,10 @@ RFM_SEGMENTS = {
     "at risk": ((1, 2), (3, 4, 5), "used to buy often, not lately"),
     "lost": ((1, 2), (1, 2), "bought seldom, long ago"),
 }
+
+#: What each segment means, in every language (``crmlab/data/content/<lang>/segmentation.yaml``);
+#: the segment names are codes with catalog labels (``value.champions``).
+CONTENT = Domain("segmentation", lambda: [meaning for *_, meaning in RFM_SEGMENTS.values()])
 
 #: Curry & Curry's customer pyramid: the tier names, from the top.
 CURRY_TIERS = ("top", "big", "medium", "small")

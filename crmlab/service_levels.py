@@ -13,11 +13,13 @@ from __future__ import annotations
 import pandas as pd
 
 from crmlab.consent import ConsentedSelection, select_customers
+from crmlab.core.content import Domain
 from crmlab.core.display import text_table
+from crmlab.core.i18n import message
 from crmlab.core.validation import check_column_options, check_columns, check_rate, check_whole
 
 __all__ = ["SERVICE_OFFERS", "SOURCE_LEVELS", "service_level_rules", "service_levels",
-           "win_back_candidates"]
+           "win_back_candidates", "CONTENT"]
 
 #: The source's twelfth step of personalisation: a different service for each kind of customer.
 #: "lapsed" and "prospect" are the course's: the source names only the first three levels.
@@ -28,6 +30,11 @@ SERVICE_OFFERS = {
     "lapsed": "none: left before the win-back window",
     "prospect": "none: no purchase yet",
 }
+
+
+#: The offers in every language (``crmlab/data/content/<lang>/service_levels.yaml``): the
+#: tables keep them as written here, the display shows them translated.
+CONTENT = Domain("service_levels", lambda: SERVICE_OFFERS.values())
 
 
 def _check_thresholds(best_share, lost_after, lost_within) -> None:
@@ -42,8 +49,9 @@ SOURCE_LEVELS = ("best", "regular", "recently lost")
 
 
 def service_level_rules(*, best_share: float = 0.2, lost_after: int = 180,
-                        lost_within: int = 365) -> pd.DataFrame:
-    """Each service level of :func:`service_levels`: its rule, its offer and who names it.
+                        lost_within: int = 365, lang: str | None = None) -> pd.DataFrame:
+    """Each service level of :func:`service_levels`: its rule, its offer and who names it, in
+    ``lang`` (default: the language in effect).
 
     The same thresholds as :func:`service_levels` (and checked the same way), written out:
     one row per level of ``SERVICE_OFFERS`` with ``last_order`` (days before ``as_of``),
@@ -63,18 +71,23 @@ def service_level_rules(*, best_share: float = 0.2, lost_after: int = 180,
     prospect                       none                              course
     """
     _check_thresholds(best_share, lost_after, lost_within)
-    active = f"at most {lost_after} days ago"
+
+    def say(key, **fields):
+        return message(f"service_levels.{key}", lang, **fields)
+
+    active = say("at_most", days=lost_after)
     top = round(best_share * 100, 6)
     last_order = {"best": active, "regular": active,
-                  "recently lost": f"{lost_after + 1} to {lost_within} days ago",
-                  "lapsed": f"over {lost_within} days ago", "prospect": "none"}
-    by_margin = {"best": f"top {top:g}% (active)", "regular": f"other {100 - top:g}%"}
+                  "recently lost": say("between", low=lost_after + 1, high=lost_within),
+                  "lapsed": say("over", days=lost_within), "prospect": say("none")}
+    by_margin = {"best": say("top", share=f"{top:g}"),
+                 "regular": say("other", share=f"{100 - top:g}")}
     levels = list(SERVICE_OFFERS)
     table = pd.DataFrame({
         "last_order": [last_order[level] for level in levels],
         "by_margin": [by_margin.get(level, "") for level in levels],
-        "offer": [SERVICE_OFFERS[level] for level in levels],
-        "named_by": ["source (step 12)" if level in SOURCE_LEVELS else "course"
+        "offer": [CONTENT(SERVICE_OFFERS[level], lang) for level in levels],
+        "named_by": [say("by_source") if level in SOURCE_LEVELS else say("by_course")
                      for level in levels],
     }, index=pd.Index(levels, name="service_level"))
     return text_table(table)

@@ -25,6 +25,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from crmlab.core.i18n import message
 from crmlab.core.validation import (
     check_choice,
     check_columns,
@@ -100,13 +101,16 @@ def nps_difference(answers_a, answers_b, *, confidence: float = 0.95) -> dict:
     -------
     dict
         ``nps_a``, ``nps_b``, ``difference``, ``se`` (its standard error, in NPS points),
-        ``ci_low``, ``ci_high``, ``clear``, ``n_a`` and ``n_b``.
+        ``ci_low``, ``ci_high``, ``confidence``, ``clear``, ``verdict`` (whether the difference
+        is clear, in words, in the language in effect), ``n_a`` and ``n_b``.
 
     Examples
     --------
     >>> r = nps_difference([10] * 6 + [3] * 4, [10] * 4 + [8] * 2 + [3] * 4)
     >>> r["nps_a"], r["nps_b"], r["difference"], r["clear"]
     (20.0, 0.0, 20.0, False)
+    >>> r["verdict"]
+    'not a clear difference, the interval includes 0'
     >>> r = nps_difference([10] * 60 + [3] * 40, [10] * 30 + [3] * 70)
     >>> r["difference"], round(r["ci_low"], 1), round(r["ci_high"], 1), r["clear"]
     (60.0, 33.6, 86.4, True)
@@ -118,10 +122,12 @@ def nps_difference(answers_a, answers_b, *, confidence: float = 0.95) -> dict:
     se = 100 * math.sqrt(variance)
     difference = 100 * (a.mean() - b.mean())
     low, high = difference - z * se, difference + z * se
+    clear = bool(low > 0 or high < 0)
     return {"nps_a": round(float(100 * a.mean()), 6), "nps_b": round(float(100 * b.mean()), 6),
             "difference": round(float(difference), 6), "se": float(se),
-            "ci_low": float(low), "ci_high": float(high),
-            "clear": bool(low > 0 or high < 0), "n_a": len(a), "n_b": len(b)}
+            "ci_low": float(low), "ci_high": float(high), "confidence": confidence,
+            "clear": clear, "verdict": message("survey.clear" if clear else "survey.not_clear"),
+            "n_a": len(a), "n_b": len(b)}
 
 
 def csat(answers, *, confidence: float = 0.95) -> dict:

@@ -14,15 +14,23 @@ from __future__ import annotations
 
 import pandas as pd
 
+from crmlab.core.content import Domain
 from crmlab.core.display import text_table
+from crmlab.core.i18n import get_language
 from crmlab.core.validation import check_choice, expected
 
 __all__ = ["TABLES", "AREA_TASKS", "CUSTOMER_VALUES", "CRM_INDICATIONS", "SIEBEL_SHARE",
-           "TABLE_5_7_HEADINGS", "GARBLED", "table", "names", "lookup", "classify_feature"]
+           "TABLE_5_7_HEADINGS", "GARBLED", "EXAMPLE_FEATURES", "CONTENT", "table", "names",
+           "lookup", "classify_feature", "example_features", "area_tasks", "garbled",
+           "siebel_share"]
 
+#: The source glosses only customer service; "sales force automation" is its expansion of SFA,
+#: the rest of the first two scopes is the course's gloss and says so.
 _BY_FUNCTIONALITY = [
-    ("sales management (SFA)", "sales force automation: the sales process and the salespeople's work"),
-    ("marketing management", "campaigns, segments, offers and their results"),
+    ("sales management (SFA)", "sales force automation; the course's gloss: the sales process "
+     "and the salespeople's work"),
+    ("marketing management", "not given (the source names the class only); the course's "
+     "gloss: campaigns, segments, offers and their results"),
     ("customer service and call centres", "handling customer requests, identifying them and "
      "the work that follows"),
 ]
@@ -119,7 +127,8 @@ _MOTIVES = [  # Table 5.4
 _INDICATORS = [  # Table 5.5; the source's percentage column was lost
     ("sales cycle", "shorter time to close, execute and complete deals"),
     ("deal volume", "more deals closed (won)"),
-    ("cost", "lower costs of sales and customer support"),
+    # The row's name is lost in the source (only its improvement survives): the course's label.
+    ("cost (the course's label; the row's name is lost)", "lower costs of sales and customer support"),
     ("profitability", "more profitable operations"),
     ("customers", "a larger share of retained profitable customers"),
     ("operation time", "shorter customer-service operations"),
@@ -170,7 +179,7 @@ _SYSTEMS = [
 #: Siebel's share of world CRM sales as seed 000 gives it (Table 5.7, additional information):
 #: "CRM sistemlərinin qlobal satışlarının 30%-ə qədəri böyük biznes" (up to 30% of the world's
 #: sales of CRM systems, large business). Siebel Systems was bought by Oracle in 2006 (seed 000).
-SIEBEL_SHARE = {"share": "up to 30%", "of": "world sales of CRM systems (large business)",
+SIEBEL_SHARE = {"share": "up to 30%", "market": "world sales of CRM systems (large business)",
                 "implementing_partner": "Sputnik IT (spklabs.com)",
                 "acquired_by": "Oracle Corporation, 2006"}
 
@@ -280,7 +289,8 @@ _SIEBEL_ADVANTAGES = [
     "flexibility and scalability: architecture and tools configure it to the business",
     "modular structure: buy only the modules needed and roll out in phases from the core ones",
     "fast implementation through ready configurations and many standard objects",
-    "more than 20 full industry solutions, cutting the share of services in a CRM project",
+    "more than 20 full industry solutions, cutting the share of services in a CRM project and "
+    "the implementation time",
 ]
 
 #: Every classification: name -> (columns, rows).
@@ -304,6 +314,31 @@ TABLES = {
 }
 
 
+#: Three feature descriptions, one of each level of information processing (L03).
+EXAMPLE_FEATURES = ("Register a new contact after a trade fair",
+                    "Sales funnel report by region",
+                    "Customers track their orders on a self-service portal")
+
+
+def _texts():
+    """Every English text of the module's content."""
+    for _, rows in TABLES.values():
+        yield from (text for row in rows for text in row)
+    for tasks in AREA_TASKS.values():
+        yield from tasks
+    yield from GARBLED.values()
+    yield from SIEBEL_SHARE.values()
+    yield from EXAMPLE_FEATURES
+    for level, words in _KEYWORDS.items():
+        yield from (level, *words)
+
+
+#: The content of the module in every language (``crmlab/data/content/<lang>/taxonomy.yaml``);
+#: the keywords of :func:`classify_feature` are in it too, so that it reads a description in
+#: the reader's language.
+CONTENT = Domain("taxonomy", _texts)
+
+
 def names() -> list[str]:
     """The tables available.
 
@@ -315,8 +350,9 @@ def names() -> list[str]:
     return list(TABLES)
 
 
-def table(name: str) -> pd.DataFrame:
-    """One classification as a DataFrame, shown whole (a :class:`~crmlab.core.display.TextTable`).
+def table(name: str, *, lang: str | None = None) -> pd.DataFrame:
+    """One classification as a DataFrame, shown whole (a :class:`~crmlab.core.display.TextTable`),
+    in ``lang`` (default: the language in effect); the column names stay identifiers.
 
     Examples
     --------
@@ -324,6 +360,8 @@ def table(name: str) -> pd.DataFrame:
     ['SFA', 'MA', 'CSA&CSS']
     >>> table("indicators").columns.tolist()
     ['indicator', 'improvement']
+    >>> table("architecture", lang="az")["component"].iloc[0]
+    'frontal hissə'
     >>> table("prices")
     Traceback (most recent call last):
     ...
@@ -334,7 +372,57 @@ def table(name: str) -> pd.DataFrame:
     """
     check_choice("name", name, TABLES)
     columns, rows = TABLES[name]
-    return text_table(pd.DataFrame(rows, columns=columns))
+    return text_table(CONTENT.frame(pd.DataFrame(rows, columns=columns), lang=lang))
+
+
+def area_tasks(*, lang: str | None = None) -> dict[str, tuple[str, ...]]:
+    """``AREA_TASKS`` in ``lang`` (default: the language in effect): area -> its tasks.
+
+    Examples
+    --------
+    >>> area_tasks(lang="az")["müştəri xidməti"][:2]
+    ('müştəri mərkəzinin idarə edilməsi', 'iddiaların idarə edilməsi')
+    """
+    return {CONTENT(area, lang): CONTENT.each(tasks, lang) for area, tasks in AREA_TASKS.items()}
+
+
+def garbled(key: str, *, lang: str | None = None) -> str:
+    """How the course reads a garbled passage of the source (``GARBLED[key]``), in ``lang``.
+
+    Examples
+    --------
+    >>> garbled("supply_chain").startswith("seed 000 writes 'DRM'")
+    True
+    >>> garbled("prices")
+    Traceback (most recent call last):
+    ...
+    ValueError: Got key='prices' instead, expected one of 'development_areas', \
+'value_exchange', 'customer_values', 'crm_indications', 'example_systems', 'supply_chain'.
+    """
+    return CONTENT(GARBLED[check_choice("key", key, GARBLED)], lang)
+
+
+def siebel_share(*, lang: str | None = None) -> pd.Series:
+    """``SIEBEL_SHARE`` as a Series named after the system, its texts in ``lang``.
+
+    Examples
+    --------
+    >>> siebel_share()["share"]
+    'up to 30%'
+    """
+    values = {field: CONTENT(text, lang) for field, text in SIEBEL_SHARE.items()}
+    return pd.Series(values, name="Siebel (Oracle)")
+
+
+def example_features(*, lang: str | None = None) -> tuple[str, ...]:
+    """``EXAMPLE_FEATURES`` in ``lang``: descriptions :func:`classify_feature` can read.
+
+    Examples
+    --------
+    >>> [classify_feature(f, lang="az") for f in example_features(lang="az")]
+    ['operational CRM', 'analytical CRM', 'collaborative CRM']
+    """
+    return CONTENT.each(EXAMPLE_FEATURES, lang)
 
 
 def lookup(system_type: str) -> dict:
@@ -360,8 +448,15 @@ _KEYWORDS = {
 }
 
 
-def classify_feature(description: str) -> str:
-    """Level of information processing a feature description belongs to (keyword rule).
+def _fold(text: str) -> str:
+    """Lower case, Azerbaijani's dotted and dotless I included."""
+    return text.replace("İ", "i").replace("I", "ı").lower() if any(
+        c in text for c in "əğıöüçşƏĞİÖÜÇŞ") else text.lower()
+
+
+def classify_feature(description: str, *, lang: str | None = None) -> str:
+    """Level of information processing a feature description belongs to (keyword rule), read
+    in English and in ``lang`` (default: the language in effect; the keywords are content too).
 
     Examples
     --------
@@ -370,8 +465,10 @@ def classify_feature(description: str) -> str:
     >>> classify_feature("Monthly sales funnel report by region")
     'analytical CRM'
     """
-    text = description.lower()
-    hits = {level: sum(word in text for word in words) for level, words in _KEYWORDS.items()}
+    text = _fold(description)
+    langs = {"en", lang or get_language()}
+    hits = {level: sum(any(_fold(CONTENT(word, lang)) in text for lang in langs)
+                       for word in words) for level, words in _KEYWORDS.items()}
     best = max(hits.values())
     if best == 0:
         raise expected("description", description, "a description with a keyword of "

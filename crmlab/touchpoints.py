@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from crmlab.core.content import Domain
 from crmlab.core.display import text_table
 from crmlab.core.validation import check_columns, expected
 
-__all__ = ["TOUCHPOINT_OFFICE", "office_of", "touchpoint_map"]
+__all__ = ["TOUCHPOINT_OFFICE", "office_of", "touchpoint_map", "CONTENT"]
 
 #: touchpoint -> (office, basis). Basis "seed 002" when the source names the touchpoint (its
 #: words in brackets), "course" when the course placed it (the source's list ends in "etc.").
@@ -33,6 +34,11 @@ TOUCHPOINT_OFFICE = {
     "complaints": ("back", "course: handling complaints, with after-sales"),
     "delivery": ("back", "course: delivery, behind the sale"),
 }
+
+
+#: Where each touchpoint's office comes from, in every language
+#: (``crmlab/data/content/<lang>/touchpoints.yaml``), shown translated by the display.
+CONTENT = Domain("touchpoints", lambda: [basis for _, basis in TOUCHPOINT_OFFICE.values()])
 
 
 def office_of(touchpoints) -> pd.Series:

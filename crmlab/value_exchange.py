@@ -15,21 +15,31 @@ table. The ratio, scaled by ``per=100``, reads "CSAT points per 100 of money pai
 higher means more satisfaction for the money. The course data is synthetic, so a difference
 between segments describes how the data was generated, not a market.
 
-:func:`value_for_cost_interval` adds a confidence interval to each segment's ratio, so that a
-lesson calls two segments different only when their intervals say so; :func:`csat_and_order_value`
-builds the per-customer table of the course's operationalisation.
+:func:`value_for_cost_interval` adds a confidence interval to each segment's ratio, and
+:func:`value_for_cost_difference` the interval of the difference between two segments, which is
+what says whether they differ: two intervals can overlap while the difference is clear
+(Schenker & Gentleman 2001). Both rest on a normal approximation of means, which fails when the
+cost has a very long tail (the course data's order values have infinite variance: a few
+customers' orders dominate any mean); :func:`median_comparison` compares the segments' costs by
+rank instead. :func:`csat_and_order_value` builds the per-customer table of the course's
+operationalisation.
 """
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
-from crmlab.core.validation import check_column_options, check_each, check_number, expected
+from crmlab._ratio import difference, ratio_and_se
+from crmlab.core.validation import (
+    check_choice,
+    check_column_options,
+    check_each,
+    check_number,
+    expected,
+)
 
-__all__ = ["value_for_cost", "value_for_cost_interval", "csat_and_order_value",
-           "csat_per_order_value"]
+__all__ = ["value_for_cost", "value_for_cost_interval", "value_for_cost_difference",
+           "median_comparison", "csat_and_order_value", "csat_per_order_value"]
 
 
 def value_for_cost(table: pd.DataFrame, *, by: str, benefit: str, cost: str,
@@ -96,8 +106,10 @@ def value_for_cost_interval(table: pd.DataFrame, *, by: str, benefit: str, cost:
     A segment's ratio is a ratio of two means over its customers, ``R = mean(b) / mean(c)``.
     Its standard error is the usual linearisation of a ratio estimator,
     ``sd(b - R c) / (sqrt(n) mean(c))``, and the interval uses the normal approximation. A
-    segment of one customer has no interval (NaN). Two segments whose intervals overlap cannot
-    be told apart by the data, however far apart their ratios look.
+    segment of one customer has no interval (NaN). Whether two segments differ is not read off
+    their intervals (two intervals can overlap while the difference is clear): use
+    :func:`value_for_cost_difference`. With a long-tailed cost the normal approximation is
+    unreliable; see :func:`median_comparison`.
 
     Parameters
     ----------
@@ -127,17 +139,135 @@ def value_for_cost_interval(table: pd.DataFrame, *, by: str, benefit: str, cost:
 
     z = _z(confidence)
     out = value_for_cost(table, by=by, benefit=benefit, cost=cost, per=per)
-    rows = table[[by, benefit, cost]].dropna(subset=[benefit, cost])
-    rows = rows.assign(**{by: rows[by].astype(str)})
     low, high = {}, {}
-    for segment, group in rows.groupby(by):
-        b, c = group[benefit].astype(float), group[cost].astype(float)
-        ratio = b.sum() / c.sum()
-        n = len(group)
-        se = ((b - ratio * c).std(ddof=1) / (math.sqrt(n) * c.mean()) if n > 1
-              else float("nan"))
+    for segment, (ratio, se) in _ratios(table, by, benefit, cost).items():
         low[segment], high[segment] = (ratio - z * se) * per, (ratio + z * se) * per
     return out.assign(ci_low=pd.Series(low), ci_high=pd.Series(high))
+
+
+def _ratios(table, by, benefit, cost) -> dict:
+    """``{segment: (ratio, se)}`` over the rows with both a benefit and a cost."""
+    rows = table[[by, benefit, cost]].dropna(subset=[benefit, cost])
+    rows = rows.assign(**{by: rows[by].astype(str)})
+    return {segment: ratio_and_se(group[benefit], group[cost])
+            for segment, group in rows.groupby(by)}
+
+
+def value_for_cost_difference(table: pd.DataFrame, *, by: str, benefit: str, cost: str,
+                              against: str, per: float = 1.0,
+                              confidence: float = 0.95) -> pd.DataFrame:
+    """Each segment's value-for-cost ratio minus that of segment ``against``, with an interval.
+
+    The question "do two segments differ?" is answered by the interval of their difference,
+    not by whether their own intervals overlap: two 95% intervals can overlap while the
+    difference between the estimates is clear (Schenker & Gentleman 2001). The segments are
+    independent samples, so the difference has the standard error ``sqrt(se_a**2 + se_b**2)``,
+    each from :func:`value_for_cost_interval`'s linearisation, and the interval uses the normal
+    approximation, which a long-tailed cost makes unreliable (see :func:`median_comparison`).
+
+    Parameters
+    ----------
+    table, by, benefit, cost, per
+        As for :func:`value_for_cost`; ``table`` is not modified.
+    against : str
+        The segment every other segment is compared with.
+    confidence : float, default 0.95
+        Confidence level of the interval, in (0, 1).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by the other segments, in the order of :func:`value_for_cost`:
+        ``value_for_cost``, ``against`` (the ratio of ``against``), ``difference`` (the first
+        minus the second), ``ci_low``, ``ci_high`` (on the scale of ``value_for_cost``) and
+        ``clear`` (the interval excludes 0).
+
+    Examples
+    --------
+    >>> customers = pd.DataFrame({"segment": ["web"] * 3 + ["store"] * 3,
+    ...     "csat": [5, 3, 4, 4, 5, 3], "order_value": [40.0, 40.0, 40.0, 100.0, 60.0, 80.0]})
+    >>> value_for_cost_difference(customers, by="segment", benefit="csat", cost="order_value",
+    ...                           against="store", per=100).round(2)
+             value_for_cost  against  difference  ci_low  ci_high  clear
+    segment
+    web                10.0      5.0         5.0    1.26     8.74   True
+    >>> value_for_cost_difference(customers, by="segment", benefit="csat", cost="order_value",
+    ...                           against="shop")
+    Traceback (most recent call last):
+    ...
+    ValueError: Got against='shop' instead, expected one of 'store', 'web'.
+    """
+    from crmlab.survey import _z
+
+    z = _z(confidence)
+    order = value_for_cost(table, by=by, benefit=benefit, cost=cost, per=per).index
+    ratios = _ratios(table, by, benefit, cost)
+    check_choice("against", against, sorted(ratios))
+    rows = {}
+    for segment in order:
+        if segment == against:
+            continue
+        d = difference(ratios[segment], ratios[against], z)
+        rows[segment] = {"value_for_cost": ratios[segment][0] * per,
+                         "against": ratios[against][0] * per,
+                         "difference": d["difference"] * per, "ci_low": d["ci_low"] * per,
+                         "ci_high": d["ci_high"] * per, "clear": d["clear"]}
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = by
+    return out
+
+
+def median_comparison(table: pd.DataFrame, *, by: str, value: str,
+                      against: str) -> pd.DataFrame:
+    """Each segment's median ``value`` beside that of segment ``against``, compared by rank.
+
+    A mean, and a ratio of means, is at the mercy of a few extreme values when ``value`` has a
+    very long tail; when its variance is infinite (a Pareto tail with an index of 2 or less, as
+    the course data's order values have), no normal-approximation interval on a mean can be
+    trusted, with or without a few values trimmed. Ranks do not care how extreme the largest
+    values are: the Mann-Whitney test asks whether a customer of one segment tends to have a
+    larger ``value`` than a customer of the other. Rows without ``value`` are left out.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per customer with the columns ``by`` and ``value``; not modified.
+    by : str
+        The column naming each customer's segment.
+    value : str
+        The column compared (a cost, an order value).
+    against : str
+        The segment every other segment is compared with.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by the other segments, sorted by name: ``customers``, ``median``,
+        ``median_against`` and ``p_value`` (two-sided Mann-Whitney U test against ``against``).
+
+    Examples
+    --------
+    >>> customers = pd.DataFrame({"segment": ["a"] * 6 + ["b"] * 6,
+    ...     "order_value": [10, 12, 11, 13, 9, 400, 10, 11, 12, 13, 9, 14.0]})
+    >>> median_comparison(customers, by="segment", value="order_value", against="b").round(3)
+             customers  median  median_against  p_value
+    segment
+    a                6    11.5            11.5      1.0
+    """
+    from scipy.stats import mannwhitneyu
+
+    check_column_options(table, by=by, value=value)
+    rows = table[[by, value]].dropna(subset=[value])
+    check_each(value, rows[value], item="row")
+    groups = {str(k): g[value].astype(float) for k, g in rows.groupby(by, observed=True)}
+    check_choice("against", against, sorted(groups))
+    base = groups[against]
+    out = pd.DataFrame([{by: segment, "customers": len(values), "median": values.median(),
+                         "median_against": base.median(),
+                         "p_value": float(mannwhitneyu(values, base,
+                                                       alternative="two-sided").pvalue)}
+                        for segment, values in sorted(groups.items()) if segment != against])
+    return out.set_index(by).astype({"customers": "int64"})
 
 
 def csat_and_order_value(orders: pd.DataFrame, survey: pd.DataFrame) -> pd.DataFrame:

@@ -1,5 +1,5 @@
 """A small graded course for the gradebook and feedback tests: a two-question quiz graded by
-`crmlab grade`, an exercise's details.csv (the fixture exercise, 3 points), receipts, a roster of
+`crmlab grade`, an exercise's grading files (the fixture exercise, 3 points), receipts, a roster of
 three (s3 submitted nothing) and a course file (late policy 25% per day started, at most 50%,
 cut-off 3 days)."""
 
@@ -32,8 +32,23 @@ assessments:
   - {{id: EX-fixture, kind: exercise, weight: 1, source: {EXERCISE},
      deadline: "2026-10-05T12:00"}}
 """
-DETAILS = ("student_id,EX-fixture,total,check:fx-double,check:fx-square,reason\n"
-           "s1,3.0,3.0,1.0,2.0,\ns2,0.0,0.0,0.0,0.0,no submission\n")
+#: The fixture exercise's checks and their points.
+POINTS = {"fx-double": 1, "fx-square": 2}
+
+
+def write_exercise_grades(folder: Path, results=None) -> Path:
+    """An exercise grading folder as `crmlab exercises grade` writes it: s1 solved, s2 handed in
+    nothing (or the given results)."""
+    from crmlab.grading.files import write_exercise_results
+    from crmlab.grading.results import CheckResult, JobResult, Reason
+
+    results = results or [
+        JobResult("s1", checks=(CheckResult("fx-double", "passed"),
+                                CheckResult("fx-square", "passed"))),
+        JobResult.ended("s2", Reason("no_submission"))]
+    folder.mkdir(parents=True, exist_ok=True)
+    write_exercise_results(folder, "EX-fixture", POINTS, [r.scored(POINTS) for r in results])
+    return folder
 
 
 @pytest.fixture
@@ -55,8 +70,7 @@ def inputs(tmp_path, monkeypatch):
         stamp = datetime.fromisoformat(received).replace(tzinfo=timezone.utc).timestamp()
         os.utime(path, (stamp, stamp))
     grade(subs, out=tmp_path / "grades", quizzes=["Q"], figures=False, progress=False)
-    (tmp_path / "ex").mkdir()
-    (tmp_path / "ex" / "details.csv").write_text(DETAILS)
+    write_exercise_grades(tmp_path / "ex")
     (tmp_path / "receipts.csv").write_text(
         "file,sha256,student_id,assessment,received_at\n"
         "x.ipynb,,s1,EX-fixture,2026-10-05T11:00:00+00:00\n")

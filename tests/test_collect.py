@@ -26,8 +26,9 @@ import pytest
 from crmlab.cli import main
 from crmlab.core.exceptions import ExerciseError
 from crmlab.exercises.assignment import student_seed
-from crmlab.grading.collect import collect, describe, read_identity
+from crmlab.grading.collect import collect, read_identity
 from crmlab.grading.downloads import ReadLimits, read_source
+from crmlab.grading.results import Reason
 
 EX = "EX-rfm-pyramid"
 SECRET = "test-secret-123"
@@ -222,11 +223,15 @@ def collect_rows(out: Path) -> dict:
 
 
 def problems(out: Path) -> dict:
+    """``{item: [(code, English reason), ...]}`` of problems.csv; every row's reason is its
+    code's sentence (the code and params are what a reader reads)."""
     frame = pd.read_csv(out / "problems.csv", dtype=str, keep_default_na=False)
-    assert list(frame.columns) == ["source", "student_id", "assessment", "item", "reason"]
+    assert list(frame.columns) == ["source", "student_id", "assessment", "item", "code",
+                                   "params", "reason"]
     found: dict = {}
     for row in frame.to_dict("records"):
-        found.setdefault(row["item"], []).append(row["reason"])
+        assert Reason.read(row["code"], row["params"]).text() == row["reason"]
+        found.setdefault(row["item"], []).append((row["code"], row["reason"]))
     return found
 
 
@@ -249,12 +254,12 @@ def moodle_expected(style="4.1"):
         e("Tural Qasımov", 8804, "rfm_pyramid.ipynb", style=style):
             ("set aside", "copied", "s-1001"),
         e("Jane ONeil-Smith", 8805, "clv.ipynb", style=style):
-            ("set aside", "other-exercise", "s-1005"),
+            ("set aside", "other_exercise", "s-1005"),
         e("Jane ONeil-Smith", 8805, "notes.txt", style=style):
-            ("not a notebook", "not-a-notebook", ""),
+            ("not a notebook", "not_a_notebook", ""),
         e("Anna Maria López", 8806, sub, style=style): ("collected", "collected", "s-1006"),
         e("Anna Maria López", 8806, "onlinetext.html", "onlinetext", style=style):
-            ("not a notebook", "not-a-notebook", ""),
+            ("not a notebook", "not_a_notebook", ""),
     }
 
 
@@ -271,16 +276,24 @@ def test_moodle_download_every_layout(env, style):
         "rfm_pyramid__s-1002.ipynb": notebook("s-1002"),  # renamed "(1)": still s-1002's
         "rfm_pyramid__s-1006.ipynb": notebook("s-1006")}
     reasons = problems(out)
-    assert reasons[e("Tural Qasımov", 8804, "rfm_pyramid.ipynb", style=style)] == [
-        "set aside: s-1001's notebook in the submission of s-1004 (Moodle participant 8804, "
+    assert reasons[e("Tural Qasımov", 8804, "rfm_pyramid.ipynb", style=style)] == [(
+        "copied", "s-1001's notebook in the submission of s-1004 (Moodle participant 8804, "
         "Tural Qasımov): only s-1001's own submission counts (--pick ENTRY accepts it for "
-        "s-1001)"]
-    assert reasons[e("Orxan Məmmədov", 8803, "rfm_pyramid.ipynb", style=style)] == [
-        "set aside: one of 2 different notebooks of s-1003: none collected; choose one with "
-        "--pick ENTRY"]
+        "s-1001)")]
+    assert reasons[e("Orxan Məmmədov", 8803, "rfm_pyramid.ipynb", style=style)] == [(
+        "duplicate", "one of 2 different notebooks of s-1003: none collected; choose one with "
+        "--pick ENTRY")]
     assert reasons[e("Jane ONeil-Smith", 8805, "clv.ipynb", style=style)] == [
-        "set aside: a notebook of EX-clv-retention, not of EX-rfm-pyramid"]
+        ("other_exercise", "a notebook of EX-clv-retention, not of EX-rfm-pyramid")]
     rows = collect_rows(out)
+    copied = rows[e("Tural Qasımov", 8804, "rfm_pyramid.ipynb", style=style)]
+    assert json.loads(copied["params"]) == {
+        "student": "s-1001", "holder": "s-1004 (Moodle participant 8804, Tural Qasımov)"}
+    assert copied["reason"] == Reason("copied", **json.loads(copied["params"])).text()
+    kept = rows[e("Ləman Əliyeva", 8801, "rfm_pyramid.ipynb", style=style)]
+    assert (kept["code"], kept["params"], kept["reason"]) == (
+        "collected", '{"file":"rfm_pyramid__s-1001.ipynb"}',
+        "collected as rfm_pyramid__s-1001.ipynb")
     notes = rows[e("Jane ONeil-Smith", 8805, "notes.txt", style=style)]
     assert (notes["owner"], notes["lms_key"], notes["layout"]) == ("s-1005", "8805", "moodle")
     # Set-aside notebooks are kept for the instructor, where the grader never reads them.
@@ -372,16 +385,34 @@ def test_worksheet_time_that_cannot_be_read_gives_no_receipt(env):
                        "--timezone", "Asia/Baku")
     receipts = pd.read_csv(out / "receipts.csv", dtype=str)
     assert sorted(receipts["student_id"]) == ["s-1001", "s-1002"]
-    assert problems(out)[e("Anna Maria López", 8806, "sub/rfm_pyramid.ipynb")] == [
-        "no receipt: worksheet.csv:7: Last modified (submission): cannot read '03/11/2025 "
-        "20:00' as a date and time without guessing (give --date-format); the late policy is "
-        "not applied to it"]
+    assert problems(out)[e("Anna Maria López", 8806, "sub/rfm_pyramid.ipynb")] == [(
+        "worksheet_time", "no receipt: worksheet.csv:7: Last modified (submission): cannot "
+        "read '03/11/2025 20:00' as a date and time without guessing (give --date-format); the "
+        "late policy is not applied to it")]
     # With the format said, it is read.
     code, _, out = run(env, moodle_zip(env / "download.zip"), "--worksheet", str(sheet),
                        "--timezone", "Asia/Baku", "--date-format", "%m/%d/%Y %H:%M",
                        out="again")
     receipts = pd.read_csv(out / "receipts.csv", dtype=str).set_index("student_id")
     assert receipts.loc["s-1006", "received_at"] == "2025-03-11T16:00:00+00:00"
+
+
+def test_a_participant_missing_from_the_worksheet_or_without_a_time_gets_no_receipt(env):
+    sheet = worksheet(env / "worksheet.csv", times={8802: "-"})
+    lines = sheet.read_text(encoding="utf-8-sig").splitlines()
+    sheet.write_text("\n".join(line for line in lines if "Participant 8806" not in line)
+                     + "\n", encoding="utf-8-sig")
+    code, _, out = run(env, moodle_zip(env / "download.zip"), "--worksheet", str(sheet),
+                       "--timezone", "Asia/Baku")
+    receipts = pd.read_csv(out / "receipts.csv", dtype=str)
+    assert list(receipts["student_id"]) == ["s-1001"]
+    reasons = problems(out)
+    assert reasons[e("Nigar Hüseynova", 8802, "rfm_pyramid (1).ipynb")] == [(
+        "worksheet_no_time", "no receipt: worksheet.csv:3: the worksheet gives no submission "
+        "time; the late policy is not applied to it")]
+    assert reasons[e("Anna Maria López", 8806, "sub/rfm_pyramid.ipynb")] == [(
+        "not_in_worksheet", "no receipt: Moodle participant 8806, Anna Maria López is not in "
+        "the worksheet worksheet.csv; the late policy is not applied to it")]
 
 
 def test_worksheet_extends_a_course_receipts_file(env):
@@ -411,8 +442,8 @@ def test_canvas_zip(env, capsys, utf8_flag):
         names[2]: ("set aside", "duplicate", "s-1003"),
         names[3]: ("set aside", "duplicate", "s-1003"),
         names[4]: ("set aside", "copied", "s-1001"),
-        names[5]: ("not a notebook", "not-a-notebook", ""),
-        names[6]: ("set aside", "not-crmlab", ""),
+        names[5]: ("not a notebook", "not_a_notebook", ""),
+        names[6]: ("set aside", "not_crmlab", ""),
         names[7]: ("collected", "collected", "s-1007"),  # late, digits in its own name
     }
     rows = collect_rows(out)
@@ -420,15 +451,15 @@ def test_canvas_zip(env, capsys, utf8_flag):
         == ("81240", "yes", "s-1007")
     assert rows[names[5]]["owner"] == "s-1005"  # "oneilsmithjane" is Jane O'Neil-Smith
     reasons = problems(out)
-    assert reasons[names[4]] == [
-        "set aside: s-1001's notebook in the submission of s-1004 (Canvas user 81237, "
+    assert reasons[names[4]] == [(
+        "copied", "s-1001's notebook in the submission of s-1004 (Canvas user 81237, "
         "qasımovtural): only s-1001's own submission counts (--pick ENTRY accepts it for "
-        "s-1001)"]
-    late = ("Canvas marked the submission late; its download holds no time, so the late "
-            "policy is not applied to it")
+        "s-1001)")]
+    late = ("canvas_late", "Canvas marked the submission late; its download holds no time, so "
+            "the late policy is not applied to it")
     assert reasons[names[1]] == [late] and reasons[names[7]] == [late]
-    assert reasons[names[6]] == ["set aside: not a crmlab exercise notebook (no "
-                                 "metadata.crmlab of kind exercise)"]
+    assert reasons[names[6]] == [("not_crmlab", "not a crmlab exercise notebook (no "
+                                                "metadata.crmlab of kind exercise)")]
     assert not (out / "receipts.csv").exists()
     err = " ".join(capsys.readouterr().err.split())
     assert "Canvas's zip holds no submission times (its entry times are when it was built): " \
@@ -450,11 +481,12 @@ def test_extracted_moodle_folder_with_macos_names_is_still_moodle(env):
     (folder / ".DS_Store").write_bytes(b"\0")
     code, found, out = run(env, folder)
     assert {k: v for k, v in found.items() if v[0] != "skipped"} == moodle_expected()
-    assert found["__MACOSX/._x.ipynb"] == ("skipped", "system-file", "")
-    assert found[".DS_Store"] == ("skipped", "system-file", "")
+    assert found["__MACOSX/._x.ipynb"] == ("skipped", "macos_metadata", "")
+    assert found[".DS_Store"] == ("skipped", "system_litter", "")
+    assert collect_rows(out)[".DS_Store"]["reason"] == "operating-system litter"
     assert "__MACOSX/._x.ipynb" not in problems(out)  # litter is nobody's problem
     assert problems(out)[e("Jane ONeil-Smith", 8805, "notes.txt")] == [
-        "not a notebook: only .ipynb files are collected"]
+        ("not_a_notebook", "only .ipynb files are collected")]
 
 
 def test_plain_folder_file_times_are_never_silent_receipts(env, capsys):
@@ -478,7 +510,7 @@ def test_plain_folder_file_times_are_never_silent_receipts(env, capsys):
         "s-1003/rfm_pyramid.ipynb": ("identical", "identical", "s-1003"),
     }
     assert problems(out)["s-1003/rfm_pyramid.ipynb"] == [
-        "identical: the same notebook as s-1003/copy of rfm_pyramid.ipynb: one copy kept"]
+        ("identical", "the same notebook as s-1003/copy of rfm_pyramid.ipynb: one copy kept")]
     rows = collect_rows(out)
     assert (rows["homework final.ipynb"]["received_at"],
             rows["homework final.ipynb"]["time_source"]) == ("2025-03-15T00:53:20+00:00",
@@ -493,32 +525,49 @@ def test_plain_folder_file_times_are_never_silent_receipts(env, capsys):
     receipts = pd.read_csv(out / "receipts.csv", dtype=str)
     assert sorted(receipts["student_id"]) == ["s-1001", "s-1002", "s-1003"]
     assert set(receipts["received_at"]) == {"2025-03-15T00:53:20+00:00"}
-    assert problems(out)["homework final.ipynb"] == [
-        "its receipt is its file's time, 2025-03-15T00:53:20+00:00 (file-mtime), not a time an "
-        "LMS recorded (--trust-file-times)"]
+    assert problems(out)["homework final.ipynb"] == [(
+        "file_time_receipt", "its receipt is its file's time, 2025-03-15T00:53:20+00:00 "
+        "(file-mtime), not a time an LMS recorded (--trust-file-times)")]
+    assert "3 notebook(s) have only their file's time (file-mtime), which a copy or a " \
+           "download sets and a student can forge: written as receipts because of " \
+           "--trust-file-times, each listed in problems.csv" in " ".join(
+               capsys.readouterr().err.split())
 
 
 # ------------------------------------------------------------------------------ identity
+def two_injected(first: str, second: str) -> bytes:
+    """A notebook without papermill's metadata whose two injected cells name two students."""
+    nb = json.loads(notebook(first, papermill=False))
+    extra = dict(nb["cells"][1], id="second", source=f'student_id = "{second}"\n')
+    nb["cells"].insert(2, extra)
+    return json.dumps(nb).encode()
+
+
 IDENTITY_CASES = {  # file -> (content, verdict, code, student, reason)
-    "tampered_seed.ipynb": (notebook("s-1002", seed=12345), "set aside", "wrong-seed",
+    "tampered_seed.ipynb": (notebook("s-1002", seed=12345), "set aside", "wrong_seed",
                             "s-1002", "tampered: seed 12345 is not the seed assigned to s-1002 "
                             "(checked with the instructor secret)"),
-    "tampered_id.ipynb": (notebook("s-1002", cell=("s-1003", 5)), "set aside", "id-mismatch",
+    "tampered_id.ipynb": (notebook("s-1002", cell=("s-1003", 5)), "set aside", "id_mismatch",
                           "", "tampered: its metadata says student 's-1002', its parameters "
                           "cell 's-1003'"),
     "tampered_cell_seed.ipynb": (notebook("s-1004", cell=("s-1004", 5)), "set aside",
-                                 "seed-mismatch", "", None),
-    "anonymous.ipynb": (notebook("demo"), "set aside", "unknown-student", "demo",
+                                 "seed_mismatch", "", None),
+    "anonymous.ipynb": (notebook("demo"), "set aside", "unknown_student", "demo",
                         "student 'demo' is not in the roster"),
     "unassigned.ipynb": (notebook("s-1005", papermill=False, injected=False), "set aside",
-                         "unidentified", "", "carries no student id nor seed: not a notebook "
+                         "no_id_nor_seed", "", "carries no student id nor seed: not a notebook "
                          "made by `crmlab exercises assign`"),
+    "no_seed.ipynb": (notebook("s-1005", seed="x", injected=False), "set aside", "no_seed", "",
+                      "carries no seed: not a notebook made by `crmlab exercises assign`"),
+    "two_ids.ipynb": (two_injected("s-1005", "s-1006"), "set aside", "ids_in_cell", "",
+                      "tampered: its metadata says no student, its parameters cell "
+                      "'s-1005 / s-1006'"),
     "truncated.ipynb": (notebook("s-1006")[:200], "refused", "unreadable", "",
                         "not a readable notebook (not JSON: JSONDecodeError)"),
     "not_json.ipynb": (b"\xff\xfe garbage", "refused", "unreadable", "", None),
     "other_exercise.ipynb": (notebook("s-1007", exercise="EX-abc-profit"), "set aside",
-                             "other-exercise", "s-1007", None),
-    "not_crmlab.ipynb": (notebook("s-1007", crmlab=False), "set aside", "not-crmlab", "", None),
+                             "other_exercise", "s-1007", None),
+    "not_crmlab.ipynb": (notebook("s-1007", crmlab=False), "set aside", "not_crmlab", "", None),
     "only_metadata.ipynb": (notebook("s-1001", injected=False), "collected", "collected",
                             "s-1001", None),
     "only_cell.ipynb": (notebook("s-1003", papermill=False), "collected", "collected", "s-1003",
@@ -533,12 +582,13 @@ def test_identity_cases(env):
         (folder / name).write_bytes(data)
     code, found, out = run(env, folder)
     assert found == {name: case[1:4] for name, case in IDENTITY_CASES.items()}
-    reasons = problems(out)
-    for name, (_, verdict, _, _, reason) in IDENTITY_CASES.items():
+    reasons, rows = problems(out), collect_rows(out)
+    for name, (_, _, code, _, reason) in IDENTITY_CASES.items():
         if reason:
-            assert reasons[name] == [f"{verdict}: {reason}"]
+            assert rows[name]["reason"] == reason
+            assert reasons[name] == [(code, reason)]
     # Refused notebooks are kept in set-aside/ too (the instructor may look at them).
-    assert sum(1 for _ in (out / "set-aside").iterdir()) == 9
+    assert sum(1 for _ in (out / "set-aside").iterdir()) == 11
 
 
 def test_without_the_secret_a_tampered_seed_passes_with_a_warning(tmp_path, monkeypatch, capsys):
@@ -553,16 +603,16 @@ def test_without_the_secret_a_tampered_seed_passes_with_a_warning(tmp_path, monk
     secret = tmp_path / "secret.txt"
     secret.write_text(SECRET)
     code, found, out = run(tmp_path, folder, "--secret-file", str(secret), out="checked")
-    assert found == {"x.ipynb": ("set aside", "wrong-seed", "s-1002")}
+    assert found == {"x.ipynb": ("set aside", "wrong_seed", "s-1002")}
 
 
 def test_read_identity_never_runs_or_trusts_the_parameters_cell():
     nb = json.loads(notebook("s-1001"))
     nb["cells"][0]["source"] = 'student_id = "s-1009"\nseed = 1'  # the untagged defaults cell
-    identity, code, _ = read_identity(json.dumps(nb).encode())
-    assert (identity.student, code) == ("s-1001", "")
+    identity, reason = read_identity(json.dumps(nb).encode())
+    assert (identity.student, reason) == ("s-1001", None)
     for hostile in (b"[" * 100000, b'{"cells": "x", "metadata": {}}', b"null", b""):
-        assert read_identity(hostile)[1] == "unreadable"
+        assert read_identity(hostile)[1].code == "unreadable"
     # A seed of 5000 digits is no seed (int() would refuse it); the metadata's still counts.
     nb["cells"][1]["source"] = 'student_id = "s-1001"\nseed = ' + "9" * 5000
     assert read_identity(json.dumps(nb).encode())[0].student == "s-1001"
@@ -571,8 +621,8 @@ def test_read_identity_never_runs_or_trusts_the_parameters_cell():
     assert read_identity(json.dumps(nb).encode())[0].student == "x" * 10_000
     nb["cells"].append({"cell_type": "code", "metadata": {"tags": ["injected-parameters"]},
                         "source": 'student_id = "' + "y" * 10_000 + '"', "outputs": []})
-    identity, code, params = read_identity(json.dumps(nb).encode())
-    assert code == "id-mismatch" and len(describe(code, **params)) < 250
+    identity, reason = read_identity(json.dumps(nb).encode())
+    assert reason.code == "id_mismatch" and len(reason.text()) < 250
 
 
 def test_an_entry_name_with_a_newline_stays_on_one_line(env, capsys):
@@ -580,7 +630,7 @@ def test_an_entry_name_with_a_newline_stays_on_one_line(env, capsys):
     with zipfile.ZipFile(source, "w") as archive:
         archive.writestr("line\nbreak.ipynb", notebook("s-1001", exercise="EX-abc-profit"))
     code, found, out = run(env, source)
-    assert found == {"line_break.ipynb": ("set aside", "other-exercise", "s-1001")}
+    assert found == {"line_break.ipynb": ("set aside", "other_exercise", "s-1001")}
     assert "  set aside: line_break.ipynb [s-1001]: a notebook of EX-abc-profit, not of " \
            "EX-rfm-pyramid\n" in capsys.readouterr().out
 
@@ -593,12 +643,12 @@ def test_pick_resolves_a_duplicate_and_accepts_a_copy(env):
     code, found, out = run(env, source, "--pick", chosen)
     assert found[chosen] == ("collected", "picked", "s-1003")
     assert found[e("Orxan Məmmədov", 8803, "rfm_pyramid.ipynb")] == (
-        "set aside", "not-picked", "s-1003")
+        "set aside", "not_picked", "s-1003")
     assert collected_files(out)["rfm_pyramid__s-1003.ipynb"] == notebook("s-1003", answer="B")
     code, found, out = run(env, source, "--pick", copy, out="copy")
     assert found[copy] == ("collected", "picked", "s-1001")
     assert found[e("Ləman Əliyeva", 8801, "rfm_pyramid.ipynb")] == (
-        "set aside", "not-picked", "s-1001")
+        "set aside", "not_picked", "s-1001")
 
 
 def test_a_copy_is_set_aside_even_when_its_student_handed_in_nothing(env):
@@ -619,9 +669,9 @@ def test_a_copy_in_a_submission_of_someone_not_in_the_roster(env):
                                                                      "s-1001")
     assert found[e("Ləman Əliyeva", 8801, "rfm_pyramid.ipynb")] == ("collected", "collected",
                                                                      "s-1001")
-    assert problems(out)[e("Guest Auditor", 8809, "rfm_pyramid.ipynb")] == [
-        "set aside: s-1001's notebook in the submission of Moodle participant 8809, Guest "
-        "Auditor: only s-1001's own submission counts (--pick ENTRY accepts it for s-1001)"]
+    assert problems(out)[e("Guest Auditor", 8809, "rfm_pyramid.ipynb")] == [(
+        "copied", "s-1001's notebook in the submission of Moodle participant 8809, Guest "
+        "Auditor: only s-1001's own submission counts (--pick ENTRY accepts it for s-1001)")]
 
 
 def test_a_submission_of_unknown_owner_holding_two_students_is_set_aside(env):
@@ -629,12 +679,12 @@ def test_a_submission_of_unknown_owner_holding_two_students_is_set_aside(env):
              ("Participant", 8801, "file", "b.ipynb", notebook("s-1002")),
              ("Participant", 8803, "file", "c.ipynb", notebook("s-1003"))]
     code, found, out = run(env, moodle_zip(env / "d.zip", files))
-    assert found == {e("Participant", 8801, "a.ipynb"): ("set aside", "mixed", "s-1001"),
-                     e("Participant", 8801, "b.ipynb"): ("set aside", "mixed", "s-1002"),
+    assert found == {e("Participant", 8801, "a.ipynb"): ("set aside", "mixed_submission", "s-1001"),
+                     e("Participant", 8801, "b.ipynb"): ("set aside", "mixed_submission", "s-1002"),
                      e("Participant", 8803, "c.ipynb"): ("collected", "collected", "s-1003")}
-    assert problems(out)[e("Participant", 8801, "a.ipynb")] == [
-        "set aside: the submission of Moodle participant 8801 holds notebooks of s-1001, "
-        "s-1002, and whose submission it is cannot be told (--pick ENTRY accepts one)"]
+    assert problems(out)[e("Participant", 8801, "a.ipynb")] == [(
+        "mixed_submission", "the submission of Moodle participant 8801 holds notebooks of "
+        "s-1001, s-1002, and whose submission it is cannot be told (--pick ENTRY accepts one)")]
 
 
 # ------------------------------------------------------------------------------ safety
@@ -657,16 +707,17 @@ def test_reader_refuses_what_it_must_and_reads_the_rest(tmp_path):
         archive.writestr("student.zip", inner.getvalue())
         archive.writestr("deep.zip", deep.getvalue())
     items = read_source(source, limits=ReadLimits(notebook=1_000_000, depth=1))
-    found = {item.name: (item.kind, item.code) for item in items}
+    found = {item.name: (item.kind, item.reason) for item in items}
     assert found == {
-        "ok.ipynb": ("notebook", ""),
-        "../../escape.ipynb": ("refused", "unsafe-name"),
-        "/absolute.ipynb": ("refused", "unsafe-name"),
-        "bomb.ipynb": ("refused", "too-large"),
-        "link.ipynb": ("refused", "symlink"),
-        "student.zip!/inside/rfm_pyramid.ipynb": ("notebook", ""),
-        "deep.zip!/level2.zip": ("refused", "too-deep"),
+        "ok.ipynb": ("notebook", None),
+        "../../escape.ipynb": ("refused", Reason("climbing_name")),
+        "/absolute.ipynb": ("refused", Reason("absolute_name")),
+        "bomb.ipynb": ("refused", Reason("too_large", limit=1_000_000)),
+        "link.ipynb": ("refused", Reason("symlink")),
+        "student.zip!/inside/rfm_pyramid.ipynb": ("notebook", None),
+        "deep.zip!/level2.zip": ("refused", Reason("too_deep", depth=1)),
     }
+    assert found["../../escape.ipynb"][1].text() == "an unsafe name (a path climbing with '..')"
 
 
 def test_a_zip_header_that_lies_about_a_size_reads_no_more_than_the_cap(tmp_path):
@@ -680,7 +731,7 @@ def test_a_zip_header_that_lies_about_a_size_reads_no_more_than_the_cap(tmp_path
     struct.pack_into("<I", data, info.header_offset + 22, 100)
     (tmp_path / "liar.zip").write_bytes(bytes(data))
     items = read_source(tmp_path / "liar.zip", limits=ReadLimits(notebook=1000))
-    assert [(item.kind, item.code) for item in items] == [("refused", "bad-entry")]
+    assert [(item.kind, item.reason.code) for item in items] == [("refused", "bad_entry")]
 
 
 def test_folder_links_fifos_and_an_encrypted_entry(env):
@@ -706,9 +757,10 @@ def test_folder_links_fifos_and_an_encrypted_entry(env):
     assert found == {"mine.ipynb": ("collected", "collected", "s-1002"),
                      "link.ipynb": ("refused", "symlink", ""),
                      "linked-folder": ("refused", "symlink", ""),
-                     "pipe.ipynb": ("refused", "special-file", ""),
+                     "pipe.ipynb": ("refused", "special_file", ""),
                      "student.zip!/locked.ipynb": ("refused", "encrypted", "")}
-    assert problems(out)["link.ipynb"] == ["refused: a symbolic link (never followed)"]
+    assert problems(out)["link.ipynb"] == [("symlink", "a symbolic link (never followed)")]
+    assert problems(out)["student.zip!/locked.ipynb"] == [("encrypted", "an encrypted zip entry")]
     assert code == 1
 
 
@@ -763,9 +815,9 @@ def test_help_names_what_it_reads(capsys):
     (lambda t, a: (t / "r.csv").write_text("file,sha256,student_id,assessment,received_at\n"
                                            "x,ab,s-1001,L02,yesterday\n")
      and a.extend(["--receipts", str(t / "r.csv")]),
-     "{t}/r.csv:2: received_at: Got 'yesterday' instead, expected an ISO 8601 time with its "
-     "offset, e.g. 2026-09-28T20:10:00+00:00; row ignored; fix it before collecting (nothing "
-     "was written)"),
+     "{t}/r.csv:2: received_at: Got received_at='yesterday' instead, expected an ISO 8601 time "
+     "with its offset, e.g. 2026-09-28T20:10:00+00:00. Row ignored. Fix it before collecting "
+     "(nothing was written)."),
     (lambda t, a: a.extend(["--max-notebook", "0"]),
      "Got --max-notebook=0 instead, expected a whole number of MB >= 1."),
 ])
@@ -793,10 +845,15 @@ def test_collect_library_call_leaves_its_inputs_alone(env):
     assert result.missing == ["s-1004", "s-1005", "s-1007"]
 
 
-def test_reasons_render_through_one_function():
-    assert describe("too-large", limit=10) == "larger than the cap of 10 bytes"
-    with pytest.raises(KeyError):
-        describe("no-such-code")
+def test_reasons_and_warnings_are_codes_rendered_by_the_catalog():
+    """collect's reasons and warnings are codes of crmlab.grading.results, made into sentences
+    in the reader's language (every code's sentence in every catalog: tests/test_results.py)."""
+    assert Reason("too_large", limit=10).text() == "larger than the cap of 10 bytes"
+    assert Reason("too_large", limit=10).text("az") == "10 baytlıq həddən böyükdür"
+    assert (Reason("duplicate", count=2, student="s-1").kind, Reason("blind_marking").kind) == (
+        "file", "warning")
+    with pytest.raises(ValueError, match=r"^Got code='too-large' instead, expected a code"):
+        Reason("too-large", limit=10)
 
 
 # ------------------------------------------------------------------------------ end to end
@@ -894,8 +951,8 @@ def test_canvas_zip_inside_a_folder_and_a_student_zip_inside_it(env):
     found, out = outcomes(env / "out"), env / "out"
     inner = "submissions.zip!/hüseynovanigar_81235_5550002_BobsWork.zip!/work/rfm_pyramid.ipynb"
     assert found == {
-        "notes.md": ("not a notebook", "not-a-notebook", ""),
-        "roster.csv": ("skipped", "input", ""),
+        "notes.md": ("not a notebook", "not_a_notebook", ""),
+        "roster.csv": ("skipped", "command_input", ""),
         "submissions.zip!/əliyevaləman_81234_5550001_rfm_pyramid.ipynb": ("collected",
                                                                          "collected", "s-1001"),
         inner: ("collected", "collected", "s-1002")}

@@ -51,40 +51,41 @@ ENTRY_PROBLEMS = [
     ("deadline before the release",
      HEAD + '  - {id: L00, kind: quiz, release: "2026-09-14T09:00", deadline: "2026-09-01T23:59"}\n',
      "5: assessments.L00.deadline: the deadline 2026-09-01T23:59:00+04:00 is before the release "
-     "2026-09-14T09:00:00+04:00; no late policy applied"),
+     "2026-09-14T09:00:00+04:00. No late policy applied."),
     ("a date without a time",
      HEAD + '  - {id: L00, kind: quiz, deadline: "2026-09-20"}\n',
-     "5: assessments.L00.deadline: Got '2026-09-20' instead, expected a date and time such as "
-     "2026-09-28T23:59. No late policy applied"),
+     "5: assessments.L00.deadline: Got deadline='2026-09-20' instead, expected a date and time "
+     "such as 2026-09-28T23:59. No late policy applied."),
     ("unknown kind", HEAD + L00 + "  - {id: L01, kind: essay}\n",
-     "6: assessments.L01.kind: Got kind='essay' instead, expected one of 'quiz', 'exercise'; "
-     "left out"),
+     "6: assessments.L01.kind: Got kind='essay' instead, expected one of 'quiz', 'exercise'. "
+     "Left out."),
     ("unknown quiz", HEAD + L00 + "  - {id: L99, kind: quiz}\n",
      "6: assessments.L99: no quiz has this id (known: "),
     ("listed twice", HEAD + L00 + L00,
      "6: assessments.L00: listed twice; the second entry is left out"),
-    ("negative weight", HEAD + "  - {id: L00, kind: quiz, weight: -2}\n",
+    ("negative weight", HEAD + "  - {id: L00, kind: quiz, weight: -2}\n  - {id: L01, kind: quiz}\n",
      "5: assessments.L00.weight: Got weight=-2 instead, expected a finite number >= 0. Left out "
-     "of the weighted total"),
+     "of the weighted total."),
     ("unknown field", HEAD + "  - {id: L00, kind: quiz, wieght: 2}\n",
-     "5: assessments[0].wieght: unknown field (expected one of deadline, id, kind, late_policy, "
-     "release, source, weight)"),
+     "5: assessments.L00.wieght: unknown field 'wieght' in assessment (did you mean 'weight'?)"),
     ("bad penalty", HEAD.replace("penalty_per_day: 10", "penalty_per_day: 150") + L00,
      "3: late_policy.penalty_per_day: Got penalty_per_day=150 instead, expected a percent from "
-     "0 to 100. No late policy applied"),
+     "0 to 100. No late policy applied."),
     ("extension for an unknown assessment",
      HEAD + L00 + "extensions:\n  - {student: s1, assessment: L01, days: 2}\n",
-     "7: extensions[0].assessment: unknown assessment 'L01'; ignored"),
+     "7: extensions[0].assessment: unknown assessment 'L01'. Ignored."),
     ("extension with days and a deadline",
      HEAD + L00 + 'extensions:\n  - {student: s1, assessment: L00, days: 2, '
                   'deadline: "2026-09-30T23:59"}\n',
-     "7: extensions[0]: give either days or deadline; ignored"),
+     "7: extensions[0]: give either days or deadline. Ignored."),
     ("extension of zero days",
      HEAD + L00 + "extensions:\n  - {student: s1, assessment: L00, days: 0}\n",
-     "7: extensions[0].days: Got days=0 instead, expected a finite number > 0. Ignored"),
+     "7: extensions[0].days: Got days=0 instead, expected a number of days > 0 and at most 365. "
+     "Ignored."),
     ("extension naming a list, not an assessment",
      HEAD + L00 + "extensions:\n  - {student: s1, assessment: [L00], days: 2}\n",
-     "7: extensions[0].assessment: unknown assessment ['L00']; ignored"),
+     "7: extensions[0].assessment: Got assessment=['L00'] instead, expected the id of an "
+     "assessment of this file. Ignored."),
 ]
 
 
@@ -95,7 +96,7 @@ def test_an_exercise_source_with_points_that_are_not_numbers_is_left_out(tmp_pat
     path = write(tmp_path, HEAD + L00 + "  - {id: EX-x, kind: exercise, source: exs.ipynb}\n")
     assert validate_course(path) == [
         f"{path}:6: assessments.EX-x.source: {tmp_path / 'exs.ipynb'}: metadata "
-        "crmlab.points.c1: Got 'two' instead, expected a number >= 0; left out"]
+        "crmlab.points.c1: Got 'two' instead, expected a number >= 0. Left out."]
     assert [a.id for a in load_course(path).assessments] == ["L00"]
 
 
@@ -204,3 +205,72 @@ def test_loading_does_not_change_the_file(tmp_path):
     before = path.read_bytes()
     load_course(path)
     assert path.read_bytes() == before
+
+
+# Times and extensions a gradebook could not hold (issue 29): each a line, never a traceback
+# later when the deadline is moved by an extension or a cut-off.
+OUT_OF_RANGE = [
+    ("deadline in 9999", HEAD + '  - {id: L00, kind: quiz, deadline: "9999-12-31T23:59"}\n'
+     "extensions:\n  - {student: s1, assessment: L00, days: 3}\n",
+     "5: assessments.L00.deadline: Got deadline='9999-12-31T23:59' instead, expected a time in "
+     "the years 1970 to 2999. No late policy applied."),
+    ("release before 1970", HEAD + '  - {id: L00, kind: quiz, release: "0001-01-01T00:00", '
+     'deadline: "2026-09-20T23:59"}\n',
+     "5: assessments.L00.release: Got release='0001-01-01T00:00' instead, expected a time in the "
+     "years 1970 to 2999. Release time ignored."),
+    ("a date that is not in the calendar", HEAD + '  - {id: L00, kind: quiz, '
+     'deadline: "2026-02-30T23:59"}\n',
+     "5: assessments.L00.deadline: Got '2026-02-30T23:59' instead, expected a date and time "
+     "such as 2026-09-28T23:59. No late policy applied."),
+    ("extension of a thousand years", HEAD + L00 +
+     "extensions:\n  - {student: s1, assessment: L00, days: 365000}\n",
+     "7: extensions[0].days: Got days=365000 instead, expected a number of days > 0 and at most "
+     "365. Ignored."),
+    ("extension deadline in 9999", HEAD + L00 +
+     'extensions:\n  - {student: s1, assessment: L00, deadline: "9999-12-31T23:59"}\n',
+     "7: extensions[0].deadline: Got deadline='9999-12-31T23:59' instead, expected a time in the "
+     "years 1970 to 2999. Ignored."),
+    ("a cut-off of a million days", HEAD.replace("cutoff_days: 7", "cutoff_days: 1000000") + L00,
+     "3: late_policy.cutoff_days: Got cutoff_days=1000000 instead, expected a number of days "
+     "from 0 to 365, or null for no cut-off. No late policy applied."),
+    ("a weight that is not a number", HEAD + L00 + "  - {id: L01, kind: quiz, weight: .nan}\n",
+     "6: assessments.L01.weight: Got weight=nan instead, expected a finite number >= 0. Left out "
+     "of the weighted total."),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "problem"), OUT_OF_RANGE,
+                         ids=[c[0] for c in OUT_OF_RANGE])
+def test_times_and_extensions_out_of_range_are_refused(tmp_path, case, text, problem):
+    path = write(tmp_path, text)
+    assert validate_course(path) == [f"{path}:{problem}"]
+    course = load_course(path)
+    # Whatever was refused, no deadline of any student overflows.
+    for item in course.assessments:
+        for student in ("s1", "s2"):
+            course.deadline_for(student, item.id)
+        course.feedback_opens(item.id, ["s1", "s2"])
+
+
+def test_every_weight_zero_is_a_problem_since_everyone_would_get_zero(tmp_path, capsys):
+    path = write(tmp_path, HEAD + L00.replace("weight: 1", "weight: 0")
+                 + "  - {id: L01, kind: quiz, weight: 0}\n")
+    expected = (f"{path}:4: assessments: every weight is 0: the weighted total would be 0 for "
+                "everyone; give an assessment a weight > 0")
+    assert validate_course(path) == [expected]
+    assert load_course(path).problems == [expected]  # the gradebook lists it in problems.csv
+    assert main(["course", "validate", str(path)]) == 1
+    assert capsys.readouterr().out == expected + "\n"
+
+
+def test_an_unknown_field_is_refused_with_the_exact_message(tmp_path):
+    path = write(tmp_path, HEAD.replace("timezone:", "time_zone: UTC\ntimezone:") + L00)
+    assert validate_course(path) == [
+        f"{path}:2: time_zone: unknown field 'time_zone' in course file (did you mean "
+        "'timezone'?)"]
+
+
+def test_a_time_written_without_quotes_is_read(tmp_path):
+    path = write(tmp_path, HEAD + "  - {id: L00, kind: quiz, deadline: 2026-09-20T23:59:00}\n")
+    assert validate_course(path) == []
+    assert load_course(path).assessment("L00").deadline == DUE

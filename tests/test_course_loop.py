@@ -104,17 +104,17 @@ COMMENTS = {"s01": "Thorough list; say who meets the supplier.", "s02": "Only on
 
 # Hand-computed: (raw, late days, penalty, final, status) per student and assessment.
 EXPECTED = {
-    "s01": {"L00": (4, 0, 0, 4, "on time"), "L02_open": (5.5, 0, 0, 5.5, "on time"),
-            "EX-fixture": (3, 0, 0, 3, "on time")},
+    "s01": {"L00": (4, 0, 0, 4, "on_time"), "L02_open": (5.5, 0, 0, 5.5, "on_time"),
+            "EX-fixture": (3, 0, 0, 3, "on_time")},
     # L00: 8 x 10% x 2 days = 1.6; EX: 3 x 10% x 1 day = 0.3
-    "s02": {"L00": (4, 2, 1.6, 2.4, "late"), "L02_open": (2, 0, 0, 2, "on time"),
+    "s02": {"L00": (4, 2, 1.6, 2.4, "late"), "L02_open": (2, 0, 0, 2, "on_time"),
             "EX-fixture": (2, 1, 0.3, 1.7, "late")},
     # L00 counts from the first bundle holding the same answers: on time
-    "s03": {"L00": (3, 0, 0, 3, "on time"), "L02_open": (0, 0, 0, 0, "missing"),
+    "s03": {"L00": (3, 0, 0, 3, "on_time"), "L02_open": (0, 0, 0, 0, "missing"),
             "EX-fixture": (0, 0, 0, 0, "missing")},
     # L00: 7 d 12 h late, past the cut-off: 0; L02_open: 6 x 10% x 3 days = 1.8
-    "s04": {"L00": (1, 8, 1, 0, "cut off"), "L02_open": (6, 3, 1.8, 4.2, "late"),
-            "EX-fixture": (3, 0, 0, 3, "on time")},
+    "s04": {"L00": (1, 8, 1, 0, "cut_off"), "L02_open": (6, 3, 1.8, 4.2, "late"),
+            "EX-fixture": (3, 0, 0, 3, "on_time")},
 }
 # sum(weight x final / possible) / sum(weight) x 100, weights 1, 2, 1, possible 8, 6, 3:
 TOTALS = {"s01": 83.33,   # (4/8 + 2 x 5.5/6 + 3/3) / 4
@@ -267,12 +267,11 @@ def test_gradebook_with_one_answer_pending(loop):
     _check(book, ["s01", "s02", "s03"])
     rows = book.rows.set_index(["student_id", "assessment"])
     row = rows.loc[("s04", "L02_open")]
-    assert (row["raw"], row["pending"], row["late_days"], row["status"]) == (0.0, 1, 3,
-                                                                             "late, pending")
+    assert (row["raw"], row["pending"], row["late_days"], row["status"]) == (0.0, 1, 3, "late")
     assert pd.isna(row["final"])  # pending, not 0
     table = book.table.set_index("student_id")
     assert pd.isna(table.loc["s04", "weighted_total"])
-    assert table.loc["s04", "status"] == "pending: L02_open"
+    assert table.loc["s04", "pending"] == "L02_open"
 
 
 def test_gradebook_once_everything_is_graded(loop):
@@ -286,18 +285,23 @@ def test_the_gradebook_files_and_problems(loop):
         "student_id", "L00 raw", "L00 late days", "L00 penalty", "L00 final", "L02_open raw",
         "L02_open late days", "L02_open penalty", "L02_open final", "EX-fixture raw",
         "EX-fixture late days", "EX-fixture penalty", "EX-fixture final", "weighted_total",
-        "status"]
+        "pending"]
     assert sheet.set_index("student_id").loc["s02", "L00 penalty"] == "1.6"
     problems = pd.read_csv(book_dir / "problems.csv", dtype=str, keep_default_na=False)
-    reasons = set(zip(problems["student_id"], problems["assessment"], problems["reason"]))
+    reasons = set(zip(problems["student_id"], problems["assessment"], problems["code"],
+                      problems["params"], problems["reason"]))
     course = loop["work"] / "course.yaml"
     assert reasons == {
-        ("s99", "L00", f"{course}:16: extensions.student: unknown student 's99' (not in the "
-                       "roster or any grades); ignored"),
-        ("s04", "L00", "received 2026-09-28T08:00:00+00:00, after the cut-off "
-                       "2026-09-27T19:59:00+00:00: 0 points"),
-        ("s03", "L02_open", "no answers to this quiz: 0 points"),
-        ("s03", "EX-fixture", "no submission: 0 points"),
+        ("s99", "L00", "unknown_extension_student",
+         json.dumps({"file": str(course), "line": 16, "student": "s99"}, separators=(",", ":")),
+         f"{course}:16: extensions.student: unknown student 's99' (not in the roster or any "
+         "grades); ignored"),
+        ("s04", "L00", "after_cutoff", '{"cutoff":"2026-09-27T19:59:00+00:00","received":'
+                                       '"2026-09-28T08:00:00+00:00"}',
+         "received 2026-09-28T08:00:00+00:00, after the cut-off 2026-09-27T19:59:00+00:00: "
+         "0 points"),
+        ("s03", "L02_open", "no_answers", "", "no answers to this quiz: 0 points"),
+        ("s03", "EX-fixture", "not_submitted", "", "no submission: 0 points"),
     }
 
 

@@ -5,9 +5,12 @@ of a tiny exercise without data, each named for the behaviour it shows. They are
 one batch with two workers (the batch must always finish), and each test reads one verdict.
 """
 
+import argparse
 import json
+import shutil
 import time
 import uuid
+from dataclasses import fields
 from pathlib import Path
 
 import nbformat
@@ -16,10 +19,12 @@ import pytest
 
 from crmlab.cli import main
 from crmlab.core.exceptions import ExerciseError
+from crmlab.core.validation import PROBLEM_COLUMNS
 from crmlab.exercises.tags import HIDDEN_CHECKS, INJECTED_PARAMETERS, PARAMETERS, tags_of
 from crmlab.grading.executors import Executor, LocalExecutor
-from crmlab.grading.exercises import grade, prepare_submission
-from crmlab.grading.sandbox import batch_processes
+from crmlab.grading.exercises import add_arguments, grade, options_from, prepare_submission
+from crmlab.grading.files import read_exercise_results
+from crmlab.grading.sandbox import Limits, batch_processes
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "exercises"
 EXERCISE = FIXTURES / "exercise" / "fixture_double.ipynb"
@@ -30,25 +35,38 @@ SECRET = "fixture-secret-123"
 # half the timeout, and six of them pass the wall clock.
 TIMEOUT, WALL_CLOCK = 8, 20
 
-EXPECTED = {  # student (= fixture stem) -> (total, reason or its start)
-    "solved": (3.0, ""),
-    "untouched": (0.0, "failed: fx-double, fx-square"),
-    "wrong_answer": (2.0, "failed: fx-double"),
-    "error_in_one_answer": (2.0, "failed: fx-double"),
-    "infinite_loop": (0.0, f"timed out: a cell ran longer than {TIMEOUT} s"),
-    "uninterruptible_loop": (0.0, f"timed out: a cell ran longer than {TIMEOUT} s"),
-    "slow_cells": (0.0, f"timed out: the notebook ran longer than {WALL_CLOCK} s"),
-    "sys_exit": (0.0, "sys.exit was called"),
-    "crashing_kernel": (0.0, "the kernel died (crash or os._exit)"),
-    "killed_kernel": (0.0, "the kernel died (crash or os._exit)"),
-    "syntax_error": (0.0, "syntax error"),
-    "deleted_check_cell": (0.0, "check cell 'fx-06' was deleted"),
-    "new_cell_ids": (3.0, ""),  # cells copied into a new notebook: checks found by name
-    "changed_seed": (0.0, "failed: fx-double, fx-square"),  # the roster's seed is re-injected
-    "deleted_parameters_cell": (3.0, ""),  # parameters put back
-    "forged_results": (0.0, "failed: fx-double, fx-square"),  # hidden checks run last
-    "not_a_notebook": (0.0, "not a readable notebook (NotJSONError)"),
-    "absent": (0.0, "no submission"),
+TIMED_OUT = ("fatal", "cell_timeout", {"seconds": TIMEOUT})
+DIED = ("fatal", "kernel_died", {})
+RAN = ("ran", "", {})
+#: student (= fixture stem) -> total, (outcome, reason code, its parameters), the verdict code
+#: of each check (fx-double, fx-square), the reason in English.
+EXPECTED = {
+    "solved": (3.0, RAN, ("passed", "passed"), ""),
+    "untouched": (0.0, RAN, ("missing", "missing"), "failed: fx-double, fx-square"),
+    "wrong_answer": (2.0, RAN, ("wrong", "passed"), "failed: fx-double"),
+    "error_in_one_answer": (2.0, RAN, ("missing", "passed"), "failed: fx-double"),
+    "infinite_loop": (0.0, TIMED_OUT, ("not_run",) * 2,
+                      f"timed out: a cell ran longer than {TIMEOUT} s"),
+    "uninterruptible_loop": (0.0, TIMED_OUT, ("not_run",) * 2,
+                             f"timed out: a cell ran longer than {TIMEOUT} s"),
+    "slow_cells": (0.0, ("fatal", "wall_clock", {"seconds": WALL_CLOCK}), ("not_run",) * 2,
+                   f"timed out: the notebook ran longer than {WALL_CLOCK} s"),
+    "sys_exit": (0.0, ("fatal", "sys_exit", {}), ("not_run",) * 2, "sys.exit was called"),
+    "crashing_kernel": (0.0, DIED, ("not_run",) * 2, "the kernel died (crash or os._exit)"),
+    "killed_kernel": (0.0, DIED, ("not_run",) * 2, "the kernel died (crash or os._exit)"),
+    "syntax_error": (0.0, ("fatal", "syntax_error", {}), ("not_run",) * 2, "syntax error"),
+    "deleted_check_cell": (0.0, ("fatal", "check_cell_deleted", {"cell": "fx-06"}),
+                           ("not_run",) * 2, "check cell 'fx-06' was deleted"),
+    # cells copied into a new notebook: checks found by name
+    "new_cell_ids": (3.0, RAN, ("passed", "passed"), ""),
+    # the roster's seed is re-injected
+    "changed_seed": (0.0, RAN, ("wrong", "wrong"), "failed: fx-double, fx-square"),
+    "deleted_parameters_cell": (3.0, RAN, ("passed", "passed"), ""),  # parameters put back
+    # hidden checks run last
+    "forged_results": (0.0, RAN, ("missing", "missing"), "failed: fx-double, fx-square"),
+    "not_a_notebook": (0.0, ("fatal", "unreadable", {"error": "NotJSONError"}),
+                       ("not_run",) * 2, "not a readable notebook (NotJSONError)"),
+    "absent": (0.0, ("no_submission", "no_submission", {}), ("not_run",) * 2, "no submission"),
 }
 
 
@@ -85,10 +103,15 @@ def graded(tmp_path_factory):
 
 @pytest.mark.parametrize("student", list(EXPECTED))
 def test_failure_case(graded, student):
-    details = graded[0]
-    total, reason = EXPECTED[student]
-    row = details.loc[student]
-    assert (float(row["total"]), row["reason"]) == (total, reason)
+    total, (outcome, code, params), checks, reason = EXPECTED[student]
+    result = read_exercise_results(graded[1]).results[student]
+    assert (result.total, result.outcome) == (total, outcome)
+    if code:
+        assert (result.reason.code, dict(result.reason.params)) == (code, params)
+    else:
+        assert result.reason is None
+    assert tuple(c.code for c in result.checks) == checks
+    assert graded[0].loc[student, "reason"] == reason  # the English sentence, for the eyes
 
 
 def test_the_batch_finishes_and_leaves_no_kernel_behind(graded):
@@ -103,10 +126,20 @@ def test_scores_csv_is_in_the_gradebook_layout(graded):
     assert list(scores.columns) == ["student_id", "EX-fixture", "total"]
     assert list(scores["student_id"]) == list(EXPECTED)  # roster order, absentees included
     details = pd.read_csv(out / "details.csv", keep_default_na=False, dtype=str)
-    assert list(details.columns) == ["student_id", "EX-fixture", "total", "check:fx-double",
-                                     "check:fx-square", "reason"]
+    assert list(details.columns) == ["student_id", "EX-fixture", "total", "outcome", "code",
+                                     "params", "check:fx-double", "check:fx-square", "reason"]
     wrong = details.set_index("student_id").loc["wrong_answer"]
     assert (wrong["check:fx-double"], wrong["check:fx-square"]) == ("0.0", "2.0")
+    slow = details.set_index("student_id").loc["slow_cells"]
+    assert (slow["outcome"], slow["code"], slow["params"]) == ("fatal", "wall_clock",
+                                                              f'{{"seconds":{WALL_CLOCK}}}')
+    checks = pd.read_csv(out / "checks.csv", keep_default_na=False, dtype=str)
+    assert list(checks.columns) == ["student_id", "check", "code", "points", "possible"]
+    assert checks[checks["student_id"] == "wrong_answer"].values.tolist() == [
+        ["wrong_answer", "fx-double", "wrong", "0.0", "1.0"],
+        ["wrong_answer", "fx-square", "passed", "2.0", "2.0"]]
+    notes = pd.read_csv(out / "notes.csv", keep_default_na=False, dtype=str)
+    assert list(notes.columns) == ["student_id", "code", "params", "reason"] and notes.empty
 
 
 def test_feedback_keeps_verdicts_without_hidden_source(graded):
@@ -124,6 +157,66 @@ def test_feedback_keeps_verdicts_without_hidden_source(graded):
         assert "hidden_check(" not in text and "globals().get" not in text
         visible = [o.get("text", "") for c in nb.cells for o in c.get("outputs", [])]
         assert "fx-square: correct\n" in visible
+
+
+def test_what_was_set_aside_is_in_problems_csv_and_the_run_is_kept(graded):
+    out = graded[1]
+    problems = pd.read_csv(out / "problems.csv", keep_default_na=False, dtype=str)
+    assert list(problems.columns) == PROBLEM_COLUMNS
+    assert sorted(zip(problems["student_id"], problems["assessment"], problems["code"],
+                      problems["params"])) == [
+        ("deleted_check_cell", "EX-fixture", "check_cell_deleted", '{"cell":"fx-06"}'),
+        ("not_a_notebook", "EX-fixture", "unreadable", '{"error":"NotJSONError"}')]
+    assert problems["source"].str.endswith(".ipynb").all()
+    runs = sorted((out / "runs").iterdir())
+    assert len(runs) == 1 and (runs[0] / "details.csv").is_file()
+    record = json.loads((out / "run.json").read_text())
+    assert record["command"] == "exercises grade"
+    assert record["students"]["wrong_answer"]["scores"] == {
+        "check:fx-double": 0.0, "check:fx-square": 2.0, "EX-fixture": 2.0}
+    assert record["possible"] == {"EX-fixture": 3.0}
+
+
+def test_a_regrade_says_whose_score_moved_and_why(tmp_path, monkeypatch):
+    monkeypatch.setenv("CRMLAB_INSTRUCTOR_SECRET", SECRET)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id\nsolved\nlate_fix\nstranger_absent\n")
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    shutil.copy(SUBMISSIONS / "solved.ipynb", subs)
+    shutil.copy(SUBMISSIONS / "syntax_error.ipynb", subs / "late_fix.ipynb")
+    shutil.copy(SUBMISSIONS / "solved.ipynb", subs / "stranger.ipynb")  # not in the roster
+    first = grade(str(EXERCISE), subs, roster=roster, out=tmp_path / "out", workers=1,
+                  timeout=20, progress=False)
+    assert first.problems[["student_id", "code"]].values.tolist() == [
+        ["stranger", "skipped_off_roster"]]
+    assert first.run.changes == []
+    shutil.copy(SUBMISSIONS / "solved.ipynb", subs / "late_fix.ipynb")
+    second = grade(str(EXERCISE), subs, roster=roster, out=tmp_path / "out", workers=1,
+                   timeout=20, progress=False)
+    moved = {(c["student_id"], c["item"]): (c["before"], c["after"], c["reasons"])
+             for c in second.run.changes}
+    assert moved == {("late_fix", "check:fx-double"): ("0", "1", "new submission"),
+                     ("late_fix", "check:fx-square"): ("0", "2", "new submission"),
+                     ("late_fix", "EX-fixture"): ("0", "3", "new submission")}
+    assert len(list((tmp_path / "out" / "runs").iterdir())) == 2
+
+
+def test_the_options_are_declared_once():
+    from crmlab.grading.exercises import ExerciseOptions
+
+    with pytest.raises(TypeError, match=r"^grade\(\) got unknown options 'timout'; expected "):
+        grade(str(EXERCISE), SUBMISSIONS, roster="r.csv", out="o", timout=3)
+    limits = ExerciseOptions(limits=Limits(memory=2048), timeout=9).sandbox_limits()
+    assert (limits.memory, limits.timeout, limits.wall) == (2048, 9, 87)
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    text = parser.format_help()
+    for option in fields(ExerciseOptions):
+        if option.name != "limits":
+            assert option.metadata["help"].split()[0] in text, option.name
+    args = parser.parse_args(["--max-output", "3", "--workers", "1"])
+    assert options_from(args) == ExerciseOptions(output=3, workers=1)
 
 
 def test_prepare_submission_pins_the_seed_and_leaves_the_hidden_checks_out():
@@ -173,10 +266,11 @@ def test_a_custom_executor_plugs_in(tmp_path, monkeypatch):
     assert isinstance(Sequential(), Executor) and isinstance(LocalExecutor(1), Executor)
     roster = tmp_path / "roster.csv"
     roster.write_text("student_id\nsolved\nsyntax_error\n")
-    details = grade(str(EXERCISE), SUBMISSIONS, roster=roster, out=tmp_path / "out",
-                    timeout=20, executor=Sequential(), format="moodle")
+    graded = grade(str(EXERCISE), SUBMISSIONS, roster=roster, out=tmp_path / "out",
+                   timeout=20, executor=Sequential(), format="moodle")
     assert calls == [2]
-    assert list(details["total"]) == [3.0, 0.0]
+    assert list(graded.details["total"]) == [3.0, 0.0]
+    assert [r.outcome for r in graded.results] == ["ran", "fatal"]
     # The LMS layouts are the quiz grader's (crmlab.grading.lms).
     moodle = pd.read_csv(tmp_path / "out" / "scores.csv", keep_default_na=False)
     assert moodle.columns.tolist() == ["ID number", "Email address", "Exercise: EX-fixture (Real)"]

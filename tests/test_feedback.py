@@ -3,19 +3,29 @@ every text escaped, every word from the one message catalog, nothing loaded from
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from _course_inputs import write_exercise_grades
 
 from crmlab.cli import main
 from crmlab.grading.gradebook import course_gradebook
+from crmlab.grading.results import CheckResult, JobResult, Reason
 from crmlab.publish import feedback
 from crmlab.publish.feedback import MESSAGES, message, student_page, write_feedback
 
 ROOT = Path(__file__).resolve().parent.parent
 LATE = datetime(2026, 12, 1, tzinfo=timezone.utc)
+
+
+def _text(page: str) -> str:
+    """What a reader sees: the page without its style and tags, entities decoded, one space
+    between words."""
+    page = re.sub(r"<style>.*?</style>", "", page, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
 @pytest.fixture
@@ -45,7 +55,7 @@ def test_the_page_shows_answers_points_keys_and_the_penalty(book):
 
 def test_keys_wait_for_the_last_chance_to_submit(book):
     # Q: deadline 10-01 12:00 UTC, cut-off 3 days later.
-    early = student_page(book, "s1", now=datetime(2026, 10, 4, 11, tzinfo=timezone.utc))
+    early = _text(student_page(book, "s1", now=datetime(2026, 10, 4, 11, tzinfo=timezone.utc)))
     assert "Key:" not in early
     assert "Details open 2026-10-04 12:00 (UTC), when every student's time to submit has " \
            "passed." in early
@@ -62,17 +72,26 @@ def test_every_text_is_escaped(book):
     assert "default-src 'none'" in page
 
 
+TEMPLATES = sorted(feedback.TEMPLATES.glob("*.j2"))
+
+
 def test_every_page_word_comes_from_the_catalog():
     source = Path(feedback.__file__).read_text(encoding="utf-8")
-    used = {key for key in re.findall(r"""message\(\s*f?["']([a-z_ ]+)""", source)
-            if not key.endswith("_")}  # f"status_{...}": every status is listed below
-    used |= {f"status_{s}" for s in ("on time", "late", "cut off", "missing", "pending",
-                                     "no deadline")}
+    templates = "".join(path.read_text(encoding="utf-8") for path in TEMPLATES)
+    used = {key for key in re.findall(r"""(?:message|\bt)\(\s*f?["']([a-z_ ]+)""",
+                                      source + templates)
+            if not key.endswith("_")}  # f"source_{...}", "mode_" ~ ...: listed below
+    used |= set(re.findall(r'"([a-z_]+)"', " ".join(re.findall(
+        r"for key in \(([^)]*)\)", templates))))  # the table headers' keys
     used |= {"source_receipt", "source_file time", "mode_practice", "mode_graded"}
+    assert {"assessment", "verdict", "check", "title"} <= used
     assert used <= set(MESSAGES["en"]), used - set(MESSAGES["en"])
-    # No English sentence written into the HTML outside the catalog: tag text is only fields.
-    literals = re.findall(r"""f?["']<[^"']*>([A-Za-z][a-z]+ [a-z]+)""", source)
-    assert literals == []
+    # No word is written into a template: between its tags and expressions there is only
+    # punctuation (every word is t(...) from the catalog, or the student's data).
+    for path in TEMPLATES:
+        text = re.sub(r"\{#.*?#\}|\{\{.*?\}\}|\{%.*?%\}", " ", path.read_text(), flags=re.S)
+        text = re.sub(r"<style>.*?</style>|<[^>]+>", " ", text, flags=re.S)
+        assert re.findall(r"[A-Za-z]{2,}", text) == [], path.name
 
 
 def test_the_catalog_translates_the_page_and_a_language_without_one_falls_back_to_english():
@@ -109,3 +128,84 @@ def test_a_time_source_the_catalog_does_not_know_is_shown_as_it_is():
     assert _source("receipt", "en") == "receipt"
     assert _source("file time", "az") != "file time"
     assert _source("handed in on paper", "en") == "handed in on paper"
+
+
+@pytest.mark.parametrize(("result", "en", "az"), [
+    (JobResult("s1", checks=(CheckResult("fx-double", "passed"),
+                             CheckResult("fx-square", "missing")),
+               notes=(Reason("memory_error", cell=4, megabytes=1536),)),
+     ["your result matches the expected value",
+      "no value to check: the variable the check reads is not defined (or is None)",
+      "Grader's note: cell 4: MemoryError (memory limit 1536 MB)"],
+     ["nəticəniz gözlənilən qiymətlə üst-üstə düşür",
+      "yoxlanacaq qiymət yoxdur: yoxlamanın oxuduğu dəyişən təyin edilməyib (və ya None-dur)",
+      "Qiymətləndiricinin qeydi: xana 4: MemoryError (yaddaş həddi 1536 MB)"]),
+    (JobResult.ended("s1", Reason("cell_timeout", seconds=60)),
+     ["timed out: a cell ran longer than 60 s"],
+     ["vaxt bitdi: xana 60 saniyədən uzun işlədi"]),
+])
+def test_an_exercise_reason_is_rendered_in_the_pages_language(inputs, result, en, az):
+    write_exercise_grades(inputs["exercises"][0], [result])
+    book = course_gradebook(**inputs)
+    english, azerbaijani = (student_page(book, "s1", now=LATE, lang=lang) for lang in ("en", "az"))
+    english, azerbaijani = _text(english), _text(azerbaijani)
+    for text in en:
+        assert text in english and text not in azerbaijani
+    for text in az:
+        assert text in azerbaijani
+
+
+#: Words of the English catalog an Azerbaijani text may use too: names, code and loanwords
+#: (``test``: Azerbaijani's word for a quiz, ``column.quiz``).
+SHARED = {"abc", "crm", "crmlab", "csat", "csv", "curry", "customerview", "disk", "jupyterhub",
+          "jupyterlab", "kernel", "kraljic", "median", "memoryerror", "nbd", "none",
+          "notimplementederror", "nps", "problem", "rfm", "risk", "sha", "sys", "exit", "test",
+          "url", "zip"}
+
+
+def _words(text: str) -> set:
+    """The words of ``text`` (three letters or more, any script), lower case."""
+    return {w.lower() for w in re.findall(r"[^\W\d_]{3,}", text)}
+
+
+def _english_words() -> set:
+    """Every word of the English catalog but the names and code Azerbaijani shares."""
+    from crmlab.core.i18n import catalog
+
+    return set().union(*(_words(re.sub(r"\{[^}]*\}", " ", text))
+                         for text in catalog("en").values())) - SHARED
+
+
+def test_an_azerbaijani_page_carries_no_english(inputs):
+    """Issue 25 §5: every word of an Azerbaijani page is Azerbaijani, reasons and statuses
+    included; only the data (ids, names, the course's title, times) stays as it is."""
+    with open(inputs["receipts"], "a") as handle:  # s1's exercise after the cut-off
+        handle.write("late.ipynb,,s1,EX-fixture,2026-10-09T12:00:00+00:00\n")
+    write_exercise_grades(inputs["exercises"][0], [
+        JobResult("s1", checks=(CheckResult("fx-double", "wrong"),
+                                CheckResult("fx-square", "missing")),
+                  notes=(Reason("memory_error", cell=4, megabytes=1536),
+                         Reason("process_limit", cell=5, processes=48))),
+        JobResult.ended("s2", Reason("cell_timeout", seconds=60)),
+        JobResult.ended("s3", Reason("kernel_not_started", seconds=180, detail="OSError",
+                                     attempts=2))])
+    book = course_gradebook(**inputs)
+    data = {book.course.title, "OSError", "MemoryError"}
+    english = _english_words()
+    assert {"passed", "late", "grader", "timed", "submitted", "key"} <= english
+    seen = set()
+    for now in (LATE, datetime(2026, 10, 4, 11, tzinfo=timezone.utc)):
+        for student in book.students:
+            text = _text(student_page(book, student, now=now, lang="az"))
+            for value in data:
+                text = text.replace(value, " ")
+            found = _words(text) & english
+            assert found == set(), (student, now, sorted(found))
+            seen.add(text)
+    shown = " ".join(seen)
+    for expected in ("son həddən sonra", "gecikmiş", "təqdim edilməyib", "keçmədi",
+                     "vaxt bitdi: xana 60 saniyədən uzun işlədi",
+                     "nəticəniz gözlənilən qiymətlə üst-üstə düşmür",
+                     "yoxlanacaq qiymət yoxdur", "xana 5: proses həddinə (48) çatıldı",
+                     "Təfərrüatlar 2026-10-08 12:00 (UTC) açılır"):
+        assert expected in shown, expected

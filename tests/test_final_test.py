@@ -182,6 +182,37 @@ def test_the_grader_gives_the_point_to_each_accepted_answer(tmp_path):
     assert result.problems.empty
 
 
+# Questions keyed "all answers are correct" in the course's reading, asked as select all that
+# apply over the source's own options (question 22 was the first, with one option that fails).
+REPAIRED = {"q06", "q09", "q10", "q11", "q12", "q13", "q14", "q15", "q17", "q18", "q19", "q20",
+            "q22"}
+
+
+@pytest.mark.parametrize("question", [q for q in QUESTIONS if q["id"] in REPAIRED],
+                         ids=sorted(REPAIRED))
+def test_a_repaired_question_is_select_all_over_the_source_s_options(bank, question):
+    assert question["type"] == "multi"
+    ids = [option["id"] for option in question["options"]]
+    assert ids in (["a", "b", "c"], ["a", "b", "c", "d"])  # no "all" or "none" option
+    assert question["note"]["en"].startswith("Repaired by the course.")
+    assert question["note"]["az"].startswith("Kurs tərəfindən düzəldilib.")
+    assert "(select all that apply)" in question["prompt"]["en"]
+    assert "select all" not in question["prompt"]["az"]  # the Azerbaijani is the source's own
+    keyed = {option["id"] for option in question["options"] if option.get("correct")}
+    assert keyed == ({"a", "c"} if question["id"] == "q22" else set(ids))
+    assert 'keying "all"' not in question["explanation"]["en"]
+    assert "bütün cavablar\" açarı" not in question["explanation"]["az"]
+    # The source's own question offered "all answers are correct": it is left out, not lost.
+    assert re.search(r"bütün cavablar (?:düzgündür|doğrudur)", bank[_number(question["id"])])
+
+
+def test_all_answers_are_correct_is_keyed_only_where_it_is_one_of_two_readings():
+    keyed_all = [q for q in QUESTIONS
+                 if any(o["id"] == "all" and o.get("correct") for o in q["options"])]
+    assert [q["id"] for q in keyed_all] == ["q05", "q21"]
+    assert all(q.get("accept_several") for q in keyed_all)
+
+
 def test_always_all_correct_earns_questions_5_and_21(final):
     from crmlab.grading.item_analysis import constant_strategies
 

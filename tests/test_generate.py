@@ -55,6 +55,24 @@ def test_duplicates_exist_and_links_cover_every_record(company):
     assert 0.02 <= (per_person > 1).mean() <= 0.08
 
 
+def test_a_woman_s_surname_is_feminine_and_changes_nothing_else(company):
+    from crmlab.datasets._generate import FEMALE, _surname
+
+    customers = company["customers"]
+    woman = customers["first_name"].str.capitalize().isin(FEMALE)
+    assert woman.any() and (~woman).any()
+    assert customers.loc[woman, "last_name"].str.lower().str.endswith(("ova", "eva")).all()
+    assert customers.loc[~woman, "last_name"].str.lower().str.endswith(("ov", "ev")).all()
+    # The feminine form is the last step, from the record's own strings: the e-mail address
+    # was made from the masculine form, and the upper-case duplicates stay upper case.
+    masculine = customers.loc[woman, "last_name"].str[:-1].str.lower()
+    email = customers.loc[woman, "email"].str.strip().str.lower()
+    assert all(not e or name.replace("iev", "iyev").replace("aev", "ayev") in e
+               for name, e in zip(masculine, email.fillna("")))
+    assert _surname("ALIEV", female=True) == "ALIEVA" and _surname("Aliyev", female=False) == \
+        "Aliyev"
+
+
 def test_foreign_keys_hold(company):
     ids = set(company["customers"]["customer_id"])
     for table in ("orders", "interactions", "survey"):

@@ -7,7 +7,7 @@ import textwrap
 
 import pandas as pd
 import pytest
-from _course_inputs import COURSE, DETAILS
+from _course_inputs import COURSE, write_exercise_grades
 
 from crmlab.cli import main
 from crmlab.core.exceptions import CourseError
@@ -22,17 +22,18 @@ def test_merged_with_late_policy_and_missing_work(inputs):
                                   "time_source"]].tolist() == [2.0, 2, 1.0, 1.0, "late",
                                                                "file time"]
     assert rows.loc[("s1", "EX-fixture"), ["final", "status", "time_source"]].tolist() == [
-        3.0, "on time", "receipt"]
-    assert rows.loc[("s2", "Q"), ["raw", "final", "status"]].tolist() == [1.0, 1.0, "on time"]
+        3.0, "on_time", "receipt"]
+    assert rows.loc[("s2", "Q"), ["raw", "final", "status"]].tolist() == [1.0, 1.0, "on_time"]
     assert rows.loc[("s2", "EX-fixture"), ["final", "status"]].tolist() == [0.0, "missing"]
     assert rows.loc[("s3", "Q"), ["final", "status"]].tolist() == [0.0, "missing"]
     totals = book.table.set_index("student_id")["weighted_total"].to_dict()
     # (3 x final_Q / 2 + 1 x final_EX / 3) / 4 x 100
     assert totals == {"s1": pytest.approx(62.5), "s2": pytest.approx(37.5), "s3": 0.0}
-    assert sorted(zip(book.problems["student_id"], book.problems["reason"])) == [
-        ("s2", "no submission: 0 points"),
-        ("s3", "no answers to this quiz: 0 points"),
-        ("s3", "not in the exercise's grading: 0 points")]
+    assert sorted(zip(book.problems["student_id"], book.problems["code"],
+                      book.problems["reason"])) == [
+        ("s2", "not_submitted", "no submission: 0 points"),
+        ("s3", "no_answers", "no answers to this quiz: 0 points"),
+        ("s3", "not_in_grading", "not in the exercise's grading: 0 points")]
 
 
 def test_lms_layouts(inputs, tmp_path):
@@ -60,9 +61,9 @@ def test_an_exercise_without_a_receipt_is_not_penalised_and_listed(inputs):
     rows = book.rows.set_index(["student_id", "assessment"])
     assert rows.loc[("s1", "EX-fixture"), ["final", "late_days", "time_source"]].tolist() == [
         3.0, 0, ""]
-    assert ("s1", "no receipt time for this submission: the late policy was not applied "
-                  "(collect with `crmlab receipts`)") in set(
-        zip(book.problems["student_id"], book.problems["reason"]))
+    assert ("s1", "no_receipt", "no receipt time for this submission: the late policy was not "
+                                "applied (collect with `crmlab receipts`)") in set(
+        zip(book.problems["student_id"], book.problems["code"], book.problems["reason"]))
 
 
 def test_a_receipt_overrides_the_file_time(inputs):
@@ -72,15 +73,15 @@ def test_a_receipt_overrides_the_file_time(inputs):
         handle.write(f"s1.zip,{digest},s1,Q,2026-10-01T11:59:00+00:00\n")
     rows = course_gradebook(**inputs).rows.set_index(["student_id", "assessment"])
     assert rows.loc[("s1", "Q"), ["final", "status", "time_source"]].tolist() == [
-        2.0, "on time", "receipt"]
+        2.0, "on_time", "receipt"]
 
 
 def test_a_student_off_the_roster_is_included_and_listed(inputs, tmp_path):
     (tmp_path / "short.csv").write_text("student_id\ns1\n")
     book = course_gradebook(**{**inputs, "roster": tmp_path / "short.csv"})
     assert book.students == ["s1", "s2"]
-    assert ("s2", "not in the roster: included anyway") in set(
-        zip(book.problems["student_id"], book.problems["reason"]))
+    assert ("s2", "included_off_roster", "not in the roster: included anyway") in set(
+        zip(book.problems["student_id"], book.problems["code"], book.problems["reason"]))
 
 
 def test_a_malformed_course_file_is_one_line_and_keeps_the_last_gradebook(inputs, tmp_path,
@@ -105,8 +106,7 @@ def test_wrong_folders_are_one_line_errors(inputs, tmp_path):
         course_gradebook(**{**inputs, "quizzes": tmp_path / "ex"})
     with pytest.raises(CourseError, match=r"no details.csv of an exercise grading here"):
         course_gradebook(**{**inputs, "exercises": [inputs["quizzes"]]})
-    (tmp_path / "ex2").mkdir()
-    (tmp_path / "ex2" / "details.csv").write_text(DETAILS)
+    write_exercise_grades(tmp_path / "ex2")
     with pytest.raises(CourseError, match=r"exercise 'EX-fixture' is graded twice"):
         course_gradebook(**{**inputs, "exercises": [tmp_path / "ex", tmp_path / "ex2"]})
 
@@ -142,3 +142,10 @@ def test_a_received_time_without_its_offset_is_a_one_line_error():
     for stamp in ("2026-09-28T10:00:00", "yesterday"):
         with pytest.raises(CourseError, match=r"^submissions\.csv: received_at: Got "):
             _received(stamp, student_of="0123456789abcdef")
+
+
+def test_the_runs_an_exercise_grading_keeps_are_not_read_as_gradings(inputs, tmp_path):
+    write_exercise_grades(inputs["exercises"][0] / "runs" / "20261001T000000Z")
+    book = course_gradebook(**inputs)  # one grading of EX-fixture, not three
+    assert book.rows.set_index(["student_id", "assessment"]).loc[
+        ("s1", "EX-fixture"), "final"] == 3.0

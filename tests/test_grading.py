@@ -1,5 +1,6 @@
 """crmlab grade: scores recomputed from raw answers, every bad input in problems.csv."""
 
+import json
 import math
 import zipfile
 
@@ -138,6 +139,13 @@ def test_every_bad_input_goes_to_problems_and_valid_ones_are_graded(tmp_path, ca
                                                       "option='zzz' instead, expected one of ")
     assert reasons[("mixed.zip", "L99")] == "unknown quiz id"
     assert reasons[("twice-1.zip", "")].startswith("superseded: the same student submitted twice")
+    codes = {(row.source.rsplit("/", 1)[-1], row.item or row.assessment): (row.code, row.params)
+             for row in problems.itertuples()}
+    assert codes[("corrupt.zip", "")] == ("bundle_rejected",
+                                          '{"error":"not a valid zip file"}')
+    assert codes[("mixed.zip", "L99")] == ("unknown_quiz", "")
+    assert codes[("twice-1.zip", "")][0] == "superseded"
+    assert json.loads(codes[("twice-1.zip", "")][1])["rule"] == "latest"
     book = pd.read_csv(tmp_path / "out" / "gradebook.csv").set_index("student_id")
     assert book.loc["twice", "L00"] == 1.0  # the latest submission counts
     assert book.loc["mixed", "L00"] == 1.0 and book.loc["good", "L00"] == 1.0
@@ -163,7 +171,8 @@ def test_roster_and_lms_formats(cohort, tmp_path):
                    progress=False)
     book = result.gradebook.set_index("student_id")
     assert book.loc["s9", "total"] == 0 and pd.isna(book.loc["s9", "L00"])
-    assert set(result.problems["reason"]) == {"not in the roster: graded anyway"}
+    assert set(zip(result.problems["code"], result.problems["reason"])) == {
+        ("graded_off_roster", "not in the roster: graded anyway")}
     grade(cohort, out=tmp_path / "canvas", quizzes=["L00"], roster=roster, format="canvas",
           progress=False)
     canvas = pd.read_csv(tmp_path / "canvas" / "gradebook.csv", keep_default_na=False)

@@ -47,17 +47,22 @@ def test_a_bundle_is_kept_under_the_user_with_a_receipt(bundle, store):
     assert receipts.latest("ana", "L00") == NOON
 
 
-@pytest.mark.parametrize("user, data, status, message", [
-    ("bob", None, 403, "the bundle is for student 'ana' but you are signed in to the hub as 'bob'"),
-    ("ana", b"x" * 101, 413, "bundle of 101 bytes is larger than the cap of 100 bytes"),
-    ("ana", b"PK\x03\x04 broken", 400, "not a crmlab submission bundle"),
-    ("../ana", None, 403, "hub user name cannot be a student id"),
+@pytest.mark.parametrize("user, data, status, code, message", [
+    ("bob", None, 403, "bundle_of_another",
+     "the bundle is for student 'ana' but you are signed in to the hub as 'bob'"),
+    ("ana", b"x" * 101, 413, "upload_over_cap",
+     "bundle of 101 bytes is larger than the cap of 100 bytes"),
+    ("ana", b"PK\x03\x04 broken", 400, "not_zip", "not a crmlab submission bundle"),
+    ("../ana", None, 403, "hub_user_not_student_id", "hub user name cannot be a student id"),
 ])
-def test_refused_bundles_store_nothing(bundle, store, user, data, status, message):
+def test_refused_bundles_store_nothing(bundle, store, user, data, status, code, message):
     cap = 100 if data and len(data) > 100 else 2_000_000
     with pytest.raises(Refused, match="^" + message.replace("(", r"\(")) as caught:
         store_bundle(store, user, bundle if data is None else data, max_bytes=cap)
-    assert caught.value.status == status
+    assert (caught.value.status, caught.value.code) == (status, code)
+    answer = caught.value.answer()  # what the service sends: the code for the student's language
+    assert (answer["status"], answer["code"], answer["message"]) == (status, code,
+                                                                     caught.value.reason)
     assert list(store.iterdir()) == []
 
 
@@ -67,7 +72,10 @@ class _Service(http.server.BaseHTTPRequestHandler):
     def do_POST(self):  # noqa: N802 (the http.server name)
         body = self.rfile.read(int(self.headers["Content-Length"]))
         self.seen.append((self.path, self.headers["Authorization"], body))
-        if self.headers["Authorization"] != "token t0ken":
+        if self.headers["Authorization"] == "token of-bob":
+            answer, status = Refused(403, code="bundle_of_another",
+                                     params={"owner": "'ana'", "user": "'bob'"}).answer(), 403
+        elif self.headers["Authorization"] != "token t0ken":
             answer, status = {"status": 403, "message": "no"}, 403
         else:
             answer, status = {"student_id": "ana", "quizzes": ["L00"], "sha256": "ab12",
@@ -109,6 +117,11 @@ def test_submit_in_a_hub_session_sends_the_bundle_and_prints_the_receipt(
     assert main(["submit"]) == 1
     assert capsys.readouterr().err == (
         "crmlab: error: The collection service refused the bundle (403): no\n")
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "of-bob")  # a refusal with its code
+    assert main(["--lang", "az", "submit"]) == 1
+    assert capsys.readouterr().err == (
+        "crmlab: error: Toplama xidməti paketi qəbul etmədi (403): paket 'ana' tələbəsi "
+        "üçündür, siz isə hub-a 'bob' kimi daxil olmusunuz; heç nə saxlanmadı\n")
 
 
 def test_submit_without_out_outside_a_hub_is_a_one_line_error(crmlab_home, capsys):

@@ -152,24 +152,38 @@ def _table():
                         index=pd.Index(["store", "phone"], name="channel"))
 
 
-def test_translate_labels_renames_labels_only():
-    table = _table()
+def test_translate_labels_shows_labels_and_codes_in_the_language_and_keeps_the_data():
+    table = _table().assign(segment=["champions", "C00001"])
+    before = table.copy()
     shown = i18n.translate_labels(table, lang="az")
-    assert shown.columns.tolist() == ["müştərilər", "təkrar alış payı", "web"]
-    assert shown.index.name == "kanal" and shown.index.tolist() == ["store", "phone"]
-    assert shown.to_numpy().tolist() == table.to_numpy().tolist()
-    assert table.columns.tolist() == ["customers", "repeat_rate", "web"]  # not mutated
-    assert table.index.name == "channel"
+    assert shown.columns.tolist() == ["müştərilər", "təkrar alış payı", "veb", "seqment"]
+    assert shown.index.name == "kanal" and shown.index.tolist() == ["mağaza", "telefon"]
+    assert shown["seqment"].tolist() == ["çempionlar", "C00001"]  # a code, then an id
+    assert shown.iloc[:, :3].to_numpy().tolist() == table.iloc[:, :3].to_numpy().tolist()
+    pd.testing.assert_frame_equal(table, before)  # not mutated
     series = i18n.translate_labels(table["customers"], lang="az")
     assert series.name == "müştərilər" and table["customers"].name == "customers"
-    assert i18n.translate_labels(table, lang="en").columns.tolist() == table.columns.tolist()
+    assert series.index.tolist() == ["mağaza", "telefon"]
+    pd.testing.assert_frame_equal(i18n.translate_labels(table, lang="en"), before)
+
+
+def test_translate_labels_shows_categories_and_content_texts():
+    from crmlab.marketing import table as source_list
+
+    codes = pd.Series(pd.Categorical(["back", "front", "back"]), name="office")
+    shown = i18n.translate_labels(codes, lang="az")
+    assert shown.tolist() == ["arxa ofis", "front-ofis", "arxa ofis"]
+    assert codes.tolist() == ["back", "front", "back"]
+    english = source_list("levers", lang="en")
+    assert i18n.translate_labels(english, lang="az").iloc[:, 0].tolist() == source_list(
+        "levers", lang="az").iloc[:, 0].tolist()
 
 
 def test_translate_labels_of_a_multiindex():
     table = pd.DataFrame([[1, 2]], columns=pd.MultiIndex.from_tuples(
         [("orders", "web"), ("revenue", "web")], names=["measure", "channel"]))
     shown = i18n.translate_labels(table, lang="az")
-    assert shown.columns.tolist() == [("sifarişlər", "web"), ("gəlir", "web")]
+    assert shown.columns.tolist() == [("sifarişlər", "veb"), ("gəlir", "veb")]
     assert shown.columns.names == ["ölçü", "kanal"]
 
 

@@ -33,7 +33,7 @@ def test_evolution_is_in_year_order_and_flags_the_literature_dates():
     stages = evolution()
     assert stages["year"].is_monotonic_increasing
     literature = set(stages.loc[stages["date_from"] == "literature", "stage"])
-    assert literature == {"transactional marketing", "segmentation", "social CRM",
+    assert literature == {"marketing mix (transactional marketing codified)", "segmentation", "social CRM",
                           "the business exists to create a customer"}
     # Seed 001 says "the 1960s"; the line is from The Practice of Management (1954).
     drucker = stages.set_index("stage").loc["the business exists to create a customer"]

@@ -68,7 +68,37 @@ def test_on_the_course_people_profit_per_order_shows_no_trend_within_the_noise()
     people = single_customer_view(datasets.load("customers"))
     got = profit_per_order_interval(people.assign(datasets.load("orders")), customer_id="person")
     assert got.index.tolist() == [1, 2, 3, 4]
-    # Every interval shares a common stretch with every other: no group stands apart ...
-    assert got["ci_high"].min() > got["ci_low"].max()
-    # ... and the point estimates do not rise with the channels (the generator builds no link).
+    # The point estimates do not rise with the channels (the generator builds no link) ...
     assert not got["profit_per_order"].is_monotonic_increasing
+    # ... and no group differs from the people of one channel by the interval of the difference.
+    from crmlab.multichannel import profit_per_order_difference
+
+    differences = profit_per_order_difference(people.assign(datasets.load("orders")),
+                                              customer_id="person")
+    assert differences.index.tolist() == [2, 3, 4] and not differences["clear"].any()
+
+
+def test_profit_per_order_difference_by_hand_and_no_mutation():
+    from crmlab.multichannel import profit_per_order_difference, profit_per_order_interval
+
+    orders = pd.DataFrame({
+        "order_id": [1, 2, 3, 4, 5, 6, 7, 8],
+        "customer_id": ["a", "a", "b", "c", "c", "d", "e", "e"],
+        "channel": ["web", "store", "web", "web", "phone", "store", "store", "store"],
+        "margin": [10.0, 6.0, 5.0, 7.0, 11.0, 4.0, 8.0, 6.0]})
+    before = orders.copy()
+    got = profit_per_order_difference(orders, against=1)
+    pd.testing.assert_frame_equal(orders, before)
+    groups = profit_per_order_interval(orders)
+    se = {k: (groups.loc[k, "ci_high"] - groups.loc[k, "profit_per_order"]) / 1.959964
+          for k in (1, 2)}
+    row = got.loc[2]
+    assert row["difference"] == pytest.approx(groups.loc[2, "profit_per_order"]
+                                              - groups.loc[1, "profit_per_order"])
+    half = 1.959964 * (se[1] ** 2 + se[2] ** 2) ** 0.5
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx(
+        (row["difference"] - half, row["difference"] + half), abs=1e-6)
+    assert row["clear"] == (row["ci_low"] > 0 or row["ci_high"] < 0)
+    with pytest.raises(ValueError) as err:
+        profit_per_order_difference(orders, against=5)
+    assert str(err.value) == "Got against=5 instead, expected one of 1, 2."

@@ -85,3 +85,17 @@ def test_the_packaging_tests_run_on_every_supported_python():
     """3.10 has no tomllib: the test extra brings tomli there instead of skipping these tests."""
     extra = _pyproject()["project"]["optional-dependencies"]["test"]
     assert "tomli; python_version < '3.11'" in extra
+
+
+def test_every_data_file_of_the_package_is_package_data():
+    """A template, catalog or stylesheet left out of package-data works from the checkout and
+    is missing from an installed wheel. The patterns are globbed as setuptools globs them: a
+    ``*`` stays within a folder (``data/*`` holds no file of ``data/content/az/``)."""
+    patterns = _pyproject()["tool"]["setuptools"]["package-data"]["crmlab"]
+    package = ROOT / "crmlab"
+    data = [path.relative_to(package).as_posix() for path in package.rglob("*")
+            if path.is_file() and path.suffix not in (".py", ".pyc")
+            and "__pycache__" not in path.parts]
+    packaged = {path.relative_to(package).as_posix()
+                for pattern in patterns for path in package.glob(pattern) if path.is_file()}
+    assert data and [p for p in data if p not in packaged] == []

@@ -210,6 +210,9 @@ def test_portfolio_matrix():
                                                 "bottleneck items", "strategic items"]
     assert _legend(ax) == ["1 economically expedient", "2 partial competition",
                            "3 selective cooperation", "4 partnership / alliance"]
+    # Points at the highest risk (1.0) are not clipped, and the legend, outside, hides none.
+    assert ax.get_xlim()[1] > 1
+    assert ax.get_legend().get_bbox_to_anchor().transformed(ax.transAxes.inverted()).x0 > 1
     assert plots.portfolio_matrix(_suppliers()).get_legend() is None
     with pytest.raises(ValueError) as err:
         plots.portfolio_matrix(_suppliers(), types=[1, 2])

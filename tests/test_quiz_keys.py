@@ -243,3 +243,26 @@ def test_type_4_only_reasons_key_matches_the_classifier():
               for reason in classify_supplier(_c1_partner("producer")).reasons
               if tuple(reason.points_to) == (4,)}
     assert _keyed("C1", "reasons") == only_4 & options
+
+
+def test_store_gap_key_follows_the_differences_and_the_ranks():
+    from crmlab.value_exchange import (
+        csat_and_order_value,
+        median_comparison,
+        value_for_cost_difference,
+    )
+
+    customers = datasets.load("customers").set_index("customer_id")
+    table = csat_and_order_value(datasets.load("orders"), datasets.load("survey")).join(customers)
+    ratio = value_for_cost_interval(table, by="preferred_channel", benefit="csat",
+                                    cost="order_value", per=100)
+    assert ratio.index[-1] == "store"  # the prompt: the store's ratio is again the lowest
+    against = value_for_cost_difference(table, by="preferred_channel", benefit="csat",
+                                        cost="order_value", against="store", per=100)
+    # The keyed option: clearly below the web and field sales by the difference intervals ...
+    assert set(against.index[against["clear"]]) == {"web", "field_sales"}
+    # ... yet no channel's order values differ from the store's by rank.
+    ranks = median_comparison(table, by="preferred_channel", value="order_value",
+                              against="store")
+    assert (ranks["p_value"] > 0.05).all()
+    assert _keyed("L07", "store-gap") == {"tail"}

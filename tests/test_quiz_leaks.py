@@ -3,7 +3,8 @@
 For every graded numeric question, every number that the notebook showing the quiz prints (code
 outputs: text, HTML, streams) or states (markdown) is tried as an answer with the one grader, as
 printed, times 100 and divided by 100 (a share typed as a percent or the other way round). If the
-grader would accept any of them, a student could answer without doing the work.
+grader would accept any of them, a student could answer without doing the work. The same check
+runs over the data dictionary, ``datasets/README.md``, which the lessons send students to.
 """
 
 from __future__ import annotations
@@ -26,6 +27,13 @@ TAG = re.compile(r"<[^>]+>")
 # Graded questions that still leak, by (quiz, question). Each entry is a defect to fix in its
 # lesson; the list only shrinks.
 KNOWN_LEAKS: set[tuple[str, str]] = {
+}
+# Keys that the data dictionary states by coincidence, in a sentence about something else (a
+# small whole number); each says where, and an entry that no longer matches fails.
+README = ROOT / "datasets" / "README.md"
+README_COINCIDENCES: dict[tuple[str, str], str] = {
+    ("L02", "n-class-a-spend"): "14 suppliers; the README's 14 are points of resolution and "
+                                "days before a survey",
 }
 
 
@@ -90,6 +98,24 @@ def test_graded_numeric_key_is_not_printed_in_its_lesson(lesson, question):
         pytest.xfail(f"known leak, to fix in {lesson.path.name}: {sorted(hits)[:5]}")
     assert not hits, (f"{lesson.path.name}: graded question {question.id!r} of quiz "
                       f"{lesson.quiz!r} is answered by printed number(s) {sorted(hits)[:5]}")
+
+
+def readme_numbers() -> set[float]:
+    """Every number the data dictionary states."""
+    text = README.read_text(encoding="utf-8")
+    return {float(token.replace(",", "")) for token in NUMBER.findall(text)}
+
+
+@pytest.mark.parametrize("lesson, question", CASES)
+def test_graded_numeric_key_is_not_stated_in_the_data_dictionary(lesson, question):
+    # Case C4 sent students to datasets/README.md, which once stated its graded 180-day gap.
+    hits = leaking_numbers(question, readme_numbers())
+    key = (lesson.quiz, question.id)
+    if key in README_COINCIDENCES:
+        assert hits, f"{key} no longer occurs in {README.name}: remove it from README_COINCIDENCES"
+        return
+    assert not hits, (f"datasets/README.md states the key of graded question {question.id!r} "
+                      f"of quiz {lesson.quiz!r}: {sorted(hits)[:5]}")
 
 
 def test_the_check_catches_a_printed_key(tmp_path):

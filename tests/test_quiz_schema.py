@@ -30,7 +30,8 @@ def _write(tmp_path, body, head=HEAD):
 CASES = [
     ("yaml syntax", HEAD + "  - id: q1\n    type: [single\n", "6: -: YAML syntax error: expected ',' or ']'"),
     ("unknown type", HEAD + "  - id: q1\n    type: essay\n    prompt: P\n",
-     "5: q1: unknown type 'essay'; expected one of single, multi, truefalse, numeric, matching, text"),
+     "5: q1: Got type='essay' instead, expected one of 'single', 'multi', 'truefalse', 'numeric', "
+     "'matching', 'text'."),
     ("duplicate question id", HEAD + SINGLE + SINGLE, "10: q1: duplicate question id 'q1'"),
     ("duplicate option id", HEAD + SINGLE.replace("id: b", "id: a"),
      "9: q1: duplicate option id 'a'"),
@@ -41,10 +42,14 @@ CASES = [
     ("numeric without value", HEAD + "  - id: n\n    type: numeric\n    prompt: P\n",
      "4: n: a numeric question needs a numeric answer (the correct value)"),
     ("bad tolerance", HEAD + "  - id: n\n    type: numeric\n    prompt: P\n    answer: 3\n"
-     "    tolerance: {relative: -0.1}\n", "8: n: bad tolerance: -0.1 is not a non-negative number"),
+     "    tolerance: {relative: -0.1}\n", "8: n: Got tolerance={'relative': -0.1} instead, expected "
+     "a number >= 0, {absolute: X} or {relative: X} with X >= 0 (a relative one below 1)."),
+    ("relative tolerance of 100%", HEAD + "  - id: n\n    type: numeric\n    prompt: P\n"
+     "    answer: 3\n    tolerance: {relative: 1}\n", "8: n: Got tolerance={'relative': 1} instead"),
     ("bad tolerance kind", HEAD + "  - id: n\n    type: numeric\n    prompt: P\n    answer: 3\n"
      "    tolerance: {percent: 5}\n",
-     "8: n: bad tolerance: give a number, or one of {absolute: X} or {relative: X}"),
+     "8: n: Got tolerance={'percent': 5} instead, expected a number >= 0, {absolute: X} or "
+     "{relative: X} with X >= 0 (a relative one below 1)."),
     ("truefalse without answer", HEAD + "  - id: tf\n    type: truefalse\n    prompt: P\n",
      "4: tf: a truefalse question needs answer: true or false (the correct answer)"),
     ("unpaired matching item", HEAD + "  - id: m\n    type: matching\n    prompt: P\n"
@@ -67,13 +72,32 @@ CASES = [
      "1: -: quiz id 'other' must equal the file name 't'"),
     ("empty file", "", "1: -: the file is empty"),
     ("top level is a list", "- a\n- b\n",
-     "1: -: the file must be a mapping with id, title and questions"),
+     "1: -: Got ['a', 'b'] instead, expected a mapping with id, title and questions."),
     ("questions is not a list", "id: t\ntitle: T\nquestions: 3\n",
-     "3: -: questions must be a non-empty list"),
+     "3: -: Got questions=3 instead, expected a non-empty list of questions."),
     ("question is a string", HEAD + "  - just text\n",
-     "4: #1: a question must be a mapping of fields"),
+     "4: #1: Got question='just text' instead, expected a question: a mapping of fields."),
     ("option is a number", HEAD + "  - id: q1\n    type: single\n    prompt: P\n"
-     "    options: [1, 2]\n", "7: q1: an option must be a mapping with id and text"),
+     "    options: [1, 2]\n",
+     "7: q1: Got options[0]=1 instead, expected an option: a mapping with id and text."),
+    ("option without a text", HEAD + SINGLE.replace("{id: b, text: B}", "{id: b}"),
+     "9: q1: field 'text' is missing in option"),
+    ("a flag that is not true or false", HEAD + SINGLE.replace("text: B}", "text: B, pin: yes please}"),
+     "9: q1: Got options[1].pin='yes please' instead, expected true or false."),
+    ("unknown field of an option", HEAD + SINGLE.replace("text: B}", "text: B, corect: true}"),
+     "9: q1: unknown field 'corect' in option (did you mean 'correct'?)"),
+    ("points not positive", HEAD + SINGLE + "    points: 0\n",
+     "10: q1: Got points=0 instead, expected a positive number."),
+    ("points not a number", HEAD + SINGLE + "    points: .nan\n",
+     "10: q1: Got points=nan instead, expected a positive number."),
+    ("mode unknown", HEAD + SINGLE + "    mode: exam\n",
+     "10: q1: Got mode='exam' instead, expected one of 'practice', 'graded'."),
+    ("id with a space", HEAD + SINGLE.replace("id: b,", "id: b c,"),
+     "9: q1: Got options[1].id='b c' instead, expected an id of letters, digits, '-', '_' or '.'."),
+    ("no prompt", HEAD + SINGLE.replace("    prompt: P\n", ""),
+     "4: q1: field 'prompt' is missing in question"),
+    ("unknown field of the quiz", "id: t\ntitle: T\nlessons: L00\nquestions:\n" + SINGLE,
+     "3: -: unknown field 'lessons' in quiz (did you mean 'lesson'?)"),
 ]
 
 
@@ -105,11 +129,11 @@ def test_every_course_quiz_is_valid():
 def test_cli_validate_exit_codes(tmp_path, capsys):
     assert main(["quiz", "validate"]) == 0
     bad = tmp_path / "t.yaml"
-    bad.write_text(BILINGUAL + "  - id: q1\n    type: essay\n    prompt: P\n")
+    bad.write_text(BILINGUAL + "  - id: q1\n    type: essay\n    prompt: {en: P, az: P}\n")
     assert main(["quiz", "validate", str(bad)]) == 1
     out = capsys.readouterr().out
-    assert out == (f"{bad}:6: q1: unknown type 'essay'; expected one of single, multi, "
-                   "truefalse, numeric, matching, text\n")
+    assert out == (f"{bad}:6: q1: Got type='essay' instead, expected one of 'single', 'multi', "
+                   "'truefalse', 'numeric', 'matching', 'text'.\n")
     assert main(["quiz", "validate", str(tmp_path / "missing.yaml")]) == 1
 
 
@@ -144,7 +168,8 @@ def test_accept_any_and_note_are_valid_without_a_key(tmp_path):
      "8: q4: missing translation 'az' of field 'note'"),
     ("accept_any not a text", ACCEPT_ANY.replace(
         "{en: The key is lost with the stem, az: Açar sualla birlikdə itib}", "[1, 2]"),
-     "9: q4: field 'accept_any' must be a text or a mapping of languages"),
+     "9: q4: Got accept_any=[1, 2] instead, expected a text, or a mapping of languages such as "
+     "{en: ..., az: ...}."),
 ], ids=["accept_any with a key", "untranslated note", "accept_any not a text"])
 def test_accept_any_and_note_are_checked(tmp_path, case, body, expected):
     path = tmp_path / "t.yaml"
@@ -169,7 +194,8 @@ def test_validate_holds_every_quiz_to_the_course_languages(tmp_path, capsys):
     ("{en: points}", "9: q: missing translation 'az' of field 'unit'"),
     ("{en: points, az: bal, ms: mata}", "9: q: language 'ms' of field 'unit' is not declared in "
                                         "'languages'"),
-    ("[1, 2]", "9: q: field 'unit' must be a text or a mapping of languages"),
+    ("[1, 2]", "9: q: Got unit=[1, 2] instead, expected a text, or a mapping of languages such as "
+               "{en: ..., az: ...}."),
 ])
 def test_numeric_unit_is_a_text_or_a_mapping_of_languages(tmp_path, unit, expected):
     path = tmp_path / "t.yaml"
@@ -214,7 +240,7 @@ def test_accept_several_and_garbled_are_valid(tmp_path):
      "8: q16: a question that accepts several answers must say why in its explanation"),
     ("accept_several not a flag",
      SEVERAL.replace("accept_several: true", "accept_several: yes please"),
-     "8: q16: accept_several must be true or false, got 'yes please'"),
+     "8: q16: Got accept_several='yes please' instead, expected true or false."),
     ("accept_several with accept_any",
      SEVERAL.replace("    accept_several: true\n",
                      "    accept_several: true\n    accept_any: {en: Lost, az: İtib}\n"),
@@ -227,7 +253,7 @@ def test_accept_several_and_garbled_are_valid(tmp_path):
     ("garbled part glossed in one language", SEVERAL.replace(" [kursun qeydi: yəni rol]", ""),
      "9: q16: garbled part 'prompt' carries no course gloss in square brackets in 'az'"),
     ("garbled not a list", SEVERAL.replace("[prompt, b]", "b"),
-     "9: q16: garbled must list the garbled parts: prompt or item ids"),
+     "9: q16: Got garbled='b' instead, expected a list of the garbled parts: prompt or item ids."),
 ], ids=lambda value: value if " " in value and ":" not in value else None)
 def test_accept_several_and_garbled_are_checked(tmp_path, case, body, expected):
     path = tmp_path / "t.yaml"
@@ -245,3 +271,23 @@ def test_a_release_drops_accept_several_from_a_graded_question():
     released = strip_quiz(data)["questions"][0]
     assert released == {"id": "q", "type": "single", "prompt": "P", "garbled": ["a"],
                         "options": [{"id": "a", "text": "A [gloss]"}, {"id": "b", "text": "B"}]}
+
+
+def test_validate_on_a_folder_without_quizzes_fails(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("not a quiz")
+    assert validate([tmp_path]) == [
+        f"{tmp_path}: nothing to validate: no quiz file (*.yaml) in this folder"]
+    assert main(["quiz", "validate", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == (f"{tmp_path}: nothing to validate: no quiz file (*.yaml) in this "
+                            "folder\n")
+    assert "valid" not in captured.err.replace("validate", "")
+
+
+def test_validate_counts_the_files_it_checked(tmp_path, capsys):
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.yaml").write_text(
+            f"id: {name}\ntitle: {{en: T, az: T}}\nlanguages: [en, az]\nquestions:\n"
+            "  - {id: q, type: truefalse, prompt: {en: P, az: P}, answer: true}\n")
+    assert main(["quiz", "validate", str(tmp_path)]) == 0
+    assert capsys.readouterr().err == "2 quiz file(s) valid\n"

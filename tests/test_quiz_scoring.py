@@ -98,3 +98,16 @@ def test_accept_any_still_checks_the_form_of_the_answer():
 ])
 def test_every_type_shows_its_key(question, key):
     assert get_type(question.type).key_text(question) == key
+
+
+def test_a_simulated_wrong_answer_to_a_multi_whose_every_option_is_right_misses_one():
+    # The final test's repaired items: every option is right, so there is no distractor to tick.
+    import numpy as np
+
+    every = q("multi", options=(Option("a", "A", True), Option("b", "B", True),
+                                Option("c", "C", True)))
+    rng = np.random.default_rng(0)
+    answers = [get_type("multi").wrong_answer(every, rng) for _ in range(30)]
+    assert all(len(a) == 2 and set(a) < {"a", "b", "c"} for a in answers)
+    assert {tuple(a) for a in answers} == {("a", "b"), ("a", "c"), ("b", "c")}
+    assert all(score(every, a).points == pytest.approx(4 / 3) for a in answers)

@@ -45,13 +45,15 @@ def test_a_good_text_question_validates(tmp_path):
     (lambda q: q.replace("    points: 3\n", ""),
      "5: why: a text question states its points: the rubric's total, 3"),
     (lambda q: q.replace("points: 1}", "points: 0}"),
-     "12: why: criterion 'example' needs positive points, got 0"),
+     "12: why: Got rubric[1].points=0 instead, expected positive points."),
     (lambda q: q.replace("max_words: 200", "max_words: many"),
-     "8: why: max_words must be a positive whole number, got 'many'"),
+     "8: why: Got max_words='many' instead, expected a positive whole number."),
     (lambda q: q.replace("    rubric:\n", "    rubric: []\n").replace(
         "      - {id: cost, text: Names the cost of winning customers back, points: 2}\n"
         "      - {id: example, text: Gives an example, points: 1}\n", ""),
-     "10: why: a text question needs a rubric: a list of criteria with id, text and points"),
+     "10: why: Got rubric=[] instead, expected a list of criteria with id, text and points."),
+    (lambda q: q[:q.index("    rubric:")],
+     "5: why: a text question needs a rubric: a list of criteria with id, text and points"),
     (lambda q: q.replace("type: text", "type: text\n    mode: practice"),
      "7: why: a text question is graded by hand: give it mode: graded"),
     (lambda q: q.replace("{id: example, text: Gives an example, points: 1}",

@@ -42,14 +42,20 @@ class Ordering(QuestionType):
     key_fields = frozenset({"rank"})
     answer_form = "a list of item ids, first to last"
 
+    def schema(self):
+        item = {"title": "item", "type": "object", "required": ["id", "text"],
+                "additionalProperties": False,
+                "properties": {"id": {"$ref": "#/definitions/id"},
+                               "text": {"$ref": "#/definitions/text"},
+                               "rank": {"type": "integer", "minimum": 1,
+                                        "errorMessage": "expected a place, 1 for the first"}}}
+        return {"properties": {"items": {"type": "array", "minItems": 2, "items": item}},
+                "required": ["items"]}
+
     def check(self, c, q, qid, *, keyless):
-        items = c.listed(q, "items", qid, "items")
-        if items is None:
-            return
-        for item, line, iid in c.items(items, qid, "item", article="an", shape="id and text",
-                                       allowed={"id", "text", "rank"}, text_key="text"):
-            if not keyless and not isinstance(item.get("rank"), int):
-                c.add(line, qid, f"item {iid!r} needs a whole-number rank")
+        for item, line, iid in c.items(q.get("items"), qid, "item", text_key="text"):
+            if not keyless and "rank" not in item:
+                c.add(line, qid, f"item {iid!r} needs a rank")
 
     def key_given(self, q):
         return any("rank" in item for item in q.get("items", []))
@@ -161,8 +167,36 @@ def test_a_sixth_type_validates_with_its_own_messages(course):
     assert validate_file(bad) == []
     bad.write_text(QUIZ.replace("{id: explore, text: Exploration, rank: 2}",
                                 "{id: explore, text: Exploration}"))
+    assert validate_file(bad) == [f"{bad}:10: order-practice: item 'explore' needs a rank"]
+    bad.write_text(QUIZ.replace("Exploration, rank: 2}", "Exploration, rank: second}"))
     assert validate_file(bad) == [
-        f"{bad}:10: order-practice: item 'explore' needs a whole-number rank"]
+        f"{bad}:10: order-practice: Got items[2].rank='second' instead, expected a place, 1 "
+        "for the first."]
+    bad.write_text(QUIZ.replace("Exploration, rank: 2}", "Exploration, rank: 2, ranks: 2}"))
+    assert validate_file(bad) == [
+        f"{bad}:10: order-practice: unknown field 'ranks' in item (did you mean 'rank'?)"]
+
+
+def test_the_schema_takes_each_types_part(ordering):
+    """The sixth type's part is in the quiz schema as soon as it is registered, and a type
+    whose part does not describe its fields is refused."""
+    from crmlab.quiz.schema import quiz_schema
+
+    definitions = quiz_schema()["definitions"]
+    assert "ordering" in definitions["question"]["properties"]["type"]["enum"]
+    assert definitions["question-ordering"]["required"] == ["items"]
+
+    class Sloppy(Ordering):
+        name = "sloppy"
+        fields = frozenset({"items", "order"})
+
+    register(Sloppy)
+    try:
+        with pytest.raises(TypeError, match=r"^question type 'sloppy': schema\(\) must describe "
+                                            r"exactly its fields \['items', 'order'\]"):
+            quiz_schema()
+    finally:
+        unregister("sloppy")
 
 
 def test_a_sixth_type_is_shown_recorded_submitted_and_graded(course, tmp_path):

@@ -85,18 +85,28 @@ def test_bad_rows_are_problems_and_the_rest_is_read(tmp_path):
     receipts = read_receipts(path)
     assert [r["student_id"] for r in receipts.rows] == ["s1"]  # columns found by name
     assert receipts.problems == [
-        f"{path}:3: received_at: Got '2026-09-20 18:30' instead, expected an ISO 8601 time "
-        "with its offset, e.g. 2026-09-28T20:10:00+00:00; row ignored",
-        f"{path}:4: received_at: Got 'soon' instead, expected an ISO 8601 time with its "
-        "offset, e.g. 2026-09-28T20:10:00+00:00; row ignored"]
+        f"{path}:3: received_at: Got received_at='2026-09-20 18:30' instead, expected an ISO 8601 "
+        "time with its offset, e.g. 2026-09-28T20:10:00+00:00. Row ignored.",
+        f"{path}:4: received_at: Got received_at='soon' instead, expected an ISO 8601 time with "
+        "its offset, e.g. 2026-09-28T20:10:00+00:00. Row ignored."]
     assert receipts.latest("s1", "L00") == WHEN and receipts.latest("s2", "L00") is None
+
+
+def test_a_column_the_schema_does_not_know_is_refused(tmp_path):
+    path = tmp_path / "receipts.csv"
+    path.write_text("student_id,assessment,received_at,recieved_by\n"
+                    "s1,L00,2026-09-20T18:30:00+00:00,hub\n")
+    with pytest.raises(CourseError) as info:
+        read_receipts(path)
+    assert str(info.value) == (f"{path}:1: recieved_by: unknown field 'recieved_by' in receipt "
+                               "(did you mean 'received_at'?)")
 
 
 def test_collecting_over_a_bad_receipts_file_writes_nothing(tmp_path):
     path = tmp_path / "receipts.csv"
     path.write_text("received_at\nsoon\n")
     bundle(tmp_path / "subs", "s1", ["L00"])
-    with pytest.raises(CourseError, match="row ignored; fix it before collecting again"):
+    with pytest.raises(CourseError, match="Row ignored. Fix it before collecting again"):
         collect_receipts(tmp_path / "subs", out=path)
     assert path.read_text() == "received_at\nsoon\n"
 

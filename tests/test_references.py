@@ -306,7 +306,7 @@ def test_table_reference_shows_the_details_and_the_course_rendering():
 
 @pytest.mark.parametrize(("options", "keys"), [
     ({"lesson": "L02"}, ["kraljic1983"]),
-    ({"lesson": "L06"}, ["reichheld2003"]),
+    ({"lesson": "L06"}, ["reichheld2003", "schenker2001"]),
     ({"lesson": "FINAL", "origin": "course"},
      ["reichheld1990", "czepiel1990", "morgan1994", "christopher1991"]),
     ({"origin": "source"}, [w["key"] for w in FROM_SOURCES]),

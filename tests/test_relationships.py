@@ -73,6 +73,10 @@ SOURCE_CRITERIA = [
     (2, "supply market: suppliers easily replaced", "switching_ease", "easy"),
     (2, "supply market: moderate mutual dependence", "mutual_dependence", "medium"),
     (2, "share of value creation: quite high", "value_creation_share", 0.08),
+    # Type 2's list names no buyer power; its summary does: "the buyer's power dominates or
+    # power is balanced" (seed 000, the end of part 2).
+    (2, "summary: the buyer's power dominates", "buyer_power", "high"),
+    (2, "summary: power is balanced", "buyer_power", "medium"),
 ]
 
 
@@ -104,6 +108,35 @@ def test_rules_read_every_cell_of_the_criteria_table():
     for field in REQUIRED:  # every type's column of every criterion is some value's vote
         voted = {int(t) for types in rules.loc[field, "points_to"] for t in types.split(", ")}
         assert voted == {1, 2, 3, 4}, field
+
+
+def test_buyer_power_rules_match_the_criteria_table():
+    # Each level points to exactly the types whose cell names it: high = the buyer dominates
+    # (1, 2), medium = balanced (2, 3), low = the supplier dominates (4).
+    cells = criteria_table().loc["supply market: buyer power"].tolist()
+    words = {"high": "buyer dominates", "medium": "balanced", "low": "supplier dominates"}
+    for level, word in words.items():
+        named = [t for t, cell in enumerate(cells, start=1) if word in cell]
+        assert rules_table().loc[("buyer_power", level), "points_to"] == ", ".join(
+            map(str, named)), level
+
+
+def test_a_tie_goes_to_the_product_then_to_the_less_committed_type():
+    # S033 of the course data: a key product votes 4.0 for type 2 and 4.0 for type 3; the
+    # product points to both, so the less committed type 2 wins.
+    tied = {**KEY, "quality_standardised": False, "n_alternatives": 2,
+            "switching_ease": "moderate", "buyer_power": "medium", "supply_risk": "medium",
+            "mutual_dependence": "medium", "profit_share": 0.045, "value_creation_share": 0.12}
+    result = classify_supplier(tied)
+    assert result.votes[RelationshipType(2)] == result.votes[RelationshipType(3)]
+    assert result.type == RelationshipType.PARTIAL_COMPETITION
+    # A strategic product points to type 4: a 3-4 tie goes to 4 (C1's Try it).
+    strategic = {**tied, "product_criticality": "strategic", "supply_risk": "high",
+                 "n_alternatives": 3, "buyer_power": "low",
+                 "value_creation_share": 0.3, "profit_share": 0.08}
+    votes = classify_supplier(strategic).votes
+    assert votes[RelationshipType(3)] == votes[RelationshipType(4)]
+    assert classify_supplier(strategic).type == RelationshipType.PARTNERSHIP
 
 
 def test_explain_prints_the_rules():
@@ -188,9 +221,9 @@ def test_criteria_table_marks_derived_types():
     assert table.shape == (10, 4)
     assert table.loc["supply market: number of suppliers"].tolist()[:2] == ["many", "many"]
     assert table.loc["risk level"].tolist()[:2] == ["low", "medium and high"]
-    # The source names no buyer power for type 2: the cell says whose reading it is.
-    assert table.loc["supply market: buyer power", "2 partial competition"].startswith(
-        "not given (course:")
+    # Type 2's list names no buyer power, its summary does: the cell says where it comes from.
+    assert table.loc["supply market: buyer power", "2 partial competition"] == (
+        "buyer dominates or balanced (source: the summary of type 2)")
     assert table.loc["derived"].tolist() == ["no (source)", "no (source)"] + [
         "yes (the course's, after Kraljic 1983)"] * 2
 
@@ -248,3 +281,29 @@ def test_special_cases_errors(args, kwargs, message):
     with pytest.raises(ValueError) as info:
         special_cases(*args, **kwargs)
     assert str(info.value) == message
+
+
+# --------------------------------------------------------------------------- in the student's language
+def test_the_criteria_table_reads_in_the_language_and_keeps_its_identifiers():
+    table = criteria_table(lang="az")
+    assert table.index.tolist() == criteria_table(lang="en").index.tolist()
+    assert table.columns.tolist()[0] == "1 economically expedient"
+    assert table.loc["purchased product", "1 economically expedient"] == "kritik olmayan"
+    assert table.loc["risk level", "2 partial competition"] == "orta və yüksək"
+
+
+def test_explanations_practices_and_ways_out_read_in_the_language():
+    from crmlab.relationships import ways_out
+
+    result = classify_supplier({**ROUTINE, "interested_in_our_volume": False})
+    lines = result.explain(lang="az").splitlines()
+    assert lines[0] == "növ 1: iqtisadi cəhətdən əlverişli"
+    assert lines[1] == "  product_criticality = 'non-critical' -> növ(lər) 1"
+    assert lines[-1].startswith("  işarə: təchizatçı kiçik həcmlərimizlə maraqlanmır")
+    assert result.explain(lang="en").splitlines()[0] == "type 1: economically expedient"
+    assert practices(2, lang="az").volume_split.startswith("ehtiyaclar təchizatçılar arasında")
+    assert practices(1, lang="az").checklist[0] == "məhsulu və ya xidməti mümkün qədər standartlaşdırın"
+    assert practices(2).volume_split == practices(2, lang="en").volume_split
+    assert ways_out(lang="az")[-1].startswith("heç nə etməmək")
+    assert [RelationshipType(t).label for t in (1, 4)] == ["economically expedient",
+                                                          "partnership / alliance"]

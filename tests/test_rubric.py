@@ -103,7 +103,8 @@ def test_reordered_and_extra_columns_import_with_a_note(course):
     result = run(course, import_rubric=course / "edited.csv")
     assert not result.rubric_refused
     assert result.gradebook.set_index("student_id").loc["s1", "T"] == 3.0
-    assert list(result.problems["reason"]) == ["rubric sheet: column 'my notes' ignored"]
+    assert result.problems[["code", "reason"]].values.tolist() == [
+        ["rubric_note", "rubric sheet: column 'my notes' ignored"]]
 
 
 # (what, edit of row 0 (the sheet's line 2), the problem after "FILE:2: ")
@@ -115,11 +116,16 @@ BAD = [
     ("unknown criterion", {"criterion": "style"},
      "criterion: Got criterion='style' instead, expected one of 'cost', 'example'."),
     ("not a number", {"points": "two"},
-     "points: Got points='two' instead, expected a number from 0 to 2."),
+     "points: Got points='two' instead, expected a number (a decimal comma is fine), or nothing "
+     "for not graded yet."),
     ("above the maximum", {"points": "2.5"},
      "points: Got points='2.5' instead, expected a number from 0 to 2."),
     ("negative", {"points": "-1"},
-     "points: Got points='-1' instead, expected a number from 0 to 2."),
+     "points: Got points='-1' instead, expected a number (a decimal comma is fine), or nothing "
+     "for not graded yet."),
+    ("a checksum that is not one", {"answer_sha256": "abc"},
+     "answer_sha256: Got answer_sha256='abc' instead, expected the answer's checksum as "
+     "exported (64 hexadecimal digits), or nothing."),
     ("answer changed", {"answer_sha256": "0" * 64},
      "answer_sha256: the student's answer changed since this sheet was exported; export the "
      "sheet again"),
@@ -138,7 +144,8 @@ def test_a_bad_sheet_imports_nothing_and_says_where(course, case, edit, problem)
     assert result.rubric_refused
     assert result.rubric_import == (f"rubric sheet {path} refused, nothing imported: 1 "
                                     f"problem(s), first: {path}:2: {problem}")
-    assert list(result.problems["reason"]) == [f"rubric sheet refused: {path}:2: {problem}"]
+    assert result.problems[["code", "reason"]].values.tolist() == [
+        ["rubric_refused", f"rubric sheet refused: {path}:2: {problem}"]]
     assert read_store(course / "out").rows == {}  # not even the good rows
     assert result.gradebook.set_index("student_id")["T"].to_dict() == {"s1": 1.0, "s2": 1.0}
 
@@ -217,6 +224,7 @@ def test_a_sheet_being_filled_is_never_overwritten(course):
     result = run(course)
     assert (course / "out" / "rubric.csv").read_text() == typed
     assert (course / "out" / "rubric.new.csv").is_file()
+    assert result.problems["code"].tolist() == ["rubric_unimported"]
     assert "rubric.csv holds points not imported yet" in result.problems["reason"].iloc[0]
     run(course, import_rubric=course / "out" / "rubric.csv")  # imported: now it may be rewritten
     assert read_store(course / "out").rows[("s1", "T", "why", "cost")]["points"] == "2"

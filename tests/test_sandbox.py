@@ -22,8 +22,10 @@ import pandas as pd
 import pytest
 
 from crmlab.core.exceptions import ExerciseError
+from crmlab.grading import files
 from crmlab.grading import values as carried
 from crmlab.grading.exercises import grade
+from crmlab.grading.results import Reason
 from crmlab.grading.sandbox import (
     Limits,
     batch_processes,
@@ -106,7 +108,7 @@ def _batch(folder: Path, *, mark: str):
     try:
         details = grade(str(folder / "exercise" / EXERCISE.name), folder / "submissions",
                         roster=roster, out=folder / "out", workers=2, limits=LIMITS,
-                        secret_file=folder / "secret.txt", progress=False)
+                        secret_file=folder / "secret.txt", progress=False).details
     finally:
         mp.undo()
     return details.set_index("student_id"), time.perf_counter() - started
@@ -151,7 +153,9 @@ def corpus(tmp_path_factory):
     root = tmp_path_factory.mktemp("corpus") / "grading"
     attacks = sorted(p.stem for p in HOSTILE.glob("*.ipynb"))
     paths = _grading_folder(root, [*ORDINARY, *attacks])
-    outputs = ("out/details.csv", "out/scores.csv", "out/feedback")
+    outputs = tuple(f"out/{name}" for name in (
+        files.DETAILS, files.CHECKS, files.NOTES, files.SCORES, files.PROBLEMS, files.CHANGES,
+        "run.json", files.RUNS, files.FEEDBACK))
     before = {"grading": _tree(root, skip=outputs), "home": _tree(paths["home"]),
               "crmlab": fingerprint(crmlab_dir())}
     mark = uuid.uuid4().hex
@@ -207,8 +211,8 @@ def test_nothing_outside_the_scratch_folders_changed(corpus):
 def test_no_secret_or_hidden_check_reaches_the_feedback(corpus):
     out = corpus["paths"]["grading"] / "out"
     texts = [p.read_text() for p in (out / "feedback").glob("*.ipynb")]
-    texts.append((out / "details.csv").read_text())
-    assert len(texts) == len(corpus["attacks"]) + len(ORDINARY) + 1
+    texts += [(out / name).read_text() for name in (files.DETAILS, files.CHECKS, files.NOTES)]
+    assert len(texts) == len(corpus["attacks"]) + len(ORDINARY) + 3
     for text in texts:
         assert SECRET not in text
         # The hidden checks' source (JSON-escaped in a notebook) is the instructor's alone.
@@ -264,7 +268,7 @@ def test_a_change_to_crmlab_during_a_job_stops_the_batch(tmp_path, monkeypatch):
     monkeypatch.setattr("crmlab.grading.exercises.fingerprint", lambda f: "before")
 
     async def ran(nb, box, job):
-        return "", {}
+        return None, {}
 
     monkeypatch.setattr(runner, "_execute", ran)
     monkeypatch.setenv("CRMLAB_INSTRUCTOR_SECRET", SECRET)
@@ -295,8 +299,7 @@ def test_a_kernel_that_does_not_start_is_started_again_once(tmp_path, monkeypatc
     the machine's fault: the job starts afresh once, then reports a grader problem."""
     from crmlab.grading import runner
 
-    outcomes = iter([(runner._NO_START + " within 60 s or failed (port in use), twice", {}),
-                     ("", {})])
+    outcomes = iter([(_NOT_STARTED, {}), (None, {})])
     calls = []
 
     async def ran(nb, box, job):
@@ -309,20 +312,24 @@ def test_a_kernel_that_does_not_start_is_started_again_once(tmp_path, monkeypatc
     grade(str(EXERCISE), FIXTURES / "submissions", roster=tmp_path / "roster.csv",
           out=tmp_path / "out", workers=1, progress=False)
     assert len(calls) == runner.STARTS == 2 and calls[0] != calls[1]
-    details = (tmp_path / "out" / "details.csv").read_text()
-    assert "grader problem" not in details
+    details = pd.read_csv(tmp_path / "out" / "details.csv", keep_default_na=False)
+    assert details[["outcome", "code"]].values.tolist() == [["ran", ""]]
 
     calls.clear()
     monkeypatch.setattr(runner, "_execute", lambda nb, box, job: _never_starts(calls, box))
     grade(str(EXERCISE), FIXTURES / "submissions", roster=tmp_path / "roster.csv",
           out=tmp_path / "again", workers=1, progress=False)
     assert len(calls) == 2
-    assert "grader problem: the kernel did not start" in (
-        tmp_path / "again" / "details.csv").read_text()
+    again = pd.read_csv(tmp_path / "again" / "details.csv", keep_default_na=False).iloc[0]
+    assert (again["outcome"], again["code"], again["total"]) == ("grader_problem",
+                                                                  "kernel_not_started", 0.0)
+    assert again["reason"] == ("grader problem: the kernel did not start within 60 s or failed "
+                               "(port in use), 2 times; grade this submission again")
+
+
+_NOT_STARTED = Reason("kernel_not_started", seconds=60, detail="port in use", attempts=2)
 
 
 async def _never_starts(calls, box):
-    from crmlab.grading import runner
-
     calls.append(box.scratch)
-    return runner._NO_START + " within 60 s or failed (port in use), twice; grade again", {}
+    return _NOT_STARTED, {}

@@ -96,6 +96,11 @@ def test_the_student_side_refuses_a_future_file_and_keeps_it(crmlab_home, tmp_pa
     assert main(["submit", "--out", str(tmp_path / "s1.zip")]) == 1
     assert "has format_version 2" in capsys.readouterr().err
     assert not (tmp_path / "s1.zip").exists()
+    # the student reads the problem in their language, from its code
+    assert main(["--lang", "az", "submit", "--out", str(tmp_path / "s1.zip")]) == 1
+    assert capsys.readouterr().err == (
+        f"crmlab: error: {path}: format_version 2; bu crmlab {__version__} yalnız 1 formatını "
+        "oxuyur (crmlab-ı yeniləyin və ya yeni təqdimat istəyin); heç nə paketə salınmadı\n")
 
 
 def test_saved_answers_are_written_in_the_format(crmlab_home):

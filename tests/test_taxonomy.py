@@ -27,6 +27,16 @@ def test_indicators_carry_no_invented_figures():
     indicators = taxonomy.table("indicators")
     assert len(indicators) == 8
     assert not indicators.apply(lambda col: col.str.contains(r"\d+\s*%")).any().any()
+    # The source's third row kept its improvement but lost its name: the label is the course's.
+    assert indicators["indicator"][2].startswith("cost (the course's label")
+
+
+def test_scopes_the_source_does_not_give_are_marked_as_the_course_s():
+    # Seed 000 glosses only customer service; SFA gets its expansion, marketing nothing.
+    scopes = taxonomy.table("by_functionality").set_index("category")["scope"]
+    assert scopes["sales management (SFA)"].startswith("sales force automation; the course's gloss")
+    assert scopes["marketing management"].startswith("not given (the source names the class only)")
+    assert "course" not in scopes["customer service and call centres"]
 
 
 @pytest.mark.parametrize(("text", "level"), [

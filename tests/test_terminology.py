@@ -1,7 +1,8 @@
 """The Azerbaijani edition uses the source's terms: every glossary term whose Azerbaijani form
 is attested in seed 000 appears in that form in the Azerbaijani edition of the lesson that
 teaches it (its ``lesson`` field); and no translated cell, quiz text or catalog message uses a
-variant the glossary says to avoid for a concept (one concept, one name).
+variant the glossary says to avoid for a concept (one concept, one name), nor does a translated
+text of crmlab's content (``crmlab/data/content/<lang>/``).
 
 Azerbaijani inflects by suffixes (``əlaqə marketinqi`` -> ``əlaqə marketinqinin``), so the form
 may open a longer word; case is ignored, with Azerbaijani's dotted and dotless i.
@@ -166,6 +167,23 @@ def _catalog_texts(path: Path, lang: str):
         yield None, f"key {key}", str(text)
 
 
+#: The lessons and cases that print each content domain (crmlab/data/content/<lang>/), so that a
+#: variant avoided only in some (front-ofis in L03 and L07) is checked where it is shown.
+CONTENT_SHOWN_IN = {"marketing": ("L01", "L02", "L04", "L06", "C1"),
+                    "taxonomy": ("L03", "L07", "C3"), "relationships": ("L02", "C1", "C2"),
+                    "crm_selection": ("L03", "L07", "C3"), "touchpoints": ("L06", "C4"),
+                    # the data's front and back office are the offices of L06 (touchpoints),
+                    # not the front part of a CRM system of L03 and L07
+                    "datasets": ("L00", "L01", "L02", "L04", "L05", "L06", "C4")}
+
+
+def _content_texts(path: Path, lang: str):
+    """(course id, place, text) of every translated content text, once per course showing it."""
+    for entry in yaml.safe_load(path.read_text(encoding="utf-8")) or ():
+        for course_id in CONTENT_SHOWN_IN.get(path.stem, (None,)):
+            yield course_id, f"text {entry['en'][:50]!r}", entry["text"] or ""
+
+
 def _sources():
     for lang in editions():
         for path in sorted((NOTEBOOKS / "translations" / lang).rglob("*.yaml")):
@@ -173,6 +191,8 @@ def _sources():
         for path in QUIZZES:
             yield lang, path, _quiz_texts
         yield lang, CATALOG[lang], _catalog_texts
+        for path in sorted((ROOT / "crmlab" / "data" / "content" / lang).glob("*.yaml")):
+            yield lang, path, _content_texts
 
 
 def _case(lang, path, read):

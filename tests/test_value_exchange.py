@@ -8,7 +8,9 @@ from crmlab import datasets
 from crmlab.value_exchange import (
     csat_and_order_value,
     csat_per_order_value,
+    median_comparison,
     value_for_cost,
+    value_for_cost_difference,
     value_for_cost_interval,
 )
 
@@ -97,3 +99,59 @@ def test_csat_and_order_value_is_the_table_behind_the_ratio():
                              benefit="csat", cost="order_value", per=100)
     got = csat_per_order_value(orders, survey, segments=customers["acquisition_channel"])
     pd.testing.assert_frame_equal(got, by_hand.rename_axis("segment"))
+
+
+def test_overlapping_intervals_can_hide_a_clear_difference():
+    # Two segments of 200 customers each: ratios 1.0 and 1.2 per unit, se about 0.06 each.
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    cost = rng.uniform(5, 15, 400)
+    benefit = np.r_[cost[:200] * 1.0, cost[200:] * 1.2] + rng.normal(0, 6, 400)
+    table = pd.DataFrame({"segment": ["a"] * 200 + ["b"] * 200, "points": benefit,
+                          "paid": cost})
+    before = table.copy()
+    own = value_for_cost_interval(table, by="segment", benefit="points", cost="paid")
+    assert own.loc["a", "ci_high"] > own.loc["b", "ci_low"]  # the two intervals overlap ...
+    got = value_for_cost_difference(table, by="segment", benefit="points", cost="paid",
+                                    against="a")
+    assert got.loc["b", "clear"] and got.loc["b", "ci_low"] > 0  # ... yet b is clearly above
+    pd.testing.assert_frame_equal(table, before)
+    se = {s: (own.loc[s, "ci_high"] - own.loc[s, "value_for_cost"]) / 1.959964 for s in "ab"}
+    half = 1.959964 * (se["a"] ** 2 + se["b"] ** 2) ** 0.5
+    assert got.loc["b", "ci_low"] == pytest.approx(got.loc["b", "difference"] - half)
+
+
+def test_value_for_cost_difference_names_a_bad_segment():
+    table = pd.DataFrame({"segment": ["a", "a", "b", "b"], "points": [5.0, 3.0, 4.0, 2.0],
+                          "paid": [40.0, 40.0, 10.0, 20.0]})
+    with pytest.raises(ValueError) as err:
+        value_for_cost_difference(table, by="segment", benefit="points", cost="paid",
+                                  against="c")
+    assert str(err.value) == "Got against='c' instead, expected one of 'a', 'b'."
+
+
+def test_median_comparison_by_rank_ignores_the_size_of_the_largest_values():
+    table = pd.DataFrame({"segment": ["a"] * 5 + ["b"] * 5,
+                          "value": [10.0, 11.0, 12.0, 13.0, 14.0, 10.5, 11.5, 12.5, 13.5, 14.5]})
+    before = table.copy()
+    got = median_comparison(table, by="segment", value="value", against="a")
+    pd.testing.assert_frame_equal(table, before)
+    huge = table.assign(value=table["value"].where(table.index != 9, 10_000.0))
+    # The largest value grows a thousandfold: the mean of b explodes, its ranks do not move.
+    assert median_comparison(huge, by="segment", value="value", against="a").equals(got)
+    assert got.loc["b", ["customers", "median", "median_against"]].tolist() == [5, 12.5, 12.0]
+    with pytest.raises(ValueError) as err:
+        median_comparison(table, by="segment", value="value", against="z")
+    assert str(err.value) == "Got against='z' instead, expected one of 'a', 'b'."
+
+
+def test_on_the_course_data_the_store_gap_is_the_tail():
+    customers = datasets.load("customers").set_index("customer_id")
+    table = csat_and_order_value(datasets.load("orders"), datasets.load("survey")).join(customers)
+    against = value_for_cost_difference(table, by="acquisition_channel", benefit="csat",
+                                        cost="order_value", against="store", per=100)
+    assert set(against.index[against["clear"]]) == {"web", "field_sales"}
+    ranks = median_comparison(table, by="acquisition_channel", value="order_value",
+                              against="store")
+    assert (ranks["p_value"] > 0.05).all()

@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "crmlab.cli.grade",
     "crmlab.cli.exercises",
     "crmlab.cli.course",
+    "crmlab.cli.schema",
     "crmlab.cli.notebooks",
     "crmlab.cli.site",
     "crmlab.cli.labsettings",

@@ -71,11 +71,12 @@ def _book(args):
 
 
 def _gradebook(args) -> int:
+    from crmlab.core.i18n import get_language
     from crmlab.grading.gradebook import write_gradebook
 
     book = _book(args)
     write_gradebook(book, args.out, format=args.format)
-    print(book.summary())
+    print(book.summary(get_language()))
     print(book.run.summary())
     for line in book.run.lines():
         print(line)

@@ -57,7 +57,8 @@ def register(subparsers) -> None:
 
 
 def _validate(args) -> int:
-    from crmlab.quiz import quiz_files, validate
+    from crmlab.quiz import validate
+    from crmlab.quiz.loading import quiz_targets
 
     problems = validate(args.paths or None)
     for line in problems:
@@ -65,8 +66,7 @@ def _validate(args) -> int:
     if problems:
         print(f"{len(problems)} problem(s)", file=sys.stderr)
         return 1
-    n = len(args.paths) if args.paths else len(quiz_files())
-    print(f"{n} quiz file(s) valid", file=sys.stderr)
+    print(f"{len(quiz_targets(args.paths or None)[0])} quiz file(s) valid", file=sys.stderr)
     return 0
 
 

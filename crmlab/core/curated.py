@@ -26,13 +26,15 @@ __all__ = ["read_checked", "normalise", "unknown"]
 def read_checked(path, check) -> tuple:
     """The YAML list in ``path``, as a tuple, after ``check(entries)`` found nothing wrong.
 
-    ``check`` raises a :class:`crmlab.core.exceptions.DataError` naming the file, the entry and the
+    The file is read by the course's one YAML reader (:func:`crmlab.core.yaml_lines.read_plain`:
+    a duplicate key, nesting too deep, aliases past their budget or a file too large is a
+    DataError ``FILE:LINE: WHERE: message``). ``check`` raises a :class:`crmlab.core.exceptions.DataError` naming the file, the entry and the
     field; callers cache the result, so a file is read once.
     """
-    import yaml
+    from crmlab.core.exceptions import DataError
+    from crmlab.core.yaml_lines import read_plain
 
-    with open(path, encoding="utf-8") as handle:
-        entries = yaml.safe_load(handle)
+    entries = read_plain(path, error=DataError)
     check(entries)
     return tuple(entries)
 

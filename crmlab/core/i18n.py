@@ -13,10 +13,17 @@ The current language, first match wins:
    or :func:`save_language`);
 4. English.
 
-Tables keep their column identifiers (lesson code indexes them); in a language other than
+Numbers in a message read as the language writes them: a field formatted with a thousands
+separator (``{customers:,}``) takes the separator of the catalog's ``format.thousands`` entry
+("1,000" in English, "1 000" with a narrow no-break space in Azerbaijani).
+
+Tables keep their identifiers and codes (lesson code indexes them); in a language other than
 English, :func:`set_language` installs an IPython display formatter that shows DataFrames and
-Series with their column and index *labels* renamed through the ``column.<name>`` entries
-(:func:`translate_labels`); the data values are never touched. ``set_language("en")`` removes it.
+Series in the reader's language (:func:`translate_labels`): column and index labels through the
+``column.<name>`` entries, and every text value, cell or index label, that crmlab can translate:
+a code through its ``value.<code>`` entry (``champions``, ``back``), a text of the course's
+content through its translation (:mod:`crmlab.core.content`). The data itself is never touched.
+``set_language("en")`` removes the formatter.
 
 Examples
 --------
@@ -33,6 +40,7 @@ crmlab.core.exceptions.CrmlabError: Got language='xx' instead, expected one of e
 from __future__ import annotations
 
 import os
+import string
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
@@ -41,7 +49,8 @@ from crmlab.core.exceptions import CrmlabError
 
 __all__ = ["LANGUAGES", "LANGUAGE_NAMES", "set_language", "get_language", "message",
            "catalog", "check_language", "save_language", "saved_language", "column_label",
-           "translate_labels", "reader_language", "localized", "Messages", "label"]
+           "translate_labels", "shown_value", "reader_language", "localized", "Messages",
+           "label"]
 
 #: The languages crmlab ships, the source language first.
 LANGUAGES = ("en", "az")
@@ -53,10 +62,9 @@ _current: str | None = None
 
 def check_language(lang) -> str:
     """Return ``lang`` if crmlab ships it, else raise a one-line error."""
-    if lang not in LANGUAGES:
-        from crmlab.core.validation import expected
-
-        raise expected("language", lang, f"one of {', '.join(LANGUAGES)}", error=CrmlabError)
+    if lang not in LANGUAGES:  # the language itself is in question: said in English
+        raise CrmlabError(message("error.expected", "en", field="language", value=repr(lang),
+                                  where="", what=f"one of {', '.join(LANGUAGES)}"))
     return lang
 
 
@@ -124,21 +132,50 @@ def get_language() -> str:
 @cache
 def catalog(lang: str) -> dict[str, str]:
     """The whole catalog of ``lang``: ``{key: text}``."""
-    import yaml
+    from crmlab.core.yaml_lines import read_plain
 
-    text = resources.files("crmlab").joinpath(f"data/messages/{check_language(lang)}.yaml")
-    return yaml.safe_load(text.read_text(encoding="utf-8")) or {}
+    path = resources.files("crmlab").joinpath(f"data/messages/{check_language(lang)}.yaml")
+    return read_plain(path, error=CrmlabError) or {}
+
+
+class _Numbers(string.Formatter):
+    """``str.format`` whose thousands separator (the ``,`` of a format spec) is the language's."""
+
+    def __init__(self, separator: str):
+        super().__init__()
+        self.separator = separator
+
+    def format_field(self, value, format_spec):
+        text = format(value, format_spec)
+        if "," in format_spec and self.separator != ",":
+            text = text.replace(",", self.separator)
+        return text
+
+
+@cache
+def _numbers(lang: str) -> _Numbers:
+    sample = catalog(lang).get("format.thousands") or catalog("en")["format.thousands"]
+    return _Numbers(sample.strip("0123456789") or ",")
 
 
 def message(key: str, lang: str | None = None, **fields) -> str:
     """The text of catalog entry ``key`` in ``lang`` (default: :func:`get_language`), formatted
-    with ``fields``; an entry a language lacks falls back to English."""
+    with ``fields``; an entry a language lacks falls back to English. A number formatted with
+    a thousands separator takes the language's (``format.thousands``).
+
+    Examples
+    --------
+    >>> message("format.thousands", "en")
+    '1,000'
+    >>> message("calculator.summary", "az", customers=1322, retention=0.377, margin=17.27)
+    'Saxlanma kalkulyatoru: 1\u202f322 müştəri, saxlanma 37.7%, hər müştəriyə bir dövr üçün marja 17.27. Proqramı qiymətləndirmək üçün sürgüləri hərəkət etdirin.'
+    """
     lang = lang or get_language()
     entries = catalog(lang)
     text = entries.get(key)
     if text is None:
         text = catalog("en")[key]
-    return text.format(**fields) if fields else text
+    return _numbers(lang).format(text, **fields) if fields else text
 
 
 def reader_language(lang) -> str:
@@ -180,10 +217,10 @@ class Messages(Mapping):
     Examples
     --------
     >>> feedback = Messages("feedback")
-    >>> feedback("out_of", points="3", possible="5"), feedback("status_late", "az")
-    ('3 of 5', 'gecikmiş')
-    >>> feedback("status_late", "sl")  # a language crmlab does not ship: English
-    'late'
+    >>> feedback("out_of", points="3", possible="5"), feedback("passed", "az")
+    ('3 of 5', 'keçdi')
+    >>> feedback("passed", "sl")  # a language crmlab does not ship: English
+    'passed'
     """
 
     def __init__(self, prefix: str):
@@ -211,9 +248,73 @@ class Messages(Mapping):
 label = Messages("quiz")
 
 
+@cache
+def _content(lang: str) -> dict[str, str]:
+    """Every content text of ``lang``, all domains together: ``{english: text}``
+    (``crmlab/data/content/<lang>/*.yaml``, checked by :mod:`crmlab.core.content`, which
+    reads them one domain at a time)."""
+    import yaml
+
+    folder = resources.files("crmlab").joinpath(f"data/content/{lang}")
+    texts: dict[str, str] = {}
+    if not folder.is_dir():
+        return texts
+    for file in sorted(folder.iterdir(), key=lambda f: f.name):
+        if not file.name.endswith(".yaml"):
+            continue
+        for entry in yaml.safe_load(file.read_text(encoding="utf-8")) or ():
+            if isinstance(entry, dict) and entry.get("text"):
+                texts.setdefault(entry["en"], entry["text"])
+    return texts
+
+
+@cache
+def _values(lang: str) -> dict[str, str]:
+    """Every text value crmlab shows in ``lang``: content texts, then the codes' labels."""
+    shown = dict(_content(lang)) if lang != "en" else {}
+    start = "value."
+    shown.update({key[len(start):]: text for key, text in catalog(lang).items()
+                  if key.startswith(start)})
+    return shown
+
+
+#: Separators of a cell that lists several codes or texts ("process orders; target offers",
+#: "monopoly-like market + uninterested in our volumes", "seed 001, seed 002"): each part reads
+#: in the language.
+_LIST_SEPARATORS = ("; ", " | ", " + ", ", ")
+
+
+def shown_value(value, lang: str | None = None):
+    """How a value of a table reads in ``lang``: a code's ``value.<code>`` label, a content
+    text's translation, a list of them joined by "; ", " + " or ", " part by part (when every part
+    has a translation), anything else unchanged (the data is never touched).
+
+    Examples
+    --------
+    >>> shown_value("champions", "az"), shown_value("champions", "en")
+    ('çempionlar', 'champions')
+    >>> shown_value("web; store", "az"), shown_value("web; S001", "az")
+    ('veb; mağaza', 'web; S001')
+    >>> shown_value("C00001", "az"), shown_value(3, "az")
+    ('C00001', 3)
+    """
+    if not isinstance(value, str):
+        return value
+    known = _values(lang or get_language())
+    shown = known.get(value)
+    if shown is not None:
+        return shown
+    for separator in _LIST_SEPARATORS:
+        parts = value.split(separator)
+        if len(parts) > 1 and all(part in known for part in parts):
+            return separator.join(known[part] for part in parts)
+    return value
+
+
 def column_label(name, lang: str | None = None):
     """The label shown for a column or index named ``name``: its ``column.<name>`` entry in
-    ``lang``, else ``name`` itself (data values and unknown names pass through unchanged).
+    ``lang``, else its label as a value (:func:`shown_value`: a pivoted code such as a channel),
+    else ``name`` itself.
 
     Examples
     --------
@@ -226,21 +327,40 @@ def column_label(name, lang: str | None = None):
         return name
     lang = lang or get_language()
     text = catalog(lang).get(f"column.{name}")
-    return name if text is None else text
+    return shown_value(name, lang) if text is None else text
+
+
+def _shown_values(values, lang: str):
+    """A Series' values as they read in ``lang`` (text and categories only)."""
+    import pandas as pd
+
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        categories = values.cat.categories
+        labels = [shown_value(c, lang) for c in categories]
+        if labels == list(categories):
+            return values
+        if len(set(labels)) == len(labels):
+            return values.cat.rename_categories(labels)
+        return values.astype(object).map(lambda v: shown_value(v, lang))
+    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+        return values.map(lambda v: shown_value(v, lang))
+    return values
 
 
 def translate_labels(table, lang: str | None = None):
-    """A shallow copy of a DataFrame or Series whose column labels, axis names and (Series)
-    name read in ``lang``; the data, the index values and ``table`` itself are unchanged.
+    """A copy of a DataFrame or Series as it reads in ``lang``: column labels, axis names and
+    (Series) name through :func:`column_label`, text values and the labels of a named row index
+    through :func:`shown_value` (an unnamed row index, column names turned into rows, through
+    :func:`column_label`); the numbers, and ``table`` itself, are unchanged.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> df = pd.DataFrame({"customers": [3], "repeat_rate": [0.5]})
+    >>> df = pd.DataFrame({"customers": [3], "repeat_rate": [0.5], "segment": ["champions"]})
     >>> translate_labels(df, lang="az").columns.tolist()
-    ['müştərilər', 'təkrar alış payı']
-    >>> df.columns.tolist()
-    ['customers', 'repeat_rate']
+    ['müştərilər', 'təkrar alış payı', 'seqment']
+    >>> translate_labels(df, lang="az")["seqment"].tolist(), df["segment"].tolist()
+    (['çempionlar'], ['champions'])
     """
     import pandas as pd
 
@@ -249,18 +369,27 @@ def translate_labels(table, lang: str | None = None):
     if lang == "en":
         return shown
 
-    def rename(index):
+    def rename(index, labels=column_label):
         names = [column_label(n, lang) for n in index.names]
         if isinstance(index, pd.MultiIndex):
             return pd.MultiIndex.from_tuples(
-                [tuple(column_label(v, lang) for v in key) for key in index], names=names)
-        return index.map(lambda v: column_label(v, lang)).set_names(names[0])
+                [tuple(labels(v, lang) for v in key) for key in index], names=names)
+        return index.map(lambda v: labels(v, lang)).set_names(names[0])
+
+    # A named row index holds data (effects, channels, segments): its values read as values.
+    # An unnamed one is most often column names turned into rows (a row of a table, dtypes).
+    rows = shown_value if any(n is not None for n in table.index.names) else column_label
 
     if isinstance(shown, pd.DataFrame):
+        for i in range(shown.shape[1]):
+            shown.isetitem(i, _shown_values(shown.iloc[:, i], lang))  # never in place
         shown.columns = rename(shown.columns)
     else:
-        shown.name = column_label(shown.name, lang)
-    shown.index = shown.index.set_names([column_label(n, lang) for n in shown.index.names])
+        shown = _shown_values(shown, lang)
+        name = table.name
+        shown.name = (tuple(column_label(part, lang) for part in name)
+                      if isinstance(name, tuple) else column_label(name, lang))
+    shown.index = rename(table.index, rows)
     return shown
 
 

@@ -23,10 +23,13 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-__all__ = ["utc", "iso", "stamp", "with_offset", "STAMP_FORMAT"]
+__all__ = ["utc", "iso", "stamp", "with_offset", "in_years", "STAMP_FORMAT", "YEARS"]
 
 #: The time stamp in file and folder names (``20260928T201030Z``): sorts as it reads.
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
+#: The years a course's own times (releases, deadlines, extensions) lie in: far inside what
+#: ``datetime`` holds, so that a deadline moved by an extension and its cut-off never overflow.
+YEARS = (1970, 2999)
 
 
 def utc(moment: datetime | None = None) -> datetime:
@@ -59,3 +62,20 @@ def with_offset(text) -> datetime:
         raise ValueError(f"Got {text!r} instead, expected an ISO 8601 time with its offset, "
                          "e.g. 2026-09-28T20:10:00+00:00.")
     return moment
+
+
+def in_years(moment: datetime) -> bool:
+    """Whether ``moment`` lies in the years :data:`YEARS` (in UTC).
+
+    Examples
+    --------
+    >>> in_years(datetime(2026, 9, 28, tzinfo=timezone.utc))
+    True
+    >>> in_years(datetime(9999, 12, 31, tzinfo=timezone.utc))
+    False
+    """
+    try:
+        year = moment.astimezone(timezone.utc).year if moment.tzinfo else moment.year
+    except OverflowError:  # 9999-12-31T23:59-01:00 is past what datetime holds, in UTC
+        return False
+    return YEARS[0] <= year <= YEARS[1]

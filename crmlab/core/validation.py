@@ -1,7 +1,9 @@
 """One validation layer for the whole package: one helper per kind of check, one message shape.
 
 Every helper raises ``ValueError`` (or the error class the caller passes as ``error=``) with a
-message of one shape, naming the option and the value it got, then what was expected::
+message of one shape, naming the option and the value it got, then what was expected (the shape
+and the common descriptions are catalog entries, ``error.*``, so the student reads them in their
+language)::
 
     Got window=0 instead, expected a whole number >= 1.
     Got by='week' instead, expected one of 'cohort', 'channel'.
@@ -44,6 +46,29 @@ def _shown(values) -> str:
     return ", ".join(repr(v) for v in values)
 
 
+def _say(key: str, **fields) -> str:
+    """The catalog entry ``error.<key>`` in the language in effect (English when the language
+    cannot be read): the message shape and the descriptions of the common checks read in the
+    student's language."""
+    from crmlab.core.exceptions import CrmlabError
+    from crmlab.core.i18n import get_language, message
+
+    try:
+        lang = get_language()
+    except CrmlabError:
+        lang = "en"
+    return message(f"error.{key}", lang, **fields)
+
+
+def _word(kind: str, name: str) -> str:
+    """``name`` (a unit, an item, a kind of number) as the catalog's ``error.<kind>.<name>``
+    says it in the language in effect, else as given."""
+    from crmlab.core.i18n import catalog
+
+    key = f"error.{kind}.{name}"
+    return _say(f"{kind}.{name}") if key in catalog("en") else name
+
+
 def expected(field: str, value, what: str, *, where: str = "",
              error: type[Exception] = ValueError) -> Exception:
     """Build (not raise) the error ``Got field=value instead, expected what.``
@@ -65,7 +90,7 @@ def expected(field: str, value, what: str, *, where: str = "",
     ValueError: Got supply_risk='huge' for supplier 'S1' instead, expected one of 'low', \
 'medium', 'high'.
     """
-    return error(f"Got {field}={value!r}{where} instead, expected {what}.")
+    return error(_say("expected", field=field, value=repr(value), where=where, what=what))
 
 
 def check_columns(data, columns, *, table: str = "a table", kind: str = "column",
@@ -148,7 +173,7 @@ def check_each(field: str, values, *, minimum: float | None = None,
             return any(type(value) is type(c) and value == c for c in choices)
 
         bad = ~series.map(allowed).astype(bool)
-        description = f"one of {_shown(choices)}"
+        description = _say("one_of", choices=_shown(choices))
     else:
         if pd.api.types.is_bool_dtype(series.dtype):
             numbers, is_bool = pd.Series(np.nan, index=series.index), True
@@ -164,15 +189,15 @@ def check_each(field: str, values, *, minimum: float | None = None,
             bad |= numbers > maximum
         if whole:
             bad |= numbers != np.floor(numbers)
-        description = ("a whole number" if whole else "a number") + _bounds(minimum, maximum)
+        description = _say("whole_number" if whole else "number") + _bounds(minimum, maximum)
     bad = bad.to_numpy(dtype=bool)
     if bad.any():
         where = int(np.flatnonzero(bad)[0])
         label, value = series.index[where], series.iloc[where]
         label = label.item() if hasattr(label, "item") else label
         value = value.item() if hasattr(value, "item") else value
-        raise error(f"Got {field}={value!r} at {item} {label!r} instead, expected "
-                    f"{what or description}.")
+        raise expected(field, value, what or description, error=error,
+                       where=_say("at", item=_word("item", item), label=repr(label)))
 
 
 def check_choice(field: str, value, choices, *, where: str = "",
@@ -194,7 +219,8 @@ def check_choice(field: str, value, choices, *, where: str = "",
     except TypeError:  # an unhashable value against a set or dict
         ok = False
     if not ok:
-        raise expected(field, value, f"one of {_shown(choices)}", where=where, error=error)
+        raise expected(field, value, _say("one_of", choices=_shown(choices)), where=where,
+                       error=error)
     return value
 
 
@@ -204,7 +230,7 @@ def _bounds(minimum, maximum) -> str:
         return f"{bound:g}" if isinstance(bound, float) else str(bound)
 
     if minimum is not None and maximum is not None:
-        return f" from {shown(minimum)} to {shown(maximum)}"
+        return _say("between", low=shown(minimum), high=shown(maximum))
     if minimum is not None:
         return f" >= {shown(minimum)}"
     if maximum is not None:
@@ -252,7 +278,8 @@ def check_whole(field: str, value, *, minimum: int | None = None, maximum: int |
     whole = is_finite_number(value) and float(value).is_integer()
     if whole and (minimum is None or value >= minimum) and (maximum is None or value <= maximum):
         return int(value)
-    what = "a whole number" + (f" of {unit}" if unit else "") + _bounds(minimum, maximum)
+    what = (_say("whole_number_of", unit=_word("unit", unit)) if unit
+            else _say("whole_number")) + _bounds(minimum, maximum)
     raise expected(field, value, what, where=where, error=error)
 
 
@@ -282,7 +309,8 @@ def check_number(field: str, value, *, minimum: float | None = None,
     if ok:
         return float(value)
     bound = "" if minimum is None else f" {'>' if strict else '>='} {minimum:g}"
-    raise expected(field, value, f"a finite {what}{bound}", where=where, error=error)
+    raise expected(field, value, _say("finite", what=_word("kind", what)) + bound, where=where,
+                   error=error)
 
 
 def check_rate(field: str, value, *, high_open: bool = False, low_open: bool = False,
@@ -308,7 +336,7 @@ def check_rate(field: str, value, *, high_open: bool = False, low_open: bool = F
     if ok:
         return float(value)
     interval = f"{'(' if low_open else '['}0, 1{')' if high_open else ']'}"
-    raise expected(field, value, f"a rate in {interval}", where=where, error=error)
+    raise expected(field, value, _say("rate", interval=interval), where=where, error=error)
 
 
 def check_pair(field: str, value, *, error: type[Exception] = ValueError) -> tuple[float, float]:
@@ -355,27 +383,37 @@ set_params() first.
 # ------------------------------------------------------------------------------ collectors
 #: The columns of every ``problems.csv`` a grading run writes: the file or input the problem
 #: came from, the student, the assessment (quiz or exercise id), the item in it (a question or
-#: a check) when it concerns one, and the one-line reason.
-PROBLEM_COLUMNS = ["source", "student_id", "assessment", "item", "reason"]
+#: a check) when it concerns one, the problem's ``code`` and its ``params`` (a JSON object;
+#: the codes are those of :mod:`crmlab.grading.results`), and the ``reason`` in English, for
+#: the instructor's eyes (readers use the code).
+PROBLEM_COLUMNS = ["source", "student_id", "assessment", "item", "code", "params", "reason"]
 
 
 class Problems(list):
     """What a run set aside and why, one row (a dict of :data:`PROBLEM_COLUMNS`) per problem.
 
+    A problem's ``reason`` is a code with parameters: anything with ``code``,
+    ``params_text()`` and ``text()`` (a :class:`crmlab.grading.results.Reason`); the row keeps
+    all three, the sentence in English.
+
     Examples
     --------
+    >>> class Reason:  # what crmlab.grading.results.Reason offers
+    ...     code = "no_receipt"
+    ...     def params_text(self): return ""
+    ...     def text(self): return "no receipt time for this submission"
     >>> problems = Problems()
-    >>> problems.add("subs/s1.zip", "s1", assessment="L02", item="q3", reason="answer ignored")
-    >>> problems.add("receipts.csv", reason="row 4: no time")
-    >>> problems.frame()[["student_id", "assessment", "reason"]].values.tolist()
-    [['s1', 'L02', 'answer ignored'], ['', '', 'row 4: no time']]
+    >>> problems.add("subs/s1.zip", "s1", assessment="L02", reason=Reason())
+    >>> problems.frame()[["student_id", "assessment", "code", "reason"]].values.tolist()
+    [['s1', 'L02', 'no_receipt', 'no receipt time for this submission']]
     """
 
     def add(self, source, student: str = "", *, assessment: str = "", item: str = "",
-            reason: str) -> None:
+            reason) -> None:
         """Record one problem."""
         self.append({"source": str(source), "student_id": student, "assessment": assessment,
-                     "item": item, "reason": reason})
+                     "item": item, "code": reason.code, "params": reason.params_text(),
+                     "reason": reason.text()})
 
     def frame(self):
         """The problems as a DataFrame with the columns of ``problems.csv``."""

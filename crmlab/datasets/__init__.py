@@ -26,18 +26,39 @@ import io
 from pathlib import Path
 
 from crmlab.core.atomic import write_text
+from crmlab.core.content import Domain
 from crmlab.core.exceptions import DataError
 from crmlab.core.paths import datasets_dir
 from crmlab.core.validation import check_choice
 from crmlab.datasets._schema import TABLES
 
 __all__ = ["names", "load", "describe", "generate", "effects", "write", "readme",
-           "COURSE_SEED"]
+           "COURSE_SEED", "CONTENT"]
 
 #: The seed of the committed course-company CSVs.
 COURSE_SEED = 2024
 GENERATED = ("customers", "customer_links", "products", "orders", "suppliers", "purchases",
              "interactions", "survey")
+
+
+def _texts():
+    """Every English text a student reads about the data: the data dictionary (descriptions,
+    units, range rules), each table's description and provenance, the effects' titles and
+    quantities and the units they are given in."""
+    from crmlab.datasets._effects import EFFECTS
+
+    for table in TABLES.values():
+        yield from (table.description, table.provenance)
+        for column in table.columns:
+            yield from (column.description, column.unit)
+    for effect in EFFECTS:
+        yield effect.title
+        for size in effect.sizes:
+            yield from (size.quantity, size.unit)
+
+
+#: The content of the datasets in every language (``crmlab/data/content/<lang>/datasets.yaml``).
+CONTENT = Domain("datasets", _texts)
 
 
 def names() -> list[str]:
@@ -89,11 +110,28 @@ def load(name: str, *, data_dir: str | Path | None = None):
     return read_table(folder / f"{name}.csv", table)
 
 
-def describe(name: str):
-    """Return the data dictionary of a dataset; its provenance is in ``.attrs["provenance"]``.
+def _allowed(column, lang: str) -> str:
+    """The rule of a column as a reader of ``lang`` reads it: the codes the data holds, each
+    with its label where the language has one (how the lessons explain the codes)."""
+    from crmlab.core.i18n import message, shown_value
 
-    The descriptions are sentences, so the table shows every cell whole
-    (a :class:`~crmlab.core.display.TextTable`).
+    if column.allowed:
+        shown = [(code, shown_value(code, lang)) for code in column.allowed]
+        return ", ".join(code if label == code else f"{code} ({label})" for code, label in shown)
+    if column.min is not None and column.max is not None:
+        return message("datasets.range", lang, low=f"{column.min:g}", high=f"{column.max:g}")
+    if column.min is not None:
+        return f">= {column.min:g}"
+    return ""
+
+
+def describe(name: str, *, lang: str | None = None):
+    """Return the data dictionary of a dataset in ``lang`` (default: the language in effect);
+    its provenance is in ``.attrs["provenance"]``.
+
+    The column names and the codes in ``allowed`` are what the data holds (a language other
+    than English gives each code its label in brackets). The descriptions are sentences, so
+    the table shows every cell whole (a :class:`~crmlab.core.display.TextTable`).
 
     Examples
     --------
@@ -102,18 +140,24 @@ def describe(name: str):
     '1 to 5'
     >>> d.attrs["provenance"].startswith("Synthetic")
     True
+    >>> d = describe("suppliers", lang="az")
+    >>> d.loc[d["column"] == "supply_risk", "allowed"].item()
+    'low (aşağı), medium (orta), high (yüksək)'
     """
     import pandas as pd
 
     from crmlab.core.display import text_table
+    from crmlab.core.i18n import get_language
 
+    lang = lang or get_language()
     table = _table(name)
     frame = pd.DataFrame(
-        [{"column": c.name, "dtype": c.dtype, "description": c.description,
-          "allowed": c.rule(), "unit": c.unit, "nullable": c.nullable} for c in table.columns]
+        [{"column": c.name, "dtype": c.dtype, "description": CONTENT(c.description, lang),
+          "allowed": _allowed(c, lang), "unit": CONTENT(c.unit, lang), "nullable": c.nullable}
+         for c in table.columns]
     )
-    frame.attrs["provenance"] = table.provenance
-    frame.attrs["description"] = table.description
+    frame.attrs["provenance"] = CONTENT(table.provenance, lang)
+    frame.attrs["description"] = CONTENT(table.description, lang)
     return text_table(frame)
 
 
@@ -154,8 +198,9 @@ def generate(*, seed: int, n_customers: int = 2000, n_suppliers: int = 60,
                      start=start, months=months)
 
 
-def effects():
-    """The effects built into the course company: one row per documented size.
+def effects(*, lang: str | None = None):
+    """The effects built into the course company: one row per documented size, the titles
+    and units in ``lang`` (default: the language in effect).
 
     The index is (``effect``, ``quantity``); the columns are ``value`` and ``tolerance`` in
     ``unit`` (a share, a ratio, points, hours, ...), ``basis`` (``parameter``: a constant of
@@ -165,7 +210,8 @@ def effects():
     it). ``datasets/README.md`` explains how each effect is built, how to estimate it and why
     the tolerance is what it is. The course data is synthetic: these effects are built in, not
     discovered. The quantities and titles are sentences, so the table shows every cell whole
-    (a :class:`~crmlab.core.display.TextTable`).
+    (a :class:`~crmlab.core.display.TextTable`). The quantities stay English, since lessons
+    look sizes up by them; the display shows them in the reader's language.
 
     Examples
     --------
@@ -182,9 +228,10 @@ def effects():
     from crmlab.core.display import text_table
     from crmlab.datasets._effects import EFFECTS
 
-    rows = [{"effect": e.key, "quantity": s.quantity, "value": float(s.value), "unit": s.unit,
+    rows = [{"effect": e.key, "quantity": s.quantity, "value": float(s.value),
+             "unit": CONTENT(s.unit, lang),
              "tolerance": float("nan") if s.tolerance is None else float(s.tolerance),
-             "basis": s.basis, "title": e.title} for e in EFFECTS for s in e.sizes]
+             "basis": s.basis, "title": CONTENT(e.title, lang)} for e in EFFECTS for s in e.sizes]
     return text_table(pd.DataFrame(rows).set_index(["effect", "quantity"]))
 
 

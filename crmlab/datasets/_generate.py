@@ -22,6 +22,9 @@ FIRST = ["Aysel", "Leyla", "Nigar", "Gunel", "Sevinj", "Aynur", "Narmin", "Lala"
 LAST = ["Aliyev", "Mammadov", "Hasanov", "Huseynov", "Guliyev", "Ismayilov", "Abdullayev",
         "Karimov", "Rzayev", "Babayev", "Jafarov", "Safarov", "Valiyev", "Najafov", "Bayramov",
         "Quliyev", "Orujov", "Suleymanov", "Nasirov", "Hajiyev"]
+#: The women's first names of FIRST: their surnames take the feminine form (-ova, -eva).
+FEMALE = frozenset({"Aysel", "Leyla", "Nigar", "Gunel", "Sevinj", "Aynur", "Narmin", "Lala",
+                    "Sabina", "Konul", "Ulviyya", "Fidan", "Aytan"})
 CITIES = ["Baku", "Baku", "Baku", "Baku", "Ganja", "Sumgait", "Mingachevir", "Lankaran", "Shaki",
           "Shirvan"]
 STREETS = ["Nizami", "Fuzuli", "Istiglaliyyat", "Azadlig", "Neftchilar", "Samad Vurgun",
@@ -391,6 +394,16 @@ def _csat(latent):
     return np.clip(np.round(3.6 + latent), 1, 5).astype(int)
 
 
+def _surname(last: str, *, female: bool) -> str:
+    """A record's surname as written, in the feminine form for a woman (Aliyev -> Aliyeva,
+    ALIEV -> ALIEVA). A function of the record's own strings, applied after every draw, so
+    that no other value of the data depends on it (the e-mail keeps the form it was drawn
+    with)."""
+    if not female:
+        return last
+    return last + ("A" if last.isupper() else "a")
+
+
 def _customer_records(rng, people, n_records):
     n_people = len(people)
     n_dups = n_records - n_people
@@ -437,7 +450,8 @@ def _customer_records(rng, people, n_records):
             consent_email = bool(rng.random() < CONSENT_EMAIL_SECOND_RECORD)
         interests = ";".join(c for c, on in zip(CATEGORIES, interests_all[i]) if on)
         rows.append({
-            "customer_id": f"C{i + 1:05d}", "first_name": first, "last_name": last,
+            "customer_id": f"C{i + 1:05d}", "first_name": first,
+            "last_name": _surname(last, female=p["first"] in FEMALE),
             "email": email, "phone": phone, "city": p["city"], "address": p["address"],
             "acquisition_channel": channel,
             "preferred_channel": channel if rng.random() < PREFERS_OWN_CHANNEL else

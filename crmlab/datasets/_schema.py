@@ -54,7 +54,8 @@ TABLES: dict[str, Table] = {t.name: t for t in (
           "created in different channels).", COMPANY, (
         Column("customer_id", "str", "Record id, C + 5 digits"),
         Column("first_name", "str", "First name as typed in the channel"),
-        Column("last_name", "str", "Last name as typed in the channel"),
+        Column("last_name", "str", "Last name as typed in the channel (a woman's in the feminine "
+               "form, -ova or -eva; her e-mail address was made from the masculine form)"),
         Column("email", "str", "E-mail as typed (may differ in case or spaces; may be empty)",
                nullable=True),
         Column("phone", "str", "Phone as typed, in one of several formats"),

@@ -175,19 +175,30 @@ def check(name: str, value, *, seed: int) -> None:
     print(message("check.correct" if passed else "check.not_yet", name=name))
 
 
+def _absent(value) -> bool:
+    """No value to judge: the variable a check reads was not defined (``globals().get`` gave
+    None), or one of the values judged together was not."""
+    return value is None or (isinstance(value, tuple) and any(part is None for part in value))
+
+
 def hidden_check(name: str, value, *, seed: int) -> None:
-    """Hidden check (instructor's source only): record the verdict quietly."""
+    """Hidden check (instructor's source only): record the verdict quietly.
+
+    While the grader judges, the verdict is True or False, or None when there was no value to
+    judge (see :class:`judging`).
+    """
     passed = _verdict(name, value, seed)
     judging = _JUDGING.get()
     if judging is not None:
-        judging["verdicts"][name] = passed
+        judging["verdicts"][name] = None if not passed and _absent(value) else passed
     else:
         _record(name, passed, "hidden")
 
 
 class judging:
-    """Context of the grader judging one submission: hidden verdicts collected, variants read
-    from the prepared folder ``variants`` (a folder of ``<seed>/`` variants, or None).
+    """Context of the grader judging one submission: hidden verdicts collected (``{check:
+    True | False | None}``, None when there was no value to judge), variants read from the
+    prepared folder ``variants`` (a folder of ``<seed>/`` variants, or None).
 
     Examples
     --------
@@ -198,6 +209,10 @@ class judging:
     ...     hidden_check("demo-double", 15, seed=7)
     >>> verdicts
     {'demo-double': False}
+    >>> with judging(variants=None) as verdicts:
+    ...     hidden_check("demo-double", None, seed=7)
+    >>> verdicts
+    {'demo-double': None}
     >>> del EXPECTED["demo-double"]
     """
 

@@ -13,11 +13,18 @@ from crmlab.exercises.checks import clv_parameters, register, variant
 __all__: list = []
 
 
+def _suppliers(seed):
+    """The variant's suppliers that sold something in its last year (the exercises' first cell:
+    a variant is a small company, and a supplier with no purchases has a profit share of 0)."""
+    suppliers = variant(seed, "suppliers")
+    return suppliers[suppliers["annual_spend"] > 0].reset_index(drop=True)
+
+
 @register("abc-class-a")
 def _abc_class_a(seed):
     from crmlab.abc_analysis import abc_analysis
 
-    ranked = abc_analysis(variant(seed, "suppliers"), value="profit_share", label="supplier_id")
+    ranked = abc_analysis(_suppliers(seed), value="profit_share", label="supplier_id")
     return set(ranked.loc[ranked["abc_class"] == "A", "supplier_id"])
 
 
@@ -25,7 +32,7 @@ def _abc_class_a(seed):
 def _abc_share_a(seed):
     from crmlab.abc_analysis import abc_analysis
 
-    ranked = abc_analysis(variant(seed, "suppliers"), value="profit_share", label="supplier_id")
+    ranked = abc_analysis(_suppliers(seed), value="profit_share", label="supplier_id")
     return round(float(ranked.loc[ranked["abc_class"] == "A", "share"].sum()), 4)
 
 
@@ -33,7 +40,7 @@ def _abc_share_a(seed):
 def _abc_misranked(seed):
     from crmlab.abc_analysis import abc_analysis
 
-    suppliers = variant(seed, "suppliers")
+    suppliers = _suppliers(seed)
     by_profit = abc_analysis(suppliers, value="profit_share", label="supplier_id")
     by_cost = abc_analysis(suppliers, value="unit_cost", label="supplier_id")
     a_profit = set(by_profit.loc[by_profit["abc_class"] == "A", "supplier_id"])
@@ -44,7 +51,7 @@ def _abc_misranked(seed):
 def _classified(seed):
     from crmlab.relationships import classify_supplier
 
-    return classify_supplier(variant(seed, "suppliers"))
+    return classify_supplier(_suppliers(seed))
 
 
 @register("cls-partners")
@@ -114,8 +121,8 @@ def _rfm_champions(seed):
     return int((_rfm(seed)["segment"] == "champions").sum())
 
 
-@register("rfm-platinum")
-def _rfm_platinum(seed):
+@register("rfm-top")
+def _rfm_top(seed):
     from crmlab.segmentation import customer_pyramid
 
     tiers = customer_pyramid(_rfm(seed)["monetary"])

@@ -26,8 +26,12 @@ its student and seed twice (papermill's ``metadata.papermill.parameters`` and th
    (``trust_file_times``). Each case is a loud warning.
 
 Every file of the download is one row of collect.csv; every file not collected (and every
-missing receipt) is one row of problems.csv. Reasons are codes with parameters (:data:`REASONS`)
-rendered in one place (:func:`describe`).
+missing receipt) is one row of problems.csv. What became of a file, and why, is a
+:class:`~crmlab.grading.results.Reason` (a code of
+:data:`~crmlab.grading.results.COLLECT_REASONS` with its parameters), and so is each warning
+of the run (:data:`~crmlab.grading.results.COLLECT_WARNINGS`): the files keep the code, its
+parameters and the English sentence, which the catalog makes (``result.<code>``) in any
+language.
 """
 
 from __future__ import annotations
@@ -50,91 +54,15 @@ from crmlab.exercises.tags import INJECTED_PARAMETERS
 from crmlab.grading import files
 from crmlab.grading.downloads import NOTEBOOK, OTHER, REFUSED, SKIPPED, Item, ReadLimits
 from crmlab.grading.lms_layouts import CANVAS, MOODLE, PLAIN, Origin
+from crmlab.grading.results import Reason
 
-__all__ = ["collect", "Collection", "Entry", "Identity", "read_identity", "describe", "REASONS",
-           "WARNINGS", "VERDICTS"]
+__all__ = ["collect", "Collection", "Entry", "Identity", "read_identity", "VERDICTS"]
 
-# ------------------------------------------------------------------------------ reasons
+# ------------------------------------------------------------------------------ verdicts
 #: What became of a file: collected, the same bytes as one collected, set aside (a notebook
-#: not collected), not a notebook, skipped (nobody's work), refused (not read).
+#: not collected), not a notebook, skipped (nobody's work), refused (not read). Why is its
+#: reason (a code of crmlab.grading.results.COLLECT_REASONS).
 VERDICTS = ("collected", "identical", "set aside", "not a notebook", "skipped", "refused")
-
-#: The reason of every verdict and problem, by code; ``{name}`` are its parameters. The one
-#: place these words live (ready for a catalog).
-REASONS = {
-    "collected": "collected as {file}",
-    "picked": "collected as {file}: chosen with --pick",
-    "identical": "the same notebook as {kept}: one copy kept",
-    "duplicate": "one of {count} different notebooks of {student}: none collected; choose one "
-                 "with --pick ENTRY",
-    "not-picked": "not collected: --pick chose {picked}",
-    "copied": "{student}'s notebook in the submission of {holder}: only {student}'s own "
-              "submission counts (--pick ENTRY accepts it for {student})",
-    "mixed": "the submission of {holder} holds notebooks of {students}, and whose submission "
-             "it is cannot be told (--pick ENTRY accepts one)",
-    "other-exercise": "a notebook of {found}, not of {exercise}",
-    "not-crmlab": "not a crmlab exercise notebook (no metadata.crmlab of kind exercise)",
-    "unidentified": "carries no {missing}: not a notebook made by `crmlab exercises assign`",
-    "id-mismatch": "tampered: its metadata says student {meta!r}, its parameters cell "
-                   "{cell!r}",
-    "seed-mismatch": "tampered: its metadata says seed {meta}, its parameters cell {cell}",
-    "wrong-seed": "tampered: seed {seed} is not the seed assigned to {student} (checked with "
-                  "the instructor secret)",
-    "unknown-student": "student {student!r} is not in the roster",
-    "unreadable": "not a readable notebook ({detail})",
-    "not-a-notebook": "only .ipynb files are collected",
-    "system-file": "{what}",
-    "input": "read by this command ({option})",
-    "unsafe-name": "an unsafe name ({detail})",
-    "symlink": "a symbolic link (never followed)",
-    "special-file": "not a regular file",
-    "unreadable-file": "cannot read it ({detail})",
-    "too-large": "larger than the cap of {limit} bytes",
-    "budget": "the download holds more than {limit} bytes to read",
-    "encrypted": "an encrypted zip entry",
-    "bad-entry": "a damaged zip entry ({detail})",
-    "bad-zip": "not a readable zip ({detail})",
-    "too-many-entries": "a zip of more than {limit} entries",
-    "too-deep": "a zip inside zips more than {depth} deep",
-    "no-receipt": "no receipt: {why}; the late policy is not applied to it",
-    "canvas-late": "Canvas marked the submission late; its download holds no time, so the late "
-                   "policy is not applied to it",
-    "file-time": "its receipt is its file's time, {when} ({source}), not a time an LMS "
-                 "recorded (--trust-file-times)",
-}
-
-#: The warnings of a run, by code.
-WARNINGS = {
-    "no-secret": "no instructor secret (CRMLAB_INSTRUCTOR_SECRET or --secret-file): the seeds "
-                 "were not checked, so a notebook whose student id was changed in both its "
-                 "metadata and its parameters cell would pass as that student's",
-    "moodle-no-worksheet": "Moodle's zip holds no submission times (its entry times are when "
-                           "it was downloaded): no receipts were written; give Moodle's "
-                           "grading worksheet with --worksheet and --timezone",
-    "canvas-no-times": "Canvas's zip holds no submission times (its entry times are when it "
-                       "was built): no receipts were written, so the late policy is not "
-                       "applied; {late} collected notebook(s) carry Canvas's late mark "
-                       "(problems.csv)",
-    "file-times": "{count} notebook(s) have only their file's time ({sources}), which a copy or "
-                  "a download sets and a student can forge: {what}",
-    "by-content": "{path}: the column(s) {columns} were found by their content, not their "
-                  "header: check them",
-    "blind": "blind marking: the download names no one, so only the notebooks' own ids say "
-             "whose they are",
-    "mixed-layouts": "the download mixes layouts ({layouts})",
-}
-
-
-def describe(code: str, **params) -> str:
-    """The English text of a reason or warning code with its parameters.
-
-    Examples
-    --------
-    >>> describe("other-exercise", found="EX-clv-retention", exercise="EX-rfm-pyramid")
-    'a notebook of EX-clv-retention, not of EX-rfm-pyramid'
-    """
-    template = REASONS.get(code) or WARNINGS[code]
-    return template.format(**params)
 
 
 # ------------------------------------------------------------------------------ identity
@@ -177,31 +105,32 @@ def _injected(cells) -> tuple[set, set]:
     return students, seeds
 
 
-def read_identity(data: bytes) -> tuple[Identity | None, str, dict]:
-    """What the notebook ``data`` carries: ``(identity, "", {})``, or ``(None, code, params)``
-    when it cannot say (codes of :data:`REASONS`: ``unreadable``, ``not-crmlab``,
-    ``unidentified``, ``id-mismatch``, ``seed-mismatch``). Nothing in it is run.
+def read_identity(data: bytes) -> tuple[Identity | None, Reason | None]:
+    """What the notebook ``data`` carries: ``(identity, None)``, or ``(None, reason)`` when it
+    cannot say (``unreadable``, ``not_crmlab``, ``no_student_id``, ``no_seed``,
+    ``no_id_nor_seed``, ``id_mismatch``, ``ids_in_cell``, ``seed_mismatch``,
+    ``seeds_in_cell``). Nothing in it is run.
 
     Examples
     --------
     >>> nb = {"cells": [], "metadata": {"crmlab": {"kind": "exercise", "id": "EX-x"},
     ...       "papermill": {"parameters": {"student_id": "s1", "seed": 7}}}}
     >>> read_identity(json.dumps(nb).encode())
-    (Identity(exercise='EX-x', student='s1', seed=7), '', {})
-    >>> read_identity(b"{")[1]
-    'unreadable'
+    (Identity(exercise='EX-x', student='s1', seed=7), None)
+    >>> read_identity(b"{")
+    (None, Reason('unreadable', error='not JSON: JSONDecodeError'))
     """
     try:
         nb = json.loads(data)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        return None, "unreadable", {"detail": f"not JSON: {type(exc).__name__}"}
+        return None, Reason("unreadable", error=f"not JSON: {type(exc).__name__}")
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list) \
             or not isinstance(nb.get("metadata"), dict):
-        return None, "unreadable", {"detail": "JSON without a notebook's cells and metadata"}
+        return None, Reason("unreadable", error="JSON without a notebook's cells and metadata")
     meta = nb["metadata"].get("crmlab")
     if not isinstance(meta, dict) or meta.get("kind") != "exercise" \
             or not isinstance(meta.get("id"), str) or not meta["id"]:
-        return None, "not-crmlab", {}
+        return None, Reason("not_crmlab")
     papermill = nb["metadata"].get("papermill")
     parameters = papermill.get("parameters") if isinstance(papermill, dict) else None
     parameters = parameters if isinstance(parameters, dict) else {}
@@ -213,18 +142,19 @@ def read_identity(data: bytes) -> tuple[Identity | None, str, dict]:
     students, seeds = _injected(nb["cells"])
     if len(students) > 1 or (students and meta_student is not None
                              and students != {meta_student}):
-        return None, "id-mismatch", {"meta": _clip(meta_student) if meta_student else None,
-                                     "cell": _clip(" / ".join(sorted(students)))}
+        cell = _clip(" / ".join(sorted(students)))
+        return None, (Reason("ids_in_cell", cell=cell) if meta_student is None
+                      else Reason("id_mismatch", meta=_clip(meta_student), cell=cell))
     if len(seeds) > 1 or (seeds and meta_seed is not None and seeds != {meta_seed}):
-        return None, "seed-mismatch", {"meta": "none" if meta_seed is None else _clip(meta_seed),
-                                       "cell": _clip(" / ".join(map(str, sorted(seeds))))}
+        cell = _clip(" / ".join(map(str, sorted(seeds))))
+        return None, (Reason("seeds_in_cell", cell=cell) if meta_seed is None
+                      else Reason("seed_mismatch", meta=_clip(meta_seed), cell=cell))
     student = meta_student if meta_student is not None else next(iter(students), None)
     seed = meta_seed if meta_seed is not None else next(iter(seeds), None)
-    missing = [what for what, value in (("student id", student), ("seed", seed))
-               if value is None]
-    if missing:
-        return None, "unidentified", {"missing": " nor ".join(missing)}
-    return Identity(meta["id"], student, seed), "", {}
+    if student is None or seed is None:
+        return None, Reason("no_id_nor_seed" if student is None and seed is None
+                            else "no_student_id" if student is None else "no_seed")
+    return Identity(meta["id"], student, seed), None
 
 
 # ------------------------------------------------------------------------------ records
@@ -239,12 +169,11 @@ class Entry:
     claimed: str = ""  # the student the notebook names, even when it is set aside
     owner: str = ""  # the roster student whose submission the LMS says it was
     verdict: str = ""
-    code: str = ""
-    params: dict = field(default_factory=dict)
+    reason: Reason | None = None  # why the verdict (a code of results.COLLECT_REASONS)
     file: str = ""
     received: datetime | None = None
     time_source: str = ""
-    no_receipt: str = ""  # why an LMS download gave this collected notebook no receipt
+    no_receipt: Reason | None = None  # why an LMS download gave this notebook no receipt
 
     @property
     def name(self) -> str:
@@ -256,16 +185,17 @@ class Entry:
         """``(layout, key)``: which submission of the LMS the file came in."""
         return (self.origin.layout, self.origin.key)
 
-    def reason(self) -> str:
-        """The verdict's reason, in words."""
-        return describe(self.code, **self.params) if self.code else ""
+    def reason_text(self, lang: str = "en") -> str:
+        """The verdict's reason, in ``lang`` ("" before there is one)."""
+        return self.reason.text(lang) if self.reason is not None else ""
 
 
 @dataclass
 class Collection:
     """The result of :func:`collect`: every ``entries`` row, the ``collected`` entry of each
-    student, the roster students ``missing``, the run's ``warnings`` (``(code, params)``), the
-    ``problems`` (rows of problems.csv), the receipt rows written and where."""
+    student, the roster students ``missing``, the run's ``warnings`` (each a
+    :class:`~crmlab.grading.results.Reason` of ``COLLECT_WARNINGS``), the ``problems`` (rows of
+    problems.csv), the receipt rows written and where."""
 
     source: Path
     out: Path
@@ -284,9 +214,9 @@ class Collection:
         """The notebooks not collected that need the instructor's decision."""
         return [e for e in self.entries if e.verdict in ("set aside", "refused")]
 
-    def warning_lines(self) -> list[str]:
-        """The run's warnings, in words."""
-        return [describe(code, **params) for code, params in self.warnings]
+    def warning_lines(self, lang: str = "en") -> list[str]:
+        """The run's warnings, in ``lang``."""
+        return [warning.text(lang) for warning in self.warnings]
 
     def summary(self) -> list[str]:
         """What the command prints: counts, the notebooks set aside, the students missing."""
@@ -299,7 +229,7 @@ class Collection:
         for entry in self.set_aside:
             who = entry.claimed or entry.owner
             lines.append(f"  {entry.verdict}: {entry.name}" + (f" [{who}]" if who else "")
-                         + f": {entry.reason()}")
+                         + f": {entry.reason_text()}")
         if self.missing:
             lines.append(f"no notebook collected for {len(self.missing)} student(s): "
                          + ", ".join(self.missing))
@@ -398,59 +328,55 @@ def _check_identity(entry: Entry, exercise: str, students: set, secret) -> None:
     or not a roster student's."""
     from crmlab.exercises.assignment import student_seed
 
-    identity, code, params = read_identity(entry.item.data)
+    identity, reason = read_identity(entry.item.data)
     if identity is not None:
         entry.claimed = _clip(identity.student)
-    if code == "unreadable":
-        entry.verdict, entry.code, entry.params = "refused", code, params
+    if reason is not None and reason.code == "unreadable":
+        entry.verdict, entry.reason = "refused", reason
         return
-    if not code and identity.exercise != exercise:
-        code, params = "other-exercise", {"found": _clip(identity.exercise),
-                                          "exercise": exercise}
-    elif not code and (not is_id(identity.student) or identity.student not in students):
-        code, params = "unknown-student", {"student": _clip(identity.student)}
-    elif not code and secret is not None and \
+    if reason is None and identity.exercise != exercise:
+        reason = Reason("other_exercise", found=_clip(identity.exercise), exercise=exercise)
+    elif reason is None and (not is_id(identity.student) or identity.student not in students):
+        reason = Reason("unknown_student", student=_clip(identity.student))
+    elif reason is None and secret is not None and \
             identity.seed != student_seed(secret, exercise, identity.student):
-        code, params = "wrong-seed", {"seed": _clip(identity.seed),
-                                      "student": identity.student}
-    if code:
-        entry.verdict, entry.code, entry.params = "set aside", code, params
+        reason = Reason("wrong_seed", seed=_clip(identity.seed), student=identity.student)
+    if reason is not None:
+        entry.verdict, entry.reason = "set aside", reason
         return
     entry.identity = identity
 
 
 def _choose(candidates: list, blind: bool, picks: set) -> None:
-    """Decide among the notebooks of one student (each already identified)."""
+    """Decide among the notebooks of one student (each already identified); a notebook
+    collected gets its reason once its file is named (:func:`collect`)."""
     student = candidates[0].identity.student
     own = {e.lms_key for e in candidates if e.owner == student and e.origin.key}
     for entry in candidates:
-        if entry.origin.key and entry.owner and entry.owner != student:
-            entry.verdict, entry.code = "set aside", "copied"
-        elif own and entry.origin.key and entry.lms_key not in own:
-            entry.verdict, entry.code = "set aside", "copied"
-        if entry.code == "copied":
-            entry.params = {"student": student, "holder": _holder(entry, blind)}
+        if (entry.origin.key and entry.owner and entry.owner != student) or \
+                (own and entry.origin.key and entry.lms_key not in own):
+            entry.verdict = "set aside"
+            entry.reason = Reason("copied", student=student, holder=_holder(entry, blind))
     picked = [e for e in candidates if e.name in picks]
     if picked:
         chosen = picked[0]
         for entry in candidates:
             if entry is not chosen:
-                entry.verdict, entry.code, entry.params = "set aside", "not-picked", {
-                    "picked": chosen.name}
-        chosen.verdict, chosen.code, chosen.params = "collected", "picked", {}
+                entry.verdict, entry.reason = "set aside", Reason("not_picked",
+                                                                  picked=chosen.name)
+        chosen.verdict, chosen.reason = "collected", None
         return
     open_ = [e for e in candidates if not e.verdict]
     if not open_:
         return
     if len({e.sha256 for e in open_}) == 1:
-        open_[0].verdict, open_[0].code = "collected", "collected"
+        open_[0].verdict = "collected"
         for entry in open_[1:]:
-            entry.verdict, entry.code, entry.params = "identical", "identical", {
-                "kept": open_[0].name}
+            entry.verdict, entry.reason = "identical", Reason("identical", kept=open_[0].name)
         return
     for entry in open_:
-        entry.verdict, entry.code, entry.params = "set aside", "duplicate", {
-            "count": len({e.sha256 for e in open_}), "student": student}
+        entry.verdict, entry.reason = "set aside", Reason(
+            "duplicate", count=len({e.sha256 for e in open_}), student=student)
 
 
 def _mixed(entries: list, blind: bool) -> None:
@@ -465,8 +391,8 @@ def _mixed(entries: list, blind: bool) -> None:
         if len(students) < 2:
             continue
         for entry in group:
-            entry.verdict, entry.code = "set aside", "mixed"
-            entry.params = {"holder": _holder(entry, blind), "students": ", ".join(students)}
+            entry.verdict, entry.reason = "set aside", Reason(
+                "mixed_submission", holder=_holder(entry, blind), students=", ".join(students))
 
 
 def _set_aside_name(number: int, basename: str) -> str:
@@ -586,15 +512,15 @@ def collect(source, *, exercise: str, roster, out, secret_file=None, worksheet=N
     if receipts is not None and receipts_path.is_file():
         problems = read_receipts(receipts_path).problems
         if problems:
-            raise ExerciseError(f"{problems[0]}; fix it before collecting (nothing was "
-                                "written)")
+            raise ExerciseError(f"{problems[0]} Fix it before collecting (nothing was "
+                                "written).")
     picks = set(pick)
 
     items = read_source(source, limits=limits)
     inputs = _inputs_inside(source, {"--roster": roster, "--worksheet": worksheet,
                                      "--receipts": receipts, "--secret-file": secret_file})
-    items = [replace(item, kind=SKIPPED, data=None, code="input",
-                     params={"option": inputs[item.parts]})
+    items = [replace(item, kind=SKIPPED, data=None,
+                     reason=Reason("command_input", option=inputs[item.parts]))
              if item.parts in inputs and not item.zips else item for item in items]
     origins = _origins(items)
     result = Collection(source, out, ex_id)
@@ -605,11 +531,11 @@ def collect(source, *, exercise: str, roster, out, secret_file=None, worksheet=N
         result.entries.append(entry)
         if item.kind == SKIPPED or item.kind == REFUSED:
             entry.verdict = "skipped" if item.kind == SKIPPED else "refused"
-            entry.code, entry.params = item.code, dict(item.params)
+            entry.reason = item.reason
             continue
         entry.owner = _owner(entry.origin, index, sheet, blind)
         if item.kind == OTHER:
-            entry.verdict, entry.code = "not a notebook", "not-a-notebook"
+            entry.verdict, entry.reason = "not a notebook", Reason("not_a_notebook")
             continue
         entry.sha256 = hashlib.sha256(item.data).hexdigest()
         _check_identity(entry, ex_id, students, secret)
@@ -620,7 +546,7 @@ def collect(source, *, exercise: str, roster, out, secret_file=None, worksheet=N
     unusable = [e for e in result.entries if e.name in picks and e.identity is None]
     if unusable:
         raise ExerciseError(f"--pick {unusable[0].name!r}: cannot be collected "
-                            f"({unusable[0].reason() or unusable[0].verdict})")
+                            f"({unusable[0].reason_text() or unusable[0].verdict})")
     _mixed(result.entries, blind)
     by_student: dict = {}
     for entry in result.entries:
@@ -635,7 +561,8 @@ def collect(source, *, exercise: str, roster, out, secret_file=None, worksheet=N
     for entry in result.entries:
         if entry.verdict == "collected":
             entry.file = submission_name(stem, entry.identity.student)
-            entry.params = {**entry.params, "file": entry.file}
+            entry.reason = Reason("picked" if entry.name in picks else "collected",
+                                  file=entry.file)
             result.collected[entry.identity.student] = entry
     order = list(roster_frame["student_id"])  # receipts and summaries in roster order
     result.collected = dict(sorted(result.collected.items(), key=lambda i: order.index(i[0])))
@@ -644,9 +571,9 @@ def collect(source, *, exercise: str, roster, out, secret_file=None, worksheet=N
                                    if e.item.kind in (NOTEBOOK, OTHER)}))
     _receipt_times(result, sheet, trust_file_times, blind)
     if secret is None:
-        result.warnings.insert(0, ("no-secret", {}))
+        result.warnings.insert(0, Reason("no_secret"))
     if len(result.layouts) > 1:
-        result.warnings.append(("mixed-layouts", {"layouts": ", ".join(result.layouts)}))
+        result.warnings.append(Reason("mixed_layouts", layouts=", ".join(result.layouts)))
     _problem_rows(result, trust_file_times)
     _write(result, receipts_path, trust_file_times)
     return result
@@ -655,30 +582,32 @@ def collect(source, *, exercise: str, roster, out, secret_file=None, worksheet=N
 def _receipt_times(result: Collection, sheet, trust_file_times: bool, blind: bool) -> None:
     """Each collected notebook's receipt time and its source; the warnings they call for."""
     if blind:
-        result.warnings.append(("blind", {}))
+        result.warnings.append(Reason("blind_marking"))
     if sheet is not None and sheet.by_content:
-        result.warnings.append(("by-content", {"path": sheet.path,
-                                               "columns": ", ".join(sheet.by_content)}))
+        result.warnings.append(Reason("columns_by_content", path=str(sheet.path),
+                                      columns=", ".join(sheet.by_content)))
     layouts = {e.origin.layout for e in result.collected.values()}
     if MOODLE in layouts and sheet is None:
-        result.warnings.append(("moodle-no-worksheet", {}))
+        result.warnings.append(Reason("moodle_no_worksheet"))
     if CANVAS in layouts:
         late = sum(e.origin.late for e in result.collected.values())
-        result.warnings.append(("canvas-no-times", {"late": late}))
+        result.warnings.append(Reason("canvas_no_times", late=late))
     file_timed = []
     for entry in result.collected.values():
         origin = entry.origin
         if origin.layout == MOODLE and sheet is not None:
             row = sheet.rows.get(origin.key)
             if row is None:
-                entry.no_receipt = f"{_lms_label(origin, blind=blind)} is not in the " \
-                                   f"worksheet {sheet.path.name}"
+                entry.no_receipt = Reason("not_in_worksheet",
+                                          participant=_lms_label(origin, blind=blind),
+                                          worksheet=sheet.path.name)
             elif row.problem:
-                entry.no_receipt = f"{sheet.path.name}:{row.line}: " \
-                                   f"{sheet.columns['time']}: {row.problem}"
+                entry.no_receipt = Reason("worksheet_time", worksheet=sheet.path.name,
+                                          line=row.line, column=sheet.columns["time"],
+                                          problem=row.problem)
             elif row.submitted is None:
-                entry.no_receipt = f"{sheet.path.name}:{row.line}: the worksheet gives no " \
-                                   "submission time"
+                entry.no_receipt = Reason("worksheet_no_time", worksheet=sheet.path.name,
+                                          line=row.line)
             else:
                 entry.received, entry.time_source = row.submitted, "moodle-worksheet"
         elif origin.layout == PLAIN and entry.item.mtime is not None:
@@ -687,36 +616,26 @@ def _receipt_times(result: Collection, sheet, trust_file_times: bool, blind: boo
                 else "zip-entry-time"
             file_timed.append(entry)
     if file_timed:
-        sources = sorted({e.time_source for e in file_timed})
-        what = ("written as receipts because of --trust-file-times, each listed in "
-                "problems.csv" if trust_file_times else
-                "not written as receipts, so the late policy is not applied to them "
-                "(--trust-file-times writes them)")
-        result.warnings.append(("file-times", {"count": len(file_timed),
-                                               "sources": ", ".join(sources), "what": what}))
+        sources = ", ".join(sorted({e.time_source for e in file_timed}))
+        result.warnings.append(Reason(
+            "file_times_trusted" if trust_file_times else "file_times_untrusted",
+            count=len(file_timed), sources=sources))
 
 
 def _problem_rows(result: Collection, trust_file_times: bool) -> None:
+    """problems.csv: each file not collected (its reason says which verdict) and each
+    collected notebook's receipt problem."""
     for entry in result.entries:
-        student = entry.claimed or entry.owner
-        if entry.verdict not in ("collected", "skipped"):
-            result.problems.add(result.source, student, assessment=result.exercise,
-                                item=entry.name, reason=f"{entry.verdict}: {entry.reason()}")
+        if entry.verdict == "skipped":
             continue
-        if entry.verdict != "collected":
-            continue
-        if entry.no_receipt:
-            result.problems.add(result.source, student, assessment=result.exercise,
-                                item=entry.name, reason=describe("no-receipt",
-                                                                 why=entry.no_receipt))
-        if entry.origin.late:
-            result.problems.add(result.source, student, assessment=result.exercise,
-                                item=entry.name, reason=describe("canvas-late"))
-        if trust_file_times and entry.time_source in ("file-mtime", "zip-entry-time"):
-            result.problems.add(result.source, student, assessment=result.exercise,
-                                item=entry.name, reason=describe(
-                                    "file-time", when=iso(entry.received),
-                                    source=entry.time_source))
+        reasons = [entry.reason] if entry.verdict != "collected" else [
+            entry.no_receipt, Reason("canvas_late") if entry.origin.late else None,
+            Reason("file_time_receipt", when=iso(entry.received), source=entry.time_source)
+            if trust_file_times and entry.time_source in ("file-mtime", "zip-entry-time")
+            else None]
+        for reason in filter(None, reasons):
+            result.problems.add(result.source, entry.claimed or entry.owner,
+                                assessment=result.exercise, item=entry.name, reason=reason)
 
 
 def _collect_rows(result: Collection) -> str:
@@ -726,8 +645,10 @@ def _collect_rows(result: Collection) -> str:
              "sha256": e.sha256, "layout": e.origin.layout, "lms_key": e.origin.key,
              "lms_name": e.origin.who, "lms_late": "yes" if e.origin.late else "",
              "exercise": e.identity.exercise if e.identity else "",
-             "student_id": e.claimed, "owner": e.owner, "verdict": e.verdict, "code": e.code,
-             "reason": e.reason(), "file": e.file,
+             "student_id": e.claimed, "owner": e.owner, "verdict": e.verdict,
+             "code": e.reason.code if e.reason else "",
+             "params": e.reason.params_text() if e.reason else "", "reason": e.reason_text(),
+             "file": e.file,
              "received_at": iso(e.received) if e.received else "",
              "time_source": e.time_source} for e in result.entries]
     return pd.DataFrame(rows, columns=files.COLLECT_COLUMNS).to_csv(index=False,

@@ -28,30 +28,19 @@ deadline scores 0 and is listed. An extension moves the deadline, and the cut-of
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from crmlab.core.exceptions import CourseError
 from crmlab.core.paths import course_file
-from crmlab.core.validation import LineProblems, check_choice, check_number
+from crmlab.core.validation import LineProblems, check_choice
 
 __all__ = ["Course", "Assessment", "Extension", "LatePolicy", "Late", "load_course",
-           "validate_course", "course_file", "KINDS", "COURSE_FIELDS", "ASSESSMENT_FIELDS",
-           "EXTENSION_FIELDS", "POLICY_FIELDS", "parse_time"]
+           "validate_course", "course_file", "KINDS", "parse_time"]
 
 #: What an assessment is: a quiz of ``quizzes/`` or a papermill exercise.
 KINDS = ("quiz", "exercise")
-#: The fields of the course file's top level.
-COURSE_FIELDS = frozenset({"title", "version", "timezone", "late_policy", "assessments",
-                           "extensions"})
-#: The fields of one assessment.
-ASSESSMENT_FIELDS = frozenset({"id", "kind", "weight", "release", "deadline", "late_policy",
-                               "source"})
-#: The fields of one extension.
-EXTENSION_FIELDS = frozenset({"student", "assessment", "days", "deadline", "reason"})
-#: The fields of a late policy.
-POLICY_FIELDS = frozenset({"penalty_per_day", "max_penalty", "cutoff_days"})
 DAY = timedelta(days=1)
 
 
@@ -217,118 +206,151 @@ class Course:
 
 
 # ------------------------------------------------------------------------------ reading
-class _Problems(LineProblems):
-    def entry(self, data, where: str, allowed, shape: str) -> bool:
-        """Whether ``data`` is a mapping (else a problem naming its ``shape``); every key of
-        it outside ``allowed`` is a problem too."""
-        from crmlab.core.yaml_lines import Map
-
-        if not isinstance(data, Map):
-            self.add(getattr(data, "line", 0) or 0, where, shape)
-            return False
-        for key in data:
-            if key not in allowed:
-                self.add(_line(data, key), f"{where}.{key}" if where != "-" else key,
-                         f"unknown field (expected one of {', '.join(sorted(allowed))})")
-        return True
+#: What becomes of an assessment whose field the schema refuses, by the field (an unknown field
+#: is reported and otherwise ignored).
+_ASSESSMENT_CONSEQUENCE = {
+    "id": "Left out.", "kind": "Left out.", "source": "Left out.",
+    "weight": "Left out of the weighted total.", "release": "Release time ignored.",
+    "deadline": "No late policy applied.", "late_policy": "No late policy applied.",
+}
 
 
-def _line(data, key, default=0) -> int:
+class _Reading:
+    """The problems of one course file: the schema's (``crmlab/schemas/course.schema.json``)
+    and the code's, each a line ``FILE:LINE: FIELD: message``; which entries and fields they
+    make unusable."""
+
+    def __init__(self, path: Path, data):
+        from crmlab.core.schemas import load_schema, schema_problems
+
+        self.problems = LineProblems(path)
+        self.data = data
+        self.fields = set(load_schema("course")["definitions"]["assessment"]["properties"])
+        self.refused: set = set()  # paths of values the schema refused
+        self.found = schema_problems("course", data)
+
+    def where(self, path) -> str:
+        """``assessments.L02.weight`` (an assessment by its id when it has a usable one),
+        ``extensions[0].days``, ``late_policy.cutoff_days``."""
+        from crmlab.core.schemas import shown_path
+
+        if len(path) >= 2 and path[0] == "assessments":
+            entry = self.data["assessments"][path[1]]
+            ident = entry.get("id") if isinstance(entry, dict) else None
+            if isinstance(ident, str) and not self.bad("assessments", path[1], "id"):
+                return shown_path(("assessments", ident) + tuple(path[2:]))
+        return shown_path(path)
+
+    def report_schema(self, skip=()) -> None:
+        """Report every schema problem (but those at ``skip``, said otherwise), with what
+        becomes of its entry."""
+        self.refused = {p.path for p in self.found if p.kind != "unknown"}
+        for problem in self.found:
+            if problem.path in skip:
+                continue
+            message = problem.message.rstrip(".") + "."
+            if problem.kind != "unknown":
+                message = f"{message} {self.consequence(problem.path)}".strip()
+            else:
+                message = problem.message
+            self.problems.add(problem.line, self.where(problem.path), message)
+
+    @staticmethod
+    def consequence(path) -> str:
+        if path[0] == "late_policy":
+            return "No late policy applied."
+        if path[0] == "extensions":
+            return "Ignored."
+        if path[0] == "assessments" and len(path) >= 2:
+            return _ASSESSMENT_CONSEQUENCE.get(path[2] if len(path) > 2 else "id", "")
+        return ""
+
+    def bad(self, *path) -> bool:
+        """Whether the schema refused the value at ``path`` or anything inside it."""
+        return any(refused[:len(path)] == path for refused in self.refused)
+
+    def add(self, data, key, where: str, message: str) -> None:
+        self.problems.add(_line(data, key), where, message)
+
+
+def _line(data, key=None, default=1) -> int:
     lines = getattr(data, "lines", None)
-    if isinstance(lines, dict):
-        return lines.get(key, getattr(data, "line", default))
-    return getattr(data, "line", default)
+    if key is not None and isinstance(lines, dict) and key in lines:
+        return lines[key]
+    return getattr(data, "line", default) or default
 
 
-def _policy(data, base: LatePolicy, where: str, problems: _Problems) -> LatePolicy:
+def _policy(data, base: LatePolicy, refused: bool) -> LatePolicy:
+    """``base`` overridden field by field by the late policy ``data`` (none when refused)."""
+    if refused:
+        return LatePolicy()
     if data is None:
         return base
-    if not problems.entry(data, where, POLICY_FIELDS,
-                          "a late policy is a mapping of penalty_per_day, max_penalty, "
-                          "cutoff_days; no late policy applied"):
-        return LatePolicy()
-    values = {}
-    for key in data:
-        if key not in POLICY_FIELDS:
-            continue
-        try:
-            value = data[key]
-            if key == "cutoff_days" and value is None:
-                values[key] = None
-                continue
-            number = check_number(key, value, minimum=0, error=CourseError)
-            if key != "cutoff_days" and number > 100:
-                raise CourseError(f"Got {key}={value!r} instead, expected a percent from 0 "
-                                  "to 100.")
-            values[key] = number
-        except CourseError as exc:
-            problems.add(_line(data, key), f"{where}.{key}", f"{exc} No late policy applied")
-            return LatePolicy()
-    return replace(base, **values)
+    known = {item.name for item in fields(LatePolicy)}
+    return replace(base, **{key: None if value is None else float(value)
+                            for key, value in data.items() if key in known})
 
 
-def _time(data, key, zone, where: str, problems: _Problems, *, then: str):
+def _time(data, key, zone, where: str, reading: _Reading, *, then: str):
     """The time of ``data[key]`` (None when absent or bad: a bad one is a problem, ``then``
-    says what happens instead)."""
+    says what happens instead). A time must exist in the calendar and lie in the years
+    :data:`crmlab.core.times.YEARS`, so that no extension or cut-off overflows."""
+    from crmlab.core.times import YEARS, in_years
+
     if data.get(key) is None:
         return None
     try:
-        return parse_time(data[key], zone)
+        moment = parse_time(data[key], zone)
     except ValueError as exc:
-        problems.add(_line(data, key), f"{where}.{key}", f"{exc} {then}")
+        reading.add(data, key, f"{where}.{key}", f"{exc} {then}")
         return None
+    if not in_years(moment):
+        reading.add(data, key, f"{where}.{key}",
+                    f"Got {key}={data[key]!r} instead, expected a time in the years "
+                    f"{YEARS[0]} to {YEARS[1]}. {then}")
+        return None
+    return moment
 
 
-def _assessment(data, index, seen, zone, policy, root, known, problems: _Problems):
-    where = f"assessments[{index}]"
-    if not problems.entry(data, where, ASSESSMENT_FIELDS,
-                          "an assessment is a mapping with id, kind, weight, deadline"):
+def _assessment(data, index, seen, zone, policy, root, known, reading: _Reading):
+    if ("assessments", index) in reading.refused or \
+            any(reading.bad("assessments", index, key) for key in ("id", "kind")):
         return None
-    line = data.line
-    ident = data.get("id")
-    if not isinstance(ident, str) or not ident:
-        problems.add(_line(data, "id"), where, "the assessment has no id; left out")
-        return None
+    ident, kind, line = data["id"], data["kind"], data.line
     where = f"assessments.{ident}"
     if ident in seen:
-        problems.add(_line(data, "id"), where, "listed twice; the second entry is left out")
-        return None
-    kind = data.get("kind")
-    if kind not in KINDS:
-        problems.add(_line(data, "kind"), f"{where}.kind",
-                     f"Got kind={kind!r} instead, expected one of 'quiz', 'exercise'; left out")
+        reading.add(data, "id", where, "listed twice; the second entry is left out")
         return None
     source = None
     if data.get("source") is not None:
+        if reading.bad("assessments", index, "source"):
+            return None
         source = (root / str(data["source"])).resolve()
         if kind != "exercise" or not source.is_file():
-            problems.add(_line(data, "source"), f"{where}.source",
-                         f"{data['source']!r} is not an exercise notebook here; left out")
+            reading.add(data, "source", f"{where}.source",
+                        f"{data['source']!r} is not an exercise notebook here. Left out.")
             return None
         wrong = _points_problem(source)
         if wrong:
-            problems.add(_line(data, "source"), f"{where}.source", f"{wrong}; left out")
+            reading.add(data, "source", f"{where}.source", f"{wrong}. Left out.")
             return None
     elif known is not None and ident not in known.get(kind, ()):
         names = ", ".join(sorted(known.get(kind, ()))) or "none"
-        problems.add(_line(data, "id"), where, f"no {kind} has this id (known: {names}); "
-                                               "left out")
+        reading.add(data, "id", where, f"no {kind} has this id (known: {names}). Left out.")
         return None
-    weight = data.get("weight", 1)
-    try:
-        weight = check_number("weight", weight, minimum=0, error=CourseError)
-    except CourseError as exc:
-        problems.add(_line(data, "weight"), f"{where}.weight",
-                     f"{exc} Left out of the weighted total")
-        weight = 0.0
-    release = _time(data, "release", zone, where, problems, then="Release time ignored")
-    deadline = _time(data, "deadline", zone, where, problems, then="No late policy applied")
+    weight = 0.0 if reading.bad("assessments", index, "weight") else float(data.get("weight", 1))
+    release = deadline = None
+    if not reading.bad("assessments", index, "release"):
+        release = _time(data, "release", zone, where, reading, then="Release time ignored.")
+    if not reading.bad("assessments", index, "deadline"):
+        deadline = _time(data, "deadline", zone, where, reading, then="No late policy applied.")
     if release and deadline and deadline < release:
-        problems.add(_line(data, "deadline"), f"{where}.deadline",
-                     f"the deadline {deadline.isoformat()} is before the release "
-                     f"{release.isoformat()}; no late policy applied")
+        reading.add(data, "deadline", f"{where}.deadline",
+                    f"the deadline {deadline.isoformat()} is before the release "
+                    f"{release.isoformat()}. No late policy applied.")
         deadline = None
-    own = _policy(data.get("late_policy"), policy, f"{where}.late_policy", problems)
+    own = _policy(data.get("late_policy"), policy,
+                  reading.bad("assessments", index, "late_policy"))
     seen.add(ident)
     return Assessment(ident, kind, weight, release, deadline, own, source, line)
 
@@ -351,36 +373,23 @@ def _points_problem(source: Path) -> str:
     return ""
 
 
-def _extension(data, index, course_items, zone, problems: _Problems):
+def _extension(data, index, course_items, zone, reading: _Reading):
+    if reading.bad("extensions", index):
+        return None
     where = f"extensions[{index}]"
-    if not problems.entry(data, where, EXTENSION_FIELDS, "an extension is a mapping with "
-                          "student, assessment and days or deadline; ignored"):
+    ident = data["assessment"]
+    if ident not in course_items:
+        reading.add(data, "assessment", f"{where}.assessment",
+                    f"unknown assessment {ident!r}. Ignored.")
         return None
-    line = data.line
-    student = data.get("student")
-    if not isinstance(student, (str, int)) or isinstance(student, bool) or student == "":
-        problems.add(_line(data, "student"), f"{where}.student", "no student id; ignored")
-        return None
-    ident = data.get("assessment")
-    if not isinstance(ident, str) or ident not in course_items:
-        problems.add(_line(data, "assessment"), f"{where}.assessment",
-                     f"unknown assessment {ident!r}; ignored")
-        return None
-    days, deadline = data.get("days"), None
-    if ("days" in data) == ("deadline" in data):
-        problems.add(line, where, "give either days or deadline; ignored")
-        return None
-    if "days" in data:
-        try:
-            days = check_number("days", days, minimum=0, strict=True, error=CourseError)
-        except CourseError as exc:
-            problems.add(_line(data, "days"), f"{where}.days", f"{exc} Ignored")
-            return None
-    else:
-        deadline = _time(data, "deadline", zone, where, problems, then="Ignored")
+    deadline = None
+    if "deadline" in data:
+        deadline = _time(data, "deadline", zone, where, reading, then="Ignored.")
         if deadline is None:
             return None
-    return Extension(str(student), ident, days, deadline, str(data.get("reason") or ""), line)
+    days = data.get("days")
+    return Extension(str(data["student"]), ident, None if days is None else float(days),
+                     deadline, str(data.get("reason") or ""), data.line)
 
 
 def _known_assessments() -> dict:
@@ -391,23 +400,23 @@ def _known_assessments() -> dict:
     return {"quiz": {p.stem for p in quiz_files()}, "exercise": set(catalogue())}
 
 
-def _read(path: Path, *, check_ids: bool) -> tuple[Course | None, _Problems, str | None]:
+def _read(path: Path, *, check_ids: bool) -> tuple[Course | None, LineProblems, str | None]:
     """``(course, problems, fatal)``: fatal is the reason the file cannot be used at all."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    from crmlab.core.yaml_lines import Map, parse, read_text
+    from crmlab.core.yaml_lines import Map, read
 
-    problems = _Problems(path)
-    raw, error = read_text(path) if path.is_file() else (None, "no such file")
-    if error:
-        return None, problems, f"{path}:1: -: {error}"
-    data, line, error = parse(raw)
-    if error:
-        return None, problems, f"{path}:{line}: -: {error}"
+    if not path.exists():
+        return None, LineProblems(path), f"{path}:1: -: no such file"
+    data, problem = read(path)
+    if problem:
+        return None, LineProblems(path), problem.at(path)
     if not isinstance(data, Map):
-        return None, problems, f"{path}:1: -: the course file must be a mapping with " \
-                               "assessments"
-    problems.entry(data, "-", COURSE_FIELDS, "")
+        return None, LineProblems(path), f"{path}:1: -: the course file must be a mapping " \
+                                         "with assessments"
+    reading = _Reading(path, data)
+    reading.report_schema(skip={("timezone",), ("assessments",)})
+    problems = reading.problems
     zone_name = str(data.get("timezone", "UTC"))
     try:
         zone = ZoneInfo(zone_name)
@@ -418,21 +427,22 @@ def _read(path: Path, *, check_ids: bool) -> tuple[Course | None, _Problems, str
     if not isinstance(items, list) or not items:
         return None, problems, (f"{path}:{_line(data, 'assessments')}: assessments: the "
                                 "course file lists no assessments")
-    policy = _policy(data.get("late_policy"), LatePolicy(), "late_policy", problems)
+    policy = _policy(data.get("late_policy"), LatePolicy(), reading.bad("late_policy"))
     known = _known_assessments() if check_ids else None
     seen: set = set()
     assessments = [a for a in (_assessment(item, i, seen, zone, policy, path.parent, known,
-                                           problems) for i, item in enumerate(items)) if a]
+                                           reading) for i, item in enumerate(items)) if a]
     if not assessments:
         return None, problems, (f"{path}:{_line(data, 'assessments')}: assessments: no usable "
                                 f"assessment (first problem: {problems.lines()[0]})")
-    extensions = data.get("extensions") or []
-    if not isinstance(extensions, list):
-        problems.add(_line(data, "extensions"), "extensions", "must be a list; ignored")
-        extensions = []
+    if not any(a.weight for a in assessments):
+        reading.add(data, "assessments", "assessments",
+                    "every weight is 0: the weighted total would be 0 for everyone; give an "
+                    "assessment a weight > 0")
+    extensions = data.get("extensions") if ("extensions",) not in reading.refused else None
     ids = {a.id for a in assessments}
-    found = [e for e in (_extension(item, i, ids, zone, problems)
-                         for i, item in enumerate(extensions)) if e]
+    found = [e for e in (_extension(item, i, ids, zone, reading)
+                         for i, item in enumerate(extensions or [])) if e]
     course = Course(path=path, title=str(data.get("title", "")),
                     version=str(data.get("version", "")), timezone=zone_name,
                     late_policy=policy, assessments=tuple(assessments),

@@ -3,15 +3,17 @@
 Whatever the download holds, reading it never follows a link, never writes a file, never reads
 more than :class:`ReadLimits` allows, and never stops at one bad file: each file becomes one
 :class:`Item`, which is a notebook (with its bytes), another file, a file skipped on purpose
-(operating-system litter, Jupyter checkpoints), or a file refused with its reason code:
+(operating-system litter, Jupyter checkpoints), or a file refused, each with its reason (a
+:class:`~crmlab.grading.results.Reason` of :data:`~crmlab.grading.results.COLLECT_REASONS`):
 
-- ``unsafe-name``: an entry name that is absolute or climbs with ``..`` (never used as a path,
-  but a sign of a crafted archive);
-- ``symlink``, ``special-file``: a symbolic link (never followed), a device or pipe;
-- ``too-large``: a notebook above the cap, whatever the zip's header claims (at most the cap
+- ``absolute_name``, ``climbing_name``, ``empty_name``: an unsafe entry name (never used as a
+  path, but a sign of a crafted archive);
+- ``symlink``, ``special_file``: a symbolic link (never followed), a device or pipe;
+- ``too_large``: a notebook above the cap, whatever the zip's header claims (at most the cap
   plus one byte is ever read, so a zip bomb costs nothing);
-- ``encrypted``, ``bad-entry``, ``bad-zip``, ``too-many-entries``, ``too-deep``, ``budget``:
-  archives that cannot or should not be read.
+- ``encrypted``, ``bad_entry``, ``bad_zip``, ``too_many_entries``, ``too_deep``,
+  ``over_budget``: archives that cannot or should not be read;
+- skipped: ``macos_metadata``, ``jupyter_checkpoint``, ``system_litter``.
 
 Names are repaired and normalised as they are read: an entry written without the zip's UTF-8
 flag (Canvas's zips) is decoded as UTF-8 when its bytes are UTF-8 (zipfile reads it as cp437),
@@ -30,12 +32,13 @@ import stat
 import unicodedata
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from crmlab.core.exceptions import ExerciseError
 from crmlab.core.validation import check_whole
+from crmlab.grading.results import Reason
 
 __all__ = ["ReadLimits", "Item", "read_source", "NOTEBOOK", "OTHER", "SKIPPED", "REFUSED"]
 
@@ -94,7 +97,7 @@ class Item:
     submission_file", "ex.ipynb")`` for a zip inside a folder; ``zips`` holds the indexes of the
     parts that are zips, here ``(0,)``); ``name`` shows it as ``CRM101.zip!/Ana.../ex.ipynb``.
     ``kind`` is :data:`NOTEBOOK` (``data`` holds its bytes), :data:`OTHER`, :data:`SKIPPED` or
-    :data:`REFUSED` (``code`` and ``params`` say why).
+    :data:`REFUSED` (``reason`` says why).
     """
 
     parts: tuple
@@ -102,8 +105,7 @@ class Item:
     data: bytes | None = None
     mtime: datetime | None = None
     time_kind: str = ""
-    code: str = ""
-    params: dict = field(default_factory=dict)
+    reason: Reason | None = None
     zips: tuple = ()
 
     @property
@@ -142,8 +144,8 @@ def read_source(source: str | Path, *, limits: ReadLimits | None = None) -> list
     ...     archive.writestr("Ana_1_assignsubmission_file/ex.ipynb", "{}")
     ...     archive.writestr("../escape.ipynb", "{}")
     ...     archive.writestr("__MACOSX/._ex.ipynb", "")
-    >>> [(item.name, item.kind, item.code) for item in read_source(path)]
-    [('../escape.ipynb', 'refused', 'unsafe-name'), ('Ana_1_assignsubmission_file/ex.ipynb', 'notebook', ''), ('__MACOSX/._ex.ipynb', 'skipped', 'system-file')]
+    >>> [(item.name, item.kind, item.reason) for item in read_source(path)]
+    [('../escape.ipynb', 'refused', Reason('climbing_name')), ('Ana_1_assignsubmission_file/ex.ipynb', 'notebook', None), ('__MACOSX/._ex.ipynb', 'skipped', Reason('macos_metadata'))]
     """
     limits = limits or ReadLimits()
     source = Path(source)
@@ -187,23 +189,23 @@ def _clean(name: str, *, utf8_flag: bool = True) -> str:
 
 
 def _unsafe(name: str) -> str:
-    """Why an entry name is unsafe ("" if it is not)."""
+    """The code of why an entry name is unsafe ("" if it is not)."""
     if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        return "an absolute path"
+        return "absolute_name"
     if any(part == ".." for part in name.split("/")):
-        return "a path climbing with '..'"
+        return "climbing_name"
     return ""
 
 
 def _skipped(parts) -> str:
-    """Why a file is skipped as nobody's work ("" if it is not)."""
+    """The code of why a file is skipped as nobody's work ("" if it is not)."""
     base = parts[-1]
     if any(p == "__MACOSX" for p in parts[:-1]) or base.startswith("._"):
-        return "macOS metadata"
+        return "macos_metadata"
     if any(p == ".ipynb_checkpoints" for p in parts[:-1]):
-        return "a Jupyter checkpoint"
+        return "jupyter_checkpoint"
     if base.lower() in _LITTER:
-        return "operating-system litter"
+        return "system_litter"
     return ""
 
 
@@ -230,7 +232,7 @@ def _read_folder(root: Path, limits: ReadLimits, budget: _Budget) -> list[Item]:
         here = tuple(_clean(p) for p in here)
         for name in sorted(dirs):
             if os.path.islink(os.path.join(folder, name)):  # listed, never entered
-                items.append(Item(here + (_clean(name),), REFUSED, code="symlink"))
+                items.append(Item(here + (_clean(name),), REFUSED, reason=Reason("symlink")))
         dirs[:] = sorted(d for d in dirs if not os.path.islink(os.path.join(folder, d)))
         for name in sorted(files):
             count += 1
@@ -246,34 +248,34 @@ def _read_file(path: Path, parts: tuple, limits: ReadLimits, budget: _Budget) ->
     try:
         info = os.lstat(path)
     except OSError as exc:
-        return [Item(parts, REFUSED, code="unreadable-file", params={"detail": _detail(exc)})]
+        return [Item(parts, REFUSED, reason=Reason("unreadable_file", detail=_detail(exc)))]
     if stat.S_ISLNK(info.st_mode):
-        return [Item(parts, REFUSED, code="symlink")]
+        return [Item(parts, REFUSED, reason=Reason("symlink"))]
     if not stat.S_ISREG(info.st_mode):
-        return [Item(parts, REFUSED, code="special-file")]
+        return [Item(parts, REFUSED, reason=Reason("special_file"))]
     mtime = datetime.fromtimestamp(info.st_mtime, tz=timezone.utc)
     kind = _kind_of(parts)
     if kind == SKIPPED:
-        return [Item(parts, SKIPPED, code="system-file", params={"what": _skipped(parts)})]
+        return [Item(parts, SKIPPED, reason=Reason(_skipped(parts)))]
     wanted = _is_zip(parts) and limits.depth > 0
     if kind == OTHER and not wanted:
         return [Item(parts, OTHER, mtime=mtime, time_kind="file")]
     cap = limits.archive if wanted else limits.notebook
     if info.st_size > cap:
-        return [Item(parts, REFUSED, code="too-large", params={"limit": cap})]
+        return [Item(parts, REFUSED, reason=Reason("too_large", limit=cap))]
     if not budget.take(info.st_size):
-        return [Item(parts, REFUSED, code="budget", params={"limit": limits.total})]
+        return [Item(parts, REFUSED, reason=Reason("over_budget", limit=limits.total))]
     try:  # O_NOFOLLOW: a file swapped for a link after lstat is refused, not followed
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
                      | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return [Item(parts, REFUSED, code="special-file")]
+                return [Item(parts, REFUSED, reason=Reason("special_file"))]
             data = handle.read(cap + 1)
     except OSError as exc:
-        return [Item(parts, REFUSED, code="unreadable-file", params={"detail": _detail(exc)})]
+        return [Item(parts, REFUSED, reason=Reason("unreadable_file", detail=_detail(exc)))]
     if len(data) > cap:
-        return [Item(parts, REFUSED, code="too-large", params={"limit": cap})]
+        return [Item(parts, REFUSED, reason=Reason("too_large", limit=cap))]
     if wanted:
         return _read_nested(data, parts, limits, budget, depth=1, zips=(len(parts) - 1,))
     return [Item(parts, NOTEBOOK, data=data, mtime=mtime, time_kind="file")]
@@ -292,11 +294,11 @@ def _read_nested(data: bytes, parts: tuple, limits: ReadLimits, budget: _Budget,
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
-        return [Item(parts, REFUSED, code="bad-zip", params={"detail": _detail(exc)})]
+        return [Item(parts, REFUSED, reason=Reason("bad_zip", detail=_detail(exc)))]
     with archive:
         if len(archive.infolist()) > limits.entries:
-            return [Item(parts, REFUSED, code="too-many-entries",
-                         params={"limit": limits.entries})]
+            return [Item(parts, REFUSED, reason=Reason("too_many_entries",
+                                                       limit=limits.entries))]
         return _read_zip(archive, parts, limits, budget, depth=depth, zips=zips)
 
 
@@ -308,35 +310,33 @@ def _read_zip(archive: zipfile.ZipFile, prefix: tuple, limits: ReadLimits, budge
         if info.is_dir() or name.endswith("/"):
             continue
         parts = prefix + tuple(p for p in name.split("/") if p not in ("", "."))
-        why = _unsafe(name)
-        if why or not parts[len(prefix):]:
-            items.append(Item(prefix + (name,), REFUSED, code="unsafe-name",
-                              params={"detail": why or "an empty name"}, zips=zips))
+        why = _unsafe(name) or ("" if parts[len(prefix):] else "empty_name")
+        if why:
+            items.append(Item(prefix + (name,), REFUSED, reason=Reason(why), zips=zips))
             continue
         unix_mode = info.external_attr >> 16
         if info.create_system == 3 and stat.S_ISLNK(unix_mode):
-            items.append(Item(parts, REFUSED, code="symlink", zips=zips))
+            items.append(Item(parts, REFUSED, reason=Reason("symlink"), zips=zips))
             continue
         kind = _kind_of(parts)
         if kind == SKIPPED:
-            items.append(Item(parts, SKIPPED, code="system-file",
-                              params={"what": _skipped(parts)}, zips=zips))
+            items.append(Item(parts, SKIPPED, reason=Reason(_skipped(parts)), zips=zips))
             continue
         wanted = _is_zip(parts)
         if wanted and depth >= limits.depth:
-            items.append(Item(parts, REFUSED, code="too-deep",
-                              params={"depth": limits.depth}, zips=zips))
+            items.append(Item(parts, REFUSED, reason=Reason("too_deep", depth=limits.depth),
+                              zips=zips))
             continue
         if kind == OTHER and not wanted:
             items.append(Item(parts, OTHER, mtime=_zip_time(info), time_kind="zip",
                               zips=zips))
             continue
         if info.flag_bits & 0x1:
-            items.append(Item(parts, REFUSED, code="encrypted", zips=zips))
+            items.append(Item(parts, REFUSED, reason=Reason("encrypted"), zips=zips))
             continue
         cap = limits.archive if wanted else limits.notebook
         if info.file_size > cap:
-            items.append(Item(parts, REFUSED, code="too-large", params={"limit": cap},
+            items.append(Item(parts, REFUSED, reason=Reason("too_large", limit=cap),
                               zips=zips))
             continue
         try:  # the header's size may lie: never read more than the cap and one byte
@@ -344,16 +344,16 @@ def _read_zip(archive: zipfile.ZipFile, prefix: tuple, limits: ReadLimits, budge
                 data = handle.read(cap + 1)
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError,
                 zlib.error, ValueError) as exc:
-            items.append(Item(parts, REFUSED, code="bad-entry",
-                              params={"detail": _detail(exc)}, zips=zips))
+            items.append(Item(parts, REFUSED, reason=Reason("bad_entry", detail=_detail(exc)),
+                              zips=zips))
             continue
         if len(data) > cap:
-            items.append(Item(parts, REFUSED, code="too-large", params={"limit": cap},
+            items.append(Item(parts, REFUSED, reason=Reason("too_large", limit=cap),
                               zips=zips))
             continue
         if not budget.take(len(data)):
-            items.append(Item(parts, REFUSED, code="budget",
-                              params={"limit": limits.total}, zips=zips))
+            items.append(Item(parts, REFUSED, reason=Reason("over_budget", limit=limits.total),
+                              zips=zips))
             continue
         if wanted:
             items.extend(_read_nested(data, parts, limits, budget, depth=depth + 1,

@@ -1,5 +1,9 @@
 """``crmlab exercises grade``: isolated, parallel, sandboxed autograding of exercise submissions.
 
+The grading skeleton (:mod:`crmlab.grading.skeleton`) with the exercise judge
+(:class:`ExerciseJudge`); the options are declared once in :class:`ExerciseOptions`, and each
+student's result is a :class:`~crmlab.grading.results.JobResult`.
+
 For each submission: the parameters are injected again from the roster (a student cannot change
 their seed); the notebook runs in its own sandbox (:mod:`crmlab.grading.sandbox`: own
 scratch folder and user, resource limits, Landlock where the kernel offers it) with a per-cell
@@ -7,8 +11,10 @@ timeout, a wall clock and caps on output and files; then the hidden checks of th
 source judge the student's variables outside the kernel
 (:mod:`crmlab.grading.runner`). Errors in solution cells cost only the checks that
 depend on them. An infinite loop, a crashed kernel, ``sys.exit``, a syntax error, a flood of
-output or a deleted check cell gives 0 points with a reason; the batch always finishes. Executed
-notebooks are kept as feedback without the hidden checks' source.
+output or a deleted check cell gives 0 points with a reason code; the batch always finishes.
+Executed notebooks are kept as feedback without the hidden checks' source; what was set aside
+(unreadable notebooks, deleted check cells, submissions off the roster, grader problems, errors
+in the hidden checks) goes to problems.csv, and every run is kept under runs/.
 
 The data variants the students' seeds draw are generated once per batch, before the notebooks
 run, by as many processes as the executor runs jobs at once; the kernels read them read-only.
@@ -22,13 +28,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections import Counter
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import pandas as pd
 
 from crmlab.core.atomic import write_text
 from crmlab.core.exceptions import ExerciseError
-from crmlab.core.validation import check_choice, check_whole
+from crmlab.core.validation import Problems, check_choice, check_whole
 from crmlab.exercises.assignment import parameters_code
 from crmlab.exercises.notebook import submission_name, submission_owner
 from crmlab.exercises.tags import (
@@ -39,11 +47,16 @@ from crmlab.exercises.tags import (
     RAISES_EXCEPTION,
     tags_of,
 )
-from crmlab.grading import files
+from crmlab.grading import files, history, results, skeleton
+from crmlab.grading.lms import FORMATS, layout
+from crmlab.grading.results import STOPS_BATCH, JobResult, Reason
 from crmlab.grading.runner import Job, run_job
 from crmlab.grading.sandbox import Limits, crmlab_dir, fingerprint
+from crmlab.grading.skeleton import Judge, Record
 
-__all__ = ["grade", "Job", "run_job", "prepare_submission", "prepare_variants", "uses_variants"]
+__all__ = ["grade", "ExerciseOptions", "ExerciseGrading", "ExerciseJudge", "add_arguments",
+           "options_from", "Job", "run_job", "prepare_submission", "prepare_variants",
+           "uses_variants"]
 
 _CHECK_NAME = re.compile(r"""\bcheck\(\s*["']([^"']+)["']""")
 _VARIANT_CALL = re.compile(r"\bvariant\(")
@@ -57,7 +70,8 @@ def prepare_submission(source_nb, submission, *, student_id: str, seed: int):
     """Build the notebook that will run: the student's cells, our parameters, our hidden checks.
 
     Returns ``(notebook, None)``, or ``(None, reason)`` when the submission scores 0 before
-    running (unreadable, or a check cell of the source is missing). A check cell counts as
+    running (a :class:`~crmlab.grading.results.Reason`: ``unreadable``, or
+    ``check_cell_deleted`` when a check cell of the source is missing). A check cell counts as
     present when a cell with its id is there, or when the student's cells still call every
     check it calls (ids change when cells are copied into a new notebook).
     """
@@ -66,7 +80,7 @@ def prepare_submission(source_nb, submission, *, student_id: str, seed: int):
     try:
         nb = nbformat.read(submission, as_version=4)
     except Exception as exc:  # any unreadable file is the student's problem, not a crash
-        return None, f"not a readable notebook ({type(exc).__name__})"
+        return None, Reason("unreadable", error=type(exc).__name__)
     ids = {c.get("id") for c in nb.cells}
     called = set()
     for cell in nb.cells:
@@ -76,7 +90,7 @@ def prepare_submission(source_nb, submission, *, student_id: str, seed: int):
         if CHECK in tags_of(cell) and cell.get("id") not in ids:
             names = _check_names(cell.source)
             if not names or not names <= called:
-                return None, f"check cell {cell.get('id')!r} was deleted"
+                return None, Reason("check_cell_deleted", cell=str(cell.get("id")))
     # The instructor's parameters cell (the exercise's own parameters keep their source
     # values, whatever the student typed), then the roster's student id and seed, written as
     # `crmlab exercises assign` injected them.
@@ -155,12 +169,291 @@ def _submissions(folder: Path, stem: str) -> dict:
     return found
 
 
-def grade(exercise: str, submissions, *, roster, out, workers: int = 2,
-          timeout: int | None = None, wall_clock: int | None = None,
-          limits: Limits | None = None, secret_file=None, executor=None,
-          scheduler: str | None = None, work=None, format: str = "plain",
-          progress: bool = True) -> pd.DataFrame:
+# ------------------------------------------------------------------------------ options
+def _option(default, help: str, *, metavar: str | None = None, flag: str | None = None,
+            choices=None, limit: bool = False):
+    """A field of :class:`ExerciseOptions`: its default and the command line's flag and help
+    come from here."""
+    return field(default=default, metadata={"help": help, "metavar": metavar, "flag": flag,
+                                            "choices": choices, "limit": limit})
+
+
+@dataclass(frozen=True)
+class ExerciseOptions:
+    """The options of ``crmlab exercises grade``, declared once: :func:`grade` takes them as
+    keyword arguments, and the command's flags, defaults and help come from these fields
+    (:func:`add_arguments`). Each limit field changes one field of the sandbox's
+    :class:`~crmlab.grading.sandbox.Limits` (None: the limit's default).
+
+    Examples
+    --------
+    >>> ExerciseOptions(timeout=20).sandbox_limits().wall
+    120
+    >>> ExerciseOptions(workers=0)
+    Traceback (most recent call last):
+    ...
+    crmlab.core.exceptions.ExerciseError: Got workers=0 instead, expected a whole number >= 1.
+    """
+
+    workers: int = _option(2, "notebooks graded at once on this machine", metavar="N")
+    scheduler: str | None = _option(
+        None, "grade on dask: tcp://HOST:PORT (a running cluster) or local:N (a LocalCluster "
+              "of N worker processes); needs crmlab[cluster]", metavar="ADDRESS")
+    work: str | Path | None = _option(
+        None, "folder for the prepared data variants (default: inside --out); on a cluster, a "
+              "folder every worker sees at the same path", metavar="DIR")
+    secret_file: str | Path | None = _option(
+        None, "file holding the instructor's secret (default: the CRMLAB_INSTRUCTOR_SECRET "
+              "variable)", metavar="FILE")
+    format: str = _option("plain", "layout of scores.csv", choices=FORMATS)
+    limits: Limits | None = _option(
+        None, "the sandbox's limits as a whole (crmlab.grading.sandbox.Limits); the limit "
+              "options below change one each")
+    timeout: int | None = _option(None, "seconds one cell may run", metavar="S", limit=True)
+    wall_clock: int | None = _option(None, "seconds all cells may take", metavar="S",
+                                     limit=True)
+    memory: int | None = _option(None, "address space of each process", metavar="MB",
+                                 limit=True)
+    cpu_time: int | None = _option(None, "CPU seconds of each process", metavar="S",
+                                   limit=True)
+    processes: int | None = _option(None, "processes and threads at once", metavar="N",
+                                    limit=True)
+    output: int | None = _option(None, "output printed or displayed", metavar="MB",
+                                 flag="--max-output", limit=True)
+    file_size: int | None = _option(None, "size of one file written", metavar="MB",
+                                    flag="--max-file", limit=True)
+    disk: int | None = _option(None, "files in the notebook's scratch folder", metavar="MB",
+                               flag="--max-disk", limit=True)
+
+    def __post_init__(self):
+        check_whole("workers", self.workers, minimum=1, error=ExerciseError)
+        check_choice("format", self.format, FORMATS, error=ExerciseError)
+        self.sandbox_limits()  # every limit is checked here, with the sandbox's message
+
+    def sandbox_limits(self) -> Limits:
+        """The sandbox's limits: ``limits`` (or the defaults) with each limit option set."""
+        changes = {f.name: getattr(self, f.name) for f in fields(self)
+                   if f.metadata["limit"] and getattr(self, f.name) is not None}
+        return dataclasses.replace(self.limits or Limits(), **changes)
+
+
+def add_arguments(parser) -> None:
+    """Add the options of :class:`ExerciseOptions` to an argparse parser (the limits in a group
+    of their own, each with its default from :class:`~crmlab.grading.sandbox.Limits`)."""
+    defaults = Limits()
+    limits = parser.add_argument_group("sandbox limits (per notebook; defaults: "
+                                       "crmlab.grading.sandbox.Limits)")
+    for option in fields(ExerciseOptions):
+        meta = option.metadata
+        if option.name == "limits":
+            continue  # a whole Limits object: for Python callers
+        flag = meta["flag"] or "--" + option.name.replace("_", "-")
+        if meta["limit"]:
+            shown = {"wall_clock": "3 * timeout + 60", "cpu_time": "the wall clock"}.get(
+                option.name, getattr(defaults, option.name))
+            limits.add_argument(flag, dest=option.name, type=int, metavar=meta["metavar"],
+                                help=f"{meta['help']} (default {shown})")
+            continue
+        kind = int if isinstance(option.default, int) else None
+        shown = f" (default {option.default})" if option.default is not None else ""
+        parser.add_argument(flag, dest=option.name, type=kind, default=option.default,
+                            metavar=meta["metavar"], choices=meta["choices"],
+                            help=f"{meta['help']}{shown}")
+
+
+def options_from(args) -> ExerciseOptions:
+    """The options an argparse namespace holds (see :func:`add_arguments`)."""
+    return ExerciseOptions(**{f.name: getattr(args, f.name) for f in fields(ExerciseOptions)
+                              if f.name != "limits"})
+
+
+# ------------------------------------------------------------------------------ the judge
+@dataclass
+class ExerciseGrading:
+    """What ``crmlab exercises grade`` produced: each roster student's scored
+    :class:`~crmlab.grading.results.JobResult` (``results``, in the roster's order), the
+    details table (details.csv), the problems (problems.csv), the files written and the run's
+    record (:class:`~crmlab.grading.history.RunRecord`)."""
+
+    exercise: str
+    results: list
+    details: pd.DataFrame
+    problems: pd.DataFrame = field(default_factory=pd.DataFrame)
+    files: list = field(default_factory=list)
+    run: object = None
+
+    def summary(self, lang: str = "en") -> str:
+        """One line in ``lang``: the students graded, by outcome, and the problems.
+
+        Examples
+        --------
+        >>> from crmlab.grading.results import Reason
+        >>> done = [JobResult("s1"), JobResult.ended("s2", Reason("sys_exit")),
+        ...         JobResult.ended("s3", Reason("no_submission"))]
+        >>> ExerciseGrading("EX-demo", done, pd.DataFrame()).summary()
+        'graded 3 student(s): 1 ran, 1 stopped (0 points), 1 without a submission, 0 grader \
+problem(s); 0 problem(s) in problems.csv'
+        """
+        from crmlab.core.i18n import message, reader_language
+
+        count = Counter(r.outcome for r in self.results)
+        return message("cli.exercises.graded", reader_language(lang),
+                       students=len(self.results), ran=count[results.RAN],
+                       fatal=count[results.FATAL], absent=count[results.NO_SUBMISSION],
+                       grader=count[results.GRADER_PROBLEM], problems=len(self.problems))
+
+
+class ExerciseJudge(Judge):
+    """The exercise judge of the grading skeleton (the arguments are :func:`grade`'s)."""
+
+    command = "exercises grade"
+
+    def __init__(self, exercise: str, submissions: Path, *, roster, out: Path,
+                 options: ExerciseOptions, executor, progress: bool):
+        self.exercise, self.folder, self.roster_path = exercise, submissions, roster
+        self.out, self.options, self.executor, self.progress = out, options, executor, progress
+
+    def collect(self, problems: Problems) -> list:
+        """The roster's submissions, each prepared to run (the roster's parameters injected);
+        those that cannot run get their result now; other files are problems."""
+        import nbformat
+
+        from crmlab.core.roster import read_roster
+        from crmlab.exercises.assignment import load_secret, student_seed
+        from crmlab.exercises.notebook import exercise_id, find_exercise, read_exercise
+
+        self.limits = self.options.sandbox_limits()
+        secret = load_secret(self.options.secret_file)
+        self.source_path = find_exercise(self.exercise)
+        self.source = read_exercise(self.source_path)
+        self.exercise_id = exercise_id(self.source)
+        self.points = self.source.metadata["crmlab"].get("points", {})
+        self.roster = read_roster(self.roster_path)
+        students = list(self.roster["student_id"])
+        (self.out / files.FEEDBACK).mkdir(parents=True, exist_ok=True)
+        self.found = _submissions(self.folder, self.source_path.stem)
+        for student in sorted(set(self.found) - set(students)):
+            problems.add(self.found[student], student, assessment=self.exercise_id,
+                         reason=Reason("skipped_off_roster"))
+        hidden = hidden_sources(self.source)
+        digest = fingerprint(crmlab_dir())
+        self.early, jobs = {}, []
+        for student in students:
+            if student not in self.found:
+                self.early[student] = JobResult.ended(student, Reason("no_submission"))
+                continue
+            seed = student_seed(secret, self.exercise_id, student)
+            nb, problem = prepare_submission(self.source, self.found[student],
+                                             student_id=student, seed=seed)
+            if problem:
+                self.early[student] = JobResult.ended(student, problem)
+                problems.add(self.found[student], student, assessment=self.exercise_id,
+                             reason=problem)
+                continue
+            feedback = self.out / files.FEEDBACK / submission_name(self.source_path.stem, student)
+            jobs.append(Job(student, seed, nbformat.writes(nb), hidden, str(feedback),
+                            self.limits, crmlab=digest))
+        self.students = students
+        return jobs
+
+    def judge(self, jobs: list, problems: Problems) -> list:
+        """Run every job (the data variants prepared first) through the executor."""
+        from crmlab.grading.executors import LocalExecutor, executor_for
+
+        options, executor, close = self.options, self.executor, None
+        owned = options.work is None
+        work = Path(tempfile.mkdtemp(prefix=".grading-", dir=self.out) if owned
+                    else options.work).resolve()
+        if owned:
+            work.chmod(0o711)  # the sandboxed kernels pass through to their variant, list nothing
+        try:
+            if executor is None:
+                if options.scheduler:
+                    executor = close = executor_for(options.scheduler, progress=self.progress)
+                else:
+                    executor = LocalExecutor(options.workers, progress=self.progress)
+            if jobs and uses_variants(self.source):
+                root = prepare_variants([job.seed for job in jobs], work / "variants",
+                                        executor=executor,
+                                        parallel=getattr(executor, "workers", options.workers))
+                jobs = [dataclasses.replace(job, variants=str(root)) for job in jobs]
+            return executor.map(run_job, jobs)
+        finally:
+            if close is not None:
+                close.close()
+            if owned:
+                shutil.rmtree(work, ignore_errors=True)
+
+    def choose(self, done: list, problems: Problems) -> list:
+        """One result per roster student (a job run again counts once), scored; a grader
+        problem that stops the batch raises, and nothing is written."""
+        from crmlab.core.i18n import get_language, message
+
+        ran: dict = {}
+        for result in done:
+            ran.setdefault(result.student_id, result)
+        stopped = [r.reason for r in ran.values() if r.reason and r.reason.code in STOPS_BATCH]
+        if stopped:
+            lang = get_language()
+            raise ExerciseError(message("cli.exercises.stopped", lang,
+                                        reason=stopped[0].text(lang)))
+        graded = [(ran.get(student) or self.early[student]).scored(self.points)
+                  for student in self.students]
+        for result in graded:
+            where = {"assessment": self.exercise_id}
+            if result.outcome == results.GRADER_PROBLEM:
+                problems.add(self.found[result.student_id], result.student_id,
+                             reason=result.reason, **where)
+            for note in result.notes:
+                if note.code == "hidden_checks_failed":  # the instructor's checks, not the student
+                    problems.add(self.source_path, result.student_id, reason=note, **where)
+        return graded
+
+    def tabulate(self, graded: list, problems: Problems) -> ExerciseGrading:
+        """The results and the details table (details.csv's rows)."""
+        rows = files.exercise_tables(self.exercise_id, graded)[0]
+        return ExerciseGrading(self.exercise_id, graded, pd.DataFrame(
+            rows, columns=files.details_columns(self.exercise_id, self.points)))
+
+    def write(self, result: ExerciseGrading, out: Path, problems: Problems) -> list:
+        """details.csv, checks.csv and notes.csv."""
+        return files.write_exercise_results(out, self.exercise_id, self.points, result.results)
+
+    def finish(self, result: ExerciseGrading, out: Path) -> Path:
+        """scores.csv, in the LMS layout."""
+        # In the layout of `crmlab grade`, so the files merge.
+        scores = layout(result.details[["student_id", self.exercise_id, "total"]],
+                        possible={self.exercise_id: sum(self.points.values())},
+                        roster=self.roster, format=self.options.format, kind="Exercise")
+        return write_text(out / files.SCORES, scores.to_csv(index=False, lineterminator="\n"))
+
+    def record(self, result: ExerciseGrading) -> Record:
+        """The exercise notebook's checksum, each student's points per check and the checksum
+        of their submission, the sandbox's limits."""
+        item = self.exercise_id
+        inputs = {f"exercise:{item}": history.Input(
+            history.digest_file(self.source_path),
+            f"key fix in {item} (exercise notebook changed)")}
+        students = {}
+        for graded in result.results:
+            path = self.found.get(graded.student_id)
+            students[graded.student_id] = {
+                "scores": {**{f"{files.CHECK_PREFIX}{c.name}": c.points for c in graded.checks},
+                           item: graded.total},
+                "inputs": {"submission": history.digest_file(path)}}
+        limits = self.options.sandbox_limits()
+        return Record(inputs, students, {"submission": "new submission"},
+                      options={"limits": dataclasses.asdict(limits)}, total=item,
+                      extra={"possible": {item: float(sum(self.points.values()))}})
+
+
+def grade(exercise: str, submissions, *, roster, out, options: ExerciseOptions | None = None,
+          executor=None, progress: bool = True, now=None, **changes) -> ExerciseGrading:
     """Grade every ``<exercise stem>__<student_id>.ipynb`` (or ``<student_id>.ipynb``) submission.
+
+    The grading skeleton (:mod:`crmlab.grading.skeleton`) with the exercise judge: collect
+    the roster's submissions, run each in its sandbox (:func:`run_job`), choose one result per
+    student, tabulate, write, keep the run under ``runs/``.
 
     Parameters
     ----------
@@ -171,122 +464,36 @@ def grade(exercise: str, submissions, *, roster, out, workers: int = 2,
     roster : path
         CSV with a ``student_id`` column (``name``, ``email`` optional).
     out : path
-        Output folder: ``scores.csv`` (gradebook layout: ``student_id``, the exercise id,
-        ``total``), ``details.csv`` (points per check and the reason of every lost point) and
-        ``feedback/`` (executed notebooks without the hidden checks' source).
-    workers : int
-        Notebooks executed at once by the default local executor.
-    timeout, wall_clock : int, optional
-        Seconds one cell may run, and all cells together (override ``limits``).
-    limits : Limits, optional
-        The sandbox's limits (:class:`crmlab.grading.sandbox.Limits`; defaults there).
+        Output folder: ``details.csv`` (the outcome, its reason code and the points per check),
+        ``checks.csv`` (each check's verdict code), ``notes.csv`` (what the sandbox refused),
+        ``problems.csv`` (submissions set aside, grader problems, errors in the hidden checks),
+        ``feedback/`` (executed notebooks without the hidden checks' source), ``scores.csv``
+        (gradebook layout, written last), ``changes.csv`` and ``runs/``; the columns are
+        declared in :mod:`crmlab.grading.files`.
+    options : ExerciseOptions, optional
+        The options (workers, scheduler, work folder, secret file, format, sandbox limits);
+        ``**changes`` sets single ones (``timeout=20``, ``workers=1``).
     executor : object, optional
-        Anything with ``map(function, jobs) -> list`` (see :mod:`crmlab.grading.executors`).
-    scheduler : str, optional
-        ``tcp://HOST:PORT`` (an existing dask cluster) or ``local:N`` (a LocalCluster of N
-        worker processes): grade with :class:`~crmlab.grading.executors.DaskExecutor`.
-    work : path, optional
-        Folder for the prepared data variants (default: inside ``out``, removed at the end); on
-        a cluster, ``out`` and ``work`` must be on a folder every worker mounts at the same path.
-    format : {"plain", "canvas", "moodle"}
-        Layout of scores.csv (:mod:`crmlab.grading.lms`, as for ``crmlab grade``).
+        Anything with ``map(function, jobs) -> list`` (see :mod:`crmlab.grading.executors`);
+        default: local threads, or dask with the ``scheduler`` option.
+    now : datetime, optional
+        The run's time, for its record under ``runs/`` (default: now).
 
     Returns
     -------
-    pandas.DataFrame
-        The details: one row per roster student with ``student_id``, the exercise id,
-        ``total``, one column per check and ``reason``.
+    ExerciseGrading
+        The scored results, the details table (details.csv), the problems, the files written
+        and the run's record.
     """
-    import nbformat
-
-    from crmlab.core.roster import read_roster
-    from crmlab.exercises.assignment import load_secret, student_seed
-    from crmlab.exercises.notebook import exercise_id, find_exercise, read_exercise
-    from crmlab.grading.executors import LocalExecutor, executor_for
-    from crmlab.grading.lms import FORMATS, layout
-
-    if executor is None and scheduler is None:
-        workers = check_whole("workers", workers, minimum=1, error=ExerciseError)
-    limits = limits or Limits()
-    changes = {name: value for name, value in (("timeout", timeout), ("wall_clock", wall_clock))
-               if value is not None}
-    limits = dataclasses.replace(limits, **changes)  # validated again
-    check_choice("format", format, FORMATS, error=ExerciseError)
+    try:
+        options = dataclasses.replace(options or ExerciseOptions(), **changes)
+    except TypeError:
+        unknown = sorted(set(changes) - {f.name for f in fields(ExerciseOptions)})
+        raise TypeError(f"grade() got unknown options {', '.join(map(repr, unknown))}; "
+                        "expected fields of ExerciseOptions") from None
     if not Path(submissions).is_dir():
         raise ExerciseError(f"{submissions}: the submissions folder does not exist")
-    secret = load_secret(secret_file)
-    source_path = find_exercise(exercise)
-    source = read_exercise(source_path)
-    ex_id = exercise_id(source)
-    points = source.metadata["crmlab"].get("points", {})
-    roster_frame = read_roster(roster)
-    students = list(roster_frame["student_id"])
     out = Path(out).resolve()
-    (out / files.FEEDBACK).mkdir(parents=True, exist_ok=True)
-    found = _submissions(Path(submissions), source_path.stem)
-    hidden = hidden_sources(source)
-    digest = fingerprint(crmlab_dir())
-    owned = work is None
-    work = Path(tempfile.mkdtemp(prefix=".grading-", dir=out) if owned else work).resolve()
-    if owned:
-        work.chmod(0o711)  # the sandboxed kernels pass through to their variant, list nothing
-    close = None
-    try:
-        if executor is None:
-            if scheduler:
-                executor = close = executor_for(scheduler, progress=progress)
-            else:
-                executor = LocalExecutor(workers, progress=progress)
-        jobs, early, seeds = [], {}, {}
-        for student in students:
-            if student not in found:
-                early[student] = "no submission"
-                continue
-            seeds[student] = student_seed(secret, ex_id, student)
-            nb, problem = prepare_submission(source, found[student], student_id=student,
-                                             seed=seeds[student])
-            if problem:
-                early[student] = problem
-                continue
-            jobs.append(Job(student, seeds[student], nbformat.writes(nb), hidden,
-                            str(out / files.FEEDBACK / submission_name(source_path.stem, student)),
-                            limits, crmlab=digest))
-        if jobs and uses_variants(source):
-            root = prepare_variants([job.seed for job in jobs], work / "variants",
-                                    executor=executor,
-                                    parallel=getattr(executor, "workers", workers))
-            jobs = [dataclasses.replace(job, variants=str(root)) for job in jobs]
-        results = {}
-        for result in executor.map(run_job, jobs):
-            results.setdefault(result["student_id"], result)  # a retried job counts once
-    finally:
-        if close is not None:
-            close.close()
-        if owned:
-            shutil.rmtree(work, ignore_errors=True)
-    problems = [r["problem"] for r in results.values() if r.get("problem")]
-    if problems:
-        raise ExerciseError(f"grading stopped, nothing written: {problems[0]}")
-    rows = []
-    for student in students:
-        result = results.get(student, {"reason": early.get(student, ""), "checks": {}})
-        fatal = result["reason"]
-        earned = {name: 0.0 if fatal or not result["checks"].get(name) else float(value)
-                  for name, value in points.items()}
-        if fatal:
-            reason = fatal
-        else:
-            failed = sorted(name for name in points if not result["checks"].get(name))
-            reason = "; ".join([*result.get("notes", []),
-                                *(["failed: " + ", ".join(failed)] if failed else [])])
-        total = round(sum(earned.values()), 4)
-        rows.append({"student_id": student, ex_id: total, "total": total,
-                     **{f"{files.CHECK_PREFIX}{name}": value for name, value in earned.items()},
-                     "reason": reason})
-    details = pd.DataFrame(rows, columns=files.details_columns(ex_id, points))
-    write_text(out / files.DETAILS, details.to_csv(index=False, lineterminator="\n"))
-    # The gradebook is written last, in the layout of `crmlab grade`, so the files merge.
-    scores = layout(details[["student_id", ex_id, "total"]], possible={ex_id: sum(points.values())},
-                    roster=roster_frame, format=format, kind="Exercise")
-    write_text(out / files.SCORES, scores.to_csv(index=False, lineterminator="\n"))
-    return details
+    judge = ExerciseJudge(exercise, Path(submissions), roster=roster, out=out, options=options,
+                          executor=executor, progress=progress)
+    return skeleton.run(judge, out=out, now=now)

@@ -5,17 +5,19 @@ Inputs are the graders' own outputs, read as files (the interface between them):
 - a quiz grading folder (``crmlab grade ... --out DIR``): ``responses.csv`` (points per answer,
   empty while pending), ``submissions.csv`` (each submission's checksum and receipt time),
   ``run.json`` (the points possible of each quiz) and ``hand_grades.csv``;
-- exercise grading folders (``crmlab exercises grade ... --out DIR``): ``details.csv`` (points
-  per check and the reason of every lost point);
+- exercise grading folders (``crmlab exercises grade ... --out DIR``): ``details.csv``,
+  ``checks.csv`` and ``notes.csv``, read back as typed results
+  (:func:`crmlab.grading.files.read_exercise_results`);
 - the course file (:mod:`crmlab.grading.config`): assessments, weights, deadlines, extensions and
   the late policy; receipts (:mod:`crmlab.grading.receipts`) and the roster.
 
 For each student and assessment of the course file: the raw points, when the submission was
 received and from which source, the deadline (moved by an extension), the days late, the
-penalty, the final points and a status (``on time``, ``late``, ``cut off``, ``missing``,
-``pending``). A student with no submission for an assessment gets 0 for it and a row in
-problems.csv; a free-text answer not graded yet makes the assessment, and the weighted total,
-``pending`` (empty, never 0). The weighted total is ``sum(weight * final / possible) /
+penalty, the final points, the status (a code of :data:`STATUSES`: ``on_time``, ``late``,
+``cut_off``, ``missing``, ``no_deadline``) and, as a field of its own, how many answers are
+still ``pending`` hand grading. A student with no submission for an assessment gets 0 for it and
+a row in problems.csv; a free-text answer not graded yet makes the assessment's final points,
+and the weighted total, pending (empty, never 0). The weighted total is ``sum(weight * final / possible) /
 sum(weight) * 100`` over the assessments, in percent.
 
 Which time counts: a quiz's receipt (receipts.csv, matched by the bundle's checksum) or else the
@@ -37,12 +39,15 @@ import pandas as pd
 from crmlab.core.atomic import write_text
 from crmlab.core.display import text_table
 from crmlab.core.exceptions import CourseError
+from crmlab.core.i18n import message, reader_language
 from crmlab.core.times import iso, with_offset
 from crmlab.core.validation import Problems, check_choice
 from crmlab.grading import files, history
 from crmlab.grading.config import Course, load_course
 from crmlab.grading.lms import FORMATS, layout
 from crmlab.grading.receipts import Receipts, read_receipts
+from crmlab.grading.results import NO_SUBMISSION, Reason
+from crmlab.grading.results import STATUSES as _STATUSES
 from crmlab.grading.rubric import HandGrades, read_store
 
 __all__ = ["CourseGradebook", "course_gradebook", "write_gradebook", "ROW_COLUMNS",
@@ -50,8 +55,9 @@ __all__ = ["CourseGradebook", "course_gradebook", "write_gradebook", "ROW_COLUMN
 
 #: The columns of assessments.csv: one row per student and assessment.
 ROW_COLUMNS = files.ASSESSMENT_COLUMNS
-#: The status of one assessment of one student.
-STATUSES = ("on time", "late", "cut off", "missing", "pending", "no deadline")
+#: The status of one assessment of one student (crmlab.grading.results.STATUSES): when it
+#: arrived; whether answers wait for hand grading is the ``pending`` field.
+STATUSES = _STATUSES
 
 
 @dataclass
@@ -59,9 +65,10 @@ class CourseGradebook:
     """The course gradebook and everything a feedback page needs.
 
     ``rows`` is one row per student and assessment (:data:`ROW_COLUMNS`); ``table`` the wide
-    gradebook (per assessment: raw, late days, penalty, final; then the weighted total);
-    ``responses``, ``hand``, ``details`` and ``quizzes`` are the graders' outputs it was built
-    from.
+    gradebook (per assessment: raw, late days, penalty, final; then the weighted total and the
+    ids of the assessments still pending);
+    ``responses``, ``hand``, ``details`` (``{exercise: {student: JobResult}}``) and ``quizzes``
+    are the graders' outputs it was built from.
     """
 
     course: Course
@@ -79,15 +86,16 @@ class CourseGradebook:
     files: list = field(default_factory=list)
     run: object = None
 
-    def summary(self) -> str:
-        """One line: students, assessments, pending, late and missing counts, problems."""
-        status = self.rows["status"] if len(self.rows) else pd.Series(dtype=str)
-        counts = {name: int(status.str.contains(name, regex=False).sum())
-                  for name in ("late", "cut off", "missing", "pending")}
-        return (f"gradebook of {len(self.students)} student(s) x {len(self.possible)} "
-                f"assessment(s): {counts['late']} late, {counts['cut off']} cut off, "
-                f"{counts['missing']} missing, {counts['pending']} pending; "
-                f"{len(self.problems)} problem(s) in problems.csv")
+    def summary(self, lang: str = "en") -> str:
+        """One line in ``lang``: students, assessments, late, cut-off, missing and pending
+        counts, problems."""
+        counts = self.rows["status"].value_counts().to_dict() if len(self.rows) else {}
+        pending = int((self.rows["pending"] > 0).sum()) if len(self.rows) else 0
+        return message("cli.gradebook.summary", reader_language(lang),
+                       students=len(self.students),
+                       assessments=len(self.possible), late=counts.get("late", 0),
+                       cut_off=counts.get("cut_off", 0), missing=counts.get("missing", 0),
+                       pending=pending, problems=len(self.problems))
 
     def student_rows(self, student_id: str) -> pd.DataFrame:
         """The rows of one student, in the course file's order."""
@@ -119,23 +127,23 @@ def _quiz_grades(folder):
 
 
 def _exercise_grades(folders) -> dict:
-    """``{exercise id: details}`` from every details.csv in or under ``folders``."""
+    """``{exercise id: {student: JobResult}}`` from every exercise grading in or under
+    ``folders`` (each found by its details.csv)."""
     found = {}
     for folder in folders or ():
         folder = Path(folder)
-        paths = [folder] if folder.is_file() else sorted(folder.rglob(files.DETAILS))
+        # the latest run of each grading; the copies kept under runs/ are its history
+        paths = [folder] if folder.is_file() else sorted(
+            p for p in folder.rglob(files.DETAILS)
+            if files.RUNS not in p.relative_to(folder).parts)
         if not paths:
             raise CourseError(f"{folder}: no details.csv of an exercise grading here")
         for path in paths:
-            frame = _read_table(path, "exercise details", files.DETAILS_COLUMNS)
-            try:
-                exercise = files.details_exercise(frame.columns)
-            except ValueError as exc:
-                raise CourseError(f"{path}: {exc}") from None
-            if exercise in found:
-                raise CourseError(f"{path}: exercise {exercise!r} is graded twice in the "
+            graded = files.read_exercise_results(path, error=CourseError)
+            if graded.exercise in found:
+                raise CourseError(f"{path}: exercise {graded.exercise!r} is graded twice in the "
                                   "folders given")
-            found[exercise] = frame
+            found[graded.exercise] = graded.results
     return found
 
 
@@ -198,13 +206,13 @@ def _quiz_times(submissions: pd.DataFrame, receipts: Receipts) -> dict:
 # ------------------------------------------------------------------------------ compute
 def _students(roster, responses, details, problems: Problems) -> list:
     graded = set(responses["student_id"])
-    for frame in details.values():
-        graded |= set(frame["student_id"])
+    for graded_exercise in details.values():
+        graded |= set(graded_exercise)
     if roster is None:
         return sorted(graded)
     listed = list(roster["student_id"])
     for student in sorted(graded - set(listed)):
-        problems.add("roster", student, reason="not in the roster: included anyway")
+        problems.add("roster", student, reason=Reason("included_off_roster"))
     return listed + sorted(graded - set(listed))
 
 
@@ -215,40 +223,38 @@ def _checked_extensions(course: Course, students, problems: Problems) -> Course:
         if extension.student in students:
             kept.append(extension)
             continue
-        problems.add(course.path, extension.student, assessment=extension.assessment, reason=
-                     f"{course.path}:{extension.line}: extensions.student: unknown student "
-                     f"{extension.student!r} (not in the roster or any grades); ignored")
+        problems.add(course.path, extension.student, assessment=extension.assessment,
+                     reason=Reason("unknown_extension_student", file=str(course.path),
+                                   line=extension.line, student=extension.student))
     return replace(course, extensions=tuple(kept))
 
 
 def _row(course, item, student, raw, possible, pending, received, source, problems):
     deadline = course.deadline_for(student, item.id)
-    status = []
     if received is None and deadline is not None:
-        problems.add(item.id, student, assessment=item.id, reason="no receipt time for this submission: the late "
-                     "policy was not applied (collect with `crmlab receipts`)")
+        problems.add(item.id, student, assessment=item.id, reason=Reason("no_receipt"))
     late = item.late_policy.apply(raw, possible=possible, received=received, deadline=deadline)
     if late.cut_off:
-        status.append("cut off")
-        problems.add(item.id, student, assessment=item.id, reason=
-                     f"received {iso(received)}, after the cut-off "
-                     f"{iso(item.late_policy.cutoff(deadline))}: 0 points")
+        status = "cut_off"
+        problems.add(item.id, student, assessment=item.id, reason=Reason(
+            "after_cutoff", received=iso(received),
+            cutoff=iso(item.late_policy.cutoff(deadline))))
     elif late.late_days:
-        status.append("late")
-    if pending:
-        status.append("pending")
-    if deadline is None:
-        status.append("no deadline")
+        status = "late"
+    elif deadline is None:
+        status = "no_deadline"
+    else:
+        status = "on_time"
     return {"student_id": student, "assessment": item.id, "kind": item.kind,
             "raw": round(raw, 4), "possible": possible, "pending": pending,
             "submitted_at": iso(received) if received else "", "time_source": source or "",
             "deadline": iso(deadline) if deadline else "", "late_days": late.late_days,
             "penalty": late.penalty, "final": math.nan if pending else late.final,
-            "status": ", ".join(status) or "on time"}
+            "status": status}
 
 
-def _missing(item, student, possible, problems: Problems, reason: str) -> dict:
-    problems.add(item.id, student, assessment=item.id, reason=f"{reason}: 0 points")
+def _missing(item, student, possible, problems: Problems, reason: Reason) -> dict:
+    problems.add(item.id, student, assessment=item.id, reason=reason)
     return {"student_id": student, "assessment": item.id, "kind": item.kind, "raw": 0.0,
             "possible": possible, "pending": 0, "submitted_at": "", "time_source": "",
             "deadline": "", "late_days": 0, "penalty": 0.0, "final": 0.0, "status": "missing"}
@@ -272,9 +278,9 @@ def _table(rows: pd.DataFrame, course: Course, students, possible) -> pd.DataFra
     total = (pd.concat(shares, axis=1).sum(axis=1, min_count=len(shares)) / total_weight * 100
              if shares and total_weight else pd.Series(0.0, index=table.index))
     table["weighted_total"] = total.round(2)
-    pending = rows[rows["status"].str.contains("pending")].groupby("student_id")["assessment"]
-    notes = pending.agg(lambda ids: "pending: " + ", ".join(ids)).to_dict()
-    table["status"] = [notes.get(student, "") for student in table["student_id"]]
+    pending = rows[rows["pending"] > 0].groupby("student_id")["assessment"]
+    waiting = pending.agg(" ".join).to_dict()
+    table["pending"] = [waiting.get(student, "") for student in table["student_id"]]
     return table
 
 
@@ -306,13 +312,13 @@ def course_gradebook(*, course=None, quizzes=None, exercises=(), receipts=None,
 
     course = course if isinstance(course, Course) else load_course(course)
     problems = Problems()
-    for reason in course.problems:
-        problems.add(course.path, reason=reason)
+    for problem in course.problems:
+        problems.add(course.path, reason=Reason("course_file", problem=problem))
     responses, submissions, possible_quiz, hand = _quiz_grades(quizzes)
     details = _exercise_grades(exercises)
     receipt_book = read_receipts(receipts)
-    for reason in receipt_book.problems:
-        problems.add(receipts, reason=reason)
+    for problem in receipt_book.problems:
+        problems.add(receipts, reason=Reason("receipts_file", problem=problem))
     roster_frame = read_roster(roster) if roster else None
     students = _students(roster_frame, responses, details, problems)
     course = _checked_extensions(course, set(students), problems)
@@ -329,8 +335,6 @@ def course_gradebook(*, course=None, quizzes=None, exercises=(), receipts=None,
     points = responses.groupby(["student_id", "quiz_id"])["points"]
     raw = points.sum(min_count=0).to_dict()
     pending = points.apply(lambda p: int(p.isna().sum())).to_dict() if len(responses) else {}
-    graded = {exercise: {r["student_id"]: r for r in frame.to_dict("records")}
-              for exercise, frame in details.items()}
     rows = []
     for student in students:
         for item in course.assessments:
@@ -338,19 +342,19 @@ def course_gradebook(*, course=None, quizzes=None, exercises=(), receipts=None,
                 key = (student, item.id)
                 if key not in raw:
                     rows.append(_missing(item, student, possible[item.id], problems,
-                                         "no answers to this quiz"))
+                                         Reason("no_answers")))
                     continue
                 received, source = times.get(key, (None, ""))
                 rows.append(_row(course, item, student, float(raw[key]), possible[item.id],
                                  pending[key], received, source, problems))
                 continue
-            found = graded.get(item.id, {}).get(student)
-            if found is None or found["reason"] == "no submission":
-                why = "no submission" if found else "not in the exercise's grading"
+            found = details.get(item.id, {}).get(student)
+            if found is None or found.outcome == NO_SUBMISSION:
+                why = Reason("not_submitted" if found else "not_in_grading")
                 rows.append(_missing(item, student, possible[item.id], problems, why))
                 continue
             received = receipt_book.latest(student, item.id)
-            rows.append(_row(course, item, student, float(found["total"]), possible[item.id],
+            rows.append(_row(course, item, student, found.total, possible[item.id],
                              0, received, "receipt" if received else "", problems))
     frame = pd.DataFrame(rows, columns=ROW_COLUMNS)
     # The reasons are sentences: shown whole (crmlab.core.display.text_table).

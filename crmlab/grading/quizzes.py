@@ -1,8 +1,10 @@
 """``crmlab grade``: grade submitted quiz answers with the instructor's keys.
 
-``grade`` is a short pipeline: **read** every submission (:mod:`crmlab.quiz.submission`),
-**judge** every answer with the one scorer (:func:`crmlab.quiz.scoring.score`), **choose**
-one submission per student (the resubmission rule), **write** the gradebook and its companions.
+``grade`` is the grading skeleton (:mod:`crmlab.grading.skeleton`) with the quiz judge:
+**collect** every submission (:mod:`crmlab.quiz.submission`), **judge** every answer with the
+one scorer (:func:`crmlab.quiz.scoring.score`), **choose** one submission per student (the
+resubmission rule) and bring the hand grades in, **tabulate**, **write** the gradebook and its
+companions, **record** the run.
 Nothing a submission says about itself is trusted beyond its student id. Bad input never stops a
 run: each rejected or partly rejected submission becomes a row of ``problems.csv`` and every
 valid answer is still graded.
@@ -46,18 +48,20 @@ from crmlab.core.exceptions import CrmlabError, QuizError, SubmissionError
 from crmlab.core.roster import read_roster
 from crmlab.core.times import iso
 from crmlab.core.validation import Problems, check_choice
-from crmlab.grading import files, history, report, rubric
+from crmlab.grading import files, history, report, rubric, skeleton
 from crmlab.grading.files import RESPONSE_COLUMNS, STRATEGY_COLUMNS, SUBMISSION_COLUMNS
 from crmlab.grading.item_analysis import constant_strategies, item_analysis
 from crmlab.grading.lms import FORMATS, layout
 from crmlab.grading.receipts import file_digest, file_time, read_receipts
+from crmlab.grading.results import Reason
+from crmlab.grading.skeleton import Judge, Record
 from crmlab.grading.weights import apply_weights
 from crmlab.quiz.loading import load, quiz_files
 from crmlab.quiz.scoring import check_answer, score
 from crmlab.quiz.submission import MAX_BYTES, Submission, discover, read_submission
 from crmlab.quiz.types import get_type
 
-__all__ = ["grade", "GradeResult", "MAX_BYTES", "RESUBMISSION", "FORMATS"]
+__all__ = ["grade", "GradeResult", "QuizJudge", "MAX_BYTES", "RESUBMISSION", "FORMATS"]
 
 #: The columns of :attr:`GradeResult.responses`: responses.csv's, with the answer as text.
 RESULT_RESPONSE_COLUMNS = [*RESPONSE_COLUMNS[:4], "answer_text", *RESPONSE_COLUMNS[4:]]
@@ -116,7 +120,7 @@ def _read_one(item, max_bytes):
     try:
         return read_submission(kind, path, max_bytes=max_bytes)
     except SubmissionError as exc:
-        return str(path), f"rejected: {exc}"
+        return str(path), Reason("bundle_rejected", error=str(exc))
 
 
 _FOUND: list = []  # what the forked readers read, inherited rather than sent to them
@@ -237,7 +241,8 @@ def _judge(parsed, keys, problems: Problems, *, every_quiz: bool):
             quiz = keys.get(quiz_id)
             if quiz is None:
                 if every_quiz:
-                    problems.add(sub.source, sub.student_id, assessment=quiz_id, reason="unknown quiz id")
+                    problems.add(sub.source, sub.student_id, assessment=quiz_id,
+                                 reason=Reason("unknown_quiz"))
                 continue
             for question_id, raw in sorted(answers.items()):
                 token = (quiz_id, question_id, _token(raw))
@@ -249,7 +254,7 @@ def _judge(parsed, keys, problems: Problems, *, every_quiz: bool):
                         verdicts.append(outcome)
                 if isinstance(index, str):
                     problems.add(sub.source, sub.student_id, assessment=quiz_id,
-                                 item=question_id, reason=f"answer ignored: {index}")
+                                 item=question_id, reason=Reason("answer_ignored", error=index))
                     continue
                 indices.append(index)
                 points = verdicts[index].points
@@ -279,9 +284,8 @@ def _choose(judged, resubmission: str, problems: Problems) -> dict:
         loser = current if keep_new else item
         if keep_new:
             chosen[sub.student_id] = item
-        problems.add(loser[0].source, sub.student_id, reason=
-                     f"superseded: the same student submitted twice; the {resubmission} counts "
-                     f"({chosen[sub.student_id][0].source})")
+        problems.add(loser[0].source, sub.student_id, reason=Reason(
+            "superseded", rule=resubmission, kept=str(chosen[sub.student_id][0].source)))
     return chosen
 
 
@@ -333,10 +337,10 @@ def _import_rubric(sheet, answers: list, grades, problems: Problems, now):
     """``(grades, message, refused)`` after importing a filled rubric sheet (all or nothing)."""
     staged, issues, notes = rubric.check_sheet(sheet, answers)
     for note in notes:
-        problems.add(sheet, reason=f"rubric sheet: {note.split(': ', 1)[1]}")
+        problems.add(sheet, reason=Reason("rubric_note", note=note.split(": ", 1)[1]))
     if issues:
         for issue in issues:
-            problems.add(sheet, reason=f"rubric sheet refused: {issue}")
+            problems.add(sheet, reason=Reason("rubric_refused", issue=issue))
         return grades, (f"rubric sheet {sheet} refused, nothing imported: {len(issues)} "
                         f"problem(s), first: {issues[0]}"), True
     merged, changed = grades.merged(staged, now=now)
@@ -430,10 +434,10 @@ def _gradebook(chosen: dict, verdicts: _Verdicts, keys, roster) -> pd.DataFrame:
 
 def _tabulate(chosen: dict, verdicts: _Verdicts, keys, roster,
               problems: Problems) -> GradeResult:
-    """The gradebook, responses, item analysis, strategies and problems of the chosen answers."""
+    """The gradebook, responses, item analysis and strategies of the chosen answers."""
     if roster is not None:
         for student in sorted(set(chosen) - set(roster["student_id"])):
-            problems.add(chosen[student][0].source, student, reason="not in the roster: graded anyway")
+            problems.add(chosen[student][0].source, student, reason=Reason("graded_off_roster"))
     responses = _responses(chosen, verdicts)
     questions = {(q_id, q.id): q for q_id, quiz in keys.items() for q in quiz.questions}
     return GradeResult(_gradebook(chosen, verdicts, keys, roster), responses,
@@ -470,30 +474,10 @@ def _write_sheet(out: Path, answers: list, grades, problems: Problems) -> list[P
     target = out / files.RUBRIC_SHEET
     if rubric.unimported_edits(target, grades):
         target = out / files.RUBRIC_NEW
-        problems.add(out / files.RUBRIC_SHEET, reason="rubric.csv holds points not imported yet: "
-                     "kept as it is; the fresh sheet is rubric.new.csv (import the filled one "
-                     "with --import-rubric)")
+        problems.add(out / files.RUBRIC_SHEET, reason=Reason("rubric_unimported"))
     else:
         (out / files.RUBRIC_NEW).unlink(missing_ok=True)  # an older fresh sheet, now stale
     return [write_text(target, rubric.sheet_csv(answers, grades))]
-
-
-def _write(result: GradeResult, chosen: dict, verdicts: _Verdicts, out: Path, keys, roster,
-           format: str, figures: bool, sheet: list) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    written = sheet + [
-        write_text(out / files.RESPONSES, _responses_csv(chosen, verdicts)),
-        write_text(out / files.SUBMISSIONS, _csv(result.submissions)),
-        write_text(out / files.ITEM_ANALYSIS, _csv(result.item_analysis)),
-        write_text(out / files.STRATEGIES, _csv(result.strategies)),
-        write_text(out / files.PROBLEMS, _csv(result.problems)),
-    ]
-    written += report.write_report(result, out, figures=figures)
-    # The gradebook is written last: its presence means the run finished.
-    possible = {q: sum(x.points for x in quiz.questions) for q, quiz in keys.items()}
-    written.append(write_text(out / files.GRADEBOOK, _csv(layout(
-        result.gradebook, possible=possible, roster=roster, format=format))))
-    return written
 
 
 def _load_quizzes(quiz_ids, weights) -> dict:
@@ -558,9 +542,15 @@ def grade(submissions, *, out, quizzes=None, roster=None, format: str = "plain",
     """
     check_choice("format", format, FORMATS, error=CrmlabError)
     check_choice("resubmission", resubmission, RESUBMISSION, error=CrmlabError)
+    root = Path(submissions)
+    if not root.exists():
+        raise CrmlabError(f"{root}: no such file or folder")
+    judge = QuizJudge(root, out=Path(out), quizzes=quizzes, roster=roster, format=format,
+                      resubmission=resubmission, weights=weights, figures=figures,
+                      receipts=receipts, import_rubric=import_rubric, now=now,
+                      max_bytes=max_bytes, progress=progress)
     with _without_gc():
-        return _grade(Path(submissions), Path(out), quizzes, roster, format, resubmission,
-                      weights, figures, max_bytes, progress, receipts, import_rubric, now)
+        return skeleton.run(judge, out=out, now=now)
 
 
 @contextlib.contextmanager
@@ -576,67 +566,101 @@ def _without_gc():
             gc.enable()
 
 
-def _grade(root: Path, out: Path, quizzes, roster, format, resubmission, weights, figures,
-           max_bytes, progress, receipts, import_rubric, now) -> GradeResult:
-    """read -> judge -> choose -> hand grades -> write (see :func:`grade`)."""
-    if not root.exists():
-        raise CrmlabError(f"{root}: no such file or folder")
-    keys = _load_quizzes(quizzes, weights)
-    roster_frame = read_roster(roster) if roster else None
-    receipt_book = read_receipts(receipts)
-    grades = rubric.read_store(out)
-    problems = Problems()
-    for reason in receipt_book.problems:
-        problems.add(receipts, reason=reason)
+class QuizJudge(Judge):
+    """The quiz judge of the grading skeleton (the options are :func:`grade`'s)."""
 
-    found = discover(root)
-    parsed = _read(found, max_bytes, problems, progress=progress)
-    judged, verdicts = _judge(parsed, keys, problems, every_quiz=quizzes is None)
-    if not judged and found:
-        raise CrmlabError(f"nothing could be graded: all {len(found)} submission(s) were "
-                          f"rejected (first: {problems[0]['reason']})")
-    chosen = _choose(judged, resubmission, problems)
-    answers = _text_answers(chosen, verdicts, keys)
-    message, refused, before = "", False, grades
-    if import_rubric is not None:
-        grades, message, refused = _import_rubric(Path(import_rubric), answers, grades,
-                                                  problems, now)
-    chosen = _hand_grade(chosen, verdicts, answers, grades)
-    result = _tabulate(chosen, verdicts, keys, roster_frame, problems)
-    result.submissions = _submissions(judged, found, chosen, receipt_book)
-    result.rubric_import, result.rubric_refused = message, refused
-    out.mkdir(parents=True, exist_ok=True)
-    stored = [grades.write(out)] if grades is not before else []
-    sheet = _write_sheet(out, answers, grades, problems)
-    result.problems = problems.frame()
-    result.files = stored + _write(result, chosen, verdicts, out, keys, roster_frame, format,
-                                   figures, sheet)
-    result.run = _record(out, result, keys, grades, weights, resubmission, now)
-    return result
+    command = "grade"
 
+    def __init__(self, root: Path, *, out: Path, quizzes, roster, format, resubmission, weights,
+                 figures, receipts, import_rubric, now, max_bytes, progress):
+        self.root, self.out, self.quiz_ids, self.roster_path = root, out, quizzes, roster
+        self.format, self.resubmission, self.weights = format, resubmission, weights
+        self.figures, self.receipts_path, self.import_rubric = figures, receipts, import_rubric
+        self.now, self.max_bytes, self.progress = now, max_bytes, progress
 
-def _record(out: Path, result: GradeResult, keys, grades, weights, resubmission, now):
-    """Keep the run under runs/ and compare it with the previous one."""
-    inputs = {f"quiz:{quiz_id}": history.Input(history.digest_file(quiz.path),
-                                                f"key fix in {quiz_id} (quiz file changed)",
-                                                (quiz_id, "total"))
-              for quiz_id, quiz in keys.items()}
-    if weights is not None:
-        shown = history.digest_file(weights) if isinstance(weights, (str, Path)) else \
-            history.digest_text(sorted(dict(weights).items()))
-        inputs["weights"] = history.Input(shown, "policy change: item weights")
-    digests: dict = {}
-    for student, digest in zip(result.submissions["student_id"], result.submissions["sha256"]):
-        digests.setdefault(student, set()).add(digest)
-    students = {}
-    for row in result.gradebook.to_dict("records"):
-        student = row.pop("student_id")
-        students[student] = {
-            "scores": row, "inputs": {"submissions": history.digest_text(sorted(
-                digests.get(student, []))), "hand": grades.student_digest(student)}}
-    return history.record_run(
-        out, command="grade", inputs=inputs, students=students,
-        student_inputs={"submissions": "new submission", "hand": "hand grading"},
-        options={"resubmission": resubmission}, files=result.files, now=now, total="total",
-        extra={"possible": {q: sum(x.points for x in quiz.questions)
-                            for q, quiz in keys.items()}})
+    def collect(self, problems: Problems):
+        """The keys, roster, receipts and hand grades; every submission found, as a stream."""
+        self.keys = _load_quizzes(self.quiz_ids, self.weights)
+        self.roster = read_roster(self.roster_path) if self.roster_path else None
+        self.receipts = read_receipts(self.receipts_path)
+        self.grades = self.before = rubric.read_store(self.out)
+        for problem in self.receipts.problems:
+            problems.add(self.receipts_path, reason=Reason("receipts_file", problem=problem))
+        self.found = discover(self.root)
+        return _read(self.found, self.max_bytes, problems, progress=self.progress)
+
+    def judge(self, parsed, problems: Problems):
+        """Every answer judged once per distinct (quiz, question, answer)."""
+        judged, self.verdicts = _judge(parsed, self.keys, problems,
+                                       every_quiz=self.quiz_ids is None)
+        if not judged and self.found:
+            raise CrmlabError(f"nothing could be graded: all {len(self.found)} submission(s) "
+                              f"were rejected (first: {problems[0]['reason']})")
+        self.judged = judged
+        return judged
+
+    def choose(self, judged, problems: Problems) -> dict:
+        """One submission per student by the resubmission rule, hand grades brought in."""
+        chosen = _choose(judged, self.resubmission, problems)
+        self.answers = _text_answers(chosen, self.verdicts, self.keys)
+        self.message, self.refused = "", False
+        if self.import_rubric is not None:
+            self.grades, self.message, self.refused = _import_rubric(
+                Path(self.import_rubric), self.answers, self.grades, problems, self.now)
+        return _hand_grade(chosen, self.verdicts, self.answers, self.grades)
+
+    def tabulate(self, chosen: dict, problems: Problems) -> GradeResult:
+        """The gradebook, responses, item analysis, strategies and submissions."""
+        self.chosen = chosen
+        result = _tabulate(chosen, self.verdicts, self.keys, self.roster, problems)
+        result.submissions = _submissions(self.judged, self.found, chosen, self.receipts)
+        result.rubric_import, result.rubric_refused = self.message, self.refused
+        return result
+
+    def write(self, result: GradeResult, out: Path, problems: Problems) -> list[Path]:
+        """The hand grades, the rubric sheet, responses, submissions, item analysis,
+        strategies and the report."""
+        stored = [self.grades.write(out)] if self.grades is not self.before else []
+        sheet = _write_sheet(out, self.answers, self.grades, problems)
+        result.problems = problems.frame()  # the report counts them
+        written = stored + sheet + [
+            write_text(out / files.RESPONSES, _responses_csv(self.chosen, self.verdicts)),
+            write_text(out / files.SUBMISSIONS, _csv(result.submissions)),
+            write_text(out / files.ITEM_ANALYSIS, _csv(result.item_analysis)),
+            write_text(out / files.STRATEGIES, _csv(result.strategies)),
+        ]
+        return written + report.write_report(result, out, figures=self.figures)
+
+    def finish(self, result: GradeResult, out: Path) -> Path:
+        """gradebook.csv, in the LMS layout."""
+        possible = {q: sum(x.points for x in quiz.questions) for q, quiz in self.keys.items()}
+        return write_text(out / files.GRADEBOOK, _csv(layout(
+            result.gradebook, possible=possible, roster=self.roster, format=self.format)))
+
+    def record(self, result: GradeResult) -> Record:
+        """Each quiz file's checksum, the weights, each student's scores and the checksums of
+        their submissions and hand grades."""
+        inputs = {f"quiz:{quiz_id}": history.Input(history.digest_file(quiz.path),
+                                                    f"key fix in {quiz_id} (quiz file changed)",
+                                                    (quiz_id, "total"))
+                  for quiz_id, quiz in self.keys.items()}
+        if self.weights is not None:
+            weights = self.weights
+            shown = history.digest_file(weights) if isinstance(weights, (str, Path)) else \
+                history.digest_text(sorted(dict(weights).items()))
+            inputs["weights"] = history.Input(shown, "policy change: item weights")
+        digests: dict = {}
+        for student, digest in zip(result.submissions["student_id"],
+                                   result.submissions["sha256"]):
+            digests.setdefault(student, set()).add(digest)
+        students = {}
+        for row in result.gradebook.to_dict("records"):
+            student = row.pop("student_id")
+            students[student] = {
+                "scores": row, "inputs": {"submissions": history.digest_text(sorted(
+                    digests.get(student, []))), "hand": self.grades.student_digest(student)}}
+        return Record(inputs, students,
+                      {"submissions": "new submission", "hand": "hand grading"},
+                      options={"resubmission": self.resubmission}, total="total",
+                      extra={"possible": {q: sum(x.points for x in quiz.questions)
+                                          for q, quiz in self.keys.items()}})

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from crmlab.core.atomic import write_text
 from crmlab.core.exceptions import CourseError
+from crmlab.core.schemas import load_schema
 from crmlab.core.times import iso, utc, with_offset
 from crmlab.exercises.notebook import submission_owner
 from crmlab.grading import files
@@ -34,8 +35,9 @@ from crmlab.grading import files
 __all__ = ["COLUMNS", "Receipts", "read_receipts", "collect_receipts", "extend_receipts",
            "file_digest", "file_time"]
 
-#: The columns of receipts.csv.
-COLUMNS = ["file", "sha256", "student_id", "assessment", "received_at"]
+#: The columns of receipts.csv, in order: the properties of its row's schema
+#: (``crmlab/schemas/receipts.schema.json``).
+COLUMNS = list(load_schema("receipts")["properties"])
 
 
 def _files(kind: str, path: Path) -> list[Path]:
@@ -96,6 +98,9 @@ class Receipts:
 def read_receipts(path: str | Path | None) -> Receipts:
     """Read a receipts file; a bad row is a problem (``FILE:LINE: column: reason``), not an error.
 
+    A row's format is ``crmlab/schemas/receipts.schema.json``; a column the schema does not know
+    (another file's) is a :class:`~crmlab.core.exceptions.CourseError`.
+
     Examples
     --------
     >>> import os, tempfile
@@ -107,24 +112,28 @@ def read_receipts(path: str | Path | None) -> Receipts:
     >>> receipts.latest("s1", "L02").isoformat(), len(receipts.problems)
     ('2026-09-28T20:10:00+00:00', 1)
     """
+    from crmlab.core.schemas import schema_problems
     from crmlab.core.tables import read_csv
 
     receipts = Receipts()
     if path is None:
         return receipts
-    frame = read_csv(path, what="receipts file", columns=["received_at"])
+    schema = load_schema("receipts")
+    frame = read_csv(path, what="receipts file", columns=schema["required"])
+    unknown = [p for p in schema_problems(schema, dict.fromkeys(frame.columns, ""))
+               if p.kind == "unknown"]
+    if unknown:  # a column of another file: nothing in it can be trusted to mean a receipt
+        raise CourseError(f"{path}:1: {unknown[0].path[0]}: {unknown[0].message}")
     for index, row in enumerate(frame.to_dict("records")):
-        try:
-            moment = with_offset(row["received_at"])
-        except ValueError:
-            receipts.problems.append(
-                f"{path}:{index + 2}: received_at: Got {row['received_at']!r} instead, expected "
-                "an ISO 8601 time with its offset, e.g. 2026-09-28T20:10:00+00:00; row ignored")
+        found = schema_problems(schema, row)
+        if found:
+            receipts.problems.extend(f"{path}:{index + 2}: {p.path[0]}: {p.message} Row ignored."
+                                     for p in found)
             continue
         receipts.rows.append({"file": row.get("file", ""), "sha256": row.get("sha256", ""),
                               "student_id": row.get("student_id", ""),
                               "assessment": row.get("assessment", ""),
-                              "received_at": moment})
+                              "received_at": with_offset(row["received_at"])})
     return receipts
 
 
@@ -229,8 +238,8 @@ def extend_receipts(out, rows) -> list[dict]:
     out = Path(out)
     existing = read_receipts(out) if out.is_file() else Receipts()
     if existing.problems:
-        raise CourseError(f"{existing.problems[0]}; fix it before collecting again "
-                          "(nothing was written)")
+        raise CourseError(f"{existing.problems[0]} Fix it before collecting again "
+                          "(nothing was written).")
     seen = {(r["sha256"], r["student_id"], r["assessment"]) for r in existing.rows}
     added = []
     for row in rows:

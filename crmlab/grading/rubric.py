@@ -10,8 +10,9 @@ and rubric criterion, with the columns
 instructor fills ``points`` (and optionally ``comment``, shown to the student on the feedback
 page) in any spreadsheet program, then imports the sheet with
 ``crmlab grade SUBMISSIONS --out DIR --import-rubric FILE``. The import checks every row first
-(:func:`check_sheet`): an unknown student or question, a criterion the rubric does not have,
-points that are not a number or lie outside 0 to the criterion's maximum, a row repeated, an
+(:func:`check_sheet`): a cell of the wrong form (the schema of a row,
+``crmlab/schemas/rubric.schema.json``), an unknown student or question, a criterion the rubric
+does not have, points above the criterion's maximum, a row repeated, an
 answer changed since the sheet was exported: each is a problem naming the line and the column,
 and a sheet with any problem imports nothing. Columns are found by name, so a sheet with its
 columns reordered or with columns added still imports (added columns are ignored, with a note).
@@ -29,23 +30,24 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from crmlab.core.atomic import write_text
+from crmlab.core.schemas import load_schema, schema_problems
 from crmlab.core.times import iso
 from crmlab.grading import files
 
 __all__ = ["SHEET_COLUMNS", "REQUIRED_COLUMNS", "STORE_COLUMNS", "TextAnswer", "HandGrades",
            "answer_digest", "sheet_csv", "check_sheet", "read_store", "unimported_edits"]
 
-#: The columns of the sheet ``crmlab grade`` exports, in order.
-SHEET_COLUMNS = ["student_id", "quiz_id", "question_id", "criterion", "max_points", "points",
-                 "comment", "answer_sha256", "criterion_text", "answer"]
+#: The format of one row of the sheet: ``crmlab/schemas/rubric.schema.json``.
+_SCHEMA = load_schema("rubric")
+#: The columns of the sheet ``crmlab grade`` exports, in order (the schema's properties).
+SHEET_COLUMNS = list(_SCHEMA["properties"])
 #: The columns an imported sheet must have (found by name, in any order).
-REQUIRED_COLUMNS = ["student_id", "quiz_id", "question_id", "criterion", "points"]
+REQUIRED_COLUMNS = list(_SCHEMA["required"])
 #: The columns of the store of imported grades, ``hand_grades.csv``.
 STORE_COLUMNS = files.HAND_GRADE_COLUMNS
 STORE = files.HAND_GRADES
@@ -227,6 +229,10 @@ def check_sheet(path: str | Path, answers: list[TextAnswer]) -> tuple[list, list
     staged, seen = [], {}
     for line, row in rows:
         where = f"{path}:{line}"
+        found = schema_problems(_SCHEMA, {k: v for k, v in row.items() if k in SHEET_COLUMNS})
+        if found:
+            problems.extend(f"{where}: {p.path[0]}: {p.message}" for p in found)
+            continue
         student, quiz_id, question_id = row["student_id"], row["quiz_id"], row["question_id"]
         if student not in students:
             problems.append(f"{where}: student_id: unknown student {student!r} (no free-text "
@@ -262,11 +268,8 @@ def check_sheet(path: str | Path, answers: list[TextAnswer]) -> tuple[list, list
         cell = row["points"]
         if cell == "":
             continue  # not graded yet
-        try:
-            points = float(cell.replace(",", "."))
-        except ValueError:
-            points = math.nan
-        if not (math.isfinite(points) and 0 <= points <= maxima[criterion]):
+        points = float(cell.replace(",", "."))  # a number: the schema's pattern says so
+        if not points <= maxima[criterion]:
             problems.append(f"{where}: points: Got points={cell!r} instead, expected a number "
                             f"from 0 to {maxima[criterion]:g}.")
             continue

@@ -4,19 +4,28 @@
 on a dask worker). In order:
 
 1. crmlab's files are fingerprinted (a worker whose crmlab differs from the grader's refuses);
-2. a kernel starts in a :class:`~crmlab.grading.sandbox.Sandbox` and imports the
-   course's stack (bounded by ``limits.startup``, not by the student's time);
+2. a kernel starts in a :class:`~crmlab.grading.sandbox.Sandbox` (launched by the kernel
+   provisioner of :mod:`crmlab.grading.kernel`, inside nbclient's own kernel context: public
+   APIs only) and imports the course's stack (bounded by ``limits.startup``, not by the
+   student's time);
 3. the student's cells run one by one (``limits.timeout`` per cell, ``limits.wall`` in all,
    ``limits.output`` of output, ``limits.disk`` in the scratch folder); nothing of the hidden
    checks is in the kernel, on disk or in its environment;
 4. a last cell of ours writes the variables the hidden checks read as plain JSON
    (:mod:`crmlab.grading.values`); every process of the job is killed;
-5. crmlab's files are fingerprinted again (a change is reported: the batch stops);
+5. crmlab's files are fingerprinted again (a change is a grader problem: the batch stops);
 6. the hidden checks run here, in the grader's process, on the decoded values: a student who
    monkeypatched ``check``, ``hidden_check``, crmlab or the builtins did so in a kernel that no
    longer exists;
 7. the executed notebook is written as feedback, each hidden check cell replaced by its
    verdicts.
+
+The job's result is a :class:`~crmlab.grading.results.JobResult`: an outcome, the reason code
+of a job that did not run to its end, a verdict code per check and the sandbox's notes. What
+the sandbox observed becomes a code in one place, the section *What the sandbox observed*
+below (:func:`death_reason`, :func:`startup_reason`, :func:`error_reason`,
+:func:`error_note`); a new way for a job to end is a code in :mod:`crmlab.grading.results`
+and a branch there.
 """
 
 from __future__ import annotations
@@ -27,21 +36,20 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 
+from crmlab.grading import results
+from crmlab.grading.results import CheckResult, JobResult, Reason
 from crmlab.grading.sandbox import MB, Limits, Sandbox, crmlab_dir, fingerprint
 
-__all__ = ["Job", "run_job", "judge", "STACK"]
+__all__ = ["Job", "run_job", "judge", "STACK", "death_reason", "startup_reason",
+           "error_reason", "error_note"]
 
 #: What a grading kernel imports before the student's first cell (the floor of ``make bench``).
 STACK = "import numpy, pandas, crmlab, crmlab.exercises"
 VALUES_LIMIT = 8 * MB
 HIDDEN_PLACEHOLDER = "# hidden check (source kept by the instructor)"
-FATAL = {"SyntaxError": "syntax error", "IndentationError": "syntax error",
-         "SystemExit": "sys.exit was called",
-         "KeyboardInterrupt": "timed out: a cell ran longer than {timeout} s"}
 _HIDDEN_NAME = re.compile(r"""hidden_check\(\s*["']([^"']+)["']""")
 
 
@@ -65,58 +73,52 @@ class Job:
     crmlab: str = ""
 
 
-def _result(job: Job, reason: str = "", **extra) -> dict:
-    return {"student_id": job.student_id, "checks": {}, "reason": reason, "notes": [],
-            "problem": "", **extra}
+def run_job(job: Job) -> JobResult:
+    """Grade one submission; return its :class:`~crmlab.grading.results.JobResult`.
 
-
-def run_job(job: Job) -> dict:
-    """Grade one submission; return ``{student_id, checks, reason, notes, problem}``.
-
-    ``reason`` is why the notebook scores 0 (empty when it ran), ``notes`` what the sandbox
-    refused along the way (the points earned still count), ``problem`` a fault of the grading
-    environment that must stop the batch.
+    The outcome is ``ran`` (each check's verdict, and the notes of what the sandbox refused
+    along the way: the points earned still count), ``fatal`` (the notebook was stopped: the
+    reason says why) or ``grader_problem`` (the machine's fault; a code of
+    :data:`~crmlab.grading.results.STOPS_BATCH` stops the whole batch).
     """
     import nbformat
 
     before = fingerprint(crmlab_dir())
     if job.crmlab and before != job.crmlab:
-        return _result(job, "grader problem: this worker's crmlab differs from the grader's",
-                       problem=f"the worker grading {job.student_id} has another crmlab than the "
-                               "grader: install the same environment on every worker")
+        return JobResult.ended(job.student_id, Reason("worker_differs", student=job.student_id))
     limits = job.limits
     variant = os.path.join(job.variants, str(job.seed)) if job.variants else None
-    for attempt in range(1, STARTS + 1):
+    for _ in range(STARTS):
         nb = nbformat.reads(job.notebook, as_version=4)
         with Sandbox(limits, variant=variant if variant and os.path.isdir(variant) else None,
                      variants=job.variants or None) as box:
             reason, values = asyncio.run(_execute(nb, box, job))
             notes = _notes(nb, limits)
-            if not reason:
-                reason = _fatal_output(nb, limits)
+            reason = reason or _fatal_output(nb, limits)
         # A kernel that does not start is the machine's fault (two kernels starting at once
         # can be given the same free port): the student's code has not run, so start afresh.
-        if not reason.startswith(_NO_START) or attempt == STARTS:
+        if reason is None or reason.code != "kernel_not_started":
             break
-    result = _result(job, reason, notes=notes)
     if fingerprint(crmlab_dir()) != before:
-        result["reason"] = "the submission changed crmlab's files"
-        result["problem"] = (f"crmlab's files changed while {job.student_id}'s notebook ran: "
-                             "restore the installation and grade again")
-        return result
-    verdicts, error = judge(job.hidden, values, student_id=job.student_id, seed=job.seed,
-                            variants=job.variants or None)
-    result["checks"] = verdicts
-    if error:
-        result["notes"].append(error)
+        return JobResult.ended(job.student_id, Reason("crmlab_changed", student=job.student_id))
+    if reason is not None:
+        result = JobResult.ended(job.student_id, reason, notes=notes)
+        verdicts = {}
+    else:
+        verdicts, error = judge(job.hidden, values, student_id=job.student_id, seed=job.seed,
+                                variants=job.variants or None)
+        result = JobResult(job.student_id, checks=tuple(
+            CheckResult(name, code) for name, code in verdicts.items()),
+            notes=(*notes, *([error] if error else [])))
     if job.feedback:
         _write_feedback(nb, job, verdicts)
     return result
 
 
-def _on_error(job: Job, exc: BaseException) -> dict:
+def _on_error(job: Job, exc: BaseException) -> JobResult:
     """The result of a job the executor could not run (a worker lost too often, a bug)."""
-    return _result(job, f"grader problem: the job failed ({type(exc).__name__}: {exc})"[:300])
+    return JobResult.ended(job.student_id,
+                           Reason("job_failed", error=f"{type(exc).__name__}: {exc}"[:300]))
 
 
 run_job.progress_label = "grading"
@@ -124,22 +126,26 @@ run_job.on_error = _on_error
 
 
 def judge(hidden, values: dict, *, student_id: str, seed: int, variants=None):
-    """Run the hidden check sources on ``values`` here; return ``(verdicts, error or "")``.
+    """Run the hidden check sources on ``values`` here; return ``(verdicts, error)``: a verdict
+    code of :data:`~crmlab.grading.results.CHECK_CODES` per check that gave one, and the note
+    ``hidden_checks_failed`` when the instructor's checks raised (else None).
 
     Examples
     --------
     >>> from crmlab.exercises.checks import EXPECTED, register
     >>> _ = register("demo-square")(lambda seed: seed * seed)
+    >>> _ = register("demo-cube")(lambda seed: seed ** 3)
     >>> judge(['from crmlab.exercises import hidden_check\\n'
-    ...        'hidden_check("demo-square", globals().get("square"), seed=seed)'],
+    ...        'hidden_check("demo-square", globals().get("square"), seed=seed)\\n'
+    ...        'hidden_check("demo-cube", globals().get("cube"), seed=seed)'],
     ...       {"square": 49, "seed": 1}, student_id="s1", seed=7)
-    ({'demo-square': True}, '')
-    >>> del EXPECTED["demo-square"]
+    ({'demo-square': 'passed', 'demo-cube': 'missing'}, None)
+    >>> del EXPECTED["demo-square"], EXPECTED["demo-cube"]
     """
     from crmlab.exercises import expected  # noqa: F401  (registers the course's checks)
     from crmlab.exercises.checks import judging
 
-    error = ""
+    error = None
     with judging(variants=variants) as verdicts:
         for source in hidden:
             namespace = {**values, "student_id": student_id, "seed": int(seed),
@@ -147,105 +153,75 @@ def judge(hidden, values: dict, *, student_id: str, seed: int, variants=None):
             try:
                 exec(compile(source, "<hidden checks>", "exec"), namespace)  # instructor code
             except Exception as exc:
-                error = f"error in the hidden checks: {type(exc).__name__}: {exc}"
-    return dict(verdicts), error
+                error = Reason("hidden_checks_failed", error=f"{type(exc).__name__}: {exc}")
+    codes = {None: results.MISSING, True: results.PASSED, False: results.WRONG}
+    return {name: codes[verdict] for name, verdict in verdicts.items()}, error
 
 
 # ------------------------------------------------------------------------------ the kernel
-def _classes():
-    """The kernel manager and notebook client of a sandboxed run (imported when first used)."""
-    import zmq
-    import zmq.asyncio
-    from jupyter_client.manager import AsyncKernelManager
-    from nbclient import NotebookClient
-
-    class SandboxKernelManager(AsyncKernelManager):
-        """Starts the kernel through the sandbox's launcher; clients refuse huge messages."""
-
-        def format_kernel_cmd(self, extra_arguments=None):
-            self.sandbox.own(self.connection_file)
-            ports = [self.shell_port, self.iopub_port, self.stdin_port, self.hb_port,
-                     self.control_port]
-            command = [sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file,
-                       *(extra_arguments or [])]
-            return self.sandbox.command(command, ports=ports)
-
-        def client(self, **kwargs):
-            context = zmq.asyncio.Context()
-            # A message above the limit drops the connection instead of filling our memory.
-            context.setsockopt(zmq.MAXMSGSIZE, self.max_message)
-            self.contexts.append(context)
-            return super().client(context=context, **kwargs)
-
-    class GradingClient(NotebookClient):
-        """nbclient with a cap on what the kernel may send back, and a reason when it stops."""
-
-        def process_message(self, msg, cell, cell_index):
-            if self.stopped:
-                return None
-            self.received += _size(msg.get("content"), self.output_limit)
-            if self.received > self.output_limit:
-                self.stop(f"the notebook printed more than {self.output_limit // MB} MB of output")
-                return None
-            return super().process_message(msg, cell, cell_index)
-
-    return SandboxKernelManager, GradingClient
-
-
-def _size(value, budget: int) -> int:
-    """Approximate bytes of a message's content (strings counted, stops past ``budget``)."""
-    total, stack = 0, [value]
-    while stack and total <= budget:
-        item = stack.pop()
-        if isinstance(item, str):
-            total += len(item)
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-            total += 8 * len(item)
-        elif isinstance(item, (list, tuple)):
-            stack.extend(item)
-        else:
-            total += 8
-    return total
-
-
 async def _execute(nb, box: Sandbox, job: Job):
-    """Run the cells; return ``(fatal reason or "", exported values)``."""
+    """Run the cells; return ``(the reason the notebook stopped or None, exported values)``.
+
+    The kernel lives in nbclient's ``async_setup_kernel`` context, launched through the job's
+    sandbox by the kernel provisioner of :mod:`crmlab.grading.kernel`.
+    """
+    from crmlab.grading.kernel import GradingClient, GradingKernelManager, SandboxKernelSpecs
+
+    limits = job.limits
+    km = GradingKernelManager(kernel_name="python3", kernel_spec_manager=SandboxKernelSpecs(),
+                              connection_file=str(box.scratch / "kernel.json"),
+                              max_message=limits.output * MB + MB)
+    client = GradingClient(nb, km=km, timeout=limits.timeout, startup_timeout=limits.startup,
+                           iopub_timeout=2, shutdown_kernel="immediate", record_timing=False,
+                           output_limit=limits.output * MB,
+                           over_limit=lambda: Reason("output_limit", megabytes=limits.output),
+                           on_stop=lambda: box.kill(km.process_group))
+    log = open(box.scratch / "kernel.log", "wb")  # the kernel's own stdout/stderr
+    box.own(box.scratch / "kernel.log")
+    reason, exported, started = None, {}, False
+    try:
+        async with client.async_setup_kernel(cleanup_kc=True, sandbox=box, cwd=str(box.scratch),
+                                             env=box.env(), stdout=log,
+                                             stderr=subprocess.STDOUT):
+            try:
+                await client.kc.execute_interactive(STACK, timeout=limits.startup,
+                                                    output_hook=lambda msg: None,
+                                                    store_history=False)
+            except Exception as exc:  # the student's code has not run yet: not their fault
+                reason = startup_reason(exc, log=_log_tail(box), limits=limits)
+            else:
+                started = True
+                reason, exported = await _run_cells(nb, client, km, box, job)
+            finally:
+                # Every process of the job dies before nbclient shuts the kernel down.
+                box.kill(km.process_group)
+    except Exception as exc:
+        if not started and reason is None:  # the kernel or its client did not start
+            reason = startup_reason(exc, log=_log_tail(box), limits=limits)
+            box.kill(km.process_group)
+            try:
+                await km.cleanup_resources()  # nbclient cleans up only a kernel it started
+            except Exception:
+                pass
+        # Once the notebook ran, a failed clean-up changes nothing: the sandbox kills every
+        # process of the job and removes its folder.
+    finally:
+        km.close_contexts()
+        log.close()
+    return reason, exported
+
+
+async def _run_cells(nb, client, km, box: Sandbox, job: Job):
+    """The student's cells one by one, watched; then the values the hidden checks read."""
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     from crmlab.grading import values as carried
 
     limits = job.limits
-    manager_class, client_class = _classes()
-    km = manager_class(kernel_name="python3")
-    km.sandbox, km.contexts, km.max_message = box, [], limits.output * MB + MB
-    km.connection_file = str(box.scratch / "kernel.json")
-    client = client_class(nb, km=km, timeout=limits.timeout, startup_timeout=limits.startup,
-                          iopub_timeout=2, shutdown_kernel="immediate", record_timing=False)
-    client.output_limit, client.received, client.stopped = limits.output * MB, 0, ""
-
-    def stop(reason: str) -> None:
-        if not client.stopped:
-            client.stopped = reason
-        box.kill(_pgid(km))
-
-    client.stop = stop
-    log = open(box.scratch / "kernel.log", "wb")  # the kernel's own stdout/stderr
-    box.own(box.scratch / "kernel.log")
-    watchers = []
-    reason, exported = "", {}
+    watchers = [asyncio.ensure_future(_watch(client, box, limits)),
+                asyncio.ensure_future(_watch_messages(client, km))]
+    reason, exported = None, {}
     try:
-        try:
-            await client.async_start_new_kernel(cwd=str(box.scratch), env=box.env(),
-                                                stdout=log, stderr=subprocess.STDOUT)
-            await client.async_start_new_kernel_client()
-            await client.kc.execute_interactive(STACK, timeout=limits.startup,
-                                                output_hook=lambda msg: None,
-                                                store_history=False)
-        except Exception as exc:  # the student's code has not run yet: not their fault
-            return _startup_failure(exc, box, limits), {}
-        watchers = [asyncio.ensure_future(_watch(client, box, limits)),
-                    asyncio.ensure_future(_watch_messages(client, km))]
         count = 0
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code" or client.stopped:
@@ -254,16 +230,16 @@ async def _execute(nb, box: Sandbox, job: Job):
             try:
                 await client.async_execute_cell(cell, index, execution_count=count)
             except CellTimeoutError:
-                reason = f"timed out: a cell ran longer than {limits.timeout} s"
+                reason = Reason("cell_timeout", seconds=limits.timeout)
                 break
             except DeadKernelError:
-                reason = client.stopped or _death(km, limits)
+                reason = client.stopped or death_reason(await km.returncode(), limits=limits)
                 break
             except Exception as exc:
-                reason = client.stopped or f"execution failed: {type(exc).__name__}"
+                reason = client.stopped or Reason("execution_failed", error=type(exc).__name__)
                 break
         reason = client.stopped or reason
-        if not reason:
+        if reason is None:
             names = [n for n in carried.names_read_by(job.hidden)
                      if not n.startswith("_") and not hasattr(builtins, n)
                      and n not in ("seed", "student_id", "hidden_check")]
@@ -274,48 +250,25 @@ async def _execute(nb, box: Sandbox, job: Job):
                     timeout=limits.timeout, output_hook=lambda msg: None, store_history=False)
             except Exception:  # a kernel the student broke exports nothing: checks fail
                 pass
-            box.kill(_pgid(km))
+            box.kill(km.process_group)
             exported = carried.load(target, limit=VALUES_LIMIT)
     finally:
         for task in watchers:
             task.cancel()
-        box.kill(_pgid(km))
-        try:
-            await client._async_cleanup_kernel()
-        except Exception:
-            pass
-        for context in km.contexts:
-            context.destroy(linger=0)
-        log.close()
     return reason, exported
 
 
-def _pgid(km) -> int | None:
-    provisioner = getattr(km, "provisioner", None)
-    return getattr(provisioner, "pgid", None) or getattr(provisioner, "pid", None)
-
-
-def _death(km, limits: Limits) -> str:
-    process = getattr(getattr(km, "provisioner", None), "process", None)
-    code = process.poll() if process is not None else None
-    if code == -signal.SIGXCPU:
-        return f"the CPU time limit ({limits.cpu} s) was reached"
-    return "the kernel died (crash or os._exit)"
-
-
-_NO_START = "grader problem: the kernel did not start"
-#: How many times a job's kernel is started before the job is reported as a grader problem.
-STARTS = 2
-
-
-def _startup_failure(exc, box: Sandbox, limits: Limits) -> str:
+def _log_tail(box: Sandbox) -> str:
+    """The last line the kernel wrote to its own stdout/stderr ("" when none)."""
     try:
         tail = (box.scratch / "kernel.log").read_text(errors="replace").strip().splitlines()
     except OSError:
         tail = []
-    detail = tail[-1][:200] if tail else f"{type(exc).__name__}: {exc}"[:200]
-    return (f"{_NO_START} within {limits.startup} s or failed ({detail}), {STARTS} times; "
-            "grade this submission again")
+    return tail[-1] if tail else ""
+
+
+#: How many times a job's kernel is started before the job is reported as a grader problem.
+STARTS = 2
 
 
 async def _watch(client, box: Sandbox, limits: Limits) -> None:
@@ -326,9 +279,9 @@ async def _watch(client, box: Sandbox, limits: Limits) -> None:
         await asyncio.sleep(0.25)
         tick += 1
         if time.monotonic() - started > limits.wall:
-            client.stop(f"timed out: the notebook ran longer than {limits.wall} s")
+            client.stop(Reason("wall_clock", seconds=limits.wall))
         elif tick % 4 == 0 and box.usage() > limits.disk * MB:
-            client.stop(f"the notebook wrote more than {limits.disk} MB of files")
+            client.stop(Reason("disk_limit", megabytes=limits.disk))
 
 
 async def _watch_messages(client, km) -> None:
@@ -341,10 +294,8 @@ async def _watch_messages(client, km) -> None:
         while not client.stopped:
             parse_monitor_message(await monitor.recv_multipart())
             await asyncio.sleep(0.3)
-            process = getattr(km.provisioner, "process", None)
-            if process is not None and process.poll() is None:
-                client.stop(f"the notebook printed more than {client.output_limit // MB} MB of "
-                            "output")
+            if await km.is_alive():
+                client.stop(Reason("output_limit", megabytes=client.output_limit // MB))
     finally:
         monitor.close(linger=0)
 
@@ -357,41 +308,119 @@ def _errors(nb):
                 yield index, output.get("ename", ""), str(output.get("evalue", ""))
 
 
-def _fatal_output(nb, limits: Limits) -> str:
+def _fatal_output(nb, limits: Limits) -> Reason | None:
     """The first error that stops a notebook for good (syntax, sys.exit, interrupt)."""
     for _, ename, _ in _errors(nb):
-        if ename in FATAL:
-            return FATAL[ename].format(timeout=limits.timeout)
-    return ""
+        reason = error_reason(ename, limits=limits)
+        if reason is not None:
+            return reason
+    return None
 
 
-def _notes(nb, limits: Limits) -> list[str]:
-    """What the sandbox refused, one short note per kind (the points earned still count)."""
+def _notes(nb, limits: Limits) -> tuple:
+    """What the sandbox refused, one note per kind and cell (the points earned still count)."""
     notes = []
     for index, ename, evalue in _errors(nb):
-        note = None
-        if ename == "MemoryError":
-            note = f"cell {index}: MemoryError (memory limit {limits.memory} MB)"
-        elif "Errno 27" in evalue or "File too large" in evalue:
-            note = f"cell {index}: a file reached the size limit ({limits.file_size} MB)"
-        elif ename == "BlockingIOError" or "Resource temporarily unavailable" in evalue:
-            note = f"cell {index}: the process limit ({limits.processes}) was reached"
-        elif ename == "PermissionError":
-            note = f"cell {index}: refused by the sandbox: {evalue[:120]}"
-        if note and note not in notes:
+        note = error_note(index, ename, evalue, limits=limits)
+        if note is not None and note not in notes:
             notes.append(note)
-    return notes
+    return tuple(notes)
+
+
+# ------------------------------------------------------------------------------ what the sandbox observed
+# Every observation that ends a job or refuses a cell becomes a code of crmlab.grading.results
+# here, and nowhere else.
+
+def death_reason(returncode: int | None, *, limits: Limits) -> Reason:
+    """Why the kernel died while a cell ran, from its exit status.
+
+    Examples
+    --------
+    >>> death_reason(-signal.SIGXCPU, limits=Limits(cpu_time=30)).text()
+    'the CPU time limit (30 s) was reached'
+    >>> death_reason(-signal.SIGSEGV, limits=Limits()).code
+    'kernel_died'
+    """
+    if returncode == -signal.SIGXCPU:
+        return Reason("cpu_limit", seconds=limits.cpu)
+    return Reason("kernel_died")
+
+
+def startup_reason(exc: BaseException, *, log: str, limits: Limits) -> Reason:
+    """Why the kernel did not start or import the course's stack (the student's code had not
+    run yet: a grader problem), from the error and the last line of the kernel's log.
+
+    Examples
+    --------
+    >>> startup_reason(TimeoutError("no reply"), log="", limits=Limits(startup=60)).text()
+    'grader problem: the kernel did not start within 60 s or failed (TimeoutError: no reply), 2 times; grade this submission again'
+    """
+    detail = (log or f"{type(exc).__name__}: {exc}")[:200]
+    return Reason("kernel_not_started", seconds=limits.startup, detail=detail, attempts=STARTS)
+
+
+#: The errors that stop a notebook for good.
+_FATAL_ERRORS = {"SyntaxError": "syntax_error", "IndentationError": "syntax_error",
+                 "SystemExit": "sys_exit", "KeyboardInterrupt": "cell_timeout"}
+
+
+def error_reason(ename: str, *, limits: Limits) -> Reason | None:
+    """The reason an error a cell printed stops the notebook for good (None: it does not;
+    the cells that depend on it fail their checks instead).
+
+    Examples
+    --------
+    >>> error_reason("SystemExit", limits=Limits()).text()
+    'sys.exit was called'
+    >>> error_reason("KeyboardInterrupt", limits=Limits(timeout=8)).text()
+    'timed out: a cell ran longer than 8 s'
+    >>> error_reason("ZeroDivisionError", limits=Limits()) is None
+    True
+    """
+    code = _FATAL_ERRORS.get(ename)
+    if code == "cell_timeout":  # the kernel's interrupt at the cell's timeout
+        return Reason(code, seconds=limits.timeout)
+    return Reason(code) if code else None
+
+
+def error_note(cell: int, ename: str, evalue: str, *, limits: Limits) -> Reason | None:
+    """What the sandbox refused, from an error cell ``cell`` printed (None: an ordinary error).
+
+    Examples
+    --------
+    >>> error_note(3, "MemoryError", "", limits=Limits(memory=1536)).text()
+    'cell 3: MemoryError (memory limit 1536 MB)'
+    >>> error_note(2, "OSError", "[Errno 27] File too large", limits=Limits(file_size=5)).code
+    'file_too_large'
+    >>> error_note(1, "ValueError", "bad", limits=Limits()) is None
+    True
+    """
+    if ename == "MemoryError":
+        return Reason("memory_error", cell=cell, megabytes=limits.memory)
+    if "Errno 27" in evalue or "File too large" in evalue:
+        return Reason("file_too_large", cell=cell, megabytes=limits.file_size)
+    if ename == "BlockingIOError" or "Resource temporarily unavailable" in evalue:
+        return Reason("process_limit", cell=cell, processes=limits.processes)
+    if ename == "PermissionError":
+        return Reason("sandbox_refused", cell=cell, detail=evalue[:120])
+    return None
 
 
 def _write_feedback(nb, job: Job, verdicts: dict) -> None:
-    """The executed notebook; each hidden check cell shows its verdicts, never its source."""
+    """The executed notebook; each hidden check cell shows its verdicts, never its source, in
+    the language of the submitted notebook's edition."""
     import nbformat
 
     from crmlab.core.atomic import write_text
+    from crmlab.core.i18n import message, reader_language
     from crmlab.exercises.tags import HIDDEN_CHECKS, RAISES_EXCEPTION
 
+    meta = nb.metadata.get("crmlab")  # the student's file: anything may be there
+    lang = reader_language(meta.get("language") if isinstance(meta, dict) else None)
+    words = {passed: message(f"feedback.{'passed' if passed else 'not_passed'}", lang)
+             for passed in (True, False)}
     for source in job.hidden:
-        lines = "".join(f"{name}: {'passed' if verdicts.get(name) else 'not passed'}\n"
+        lines = "".join(f"{name}: {words[verdicts.get(name) == results.PASSED]}\n"
                         for name in _HIDDEN_NAME.findall(source))
         cell = nbformat.v4.new_code_cell(HIDDEN_PLACEHOLDER,
                                          metadata={"tags": [HIDDEN_CHECKS, RAISES_EXCEPTION]})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crmlab.core.i18n import message
+from crmlab.core.i18n import message, shown_value
 from crmlab.core.validation import check_columns
 from crmlab.plots._style import BLUE, GREY, MARKERS, VERMILLION, set_markers
 
@@ -28,7 +28,7 @@ def touchpoint_priority_plot(risk, *, ax=None):
     set_markers(bubbles, risk["office"].map({"back": MARKERS[1], "front": MARKERS[0]})
                 .fillna(MARKERS[2]))
     for touchpoint, row in risk.iterrows():
-        ax.annotate(touchpoint, (row["contacts"], row["risk_per_contact"]), xytext=(4, 4),
+        ax.annotate(shown_value(touchpoint), (row["contacts"], row["risk_per_contact"]), xytext=(4, 4),
                     textcoords="offset points", fontsize=8)
     ax.set(xlabel=message("plot.touchpoints.xlabel"), ylabel=message("plot.touchpoints.ylabel"),
            title=message("plot.touchpoints.title"))

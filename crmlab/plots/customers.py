@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from crmlab.core.i18n import column_label, message
+from crmlab.core.i18n import column_label, message, shown_value
 from crmlab.core.validation import check_column_options, check_each, check_fitted
 from crmlab.plots._style import BLUE, GREEN, HATCHES, ORANGE, VERMILLION
 
@@ -74,7 +74,7 @@ def pyramid_chart(tiers, *, ax=None):
     counts = tiers.value_counts().reindex(tiers.cat.categories[::-1]).fillna(0)
     widths = counts.to_numpy(dtype=float)
     ax.barh(range(len(counts)), widths, left=-widths / 2, color=BLUE)
-    ax.set_yticks(range(len(counts)), [f"{t} ({int(n)})" for t, n in counts.items()])
+    ax.set_yticks(range(len(counts)), [f"{shown_value(t)} ({int(n)})" for t, n in counts.items()])
     ax.set_xticks([])
     curry = tuple(tiers.cat.categories) == CURRY_TIERS
     ax.set_title(message("plot.pyramid.title_curry" if curry else "plot.pyramid.title"))

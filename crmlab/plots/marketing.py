@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crmlab.core.i18n import catalog, column_label, get_language, message
+from crmlab.core.i18n import column_label, message
 from crmlab.core.validation import check_columns
 from crmlab.plots._style import BLUE, GREY
 
@@ -19,8 +19,7 @@ def evolution_timeline(*, ax=None):
 
     from crmlab.marketing import evolution
 
-    stages = evolution()
-    lang = get_language()
+    stages = evolution()  # in the language in effect
     ax = ax or plt.subplots(figsize=(10, 5))[1]
     # Label heights chosen so that the crowded 1994-2009 labels do not overlap.
     levels = [1.2, -1.2, 2.6, -1.2, 3.6, -2.4, 1.2, -3.6, 2.4, -1.2]
@@ -31,8 +30,8 @@ def evolution_timeline(*, ax=None):
         ax.plot([row["year"]] * 2, [0, level], color=GREY, lw=0.8)
         ax.plot(row["year"], 0, "o", ms=7, color=BLUE,
                 markerfacecolor=BLUE if seed else "white")
-        stage = catalog(lang).get(f"plot.evolution.stage.{row['stage']}", row["stage"])
-        ax.text(row["year"], level + (0.1 if level > 0 else -0.1), f"{stage}\n{row['reference']}",
+        ax.text(row["year"], level + (0.1 if level > 0 else -0.1),
+                f"{row['stage']}\n{row['reference']}",
                 ha="center", va="bottom" if level > 0 else "top", fontsize=8)
     ax.set(ylim=(-4.8, 4.8), xlim=(1950, 2016), yticks=[], xlabel=message("plot.evolution.xlabel"),
            title=message("plot.evolution.title"))

@@ -27,7 +27,10 @@ def portfolio_matrix(suppliers, *, types=None, ax=None):
 
     Points are sized by annual spend and coloured by relationship type when ``types`` (a
     sequence of 1-4, e.g. from ``classify_supplier``) is given. The quadrants follow Kraljic
-    (1983): non-critical, leverage, bottleneck, strategic items.
+    (1983): non-critical, leverage, bottleneck, strategic items. The axes and cuts are the
+    course's choices: x is :func:`supply_risk_score` (the risk level, nudged up when
+    alternatives are few), cut at its middle, 0.5; y is the share of profit in %, cut at twice
+    its median. The legend stands outside the axes, so that it hides no point.
     """
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
@@ -60,13 +63,13 @@ def portfolio_matrix(suppliers, *, types=None, ax=None):
                           (0.52, y_mid * 0.05, "bottleneck"), (0.52, top * 0.96, "strategic")):
         ax.text(tx, ty, message(f"plot.portfolio.{key}"), fontsize=9, color=TEXT,
                 va="bottom" if ty < y_mid else "top")
-    ax.set(xlim=(0, 1), ylim=(0, top), xlabel=message("plot.portfolio.xlabel"),
+    ax.set(xlim=(0, 1.05), ylim=(0, top), xlabel=message("plot.portfolio.xlabel"),
            ylabel=message("plot.portfolio.ylabel"), title=message("plot.portfolio.title"))
     if types is not None:
         handles = [Line2D([], [], marker=MARKERS[t.value - 1], ls="", color=_COLOURS[t.value],
                           label=f"{t.value} {message(f'relationship.type_{t.value}')}")
                    for t in RelationshipType]
-        ax.legend(handles=handles, loc="center right", fontsize=8,
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8,
                   title=message("plot.portfolio.legend"))
     return ax
 

@@ -53,11 +53,23 @@ _LOCK = threading.Lock()
 
 
 class Refused(CrmlabError):
-    """A request the service refuses: ``status`` and a one-line ``reason``."""
+    """A request the service refuses: ``status`` and a one-line ``reason`` (English, for the
+    log); a refusal a student can cause also carries a ``code`` of
+    :data:`crmlab.grading.results.SUBMISSION_PROBLEMS` and its ``params``, which the answer
+    passes on so that ``crmlab submit`` says it in the student's language."""
 
-    def __init__(self, status: int, reason: str):
-        super().__init__(reason)
-        self.status, self.reason = status, reason
+    def __init__(self, status: int, reason: str = "", *, code: str | None = None,
+                 params: dict | None = None):
+        from crmlab.core.i18n import message
+
+        self.status, self.code, self.params = status, code, dict(params or {})
+        self.reason = reason or message(f"result.{code}", "en", **self.params)
+        super().__init__(self.reason)
+
+    def answer(self) -> dict:
+        """The JSON body of the refusal."""
+        coded = {"code": self.code, "params": self.params} if self.code else {}
+        return {"status": self.status, "message": self.reason, **coded}
 
 
 def _append_receipts(store: Path, rows: list[dict]) -> None:
@@ -91,10 +103,10 @@ def store_bundle(store: str | Path, user: str, data: bytes, *, max_bytes: int = 
     try:
         validate_id(user)
     except CrmlabError as exc:
-        raise Refused(403, f"hub user name cannot be a student id: {exc}") from None
+        raise Refused(403, code="hub_user_not_student_id", params={"error": str(exc)}) \
+            from None
     if len(data) > max_bytes:
-        raise Refused(413, f"bundle of {len(data)} bytes is larger than the cap of "
-                           f"{max_bytes} bytes")
+        raise Refused(413, code="upload_over_cap", params={"size": len(data), "cap": max_bytes})
     store = Path(store)
     with tempfile.TemporaryDirectory(dir=store) as scratch:
         probe = Path(scratch, "bundle.zip")
@@ -102,10 +114,13 @@ def store_bundle(store: str | Path, user: str, data: bytes, *, max_bytes: int = 
         try:
             submission = read_submission("zip", probe, max_bytes=max_bytes)
         except SubmissionError as exc:
-            raise Refused(400, f"not a crmlab submission bundle ({exc})") from None
+            # the student reads the bundle's own problem, in their language
+            raise Refused(400, f"not a crmlab submission bundle ({exc})",
+                          code=getattr(exc, "code", None),
+                          params=getattr(exc, "params", None)) from None
     if submission.student_id != user:
-        raise Refused(403, f"the bundle is for student {submission.student_id!r} but you are "
-                           f"signed in to the hub as {user!r}; nothing was stored")
+        raise Refused(403, code="bundle_of_another",
+                      params={"owner": repr(submission.student_id), "user": repr(user)})
     digest = hashlib.sha256(data).hexdigest()
     moment = utc(now)
     folder = store / user
@@ -160,15 +175,17 @@ def make_app(store: str | Path, *, prefix: str = "/", max_bytes: int = MAX_BYTES
         def write_error(self, status_code, **kwargs):
             reason = self._reason
             exc = kwargs.get("exc_info", (None, None, None))[1]
+            answer = {"status": status_code, "message": reason}
             if isinstance(exc, Refused):
-                reason = exc.reason
+                answer = {**exc.answer(), "status": status_code}
             self.set_header("Content-Type", "application/json")
-            self.finish(json.dumps({"status": status_code, "message": reason}))
+            self.finish(json.dumps(answer))
 
-        def refuse(self, status: int, reason: str):
-            self.set_status(status, reason=reason.splitlines()[0][:200])
+        def refuse(self, status: int, reason: str = "", *, refused: Refused | None = None):
+            refused = refused or Refused(status, reason)
+            self.set_status(status, reason=refused.reason.splitlines()[0][:200])
             self.set_header("Content-Type", "application/json")
-            self.finish(json.dumps({"status": status, "message": reason}))
+            self.finish(json.dumps(refused.answer()))
 
         @property
         def instructor(self) -> bool:
@@ -184,7 +201,7 @@ def make_app(store: str | Path, *, prefix: str = "/", max_bytes: int = MAX_BYTES
                                                max_bytes=max_bytes))
             except Refused as exc:
                 app_log.warning("refused a bundle from %s: %s", user, exc.reason)
-                return self.refuse(exc.status, exc.reason)
+                return self.refuse(exc.status, refused=exc)
             app_log.info("received %s from %s", receipt["file"], user)
             self.set_status(201)
             self.finish(receipt)

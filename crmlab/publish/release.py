@@ -48,48 +48,50 @@ START = "00_start_here.ipynb"
 #: The id of the first cell of a practice copy.
 PRACTICE_CELL = "crmlab-practice-copy"
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".*")
-_PLACEHOLDER = re.compile(r"\{\{\s*(?:_\(\s*\"([\w.]+)\"\s*\)|(\w+))\s*\}\}")
 
 
 # ------------------------------------------------------------------------------ templates
-def render(template: str, *, lang: str, name: str = "template", **fields) -> str:
-    """Fill a template of the student copy: ``{{ field }}`` is one of ``fields`` (or ``lang``),
-    ``{{ _("key") }}`` the catalog's entry ``key`` in ``lang`` (its ``{field}`` placeholders
-    filled from ``fields``), ``{# ... #}`` a comment, left out with the line end after it.
+@cache
+def _environment():
+    import jinja2
 
-    This is the subset of Jinja2's syntax the templates need: Jinja2 renders them to the same
-    text (``trim_blocks``, ``keep_trailing_newline``, ``_`` given as a global), so they can
-    move to it unchanged.
+    # Markdown and a Makefile, not HTML: nothing is escaped. trim_blocks drops the line end
+    # after a comment or a block tag, as a reader of the template expects.
+    return jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined,
+                              trim_blocks=True, keep_trailing_newline=True)
+
+
+def render(template: str, *, lang: str, name: str = "template", **fields) -> str:
+    """Render a Jinja2 template of the student copy: ``{{ field }}`` is one of ``fields`` (or
+    ``lang``), ``{{ _("key") }}`` the catalog's entry ``key`` in ``lang`` (its ``{field}``
+    placeholders filled from ``fields``), ``{# ... #}`` a comment; ``name`` names the template
+    in errors.
 
     Examples
     --------
     >>> render('{# note #}\\n{{ _("quiz.check") }}: {{ lesson }}', lang="az", lesson="L00")
     'Yoxla: L00'
-    >>> render("{{ lesson }} {% if x %}", lang="en", name="T", lesson="L00")
+    >>> render("{{ lesson }}", lang="en", name="T", edition="az")
     Traceback (most recent call last):
     ...
-    ValueError: T: Got '{%' instead, expected {{ field }}, {{ _("key") }} or {# comment #}.
+    ValueError: T: Got field 'lesson' instead, expected one of edition, lang.
     """
+    import jinja2
+    from jinja2 import meta
+
     from crmlab.core.i18n import message
 
     values = {"lang": lang, **fields}
-    text = re.sub(r"\{#.*?#\}\n?", "", template, flags=re.S)
-
-    def fill(match):
-        key, field = match.groups()
-        if key:
-            return message(key, lang=lang, **fields)
-        if field not in values:
-            raise ValueError(f"{name}: Got field {field!r} instead, expected one of "
-                             f"{', '.join(sorted(values))}.")
-        return str(values[field])
-
-    text = _PLACEHOLDER.sub(fill, text)
-    left = re.search(r"\{\{|\{%|\{#", text)
-    if left:
-        raise ValueError(f"{name}: Got {left.group()!r} instead, expected {{{{ field }}}}, "
-                         '{{ _("key") }} or {# comment #}.')
-    return text
+    environment = _environment()
+    try:
+        unknown = meta.find_undeclared_variables(environment.parse(template)) - {"_", *values}
+        compiled = environment.from_string(template)
+    except jinja2.TemplateSyntaxError as error:
+        raise ValueError(f"{name}:{error.lineno}: {error.message}") from None
+    if unknown:
+        raise ValueError(f"{name}: Got field {min(unknown)!r} instead, expected one of "
+                         f"{', '.join(sorted(values))}.")
+    return compiled.render(_=lambda key: message(key, lang=lang, **fields), **values)
 
 
 def _template(name: str) -> str:
@@ -332,6 +334,7 @@ def release(out: str | Path, *, source: str | Path | None = None, lang: str = "e
 def _write(out: Path, *, source: Path, lang: str, editions) -> None:
     import yaml
 
+    from crmlab.core.yaml_lines import read_plain
     from crmlab.quiz import quiz_files
 
     shutil.copytree(source / "crmlab", out / "crmlab", ignore=_IGNORE)
@@ -354,7 +357,7 @@ def _write(out: Path, *, source: Path, lang: str, editions) -> None:
             _release_exercises(out / exercises, source=source / exercises, lang=edition)
     (out / "quizzes").mkdir()
     for path in quiz_files(source / "quizzes"):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_plain(path, error=CrmlabError)
         (out / "quizzes" / path.name).write_text(
             yaml.safe_dump(strip_quiz(data), allow_unicode=True, sort_keys=False),
             encoding="utf-8")

@@ -5,24 +5,36 @@ Editions: the English notebooks in ``notebooks/`` become the site's root; every 
 edition (a folder ``notebooks/<lang>/`` holding notebooks, ``<lang>`` one of
 :data:`crmlab.core.i18n.LANGUAGES`) becomes ``<out>/<lang>/``, built the same way.
 
+Every page comes from a template, never from HTML patched afterwards: a lesson's page from the
+nbconvert template ``site_templates/nbconvert/crmlab_site`` (nbconvert's ``lab`` template with
+the site's blocks: the stylesheet with its print style and the scripts, the skip link, the
+navigation and the search box, the figures' text alternatives, stable widget ids; the language
+attribute is the edition's), the navigation bar, the course map and the quizzes from the Jinja2
+templates of ``site_templates/`` (autoescaped). Links between notebooks become links between
+pages as the Markdown is rendered (:func:`_site_url`).
+
 The quizzes are forms (:mod:`crmlab.publish.site_quiz`) whose practice questions the page checks
 itself (``static/site_quiz.js``, by the rules of :mod:`crmlab.quiz.scoring`); graded
 questions carry no key. Other ipywidgets on the pages render offline from the widget state stored
 in the committed notebooks: the renderer (``@jupyter-widgets/html-manager``) and RequireJS come
-from the npm registry at build time, pinned below, and are served from ``static/``; no page refers
-to a CDN. Every page has the navigation, a search box over the lesson text (the index is built
-here, ``static/search-<lang>.js``) and a print style. The same input gives byte-identical output.
+from the npm registry at build time, pinned with all their dependencies by
+``site_npm/package-lock.json`` (installed with ``npm ci``), and are served from ``static/``; no
+page refers to a CDN. Every page has the navigation, a search box over the lesson text (the index
+is built here, ``static/search-<lang>.js``) and a print style. The same input gives
+byte-identical output.
 """
 
 from __future__ import annotations
 
-import html
+import itertools
 import json
 import re
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from crmlab.core.exceptions import CrmlabError
 from crmlab.core.i18n import LANGUAGES, message
@@ -31,8 +43,11 @@ from crmlab.lessons import list_lessons
 
 __all__ = ["build", "editions", "search_entries", "figure_alt", "NPM_PACKAGES"]
 
-#: Exact versions of the browser-side renderer the site ships.
-NPM_PACKAGES = {"@jupyter-widgets/html-manager": "1.0.15", "requirejs": "2.3.8"}
+#: The site's npm packages: ``package.json`` and its ``package-lock.json`` (every dependency
+#: pinned), shipped in ``crmlab/publish/site_npm``.
+_NPM = Path(__file__).with_name("site_npm")
+#: Exact versions of the browser-side renderer the site ships (from ``site_npm/package.json``).
+NPM_PACKAGES = json.loads((_NPM / "package.json").read_text(encoding="utf-8"))["dependencies"]
 
 _VENDOR_FILES = {
     "embed-amd.js": "@jupyter-widgets/html-manager/dist/embed-amd.js",
@@ -40,6 +55,8 @@ _VENDOR_FILES = {
 }
 #: The site's own assets, shipped in ``crmlab/publish/site_static``.
 _OWN_FILES = ("site.css", "site_quiz.js", "site_search.js", "site_widgets.js")
+#: The site's templates: Jinja2 (autoescaped) and, in ``nbconvert/``, the page template.
+_TEMPLATES = Path(__file__).with_name("site_templates")
 
 _SHOW = re.compile(r"""quiz\.show\(\s*["']([\w.-]+)["']""")
 _WIDGET = "application/vnd.jupyter.widget-view+json"
@@ -47,21 +64,27 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 
 
 def _vendor(cache: Path) -> Path:
-    """Install the pinned npm packages once into ``cache`` and return its node_modules."""
+    """Install the locked npm packages into ``cache`` (``npm ci``, again whenever the lock
+    changed) and return its node_modules."""
     modules = cache / "node_modules"
-    if all((modules / rel).is_file() for rel in _VENDOR_FILES.values()):
+    lock = (_NPM / "package-lock.json").read_bytes()
+    installed = cache / "package-lock.json"
+    if (installed.is_file() and installed.read_bytes() == lock
+            and all((modules / rel).is_file() for rel in _VENDOR_FILES.values())):
         return modules
     if shutil.which("npm") is None:
         raise CrmlabError("npm is needed to fetch the widget renderer for the site; install Node.js")
     cache.mkdir(parents=True, exist_ok=True)
-    specs = [f"{name}@{version}" for name, version in NPM_PACKAGES.items()]
+    for name in ("package.json", "package-lock.json"):
+        shutil.copyfile(_NPM / name, cache / name)
     result = subprocess.run(
-        ["npm", "install", "--no-audit", "--no-fund", "--no-save", "--prefix", str(cache), *specs],
+        ["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--prefix", str(cache)],
         capture_output=True, text=True,
     )
     if result.returncode != 0:
-        last = (result.stderr.strip().splitlines() or ["npm install failed"])[-1]
-        raise CrmlabError(f"npm install of the widget renderer failed: {last}")
+        installed.unlink(missing_ok=True)  # a half-done install is never taken as done
+        last = (result.stderr.strip().splitlines() or ["npm ci failed"])[-1]
+        raise CrmlabError(f"npm ci of the widget renderer failed: {last}")
     return modules
 
 
@@ -82,33 +105,20 @@ def editions(folder: str | Path | None = None) -> list[tuple[str, Path]]:
     return found
 
 
+def _templates():
+    from crmlab.core.html import templates
+
+    return templates(str(_TEMPLATES))
+
+
 def _sitebar(lessons, prefix: str, lang: str, langs: list[str], here: str) -> str:
-    def say(key):
-        return html.escape(message(key, lang=lang))
+    """The top of every page (skip link, navigation, search box), from ``sitebar.html.j2``."""
+    from markupsafe import Markup
 
-    links = [f'<a href="index.html"{_current(here, "index")}>{say("nav.course_map")}</a>']
-    links += [f'<a href="{item.path.stem}.html"{_current(here, item.path.stem)} '
-              f'title="{html.escape(item.title)}">{html.escape(item.id)}</a>'
-              for item in lessons]
-    others = "".join(
-        f'<a href="{_edition_href(lang, other, here)}" hreflang="{other}" lang="{other}">'
-        f'{other.upper()}</a>' for other in langs if other != lang)
-    if others:
-        others = f'<nav aria-label="{say("site.editions")}">{others}</nav>'
-    return (f'<a class="crmlab-skip" href="#crmlab-main">{say("site.skip")}</a>'
-            f'<header class="crmlab-sitebar"><nav aria-label="{say("site.course")}">'
-            f'{"".join(links)}</nav>{others}'
-            f'<form class="crmlab-search" role="search" onsubmit="return false">'
-            f'<label for="crmlab-search-box">{say("site.search")}</label> '
-            f'<input type="search" id="crmlab-search-box" autocomplete="off" '
-            f'aria-controls="crmlab-search-results">'
-            f'<ul id="crmlab-search-results" aria-live="polite"></ul></form></header>'
-            f'<script src="{prefix}static/search-{lang}.js"></script>'
-            f'<script src="{prefix}static/site_search.js"></script>')
-
-
-def _current(here: str, stem: str) -> str:
-    return ' aria-current="page"' if here == stem else ""
+    editions = [(other, _edition_href(lang, other, here)) for other in langs if other != lang]
+    return Markup(_templates().get_template("sitebar.html.j2").render(
+        say=lambda key: message(key, lang=lang), lessons=lessons, here=here,
+        editions=editions, prefix=prefix, lang=lang).rstrip("\n"))
 
 
 def _edition_href(lang: str, other: str, here: str) -> str:
@@ -141,25 +151,30 @@ def _quiz_outputs(nb, lang: str) -> None:
         nb.metadata.pop("widgets", None)
 
 
-_OUTPUT_ID = re.compile(r'class="jupyter-widgets jp-OutputArea-output[^"]*" id="([0-9a-f-]{36})"')
+def _text_of(node, lang: str) -> str:
+    """The text an argument node stands for: a string literal, or ``message("key")`` read from
+    the catalog in ``lang``; "" for anything else."""
+    import ast
 
-
-def _stable_ids(body: str) -> str:
-    # nbconvert gives each widget output a fresh uuid4; the same input must give the same bytes.
-    for number, found in enumerate(dict.fromkeys(_OUTPUT_ID.findall(body)), 1):
-        body = body.replace(found, f"crmlab-widget-{number}")
-    return body
-
-
-_NO_ALT = 'alt="No description has been provided for this image"'
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "message"
+            and len(node.args) == 1 and not node.keywords
+            and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+        try:
+            return message(node.args[0].value, lang=lang)
+        except (KeyError, LookupError):
+            return ""
+    return ""
 
 
 def figure_alt(source: str, lang: str = "en") -> str:
     """The text alternative of the figure a code cell draws, in ``lang``: its title and what it
     shows.
 
-    The title is the ``title=`` (or ``label=``) the cell passes; what the figure shows is the
-    catalog's ``site.alt.<function>`` entry of the :mod:`crmlab.plots` function the cell calls.
+    The title is the ``title=`` (or ``label=``) the cell passes, a string or a catalog entry
+    (``title=message("key")``, read in ``lang``); what the figure shows is the catalog's
+    ``site.alt.<function>`` entry of the :mod:`crmlab.plots` function the cell calls.
 
     Examples
     --------
@@ -167,6 +182,8 @@ def figure_alt(source: str, lang: str = "en") -> str:
     'Figure: Suppliers by share of profit. Cumulative share curve of an ABC analysis, coloured by class.'
     >>> figure_alt('monthly.plot(title="Revenue by month")')
     'Figure: Revenue by month.'
+    >>> figure_alt('s.plot(title=message("plot.orders_by_month.title"))')
+    'Figure: Orders by month.'
     >>> figure_alt('pyramid_chart(tiers)', lang="az")
     'Şəkil: Müştəri piramidası: hər pillədə müştəri sayı, ən yuxarı pillə yuxarıda.'
     """
@@ -186,10 +203,8 @@ def figure_alt(source: str, lang: str = "en") -> str:
         if name not in plots.__all__ and name != "plot":
             continue
         for keyword in node.keywords:
-            if (not title and keyword.arg in ("title", "label")
-                    and isinstance(keyword.value, ast.Constant)
-                    and isinstance(keyword.value.value, str)):
-                title = keyword.value.value
+            if not title and keyword.arg in ("title", "label"):
+                title = _text_of(keyword.value, lang)
         if name in plots.__all__ and not summary:
             summary = message(f"site.alt.{name}", lang=lang)
     parts = [part.rstrip(".") + "." for part in (title, summary) if part]
@@ -198,26 +213,59 @@ def figure_alt(source: str, lang: str = "en") -> str:
     return message("site.figure", lang=lang, text=" ".join(parts))
 
 
-def _figure_alts(nb, lang: str) -> list[str]:
-    """One text alternative per image output, in page order."""
-    alts = []
-    for cell in nb.cells:
-        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            if any(kind.startswith("image/") for kind in output.get("data", {})):
-                alts.append(figure_alt(cell.source, lang))
-    return alts
+def _site_url(url: str) -> str:
+    """A link to a notebook of the same folder, made a link to its page (``02_x.ipynb#Top`` ->
+    ``02_x.html#Top``); any other link as it is.
+
+    Examples
+    --------
+    >>> _site_url("02_supplier_relationship_types.ipynb#Quiz"), _site_url("https://x.org/a.ipynb")
+    ('02_supplier_relationship_types.html#Quiz', 'https://x.org/a.ipynb')
+    """
+    parts = urlsplit(url)
+    name = parts.path
+    if parts.scheme or parts.netloc or "/" in name or not name.endswith(".ipynb") \
+            or name == ".ipynb":
+        return url
+    return urlunsplit(parts._replace(path=name[: -len(".ipynb")] + ".html"))
 
 
-def _alt_texts(body: str, alts: list[str]) -> str:
-    # nbconvert marks every image without alt the same way; the figures' own texts go there.
-    parts = body.split(_NO_ALT)
-    if len(parts) - 1 != len(alts):
-        raise CrmlabError(f"the page has {len(parts) - 1} images without alt text and the "
-                          f"notebook {len(alts)} image outputs")
-    out = [parts[0]]
-    for alt, rest in zip(alts, parts[1:], strict=True):
-        out += [f'alt="{html.escape(alt)}"', rest]
-    return "".join(out)
+def _exporter_class():
+    """nbconvert's HTML exporter whose Markdown links between notebooks point at the pages."""
+    from jinja2 import pass_context
+    from nbconvert import HTMLExporter
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    class _SiteMarkdown(IPythonRenderer):
+        def link(self, text, url, title=None):
+            return super().link(text, _site_url(url), title)
+
+    class SiteExporter(HTMLExporter):
+        @pass_context
+        def markdown2html(self, context, source):
+            cell = context.get("cell", {})
+            renderer = _SiteMarkdown(
+                escape=False, attachments=cell.get("attachments", {}),
+                embed_images=self.embed_images,
+                path=context.get("resources", {}).get("metadata", {}).get("path", ""),
+                anchor_link_text=self.anchor_link_text,
+                exclude_anchor_links=self.exclude_anchor_links, **self.lexer_options)
+            return MarkdownWithMath(renderer=renderer).render(source)
+
+    return SiteExporter
+
+
+def _exporter(lang: str, prefix: str):
+    """The page exporter of one edition: the site's nbconvert template in ``lang``, its
+    scripts under ``prefix`` (the path back to the site's root)."""
+    exporter = _exporter_class()(template_name="crmlab_site",
+                                 extra_template_basedirs=[str(_TEMPLATES / "nbconvert")])
+    exporter.language_code = lang
+    exporter.mathjax_url = ""
+    exporter.require_js_url = f"{prefix}static/require.js"
+    exporter.widget_renderer_url = f"{prefix}static/embed-amd.js"
+    exporter.register_filter("figure_alt", lambda source: figure_alt(source, lang))
+    return exporter
 
 
 def _page(lesson, exporter, sitebar: str, prefix: str, lang: str) -> str:
@@ -227,46 +275,56 @@ def _page(lesson, exporter, sitebar: str, prefix: str, lang: str) -> str:
 
     nb = nbformat.from_dict(student_copy(nbformat.read(lesson.path, as_version=4)))
     _quiz_outputs(nb, lang)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": lesson.title}})
-    # Links between notebooks point at the pages of the site.
-    body = re.sub(r'href="([\w.-]+)\.ipynb(#[^"]*)?"', r'href="\1.html\2"', body)
-    body = re.sub(r"<html[^>]*>", f'<html lang="{lang}">', body, count=1)
-    head = (f'<link rel="stylesheet" href="{prefix}static/site.css">'
-            f'<script src="{prefix}static/site_quiz.js" defer></script>'
-            f'<script src="{prefix}static/site_widgets.js"></script>')
-    body = body.replace("</head>", head + "</head>", 1)
-    body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + sitebar, body, count=1)
-    body = re.sub(r"<main>", '<main id="crmlab-main">', body, count=1)
-    return _alt_texts(_stable_ids(body), _figure_alts(nb, lang))
+    numbers = itertools.count(1)
+    site = {"prefix": prefix, "sitebar": sitebar,
+            "widget_id": lambda: f"crmlab-widget-{next(numbers)}"}
+    body, _ = exporter.from_notebook_node(
+        nb, resources={"metadata": {"name": lesson.title}, "crmlab": site})
+    return body
 
 
 def _index(lessons, sitebar: str, prefix: str, lang: str) -> str:
-    def say(key):
-        return html.escape(message(key, lang=lang))
+    return _templates().get_template("course_map.html.j2").render(
+        say=lambda key: message(key, lang=lang), lessons=lessons, sitebar=sitebar,
+        prefix=prefix, lang=lang)
 
-    rows = "\n".join(
-        f'<tr><td>{html.escape(item.id)}</td><td>{say("site.kind." + item.kind)}</td>'
-        f'<td><a href="{item.path.stem}.html">{html.escape(item.title)}</a></td></tr>'
-        for item in lessons
-    )
-    heads = "".join(f"<th scope='col'>{say('column.' + name)}</th>"
-                    for name in ("id", "kind", "lesson"))
-    return (
-        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{say('site.title')}</title>"
-        f"<link rel='stylesheet' href='{prefix}static/site.css'>"
-        "</head><body class='crmlab-index'>"
-        f"{sitebar}<main id='crmlab-main'><h1>{say('site.heading')}</h1>"
-        f"<h2 id='Course-map'>{say('nav.course_map')}</h2><table><caption>"
-        f"{say('site.map_caption')}</caption><tr>{heads}</tr>{rows}</table></main></body></html>\n"
-    )
+
+class _Text(HTMLParser):
+    """The text of the HTML inside a Markdown text, each tag (or comment) a space, entities as
+    written (for the search index)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.parts: list[str] = []
+
+    def _gap(self, *args) -> None:
+        self.parts.append(" ")
+
+    handle_starttag = handle_endtag = handle_startendtag = handle_comment = _gap
+    handle_decl = handle_pi = unknown_decl = _gap
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+    def handle_entityref(self, name):
+        self.parts.append(f"&{name};")
+
+    def handle_charref(self, name):
+        self.parts.append(f"&#{name};")
+
+
+def _untagged(text: str) -> str:
+    parser = _Text()
+    parser.feed(text)
+    parser.close()
+    return "".join(parser.parts)
 
 
 def _plain(markdown: str) -> str:
+    """The words of a Markdown text: images dropped, links by their words, tags and marks out."""
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", markdown)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"<[^>]+>", " ", text)
+    text = _untagged(text)
     text = re.sub(r"[*_`>|#]+", " ", text)
     return " ".join(text.split())
 
@@ -286,15 +344,16 @@ def search_entries(lesson) -> list[dict]:
     >>> entries[0]["page"], bool(entries[0]["text"])
     ('00_start_here.html', True)
     """
-    from crmlab.publish.notebooks import student_copy
+    from crmlab.publish.notebooks import NAV_START, student_copy
 
     nb = student_copy(json.loads(lesson.path.read_text(encoding="utf-8")))
     page = f"{lesson.path.stem}.html"
     entries = [{"page": page, "anchor": "", "title": lesson.title, "text": []}]
     for cell in nb["cells"]:
-        if cell["cell_type"] != "markdown":
-            continue
-        for line in "".join(cell["source"]).splitlines():
+        source = "".join(cell["source"])
+        if cell["cell_type"] != "markdown" or source.lstrip().startswith(NAV_START):
+            continue  # the navigation cells are the site's navigation bar
+        for line in source.splitlines():
             heading = _HEADING.match(line)
             if heading and len(heading.group(1)) <= 3:
                 title = _plain(heading.group(2))
@@ -330,8 +389,6 @@ def build(out: str | Path, *, cache: str | Path | None = None,
         The folder of the English notebooks (language editions in its subfolders); default
         the course's ``notebooks/``.
     """
-    from nbconvert import HTMLExporter
-
     out = Path(out)
     modules = _vendor(Path(cache) if cache else course_dir() / "build" / "site-node")
     if out.exists():
@@ -350,10 +407,7 @@ def build(out: str | Path, *, cache: str | Path | None = None,
         prefix = "" if lang == "en" else "../"
         target = out if lang == "en" else out / lang
         target.mkdir(exist_ok=True)
-        exporter = HTMLExporter(template_name="lab")
-        exporter.require_js_url = f"{prefix}static/require.js"
-        exporter.widget_renderer_url = f"{prefix}static/embed-amd.js"
-        exporter.mathjax_url = ""
+        exporter = _exporter(lang, prefix)
         lessons = list_lessons(folder)
         (out / "static" / f"search-{lang}.js").write_text(_search_index(lessons),
                                                           encoding="utf-8")

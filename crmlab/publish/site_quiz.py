@@ -11,8 +11,7 @@ question of the course.
 
 from __future__ import annotations
 
-import html
-import json
+from pathlib import Path
 
 from crmlab.core.i18n import label, localized, message
 from crmlab.quiz.scoring import has_key, score
@@ -63,23 +62,20 @@ def _order(quiz, question, items):
                         shuffle=question.shuffle)
 
 
-def _graded(quiz, question, lang: str) -> str:
-    esc = html.escape
-    listed = [localized(o.text, lang) for o in _order(quiz, question, question.options)]
-    listed += [f"{localized(p.left, lang)}" for p in question.pairs]
-    items = "".join(f"<li>{esc(words)}</li>" for words in listed)
-    code = f'<code>quiz.show("{esc(quiz.id)}")</code>'
+def _where(quiz, question, lang: str) -> tuple[str, str]:
+    """The words before and after ``quiz.show("ID")`` in the line that says where to answer."""
     if question.mode == "graded":
-        where = esc(message("site.graded_in_lab", lang=lang, mode=label(question.mode, lang),
-                            code="\0")).replace("\0", code)
+        words = message("site.graded_in_lab", lang=lang, mode=label(question.mode, lang),
+                        code="\0")
     else:
-        where = esc(message("site.answer_in_lab", lang=lang, code="\0")).replace("\0", code)
-    return (f'{"<ul>" + items + "</ul>" if items else ""}'
-            f'<p class="crmlab-where">{where}</p>')
+        words = message("site.answer_in_lab", lang=lang, code="\0")
+    before, _, after = words.partition("\0")
+    return before, after
 
 
-def quiz_html(quiz, *, lang: str = "en") -> str:
-    """The quiz as accessible HTML forms (fieldset and legend per question) with its data.
+def quiz_html(quiz, *, lang: str = "en"):
+    """The quiz as accessible HTML forms (fieldset and legend per question) with its data,
+    from the template ``site_templates/quiz.html.j2``.
 
     Examples
     --------
@@ -88,37 +84,33 @@ def quiz_html(quiz, *, lang: str = "en") -> str:
     >>> page.count("<fieldset") == len(load("L00").questions), "crmlab-quiz-data" in page
     (True, True)
     """
-    esc = html.escape
-    parts = []
+    questions = []
     for number, question in enumerate(quiz.questions, 1):
-        base = f"q-{esc(quiz.id)}-{esc(question.id)}"
-        unit = label("point" if question.points == 1 else "points", lang)
-        note = (f'<p class="crmlab-note"><i>{esc(localized(question.note, lang))}</i></p>'
-                if question.note else "")
-        legend = (f'<legend><b>{esc(label("question", lang))} {number}.</b> '
-                  f'{esc(localized(question.prompt, lang))} <span class="crmlab-badge">'
-                  f'({esc(label(question.mode, lang))}, {question.points:g} {esc(unit)})</span>'
-                  f'</legend>')
+        entry = {"id": question.id, "mode": question.mode, "number": number,
+                 "label": label("question", lang), "prompt": localized(question.prompt, lang),
+                 "mode_label": label(question.mode, lang), "points": f"{question.points:g}",
+                 "unit": label("point" if question.points == 1 else "points", lang),
+                 "note": localized(question.note, lang) if question.note else "",
+                 "inputs": None}
         if _checkable(question):
-            inputs = get_type(question.type).browser_input(
-                question, lang=lang, base=base,
+            entry["inputs"] = get_type(question.type).browser_input(
+                question, lang=lang, base=f"q-{quiz.id}-{question.id}",
                 order=lambda items, q=question: _order(quiz, q, items))
-            body = (f'{note}{inputs}</fieldset>'
-                    f'<button type="submit" class="crmlab-submit">{esc(label("check", lang))}'
-                    f'</button><div class="crmlab-feedback" role="status" aria-live="polite">'
-                    f'</div>')
         else:
-            body = f"{note}{_graded(quiz, question, lang)}</fieldset>"
-        parts.append(f'<form class="crmlab-question crmlab-mode-{esc(question.mode)}" '
-                     f'data-question="{esc(question.id)}" novalidate><fieldset>{legend}{body}'
-                     f'</form>')
-    data = json.dumps(checking_data(quiz, lang=lang), ensure_ascii=False, sort_keys=True)
-    # "</" inside a script element would end it early.
-    data = data.replace("</", "<\\/")
-    return (f'<section class="crmlab-quiz" data-quiz="{esc(quiz.id)}" lang="{esc(lang)}" '
-            f'aria-labelledby="quiz-{esc(quiz.id)}-title"><h2 id="quiz-{esc(quiz.id)}-title">'
-            f'{esc(localized(quiz.title, lang))}</h2>{"".join(parts)}'
-            f'<script type="application/json" class="crmlab-quiz-data">{data}</script></section>')
+            entry["listed"] = [localized(o.text, lang)
+                               for o in _order(quiz, question, question.options)]
+            entry["listed"] += [localized(p.left, lang) for p in question.pairs]
+            entry["where"] = _where(quiz, question, lang)
+        questions.append(entry)
+    return _templates().get_template("quiz.html.j2").render(
+        quiz_id=quiz.id, lang=lang, title=localized(quiz.title, lang), questions=questions,
+        check=label("check", lang), data=checking_data(quiz, lang=lang)).rstrip("\n")
+
+
+def _templates():
+    from crmlab.core.html import templates
+
+    return templates(str(Path(__file__).with_name("site_templates")))
 
 
 # ---------------------------------------------------------------- the table of answers

@@ -22,6 +22,11 @@ translations: code cells identical, markdown replaced, a first code cell tagged 
 that sets the language, navigation stamped between the notebooks of the edition. A missing or
 stale translation stops it with a one-line error: an edition never ships an English cell.
 The languages are those of :data:`crmlab.core.i18n.LANGUAGES` after English.
+
+The course's content that crmlab prints (the sources' lists, the data dictionary, the glossary's
+definitions, ...) is translated beside the notebooks, one file per domain in
+``crmlab/data/content/<lang>/`` (:mod:`crmlab.core.content`); :func:`content_domains` lists the
+domains, and :func:`translate` checks and stubs them with the notebooks.
 """
 
 from __future__ import annotations
@@ -36,12 +41,17 @@ from crmlab.core.paths import notebooks_dir
 
 __all__ = ["fingerprint", "Problem", "TranslationError", "editions", "source_notebooks",
            "translation_path", "edition_path", "read_translation", "write_translation",
-           "check", "stub", "dump", "translate", "build", "build_edition", "NAV_IDS", "LANGUAGE_TAG"]
+           "check", "stub", "dump", "translate", "build", "build_edition", "NAV_IDS", "LANGUAGE_TAG",
+           "CONTENT_MODULES", "content_domains"]
 
 #: Ids of the generated navigation cells: never translated.
 NAV_IDS = ("nav-top", "nav-bottom")
 #: Tag (and id) of the code cell with which an edition sets its language.
 LANGUAGE_TAG = "language"
+#: The modules of crmlab that declare content (a ``CONTENT`` domain, :mod:`crmlab.core.content`).
+CONTENT_MODULES = ("marketing", "taxonomy", "datasets", "loyalty", "segmentation",
+                   "service_levels", "crm_selection", "touchpoints", "references", "glossary",
+                   "relationships")
 #: Folders under ``notebooks/`` that hold no source notebook of a translated edition.
 _NOT_SOURCES = ("instructor", "translations", ".ipynb_checkpoints")
 
@@ -149,21 +159,12 @@ def _translatable(nb) -> list:
 def read_translation(path: str | Path) -> dict[str, dict]:
     """The entries of a translation file, ``{cell id: {"source": ..., "text": ...}}``;
     ``{}`` when the file does not exist. A malformed file raises :class:`TranslationError`."""
-    import yaml
+    from crmlab.core.yaml_lines import read_plain
 
     path = Path(path)
     if not path.exists():
         return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror
-        raise TranslationError(f"{path}: cannot read ({reason})") from None
-    except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        line = f":{where.line + 1}" if where is not None else ""
-        raise TranslationError(f"{path}{line}: not valid YAML "
-                               f"({getattr(exc, 'problem', None) or exc})") from None
+    data = read_plain(path, error=TranslationError)
     cells = data.get("cells") if isinstance(data, dict) else None
     if not isinstance(cells, dict):
         raise TranslationError(f"{path}: field 'cells' must map cell ids to entries")
@@ -349,10 +350,20 @@ def build_edition(lang: str, *, folder: str | Path | None = None, out: str | Pat
     return sorted(changed)
 
 
+def content_domains() -> list:
+    """The :class:`~crmlab.core.content.Domain` of every module of :data:`CONTENT_MODULES`."""
+    import importlib
+
+    return [importlib.import_module(f"crmlab.{name}").CONTENT for name in CONTENT_MODULES]
+
+
 def translate(lang: str, *, paths=None, mode: str = "check", folder: str | Path | None = None
-              ) -> list[Problem]:
+              ) -> list:
     """Check (``mode="check"``) or stub (``mode="stub"``) the ``lang`` translations of
-    ``paths`` (default: every source notebook); return the problems left."""
+    ``paths`` (default: every source notebook, and every content domain); return the problems
+    left."""
+    from crmlab.core.content import write_stub
+
     folder = Path(folder) if folder is not None else notebooks_dir()
     _check_edition(lang)
     problems = []
@@ -360,4 +371,9 @@ def translate(lang: str, *, paths=None, mode: str = "check", folder: str | Path 
         if mode == "stub":
             stub(path, lang, folder=folder)
         problems += check(path, lang, folder=folder)
+    if not paths:
+        for domain in content_domains():
+            if mode == "stub":
+                write_stub(domain, lang)
+            problems += domain.problems(lang)
     return problems

@@ -2,7 +2,8 @@
 
 - :func:`quiz_files` lists the quiz files of a folder;
 - :func:`load` reads a quiz by id (``"L02"``) or path, validated, cached until the file changes;
-- :func:`validate` lists the problems of quiz files as ``FILE:LINE: QUESTION_ID: message``;
+- :func:`validate` lists the problems of quiz files as ``FILE:LINE: QUESTION_ID: message``
+  (:func:`quiz_targets`: the files it checks);
 - :func:`load_file` and :func:`build_quiz` build the objects (each question type builds its
   own parts).
 """
@@ -19,7 +20,7 @@ from crmlab.quiz.model import Question, Quiz
 # The schema, the YAML parser and the question types load with the first quiz read, so that a
 # lesson's `from crmlab import quiz` stays light (`make bench` measures the import).
 
-__all__ = ["quiz_files", "load", "load_file", "build_quiz", "validate"]
+__all__ = ["quiz_files", "quiz_targets", "load", "load_file", "build_quiz", "validate"]
 
 
 def quiz_files(folder: str | Path | None = None) -> list[Path]:
@@ -54,15 +55,14 @@ def build_quiz(data: dict, path: Path | None = None) -> Quiz:
 
 def load_file(path: str | Path) -> Quiz:
     """Load and validate one quiz file; raise QuizError with the first problem."""
-    from crmlab.core.yaml_lines import parse, plain, read_text
-    from crmlab.quiz.schema import validate_file
+    from crmlab.core.yaml_lines import plain
+    from crmlab.quiz.schema import read_quiz
 
     path = Path(path)
-    problems = validate_file(path)
+    data, problems = read_quiz(path)
     if problems:
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
         raise QuizError(problems[0] + more)
-    data, _, _ = parse(read_text(path)[0])
     return build_quiz(plain(data), path)
 
 
@@ -101,16 +101,38 @@ def load(quiz: str | Path) -> Quiz:
     return loaded
 
 
-def validate(paths=None) -> list[str]:
-    """Return the problems of the given quiz files or folders (default: all of ``quizzes/``),
-    each quiz held to the course's languages (:data:`crmlab.core.i18n.LANGUAGES`)."""
-    from crmlab.quiz.schema import validate_file
+def quiz_targets(paths=None) -> tuple[list[Path], list[str]]:
+    """The quiz files that ``paths`` (files or folders; default ``quizzes/``) name, and a
+    problem for each folder that holds none: a check of nothing must not pass.
 
-    files = []
+    Examples
+    --------
+    >>> import tempfile
+    >>> files, problems = quiz_targets([tempfile.mkdtemp()])
+    >>> files, problems[0].endswith(": nothing to validate: no quiz file (*.yaml) in this folder")
+    ([], True)
+    """
+    files, problems = [], []
     for item in paths or [quizzes_dir()]:
         item = Path(item)
-        files.extend(quiz_files(item) if item.is_dir() else [item])
-    problems = []
+        if item.is_dir():
+            found = quiz_files(item)
+            if not found:
+                problems.append(f"{item}: nothing to validate: no quiz file (*.yaml) in this "
+                                "folder")
+            files.extend(found)
+        else:
+            files.append(item)
+    return files, problems
+
+
+def validate(paths=None) -> list[str]:
+    """Return the problems of the given quiz files or folders (default: all of ``quizzes/``),
+    each quiz held to the course's languages (:data:`crmlab.core.i18n.LANGUAGES`); a folder
+    without quiz files is a problem too."""
+    from crmlab.quiz.schema import validate_file
+
+    files, problems = quiz_targets(paths)
     for path in files:
         problems.extend(validate_file(path, course=True))
     return problems

@@ -36,9 +36,33 @@ from pathlib import Path
 from crmlab import __version__
 from crmlab.core.exceptions import SubmissionError
 
-__all__ = ["FORMAT_VERSION", "MAX_BYTES", "Submission", "new_answers", "add_answer",
-           "answers_bytes", "parse_answers", "answers_file", "bundle_members", "zip_members",
+__all__ = ["FORMAT_VERSION", "MAX_BYTES", "Submission", "SubmissionProblem", "new_answers",
+           "add_answer", "answers_bytes", "parse_answers", "answers_file", "bundle_members", "zip_members",
            "bundle_bytes", "discover", "read_submission", "check_version"]
+
+
+class SubmissionProblem(SubmissionError):
+    """A :class:`~crmlab.core.exceptions.SubmissionError` that carries a code of
+    :data:`crmlab.grading.results.SUBMISSION_PROBLEMS` (``code``) and its parameters
+    (``params``): the message is the catalog's sentence ``result.<code>`` in English, and
+    :meth:`text` gives it in the reader's language (a student sees it in theirs).
+
+    Examples
+    --------
+    >>> problem = SubmissionProblem("checksum_mismatch", path="answers/L00.json")
+    >>> str(problem), problem.text("az")
+    ('checksum mismatch for answers/L00.json', 'answers/L00.json üçün nəzarət cəmi uyğun gəlmir')
+    """
+
+    def __init__(self, code: str, **params):
+        self.code, self.params = code, dict(params)
+        super().__init__(self.text())
+
+    def text(self, lang: str = "en") -> str:
+        """The problem's sentence in ``lang`` (English where crmlab does not ship it)."""
+        from crmlab.core.i18n import message, reader_language
+
+        return message(f"result.{self.code}", reader_language(lang), **self.params)
 
 #: The format version this crmlab writes and the only one it reads.
 FORMAT_VERSION = 1
@@ -90,17 +114,17 @@ def check_version(data, what: str) -> None:
     """Raise SubmissionError unless ``data`` declares the format version this crmlab reads."""
     version = data.get("format_version") if isinstance(data, dict) else None
     if version != FORMAT_VERSION or isinstance(version, bool):
-        shown = "no format_version" if version is None else f"format_version {version!r}"
-        raise SubmissionError(f"{what} has {shown}; this crmlab {__version__} reads format "
-                              f"{FORMAT_VERSION} only (update crmlab, or ask for a new "
-                              "submission)")
+        where = {"what": what, "version": __version__, "expected": FORMAT_VERSION}
+        if version is None:
+            raise SubmissionProblem("no_format_version", **where)
+        raise SubmissionProblem("other_format_version", found=repr(version), **where)
 
 
 def _json(raw: bytes, what: str):
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError):
-        raise SubmissionError(f"{what} is not valid JSON") from None
+        raise SubmissionProblem("not_json", what=what) from None
 
 
 def parse_answers(raw: bytes, what: str, *, student_id: str | None = None) -> dict:
@@ -114,15 +138,15 @@ def parse_answers(raw: bytes, what: str, *, student_id: str | None = None) -> di
     >>> parse_answers(b'{"format_version": 2, "answers": {}}', "L00.json")
     Traceback (most recent call last):
     ...
-    crmlab.core.exceptions.SubmissionError: L00.json has format_version 2; this crmlab ... reads format 1 only (update crmlab, or ask for a new submission)
+    crmlab.quiz.submission.SubmissionProblem: L00.json has format_version 2; this crmlab ... reads format 1 only (update crmlab, or ask for a new submission)
     """
     data = _json(raw, what)
     if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
-        raise SubmissionError(f"{what} lacks the 'answers' mapping")
+        raise SubmissionProblem("no_answers_mapping", what=what)
     check_version(data, what)
     if student_id is not None and data.get("student_id", student_id) != student_id:
-        raise SubmissionError(f"{what} belongs to {data.get('student_id')!r}, not "
-                              f"{student_id!r}")
+        raise SubmissionProblem("answers_of_another", what=what,
+                              owner=repr(data.get("student_id")), student=repr(student_id))
     return data
 
 
@@ -188,31 +212,31 @@ def _student(value) -> str:
     from crmlab.core.ids import is_id
 
     if not is_id(value):
-        raise SubmissionError(f"unsafe or missing student id {value!r}")
+        raise SubmissionProblem("bad_student_id", value=repr(value))
     return value
 
 
 def _from_manifest(source: str, read) -> Submission:
     raw_manifest = read(MANIFEST)
     if raw_manifest is None:
-        raise SubmissionError("no manifest.json in the bundle")
+        raise SubmissionProblem("no_manifest")
     manifest = _json(raw_manifest, MANIFEST)
     if not isinstance(manifest, dict) or not isinstance(manifest.get("quizzes"), list):
-        raise SubmissionError("manifest.json lacks the 'quizzes' list")
+        raise SubmissionProblem("manifest_without_quizzes")
     student_id = _student(manifest.get("student_id"))
     check_version(manifest, MANIFEST)
     if not _version_ok(manifest.get("crmlab_version")):
-        raise SubmissionError(f"made by crmlab {manifest.get('crmlab_version')!r}, this is "
-                              f"{__version__}; ask the student to update and resubmit")
+        raise SubmissionProblem("other_crmlab", made=repr(manifest.get("crmlab_version")),
+                              version=__version__)
     quizzes = {}
     for entry in manifest["quizzes"]:
         if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
-            raise SubmissionError("a manifest entry lacks its 'path'")
+            raise SubmissionProblem("manifest_entry_without_path")
         raw = read(entry["path"])
         if raw is None:
-            raise SubmissionError(f"{entry['path']} is listed in the manifest but missing")
+            raise SubmissionProblem("member_missing", path=entry["path"])
         if hashlib.sha256(raw).hexdigest() != entry.get("sha256"):
-            raise SubmissionError(f"checksum mismatch for {entry['path']}")
+            raise SubmissionProblem("checksum_mismatch", path=entry["path"])
         data = parse_answers(raw, entry["path"], student_id=student_id)
         quizzes[str(entry.get("quiz_id") or data.get("quiz_id"))] = _raw_answers(data)
     return Submission(source, student_id, str(manifest.get("created", "")), quizzes)
@@ -221,7 +245,7 @@ def _from_manifest(source: str, read) -> Submission:
 def _read_zip(path: Path, max_bytes: int) -> Submission:
     with open(path, "rb") as handle:
         if os.fstat(handle.fileno()).st_size > max_bytes:
-            raise SubmissionError(f"file is larger than the cap of {max_bytes} bytes")
+            raise SubmissionProblem("bundle_too_large", cap=max_bytes)
         return _read_zip_file(path, handle, max_bytes)
 
 
@@ -230,14 +254,13 @@ def _read_zip_file(path: Path, handle, max_bytes: int) -> Submission:
         with zipfile.ZipFile(handle) as bundle:
             members = {info.filename: info for info in bundle.infolist()}
             if MANIFEST not in members:
-                raise SubmissionError("no manifest.json in the bundle")
+                raise SubmissionProblem("no_manifest")
             if any(info.file_size > max_bytes for info in members.values()):
-                raise SubmissionError(f"a member is larger than the cap of {max_bytes} bytes "
-                                      "once unpacked")
+                raise SubmissionProblem("member_too_large", cap=max_bytes)
             return _from_manifest(str(path), lambda name: bundle.read(name)
                                   if name in members else None)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError):
-        raise SubmissionError("not a valid zip file") from None
+        raise SubmissionProblem("not_zip") from None
 
 
 def _read_folder_bundle(folder: Path, max_bytes: int) -> Submission:
@@ -248,7 +271,7 @@ def _read_folder_bundle(folder: Path, max_bytes: int) -> Submission:
         if root not in target.parents or not target.is_file():
             return None
         if target.stat().st_size > max_bytes:
-            raise SubmissionError(f"{name} is larger than the cap of {max_bytes} bytes")
+            raise SubmissionProblem("file_over_cap", name=name, cap=max_bytes)
         return target.read_bytes()
 
     return _from_manifest(str(folder), read)
@@ -259,7 +282,7 @@ def _read_answer_folder(folder: Path, max_bytes: int) -> Submission:
     quizzes, created = {}, ""
     for path in sorted(folder.glob("*.json")):
         if path.stat().st_size > max_bytes:
-            raise SubmissionError(f"{path.name} is larger than the cap of {max_bytes} bytes")
+            raise SubmissionProblem("file_over_cap", name=path.name, cap=max_bytes)
         data = parse_answers(path.read_bytes(), path.name, student_id=student_id)
         quizzes[str(data.get("quiz_id") or path.stem)] = _raw_answers(data)
         created = max([created] + [str(i.get("answered_at", "")) for i in data["answers"].values()
@@ -298,4 +321,4 @@ def read_submission(kind: str, path: str | Path, *, max_bytes: int = MAX_BYTES) 
     try:
         return _READERS[kind](path, max_bytes)
     except OSError as exc:
-        raise SubmissionError(f"cannot read ({exc.strerror or exc})") from None
+        raise SubmissionProblem("cannot_read", error=str(exc.strerror or exc)) from None

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from crmlab.core.atomic import write_bytes
 from crmlab.core.exceptions import CrmlabError, SubmissionError
-from crmlab.core.i18n import message
+from crmlab.core.i18n import get_language, message
 from crmlab.core.times import iso
 from crmlab.quiz import submission
 from crmlab.quiz.storage import answers_dir
@@ -62,10 +62,31 @@ def bundle_data(*, student_id: str | None = None) -> bytes:
         try:
             submission.parse_answers(raw, str(path), student_id=student_id)
         except SubmissionError as exc:
-            raise CrmlabError(message("cli.submit.not_bundled", problem=exc)) from None
+            problem = exc.text(get_language()) if hasattr(exc, "text") else str(exc)
+            raise CrmlabError(message("cli.submit.not_bundled", problem=problem)) from None
         answer_files.append((path.stem, raw))
     created = iso()
     return submission.bundle_bytes(student_id, answer_files, created=created)
+
+
+def _refusal(exc) -> str:
+    """Why the service refused, in the student's language when it gave a code crmlab knows
+    (else its own message, else the HTTP reason)."""
+    from crmlab.core.i18n import catalog
+
+    try:
+        answer = json.loads(exc.read())
+    except ValueError:
+        answer = None
+    if not isinstance(answer, dict):
+        return str(exc.reason)
+    code, params = answer.get("code"), answer.get("params")
+    if isinstance(code, str) and f"result.{code}" in catalog("en") and isinstance(params, dict):
+        try:
+            return message(f"result.{code}", **params)
+        except (KeyError, IndexError, ValueError):  # fields the catalog does not expect
+            pass
+    return str(answer.get("message") or exc.reason)
 
 
 def collect_url() -> str | None:
@@ -93,11 +114,8 @@ def send_bundle(data: bytes | None = None, *, timeout: float = 60) -> dict:
         with urllib.request.urlopen(request, timeout=timeout) as answer:
             return json.loads(answer.read())
     except urllib.error.HTTPError as exc:
-        try:
-            reason = json.loads(exc.read()).get("message") or exc.reason
-        except ValueError:
-            reason = exc.reason
-        raise CrmlabError(message("submit.refused", code=exc.code, reason=reason)) from None
+        raise CrmlabError(message("submit.refused", code=exc.code,
+                                  reason=_refusal(exc))) from None
     except (urllib.error.URLError, OSError) as exc:
         raise CrmlabError(message("submit.unreachable", url=url,
                                   reason=getattr(exc, "reason", exc))) from None

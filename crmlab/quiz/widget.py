@@ -180,7 +180,7 @@ class QuizView(StableWidgetRepr):
     def summary(self) -> str:
         """The fixed text line shown as text/plain (compared by nbval)."""
         modes = [q.mode for q in self.quiz.questions]
-        langs = ", ".join(self.quiz.languages)
-        return (f"Quiz {self.quiz.id} · {localized(self.quiz.title, 'en')} — {len(modes)} questions "
-                f"({modes.count('practice')} practice, {modes.count('graded')} graded; "
-                f"languages: {langs}). Answers are saved in your CRMLAB_HOME as you give them.")
+        return label("summary", self.lang, quiz=self.quiz.id,
+                     title=localized(self.quiz.title, self.lang), questions=len(modes),
+                     practice=modes.count("practice"), graded=modes.count("graded"),
+                     languages=", ".join(self.quiz.languages))

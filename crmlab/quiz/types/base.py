@@ -13,7 +13,6 @@ leaves its answers pending until graded by hand.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 
@@ -110,8 +109,23 @@ class QuestionType:
     answer_form = ""
 
     # ---------------------------------------------------------------- schema and construction
+    def schema(self) -> dict:
+        """The JSON Schema of this type's own fields, the part the type contributes to the quiz
+        schema (``crmlab/schemas/quiz.schema.json``): ``{"properties": {field: schema},
+        "required": [field, ...]}``, exactly one property per field of :attr:`fields`. A field's
+        schema may refer to the quiz schema's definitions: ``#/definitions/text`` (a text in
+        every language), ``#/definitions/id``, ``#/definitions/flag`` (true or false); give an
+        ``errorMessage`` ("expected ...") where the schema's own words would not say it well,
+        and a ``title`` to every mapping ("unknown field 'x' in option"). By default a field
+        may hold anything, and :meth:`check` says what is wrong.
+        """
+        return {"properties": {name: {} for name in sorted(self.fields)}}
+
     def check(self, c, q, qid: str, *, keyless: bool) -> None:
-        """Report the problems of the type's fields of question ``q`` to the checker ``c``.
+        """Report to the checker ``c`` the problems of question ``q`` that its schema cannot
+        say: its key, rules across fields, ids unique, texts in every declared language
+        (:class:`~crmlab.quiz.checker.Checker`). The fields have their schema's form or the
+        schema reported them, so a check never assumes one.
 
         ``keyless`` is true where no key is required (a graded question of a student release,
         a question that accepts any answer).
@@ -194,8 +208,10 @@ class QuestionType:
         by this type's rule, or None when the site cannot check this type."""
         return None
 
-    def browser_input(self, question, *, lang: str, order, base: str) -> str:
-        """The HTML inputs of the question in the static site; ids start with ``base``."""
+    def browser_input(self, question, *, lang: str, order, base: str):
+        """The HTML inputs of the question in the static site; ids start with ``base``. Build
+        them with :func:`crmlab.core.html.render` (a Jinja2 template, autoescaped), never by
+        joining strings."""
         return ""
 
     def browser_answers(self, question) -> list:
@@ -250,14 +266,25 @@ class QuestionType:
             raise self.fail(question, f"{where}{exc}") from None
 
 
-def html_choices(base: str, kind: str, items) -> str:
+_CHOICES = (
+    '{% for value, words in items %}<div class="crmlab-option"><input type="{{ kind }}" '
+    'name="{{ base }}" id="{{ base }}-{{ value }}" value="{{ value }}"><label '
+    'for="{{ base }}-{{ value }}">{{ words }}</label></div>{% endfor %}')
+
+
+def html_choices(base: str, kind: str, items):
     """Radio buttons or checkboxes (``kind``), each with its own label: ``items`` are
-    ``(value, words)``."""
-    esc = html.escape
-    return "".join(
-        f'<div class="crmlab-option"><input type="{kind}" name="{base}" id="{base}-{esc(value)}"'
-        f' value="{esc(value)}"><label for="{base}-{esc(value)}">{esc(words)}</label></div>'
-        for value, words in items)
+    ``(value, words)``.
+
+    Examples
+    --------
+    >>> str(html_choices("q-L00-a", "radio", [("yes", "Yes & no")]))
+    '<div class="crmlab-option"><input type="radio" name="q-L00-a" id="q-L00-a-yes" \
+value="yes"><label for="q-L00-a-yes">Yes &amp; no</label></div>'
+    """
+    from crmlab.core.html import render
+
+    return render(_CHOICES, base=base, kind=kind, items=items)
 
 
 def register(cls):

@@ -12,10 +12,17 @@ from crmlab.core.i18n import localized
 from crmlab.quiz.model import Option
 from crmlab.quiz.types.base import QuestionType, gift_escape, gift_one_answer, html_choices
 
-__all__ = ["ChoiceType", "OPTION_FIELDS", "ALL_CORRECT", "NONE_CORRECT"]
+__all__ = ["ChoiceType", "OPTION_SCHEMA", "ALL_CORRECT", "NONE_CORRECT"]
 
-#: The fields an option of a single or multi question may have.
-OPTION_FIELDS = frozenset({"id", "text", "correct", "feedback", "pin"})
+#: An option of a single or multi question.
+OPTION_SCHEMA = {
+    "title": "option", "type": "object", "errorMessage": "expected an option: a mapping with id "
+                                                         "and text",
+    "required": ["id", "text"], "additionalProperties": False,
+    "properties": {"id": {"$ref": "#/definitions/id"}, "text": {"$ref": "#/definitions/text"},
+                   "correct": {"$ref": "#/definitions/flag"},
+                   "feedback": {"$ref": "#/definitions/text"},
+                   "pin": {"$ref": "#/definitions/flag"}}}
 #: Option ids that mean "all answers are correct" and "no answer is correct".
 ALL_CORRECT, NONE_CORRECT = "all", "none"
 
@@ -26,19 +33,22 @@ class ChoiceType(QuestionType):
     fields = frozenset({"options"})
     key_fields = frozenset({"correct", "feedback"})
 
+    def schema(self):
+        """At least two options, each with an id and a text; ``correct`` and ``pin`` flags."""
+        return {"properties": {"options": {
+            "type": "array", "minItems": 2, "items": OPTION_SCHEMA,
+            "errorMessage": "expected a list of at least two options"}},
+            "required": ["options"]}
+
     def check(self, c, q, qid, *, keyless):
-        """Options: at least two, ids unique, texts given, flags true/false, a key unless keyless."""
-        options = c.listed(q, "options", qid, "options")
-        if options is None:
-            return
+        """Option ids unique, texts and feedback in every language, a key unless keyless."""
         n_correct = 0
-        for option, _, _ in c.items(options, qid, "option", article="an", shape="id and text",
-                                    allowed=OPTION_FIELDS, text_key="text"):
-            c.text(option, "feedback", qid, required=False)
-            c.flag(option, "correct", qid)
-            c.flag(option, "pin", qid)
+        for option, _, _ in c.items(q.get("options"), qid, "option", text_key="text"):
+            c.text(option, "feedback", qid)
             n_correct += option.get("correct") is True
-        if not keyless:
+        options = q.get("options")
+        if not keyless and isinstance(options, list) and all(isinstance(o, dict)
+                                                             for o in options):
             self.check_key(c, q, qid, n_correct)
 
     def check_key(self, c, q, qid, n_correct: int) -> None:

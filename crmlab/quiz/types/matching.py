@@ -6,16 +6,32 @@ Answer: ``{pair id: choice id}``. Score: the share of pairs matched correctly. G
 
 from __future__ import annotations
 
-import html
-
 from crmlab.core.i18n import label, localized
 from crmlab.quiz.model import Option, Pair
 from crmlab.quiz.types.base import AnswerInput, QuestionType, gift_escape
 
-__all__ = ["Matching"]
+__all__ = ["Matching", "CHOICE_SCHEMA", "PAIR_SCHEMA"]
 
-PAIR_FIELDS = frozenset({"id", "left", "match"})
-CHOICE_FIELDS = frozenset({"id", "text"})
+#: A choice of a matching question (the right-hand column).
+CHOICE_SCHEMA = {
+    "title": "choice", "type": "object", "errorMessage": "expected a choice: a mapping with id "
+                                                         "and text",
+    "required": ["id", "text"], "additionalProperties": False,
+    "properties": {"id": {"$ref": "#/definitions/id"}, "text": {"$ref": "#/definitions/text"}}}
+#: A pair of a matching question: a left-hand item and the id of the choice it matches.
+PAIR_SCHEMA = {
+    "title": "pair", "type": "object", "errorMessage": "expected a pair: a mapping with id, left "
+                                                       "and match",
+    "required": ["id", "left"], "additionalProperties": False,
+    "properties": {"id": {"$ref": "#/definitions/id"}, "left": {"$ref": "#/definitions/text"},
+                   "match": {"$ref": "#/definitions/id"}}}
+
+
+_SELECTS = (
+    '{% for pid, left in pairs %}<div class="crmlab-pair"><label for="{{ base }}-{{ pid }}">'
+    '{{ left }}</label> <select id="{{ base }}-{{ pid }}" data-pair="{{ pid }}"><option value="">'
+    '{{ choose }}</option>{% for cid, words in choices %}<option value="{{ cid }}">{{ words }}'
+    '</option>{% endfor %}</select></div>{% endfor %}')
 
 
 class Matching(QuestionType):
@@ -26,20 +42,20 @@ class Matching(QuestionType):
     key_fields = frozenset({"match"})
     answer_form = "a mapping of pair ids to choice ids"
 
+    def schema(self):
+        """At least two choices and two pairs."""
+        return {"properties": {
+            "choices": {"type": "array", "minItems": 2, "items": CHOICE_SCHEMA,
+                        "errorMessage": "expected a list of at least two choices"},
+            "pairs": {"type": "array", "minItems": 2, "items": PAIR_SCHEMA,
+                      "errorMessage": "expected a list of at least two pairs"}},
+            "required": ["choices", "pairs"]}
+
     def check(self, c, q, qid, *, keyless):
-        """At least two choices and two pairs; each pair matches a choice unless keyless."""
-        choices = c.listed(q, "choices", qid, "items")
-        choice_ids = set()
-        if choices is not None:
-            choice_ids = {cid for _, _, cid in c.items(
-                choices, qid, "choice", article="a", shape="id and text", allowed=CHOICE_FIELDS,
-                text_key="text")}
-        pairs = c.listed(q, "pairs", qid, "items")
-        if pairs is None:
-            return
-        for pair, line, pid in c.items(pairs, qid, "pair", article="a",
-                                       shape="id, left and match", allowed=PAIR_FIELDS,
-                                       text_key="left"):
+        """Ids unique, texts in every language; each pair matches a choice unless keyless."""
+        choice_ids = {cid for _, _, cid in c.items(q.get("choices"), qid, "choice",
+                                                   text_key="text")}
+        for pair, line, pid in c.items(q.get("pairs"), qid, "pair", text_key="left"):
             if keyless:
                 continue
             if pair.get("match") is None:
@@ -115,14 +131,11 @@ class Matching(QuestionType):
 
     def browser_input(self, question, *, lang, order, base):
         """A labelled select of the choices per left item."""
-        esc = html.escape
-        options = f'<option value="">{esc(label("choose", lang))}</option>' + "".join(
-            f'<option value="{esc(c.id)}">{esc(localized(c.text, lang))}</option>'
-            for c in order(question.choices))
-        return "".join(
-            f'<div class="crmlab-pair"><label for="{base}-{esc(p.id)}">{esc(localized(p.left, lang))}'
-            f'</label> <select id="{base}-{esc(p.id)}" data-pair="{esc(p.id)}">{options}'
-            f'</select></div>' for p in order(question.pairs))
+        from crmlab.core.html import render
+
+        return render(_SELECTS, base=base, choose=label("choose", lang),
+                      choices=[(c.id, localized(c.text, lang)) for c in order(question.choices)],
+                      pairs=[(p.id, localized(p.left, lang)) for p in order(question.pairs)])
 
     def browser_answers(self, question):
         """Right, one pair wrong, one pair open, all open, all on the first or last choice."""

@@ -1,8 +1,9 @@
 """``multi``: select all that apply, with partial credit.
 
 Answer: a sorted list of option ids. Score: ``max(0, (right ticks - wrong ticks) / number of
-correct options)`` of the points, so ticking everything earns nothing and a missed correct
-option costs its share. GIFT: ``{~%w%option ...}`` with ``100/n`` for each of the n correct
+correct options)`` of the points, so ticking everything earns nothing when at least half the
+options are wrong (and everything when every option is right) and a missed correct option costs
+its share. GIFT: ``{~%w%option ...}`` with ``100/n`` for each of the n correct
 options and ``-100/n`` for each wrong one (Moodle floors a negative total at 0); no ``=``, so
 Moodle lets the student tick several.
 """
@@ -76,9 +77,13 @@ class Multi(ChoiceType):
         return sorted(o.id for o in question.options if o.correct)
 
     def wrong_answer(self, question, rng):
-        """All but one correct option, plus a distractor."""
-        pick = self.wrong_pick(question, rng)
+        """All but one correct option, plus a distractor (without distractors: all but one
+        correct option, the one left out drawn)."""
         right = [o.id for o in question.options if o.correct]
+        if all(o.correct for o in question.options):
+            left_out = right[int(rng.integers(len(right)))]
+            return sorted(r for r in right if r != left_out)
+        pick = self.wrong_pick(question, rng)
         return sorted(set(right[: max(1, len(right) - 1)]) | {pick})
 
     def strategies(self, question):

@@ -7,11 +7,9 @@ tolerance becomes the absolute one).
 
 from __future__ import annotations
 
-import html
 import math
 
 from crmlab.core.i18n import label, localized
-from crmlab.core.validation import is_finite_number
 from crmlab.quiz.types.base import AnswerInput, QuestionType
 
 __all__ = ["Numeric", "read_number"]
@@ -38,6 +36,13 @@ def read_number(raw: str) -> float | None:
     return float(raw) if raw else None
 
 
+_INPUT = (
+    '<div class="crmlab-option"><label for="{{ base }}-value">{{ words }}</label> <input '
+    'type="text" inputmode="decimal" autocomplete="off" id="{{ base }}-value" name="{{ base }}"'
+    '{% if unit %} aria-describedby="{{ base }}-unit"{% endif %}>{% if unit %} <span '
+    'id="{{ base }}-unit">{{ unit }}</span>{% endif %}</div>')
+
+
 class Numeric(QuestionType):
     """A number with an absolute or relative tolerance and an optional unit."""
 
@@ -46,32 +51,31 @@ class Numeric(QuestionType):
     key_fields = frozenset({"answer", "tolerance"})
     answer_form = "a number"
 
+    def schema(self):
+        """A numeric key; a tolerance that is a number, ``{absolute: X}`` or ``{relative: X}``
+        (``X >= 0``, a relative one below 1); a unit that is one text for every language
+        (``%``) or a mapping of languages."""
+        amount = {"type": "number", "minimum": 0}
+        return {"properties": {
+            "answer": {"type": "number", "errorMessage": "expected a number (the correct value)"},
+            "tolerance": {
+                "anyOf": [amount,
+                          {"type": "object", "required": ["absolute"],
+                           "additionalProperties": False, "properties": {"absolute": amount}},
+                          {"type": "object", "required": ["relative"],
+                           "additionalProperties": False,
+                           "properties": {"relative": {**amount, "exclusiveMaximum": 1}}}],
+                "errorMessage": "expected a number >= 0, {absolute: X} or {relative: X} with "
+                                "X >= 0 (a relative one below 1)"},
+            "unit": {"$ref": "#/definitions/text"}}}
+
     def check(self, c, q, qid, *, keyless):
-        """A numeric key; a tolerance that is a number, {absolute: X} or {relative: X < 1}; a
-        unit that is one text for every language (``%``) or a mapping of languages."""
+        """The key is there unless keyless; a unit given as a mapping gives every language (one
+        text, such as ``%``, serves them all)."""
         if isinstance(q.get("unit"), dict):
-            c.text(q, "unit", qid, required=False)
-        elif "unit" in q and not isinstance(q["unit"], (str, int, float)):
-            c.add(q.lines["unit"], qid, "field 'unit' must be a text or a mapping of languages")
-        if keyless:
-            return
-        if "answer" not in q or not is_finite_number(q["answer"]):
-            c.add(q.lines.get("answer", q.line), qid,
-                  "a numeric question needs a numeric answer (the correct value)")
-        if "tolerance" not in q:
-            return
-        tol, line = q["tolerance"], q.lines["tolerance"]
-        if isinstance(tol, dict):
-            amount = next(iter(tol.values()), None)
-            if len(tol) != 1 or next(iter(tol)) not in ("absolute", "relative"):
-                c.add(line, qid, "bad tolerance: give a number, or one of "
-                                 "{absolute: X} or {relative: X}")
-            elif not (is_finite_number(amount) and amount >= 0):
-                c.add(line, qid, f"bad tolerance: {amount!r} is not a non-negative number")
-            elif "relative" in tol and amount >= 1:
-                c.add(line, qid, "bad tolerance: a relative tolerance must be below 1")
-        elif not (is_finite_number(tol) and tol >= 0):
-            c.add(line, qid, f"bad tolerance: {tol!r} is not a non-negative number")
+            c.text(q, "unit", qid)
+        if not keyless and "answer" not in q:
+            c.add(q.line, qid, "a numeric question needs a numeric answer (the correct value)")
 
     def key_given(self, q):
         """The key is ``answer``."""
@@ -114,12 +118,10 @@ class Numeric(QuestionType):
 
     def browser_input(self, question, *, lang, order, base):
         """A text field labelled like the widget's, the unit beside it."""
-        esc = html.escape
-        unit = f' <span id="{base}-unit">{esc(question.unit)}</span>' if question.unit else ""
-        described = f' aria-describedby="{base}-unit"' if question.unit else ""
-        return (f'<div class="crmlab-option"><label for="{base}-value">'
-                f'{esc(label("number", lang))}</label> <input type="text" inputmode="decimal" '
-                f'autocomplete="off" id="{base}-value" name="{base}"{described}>{unit}</div>')
+        from crmlab.core.html import render
+
+        return render(_INPUT, base=base, words=label("number", lang),
+                      unit=localized(question.unit, lang) if question.unit else "")
 
     def browser_answers(self, question):
         """The key, both ends of the tolerance, just outside them, white space, a decimal

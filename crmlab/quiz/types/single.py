@@ -23,14 +23,17 @@ class Single(ChoiceType):
     key_fields = ChoiceType.key_fields | {"accept_several"}
     answer_form = "an option id"
 
-    def check(self, c, q, qid, *, keyless):
+    def schema(self):
         """The options, and ``accept_several`` true or false."""
-        c.flag(q, "accept_several", qid)
-        super().check(c, q, qid, keyless=keyless)
+        part = super().schema()
+        part["properties"]["accept_several"] = {"$ref": "#/definitions/flag"}
+        return part
 
     def check_key(self, c, q, qid, n_correct):
         """One option is correct; several only with ``accept_several: true`` and an
         explanation that says why."""
+        if not isinstance(q.get("accept_several", False), bool):
+            return  # the schema reported the flag; its rules need a true or false
         super().check_key(c, q, qid, n_correct)
         several = q.get("accept_several") is True
         if n_correct > 1 and not several:

@@ -14,12 +14,18 @@ from crmlab.core.i18n import label, localized
 from crmlab.core.validation import is_finite_number
 from crmlab.quiz.types.base import AnswerInput, QuestionType
 
-__all__ = ["Text", "MAX_CHARS", "CRITERION_FIELDS"]
+__all__ = ["Text", "MAX_CHARS", "CRITERION_SCHEMA"]
 
 #: The longest answer accepted, in characters (a bundle member stays far below its size cap).
 MAX_CHARS = 20_000
-#: The fields a rubric criterion may have.
-CRITERION_FIELDS = frozenset({"id", "text", "points"})
+#: A criterion of a text question's rubric.
+CRITERION_SCHEMA = {
+    "title": "criterion", "type": "object",
+    "errorMessage": "expected a criterion: a mapping with id, text and points",
+    "required": ["id", "text", "points"], "additionalProperties": False,
+    "properties": {"id": {"$ref": "#/definitions/id"}, "text": {"$ref": "#/definitions/text"},
+                   "points": {"type": "number", "exclusiveMinimum": 0,
+                              "errorMessage": "expected positive points"}}}
 
 
 class Text(QuestionType):
@@ -31,36 +37,32 @@ class Text(QuestionType):
     machine_scored = False
     answer_form = "a text"
 
+    def schema(self):
+        """A rubric of criteria with ids, texts and positive points; ``max_words`` a positive
+        whole number."""
+        return {"properties": {
+            "rubric": {"type": "array", "minItems": 1, "items": CRITERION_SCHEMA,
+                       "errorMessage": "expected a list of criteria with id, text and points"},
+            "max_words": {"type": "integer", "minimum": 1,
+                          "errorMessage": "expected a positive whole number"}}}
+
     def check(self, c, q, qid, *, keyless):
-        """Graded mode; a rubric of criteria with positive points summing to ``points``."""
+        """Graded mode; unless keyless, a rubric whose points sum to the question's ``points``."""
         if q.get("mode") != "graded":
             c.add(q.lines.get("mode", q.line), qid,
                   "a text question is graded by hand: give it mode: graded")
-        if "max_words" in q and not (isinstance(q["max_words"], int)
-                                     and not isinstance(q["max_words"], bool)
-                                     and q["max_words"] > 0):
-            c.add(q.lines["max_words"], qid,
-                  f"max_words must be a positive whole number, got {q['max_words']!r}")
         if keyless:
             return
-        rubric = q.get("rubric")
-        if not isinstance(rubric, list) or not rubric:
-            c.add(q.lines.get("rubric", q.line), qid,
+        if "rubric" not in q:
+            c.add(q.line, qid,
                   "a text question needs a rubric: a list of criteria with id, text and points")
             return
-        total, whole = 0.0, True
-        for criterion, line, cid in c.items(rubric, qid, "criterion", article="a",
-                                            shape="id, text and points",
-                                            allowed=CRITERION_FIELDS, text_key="text"):
-            value = criterion.get("points")
-            if not (is_finite_number(value) and value > 0):
-                c.add(criterion.lines.get("points", line), qid,
-                      f"criterion {cid!r} needs positive points, got {value!r}")
-                whole = False
-            else:
-                total += value
-        if not whole:
-            return
+        criteria = list(c.items(q["rubric"], qid, "criterion", text_key="text"))
+        points = [criterion.get("points") for criterion, _, _ in criteria]
+        if not criteria or len(criteria) < len(q["rubric"]) or \
+                not all(is_finite_number(value) and value > 0 for value in points):
+            return  # the schema reported the criterion
+        total = float(sum(points))
         if "points" not in q:
             c.add(q.line, qid, f"a text question states its points: the rubric's total, "
                                f"{total:g}")

@@ -25,10 +25,15 @@ class TrueFalse(QuestionType):
     key_fields = frozenset({"answer"})
     answer_form = "true or false"
 
-    def check(self, c, q, qid, *, keyless):
+    def schema(self):
         """The key is ``answer: true`` or ``answer: false``."""
-        if not keyless and not isinstance(q.get("answer"), bool):
-            c.add(q.lines.get("answer", q.line), qid,
+        return {"properties": {"answer": {"type": "boolean", "errorMessage": "expected true or "
+                                                                             "false"}}}
+
+    def check(self, c, q, qid, *, keyless):
+        """The key is there unless keyless."""
+        if not keyless and "answer" not in q:
+            c.add(q.line, qid,
                   "a truefalse question needs answer: true or false (the correct answer)")
 
     def build(self, q):
