@@ -16,6 +16,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 help:
 	@echo "make lab        create .venv, install the course, open JupyterLab on the start page"
 	@echo "make test       install test dependencies and run the whole suite (unit, doctest, nbval, browser)"
+	@echo "make test-fast  unit tests and doctests that start no kernel, server or browser (--no-kernels)"
 	@echo "make lint       ruff"
 	@echo "make bench      speed benchmarks, reported as ratios against a floor"
 	@echo "make notebooks  stamp navigation, rebuild the Azerbaijani edition, re-execute every notebook"
@@ -52,8 +53,10 @@ test: install $(AXE)
 	    --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg \
 	    crmlab tests notebooks
 
+# Everything but the tests marked `kernel` (kernels, papermill, JupyterLab, the hub, Chromium);
+# --no-kernels also fails any test left that starts one (tests/_kernels.py).
 test-fast: install
-	$(PY) -m pytest -n $(JOBS) --dist loadfile --doctest-modules crmlab tests
+	$(PY) -m pytest -n $(JOBS) --dist loadfile --doctest-modules --no-kernels crmlab tests
 
 lint: install
 	$(VENV)/bin/ruff check crmlab tests benchmarks

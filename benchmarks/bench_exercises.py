@@ -73,24 +73,10 @@ def _solved_submissions(work: Path, n: int) -> Path:
 
 def _floor(kernels: int = 3) -> list[float]:
     """Seconds for a fresh kernel to start, import the course's stack and crmlab, shut down."""
-    from jupyter_client.manager import KernelManager
-
+    from benchmarks._kernel import fresh_kernel_seconds
     from crmlab.grading.runner import STACK
 
-    times = []
-    for _ in range(kernels):
-        started = time.perf_counter()
-        with open(os.devnull, "wb") as devnull:
-            km = KernelManager(kernel_name="python3")
-            km.start_kernel(stdout=devnull, stderr=devnull)
-            kc = km.client()
-            kc.start_channels()
-            kc.wait_for_ready(timeout=300)
-            kc.execute_interactive(STACK, timeout=300, output_hook=lambda msg: None)
-            kc.stop_channels()
-            km.shutdown_kernel(now=True)
-        times.append(time.perf_counter() - started)
-    return times
+    return fresh_kernel_seconds(STACK, kernels=kernels)
 
 
 def _grade(folder: Path, roster: Path, name: str, **options) -> float:

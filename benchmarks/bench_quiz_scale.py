@@ -3,8 +3,11 @@
 The cohort: 10,000 simulated students of the 20-question benchmark quiz (``bench_grading``);
 student ``i`` of the 100,000 answers like simulated student ``i % 10,000`` under an id of its
 own, so both sizes ask the grader the same distinct answers and only the count changes. Each
-cohort is written as real ``crmlab submit`` zips, then ``crmlab grade``'s pipeline runs on it in
-a fresh process that reports its time, its peak resident memory and its memory before grading.
+cohort is written as real ``crmlab submit`` zips and flushed to disk (``sync``: the writes of the
+larger cohort would otherwise still be going to disk while it is graded), then ``crmlab
+grade``'s pipeline runs on it :data:`RUNS` times, each in a fresh process that reports its time,
+its peak resident memory and its memory before grading; the fastest run of each size counts (on
+a machine shared with other work, the run least disturbed by it).
 
 (a) time at 100,000 / time at 10,000 (target <= 12: close to 10, no step worse than linear);
 (b) peak memory per answer graded (peak - before, over the answers) at 100,000 / at 10,000
@@ -30,6 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SIZES = tuple(int(n) for n in os.environ.get("CRMLAB_BENCH_QUIZ_SIZES",
                                              "10000,100000").split(","))
 CREATED = "2026-11-20T10:00:00+00:00"
+#: Gradings of each cohort; the fastest counts.
+RUNS = int(os.environ.get("CRMLAB_BENCH_QUIZ_RUNS", "2"))
 _PATTERNS: list = []
 
 _GRADE = """
@@ -77,6 +82,7 @@ def _cohort(quiz, folder: Path, n: int) -> None:
     context = multiprocessing.get_context("fork")
     with context.Pool(max(1, min(os.cpu_count() or 1, 8))) as pool:
         assert sum(pool.map(_write_range, tasks)) == n
+    os.sync()  # on disk before it is graded, whatever its size
 
 
 def _grade(subs: Path, out: Path, course: Path) -> dict:
@@ -103,8 +109,13 @@ def run() -> list[dict]:
                                 quiz, n_students=SIZES[0], seed=3).items()]
             for n in SIZES:
                 _cohort(quiz, work / f"subs{n}", n)
-                figures[n] = _grade(work / f"subs{n}", work / f"out{n}", work)
-                assert figures[n]["students"] == n, figures[n]
+                runs = []
+                for run in range(RUNS):
+                    runs.append(_grade(work / f"subs{n}", work / f"out{n}-{run}", work))
+                    assert runs[-1]["students"] == n, runs[-1]
+                    shutil.rmtree(work / f"out{n}-{run}")
+                figures[n] = min(runs, key=lambda f: f["time"])
+                figures[n]["runs"] = [f["time"] for f in runs]
                 shutil.rmtree(work / f"subs{n}")
     finally:
         _PATTERNS.clear()
@@ -120,7 +131,9 @@ def run() -> list[dict]:
     return [
         {"name": f"quiz grading {large['students']:,} / {small['students']:,} submissions: time",
          "value": large["time"] / small["time"], "target": "<= 12", "unit": "x",
-         "note": f"{small['time']:.1f} s and {large['time']:.1f} s ({large['answers']} answers)"},
+         "note": f"{small['time']:.1f} s and {large['time']:.1f} s, best of "
+                 f"{'/'.join(f'{t:.1f}' for t in small['runs'])} s and "
+                 f"{'/'.join(f'{t:.1f}' for t in large['runs'])} s ({large['answers']} answers)"},
         {"name": f"quiz grading {large['students']:,} / {small['students']:,}: memory per answer",
          "value": per_answer(large) / per_answer(small), "target": "<= 1.25", "unit": "x",
          "note": f"peak {mb(small['peak'])} and {mb(large['peak'])} ({mb(small['before'])} "

@@ -149,13 +149,12 @@ def risk_difference(risk: pd.DataFrame, a: str, b: str, *, column: str = "risk_p
     ...
     ValueError: Got b='lobby' instead, expected one of 'accounting', 'shop', 'website'.
     """
-    from scipy.stats import norm
+    from crmlab.survey import _z
 
     check_columns(risk, ["contacts", "unresolved", "repeat_if_resolved",
                          "repeat_if_unresolved"], table="risk")
     check_choice("column", column, _RISK_COLUMNS)
-    check_rate("confidence", confidence, low_open=True, high_open=True)
-    z = float(norm.ppf(0.5 + confidence / 2))
+    z = _z(confidence)
     values, variances = [], []
     for field, touchpoint in (("a", a), ("b", b)):
         check_choice(field, touchpoint, list(risk.index))
@@ -425,9 +424,9 @@ def repeat_gap_within_strata(interactions: pd.DataFrame, orders: pd.DataFrame, *
         used["repeat_if_resolved"] * (1 - used["repeat_if_resolved"]) / used["resolved"]
         + used["repeat_if_unresolved"] * (1 - used["repeat_if_unresolved"]) / used["unresolved"]
     )).sum()
-    from scipy.stats import norm
+    from crmlab.survey import _z
 
-    half = float(norm.ppf(0.5 + confidence / 2)) * math.sqrt(float(variance))
+    half = _z(confidence) * math.sqrt(float(variance))
     return StratifiedGap(table=table, naive_gap=naive, adjusted_gap=adjusted,
                          ci_low=adjusted - half, ci_high=adjusted + half, confidence=confidence,
                          weights=weights)

@@ -37,6 +37,8 @@ from crmlab.publish.feedback import write_feedback
 from crmlab.quiz import submission
 from crmlab.quiz.submit import make_bundle
 
+pytestmark = pytest.mark.kernel  # the loop grades the fixture exercise (kernels) once for all
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "exercises"
 EXERCISE = FIXTURES / "exercise" / "fixture_double.ipynb"

@@ -89,6 +89,7 @@ def batches(tmp_path_factory):
             "victim": killed, "restarted": restarted, "survivors": survivors}
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("name", ["details.csv", "scores.csv"])
 def test_a_local_cluster_writes_the_same_files_as_the_local_executor(batches, name):
     expected = (batches["local"] / name).read_text()
@@ -96,6 +97,7 @@ def test_a_local_cluster_writes_the_same_files_as_the_local_executor(batches, na
     assert (batches["killed"] / name).read_text() == expected
 
 
+@pytest.mark.kernel
 def test_the_results_are_right_and_one_row_per_student(batches):
     import pandas as pd
 
@@ -106,6 +108,7 @@ def test_the_results_are_right_and_one_row_per_student(batches):
     assert feedback == sorted(f"fixture_double__{s}.ipynb" for s in STUDENTS[:5])
 
 
+@pytest.mark.kernel
 def test_a_worker_killed_mid_notebook_is_replaced_and_its_job_run_again(batches):
     assert len(batches["victim"]) == 1  # the test did kill a worker while it graded
     (address, pid), = batches["victim"].items()
@@ -124,4 +127,4 @@ def test_a_bad_scheduler_is_a_one_line_error(tmp_path, monkeypatch, capsys):
         "local:N with N >= 1.\n")
     with pytest.raises(ExerciseError, match=r"^cannot reach the dask scheduler at "
                                             r"tcp://127\.0\.0\.1:9"):
-        DaskExecutor("tcp://127.0.0.1:9").map(abs, [1])
+        DaskExecutor("tcp://127.0.0.1:9", timeout=1).map(abs, [1])

@@ -17,9 +17,6 @@ import pytest
 
 import crmlab
 
-#: Public names allowed to lack documentation (none; an entry must say why).
-KNOWN_GAPS: set = set()
-
 
 def _modules():
     names = [crmlab.__name__] + [info.name for info in
@@ -77,20 +74,13 @@ def _documented(module, obj, name):
     return comment is None or bool(comment)
 
 
-CASES = [pytest.param(module, name, obj, id=f"{module.__name__}:{name}",
-                      marks=[pytest.mark.xfail(strict=True, reason="engine rework")]
-                      if (module.__name__, name) in KNOWN_GAPS else [])
+CASES = [pytest.param(module, name, obj, id=f"{module.__name__}:{name}")
          for module, name, obj in _public_names()]
 
 
 @pytest.mark.parametrize(("module", "name", "obj"), CASES)
 def test_public_name_is_documented(module, name, obj):
     assert _documented(module, obj, name), f"{module.__name__}.{name} has no docstring"
-
-
-def test_known_gaps_are_still_there():
-    present = {(module.__name__, name) for module, name, _ in _public_names()}
-    assert KNOWN_GAPS <= present, sorted(KNOWN_GAPS - present)
 
 
 def test_the_scan_sees_the_subject_and_the_engine():

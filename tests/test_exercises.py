@@ -98,6 +98,7 @@ def _run(path, seed, results, out, *, errors_expected=False):
     return [json.loads(line) for line in results.read_text().splitlines()]
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("path", EXERCISES, ids=[p.stem for p in EXERCISES])
 def test_solution_passes_every_check_under_three_seeds(path, tmp_path):
     points = read_exercise(path).metadata["crmlab"]["points"]
@@ -109,6 +110,7 @@ def test_solution_passes_every_check_under_three_seeds(path, tmp_path):
         assert visible and all(visible), seed
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("path", EXERCISES, ids=[p.stem for p in EXERCISES])
 def test_student_copy_runs_with_its_checks_failing(path, tmp_path):
     copy = student_copy(read_exercise(path))
@@ -161,6 +163,7 @@ def test_assign_without_secret_is_a_one_line_error(tmp_path, monkeypatch, capsys
         find_exercise("EX-nope")
 
 
+@pytest.mark.kernel
 def test_three_commands_end_to_end_with_thirty_students(tmp_path, monkeypatch, capsys):
     """Release, assign 30, grade: a few submissions (solved, seed changed, wrong, untouched).
 

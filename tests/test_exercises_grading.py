@@ -7,7 +7,10 @@ one batch with two workers (the batch must always finish), and each test reads o
 
 import argparse
 import json
+import os
 import shutil
+import subprocess
+import sys
 import time
 import uuid
 from dataclasses import fields
@@ -101,6 +104,7 @@ def graded(tmp_path_factory):
     return details.set_index("student_id"), work / "out", survivors, elapsed
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("student", list(EXPECTED))
 def test_failure_case(graded, student):
     total, (outcome, code, params), checks, reason = EXPECTED[student]
@@ -114,12 +118,32 @@ def test_failure_case(graded, student):
     assert graded[0].loc[student, "reason"] == reason  # the English sentence, for the eyes
 
 
+@pytest.mark.kernel
 def test_the_batch_finishes_and_leaves_no_kernel_behind(graded):
     _, _, survivors, elapsed = graded
     assert survivors == []
     assert elapsed < 600  # every hang was cut by its timeout (a hang would never end)
 
 
+def test_a_process_left_by_a_batch_is_found():
+    """The survivor checks here, in test_sandbox and test_dask_executor can fail: a live process
+    carrying a batch's mark is found, by its command line, until it ends."""
+    mark = uuid.uuid4().hex
+    command = [sys.executable, "-c", "import time; time.sleep(60)"]
+    child = subprocess.Popen(command, env=dict(os.environ, CRMLAB_SANDBOX_JOB=f"{mark}:job"))
+    try:
+        deadline = time.monotonic() + 30
+        while not batch_processes(mark) and time.monotonic() < deadline:
+            time.sleep(0.05)  # until the child has exec'd with its own environment
+        assert batch_processes(mark) == [" ".join(command)]
+        assert batch_processes(uuid.uuid4().hex) == []
+    finally:
+        child.kill()
+        child.wait()
+    assert batch_processes(mark) == []
+
+
+@pytest.mark.kernel
 def test_scores_csv_is_in_the_gradebook_layout(graded):
     out = graded[1]
     scores = pd.read_csv(out / "scores.csv", keep_default_na=False, dtype=str)
@@ -142,6 +166,7 @@ def test_scores_csv_is_in_the_gradebook_layout(graded):
     assert list(notes.columns) == ["student_id", "code", "params", "reason"] and notes.empty
 
 
+@pytest.mark.kernel
 def test_feedback_keeps_verdicts_without_hidden_source(graded):
     out = graded[1]
     names = sorted(p.name for p in (out / "feedback").glob("*.ipynb"))
@@ -159,6 +184,7 @@ def test_feedback_keeps_verdicts_without_hidden_source(graded):
         assert "fx-square: correct\n" in visible
 
 
+@pytest.mark.kernel
 def test_what_was_set_aside_is_in_problems_csv_and_the_run_is_kept(graded):
     out = graded[1]
     problems = pd.read_csv(out / "problems.csv", keep_default_na=False, dtype=str)
@@ -177,6 +203,7 @@ def test_what_was_set_aside_is_in_problems_csv_and_the_run_is_kept(graded):
     assert record["possible"] == {"EX-fixture": 3.0}
 
 
+@pytest.mark.kernel
 def test_a_regrade_says_whose_score_moved_and_why(tmp_path, monkeypatch):
     monkeypatch.setenv("CRMLAB_INSTRUCTOR_SECRET", SECRET)
     roster = tmp_path / "roster.csv"
@@ -252,6 +279,7 @@ def test_grade_argument_errors(tmp_path, monkeypatch):
         grade(str(EXERCISE), SUBMISSIONS, roster=roster, out=tmp_path)
 
 
+@pytest.mark.kernel
 def test_a_custom_executor_plugs_in(tmp_path, monkeypatch):
     """Anything with ``map`` grades (here: sequential, as a dask client wrapper would)."""
     monkeypatch.setenv("CRMLAB_INSTRUCTOR_SECRET", SECRET)

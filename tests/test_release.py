@@ -40,16 +40,26 @@ def _graded_secrets():
     return secrets
 
 
+def _graded_questions(path) -> list:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [q for q in data["questions"]
+            if q.get("mode", data.get("mode", "practice")) == "graded"]
+
+
 def test_released_quizzes_have_no_graded_keys(released):
-    for path in sorted((released / "quizzes").glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        assert data["released"] is True
-        for q in data["questions"]:
-            if q.get("mode", data.get("mode")) == "graded":
-                leaked = set(q) & key_fields()
-                for item in q.get("options", []) + q.get("pairs", []):
-                    leaked |= set(item) & key_fields()
-                assert leaked == set(), f"{path.name}:{q['id']} leaks {leaked}"
+    paths = sorted((released / "quizzes").glob("*.yaml"))
+    assert [p.name for p in paths] == sorted(p.name for p in quiz.quiz_files())
+    checked = 0
+    for path in paths:
+        assert yaml.safe_load(path.read_text(encoding="utf-8"))["released"] is True
+        for q in _graded_questions(path):
+            leaked = set(q) & key_fields()
+            for item in q.get("options", []) + q.get("pairs", []):
+                leaked |= set(item) & key_fields()
+            assert leaked == set(), f"{path.name}:{q['id']} leaks {leaked}"
+            checked += 1
+    # every graded question of the course was looked at (none lost its mode on the way)
+    assert checked == sum(len(_graded_questions(p)) for p in quiz.quiz_files()) > 0
 
 
 def test_no_graded_secret_text_anywhere_in_the_release(released):

@@ -174,6 +174,7 @@ def test_the_corpus_holds_every_attack_the_issue_names():
 
 
 @needs_landlock
+@pytest.mark.kernel
 @pytest.mark.parametrize("attack", sorted(p.stem for p in HOSTILE.glob("*.ipynb")))
 def test_each_attack_ends_with_the_points_it_earned_and_a_reason(corpus, attack):
     row = corpus["details"].loc[attack]
@@ -185,12 +186,14 @@ def test_each_attack_ends_with_the_points_it_earned_and_a_reason(corpus, attack)
 
 
 @needs_landlock
+@pytest.mark.kernel
 def test_ordinary_submissions_are_graded_as_without_the_corpus(corpus):
     assert corpus["details"].loc[list(ORDINARY)].equals(corpus["alone"].loc[list(ORDINARY)])
     assert list(corpus["alone"]["total"]) == [3.0, 2.0, 0.0]
 
 
 @needs_landlock
+@pytest.mark.kernel
 def test_the_batch_finishes_within_its_bound_and_leaves_no_process(corpus):
     jobs = len(ORDINARY) + len(corpus["attacks"])
     # Two at a time, each bounded by its start, its wall clock and its clean-up; a hang
@@ -201,6 +204,7 @@ def test_the_batch_finishes_within_its_bound_and_leaves_no_process(corpus):
 
 
 @needs_landlock
+@pytest.mark.kernel
 def test_nothing_outside_the_scratch_folders_changed(corpus):
     assert corpus["after"]["grading"] == corpus["before"]["grading"]
     assert corpus["after"]["home"] == corpus["before"]["home"]
@@ -208,6 +212,7 @@ def test_nothing_outside_the_scratch_folders_changed(corpus):
 
 
 @needs_landlock
+@pytest.mark.kernel
 def test_no_secret_or_hidden_check_reaches_the_feedback(corpus):
     out = corpus["paths"]["grading"] / "out"
     texts = [p.read_text() for p in (out / "feedback").glob("*.ipynb")]

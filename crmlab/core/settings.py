@@ -7,11 +7,13 @@ that is not a JSON object is an error naming it (never silently overwritten).
 Examples
 --------
 >>> import os, tempfile
+>>> home = os.environ.get("CRMLAB_HOME")
 >>> os.environ["CRMLAB_HOME"] = tempfile.mkdtemp()
 >>> read()
 {}
 >>> update(language="az")["language"], update(student_id="s1")
 ('az', {'language': 'az', 'student_id': 's1'})
+>>> os.environ["CRMLAB_HOME"] = home  # the session's home again (its language is not az)
 """
 
 from __future__ import annotations

@@ -221,19 +221,26 @@ def parse(text: str) -> tuple[object, Problem | None]:
     """
     import yaml
 
-    builder = _Builder()
-    try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            builder.event(event)
-    except _Refused as refused:
-        return None, refused.problem
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, Problem(mark.line + 1 if mark else 1, "-", f"YAML syntax error: {problem}")
-    if builder.documents == 0:
-        return None, Problem(1, "-", "the file is empty")
-    return builder.result, None
+    # libyaml's events where PyYAML has it (a quiz or a catalog is read several times faster,
+    # in every lesson's kernel); a file it refuses is read again with PyYAML's own parser, so
+    # that the problem is worded, and placed, as that parser says.
+    for loader in dict.fromkeys((getattr(yaml, "CSafeLoader", yaml.SafeLoader),
+                                 yaml.SafeLoader)):
+        builder = _Builder()
+        try:
+            for event in yaml.parse(text, Loader=loader):
+                builder.event(event)
+        except _Refused as refused:
+            problem = refused.problem
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+            reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            problem = Problem(mark.line + 1 if mark else 1, "-", f"YAML syntax error: {reason}")
+        else:
+            if builder.documents == 0:
+                return None, Problem(1, "-", "the file is empty")
+            return builder.result, None
+    return None, problem
 
 
 def plain(value):

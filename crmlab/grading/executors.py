@@ -93,6 +93,8 @@ class DaskExecutor:
         worker processes, one thread each, closed by :meth:`close`), or a connected client.
     progress : bool
         Show the progress bar.
+    timeout : float, default 30
+        Seconds to keep trying to reach a ``tcp://`` scheduler before giving up.
 
     Examples
     --------
@@ -102,8 +104,8 @@ class DaskExecutor:
     crmlab.core.exceptions.ExerciseError: Got scheduler='local:0' instead, expected tcp://HOST:PORT or local:N with N >= 1.
     """
 
-    def __init__(self, scheduler, *, progress: bool = True):
-        self.progress = progress
+    def __init__(self, scheduler, *, progress: bool = True, timeout: float = 30):
+        self.progress, self.timeout = progress, timeout
         self.client = self.cluster = None
         if isinstance(scheduler, str):
             found = re.fullmatch(r"local:(\d+)", scheduler)
@@ -135,7 +137,7 @@ class DaskExecutor:
             self.client = Client(self.cluster)
         else:
             try:
-                self.client = Client(self.address, timeout="30s")
+                self.client = Client(self.address, timeout=f"{self.timeout}s")
             except OSError as exc:
                 raise ExerciseError(f"cannot reach the dask scheduler at {self.address} "
                                     f"({exc})") from None

@@ -388,7 +388,7 @@ def _submissions(judged, found, chosen: dict, receipts) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------ tabulate
-def _answers(chosen: dict) -> tuple[list, np.ndarray]:
+def _answers(chosen: dict) -> tuple[list, np.ndarray, np.ndarray]:
     """The chosen students and, per answer, the student's position and the verdict index."""
     students = list(chosen)
     counts = [len(chosen[s][1]) for s in students]
@@ -398,8 +398,8 @@ def _answers(chosen: dict) -> tuple[list, np.ndarray]:
     return students, who, which
 
 
-def _responses(chosen: dict, verdicts: _Verdicts) -> pd.DataFrame:
-    students, who, which = _answers(chosen)
+def _responses(verdicts: _Verdicts, answers) -> pd.DataFrame:
+    students, who, which = answers
     if not len(verdicts):
         return pd.DataFrame(columns=RESULT_RESPONSE_COLUMNS)
     return pd.DataFrame({
@@ -414,10 +414,10 @@ def _responses(chosen: dict, verdicts: _Verdicts) -> pd.DataFrame:
     }, columns=RESULT_RESPONSE_COLUMNS)
 
 
-def _gradebook(chosen: dict, verdicts: _Verdicts, keys, roster) -> pd.DataFrame:
+def _gradebook(verdicts: _Verdicts, keys, roster, answers) -> pd.DataFrame:
     """Points per student and quiz (empty where a student gave no valid answer), and total."""
     quiz_ids = list(keys)
-    students, who, which = _answers(chosen)
+    students, who, which = answers
     every = sorted(set(students) | (set(roster["student_id"]) if roster is not None else set()))
     table = pd.DataFrame(np.nan, index=pd.Index(every, name="student_id"), columns=quiz_ids)
     if len(which):
@@ -438,9 +438,10 @@ def _tabulate(chosen: dict, verdicts: _Verdicts, keys, roster,
     if roster is not None:
         for student in sorted(set(chosen) - set(roster["student_id"])):
             problems.add(chosen[student][0].source, student, reason=Reason("graded_off_roster"))
-    responses = _responses(chosen, verdicts)
+    answers = _answers(chosen)  # one pass over every answer, for both tables
+    responses = _responses(verdicts, answers)
     questions = {(q_id, q.id): q for q_id, quiz in keys.items() for q in quiz.questions}
-    return GradeResult(_gradebook(chosen, verdicts, keys, roster), responses,
+    return GradeResult(_gradebook(verdicts, keys, roster, answers), responses,
                        item_analysis(responses, questions=questions),
                        problems.frame(), _strategies(keys))
 

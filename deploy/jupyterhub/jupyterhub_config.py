@@ -102,6 +102,32 @@ def _home(spawner):
     return Path(pwd.getpwnam(spawner.user.name).pw_dir)
 
 
+def _port_below_the_ephemeral_range() -> int:
+    """A free port below the kernel's ephemeral range (usually 32768-60999).
+
+    JupyterHub's own choice binds port 0, i.e. takes an ephemeral port and lets it go; a kernel
+    starting at the same moment (another student's, or a grading job) picks ports the same way
+    and can take it first, and the student's server then dies with "port already in use". Ports
+    below the range are never handed out by bind(0), so only another server could hold one."""
+    import random
+    import socket
+
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    ports = list(range(max(1024, low - 8000), low))
+    random.shuffle(ports)
+    for port in ports[:200]:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    return 0  # JupyterHub's own choice
+
+
 def _give_the_course(spawner):
     """Copy the student release into the user's home once (their edits are theirs to keep)."""
     home = _home(spawner)
@@ -117,6 +143,7 @@ def _give_the_course(spawner):
                 for name in [folder, *(os.path.join(folder, n) for n in dirs + files)]:
                     os.chown(name, entry.pw_uid, entry.pw_gid)
     spawner.notebook_dir = str(course)
+    spawner.port = _port_below_the_ephemeral_range()
     spawner.environment.update({
         "CRMLAB_HOME": str(home / ".crmlab"),
         "CRMLAB_COURSE_DIR": str(course),

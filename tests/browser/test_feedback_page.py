@@ -9,7 +9,7 @@ import pytest
 from crmlab.grading.gradebook import course_gradebook
 from crmlab.publish.feedback import write_feedback
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.kernel]
 
 
 def test_feedback_page_renders_offline(inputs, tmp_path, page, artifacts):

@@ -21,7 +21,7 @@ from crmlab.quiz.scoring import score
 from crmlab.quiz.submission import parse_answers
 from crmlab.quiz.types import get_type
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.kernel]
 
 LESSON = "notebooks/00_start_here.ipynb"
 ALLOWLIST = Path(__file__).with_name("axe_allowlist_jupyterlab.json")

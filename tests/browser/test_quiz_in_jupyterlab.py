@@ -11,7 +11,7 @@ import pytest
 
 from crmlab.quiz.submission import parse_answers
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.kernel]
 
 LESSON = "notebooks/00_start_here.ipynb"
 

@@ -14,7 +14,7 @@ from crmlab.publish.site_quiz import answer_table
 from crmlab.quiz import load
 from crmlab.quiz.types import get_type
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.kernel]
 
 _DATA = re.compile(r'<script[^>]*class="crmlab-quiz-data"[^>]*>(.*?)</script>', re.S)
 

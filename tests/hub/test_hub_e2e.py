@@ -38,7 +38,7 @@ from crmlab.publish.demo_hub import ADMIN_SCOPES, demo_hub
 from crmlab.publish.hub_service import INSTRUCTOR_SCOPE
 from crmlab.quiz.submission import bundle_bytes, new_answers
 
-pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.kernel, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
