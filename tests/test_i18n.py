@@ -224,7 +224,7 @@ _TEXT_KEYWORDS = {"label", "description", "tooltip", "placeholder", "xlabel", "y
 #: Where print (or an error raised to the student) speaks to the student.
 _STUDENT_CLI = {"cli/lessons.py": None, "cli/quiz.py": {"_student_set", "_student_show",
                                                         "_student_language", "_submit"},
-                "quiz/submit.py": None, "exercises/checks.py": None}
+                "quiz/submit.py": None, "exercises/checks.py": None, "cli/selfcheck.py": None}
 #: Modules only an instructor sees (grader reports may stay English, issue 18).
 _INSTRUCTOR = {"grading/report.py"}
 #: Callables whose ``description=``/``label=`` are not shown to a student (argparse's help).

@@ -89,12 +89,13 @@ def test_the_packaging_tests_run_on_every_supported_python():
 
 def test_every_data_file_of_the_package_is_package_data():
     """A template, catalog or stylesheet left out of package-data works from the checkout and
-    is missing from an installed wheel."""
-    from fnmatch import fnmatch
-
+    is missing from an installed wheel. The patterns are globbed as setuptools globs them: a
+    ``*`` stays within a folder (``data/*`` holds no file of ``data/content/az/``)."""
     patterns = _pyproject()["tool"]["setuptools"]["package-data"]["crmlab"]
     package = ROOT / "crmlab"
     data = [path.relative_to(package).as_posix() for path in package.rglob("*")
             if path.is_file() and path.suffix not in (".py", ".pyc")
             and "__pycache__" not in path.parts]
-    assert data and [p for p in data if not any(fnmatch(p, pat) for pat in patterns)] == []
+    packaged = {path.relative_to(package).as_posix()
+                for pattern in patterns for path in package.glob(pattern) if path.is_file()}
+    assert data and [p for p in data if p not in packaged] == []

@@ -35,14 +35,18 @@ COMMAND_MODULES = [
     "crmlab.cli.site",
     "crmlab.cli.labsettings",
     "crmlab.cli.hub",
+    "crmlab.cli.selfcheck",
 ]
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``crmlab`` parser with every sub-command group registered."""
+    from crmlab.cli.env import HelpFormatter, overview
+
     parser = argparse.ArgumentParser(
         prog="crmlab",
         description="Course workbench: customer and supplier relationships in the enterprise.",
+        epilog=overview(), formatter_class=HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"crmlab {__version__}")
     parser.add_argument("--lang", metavar="LANG", dest="language",

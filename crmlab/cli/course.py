@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from crmlab.cli.env import reads
 from crmlab.core.i18n import LANGUAGES
+
+#: What the course file brings with it: the assessments it names are checked against the
+#: course's quizzes and exercise notebooks.
+_COURSE = ("CRMLAB_COURSE_DIR", "course.yaml", "quizzes/", "notebooks/")
 
 
 def _inputs(parser) -> None:
@@ -23,13 +28,15 @@ def register(subparsers) -> None:
     from crmlab.grading.lms import FORMATS
 
     gradebook = subparsers.add_parser(
-        "gradebook", help="merge quiz and exercise grades into the course gradebook")
+        "gradebook", help="merge quiz and exercise grades into the course gradebook",
+        **reads(*_COURSE))
     _inputs(gradebook)
     gradebook.add_argument("--format", default="plain", choices=FORMATS)
     gradebook.set_defaults(func=_gradebook)
 
     feedback = subparsers.add_parser(
-        "feedback", help="write one feedback page per student (after the deadline)")
+        "feedback", help="write one feedback page per student (after the deadline)",
+        **reads(*_COURSE))
     _inputs(feedback)
     feedback.add_argument("--zip", action="store_true",
                           help="also write one zip per student (for an LMS upload)")
@@ -38,7 +45,8 @@ def register(subparsers) -> None:
     feedback.set_defaults(func=_feedback)
 
     receipts = subparsers.add_parser(
-        "receipts", help="record when each collected submission was received")
+        "receipts", help="record when each collected submission was received",
+        **reads(*_COURSE))
     receipts.add_argument("submissions", metavar="SUBMISSIONS")
     receipts.add_argument("--out", required=True, metavar="receipts.csv",
                           help="the receipts file (rows are added, never changed)")
@@ -50,7 +58,7 @@ def register(subparsers) -> None:
 
     course = subparsers.add_parser("course", help="check the course file")
     course_sub = course.add_subparsers(dest="course_command", metavar="ACTION", required=True)
-    validate = course_sub.add_parser("validate", help="validate course.yaml")
+    validate = course_sub.add_parser("validate", help="validate course.yaml", **reads(*_COURSE))
     validate.add_argument("path", nargs="?", metavar="PATH")
     validate.set_defaults(func=_validate)
 

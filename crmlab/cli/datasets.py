@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+from crmlab.cli.env import reads
+
 
 def register(subparsers) -> None:
     """Add ``crmlab datasets`` to the parser."""
     parser = subparsers.add_parser("datasets", help="list, describe or generate the course data")
     sub = parser.add_subparsers(dest="datasets_command", metavar="ACTION", required=True)
-    sub.add_parser("list", help="list the datasets").set_defaults(func=_list)
-    describe = sub.add_parser("describe", help="print the data dictionary of a dataset")
+    sub.add_parser("list", help="list the datasets", **reads()).set_defaults(func=_list)
+    describe = sub.add_parser("describe", help="print the data dictionary of a dataset",
+                              **reads())
     describe.add_argument("name")
     describe.set_defaults(func=_describe)
-    generate = sub.add_parser("generate", help="generate a variant of the course company")
+    generate = sub.add_parser("generate", help="generate a variant of the course company",
+                              **reads())
     generate.add_argument("--seed", type=int, required=True)
     generate.add_argument("--customers", type=int, default=2000)
     generate.add_argument("--suppliers", type=int, default=60)
     generate.add_argument("--out", required=True)
     generate.set_defaults(func=_generate)
-    sub.add_parser("readme", help="print datasets/README.md, generated from the data dictionary"
-                   ).set_defaults(func=_readme)
+    sub.add_parser("readme", help="print datasets/README.md, generated from the data dictionary",
+                   **reads()).set_defaults(func=_readme)
 
 
 def _list(args) -> int:

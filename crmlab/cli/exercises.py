@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from crmlab.cli.env import reads
+
 
 def register(subparsers) -> None:
     """Add ``crmlab exercises`` to the parser."""
@@ -9,19 +11,25 @@ def register(subparsers) -> None:
 
     parser = subparsers.add_parser("exercises", help="release, assign, collect and grade exercises")
     sub = parser.add_subparsers(dest="exercises_command", metavar="ACTION", required=True)
-    release = sub.add_parser("release", help="write the student copies of every exercise")
+    release = sub.add_parser("release", help="write the student copies of every exercise",
+                             **reads("CRMLAB_COURSE_DIR", "notebooks/"))
     release.add_argument("--out", required=True, metavar="DIR")
     release.add_argument("--lang", default="en", choices=_languages(),
                          help="the edition to release (default: en)")
     release.set_defaults(func=_release)
-    assign = sub.add_parser("assign", help="one prepared notebook per student (papermill)")
+    assign = sub.add_parser("assign", help="one prepared notebook per student (papermill)",
+                            **reads("CRMLAB_INSTRUCTOR_SECRET", "CRMLAB_COURSE_DIR",
+                                    "notebooks/"))
     assign.add_argument("exercise", metavar="EXERCISE")
     assign.add_argument("--roster", required=True)
     assign.add_argument("--out", required=True, metavar="DIR")
     assign.add_argument("--secret-file")
     assign.set_defaults(func=_assign)
     _register_collect(sub)
-    grade = sub.add_parser("grade", help="grade submitted exercise notebooks")
+    grade = sub.add_parser("grade", help="grade submitted exercise notebooks",
+                           **reads("CRMLAB_INSTRUCTOR_SECRET", "CRMLAB_COURSE_DIR", "notebooks/",
+                                   "datasets/", "course.yaml", "quizzes/",
+                                   "CRMLAB_SANDBOX_BATCH"))
     grade.add_argument("exercise", metavar="EXERCISE")
     grade.add_argument("submissions", metavar="SUBMISSIONS")
     grade.add_argument("--roster", required=True)
@@ -41,24 +49,25 @@ reads:
   --secret-file FILE, else the environment variable CRMLAB_INSTRUCTOR_SECRET
                             the instructor secret: checks each notebook's seed (optional; a
                             warning without it)
+
 writes into DIR (new or empty): <stem>__<student>.ipynb per student, collect.csv (every file and
 what became of it), problems.csv (every file not collected, every missing receipt),
 receipts.csv (from the worksheet), set-aside/ (copies of the notebooks set aside).
+
 Exit status: 0 when every notebook was collected, 1 when some were set aside or refused (the
 folder is written either way) or for a mistake in the command (one line, nothing written).
 """
 
 
 def _register_collect(sub) -> None:
-    import argparse
-
     collect = sub.add_parser(
         "collect", help="a folder or LMS download of notebooks -> a grading folder",
         description="Collect the notebooks of one exercise from a folder or an LMS download "
                     "into a grading folder for `crmlab exercises grade`: each notebook is "
                     "matched to its student by the exercise id, student id and seed it carries, "
                     "never by its file name.",
-        epilog=COLLECT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        **reads("CRMLAB_INSTRUCTOR_SECRET", "CRMLAB_COURSE_DIR", "notebooks/",
+                before=COLLECT_EPILOG))
     collect.add_argument("source", metavar="SOURCE")
     collect.add_argument("--out", required=True, metavar="DIR")
     collect.add_argument("--exercise", required=True, metavar="EXERCISE",

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from crmlab.cli.env import reads
+
 
 def register(subparsers) -> None:
     """Add ``crmlab grade`` to the parser."""
     from crmlab.grading.lms import FORMATS
 
-    parser = subparsers.add_parser("grade", help="grade submitted quiz answers")
+    parser = subparsers.add_parser("grade", help="grade submitted quiz answers",
+                                   **reads("CRMLAB_COURSE_DIR", "quizzes/", "course.yaml",
+                                           "notebooks/"))
     parser.add_argument("submissions", metavar="SUBMISSIONS")
     parser.add_argument("--out", required=True, metavar="DIR")
     parser.add_argument("--quiz", action="append", metavar="ID", help="grade only this quiz")
@@ -27,7 +31,8 @@ def register(subparsers) -> None:
 
 def add_export_parser(quiz_subparsers) -> None:
     """Add ``crmlab quiz export`` to the ``quiz`` group."""
-    export = quiz_subparsers.add_parser("export", help="export a quiz for an LMS (Moodle GIFT)")
+    export = quiz_subparsers.add_parser("export", help="export a quiz for an LMS (Moodle GIFT)",
+                                       **reads("CRMLAB_COURSE_DIR", "quizzes/"))
     export.add_argument("quiz_id", metavar="QUIZ_ID")
     export.add_argument("--format", default="gift", choices=["gift"])
     export.add_argument("-o", "--out", required=True, metavar="FILE")

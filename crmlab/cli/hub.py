@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from crmlab.cli.env import reads
+
 
 def register(subparsers) -> None:
     """Add ``crmlab hub-service`` to the parser."""
@@ -13,7 +15,8 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "hub-service", help="run the hub's collection service (JupyterHub starts it)",
         description="Receive the students' submission bundles where the hub says "
-                    "(JUPYTERHUB_SERVICE_URL, JUPYTERHUB_SERVICE_PREFIX) and keep them in STORE.")
+                    "(JUPYTERHUB_SERVICE_URL, JUPYTERHUB_SERVICE_PREFIX) and keep them in STORE.",
+        **reads("JUPYTERHUB_SERVICE_URL", "JUPYTERHUB_SERVICE_PREFIX"))
     parser.add_argument("--store", required=True, type=Path, metavar="STORE",
                         help="folder that keeps the submissions")
     parser.add_argument("--max-bytes", type=int, default=MAX_BYTES, metavar="N",

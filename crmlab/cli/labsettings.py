@@ -6,13 +6,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from crmlab.cli.env import reads
+
 
 def register(subparsers) -> None:
     """Add ``crmlab labsettings`` to the parser."""
     parser = subparsers.add_parser(
         "labsettings", help="install the course's JupyterLab keyboard settings",
         description="Write JupyterLab's settings override that keeps command-mode keys out of "
-                    "quiz widgets, computed from the JupyterLab installed under PREFIX.")
+                    "quiz widgets, computed from the JupyterLab installed under PREFIX.",
+        **reads())
     parser.add_argument("prefix", nargs="?", type=Path, metavar="PREFIX",
                         help="the environment (default: this Python's, sys.prefix)")
     parser.set_defaults(func=_install)

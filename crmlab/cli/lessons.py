@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from crmlab.cli.env import reads
+
 
 def register(subparsers) -> None:
     """Add ``crmlab lessons`` to the parser."""
-    parser = subparsers.add_parser("lessons", help="list the lessons (id, title, path)")
+    parser = subparsers.add_parser("lessons", help="list the lessons (id, title, path)",
+                                   **reads("CRMLAB_COURSE_DIR", "notebooks/"))
     parser.set_defaults(func=_lessons)
 
 

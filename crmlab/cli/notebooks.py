@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from crmlab.cli.env import reads
+
 
 def register(subparsers) -> None:
     """Add ``crmlab notebooks`` to the parser."""
@@ -16,17 +18,22 @@ def register(subparsers) -> None:
                     "translated editions built.")
     sub = parser.add_subparsers(dest="notebooks_command", metavar="ACTION", required=True)
     run = sub.add_parser("execute", help="execute notebooks top to bottom in place, each in a "
-                         "fresh CRMLAB_HOME (default: all of them)")
+                         "fresh CRMLAB_HOME (default: all of them)",
+                         **reads("CRMLAB_COURSE_DIR", "notebooks/", "CRMLAB_HOME",
+                                 before="Each notebook runs with a fresh, empty CRMLAB_HOME (a "
+                                        "temporary folder); CRMLAB_HOME is set back after."))
     run.add_argument("paths", nargs="*", type=Path, metavar="PATH")
     run.add_argument("--stamp", action="store_true", help="stamp navigation first")
     run.add_argument("--timeout", type=int, default=600, help="seconds per cell (default 600)")
     run.set_defaults(func=_execute)
 
-    stamp = sub.add_parser("stamp", help="write the navigation cells of every notebook")
+    stamp = sub.add_parser("stamp", help="write the navigation cells of every notebook",
+                           **reads("CRMLAB_COURSE_DIR", "notebooks/"))
     stamp.set_defaults(func=_stamp)
 
     build = sub.add_parser("build", help="build the translated editions (notebooks/<lang>/) "
-                           "from the English notebooks and their translations")
+                           "from the English notebooks and their translations",
+                           **reads("CRMLAB_COURSE_DIR", "notebooks/"))
     build.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                        help="English notebooks (default: all)")
     build.add_argument("--lang", action="append", choices=editions(),
@@ -36,7 +43,8 @@ def register(subparsers) -> None:
     build.add_argument("--timeout", type=int, default=600, help="seconds per cell (default 600)")
     build.set_defaults(func=_build)
 
-    tr = sub.add_parser("translate", help="check (default), stub or dump the translation files")
+    tr = sub.add_parser("translate", help="check (default), stub or dump the translation files",
+                        **reads("CRMLAB_COURSE_DIR", "notebooks/"))
     tr.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                     help="English notebooks (default: all)")
     tr.add_argument("--lang", required=True, choices=editions())

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import sys
 
+from crmlab.cli.env import reads
+from crmlab.core.i18n import LANGUAGES
+
+#: Who the student is: the id in CRMLAB_HOME, or the hub user inside JupyterHub.
+_IDENTITY = ("CRMLAB_HOME", "JUPYTERHUB_USER", "JUPYTERHUB_API_URL", "JUPYTERHUB_API_TOKEN")
+
 
 def register(subparsers) -> None:
     """Add ``crmlab quiz``, ``student``, ``submit`` and ``release`` to the parser."""
     quiz = subparsers.add_parser("quiz", help="check quiz files")
     quiz_sub = quiz.add_subparsers(dest="quiz_command", metavar="ACTION", required=True)
-    validate = quiz_sub.add_parser("validate", help="validate quiz files (default: quizzes/)")
+    validate = quiz_sub.add_parser("validate", help="validate quiz files (default: quizzes/)",
+                                   **reads("CRMLAB_COURSE_DIR", "quizzes/"))
     validate.add_argument("paths", nargs="*", metavar="PATH")
     validate.set_defaults(func=_validate)
     try:
@@ -21,26 +28,34 @@ def register(subparsers) -> None:
 
     student = subparsers.add_parser("student", help="set or show your student id and language")
     student_sub = student.add_subparsers(dest="student_command", metavar="ACTION", required=True)
-    set_id = student_sub.add_parser("set", help="set your student id once")
+    set_id = student_sub.add_parser("set", help="set your student id once", **reads(*_IDENTITY))
     set_id.add_argument("student_id", metavar="ID")
     set_id.add_argument("--replace", action="store_true",
                         help="change an id that already has saved answers (they stay saved "
                              "under the earlier id and are not handed in with the new one)")
     set_id.set_defaults(func=_student_set)
-    student_sub.add_parser("show", help="print your student id").set_defaults(func=_student_show)
+    student_sub.add_parser("show", help="print your student id", **reads(*_IDENTITY)
+                           ).set_defaults(func=_student_show)
     language = student_sub.add_parser(
-        "language", help="set your language once (e.g. az), or print the current one")
+        "language", help="set your language once (e.g. az), or print the current one",
+        **reads("CRMLAB_HOME"))
     language.add_argument("language", nargs="?", metavar="LANG")
     language.set_defaults(func=_student_language)
 
-    submit = subparsers.add_parser("submit", help="bundle your saved answers into a zip")
+    submit = subparsers.add_parser("submit", help="bundle your saved answers into a zip",
+                                   **reads("CRMLAB_HOME/answers/", "CRMLAB_COLLECT_URL", *_IDENTITY))
     submit.add_argument("--out", metavar="FILE.zip",
                         help="write the zip here (on JupyterHub: send it to the course's "
                              "collection service when --out is not given)")
     submit.set_defaults(func=_submit)
 
-    release = subparsers.add_parser("release", help="write the student copy of the course")
+    release = subparsers.add_parser("release", help="write the student copy of the course",
+                                    **reads("CRMLAB_COURSE_DIR", "notebooks/", "quizzes/",
+                                            "datasets/"))
     release.add_argument("--out", required=True, metavar="DIR")
+    release.add_argument("--lang", default="en", choices=LANGUAGES,
+                         help="the default edition: the one `make lab` opens and the README's "
+                              "first language (default en); every edition ships")
     release.set_defaults(func=_release)
 
 
@@ -107,5 +122,5 @@ def _submit(args) -> int:
 def _release(args) -> int:
     from crmlab.publish.release import release
 
-    print(f"wrote the student release to {release(args.out)}")
+    print(f"wrote the student release to {release(args.out, lang=args.lang)}")
     return 0

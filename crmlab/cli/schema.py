@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from crmlab.cli.env import reads
+
 
 def register(subparsers) -> None:
     """Add ``crmlab schema`` to the parser."""
@@ -13,7 +15,8 @@ def register(subparsers) -> None:
         "schema", help="print the JSON Schema of a file format (quiz, course, rubric, receipts)",
         description="The JSON Schemas crmlab validates its files with. Without NAME: where "
                     "the schema files are. With NAME: the schema (the quiz schema with every "
-                    "registered question type), on stdout or into --out.")
+                    "registered question type), on stdout or into --out.",
+        **reads())
     parser.add_argument("name", nargs="?", choices=SCHEMAS, metavar="NAME",
                         help=f"one of {', '.join(SCHEMAS)}")
     parser.add_argument("--out", type=Path, metavar="FILE", help="write the schema here")

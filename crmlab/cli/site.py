@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from crmlab.cli.env import reads
+
 
 def register(subparsers) -> None:
     """Add ``crmlab site`` to the parser."""
@@ -12,7 +14,8 @@ def register(subparsers) -> None:
         description="The course as a static site: a page per notebook of each language "
                     "edition, search, the practice quizzes as forms; opened from disk.")
     sub = parser.add_subparsers(dest="site_command", metavar="ACTION", required=True)
-    build = sub.add_parser("build", help="write the site into a folder")
+    build = sub.add_parser("build", help="write the site into a folder",
+                           **reads("CRMLAB_COURSE_DIR", "notebooks/", "quizzes/"))
     build.add_argument("--out", type=Path, default=Path("_site"), metavar="DIR",
                        help="the site's folder (default _site)")
     build.set_defaults(func=_build)

@@ -189,5 +189,7 @@ def release(out: str | Path, *, source: str | Path | None = None, lang: str = "e
         nbformat.write(student_copy(read_exercise(path)), target)
         written.append(target)
     # The instructor's README documents the grader; students get their own short one.
-    (out / "README.md").write_text(message("exercises.readme", lang=lang), encoding="utf-8")
+    (out / "README.md").write_text(
+        message("exercises.readme", lang=lang) + "\n" + message("exercises.steps", lang=lang),
+        encoding="utf-8")
     return written
