@@ -13,8 +13,21 @@ from crmlab import references
 ROOT = Path(__file__).resolve().parent.parent
 QUIZ = yaml.safe_load((ROOT / "quizzes" / "final_test.yaml").read_text(encoding="utf-8"))
 QUESTIONS = QUIZ["questions"]
+# Options the course added to a question (issue 26): each rationale names them, in English
+# "Option (d) was added by the course" or "Options (d) and (e) were added by the course".
+ADDED_EN = re.compile(r"\bOptions? ((?:\([a-z]\)(?:,| and)? ?)+)(?:was|were) added by the course")
+ADDED_AZ = re.compile(r"((?:\([a-z]\)(?:,| və)? ?)+) variant(?:ını|larını) kurs əlavə edib")
+
+
+def _added(pattern: re.Pattern, text: str) -> set[str]:
+    return {option for found in pattern.findall(text)
+            for option in re.findall(r"\(([a-z])\)", found)}
+
+
+ADDED = {q["id"]: _added(ADDED_EN, q["explanation"]["en"]) for q in QUESTIONS}
 AZERBAIJANI = [(q["id"], "prompt", q["prompt"]["az"]) for q in QUESTIONS] + [
-    (q["id"], option["id"], option["text"]["az"]) for q in QUESTIONS for option in q["options"]]
+    (q["id"], option["id"], option["text"]["az"]) for q in QUESTIONS for option in q["options"]
+    if option["id"] not in ADDED[q["id"]]]
 # A course note in an Azerbaijani prompt stands in square brackets; the rest is the source's.
 NOTE = re.compile(r"\[[^\]]*\]")
 ABBREVIATIONS = ("MBO", "MVO")
@@ -192,7 +205,7 @@ REPAIRED = {"q06", "q09", "q10", "q11", "q12", "q13", "q14", "q15", "q17", "q18"
                          ids=sorted(REPAIRED))
 def test_a_repaired_question_is_select_all_over_the_source_s_options(bank, question):
     assert question["type"] == "multi"
-    ids = [option["id"] for option in question["options"]]
+    ids = [option["id"] for option in question["options"] if option["id"] not in ADDED[question["id"]]]
     assert ids in (["a", "b", "c"], ["a", "b", "c", "d"])  # no "all" or "none" option
     assert question["note"]["en"].startswith("Repaired by the course.")
     assert question["note"]["az"].startswith("Kurs tərəfindən düzəldilib.")
@@ -204,6 +217,44 @@ def test_a_repaired_question_is_select_all_over_the_source_s_options(bank, quest
     assert "bütün cavablar\" açarı" not in question["explanation"]["az"]
     # The source's own question offered "all answers are correct": it is left out, not lost.
     assert re.search(r"bütün cavablar (?:düzgündür|doğrudur)", bank[_number(question["id"])])
+
+
+# Issue 26: in the twelve repaired questions whose source options all hold, ticking every box
+# earned the point; the course adds two false options of its own to each.
+EVERY_SOURCE_OPTION_HOLDS = REPAIRED - {"q22"}
+ADDED_QUESTIONS = [q for q in QUESTIONS if ADDED[q["id"]]]
+
+
+def test_the_course_adds_false_options_where_every_source_option_holds():
+    assert {q["id"] for q in ADDED_QUESTIONS} == EVERY_SOURCE_OPTION_HOLDS
+    assert all(len(ADDED[q["id"]]) == 2 for q in ADDED_QUESTIONS)
+
+
+@pytest.mark.parametrize("question", ADDED_QUESTIONS, ids=[q["id"] for q in ADDED_QUESTIONS])
+def test_an_added_option_is_false_last_and_marked_in_both_languages(bank, question):
+    options = question["options"]
+    added = [o for o in options if o["id"] in ADDED[question["id"]]]
+    assert options[-len(added):] == added  # after the source's options, which keep their order
+    assert not any(o.get("correct") for o in added)
+    assert _added(ADDED_AZ, question["explanation"]["az"]) == ADDED[question["id"]]
+    note = question["note"]["en"]
+    assert f"adds two false options of its own, {added[0]['id']} and {added[1]['id']}" in note
+    assert f"iki səhv variant, {added[0]['id']} və {added[1]['id']} əlavə edir" in \
+        question["note"]["az"]
+    for option in added:  # the course's text, not a stray line of the source's question
+        assert flat(option["text"]["az"]) not in bank[_number(question["id"])]
+
+
+def test_ticking_every_box_no_longer_earns_a_repaired_question(final):
+    from crmlab.quiz.scoring import score
+
+    for question_id in sorted(EVERY_SOURCE_OPTION_HOLDS):
+        question = final.question(question_id)
+        right = [o.id for o in question.options if o.correct]
+        everything = score(question, [o.id for o in question.options])
+        assert score(question, right).points == 1.0
+        assert everything.points == pytest.approx((len(right) - 2) / len(right))
+        assert not everything.correct
 
 
 def test_all_answers_are_correct_is_keyed_only_where_it_is_one_of_two_readings():

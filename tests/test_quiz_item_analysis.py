@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from crmlab.grading.item_analysis import STRATEGY_LIMIT, constant_strategies, item_analysis
-from crmlab.quiz.loading import load, load_file
+from crmlab.quiz.loading import load, load_file, quiz_files
 
 QUIZ = """\
 id: s
@@ -72,11 +72,27 @@ def test_the_final_test_after_its_select_all_repair():
     # 7 and 8 (wrong): 2 of 18 points ...
     assert table.loc["all answers are correct", ["questions", "points"]].tolist() == [4, 2.0]
     assert table.loc["all answers are correct", "flag"] == ""
-    # ... but the twelve repaired questions, whose every option holds, go to a student who ticks
-    # every box, as does half of question 22: the repair moves the strategy, it does not stop it
-    # (the instructor cells of 99_final_test say so and show the weights' trade-off).
-    assert table.loc["every option", ["questions", "points"]].tolist() == [13, 12.5]
-    assert table.loc["every option", "flag"] == "beats 40%"
+    # ... and ticking every box, which earned the twelve repaired questions whose source options
+    # all hold (12.5 of 18 points), now meets two false options of the course's in each: 1/3 of
+    # each question with three right options, 1/2 of each with four and of question 22.
+    assert table.loc["every option", ["questions", "points"]].tolist() == [13, round(31 / 6, 4)]
+    assert table.loc["every option", "flag"] == ""
+
+
+def test_no_constant_strategy_reaches_the_limit_on_the_final_test():
+    table = constant_strategies(load("final_test"))
+    assert table["share"].max() < STRATEGY_LIMIT, table.to_string()
+
+
+@pytest.mark.parametrize("path", quiz_files(), ids=lambda path: path.stem)
+def test_no_graded_select_all_question_keys_every_option(path):
+    """Ticking every box would earn such a question without reading it: a graded select-all
+    question needs a false option (a question whose every answer counts, accept_any, aside)."""
+    quiz = load_file(path)
+    every_right = [q.id for q in quiz.questions
+                   if q.type == "multi" and q.mode == "graded" and q.accept_any is None
+                   and all(option.correct for option in q.options)]
+    assert every_right == []
 
 
 def test_weights_change_the_strategy_scores(quiz):
