@@ -2,7 +2,9 @@
 
 import json
 import math
+import os
 import zipfile
+from datetime import datetime
 
 import pandas as pd
 import pytest
@@ -14,8 +16,9 @@ from crmlab.quiz import load, submission
 
 
 def bundle(folder, student, answers, *, created="2026-11-20T10:00:00+00:00", version=None,
-           name=None, tamper=None):
-    """Write a submission zip as `crmlab submit` does; `tamper` edits it on the way."""
+           name=None, tamper=None, received=None):
+    """Write a submission zip as `crmlab submit` does; `tamper` edits it on the way. Its file
+    time (when it landed in the folder) is `received`, by default `created`."""
     folder.mkdir(parents=True, exist_ok=True)
     files = [(quiz_id, submission.answers_bytes(submission.answers_file(student, quiz_id, items,
                                                                          at=created)))
@@ -28,6 +31,8 @@ def bundle(folder, student, answers, *, created="2026-11-20T10:00:00+00:00", ver
         tamper(manifest, members)
     path = folder / (name or f"{student}.zip")
     path.write_bytes(submission.zip_members(manifest, members))
+    moment = datetime.fromisoformat(received or created).timestamp()
+    os.utime(path, (moment, moment))
     return path
 
 
