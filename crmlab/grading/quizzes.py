@@ -586,6 +586,7 @@ class QuizJudge(Judge):
     """The quiz judge of the grading skeleton (the options are :func:`grade`'s)."""
 
     command = "grade"
+    last = files.GRADEBOOK
 
     def __init__(self, root: Path, *, out: Path, quizzes, roster, format, resubmission, weights,
                  figures, receipts, import_rubric, now, max_bytes, progress):
