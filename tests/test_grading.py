@@ -2,7 +2,9 @@
 
 import json
 import math
+import os
 import zipfile
+from datetime import datetime
 
 import pandas as pd
 import pytest
@@ -14,8 +16,9 @@ from crmlab.quiz import load, submission
 
 
 def bundle(folder, student, answers, *, created="2026-11-20T10:00:00+00:00", version=None,
-           name=None, tamper=None):
-    """Write a submission zip as `crmlab submit` does; `tamper` edits it on the way."""
+           name=None, tamper=None, received=None):
+    """Write a submission zip as `crmlab submit` does; `tamper` edits it on the way. Its file
+    time (when it landed in the folder) is `received`, by default `created`."""
     folder.mkdir(parents=True, exist_ok=True)
     files = [(quiz_id, submission.answers_bytes(submission.answers_file(student, quiz_id, items,
                                                                          at=created)))
@@ -28,6 +31,8 @@ def bundle(folder, student, answers, *, created="2026-11-20T10:00:00+00:00", ver
         tamper(manifest, members)
     path = folder / (name or f"{student}.zip")
     path.write_bytes(submission.zip_members(manifest, members))
+    moment = datetime.fromisoformat(received or created).timestamp()
+    os.utime(path, (moment, moment))
     return path
 
 
@@ -196,9 +201,10 @@ def test_answer_folders_are_graded(tmp_path):
     assert result.gradebook.set_index("student_id").loc["s7", "L00"] == 1.0
 
 
-def test_interrupted_run_leaves_the_previous_gradebook_whole(cohort, tmp_path, monkeypatch):
+def test_an_interrupted_run_leaves_no_gradebook_beside_its_new_tables(cohort, tmp_path,
+                                                                        monkeypatch):
     out = tmp_path / "out"
-    grade(cohort, out=out, quizzes=["L00"], progress=False)
+    first = grade(cohort, out=out, quizzes=["L00"], progress=False)
     before = (out / "gradebook.csv").read_bytes()
     bundle(cohort, "s5", {"L00": {"run-order": "restart"}})
 
@@ -208,8 +214,13 @@ def test_interrupted_run_leaves_the_previous_gradebook_whole(cohort, tmp_path, m
     monkeypatch.setattr("crmlab.grading.report.write_report", crash)
     with pytest.raises(KeyboardInterrupt):
         grade(cohort, out=out, quizzes=["L00"], progress=False)
-    assert (out / "gradebook.csv").read_bytes() == before
+    assert "s5," in (out / "responses.csv").read_text()  # the new run got this far
+    assert not (out / "gradebook.csv").exists()  # so the old gradebook is not beside it
+    assert (first.run.folder / "gradebook.csv").read_bytes() == before  # kept in runs/
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    monkeypatch.undo()
+    grade(cohort, out=out, quizzes=["L00"], progress=False)
+    assert "s5," in (out / "gradebook.csv").read_text()
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime, timezone
 
 import pandas as pd
@@ -30,8 +31,10 @@ questions:
 def bundle(subs, student, answers, name=None, created="2026-10-01T10:00:00+00:00"):
     subs.mkdir(parents=True, exist_ok=True)
     raw = submission.answers_bytes(submission.answers_file(student, "H", answers, at=created))
-    (subs / (name or f"{student}.zip")).write_bytes(
-        submission.bundle_bytes(student, [("H", raw)], created=created))
+    path = subs / (name or f"{student}.zip")
+    path.write_bytes(submission.bundle_bytes(student, [("H", raw)], created=created))
+    received = datetime.fromisoformat(created).timestamp()  # collected when it was made
+    os.utime(path, (received, received))
 
 
 @pytest.fixture

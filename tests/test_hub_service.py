@@ -4,9 +4,12 @@ The service's HTTP side with real hub tokens (forbidden requests included) is te
 in tests/hub/test_hub_e2e.py.
 """
 
+import hashlib
 import http.server
+import io
 import json
 import threading
+import zipfile
 from datetime import datetime, timezone
 
 import pytest
@@ -64,6 +67,56 @@ def test_refused_bundles_store_nothing(bundle, store, user, data, status, code, 
     assert (answer["status"], answer["code"], answer["message"]) == (status, code,
                                                                      caught.value.reason)
     assert list(store.iterdir()) == []
+
+
+def _forged(bundle, *, answer=None, repeat=1):
+    """``bundle`` with the answer of 'submit' replaced by the raw JSON ``answer`` and its one
+    manifest entry listed ``repeat`` times, checksums redone (a forger's bundle)."""
+    with zipfile.ZipFile(io.BytesIO(bundle)) as source:
+        manifest = json.loads(source.read("manifest.json"))
+        raw = source.read("answers/L00.json")
+    if answer is not None:
+        raw = raw.replace(b'"answer": "submit"', b'"answer": ' + answer)
+    entry = {**manifest["quizzes"][0], "sha256": hashlib.sha256(raw).hexdigest()}
+    manifest["quizzes"] = [entry] * repeat
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        target.writestr("answers/L00.json", raw)
+        target.writestr("manifest.json", json.dumps(manifest, separators=(",", ":")))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("forge, code, message", [
+    ({"answer": b"[" * 100_000 + b"]" * 100_000}, "nested_too_deep",
+     "answers/L00.json nests lists or mappings more than 8 deep"),
+    ({"answer": b"[" * 500 + b"]" * 500}, "nested_too_deep",
+     "answers/L00.json nests lists or mappings more than 8 deep"),
+    ({"repeat": 10_000}, "listed_twice", "'answers/L00.json' is listed twice in the submission"),
+    ({"repeat": 2}, "listed_twice", "'answers/L00.json' is listed twice in the submission"),
+])
+def test_bundles_that_would_break_grading_are_refused(bundle, store, forge, code, message):
+    with pytest.raises(Refused) as caught:
+        store_bundle(store, "ana", _forged(bundle, **forge))
+    assert (caught.value.status, caught.value.code) == (400, code)
+    assert caught.value.reason == f"not a crmlab submission bundle ({message})"
+    assert list(store.iterdir()) == []
+
+
+def test_a_stored_bundle_with_a_number_too_large_for_a_float_cannot_break_grading(
+        bundle, store, tmp_path):
+    from crmlab.grading.quizzes import grade
+
+    store_bundle(store, "ana", bundle, now=NOON)
+    student.set_id("bob", replace=True)  # ana's answers stay hers
+    quiz.record("L00", "submit", "submit")
+    store_bundle(store, "bob", _forged(bundle_data(), answer=b"1" + b"0" * 400), now=NOON)
+    result = grade(store, out=tmp_path / "out", quizzes=["L00"], receipts=store / "receipts.csv",
+                   progress=False, figures=False)
+    assert sorted(result.gradebook["student_id"]) == ["ana", "bob"]
+    assert result.problems["code"].tolist() == ["answer_ignored"]
+    assert result.problems["reason"][0] == (
+        "answer ignored: question 'submit': Got option=1" + "0" * 119 + "... (401 characters) "
+        "instead, expected one of 'answer-again', 'email-notebook', 'screenshot', 'submit'.")
 
 
 class _Service(http.server.BaseHTTPRequestHandler):

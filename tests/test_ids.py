@@ -8,7 +8,8 @@ from crmlab.core.exceptions import CrmlabError, SubmissionError
 from crmlab.core.ids import ANCHORED, PATTERN, RULE, is_id, validate_id
 
 GOOD = ["s1", "s-1042", "ana.lopez", "_x", "007", "a" * 64, "a_b"]
-BAD = ["", ".hidden", "../etc", "a..b", "a/b", "a b", "a" * 65, "ş1", None, 7, ["s1"]]
+BAD = ["", ".hidden", "../etc", "a..b", "a/b", "a b", "a" * 65, "ş1", None, 7, ["s1"], "s1\n",
+       "s1\r\n", " s1", "=HYPERLINK(1)", "s1\n\n", "..", "s1\0"]
 
 
 @pytest.mark.parametrize("value", GOOD)
@@ -23,6 +24,7 @@ def test_bad_ids_are_refused_with_the_rule(value):
     with pytest.raises(CrmlabError) as error:
         validate_id(value)
     assert str(error.value) == f"Got student_id={value!r} instead, expected {RULE}."
+    # JupyterHub applies the pattern with re.match: it must refuse a final newline too
     assert not (isinstance(value, str) and re.match(ANCHORED, value))
 
 
@@ -32,7 +34,7 @@ def test_the_error_class_is_the_callers():
 
 
 def test_the_url_pattern_is_the_rule_without_its_anchors():
-    assert ANCHORED.endswith(f"{PATTERN}$")
+    assert ANCHORED.endswith(f"{PATTERN}\\Z")
 
 
 def test_the_hub_and_every_reader_use_this_rule():

@@ -53,6 +53,9 @@ def test_score_table(question, answer, points, correct):
     (ABS, "ten", "question 'q': Got answer='ten' instead, expected a finite number."),
     (ABS, True, "question 'q': Got answer=True instead, expected a finite number."),
     (ABS, float("nan"), "question 'q': Got answer=nan instead, expected a finite number."),
+    (ABS, 10**400, "question 'q': Got answer=" + "1" + "0" * 119 + "... (401 characters) "
+                   "instead, expected a finite number."),
+    (ABS, float("inf"), "question 'q': Got answer=inf instead, expected a finite number."),
     (MATCH, ["x"], "question 'q': Got answer=['x'] instead, expected a mapping of pair ids to "
                    "choice ids."),
     (MATCH, {"p9": "x"}, "question 'q': Got pair='p9' instead, expected one of 'p1', 'p2', 'p3', "

@@ -29,6 +29,15 @@ def test_graded_question_reveals_nothing(crmlab_home):
     assert feedback.correct is None and feedback.explanation == "" and feedback.points is None
 
 
+def test_a_number_too_large_for_a_float_is_a_quiz_error_not_a_traceback(crmlab_home):
+    with pytest.raises(QuizError) as info:
+        quiz.record("C2", "partnership-profit", 10**400)
+    assert str(info.value) == ("question 'partnership-profit': Got answer=1" + "0" * 119 +
+                               "... (401 characters) instead, expected a finite number.")
+    assert "\n" not in str(info.value)
+    assert not (crmlab_home / "answers").exists()
+
+
 def test_unknown_ids_are_rejected_and_nothing_is_written(crmlab_home):
     with pytest.raises(QuizError, match="unknown question 'nope'"):
         quiz.record("L00", "nope", "a")

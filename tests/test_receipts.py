@@ -81,14 +81,20 @@ def test_bad_rows_are_problems_and_the_rest_is_read(tmp_path):
     path.write_text("student_id,assessment,received_at,sha256,file\n"
                     "s1,L00,2026-09-20T18:30:00+00:00,ab,s1.zip\n"
                     "s2,L00,2026-09-20 18:30,cd,s2.zip\n"
-                    "s3,L00,soon,ef,s3.zip\n")
+                    "s3,L00,soon,ef,s3.zip\n"
+                    "s4,L00,9999-12-31T23:59:59-01:00,gh,s4.zip\n"
+                    "s5,L00,0001-01-01T00:00:00+01:00,ij,s5.zip\n")
     receipts = read_receipts(path)
     assert [r["student_id"] for r in receipts.rows] == ["s1"]  # columns found by name
     assert receipts.problems == [
         f"{path}:3: received_at: Got received_at='2026-09-20 18:30' instead, expected an ISO 8601 "
         "time with its offset, e.g. 2026-09-28T20:10:00+00:00. Row ignored.",
         f"{path}:4: received_at: Got received_at='soon' instead, expected an ISO 8601 time with "
-        "its offset, e.g. 2026-09-28T20:10:00+00:00. Row ignored."]
+        "its offset, e.g. 2026-09-28T20:10:00+00:00. Row ignored.",
+        f"{path}:5: received_at: Got received_at='9999-12-31T23:59:59-01:00' instead, expected a "
+        "time in the years 1970 to 2999. Row ignored.",
+        f"{path}:6: received_at: Got received_at='0001-01-01T00:00:00+01:00' instead, expected a "
+        "time in the years 1970 to 2999. Row ignored."]
     assert receipts.latest("s1", "L00") == WHEN and receipts.latest("s2", "L00") is None
 
 

@@ -18,7 +18,20 @@ def test_optional_columns_are_added(tmp_path):
 @pytest.mark.parametrize(("content", "message"), [
     ("id,name\ns1,A\n", "Got the roster {path} without the column 'student_id' instead, expected "
                         "the columns 'student_id'."),
-    ("student_id\ns1\ns1\n", "{path}: student id 's1' appears twice"),
+    ("student_id\ns1\ns2\ns1\n", "{path}:4: student_id: 's1' appears twice (first on line 2)"),
+    ("student_id\n\"s1\n\"\n", "{path}:2: student_id: Got 's1\\n' instead, expected 1 to 64 "
+                              "letters, digits, '-', '_' or '.', not starting with '.' and "
+                              "without '..'."),
+    ("student_id,name\n s1,A\n", "{path}:2: student_id: Got ' s1' instead, expected 1 to 64 "
+                                 "letters, digits, '-', '_' or '.', not starting with '.' and "
+                                 "without '..'."),
+    ("student_id,name\n=HYPERLINK(\"x\"),A\n", "{path}:2: student_id: Got '=HYPERLINK(\"x\")' "
+                                               "instead, expected 1 to 64 letters, digits, '-', "
+                                               "'_' or '.', not starting with '.' and without "
+                                               "'..'."),
+    ("student_id\n../..\n", "{path}:2: student_id: Got '../..' instead, expected 1 to 64 "
+                             "letters, digits, '-', '_' or '.', not starting with '.' and "
+                             "without '..'."),
     ("", "{path}: cannot read the roster (No columns to parse from file)"),
     ("student_id\ns1\n../etc\n", "{path}:3: student_id: Got '../etc' instead, expected 1 to 64 "
                                   "letters, digits, '-', '_' or '.', not starting with '.' and "
@@ -46,3 +59,15 @@ def test_both_graders_report_the_same_roster_error(tmp_path, capsys, monkeypatch
                  str(tmp_path / "a")]) == 1
     assert capsys.readouterr().err == quiz_error
     assert "without the column 'student_id'" in quiz_error
+
+
+def test_assign_refuses_a_bad_roster_before_writing_any_copy(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CRMLAB_INSTRUCTOR_SECRET", "fixture-secret-123")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id\ns1\ns2\n../..\n")
+    assert main(["exercises", "assign", "EX-abc-profit", "--roster", str(roster), "--out",
+                 str(tmp_path / "a")]) == 1
+    assert capsys.readouterr().err == (
+        f"crmlab: error: {roster}:4: student_id: Got '../..' instead, expected 1 to 64 letters, "
+        "digits, '-', '_' or '.', not starting with '.' and without '..'.\n")
+    assert not list(tmp_path.rglob("*.ipynb"))

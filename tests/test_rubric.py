@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import textwrap
+from datetime import datetime
 
 import pandas as pd
 import pytest
@@ -52,8 +54,10 @@ def course(tmp_path, monkeypatch):
 def write(subs, student, text, name=None, created="2026-10-01T10:00:00+00:00"):
     raw = submission.answers_bytes(submission.answers_file(
         student, "T", {"why": text, "tf": True}, at=created))
-    (subs / (name or f"{student}.zip")).write_bytes(submission.bundle_bytes(
-        student, [("T", raw)], created=created))
+    path = subs / (name or f"{student}.zip")
+    path.write_bytes(submission.bundle_bytes(student, [("T", raw)], created=created))
+    received = datetime.fromisoformat(created).timestamp()  # collected when it was made
+    os.utime(path, (received, received))
 
 
 def run(course, **kwargs):

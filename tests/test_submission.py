@@ -1,6 +1,9 @@
 """crmlab.quiz.submission: the one format of answer files and bundles, and its versions."""
 
+import hashlib
 import json
+import os
+import time
 import zipfile
 
 import pandas as pd
@@ -126,6 +129,142 @@ def test_reading_is_bounded(tmp_path):
         submission.read_submission("zip", path, max_bytes=100)
     with pytest.raises(SubmissionError, match=r"^cannot read \(No such file or directory\)$"):
         submission.read_submission("zip", tmp_path / "gone.zip")
+
+
+def _folder(tmp_path, name="s1"):
+    folder = tmp_path / name
+    folder.mkdir()
+    return folder
+
+
+def _link_to_zero(path):
+    path.symlink_to("/dev/zero")
+
+
+def _fifo(path):
+    os.mkfifo(path)
+
+
+def _link_to_other(path):  # another student's answers, outside the folder
+    other = path.parent.parent / "elsewhere.json"
+    other.write_bytes(_answers())
+    path.symlink_to(other)
+
+
+@pytest.mark.parametrize("make", [_link_to_zero, _fifo, _link_to_other])
+def test_an_answer_file_that_is_a_link_or_special_is_never_read(tmp_path, make):
+    make(_folder(tmp_path) / "L00.json")
+    started = time.monotonic()
+    with pytest.raises(SubmissionError) as info:
+        submission.read_submission("answers", tmp_path / "s1")
+    assert str(info.value) == "L00.json is a link or a special file (not read)"
+    assert info.value.code == "not_regular_file"
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("make", [_link_to_zero, _fifo])
+def test_a_bundle_zip_that_is_a_link_or_special_is_never_read(tmp_path, make):
+    make(tmp_path / "s1.zip")
+    with pytest.raises(SubmissionError, match="^s1.zip is a link or a special file"):
+        submission.read_submission("zip", tmp_path / "s1.zip")
+
+
+@pytest.mark.parametrize("member", ["answers/L00.json", "answers"])
+def test_an_unzipped_bundle_follows_no_link(tmp_path, member):
+    folder = _folder(tmp_path, "bundle")
+    raw = _answers()
+    manifest, _ = submission.bundle_members("s1", [("L00", raw)], created=AT)
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    real = tmp_path / "real"
+    (real / "answers").mkdir(parents=True)
+    (real / "answers" / "L00.json").write_bytes(raw)
+    if member == "answers":  # the folder on the way is the link
+        (folder / "answers").symlink_to(real / "answers")
+    else:
+        (folder / "answers").mkdir()
+        (folder / "answers" / "L00.json").symlink_to(real / "answers" / "L00.json")
+    with pytest.raises(SubmissionError) as info:
+        submission.read_submission("bundle", folder)
+    assert str(info.value) == "answers/L00.json is a link or a special file (not read)"
+
+
+@pytest.mark.parametrize(("nested", "what"), [
+    (b"[" * 100_000 + b"]" * 100_000, "answers/L00.json"),  # past the parser's own recursion
+    (b"[" * 900 + b"]" * 900, "answers/L00.json"),  # parsed, but every walk would recurse
+    (b"[" * 9 + b"]" * 9, "answers/L00.json"),
+])
+def test_deeply_nested_answers_are_refused(tmp_path, nested, what):
+    path = _zipped(tmp_path, _answers().replace(b'"restart"', nested))
+    with pytest.raises(SubmissionError) as info:
+        submission.read_submission("zip", path)
+    assert str(info.value) == f"{what} nests lists or mappings more than 8 deep"
+
+
+def test_an_answer_nested_within_the_limit_is_read(tmp_path):
+    path = _zipped(tmp_path, _answers().replace(b'"restart"', b"[" * 8 + b"]" * 8))
+    assert submission.read_submission("zip", path).quizzes["L00"]["run-order"] == [[[[[[[[]]]]]]]]
+
+
+def test_a_deeply_nested_manifest_is_refused(tmp_path):
+    path = tmp_path / "s1.zip"
+    with zipfile.ZipFile(path, "w") as bundle:
+        bundle.writestr("manifest.json", "[" * 100_000 + "]" * 100_000)
+    with pytest.raises(SubmissionError, match="^manifest.json nests lists or mappings more than"):
+        submission.read_submission("zip", path)
+
+
+def _zipped(tmp_path, raw, entries=lambda entry: [entry]):
+    """A bundle of one answer file `raw`, its manifest's quizzes `entries(the one entry)`,
+    written compactly (as a forger would, to fit the cap)."""
+    entry = {"quiz_id": "L00", "path": "answers/L00.json",
+             "sha256": hashlib.sha256(raw).hexdigest()}
+    manifest = {"format_version": 1, "student_id": "s1", "crmlab_version": __version__,
+                "created": AT, "quizzes": entries(entry)}
+    path = tmp_path / "s1.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("answers/L00.json", raw)
+        bundle.writestr("manifest.json", json.dumps(manifest, separators=(",", ":")))
+    return path
+
+
+def _listed(tmp_path, entries):
+    return _zipped(tmp_path, _answers(), entries)
+
+
+def test_a_member_listed_10000_times_is_refused_at_once(tmp_path):
+    path = _listed(tmp_path, lambda entry: [entry] * 10_000)
+    started = time.monotonic()
+    with pytest.raises(SubmissionError) as info:
+        submission.read_submission("zip", path)
+    assert str(info.value) == "'answers/L00.json' is listed twice in the submission"
+    assert time.monotonic() - started < 1  # the second entry, not the 10,000th
+
+
+def test_a_quiz_listed_twice_is_refused(tmp_path):
+    path = _listed(tmp_path, lambda entry: [entry, {**entry, "path": "answers/L00.json "}])
+    with zipfile.ZipFile(path, "a") as bundle:
+        bundle.writestr("answers/L00.json ", _answers())
+    with pytest.raises(SubmissionError, match="^quiz 'L00' is listed twice in the submission$"):
+        submission.read_submission("zip", path)
+
+
+def test_two_answer_files_of_one_quiz_are_refused(tmp_path):
+    folder = _folder(tmp_path)
+    (folder / "L00.json").write_bytes(_answers())
+    (folder / "copy.json").write_bytes(_answers())  # says quiz_id L00 inside
+    with pytest.raises(SubmissionError, match="^quiz 'L00' is listed twice in the submission$"):
+        submission.read_submission("answers", folder)
+
+
+@pytest.mark.parametrize("created", ["x" * 1000, "9999-12-31T23:59:59-01:00\n", 7, None])
+def test_a_created_field_that_is_not_a_short_text_is_blank(tmp_path, created):
+    path = _listed(tmp_path, lambda entry: [entry])
+    with zipfile.ZipFile(path) as bundle:
+        manifest = json.loads(bundle.read("manifest.json"))
+    manifest["created"] = created
+    members = {"answers/L00.json": _answers()}
+    path.write_bytes(submission.zip_members(manifest, members))
+    assert submission.read_submission("zip", path).created == ""
 
 
 def test_responses_csv_is_what_pandas_would_write(tmp_path):

@@ -28,7 +28,8 @@ def register(subparsers) -> None:
 
     student = subparsers.add_parser("student", help="set or show your student id and language")
     student_sub = student.add_subparsers(dest="student_command", metavar="ACTION", required=True)
-    set_id = student_sub.add_parser("set", help="set your student id once", **reads(*_IDENTITY))
+    set_id = student_sub.add_parser("set", help="set your student id once",
+                                    **reads(*_IDENTITY, "CRMLAB_HOME/answers/"))
     set_id.add_argument("student_id", metavar="ID")
     set_id.add_argument("--replace", action="store_true",
                         help="change an id that already has saved answers (they stay saved "

@@ -9,8 +9,8 @@ Examples
 --------
 >>> validate_id("s-1042")
 's-1042'
->>> is_id("../etc"), is_id(".hidden"), is_id("a" * 65), is_id(42)
-(False, False, False, False)
+>>> is_id("../etc"), is_id(".hidden"), is_id("a" * 65), is_id(42), is_id("s1\\n")
+(False, False, False, False, False)
 >>> validate_id("../etc")
 Traceback (most recent call last):
 ...
@@ -30,14 +30,16 @@ __all__ = ["PATTERN", "ANCHORED", "RULE", "is_id", "validate_id"]
 PATTERN = r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}"
 #: The rule in words, as every refusal says it.
 RULE = "1 to 64 letters, digits, '-', '_' or '.', not starting with '.' and without '..'"
-#: The whole rule as one anchored regular expression (JupyterHub's ``username_pattern``).
-ANCHORED = rf"^(?!.*\.\.){PATTERN}$"
+#: The whole rule as one anchored regular expression (JupyterHub's ``username_pattern``, which
+#: JupyterHub applies with ``re.match``): it ends in ``\Z``, since ``$`` also matches before a
+#: final newline and ``"s1\n"`` would pass.
+ANCHORED = rf"^(?!.*\.\.){PATTERN}\Z"
 _ID = re.compile(ANCHORED)
 
 
 def is_id(value) -> bool:
     """Whether ``value`` is a valid student id."""
-    return isinstance(value, str) and bool(_ID.match(value))
+    return isinstance(value, str) and _ID.fullmatch(value) is not None
 
 
 def validate_id(student_id, *, error=CrmlabError) -> str:

@@ -37,13 +37,15 @@ def read_roster(path: str | Path):
     """
     path = Path(path)
     roster = read_csv(path, what="roster", columns=["student_id"])
+    seen: dict = {}
     for line, student in enumerate(roster["student_id"], start=2):
         if not is_id(student):
             raise CrmlabError(f"{path}:{line}: student_id: Got {student!r} instead, expected "
                               f"{RULE}.")
-    duplicated = roster["student_id"][roster["student_id"].duplicated()]
-    if len(duplicated):
-        raise CrmlabError(f"{path}: student id {duplicated.iloc[0]!r} appears twice")
+        if student in seen:
+            raise CrmlabError(f"{path}:{line}: student_id: {student!r} appears twice (first on "
+                              f"line {seen[student]})")
+        seen[student] = line
     for column in OPTIONAL_COLUMNS:
         if column not in roster.columns:
             roster[column] = ""

@@ -90,7 +90,23 @@ def expected(field: str, value, what: str, *, where: str = "",
     ValueError: Got supply_risk='huge' for supplier 'S1' instead, expected one of 'low', \
 'medium', 'high'.
     """
-    return error(_say("expected", field=field, value=repr(value), where=where, what=what))
+    return error(_say("expected", field=field, value=_value(value), where=where, what=what))
+
+
+#: The longest value a message repeats in full: a submitted answer can be two megabytes.
+SHOWN = 120
+
+
+def _value(value) -> str:
+    """``repr(value)``, cut to :data:`SHOWN` characters and its length.
+
+    Examples
+    --------
+    >>> _value("x" * 10), _value("x" * 1000)[-24:]
+    ("'xxxxxxxxxx'", 'xxx... (1002 characters)')
+    """
+    shown = repr(value)
+    return shown if len(shown) <= SHOWN else f"{shown[:SHOWN]}... ({len(shown)} characters)"
 
 
 def check_columns(data, columns, *, table: str = "a table", kind: str = "column",

@@ -338,6 +338,7 @@ class ExerciseJudge(Judge):
     """The exercise judge of the grading skeleton (the arguments are :func:`grade`'s)."""
 
     command = "exercises grade"
+    last = files.SCORES
 
     def __init__(self, exercise: str, submissions: Path, *, roster, out: Path,
                  options: ExerciseOptions, executor, progress: bool):

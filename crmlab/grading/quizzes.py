@@ -13,8 +13,9 @@ Inputs under SUBMISSIONS (searched recursively): ``*.zip`` bundles made by ``crm
 unzipped bundles (folders holding a ``manifest.json``) and answer folders
 (``<student_id>/<quiz_id>.json``, a copy of a student's ``CRMLAB_HOME/answers/<student_id>``).
 
-Rules: the latest submission of a student wins (by the manifest's ``created``; ``first`` and
-``best`` can be chosen); a student missing from the roster is graded and listed in
+Rules: the latest submission of a student wins (by its receipt, else the time its file landed
+in the collected folder, never the bundle's own ``created``, which the student's computer
+wrote; ``first`` and ``best`` can be chosen); a student missing from the roster is graded and listed in
 ``problems.csv``; a roster student without a submission gets empty quiz cells and a total of 0.
 Item weights (``weights=``, :mod:`crmlab.grading.weights`) multiply the points of the items
 they name.
@@ -46,7 +47,7 @@ import pandas as pd
 from crmlab.core.atomic import write_text
 from crmlab.core.exceptions import CrmlabError, QuizError, SubmissionError
 from crmlab.core.roster import read_roster
-from crmlab.core.times import iso
+from crmlab.core.times import iso, utc
 from crmlab.core.validation import Problems, check_choice
 from crmlab.grading import files, history, report, rubric, skeleton
 from crmlab.grading.files import RESPONSE_COLUMNS, STRATEGY_COLUMNS, SUBMISSION_COLUMNS
@@ -269,8 +270,26 @@ def _judge(parsed, keys, problems: Problems, *, every_quiz: bool):
 
 
 # ------------------------------------------------------------------------------ choose
-def _choose(judged, resubmission: str, problems: Problems) -> dict:
-    """One submission per student, by the resubmission rule; the others become problems."""
+def _received(judged, found, receipts, now) -> dict:
+    """``{source: (sha256, received, time source)}`` of every submission judged: its receipt,
+    else its file's time in the collected folder, never later than the grader's ``now``. What
+    a bundle says of itself (``created``) comes from the student's computer and orders
+    nothing."""
+    kinds = {str(path): kind for kind, path in found}
+    times = {}
+    for sub, _, _ in judged:
+        kind = kinds.get(sub.source, "zip")
+        digest = file_digest(kind, sub.source)
+        received, source = receipts.by_digest(digest), "receipt"
+        if received is None:
+            received, source = min(file_time(kind, sub.source), now), "file time"
+        times[sub.source] = (digest, received, source)
+    return times
+
+
+def _choose(judged, resubmission: str, problems: Problems, times: dict) -> dict:
+    """One submission per student, by the resubmission rule (times from :func:`_received`);
+    the others become problems."""
     chosen: dict = {}
     for item in judged:
         sub, _, total = item
@@ -278,8 +297,9 @@ def _choose(judged, resubmission: str, problems: Problems) -> dict:
         if current is None:
             chosen[sub.student_id] = item
             continue
-        keep_new = {"latest": (sub.created, sub.source) > (current[0].created, current[0].source),
-                    "first": (sub.created, sub.source) < (current[0].created, current[0].source),
+        new, old = (times[sub.source][1], sub.source), (times[current[0].source][1],
+                                                         current[0].source)
+        keep_new = {"latest": new > old, "first": new < old,
                     "best": total > current[2]}[resubmission]
         loser = current if keep_new else item
         if keep_new:
@@ -354,7 +374,7 @@ def _answers_digest(answers: dict) -> str:
                                           default=str))
 
 
-def _submissions(judged, found, chosen: dict, receipts) -> pd.DataFrame:
+def _submissions(judged, chosen: dict, times: dict) -> pd.DataFrame:
     """One row per submission and quiz: its checksum, times and whether it counts.
 
     ``submitted_at`` (on counted rows) is the earliest receipt of a submission holding the same
@@ -362,15 +382,10 @@ def _submissions(judged, found, chosen: dict, receipts) -> pd.DataFrame:
     unchanged quizzes late. (Answers are compared by checksum, for students who submitted more
     than once.)
     """
-    kinds = {str(path): kind for kind, path in found}
     several = {s for s, n in Counter(sub.student_id for sub, _, _ in judged).items() if n > 1}
     rows, earliest = [], {}
     for sub, _, _ in judged:
-        kind = kinds.get(sub.source, "zip")
-        digest = file_digest(kind, sub.source)
-        received, source = receipts.by_digest(digest), "receipt"
-        if received is None:
-            received, source = file_time(kind, sub.source), "file time"
+        digest, received, source = times[sub.source]
         counted = chosen.get(sub.student_id, (None,))[0] is sub
         for quiz_id, answers_digest in sorted(sub.quizzes.items()):
             same = answers_digest if sub.student_id in several else ""
@@ -582,6 +597,7 @@ class QuizJudge(Judge):
     """The quiz judge of the grading skeleton (the options are :func:`grade`'s)."""
 
     command = "grade"
+    last = files.GRADEBOOK
 
     def __init__(self, root: Path, *, out: Path, quizzes, roster, format, resubmission, weights,
                  figures, receipts, import_rubric, now, max_bytes, progress):
@@ -613,7 +629,8 @@ class QuizJudge(Judge):
 
     def choose(self, judged, problems: Problems) -> dict:
         """One submission per student by the resubmission rule, hand grades brought in."""
-        chosen = _choose(judged, self.resubmission, problems)
+        self.times = _received(judged, self.found, self.receipts, utc(self.now))
+        chosen = _choose(judged, self.resubmission, problems, self.times)
         self.answers = _text_answers(chosen, self.verdicts, self.keys)
         self.message, self.refused = "", False
         if self.import_rubric is not None:
@@ -625,7 +642,7 @@ class QuizJudge(Judge):
         """The gradebook, responses, item analysis, strategies and submissions."""
         self.chosen = chosen
         result = _tabulate(chosen, self.verdicts, self.keys, self.roster, problems)
-        result.submissions = _submissions(self.judged, self.found, chosen, self.receipts)
+        result.submissions = _submissions(self.judged, chosen, self.times)
         result.rubric_import, result.rubric_refused = self.message, self.refused
         return result
 

@@ -21,6 +21,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
+import stat
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -28,7 +30,7 @@ from pathlib import Path
 from crmlab.core.atomic import write_text
 from crmlab.core.exceptions import CourseError
 from crmlab.core.schemas import load_schema
-from crmlab.core.times import iso, utc, with_offset
+from crmlab.core.times import YEARS, in_years, iso, utc, with_offset
 from crmlab.exercises.notebook import submission_owner
 from crmlab.grading import files
 
@@ -41,27 +43,64 @@ COLUMNS = list(load_schema("receipts")["properties"])
 
 
 def _files(kind: str, path: Path) -> list[Path]:
-    if kind == "zip" or path.is_file():
+    """The regular files of a submission: links (to ``/dev/zero``, to another student's work),
+    FIFOs and devices in a submission folder are never followed nor read."""
+    if kind == "zip" or not path.is_dir():
         return [path]
-    return sorted(p for p in path.rglob("*") if p.is_file())
+    found = []
+    for folder, _, names in os.walk(path):  # does not enter linked folders
+        found += [p for p in (Path(folder, name) for name in names)
+                  if stat.S_ISREG(p.lstat().st_mode)]
+    return sorted(found)
+
+
+def _sha256(path: Path) -> bytes:
+    from crmlab.quiz.submission import SubmissionProblem, read_regular
+
+    try:
+        return hashlib.sha256(read_regular(path, name=path.name, max_bytes=_DIGEST_CAP)).digest()
+    except SubmissionProblem:  # a file grown or swapped since: nothing to confuse with another
+        return hashlib.sha256(b"not read: " + path.name.encode()).digest()
+
+
+#: The largest file a checksum reads (a submission folder's extra files are not the student's
+#: answers, which are capped much lower).
+_DIGEST_CAP = 64_000_000
+#: File times are clamped to these years (:data:`crmlab.core.times.YEARS`): a file time set by
+#: a zip's entry or by hand, far in the past or the future, never overflows a date.
+_EARLIEST = datetime(YEARS[0], 1, 1, tzinfo=timezone.utc).timestamp()
+_LATEST = datetime(YEARS[1], 12, 31, tzinfo=timezone.utc).timestamp()
 
 
 def file_digest(kind: str, path: str | Path) -> str:
     """The SHA-256 of a submission: of the file, or of a folder's files and their names."""
     path = Path(path)
-    if kind == "zip" or path.is_file():
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+    if kind == "zip" or not path.is_dir():
+        return _sha256(path).hex()
     digest = hashlib.sha256()
     for item in _files(kind, path):
         digest.update(item.relative_to(path).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(item.read_bytes()).digest())
+        digest.update(_sha256(item))
     return digest.hexdigest()
 
 
 def file_time(kind: str, path: str | Path) -> datetime:
-    """When a submission landed in its folder: the latest modification time of its files."""
-    stamps = [p.stat().st_mtime for p in _files(kind, Path(path))] or [Path(path).stat().st_mtime]
-    return utc(datetime.fromtimestamp(max(stamps), tz=timezone.utc))
+    """When a submission landed in its folder: the latest modification time of its files
+    (never of what a link points to), within the years :data:`crmlab.core.times.YEARS`.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "s1.zip"
+    >>> _ = path.write_bytes(b"")
+    >>> os.utime(path, (-100_000_000, -100_000_000))  # the year 1966
+    >>> file_time("zip", path).isoformat()
+    '1970-01-01T00:00:00+00:00'
+    """
+    path = Path(path)
+    stamps = [p.lstat().st_mtime for p in _files(kind, path)] or [path.lstat().st_mtime]
+    moment = min(max(max(stamps), _EARLIEST), _LATEST)
+    return utc(datetime.fromtimestamp(moment, tz=timezone.utc))
 
 
 @dataclass
@@ -130,10 +169,16 @@ def read_receipts(path: str | Path | None) -> Receipts:
             receipts.problems.extend(f"{path}:{index + 2}: {p.path[0]}: {p.message} Row ignored."
                                      for p in found)
             continue
+        received = with_offset(row["received_at"])
+        if not in_years(received):  # 9999-12-31T23:59-01:00 overflows once in UTC
+            receipts.problems.append(
+                f"{path}:{index + 2}: received_at: Got received_at={row['received_at']!r} "
+                f"instead, expected a time in the years {YEARS[0]} to {YEARS[1]}. Row ignored.")
+            continue
         receipts.rows.append({"file": row.get("file", ""), "sha256": row.get("sha256", ""),
                               "student_id": row.get("student_id", ""),
                               "assessment": row.get("assessment", ""),
-                              "received_at": with_offset(row["received_at"])})
+                              "received_at": utc(received)})
     return receipts
 
 

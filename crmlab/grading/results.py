@@ -136,6 +136,9 @@ SUBMISSION_PROBLEMS = {
     "not_zip": (),
     "file_over_cap": ("name", "cap"),
     "cannot_read": ("error",),
+    "not_regular_file": ("name",),
+    "nested_too_deep": ("what", "depth"),
+    "listed_twice": ("name",),
     # the hub's collection service
     "hub_user_not_student_id": ("error",),
     "upload_over_cap": ("size", "cap"),

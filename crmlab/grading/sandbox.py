@@ -414,8 +414,7 @@ def _import_folders() -> tuple:
     try:
         run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                              cwd="/", timeout=60, stdin=subprocess.DEVNULL, check=True,
-                             env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-                                  "PYTHONNOUSERSITE": "1"})
+                             env={"PATH": "/usr/bin:/bin", "PYTHONNOUSERSITE": "1"})
         return tuple(json.loads(run.stdout))
     except (OSError, subprocess.SubprocessError, ValueError):
         return tuple(p for p in sys.path[1:] if p)

@@ -13,7 +13,8 @@ share:
 5. **write** the judge's files, then ``problems.csv`` (one collector,
    :class:`crmlab.core.validation.Problems`, whose rows carry codes of
    :mod:`crmlab.grading.results`), then the judge's *last* file (a gradebook in an LMS layout:
-   its presence means the run finished);
+   its presence means the run finished; the previous run's is removed before anything is
+   written, so a run stopped halfway leaves no gradebook beside its new tables);
 6. **record** the run under ``runs/`` and what changed since the one before
    (:mod:`crmlab.grading.history`).
 
@@ -60,6 +61,10 @@ class Judge(ABC):
 
     #: What ran, as the run's record names it (``grade``, ``exercises grade``).
     command: str = ""
+    #: The name of the file :meth:`finish` writes (``gradebook.csv``): removed before anything
+    #: else is written, so that a run stopped halfway never leaves its new tables beside the
+    #: previous run's gradebook.
+    last: str = ""
 
     @abstractmethod
     def collect(self, problems: Problems):
@@ -136,6 +141,8 @@ def run(judge: Judge, *, out, now: datetime | None = None):
     chosen = judge.choose(judged, problems)
     result = judge.tabulate(chosen, problems)
     out.mkdir(parents=True, exist_ok=True)
+    if judge.last:  # its presence means the run finished: not this one yet
+        (out / judge.last).unlink(missing_ok=True)
     written = list(judge.write(result, out, problems))
     result.problems = problems.frame()
     written.append(write_text(out / files.PROBLEMS, result.problems.to_csv(

@@ -25,10 +25,12 @@ score; the grader recomputes every one from the raw answers.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import json
 import os
+import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,9 +38,10 @@ from pathlib import Path
 from crmlab import __version__
 from crmlab.core.exceptions import SubmissionError
 
-__all__ = ["FORMAT_VERSION", "MAX_BYTES", "Submission", "SubmissionProblem", "new_answers",
-           "add_answer", "answers_bytes", "parse_answers", "answers_file", "bundle_members", "zip_members",
-           "bundle_bytes", "discover", "read_submission", "check_version"]
+__all__ = ["FORMAT_VERSION", "MAX_BYTES", "MAX_DEPTH", "Submission", "SubmissionProblem",
+           "new_answers", "add_answer", "answers_bytes", "parse_answers", "answers_file",
+           "bundle_members", "zip_members", "bundle_bytes", "discover", "read_submission",
+           "read_regular", "check_version"]
 
 
 class SubmissionProblem(SubmissionError):
@@ -68,6 +71,9 @@ class SubmissionProblem(SubmissionError):
 FORMAT_VERSION = 1
 #: Largest submission file accepted (a zip, or one member once uncompressed).
 MAX_BYTES = 2_000_000
+#: Deepest nesting of lists and mappings a raw answer may have (a matching answer has 1): a
+#: deeper one is refused before anything walks it, since every walk would recurse.
+MAX_DEPTH = 8
 MANIFEST = "manifest.json"
 
 
@@ -125,6 +131,28 @@ def _json(raw: bytes, what: str):
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise SubmissionProblem("not_json", what=what) from None
+    except RecursionError:  # nested past what the parser itself can follow
+        raise SubmissionProblem("nested_too_deep", what=what, depth=MAX_DEPTH) from None
+
+
+def _depth(value, limit: int) -> int:
+    """How deep ``value`` nests lists and mappings, counted up to ``limit + 1`` (no recursion).
+
+    Examples
+    --------
+    >>> _depth("a", 8), _depth({"p1": "x"}, 8), _depth([[[[1]]]], 2)
+    (0, 1, 3)
+    """
+    deepest, level = 0, [(value, 0)]
+    while level:
+        item, depth = level.pop()
+        if isinstance(item, (list, dict)):
+            depth += 1
+            if depth > limit:
+                return depth
+            deepest = max(deepest, depth)
+            level.extend((v, depth) for v in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def parse_answers(raw: bytes, what: str, *, student_id: str | None = None) -> dict:
@@ -150,9 +178,14 @@ def parse_answers(raw: bytes, what: str, *, student_id: str | None = None) -> di
     return data
 
 
-def _raw_answers(data: dict) -> dict:
-    return {qid: item.get("answer") if isinstance(item, dict) else None
-            for qid, item in data["answers"].items()}
+def _raw_answers(data: dict, what: str) -> dict:
+    """``{question_id: raw answer}``; an answer nested past :data:`MAX_DEPTH` refuses the file."""
+    answers = {qid: item.get("answer") if isinstance(item, dict) else None
+               for qid, item in data["answers"].items()}
+    for answer in answers.values():
+        if isinstance(answer, (list, dict)) and _depth(answer, MAX_DEPTH) > MAX_DEPTH:
+            raise SubmissionProblem("nested_too_deep", what=what, depth=MAX_DEPTH)
+    return answers
 
 
 # ------------------------------------------------------------------------------ bundles
@@ -228,22 +261,81 @@ def _from_manifest(source: str, read) -> Submission:
     if not _version_ok(manifest.get("crmlab_version")):
         raise SubmissionProblem("other_crmlab", made=repr(manifest.get("crmlab_version")),
                               version=__version__)
-    quizzes = {}
+    quizzes, paths = {}, set()
     for entry in manifest["quizzes"]:
         if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
             raise SubmissionProblem("manifest_entry_without_path")
+        if entry["path"] in paths:  # checked before reading: 10,000 entries of one member
+            raise SubmissionProblem("listed_twice", name=_shown(entry["path"]))
+        paths.add(entry["path"])
         raw = read(entry["path"])
         if raw is None:
             raise SubmissionProblem("member_missing", path=entry["path"])
         if hashlib.sha256(raw).hexdigest() != entry.get("sha256"):
             raise SubmissionProblem("checksum_mismatch", path=entry["path"])
         data = parse_answers(raw, entry["path"], student_id=student_id)
-        quizzes[str(entry.get("quiz_id") or data.get("quiz_id"))] = _raw_answers(data)
-    return Submission(source, student_id, str(manifest.get("created", "")), quizzes)
+        _add_quiz(quizzes, str(entry.get("quiz_id") or data.get("quiz_id")),
+                  _raw_answers(data, entry["path"]))
+    return Submission(source, student_id, _created(manifest.get("created")), quizzes)
+
+
+def _shown(value) -> str:
+    """A name from a submission as a problem repeats it: its repr, cut to 80 characters."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:80] + "..."
+
+
+def _add_quiz(quizzes: dict, quiz_id: str, answers: dict) -> None:
+    """Add one quiz's answers; a quiz given twice refuses the submission (which would count?)."""
+    if quiz_id in quizzes:
+        raise SubmissionProblem("listed_twice", name=f"quiz {_shown(quiz_id)}")
+    quizzes[quiz_id] = answers
+
+
+def _created(value) -> str:
+    """The bundle's own ``created`` as text, for the submissions table only (nothing is ordered
+    by it: it comes from the student's computer); anything but a short text is blank."""
+    return value if isinstance(value, str) and len(value) <= 40 and value.isprintable() else ""
+
+
+def _open_regular(path: Path, name: str):
+    """A binary handle on ``path`` if it is a regular file, never a link (to ``/dev/zero``, to
+    another student's file) nor a FIFO (which would block) or a device (which never ends)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENXIO):  # a link; a socket
+            raise SubmissionProblem("not_regular_file", name=name) from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise SubmissionProblem("not_regular_file", name=name)
+    return os.fdopen(fd, "rb")
+
+
+def read_regular(path: str | Path, *, name: str, max_bytes: int) -> bytes:
+    """The bytes of the regular file ``path`` (``name`` in a problem), at most ``max_bytes``:
+    a link, a FIFO, a device or a larger file raises :class:`SubmissionProblem`.
+
+    Examples
+    --------
+    >>> read_regular("/dev/zero", name="L00.json", max_bytes=10)
+    Traceback (most recent call last):
+    ...
+    crmlab.quiz.submission.SubmissionProblem: L00.json is a link or a special file (not read)
+    """
+    with _open_regular(Path(path), name) as handle:
+        if os.fstat(handle.fileno()).st_size > max_bytes:
+            raise SubmissionProblem("file_over_cap", name=name, cap=max_bytes)
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:  # grew while read
+        raise SubmissionProblem("file_over_cap", name=name, cap=max_bytes)
+    return data
 
 
 def _read_zip(path: Path, max_bytes: int) -> Submission:
-    with open(path, "rb") as handle:
+    with _open_regular(path, path.name) as handle:
         if os.fstat(handle.fileno()).st_size > max_bytes:
             raise SubmissionProblem("bundle_too_large", cap=max_bytes)
         return _read_zip_file(path, handle, max_bytes)
@@ -264,15 +356,17 @@ def _read_zip_file(path: Path, handle, max_bytes: int) -> Submission:
 
 
 def _read_folder_bundle(folder: Path, max_bytes: int) -> Submission:
-    root = folder.resolve()
-
     def read(name):
-        target = (folder / name).resolve()
-        if root not in target.parents or not target.is_file():
+        parts = name.split("/")
+        if name.startswith("/") or any(part in ("", ".", "..") for part in parts):
+            return None  # only plain names inside the folder
+        for depth in range(1, len(parts)):  # no folder on the way may be a link either
+            if not stat.S_ISDIR(os.lstat(folder.joinpath(*parts[:depth])).st_mode):
+                raise SubmissionProblem("not_regular_file", name=name)
+        try:
+            return read_regular(folder.joinpath(*parts), name=name, max_bytes=max_bytes)
+        except FileNotFoundError:
             return None
-        if target.stat().st_size > max_bytes:
-            raise SubmissionProblem("file_over_cap", name=name, cap=max_bytes)
-        return target.read_bytes()
 
     return _from_manifest(str(folder), read)
 
@@ -281,12 +375,11 @@ def _read_answer_folder(folder: Path, max_bytes: int) -> Submission:
     student_id = _student(folder.name)
     quizzes, created = {}, ""
     for path in sorted(folder.glob("*.json")):
-        if path.stat().st_size > max_bytes:
-            raise SubmissionProblem("file_over_cap", name=path.name, cap=max_bytes)
-        data = parse_answers(path.read_bytes(), path.name, student_id=student_id)
-        quizzes[str(data.get("quiz_id") or path.stem)] = _raw_answers(data)
-        created = max([created] + [str(i.get("answered_at", "")) for i in data["answers"].values()
-                                   if isinstance(i, dict)])
+        data = parse_answers(read_regular(path, name=path.name, max_bytes=max_bytes), path.name,
+                             student_id=student_id)
+        _add_quiz(quizzes, str(data.get("quiz_id") or path.stem), _raw_answers(data, path.name))
+        created = max([created] + [_created(i.get("answered_at"))
+                                   for i in data["answers"].values() if isinstance(i, dict)])
     return Submission(str(folder), student_id, created, quizzes)
 
 

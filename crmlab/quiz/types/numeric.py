@@ -95,7 +95,7 @@ class Numeric(QuestionType):
         """A finite float (a numeric string is read as a number)."""
         try:
             value = None if isinstance(answer, bool) else float(answer)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # 10**400 is a JSON number too
             value = None
         if value is None or not math.isfinite(value):
             raise self.expected(question, "answer", answer, "a finite number")
