@@ -1,6 +1,5 @@
 """crmlab grade: scores recomputed from raw answers, every bad input in problems.csv."""
 
-import json
 import math
 import os
 import zipfile
