@@ -282,3 +282,80 @@ def test_every_pair_once_with_the_smaller_id_first():
 
 def test_module_thresholds_are_rates():
     assert 0 < similarity.TEXT_THRESHOLD < 1 and 0 < similarity.CODE_THRESHOLD < 1
+
+
+# ------------------------------------------------------------------------------ crmlab grade
+QUIZ = """\
+id: T
+title: Text
+mode: graded
+questions:
+  - id: contacts
+    type: text
+    points: 2
+    prompt: List every point of contact between your company and its suppliers.
+    rubric:
+      - {id: list, text: Lists the contacts, points: 2}
+  - {id: tf, type: truefalse, prompt: Keeping customers costs less., answer: true}
+"""
+
+
+@pytest.fixture
+def course(tmp_path, monkeypatch):
+    from crmlab.quiz import submission
+
+    (tmp_path / "course" / "quizzes").mkdir(parents=True)
+    (tmp_path / "course" / "quizzes" / "T.yaml").write_text(QUIZ)
+    monkeypatch.setenv("CRMLAB_COURSE_DIR", str(tmp_path / "course"))
+    texts = {**{f"s-{k}": v for k, v in HONEST.items()}, "s-copier": EDITED,
+             "s-prompt1": "List every point of contact between your company and its suppliers.",
+             "s-prompt2": "list every point of contact between your company and its suppliers",
+             "s-short1": "Orders.", "s-short2": "Orders."}
+    (tmp_path / "subs").mkdir()
+    for student, text in texts.items():
+        raw = submission.answers_bytes(submission.answers_file(
+            student, "T", {"contacts": text, "tf": student < "s-h4"},
+            at="2026-10-01T10:00:00+00:00"))
+        (tmp_path / "subs" / f"{student}.zip").write_bytes(submission.bundle_bytes(
+            student, [("T", raw)], created="2026-10-01T10:00:00+00:00"))
+    return tmp_path
+
+
+def test_grade_writes_the_pairs_alike_and_changes_no_grade(course):
+    import pandas as pd
+
+    from crmlab.grading.quizzes import grade
+
+    result = grade(course / "subs", out=course / "out", quizzes=["T"], figures=False,
+                   progress=False)
+    table = pd.read_csv(course / "out" / "similarity.csv", dtype=str, keep_default_na=False)
+    assert list(table.columns) == SIMILARITY_COLUMNS
+    assert table[["assessment", "item", "student_a", "student_b"]].values.tolist() == [
+        ["T", "contacts", "s-copier", "s-h1"]]
+    assert float(table.loc[0, "score"]) == result.similarity.loc[0, "score"] > TEXT_THRESHOLD
+    assert result.summary().endswith("; 1 pair(s) of answers alike in similarity.csv")
+    report = (course / "out" / "report.md").read_text()
+    assert "## Answers alike" in report and "| T | contacts | s-copier, s-h1 |" in report
+    # Nothing flagged at a threshold above the copy's score, and the same grades either way.
+    again = grade(course / "subs", out=course / "again", quizzes=["T"], figures=False,
+                  progress=False, similarity_threshold=0.95)
+    assert again.similarity.empty and "similarity.csv" not in again.summary()
+    assert (course / "again" / "similarity.csv").read_text() == ",".join(
+        SIMILARITY_COLUMNS) + "\n"
+    pd.testing.assert_frame_equal(result.gradebook, again.gradebook)
+    assert (course / "out" / "gradebook.csv").read_text() == (
+        course / "again" / "gradebook.csv").read_text()
+
+
+def test_the_command_line_threshold(course, capsys):
+    from crmlab.cli import main
+
+    args = ["grade", str(course / "subs"), "--out", str(course / "out"), "--quiz", "T",
+            "--no-figures"]
+    assert main(args + ["--similarity-threshold", "0.99"]) == 0
+    assert "similarity.csv" not in capsys.readouterr().out
+    assert main(args) == 0
+    assert "1 pair(s) of answers alike in similarity.csv" in capsys.readouterr().out
+    assert main(args + ["--similarity-threshold", "0"]) != 0
+    assert ("Got similarity_threshold=0.0 instead, expected a rate in (0, 1]."
+            in capsys.readouterr().err)

@@ -51,8 +51,6 @@ import re
 import tokenize
 from collections.abc import Mapping
 
-import pandas as pd
-
 from crmlab.core.validation import check_rate, check_whole
 from crmlab.grading.files import SIMILARITY_COLUMNS
 
@@ -250,12 +248,14 @@ def _texts(value) -> list[str]:
     return [str(v) for v in value]
 
 
-def _frame(rows: list) -> pd.DataFrame:
+def _frame(rows: list):
+    import pandas as pd  # here: the command line reads this module's defaults, fast
+
     return pd.DataFrame(rows, columns=SIMILARITY_COLUMNS)
 
 
 def text_similarity(answers, *, threshold: float = TEXT_THRESHOLD, min_words: int = MIN_WORDS,
-                    prompts: Mapping | None = None) -> pd.DataFrame:
+                    prompts: Mapping | None = None):
     """The pairs of students whose free-text answers to the same question are at least
     ``threshold`` alike (:data:`~crmlab.grading.files.SIMILARITY_COLUMNS`; ``assessment`` is
     the quiz, ``item`` the question), most alike first.
@@ -357,7 +357,7 @@ def own_code(notebook, *, starter=()) -> str:
 
 def code_similarity(code: Mapping, *, exercise: str, starter=(),
                     threshold: float = CODE_THRESHOLD,
-                    min_tokens: int = MIN_TOKENS) -> pd.DataFrame:
+                    min_tokens: int = MIN_TOKENS):
     """The pairs of students whose exercise code is at least ``threshold`` alike
     (:data:`~crmlab.grading.files.SIMILARITY_COLUMNS`; ``assessment`` is the exercise,
     ``item`` is ``code``), most alike first.
