@@ -359,3 +359,59 @@ def test_the_command_line_threshold(course, capsys):
     assert main(args + ["--similarity-threshold", "0"]) != 0
     assert ("Got similarity_threshold=0.0 instead, expected a rate in (0, 1]."
             in capsys.readouterr().err)
+
+
+# ------------------------------------------------------------------------------ exercises grade
+def test_exercises_grade_writes_the_pairs_alike_and_changes_no_score(tmp_path, monkeypatch):
+    """The fixture exercise graded without kernels (an executor that only says every job ran):
+    what is compared is the code the students wrote, read from their notebooks."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    from crmlab.grading import exercises
+    from crmlab.grading.results import JobResult
+
+    fixtures = Path(__file__).resolve().parent / "fixtures" / "exercises"
+    source = read_exercise(fixtures / "exercise" / "fixture_double.ipynb")
+    monkeypatch.setenv("CRMLAB_INSTRUCTOR_SECRET", "fixture-secret-123")
+    monkeypatch.setattr(exercises, "preflight", lambda *args, **kwargs: None)
+    assigned = student_copy(source)
+    solved = nbformat.read(fixtures / "submissions" / "solved.ipynb", as_version=4)
+    submissions = tmp_path / "submissions"
+    submissions.mkdir()
+    extra = {"a": SOLUTIONS["c4"], "b": REWRITTEN, "c": SOLUTIONS["c3"], "d": None, "e": None}
+    for student, code in extra.items():
+        nb = copy.deepcopy(solved if code else assigned)  # d and e: the assigned copy as is
+        if code:
+            nb.cells.append(nbformat.v4.new_code_cell(code))
+        nbformat.write(nb, submissions / f"fixture_double__{student}.ipynb")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id\n" + "".join(f"{s}\n" for s in extra))
+
+    class Ran:
+        def map(self, function, jobs):
+            return [JobResult(job.student_id) for job in jobs]
+
+    def run(out, **options):
+        return exercises.grade(str(fixtures / "exercise" / "fixture_double.ipynb"),
+                               submissions, roster=roster, out=tmp_path / out, executor=Ran(),
+                               progress=False, **options)
+
+    graded = run("out")
+    table = pd.read_csv(tmp_path / "out" / "similarity.csv", dtype=str, keep_default_na=False)
+    assert list(table.columns) == SIMILARITY_COLUMNS
+    assert table[["assessment", "item", "student_a", "student_b"]].values.tolist() == [
+        ["EX-fixture", "code", "a", "b"]]
+    assert graded.summary().endswith("; 1 pair(s) of students whose own code is alike in "
+                                     "similarity.csv (flagged for a look, no grade changed)")
+    assert graded.summary("az").endswith("öz kodu oxşar olan 1 tələbə cütü (baxmaq üçün qeyd "
+                                         "olunub, heç bir qiymət dəyişməyib)")
+    again = run("again", similarity_threshold=0.9)
+    assert (again.similarity.empty and "similarity" not in again.summary()
+            and (tmp_path / "again" / "similarity.csv").is_file())
+    assert (tmp_path / "out" / "scores.csv").read_text() == (
+        tmp_path / "again" / "scores.csv").read_text()
+    with pytest.raises(Exception) as info:
+        run("bad", similarity_threshold=0)
+    assert str(info.value) == "Got similarity_threshold=0 instead, expected a rate in (0, 1]."
