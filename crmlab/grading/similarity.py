@@ -98,20 +98,23 @@ def words(text: str) -> list[str]:
     return _WORD.findall(str(text).casefold())
 
 
+_JOIN = "\x1f"  # a shingle is one string (hashed faster than a tuple); no token holds this
+
+
 def _grams(items: list, size: int) -> frozenset:
-    if len(items) < size:
-        return frozenset([tuple(items)]) if items else frozenset()
-    return frozenset(tuple(items[i:i + size]) for i in range(len(items) - size + 1))
+    if len(items) <= size:
+        return frozenset([_JOIN.join(items)]) if items else frozenset()
+    return frozenset(map(_JOIN.join, zip(*(items[i:] for i in range(size)))))
 
 
 def text_shingles(text: str, *, size: int = TEXT_SHINGLE) -> frozenset:
-    """The set of runs of ``size`` consecutive words of ``text`` (a shorter text: one run).
+    """The set of runs of ``size`` consecutive words of ``text`` (a shorter text: one run),
+    each run one string, its words joined by ``"\\x1f"``.
 
     Examples
     --------
-    >>> sorted(text_shingles("Orders, then invoices, then payment.", size=3))
-    [('invoices', 'then', 'payment'), ('orders', 'then', 'invoices'), ('then', 'invoices', \
-'then')]
+    >>> [s.split("\x1f") for s in sorted(text_shingles("Orders, then invoices, then payment."))]
+    [['invoices', 'then'], ['orders', 'then'], ['then', 'invoices'], ['then', 'payment']]
     >>> text_shingles("x", size=0)
     Traceback (most recent call last):
     ...
@@ -210,18 +213,23 @@ def similar_pairs(documents: Mapping, *, threshold: float, base=frozenset(),
     threshold = check_rate("threshold", threshold, low_open=True)
     common = check_rate("common", common, low_open=True)
     base = frozenset(base)
-    names, indices, bounds, vocabulary = [], [], [0], {}
+    names, hashes, bounds = [], [], [0]
     for name in sorted(documents):
-        own = [vocabulary.setdefault(s, len(vocabulary)) for s in documents[name]
-               if s not in base]
+        own = set(documents[name]).difference(base)
         if own:
             names.append(name)
-            indices += own
-            bounds.append(len(indices))
+            # A shingle's column is found by its hash (in C, where a dict of the shingles
+            # would cost more than the comparison); two shingles sharing a 64-bit hash are
+            # vanishingly rare and would only nudge a score.
+            hashes.append(np.fromiter(map(hash, own), dtype=np.int64, count=len(own)))
+            bounds.append(bounds[-1] + len(own))
     if len(names) < 2:
         return []
+    columns, indices = np.unique(np.concatenate(hashes), return_inverse=True)
     matrix = sparse.csr_matrix((np.ones(len(indices), dtype=np.int32), indices, bounds),
-                               shape=(len(names), len(vocabulary)))
+                               shape=(len(names), len(columns)))
+    matrix.sum_duplicates()  # a hash shared within one document: counted once
+    matrix.data[:] = 1
     if len(names) >= COMMON_FROM:
         spread = np.asarray(matrix.sum(axis=0)).ravel()
         matrix = matrix[:, np.flatnonzero(spread <= common * len(names))].tocsr()
@@ -307,7 +315,7 @@ def text_similarity(answers, *, threshold: float = TEXT_THRESHOLD, min_words: in
             said = words(text)
             if len(said) < min_words or said in asked_words:
                 continue
-            documents[student] = text_shingles(text)
+            documents[student] = _grams(said, TEXT_SHINGLE)
             starts[student] = _start(text.split())
         for a, b, score in similar_pairs(documents, threshold=threshold, base=base):
             rows.append([quiz, question, a, b, score, starts[a], starts[b]])
