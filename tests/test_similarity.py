@@ -415,3 +415,14 @@ def test_exercises_grade_writes_the_pairs_alike_and_changes_no_score(tmp_path, m
     with pytest.raises(Exception) as info:
         run("bad", similarity_threshold=0)
     assert str(info.value) == "Got similarity_threshold=0 instead, expected a rate in (0, 1]."
+
+
+@pytest.mark.parametrize("source", [
+    "x = '''unterminated", "\x00\x00abc", "(" * 5000, "if x:\n\ty\n        z", "def f(:\n  pass",
+    "a = 1\n  b = 2", "\\\n", "x = f'{'", "0xZZ", "\r\n\r", "x = 1e999999", "💥 = 3",
+])
+def test_hostile_code_is_tokenized_without_an_error(source):
+    """A student's cell, however broken, gives tokens (words and symbols at worst)."""
+    assert isinstance(code_tokens(source), list)
+    nb = {"cells": [{"cell_type": "code", "source": source, "metadata": {}}]}
+    assert own_code(nb) == source.strip() or not code_tokens(source)

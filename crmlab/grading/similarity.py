@@ -21,8 +21,9 @@ phrasing alike by chance is common.
 
 Only pairs that share at least one shingle are compared: the shingle sets form a sparse
 document-by-shingle matrix whose product with its transpose (an inverted index, computed in
-C) gives the shared shingles of exactly those pairs. 300 students answering one question take a
-few milliseconds (``benchmarks/bench_similarity.py``).
+C) gives the shared shingles of exactly those pairs. 300 students answering one question take
+about a tenth of a second, two to three times the cost of splitting their answers into
+shingles (``benchmarks/bench_similarity.py``).
 
 The thresholds were chosen by measurement (``tests/test_similarity.py`` keeps the cases, and
 fails if a change to the measure moves one across): six answers written independently to the
@@ -35,9 +36,9 @@ and :data:`CODE_THRESHOLD` (0.5) sit between the two with room on both sides. (W
 separate better here than trigrams, 0.48 for the first copy, or character 5-grams, 0.12 for
 honest answers.)
 
-What it does not catch: a paraphrase in other words, a translation, two students copying one
-outside source (a shingle most of the class shares counts for nothing, :data:`COMMON`), ideas
-shared without the wording. And short exercises whose solution is a few library calls give
+What it does not catch: a paraphrase in other words, a translation, a source copied by one
+student only or by most of the class (a shingle more than :data:`COMMON` of the class shares
+counts for nothing), ideas shared without the wording. And short exercises whose solution is a few library calls give
 honest pairs that are truly alike: a row is a reason to look, not a finding.
 """
 
@@ -55,8 +56,9 @@ from crmlab.core.validation import check_rate, check_whole
 from crmlab.grading.files import SIMILARITY_COLUMNS
 
 __all__ = ["TEXT_THRESHOLD", "CODE_THRESHOLD", "MIN_WORDS", "MIN_TOKENS", "TEXT_SHINGLE",
-           "CODE_SHINGLE", "COMMON", "COMMON_FROM", "START_WORDS", "NAME", "words", "text_shingles", "code_tokens",
-           "code_shingles", "similar_pairs", "text_similarity", "own_code", "code_similarity"]
+           "CODE_SHINGLE", "COMMON", "COMMON_FROM", "START_WORDS", "NAME", "words",
+           "text_shingles", "code_tokens", "code_shingles", "similar_pairs", "text_similarity",
+           "own_code", "code_similarity"]
 
 #: Free-text answers at least this alike are flagged (Jaccard of word shingles).
 TEXT_THRESHOLD = 0.4
@@ -82,6 +84,7 @@ _WORD = re.compile(r"\w+")
 _MAGIC = re.compile(r"^[ \t]*[%!].*$", re.M)  # IPython magics and shell lines: not Python
 _SKIPPED = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
             tokenize.ENDMARKER, tokenize.ENCODING}
+_LITERALS = {tokenize.STRING, tokenize.NUMBER}
 _KEPT_NAMES = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins))
 #: The placeholder of every name a student chooses.
 NAME = "_"
@@ -153,16 +156,16 @@ def code_tokens(source: str) -> list[str]:
     found: list[str] = []
     previous = ""
     try:
-        for token in tokenize.generate_tokens(io.StringIO(source).readline):
-            if token.type in _SKIPPED:
+        for kind, text, *_ in tokenize.generate_tokens(io.StringIO(source).readline):
+            if kind in _SKIPPED:
                 continue
-            text = token.string
-            if token.type == tokenize.NAME:
+            original = text
+            if kind == tokenize.NAME:
                 text = text if previous == "." or text in _KEPT_NAMES else NAME
-            elif token.type in (tokenize.STRING, tokenize.NUMBER):
+            elif kind in _LITERALS:
                 text = _literal(text)
             found.append(text)
-            previous = token.string
+            previous = original
     except (tokenize.TokenError, SyntaxError):
         plain = re.sub(r"#[^\n]*", "", source)
         return [w if not w.isidentifier() or w in _KEPT_NAMES else NAME
