@@ -245,7 +245,9 @@ def test_identical_starter_code_is_not_counted():
 
 def test_the_solution_notebook_cells_give_own_code():
     source, _, starter = _exercise()
+    before = copy.deepcopy(source)
     code = own_code(source, starter=starter)
+    assert source == before  # not changed
     solutions = [c.source.strip() for c in source.cells if "solution" in c.metadata.get(
         "tags", [])]
     assert code and all(s in code for s in solutions)
