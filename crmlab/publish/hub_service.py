@@ -15,11 +15,28 @@ name. The rules:
 - ``GET api/submissions`` lists the caller's own submissions; an instructor's lists everyone's.
 - ``GET api/submissions/<user>/<file>`` downloads one; students only their own (403 otherwise).
 
+Exercise notebooks, both ways:
+
+- ``GET api/exercises`` lists the exercises assigned to the caller, ``GET
+  api/exercises/<exercise>`` answers the caller's own assigned notebook (by exercise id or
+  file stem) from the folder ``crmlab exercises assign`` wrote (``--assigned DIR``): the file
+  ``<stem>__<user>.ipynb`` whose papermill parameters name that user. Nobody gets another
+  student's copy: the name comes from the hub token, never from the request (404 otherwise).
+- ``POST api/notebooks`` keeps an exercise notebook of the authenticated user (a crmlab
+  exercise whose papermill ``student_id`` is that user: 403 for another student's, 400 for a
+  notebook that does not say whose it is, 413 over the cap) as
+  ``STORE/.exercises/<user>/<received>-<sha256[:12]>.ipynb`` with one row in
+  ``STORE/.exercises/receipts.csv`` (``assessment`` is the exercise id). That folder is what
+  ``crmlab exercises collect STORE/.exercises`` reads: its receipts are the received times, and
+  a resubmission replaces the earlier notebook (:func:`store_notebook`). ``.exercises`` cannot
+  be a hub user's folder (no student id starts with a dot).
+
 An instructor is a user whose token carries the custom scope ``custom:crmlab:collect`` (the
 configuration grants it to the hub group ``instructors``). ``crmlab grade STORE`` reads the store
 folder directly, with ``--receipts STORE/receipts.csv``.
 
-Run by the hub as ``crmlab hub-service --store DIR [--max-bytes N]`` (:func:`serve`).
+Run by the hub as ``crmlab hub-service --store DIR [--assigned DIR] [--max-bytes N]``
+(:func:`serve`).
 """
 
 from __future__ import annotations
@@ -41,13 +58,18 @@ from crmlab.core.atomic import append_text
 from crmlab.core.exceptions import CrmlabError
 from crmlab.core.ids import PATTERN, validate_id
 from crmlab.core.times import iso, stamp, utc
+from crmlab.exercises.hand_in import MAX_NOTEBOOK as NOTEBOOK_BYTES
 from crmlab.grading.receipts import COLUMNS
 from crmlab.quiz.submission import MAX_BYTES
 
-__all__ = ["INSTRUCTOR_SCOPE", "store_bundle", "list_submissions", "make_app", "serve"]
+__all__ = ["INSTRUCTOR_SCOPE", "EXERCISES", "NOTEBOOK_BYTES", "store_bundle", "store_notebook",
+           "assigned_notebook", "assigned_exercises", "list_submissions", "make_app", "serve"]
 
 #: The custom scope that lets a hub user list and download every submission.
 INSTRUCTOR_SCOPE = "custom:crmlab:collect"
+#: The folder of the store that keeps exercise notebooks (never a student id: it starts with a
+#: dot), with its own receipts.csv.
+EXERCISES = ".exercises"
 _FILE = re.compile(r"^[0-9TZ]{16}-[0-9a-f]{12}(-[0-9]+)?\.zip$")
 _LOCK = threading.Lock()
 
@@ -70,6 +92,30 @@ class Refused(CrmlabError):
         """The JSON body of the refusal."""
         coded = {"code": self.code, "params": self.params} if self.code else {}
         return {"status": self.status, "message": self.reason, **coded}
+
+
+def _checked_user(user: str) -> None:
+    try:
+        validate_id(user)
+    except CrmlabError as exc:
+        raise Refused(403, code="hub_user_not_student_id", params={"error": str(exc)}) \
+            from None
+
+
+def _keep(store: Path, user: str, data: bytes, suffix: str, moment: datetime) -> Path:
+    """Write ``data`` as ``store/<user>/<received>-<sha256[:12]><suffix>`` (never over another
+    file; called under the lock) and return its path."""
+    digest = hashlib.sha256(data).hexdigest()
+    folder = store / user
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    stem = f"{stamp(moment)}-{digest[:12]}"
+    target, n = folder / f"{stem}{suffix}", 1
+    while target.exists():  # the same file twice in one second: keep both
+        target, n = folder / f"{stem}-{n}{suffix}", n + 1
+    with open(target, "xb") as handle:
+        handle.write(data)
+    os.utime(target, (moment.timestamp(), moment.timestamp()))
+    return target
 
 
 def _append_receipts(store: Path, rows: list[dict]) -> None:
@@ -100,11 +146,7 @@ def store_bundle(store: str | Path, user: str, data: bytes, *, max_bytes: int = 
     from crmlab.core.exceptions import SubmissionError
     from crmlab.quiz.submission import read_submission
 
-    try:
-        validate_id(user)
-    except CrmlabError as exc:
-        raise Refused(403, code="hub_user_not_student_id", params={"error": str(exc)}) \
-            from None
+    _checked_user(user)
     if len(data) > max_bytes:
         raise Refused(413, code="upload_over_cap", params={"size": len(data), "cap": max_bytes})
     store = Path(store)
@@ -123,17 +165,9 @@ def store_bundle(store: str | Path, user: str, data: bytes, *, max_bytes: int = 
                       params={"owner": repr(submission.student_id), "user": repr(user)})
     digest = hashlib.sha256(data).hexdigest()
     moment = utc(now)
-    folder = store / user
     with _LOCK:
-        folder.mkdir(mode=0o700, exist_ok=True)
-        stem = f"{stamp(moment)}-{digest[:12]}"
-        target, n = folder / f"{stem}.zip", 1
-        while target.exists():  # the same bundle twice in one second: keep both
-            target, n = folder / f"{stem}-{n}.zip", n + 1
-        with open(target, "xb") as handle:
-            handle.write(data)
+        target = _keep(store, user, data, ".zip", moment)
         received = iso(moment)
-        os.utime(target, (moment.timestamp(), moment.timestamp()))
         relative = target.relative_to(store).as_posix()
         _append_receipts(store, [
             {"file": relative, "sha256": digest, "student_id": user, "assessment": quiz,
@@ -142,11 +176,106 @@ def store_bundle(store: str | Path, user: str, data: bytes, *, max_bytes: int = 
             "bytes": len(data), "quizzes": sorted(submission.quizzes)}
 
 
+def store_notebook(store: str | Path, user: str, data: bytes, *,
+                   max_bytes: int = NOTEBOOK_BYTES, now: datetime | None = None) -> dict:
+    """Check and keep one exercise notebook of ``user``; return its receipt, or raise
+    :class:`Refused`.
+
+    The notebook must be a crmlab exercise whose papermill parameters name ``user``
+    (:func:`crmlab.grading.collect.read_identity`); it is kept in ``store/.exercises/<user>/``
+    and receipted in ``store/.exercises/receipts.csv``.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> nb = {"cells": [], "metadata": {"crmlab": {"kind": "exercise", "id": "EX-x"},
+    ...       "papermill": {"parameters": {"student_id": "ana", "seed": 7}}}}
+    >>> store_notebook(tempfile.mkdtemp(), "bob", json.dumps(nb).encode())
+    Traceback (most recent call last):
+    ...
+    crmlab.publish.hub_service.Refused: the notebook is the exercise copy of student 'ana' but you are signed in to the hub as 'bob'; nothing was stored
+    """
+    from crmlab.grading.collect import read_identity
+
+    _checked_user(user)
+    if len(data) > max_bytes:
+        raise Refused(413, code="notebook_over_cap", params={"size": len(data),
+                                                             "cap": max_bytes})
+    identity, reason = read_identity(data)
+    if identity is None:
+        raise Refused(400, code="notebook_unidentified", params={"detail": reason.text("en")})
+    if identity.student != user:
+        raise Refused(403, code="notebook_of_another",
+                      params={"owner": repr(identity.student), "user": repr(user)})
+    folder = Path(store) / EXERCISES
+    digest = hashlib.sha256(data).hexdigest()
+    moment = utc(now)
+    with _LOCK:
+        target = _keep(folder, user, data, ".ipynb", moment)
+        received = iso(moment)
+        relative = target.relative_to(folder).as_posix()
+        _append_receipts(folder, [{"file": relative, "sha256": digest, "student_id": user,
+                                   "assessment": identity.exercise, "received_at": received}])
+    return {"student_id": user, "exercise": identity.exercise, "file": relative,
+            "sha256": digest, "received_at": received, "bytes": len(data)}
+
+
+def _assigned_files(assigned: Path, user: str) -> list[Path]:
+    """The notebooks ``crmlab exercises assign`` wrote for ``user`` in ``assigned`` (the folder
+    itself, or one folder per exercise in it)."""
+    from crmlab.exercises.notebook import submission_name
+
+    name = submission_name("*", user)
+    found = [*assigned.glob(name), *assigned.glob(f"*/{name}")]
+    return sorted(p for p in found if p.is_file() and not p.is_symlink())
+
+
+def assigned_exercises(assigned: str | Path, user: str) -> list[dict]:
+    """The exercises assigned to ``user``: ``[{"exercise": id, "stem": stem}]``, by stem."""
+    from crmlab.exercises.notebook import submission_owner
+    from crmlab.grading.collect import read_identity
+
+    _checked_user(user)
+    rows = []
+    for path in _assigned_files(Path(assigned), user):
+        identity, _ = read_identity(path.read_bytes())
+        if identity is not None and identity.student == user:
+            rows.append({"exercise": identity.exercise, "stem": submission_owner(path)[0]})
+    return sorted(rows, key=lambda row: row["stem"])
+
+
+def assigned_notebook(assigned: str | Path, user: str, exercise: str) -> tuple[str, bytes]:
+    """``(file name, bytes)`` of ``user``'s own assigned notebook of ``exercise`` (its id or
+    file stem), or raise :class:`Refused` (404) when there is none.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> assigned_notebook(tempfile.mkdtemp(), "ana", "rfm_pyramid")
+    Traceback (most recent call last):
+    ...
+    crmlab.publish.hub_service.Refused: no notebook of rfm_pyramid is assigned to 'ana'
+    """
+    from crmlab.exercises.notebook import submission_owner
+    from crmlab.grading.collect import read_identity
+
+    _checked_user(user)
+    for path in _assigned_files(Path(assigned), user):
+        data = path.read_bytes()
+        identity, _ = read_identity(data)
+        # the file's name and its parameters both say whose it is
+        if identity is not None and identity.student == user and \
+                exercise in (identity.exercise, submission_owner(path)[0]):
+            return path.name, data
+    raise Refused(404, code="not_assigned", params={"exercise": exercise, "user": repr(user)})
+
+
 def list_submissions(store: str | Path, user: str | None = None) -> list[dict]:
     """The kept submissions, oldest first per student: all, or ``user``'s only."""
     store = Path(store)
     rows = []
-    folders = [store / user] if user else sorted(p for p in store.iterdir() if p.is_dir())
+    folders = [store / user] if user else sorted(p for p in store.iterdir()
+                                                 if p.is_dir() and p.name != EXERCISES)
     for folder in folders:
         if not folder.is_dir():
             continue
@@ -156,14 +285,17 @@ def list_submissions(store: str | Path, user: str | None = None) -> list[dict]:
     return rows
 
 
-def make_app(store: str | Path, *, prefix: str = "/", max_bytes: int = MAX_BYTES):
-    """The tornado application of the service (routes under ``prefix``)."""
+def make_app(store: str | Path, *, prefix: str = "/", max_bytes: int = MAX_BYTES,
+             assigned: str | Path | None = None, hub_auth=None):
+    """The tornado application of the service (routes under ``prefix``); ``assigned`` is the
+    folder of assigned exercise notebooks (none: ``crmlab fetch`` answers 404); ``hub_auth``
+    replaces the hub's token check (the tests' stand-in for a hub)."""
     from jupyterhub.services.auth import HubAuth, HubAuthenticated
     from tornado import web
     from tornado.log import app_log
 
     store = Path(store)
-    hub_auth = HubAuth(cache_max_age=60)
+    hub_auth = hub_auth or HubAuth(cache_max_age=60)
 
     class _Handler(HubAuthenticated, web.RequestHandler):
         def initialize(self):
@@ -224,6 +356,40 @@ def make_app(store: str | Path, *, prefix: str = "/", max_bytes: int = MAX_BYTES
             self.set_header("Content-Type", "application/zip")
             self.finish(path.read_bytes())
 
+    async def _off_loop(work):
+        return await asyncio.get_running_loop().run_in_executor(None, work)
+
+    class Notebooks(_Handler):
+        @web.authenticated
+        async def post(self):
+            user = self.current_user["name"]
+            try:
+                receipt = await _off_loop(lambda: store_notebook(
+                    store, user, self.request.body, max_bytes=NOTEBOOK_BYTES))
+            except Refused as exc:
+                app_log.warning("refused a notebook from %s: %s", user, exc.reason)
+                return self.refuse(exc.status, refused=exc)
+            app_log.info("received %s/%s from %s", EXERCISES, receipt["file"], user)
+            self.set_status(201)
+            self.finish(receipt)
+
+    class Exercises(_Handler):
+        @web.authenticated
+        async def get(self, exercise=None):
+            user = self.current_user["name"]
+            try:
+                if assigned is None:
+                    raise Refused(404, code="not_assigned",
+                                  params={"exercise": exercise or "*", "user": repr(user)})
+                if exercise is None:
+                    rows = await _off_loop(lambda: assigned_exercises(assigned, user))
+                    return self.finish({"exercises": rows})
+                name, data = await _off_loop(
+                    lambda: assigned_notebook(assigned, user, exercise))
+            except Refused as exc:
+                return self.refuse(exc.status, refused=exc)
+            self.finish({"file": name, "notebook": data.decode("utf-8")})
+
     class Whoami(_Handler):
         @web.authenticated
         def get(self):
@@ -238,13 +404,18 @@ def make_app(store: str | Path, *, prefix: str = "/", max_bytes: int = MAX_BYTES
         (rf"{base}?", Health),
         (rf"{base}api/submissions/?", Submissions),
         (rf"{base}api/submissions/({PATTERN})/([^/]+)", Download),
+        (rf"{base}api/notebooks/?", Notebooks),
+        (rf"{base}api/exercises/?", Exercises),
+        (rf"{base}api/exercises/([A-Za-z0-9][A-Za-z0-9_.-]{{0,99}})", Exercises),
         (rf"{base}api/whoami", Whoami),
-    ], max_body_size=max_bytes + 1024)
+    ], max_body_size=max(max_bytes, NOTEBOOK_BYTES) + 1024)
 
 
-def serve(store: str | Path, *, max_bytes: int = MAX_BYTES) -> None:
+def serve(store: str | Path, *, max_bytes: int = MAX_BYTES,
+          assigned: str | Path | None = None) -> None:
     """Run the service where the hub says (``JUPYTERHUB_SERVICE_URL``, ``..._PREFIX``), keeping
-    the bundles in ``store`` (made private to this user), until the hub stops it (SIGINT)."""
+    the bundles in ``store`` (made private to this user) and handing out the assigned notebooks
+    of ``assigned``, until the hub stops it (SIGINT)."""
     from tornado.log import enable_pretty_logging
 
     enable_pretty_logging()
@@ -253,10 +424,11 @@ def serve(store: str | Path, *, max_bytes: int = MAX_BYTES) -> None:
     os.chmod(store, 0o700)  # students' OS accounts must not read each other's bundles
     url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:10101"))
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/crmlab-collect/")
-    app = make_app(store, prefix=prefix, max_bytes=max_bytes)
+    app = make_app(store, prefix=prefix, max_bytes=max_bytes, assigned=assigned)
 
     async def run():
-        app.listen(url.port or 80, url.hostname or "127.0.0.1", max_body_size=max_bytes + 1024)
+        app.listen(url.port or 80, url.hostname or "127.0.0.1",
+                   max_body_size=max(max_bytes, NOTEBOOK_BYTES) + 1024)
         print(f"crmlab collection service on {url.geturl()}{prefix} storing in {store}",
               flush=True)
         await asyncio.Event().wait()

@@ -37,6 +37,8 @@ SERVICE = "crmlab-collect"
 SERVICE_PORT = int(os.environ.get("CRMLAB_HUB_SERVICE_PORT", "10101"))
 SERVICE_URL = f"http://127.0.0.1:{SERVICE_PORT}"
 STORE = STATE / "submissions"
+# Where the instructor runs `crmlab exercises assign --out`: `crmlab fetch` hands out from it.
+ASSIGNED = STATE / "assigned"
 INSTRUCTOR_SCOPE = "custom:crmlab:collect"
 
 
@@ -175,7 +177,8 @@ c.JupyterHub.load_roles = [
 c.JupyterHub.services = [{
     "name": SERVICE,
     "url": SERVICE_URL,
-    "command": [sys.executable, "-m", "crmlab", "hub-service", "--store", str(STORE)],
+    "command": [sys.executable, "-m", "crmlab", "hub-service", "--store", str(STORE),
+                "--assigned", str(ASSIGNED)],
     "oauth_no_confirm": True,
     "display": False,
 }]
