@@ -10,10 +10,10 @@ A run (``crmlab grade``, ``crmlab gradebook``) ends with :func:`record_run`, whi
 A run folder is never overwritten or deleted (two runs in the same second get ``-2``, ``-3``).
 ``changes.csv`` compares the run with the one before it: one row per student and item whose
 score moved, with the scores before and after, the change and the reasons, found by comparing
-the inputs that item depends on. A global input names the items it affects (a quiz file: its
-quiz, "key fix"; the weights or the course file: every item, "policy change"); a student input
-affects only that student (their submissions: "new submission"; their hand grades: "hand
-grading").
+the inputs that item depends on. A global input names the items it affects (a question's key or
+points: its quiz, "key fix in L02 question scale"; the weights or the course file: every item,
+"policy change"); a student input affects only that student (their submissions: "new
+submission"; their hand grades: "hand grading").
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ class RunRecord:
                 f"{self.folder}")
 
     def lines(self, limit: int = 10) -> list[str]:
-        """The changes, one line each (``s1 L02: 3 -> 5 (+2): key fix in L02``)."""
+        """The changes, one line each (``s1 L02: 3 -> 5 (+2): key fix in L02 question scale``)."""
         shown = []
         for change in self.changes[:limit]:
             moved = f" ({change['change']})" if change["change"] else ""
