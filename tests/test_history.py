@@ -163,3 +163,26 @@ def test_an_unusable_course_file_never_stops_quiz_grading(course):
     result = run(course, 0)
     assert result.run.record["course_version"]["version"] == ""
     assert len(result.gradebook) == 2
+
+
+def test_an_answered_regrade_is_kept_and_named_for_its_student_only(course):
+    from crmlab.grading.history import record_regrade
+
+    run(course, 0)
+    record_regrade(course / "out", {
+        "id": "R-20261201T120100Z-0123abcd", "student_id": "s1", "kind": "quiz",
+        "assessment": "H", "item": "tf", "reason": "True is right, the text says so.",
+        "received_at": "2026-12-01T12:01:00+00:00",
+        "answer": {"text": "Agreed: the key is fixed.", "answered_at": "2026-12-01T12:02:00+00:00"}})
+    quiz = course / "course" / "quizzes" / "H.yaml"
+    quiz.write_text(QUIZ.replace("answer: true", "answer: false"))
+    result = run(course, 5)
+    assert [(c["student_id"], c["item"], c["reasons"]) for c in changes(course)] == [
+        ("s1", "H", "regrade answered: H question tf; key fix in H question tf"),
+        ("s1", "total", "regrade answered: H question tf; key fix in H question tf"),
+        ("s2", "H", "key fix in H question tf"), ("s2", "total", "key fix in H question tf")]
+    kept = result.run.folder / "regrades.csv"
+    assert kept.read_text() == (course / "out" / "regrades.csv").read_text()
+    assert "Agreed: the key is fixed." in kept.read_text()
+    run(course, 10)  # the answer is named once, in the run after it was given
+    assert changes(course) == []

@@ -304,9 +304,9 @@ def running(tmp_path):
 
     started = []
 
-    def start(store, assigned):
+    def start(store, assigned=None, feedback=None):
         app = make_app(store, prefix="/services/crmlab-collect/", assigned=assigned,
-                       hub_auth=_Hub.make())
+                       feedback=feedback, hub_auth=_Hub.make())
         sockets = bind_sockets(0, "127.0.0.1")
         port = sockets[0].getsockname()[1]
         loop = asyncio.new_event_loop()
@@ -435,3 +435,93 @@ def test_assign_fetch_submit_collect_on_the_hub(crmlab_home, tmp_path, monkeypat
     assert receipt_line.endswith(f"received {when}, sha256 {digest}\n")
     problems = pd.read_csv(grading / "problems.csv", dtype=str, keep_default_na=False)
     assert problems.empty  # a resubmission is no problem
+
+
+def _get(url, token):
+    """``(status, content type, body)`` of a GET with a hub token."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"Authorization": f"token {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, answer.headers["Content-Type"], answer.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers["Content-Type"], exc.read()
+
+
+def test_each_student_reads_only_their_own_feedback_page(crmlab_home, tmp_path, monkeypatch,
+                                                         capsys, running):
+    store, pages = tmp_path / "store", tmp_path / "feedback"
+    store.mkdir()
+    url = running(store, feedback=pages)
+    _as(monkeypatch, "st-a", url)
+    assert main(["fetch", "--feedback", "--to", str(tmp_path / "a")]) == 1  # not yet published
+    assert capsys.readouterr().err == (
+        "crmlab: error: The collection service did not give your feedback page (404): no "
+        "feedback page has been published for 'st-a' yet\n")
+    pages.mkdir()
+    (pages / "st-a.html").write_text("<p>st-a: 7/10</p>")
+    (pages / "st-b.html").write_text("<p>st-b: 9/10</p>")
+    assert main(["fetch", "--feedback", "--to", str(tmp_path / "a")]) == 0
+    written = tmp_path / "a" / "feedback.html"
+    assert capsys.readouterr().out == (f"wrote your feedback page to {written}; open it in "
+                                       "JupyterLab or a browser\n")
+    assert written.read_text() == "<p>st-a: 7/10</p>"
+    assert main(["fetch", "--feedback", "--to", str(tmp_path / "a")]) == 0  # kept, not replaced
+    assert (tmp_path / "a" / "feedback (2).html").is_file() and \
+        written.read_text() == "<p>st-a: 7/10</p>"
+    assert main(["fetch"]) == 1
+    assert capsys.readouterr().err.endswith("give an EXERCISE to fetch, or --feedback (not "
+                                            "both)\n")
+    api = url + "api/feedback"
+    status, kind, body = _get(api, "token-st-a")
+    assert (status, kind, body) == (200, "text/html; charset=utf-8", b"<p>st-a: 7/10</p>")
+    assert _get(api + "/st-b", "token-st-a")[0] == 403  # another student's page
+    assert _get(api + "/st-b", "token-st-b")[2] == b"<p>st-b: 9/10</p>"
+    assert _get(api + "/st-b", "token-teacher")[2] == b"<p>st-b: 9/10</p>"
+    assert _get(api + "/..%2Fst-b", "token-st-a")[0] == 404  # no path out of the folder
+    assert _get(api, "stolen")[0] == 403
+
+
+def test_regrade_requests_queue_answers_and_history(crmlab_home, tmp_path, monkeypatch, capsys,
+                                                    running):
+    from crmlab.grading.history import REGRADES
+
+    store = tmp_path / "store"
+    store.mkdir()
+    url = running(store)
+    _as(monkeypatch, "st-a", url)
+    assert main(["regrades", "request", "quiz", "L02", "scale", "--reason",
+                 "4.2 rounds to the key's 4."]) == 0
+    filed = capsys.readouterr().out
+    assert filed.startswith("regrade request R-") and " filed for L02 scale: received " in filed
+    request_id = filed.split()[2]
+    assert main(["regrades", "request", "quiz", "L02", "../x", "--reason", "x"]) == 1
+    assert capsys.readouterr().err == (
+        "crmlab: error: The collection service refused the regrade request (400): regrade "
+        "request: item must be a question or check id (letters, digits, '-', '_', '.'; up to "
+        "64)\n")
+    _as(monkeypatch, "st-b", url)
+    assert main(["regrades", "request", "exercise", "EX-x", "rfm", "--reason", "see cell 4"]) == 0
+    assert main(["regrades", "mine"]) == 0
+    mine = capsys.readouterr().out.splitlines()
+    assert len(mine) == 2 and " st-b exercise EX-x rfm (received " in mine[1]  # not st-a's
+    status, _, body = _get(url + "api/regrades", "token-teacher")
+    assert status == 200 and len(json.loads(body)["requests"]) == 2
+
+    grading = tmp_path / "grading"
+    assert main(["regrades", "list", "--store", str(store), "--open"]) == 0
+    assert [line.split()[:2] for line in capsys.readouterr().out.splitlines()] == [
+        [request_id, "st-a"], [line.split()[0] for line in mine[1:]] + ["st-b"]]
+    assert main(["regrades", "answer", request_id, "--store", str(store), "--text",
+                 "Right: the key now accepts 4.2.", "--grading", str(grading)]) == 0
+    answered = capsys.readouterr().out.splitlines()
+    assert answered[1].startswith("  answered ") and answered[1].endswith(
+        ": Right: the key now accepts 4.2.")
+    assert answered[2] == f"kept in {grading / REGRADES}"
+    assert main(["regrades", "list", "--store", str(store), "--open"]) == 0
+    assert request_id not in capsys.readouterr().out
+    _as(monkeypatch, "st-a", url)
+    assert main(["--lang", "az", "regrades", "mine"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith("  cavab ")

@@ -59,16 +59,20 @@ def register(subparsers) -> None:
     submit.set_defaults(func=_submit)
 
     fetch = subparsers.add_parser(
-        "fetch", help="get your own assigned copy of an exercise (JupyterHub)",
+        "fetch", help="get your own copy of an exercise, or your feedback page (JupyterHub)",
         description="Ask the course's collection service for your own copy of EXERCISE (its "
                     "id, e.g. EX-rfm-pyramid, or file stem, e.g. rfm_pyramid), prepared by the "
                     "instructor with your student id and seed, and write it into your course "
                     "folder. An existing file is never replaced: the copy is then written as "
                     "'NAME (2).ipynb'.",
         **reads("CRMLAB_COLLECT_URL", "CRMLAB_COURSE_DIR", *_IDENTITY[1:]))
-    fetch.add_argument("exercise", metavar="EXERCISE")
+    fetch.add_argument("exercise", nargs="?", metavar="EXERCISE")
+    fetch.add_argument("--feedback", action="store_true",
+                       help="get your own feedback page instead, once the instructor has "
+                            "published it (written as feedback.html in the course folder)")
     fetch.add_argument("--to", metavar="DIR",
-                       help="write it here (default: the course folder's exercises/)")
+                       help="write it here (default: the course folder's exercises/, or the "
+                            "course folder for --feedback)")
     fetch.set_defaults(func=_fetch)
 
     release = subparsers.add_parser("release", help="write the student copy of the course",
@@ -155,6 +159,15 @@ def _fetch(args) -> int:
     from crmlab.core.i18n import message
     from crmlab.exercises.hand_in import fetch
 
+    if args.feedback == (args.exercise is not None):
+        from crmlab.core.exceptions import CrmlabError
+
+        raise CrmlabError(message("cli.fetch.what"))
+    if args.feedback:
+        from crmlab.exercises.hand_in import fetch_feedback
+
+        print(message("cli.fetch.feedback", path=fetch_feedback(to=args.to)))
+        return 0
     fetched = fetch(args.exercise, to=args.to)
     if fetched.existing is not None:
         print(message("cli.fetch.kept_existing", existing=fetched.existing, path=fetched.path))

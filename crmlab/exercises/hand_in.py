@@ -1,4 +1,6 @@
-"""Exercise notebooks on the hub: ``crmlab fetch EXERCISE`` and ``crmlab submit NOTEBOOK``.
+"""The student's side of the hub's collection service: exercise notebooks (``crmlab fetch
+EXERCISE``, ``crmlab submit NOTEBOOK``), the feedback page (``crmlab fetch --feedback``) and
+regrade requests (``crmlab regrades request``, ``crmlab regrades mine``).
 
 Inside JupyterHub the collection service (:mod:`crmlab.publish.hub_service`) hands each student
 their own assigned notebook and keeps the notebooks they hand in, with a receipt. Who the student
@@ -10,6 +12,8 @@ cell::
     from crmlab.exercises.hand_in import fetch, submit_notebook
     fetch("rfm_pyramid")
     submit_notebook("exercises/rfm_pyramid__ana.ipynb")
+    fetch_feedback()
+    request_regrade("quiz", "L02", "scale", "My answer 4.2 rounds to the key's 4.")
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from urllib.parse import quote
 from crmlab.core.exceptions import CrmlabError
 from crmlab.core.i18n import message
 
-__all__ = ["fetch", "Fetched", "free_name", "submit_notebook", "exercises_folder", "MAX_NOTEBOOK"]
+__all__ = ["fetch", "Fetched", "free_name", "submit_notebook", "exercises_folder", "MAX_NOTEBOOK",
+           "fetch_feedback", "request_regrade", "my_regrades"]
 
 #: The largest exercise notebook handed in (bytes; the collection service's cap too): a
 #: notebook with its outputs and figures, not a data set.
@@ -125,3 +130,38 @@ def submit_notebook(path: str | Path, *, timeout: float = 120) -> dict:
 
     return call_service("api/notebooks", data=data, content_type="application/x-ipynb+json",
                         refused="submit.notebook_refused", timeout=timeout)
+
+
+def fetch_feedback(*, to: str | Path | None = None) -> Path:
+    """Write your own feedback page, once the instructor has published it, into ``to``
+    (default: the course folder) as ``feedback.html`` (``feedback (2).html``... when that
+    name is taken) and return its path."""
+    from crmlab.core.atomic import write_bytes
+    from crmlab.core.paths import course_dir
+    from crmlab.quiz.submit import call_service
+
+    page = call_service("api/feedback", refused="fetch.feedback_refused", raw=True)
+    folder = Path(to) if to is not None else course_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_bytes(free_name(folder, "feedback.html"), page)
+
+
+def request_regrade(kind: str, assessment: str, item: str, reason: str) -> dict:
+    """Ask for a second look at question (or check) ``item`` of the quiz (or exercise)
+    ``assessment``, saying why; return the request as the service queued it (its ``id``,
+    ``received_at``). ``kind`` is ``"quiz"`` or ``"exercise"``."""
+    import json
+
+    from crmlab.quiz.submit import call_service
+
+    body = json.dumps({"kind": kind, "assessment": assessment, "item": item,
+                       "reason": reason}).encode("utf-8")
+    return call_service("api/regrades", data=body, content_type="application/json",
+                        refused="regrade.refused")
+
+
+def my_regrades() -> list[dict]:
+    """Your regrade requests, oldest first, each with its ``answer`` (``None`` while open)."""
+    from crmlab.quiz.submit import call_service
+
+    return call_service("api/regrades", refused="regrade.refused")["requests"]

@@ -147,6 +147,9 @@ SUBMISSION_PROBLEMS = {
     "notebook_unidentified": ("detail",),
     "notebook_of_another": ("owner", "user"),
     "not_assigned": ("exercise", "user"),
+    "no_feedback": ("user",),
+    "regrade_field": ("field", "expected"),
+    "regrade_queue_full": ("count",),
 }
 
 #: What a grading run set aside, and why: ``code -> parameter names`` (rows of problems.csv).

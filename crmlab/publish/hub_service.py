@@ -31,11 +31,22 @@ Exercise notebooks, both ways:
   a resubmission replaces the earlier notebook (:func:`store_notebook`). ``.exercises`` cannot
   be a hub user's folder (no student id starts with a dot).
 
+Feedback and regrade requests:
+
+- ``GET api/feedback`` answers the caller's own feedback page, ``<user>.html`` of the folder
+  ``crmlab feedback --out DIR`` wrote (``--feedback DIR``; 404 before it is published);
+  ``GET api/feedback/<user>`` is 403 for anyone but that user or an instructor.
+- ``POST api/regrades`` (JSON ``kind`` quiz or exercise, ``assessment``, ``item``, ``reason``;
+  at most 8 KB) files a request under the caller's name in ``STORE/.regrades/``
+  (:mod:`crmlab.grading.regrades`); ``GET api/regrades`` lists the caller's requests with their
+  answers (an instructor's: everyone's). The instructor answers with ``crmlab regrades``.
+
 An instructor is a user whose token carries the custom scope ``custom:crmlab:collect`` (the
 configuration grants it to the hub group ``instructors``). ``crmlab grade STORE`` reads the store
 folder directly, with ``--receipts STORE/receipts.csv``.
 
-Run by the hub as ``crmlab hub-service --store DIR [--assigned DIR] [--max-bytes N]``
+Run by the hub as ``crmlab hub-service --store DIR [--assigned DIR] [--feedback DIR]
+[--max-bytes N]``
 (:func:`serve`).
 """
 
@@ -62,7 +73,8 @@ from crmlab.exercises.hand_in import MAX_NOTEBOOK as NOTEBOOK_BYTES
 from crmlab.grading.receipts import COLUMNS
 from crmlab.quiz.submission import MAX_BYTES
 
-__all__ = ["INSTRUCTOR_SCOPE", "EXERCISES", "NOTEBOOK_BYTES", "store_bundle", "store_notebook",
+__all__ = ["INSTRUCTOR_SCOPE", "EXERCISES", "REGRADES", "NOTEBOOK_BYTES", "feedback_page",
+           "file_regrade", "store_bundle", "store_notebook",
            "assigned_notebook", "assigned_exercises", "list_submissions", "make_app", "serve"]
 
 #: The custom scope that lets a hub user list and download every submission.
@@ -70,6 +82,10 @@ INSTRUCTOR_SCOPE = "custom:crmlab:collect"
 #: The folder of the store that keeps exercise notebooks (never a student id: it starts with a
 #: dot), with its own receipts.csv.
 EXERCISES = ".exercises"
+#: The folder of the store that keeps the regrade requests (:mod:`crmlab.grading.regrades`).
+REGRADES = ".regrades"
+#: The largest regrade request body (bytes).
+REGRADE_BYTES = 8192
 _FILE = re.compile(r"^[0-9TZ]{16}-[0-9a-f]{12}(-[0-9]+)?\.zip$")
 _LOCK = threading.Lock()
 
@@ -270,12 +286,53 @@ def assigned_notebook(assigned: str | Path, user: str, exercise: str) -> tuple[s
     raise Refused(404, code="not_assigned", params={"exercise": exercise, "user": repr(user)})
 
 
+def feedback_page(feedback: str | Path | None, user: str) -> bytes:
+    """``user``'s published feedback page (``<user>.html`` of ``feedback``), or raise
+    :class:`Refused` (404) when there is none."""
+    _checked_user(user)
+    path = Path(feedback) / f"{user}.html" if feedback is not None else None
+    if path is None or not path.is_file() or path.is_symlink():
+        raise Refused(404, code="no_feedback", params={"user": repr(user)})
+    return path.read_bytes()
+
+
+def file_regrade(store: str | Path, user: str, data: bytes, *,
+                 now: datetime | None = None) -> dict:
+    """Check the regrade request ``data`` (JSON) of ``user`` and queue it in
+    ``store/.regrades/``; return it, or raise :class:`Refused`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> file_regrade(tempfile.mkdtemp(), "ana", b'{"kind": "quiz"}')
+    Traceback (most recent call last):
+    ...
+    crmlab.publish.hub_service.Refused: regrade request: assessment must be a quiz or exercise id (letters, digits, '-', '_', '.'; up to 64)
+    """
+    from crmlab.grading.regrades import RegradeProblem, file_request
+
+    _checked_user(user)
+    if len(data) > REGRADE_BYTES:
+        raise Refused(413, code="upload_over_cap", params={"size": len(data),
+                                                           "cap": REGRADE_BYTES})
+    try:
+        body = json.loads(data)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        body = None
+    try:
+        with _LOCK:
+            return file_request(Path(store) / REGRADES, user, body, now=now)
+    except RegradeProblem as exc:
+        status = 429 if exc.code == "regrade_queue_full" else 400
+        raise Refused(status, code=exc.code, params=exc.params) from None
+
+
 def list_submissions(store: str | Path, user: str | None = None) -> list[dict]:
     """The kept submissions, oldest first per student: all, or ``user``'s only."""
     store = Path(store)
     rows = []
     folders = [store / user] if user else sorted(p for p in store.iterdir()
-                                                 if p.is_dir() and p.name != EXERCISES)
+                                                 if p.is_dir() and not p.name.startswith("."))
     for folder in folders:
         if not folder.is_dir():
             continue
@@ -286,9 +343,11 @@ def list_submissions(store: str | Path, user: str | None = None) -> list[dict]:
 
 
 def make_app(store: str | Path, *, prefix: str = "/", max_bytes: int = MAX_BYTES,
-             assigned: str | Path | None = None, hub_auth=None):
+             assigned: str | Path | None = None, feedback: str | Path | None = None,
+             hub_auth=None):
     """The tornado application of the service (routes under ``prefix``); ``assigned`` is the
-    folder of assigned exercise notebooks (none: ``crmlab fetch`` answers 404); ``hub_auth``
+    folder of assigned exercise notebooks (none: ``crmlab fetch`` answers 404), ``feedback``
+    the folder of published feedback pages (none: 404); ``hub_auth``
     replaces the hub's token check (the tests' stand-in for a hub)."""
     from jupyterhub.services.auth import HubAuth, HubAuthenticated
     from tornado import web
@@ -390,6 +449,44 @@ def make_app(store: str | Path, *, prefix: str = "/", max_bytes: int = MAX_BYTES
                 return self.refuse(exc.status, refused=exc)
             self.finish({"file": name, "notebook": data.decode("utf-8")})
 
+    class Feedback(_Handler):
+        @web.authenticated
+        def get(self, owner=None):
+            user = self.current_user["name"]
+            if owner is not None and owner != user and not self.instructor:
+                return self.refuse(403, f"{user!r} may not read the feedback of {owner!r}")
+            try:
+                page = feedback_page(feedback, owner or user)
+            except Refused as exc:
+                return self.refuse(exc.status, refused=exc)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            # the page's own policy, also as a header: it loads nothing and runs nothing
+            self.set_header("Content-Security-Policy",
+                            "default-src 'none'; style-src 'unsafe-inline'")
+            self.set_header("X-Content-Type-Options", "nosniff")
+            self.finish(page)
+
+    class Regrades(_Handler):
+        @web.authenticated
+        async def post(self):
+            user = self.current_user["name"]
+            try:
+                request = await _off_loop(lambda: file_regrade(store, user, self.request.body))
+            except Refused as exc:
+                app_log.warning("refused a regrade request from %s: %s", user, exc.reason)
+                return self.refuse(exc.status, refused=exc)
+            app_log.info("regrade request %s from %s", request["id"], user)
+            self.set_status(201)
+            self.finish(request)
+
+        @web.authenticated
+        def get(self):
+            from crmlab.grading.regrades import read_queue
+
+            user = self.current_user["name"]
+            rows = read_queue(store / REGRADES, student=None if self.instructor else user)
+            self.finish({"requests": rows})
+
     class Whoami(_Handler):
         @web.authenticated
         def get(self):
@@ -407,15 +504,18 @@ def make_app(store: str | Path, *, prefix: str = "/", max_bytes: int = MAX_BYTES
         (rf"{base}api/notebooks/?", Notebooks),
         (rf"{base}api/exercises/?", Exercises),
         (rf"{base}api/exercises/([A-Za-z0-9][A-Za-z0-9_.-]{{0,99}})", Exercises),
+        (rf"{base}api/feedback/?", Feedback),
+        (rf"{base}api/feedback/({PATTERN})", Feedback),
+        (rf"{base}api/regrades/?", Regrades),
         (rf"{base}api/whoami", Whoami),
     ], max_body_size=max(max_bytes, NOTEBOOK_BYTES) + 1024)
 
 
 def serve(store: str | Path, *, max_bytes: int = MAX_BYTES,
-          assigned: str | Path | None = None) -> None:
+          assigned: str | Path | None = None, feedback: str | Path | None = None) -> None:
     """Run the service where the hub says (``JUPYTERHUB_SERVICE_URL``, ``..._PREFIX``), keeping
     the bundles in ``store`` (made private to this user) and handing out the assigned notebooks
-    of ``assigned``, until the hub stops it (SIGINT)."""
+    of ``assigned`` and the feedback pages of ``feedback``, until the hub stops it (SIGINT)."""
     from tornado.log import enable_pretty_logging
 
     enable_pretty_logging()
@@ -424,7 +524,8 @@ def serve(store: str | Path, *, max_bytes: int = MAX_BYTES,
     os.chmod(store, 0o700)  # students' OS accounts must not read each other's bundles
     url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:10101"))
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/crmlab-collect/")
-    app = make_app(store, prefix=prefix, max_bytes=max_bytes, assigned=assigned)
+    app = make_app(store, prefix=prefix, max_bytes=max_bytes, assigned=assigned,
+                   feedback=feedback)
 
     async def run():
         app.listen(url.port or 80, url.hostname or "127.0.0.1",

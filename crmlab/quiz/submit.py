@@ -110,9 +110,9 @@ def send_bundle(data: bytes | None = None, *, timeout: float = 60) -> dict:
 
 
 def call_service(path: str, *, data: bytes | None = None, content_type: str = "",
-                 refused: str, timeout: float = 60) -> dict:
+                 refused: str, timeout: float = 60, raw: bool = False):
     """Ask the hub's collection service (``GET``, or ``POST`` of ``data``) as the hub user of
-    this server (its hub token); return the JSON answer. A refusal is a ``CrmlabError`` with
+    this server (its hub token); return the JSON answer (its bytes with ``raw``). A refusal is a ``CrmlabError`` with
     the catalog's ``refused`` message (fields ``code`` and ``reason``, the service's reason in
     the student's language); no service, or none reachable, is one too."""
     url = collect_url()
@@ -125,7 +125,8 @@ def call_service(path: str, *, data: bytes | None = None, content_type: str = ""
                                      method="GET" if data is None else "POST")
     try:
         with urllib.request.urlopen(request, timeout=timeout) as answer:
-            return json.loads(answer.read())
+            body = answer.read()
+            return body if raw else json.loads(body)
     except urllib.error.HTTPError as exc:
         raise CrmlabError(message(refused, code=exc.code, reason=_refusal(exc))) from None
     except (urllib.error.URLError, OSError) as exc:
