@@ -40,6 +40,7 @@ __all__ = ["Input", "RunRecord", "record_run", "read_run", "course_version", "di
 #: The answered regrade requests kept in a grading folder (``crmlab regrades answer --grading
 #: DIR``), one row per answer; every later run of that folder reads it.
 REGRADES = "regrades.csv"
+#: The columns of regrades.csv: the request's fields, then the answer's text and time.
 REGRADE_COLUMNS = ["id", "student_id", "kind", "assessment", "item", "reason", "received_at",
                    "answer", "answered_at"]
 

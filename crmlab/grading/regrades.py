@@ -32,7 +32,9 @@ KINDS = ("quiz", "exercise")
 MAX_REASON = 2000
 #: The most requests one student may have waiting (a bound on the queue, not a rule of fairness).
 MAX_OPEN = 20
+#: The queue's requests, one JSON line each (written by the service only).
 REQUESTS = "requests.jsonl"
+#: The instructor's answers, one JSON line each (the latest of a request counts).
 ANSWERS = "answers.jsonl"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _ID = re.compile(r"R-[0-9TZ]{16}-[0-9a-f]{8}")
