@@ -92,12 +92,16 @@ class GradeResult:
         """One line: students and answers graded, problems, gradebook rows."""
         students = len(self.gradebook)
         graded = int(self.responses["student_id"].nunique()) if len(self.responses) else 0
+        earlier = (int((~self.submissions.drop_duplicates("source")["counted"].astype(bool))
+                       .sum()) if len(self.submissions) else 0)
+        resubmitted = (f"; {earlier} earlier submission(s) not counted (submissions.csv)"
+                       if earlier else "")
         pending = int(self.responses["points"].isna().sum()) if len(self.responses) else 0
         waiting = f"; {pending} answer(s) pending hand grading" if pending else ""
         imported = f"; {self.rubric_import}" if self.rubric_import else ""
-        return (f"graded {graded} student(s), {len(self.responses)} answer(s){waiting}; "
-                f"{len(self.problems)} problem(s) in problems.csv; {students} gradebook "
-                f"row(s){imported}")
+        return (f"graded {graded} student(s), {len(self.responses)} answer(s){waiting}"
+                f"{resubmitted}; {len(self.problems)} problem(s) in problems.csv; {students} "
+                f"gradebook row(s){imported}")
 
 
 @dataclass(frozen=True)
@@ -287,9 +291,12 @@ def _received(judged, found, receipts, now) -> dict:
     return times
 
 
-def _choose(judged, resubmission: str, problems: Problems, times: dict) -> dict:
-    """One submission per student, by the resubmission rule (times from :func:`_received`);
-    the others become problems."""
+def _choose(judged, resubmission: str, times: dict) -> dict:
+    """One submission per student, by the resubmission rule (times from :func:`_received`).
+
+    A resubmission is how a course works (a bundle each week holds every answer so far), not a
+    problem: the submissions not chosen are the rows of submissions.csv with ``counted`` False.
+    """
     chosen: dict = {}
     for item in judged:
         sub, _, total = item
@@ -301,11 +308,8 @@ def _choose(judged, resubmission: str, problems: Problems, times: dict) -> dict:
                                                          current[0].source)
         keep_new = {"latest": new > old, "first": new < old,
                     "best": total > current[2]}[resubmission]
-        loser = current if keep_new else item
         if keep_new:
             chosen[sub.student_id] = item
-        problems.add(loser[0].source, sub.student_id, reason=Reason(
-            "superseded", rule=resubmission, kept=str(chosen[sub.student_id][0].source)))
     return chosen
 
 
@@ -655,7 +659,7 @@ class QuizJudge(Judge):
     def choose(self, judged, problems: Problems) -> dict:
         """One submission per student by the resubmission rule, hand grades brought in."""
         self.times = _received(judged, self.found, self.receipts, utc(self.now))
-        chosen = _choose(judged, self.resubmission, problems, self.times)
+        chosen = _choose(judged, self.resubmission, self.times)
         self.answers = _text_answers(chosen, self.verdicts, self.keys)
         self.message, self.refused = "", False
         if self.import_rubric is not None:

@@ -158,7 +158,6 @@ PROBLEMS = {
     "bundle_rejected": ("error",),
     "unknown_quiz": (),
     "answer_ignored": ("error",),
-    "superseded": ("rule", "kept"),
     "graded_off_roster": (),
     "rubric_note": ("note",),
     "rubric_refused": ("issue",),

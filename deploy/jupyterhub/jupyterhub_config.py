@@ -15,6 +15,8 @@
 #   CRMLAB_HUB_DEMO         `1`: DummyAuthenticator with the shared password
 #                           CRMLAB_HUB_DEMO_PASSWORD. Never set it on a hub students can reach.
 #   CRMLAB_HUB_PORT, CRMLAB_HUB_IP   where the proxy listens (default 127.0.0.1:8000)
+#   CRMLAB_HUB_LANGUAGE     the edition a student's JupyterLab opens on (`en`, default, or `az`)
+#                           until the student saves a language (`crmlab student language az`)
 #   CRMLAB_HUB_PROXY        the configurable-http-proxy executable (default: the one `npm ci`
 #                           installed beside this file)
 #
@@ -132,6 +134,22 @@ def _port_below_the_ephemeral_range() -> int:
     return 0  # JupyterHub's own choice
 
 
+def _start_page(home: Path) -> str:
+    """The start page of the student's edition: the language the student saved in their
+    CRMLAB_HOME, else CRMLAB_HUB_LANGUAGE, else English."""
+    import json
+
+    lang = os.environ.get("CRMLAB_HUB_LANGUAGE", "en")
+    try:
+        with open(home / ".crmlab" / "config.json", "rb") as settings:
+            saved = json.loads(settings.read(65536)).get("language")
+    except (OSError, ValueError, AttributeError):
+        saved = None
+    lang = saved if saved in ("en", "az") else lang
+    return "/lab/tree/notebooks/az/00_start_here.ipynb" if lang == "az" else \
+        "/lab/tree/notebooks/00_start_here.ipynb"
+
+
 def _give_the_course(spawner):
     """Copy the student release into the user's home once (their edits are theirs to keep)."""
     home = _home(spawner)
@@ -148,6 +166,7 @@ def _give_the_course(spawner):
                     os.chown(name, entry.pw_uid, entry.pw_gid)
     spawner.notebook_dir = str(course)
     spawner.port = _port_below_the_ephemeral_range()
+    spawner.default_url = _start_page(home)
     spawner.environment.update({
         "CRMLAB_HOME": str(home / ".crmlab"),
         "CRMLAB_COURSE_DIR": str(course),
