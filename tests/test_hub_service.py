@@ -356,6 +356,28 @@ def test_assign_fetch_submit_collect_on_the_hub(crmlab_home, tmp_path, monkeypat
     """Assign two students; each fetches their own copy (never the other's), hands it in
     (st-a twice), a copy of st-a's handed in by st-b is refused; the instructor collects the
     service's folder: st-a's latest notebook with the service's receipt, st-b's."""
+    _hub_round(tmp_path, monkeypatch, capsys, running)
+
+
+@pytest.mark.kernel
+def test_the_hub_round_grades_with_the_services_receipts(crmlab_home, tmp_path, monkeypatch,
+                                                         capsys, running):
+    """The grading folder of the hub round grades like any other: st-a's latest notebook
+    (fx-double solved: 1 point of 3), st-b's untouched copy (0)."""
+    import pandas as pd
+
+    grading, roster = _hub_round(tmp_path, monkeypatch, capsys, running)
+    assert main(["exercises", "grade", str(FIXTURE), str(grading), "--roster", str(roster),
+                 "--out", str(tmp_path / "graded"), "--workers", "2", "--timeout", "60"]) == 0
+    details = pd.read_csv(tmp_path / "graded" / "details.csv", dtype=str,
+                          keep_default_na=False).set_index("student_id")
+    assert {s: float(row["total"]) for s, row in details.iterrows()} == {"st-a": 1.0,
+                                                                         "st-b": 0.0}
+
+
+def _hub_round(tmp_path, monkeypatch, capsys, running):
+    """Assign -> fetch -> submit -> collect on an in-process service; return the grading
+    folder and the roster."""
     import pandas as pd
 
     monkeypatch.setenv("CRMLAB_INSTRUCTOR_SECRET", "fixture-secret-123")
@@ -417,12 +439,12 @@ def test_assign_fetch_submit_collect_on_the_hub(crmlab_home, tmp_path, monkeypat
     printed = capsys.readouterr()
     assert "WARNING" not in printed.err  # the service's receipts are the times, not file times
     rows = pd.read_csv(grading / "collect.csv", dtype=str, keep_default_na=False)
-    verdicts = sorted(zip(rows["student_id"], rows["verdict"], rows["code"],
+    verdicts = sorted(zip(rows["owner"], rows["student_id"], rows["verdict"], rows["code"],
                           rows["time_source"]))
-    assert verdicts == [("", "skipped", "resubmitted", ""),
-                        ("", "skipped", "service_receipts", ""),
-                        ("st-a", "collected", "collected", "hub-receipt"),
-                        ("st-b", "collected", "collected", "hub-receipt")]
+    assert verdicts == [("", "", "skipped", "service_receipts", ""),
+                        ("st-a", "", "skipped", "resubmitted", ""),
+                        ("st-a", "st-a", "collected", "collected", "hub-receipt"),
+                        ("st-b", "st-b", "collected", "collected", "hub-receipt")]
     assert (grading / "fixture_double__st-a.ipynb").read_bytes() == final.read_bytes()
     assert (grading / "fixture_double__st-b.ipynb").read_bytes() == theirs.read_bytes()
     receipts = read_receipts(grading / "receipts.csv")
@@ -435,6 +457,7 @@ def test_assign_fetch_submit_collect_on_the_hub(crmlab_home, tmp_path, monkeypat
     assert receipt_line.endswith(f"received {when}, sha256 {digest}\n")
     problems = pd.read_csv(grading / "problems.csv", dtype=str, keep_default_na=False)
     assert problems.empty  # a resubmission is no problem
+    return grading, roster
 
 
 def _get(url, token):

@@ -536,6 +536,7 @@ def collect(source, *, exercise: str, roster, out, secret_file=None, worksheet=N
         if item.kind == SKIPPED or item.kind == REFUSED:
             entry.verdict = "skipped" if item.kind == SKIPPED else "refused"
             entry.reason = item.reason
+            entry.owner = service[item.parts][0] if item.parts in service else ""
             continue
         entry.owner = service[item.parts][0] if item.parts in service else \
             _owner(entry.origin, index, sheet, blind)
@@ -586,7 +587,8 @@ def collect(source, *, exercise: str, roster, out, secret_file=None, worksheet=N
 
 def _service_receipts(source: Path, items: list, exercise: str) -> tuple[list, dict]:
     """The receipts the hub's collection service kept beside the notebooks of the folder
-    ``source`` (its ``receipts.csv``): ``(items, {parts: (student, received)})``.
+    ``source`` (its ``receipts.csv``): ``(items, {parts: (student, received)})`` of every
+    notebook received (the hub user who handed it in, and when).
 
     Only a notebook whose path and checksum a receipt of ``exercise`` names counts as
     received; of one student's, the latest received is the one handed in, and the earlier ones
@@ -623,6 +625,7 @@ def _service_receipts(source: Path, items: list, exercise: str) -> tuple[list, d
         if at in found and latest[found[at][0]] != at:
             item = replace(item, kind=SKIPPED, data=None,
                            reason=Reason("resubmitted", kept=kept[found[at][0]]))
+            service[item.parts] = found[at]  # whose it was, for collect.csv
         elif at in found:
             service[item.parts] = found[at]
         elif item.parts == (files.RECEIPTS,) and item.kind != SKIPPED:
