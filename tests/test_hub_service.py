@@ -538,6 +538,14 @@ def test_regrade_requests_queue_answers_and_history(crmlab_home, tmp_path, monke
     assert [line.split()[:2] for line in capsys.readouterr().out.splitlines()] == [
         [request_id, "st-a"], [line.split()[0] for line in mine[1:]] + ["st-b"]]
     assert main(["regrades", "answer", request_id, "--store", str(store), "--text",
+                 "Right: the key now accepts 4.2.", "--grading", str(grading)]) == 1
+    assert capsys.readouterr().err == (
+        f"crmlab: error: --grading {grading}: not a grading folder (no run.json of crmlab grade "
+        "or crmlab exercises grade); nothing was answered\n")
+    assert not (store / ".regrades" / "answers.jsonl").exists() and not grading.exists()
+    grading.mkdir()
+    (grading / "run.json").write_text('{"run": "20261201T120000Z", "students": {}}')
+    assert main(["regrades", "answer", request_id, "--store", str(store), "--text",
                  "Right: the key now accepts 4.2.", "--grading", str(grading)]) == 0
     answered = capsys.readouterr().out.splitlines()
     assert answered[1].startswith("  answered ") and answered[1].endswith(

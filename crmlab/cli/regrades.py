@@ -93,10 +93,14 @@ def _list(args) -> int:
 
 
 def _answer(args) -> int:
-    from crmlab.grading.history import record_regrade
+    from crmlab.core.exceptions import CrmlabError
+    from crmlab.grading.history import read_run, record_regrade
     from crmlab.grading.regrades import answer_request
     from crmlab.publish.hub_service import REGRADES
 
+    if args.grading is not None and read_run(args.grading) is None:
+        raise CrmlabError(f"--grading {args.grading}: not a grading folder (no run.json of "
+                          "crmlab grade or crmlab exercises grade); nothing was answered")
     answered = answer_request(args.store / REGRADES, args.request_id, text=args.text)
     _print([answered])
     if args.grading is not None:
