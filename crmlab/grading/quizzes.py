@@ -380,6 +380,29 @@ def _import_rubric(sheet, answers: list, grades, problems: Problems, now):
 
 
 # ------------------------------------------------------------------------------ times
+def _key_inputs(quiz) -> dict:
+    """The run history's inputs of one quiz: the checksum of each question's key and of its
+    points, so that a regrade names the question (``key fix in L02 question scale``,
+    ``points change in L02 question scale``), and of its list of questions."""
+    from dataclasses import replace
+
+    items = (quiz.id, "total")
+    inputs = {f"quiz:{quiz.id}": history.Input(
+        history.digest_text(repr((quiz.mode, [q.id for q in quiz.questions]))),
+        f"questions added or removed in {quiz.id}", items)}
+    for question in quiz.questions:
+        # what grades an answer: the question without its wording, feedback and points
+        key = replace(question, prompt=None, explanation=None, note=None, tags={},
+                      garbled=(), shuffle=True, points=0.0)
+        name = f"quiz:{quiz.id}:{question.id}"
+        inputs[f"{name}:key"] = history.Input(
+            history.digest_text(repr(key)), f"key fix in {quiz.id} question {question.id}", items)
+        inputs[f"{name}:points"] = history.Input(
+            history.digest_text(repr(float(question.points))),
+            f"points change in {quiz.id} question {question.id}", items)
+    return inputs
+
+
 def _answers_digest(answers: dict) -> str:
     return history.digest_text(json.dumps(answers, sort_keys=True, ensure_ascii=False,
                                           default=str))
@@ -627,7 +650,9 @@ class QuizJudge(Judge):
 
     def collect(self, problems: Problems):
         """The keys, roster, receipts and hand grades; every submission found, as a stream."""
-        self.keys = _load_quizzes(self.quiz_ids, self.weights)
+        # the quiz files as written (the history names their own key and points changes)
+        self.sources = _load_quizzes(self.quiz_ids, None)
+        self.keys = apply_weights(self.sources, self.weights)
         self.roster = read_roster(self.roster_path) if self.roster_path else None
         self.receipts = read_receipts(self.receipts_path)
         self.grades = self.before = rubric.read_store(self.out)
@@ -692,12 +717,11 @@ class QuizJudge(Judge):
             result.gradebook, possible=possible, roster=self.roster, format=self.format)))
 
     def record(self, result: GradeResult) -> Record:
-        """Each quiz file's checksum, the weights, each student's scores and the checksums of
-        their submissions and hand grades."""
-        inputs = {f"quiz:{quiz_id}": history.Input(history.digest_file(quiz.path),
-                                                    f"key fix in {quiz_id} (quiz file changed)",
-                                                    (quiz_id, "total"))
-                  for quiz_id, quiz in self.keys.items()}
+        """Each question's key and points (:func:`_key_inputs`), the weights, each student's
+        scores and the checksums of their submissions and hand grades."""
+        inputs = {}
+        for quiz in self.sources.values():
+            inputs.update(_key_inputs(quiz))
         if self.weights is not None:
             weights = self.weights
             shown = history.digest_file(weights) if isinstance(weights, (str, Path)) else \
