@@ -200,9 +200,13 @@ def test_three_commands_end_to_end_with_thirty_students(tmp_path, monkeypatch, c
     capsys.readouterr()
     assert main(["exercises", "grade", "EX-abc-profit", str(subs), "--roster", str(roster),
                  "--out", str(tmp_path / "graded"), "--workers", "2", "--timeout", "60"]) == 0
-    assert capsys.readouterr().out.startswith(
+    first = capsys.readouterr().out.splitlines()[0]
+    alike = pd.read_csv(tmp_path / "graded" / "similarity.csv")
+    assert first == (
         "graded 30 student(s): 4 ran, 0 stopped (0 points), 26 without a submission, 0 grader "
-        "problem(s); 0 problem(s) in problems.csv\n")
+        "problem(s); 0 problem(s) in problems.csv" + (
+            f"; {len(alike)} pair(s) of students whose own code is alike in similarity.csv "
+            "(flagged for a look, no grade changed)" if len(alike) else ""))
     scores = pd.read_csv(tmp_path / "graded" / "scores.csv", keep_default_na=False, dtype=str)
     assert list(scores.columns) == ["student_id", "EX-abc-profit", "total"]
     assert list(scores["student_id"]) == students

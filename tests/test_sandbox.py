@@ -225,7 +225,7 @@ def corpus(tmp_path_factory):
 def _graded_corpus(root, paths, attacks, alone):
     outputs = tuple(f"out/{name}" for name in (
         files.DETAILS, files.CHECKS, files.NOTES, files.SCORES, files.PROBLEMS, files.CHANGES,
-        "run.json", files.RUNS, files.FEEDBACK))
+        files.SIMILARITY, "run.json", files.RUNS, files.FEEDBACK))
     before = {"grading": _tree(root, skip=outputs), "home": _tree(paths["home"]),
               "crmlab": fingerprint(crmlab_dir())}
     mark = uuid.uuid4().hex
