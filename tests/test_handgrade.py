@@ -1,0 +1,216 @@
+"""crmlab handgrade: the hand-grading page's handlers (no socket) and one real server."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import textwrap
+import urllib.error
+import urllib.request
+from datetime import datetime, timezone
+from html import unescape
+from urllib.parse import urlencode
+
+import pytest
+
+from crmlab.cli import build_parser
+from crmlab.grading.handgrade import HandGrading
+from crmlab.grading.quizzes import grade
+from crmlab.grading.rubric import read_store
+from crmlab.publish.handgrade import HandGradeApp, serve
+from crmlab.quiz import submission
+
+QUIZ = textwrap.dedent("""\
+    id: T
+    title: Text
+    mode: graded
+    questions:
+      - id: why
+        type: text
+        points: 3
+        prompt: Why keep customers?
+        rubric:
+          - {id: cost, text: Names the cost of winning customers back, points: 2}
+          - {id: example, text: Gives an example, points: 1}
+      - {id: tf, type: truefalse, prompt: Keeping costs less., answer: true}
+    """)
+HOSTILE = "<script>alert('x')</script> & <b>bold</b>"
+TEXTS = {"s1": "Winning back costs 50-100 times more.", "s2": HOSTILE}
+NOW = datetime(2026, 12, 1, 12, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    (tmp_path / "course" / "quizzes").mkdir(parents=True)
+    (tmp_path / "course" / "quizzes" / "T.yaml").write_text(QUIZ)
+    monkeypatch.setenv("CRMLAB_COURSE_DIR", str(tmp_path / "course"))
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    created = "2026-10-01T10:00:00+00:00"
+    for student, text in TEXTS.items():
+        raw = submission.answers_bytes(submission.answers_file(
+            student, "T", {"why": text, "tf": True}, at=created))
+        (subs / f"{student}.zip").write_bytes(submission.bundle_bytes(
+            student, [("T", raw)], created=created))
+    grade(subs, out=tmp_path / "out", quizzes=["T"], figures=False, progress=False,
+          now=datetime(2026, 11, 1, tzinfo=timezone.utc))
+    return tmp_path / "out"
+
+
+@pytest.fixture
+def app(folder):
+    return HandGradeApp(folder, token="t0k")
+
+
+def get(app, **query):
+    status, headers, body = app.handle("GET", "/?" + urlencode({"token": "t0k", **query}))
+    return status, headers, body.decode()
+
+
+def post(app, **form):
+    return app.handle("POST", "/save", urlencode({"token": "t0k", **form}).encode())
+
+
+def fields(html: str) -> dict:
+    return {name: unescape(value) for name, value in
+            re.findall(r'name="([^"]+)" value="([^"]*)"', html)}
+
+
+@pytest.mark.parametrize(("method", "target", "body"), [
+    ("GET", "/", b""), ("GET", "/?token=wrong", b""), ("GET", "/?token=", b""),
+    ("POST", "/save", b"answer=0&points%3Acost=2"), ("POST", "/save?token=t0", b""),
+    ("GET", "/nothing", b""),
+])
+def test_every_request_without_the_token_is_refused(app, method, target, body):
+    status, _, content = app.handle(method, target, body)
+    assert status == 403
+    assert content == b"403: this page needs the token printed by crmlab handgrade\n"
+    assert read_store(app.grading.folder).rows == {}
+
+
+def test_the_page_shows_one_answer_with_its_rubric_and_hides_the_student(app):
+    status, headers, html = get(app)
+    assert status == 200 and headers["Cache-Control"] == "no-store"
+    assert "Answer 1 of 2: quiz T, question why</h2>" in html
+    assert "Why keep customers?" in html and TEXTS["s1"] in html
+    assert "s1" not in html and "s2" not in html  # ids hidden by default
+    assert '<label for="points-1">Points for “Names the cost of winning customers back”, ' \
+           "from 0 to 2</label>" in html
+    assert '<label for="comment-2">Comment on “Gives an example”' in html
+    assert len(re.findall(r"<label for=", html)) == 4  # a label for every field
+    assert "0 of 2 answer(s) graded" in html
+    shown = get(app, names="1")[2]
+    assert "student s1</h2>" in shown and "Hide student ids" in shown
+
+
+def test_student_text_is_escaped(app):
+    html = get(app, answer="1")[2]
+    assert HOSTILE not in html and "<script>" not in html
+    assert ("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;"
+            in html)
+
+
+def test_save_writes_the_store_and_the_history_and_goes_to_the_next_pending(app, folder):
+    status, headers, _ = post(app, answer="0", **{"points:cost": "2", "points:example": "0,5",
+                                                   "comment:cost": "Right <b>", "comment:example": ""})
+    assert status == 303 and headers["Location"] == "/?token=t0k&answer=1&saved=1"
+    rows = list(csv.DictReader((folder / "hand_grades.csv").open()))
+    assert [(r["student_id"], r["criterion"], r["points"], r["comment"]) for r in rows] == [
+        ("s1", "cost", "2", "Right <b>"),
+        ("s1", "example", "0.5", "")]
+    # the same store the sheet import reads
+    assert HandGrading(folder).grades.points(app.grading.answers[0]) == 2.5
+    run = json.loads((folder / "run.json").read_text())
+    assert run["command"] == "handgrade"
+    assert run["students"]["s1"]["scores"] == {"T": 3.5, "total": 3.5}
+    assert run["students"]["s2"]["scores"] == {"T": None, "total": None}
+    changes = list(csv.DictReader((folder / "changes.csv").open()))
+    assert [(c["student_id"], c["item"], c["before"], c["after"], c["reasons"])
+            for c in changes] == [("s1", "T", "", "3.5", "hand grading"),
+                                  ("s1", "total", "", "3.5", "hand grading")]
+    assert (folder / "runs" / run["run"] / "hand_grades.csv").is_file()
+    html = get(app, answer="0", saved="1")[2]
+    assert "Answer 1 saved." in html and "Graded: 2.5 of 3 point(s)." in html
+    assert fields(html)["points:example"] == "0.5"
+
+
+def test_saving_the_same_grades_again_records_no_run(app, folder):
+    form = {"answer": "0", "points:cost": "1", "points:example": "1"}
+    post(app, **form)
+    runs = sorted(p.name for p in (folder / "runs").iterdir())
+    assert post(app, **form)[0] == 303
+    assert sorted(p.name for p in (folder / "runs").iterdir()) == runs
+
+
+def test_opening_the_page_resumes_at_the_first_ungraded_answer(app, folder):
+    post(app, answer="0", **{"points:cost": "2", "points:example": "1"})
+    assert "Answer 2 of 2" in get(app)[2]
+    again = HandGradeApp(folder, token="t0k")  # a new server on the same folder
+    assert "Answer 2 of 2" in get(again)[2] and "1 of 2 answer(s) graded" in get(again)[2]
+    status, headers, _ = post(again, answer="1", **{"points:cost": "0", "points:example": "1"})
+    assert headers["Location"] == "/?token=t0k&answer=1&saved=2"  # all graded: stays
+    assert "every answer is graded" in get(again)[2]
+
+
+@pytest.mark.parametrize(("points", "problem"), [
+    ({"points:cost": "3", "points:example": "1"},
+     "cost: points: Got points='3' instead, expected a number from 0 to 2."),
+    ({"points:cost": "two", "points:example": "1"},
+     "cost: points: Got points='two' instead, expected a number (a decimal comma is fine), "
+     "or nothing for not graded yet."),
+    ({"points:cost": "1", "points:example": "-1"},
+     "example: points: Got points='-1' instead, expected a number (a decimal comma is fine), "
+     "or nothing for not graded yet."),
+])
+def test_a_bad_value_is_one_line_on_the_page_and_nothing_is_lost(app, folder, points,
+                                                                  problem):
+    post(app, answer="0", **{"points:cost": "1", "points:example": "1"})
+    before = (folder / "hand_grades.csv").read_bytes()
+    status, _, body = post(app, answer="0", **points, **{"comment:cost": "kept <i>"})
+    html = body.decode()
+    assert status == 400
+    assert re.search(r'<p class="problem" role="alert" id="problem">Not saved: (.*)</p>',
+                     html).group(1) == problem.replace("'", "&#39;")
+    typed = fields(html)
+    assert typed["points:cost"] == points["points:cost"]  # what was typed stays in the fields
+    assert typed["comment:cost"] == "kept <i>"
+    assert (folder / "hand_grades.csv").read_bytes() == before  # the store as it was
+
+
+def test_an_empty_field_leaves_the_answer_pending(app, folder):
+    assert post(app, answer="0", **{"points:cost": "2", "points:example": ""})[0] == 303
+    assert app.grading.pending(0)
+    assert read_store(folder).rows[("s1", "T", "why", "cost")]["points"] == "2"
+
+
+def test_a_folder_without_responses_is_one_line(tmp_path):
+    from crmlab.core.exceptions import CrmlabError
+
+    with pytest.raises(CrmlabError, match=r"no responses.csv here: not a quiz grading folder"):
+        HandGrading(tmp_path)
+
+
+def test_the_server_listens_on_loopback_and_refuses_without_the_token(app, folder):
+    import threading
+
+    server, url = serve(folder, token="t0k")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        assert server.server_address[0] == "127.0.0.1"
+        assert url == f"http://127.0.0.1:{server.server_address[1]}/?token=t0k"
+        with urllib.request.urlopen(url, timeout=5) as response:
+            assert response.status == 200 and b"Answer 1 of 2" in response.read()
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(url.split("?")[0], timeout=5)
+        assert refused.value.code == 403
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def test_the_command_is_registered():
+    args = build_parser().parse_args(["handgrade", "DIR", "--port", "8123"])
+    assert (args.grading_dir, args.port) == ("DIR", 8123)
