@@ -5,57 +5,23 @@ from __future__ import annotations
 import csv
 import json
 import re
-import textwrap
 import urllib.error
 import urllib.request
-from datetime import datetime, timezone
 from html import unescape
 from urllib.parse import urlencode
 
 import pytest
+from _handgrade_inputs import HOSTILE, TEXTS, exercise_grading, quiz_grading
 
 from crmlab.cli import build_parser
 from crmlab.grading.handgrade import HandGrading
-from crmlab.grading.quizzes import grade
 from crmlab.grading.rubric import read_store
 from crmlab.publish.handgrade import HandGradeApp, serve
-from crmlab.quiz import submission
-
-QUIZ = textwrap.dedent("""\
-    id: T
-    title: Text
-    mode: graded
-    questions:
-      - id: why
-        type: text
-        points: 3
-        prompt: Why keep customers?
-        rubric:
-          - {id: cost, text: Names the cost of winning customers back, points: 2}
-          - {id: example, text: Gives an example, points: 1}
-      - {id: tf, type: truefalse, prompt: Keeping costs less., answer: true}
-    """)
-HOSTILE = "<script>alert('x')</script> & <b>bold</b>"
-TEXTS = {"s1": "Winning back costs 50-100 times more.", "s2": HOSTILE}
-NOW = datetime(2026, 12, 1, 12, tzinfo=timezone.utc)
 
 
 @pytest.fixture
 def folder(tmp_path, monkeypatch):
-    (tmp_path / "course" / "quizzes").mkdir(parents=True)
-    (tmp_path / "course" / "quizzes" / "T.yaml").write_text(QUIZ)
-    monkeypatch.setenv("CRMLAB_COURSE_DIR", str(tmp_path / "course"))
-    subs = tmp_path / "subs"
-    subs.mkdir()
-    created = "2026-10-01T10:00:00+00:00"
-    for student, text in TEXTS.items():
-        raw = submission.answers_bytes(submission.answers_file(
-            student, "T", {"why": text, "tf": True}, at=created))
-        (subs / f"{student}.zip").write_bytes(submission.bundle_bytes(
-            student, [("T", raw)], created=created))
-    grade(subs, out=tmp_path / "out", quizzes=["T"], figures=False, progress=False,
-          now=datetime(2026, 11, 1, tzinfo=timezone.utc))
-    return tmp_path / "out"
+    return quiz_grading(tmp_path, monkeypatch)
 
 
 @pytest.fixture
@@ -214,3 +180,71 @@ def test_the_server_listens_on_loopback_and_refuses_without_the_token(app, folde
 def test_the_command_is_registered():
     args = build_parser().parse_args(["handgrade", "DIR", "--port", "8123"])
     assert (args.grading_dir, args.port) == ("DIR", 8123)
+
+
+# ------------------------------------------------------------------------------ check overrides
+@pytest.fixture
+def exercise(tmp_path):
+    return exercise_grading(tmp_path)
+
+
+def test_the_exercise_page_starts_at_a_failed_check_and_hides_the_student(exercise):
+    app = HandGradeApp(exercise, token="t0k")
+    status, _, html = get(app)
+    assert status == 200 and app.mode == "checks"
+    assert "Student 1 of 2, exercise EX-fixture</h2>" in html and "s1" not in html
+    assert "<legend>Check fx-double: passed, 1 of 1 point(s)</legend>" in html
+    assert "<legend>Check fx-square: wrong, 0 of 2 point(s)</legend>" in html
+    assert '<label for="reason-2">Reason for the points of check fx-square' in html
+    assert "1 of 3 point(s)" in html
+
+
+def test_an_override_is_stored_applied_and_recorded(exercise):
+    from crmlab.grading.files import read_exercise_results
+    from crmlab.grading.overrides import overridden
+
+    app = HandGradeApp(exercise, token="t0k")
+    status, headers, _ = post(app, student="0", **{"points:fx-square": "1,5",
+                                                    "reason:fx-square": "right idea, <one> slip",
+                                                    "points:fx-double": "",
+                                                    "reason:fx-double": ""})
+    assert status == 303 and headers["Location"] == "/?token=t0k&student=0&saved=1"
+    rows = list(csv.DictReader((exercise / "overrides.csv").open()))
+    assert [(r["student_id"], r["check"], r["points"], r["reason"], r["submission_sha256"])
+            for r in rows] == [("s1", "fx-square", "1.5", "right idea, <one> slip", "sha-s1")]
+    assert overridden(read_exercise_results(exercise), exercise).results["s1"].total == 2.5
+    assert read_exercise_results(exercise).results["s1"].total == 1.0  # as graded
+    run = json.loads((exercise / "run.json").read_text())
+    assert run["command"] == "handgrade"
+    changes = list(csv.DictReader((exercise / "changes.csv").open()))
+    assert [(c["student_id"], c["item"], c["before"], c["after"], c["reasons"])
+            for c in changes] == [("s1", "check:fx-square", "0", "1.5", "hand override"),
+                                  ("s1", "EX-fixture", "1", "2.5", "hand override")]
+    html = get(app, student="0", saved="1")[2]
+    assert "Student 1 saved." in html and "set by hand to 1.5" in html
+    assert "right idea, &lt;one&gt; slip" in html
+
+
+def test_an_override_without_a_reason_or_out_of_range_is_refused(exercise):
+    app = HandGradeApp(exercise, token="t0k")
+    status, _, body = post(app, student="0", **{"points:fx-square": "1"})
+    assert status == 400
+    assert "Not saved: fx-square: reason: a hand override needs its reason (one line).</p>" \
+        in body.decode()
+    status, _, body = post(app, student="0", **{"points:fx-square": "3", "reason:fx-square": "x"})
+    assert "Not saved: fx-square: points: Got points=&#39;3&#39; instead, expected a number " \
+           "from 0 to 2.</p>" in body.decode()
+    assert not (exercise / "overrides.csv").exists()
+
+
+def test_an_override_belongs_to_the_submission_it_was_given_for(exercise):
+    from crmlab.grading.files import read_exercise_results
+    from crmlab.grading.overrides import overridden, read_overrides
+
+    app = HandGradeApp(exercise, token="t0k")
+    post(app, student="0", **{"points:fx-square": "2", "reason:fx-square": "ok"})
+    run = json.loads((exercise / "run.json").read_text())
+    run["students"]["s1"]["inputs"]["submission"] = "sha-new"  # s1 resubmitted
+    (exercise / "run.json").write_text(json.dumps(run))
+    assert overridden(read_exercise_results(exercise), exercise).results["s1"].total == 1.0
+    assert read_overrides(exercise).points("s1", "fx-square") == 2.0  # kept on file

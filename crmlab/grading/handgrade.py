@@ -29,7 +29,7 @@ from crmlab.core.exceptions import CrmlabError
 from crmlab.grading import files, history, rubric
 from crmlab.grading.rubric import TextAnswer
 
-__all__ = ["HandGrading", "Saved"]
+__all__ = ["HandGrading", "CheckOverriding", "Saved"]
 
 
 @dataclass(frozen=True)
@@ -199,3 +199,110 @@ class HandGrading:
             files=[self.folder / files.HAND_GRADES], now=now, total=previous.get("total", ""),
             extra={"possible": previous.get("possible", {})})
 
+
+
+class CheckOverriding:
+    """The checks of an exercise grading folder and their hand overrides
+    (:mod:`crmlab.grading.overrides`), one student at a time.
+
+    Parameters
+    ----------
+    folder : path
+        An exercise grading folder (``crmlab exercises grade`` wrote its ``details.csv``).
+    """
+
+    def __init__(self, folder):
+        from crmlab.grading.files import read_exercise_results
+        from crmlab.grading.overrides import read_overrides
+
+        self.folder = Path(folder)
+        graded = read_exercise_results(self.folder, error=CrmlabError)
+        self.exercise, self.possible = graded.exercise, graded.possible
+        self.results = graded.results
+        self.students = list(self.results)
+        record = history.read_run(self.folder) or {"students": {}}
+        self.submissions = {s: d.get("inputs", {}).get("submission", "")
+                            for s, d in record["students"].items()}
+        self.overrides = read_overrides(self.folder, error=CrmlabError)
+
+    def _applied(self, student: str):
+        return self.overrides.apply([self.results[student]],
+                                    submissions={student: self.submissions.get(student, "")})[0]
+
+    def checks(self, index: int) -> list[dict]:
+        """Each check of student ``index``: name, verdict code, the points the grader gave,
+        the points possible, and the override's points and reason ("" when none)."""
+        student = self.students[index]
+        mine = self.submissions.get(student, "")
+        shown = []
+        for check in self.results[student].checks:
+            points = self.overrides.points(student, check.name, mine)
+            row = self.overrides.rows.get((student, check.name)) if points is not None else None
+            shown.append({"name": check.name, "code": check.code,
+                          "machine": check.possible if check.passed else 0.0,
+                          "possible": check.possible,
+                          "points": "" if points is None else f"{points:g}",
+                          "reason": row["reason"] if row else ""})
+        return shown
+
+    def total(self, index: int) -> float:
+        """Student ``index``'s points with the overrides in."""
+        return self._applied(self.students[index]).total
+
+    def resume(self, after: int = -1) -> int | None:
+        """The next student (wrapping round) with a check that did not pass and is not
+        overridden: where a grader looking for partial credit goes next."""
+        count = len(self.students)
+        for step in range(1, count + 1):
+            index = (after + step) % count
+            if any(not c["points"] and c["code"] != "passed" for c in self.checks(index)):
+                return index
+        return None
+
+    def save(self, index: int, points: dict, reasons: dict, *,
+             now: datetime | None = None) -> Saved:
+        """Set the overrides of student ``index``: ``{check: points typed}`` (empty: no
+        override) and ``{check: reason}``. A bad value refuses the whole student with a
+        one-line problem (``check: field: message``); nothing is written then."""
+        if not 0 <= index < len(self.students):
+            raise CrmlabError(f"Got student={index} instead, expected 0 to "
+                              f"{len(self.students) - 1}.")
+        student = self.students[index]
+        new, changed = self.overrides, 0
+        for check in self.results[student].checks:
+            try:
+                new, moved = new.set(student, check.name, points.get(check.name, ""),
+                                     reasons.get(check.name, ""), possible=self.possible,
+                                     submission=self.submissions.get(student, ""), now=now)
+            except ValueError as exc:
+                return Saved(problem=f"{check.name}: {exc}")
+            changed += moved
+        if not changed:
+            return Saved()
+        new.write(self.folder)
+        self.overrides = new
+        return Saved(changed, run=self._record(student, now))
+
+    def _record(self, student: str, now):
+        """Keep the change as a ``handgrade`` run: the previous run's record with the
+        student's check points, total and override checksum brought up to date."""
+        previous = history.read_run(self.folder)
+        if previous is None:
+            return None
+        students = {s: {"scores": dict(d["scores"]), "inputs": dict(d.get("inputs", {}))}
+                    for s, d in previous["students"].items()}
+        mine = students.setdefault(student, {"scores": {}, "inputs": {}})
+        applied = self._applied(student)
+        for check in applied.checks:
+            mine["scores"][f"{files.CHECK_PREFIX}{check.name}"] = round(check.points, 4)
+        mine["scores"][self.exercise] = applied.total
+        mine["inputs"]["hand"] = self.overrides.student_digest(student)
+        inputs = {name: history.Input(i["sha256"], i["reason"],
+                                      None if i["items"] is None else tuple(i["items"]))
+                  for name, i in previous["inputs"].items()}
+        student_inputs = {**previous.get("student_inputs", {}), "hand": "hand override"}
+        return history.record_run(
+            self.folder, command="handgrade", inputs=inputs, students=students,
+            student_inputs=student_inputs, options=previous["options"],
+            files=[self.folder / files.OVERRIDES], now=now, total=previous.get("total", ""),
+            extra={"possible": previous.get("possible", {})})

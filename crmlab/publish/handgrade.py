@@ -6,13 +6,18 @@ grader opens, carried by every link and form of the page; a request without it i
 403. :class:`HandGradeApp` is the whole server as one method, :meth:`HandGradeApp.handle`
 (method, path, form fields -> status, headers, body), so the tests call it without a socket.
 
-The page (``templates/handgrade/page.html.j2``, Jinja2 with autoescape: whatever a student
-wrote is shown as text) shows one free-text answer at a time: the question, the answer, each
+The page (``templates/handgrade/``, Jinja2 with autoescape: whatever a student wrote is
+shown as text) shows one free-text answer at a time: the question, the answer, each
 criterion of the rubric with its maximum, a points field and a comment field. "Save and next"
 saves through :class:`crmlab.grading.handgrade.HandGrading` (the store of the sheet import,
 its one check, the run history) and moves to the next answer still pending; a bad value comes
 back as one line on the same page with everything typed still in the fields. Opening the page
 resumes at the first answer not graded. Student ids are hidden until the grader asks for them.
+
+Given an exercise grading folder instead, the page shows one student at a time with each
+check's verdict and points, and a points and a reason field to override a check by hand
+(:class:`crmlab.grading.handgrade.CheckOverriding`, ``overrides.csv``); it starts at the first
+student with a failed check not overridden.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from crmlab.core.i18n import localized
-from crmlab.grading.handgrade import HandGrading
+from crmlab.grading.handgrade import CheckOverriding, HandGrading
 
 __all__ = ["HandGradeApp", "serve", "TEMPLATES"]
 
@@ -51,7 +56,9 @@ def _number(value: float) -> str:
 
 
 class HandGradeApp:
-    """The hand-grading pages of one grading folder, behind one token.
+    """The hand-grading pages of one grading folder, behind one token: the free-text answers
+    of a quiz grading (``responses.csv``), or the checks of an exercise grading
+    (``details.csv``) to override by hand.
 
     Examples
     --------
@@ -62,9 +69,29 @@ class HandGradeApp:
     """
 
     def __init__(self, folder, *, token: str | None = None):
-        self.grading = HandGrading(folder)
+        from crmlab.core.exceptions import CrmlabError
+        from crmlab.grading import files
+
+        folder = Path(folder)
+        if (folder / files.RESPONSES).is_file():
+            self.grading, self.mode = HandGrading(folder), "answers"
+        elif (folder / files.DETAILS).is_file():
+            self.grading, self.mode = CheckOverriding(folder), "checks"
+        else:
+            raise CrmlabError(f"{folder}: neither a quiz grading folder (responses.csv) nor an "
+                              "exercise grading folder (details.csv)")
         self.token = token or secrets.token_urlsafe(24)
         self.lock = threading.Lock()
+
+    def progress(self) -> str:
+        """One line: how far the grading is."""
+        if self.mode == "answers":
+            graded, total = self.grading.progress()
+            done = ": every answer is graded" if graded == total else ""
+            return f"{graded} of {total} answer(s) graded{done}."
+        count = sum(1 for _ in self.grading.overrides.rows)
+        return (f"{len(self.grading.students)} student(s); {count} check(s) overridden by "
+                "hand.")
 
     # ------------------------------------------------------------------------- dispatch
     def handle(self, method: str, target: str, body: bytes = b"") -> tuple[int, dict, bytes]:
@@ -90,6 +117,15 @@ class HandGradeApp:
         return self._text(HTTPStatus.NOT_FOUND, "404: no such page\n")
 
     # ------------------------------------------------------------------------- pages
+    @property
+    def _key(self) -> str:
+        return "answer" if self.mode == "answers" else "student"
+
+    @property
+    def _count(self) -> int:
+        grading = self.grading
+        return len(grading.answers if self.mode == "answers" else grading.students)
+
     def _link(self, **query) -> str:
         return "/?" + urlencode({"token": self.token, **{k: v for k, v in query.items()
                                                           if v not in ("", None)}})
@@ -99,32 +135,38 @@ class HandGradeApp:
             index = int(text)
         except (TypeError, ValueError):
             return default
-        return index if 0 <= index < len(self.grading.answers) else default
+        return index if 0 <= index < self._count else default
 
-    def _page(self, fields: dict, *, status=HTTPStatus.OK, typed=None, problem="", saved=""):
-        grading = self.grading
+    def _page(self, fields: dict, *, status=HTTPStatus.OK, typed=None, problem=""):
         names = bool(fields.get("names"))
-        if not saved and str(fields.get("saved", "")).isdigit():
-            saved = f"Answer {fields['saved']} saved."
-        resume = grading.resume()
-        index = self._index(fields.get("answer"), resume if resume is not None else 0)
-        graded, total = grading.progress()
-        shown = None
-        if grading.answers:
-            shown = self._answer(index, typed)
-        count = max(total, 1)
-        flag = "1" if names else ""
-        links = {"previous": self._link(answer=(index - 1) % count if shown else "",
-                                        names=flag),
-                 "next": self._link(answer=(index + 1) % count if shown else "", names=flag),
+        saved = ""
+        if str(fields.get("saved", "")).isdigit() and not problem:
+            saved = f"{self._key.capitalize()} {fields['saved']} saved."
+        resume = self.grading.resume()
+        index = self._index(fields.get(self._key), resume if resume is not None else 0)
+        count, flag = max(self._count, 1), "1" if names else ""
+        shown = bool(self._count)
+        links = {"previous": self._link(**{self._key: (index - 1) % count}, names=flag),
+                 "next": self._link(**{self._key: (index + 1) % count}, names=flag),
                  "pending": self._link(names=flag),
-                 "names": self._link(answer=index if shown else "",
+                 "names": self._link(**{self._key: index if shown else ""},
                                      names="" if names else "1")}
-        bad = problem.split(":", 1)[0] if problem else ""
-        html = _environment().get_template("page.html.j2").render(
-            heading=grading.folder.name, graded=graded, total=total, done=graded == total,
-            answer=shown, names=names, token=self.token, links=links, problem=problem,
-            saved=saved, bad=bad)
+        values = {"heading": self.grading.folder.name, "progress": self.progress(),
+                  "total": self._count, "shown": shown, "names": names, "token": self.token,
+                  "links": links, "problem": problem, "saved": saved,
+                  "bad": problem.split(":", 1)[0] if problem else ""}
+        if self.mode == "answers":
+            template = "answers.html.j2"
+            values.update(title="Hand grading", unit="answer",
+                          pending_link="First ungraded answer",
+                          answer=self._answer(index, typed) if shown else None)
+        else:
+            template = "checks.html.j2"
+            values.update(title="Check overrides", unit="student",
+                          pending_link="Next student with a failed check",
+                          exercise=self.grading.exercise,
+                          student=self._student(index, typed) if shown else None)
+        html = _environment().get_template(template).render(**values)
         return status, {"Content-Type": "text/html; charset=utf-8",
                         "Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
                         "X-Frame-Options": "DENY"}, html.encode("utf-8")
@@ -152,22 +194,43 @@ class HandGradeApp:
                 "points": "" if points is None else _number(points),
                 "possible": _number(sum(m for _, _, m in answer.criteria))}
 
+    def _student(self, index: int, typed: dict | None) -> dict:
+        grading = self.grading
+        student = grading.students[index]
+        result = grading.results[student]
+        checks = []
+        for check in grading.checks(index):
+            if typed is not None:
+                check = {**check, "points": typed.get(f"points:{check['name']}", ""),
+                         "reason": typed.get(f"reason:{check['name']}", "")}
+            checks.append({**check, "machine": _number(check["machine"]),
+                           "possible": _number(check["possible"])})
+        return {"index": index, "number": index + 1, "student_id": student,
+                "total": _number(grading.total(index)),
+                "possible": _number(sum(grading.possible.values())),
+                "outcome": result.outcome, "reason": result.text(), "checks": checks}
+
     def _save(self, fields: dict):
         grading = self.grading
-        index = self._index(fields.get("answer"), None)
+        index = self._index(fields.get(self._key), None)
         if index is None:
             return self._page(fields, status=HTTPStatus.BAD_REQUEST,
-                              problem=f"answer: no answer {fields.get('answer')!r} here")
-        criteria = [c for c, _, _ in grading.answers[index].criteria]
-        saved = grading.save(index, {c: fields.get(f"points:{c}", "") for c in criteria},
-                             {c: fields.get(f"comment:{c}", "") for c in criteria})
-        if saved.problem:  # the same answer again, with what was typed and the one line
+                              problem=f"{self._key}: no {self._key} "
+                                      f"{fields.get(self._key)!r} here")
+        if self.mode == "answers":
+            names = [c for c, _, _ in grading.answers[index].criteria]
+            second = "comment"
+        else:
+            names = [c.name for c in grading.results[grading.students[index]].checks]
+            second = "reason"
+        saved = grading.save(index, {c: fields.get(f"points:{c}", "") for c in names},
+                             {c: fields.get(f"{second}:{c}", "") for c in names})
+        if saved.problem:  # the same page again, with what was typed and the one line
             return self._page(fields, status=HTTPStatus.BAD_REQUEST, typed=fields,
                               problem=saved.problem)
         following = grading.resume(index)
-        target = self._link(answer=following if following is not None else index,
-                            names="1" if fields.get("names") else "",
-                            saved=f"{index + 1}")
+        target = self._link(**{self._key: following if following is not None else index},
+                            names="1" if fields.get("names") else "", saved=f"{index + 1}")
         return HTTPStatus.SEE_OTHER, {"Location": target, "Content-Length": "0"}, b""
 
     @staticmethod
