@@ -248,3 +248,41 @@ def test_an_override_belongs_to_the_submission_it_was_given_for(exercise):
     (exercise / "run.json").write_text(json.dumps(run))
     assert overridden(read_exercise_results(exercise), exercise).results["s1"].total == 1.0
     assert read_overrides(exercise).points("s1", "fx-square") == 2.0  # kept on file
+
+
+@pytest.mark.kernel
+def test_the_next_exercise_grading_applies_the_override(tmp_path, monkeypatch):
+    """An override made on the page is applied by crmlab exercises grade (its hand-grade
+    stage): details, checks and scores carry it, and the run sees no score change."""
+    from pathlib import Path
+
+    from crmlab.grading.exercises import grade as grade_exercise
+
+    fixtures = Path(__file__).resolve().parent / "fixtures" / "exercises"
+    monkeypatch.setenv("CRMLAB_INSTRUCTOR_SECRET", "fixture-secret-123")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id\nsolved\nwrong_answer\n")
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for name in ("solved", "wrong_answer"):
+        (subs / f"{name}.ipynb").write_bytes((fixtures / "submissions" /
+                                              f"{name}.ipynb").read_bytes())
+    out = tmp_path / "out"
+
+    def run():
+        return grade_exercise(str(fixtures / "exercise" / "fixture_double.ipynb"), subs,
+                              roster=roster, out=out, timeout=20, workers=1, progress=False)
+
+    assert list(run().details["total"]) == [3.0, 2.0]
+    app = HandGradeApp(out, token="t0k")
+    assert app.grading.students[app.grading.resume()] == "wrong_answer"
+    post(app, student="1", **{"points:fx-double": "0,5", "reason:fx-double": "off by one"})
+    again = run()
+    assert list(again.details["total"]) == [3.0, 2.5]
+    assert again.run.changes == []  # the handgrade run already recorded the change
+    checks = list(csv.DictReader((out / "checks.csv").open()))
+    assert [(c["check"], c["code"], c["points"]) for c in checks
+            if c["student_id"] == "wrong_answer"] == [("fx-double", "wrong", "0.5"),
+                                                      ("fx-square", "passed", "2.0")]
+    scores = list(csv.DictReader((out / "scores.csv").open()))
+    assert [row["total"] for row in scores if "wrong_answer" in row.values()] == ["2.5"]
