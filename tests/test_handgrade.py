@@ -286,3 +286,36 @@ def test_the_next_exercise_grading_applies_the_override(tmp_path, monkeypatch):
                                                       ("fx-square", "passed", "2.0")]
     scores = list(csv.DictReader((out / "scores.csv").open()))
     assert [row["total"] for row in scores if "wrong_answer" in row.values()] == ["2.5"]
+
+
+def test_the_command_refuses_a_folder_that_is_not_a_grading_in_one_line(tmp_path, capsys):
+    from crmlab.cli import main
+
+    assert main(["handgrade", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == (
+        f"crmlab: error: {tmp_path}: neither a quiz grading folder (responses.csv) nor an "
+        "exercise grading folder (details.csv)\n")
+
+
+def test_the_command_prints_the_url_serves_and_stops_on_ctrl_c(folder):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-m", "crmlab", "handgrade", str(folder)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=os.environ.copy())
+    try:
+        assert process.stdout.readline() == f"0 of 2 free-text answer(s) graded in {folder}\n"
+        url = process.stdout.readline().removeprefix("open ").strip()
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/\?token=[\w-]{32}", url)
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert b"Answer 1 of 2" in response.read()
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert (out, err, process.returncode) == ("stopped: 0 of 2 answer(s) graded\n", "", 0)

@@ -34,15 +34,18 @@ def register_handgrade(subparsers) -> None:
     """Add ``crmlab handgrade`` to the parser."""
     parser = subparsers.add_parser(
         "handgrade", help="grade free-text answers in the browser, one at a time",
-        description="Serve a hand-grading page for the free-text answers of a quiz grading "
-                    "folder (crmlab grade --out DIR) on 127.0.0.1, behind a random token in "
-                    "the printed URL. Saves go to DIR/hand_grades.csv, the store "
-                    "--import-rubric writes, and every change is kept in DIR/runs/ and "
-                    "DIR/changes.csv. Stop it with Ctrl+C.",
+        description="Serve a hand-grading page on 127.0.0.1, behind a random token in the "
+                    "printed URL: for a quiz grading folder (crmlab grade --out DIR) its "
+                    "free-text answers, one at a time, saved to DIR/hand_grades.csv (the "
+                    "store --import-rubric writes); for an exercise grading folder (crmlab "
+                    "exercises grade --out DIR) its checks, whose points can be set by hand "
+                    "with a reason, saved to DIR/overrides.csv. Every change is kept in "
+                    "DIR/runs/ and DIR/changes.csv. Stop it with Ctrl+C.",
         **reads("CRMLAB_COURSE_DIR", "quizzes/", "course.yaml", "notebooks/"))
     parser.add_argument("grading_dir", metavar="GRADING_DIR",
-                        help="a quiz grading folder: reads responses.csv, hand_grades.csv, "
-                             "run.json")
+                        help="a grading folder: reads run.json and, of a quiz grading, "
+                             "responses.csv and hand_grades.csv; of an exercise grading, "
+                             "details.csv, checks.csv, notes.csv and overrides.csv")
     parser.add_argument("--port", type=int, default=0,
                         help="the port on 127.0.0.1 (default: a free one)")
     parser.set_defaults(func=_handgrade)
