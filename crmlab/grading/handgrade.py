@@ -16,6 +16,10 @@ recomputed from ``responses.csv`` and the new hand grades, so ``changes.csv`` na
 the quiz, the scores before and after and the reason "hand grading", as after an import. The
 folder's ``gradebook.csv`` and ``report.md`` follow on the next ``crmlab grade``; the course
 gradebook (``crmlab gradebook``) reads ``hand_grades.csv`` itself.
+
+:class:`CheckOverriding` is the same for an exercise grading folder: each student's checks,
+whose points the grader may set by hand with a reason (:mod:`crmlab.grading.overrides`,
+``overrides.csv``), each change a ``handgrade`` run with the reason "hand override".
 """
 
 from __future__ import annotations
