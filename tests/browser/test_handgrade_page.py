@@ -15,7 +15,7 @@ from _handgrade_inputs import exercise_grading, quiz_grading
 from crmlab.grading.rubric import read_store
 from crmlab.publish.handgrade import serve
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.kernel]  # the Playwright driver counts as one
 
 
 @contextmanager
