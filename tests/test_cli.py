@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from crmlab.cli import build_parser, main
+from crmlab.quiz.submission import MAX_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,9 +57,13 @@ def test_site_build_says_what_it_wrote(tmp_path, monkeypatch, capsys):
 def test_hub_service_passes_its_options_to_the_service(tmp_path, monkeypatch):
     calls = []
     monkeypatch.setattr("crmlab.publish.hub_service.serve",
-                        lambda store, *, max_bytes: calls.append((store, max_bytes)))
+                        lambda store, *, max_bytes, assigned, feedback: calls.append(
+                            (store, max_bytes, assigned, feedback)))
     assert main(["hub-service", "--store", str(tmp_path), "--max-bytes", "10"]) == 0
-    assert calls == [(tmp_path, 10)]
+    assert main(["hub-service", "--store", str(tmp_path), "--assigned", str(tmp_path / "a"),
+                 "--feedback", str(tmp_path / "f")]) == 0
+    assert calls == [(tmp_path, 10, None, None),
+                     (tmp_path, MAX_BYTES, tmp_path / "a", tmp_path / "f")]
 
 
 def test_notebooks_stamp_reports_each_stamped_notebook(tmp_path, monkeypatch, capsys):

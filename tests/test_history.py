@@ -64,7 +64,9 @@ def test_the_first_run_is_kept_with_its_record(course):
     assert result.run.summary() == f"run 20261201T120000Z kept in {folder}"
     record = json.loads((folder / "run.json").read_text())
     assert record["time"] == "2026-12-01T12:00:00+00:00" and record["command"] == "grade"
-    assert record["inputs"]["quiz:H"]["reason"] == "key fix in H (quiz file changed)"
+    assert record["inputs"]["quiz:H:tf:key"]["reason"] == "key fix in H question tf"
+    assert record["inputs"]["quiz:H:pick:points"]["reason"] == "points change in H question pick"
+    assert record["inputs"]["quiz:H"]["reason"] == "questions added or removed in H"
     assert len(record["course_version"]["sha256"]) == 64
     assert record["students"]["s1"]["scores"] == {"H": 1.0, "total": 1.0}
     assert record["possible"] == {"H": 2.0}
@@ -80,16 +82,31 @@ def test_a_key_fix_is_named(course):
     result = run(course, 5)
     assert changes(course) == [
         {"student_id": "s1", "item": "H", "before": "1", "after": "0", "change": "-1",
-         "reasons": "key fix in H (quiz file changed)"},
+         "reasons": "key fix in H question tf"},
         {"student_id": "s1", "item": "total", "before": "1", "after": "0", "change": "-1",
-         "reasons": "key fix in H (quiz file changed)"},
+         "reasons": "key fix in H question tf"},
         {"student_id": "s2", "item": "H", "before": "1", "after": "2", "change": "+1",
-         "reasons": "key fix in H (quiz file changed)"},
+         "reasons": "key fix in H question tf"},
         {"student_id": "s2", "item": "total", "before": "1", "after": "2", "change": "+1",
-         "reasons": "key fix in H (quiz file changed)"}]
+         "reasons": "key fix in H question tf"}]
     assert result.run.summary().startswith(
         "run 20261201T120500Z: 4 score(s) of 2 student(s) changed since run 20261201T120000Z")
-    assert result.run.lines()[0] == "  s1 H: 1 -> 0 (-1): key fix in H (quiz file changed)"
+    assert result.run.lines()[0] == "  s1 H: 1 -> 0 (-1): key fix in H question tf"
+
+
+def test_a_points_change_names_the_question_and_a_reworded_prompt_moves_nothing(course):
+    run(course, 0)
+    quiz = course / "course" / "quizzes" / "H.yaml"
+    quiz.write_text(QUIZ.replace("prompt: Which run counts?", "prompt: Which one counts?\n"
+                                 "    points: 3"))
+    run(course, 5)
+    assert [(c["student_id"], c["item"], c["change"], c["reasons"]) for c in changes(course)] \
+        == [("s2", "H", "+2", "points change in H question pick"),
+            ("s2", "total", "+2", "points change in H question pick")]
+    quiz.write_text(QUIZ.replace("prompt: Which run counts?", "prompt: Which one counts?\n"
+                                 "    points: 3").replace("The first}", "The first one}"))
+    run(course, 10)
+    assert changes(course) == []
 
 
 def test_a_new_submission_is_named_and_only_its_student_moves(course):
@@ -146,3 +163,26 @@ def test_an_unusable_course_file_never_stops_quiz_grading(course):
     result = run(course, 0)
     assert result.run.record["course_version"]["version"] == ""
     assert len(result.gradebook) == 2
+
+
+def test_an_answered_regrade_is_kept_and_named_for_its_student_only(course):
+    from crmlab.grading.history import record_regrade
+
+    run(course, 0)
+    record_regrade(course / "out", {
+        "id": "R-20261201T120100Z-0123abcd", "student_id": "s1", "kind": "quiz",
+        "assessment": "H", "item": "tf", "reason": "True is right, the text says so.",
+        "received_at": "2026-12-01T12:01:00+00:00",
+        "answer": {"text": "Agreed: the key is fixed.", "answered_at": "2026-12-01T12:02:00+00:00"}})
+    quiz = course / "course" / "quizzes" / "H.yaml"
+    quiz.write_text(QUIZ.replace("answer: true", "answer: false"))
+    result = run(course, 5)
+    assert [(c["student_id"], c["item"], c["reasons"]) for c in changes(course)] == [
+        ("s1", "H", "regrade answered: H question tf; key fix in H question tf"),
+        ("s1", "total", "regrade answered: H question tf; key fix in H question tf"),
+        ("s2", "H", "key fix in H question tf"), ("s2", "total", "key fix in H question tf")]
+    kept = result.run.folder / "regrades.csv"
+    assert kept.read_text() == (course / "out" / "regrades.csv").read_text()
+    assert "Agreed: the key is fixed." in kept.read_text()
+    run(course, 10)  # the answer is named once, in the run after it was given
+    assert changes(course) == []

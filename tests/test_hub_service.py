@@ -11,6 +11,7 @@ import json
 import threading
 import zipfile
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -182,3 +183,376 @@ def test_submit_without_out_outside_a_hub_is_a_one_line_error(crmlab_home, capsy
     assert main(["submit"]) == 1
     assert capsys.readouterr().err == ("crmlab: error: --out FILE.zip is required outside a "
                                        "JupyterHub session with a collection service\n")
+
+
+# ------------------------------------------------------------------ exercise notebooks
+EXERCISE_NB = {"cells": [], "metadata": {"crmlab": {"kind": "exercise", "id": "EX-x"},
+                                          "papermill": {"parameters": {"student_id": "ana",
+                                                                       "seed": 7}}},
+               "nbformat": 4, "nbformat_minor": 5}
+
+
+def _nb(student="ana", **crmlab) -> bytes:
+    nb = json.loads(json.dumps(EXERCISE_NB))
+    nb["metadata"]["papermill"]["parameters"]["student_id"] = student
+    nb["metadata"]["crmlab"].update(crmlab)
+    return json.dumps(nb).encode()
+
+
+def test_a_notebook_is_kept_under_the_user_with_its_receipt(store):
+    from crmlab.publish.hub_service import store_notebook
+
+    data = _nb()
+    receipt = store_notebook(store, "ana", data, now=NOON)
+    assert receipt == {"student_id": "ana", "exercise": "EX-x", "sha256":
+                       hashlib.sha256(data).hexdigest(), "received_at": "2026-09-28T12:00:00+00:00",
+                       "bytes": len(data), "file": receipt["file"]}
+    assert receipt["file"].startswith("ana/20260928T120000Z-") and receipt["file"].endswith(".ipynb")
+    kept = store / ".exercises" / receipt["file"]
+    assert kept.read_bytes() == data
+    receipts = read_receipts(store / ".exercises" / "receipts.csv")
+    assert receipts.problems == [] and receipts.latest("ana", "EX-x") == NOON
+    assert list_submissions(store) == []  # the quiz bundles' listing is not confused by it
+
+
+@pytest.mark.parametrize("user, data, status, code, message", [
+    ("bob", _nb("ana"), 403, "notebook_of_another",
+     "the notebook is the exercise copy of student 'ana' but you are signed in to the hub as "
+     "'bob'; nothing was stored"),
+    ("ana", _nb(kind="lesson"), 400, "notebook_unidentified",
+     "this is not an exercise copy crmlab assigned (not a crmlab exercise notebook (no "
+     "metadata.crmlab of kind exercise)): hand in the copy `crmlab fetch` gave you; nothing "
+     "was stored"),
+    ("ana", b"{", 400, "notebook_unidentified",
+     "this is not an exercise copy crmlab assigned (not a readable notebook (not JSON: "
+     "JSONDecodeError)): hand in the copy `crmlab fetch` gave you; nothing was stored"),
+    ("ana", _nb() + b" " * 200, 413, "notebook_over_cap", None),
+    ("../ana", _nb(), 403, "hub_user_not_student_id", None),
+])
+def test_refused_notebooks_store_nothing(store, user, data, status, code, message):
+    from crmlab.publish.hub_service import store_notebook
+
+    with pytest.raises(Refused) as caught:
+        store_notebook(store, user, data, max_bytes=len(_nb()) + 100)
+    assert (caught.value.status, caught.value.code) == (status, code)
+    if message:
+        assert caught.value.reason == message
+    assert list(store.iterdir()) == []
+
+
+def test_only_the_users_own_assigned_notebook_is_given(tmp_path):
+    from crmlab.publish.hub_service import assigned_exercises, assigned_notebook
+
+    folder = tmp_path / "assigned"
+    (folder / "week5").mkdir(parents=True)
+    (folder / "ex__ana.ipynb").write_bytes(_nb("ana"))
+    (folder / "week5" / "other__ana.ipynb").write_bytes(_nb("ana", id="EX-other"))
+    (folder / "ex__bob.ipynb").write_bytes(_nb("bob"))
+    (folder / "forged__eve.ipynb").write_bytes(_nb("bob", id="EX-forged"))  # says it is bob's
+    assert assigned_notebook(folder, "ana", "ex") == ("ex__ana.ipynb", _nb("ana"))
+    assert assigned_notebook(folder, "ana", "EX-other")[0] == "other__ana.ipynb"
+    assert assigned_notebook(folder, "bob", "EX-x") == ("ex__bob.ipynb", _nb("bob"))
+    assert assigned_exercises(folder, "ana") == [{"exercise": "EX-x", "stem": "ex"},
+                                                 {"exercise": "EX-other", "stem": "other"}]
+    for user, exercise in [("eve", "forged"), ("eve", "EX-forged"), ("carl", "ex"),
+                           ("ana", "bob"), ("ana", "*")]:
+        with pytest.raises(Refused) as caught:
+            assigned_notebook(folder, user, exercise)
+        assert caught.value.status == 404 and caught.value.code == "not_assigned"
+
+
+# ------------------------------------------------------------------ the service over HTTP
+#: hub token -> the user the hub would say it belongs to (the stand-in for the hub's API)
+TOKENS = {"token-st-a": "st-a", "token-st-b": "st-b", "token-teacher": "teacher"}
+_ACCESS = "access:services!service=crmlab-collect"
+
+
+class _Hub:
+    """A stand-in for the hub: the real :class:`HubAuth` (token header, scopes), answering
+    ``user_for_token`` from :data:`TOKENS` instead of asking a hub."""
+
+    @staticmethod
+    def make():
+        from jupyterhub.services.auth import HubAuth
+
+        class FakeHubAuth(HubAuth):
+            def user_for_token(self, token, use_cache=True, session_id="", *, sync=True):
+                name = TOKENS.get(token)
+                model = {"kind": "user", "name": name, "scopes": [_ACCESS] + (
+                    ["custom:crmlab:collect"] if name == "teacher" else [])} if name else None
+                if sync:
+                    return model
+
+                async def answer():
+                    return model
+                return answer()
+
+        return FakeHubAuth(api_token="service-token", api_url="http://127.0.0.1:1/hub/api",
+                           access_scopes={_ACCESS})
+
+
+@pytest.fixture
+def running(tmp_path):
+    """The collection service in-process on a free port (its own thread and loop): yields a
+    function that starts it for ``(store, assigned)`` and returns its URL."""
+    import asyncio
+
+    from tornado.httpserver import HTTPServer
+    from tornado.netutil import bind_sockets
+
+    from crmlab.publish.hub_service import make_app
+
+    started = []
+
+    def start(store, assigned=None, feedback=None):
+        app = make_app(store, prefix="/services/crmlab-collect/", assigned=assigned,
+                       feedback=feedback, hub_auth=_Hub.make())
+        sockets = bind_sockets(0, "127.0.0.1")
+        port = sockets[0].getsockname()[1]
+        loop = asyncio.new_event_loop()
+        ready = threading.Event()
+
+        def run():
+            asyncio.set_event_loop(loop)
+            server = HTTPServer(app, max_body_size=30_000_000)
+            server.add_sockets(sockets)
+            started.append((loop, server))
+            loop.call_soon(ready.set)
+            loop.run_forever()
+
+        threading.Thread(target=run, daemon=True).start()
+        ready.wait(10)
+        return f"http://127.0.0.1:{port}/services/crmlab-collect/"
+
+    yield start
+    for loop, server in started:
+        loop.call_soon_threadsafe(server.stop)
+        loop.call_soon_threadsafe(loop.stop)
+
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "exercises" / "exercise" / \
+    "fixture_double.ipynb"
+EXERCISE = "EX-fixture"
+
+
+def _as(monkeypatch, user, url):
+    """This server's hub session: ``user`` signed in, its token for the service."""
+    monkeypatch.setenv("JUPYTERHUB_USER", user)
+    monkeypatch.setenv("JUPYTERHUB_API_URL", "http://127.0.0.1:1/hub/api")
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", f"token-{user}")
+    monkeypatch.setenv("CRMLAB_COLLECT_URL", url)
+
+
+def _answered(path: Path, double: str) -> bytes:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell.get("id") == "fx-03":
+            cell["source"] = double
+    return json.dumps(nb, indent=1, ensure_ascii=False).encode()
+
+
+def test_assign_fetch_submit_collect_on_the_hub(crmlab_home, tmp_path, monkeypatch, capsys,
+                                                running):
+    """Assign two students; each fetches their own copy (never the other's), hands it in
+    (st-a twice), a copy of st-a's handed in by st-b is refused; the instructor collects the
+    service's folder: st-a's latest notebook with the service's receipt, st-b's."""
+    _hub_round(tmp_path, monkeypatch, capsys, running)
+
+
+@pytest.mark.kernel
+def test_the_hub_round_grades_with_the_services_receipts(crmlab_home, tmp_path, monkeypatch,
+                                                         capsys, running):
+    """The grading folder of the hub round grades like any other: st-a's latest notebook
+    (fx-double solved: 1 point of 3), st-b's untouched copy (0)."""
+    import pandas as pd
+
+    grading, roster = _hub_round(tmp_path, monkeypatch, capsys, running)
+    assert main(["exercises", "grade", str(FIXTURE), str(grading), "--roster", str(roster),
+                 "--out", str(tmp_path / "graded"), "--workers", "2", "--timeout", "60"]) == 0
+    details = pd.read_csv(tmp_path / "graded" / "details.csv", dtype=str,
+                          keep_default_na=False).set_index("student_id")
+    assert {s: float(row["total"]) for s, row in details.iterrows()} == {"st-a": 1.0,
+                                                                         "st-b": 0.0}
+
+
+def _hub_round(tmp_path, monkeypatch, capsys, running):
+    """Assign -> fetch -> submit -> collect on an in-process service; return the grading
+    folder and the roster."""
+    import pandas as pd
+
+    monkeypatch.setenv("CRMLAB_INSTRUCTOR_SECRET", "fixture-secret-123")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id\nst-a\nst-b\n", encoding="utf-8")
+    assigned, store = tmp_path / "assigned", tmp_path / "store"
+    store.mkdir()
+    assert main(["exercises", "assign", str(FIXTURE), "--roster", str(roster), "--out",
+                 str(assigned)]) == 0
+    url = running(store, assigned)
+    capsys.readouterr()
+
+    home_a, home_b = tmp_path / "a", tmp_path / "b"
+    _as(monkeypatch, "st-a", url)
+    assert main(["fetch", "fixture_double", "--to", str(home_a)]) == 0
+    mine = home_a / "fixture_double__st-a.ipynb"
+    assert capsys.readouterr().out == f"wrote your copy to {mine}\n"
+    assert mine.read_bytes() == (assigned / "fixture_double__st-a.ipynb").read_bytes()
+    mine.write_bytes(b"my work so far")  # fetching again never overwrites it
+    assert main(["fetch", EXERCISE, "--to", str(home_a)]) == 0
+    again = home_a / "fixture_double__st-a (2).ipynb"
+    assert capsys.readouterr().out == (f"{mine} is already there and was left as it is; your "
+                                       f"copy was written to {again}\n")
+    assert mine.read_bytes() == b"my work so far" and again.is_file()
+    assert main(["fetch", "rfm_pyramid", "--to", str(home_a)]) == 1
+    assert capsys.readouterr().err == (
+        "crmlab: error: The collection service did not give your copy (404): no notebook of "
+        "rfm_pyramid is assigned to 'st-a'\n")
+
+    first = home_a / "first.ipynb"
+    first.write_bytes((assigned / "fixture_double__st-a.ipynb").read_bytes())
+    assert main(["submit", str(first)]) == 0
+    assert capsys.readouterr().out.startswith(f"handed in {first} (EX-fixture) as st-a: "
+                                              "received ")
+    final = home_a / "renamed by the student.ipynb"
+    final.write_bytes(_answered(again, "double = 2 * seed"))
+    assert main(["submit", str(final)]) == 0
+    receipt_line = capsys.readouterr().out
+
+    _as(monkeypatch, "st-b", url)
+    assert main(["fetch", "fixture_double", "--to", str(home_b)]) == 0
+    theirs = home_b / "fixture_double__st-b.ipynb"
+    assert json.loads(theirs.read_text())["metadata"]["papermill"]["parameters"][
+        "student_id"] == "st-b"
+    capsys.readouterr()
+    assert main(["submit", str(final)]) == 1  # st-a's notebook, handed in by st-b
+    assert capsys.readouterr().err == (
+        "crmlab: error: The collection service refused the notebook (403): the notebook is the "
+        "exercise copy of student 'st-a' but you are signed in to the hub as 'st-b'; nothing "
+        "was stored\n")
+    assert main(["--lang", "az", "submit", str(home_b / "nothing.ipynb")]) == 1
+    assert "oxunmur" in capsys.readouterr().err
+    assert main(["submit", str(theirs)]) == 0
+    capsys.readouterr()
+
+    grading = tmp_path / "grading"
+    assert main(["exercises", "collect", str(store / ".exercises"), "--out", str(grading),
+                 "--exercise", str(FIXTURE), "--roster", str(roster)]) == 0
+    printed = capsys.readouterr()
+    assert "WARNING" not in printed.err  # the service's receipts are the times, not file times
+    rows = pd.read_csv(grading / "collect.csv", dtype=str, keep_default_na=False)
+    verdicts = sorted(zip(rows["owner"], rows["student_id"], rows["verdict"], rows["code"],
+                          rows["time_source"]))
+    assert verdicts == [("", "", "skipped", "service_receipts", ""),
+                        ("st-a", "", "skipped", "resubmitted", ""),
+                        ("st-a", "st-a", "collected", "collected", "hub-receipt"),
+                        ("st-b", "st-b", "collected", "collected", "hub-receipt")]
+    assert (grading / "fixture_double__st-a.ipynb").read_bytes() == final.read_bytes()
+    assert (grading / "fixture_double__st-b.ipynb").read_bytes() == theirs.read_bytes()
+    receipts = read_receipts(grading / "receipts.csv")
+    assert receipts.problems == [] and len(receipts.rows) == 2
+    service = read_receipts(store / ".exercises" / "receipts.csv")
+    assert receipts.latest("st-a", EXERCISE) == \
+        service.latest("st-a", EXERCISE)
+    when = receipts.latest("st-a", EXERCISE).isoformat()
+    digest = hashlib.sha256(final.read_bytes()).hexdigest()
+    assert receipt_line.endswith(f"received {when}, sha256 {digest}\n")
+    problems = pd.read_csv(grading / "problems.csv", dtype=str, keep_default_na=False)
+    assert problems.empty  # a resubmission is no problem
+    return grading, roster
+
+
+def _get(url, token):
+    """``(status, content type, body)`` of a GET with a hub token."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"Authorization": f"token {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, answer.headers["Content-Type"], answer.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers["Content-Type"], exc.read()
+
+
+def test_each_student_reads_only_their_own_feedback_page(crmlab_home, tmp_path, monkeypatch,
+                                                         capsys, running):
+    store, pages = tmp_path / "store", tmp_path / "feedback"
+    store.mkdir()
+    url = running(store, feedback=pages)
+    _as(monkeypatch, "st-a", url)
+    assert main(["fetch", "--feedback", "--to", str(tmp_path / "a")]) == 1  # not yet published
+    assert capsys.readouterr().err == (
+        "crmlab: error: The collection service did not give your feedback page (404): no "
+        "feedback page has been published for 'st-a' yet\n")
+    pages.mkdir()
+    (pages / "st-a.html").write_text("<p>st-a: 7/10</p>")
+    (pages / "st-b.html").write_text("<p>st-b: 9/10</p>")
+    assert main(["fetch", "--feedback", "--to", str(tmp_path / "a")]) == 0
+    written = tmp_path / "a" / "feedback.html"
+    assert capsys.readouterr().out == (f"wrote your feedback page to {written}; open it in "
+                                       "JupyterLab or a browser\n")
+    assert written.read_text() == "<p>st-a: 7/10</p>"
+    assert main(["fetch", "--feedback", "--to", str(tmp_path / "a")]) == 0  # kept, not replaced
+    assert (tmp_path / "a" / "feedback (2).html").is_file() and \
+        written.read_text() == "<p>st-a: 7/10</p>"
+    assert main(["fetch"]) == 1
+    assert capsys.readouterr().err.endswith("give an EXERCISE to fetch, or --feedback (not "
+                                            "both)\n")
+    api = url + "api/feedback"
+    status, kind, body = _get(api, "token-st-a")
+    assert (status, kind, body) == (200, "text/html; charset=utf-8", b"<p>st-a: 7/10</p>")
+    assert _get(api + "/st-b", "token-st-a")[0] == 403  # another student's page
+    assert _get(api + "/st-b", "token-st-b")[2] == b"<p>st-b: 9/10</p>"
+    assert _get(api + "/st-b", "token-teacher")[2] == b"<p>st-b: 9/10</p>"
+    assert _get(api + "/..%2Fst-b", "token-st-a")[0] == 404  # no path out of the folder
+    assert _get(api, "stolen")[0] == 403
+
+
+def test_regrade_requests_queue_answers_and_history(crmlab_home, tmp_path, monkeypatch, capsys,
+                                                    running):
+    from crmlab.grading.history import REGRADES
+
+    store = tmp_path / "store"
+    store.mkdir()
+    url = running(store)
+    _as(monkeypatch, "st-a", url)
+    assert main(["regrades", "request", "quiz", "L02", "scale", "--reason",
+                 "4.2 rounds to the key's 4."]) == 0
+    filed = capsys.readouterr().out
+    assert filed.startswith("regrade request R-") and " filed for L02 scale: received " in filed
+    request_id = filed.split()[2]
+    assert main(["regrades", "request", "quiz", "L02", "../x", "--reason", "x"]) == 1
+    assert capsys.readouterr().err == (
+        "crmlab: error: The collection service refused the regrade request (400): regrade "
+        "request: item must be a question or check id (letters, digits, '-', '_', '.'; up to "
+        "64)\n")
+    _as(monkeypatch, "st-b", url)
+    assert main(["regrades", "request", "exercise", "EX-x", "rfm", "--reason", "see cell 4"]) == 0
+    assert main(["regrades", "mine"]) == 0
+    mine = capsys.readouterr().out.splitlines()
+    assert len(mine) == 2 and " st-b exercise EX-x rfm (received " in mine[1]  # not st-a's
+    status, _, body = _get(url + "api/regrades", "token-teacher")
+    assert status == 200 and len(json.loads(body)["requests"]) == 2
+
+    grading = tmp_path / "grading"
+    assert main(["regrades", "list", "--store", str(store), "--open"]) == 0
+    assert [line.split()[:2] for line in capsys.readouterr().out.splitlines()] == [
+        [request_id, "st-a"], [line.split()[0] for line in mine[1:]] + ["st-b"]]
+    assert main(["regrades", "answer", request_id, "--store", str(store), "--text",
+                 "Right: the key now accepts 4.2.", "--grading", str(grading)]) == 1
+    assert capsys.readouterr().err == (
+        f"crmlab: error: --grading {grading}: not a grading folder (no run.json of crmlab grade "
+        "or crmlab exercises grade); nothing was answered\n")
+    assert not (store / ".regrades" / "answers.jsonl").exists() and not grading.exists()
+    grading.mkdir()
+    (grading / "run.json").write_text('{"run": "20261201T120000Z", "students": {}}')
+    assert main(["regrades", "answer", request_id, "--store", str(store), "--text",
+                 "Right: the key now accepts 4.2.", "--grading", str(grading)]) == 0
+    answered = capsys.readouterr().out.splitlines()
+    assert answered[1].startswith("  answered ") and answered[1].endswith(
+        ": Right: the key now accepts 4.2.")
+    assert answered[2] == f"kept in {grading / REGRADES}"
+    assert main(["regrades", "list", "--store", str(store), "--open"]) == 0
+    assert request_id not in capsys.readouterr().out
+    _as(monkeypatch, "st-a", url)
+    assert main(["--lang", "az", "regrades", "mine"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith("  cavab ")

@@ -298,6 +298,7 @@ def test_no_secret_or_hidden_check_reaches_the_feedback(corpus):
 
 @needs_landlock
 @pytest.mark.skipif(not ROOT, reason="a job has a user of its own only when the grader is root")
+@pytest.mark.kernel
 def test_no_job_keeps_a_capability(corpus):
     """Before issue 29 a job kept CAP_DAC_READ_SEARCH (in every set, ambient included) when
     the Python environment was closed to other users: it could read any file."""
@@ -313,6 +314,7 @@ def test_no_job_keeps_a_capability(corpus):
 
 @needs_landlock
 @pytest.mark.skipif(not FOUND["namespaces"], reason="a private IPC namespace needs root")
+@pytest.mark.kernel
 def test_shared_memory_of_a_job_dies_with_it(corpus):
     """A System V segment outlived its job before issue 29 (memory of the machine, counted by
     nobody); in the job's own IPC namespace it goes with the job."""
@@ -515,6 +517,7 @@ def _one_submission(folder: Path, name: str, *cells: str) -> Path:
 
 @needs_landlock
 @pytest.mark.skipif(not FOUND["pid_namespace"], reason="a PID namespace needs root on Linux")
+@pytest.mark.kernel
 def test_a_grader_killed_with_sigkill_leaves_no_process_and_the_next_one_cleans_up(tmp_path):
     """Before issue 29 a process the student detached from the kernel's session lived on,
     reparented to init, when the grader was SIGKILLed; its scratch folder stayed too."""
@@ -596,6 +599,7 @@ def test_an_environment_the_jobs_cannot_read_is_refused_with_one_line(tmp_path, 
 
 
 @needs_landlock
+@pytest.mark.kernel
 def test_a_kernel_that_cannot_import_the_stack_is_a_grader_problem(tmp_path, monkeypatch):
     """Before issue 29 the kernel's failed imports went unnoticed: the student's cells ran
     without pandas and the student scored 0 for the grader's broken environment."""

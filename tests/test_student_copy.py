@@ -344,7 +344,8 @@ def _student_env(tmp_path: Path) -> dict:
     """This process's environment without crmlab's, Python's or Jupyter's settings: what a
     student's shell has (pip's own settings stay, so its cache and indexes are used)."""
     env = {name: value for name, value in os.environ.items()
-           if not name.startswith(("CRMLAB_", "JUPYTER", "PYTHON", "VIRTUAL_ENV", "IPYTHON"))}
+           if not name.startswith(("CRMLAB_", "JUPYTER", "PYTHON", "VIRTUAL_ENV", "IPYTHON"))
+           and name not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}  # under `make test`: a shell
     env.update(CRMLAB_HOME=str(tmp_path / "home"), JUPYTER_DATA_DIR=str(tmp_path / "jupyter"),
                JUPYTER_CONFIG_DIR=str(tmp_path / "jupyter-config"),
                IPYTHONDIR=str(tmp_path / "ipython"), MPLBACKEND="Agg")

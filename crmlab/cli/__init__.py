@@ -35,6 +35,7 @@ COMMAND_MODULES = [
     "crmlab.cli.site",
     "crmlab.cli.labsettings",
     "crmlab.cli.hub",
+    "crmlab.cli.regrades",
     "crmlab.cli.selfcheck",
 ]
 

@@ -69,7 +69,7 @@ VARIABLES = (
            "API, which tells crmlab it runs inside the hub", ("crmlab.student.hub_user",)),
     Source("JUPYTERHUB_API_TOKEN", "set by JupyterHub in a student's server: sends a "
            "submission as that user", ("crmlab.student.hub_user",
-                                       "crmlab.quiz.submit.send_bundle")),
+                                       "crmlab.quiz.submit.call_service")),
     Source("JUPYTERHUB_SERVICE_URL", "set by JupyterHub for its services: where the collection "
            "service listens", ("crmlab.publish.hub_service.serve",)),
     Source("JUPYTERHUB_SERVICE_PREFIX", "set by JupyterHub for its services: the collection "

@@ -46,13 +46,17 @@ reads:
   --worksheet FILE          Moodle's grading worksheet (CSV): the only submission times an LMS
                             download carries
   --receipts FILE           an existing receipts file, extended (rows only added)
+  SOURCE/receipts.csv       in a folder: the receipts of whoever received the notebooks (the
+                            hub's collection service: crmlab exercises collect STORE/.exercises);
+                            its times become receipts, a student's latest notebook is collected
   --secret-file FILE, else the environment variable CRMLAB_INSTRUCTOR_SECRET
                             the instructor secret: checks each notebook's seed (optional; a
                             warning without it)
 
 writes into DIR (new or empty): <stem>__<student>.ipynb per student, collect.csv (every file and
 what became of it), problems.csv (every file not collected, every missing receipt),
-receipts.csv (from the worksheet), set-aside/ (copies of the notebooks set aside).
+receipts.csv (from the worksheet or the service's receipts), set-aside/ (copies of the
+notebooks set aside).
 
 Exit status: 0 when every notebook was collected, 1 when some were set aside or refused (the
 folder is written either way) or for a mistake in the command (one line, nothing written).

@@ -8,6 +8,7 @@ from crmlab.cli.env import reads
 def register(subparsers) -> None:
     """Add ``crmlab grade`` to the parser."""
     from crmlab.grading.lms import FORMATS
+    from crmlab.grading.similarity import TEXT_THRESHOLD
 
     parser = subparsers.add_parser("grade", help="grade submitted quiz answers",
                                    **reads("CRMLAB_COURSE_DIR", "quizzes/", "course.yaml",
@@ -26,6 +27,9 @@ def register(subparsers) -> None:
                         help="when each submission was received (crmlab receipts)")
     parser.add_argument("--import-rubric", metavar="FILE",
                         help="import a filled rubric sheet (hand grades of free-text answers)")
+    parser.add_argument("--similarity-threshold", type=float, default=TEXT_THRESHOLD,
+                        metavar="T", help="flag pairs of free-text answers at least this alike "
+                        f"in similarity.csv, in (0, 1] (default {TEXT_THRESHOLD})")
     parser.set_defaults(func=_grade)
     register_handgrade(subparsers)
 
@@ -88,7 +92,8 @@ def _grade(args) -> int:
     result = grade(args.submissions, out=args.out, quizzes=args.quiz, roster=args.roster,
                    format=args.format, resubmission=args.resubmission, weights=args.weights,
                    figures=args.figures, receipts=args.receipts,
-                   import_rubric=args.import_rubric)
+                   import_rubric=args.import_rubric,
+                   similarity_threshold=args.similarity_threshold)
     print(result.summary())
     print(result.run.summary())
     for line in result.run.lines():

@@ -1,4 +1,4 @@
-"""``crmlab hub-service --store DIR``: the hub's collection service (``crmlab-collect``), run by
+"""``crmlab hub-service --store DIR [--assigned DIR] [--feedback DIR]``: the hub's collection service (``crmlab-collect``), run by
 JupyterHub as a managed service (``deploy/jupyterhub/jupyterhub_config.py``)."""
 
 from __future__ import annotations
@@ -19,6 +19,13 @@ def register(subparsers) -> None:
         **reads("JUPYTERHUB_SERVICE_URL", "JUPYTERHUB_SERVICE_PREFIX"))
     parser.add_argument("--store", required=True, type=Path, metavar="STORE",
                         help="folder that keeps the submissions")
+    parser.add_argument("--assigned", type=Path, metavar="DIR",
+                        help="folder of the notebooks `crmlab exercises assign` wrote (or one "
+                             "folder per exercise in it): `crmlab fetch` hands each student "
+                             "their own")
+    parser.add_argument("--feedback", type=Path, metavar="DIR",
+                        help="folder of the pages `crmlab feedback --out DIR` wrote: each "
+                             "student reads their own (`crmlab fetch --feedback`)")
     parser.add_argument("--max-bytes", type=int, default=MAX_BYTES, metavar="N",
                         help=f"the largest bundle accepted (default {MAX_BYTES})")
     parser.set_defaults(func=_serve)
@@ -27,5 +34,5 @@ def register(subparsers) -> None:
 def _serve(args) -> int:
     from crmlab.publish.hub_service import serve
 
-    serve(args.store, max_bytes=args.max_bytes)
+    serve(args.store, max_bytes=args.max_bytes, assigned=args.assigned, feedback=args.feedback)
     return 0

@@ -1,4 +1,5 @@
-"""``crmlab quiz validate``, ``crmlab student set|show``, ``crmlab submit``, ``crmlab release``."""
+"""``crmlab quiz validate``, ``crmlab student set|show``, ``crmlab submit``, ``crmlab fetch``,
+``crmlab release``."""
 
 from __future__ import annotations
 
@@ -43,12 +44,36 @@ def register(subparsers) -> None:
     language.add_argument("language", nargs="?", metavar="LANG")
     language.set_defaults(func=_student_language)
 
-    submit = subparsers.add_parser("submit", help="bundle your saved answers into a zip",
-                                   **reads("CRMLAB_HOME/answers/", "CRMLAB_COLLECT_URL", *_IDENTITY))
+    submit = subparsers.add_parser(
+        "submit", help="bundle your saved answers into a zip, or hand in an exercise notebook",
+        description="Without NOTEBOOK: bundle your saved quiz answers (on JupyterHub: send them "
+                    "to the course's collection service unless --out is given). With NOTEBOOK "
+                    "(on JupyterHub): hand in that exercise notebook; the service keeps it with "
+                    "a receipt when it is your own assigned copy.",
+        **reads("CRMLAB_HOME/answers/", "CRMLAB_COLLECT_URL", *_IDENTITY))
+    submit.add_argument("notebook", nargs="?", metavar="NOTEBOOK.ipynb",
+                        help="an exercise notebook to hand in (JupyterHub only)")
     submit.add_argument("--out", metavar="FILE.zip",
                         help="write the zip here (on JupyterHub: send it to the course's "
                              "collection service when --out is not given)")
     submit.set_defaults(func=_submit)
+
+    fetch = subparsers.add_parser(
+        "fetch", help="get your own copy of an exercise, or your feedback page (JupyterHub)",
+        description="Ask the course's collection service for your own copy of EXERCISE (its "
+                    "id, e.g. EX-rfm-pyramid, or file stem, e.g. rfm_pyramid), prepared by the "
+                    "instructor with your student id and seed, and write it into your course "
+                    "folder. An existing file is never replaced: the copy is then written as "
+                    "'NAME (2).ipynb'.",
+        **reads("CRMLAB_COLLECT_URL", "CRMLAB_COURSE_DIR", *_IDENTITY[1:]))
+    fetch.add_argument("exercise", nargs="?", metavar="EXERCISE")
+    fetch.add_argument("--feedback", action="store_true",
+                       help="get your own feedback page instead, once the instructor has "
+                            "published it (written as feedback.html in the course folder)")
+    fetch.add_argument("--to", metavar="DIR",
+                       help="write it here (default: the course folder's exercises/, or the "
+                            "course folder for --feedback)")
+    fetch.set_defaults(func=_fetch)
 
     release = subparsers.add_parser("release", help="write the student copy of the course",
                                     **reads("CRMLAB_COURSE_DIR", "notebooks/", "quizzes/",
@@ -108,6 +133,16 @@ def _submit(args) -> int:
     from crmlab.core.i18n import message
     from crmlab.quiz.submit import collect_url, make_bundle, send_bundle
 
+    if args.notebook:
+        from crmlab.exercises.hand_in import submit_notebook
+
+        if args.out:
+            raise CrmlabError(message("cli.submit.notebook_and_out"))
+        receipt = submit_notebook(args.notebook)
+        print(message("cli.submit.notebook_received", path=args.notebook,
+                      exercise=receipt["exercise"], student=receipt["student_id"],
+                      time=receipt["received_at"], sha256=receipt["sha256"]))
+        return 0
     if args.out:
         print(message("cli.submit.wrote", path=make_bundle(args.out)))
         return 0
@@ -117,6 +152,27 @@ def _submit(args) -> int:
     print(message("cli.submit.received", quizzes=", ".join(receipt["quizzes"]),
                   student=receipt["student_id"], time=receipt["received_at"],
                   sha256=receipt["sha256"]))
+    return 0
+
+
+def _fetch(args) -> int:
+    from crmlab.core.i18n import message
+    from crmlab.exercises.hand_in import fetch
+
+    if args.feedback == (args.exercise is not None):
+        from crmlab.core.exceptions import CrmlabError
+
+        raise CrmlabError(message("cli.fetch.what"))
+    if args.feedback:
+        from crmlab.exercises.hand_in import fetch_feedback
+
+        print(message("cli.fetch.feedback", path=fetch_feedback(to=args.to)))
+        return 0
+    fetched = fetch(args.exercise, to=args.to)
+    if fetched.existing is not None:
+        print(message("cli.fetch.kept_existing", existing=fetched.existing, path=fetched.path))
+    else:
+        print(message("cli.fetch.wrote", path=fetched.path))
     return 0
 
 

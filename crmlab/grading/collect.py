@@ -19,7 +19,10 @@ its student and seed twice (papermill's ``metadata.papermill.parameters`` and th
    notebooks of one student are all set aside (the download gives no time to choose by, and a
    file name says nothing: ``rfm (1).ipynb`` is as often the newer as the older) until the
    instructor picks one (``pick``).
-5. **Receipts** from the LMS's times only: Moodle's grading worksheet. Canvas's zips and
+5. **Receipts** from the times of whoever received the files: the hub's collection service
+   (``crmlab exercises collect STORE/.exercises``: its ``receipts.csv`` beside the notebooks,
+   :func:`_service_receipts`; a student's earlier notebooks, handed in again later, are
+   skipped, not problems), or Moodle's grading worksheet. Canvas's zips and
    Moodle's zips hold no submission time (their entry times are when the zip was made); a
    plain folder has only file times, which a copy sets and a student can forge: they are kept
    in collect.csv and become receipts only when the instructor says so
@@ -522,6 +525,7 @@ def collect(source, *, exercise: str, roster, out, secret_file=None, worksheet=N
     items = [replace(item, kind=SKIPPED, data=None,
                      reason=Reason("command_input", option=inputs[item.parts]))
              if item.parts in inputs and not item.zips else item for item in items]
+    items, service = _service_receipts(source, items, ex_id)
     origins = _origins(items)
     result = Collection(source, out, ex_id)
     blind = blind_names(origins.values())
@@ -532,8 +536,10 @@ def collect(source, *, exercise: str, roster, out, secret_file=None, worksheet=N
         if item.kind == SKIPPED or item.kind == REFUSED:
             entry.verdict = "skipped" if item.kind == SKIPPED else "refused"
             entry.reason = item.reason
+            entry.owner = service[item.parts][0] if item.parts in service else ""
             continue
-        entry.owner = _owner(entry.origin, index, sheet, blind)
+        entry.owner = service[item.parts][0] if item.parts in service else \
+            _owner(entry.origin, index, sheet, blind)
         if item.kind == OTHER:
             entry.verdict, entry.reason = "not a notebook", Reason("not_a_notebook")
             continue
@@ -569,7 +575,7 @@ def collect(source, *, exercise: str, roster, out, secret_file=None, worksheet=N
     result.missing = [s for s in roster_frame["student_id"] if s not in result.collected]
     result.layouts = tuple(sorted({e.origin.layout for e in result.entries
                                    if e.item.kind in (NOTEBOOK, OTHER)}))
-    _receipt_times(result, sheet, trust_file_times, blind)
+    _receipt_times(result, sheet, trust_file_times, blind, service)
     if secret is None:
         result.warnings.insert(0, Reason("no_secret"))
     if len(result.layouts) > 1:
@@ -579,7 +585,57 @@ def collect(source, *, exercise: str, roster, out, secret_file=None, worksheet=N
     return result
 
 
-def _receipt_times(result: Collection, sheet, trust_file_times: bool, blind: bool) -> None:
+def _service_receipts(source: Path, items: list, exercise: str) -> tuple[list, dict]:
+    """The receipts the hub's collection service kept beside the notebooks of the folder
+    ``source`` (its ``receipts.csv``): ``(items, {parts: (student, received)})`` of every
+    notebook received (the hub user who handed it in, and when).
+
+    Only a notebook whose path and checksum a receipt of ``exercise`` names counts as
+    received; of one student's, the latest received is the one handed in, and the earlier ones
+    are skipped (``resubmitted``: a resubmission is no problem). The receipts file itself is
+    skipped too.
+    """
+    from crmlab.grading.receipts import read_receipts
+
+    path = source / files.RECEIPTS
+    if not source.is_dir() or not path.is_file() or path.is_symlink():
+        return items, {}
+    receipts = read_receipts(path)
+    if receipts.problems:
+        raise ExerciseError(f"{receipts.problems[0]} Fix it before collecting (nothing was "
+                            "written).")
+    rows = {(row["file"], row["sha256"]): (line, row) for line, row in enumerate(receipts.rows)
+            if row["assessment"] == exercise}
+    found, order = {}, {}
+    for at, item in enumerate(items):
+        if item.kind != NOTEBOOK or item.zips:
+            continue
+        line, row = rows.get(("/".join(item.parts), hashlib.sha256(item.data).hexdigest()),
+                             (None, None))
+        if row is not None:
+            found[at] = (row["student_id"], row["received_at"])
+            order[at] = (row["received_at"], line)  # the later row wins a tie of seconds
+    latest = {}
+    for at, (student, _) in found.items():
+        if student not in latest or order[at] > order[latest[student]]:
+            latest[student] = at
+    kept = {student: items[at].name for student, at in latest.items()}
+    out, service = [], {}
+    for at, item in enumerate(items):
+        if at in found and latest[found[at][0]] != at:
+            item = replace(item, kind=SKIPPED, data=None,
+                           reason=Reason("resubmitted", kept=kept[found[at][0]]))
+            service[item.parts] = found[at]  # whose it was, for collect.csv
+        elif at in found:
+            service[item.parts] = found[at]
+        elif item.parts == (files.RECEIPTS,) and item.kind != SKIPPED:
+            item = replace(item, kind=SKIPPED, data=None, reason=Reason("service_receipts"))
+        out.append(item)
+    return out, service
+
+
+def _receipt_times(result: Collection, sheet, trust_file_times: bool, blind: bool,
+                   service: dict) -> None:
     """Each collected notebook's receipt time and its source; the warnings they call for."""
     if blind:
         result.warnings.append(Reason("blind_marking"))
@@ -595,7 +651,9 @@ def _receipt_times(result: Collection, sheet, trust_file_times: bool, blind: boo
     file_timed = []
     for entry in result.collected.values():
         origin = entry.origin
-        if origin.layout == MOODLE and sheet is not None:
+        if entry.item.parts in service:
+            entry.received, entry.time_source = service[entry.item.parts][1], "hub-receipt"
+        elif origin.layout == MOODLE and sheet is not None:
             row = sheet.rows.get(origin.key)
             if row is None:
                 entry.no_receipt = Reason("not_in_worksheet",
@@ -677,7 +735,7 @@ def _write(result: Collection, receipts_path: Path, trust_file_times: bool) -> N
         rows = [{"file": e.file, "sha256": e.sha256, "student_id": e.identity.student,
                  "assessment": result.exercise, "received_at": e.received}
                 for e in result.collected.values() if e.received is not None and (
-                    e.time_source == "moodle-worksheet" or trust_file_times)]
+                    e.time_source in ("moodle-worksheet", "hub-receipt") or trust_file_times)]
         inside = receipts_path.parent.resolve() == out.resolve()
         if rows and inside:
             result.receipts = extend_receipts(work / receipts_path.name, rows)

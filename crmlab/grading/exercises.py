@@ -15,7 +15,9 @@ output, a deleted check cell or a notebook past its size cap (never read) gives 
 a reason code; the batch always finishes. Executed notebooks are kept as feedback without the
 hidden checks' source; what was set aside (unreadable notebooks, deleted check cells,
 submissions off the roster, grader problems, errors in the hidden checks) goes to problems.csv,
-and every run is kept under runs/.
+and every run is kept under runs/. Pairs of students whose own code (the starter code of the
+assigned notebook left out) is unusually alike go to similarity.csv
+(:mod:`crmlab.grading.similarity`), for the instructor to look at: no grade changes.
 
 The data variants the students' seeds draw are generated once per batch, before the notebooks
 run, by as many processes as the executor runs jobs at once; the kernels read them read-only.
@@ -37,7 +39,7 @@ import pandas as pd
 
 from crmlab.core.atomic import write_text
 from crmlab.core.exceptions import ExerciseError
-from crmlab.core.validation import Problems, check_choice, check_whole
+from crmlab.core.validation import Problems, check_choice, check_rate, check_whole
 from crmlab.exercises.assignment import parameters_code
 from crmlab.exercises.notebook import submission_name, submission_owner
 from crmlab.exercises.tags import (
@@ -48,7 +50,7 @@ from crmlab.exercises.tags import (
     RAISES_EXCEPTION,
     tags_of,
 )
-from crmlab.grading import files, history, results, skeleton
+from crmlab.grading import files, history, results, similarity, skeleton
 from crmlab.grading.lms import FORMATS, layout
 from crmlab.grading.overrides import read_overrides
 from crmlab.grading.results import STOPS_BATCH, JobResult, Reason
@@ -184,6 +186,25 @@ def prepare_variants(seeds, root, *, executor, parallel: int = 2) -> Path:
     return root
 
 
+def _starter(source_nb, stem: str) -> list[str]:
+    """The code cells of the notebook assigned to the students (every edition's: comments
+    and strings may be translated), given to everyone: never counted as a student's own."""
+    import nbformat
+
+    from crmlab.core.i18n import LANGUAGES
+    from crmlab.exercises.notebook import exercise_notebooks, read_exercise, student_copy
+
+    copies = [student_copy(source_nb)]
+    for lang in LANGUAGES:
+        try:
+            paths = [p for p in exercise_notebooks(lang=lang) if p.stem == stem]
+            copies += [student_copy(read_exercise(p)) for p in paths]
+        except (OSError, ValueError, ExerciseError, nbformat.ValidationError):
+            continue  # an edition without this exercise: the source's copy suffices
+    return list(dict.fromkeys(cell.source for nb in copies for cell in nb.cells
+                              if cell.cell_type == "code"))
+
+
 def _submissions(folder: Path, stem: str) -> dict:
     """``<stem>__<student>.ipynb`` or ``<student>.ipynb``; other exercises' files are skipped."""
     found = {}
@@ -234,6 +255,9 @@ class ExerciseOptions:
         None, "file holding the instructor's secret (default: the CRMLAB_INSTRUCTOR_SECRET "
               "variable)", metavar="FILE")
     format: str = _option("plain", "layout of scores.csv", choices=FORMATS)
+    similarity_threshold: float = _option(
+        similarity.CODE_THRESHOLD, "flag pairs of students whose own code is at least this "
+        "alike in similarity.csv, in (0, 1]", metavar="T")
     limits: Limits | None = _option(
         None, "the sandbox's limits as a whole (crmlab.grading.sandbox.Limits); the limit "
               "options below change one each")
@@ -260,6 +284,8 @@ class ExerciseOptions:
     def __post_init__(self):
         check_whole("workers", self.workers, minimum=1, error=ExerciseError)
         check_choice("format", self.format, FORMATS, error=ExerciseError)
+        check_rate("similarity_threshold", self.similarity_threshold, low_open=True,
+                   error=ExerciseError)
         self.sandbox_limits()  # every limit is checked here, with the sandbox's message
 
     def sandbox_limits(self) -> Limits:
@@ -286,7 +312,7 @@ def add_arguments(parser) -> None:
             limits.add_argument(flag, dest=option.name, type=int, metavar=meta["metavar"],
                                 help=f"{meta['help']} (default {shown})")
             continue
-        kind = int if isinstance(option.default, int) else None
+        kind = type(option.default) if isinstance(option.default, (int, float)) else None
         shown = f" (default {option.default})" if option.default is not None else ""
         parser.add_argument(flag, dest=option.name, type=kind, default=option.default,
                             metavar=meta["metavar"], choices=meta["choices"],
@@ -313,9 +339,12 @@ class ExerciseGrading:
     problems: pd.DataFrame = field(default_factory=pd.DataFrame)
     files: list = field(default_factory=list)
     run: object = None
+    similarity: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=files.SIMILARITY_COLUMNS))
 
     def summary(self, lang: str = "en") -> str:
-        """One line in ``lang``: the students graded, by outcome, and the problems.
+        """One line in ``lang``: the students graded, by outcome, and the problems (and the
+        pairs of students whose code is alike, when there are any).
 
         Examples
         --------
@@ -329,10 +358,14 @@ problem(s); 0 problem(s) in problems.csv'
         from crmlab.core.i18n import message, reader_language
 
         count = Counter(r.outcome for r in self.results)
-        return message("cli.exercises.graded", reader_language(lang),
+        lang = reader_language(lang)
+        line = message("cli.exercises.graded", lang,
                        students=len(self.results), ran=count[results.RAN],
                        fatal=count[results.FATAL], absent=count[results.NO_SUBMISSION],
                        grader=count[results.GRADER_PROBLEM], problems=len(self.problems))
+        if len(self.similarity):
+            line += "; " + message("cli.exercises.similar", lang, pairs=len(self.similarity))
+        return line
 
 
 class ExerciseJudge(Judge):
@@ -371,7 +404,8 @@ class ExerciseJudge(Judge):
                          reason=Reason("skipped_off_roster"))
         hidden = hidden_sources(self.source)
         digest = fingerprint(crmlab_dir())
-        self.early, jobs = {}, []
+        self.starter = _starter(self.source, self.source_path.stem)
+        self.early, jobs, self.code = {}, [], {}
         for student in students:
             if student not in self.found:
                 self.early[student] = JobResult.ended(student, Reason("no_submission"))
@@ -385,6 +419,7 @@ class ExerciseJudge(Judge):
                 problems.add(self.found[student], student, assessment=self.exercise_id,
                              reason=problem)
                 continue
+            self.code[student] = similarity.own_code(nb, starter=self.starter)
             feedback = self.out / files.FEEDBACK / submission_name(self.source_path.stem, student)
             jobs.append(Job(student, seed, nbformat.writes(nb), hidden, str(feedback),
                             self.limits, crmlab=digest))
@@ -451,14 +486,22 @@ class ExerciseJudge(Judge):
         return graded
 
     def tabulate(self, graded: list, problems: Problems) -> ExerciseGrading:
-        """The results and the details table (details.csv's rows)."""
+        """The results, the details table (details.csv's rows) and the pairs of students whose
+        own code is alike."""
         rows = files.exercise_tables(self.exercise_id, graded)[0]
-        return ExerciseGrading(self.exercise_id, graded, pd.DataFrame(
+        result = ExerciseGrading(self.exercise_id, graded, pd.DataFrame(
             rows, columns=files.details_columns(self.exercise_id, self.points)))
+        result.similarity = similarity.code_similarity(
+            self.code, exercise=self.exercise_id, starter=self.starter,
+            threshold=self.options.similarity_threshold)
+        return result
 
     def write(self, result: ExerciseGrading, out: Path, problems: Problems) -> list:
-        """details.csv, checks.csv and notes.csv."""
-        return files.write_exercise_results(out, self.exercise_id, self.points, result.results)
+        """details.csv, checks.csv, notes.csv and similarity.csv."""
+        return [*files.write_exercise_results(out, self.exercise_id, self.points,
+                                              result.results),
+                write_text(out / files.SIMILARITY, result.similarity.to_csv(
+                    index=False, lineterminator="\n"))]
 
     def finish(self, result: ExerciseGrading, out: Path) -> Path:
         """scores.csv, in the LMS layout."""

@@ -8,6 +8,7 @@ A quiz grading folder (``crmlab grade SUBMISSIONS --out DIR``)::
     submissions.csv      SUBMISSION_COLUMNS: one row per submission and quiz, with its times
     item_analysis.csv    ITEM_ANALYSIS_COLUMNS: one row per question
     strategies.csv       STRATEGY_COLUMNS: constant-answer strategies per quiz
+    similarity.csv       SIMILARITY_COLUMNS: pairs of free-text answers unusually alike
     problems.csv         PROBLEM_COLUMNS (crmlab.core.validation): what was set aside and why
     rubric.csv           the hand-grading sheet (crmlab.grading.rubric.SHEET_COLUMNS)
     hand_grades.csv      HAND_GRADE_COLUMNS: the imported hand grades
@@ -24,6 +25,7 @@ An exercise grading folder (``crmlab exercises grade ... --out DIR``)::
     notes.csv            NOTE_COLUMNS: what the sandbox refused while a notebook ran on
     overrides.csv        OVERRIDE_COLUMNS: checks whose points the instructor set by hand, with
                          the reason (crmlab.grading.overrides; crmlab handgrade writes it)
+    similarity.csv       SIMILARITY_COLUMNS: pairs of students whose own code is unusually alike
     problems.csv         PROBLEM_COLUMNS: what was set aside and why
     feedback/            the executed notebooks, without the hidden checks' source
     changes.csv, runs/   as above
@@ -62,7 +64,8 @@ __all__ = ["GRADEBOOK", "RESPONSES", "SUBMISSIONS", "ITEM_ANALYSIS", "STRATEGIES
            "DETAILS", "CHECKS", "NOTES", "FEEDBACK", "ASSESSMENTS", "RESPONSE_COLUMNS",
            "SUBMISSION_COLUMNS", "ITEM_ANALYSIS_COLUMNS", "STRATEGY_COLUMNS", "PROBLEM_COLUMNS",
            "HAND_GRADE_COLUMNS", "CHANGE_COLUMNS", "ASSESSMENT_COLUMNS", "DETAILS_COLUMNS",
-           "CHECK_COLUMNS", "NOTE_COLUMNS", "CHECK_PREFIX", "details_columns",
+           "CHECK_COLUMNS", "NOTE_COLUMNS", "CHECK_PREFIX", "SIMILARITY", "SIMILARITY_COLUMNS",
+           "details_columns",
            "details_exercise", "ExerciseResults", "exercise_tables", "write_exercise_results",
            "read_exercise_results",
            "COLLECTED", "COLLECT_COLUMNS", "RECEIPTS", "SET_ASIDE", "OVERRIDES",
@@ -79,6 +82,8 @@ SUBMISSIONS = "submissions.csv"
 ITEM_ANALYSIS = "item_analysis.csv"
 #: The constant-answer strategies of every quiz.
 STRATEGIES = "strategies.csv"
+#: Pairs of students whose work is unusually alike, flagged for a look (SIMILARITY_COLUMNS).
+SIMILARITY = "similarity.csv"
 #: What a run set aside and why (PROBLEM_COLUMNS).
 PROBLEMS = "problems.csv"
 #: The hand-grading sheet of the free-text answers.
@@ -126,6 +131,12 @@ ITEM_ANALYSIS_COLUMNS = ["quiz_id", "question_id", "type", "n", "difficulty", "p
                          "upper_lower", "option_counts", "never_chosen", "flag"]
 #: The columns of strategies.csv.
 STRATEGY_COLUMNS = ["quiz_id", "strategy", "questions", "points", "max_points", "share", "flag"]
+#: The columns of similarity.csv (crmlab.grading.similarity): the quiz or exercise
+#: (``assessment``), the question (``item``; ``code`` for an exercise), the two students
+#: (``student_a < student_b``), the Jaccard ``score`` in (0, 1] and the first words of each
+#: side's text or code. Flagged for the instructor's eyes: it never changes a grade.
+SIMILARITY_COLUMNS = ["assessment", "item", "student_a", "student_b", "score", "start_a",
+                      "start_b"]
 #: The columns of hand_grades.csv.
 HAND_GRADE_COLUMNS = ["student_id", "quiz_id", "question_id", "criterion", "points", "comment",
                       "answer_sha256", "graded_at"]

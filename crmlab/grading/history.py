@@ -10,10 +10,11 @@ A run (``crmlab grade``, ``crmlab gradebook``) ends with :func:`record_run`, whi
 A run folder is never overwritten or deleted (two runs in the same second get ``-2``, ``-3``).
 ``changes.csv`` compares the run with the one before it: one row per student and item whose
 score moved, with the scores before and after, the change and the reasons, found by comparing
-the inputs that item depends on. A global input names the items it affects (a quiz file: its
-quiz, "key fix"; the weights or the course file: every item, "policy change"); a student input
-affects only that student (their submissions: "new submission"; their hand grades: "hand
-grading").
+the inputs that item depends on. A global input names the items it affects (a question's key or
+points: its quiz, "key fix in L02 question scale"; the weights or the course file: every item,
+"policy change"); a student input affects only that student (their submissions: "new
+submission"; their hand grades: "hand grading"; a regrade request answered for them,
+:func:`record_regrade`: "regrade answered: L02 question scale", on that item and the total).
 """
 
 from __future__ import annotations
@@ -34,7 +35,14 @@ from crmlab.core.times import iso, stamp, utc
 from crmlab.grading.files import CHANGE_COLUMNS, CHANGES, RUNS
 
 __all__ = ["Input", "RunRecord", "record_run", "read_run", "course_version", "digest_file",
-           "digest_text"]
+           "digest_text", "record_regrade", "REGRADES", "REGRADE_COLUMNS"]
+
+#: The answered regrade requests kept in a grading folder (``crmlab regrades answer --grading
+#: DIR``), one row per answer; every later run of that folder reads it.
+REGRADES = "regrades.csv"
+#: The columns of regrades.csv: the request's fields, then the answer's text and time.
+REGRADE_COLUMNS = ["id", "student_id", "kind", "assessment", "item", "reason", "received_at",
+                   "answer", "answered_at"]
 
 
 
@@ -112,7 +120,7 @@ class RunRecord:
                 f"{self.folder}")
 
     def lines(self, limit: int = 10) -> list[str]:
-        """The changes, one line each (``s1 L02: 3 -> 5 (+2): key fix in L02``)."""
+        """The changes, one line each (``s1 L02: 3 -> 5 (+2): key fix in L02 question scale``)."""
         shown = []
         for change in self.changes[:limit]:
             moved = f" ({change['change']})" if change["change"] else ""
@@ -156,6 +164,9 @@ def _reasons(before: dict, after: dict, student: str, item: str) -> list[str]:
     for name, phrase in after.get("student_inputs", {}).items():
         if mine_before.get(name, "") != mine_after.get(name, ""):
             reasons.append(phrase)
+    for name, entry in after.get("regrades", {}).items():
+        if item in entry["items"] and mine_before.get(name, "") != mine_after.get(name, ""):
+            reasons.append(entry["reason"])
     for name, new in after["inputs"].items():
         old_input = before["inputs"].get(name, {})
         if old_input.get("sha256", "") == new["sha256"]:
@@ -202,6 +213,61 @@ def _diff(before: dict | None, after: dict) -> list[dict]:
                             "after": _shown(b), "change": change,
                             "reasons": "; ".join(reasons)})
     return changes
+
+
+def record_regrade(out, request: dict) -> Path:
+    """Keep one answered regrade ``request`` (:func:`crmlab.grading.regrades.answer_request`)
+    in the grading folder ``out``: a row of ``regrades.csv``, added, never changed. The next
+    run of the folder names the question when the student's score moves.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> path = record_regrade(out, {"id": "R-1", "student_id": "s1", "kind": "quiz",
+    ...     "assessment": "Q", "item": "tf", "reason": "why", "received_at": "t0",
+    ...     "answer": {"text": "fixed", "answered_at": "t1"}})
+    >>> path.read_text().splitlines()[1]
+    'R-1,s1,quiz,Q,tf,why,t0,fixed,t1'
+    """
+    from crmlab.core.atomic import append_text
+
+    path = Path(out) / REGRADES
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, REGRADE_COLUMNS, lineterminator="\n")
+    if not path.is_file():
+        writer.writeheader()
+    answer = request.get("answer") or {}
+    writer.writerow({**{k: request.get(k, "") for k in REGRADE_COLUMNS[:7]},
+                     "answer": answer.get("text", ""), "answered_at": answer.get("answered_at", "")})
+    Path(out).mkdir(parents=True, exist_ok=True)
+    return append_text(path, buffer.getvalue())
+
+
+def _regrades(out: Path, total: str) -> tuple[dict, dict]:
+    """``({name: {"reason", "items"}}, {student: {name: checksum}})`` of the answered regrade
+    requests kept in ``out`` (one name per question or check)."""
+    from crmlab.grading.files import CHECK_PREFIX
+
+    path = out / REGRADES
+    if not path.is_file():
+        return {}, {}
+    entries, rows = {}, {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            assessment, item = row.get("assessment") or "", row.get("item") or ""
+            exercise = row.get("kind") == "exercise"
+            name = f"regrade:{assessment}:{item}"
+            entries[name] = {
+                "reason": f"regrade answered: {assessment} "
+                          f"{'check' if exercise else 'question'} {item}",
+                "items": [assessment, *([f"{CHECK_PREFIX}{item}"] if exercise else []),
+                          *([total] if total else [])]}
+            rows.setdefault(row.get("student_id") or "", {}).setdefault(name, []).append(
+                [row.get(c, "") for c in REGRADE_COLUMNS])
+    digests = {student: {name: digest_text(found) for name, found in names.items()}
+               for student, names in rows.items()}
+    return entries, digests
 
 
 def _folder(out: Path, name: str) -> Path:
@@ -271,6 +337,7 @@ def record_run(out, *, command: str, inputs: dict, students: dict, student_input
     out = Path(out)
     now = utc(now)
     previous = read_run(out)
+    regrades, answered = _regrades(out, total)
     folder = _folder(out, stamp(now))
     record = {
         "run": folder.name, "time": iso(now), "command": command,
@@ -282,13 +349,14 @@ def record_run(out, *, command: str, inputs: dict, students: dict, student_input
         "student_inputs": dict(student_inputs),
         "total": total,
         "students": {s: {"scores": {k: _value(v) for k, v in data["scores"].items()},
-                         "inputs": dict(data.get("inputs", {}))}
+                         "inputs": {**data.get("inputs", {}), **answered.get(s, {})}}
                      for s, data in sorted(students.items())},
+        "regrades": regrades,
         "previous_run": previous["run"] if previous else "",
         **(extra or {}),
     }
     changes = _diff(previous, record)
-    for path in files:
+    for path in [*files, *([out / REGRADES] if regrades else [])]:
         path = Path(path)
         if path.is_file():
             target = folder / path.relative_to(out) if out in path.parents else folder / path.name

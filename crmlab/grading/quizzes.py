@@ -25,7 +25,9 @@ writes them to the rubric sheet ``rubric.csv``, and ``import_rubric=`` brings a 
 points in (:mod:`crmlab.grading.rubric`) before the gradebook is written. Each submission's
 receipt time (:mod:`crmlab.grading.receipts`) goes to ``submissions.csv`` for the course
 gradebook's late policy, and every run is kept under ``runs/`` with what changed since the one
-before (:mod:`crmlab.grading.history`).
+before (:mod:`crmlab.grading.history`). Pairs of students whose free-text answers to the same
+question are unusually alike go to ``similarity.csv`` (:mod:`crmlab.grading.similarity`), for
+the instructor to look at: they never change a grade.
 """
 
 from __future__ import annotations
@@ -48,8 +50,8 @@ from crmlab.core.atomic import write_text
 from crmlab.core.exceptions import CrmlabError, QuizError, SubmissionError
 from crmlab.core.roster import read_roster
 from crmlab.core.times import iso, utc
-from crmlab.core.validation import Problems, check_choice
-from crmlab.grading import files, history, report, rubric, skeleton
+from crmlab.core.validation import Problems, check_choice, check_rate
+from crmlab.grading import files, history, report, rubric, similarity, skeleton
 from crmlab.grading.files import RESPONSE_COLUMNS, STRATEGY_COLUMNS, SUBMISSION_COLUMNS
 from crmlab.grading.item_analysis import constant_strategies, item_analysis
 from crmlab.grading.lms import FORMATS, layout
@@ -87,17 +89,26 @@ class GradeResult:
     run: object = None
     rubric_import: str = ""
     rubric_refused: bool = False
+    similarity: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=files.SIMILARITY_COLUMNS))
 
     def summary(self) -> str:
-        """One line: students and answers graded, problems, gradebook rows."""
+        """One line: students and answers graded, problems, gradebook rows, and the pairs of
+        answers flagged as unusually alike (when there are any)."""
         students = len(self.gradebook)
         graded = int(self.responses["student_id"].nunique()) if len(self.responses) else 0
+        earlier = (int((~self.submissions.drop_duplicates("source")["counted"].astype(bool))
+                       .sum()) if len(self.submissions) else 0)
+        resubmitted = (f"; {earlier} earlier submission(s) not counted (submissions.csv)"
+                       if earlier else "")
         pending = int(self.responses["points"].isna().sum()) if len(self.responses) else 0
         waiting = f"; {pending} answer(s) pending hand grading" if pending else ""
         imported = f"; {self.rubric_import}" if self.rubric_import else ""
-        return (f"graded {graded} student(s), {len(self.responses)} answer(s){waiting}; "
-                f"{len(self.problems)} problem(s) in problems.csv; {students} gradebook "
-                f"row(s){imported}")
+        alike = (f"; {len(self.similarity)} pair(s) of answers alike in similarity.csv"
+                 if len(self.similarity) else "")
+        return (f"graded {graded} student(s), {len(self.responses)} answer(s){waiting}"
+                f"{resubmitted}; {len(self.problems)} problem(s) in problems.csv; {students} "
+                f"gradebook row(s){alike}{imported}")
 
 
 @dataclass(frozen=True)
@@ -287,9 +298,12 @@ def _received(judged, found, receipts, now) -> dict:
     return times
 
 
-def _choose(judged, resubmission: str, problems: Problems, times: dict) -> dict:
-    """One submission per student, by the resubmission rule (times from :func:`_received`);
-    the others become problems."""
+def _choose(judged, resubmission: str, times: dict) -> dict:
+    """One submission per student, by the resubmission rule (times from :func:`_received`).
+
+    A resubmission is how a course works (a bundle each week holds every answer so far), not a
+    problem: the submissions not chosen are the rows of submissions.csv with ``counted`` False.
+    """
     chosen: dict = {}
     for item in judged:
         sub, _, total = item
@@ -301,11 +315,8 @@ def _choose(judged, resubmission: str, problems: Problems, times: dict) -> dict:
                                                          current[0].source)
         keep_new = {"latest": new > old, "first": new < old,
                     "best": total > current[2]}[resubmission]
-        loser = current if keep_new else item
         if keep_new:
             chosen[sub.student_id] = item
-        problems.add(loser[0].source, sub.student_id, reason=Reason(
-            "superseded", rule=resubmission, kept=str(chosen[sub.student_id][0].source)))
     return chosen
 
 
@@ -370,6 +381,29 @@ def _import_rubric(sheet, answers: list, grades, problems: Problems, now):
 
 
 # ------------------------------------------------------------------------------ times
+def _key_inputs(quiz) -> dict:
+    """The run history's inputs of one quiz: the checksum of each question's key and of its
+    points, so that a regrade names the question (``key fix in L02 question scale``,
+    ``points change in L02 question scale``), and of its list of questions."""
+    from dataclasses import replace
+
+    items = (quiz.id, "total")
+    inputs = {f"quiz:{quiz.id}": history.Input(
+        history.digest_text(repr((quiz.mode, [q.id for q in quiz.questions]))),
+        f"questions added or removed in {quiz.id}", items)}
+    for question in quiz.questions:
+        # what grades an answer: the question without its wording, feedback and points
+        key = replace(question, prompt=None, explanation=None, note=None, tags={},
+                      garbled=(), shuffle=True, points=0.0)
+        name = f"quiz:{quiz.id}:{question.id}"
+        inputs[f"{name}:key"] = history.Input(
+            history.digest_text(repr(key)), f"key fix in {quiz.id} question {question.id}", items)
+        inputs[f"{name}:points"] = history.Input(
+            history.digest_text(repr(float(question.points))),
+            f"points change in {quiz.id} question {question.id}", items)
+    return inputs
+
+
 def _answers_digest(answers: dict) -> str:
     return history.digest_text(json.dumps(answers, sort_keys=True, ensure_ascii=False,
                                           default=str))
@@ -523,6 +557,7 @@ def _load_quizzes(quiz_ids, weights) -> dict:
 def grade(submissions, *, out, quizzes=None, roster=None, format: str = "plain",
           resubmission: str = "latest", weights=None, figures: bool = True,
           receipts=None, import_rubric=None, now=None,
+          similarity_threshold: float = similarity.TEXT_THRESHOLD,
           max_bytes: int = MAX_BYTES, progress: bool = True) -> GradeResult:
     """Grade every submission under ``submissions`` and write the outputs into ``out``.
 
@@ -553,6 +588,9 @@ def grade(submissions, *, out, quizzes=None, roster=None, format: str = "plain",
         problem imports nothing, its problems go to problems.csv and ``rubric_refused`` is set.
     now : datetime, optional
         The run's time, for its record under ``runs/`` (default: now).
+    similarity_threshold : float in (0, 1], default 0.4
+        Pairs of free-text answers to the same question at least this alike go to
+        similarity.csv (:mod:`crmlab.grading.similarity`); no grade changes.
 
     Examples
     --------
@@ -570,13 +608,15 @@ def grade(submissions, *, out, quizzes=None, roster=None, format: str = "plain",
     """
     check_choice("format", format, FORMATS, error=CrmlabError)
     check_choice("resubmission", resubmission, RESUBMISSION, error=CrmlabError)
+    check_rate("similarity_threshold", similarity_threshold, low_open=True, error=CrmlabError)
     root = Path(submissions)
     if not root.exists():
         raise CrmlabError(f"{root}: no such file or folder")
     judge = QuizJudge(root, out=Path(out), quizzes=quizzes, roster=roster, format=format,
                       resubmission=resubmission, weights=weights, figures=figures,
                       receipts=receipts, import_rubric=import_rubric, now=now,
-                      max_bytes=max_bytes, progress=progress)
+                      max_bytes=max_bytes, progress=progress,
+                      similarity_threshold=similarity_threshold)
     with _without_gc():
         return skeleton.run(judge, out=out, now=now)
 
@@ -601,15 +641,19 @@ class QuizJudge(Judge):
     last = files.GRADEBOOK
 
     def __init__(self, root: Path, *, out: Path, quizzes, roster, format, resubmission, weights,
-                 figures, receipts, import_rubric, now, max_bytes, progress):
+                 figures, receipts, import_rubric, now, max_bytes, progress,
+                 similarity_threshold=similarity.TEXT_THRESHOLD):
         self.root, self.out, self.quiz_ids, self.roster_path = root, out, quizzes, roster
         self.format, self.resubmission, self.weights = format, resubmission, weights
         self.figures, self.receipts_path, self.import_rubric = figures, receipts, import_rubric
         self.now, self.max_bytes, self.progress = now, max_bytes, progress
+        self.similarity_threshold = similarity_threshold
 
     def collect(self, problems: Problems):
         """The keys, roster, receipts and hand grades; every submission found, as a stream."""
-        self.keys = _load_quizzes(self.quiz_ids, self.weights)
+        # the quiz files as written (the history names their own key and points changes)
+        self.sources = _load_quizzes(self.quiz_ids, None)
+        self.keys = apply_weights(self.sources, self.weights)
         self.roster = read_roster(self.roster_path) if self.roster_path else None
         self.receipts = read_receipts(self.receipts_path)
         self.grades = self.before = rubric.read_store(self.out)
@@ -631,7 +675,7 @@ class QuizJudge(Judge):
     def choose(self, judged, problems: Problems) -> dict:
         """One submission per student by the resubmission rule, hand grades brought in."""
         self.times = _received(judged, self.found, self.receipts, utc(self.now))
-        chosen = _choose(judged, self.resubmission, problems, self.times)
+        chosen = _choose(judged, self.resubmission, self.times)
         self.answers = _text_answers(chosen, self.verdicts, self.keys)
         self.message, self.refused = "", False
         if self.import_rubric is not None:
@@ -645,11 +689,16 @@ class QuizJudge(Judge):
         result = _tabulate(chosen, self.verdicts, self.keys, self.roster, problems)
         result.submissions = _submissions(self.judged, chosen, self.times)
         result.rubric_import, result.rubric_refused = self.message, self.refused
+        result.similarity = similarity.text_similarity(
+            [(a.student_id, a.quiz_id, a.question_id, a.answer) for a in self.answers],
+            threshold=self.similarity_threshold,
+            prompts={(quiz_id, q.id): q.prompt for quiz_id, quiz in self.keys.items()
+                     for q in quiz.questions})
         return result
 
     def write(self, result: GradeResult, out: Path, problems: Problems) -> list[Path]:
         """The hand grades, the rubric sheet, responses, submissions, item analysis,
-        strategies and the report."""
+        strategies, the pairs of answers alike and the report."""
         stored = [self.grades.write(out)] if self.grades is not self.before else []
         sheet = _write_sheet(out, self.answers, self.grades, problems)
         result.problems = problems.frame()  # the report counts them
@@ -658,6 +707,7 @@ class QuizJudge(Judge):
             write_text(out / files.SUBMISSIONS, _csv(result.submissions)),
             write_text(out / files.ITEM_ANALYSIS, _csv(result.item_analysis)),
             write_text(out / files.STRATEGIES, _csv(result.strategies)),
+            write_text(out / files.SIMILARITY, _csv(result.similarity)),
         ]
         return written + report.write_report(result, out, figures=self.figures)
 
@@ -668,12 +718,11 @@ class QuizJudge(Judge):
             result.gradebook, possible=possible, roster=self.roster, format=self.format)))
 
     def record(self, result: GradeResult) -> Record:
-        """Each quiz file's checksum, the weights, each student's scores and the checksums of
-        their submissions and hand grades."""
-        inputs = {f"quiz:{quiz_id}": history.Input(history.digest_file(quiz.path),
-                                                    f"key fix in {quiz_id} (quiz file changed)",
-                                                    (quiz_id, "total"))
-                  for quiz_id, quiz in self.keys.items()}
+        """Each question's key and points (:func:`_key_inputs`), the weights, each student's
+        scores and the checksums of their submissions and hand grades."""
+        inputs = {}
+        for quiz in self.sources.values():
+            inputs.update(_key_inputs(quiz))
         if self.weights is not None:
             weights = self.weights
             shown = history.digest_file(weights) if isinstance(weights, (str, Path)) else \

@@ -105,6 +105,19 @@ def _strategy_lines(strategies) -> list[str]:
     return lines
 
 
+def _similarity_lines(pairs) -> list[str]:
+    if pairs is None:
+        return []
+    lines = ["## Answers alike", "",
+             f"{len(pairs)} pair(s) of free-text answers to the same question in similarity.csv: "
+             "a reason to read both, never a grade (crmlab.grading.similarity)."]
+    if len(pairs):
+        lines += ["", "| quiz | question | students | score |", "|---|---|---|---|"]
+        lines += [f"| {row.assessment} | {row.item} | {row.student_a}, {row.student_b} | "
+                  f"{row.score:.2f} |" for row in pairs.head(20).itertuples()]
+    return lines + [""]
+
+
 def write_report(result, out: Path, *, figures: bool = True) -> list[Path]:
     """Write report.md (and, with ``figures``, its PNG figures) into ``out``; return the paths."""
     files = []
@@ -136,6 +149,7 @@ def write_report(result, out: Path, *, figures: bool = True) -> list[Path]:
                      f"{row.point_biserial:.2f} | {row.upper_lower:.2f} | {row.flag} |")
     lines += ["", *figure("Distractors", "distractors.png"),
               *_strategy_lines(getattr(result, "strategies", None)), "",
+              *_similarity_lines(getattr(result, "similarity", None)),
               "## Problems", "", f"{len(result.problems)} row(s) in problems.csv."]
     files.append(write_text(out / "report.md", "\n".join(lines) + "\n"))
     return files

@@ -143,6 +143,13 @@ SUBMISSION_PROBLEMS = {
     "hub_user_not_student_id": ("error",),
     "upload_over_cap": ("size", "cap"),
     "bundle_of_another": ("owner", "user"),
+    "notebook_over_cap": ("size", "cap"),
+    "notebook_unidentified": ("detail",),
+    "notebook_of_another": ("owner", "user"),
+    "not_assigned": ("exercise", "user"),
+    "no_feedback": ("user",),
+    "regrade_field": ("field", "expected"),
+    "regrade_queue_full": ("count",),
 }
 
 #: What a grading run set aside, and why: ``code -> parameter names`` (rows of problems.csv).
@@ -151,7 +158,6 @@ PROBLEMS = {
     "bundle_rejected": ("error",),
     "unknown_quiz": (),
     "answer_ignored": ("error",),
-    "superseded": ("rule", "kept"),
     "graded_off_roster": (),
     "rubric_note": ("note",),
     "rubric_refused": ("issue",),
@@ -202,6 +208,8 @@ COLLECT_REASONS = {
     "jupyter_checkpoint": (),
     "system_litter": (),
     "command_input": ("option",),
+    "resubmitted": ("kept",),
+    "service_receipts": (),
     # refused: not read (crmlab.grading.downloads)
     "absolute_name": (),
     "climbing_name": (),

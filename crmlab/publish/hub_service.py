@@ -15,11 +15,39 @@ name. The rules:
 - ``GET api/submissions`` lists the caller's own submissions; an instructor's lists everyone's.
 - ``GET api/submissions/<user>/<file>`` downloads one; students only their own (403 otherwise).
 
+Exercise notebooks, both ways:
+
+- ``GET api/exercises`` lists the exercises assigned to the caller, ``GET
+  api/exercises/<exercise>`` answers the caller's own assigned notebook (by exercise id or
+  file stem) from the folder ``crmlab exercises assign`` wrote (``--assigned DIR``): the file
+  ``<stem>__<user>.ipynb`` whose papermill parameters name that user. Nobody gets another
+  student's copy: the name comes from the hub token, never from the request (404 otherwise).
+- ``POST api/notebooks`` keeps an exercise notebook of the authenticated user (a crmlab
+  exercise whose papermill ``student_id`` is that user: 403 for another student's, 400 for a
+  notebook that does not say whose it is, 413 over the cap) as
+  ``STORE/.exercises/<user>/<received>-<sha256[:12]>.ipynb`` with one row in
+  ``STORE/.exercises/receipts.csv`` (``assessment`` is the exercise id). That folder is what
+  ``crmlab exercises collect STORE/.exercises`` reads: its receipts are the received times, and
+  a resubmission replaces the earlier notebook (:func:`store_notebook`). ``.exercises`` cannot
+  be a hub user's folder (no student id starts with a dot).
+
+Feedback and regrade requests:
+
+- ``GET api/feedback`` answers the caller's own feedback page, ``<user>.html`` of the folder
+  ``crmlab feedback --out DIR`` wrote (``--feedback DIR``; 404 before it is published);
+  ``GET api/feedback/<user>`` is 403 for anyone but that user or an instructor.
+- ``POST api/regrades`` (JSON ``kind`` quiz or exercise, ``assessment``, ``item``, ``reason``;
+  at most 8 KB) files a request under the caller's name in ``STORE/.regrades/``
+  (:mod:`crmlab.grading.regrades`); ``GET api/regrades`` lists the caller's requests with their
+  answers (an instructor's: everyone's). The instructor answers with ``crmlab regrades``.
+
 An instructor is a user whose token carries the custom scope ``custom:crmlab:collect`` (the
 configuration grants it to the hub group ``instructors``). ``crmlab grade STORE`` reads the store
 folder directly, with ``--receipts STORE/receipts.csv``.
 
-Run by the hub as ``crmlab hub-service --store DIR [--max-bytes N]`` (:func:`serve`).
+Run by the hub as ``crmlab hub-service --store DIR [--assigned DIR] [--feedback DIR]
+[--max-bytes N]``
+(:func:`serve`).
 """
 
 from __future__ import annotations
@@ -41,13 +69,23 @@ from crmlab.core.atomic import append_text
 from crmlab.core.exceptions import CrmlabError
 from crmlab.core.ids import PATTERN, validate_id
 from crmlab.core.times import iso, stamp, utc
+from crmlab.exercises.hand_in import MAX_NOTEBOOK as NOTEBOOK_BYTES
 from crmlab.grading.receipts import COLUMNS
 from crmlab.quiz.submission import MAX_BYTES
 
-__all__ = ["INSTRUCTOR_SCOPE", "store_bundle", "list_submissions", "make_app", "serve"]
+__all__ = ["INSTRUCTOR_SCOPE", "EXERCISES", "REGRADES", "NOTEBOOK_BYTES", "feedback_page",
+           "file_regrade", "store_bundle", "store_notebook",
+           "assigned_notebook", "assigned_exercises", "list_submissions", "make_app", "serve"]
 
 #: The custom scope that lets a hub user list and download every submission.
 INSTRUCTOR_SCOPE = "custom:crmlab:collect"
+#: The folder of the store that keeps exercise notebooks (never a student id: it starts with a
+#: dot), with its own receipts.csv.
+EXERCISES = ".exercises"
+#: The folder of the store that keeps the regrade requests (:mod:`crmlab.grading.regrades`).
+REGRADES = ".regrades"
+#: The largest regrade request body (bytes).
+REGRADE_BYTES = 8192
 _FILE = re.compile(r"^[0-9TZ]{16}-[0-9a-f]{12}(-[0-9]+)?\.zip$")
 _LOCK = threading.Lock()
 
@@ -70,6 +108,30 @@ class Refused(CrmlabError):
         """The JSON body of the refusal."""
         coded = {"code": self.code, "params": self.params} if self.code else {}
         return {"status": self.status, "message": self.reason, **coded}
+
+
+def _checked_user(user: str) -> None:
+    try:
+        validate_id(user)
+    except CrmlabError as exc:
+        raise Refused(403, code="hub_user_not_student_id", params={"error": str(exc)}) \
+            from None
+
+
+def _keep(store: Path, user: str, data: bytes, suffix: str, moment: datetime) -> Path:
+    """Write ``data`` as ``store/<user>/<received>-<sha256[:12]><suffix>`` (never over another
+    file; called under the lock) and return its path."""
+    digest = hashlib.sha256(data).hexdigest()
+    folder = store / user
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    stem = f"{stamp(moment)}-{digest[:12]}"
+    target, n = folder / f"{stem}{suffix}", 1
+    while target.exists():  # the same file twice in one second: keep both
+        target, n = folder / f"{stem}-{n}{suffix}", n + 1
+    with open(target, "xb") as handle:
+        handle.write(data)
+    os.utime(target, (moment.timestamp(), moment.timestamp()))
+    return target
 
 
 def _append_receipts(store: Path, rows: list[dict]) -> None:
@@ -100,11 +162,7 @@ def store_bundle(store: str | Path, user: str, data: bytes, *, max_bytes: int = 
     from crmlab.core.exceptions import SubmissionError
     from crmlab.quiz.submission import read_submission
 
-    try:
-        validate_id(user)
-    except CrmlabError as exc:
-        raise Refused(403, code="hub_user_not_student_id", params={"error": str(exc)}) \
-            from None
+    _checked_user(user)
     if len(data) > max_bytes:
         raise Refused(413, code="upload_over_cap", params={"size": len(data), "cap": max_bytes})
     store = Path(store)
@@ -123,17 +181,9 @@ def store_bundle(store: str | Path, user: str, data: bytes, *, max_bytes: int = 
                       params={"owner": repr(submission.student_id), "user": repr(user)})
     digest = hashlib.sha256(data).hexdigest()
     moment = utc(now)
-    folder = store / user
     with _LOCK:
-        folder.mkdir(mode=0o700, exist_ok=True)
-        stem = f"{stamp(moment)}-{digest[:12]}"
-        target, n = folder / f"{stem}.zip", 1
-        while target.exists():  # the same bundle twice in one second: keep both
-            target, n = folder / f"{stem}-{n}.zip", n + 1
-        with open(target, "xb") as handle:
-            handle.write(data)
+        target = _keep(store, user, data, ".zip", moment)
         received = iso(moment)
-        os.utime(target, (moment.timestamp(), moment.timestamp()))
         relative = target.relative_to(store).as_posix()
         _append_receipts(store, [
             {"file": relative, "sha256": digest, "student_id": user, "assessment": quiz,
@@ -142,11 +192,147 @@ def store_bundle(store: str | Path, user: str, data: bytes, *, max_bytes: int = 
             "bytes": len(data), "quizzes": sorted(submission.quizzes)}
 
 
+def store_notebook(store: str | Path, user: str, data: bytes, *,
+                   max_bytes: int = NOTEBOOK_BYTES, now: datetime | None = None) -> dict:
+    """Check and keep one exercise notebook of ``user``; return its receipt, or raise
+    :class:`Refused`.
+
+    The notebook must be a crmlab exercise whose papermill parameters name ``user``
+    (:func:`crmlab.grading.collect.read_identity`); it is kept in ``store/.exercises/<user>/``
+    and receipted in ``store/.exercises/receipts.csv``.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> nb = {"cells": [], "metadata": {"crmlab": {"kind": "exercise", "id": "EX-x"},
+    ...       "papermill": {"parameters": {"student_id": "ana", "seed": 7}}}}
+    >>> store_notebook(tempfile.mkdtemp(), "bob", json.dumps(nb).encode())
+    Traceback (most recent call last):
+    ...
+    crmlab.publish.hub_service.Refused: the notebook is the exercise copy of student 'ana' but you are signed in to the hub as 'bob'; nothing was stored
+    """
+    from crmlab.grading.collect import read_identity
+
+    _checked_user(user)
+    if len(data) > max_bytes:
+        raise Refused(413, code="notebook_over_cap", params={"size": len(data),
+                                                             "cap": max_bytes})
+    identity, reason = read_identity(data)
+    if identity is None:
+        raise Refused(400, code="notebook_unidentified", params={"detail": reason.text("en")})
+    if identity.student != user:
+        raise Refused(403, code="notebook_of_another",
+                      params={"owner": repr(identity.student), "user": repr(user)})
+    folder = Path(store) / EXERCISES
+    digest = hashlib.sha256(data).hexdigest()
+    moment = utc(now)
+    with _LOCK:
+        target = _keep(folder, user, data, ".ipynb", moment)
+        received = iso(moment)
+        relative = target.relative_to(folder).as_posix()
+        _append_receipts(folder, [{"file": relative, "sha256": digest, "student_id": user,
+                                   "assessment": identity.exercise, "received_at": received}])
+    return {"student_id": user, "exercise": identity.exercise, "file": relative,
+            "sha256": digest, "received_at": received, "bytes": len(data)}
+
+
+def _assigned_files(assigned: Path, user: str) -> list[Path]:
+    """The notebooks ``crmlab exercises assign`` wrote for ``user`` in ``assigned`` (the folder
+    itself, or one folder per exercise in it)."""
+    from crmlab.exercises.notebook import submission_name
+
+    name = submission_name("*", user)
+    found = [*assigned.glob(name), *assigned.glob(f"*/{name}")]
+    return sorted(p for p in found if p.is_file() and not p.is_symlink())
+
+
+def assigned_exercises(assigned: str | Path, user: str) -> list[dict]:
+    """The exercises assigned to ``user``: ``[{"exercise": id, "stem": stem}]``, by stem."""
+    from crmlab.exercises.notebook import submission_owner
+    from crmlab.grading.collect import read_identity
+
+    _checked_user(user)
+    rows = []
+    for path in _assigned_files(Path(assigned), user):
+        identity, _ = read_identity(path.read_bytes())
+        if identity is not None and identity.student == user:
+            rows.append({"exercise": identity.exercise, "stem": submission_owner(path)[0]})
+    return sorted(rows, key=lambda row: row["stem"])
+
+
+def assigned_notebook(assigned: str | Path, user: str, exercise: str) -> tuple[str, bytes]:
+    """``(file name, bytes)`` of ``user``'s own assigned notebook of ``exercise`` (its id or
+    file stem), or raise :class:`Refused` (404) when there is none.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> assigned_notebook(tempfile.mkdtemp(), "ana", "rfm_pyramid")
+    Traceback (most recent call last):
+    ...
+    crmlab.publish.hub_service.Refused: no notebook of rfm_pyramid is assigned to 'ana'
+    """
+    from crmlab.exercises.notebook import submission_owner
+    from crmlab.grading.collect import read_identity
+
+    _checked_user(user)
+    for path in _assigned_files(Path(assigned), user):
+        data = path.read_bytes()
+        identity, _ = read_identity(data)
+        # the file's name and its parameters both say whose it is
+        if identity is not None and identity.student == user and \
+                exercise in (identity.exercise, submission_owner(path)[0]):
+            return path.name, data
+    raise Refused(404, code="not_assigned", params={"exercise": exercise, "user": repr(user)})
+
+
+def feedback_page(feedback: str | Path | None, user: str) -> bytes:
+    """``user``'s published feedback page (``<user>.html`` of ``feedback``), or raise
+    :class:`Refused` (404) when there is none."""
+    _checked_user(user)
+    path = Path(feedback) / f"{user}.html" if feedback is not None else None
+    if path is None or not path.is_file() or path.is_symlink():
+        raise Refused(404, code="no_feedback", params={"user": repr(user)})
+    return path.read_bytes()
+
+
+def file_regrade(store: str | Path, user: str, data: bytes, *,
+                 now: datetime | None = None) -> dict:
+    """Check the regrade request ``data`` (JSON) of ``user`` and queue it in
+    ``store/.regrades/``; return it, or raise :class:`Refused`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> file_regrade(tempfile.mkdtemp(), "ana", b'{"kind": "quiz"}')
+    Traceback (most recent call last):
+    ...
+    crmlab.publish.hub_service.Refused: regrade request: assessment must be a quiz or exercise id (letters, digits, '-', '_', '.'; up to 64)
+    """
+    from crmlab.grading.regrades import RegradeProblem, file_request
+
+    _checked_user(user)
+    if len(data) > REGRADE_BYTES:
+        raise Refused(413, code="upload_over_cap", params={"size": len(data),
+                                                           "cap": REGRADE_BYTES})
+    try:
+        body = json.loads(data)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        body = None
+    try:
+        with _LOCK:
+            return file_request(Path(store) / REGRADES, user, body, now=now)
+    except RegradeProblem as exc:
+        status = 429 if exc.code == "regrade_queue_full" else 400
+        raise Refused(status, code=exc.code, params=exc.params) from None
+
+
 def list_submissions(store: str | Path, user: str | None = None) -> list[dict]:
     """The kept submissions, oldest first per student: all, or ``user``'s only."""
     store = Path(store)
     rows = []
-    folders = [store / user] if user else sorted(p for p in store.iterdir() if p.is_dir())
+    folders = [store / user] if user else sorted(p for p in store.iterdir()
+                                                 if p.is_dir() and not p.name.startswith("."))
     for folder in folders:
         if not folder.is_dir():
             continue
@@ -156,14 +342,19 @@ def list_submissions(store: str | Path, user: str | None = None) -> list[dict]:
     return rows
 
 
-def make_app(store: str | Path, *, prefix: str = "/", max_bytes: int = MAX_BYTES):
-    """The tornado application of the service (routes under ``prefix``)."""
+def make_app(store: str | Path, *, prefix: str = "/", max_bytes: int = MAX_BYTES,
+             assigned: str | Path | None = None, feedback: str | Path | None = None,
+             hub_auth=None):
+    """The tornado application of the service (routes under ``prefix``); ``assigned`` is the
+    folder of assigned exercise notebooks (none: ``crmlab fetch`` answers 404), ``feedback``
+    the folder of published feedback pages (none: 404); ``hub_auth``
+    replaces the hub's token check (the tests' stand-in for a hub)."""
     from jupyterhub.services.auth import HubAuth, HubAuthenticated
     from tornado import web
     from tornado.log import app_log
 
     store = Path(store)
-    hub_auth = HubAuth(cache_max_age=60)
+    hub_auth = hub_auth or HubAuth(cache_max_age=60)
 
     class _Handler(HubAuthenticated, web.RequestHandler):
         def initialize(self):
@@ -224,6 +415,78 @@ def make_app(store: str | Path, *, prefix: str = "/", max_bytes: int = MAX_BYTES
             self.set_header("Content-Type", "application/zip")
             self.finish(path.read_bytes())
 
+    async def _off_loop(work):
+        return await asyncio.get_running_loop().run_in_executor(None, work)
+
+    class Notebooks(_Handler):
+        @web.authenticated
+        async def post(self):
+            user = self.current_user["name"]
+            try:
+                receipt = await _off_loop(lambda: store_notebook(
+                    store, user, self.request.body, max_bytes=NOTEBOOK_BYTES))
+            except Refused as exc:
+                app_log.warning("refused a notebook from %s: %s", user, exc.reason)
+                return self.refuse(exc.status, refused=exc)
+            app_log.info("received %s/%s from %s", EXERCISES, receipt["file"], user)
+            self.set_status(201)
+            self.finish(receipt)
+
+    class Exercises(_Handler):
+        @web.authenticated
+        async def get(self, exercise=None):
+            user = self.current_user["name"]
+            try:
+                if assigned is None:
+                    raise Refused(404, code="not_assigned",
+                                  params={"exercise": exercise or "*", "user": repr(user)})
+                if exercise is None:
+                    rows = await _off_loop(lambda: assigned_exercises(assigned, user))
+                    return self.finish({"exercises": rows})
+                name, data = await _off_loop(
+                    lambda: assigned_notebook(assigned, user, exercise))
+            except Refused as exc:
+                return self.refuse(exc.status, refused=exc)
+            self.finish({"file": name, "notebook": data.decode("utf-8")})
+
+    class Feedback(_Handler):
+        @web.authenticated
+        def get(self, owner=None):
+            user = self.current_user["name"]
+            if owner is not None and owner != user and not self.instructor:
+                return self.refuse(403, f"{user!r} may not read the feedback of {owner!r}")
+            try:
+                page = feedback_page(feedback, owner or user)
+            except Refused as exc:
+                return self.refuse(exc.status, refused=exc)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            # the page's own policy, also as a header: it loads nothing and runs nothing
+            self.set_header("Content-Security-Policy",
+                            "default-src 'none'; style-src 'unsafe-inline'")
+            self.set_header("X-Content-Type-Options", "nosniff")
+            self.finish(page)
+
+    class Regrades(_Handler):
+        @web.authenticated
+        async def post(self):
+            user = self.current_user["name"]
+            try:
+                request = await _off_loop(lambda: file_regrade(store, user, self.request.body))
+            except Refused as exc:
+                app_log.warning("refused a regrade request from %s: %s", user, exc.reason)
+                return self.refuse(exc.status, refused=exc)
+            app_log.info("regrade request %s from %s", request["id"], user)
+            self.set_status(201)
+            self.finish(request)
+
+        @web.authenticated
+        def get(self):
+            from crmlab.grading.regrades import read_queue
+
+            user = self.current_user["name"]
+            rows = read_queue(store / REGRADES, student=None if self.instructor else user)
+            self.finish({"requests": rows})
+
     class Whoami(_Handler):
         @web.authenticated
         def get(self):
@@ -238,13 +501,21 @@ def make_app(store: str | Path, *, prefix: str = "/", max_bytes: int = MAX_BYTES
         (rf"{base}?", Health),
         (rf"{base}api/submissions/?", Submissions),
         (rf"{base}api/submissions/({PATTERN})/([^/]+)", Download),
+        (rf"{base}api/notebooks/?", Notebooks),
+        (rf"{base}api/exercises/?", Exercises),
+        (rf"{base}api/exercises/([A-Za-z0-9][A-Za-z0-9_.-]{{0,99}})", Exercises),
+        (rf"{base}api/feedback/?", Feedback),
+        (rf"{base}api/feedback/({PATTERN})", Feedback),
+        (rf"{base}api/regrades/?", Regrades),
         (rf"{base}api/whoami", Whoami),
-    ], max_body_size=max_bytes + 1024)
+    ], max_body_size=max(max_bytes, NOTEBOOK_BYTES) + 1024)
 
 
-def serve(store: str | Path, *, max_bytes: int = MAX_BYTES) -> None:
+def serve(store: str | Path, *, max_bytes: int = MAX_BYTES,
+          assigned: str | Path | None = None, feedback: str | Path | None = None) -> None:
     """Run the service where the hub says (``JUPYTERHUB_SERVICE_URL``, ``..._PREFIX``), keeping
-    the bundles in ``store`` (made private to this user), until the hub stops it (SIGINT)."""
+    the bundles in ``store`` (made private to this user) and handing out the assigned notebooks
+    of ``assigned`` and the feedback pages of ``feedback``, until the hub stops it (SIGINT)."""
     from tornado.log import enable_pretty_logging
 
     enable_pretty_logging()
@@ -253,10 +524,12 @@ def serve(store: str | Path, *, max_bytes: int = MAX_BYTES) -> None:
     os.chmod(store, 0o700)  # students' OS accounts must not read each other's bundles
     url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:10101"))
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/crmlab-collect/")
-    app = make_app(store, prefix=prefix, max_bytes=max_bytes)
+    app = make_app(store, prefix=prefix, max_bytes=max_bytes, assigned=assigned,
+                   feedback=feedback)
 
     async def run():
-        app.listen(url.port or 80, url.hostname or "127.0.0.1", max_body_size=max_bytes + 1024)
+        app.listen(url.port or 80, url.hostname or "127.0.0.1",
+                   max_body_size=max(max_bytes, NOTEBOOK_BYTES) + 1024)
         print(f"crmlab collection service on {url.geturl()}{prefix} storing in {store}",
               flush=True)
         await asyncio.Event().wait()

@@ -26,7 +26,7 @@ from crmlab.quiz import submission
 from crmlab.quiz.storage import answers_dir
 from crmlab.student import ANONYMOUS, get_id, hub_user
 
-__all__ = ["make_bundle", "bundle_data", "collect_url", "send_bundle"]
+__all__ = ["make_bundle", "bundle_data", "collect_url", "send_bundle", "call_service"]
 
 
 def make_bundle(out: str | Path, *, student_id: str | None = None) -> Path:
@@ -102,20 +102,33 @@ def send_bundle(data: bytes | None = None, *, timeout: float = 60) -> dict:
     counts for the late policy), ``student_id`` and ``quizzes``. A refusal (a bundle for another
     student, one over the size cap) is a ``CrmlabError`` with the service's reason.
     """
+    if collect_url() is None:
+        raise CrmlabError(message("submit.no_service"))
+    data = bundle_data() if data is None else data
+    return call_service("api/submissions", data=data, content_type="application/zip",
+                        refused="submit.refused", timeout=timeout)
+
+
+def call_service(path: str, *, data: bytes | None = None, content_type: str = "",
+                 refused: str, timeout: float = 60, raw: bool = False):
+    """Ask the hub's collection service (``GET``, or ``POST`` of ``data``) as the hub user of
+    this server (its hub token); return the JSON answer (its bytes with ``raw``). A refusal is a ``CrmlabError`` with
+    the catalog's ``refused`` message (fields ``code`` and ``reason``, the service's reason in
+    the student's language); no service, or none reachable, is one too."""
     url = collect_url()
     if url is None:
         raise CrmlabError(message("submit.no_service"))
-    data = bundle_data() if data is None else data
-    request = urllib.request.Request(
-        url + "api/submissions", data=data, method="POST",
-        headers={"Authorization": f"token {os.environ['JUPYTERHUB_API_TOKEN']}",
-                 "Content-Type": "application/zip"})
+    headers = {"Authorization": f"token {os.environ['JUPYTERHUB_API_TOKEN']}"}
+    if content_type:
+        headers["Content-Type"] = content_type
+    request = urllib.request.Request(url + path, data=data, headers=headers,
+                                     method="GET" if data is None else "POST")
     try:
         with urllib.request.urlopen(request, timeout=timeout) as answer:
-            return json.loads(answer.read())
+            body = answer.read()
+            return body if raw else json.loads(body)
     except urllib.error.HTTPError as exc:
-        raise CrmlabError(message("submit.refused", code=exc.code,
-                                  reason=_refusal(exc))) from None
+        raise CrmlabError(message(refused, code=exc.code, reason=_refusal(exc))) from None
     except (urllib.error.URLError, OSError) as exc:
         raise CrmlabError(message("submit.unreachable", url=url,
                                   reason=getattr(exc, "reason", exc))) from None

@@ -15,6 +15,8 @@
 #   CRMLAB_HUB_DEMO         `1`: DummyAuthenticator with the shared password
 #                           CRMLAB_HUB_DEMO_PASSWORD. Never set it on a hub students can reach.
 #   CRMLAB_HUB_PORT, CRMLAB_HUB_IP   where the proxy listens (default 127.0.0.1:8000)
+#   CRMLAB_HUB_LANGUAGE     the edition a student's JupyterLab opens on (`en`, default, or `az`)
+#                           until the student saves a language (`crmlab student language az`)
 #   CRMLAB_HUB_PROXY        the configurable-http-proxy executable (default: the one `npm ci`
 #                           installed beside this file)
 #
@@ -37,6 +39,10 @@ SERVICE = "crmlab-collect"
 SERVICE_PORT = int(os.environ.get("CRMLAB_HUB_SERVICE_PORT", "10101"))
 SERVICE_URL = f"http://127.0.0.1:{SERVICE_PORT}"
 STORE = STATE / "submissions"
+# Where the instructor runs `crmlab exercises assign --out`: `crmlab fetch` hands out from it.
+ASSIGNED = STATE / "assigned"
+# Where the instructor publishes `crmlab feedback --out`: each student reads their own page.
+FEEDBACK = STATE / "feedback"
 INSTRUCTOR_SCOPE = "custom:crmlab:collect"
 
 
@@ -128,6 +134,22 @@ def _port_below_the_ephemeral_range() -> int:
     return 0  # JupyterHub's own choice
 
 
+def _start_page(home: Path) -> str:
+    """The start page of the student's edition: the language the student saved in their
+    CRMLAB_HOME, else CRMLAB_HUB_LANGUAGE, else English."""
+    import json
+
+    lang = os.environ.get("CRMLAB_HUB_LANGUAGE", "en")
+    try:
+        with open(home / ".crmlab" / "config.json", "rb") as settings:
+            saved = json.loads(settings.read(65536)).get("language")
+    except (OSError, ValueError, AttributeError):
+        saved = None
+    lang = saved if saved in ("en", "az") else lang
+    return "/lab/tree/notebooks/az/00_start_here.ipynb" if lang == "az" else \
+        "/lab/tree/notebooks/00_start_here.ipynb"
+
+
 def _give_the_course(spawner):
     """Copy the student release into the user's home once (their edits are theirs to keep)."""
     home = _home(spawner)
@@ -144,6 +166,7 @@ def _give_the_course(spawner):
                     os.chown(name, entry.pw_uid, entry.pw_gid)
     spawner.notebook_dir = str(course)
     spawner.port = _port_below_the_ephemeral_range()
+    spawner.default_url = _start_page(home)
     spawner.environment.update({
         "CRMLAB_HOME": str(home / ".crmlab"),
         "CRMLAB_COURSE_DIR": str(course),
@@ -175,7 +198,8 @@ c.JupyterHub.load_roles = [
 c.JupyterHub.services = [{
     "name": SERVICE,
     "url": SERVICE_URL,
-    "command": [sys.executable, "-m", "crmlab", "hub-service", "--store", str(STORE)],
+    "command": [sys.executable, "-m", "crmlab", "hub-service", "--store", str(STORE),
+                "--assigned", str(ASSIGNED), "--feedback", str(FEEDBACK)],
     "oauth_no_confirm": True,
     "display": False,
 }]

@@ -1,0 +1,414 @@
+"""Copying flagged, never punished: pairs of students whose work is unusually alike.
+
+``crmlab grade`` writes ``similarity.csv`` for the free-text answers (:func:`text_similarity`)
+and ``crmlab exercises grade`` for the code the students wrote in their exercise notebooks
+(:func:`code_similarity`); the columns are :data:`crmlab.grading.files.SIMILARITY_COLUMNS`.
+A row is a question for the instructor to look at, never a verdict: nothing here changes a
+grade.
+
+The measure is the Jaccard resemblance of two shingle sets (the shared shingles over all the
+shingles of either): for text, runs of :data:`TEXT_SHINGLE` consecutive words, case and
+punctuation ignored; for code, runs of :data:`CODE_SHINGLE` consecutive tokens of the code
+normalised by :func:`code_tokens` (comments, blank lines, indentation and line breaks dropped,
+every name a student chooses replaced by one placeholder). A few changed words, a reordered
+sentence, renamed variables or changed comments and spacing change only the shingles they
+touch, so a copy edited by hand keeps most of them; two answers written independently share
+almost none. What everyone was given is never counted: the shingles of a question's prompt (in
+every language) and of the exercise's starter code are removed first, an answer that is the
+prompt or a cell that is the starter code counts as nothing, and answers shorter than
+:data:`MIN_WORDS` words (code shorter than :data:`MIN_TOKENS` tokens) are left out, where
+phrasing alike by chance is common.
+
+Only pairs that share at least one shingle are compared: the shingle sets form a sparse
+document-by-shingle matrix whose product with its transpose (an inverted index, computed in
+C) gives the shared shingles of exactly those pairs. 300 students answering one question take
+about a tenth of a second, two to three times the cost of splitting their answers into
+shingles (``benchmarks/bench_similarity.py``).
+
+The thresholds were chosen by measurement (``tests/test_similarity.py`` keeps the cases, and
+fails if a change to the measure moves one across): six answers written independently to the
+course's open question L02_open/contact-points scored at most 0.03 against each other, while
+a copy with five words changed and two sentences swapped scored 0.62 and one with a few words
+changed and a clause added 0.80; five honest solutions of EX-abc-profit scored at most 0.25
+(0.35 against a copy of another), while a copy with every name renamed and new comments and
+spacing scored 1.0 and one renamed with a line rewritten 0.65. :data:`TEXT_THRESHOLD` (0.4)
+and :data:`CODE_THRESHOLD` (0.5) sit between the two with room on both sides. (Word bigrams
+separate better here than trigrams, 0.48 for the first copy, or character 5-grams, 0.12 for
+honest answers.)
+
+What it does not catch: a paraphrase in other words, a translation, a source copied by one
+student only or by most of the class (a shingle more than :data:`COMMON` of the class shares
+counts for nothing), ideas shared without the wording. And short exercises whose solution is a few library calls give
+honest pairs that are truly alike: a row is a reason to look, not a finding.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import io
+import keyword
+import re
+import tokenize
+from collections.abc import Mapping
+
+from crmlab.core.validation import check_rate, check_whole
+from crmlab.grading.files import SIMILARITY_COLUMNS
+
+__all__ = ["TEXT_THRESHOLD", "CODE_THRESHOLD", "MIN_WORDS", "MIN_TOKENS", "TEXT_SHINGLE",
+           "CODE_SHINGLE", "COMMON", "COMMON_FROM", "START_WORDS", "NAME", "words",
+           "text_shingles", "code_tokens", "code_shingles", "similar_pairs", "text_similarity",
+           "own_code", "code_similarity"]
+
+#: Free-text answers at least this alike are flagged (Jaccard of word shingles).
+TEXT_THRESHOLD = 0.4
+#: Exercise code at least this alike is flagged (Jaccard of token shingles).
+CODE_THRESHOLD = 0.5
+#: Answers with fewer words are not compared.
+MIN_WORDS = 8
+#: Code with fewer normalised tokens (after the starter code is dropped) is not compared.
+MIN_TOKENS = 12
+#: Words per text shingle.
+TEXT_SHINGLE = 2
+#: Tokens per code shingle.
+CODE_SHINGLE = 5
+#: A shingle in more than this share of the answers to a question (or of the class's code) is
+#: common ground, not a sign of copying...
+COMMON = 0.5
+#: ...when there are at least this many answers to tell.
+COMMON_FROM = 10
+#: Words (text) or tokens (code) shown of each side of a pair.
+START_WORDS = 12
+
+_WORD = re.compile(r"\w+")
+_MAGIC = re.compile(r"^[ \t]*[%!].*$", re.M)  # IPython magics and shell lines: not Python
+_SKIPPED = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
+            tokenize.ENDMARKER, tokenize.ENCODING}
+_LITERALS = {tokenize.STRING, tokenize.NUMBER}
+_KEPT_NAMES = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins))
+#: The placeholder of every name a student chooses.
+NAME = "_"
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text``, case-folded, punctuation dropped.
+
+    Examples
+    --------
+    >>> words("Price, quality -- and DELIVERY time!")
+    ['price', 'quality', 'and', 'delivery', 'time']
+    """
+    return _WORD.findall(str(text).casefold())
+
+
+_JOIN = "\x1f"  # a shingle is one string (hashed faster than a tuple); no token holds this
+
+
+def _grams(items: list, size: int) -> frozenset:
+    if len(items) <= size:
+        return frozenset([_JOIN.join(items)]) if items else frozenset()
+    return frozenset(map(_JOIN.join, zip(*(items[i:] for i in range(size)))))
+
+
+def text_shingles(text: str, *, size: int = TEXT_SHINGLE) -> frozenset:
+    """The set of runs of ``size`` consecutive words of ``text`` (a shorter text: one run),
+    each run one string, its words joined by ``"\\x1f"``.
+
+    Examples
+    --------
+    >>> [s.split("\x1f") for s in sorted(text_shingles("Orders, then invoices, then payment."))]
+    [['invoices', 'then'], ['orders', 'then'], ['then', 'invoices'], ['then', 'payment']]
+    >>> text_shingles("x", size=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: Got size=0 instead, expected a whole number >= 1.
+    """
+    return _grams(words(text), check_whole("size", size, minimum=1))
+
+
+def _literal(text: str) -> str:
+    try:
+        return repr(ast.literal_eval(text))  # 'a' and "a", 1_000 and 1000 read alike
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return text
+
+
+def code_tokens(source: str) -> list[str]:
+    """The tokens of Python ``source``, normalised: comments, blank lines, indentation, line
+    breaks and IPython magics dropped; every name a student chooses is :data:`NAME`, while
+    keywords, built-ins and attributes (``.groupby``) stay, and so do literals, written
+    alike (``'a'`` and ``"a"``).
+
+    Literals stay because they carry the solution's substance (a column, a cut-off) and
+    differ between honest solutions more often than the names given by the exercise. Source
+    that does not tokenize (a syntax error) falls back to words and single symbols.
+
+    Examples
+    --------
+    >>> code_tokens("total = df['spend'].sum()  # the spend")
+    ['_', '=', '_', '[', "'spend'", ']', '.', 'sum', '(', ')']
+    >>> code_tokens("s = df[\\"spend\\"].sum()") == code_tokens("total = df['spend'].sum()")
+    True
+    >>> code_tokens("if x:\\n  print(len(x)")
+    ['if', '_', ':', 'print', '(', 'len', '(', '_', ')']
+    """
+    source = _MAGIC.sub("", str(source))
+    found: list[str] = []
+    previous = ""
+    try:
+        for kind, text, *_ in tokenize.generate_tokens(io.StringIO(source).readline):
+            if kind in _SKIPPED:
+                continue
+            original = text
+            if kind == tokenize.NAME:
+                text = text if previous == "." or text in _KEPT_NAMES else NAME
+            elif kind in _LITERALS:
+                text = _literal(text)
+            found.append(text)
+            previous = original
+    except (tokenize.TokenError, SyntaxError):
+        plain = re.sub(r"#[^\n]*", "", source)
+        return [w if not w.isidentifier() or w in _KEPT_NAMES else NAME
+                for w in re.findall(r"\w+|[^\w\s]", plain)]
+    return found
+
+
+def code_shingles(source: str, *, size: int = CODE_SHINGLE) -> frozenset:
+    """The set of runs of ``size`` consecutive :func:`code_tokens` of ``source``.
+
+    Examples
+    --------
+    >>> code_shingles("a = b + 1", size=5) == code_shingles("x=y+1  # renamed", size=5)
+    True
+    """
+    return _grams(code_tokens(source), check_whole("size", size, minimum=1))
+
+
+def similar_pairs(documents: Mapping, *, threshold: float, base=frozenset(),
+                  common: float = COMMON) -> list[tuple]:
+    """``[(a, b, score), ...]``: the pairs of ``documents`` (``{name: set of shingles}``)
+    whose Jaccard resemblance is at least ``threshold``, most alike first (``a < b``).
+
+    Shingles in ``base`` (what everyone was given) are removed first, and so are, among
+    :data:`COMMON_FROM` documents or more, those in more than a ``common`` share of them (the
+    phrasing or code most of the class arrived at: alike without copying); a document left
+    empty is not compared. Only pairs sharing a shingle are compared (a sparse product: an
+    inverted index), so the cost follows the shared shingles, not the square of the class.
+
+    Examples
+    --------
+    >>> docs = {"s1": {1, 2, 3, 4}, "s2": {1, 2, 3, 5}, "s3": {6, 7}, "s4": {1, 8, 9}}
+    >>> similar_pairs(docs, threshold=0.5)
+    [('s1', 's2', 0.6)]
+    >>> similar_pairs(docs, threshold=0.5, base={1, 2, 3})
+    []
+    >>> many = {f"s{i}": {0, i} for i in range(10)} | {"x": {0, 1}}
+    >>> similar_pairs(many, threshold=0.5)  # 0 is everyone's: only s1 and x share more
+    [('s1', 'x', 1.0)]
+    >>> similar_pairs(docs, threshold=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: Got threshold=0 instead, expected a rate in (0, 1].
+    """
+    import numpy as np
+    from scipy import sparse
+
+    threshold = check_rate("threshold", threshold, low_open=True)
+    common = check_rate("common", common, low_open=True)
+    base = frozenset(base)
+    names, hashes, bounds = [], [], [0]
+    for name in sorted(documents):
+        own = set(documents[name]).difference(base)
+        if own:
+            names.append(name)
+            # A shingle's column is found by its hash (in C, where a dict of the shingles
+            # would cost more than the comparison); two shingles sharing a 64-bit hash are
+            # vanishingly rare and would only nudge a score.
+            hashes.append(np.fromiter(map(hash, own), dtype=np.int64, count=len(own)))
+            bounds.append(bounds[-1] + len(own))
+    if len(names) < 2:
+        return []
+    columns, indices = np.unique(np.concatenate(hashes), return_inverse=True)
+    matrix = sparse.csr_matrix((np.ones(len(indices), dtype=np.int32), indices, bounds),
+                               shape=(len(names), len(columns)))
+    matrix.sum_duplicates()  # a hash shared within one document: counted once
+    matrix.data[:] = 1
+    if len(names) >= COMMON_FROM:
+        spread = np.asarray(matrix.sum(axis=0)).ravel()
+        matrix = matrix[:, np.flatnonzero(spread <= common * len(names))].tocsr()
+    shared = sparse.triu(matrix @ matrix.T, k=1).tocoo()
+    sizes = np.diff(matrix.indptr)
+    scores = shared.data / (sizes[shared.row] + sizes[shared.col] - shared.data)
+    keep = scores >= threshold - 1e-12
+    found = [(names[a], names[b], round(float(s), 3))
+             for a, b, s in zip(shared.row[keep], shared.col[keep], scores[keep])]
+    return sorted(found, key=lambda pair: (-pair[2], pair[0], pair[1]))
+
+
+def _start(items: list, count: int = START_WORDS) -> str:
+    return " ".join(items[:count]) + (" …" if len(items) > count else "")
+
+
+def _texts(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, Mapping):
+        return [str(v) for v in value.values()]
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
+
+
+def _frame(rows: list):
+    import pandas as pd  # here: the command line reads this module's defaults, fast
+
+    return pd.DataFrame(rows, columns=SIMILARITY_COLUMNS)
+
+
+def text_similarity(answers, *, threshold: float = TEXT_THRESHOLD, min_words: int = MIN_WORDS,
+                    prompts: Mapping | None = None):
+    """The pairs of students whose free-text answers to the same question are at least
+    ``threshold`` alike (:data:`~crmlab.grading.files.SIMILARITY_COLUMNS`; ``assessment`` is
+    the quiz, ``item`` the question), most alike first.
+
+    Parameters
+    ----------
+    answers : iterable of (student_id, quiz_id, question_id, text)
+        The answers; ``answers`` is not changed.
+    threshold : float in (0, 1], default :data:`TEXT_THRESHOLD`
+        The least Jaccard resemblance of word shingles flagged.
+    min_words : int, default :data:`MIN_WORDS`
+        Answers with fewer words are not compared.
+    prompts : mapping, optional
+        ``{(quiz_id, question_id): prompt}``, the prompt a text or ``{language: text}``: an
+        answer that is the prompt is not compared, and the prompt's shingles never count.
+
+    Examples
+    --------
+    >>> answers = [("s1", "L02_open", "q", "We meet suppliers at the contract, at delivery "
+    ...            "and when the invoice is paid."),
+    ...           ("s2", "L02_open", "q", "Purchasing talks with the supplier's sales team "
+    ...            "before each order and after each claim."),
+    ...           ("s3", "L02_open", "q", "We meet suppliers at the contract, at delivery "
+    ...            "and whenever an invoice is paid."),
+    ...           ("s4", "L02_open", "q", "Too short to say.")]
+    >>> found = text_similarity(answers)
+    >>> found[["assessment", "item", "student_a", "student_b", "score"]].values.tolist()
+    [['L02_open', 'q', 's1', 's3', 0.625]]
+    >>> found.loc[0, "start_a"]
+    'We meet suppliers at the contract, at delivery and when the invoice …'
+    >>> text_similarity(answers, min_words=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: Got min_words=0 instead, expected a whole number >= 1.
+    """
+    threshold = check_rate("threshold", threshold, low_open=True)
+    min_words = check_whole("min_words", min_words, minimum=1)
+    prompts = prompts or {}
+    groups: dict = {}
+    for student, quiz, question, text in answers:
+        groups.setdefault((str(quiz), str(question)), []).append((str(student), str(text)))
+    rows = []
+    for (quiz, question), given in sorted(groups.items()):
+        asked = _texts(prompts.get((quiz, question)))
+        asked_words = [words(p) for p in asked]
+        base = frozenset().union(*(text_shingles(p) for p in asked))
+        documents, starts = {}, {}
+        for student, text in given:
+            said = words(text)
+            if len(said) < min_words or said in asked_words:
+                continue
+            documents[student] = _grams(said, TEXT_SHINGLE)
+            starts[student] = _start(text.split())
+        for a, b, score in similar_pairs(documents, threshold=threshold, base=base):
+            rows.append([quiz, question, a, b, score, starts[a], starts[b]])
+    return _frame(rows)
+
+
+def own_code(notebook, *, starter=()) -> str:
+    """The code a student wrote in an exercise notebook: its code cells, but the parameters,
+    the checks and every cell whose :func:`code_tokens` are those of a ``starter`` cell (the
+    assigned notebook's code, given to everyone), joined by blank lines.
+
+    ``notebook`` is an nbformat notebook (or a plain dict of one); ``starter`` the sources of
+    the assigned notebook's code cells.
+
+    Examples
+    --------
+    >>> nb = {"cells": [
+    ...     {"cell_type": "code", "source": "seed = 7", "metadata": {"tags": ["parameters"]}},
+    ...     {"cell_type": "code", "source": "data = load(seed)", "metadata": {}},
+    ...     {"cell_type": "markdown", "source": "Now you.", "metadata": {}},
+    ...     {"cell_type": "code", "source": "total = data.sum()", "metadata": {}},
+    ...     {"cell_type": "code", "source": "check('a', total)", "metadata": {"tags": ["check"]}}]}
+    >>> own_code(nb, starter=["data = load(seed)  # given"])
+    'total = data.sum()'
+    """
+    from crmlab.exercises.tags import (
+        CHECK,
+        HIDDEN_CHECKS,
+        INJECTED_PARAMETERS,
+        PARAMETERS,
+        tags_of,
+    )
+
+    given = {tuple(code_tokens(s)) for s in starter}
+    skipped = {PARAMETERS, INJECTED_PARAMETERS, CHECK, HIDDEN_CHECKS}
+    kept = []
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") != "code" or skipped & set(tags_of(cell)):
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        tokens = tuple(code_tokens(source))
+        if tokens and tokens not in given:
+            kept.append(source.strip())
+    return "\n\n".join(kept)
+
+
+def code_similarity(code: Mapping, *, exercise: str, starter=(),
+                    threshold: float = CODE_THRESHOLD,
+                    min_tokens: int = MIN_TOKENS):
+    """The pairs of students whose exercise code is at least ``threshold`` alike
+    (:data:`~crmlab.grading.files.SIMILARITY_COLUMNS`; ``assessment`` is the exercise,
+    ``item`` is ``code``), most alike first.
+
+    Parameters
+    ----------
+    code : mapping
+        ``{student_id: the code they wrote}`` (:func:`own_code` of their notebook).
+    exercise : str
+        The exercise id, for the ``assessment`` column.
+    starter : iterable of str
+        The assigned notebook's code cells: their shingles never count.
+    threshold : float in (0, 1], default :data:`CODE_THRESHOLD`
+        The least Jaccard resemblance of token shingles flagged.
+    min_tokens : int, default :data:`MIN_TOKENS`
+        Code with fewer normalised tokens is not compared.
+
+    Examples
+    --------
+    >>> code = {"s1": "spend = df['spend']\\nshare = spend / spend.sum()\\nshare.round(2)",
+    ...         "s2": "# my own work\\nx = df[\\"spend\\"]\\n\\ny = x / x.sum()\\ny.round(2)",
+    ...         "s3": "df.assign(share=lambda d: d.spend.div(d.spend.sum()))"}
+    >>> found = code_similarity(code, exercise="EX-demo")
+    >>> found[["assessment", "item", "student_a", "student_b", "score"]].values.tolist()
+    [['EX-demo', 'code', 's1', 's2', 1.0]]
+    >>> code_similarity(code, exercise="EX-demo", threshold=1.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: Got threshold=1.5 instead, expected a rate in (0, 1].
+    """
+    threshold = check_rate("threshold", threshold, low_open=True)
+    min_tokens = check_whole("min_tokens", min_tokens, minimum=1)
+    base = frozenset().union(*(code_shingles(s) for s in starter))
+    documents, starts = {}, {}
+    for student, source in code.items():
+        tokens = code_tokens(source)
+        if len(tokens) < min_tokens:
+            continue
+        documents[str(student)] = _grams(tokens, CODE_SHINGLE)
+        starts[str(student)] = _start(str(source).split())
+    rows = [[exercise, "code", a, b, score, starts[a], starts[b]]
+            for a, b, score in similar_pairs(documents, threshold=threshold, base=base)]
+    return _frame(rows)
