@@ -153,8 +153,8 @@ def test_a_bad_sheet_imports_nothing_and_says_where(course, case, edit, problem)
     path.write_text(sheet(rows))
     result = run(course, import_rubric=path)
     assert result.rubric_refused
-    assert result.rubric_import == (f"rubric sheet {path} refused, nothing imported: 1 "
-                                    f"problem(s), first: {path}:2: {problem}")
+    assert result.rubric_import == (f"rubric sheet {path} (columns separated by ',') refused, "
+                                    f"nothing imported: 1 problem(s), first: {path}:2: {problem}")
     assert result.problems[["code", "reason"]].values.tolist() == [
         ["rubric_refused", f"rubric sheet refused: {path}:2: {problem}"]]
     assert read_store(course / "out").rows == {}  # not even the good rows
@@ -174,9 +174,48 @@ def test_repeated_rows_and_missing_columns(course, tmp_path):
     (tmp_path / "cols.csv").write_text("student_id,points\ns1,2\n")
     assert check_sheet(tmp_path / "cols.csv", answers)[1] == [
         f"{tmp_path / 'cols.csv'}:1: -: the sheet lacks the column(s) 'quiz_id', "
-        "'question_id', 'criterion'"]
+        "'question_id', 'criterion' (its header, split at ',', has 2 column(s))"]
     assert check_sheet(tmp_path / "none.csv", answers)[1][0].startswith(
         f"{tmp_path / 'none.csv'}:1: -: cannot read the rubric sheet")
+
+
+def excel(rows, columns=SHEET_COLUMNS) -> str:
+    """A sheet as Excel saves it in a comma-decimal locale: ';' between cells, '2,5'."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, columns, delimiter=";", lineterminator="\r\n",
+                            extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows([{**r, "points": r["points"].replace(".", ",")} for r in rows])
+    return "\ufeff" + buffer.getvalue()
+
+
+def test_an_excel_semicolon_sheet_with_decimal_commas_imports(course):
+    run(course)
+    rows = filled(course, {("s1", "cost"): "1.5", ("s1", "example"): "1"})
+    (course / "excel.csv").write_text(excel(rows), encoding="utf-8")
+    result = run(course, import_rubric=course / "excel.csv")
+    assert not result.rubric_refused, result.rubric_import
+    assert result.gradebook.set_index("student_id").loc["s1", "T"] == 3.5  # 1.5 + 1 + tf 1
+    assert read_store(course / "out").rows[("s1", "T", "why", "cost")]["points"] == "1.5"
+
+
+def test_a_decimal_comma_is_refused_in_a_comma_sheet_and_the_refusal_names_the_delimiter(
+        course):
+    run(course)
+    rows = filled(course, {("s1", "cost"): "1,5"})
+    (course / "comma.csv").write_text(sheet(rows))
+    result = run(course, import_rubric=course / "comma.csv")
+    path = course / "comma.csv"
+    assert result.rubric_import == (
+        f"rubric sheet {path} (columns separated by ',') refused, nothing imported: 1 "
+        f"problem(s), first: {path}:2: points: Got points='1,5' instead, expected a number "
+        "with a decimal point (a decimal comma only in a ';'-separated sheet).")
+    rows = filled(course, {("s1", "cost"): "9"})
+    (course / "excel.csv").write_text(excel(rows), encoding="utf-8")
+    result = run(course, import_rubric=course / "excel.csv")
+    assert result.rubric_import.startswith(
+        f"rubric sheet {course / 'excel.csv'} (columns separated by ';') refused")
+    assert read_store(course / "out").rows == {}
 
 
 def test_the_cli_exits_1_on_a_refused_sheet_after_grading(course, capsys):

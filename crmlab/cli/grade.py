@@ -1,4 +1,4 @@
-"""``crmlab grade`` and ``crmlab quiz export``."""
+"""``crmlab grade``, ``crmlab handgrade`` and ``crmlab quiz export``."""
 
 from __future__ import annotations
 
@@ -31,6 +31,47 @@ def register(subparsers) -> None:
                         metavar="T", help="flag pairs of free-text answers at least this alike "
                         f"in similarity.csv, in (0, 1] (default {TEXT_THRESHOLD})")
     parser.set_defaults(func=_grade)
+    register_handgrade(subparsers)
+
+
+def register_handgrade(subparsers) -> None:
+    """Add ``crmlab handgrade`` to the parser."""
+    parser = subparsers.add_parser(
+        "handgrade", help="grade free-text answers in the browser, one at a time",
+        description="Serve a hand-grading page on 127.0.0.1, behind a random token in the "
+                    "printed URL: for a quiz grading folder (crmlab grade --out DIR) its "
+                    "free-text answers, one at a time, saved to DIR/hand_grades.csv (the "
+                    "store --import-rubric writes); for an exercise grading folder (crmlab "
+                    "exercises grade --out DIR) its checks, whose points can be set by hand "
+                    "with a reason, saved to DIR/overrides.csv. Every change is kept in "
+                    "DIR/runs/ and DIR/changes.csv. Stop it with Ctrl+C.",
+        **reads("CRMLAB_COURSE_DIR", "quizzes/", "course.yaml", "notebooks/"))
+    parser.add_argument("grading_dir", metavar="GRADING_DIR",
+                        help="a grading folder: reads run.json and, of a quiz grading, "
+                             "responses.csv and hand_grades.csv; of an exercise grading, "
+                             "details.csv, checks.csv, notes.csv and overrides.csv")
+    parser.add_argument("--port", type=int, default=0,
+                        help="the port on 127.0.0.1 (default: a free one)")
+    parser.set_defaults(func=_handgrade)
+
+
+def _handgrade(args) -> int:
+    from crmlab.publish.handgrade import serve
+
+    server, url = serve(args.grading_dir, port=args.port)
+    app = server.RequestHandlerClass.app
+    graded, total = app.grading.progress()
+    print(f"{graded} of {total} free-text answer(s) graded in {args.grading_dir}")
+    print(f"open {url}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    graded, total = app.grading.progress()
+    print(f"stopped: {graded} of {total} answer(s) graded")
+    return 0
 
 
 def add_export_parser(quiz_subparsers) -> None:

@@ -52,6 +52,7 @@ from crmlab.exercises.tags import (
 )
 from crmlab.grading import files, history, results, similarity, skeleton
 from crmlab.grading.lms import FORMATS, layout
+from crmlab.grading.overrides import read_overrides
 from crmlab.grading.results import STOPS_BATCH, JobResult, Reason
 from crmlab.grading.runner import STACK, Job, run_job
 from crmlab.grading.sandbox import MB, Limits, crmlab_dir, fingerprint, preflight
@@ -394,6 +395,7 @@ class ExerciseJudge(Judge):
         self.exercise_id = exercise_id(self.source)
         self.points = self.source.metadata["crmlab"].get("points", {})
         self.roster = read_roster(self.roster_path)
+        self.overrides = read_overrides(self.out, error=ExerciseError)  # before any run
         students = list(self.roster["student_id"])
         (self.out / files.FEEDBACK).mkdir(parents=True, exist_ok=True)
         self.found = _submissions(self.folder, self.source_path.stem)
@@ -469,6 +471,10 @@ class ExerciseJudge(Judge):
                                         reason=stopped[0].text(lang)))
         graded = [(ran.get(student) or self.early[student]).scored(self.points)
                   for student in self.students]
+        # the hand-grade stage: the checks whose points the instructor set by hand (each for
+        # the submission it was given for)
+        graded = self.overrides.apply(graded, submissions={
+            s: history.digest_file(self.found.get(s)) for s in self.students})
         for result in graded:
             where = {"assessment": self.exercise_id}
             if result.outcome == results.GRADER_PROBLEM:
@@ -518,9 +524,11 @@ class ExerciseJudge(Judge):
             students[graded.student_id] = {
                 "scores": {**{f"{files.CHECK_PREFIX}{c.name}": c.points for c in graded.checks},
                            item: graded.total},
-                "inputs": {"submission": history.digest_file(path)}}
+                "inputs": {"submission": history.digest_file(path),
+                           "hand": self.overrides.student_digest(graded.student_id)}}
         limits = self.options.sandbox_limits()
-        return Record(inputs, students, {"submission": "new submission"},
+        return Record(inputs, students, {"submission": "new submission",
+                                         "hand": "hand override"},
                       options={"limits": dataclasses.asdict(limits)}, total=item,
                       extra={"possible": {item: float(sum(self.points.values()))}})
 

@@ -23,6 +23,8 @@ An exercise grading folder (``crmlab exercises grade ... --out DIR``)::
                          reason in English
     checks.csv           CHECK_COLUMNS: one row per student and check, with the verdict's code
     notes.csv            NOTE_COLUMNS: what the sandbox refused while a notebook ran on
+    overrides.csv        OVERRIDE_COLUMNS: checks whose points the instructor set by hand, with
+                         the reason (crmlab.grading.overrides; crmlab handgrade writes it)
     similarity.csv       SIMILARITY_COLUMNS: pairs of students whose own code is unusually alike
     problems.csv         PROBLEM_COLUMNS: what was set aside and why
     feedback/            the executed notebooks, without the hidden checks' source
@@ -66,7 +68,8 @@ __all__ = ["GRADEBOOK", "RESPONSES", "SUBMISSIONS", "ITEM_ANALYSIS", "STRATEGIES
            "details_columns",
            "details_exercise", "ExerciseResults", "exercise_tables", "write_exercise_results",
            "read_exercise_results",
-           "COLLECTED", "COLLECT_COLUMNS", "RECEIPTS", "SET_ASIDE"]
+           "COLLECTED", "COLLECT_COLUMNS", "RECEIPTS", "SET_ASIDE", "OVERRIDES",
+           "OVERRIDE_COLUMNS"]
 
 # ------------------------------------------------------------------------------ file names
 #: The gradebook in an LMS layout; written last, so its presence means the run finished.
@@ -103,6 +106,8 @@ DETAILS = "details.csv"
 CHECKS = "checks.csv"
 #: What the sandbox refused while an exercise's notebooks ran on (NOTE_COLUMNS).
 NOTES = "notes.csv"
+#: An exercise's hand overrides of checks (OVERRIDE_COLUMNS).
+OVERRIDES = "overrides.csv"
 #: The folder of the executed exercise notebooks returned as feedback.
 FEEDBACK = "feedback"
 #: The course gradebook's row per student and assessment (ASSESSMENT_COLUMNS).
@@ -161,6 +166,10 @@ CHECK_COLUMNS = ["student_id", "check", "code", "points", "possible"]
 #: The columns of notes.csv: the note's code (crmlab.grading.results.NOTES), its parameters
 #: and its sentence in English.
 NOTE_COLUMNS = ["student_id", "code", "params", "reason"]
+#: The columns of overrides.csv: the student and check, the points set by hand, the reason,
+#: the checksum of the submission they were given for and when (ISO 8601).
+OVERRIDE_COLUMNS = ["student_id", "check", "points", "reason", "submission_sha256",
+                    "overridden_at"]
 #: The prefix of a check's column in details.csv (``check:abc-class-a``).
 CHECK_PREFIX = "check:"
 
@@ -250,7 +259,8 @@ def write_exercise_results(out, exercise: str, possible: dict, graded) -> list:
 def read_exercise_results(folder, *, error=ValueError) -> ExerciseResults:
     """The results an exercise grading wrote into ``folder`` (or next to the details.csv
     ``folder`` names); a missing file or column, or a row that is not a known outcome, code or
-    verdict, is an ``error`` naming the file and the row.
+    verdict, is an ``error`` naming the file and the row. (The hand overrides made since the
+    grading are applied by :func:`crmlab.grading.overrides.overridden`.)
 
     Examples
     --------

@@ -45,6 +45,7 @@ from crmlab.core.validation import Problems, check_choice
 from crmlab.grading import files, history
 from crmlab.grading.config import Course, load_course
 from crmlab.grading.lms import FORMATS, layout
+from crmlab.grading.overrides import overridden
 from crmlab.grading.receipts import Receipts, read_receipts
 from crmlab.grading.results import NO_SUBMISSION, Reason
 from crmlab.grading.results import STATUSES as _STATUSES
@@ -139,7 +140,8 @@ def _exercise_grades(folders) -> dict:
         if not paths:
             raise CourseError(f"{folder}: no details.csv of an exercise grading here")
         for path in paths:
-            graded = files.read_exercise_results(path, error=CourseError)
+            graded = overridden(files.read_exercise_results(path, error=CourseError), path,
+                                error=CourseError)
             if graded.exercise in found:
                 raise CourseError(f"{path}: exercise {graded.exercise!r} is graded twice in the "
                                   "folders given")

@@ -372,8 +372,9 @@ def _import_rubric(sheet, answers: list, grades, problems: Problems, now):
     if issues:
         for issue in issues:
             problems.add(sheet, reason=Reason("rubric_refused", issue=issue))
-        return grades, (f"rubric sheet {sheet} refused, nothing imported: {len(issues)} "
-                        f"problem(s), first: {issues[0]}"), True
+        shown = "tab" if (found := rubric.sheet_delimiter(sheet)) == "\t" else repr(found)
+        return grades, (f"rubric sheet {sheet} (columns separated by {shown}) refused, nothing "
+                        f"imported: {len(issues)} problem(s), first: {issues[0]}"), True
     merged, changed = grades.merged(staged, now=now)
     return merged, (f"rubric sheet {sheet}: {len(staged)} graded cell(s), {changed} changed"), \
         False

@@ -14,7 +14,11 @@ page) in any spreadsheet program, then imports the sheet with
 ``crmlab/schemas/rubric.schema.json``), an unknown student or question, a criterion the rubric
 does not have, points above the criterion's maximum, a row repeated, an
 answer changed since the sheet was exported: each is a problem naming the line and the column,
-and a sheet with any problem imports nothing. Columns are found by name, so a sheet with its
+and a sheet with any problem imports nothing. The delimiter is read from the header: a comma
+(as crmlab writes), or the semicolon (or tab) a spreadsheet program in a comma-decimal locale
+saves with; only such a sheet may give points with a decimal comma (``2,5``). The hand-grading
+page (``crmlab handgrade``, :mod:`crmlab.grading.handgrade`) checks its rows with the same
+:func:`check_rows` and writes the same store. Columns are found by name, so a sheet with its
 columns reordered or with columns added still imports (added columns are ignored, with a note).
 
 Imported points are kept in ``DIR/hand_grades.csv`` (:class:`HandGrades`) and only change when
@@ -40,7 +44,8 @@ from crmlab.core.times import iso
 from crmlab.grading import files
 
 __all__ = ["SHEET_COLUMNS", "REQUIRED_COLUMNS", "STORE_COLUMNS", "TextAnswer", "HandGrades",
-           "answer_digest", "sheet_csv", "check_sheet", "read_store", "unimported_edits"]
+           "answer_digest", "sheet_csv", "check_sheet", "check_rows", "sheet_delimiter",
+           "read_store", "unimported_edits", "DELIMITERS"]
 
 #: The format of one row of the sheet: ``crmlab/schemas/rubric.schema.json``.
 _SCHEMA = load_schema("rubric")
@@ -175,11 +180,29 @@ def sheet_csv(answers: list[TextAnswer], grades: HandGrades) -> str:
     return _csv(rows, SHEET_COLUMNS)
 
 
+#: The delimiters a sheet may use: the comma crmlab writes, the semicolon of a spreadsheet
+#: program in a comma-decimal locale (Excel in Azerbaijani, German, ...), a tab.
+DELIMITERS = (",", ";", "\t")
+
+
+def _delimiter(header_line: str) -> str:
+    """The delimiter of a sheet, from its header line: the one it holds most of (a header
+    holds no decimals, so a semicolon there is a separator, never a decimal comma)."""
+    counts = {d: header_line.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _shown(delimiter: str) -> str:
+    return "tab" if delimiter == "\t" else repr(delimiter)
+
+
 def _read_sheet(path: Path):
-    """``(header, rows as (line, {column: cell}))`` or raise OSError/ValueError."""
+    """``(header, rows as (line, {column: cell}), delimiter)`` or raise OSError/ValueError."""
     raw = path.read_bytes()
     content = raw.decode("utf-8-sig")  # spreadsheet programs add a byte-order mark
-    reader = csv.reader(io.StringIO(content, newline=""))
+    delimiter = _delimiter(content.split("\n", 1)[0])
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
     header = [cell.strip() for cell in next(reader, [])]
     rows = []
     for record in reader:
@@ -188,7 +211,26 @@ def _read_sheet(path: Path):
             continue
         rows.append((line, {name: (record[i].strip() if i < len(record) else "")
                             for i, name in enumerate(header) if name}))
-    return header, rows
+    return header, rows, delimiter
+
+
+def sheet_delimiter(path: str | Path) -> str:
+    """The delimiter a rubric sheet's header uses (``,``, ``;`` or a tab; ``,`` when the
+    sheet cannot be read).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "rubric.csv")
+    >>> _ = open(path, "w").write("student_id;quiz_id;question_id;criterion;points\\n")
+    >>> sheet_delimiter(path)
+    ';'
+    """
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            return _delimiter(handle.readline())
+    except (OSError, UnicodeDecodeError):
+        return ","
 
 
 def check_sheet(path: str | Path, answers: list[TextAnswer]) -> tuple[list, list, list]:
@@ -211,72 +253,106 @@ def check_sheet(path: str | Path, answers: list[TextAnswer]) -> tuple[list, list
     """
     path = Path(path)
     try:
-        header, rows = _read_sheet(path)
+        header, rows, delimiter = _read_sheet(path)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         reason = getattr(exc, "strerror", None) or " ".join(str(exc).split())
         return [], [f"{path}:1: -: cannot read the rubric sheet ({reason})"], []
-    problems, notes = [], []
+    notes = []
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         return [], [f"{path}:1: -: the sheet lacks the column(s) "
-                    f"{', '.join(repr(c) for c in missing)}"], []
+                    f"{', '.join(repr(c) for c in missing)} (its header, split at "
+                    f"{_shown(delimiter)}, has {len(header)} column(s))"], []
     for name in header:
         if name and name not in SHEET_COLUMNS:
             notes.append(f"{path}:1: column {name!r} ignored")
+    staged, problems = check_rows(rows, answers, where=str(path),
+                                  decimal_comma=delimiter != ",")
+    return staged, problems, notes
+
+
+def check_rows(rows, answers: list[TextAnswer], *, where: str,
+               decimal_comma: bool = True) -> tuple[list, list]:
+    """Check graded rows (``[(line, {column: cell})]``, cells as text) against the free-text
+    answers of a grading run: the one check of both the sheet import and the hand-grading
+    page.
+
+    Returns ``(staged, problems)``: the store rows of every graded cell (empty when there is
+    any problem: nothing is half taken) and the reasons, ``WHERE:LINE: column: message``. A
+    decimal comma (``2,5``) is read only with ``decimal_comma`` (a sheet whose cells are not
+    separated by commas).
+
+    Examples
+    --------
+    >>> answer = TextAnswer("s1", "Q", "why", "Trust.", (("reason", "A reason", 2.0),))
+    >>> row = {"student_id": "s1", "quiz_id": "Q", "question_id": "why",
+    ...        "criterion": "reason", "points": "1,5"}
+    >>> check_rows([(2, row)], [answer], where="sheet")[0][0]["points"]
+    '1.5'
+    >>> check_rows([(2, row)], [answer], where="sheet", decimal_comma=False)[1]
+    ["sheet:2: points: Got points='1,5' instead, expected a number with a decimal point (a \
+decimal comma only in a ';'-separated sheet)."]
+    """
+    problems = []
     by_key = {a.key: a for a in answers}
     students = {a.student_id for a in answers}
     questions = {(a.quiz_id, a.question_id) for a in answers}
     staged, seen = [], {}
     for line, row in rows:
-        where = f"{path}:{line}"
+        at = f"{where}:{line}"
         found = schema_problems(_SCHEMA, {k: v for k, v in row.items() if k in SHEET_COLUMNS})
         if found:
-            problems.extend(f"{where}: {p.path[0]}: {p.message}" for p in found)
+            problems.extend(f"{at}: {p.path[0]}: {p.message}" for p in found)
             continue
         student, quiz_id, question_id = row["student_id"], row["quiz_id"], row["question_id"]
         if student not in students:
-            problems.append(f"{where}: student_id: unknown student {student!r} (no free-text "
+            problems.append(f"{at}: student_id: unknown student {student!r} (no free-text "
                             "answer of theirs was graded)")
             continue
         if (quiz_id, question_id) not in questions:
-            problems.append(f"{where}: question_id: {quiz_id}/{question_id} is not a free-text "
+            problems.append(f"{at}: question_id: {quiz_id}/{question_id} is not a free-text "
                             "question answered in this run")
             continue
         answer = by_key.get((student, quiz_id, question_id))
         if answer is None:
-            problems.append(f"{where}: question_id: student {student!r} gave no answer to "
+            problems.append(f"{at}: question_id: student {student!r} gave no answer to "
                             f"{quiz_id}/{question_id}")
             continue
         maxima = {cid: maximum for cid, _, maximum in answer.criteria}
         criterion = row["criterion"]
         if criterion not in maxima:
             known = ", ".join(repr(c) for c in maxima)
-            problems.append(f"{where}: criterion: Got criterion={criterion!r} instead, "
+            problems.append(f"{at}: criterion: Got criterion={criterion!r} instead, "
                             f"expected one of {known}.")
             continue
         key = answer.key + (criterion,)
         if key in seen:
-            problems.append(f"{where}: criterion: repeats line {seen[key]} (the same student, "
+            problems.append(f"{at}: criterion: repeats line {seen[key]} (the same student, "
                             "question and criterion)")
             continue
         seen[key] = line
         digest = row.get("answer_sha256", "")
         if digest and digest != answer.digest:
-            problems.append(f"{where}: answer_sha256: the student's answer changed since this "
+            problems.append(f"{at}: answer_sha256: the student's answer changed since this "
                             "sheet was exported; export the sheet again")
             continue
         cell = row["points"]
         if cell == "":
             continue  # not graded yet
+        if "," in cell and not decimal_comma:
+            problems.append(f"{at}: points: Got points={cell!r} instead, expected a number "
+                            "with a decimal point (a decimal comma only in a ';'-separated "
+                            "sheet).")
+            continue
         points = float(cell.replace(",", "."))  # a number: the schema's pattern says so
         if not points <= maxima[criterion]:
-            problems.append(f"{where}: points: Got points={cell!r} instead, expected a number "
+            problems.append(f"{at}: points: Got points={cell!r} instead, expected a number "
                             f"from 0 to {maxima[criterion]:g}.")
             continue
         staged.append({"student_id": student, "quiz_id": quiz_id, "question_id": question_id,
                        "criterion": criterion, "points": _number(points),
                        "comment": row.get("comment", ""), "answer_sha256": answer.digest})
-    return ([] if problems else staged), problems, notes
+    return ([] if problems else staged), problems
 
 
 def unimported_edits(path: str | Path, grades: HandGrades) -> bool:
@@ -289,7 +365,7 @@ def unimported_edits(path: str | Path, grades: HandGrades) -> bool:
     if not path.is_file():
         return False
     try:
-        header, rows = _read_sheet(path)
+        header, rows, _ = _read_sheet(path)
     except (OSError, UnicodeDecodeError, csv.Error):
         return True
     if any(c not in header for c in REQUIRED_COLUMNS):
