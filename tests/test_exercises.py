@@ -282,21 +282,27 @@ def _near_misses(expected):
 @pytest.mark.parametrize("seed", [3, 11])
 def test_every_check_refuses_a_near_miss_and_never_crashes(seed, crmlab_home):
     """Each check passes its expected value and refuses a value one step off, a Series and an
-    array in place of a scalar: the verdict is a plain True or False, never an exception."""
+    array in place of a scalar: the verdict is a plain True or False, never an exception; the
+    digest a student's notebook carries gives the same verdicts."""
     import numpy as np
     import pandas as pd
 
-    from crmlab.exercises import expected as _registered  # noqa: F401
     from crmlab.exercises.checks import EXPECTED, _verdict
+    from crmlab.exercises.keys import load_keys, make_digests, matches
 
+    load_keys()
+    digests = make_digests(EXPECTED, seed)
     for name, compute in sorted(EXPECTED.items()):
         right = compute(seed)
         assert _verdict(name, right, seed) is True, name
+        assert matches(digests, name, right, seed) is True, name
         for wrong in _near_misses(right):
             assert _verdict(name, wrong, seed) is False, (name, wrong)
+            assert matches(digests, name, wrong, seed) is False, (name, wrong)
         if not isinstance(right, (set, frozenset, dict, tuple)):
             for shaped in (pd.Series([right, right]), np.array([right, right])):
                 assert _verdict(name, shaped, seed) is False, (name, type(shaped))
+                assert matches(digests, name, shaped, seed) is False, (name, type(shaped))
 
 
 def test_one_catalogue_one_submission_name():
