@@ -13,12 +13,15 @@ from crmlab.cli import main
 from crmlab.core.exceptions import ExerciseError
 from crmlab.core.i18n import LANGUAGES
 from crmlab.exercises.assignment import student_seed
+from crmlab.exercises.checks import EXPECTED
+from crmlab.exercises.keys import matches
 from crmlab.exercises.notebook import (
     PLACEHOLDER,
     exercise_metadata,
     exercise_notebooks,
     read_exercise,
     student_copy,
+    visible_checks,
 )
 from crmlab.exercises.tags import (
     HIDDEN_CHECKS,
@@ -137,7 +140,7 @@ def test_assign_thirty_students(tmp_path, monkeypatch):
                  "--out", str(tmp_path / "out")]) == 0
     made = sorted((tmp_path / "out").glob("*.ipynb"))
     assert len(made) == 30
-    seeds = set()
+    seeds, keys = set(), set()
     for path in made:
         nb = nbformat.read(path, as_version=4)
         student = path.stem.split("__")[1]
@@ -146,7 +149,18 @@ def test_assign_thirty_students(tmp_path, monkeypatch):
         assert f"seed = {seed}" in injected.source and f'student_id = "{student}"' in injected.source
         assert all(c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
         seeds.add(seed)
-    assert len(seeds) == 30
+        # the visible checks' digests for this student's seed, under a key of its own
+        namespace = {}
+        exec(injected.source, namespace)
+        digests = namespace["check_digests"]
+        assert digests["seed"] == seed and sorted(digests["checks"]) == visible_checks(nb)
+        keys.add(digests["key"])
+        if len(seeds) <= 2:
+            for name in digests["checks"]:
+                right = EXPECTED[name](seed)
+                assert matches(digests, name, right, seed), (student, name)
+                assert not matches(digests, name, right, seed + 1), (student, name)
+    assert len(seeds) == 30 and len(keys) == 30
 
 
 def test_assign_without_secret_is_a_one_line_error(tmp_path, monkeypatch, capsys):
