@@ -334,3 +334,38 @@ def test_one_catalogue_one_submission_name():
         assert find_exercise(ident) == find_exercise(path.stem) == find_exercise(path) == path
     name = submission_name("abc_profit", "s.01")
     assert submission_owner(f"out/{name}") == ("abc_profit", "s.01")
+
+
+def test_a_visible_check_judges_by_the_notebooks_digests_for_their_seed(capsys, monkeypatch):
+    """A notebook's ``check_digests`` judge a check the process has no key for, at the
+    check's precision; a changed seed is named, not judged; a grading kernel loads no keys."""
+    from crmlab.exercises import checks, keys
+
+    keys.register("demo-digest")(lambda seed: 0.25)
+    try:
+        digests = keys.make_digests(["demo-digest"], 7)
+    finally:
+        del EXPECTED["demo-digest"]
+    namespace = {"check": checks.check, "check_digests": digests}
+    exec('check("demo-digest", 0.2500000001, seed=7)\ncheck("demo-digest", 0.26, seed=7)\n'
+         'check("demo-digest", 0.25, seed=8)\ncheck("demo-other", 0.25, seed=7)', namespace)
+    assert capsys.readouterr().out.splitlines() == [
+        "demo-digest: correct",
+        "demo-digest: not yet: look again at the method, not the number",
+        "demo-digest: not checked: this notebook's keys are for seed 7, not the seed set above",
+        "demo-other: not checked here: this notebook has no key for it (your own copy from the "
+        "instructor has)"]
+    assert namespace["check_digests"] == digests  # not mutated
+    monkeypatch.setenv("CRMLAB_SANDBOX_JOB", "job-1")
+    assert checks._instructor_keys() is False
+    monkeypatch.delenv("CRMLAB_SANDBOX_JOB")
+    assert checks._instructor_keys() is True
+
+
+def test_only_visible_checks_get_a_digest():
+    """A check called only in the hidden checks gets no digest in a student's notebook."""
+    nb = read_exercise(EXERCISES[0])
+    hidden = next(c for c in nb.cells if HIDDEN_CHECKS in tags_of(c))
+    visible = visible_checks(nb)
+    hidden.source += '\nhidden_check("demo-hidden-only", 1, seed=seed)'
+    assert visible_checks(nb) == visible and "demo-hidden-only" not in visible
