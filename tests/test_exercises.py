@@ -356,6 +356,9 @@ def test_a_visible_check_judges_by_the_notebooks_digests_for_their_seed(capsys, 
         "demo-other: not checked here: this notebook has no key for it (your own copy from the "
         "instructor has)"]
     assert namespace["check_digests"] == digests  # not mutated
+    namespace["check_digests"] = {"seed": 7, "checks": {"demo-digest": "edited"}}
+    exec('check("demo-digest", 0.25, seed=7)', namespace)
+    assert capsys.readouterr().out.startswith("demo-digest: not checked here")
     monkeypatch.setenv("CRMLAB_SANDBOX_JOB", "job-1")
     assert checks._instructor_keys() is False
     monkeypatch.delenv("CRMLAB_SANDBOX_JOB")

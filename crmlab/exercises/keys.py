@@ -208,8 +208,9 @@ def matches(digests: dict, name: str, value, seed: int) -> bool:
     False
     """
     entry = digests["checks"][name]
+    kind, expected = entry["kind"], entry["digest"]
     try:
-        text = canonical(value, entry["kind"])
+        text = canonical(value, kind)
     except Exception:  # a value that cannot even be compared is not the right one
         return False
-    return hmac.compare_digest(digest(digests["key"], name, seed, text), entry["digest"])
+    return hmac.compare_digest(digest(digests["key"], name, seed, text), expected)
