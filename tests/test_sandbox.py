@@ -312,6 +312,7 @@ def test_no_job_keeps_a_capability(corpus):
     assert set(caps.values()) == {"0" * 16}
 
 
+@pytest.mark.kernel
 @needs_landlock
 @pytest.mark.skipif(not FOUND["namespaces"], reason="a private IPC namespace needs root")
 def test_shared_memory_of_a_job_dies_with_it(corpus):
