@@ -352,9 +352,9 @@ def test_a_visible_check_judges_by_the_notebooks_digests_for_their_seed(capsys, 
     assert capsys.readouterr().out.splitlines() == [
         "demo-digest: correct",
         "demo-digest: not yet: look again at the method, not the number",
-        "demo-digest: not checked: this notebook's keys are for seed 7, not the seed set above",
-        "demo-other: not checked here: this notebook has no key for it (your own copy from the "
-        "instructor has)"]
+        "demo-digest: not checked: this notebook checks the answers of seed 7, not of the seed set above",
+        "demo-other: not checked here: this notebook cannot check it (your own copy from the "
+        "instructor can)"]
     assert namespace["check_digests"] == digests  # not mutated
     namespace["check_digests"] = {"seed": 7, "checks": {"demo-digest": "edited"}}
     exec('check("demo-digest", 0.25, seed=7)', namespace)

@@ -303,8 +303,8 @@ def test_the_students_view_cannot_compute_a_hidden_checks_value(released, tmp_pa
                                          "the instructor's exercise keys are not here")
     assert found["expected"] == [] and found["no_verdict"] == sorted(keyed)
     assert printed == [
-        *(f"{name}: not checked here: this notebook has no key for it (your own copy from "
-          "the instructor has)" for name in sorted(keyed)),
+        *(f"{name}: not checked here: this notebook cannot check it (your own copy from "
+          "the instructor can)" for name in sorted(keyed)),
         "abc-misranked: correct",
         "abc-misranked: not yet: look again at the method, not the number",
         "abc-share-a: correct",

@@ -201,8 +201,9 @@ def with_digests(nb, seed: int):
     out = copy.deepcopy(nb)
     params = next(c for c in out.cells if PARAMETERS in tags_of(c))
     digests = make_digests(visible_checks(nb), seed)  # strings and whole numbers: JSON is Python
-    params.source = (params.source.rstrip("\n") + f"\n\n# The keys of the visible checks for "
-                     f"seed = {seed}\n{DIGESTS} = {json.dumps(digests)}")
+    params.source = (params.source.rstrip("\n")
+                     + f"\n\n# What the checks compare your answers with, for seed = {seed}"
+                     f" (digests: the answers are not in them)\n{DIGESTS} = {json.dumps(digests)}")
     return out
 
 
