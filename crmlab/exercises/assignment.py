@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
 from pathlib import Path
 
@@ -83,6 +84,12 @@ def parameters_code(parameters: dict, *, comment: str = "Parameters") -> str:
     return PythonTranslator.codify(parameters, comment=comment)
 
 
+def _digests_are_expected(record: logging.LogRecord) -> bool:
+    """papermill warns of a parameter the parameters cell does not set: the digests are meant
+    to be one (a source notebook runs without them), so that warning is not shown."""
+    return not record.getMessage().startswith("Passed unknown parameter: check_digests")
+
+
 def assign(exercise: str, *, roster, out, secret_file=None) -> list[Path]:
     """Write one student copy per roster row into ``out``, parameters injected, not executed:
     :data:`PARAMETER_NAMES` and the digests of the visible checks for the student's seed
@@ -107,6 +114,7 @@ def assign(exercise: str, *, roster, out, secret_file=None) -> list[Path]:
     ex_id = exercise_id(nb)
     load_keys()  # before anything is written: no keys, no notebooks
     names = visible_checks(nb)
+    logging.getLogger("papermill").addFilter(_digests_are_expected)
     template = Path(out) / f".{source.stem}.student.ipynb"
     template.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(student_copy(nb), template)
