@@ -361,6 +361,9 @@ def test_a_visible_check_judges_by_the_notebooks_digests_for_their_seed(capsys, 
     assert capsys.readouterr().out.startswith("demo-digest: not checked here")
     monkeypatch.setenv("CRMLAB_SANDBOX_JOB", "job-1")
     assert checks._instructor_keys() is False
+    checks.check("demo-other", 0.25, seed=7)
+    assert capsys.readouterr().out == ("demo-other: judged by the grader, outside this notebook "
+                                       "(its verdict is in the hidden checks below)\n")
     monkeypatch.delenv("CRMLAB_SANDBOX_JOB")
     assert checks._instructor_keys() is True
 

@@ -63,7 +63,7 @@ VARIABLES = (
            "whoever runs the grader can find them", ("crmlab.grading.sandbox.Sandbox.__init__",)),
     Source("CRMLAB_SANDBOX_JOB", "set by the exercise grader in each kernel it starts: an "
            "exercise check there never loads the instructor's keys",
-           ("crmlab.exercises.checks._instructor_keys",)),
+           ("crmlab.exercises.checks._instructor_keys", "crmlab.exercises.checks._visible_verdict")),
     Source("CRMLAB_COLLECT_URL", "the hub's collection service (the hub sets it in every "
            "student's server)", ("crmlab.quiz.submit.collect_url",)),
     Source("JUPYTERHUB_USER", "set by JupyterHub in a student's server: the hub user name is "

@@ -194,6 +194,8 @@ def _visible_verdict(name: str, value, seed: int, digests) -> tuple:
             return None, ("check.no_key", {})
     elif name in EXPECTED or _instructor_keys() and name in EXPECTED:
         passed = _verdict(name, value, seed)
+    elif os.environ.get("CRMLAB_SANDBOX_JOB"):  # the grader's kernel: the verdict comes later
+        return None, ("check.by_the_grader", {})
     else:
         return None, ("check.no_key", {})
     return passed, ("check.correct" if passed else "check.not_yet", {})
