@@ -13,12 +13,15 @@ from crmlab.cli import main
 from crmlab.core.exceptions import ExerciseError
 from crmlab.core.i18n import LANGUAGES
 from crmlab.exercises.assignment import student_seed
+from crmlab.exercises.checks import EXPECTED
+from crmlab.exercises.keys import matches
 from crmlab.exercises.notebook import (
     PLACEHOLDER,
     exercise_metadata,
     exercise_notebooks,
     read_exercise,
     student_copy,
+    visible_checks,
 )
 from crmlab.exercises.tags import (
     HIDDEN_CHECKS,
@@ -137,7 +140,7 @@ def test_assign_thirty_students(tmp_path, monkeypatch):
                  "--out", str(tmp_path / "out")]) == 0
     made = sorted((tmp_path / "out").glob("*.ipynb"))
     assert len(made) == 30
-    seeds = set()
+    seeds, keys = set(), set()
     for path in made:
         nb = nbformat.read(path, as_version=4)
         student = path.stem.split("__")[1]
@@ -146,7 +149,18 @@ def test_assign_thirty_students(tmp_path, monkeypatch):
         assert f"seed = {seed}" in injected.source and f'student_id = "{student}"' in injected.source
         assert all(c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
         seeds.add(seed)
-    assert len(seeds) == 30
+        # the visible checks' digests for this student's seed, under a key of its own
+        namespace = {}
+        exec(injected.source, namespace)
+        digests = namespace["check_digests"]
+        assert digests["seed"] == seed and sorted(digests["checks"]) == visible_checks(nb)
+        keys.add(digests["key"])
+        if len(seeds) <= 2:
+            for name in digests["checks"]:
+                right = EXPECTED[name](seed)
+                assert matches(digests, name, right, seed), (student, name)
+                assert not matches(digests, name, right, seed + 1), (student, name)
+    assert len(seeds) == 30 and len(keys) == 30
 
 
 def test_assign_without_secret_is_a_one_line_error(tmp_path, monkeypatch, capsys):
@@ -286,21 +300,27 @@ def _near_misses(expected):
 @pytest.mark.parametrize("seed", [3, 11])
 def test_every_check_refuses_a_near_miss_and_never_crashes(seed, crmlab_home):
     """Each check passes its expected value and refuses a value one step off, a Series and an
-    array in place of a scalar: the verdict is a plain True or False, never an exception."""
+    array in place of a scalar: the verdict is a plain True or False, never an exception; the
+    digest a student's notebook carries gives the same verdicts."""
     import numpy as np
     import pandas as pd
 
-    from crmlab.exercises import expected as _registered  # noqa: F401
     from crmlab.exercises.checks import EXPECTED, _verdict
+    from crmlab.exercises.keys import load_keys, make_digests, matches
 
+    load_keys()
+    digests = make_digests(EXPECTED, seed)
     for name, compute in sorted(EXPECTED.items()):
         right = compute(seed)
         assert _verdict(name, right, seed) is True, name
+        assert matches(digests, name, right, seed) is True, name
         for wrong in _near_misses(right):
             assert _verdict(name, wrong, seed) is False, (name, wrong)
+            assert matches(digests, name, wrong, seed) is False, (name, wrong)
         if not isinstance(right, (set, frozenset, dict, tuple)):
             for shaped in (pd.Series([right, right]), np.array([right, right])):
                 assert _verdict(name, shaped, seed) is False, (name, type(shaped))
+                assert matches(digests, name, shaped, seed) is False, (name, type(shaped))
 
 
 def test_one_catalogue_one_submission_name():
@@ -318,3 +338,44 @@ def test_one_catalogue_one_submission_name():
         assert find_exercise(ident) == find_exercise(path.stem) == find_exercise(path) == path
     name = submission_name("abc_profit", "s.01")
     assert submission_owner(f"out/{name}") == ("abc_profit", "s.01")
+
+
+def test_a_visible_check_judges_by_the_notebooks_digests_for_their_seed(capsys, monkeypatch):
+    """A notebook's ``check_digests`` judge a check the process has no key for, at the
+    check's precision; a changed seed is named, not judged; a grading kernel loads no keys."""
+    from crmlab.exercises import checks, keys
+
+    keys.register("demo-digest")(lambda seed: 0.25)
+    try:
+        digests = keys.make_digests(["demo-digest"], 7)
+    finally:
+        del EXPECTED["demo-digest"]
+    namespace = {"check": checks.check, "check_digests": digests}
+    exec('check("demo-digest", 0.2500000001, seed=7)\ncheck("demo-digest", 0.26, seed=7)\n'
+         'check("demo-digest", 0.25, seed=8)\ncheck("demo-other", 0.25, seed=7)', namespace)
+    assert capsys.readouterr().out.splitlines() == [
+        "demo-digest: correct",
+        "demo-digest: not yet: look again at the method, not the number",
+        "demo-digest: not checked: this notebook checks the answers of seed 7, not of the seed set above",
+        "demo-other: not checked here: this notebook cannot check it (your own copy from the "
+        "instructor can)"]
+    assert namespace["check_digests"] == digests  # not mutated
+    namespace["check_digests"] = {"seed": 7, "checks": {"demo-digest": "edited"}}
+    exec('check("demo-digest", 0.25, seed=7)', namespace)
+    assert capsys.readouterr().out.startswith("demo-digest: not checked here")
+    monkeypatch.setenv("CRMLAB_SANDBOX_JOB", "job-1")
+    assert checks._instructor_keys() is False
+    checks.check("demo-other", 0.25, seed=7)
+    assert capsys.readouterr().out == ("demo-other: judged by the grader, outside this notebook "
+                                       "(its verdict is in the hidden checks below)\n")
+    monkeypatch.delenv("CRMLAB_SANDBOX_JOB")
+    assert checks._instructor_keys() is True
+
+
+def test_only_visible_checks_get_a_digest():
+    """A check called only in the hidden checks gets no digest in a student's notebook."""
+    nb = read_exercise(EXERCISES[0])
+    hidden = next(c for c in nb.cells if HIDDEN_CHECKS in tags_of(c))
+    visible = visible_checks(nb)
+    hidden.source += '\nhidden_check("demo-hidden-only", 1, seed=seed)'
+    assert visible_checks(nb) == visible and "demo-hidden-only" not in visible

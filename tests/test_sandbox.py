@@ -296,6 +296,7 @@ def test_no_secret_or_hidden_check_reaches_the_feedback(corpus):
         assert 'globals().get(\\"' not in text and 'hidden_check(\\"' not in text
 
 
+@pytest.mark.kernel
 @needs_landlock
 @pytest.mark.skipif(not ROOT, reason="a job has a user of its own only when the grader is root")
 @pytest.mark.kernel
@@ -312,6 +313,7 @@ def test_no_job_keeps_a_capability(corpus):
     assert set(caps.values()) == {"0" * 16}
 
 
+@pytest.mark.kernel
 @needs_landlock
 @pytest.mark.skipif(not FOUND["namespaces"], reason="a private IPC namespace needs root")
 @pytest.mark.kernel
@@ -515,6 +517,7 @@ def _one_submission(folder: Path, name: str, *cells: str) -> Path:
     return folder / "roster.csv"
 
 
+@pytest.mark.kernel
 @needs_landlock
 @pytest.mark.skipif(not FOUND["pid_namespace"], reason="a PID namespace needs root on Linux")
 @pytest.mark.kernel
@@ -598,6 +601,7 @@ def test_an_environment_the_jobs_cannot_read_is_refused_with_one_line(tmp_path, 
     assert not (tmp_path / "out" / "scores.csv").exists()
 
 
+@pytest.mark.kernel
 @needs_landlock
 @pytest.mark.kernel
 def test_a_kernel_that_cannot_import_the_stack_is_a_grader_problem(tmp_path, monkeypatch):

@@ -209,6 +209,108 @@ def test_no_solution_and_no_hidden_check_in_the_release(released):
             assert "BEGIN SOLUTION" not in text and "hidden_check(" not in text, name
 
 
+# ------------------------------------------------------------------------------ the student's view
+KEYS = ROOT / "notebooks" / "instructor" / "exercise_keys.py"
+#: What a student runs in their copy: the released package, no instructor file, no secret.
+STUDENT_VIEW = """
+import json, sys
+import crmlab, crmlab.exercises
+from crmlab.exercises import check, checks, keys
+from crmlab.core.exceptions import ExerciseError
+from crmlab.core.paths import exercise_keys_file
+
+names, right, practice = json.loads(sys.argv[1])
+found = {"package": crmlab.__file__, "keys_file": exercise_keys_file().is_file()}
+try:
+    keys.load_keys()
+except ExerciseError as error:
+    found["load_keys"] = str(error)
+try:
+    import exercise_keys  # noqa: F401
+except ImportError as error:
+    found["import"] = type(error).__name__
+for name in names:
+    check(name, 0, seed=12345)  # no digest in this namespace, no keys: judged nowhere
+    try:
+        checks._verdict(name, 0, 12345)
+    except KeyError:
+        found.setdefault("no_verdict", []).append(name)
+namespace = {"check": check}
+exec(practice, namespace)  # the practice copy's parameters cell: its digests for its seed
+for name, value in right.items():
+    exec(f"check({name!r}, {value!r}, seed=seed)", namespace)
+    exec(f"check({name!r}, 'wrong', seed=seed)", namespace)
+found["expected"] = sorted(checks.EXPECTED)
+print(json.dumps(found))
+"""
+
+
+def _keyed_checks() -> dict:
+    """``{check name: function name}`` of every check the instructor's keys register, read
+    from their source."""
+    import ast
+
+    found = {}
+    for node in ast.parse(KEYS.read_text(encoding="utf-8")).body:
+        for decorator in getattr(node, "decorator_list", []):
+            if isinstance(decorator, ast.Call) and getattr(decorator.func, "id", "") == "register":
+                found[decorator.args[0].value] = node.name
+    return found
+
+
+def test_the_students_view_cannot_compute_a_hidden_checks_value(released, tmp_path):
+    """Issue 26: the release plus its package, without the instructor's folder or secret,
+    holds no function computing an expected value, loads no keys, and judges a visible check
+    only by the digests of its practice copy (the practice seed's, not a student's)."""
+    from crmlab.exercises.keys import DIGESTS, load_keys
+    from crmlab.exercises.notebook import practice_seed, read_exercise
+    from crmlab.exercises.tags import PARAMETERS, tags_of
+
+    keyed = _keyed_checks()
+    points = {name for path in ROOT.glob("notebooks/exercises/*.ipynb")
+              for name in read_exercise(path).metadata["crmlab"]["points"]}
+    assert points and points <= set(keyed)  # every graded (hidden) check has its key there
+    # no module of the release (its package is the student's) defines or registers one
+    for path in [*released.rglob("*.py"), *(ROOT / "crmlab").rglob("*.py")]:
+        text = path.read_text(encoding="utf-8")
+        for name, function in keyed.items():
+            assert f"def {function}(" not in text, (path, function)
+            assert f'register("{name}")' not in text, (path, name)
+    assert not list(released.rglob("exercise_keys*")) and not (released / "notebooks"
+                                                                / "instructor").exists()
+    # the practice copy of abc_profit_share, and the right values of its demo variant
+    copy = json.loads((released / "notebooks/exercises/abc_profit_share.ipynb").read_text())
+    parameters = next("".join(c["source"]) for c in copy["cells"] if PARAMETERS in tags_of(c))
+    load_keys()
+    from crmlab.exercises.checks import EXPECTED
+
+    seed = practice_seed(read_exercise(ROOT / "notebooks/exercises/abc_profit_share.ipynb"))
+    right = {"abc-misranked": EXPECTED["abc-misranked"](seed),
+             "abc-share-a": EXPECTED["abc-share-a"](seed)}
+    assert f"{DIGESTS} = " in parameters and f'"seed": {seed}' in parameters
+    env = {**_student_env(tmp_path), "PYTHONPATH": str(released),
+           "CRMLAB_COURSE_DIR": str(released), "CRMLAB_HOME": str(tmp_path / "home")}
+    env.pop("CRMLAB_INSTRUCTOR_SECRET", None)
+    done = subprocess.run([sys.executable, "-c", STUDENT_VIEW,
+                           json.dumps([sorted(keyed), right, parameters])],
+                          cwd=released, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    *printed, last = done.stdout.splitlines()
+    found = json.loads(last)
+    assert found["package"] == str(released / "crmlab" / "__init__.py")
+    assert found["keys_file"] is False and found["import"] == "ModuleNotFoundError"
+    assert found["load_keys"].startswith(f"{released}/notebooks/instructor/exercise_keys.py: "
+                                         "the instructor's exercise keys are not here")
+    assert found["expected"] == [] and found["no_verdict"] == sorted(keyed)
+    assert printed == [
+        *(f"{name}: not checked here: this notebook cannot check it (your own copy from "
+          "the instructor can)" for name in sorted(keyed)),
+        "abc-misranked: correct",
+        "abc-misranked: not yet: look again at the method, not the number",
+        "abc-share-a: correct",
+        "abc-share-a: not yet: look again at the method, not the number"]
+
+
 def test_released_exercises_are_marked_practice_copies_in_both_languages(released):
     from crmlab.exercises.notebook import PLACEHOLDER
     from crmlab.exercises.tags import HIDDEN_CHECKS, tags_of

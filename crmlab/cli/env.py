@@ -61,6 +61,9 @@ VARIABLES = (
            "JSON line)", ("crmlab.exercises.checks._record",)),
     Source("CRMLAB_SANDBOX_BATCH", "a name for one grading batch: its kernels carry it, so "
            "whoever runs the grader can find them", ("crmlab.grading.sandbox.Sandbox.__init__",)),
+    Source("CRMLAB_SANDBOX_JOB", "set by the exercise grader in each kernel it starts: an "
+           "exercise check there never loads the instructor's keys",
+           ("crmlab.exercises.checks._instructor_keys", "crmlab.exercises.checks._visible_verdict")),
     Source("CRMLAB_COLLECT_URL", "the hub's collection service (the hub sets it in every "
            "student's server)", ("crmlab.quiz.submit.collect_url",)),
     Source("JUPYTERHUB_USER", "set by JupyterHub in a student's server: the hub user name is "
@@ -86,6 +89,9 @@ FILES = (
     Source("datasets/", "the course's data", ("crmlab.core.paths.datasets_dir",)),
     Source("notebooks/", "the course's notebooks: lessons, notebooks/<lang>/ editions, "
            "exercises", ("crmlab.core.paths.notebooks_dir",)),
+    Source("notebooks/instructor/exercise_keys.py", "the instructor's exercise keys: the "
+           "expected value of every exercise check (never in a student's copy)",
+           ("crmlab.core.paths.exercise_keys_file",)),
     Source("CRMLAB_HOME/config.json", "your settings: student id and language",
            ("crmlab.core.paths.settings_file",)),
     Source("CRMLAB_HOME/answers/", "your saved quiz answers, one file per quiz",

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from crmlab.cli.env import reads
 
+#: The instructor's exercise keys (assign, grade and the practice copies need them).
+KEYS = "notebooks/instructor/exercise_keys.py"
+
 
 def register(subparsers) -> None:
     """Add ``crmlab exercises`` to the parser."""
@@ -12,14 +15,14 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser("exercises", help="release, assign, collect and grade exercises")
     sub = parser.add_subparsers(dest="exercises_command", metavar="ACTION", required=True)
     release = sub.add_parser("release", help="write the student copies of every exercise",
-                             **reads("CRMLAB_COURSE_DIR", "notebooks/"))
+                             **reads("CRMLAB_COURSE_DIR", "notebooks/", KEYS))
     release.add_argument("--out", required=True, metavar="DIR")
     release.add_argument("--lang", default="en", choices=_languages(),
                          help="the edition to release (default: en)")
     release.set_defaults(func=_release)
     assign = sub.add_parser("assign", help="one prepared notebook per student (papermill)",
                             **reads("CRMLAB_INSTRUCTOR_SECRET", "CRMLAB_COURSE_DIR",
-                                    "notebooks/"))
+                                    "notebooks/", KEYS))
     assign.add_argument("exercise", metavar="EXERCISE")
     assign.add_argument("--roster", required=True)
     assign.add_argument("--out", required=True, metavar="DIR")
@@ -29,7 +32,7 @@ def register(subparsers) -> None:
     grade = sub.add_parser("grade", help="grade submitted exercise notebooks",
                            **reads("CRMLAB_INSTRUCTOR_SECRET", "CRMLAB_COURSE_DIR", "notebooks/",
                                    "datasets/", "course.yaml", "quizzes/",
-                                   "CRMLAB_SANDBOX_BATCH"))
+                                   "CRMLAB_SANDBOX_BATCH", KEYS))
     grade.add_argument("exercise", metavar="EXERCISE")
     grade.add_argument("submissions", metavar="SUBMISSIONS")
     grade.add_argument("--roster", required=True)

@@ -77,7 +77,7 @@ def register(subparsers) -> None:
 
     release = subparsers.add_parser("release", help="write the student copy of the course",
                                     **reads("CRMLAB_COURSE_DIR", "notebooks/", "quizzes/",
-                                            "datasets/"))
+                                            "datasets/", "notebooks/instructor/exercise_keys.py"))
     release.add_argument("--out", required=True, metavar="DIR")
     release.add_argument("--lang", default="en", choices=LANGUAGES,
                          help="the default edition: the one `make lab` opens and the README's "

@@ -13,6 +13,7 @@ checkout or a student release, else the nearest folder up from here holding ``da
     notebooks/                       notebooks_dir(), edition_dir("en")
     notebooks/<lang>/                edition_dir(lang): a translated edition
     notebooks/[<lang>/]exercises/    exercises_dir(lang)
+    notebooks/instructor/exercise_keys.py   exercise_keys_file(): the instructor's exercise keys
 
 The student's state (``CRMLAB_HOME``, default ``~/.crmlab``)::
 
@@ -36,7 +37,7 @@ import os
 from pathlib import Path
 
 __all__ = ["course_dir", "course_file", "datasets_dir", "quizzes_dir", "notebooks_dir",
-           "edition_dir", "exercises_dir", "home_dir", "settings_file",
+           "edition_dir", "exercises_dir", "exercise_keys_file", "home_dir", "settings_file",
            "answers_dir", "variants_dir"]
 
 
@@ -84,6 +85,12 @@ def edition_dir(lang: str = "en") -> Path:
 def exercises_dir(lang: str = "en") -> Path:
     """The exercise source notebooks of the edition ``lang``."""
     return edition_dir(lang) / "exercises"
+
+
+def exercise_keys_file() -> Path:
+    """The instructor's exercise keys (the expected value of every exercise check): in the
+    instructor's folder, which ``crmlab release`` never copies."""
+    return notebooks_dir() / "instructor" / "exercise_keys.py"
 
 
 # ------------------------------------------------------------------------------ the student

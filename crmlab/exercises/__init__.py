@@ -9,13 +9,14 @@ hidden_check``) and what the instructor prepares with:
 Modules, one job each: ``tags`` (the cell tags), ``notebook`` (the parts of a solution notebook,
 the exercise catalogue, the student copy, the submission file name), ``checks`` (what runs inside
 the notebook: ``variant``, ``check``, ``hidden_check``, the exercise's own parameters),
-``expected`` (the expected value of every check), ``assignment`` (seeds and parameter
-injection). Grading the submissions is :mod:`crmlab.grading.exercises`.
+``keys`` (loading the instructor's keys by path, the digests a student's notebook carries),
+``assignment`` (seeds, digests and parameter injection). The expected value of every check is
+computed by the instructor's ``notebooks/instructor/exercise_keys.py``, never by this package.
+Grading the submissions is :mod:`crmlab.grading.exercises`.
 
 The format of an exercise notebook is documented in ``notebooks/exercises/README.md``.
 """
 
-from crmlab.exercises import expected  # noqa: F401  (registers the course's checks)
 from crmlab.exercises.assignment import assign
 from crmlab.exercises.checks import check, hidden_check, variant
 from crmlab.exercises.notebook import exercise_notebooks, release

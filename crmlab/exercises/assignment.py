@@ -3,12 +3,18 @@
 Each student's seed is HMAC-SHA256(instructor secret, "<exercise id>:<student id>"), so the
 instructor can recompute it at grading time and a student cannot guess a classmate's seed from
 their id. The secret comes from ``CRMLAB_INSTRUCTOR_SECRET`` or a secret file.
+
+Each notebook also gets ``check_digests``: for each visible check, a keyed digest of the
+expected value for that student's seed (:mod:`crmlab.exercises.keys`), so the visible checks
+answer "correct" / "not yet" in the student's kernel without the instructor's keys. Assigning
+needs those keys: it runs in the instructor's checkout.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
 from pathlib import Path
 
@@ -78,24 +84,37 @@ def parameters_code(parameters: dict, *, comment: str = "Parameters") -> str:
     return PythonTranslator.codify(parameters, comment=comment)
 
 
+def _digests_are_expected(record: logging.LogRecord) -> bool:
+    """papermill warns of a parameter the parameters cell does not set: the digests are meant
+    to be one (a source notebook runs without them), so that warning is not shown."""
+    return not record.getMessage().startswith("Passed unknown parameter: check_digests")
+
+
 def assign(exercise: str, *, roster, out, secret_file=None) -> list[Path]:
-    """Write one student copy per roster row into ``out``, parameters injected, not executed."""
+    """Write one student copy per roster row into ``out``, parameters injected, not executed:
+    :data:`PARAMETER_NAMES` and the digests of the visible checks for the student's seed
+    (``check_digests``, a fresh key per notebook)."""
     import nbformat
     import papermill
 
     from crmlab.core.roster import read_roster
+    from crmlab.exercises.keys import DIGESTS, load_keys, make_digests
     from crmlab.exercises.notebook import (
         exercise_id,
         find_exercise,
         read_exercise,
         student_copy,
         submission_name,
+        visible_checks,
     )
 
     secret = load_secret(secret_file)
     source = find_exercise(exercise)
     nb = read_exercise(source)
     ex_id = exercise_id(nb)
+    load_keys()  # before anything is written: no keys, no notebooks
+    names = visible_checks(nb)
+    logging.getLogger("papermill").addFilter(_digests_are_expected)
     template = Path(out) / f".{source.stem}.student.ipynb"
     template.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(student_copy(nb), template)
@@ -104,9 +123,11 @@ def assign(exercise: str, *, roster, out, secret_file=None) -> list[Path]:
         for student in read_roster(roster)["student_id"]:
             target = Path(out) / submission_name(source.stem, student)
             # papermill's injected cell is written by the translator of parameters_code
+            parameters = student_parameters(secret, ex_id, student)
+            parameters[DIGESTS] = make_digests(names, parameters["seed"])
             papermill.execute_notebook(
                 str(template), str(target), prepare_only=True, progress_bar=False,
-                parameters=student_parameters(secret, ex_id, student))
+                parameters=parameters)
             written.append(target)
     finally:
         template.unlink(missing_ok=True)

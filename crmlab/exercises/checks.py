@@ -1,9 +1,14 @@
 """What runs inside an exercise notebook: the data variant and the checks.
 
-A check compares the student's value with the value crmlab computes from the student's own
-variant, so no expected number is ever written in a notebook. ``check`` gives feedback without
-revealing the answer; ``hidden_check`` (only in the instructor's source, put back at grading)
-records the verdict for the grader.
+A check compares the student's value with the value computed from the student's own variant by
+the instructor's keys (``notebooks/instructor/exercise_keys.py``, registered in
+:data:`EXPECTED` when :func:`~crmlab.exercises.keys.load_keys` loads them: nothing in this
+package computes an expected value), so no expected number is ever written in a notebook.
+``check`` gives feedback without revealing the answer: in a student's notebook it compares a
+keyed digest (the notebook's ``check_digests``, written by ``crmlab exercises assign``, see
+:mod:`crmlab.exercises.keys`); in the instructor's checkout it may compute the value.
+``hidden_check`` (only in the instructor's source, put back at grading) records the verdict for
+the grader.
 
 Where verdicts go: while the grader judges a submission (outside the student's kernel, see
 :mod:`crmlab.grading.runner`) they go to the grader's collector; elsewhere, when
@@ -19,27 +24,19 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
 from crmlab.core.validation import check_choice
+from crmlab.exercises.keys import EXPECTED, register
 
 __all__ = ["variant", "check", "hidden_check", "register", "EXPECTED", "prepare_variant",
            "judging", "clv_parameters"]
 
-#: name -> function(seed) returning the expected value; exercises register theirs.
-EXPECTED: dict = {}
 #: The grader's collector of hidden verdicts and its folder of prepared variants, while judging.
 _JUDGING: ContextVar = ContextVar("crmlab_judging", default=None)
-
-
-def register(name):
-    """Decorator: register the function computing the expected value of check ``name``."""
-    def wrap(function):
-        EXPECTED[name] = function
-        return function
-    return wrap
 
 
 def clv_parameters(seed):
@@ -158,22 +155,66 @@ def _record(name: str, passed: bool, kind: str) -> None:
             handle.write(json.dumps({"check": name, "passed": passed, "kind": kind}) + "\n")
 
 
+def _instructor_keys() -> bool:
+    """Load the instructor's keys when this is the instructor's checkout (the file is there)
+    and not a grading kernel (a student's code runs there); return whether they are loaded."""
+    from crmlab.core.paths import exercise_keys_file
+
+    if os.environ.get("CRMLAB_SANDBOX_JOB") or not exercise_keys_file().is_file():
+        return False
+    from crmlab.exercises.keys import load_keys
+
+    load_keys()
+    return True
+
+
 def _verdict(name: str, value, seed: int) -> bool:
+    if name not in EXPECTED:
+        _instructor_keys()
     check_choice("name", name, sorted(EXPECTED), error=KeyError)
     expected = EXPECTED[name](int(seed))
     try:
         return _same(value, expected)
-    except Exception:  # a value that cannot even be compared is not the right one
+    except Exception:  # a value that cannot be compared is not the right one
         return False
 
 
+def _visible_verdict(name: str, value, seed: int, digests) -> tuple:
+    """``(passed or None, the message's key and fields)``: from the keys when they are loaded,
+    else from the notebook's digests, else from the instructor's keys when they are here."""
+    checks = digests.get("checks", {}) if isinstance(digests, dict) else {}
+    if name not in EXPECTED and name in checks:
+        from crmlab.exercises.keys import matches
+
+        try:
+            if int(digests.get("seed", -1)) != int(seed):
+                return None, ("check.other_seed", {"seed": digests.get("seed")})
+            passed = matches(digests, name, value, int(seed))
+        except (KeyError, TypeError, ValueError, AttributeError):  # digests edited by hand
+            return None, ("check.no_key", {})
+    elif name in EXPECTED or _instructor_keys() and name in EXPECTED:
+        passed = _verdict(name, value, seed)
+    elif os.environ.get("CRMLAB_SANDBOX_JOB"):  # the grader's kernel: the verdict comes later
+        return None, ("check.by_the_grader", {})
+    else:
+        return None, ("check.no_key", {})
+    return passed, ("check.correct" if passed else "check.not_yet", {})
+
+
 def check(name: str, value, *, seed: int) -> None:
-    """Visible check: print whether ``value`` is right, without revealing the expected value."""
-    passed = _verdict(name, value, seed)
-    _record(name, passed, "visible")
+    """Visible check: print whether ``value`` is right, without revealing the expected value.
+
+    The notebook's digests are its variable ``check_digests`` (in the namespace the check is
+    called from: the notebook's); a notebook without a digest for ``name`` and without the
+    instructor's keys says so and judges nothing.
+    """
+    digests = sys._getframe(1).f_globals.get("check_digests")
+    passed, (key, fields) = _visible_verdict(name, value, seed, digests)
+    if passed is not None:
+        _record(name, passed, "visible")
     from crmlab.core.i18n import message
 
-    print(message("check.correct" if passed else "check.not_yet", name=name))
+    print(message(key, name=name, **fields))
 
 
 def _absent(value) -> bool:

@@ -18,12 +18,13 @@ from pathlib import Path
 
 from crmlab.core.exceptions import ExerciseError
 from crmlab.core.paths import exercises_dir
-from crmlab.exercises.tags import HIDDEN_CHECKS, PARAMETERS, SOLUTION, tags_of
+from crmlab.exercises.tags import CHECK, HIDDEN_CHECKS, PARAMETERS, SOLUTION, tags_of
 
 __all__ = ["exercise_notebooks", "catalogue", "find_exercise", "read_exercise", "student_copy",
            "release", "PLACEHOLDER", "exercise_id", "exercise_metadata", "submission_name",
-           "submission_owner"]
+           "submission_owner", "visible_checks", "practice_seed", "with_digests"]
 
+_CHECK_CALL = re.compile(r"""\bcheck\(\s*["']([^"']+)["']""")
 #: What a solution cell becomes in the student copy.
 PLACEHOLDER = "# YOUR CODE HERE\nraise NotImplementedError()"
 _REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*$",
@@ -142,6 +143,19 @@ def exercise_id(nb) -> str:
     return nb.metadata["crmlab"]["id"]
 
 
+def visible_checks(nb) -> list[str]:
+    """The names of the checks the cells tagged ``check`` call (what a student's notebook
+    carries a digest for; a check called only in the hidden checks gets none).
+
+    Examples
+    --------
+    >>> visible_checks(read_exercise(find_exercise("EX-abc-profit")))
+    ['abc-class-a', 'abc-misranked', 'abc-share-a']
+    """
+    return sorted({name for cell in nb.cells if CHECK in tags_of(cell)
+                   for name in _CHECK_CALL.findall(cell.source)})
+
+
 def student_copy(nb):
     """Return the student version of a source notebook (a new node; outputs cleared)."""
     out = copy.deepcopy(nb)
@@ -164,6 +178,35 @@ def student_copy(nb):
     return out
 
 
+def practice_seed(nb) -> int:
+    """The seed the source's parameters cell sets (the demo variant of the practice copies).
+
+    Examples
+    --------
+    >>> practice_seed(read_exercise(find_exercise("EX-abc-profit")))
+    2024
+    """
+    params = next(c for c in nb.cells if PARAMETERS in tags_of(c))
+    found = re.search(r"^seed\s*=\s*(\d+)\s*$", params.source, re.M)
+    if not found:
+        raise ExerciseError("the parameters cell does not set seed to a whole number")
+    return int(found[1])
+
+
+def with_digests(nb, seed: int):
+    """A student copy whose parameters cell also sets ``check_digests`` for ``seed`` (the
+    visible checks of a practice copy answer without the instructor's keys); needs the keys."""
+    from crmlab.exercises.keys import DIGESTS, make_digests
+
+    out = copy.deepcopy(nb)
+    params = next(c for c in out.cells if PARAMETERS in tags_of(c))
+    digests = make_digests(visible_checks(nb), seed)  # strings and whole numbers: JSON is Python
+    params.source = (params.source.rstrip("\n")
+                     + f"\n\n# What the checks compare your answers with, for seed = {seed}"
+                     f" (digests: the answers are not in them)\n{DIGESTS} = {json.dumps(digests)}")
+    return out
+
+
 def _checked(lang: str) -> str:
     from crmlab.core.i18n import check_language
 
@@ -175,7 +218,8 @@ def release(out: str | Path, *, source: str | Path | None = None, lang: str = "e
     """Write the student copy of every exercise into ``out``; return the paths.
 
     ``lang`` picks the edition (``"az"``: the copies built in ``notebooks/az/exercises``) and
-    the language of the students' README.
+    the language of the students' README. Each copy carries the digests of its visible checks
+    for the source's own seed (:func:`with_digests`), so it needs the instructor's keys.
     """
     import nbformat
 
@@ -186,7 +230,8 @@ def release(out: str | Path, *, source: str | Path | None = None, lang: str = "e
     written = []
     for path in exercise_notebooks(source, lang=lang):
         target = out / path.name
-        nbformat.write(student_copy(read_exercise(path)), target)
+        nb = read_exercise(path)
+        nbformat.write(with_digests(student_copy(nb), practice_seed(nb)), target)
         written.append(target)
     # The instructor's README documents the grader; students get their own short one.
     (out / "README.md").write_text(

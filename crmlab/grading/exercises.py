@@ -386,6 +386,7 @@ class ExerciseJudge(Judge):
 
         from crmlab.core.roster import read_roster
         from crmlab.exercises.assignment import load_secret, student_seed
+        from crmlab.exercises.keys import keys_source
         from crmlab.exercises.notebook import exercise_id, find_exercise, read_exercise
 
         self.limits = self.options.sandbox_limits()
@@ -403,6 +404,7 @@ class ExerciseJudge(Judge):
             problems.add(self.found[student], student, assessment=self.exercise_id,
                          reason=Reason("skipped_off_roster"))
         hidden = hidden_sources(self.source)
+        keys = keys_source()  # the instructor's, shipped with each job like the hidden checks
         digest = fingerprint(crmlab_dir())
         self.starter = _starter(self.source, self.source_path.stem)
         self.early, jobs, self.code = {}, [], {}
@@ -422,7 +424,7 @@ class ExerciseJudge(Judge):
             self.code[student] = similarity.own_code(nb, starter=self.starter)
             feedback = self.out / files.FEEDBACK / submission_name(self.source_path.stem, student)
             jobs.append(Job(student, seed, nbformat.writes(nb), hidden, str(feedback),
-                            self.limits, crmlab=digest))
+                            self.limits, crmlab=digest, keys=keys))
         self.students = students
         return jobs
 

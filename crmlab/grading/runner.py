@@ -65,7 +65,9 @@ class Job:
     ``notebook`` is the prepared notebook (the student's cells and the roster's parameters,
     JSON); ``hidden`` the sources of the hidden check cells, which never reach the kernel;
     ``feedback`` where to write the executed notebook; ``variants`` the folder of prepared data
-    variants (``""``: none); ``crmlab`` the grader's fingerprint of crmlab.
+    variants (``""``: none); ``crmlab`` the grader's fingerprint of crmlab; ``keys`` the source of
+    the instructor's exercise keys (``""``: the hidden checks register their own), judged with
+    the hidden checks and, like them, never in the kernel.
     """
 
     student_id: str
@@ -76,6 +78,7 @@ class Job:
     limits: Limits
     variants: str = ""
     crmlab: str = ""
+    keys: str = ""
 
 
 def run_job(job: Job) -> JobResult:
@@ -112,7 +115,7 @@ def run_job(job: Job) -> JobResult:
         verdicts = {}
     else:
         verdicts, error = judge(job.hidden, values, student_id=job.student_id, seed=job.seed,
-                                variants=job.variants or None)
+                                variants=job.variants or None, keys=job.keys)
         result = JobResult(job.student_id, checks=tuple(
             CheckResult(name, code) for name, code in verdicts.items()),
             notes=(*notes, *([error] if error else [])))
@@ -131,8 +134,10 @@ run_job.progress_label = "grading"
 run_job.on_error = _on_error
 
 
-def judge(hidden, values: dict, *, student_id: str, seed: int, variants=None):
-    """Run the hidden check sources on ``values`` here; return ``(verdicts, error)``: a verdict
+def judge(hidden, values: dict, *, student_id: str, seed: int, variants=None,
+          keys: str = ""):
+    """Run the hidden check sources on ``values`` here, the instructor's ``keys`` (the source of
+    their module) loaded first; return ``(verdicts, error)``: a verdict
     code of :data:`~crmlab.grading.results.CHECK_CODES` per check that gave one, and the note
     ``hidden_checks_failed`` when the instructor's checks raised (else None).
 
@@ -148,8 +153,11 @@ def judge(hidden, values: dict, *, student_id: str, seed: int, variants=None):
     ({'demo-square': 'passed', 'demo-cube': 'missing'}, None)
     >>> del EXPECTED["demo-square"], EXPECTED["demo-cube"]
     """
-    from crmlab.exercises import expected  # noqa: F401  (registers the course's checks)
     from crmlab.exercises.checks import judging
+    from crmlab.exercises.keys import load_keys
+
+    if keys:
+        load_keys(source=keys)
 
     error = None
     # A forged export cannot shadow a builtin or a dunder the checks' code relies on.

@@ -1,9 +1,15 @@
-"""The expected value of every exercise check, computed from the student's own data variant.
+"""The instructor's exercise keys: the expected value of every exercise check, computed from
+the student's own data variant.
 
 Each function is registered under the check's name with :func:`~crmlab.exercises.checks.register`
 and takes the student's seed. This is course content (which analysis each exercise asks for);
-the machinery that compares values lives in :mod:`crmlab.exercises.checks`. A new
-exercise registers its checks here.
+the machinery that compares values lives in :mod:`crmlab.exercises.checks`. A new exercise
+registers its checks here.
+
+This file is not part of the ``crmlab`` package and ``crmlab release`` never copies
+``notebooks/instructor/``: a student who knows their seed cannot compute their answers with it.
+:func:`crmlab.exercises.keys.load_keys` loads it by path (the grader, ``crmlab exercises
+assign``, the release's practice copies, the instructor's own run of a solution notebook).
 """
 
 from __future__ import annotations
