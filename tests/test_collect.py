@@ -881,6 +881,10 @@ def test_assign_lms_zip_collect_grade_end_to_end(tmp_path, monkeypatch):
     the hand-computed ones (fx-double 1 point, fx-square 2 points)."""
     monkeypatch.setenv("CRMLAB_INSTRUCTOR_SECRET", E2E_SECRET)
     roster = tmp_path / "roster.csv"
+    # The fixture's keys, which a course's keys file would hold (assign digests its checks).
+    from crmlab.exercises.keys import EXPECTED
+    monkeypatch.setitem(EXPECTED, "fx-double", lambda seed: 2 * seed)
+    monkeypatch.setitem(EXPECTED, "fx-square", lambda seed: seed * seed)
     roster.write_text("student_id,name,email\n"
                       "st-a,Aysel Quliyeva,aysel@example.edu\n"
                       "st-b,Bəhruz Əliyev,behruz@example.edu\n"

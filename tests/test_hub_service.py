@@ -383,6 +383,10 @@ def _hub_round(tmp_path, monkeypatch, capsys, running):
     monkeypatch.setenv("CRMLAB_INSTRUCTOR_SECRET", "fixture-secret-123")
     roster = tmp_path / "roster.csv"
     roster.write_text("student_id\nst-a\nst-b\n", encoding="utf-8")
+    # The fixture's keys, which a course's keys file would hold (assign digests its checks).
+    from crmlab.exercises.keys import EXPECTED
+    monkeypatch.setitem(EXPECTED, "fx-double", lambda seed: 2 * seed)
+    monkeypatch.setitem(EXPECTED, "fx-square", lambda seed: seed * seed)
     assigned, store = tmp_path / "assigned", tmp_path / "store"
     store.mkdir()
     assert main(["exercises", "assign", str(FIXTURE), "--roster", str(roster), "--out",
