@@ -19,6 +19,7 @@ EXERCISE = ROOT / "tests" / "fixtures" / "exercises" / "exercise" / "fixture_dou
 QUIZ = """\
 id: Q
 title: Q
+mode: graded
 questions:
   - {id: a, type: truefalse, prompt: A, answer: true}
   - {id: b, type: truefalse, prompt: B, answer: false}

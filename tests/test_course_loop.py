@@ -8,7 +8,9 @@ added, one answer left half graded) and imports it -> the course gradebook (one 
 pending) -> the last grade imported -> the gradebook again, with the changes and their reasons
 -> the feedback pages, each with only its own student's data.
 
-The course file of the test (below) weighs L00 (8 points) 1, L02_open (one free-text question,
+The course file of the test (below) counts practice in full (`practice_weight: 1`, given to
+`crmlab grade` as --practice-weight 1; the default, practice not counted, is tested in
+test_practice_weight) and weighs L00 (8 points) 1, L02_open (one free-text question,
 6 points) 2 and the fixture exercise (3 points) 1; late policy 10% of the points possible per
 day started, at most 50%, cut-off 7 days after the deadline; deadlines at 23:59 in Baku (UTC+4).
 """
@@ -60,6 +62,7 @@ assessments:
 extensions:
   - {{student: s04, assessment: EX-fixture, days: 5, reason: certificate}}
   - {{student: s99, assessment: L00, days: 2}}
+practice_weight: 1
 """
 ROSTER = "student_id,name,email\ns01,Aysel,s01@uni.az\ns02,Elvin,s02@uni.az\n" \
          "s03,Nigar,s03@uni.az\ns04,Orxan,s04@uni.az\n"
@@ -213,7 +216,7 @@ def loop(tmp_path_factory):
         grades = work / "grades"
         args = ["grade", str(subs), "--out", str(grades), "--quiz", "L00", "--quiz", "L02_open",
                 "--roster", str(work / "roster.csv"), "--receipts", str(receipts),
-                "--no-figures"]
+                "--no-figures", "--practice-weight", "1"]  # this course counts L00's practice
         assert main(args) == 0
         first_sheet = (grades / "rubric.csv").read_text(encoding="utf-8")
         grade_exercise(str(EXERCISE), ex_subs, roster=work / "roster.csv",

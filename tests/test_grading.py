@@ -14,6 +14,13 @@ from crmlab.grading.quizzes import grade
 from crmlab.quiz import load, submission
 
 
+@pytest.fixture(autouse=True)
+def practice_counts(monkeypatch):
+    """These tests grade L00's practice answers, so their course counts practice in full (the
+    default, practice not counted, is tested in test_practice_weight)."""
+    monkeypatch.setattr("crmlab.grading.quizzes.course_practice_weight", lambda: 1.0)
+
+
 def bundle(folder, student, answers, *, created="2026-11-20T10:00:00+00:00", version=None,
            name=None, tamper=None, received=None):
     """Write a submission zip as `crmlab submit` does; `tamper` edits it on the way. Its file

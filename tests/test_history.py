@@ -17,6 +17,7 @@ NOON = datetime(2026, 12, 1, 12, tzinfo=timezone.utc)
 QUIZ = """\
 id: H
 title: History
+mode: graded  # a graded quiz: practice would not count (issue 26)
 questions:
   - {id: tf, type: truefalse, prompt: A regrade keeps the earlier run., answer: true}
   - id: pick

@@ -217,7 +217,9 @@ def test_a_sixth_type_is_shown_recorded_submitted_and_graded(course, tmp_path):
     assert saved["order-graded"]["answer"] == ["a", "c", "b"]
 
     make_bundle(tmp_path / "subs" / "s6.zip")
-    result = grade(tmp_path / "subs", out=tmp_path / "out", quizzes=["T6"], progress=False)
+    # practice counted here, so the plugged-in type's practice verdict reaches the grade
+    result = grade(tmp_path / "subs", out=tmp_path / "out", quizzes=["T6"], progress=False,
+                   practice_weight=1)
     rows = result.responses.set_index("question_id")
     assert rows.loc["order-practice", "points"] == 1.0
     assert rows.loc["order-graded", "points"] == pytest.approx(2 / 3)  # only 'a' in place
@@ -275,6 +277,7 @@ def test_a_type_graded_by_hand_stays_pending(tmp_path, monkeypatch, crmlab_home)
         (tmp_path / "quizzes" / "E.yaml").write_text(textwrap.dedent("""\
             id: E
             title: Essay
+            mode: graded
             questions:
               - {id: why, type: essay-test, prompt: "Why keep customers?", words: 100}
               - {id: tf, type: truefalse, prompt: Keeping costs less., answer: true}

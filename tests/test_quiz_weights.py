@@ -10,6 +10,14 @@ from crmlab.grading.weights import apply_weights, read_weights
 from crmlab.quiz import submission
 from crmlab.quiz.loading import load
 
+
+@pytest.fixture(autouse=True)
+def practice_counts(monkeypatch):
+    """These tests grade L00's practice answers, so their course counts practice in full (the
+    default, practice not counted, is tested in test_practice_weight)."""
+    monkeypatch.setattr("crmlab.grading.quizzes.course_practice_weight", lambda: 1.0)
+
+
 AT = "2026-11-20T10:00:00+00:00"
 
 

@@ -21,6 +21,10 @@ def register(subparsers) -> None:
     parser.add_argument("--resubmission", default="latest", choices=["latest", "first", "best"])
     parser.add_argument("--weights", metavar="weights.csv",
                         help="item weights: CSV quiz_id,question_id,weight (multiplies points)")
+    parser.add_argument("--practice-weight", type=float, metavar="W",
+                        help="what a practice question counts in its quiz's grade, 0 to 1 "
+                             "(default: course.yaml's practice_weight, else 0: only the graded "
+                             "questions count)")
     parser.add_argument("--no-figures", dest="figures", action="store_false",
                         help="write report.md without its PNG figures")
     parser.add_argument("--receipts", metavar="receipts.csv",
@@ -91,6 +95,7 @@ def _grade(args) -> int:
 
     result = grade(args.submissions, out=args.out, quizzes=args.quiz, roster=args.roster,
                    format=args.format, resubmission=args.resubmission, weights=args.weights,
+                   practice_weight=args.practice_weight,
                    figures=args.figures, receipts=args.receipts,
                    import_rubric=args.import_rubric,
                    similarity_threshold=args.similarity_threshold)

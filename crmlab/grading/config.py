@@ -165,6 +165,9 @@ class Course:
     assessments: tuple[Assessment, ...]
     extensions: tuple[Extension, ...] = ()
     problems: list = field(default_factory=list)
+    #: What a practice question's points count in its quiz's grade (0: nothing, the default;
+    #: 1: as much as a graded question's).
+    practice_weight: float = 0.0
 
     def assessment(self, assessment_id: str) -> Assessment:
         """The assessment with this id (a CourseError names the known ones)."""
@@ -443,10 +446,13 @@ def _read(path: Path, *, check_ids: bool) -> tuple[Course | None, LineProblems, 
     ids = {a.id for a in assessments}
     found = [e for e in (_extension(item, i, ids, zone, reading)
                          for i, item in enumerate(extensions or [])) if e]
+    practice = data.get("practice_weight", 0) \
+        if ("practice_weight",) not in reading.refused else 0
     course = Course(path=path, title=str(data.get("title", "")),
                     version=str(data.get("version", "")), timezone=zone_name,
                     late_policy=policy, assessments=tuple(assessments),
-                    extensions=tuple(found), problems=problems.lines())
+                    extensions=tuple(found), problems=problems.lines(),
+                    practice_weight=float(practice or 0))
     return course, problems, None
 
 

@@ -542,7 +542,23 @@ def _write_sheet(out: Path, answers: list, grades, problems: Problems) -> list[P
     return [write_text(target, rubric.sheet_csv(answers, grades))]
 
 
-def _load_quizzes(quiz_ids, weights) -> dict:
+def course_practice_weight() -> float:
+    """The course file's ``practice_weight``: 0 (the default) when the course has no course
+    file or one that cannot be read (quiz grading never stops on it; ``crmlab course
+    validate`` says what is wrong)."""
+    from crmlab.core.exceptions import CourseError
+    from crmlab.core.paths import course_file
+    from crmlab.grading.config import load_course
+
+    if not course_file().is_file():
+        return 0.0
+    try:
+        return load_course(check_ids=False).practice_weight
+    except CourseError:
+        return 0.0
+
+
+def _load_quizzes(quiz_ids, weights, practice: float = 1.0) -> dict:
     ids = list(quiz_ids) if quiz_ids else [p.stem for p in quiz_files()]
     quizzes = {}
     for quiz_id in ids:
@@ -551,12 +567,12 @@ def _load_quizzes(quiz_ids, weights) -> dict:
             raise CrmlabError(f"quiz {quiz_id!r} is a student release without keys; grade with "
                               "the instructor's quizzes/")
         quizzes[quiz_id] = quiz
-    return apply_weights(quizzes, weights)
+    return apply_weights(quizzes, weights, practice=practice)
 
 
 def grade(submissions, *, out, quizzes=None, roster=None, format: str = "plain",
-          resubmission: str = "latest", weights=None, figures: bool = True,
-          receipts=None, import_rubric=None, now=None,
+          resubmission: str = "latest", weights=None, practice_weight: float | None = None,
+          figures: bool = True, receipts=None, import_rubric=None, now=None,
           similarity_threshold: float = similarity.TEXT_THRESHOLD,
           max_bytes: int = MAX_BYTES, progress: bool = True) -> GradeResult:
     """Grade every submission under ``submissions`` and write the outputs into ``out``.
@@ -578,6 +594,10 @@ def grade(submissions, *, out, quizzes=None, roster=None, format: str = "plain",
         Which of several submissions of a student counts.
     weights : path or mapping, optional
         Item weights: a CSV ``quiz_id,question_id,weight`` or ``{(quiz_id, question_id): w}``.
+    practice_weight : float, optional
+        What a practice question the weights do not name counts (0: nothing; 1: as a graded
+        question). Default: the course file's ``practice_weight`` (0 without one), so a
+        quiz's grade is its graded questions; responses.csv keeps every answer.
     figures : bool, default True
         Draw the report's PNG figures (report.md is always written).
     receipts : path, optional
@@ -613,10 +633,10 @@ def grade(submissions, *, out, quizzes=None, roster=None, format: str = "plain",
     if not root.exists():
         raise CrmlabError(f"{root}: no such file or folder")
     judge = QuizJudge(root, out=Path(out), quizzes=quizzes, roster=roster, format=format,
-                      resubmission=resubmission, weights=weights, figures=figures,
-                      receipts=receipts, import_rubric=import_rubric, now=now,
-                      max_bytes=max_bytes, progress=progress,
-                      similarity_threshold=similarity_threshold)
+                      resubmission=resubmission, weights=weights,
+                      practice_weight=practice_weight, figures=figures, receipts=receipts,
+                      import_rubric=import_rubric, now=now, max_bytes=max_bytes,
+                      progress=progress, similarity_threshold=similarity_threshold)
     with _without_gc():
         return skeleton.run(judge, out=out, now=now)
 
@@ -641,10 +661,12 @@ class QuizJudge(Judge):
     last = files.GRADEBOOK
 
     def __init__(self, root: Path, *, out: Path, quizzes, roster, format, resubmission, weights,
-                 figures, receipts, import_rubric, now, max_bytes, progress,
+                 practice_weight, figures, receipts, import_rubric, now, max_bytes, progress,
                  similarity_threshold=similarity.TEXT_THRESHOLD):
         self.root, self.out, self.quiz_ids, self.roster_path = root, out, quizzes, roster
         self.format, self.resubmission, self.weights = format, resubmission, weights
+        self.practice = (course_practice_weight() if practice_weight is None
+                         else practice_weight)
         self.figures, self.receipts_path, self.import_rubric = figures, receipts, import_rubric
         self.now, self.max_bytes, self.progress = now, max_bytes, progress
         self.similarity_threshold = similarity_threshold
@@ -653,7 +675,7 @@ class QuizJudge(Judge):
         """The keys, roster, receipts and hand grades; every submission found, as a stream."""
         # the quiz files as written (the history names their own key and points changes)
         self.sources = _load_quizzes(self.quiz_ids, None)
-        self.keys = apply_weights(self.sources, self.weights)
+        self.keys = apply_weights(self.sources, self.weights, practice=self.practice)
         self.roster = read_roster(self.roster_path) if self.roster_path else None
         self.receipts = read_receipts(self.receipts_path)
         self.grades = self.before = rubric.read_store(self.out)
@@ -728,6 +750,8 @@ class QuizJudge(Judge):
             shown = history.digest_file(weights) if isinstance(weights, (str, Path)) else \
                 history.digest_text(sorted(dict(weights).items()))
             inputs["weights"] = history.Input(shown, "policy change: item weights")
+        inputs["practice"] = history.Input(history.digest_text(repr(float(self.practice))),
+                                           "policy change: practice weight")
         digests: dict = {}
         for student, digest in zip(result.submissions["student_id"],
                                    result.submissions["sha256"]):

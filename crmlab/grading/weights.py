@@ -2,7 +2,9 @@
 
 A weights file is a CSV with the columns ``quiz_id``, ``question_id`` and ``weight``; the
 weight multiplies the question's points (``2`` doubles it, ``0.5`` halves it, ``0`` leaves the
-item out of the grade). Items the file does not name keep weight 1. ``crmlab grade --weights
+item out of the grade). Items the file does not name keep weight 1, except practice questions:
+they weigh the course's ``practice_weight`` (course.yaml; 0 by default, so a quiz's grade is its
+graded questions). ``crmlab grade --weights
 weights.csv`` and :func:`crmlab.grading.quizzes.grade` (``weights=`` a path or a mapping
 ``{(quiz_id, question_id): weight}``) apply them; every bad row is a one-line error naming the
 file, the line and the field.
@@ -79,11 +81,13 @@ def _as_mapping(weights) -> dict[tuple[str, str], float]:
     return checked
 
 
-def apply_weights(quizzes: dict, weights) -> dict:
+def apply_weights(quizzes: dict, weights, *, practice: float = 1.0) -> dict:
     """Return ``{quiz_id: Quiz}`` with each weighted question's points multiplied.
 
     ``weights`` is a path of a weights CSV, a mapping ``{(quiz_id, question_id): weight}`` or
-    None. A quiz or question the weights name that is not being graded is an error.
+    None. A quiz or question the weights name that is not being graded is an error. Every
+    practice question the weights do not name is weighted ``practice`` (the course's
+    ``practice_weight``; 0 leaves practice out of the grade).
 
     Examples
     --------
@@ -91,11 +95,15 @@ def apply_weights(quizzes: dict, weights) -> dict:
     >>> weighted = apply_weights({"L00": load("L00")}, {("L00", "run-order"): 2})
     >>> weighted["L00"].question("run-order").points
     2.0
+    >>> graded = apply_weights({"L00": load("L00")}, None, practice=0)["L00"]
+    >>> [(q.id, q.points) for q in graded.questions if q.points]
+    [('n-perishable', 1.0), ('submit', 1.0)]
     >>> apply_weights({"L00": load("L00")}, {("L00", "nope"): 2})
     Traceback (most recent call last):
     ...
     crmlab.core.exceptions.CrmlabError: weights: quiz 'L00': Got question_id='nope' instead, expected one of ...
     """
+    practice = check_number("practice_weight", practice, minimum=0, error=CrmlabError)
     source = f"{weights}: " if isinstance(weights, (str, Path)) else "weights: "
     mapping = _as_mapping(weights)
     by_quiz: dict[str, dict[str, float]] = {}
@@ -110,8 +118,16 @@ def apply_weights(quizzes: dict, weights) -> dict:
         except CrmlabError as exc:
             raise CrmlabError(f"{source}quiz {quiz_id!r}: {exc}") from None
         by_quiz.setdefault(quiz_id, {})[question_id] = weight
+    if practice != 1:
+        for quiz_id, quiz in quizzes.items():
+            factors = by_quiz.setdefault(quiz_id, {})
+            for q in quiz.questions:
+                if q.mode == "practice" and q.id not in factors:
+                    factors[q.id] = practice
     out = dict(quizzes)
     for quiz_id, factors in by_quiz.items():
+        if not factors:
+            continue
         quiz = quizzes[quiz_id]
         questions = tuple(dataclasses.replace(q, points=q.points * factors[q.id])
                           if q.id in factors else q for q in quiz.questions)

@@ -139,14 +139,20 @@ def _quiz_details(book: CourseGradebook, student: str, quiz_id: str, lang: str) 
         answer = json.loads(row["answer"]) if row is not None else None
         points = row["points"] if row is not None else 0.0
         pending = row is not None and points != points
+        # What the question counts in the grade: the graded answer's own maximum (item weights
+        # and the course's practice weight applied), else the question's points so weighted.
+        factor = book.course.practice_weight if question.mode == "practice" else 1.0
+        possible = float(row["max_points"]) if row is not None else question.points * factor
+        counted = possible > 0 or question.points == 0
         view = {
             "number": number, "mode": question.mode,
-            "css": ("pending" if pending else "right" if points == question.points
-                    else "partly" if points else "wrong"),
+            "css": ("practice" if not counted else "pending" if pending
+                    else "right" if points == possible else "partly" if points else "wrong"),
             "prompt": localized(question.prompt, lang),
             "answer": (kind.answer_text(question, answer, lang) if answer is not None
                        else message("no_answer", lang)),
-            "points": _score(points, question.points, lang),
+            "points": (_score(points, possible, lang) if counted
+                       else message("not_counted", lang)),
             "rubric": None, "key": "",
             "explanation": localized(question.explanation, lang) if question.explanation
             else ""}
