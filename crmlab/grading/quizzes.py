@@ -127,10 +127,11 @@ class _Judged:
 
 # ------------------------------------------------------------------------------ read
 def _read_one(item, max_bytes):
-    """A Submission, or ``(source, reason)`` when it is rejected."""
+    """``(Submission, its SHA-256)``, or ``(source, reason)`` when it is rejected. The checksum
+    (what receipts are looked up by) is taken here, in the forked readers, not by the judge."""
     kind, path = item
     try:
-        return read_submission(kind, path, max_bytes=max_bytes)
+        return read_submission(kind, path, max_bytes=max_bytes), file_digest(kind, path)
     except SubmissionError as exc:
         return str(path), Reason("bundle_rejected", error=str(exc))
 
@@ -142,10 +143,11 @@ def _read_range(bounds, max_bytes):
     return [_read_one(item, max_bytes) for item in _FOUND[bounds[0]:bounds[1]]]
 
 
-def _read(found, max_bytes, problems: Problems, *, progress: bool):
+def _read(found, max_bytes, problems: Problems, *, progress: bool, digests: dict):
     """Yield every submission as it is read (rejections become problems): a stream, so memory
     holds a few chunks at a time, never the whole cohort. Large batches are read by one forked
-    process per core, a bounded number of chunks ahead of the judge."""
+    process per core, a bounded number of chunks ahead of the judge. ``digests`` receives each
+    submission's checksum by source."""
     from tqdm.auto import tqdm
 
     workers = min(len(os.sched_getaffinity(0)), 8) if hasattr(os, "sched_getaffinity") else 1
@@ -178,11 +180,12 @@ def _read(found, max_bytes, problems: Problems, *, progress: bool):
             _FOUND.clear()
 
     for chunk in chunks():
-        for outcome in chunk:
-            if isinstance(outcome, Submission):
-                yield outcome
+        for first, second in chunk:
+            if isinstance(first, Submission):
+                digests[first.source] = second
+                yield first
             else:
-                problems.add(outcome[0], reason=outcome[1])
+                problems.add(first, reason=second)
         bar.update(len(chunk))
     bar.close()
 
@@ -281,7 +284,7 @@ def _judge(parsed, keys, problems: Problems, *, every_quiz: bool):
 
 
 # ------------------------------------------------------------------------------ choose
-def _received(judged, found, receipts, now) -> dict:
+def _received(judged, found, receipts, now, digests) -> dict:
     """``{source: (sha256, received, time source)}`` of every submission judged: its receipt,
     else its file's time in the collected folder, never later than the grader's ``now``. What
     a bundle says of itself (``created``) comes from the student's computer and orders
@@ -290,7 +293,7 @@ def _received(judged, found, receipts, now) -> dict:
     times = {}
     for sub, _, _ in judged:
         kind = kinds.get(sub.source, "zip")
-        digest = file_digest(kind, sub.source)
+        digest = digests.get(sub.source) or file_digest(kind, sub.source)
         received, source = receipts.by_digest(digest), "receipt"
         if received is None:
             received, source = min(file_time(kind, sub.source), now), "file time"
@@ -682,7 +685,9 @@ class QuizJudge(Judge):
         for problem in self.receipts.problems:
             problems.add(self.receipts_path, reason=Reason("receipts_file", problem=problem))
         self.found = discover(self.root)
-        return _read(self.found, self.max_bytes, problems, progress=self.progress)
+        self.digests: dict = {}
+        return _read(self.found, self.max_bytes, problems, progress=self.progress,
+                     digests=self.digests)
 
     def judge(self, parsed, problems: Problems):
         """Every answer judged once per distinct (quiz, question, answer)."""
@@ -696,7 +701,7 @@ class QuizJudge(Judge):
 
     def choose(self, judged, problems: Problems) -> dict:
         """One submission per student by the resubmission rule, hand grades brought in."""
-        self.times = _received(judged, self.found, self.receipts, utc(self.now))
+        self.times = _received(judged, self.found, self.receipts, utc(self.now), self.digests)
         chosen = _choose(judged, self.resubmission, self.times)
         self.answers = _text_answers(chosen, self.verdicts, self.keys)
         self.message, self.refused = "", False
