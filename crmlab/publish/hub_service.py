@@ -382,20 +382,27 @@ def make_app(store: str | Path, *, prefix: str = "/", max_bytes: int = MAX_BYTES
         def instructor(self) -> bool:
             return INSTRUCTOR_SCOPE in set(self.current_user.get("scopes", ()))
 
-    class Submissions(_Handler):
-        @web.authenticated
-        async def post(self):
+        async def accept(self, what: str, store_it, shown):
+            """Store what the signed-in user posted (``store_it(user, body)``, off the event
+            loop): 201 and its receipt, or the refusal; both logged (``shown(receipt)``)."""
             user = self.current_user["name"]
             try:
                 receipt = await asyncio.get_running_loop().run_in_executor(
-                    None, lambda: store_bundle(store, user, self.request.body,
-                                               max_bytes=max_bytes))
+                    None, lambda: store_it(user, self.request.body))
             except Refused as exc:
-                app_log.warning("refused a bundle from %s: %s", user, exc.reason)
+                app_log.warning("refused %s from %s: %s", what, user, exc.reason)
                 return self.refuse(exc.status, refused=exc)
-            app_log.info("received %s from %s", receipt["file"], user)
+            app_log.info("received %s from %s", shown(receipt), user)
             self.set_status(201)
             self.finish(receipt)
+
+    class Submissions(_Handler):
+        @web.authenticated
+        async def post(self):
+            await self.accept(
+                "a bundle", lambda user, body: store_bundle(store, user, body,
+                                                            max_bytes=max_bytes),
+                lambda receipt: receipt["file"])
 
         @web.authenticated
         def get(self):
@@ -421,16 +428,10 @@ def make_app(store: str | Path, *, prefix: str = "/", max_bytes: int = MAX_BYTES
     class Notebooks(_Handler):
         @web.authenticated
         async def post(self):
-            user = self.current_user["name"]
-            try:
-                receipt = await _off_loop(lambda: store_notebook(
-                    store, user, self.request.body, max_bytes=NOTEBOOK_BYTES))
-            except Refused as exc:
-                app_log.warning("refused a notebook from %s: %s", user, exc.reason)
-                return self.refuse(exc.status, refused=exc)
-            app_log.info("received %s/%s from %s", EXERCISES, receipt["file"], user)
-            self.set_status(201)
-            self.finish(receipt)
+            await self.accept(
+                "a notebook", lambda user, body: store_notebook(store, user, body,
+                                                                max_bytes=NOTEBOOK_BYTES),
+                lambda receipt: f"{EXERCISES}/{receipt['file']}")
 
     class Exercises(_Handler):
         @web.authenticated
@@ -469,15 +470,9 @@ def make_app(store: str | Path, *, prefix: str = "/", max_bytes: int = MAX_BYTES
     class Regrades(_Handler):
         @web.authenticated
         async def post(self):
-            user = self.current_user["name"]
-            try:
-                request = await _off_loop(lambda: file_regrade(store, user, self.request.body))
-            except Refused as exc:
-                app_log.warning("refused a regrade request from %s: %s", user, exc.reason)
-                return self.refuse(exc.status, refused=exc)
-            app_log.info("regrade request %s from %s", request["id"], user)
-            self.set_status(201)
-            self.finish(request)
+            await self.accept("a regrade request",
+                              lambda user, body: file_regrade(store, user, body),
+                              lambda request: f"regrade request {request['id']}")
 
         @web.authenticated
         def get(self):
