@@ -5,11 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import os
-import textwrap
 from datetime import datetime
 
 import pandas as pd
 import pytest
+from _handgrade_inputs import QUIZ  # the one free-text quiz of the tests
 
 from crmlab.cli import main
 from crmlab.grading.quizzes import grade
@@ -22,20 +22,6 @@ from crmlab.grading.rubric import (
 )
 from crmlab.quiz import submission
 
-QUIZ = textwrap.dedent("""\
-    id: T
-    title: Text
-    mode: graded
-    questions:
-      - id: why
-        type: text
-        points: 3
-        prompt: Why keep customers?
-        rubric:
-          - {id: cost, text: Names the cost of winning customers back, points: 2}
-          - {id: example, text: Gives an example, points: 1}
-      - {id: tf, type: truefalse, prompt: Keeping costs less., answer: true}
-    """)
 TEXTS = {"s1": "Winning back costs 50-100 times more.", "s2": "Loyal customers buy more."}
 
 
