@@ -379,3 +379,22 @@ def test_only_visible_checks_get_a_digest():
     visible = visible_checks(nb)
     hidden.source += '\nhidden_check("demo-hidden-only", 1, seed=seed)'
     assert visible_checks(nb) == visible and "demo-hidden-only" not in visible
+
+
+@pytest.mark.parametrize("source, message", [
+    ("def broken(:\n", r":1: the exercise keys do not run: SyntaxError: "),
+    ("x = 1\nraise RuntimeError('no data')\n",
+     r":2: the exercise keys do not run: RuntimeError: no data$"),
+])
+def test_an_instructor_keys_file_that_does_not_run_is_one_line(tmp_path, source, message):
+    """Review fix: a keys file with an error ended in a traceback from exec()."""
+    from crmlab.core.exceptions import ExerciseError
+    from crmlab.exercises.keys import load_keys
+
+    path = tmp_path / "exercise_keys.py"
+    path.write_text(source)
+    with pytest.raises(ExerciseError, match=f"^{path}" + message):
+        load_keys(path)
+    path.write_bytes(b"\xff\xfe")
+    with pytest.raises(ExerciseError, match=f"^{path}: not UTF-8 text"):
+        load_keys(path)

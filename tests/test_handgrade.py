@@ -307,7 +307,7 @@ def test_the_command_prints_the_url_serves_and_stops_on_ctrl_c(folder):
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env=os.environ.copy())
     try:
-        assert process.stdout.readline() == f"0 of 2 free-text answer(s) graded in {folder}\n"
+        assert process.stdout.readline() == f"{folder}: 0 of 2 answer(s) graded.\n"
         url = process.stdout.readline().removeprefix("open ").strip()
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+/\?token=[\w-]{32}", url)
         with urllib.request.urlopen(url, timeout=10) as response:
@@ -318,4 +318,27 @@ def test_the_command_prints_the_url_serves_and_stops_on_ctrl_c(folder):
         if process.poll() is None:
             process.kill()
             process.wait()
-    assert (out, err, process.returncode) == ("stopped: 0 of 2 answer(s) graded\n", "", 0)
+    assert (out, err, process.returncode) == ("stopped: 0 of 2 answer(s) graded.\n", "", 0)
+
+
+def test_the_command_starts_on_an_exercise_folder_and_refuses_a_bad_port(tmp_path, monkeypatch,
+                                                                         capsys):
+    """Review fix: the command read the quiz side's progress and crashed on an exercise
+    folder; a port out of range was a traceback from bind()."""
+    from http.server import HTTPServer
+
+    from crmlab.cli import main
+
+    folder = exercise_grading(tmp_path)
+
+    def interrupted(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(HTTPServer, "serve_forever", interrupted)
+    assert main(["handgrade", str(folder)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"{folder}: 2 student(s); 0 check(s) overridden by hand."
+    assert out[-1] == "stopped: 2 student(s); 0 check(s) overridden by hand."
+    with pytest.raises(SystemExit):
+        main(["handgrade", str(folder), "--port", "99999"])
+    assert "expected a port from 1 to 65535" in capsys.readouterr().err

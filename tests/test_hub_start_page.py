@@ -42,10 +42,12 @@ def test_the_hub_default_and_the_students_own_choice(start_page, tmp_path, monke
 
 @pytest.mark.parametrize("content", ["not json", "[]", '{"language": "../../etc"}'])
 def test_a_damaged_settings_file_falls_back(start_page, tmp_path, monkeypatch, content):
-    monkeypatch.delenv("CRMLAB_HUB_LANGUAGE", raising=False)
     (tmp_path / ".crmlab").mkdir()
     (tmp_path / ".crmlab" / "config.json").write_text(content)
+    monkeypatch.delenv("CRMLAB_HUB_LANGUAGE", raising=False)
     assert start_page(tmp_path) == "/lab/tree/notebooks/00_start_here.ipynb"
+    monkeypatch.setenv("CRMLAB_HUB_LANGUAGE", "az")  # the hub's language, not English
+    assert start_page(tmp_path) == "/lab/tree/notebooks/az/00_start_here.ipynb"
 
 
 def test_both_start_pages_are_in_the_course():

@@ -114,6 +114,13 @@ def test_the_feedback_page_says_practice_was_not_counted(inputs):
     late = datetime(2026, 12, 1, tzinfo=timezone.utc)
     page = student_page(book, "s1", now=late)
     assert page.count("not counted in the grade (practice)") == 1
-    assert "1 of 1" in page  # question a, graded, counted
+    assert "Points: 1 of 1</p>" in page  # question a, graded, counted
     az = student_page(book, "s1", now=late, lang="az")
     assert "qiymətə daxil edilmir (məşq)" in az
+
+
+def test_a_practice_weight_above_one_is_a_one_line_error(subs, tmp_path, capsys):
+    assert main(["grade", str(subs), "--out", str(tmp_path / "out"), "--quiz", "L00",
+                 "--no-figures", "--practice-weight", "5"]) == 1
+    assert capsys.readouterr().err == (
+        "crmlab: error: Got practice_weight=5.0 instead, expected a number from 0 to 1.\n")

@@ -199,5 +199,6 @@ def test_a_damaged_answer_file_shows_the_quiz_and_keeps_the_file(view):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"{not json")
     again = quiz.show("L00")
+    assert len(again.questions) == len(quiz.load("L00").questions)
     assert all(v.feedback.value == "" for v in again.questions)
     assert path.read_bytes() == b"{not json"

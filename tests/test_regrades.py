@@ -82,3 +82,13 @@ def test_an_answer_to_nothing_or_without_text_is_refused(tmp_path, request_id, t
     with pytest.raises(CrmlabError, match=message.replace("(", r"\(").replace(")", r"\)")):
         answer_request(tmp_path, request_id or filed["id"], text=text)
     assert not (tmp_path / "answers.jsonl").exists()
+
+
+def test_a_queue_row_without_the_listed_fields_is_left_out(tmp_path):
+    """Review fix: a row with an id only made `crmlab regrades list` a KeyError."""
+    from crmlab.grading.regrades import read_queue
+
+    folder = tmp_path / "q"
+    folder.mkdir()
+    (folder / "requests.jsonl").write_text('{"id": "R-1"}\nnot json\n')
+    assert read_queue(folder) == []

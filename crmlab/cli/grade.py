@@ -54,9 +54,22 @@ def register_handgrade(subparsers) -> None:
                         help="a grading folder: reads run.json and, of a quiz grading, "
                              "responses.csv and hand_grades.csv; of an exercise grading, "
                              "details.csv, checks.csv, notes.csv and overrides.csv")
-    parser.add_argument("--port", type=int, default=0,
-                        help="the port on 127.0.0.1 (default: a free one)")
+    parser.add_argument("--port", type=_port, default=0,
+                        help="the port on 127.0.0.1, 1 to 65535 (default: a free one)")
     parser.set_defaults(func=_handgrade)
+
+
+def _port(text: str) -> int:
+    """A TCP port for argparse: a whole number from 1 to 65535 (0: a free one)."""
+    import argparse
+
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"Got {text!r} instead, expected a port from 1 to 65535")
+    return port
 
 
 def _handgrade(args) -> int:
@@ -64,8 +77,7 @@ def _handgrade(args) -> int:
 
     server, url = serve(args.grading_dir, port=args.port)
     app = server.RequestHandlerClass.app
-    graded, total = app.grading.progress()
-    print(f"{graded} of {total} free-text answer(s) graded in {args.grading_dir}")
+    print(f"{args.grading_dir}: {app.progress()}")
     print(f"open {url}", flush=True)
     try:
         server.serve_forever()
@@ -73,8 +85,7 @@ def _handgrade(args) -> int:
         pass
     finally:
         server.server_close()
-    graded, total = app.grading.progress()
-    print(f"stopped: {graded} of {total} answer(s) graded")
+    print(f"stopped: {app.progress()}")
     return 0
 
 

@@ -88,7 +88,7 @@ def _list(args) -> int:
     from crmlab.publish.hub_service import REGRADES
 
     rows = read_queue(args.store / REGRADES)
-    _print([r for r in rows if not (args.open and r["answer"])])
+    _print([r for r in rows if not (args.open and r.get("answer"))])
     return 0
 
 

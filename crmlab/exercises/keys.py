@@ -60,6 +60,9 @@ def keys_source(path: str | Path | None = None) -> str:
     path = Path(path) if path else exercise_keys_file()
     try:
         return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ExerciseError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") \
+            from None
     except OSError:
         raise ExerciseError(
             f"{path}: the instructor's exercise keys are not here (a student's copy of the "
@@ -88,8 +91,24 @@ def load_keys(path: str | Path | None = None, *, source: str | None = None) -> N
         return
     spec = importlib.util.spec_from_loader(_MODULE, loader=None)
     module = importlib.util.module_from_spec(spec)
-    exec(compile(source, str(path or _MODULE), "exec"), module.__dict__)  # the instructor's
+    where = str(path or _MODULE)
+    try:
+        exec(compile(source, where, "exec"), module.__dict__)  # the instructor's
+    except Exception as exc:  # the instructor's file: one line saying where, never a traceback
+        line = getattr(exc, "lineno", None) or _line_of(exc, where)
+        raise ExerciseError(f"{where}:{line or '?'}: the exercise keys do not run: "
+                            f"{type(exc).__name__}: {exc}") from None
     _LOADED[fingerprint] = module
+
+
+def _line_of(exc: BaseException, filename: str) -> int | None:
+    """The line of ``filename`` where ``exc`` was raised (the innermost frame in it)."""
+    line, tb = None, exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
 
 
 def kind_of(expected) -> str:

@@ -83,7 +83,12 @@ def check_request(body) -> dict:
             "reason": reason}
 
 
-def _lines(path: Path) -> list[dict]:
+#: The fields every request of the queue carries (a row without them was not written by
+#: crmlab, or was cut: it is left out, as a line that is not JSON).
+_FIELDS = ("id", "student_id", "kind", "assessment", "item", "received_at", "reason")
+
+
+def _lines(path: Path, fields=("id",)) -> list[dict]:
     if not path.is_file():
         return []
     rows = []
@@ -92,7 +97,7 @@ def _lines(path: Path) -> list[dict]:
             row = json.loads(line)
         except ValueError:
             continue  # a line cut by a crash: the ones before and after still count
-        if isinstance(row, dict) and isinstance(row.get("id"), str):
+        if isinstance(row, dict) and all(isinstance(row.get(name), str) for name in fields):
             rows.append(row)
     return rows
 
@@ -102,7 +107,7 @@ def read_queue(folder: str | Path, *, student: str | None = None) -> list[dict]:
     with its latest ``answer`` (``None`` while open)."""
     folder = Path(folder)
     answers = {row["id"]: row for row in _lines(folder / ANSWERS)}
-    return [{**row, "answer": answers.get(row["id"])} for row in _lines(folder / REQUESTS)
+    return [{**row, "answer": answers.get(row["id"])} for row in _lines(folder / REQUESTS, _FIELDS)
             if student is None or row.get("student_id") == student]
 
 

@@ -104,6 +104,9 @@ def apply_weights(quizzes: dict, weights, *, practice: float = 1.0) -> dict:
     crmlab.core.exceptions.CrmlabError: weights: quiz 'L00': Got question_id='nope' instead, expected one of ...
     """
     practice = check_number("practice_weight", practice, minimum=0, error=CrmlabError)
+    if practice > 1:
+        raise CrmlabError(f"Got practice_weight={practice!r} instead, expected a number from 0 "
+                          "to 1.")
     source = f"{weights}: " if isinstance(weights, (str, Path)) else "weights: "
     mapping = _as_mapping(weights)
     by_quiz: dict[str, dict[str, float]] = {}
