@@ -35,6 +35,9 @@ def pytest_configure(config):
         home = tempfile.mkdtemp(prefix="crmlab-home-")
         os.environ["CRMLAB_HOME"] = home
         os.environ["CRMLAB_TEST_HOME_SET"] = "1"
+    # The session's instructor secret: the keys of a quiz's numbers of one's own are computed
+    # per student with it (tests of a missing secret remove it).
+    os.environ.setdefault("CRMLAB_INSTRUCTOR_SECRET", "crmlab-test-session-secret")
     if config.getoption("no_kernels"):
         guard = Path(tempfile.mkdtemp(prefix="crmlab-no-kernels-"))
         os.environ[_kernels.LOG] = str(guard / "started.log")

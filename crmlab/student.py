@@ -27,7 +27,7 @@ from crmlab.core import settings
 from crmlab.core.exceptions import CrmlabError
 from crmlab.core.ids import RULE, validate_id
 
-__all__ = ["get_id", "set_id", "validate_id", "hub_user", "ANONYMOUS"]
+__all__ = ["get_id", "set_id", "set_token", "validate_id", "hub_user", "ANONYMOUS"]
 
 #: The id used before a student sets theirs; nothing can be submitted under it.
 ANONYMOUS = "anonymous"
@@ -94,3 +94,22 @@ def set_id(student_id: str, *, replace: bool = False) -> str:
         adopt_answers(ANONYMOUS, new)
     settings.update(student_id=new)
     return new
+
+
+def set_token(token: str):
+    """Keep the data variant token the instructor gave (``crmlab student set ID --token``,
+    or ``crmlab student token TOKEN``): the graded numbers of the quizzes are then computed on
+    the student's own variant (:func:`crmlab.datasets.variant`). Return that variant.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> os.environ["CRMLAB_HOME"] = tempfile.mkdtemp()
+    >>> set_token("0123456789abcdef").label
+    'your own variant (6b48e261a69d)'
+    """
+    from crmlab.datasets import Variant
+
+    mine = Variant(token)
+    settings.update(variant_token=mine.token)
+    return mine

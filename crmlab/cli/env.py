@@ -12,8 +12,8 @@ Examples
 >>> print(epilog(["CRMLAB_INSTRUCTOR_SECRET"]))
 environment and files:
   CRMLAB_INSTRUCTOR_SECRET  the instructor secret behind every student's
-                            exercise seed (at least 8 characters;
-                            --secret-file FILE instead)
+                            exercise seed and quiz data variant (at least 8
+                            characters; --secret-file FILE instead)
   CRMLAB_LANG, CRMLAB_HOME/config.json
                             the language of messages, as for every command
                             (crmlab --help)
@@ -53,7 +53,7 @@ VARIABLES = (
            "else the nearest folder up that holds the course's data and quizzes)",
            ("crmlab.core.paths.course_dir",)),
     Source("CRMLAB_INSTRUCTOR_SECRET", "the instructor secret behind every student's exercise "
-           "seed (at least 8 characters; --secret-file FILE instead)",
+           "seed and quiz data variant (at least 8 characters; --secret-file FILE instead)",
            ("crmlab.exercises.assignment.load_secret", "crmlab.grading.collect._optional_secret")),
     Source("CRMLAB_VARIANTS", "a folder of prepared exercise data variants, one per seed (the "
            "grader sets it for its kernels)", ("crmlab.exercises.checks._variant_dir",)),
@@ -92,6 +92,9 @@ FILES = (
     Source("notebooks/instructor/exercise_keys.py", "the instructor's exercise keys: the "
            "expected value of every exercise check (never in a student's copy)",
            ("crmlab.core.paths.exercise_keys_file",)),
+    Source("notebooks/instructor/quiz_keys.py", "the instructor's quiz keys: each student's key "
+           "of a graded number of one's own (never in a student's copy)",
+           ("crmlab.core.paths.quiz_keys_file",)),
     Source("CRMLAB_HOME/config.json", "your settings: student id and language",
            ("crmlab.core.paths.settings_file",)),
     Source("CRMLAB_HOME/answers/", "your saved quiz answers, one file per quiz",

@@ -12,7 +12,8 @@ def register(subparsers) -> None:
 
     parser = subparsers.add_parser("grade", help="grade submitted quiz answers",
                                    **reads("CRMLAB_COURSE_DIR", "quizzes/", "course.yaml",
-                                           "notebooks/"))
+                                           "notebooks/", "CRMLAB_INSTRUCTOR_SECRET",
+                                           "notebooks/instructor/quiz_keys.py", "datasets/"))
     parser.add_argument("submissions", metavar="SUBMISSIONS")
     parser.add_argument("--out", required=True, metavar="DIR")
     parser.add_argument("--quiz", action="append", metavar="ID", help="grade only this quiz")
@@ -34,6 +35,9 @@ def register(subparsers) -> None:
     parser.add_argument("--similarity-threshold", type=float, default=TEXT_THRESHOLD,
                         metavar="T", help="flag pairs of free-text answers at least this alike "
                         f"in similarity.csv, in (0, 1] (default {TEXT_THRESHOLD})")
+    parser.add_argument("--secret-file", metavar="FILE",
+                        help="the instructor secret (default CRMLAB_INSTRUCTOR_SECRET): each "
+                             "student's keys of the numbers of one's own are computed with it")
     parser.set_defaults(func=_grade)
     register_handgrade(subparsers)
 
@@ -109,7 +113,8 @@ def _grade(args) -> int:
                    practice_weight=args.practice_weight,
                    figures=args.figures, receipts=args.receipts,
                    import_rubric=args.import_rubric,
-                   similarity_threshold=args.similarity_threshold)
+                   similarity_threshold=args.similarity_threshold,
+                   secret_file=args.secret_file)
     print(result.summary())
     print(result.run.summary())
     for line in result.run.lines():

@@ -20,6 +20,7 @@ def register(subparsers) -> None:
                                    **reads("CRMLAB_COURSE_DIR", "quizzes/"))
     validate.add_argument("paths", nargs="*", metavar="PATH")
     validate.set_defaults(func=_validate)
+    _add_variant_parsers(quiz_sub)
     try:
         from crmlab.cli.grade import add_export_parser
     except ImportError:
@@ -30,12 +31,23 @@ def register(subparsers) -> None:
     student = subparsers.add_parser("student", help="set or show your student id and language")
     student_sub = student.add_subparsers(dest="student_command", metavar="ACTION", required=True)
     set_id = student_sub.add_parser("set", help="set your student id once",
-                                    **reads(*_IDENTITY, "CRMLAB_HOME/answers/"))
+                                    **reads(*_IDENTITY, "CRMLAB_HOME/answers/",
+                                            "CRMLAB_COURSE_DIR", "datasets/"))
     set_id.add_argument("student_id", metavar="ID")
     set_id.add_argument("--replace", action="store_true",
                         help="change an id that already has saved answers (they stay saved "
                              "under the earlier id and are not handed in with the new one)")
+    set_id.add_argument("--token", metavar="TOKEN",
+                        help="your data variant token, as your instructor gave it: the graded "
+                             "numbers of the quizzes are computed on your own variant of the "
+                             "course data (datasets.variant())")
     set_id.set_defaults(func=_student_set)
+    token = student_sub.add_parser(
+        "token", help="set your data variant token (as your instructor gave it), or print "
+                      "which variant you work on",
+        **reads("CRMLAB_HOME", "CRMLAB_COURSE_DIR", "datasets/"))
+    token.add_argument("token", nargs="?", metavar="TOKEN")
+    token.set_defaults(func=_student_token)
     student_sub.add_parser("show", help="print your student id", **reads(*_IDENTITY)
                            ).set_defaults(func=_student_show)
     language = student_sub.add_parser(
@@ -101,10 +113,93 @@ def _validate(args) -> int:
 
 def _student_set(args) -> int:
     from crmlab.core.i18n import message
-    from crmlab.student import set_id
+    from crmlab.student import set_id, set_token
 
+    if args.token is not None:  # checked first: a bad token changes nothing
+        from crmlab.datasets._variant import check_token
+
+        check_token(args.token)
     print(message("cli.student.id_set", student_id=set_id(args.student_id,
                                                           replace=args.replace)))
+    if args.token is not None:
+        print(message("cli.student.token_set", variant=set_token(args.token).digest))
+    return 0
+
+
+def _student_token(args) -> int:
+    from crmlab.core.i18n import message
+    from crmlab.datasets import variant
+    from crmlab.student import set_token
+
+    if args.token is None:
+        mine = variant()
+        print(message("cli.student.token_none") if mine.practice
+              else message("cli.student.token_own", variant=mine.digest))
+        return 0
+    print(message("cli.student.token_set", variant=set_token(args.token).digest))
+    return 0
+
+
+def _add_variant_parsers(quiz_sub) -> None:
+    """``crmlab quiz keys`` and ``crmlab quiz tokens`` (the instructor's)."""
+    keys = quiz_sub.add_parser(
+        "keys", help="print one student's keys of a quiz's numbers of one's own, as JSON",
+        description="Compute the keys of QUIZ's graded numbers of one's own (variant: student) "
+                    "on the student's data variant, with the instructor's quiz keys and "
+                    "secret, and print them as JSON (with the inputs of formula questions).",
+        **reads("CRMLAB_COURSE_DIR", "quizzes/", "datasets/", "CRMLAB_INSTRUCTOR_SECRET",
+                "notebooks/instructor/quiz_keys.py"))
+    keys.add_argument("quiz_id", metavar="QUIZ")
+    keys.add_argument("--student", required=True, metavar="ID")
+    keys.add_argument("--secret-file", metavar="FILE",
+                      help="the instructor secret (default CRMLAB_INSTRUCTOR_SECRET)")
+    keys.set_defaults(func=_quiz_keys)
+    tokens = quiz_sub.add_parser(
+        "tokens", help="write each student's data variant token (to hand out)",
+        description="Write roster.csv's students with their data variant tokens, "
+                    "HMAC(instructor secret, student id), as CSV student_id,token: each "
+                    "student sets theirs with crmlab student set ID --token TOKEN.",
+        **reads("CRMLAB_INSTRUCTOR_SECRET"))
+    tokens.add_argument("--roster", required=True, metavar="roster.csv")
+    tokens.add_argument("--out", metavar="FILE", help="write here (default: print)")
+    tokens.add_argument("--secret-file", metavar="FILE",
+                        help="the instructor secret (default CRMLAB_INSTRUCTOR_SECRET)")
+    tokens.set_defaults(func=_quiz_tokens)
+
+
+def _quiz_keys(args) -> int:
+    import json
+
+    from crmlab.exercises.assignment import load_secret
+    from crmlab.grading.variant_keys import student_keys_report
+    from crmlab.quiz.loading import load
+    from crmlab.student import validate_id
+
+    report = student_keys_report(load(args.quiz_id), validate_id(args.student),
+                                 secret=load_secret(args.secret_file))
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _quiz_tokens(args) -> int:
+    import csv
+    import io
+
+    from crmlab.core.atomic import write_text
+    from crmlab.core.roster import read_roster
+    from crmlab.datasets._variant import token_for
+    from crmlab.exercises.assignment import load_secret
+
+    secret = load_secret(args.secret_file)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["student_id", "token"])
+    for student in read_roster(args.roster)["student_id"]:
+        writer.writerow([student, token_for(secret, student)])
+    if args.out:
+        print(f"wrote {write_text(args.out, buffer.getvalue())}")
+    else:
+        print(buffer.getvalue(), end="")
     return 0
 
 

@@ -14,6 +14,7 @@ checkout or a student release, else the nearest folder up from here holding ``da
     notebooks/<lang>/                edition_dir(lang): a translated edition
     notebooks/[<lang>/]exercises/    exercises_dir(lang)
     notebooks/instructor/exercise_keys.py   exercise_keys_file(): the instructor's exercise keys
+    notebooks/instructor/quiz_keys.py       quiz_keys_file(): the keys of the numbers of one's own
 
 The student's state (``CRMLAB_HOME``, default ``~/.crmlab``)::
 
@@ -37,7 +38,7 @@ import os
 from pathlib import Path
 
 __all__ = ["course_dir", "course_file", "datasets_dir", "quizzes_dir", "notebooks_dir",
-           "edition_dir", "exercises_dir", "exercise_keys_file", "home_dir", "settings_file",
+           "edition_dir", "exercises_dir", "exercise_keys_file", "quiz_keys_file", "home_dir", "settings_file",
            "answers_dir", "variants_dir"]
 
 
@@ -91,6 +92,12 @@ def exercise_keys_file() -> Path:
     """The instructor's exercise keys (the expected value of every exercise check): in the
     instructor's folder, which ``crmlab release`` never copies."""
     return notebooks_dir() / "instructor" / "exercise_keys.py"
+
+
+def quiz_keys_file() -> Path:
+    """The instructor's quiz keys: the functions computing each student's key of a graded
+    number of one's own (``variant: student``), beside the exercise keys."""
+    return notebooks_dir() / "instructor" / "quiz_keys.py"
 
 
 # ------------------------------------------------------------------------------ the student

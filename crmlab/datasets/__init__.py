@@ -31,9 +31,10 @@ from crmlab.core.exceptions import DataError
 from crmlab.core.paths import datasets_dir
 from crmlab.core.validation import check_choice
 from crmlab.datasets._schema import TABLES
+from crmlab.datasets._variant import Variant, variant
 
 __all__ = ["names", "load", "describe", "generate", "effects", "write", "readme",
-           "COURSE_SEED", "CONTENT"]
+           "variant", "Variant", "COURSE_SEED", "CONTENT"]
 
 #: The seed of the committed course-company CSVs.
 COURSE_SEED = 2024

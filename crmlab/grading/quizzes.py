@@ -214,13 +214,18 @@ def _csv_fields(*values) -> str:
     return buffer.getvalue()
 
 
-def _judge_one(quiz, question_id, raw):
-    """A _Judged verdict, or the reason the answer cannot be graded."""
+def _judge_one(quiz, question_id, raw, key=None):
+    """A _Judged verdict, or the reason the answer cannot be graded (``key``: the student's
+    own key of a number of one's own)."""
     try:
         question = quiz.question(question_id)
         canonical = check_answer(question, raw)
     except QuizError as exc:
         return str(exc)
+    if key is not None:
+        from dataclasses import replace
+
+        question = replace(question, answer=key)
     verdict = score(question, canonical)
     shown = json.dumps(canonical, sort_keys=True, ensure_ascii=False)
     return _Judged(quiz.id, question_id, canonical, shown, verdict.correct, verdict.points,
@@ -241,11 +246,33 @@ class _Verdicts(list):
         return values
 
 
-def _judge(parsed, keys, problems: Problems, *, every_quiz: bool):
+def _own_key(own, sub, quiz_id: str, question_id: str, own_keys: dict, problems: Problems):
+    """The student's own key of a number of one's own (None when its key function failed on
+    the student's variant), with a problem row when the answer was given on another variant
+    or does not say on which."""
+    key = own_keys[question_id]
+    where = dict(assessment=quiz_id, item=question_id)
+    if isinstance(key, str):
+        problems.add(sub.source, sub.student_id, **where,
+                     reason=Reason("variant_key_failed", error=key))
+        return None
+    mine = own.variant(sub.student_id).digest
+    found = sub.variants.get(quiz_id, {}).get(question_id)
+    if found is None:
+        problems.add(sub.source, sub.student_id, **where, reason=Reason("no_variant"))
+    elif found != mine:
+        problems.add(sub.source, sub.student_id, **where,
+                     reason=Reason("other_variant", found=found, own=mine))
+    return key
+
+
+def _judge(parsed, keys, problems: Problems, *, every_quiz: bool, own=None):
     """``([(submission, verdict indices, total)], verdicts)``.
 
     Many students give the same answer, so each distinct (quiz, question, raw answer) is judged
-    once, and an answer is the index of its verdict.
+    once, and an answer is the index of its verdict. A number of one's own is judged against
+    the student's own key (``own``: :class:`~crmlab.grading.variant_keys.StudentKeys`), so its
+    verdicts are shared by the students with the same key and answer.
     """
     cache: dict = {}
     verdicts = _Verdicts()
@@ -259,11 +286,19 @@ def _judge(parsed, keys, problems: Problems, *, every_quiz: bool):
                     problems.add(sub.source, sub.student_id, assessment=quiz_id,
                                  reason=Reason("unknown_quiz"))
                 continue
+            own_keys = own.keys(quiz_id, sub.student_id) if own is not None else {}
             for question_id, raw in sorted(answers.items()):
-                token = (quiz_id, question_id, _token(raw))
+                key = None
+                if question_id in own_keys:
+                    key = _own_key(own, sub, quiz_id, question_id, own_keys, problems)
+                    if key is None:
+                        continue
+                    token = (quiz_id, question_id, _token(raw), key)
+                else:
+                    token = (quiz_id, question_id, _token(raw))
                 index = cache.get(token)
                 if index is None:
-                    outcome = _judge_one(quiz, question_id, raw)
+                    outcome = _judge_one(quiz, question_id, raw, key)
                     index = cache[token] = outcome if isinstance(outcome, str) else len(verdicts)
                     if not isinstance(outcome, str):
                         verdicts.append(outcome)
@@ -545,6 +580,25 @@ def _write_sheet(out: Path, answers: list, grades, problems: Problems) -> list[P
     return [write_text(target, rubric.sheet_csv(answers, grades))]
 
 
+def _student_keys(quizzes: dict, out: Path, secret_file):
+    """The students' own keys (:class:`~crmlab.grading.variant_keys.StudentKeys`) when a quiz
+    graded has a number of one's own, else None; without the instructor secret a one-line
+    error says which quizzes need it."""
+    from crmlab.core.exceptions import ExerciseError
+    from crmlab.exercises.assignment import load_secret
+    from crmlab.grading.variant_keys import StudentKeys, own_questions
+
+    needing = [quiz_id for quiz_id, quiz in quizzes.items() if own_questions(quiz)]
+    if not needing:
+        return None
+    try:
+        secret = load_secret(secret_file)
+    except ExerciseError as exc:
+        raise CrmlabError(f"{exc}: the quiz(zes) {', '.join(needing)} ask for numbers of one's "
+                          "own, whose keys are computed for each student with it") from None
+    return StudentKeys(quizzes, secret=secret, folder=out)
+
+
 def course_practice_weight() -> float:
     """The course file's ``practice_weight``: 0 (the default) when the course has no course
     file or one that cannot be read (quiz grading never stops on it; ``crmlab course
@@ -577,7 +631,7 @@ def grade(submissions, *, out, quizzes=None, roster=None, format: str = "plain",
           resubmission: str = "latest", weights=None, practice_weight: float | None = None,
           figures: bool = True, receipts=None, import_rubric=None, now=None,
           similarity_threshold: float = similarity.TEXT_THRESHOLD,
-          max_bytes: int = MAX_BYTES, progress: bool = True) -> GradeResult:
+          max_bytes: int = MAX_BYTES, progress: bool = True, secret_file=None) -> GradeResult:
     """Grade every submission under ``submissions`` and write the outputs into ``out``.
 
     Parameters
@@ -614,6 +668,11 @@ def grade(submissions, *, out, quizzes=None, roster=None, format: str = "plain",
     similarity_threshold : float in (0, 1], default 0.4
         Pairs of free-text answers to the same question at least this alike go to
         similarity.csv (:mod:`crmlab.grading.similarity`); no grade changes.
+    secret_file : path, optional
+        The instructor secret (default ``CRMLAB_INSTRUCTOR_SECRET``): needed when a quiz has a
+        graded number of one's own (``variant: student``), whose key is computed for each
+        student on their own data variant (:mod:`crmlab.grading.variant_keys`, cached in
+        ``variant_keys.json``).
 
     Examples
     --------
@@ -639,7 +698,8 @@ def grade(submissions, *, out, quizzes=None, roster=None, format: str = "plain",
                       resubmission=resubmission, weights=weights,
                       practice_weight=practice_weight, figures=figures, receipts=receipts,
                       import_rubric=import_rubric, now=now, max_bytes=max_bytes,
-                      progress=progress, similarity_threshold=similarity_threshold)
+                      progress=progress, similarity_threshold=similarity_threshold,
+                      secret_file=secret_file)
     with _without_gc():
         return skeleton.run(judge, out=out, now=now)
 
@@ -665,7 +725,7 @@ class QuizJudge(Judge):
 
     def __init__(self, root: Path, *, out: Path, quizzes, roster, format, resubmission, weights,
                  practice_weight, figures, receipts, import_rubric, now, max_bytes, progress,
-                 similarity_threshold=similarity.TEXT_THRESHOLD):
+                 similarity_threshold=similarity.TEXT_THRESHOLD, secret_file=None):
         self.root, self.out, self.quiz_ids, self.roster_path = root, out, quizzes, roster
         self.format, self.resubmission, self.weights = format, resubmission, weights
         self.practice = (course_practice_weight() if practice_weight is None
@@ -673,12 +733,14 @@ class QuizJudge(Judge):
         self.figures, self.receipts_path, self.import_rubric = figures, receipts, import_rubric
         self.now, self.max_bytes, self.progress = now, max_bytes, progress
         self.similarity_threshold = similarity_threshold
+        self.secret_file = secret_file
 
     def collect(self, problems: Problems):
         """The keys, roster, receipts and hand grades; every submission found, as a stream."""
         # the quiz files as written (the history names their own key and points changes)
         self.sources = _load_quizzes(self.quiz_ids, None)
         self.keys = apply_weights(self.sources, self.weights, practice=self.practice)
+        self.own = _student_keys(self.keys, self.out, self.secret_file)
         self.roster = read_roster(self.roster_path) if self.roster_path else None
         self.receipts = read_receipts(self.receipts_path)
         self.grades = self.before = rubric.read_store(self.out)
@@ -692,7 +754,7 @@ class QuizJudge(Judge):
     def judge(self, parsed, problems: Problems):
         """Every answer judged once per distinct (quiz, question, answer)."""
         judged, self.verdicts = _judge(parsed, self.keys, problems,
-                                       every_quiz=self.quiz_ids is None)
+                                       every_quiz=self.quiz_ids is None, own=self.own)
         if not judged and self.found:
             raise CrmlabError(f"nothing could be graded: all {len(self.found)} submission(s) "
                               f"were rejected (first: {problems[0]['reason']})")
@@ -727,6 +789,8 @@ class QuizJudge(Judge):
         """The hand grades, the rubric sheet, responses, submissions, item analysis,
         strategies, the pairs of answers alike and the report."""
         stored = [self.grades.write(out)] if self.grades is not self.before else []
+        if self.own is not None:
+            stored.append(self.own.save())
         sheet = _write_sheet(out, self.answers, self.grades, problems)
         result.problems = problems.frame()  # the report counts them
         written = stored + sheet + [

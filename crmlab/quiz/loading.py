@@ -45,6 +45,8 @@ def build_quiz(data: dict, path: Path | None = None) -> Quiz:
             explanation=q.get("explanation"), shuffle=q.get("shuffle", quiz_shuffle),
             tags={"lesson": data.get("lesson", ""), **tags}, note=q.get("note"),
             accept_any=q.get("accept_any"), garbled=tuple(q.get("garbled", ())),
+            variant=q.get("variant", "shared"),
+            inputs={name: tuple(spec) for name, spec in q.get("inputs", {}).items()},
             **get_type(q["type"]).build(q),
         ))
     return Quiz(id=data["id"], title=data["title"], languages=tuple(data.get("languages", ["en"])),

@@ -44,7 +44,11 @@ class Question:
     the reason why every answer scores full points (a question whose key is lost in the
     source); ``garbled`` names the parts (``prompt`` or item ids) whose source wording is
     garbled and carries a course gloss; ``extra`` holds the fields of a question type the
-    common parts do not cover.
+    common parts do not cover. ``variant`` is ``"student"`` for a graded number computed on
+    each student's own data variant (its key is computed at grading; ``answer`` is the key on
+    the practice variant) and ``inputs`` gives a formula question's own inputs as
+    ``{name: (low, high, step)}``, shown in the prompt as ``{name}``
+    (:mod:`crmlab.quiz.variants`).
     """
 
     id: str
@@ -65,6 +69,8 @@ class Question:
     accept_any: object = None
     garbled: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
+    variant: str = "shared"
+    inputs: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

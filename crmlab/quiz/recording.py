@@ -62,7 +62,12 @@ def record(quiz_id, question_id: str, answer, *, lang: str = "en") -> Feedback:
     question = quiz.question(question_id)
     kind = get_type(question.type)
     canonical = kind.canonical(question, answer)
-    save_answer(get_id(), quiz.id, question.id, canonical)
+    own = None
+    if question.variant == "student":  # a number of one's own: say which data it came from
+        from crmlab.datasets import variant
+
+        own = variant().digest
+    save_answer(get_id(), quiz.id, question.id, canonical, variant=own)
     if question.mode == "graded" or not has_key(question):
         return Feedback(saved=True, mode=question.mode,
                         pending=not kind.machine_scored and question.accept_any is None)

@@ -130,6 +130,33 @@ def _check_question(c: Checker, q, released: bool, qid: str) -> None:
                                           "remove the key or accept_any")
     keyless = (released and q.get("mode") == "graded") or accept_any
     kind.check(c, q, qid, keyless=keyless)
+    _check_variant(c, q, qid, kind)
+
+
+def _check_variant(c: Checker, q, qid: str, kind) -> None:
+    """A number of one's own is a graded question of a type whose key may be one's own; a
+    formula question's inputs are ranges ``low <= high`` with a positive step, each shown in
+    every language's prompt, and only a question on the student's variant has them."""
+    variant, inputs = q.get("variant", "shared"), q.get("inputs")
+    if variant == "student" and not (kind.own_key and q.get("mode") == "graded"):
+        c.add(q.lines["variant"], qid, "variant: student is for graded numbers only (a "
+                                       "graded question of a type such as numeric)")
+    if not isinstance(inputs, dict):
+        return  # absent, or the schema said what it must be
+    line = q.lines["inputs"]
+    if variant != "student":
+        c.add(line, qid, "inputs are the student's own: give the question variant: student")
+    prompt = q.get("prompt")
+    texts = prompt.items() if isinstance(prompt, dict) else [("", prompt)]
+    for name, spec in inputs.items():
+        if isinstance(spec, list) and len(spec) == 3 and not (spec[0] <= spec[1] and spec[2] > 0):
+            c.add(line, qid, f"input {name!r}: expected [low, high, step] with low <= high and "
+                             "a step above 0")
+        for lang, words in texts:
+            if isinstance(words, str) and f"{{{name}}}" not in words:
+                where = f" ({lang})" if lang else ""
+                c.add(line, qid, f"input {name!r} is not shown in the prompt{where}: write "
+                                 f"{{{name}}} where the student reads it")
 
 
 def _check_garbled(c: Checker, q, qid: str) -> None:

@@ -7,11 +7,17 @@ otherwise they give a wrong answer drawn by the question's type (for choice ques
 distractors more often than the later ones, so some are never chosen, as in real cohorts). One
 question per quiz can be given a deliberately wrong key (``miskeyed``) to show what negative
 discrimination looks like. Bundles are written in the one submission format.
+
+A graded number of one's own (``variant: student``) is answered on the student's own key when
+``own`` is given: a function ``own(student_id) -> (variant digest, {question id: key})`` (the
+grader's :class:`~crmlab.grading.variant_keys.StudentKeys` gives both); each such answer then
+records the variant, as the widget records it.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -25,7 +31,8 @@ from crmlab.quiz.types import get_type
 __all__ = ["simulate_answers", "write_cohort", "write_bundles"]
 
 
-def simulate_answers(quiz: Quiz, *, n_students: int, seed: int, miskeyed: str | None = None):
+def simulate_answers(quiz: Quiz, *, n_students: int, seed: int, miskeyed: str | None = None,
+                     own=None):
     """Return ``{student_id: {question_id: answer}}`` for a simulated cohort.
 
     Examples
@@ -42,7 +49,11 @@ def simulate_answers(quiz: Quiz, *, n_students: int, seed: int, miskeyed: str | 
     cohort = {}
     for s in range(n_students):
         answers = {}
+        student = f"sim-{s + 1:04d}"
+        own_keys = own(student)[1] if own is not None else {}
         for question, kind, b in zip(quiz.questions, kinds, difficulty):
+            if isinstance(own_keys.get(question.id), (int, float)):
+                question = replace(question, answer=own_keys[question.id])
             p_right = 1 / (1 + np.exp(-(ability[s] - b)))
             if question.id == miskeyed:
                 p_right = 1 - p_right  # strong students avoid the "key": a wrong key
@@ -52,20 +63,25 @@ def simulate_answers(quiz: Quiz, *, n_students: int, seed: int, miskeyed: str | 
             else:
                 answers[question.id] = (kind.right_answer(question) if right
                                         else kind.wrong_answer(question, rng))
-        cohort[f"sim-{s + 1:04d}"] = answers
+        cohort[student] = answers
     return cohort
 
 
 def write_cohort(quiz: Quiz, out: str | Path, *, n_students: int, seed: int,
-                 miskeyed: str | None = None) -> list[Path]:
-    """Write one ``crmlab submit`` bundle per simulated student into ``out``."""
+                 miskeyed: str | None = None, own=None) -> list[Path]:
+    """Write one ``crmlab submit`` bundle per simulated student into ``out`` (``own``: as
+    :func:`simulate_answers` takes it)."""
     out = Path(out)
     created = "2026-11-20T10:00:00+00:00"
     paths = []
     for student, answers in simulate_answers(quiz, n_students=n_students, seed=seed,
-                                             miskeyed=miskeyed).items():
+                                             miskeyed=miskeyed, own=own).items():
+        variants = {}
+        if own is not None:
+            digest, keys = own(student)
+            variants = {question_id: digest for question_id in keys}
         raw = submission.answers_bytes(submission.answers_file(student, quiz.id, answers,
-                                                               at=created))
+                                                               at=created, variants=variants))
         paths.append(write_bytes(out / f"{student}.zip",
                                  submission.bundle_bytes(student, [(quiz.id, raw)],
                                                          created=created)))

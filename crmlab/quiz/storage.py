@@ -40,10 +40,13 @@ def read_answers(student_id: str, quiz_id: str) -> dict:
         raise QuizError(f"{exc}; nothing was overwritten") from None
 
 
-def save_answer(student_id: str, quiz_id: str, question_id: str, answer) -> dict:
-    """Append ``answer`` to the saved record of the quiz and write it atomically."""
+def save_answer(student_id: str, quiz_id: str, question_id: str, answer, *,
+                variant: str | None = None) -> dict:
+    """Append ``answer`` to the saved record of the quiz and write it atomically (with the
+    digest of the data ``variant`` it was computed on, for a number of one's own)."""
     now = iso()
-    data = submission.add_answer(read_answers(student_id, quiz_id), question_id, answer, at=now)
+    data = submission.add_answer(read_answers(student_id, quiz_id), question_id, answer, at=now,
+                                 variant=variant)
     write_bytes(answers_path(student_id, quiz_id), submission.answers_bytes(data))
     return data["answers"][question_id]
 

@@ -8,7 +8,11 @@ Answer file (one quiz of one student; ``CRMLAB_HOME/answers/<student_id>/<quiz_i
 
     {"format_version": 1, "student_id": "s-1042", "quiz_id": "L02",
      "answers": {"q1": {"answer": "b", "answered_at": "2026-11-23T10:00:00+00:00",
-                        "attempts": 2, "history": [{"answer": "a", "answered_at": "..."}, ...]}}}
+                        "attempts": 2, "history": [{"answer": "a", "answered_at": "..."}, ...]},
+                 "q2": {"answer": 213, "variant": "77c5e8e59eb9", ...}}}
+
+``variant`` (on an answer to a number of one's own only) is the digest of the data variant
+the student had when answering (:mod:`crmlab.quiz.variants`).
 
 Bundle (``crmlab submit``): a zip with ``manifest.json`` and one ``answers/<quiz_id>.json`` per
 quiz, each the answer file unchanged::
@@ -32,7 +36,7 @@ import json
 import os
 import stat
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from crmlab import __version__
@@ -84,8 +88,11 @@ def new_answers(student_id: str, quiz_id: str) -> dict:
             "answers": {}}
 
 
-def add_answer(data: dict, question_id: str, answer, *, at: str) -> dict:
-    """Return a copy of answer file ``data`` with ``answer`` given at ``at`` (history kept).
+def add_answer(data: dict, question_id: str, answer, *, at: str, variant: str | None = None) \
+        -> dict:
+    """Return a copy of answer file ``data`` with ``answer`` given at ``at`` (history kept);
+    ``variant`` is the digest of the data variant a number of one's own was computed on
+    (:mod:`crmlab.quiz.variants`).
 
     Examples
     --------
@@ -100,14 +107,19 @@ def add_answer(data: dict, question_id: str, answer, *, at: str) -> dict:
     answers = dict(data["answers"])
     answers[question_id] = {"answer": answer, "answered_at": at, "attempts": len(history),
                             "history": history}
+    if variant is not None:
+        answers[question_id]["variant"] = variant
     return {**data, "answers": answers}
 
 
-def answers_file(student_id: str, quiz_id: str, answers: dict, *, at: str) -> dict:
-    """An answer file holding ``{question_id: answer}``, each given once at ``at``."""
+def answers_file(student_id: str, quiz_id: str, answers: dict, *, at: str,
+                 variants: dict | None = None) -> dict:
+    """An answer file holding ``{question_id: answer}``, each given once at ``at`` (with the
+    variant digest ``variants`` names for a question, if any)."""
     data = new_answers(student_id, quiz_id)
+    variants = variants or {}
     for question_id, answer in answers.items():
-        data = add_answer(data, question_id, answer, at=at)
+        data = add_answer(data, question_id, answer, at=at, variant=variants.get(question_id))
     return data
 
 
@@ -178,14 +190,23 @@ def parse_answers(raw: bytes, what: str, *, student_id: str | None = None) -> di
     return data
 
 
-def _raw_answers(data: dict, what: str) -> dict:
-    """``{question_id: raw answer}``; an answer nested past :data:`MAX_DEPTH` refuses the file."""
-    answers = {qid: item.get("answer") if isinstance(item, dict) else None
-               for qid, item in data["answers"].items()}
-    for answer in answers.values():
+def _raw_answers(data: dict, what: str) -> tuple[dict, dict]:
+    """``({question_id: raw answer}, {question_id: variant digest})``; an answer nested past
+    :data:`MAX_DEPTH` refuses the file. A variant that is not a short plain text is left out
+    (the grader then says the answer's variant is unknown)."""
+    answers, variants = {}, {}
+    for qid, item in data["answers"].items():
+        if not isinstance(item, dict):
+            answers[qid] = None
+            continue
+        answer = answers[qid] = item.get("answer")
         if isinstance(answer, (list, dict)) and _depth(answer, MAX_DEPTH) > MAX_DEPTH:
             raise SubmissionProblem("nested_too_deep", what=what, depth=MAX_DEPTH)
-    return answers
+        variant = item.get("variant")
+        if variant is not None and type(variant) is str and len(variant) <= 32 \
+                and variant.isalnum():
+            variants[qid] = variant
+    return answers, variants
 
 
 # ------------------------------------------------------------------------------ bundles
@@ -235,6 +256,7 @@ class Submission:
     student_id: str
     created: str
     quizzes: dict  # quiz_id -> {question_id: raw answer}
+    variants: dict = field(default_factory=dict)  # quiz_id -> {question_id: variant digest}
 
 
 def _version_ok(version) -> bool:
@@ -261,7 +283,7 @@ def _from_manifest(source: str, read) -> Submission:
     if not _version_ok(manifest.get("crmlab_version")):
         raise SubmissionProblem("other_crmlab", made=repr(manifest.get("crmlab_version")),
                               version=__version__)
-    quizzes, paths = {}, set()
+    quizzes, variants, paths = {}, {}, set()
     for entry in manifest["quizzes"]:
         if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
             raise SubmissionProblem("manifest_entry_without_path")
@@ -275,8 +297,8 @@ def _from_manifest(source: str, read) -> Submission:
             raise SubmissionProblem("checksum_mismatch", path=entry["path"])
         data = parse_answers(raw, entry["path"], student_id=student_id)
         _add_quiz(quizzes, str(entry.get("quiz_id") or data.get("quiz_id")),
-                  _raw_answers(data, entry["path"]))
-    return Submission(source, student_id, _created(manifest.get("created")), quizzes)
+                  _raw_answers(data, entry["path"]), variants)
+    return Submission(source, student_id, _created(manifest.get("created")), quizzes, variants)
 
 
 def _shown(value) -> str:
@@ -285,11 +307,15 @@ def _shown(value) -> str:
     return text if len(text) <= 80 else text[:80] + "..."
 
 
-def _add_quiz(quizzes: dict, quiz_id: str, answers: dict) -> None:
-    """Add one quiz's answers; a quiz given twice refuses the submission (which would count?)."""
+def _add_quiz(quizzes: dict, quiz_id: str, parsed: tuple[dict, dict],
+              variants: dict) -> None:
+    """Add one quiz's answers (and their variants); a quiz given twice refuses the submission
+    (which would count?)."""
     if quiz_id in quizzes:
         raise SubmissionProblem("listed_twice", name=f"quiz {_shown(quiz_id)}")
-    quizzes[quiz_id] = answers
+    quizzes[quiz_id] = parsed[0]
+    if parsed[1]:
+        variants[quiz_id] = parsed[1]
 
 
 def _created(value) -> str:
@@ -373,14 +399,15 @@ def _read_folder_bundle(folder: Path, max_bytes: int) -> Submission:
 
 def _read_answer_folder(folder: Path, max_bytes: int) -> Submission:
     student_id = _student(folder.name)
-    quizzes, created = {}, ""
+    quizzes, variants, created = {}, {}, ""
     for path in sorted(folder.glob("*.json")):
         data = parse_answers(read_regular(path, name=path.name, max_bytes=max_bytes), path.name,
                              student_id=student_id)
-        _add_quiz(quizzes, str(data.get("quiz_id") or path.stem), _raw_answers(data, path.name))
+        _add_quiz(quizzes, str(data.get("quiz_id") or path.stem), _raw_answers(data, path.name),
+                  variants)
         created = max([created] + [_created(i.get("answered_at"))
                                    for i in data["answers"].values() if isinstance(i, dict)])
-    return Submission(str(folder), student_id, created, quizzes)
+    return Submission(str(folder), student_id, created, quizzes, variants)
 
 
 _READERS = {"zip": _read_zip, "bundle": _read_folder_bundle, "answers": _read_answer_folder}

@@ -18,11 +18,12 @@ import ipywidgets as w
 
 from crmlab.core.display import StableWidgetRepr
 from crmlab.core.exceptions import QuizError
-from crmlab.core.i18n import LANGUAGE_NAMES, label, localized
+from crmlab.core.i18n import LANGUAGE_NAMES, label, localized, message
 from crmlab.core.validation import check_choice
 from crmlab.quiz.model import Question, Quiz
 from crmlab.quiz.recording import record
 from crmlab.quiz.types import get_type
+from crmlab.quiz.variants import on_own_variant, prompt_text
 from crmlab.student import get_id
 
 __all__ = ["QuizView", "QuestionView", "option_order"]
@@ -53,6 +54,19 @@ def _span(colour: str, message: str) -> str:
     return f"<span style='color:{colour}'>{html.escape(message)}</span>"
 
 
+def _variant_note(question, lang: str) -> str:
+    """For a number of one's own: on which data to compute it, and which variant is in use."""
+    if not on_own_variant(question):
+        return ""
+    from crmlab.datasets import variant
+
+    mine = variant()
+    which = (message("quiz.variant_practice", lang) if mine.practice
+             else message("quiz.variant_own", lang, digest=mine.digest))
+    return (f"<div class='crmlab-note'><i>{html.escape(message('quiz.variant_note', lang, which=which))}"
+            "</i></div>")
+
+
 class QuestionView:
     """The widgets of one question: ``prompt``, ``input`` (from the question's type), ``button``
     and ``feedback``; ``parts`` lists the widgets of a composite input by id."""
@@ -62,9 +76,10 @@ class QuestionView:
         self.quiz, self.q, self.lang = quiz, question, lang
         unit = label("point" if question.points == 1 else "points", lang)
         note = (f"<div class='crmlab-note'><i>{html.escape(localized(question.note, lang))}</i></div>"
-                if question.note else "")
+                if question.note else "") + _variant_note(question, lang)
         self.prompt = w.HTML(
-            f"<b>{label('question', lang)} {number}.</b> {html.escape(localized(question.prompt, lang))} "
+            f"<b>{label('question', lang)} {number}.</b> "
+            f"{html.escape(prompt_text(question, lang, quiz_id=quiz.id))} "
             f"<span class='crmlab-badge'>({label(question.mode, lang)}, {question.points:g} "
             f"{unit})</span>{note}")
         self.feedback = w.HTML("")

@@ -98,6 +98,9 @@ class QuestionType:
         drops them from graded questions.
     machine_scored : bool
         False for a type graded by hand: its answers stay pending until then.
+    own_key : bool
+        True for a type whose key may be each student's own (``variant: student``: a number
+        computed on the student's data variant, :mod:`crmlab.quiz.variants`).
     answer_form : str
         How an answer is stored, for the documentation and error messages.
     """
@@ -106,6 +109,7 @@ class QuestionType:
     fields: frozenset = frozenset()
     key_fields: frozenset = frozenset()
     machine_scored = True
+    own_key = False
     answer_form = ""
 
     # ---------------------------------------------------------------- schema and construction

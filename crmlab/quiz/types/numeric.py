@@ -49,6 +49,7 @@ class Numeric(QuestionType):
     name = "numeric"
     fields = frozenset({"answer", "tolerance", "unit"})
     key_fields = frozenset({"answer", "tolerance"})
+    own_key = True
     answer_form = "a number"
 
     def schema(self):

@@ -1,0 +1,206 @@
+"""A student's own variant of the course data, for the graded numbers of the quizzes.
+
+A variant is a seeded subset of the course company's tables (not a new company: the lessons'
+functions and the lessons' explanations stay meaningful on it). About four customers in five
+and four suppliers in five are kept; every table is then filtered consistently: a product
+stays with its supplier, an order with its customer and its product, a purchase with its
+supplier, a link, an interaction and a survey answer with their customer. The CDNOW tables
+are real data and are never subset (questions on them stay shared).
+
+Whose variant: the instructor gives each student a **token**,
+``HMAC-SHA256(instructor secret, "variant:" + student id)`` cut to 16 hex digits
+(:func:`token_for`), through the hub or a roster of tokens. ``crmlab student set ID --token
+TOKEN`` keeps it in the student's settings; :func:`variant` then loads that variant. Without a
+token a student works on the **practice variant** (a fixed public seed): the lessons' committed
+outputs are computed on it, and answers given on it are flagged at grading. A token only names
+a subset; without the secret nobody can compute another student's token, and every saved
+answer records the :attr:`Variant.digest` it was computed on (not the token).
+
+Examples
+--------
+>>> from crmlab.datasets import load
+>>> practice = Variant()
+>>> practice.label, practice.digest
+('practice variant', 'practice')
+>>> orders = practice.load("orders")
+>>> full = load("orders")
+>>> 0.6 < len(orders) / len(full) < 0.8
+True
+>>> set(orders["customer_id"]) <= set(practice.load("customers")["customer_id"])
+True
+>>> mine = Variant(token_for(b"course-secret", "s01"))
+>>> mine.label, mine.digest
+('your own variant (77c5e8e59eb9)', '77c5e8e59eb9')
+>>> len(mine.load("orders")) != len(orders)
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+
+import numpy as np
+
+from crmlab.core.exceptions import DataError
+
+__all__ = ["Variant", "variant", "token_for", "PRACTICE", "SHARED_TABLES", "KEEP"]
+
+#: The token of the practice variant (public): what a student without a token works on.
+PRACTICE = "practice"
+#: Tables every variant shares (real data, not the course company's).
+SHARED_TABLES = ("cdnow_master", "cdnow_sample")
+#: The share of customers and of suppliers a variant keeps.
+KEEP = 0.8
+_TOKEN = re.compile(r"[0-9a-f]{16}")
+
+
+def token_for(secret: bytes, student_id: str) -> str:
+    """The variant token of ``student_id``: 16 hex digits of HMAC-SHA256(secret, "variant:" + id).
+
+    Examples
+    --------
+    >>> token_for(b"course-secret", "s01")
+    '73f2c5620efda963'
+    """
+    return hmac.new(secret, f"variant:{student_id}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def check_token(token: str) -> str:
+    """``token`` if it is a variant token (16 hex digits) or ``"practice"``, else DataError.
+
+    Examples
+    --------
+    >>> check_token("ABC")
+    Traceback (most recent call last):
+    ...
+    crmlab.core.exceptions.DataError: Got token='ABC' instead, expected 16 hex digits (0-9, a-f) as the instructor gave them.
+    """
+    if token == PRACTICE or (isinstance(token, str) and _TOKEN.fullmatch(token)):
+        return token
+    raise DataError(f"Got token={token!r} instead, expected 16 hex digits (0-9, a-f) as the "
+                    "instructor gave them.")
+
+
+class Variant:
+    """The course data as one student sees it for the graded questions.
+
+    Parameters
+    ----------
+    token : str, default "practice"
+        A student's token (:func:`token_for`) or ``"practice"``.
+    """
+
+    def __init__(self, token: str = PRACTICE):
+        self.token = check_token(token)
+        self.practice = self.token == PRACTICE
+        #: What a saved answer records: a checksum of the token, never the token itself.
+        self.digest = (PRACTICE if self.practice else
+                       hashlib.sha256(f"crmlab-variant:{self.token}".encode()).hexdigest()[:12])
+        self.label = ("practice variant" if self.practice
+                      else f"your own variant ({self.digest})")
+        self._kept: dict | None = None
+
+    def __repr__(self) -> str:
+        return f"<Variant: {self.label}>"
+
+    def seed(self, *labels: str) -> int:
+        """A seed for a draw of this variant (``labels`` name the draw, e.g. a question)."""
+        text = ":".join(("crmlab-variant", self.token, *labels))
+        return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
+
+    def _ids(self) -> dict:
+        """The customer and supplier ids this variant keeps."""
+        if self._kept is None:
+            kept = {}
+            for table, column in (("customers", "customer_id"), ("suppliers", "supplier_id")):
+                ids = np.sort(_full(table)[column].to_numpy(dtype=str))
+                rng = np.random.default_rng(self.seed("keep", table))
+                kept[column] = frozenset(ids[rng.random(len(ids)) < KEEP])
+            self._kept = kept
+        return self._kept
+
+    def load(self, name: str):
+        """The table ``name`` of this variant (a new DataFrame, typed as :func:`load` types it).
+
+        Examples
+        --------
+        >>> Variant().load("cdnow_sample").equals(_full("cdnow_sample"))
+        True
+        """
+        frame = _full(name)
+        if name in SHARED_TABLES:
+            return frame.copy()
+        kept = self._ids()
+        keep = np.ones(len(frame), dtype=bool)
+        for column in ("customer_id", "supplier_id"):
+            if column in frame.columns:
+                keep &= frame[column].isin(kept[column]).to_numpy()
+        if "product_id" in frame.columns and name != "products":
+            products = self.load("products")["product_id"]
+            keep &= frame["product_id"].isin(products).to_numpy()
+        return frame.loc[keep].reset_index(drop=True)
+
+    def inputs(self, quiz_id: str, question_id: str, spec: dict) -> dict:
+        """The student's own inputs of a formula question: each name drawn from its
+        ``[low, high, step]`` (a seeded draw of this variant and question).
+
+        Examples
+        --------
+        >>> Variant().inputs("L03", "payback", {"rate": [0.05, 0.15, 0.01]})
+        {'rate': 0.13}
+        """
+        rng = np.random.default_rng(self.seed("inputs", quiz_id, question_id))
+        drawn = {}
+        for name, (low, high, step) in spec.items():
+            count = int(round((high - low) / step)) + 1
+            value = low + step * int(rng.integers(count))
+            drawn[name] = round(value, 10) if isinstance(step, float) or isinstance(low, float) \
+                else int(value)
+        return drawn
+
+
+_FULL: dict = {}
+
+
+def _full(name: str):
+    """The course table ``name``, read once per process and course folder (variants are
+    subsets of it)."""
+    from crmlab.core.paths import datasets_dir
+    from crmlab.datasets._load import read_table
+    from crmlab.datasets._schema import TABLES
+
+    if name not in TABLES:
+        raise DataError(f"Got name={name!r} instead, expected one of "
+                        f"{', '.join(map(repr, sorted(TABLES)))}.")
+    path = datasets_dir() / f"{name}.csv"
+    if path not in _FULL:
+        _FULL[path] = read_table(path, TABLES[name])
+    return _FULL[path]
+
+
+def variant(token: str | None = None) -> Variant:
+    """The current student's variant: ``token``, else the one kept in the student's settings
+    (``crmlab student set ID --token TOKEN``), else the practice variant.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> os.environ["CRMLAB_HOME"] = tempfile.mkdtemp()
+    >>> variant().label
+    'practice variant'
+    """
+    if token is None:
+        from crmlab.core import settings
+
+        token = settings.read().get("variant_token") or PRACTICE
+        try:
+            return Variant(token)
+        except DataError:
+            from crmlab.core.paths import settings_file
+
+            raise DataError(f"{settings_file()}: variant_token: {token!r} is not a variant "
+                            "token; set it again with crmlab student set ID --token TOKEN") \
+                from None
+    return Variant(token)

@@ -1,0 +1,258 @@
+"""Each student's keys of the graded numbers of one's own, computed at grading.
+
+A question with ``variant: student`` (:mod:`crmlab.quiz.variants`) has one key per student: the
+instructor's key function run on the student's own data variant
+(:class:`crmlab.datasets.Variant`, whose token is HMAC(instructor secret, "variant:" + id)).
+The functions live in the instructor's ``notebooks/instructor/quiz_keys.py``
+(:func:`~crmlab.core.paths.quiz_keys_file`), which ``crmlab release`` never copies, and are
+registered with :func:`register`; :func:`load_keys` loads that file by path, as the exercise
+keys are loaded. A key function takes the variant and the question's inputs as keywords and
+returns the number::
+
+    @register("L05", "n-champions")
+    def n_champions(variant):
+        orders = variant.load("orders")
+        ...
+
+:class:`StudentKeys` computes a student's keys of a quiz once and keeps them, per (quiz,
+variant), in the grading folder's ``variant_keys.json``: a regrade reads them back instead of
+computing them again, unless the key functions or the questions changed (the file records a
+checksum of both). The file also names each student's variant digest, so that the feedback
+pages show each student their own key without the secret (:func:`student_key`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from pathlib import Path
+
+from crmlab.core.atomic import write_text
+from crmlab.core.exceptions import CrmlabError
+
+__all__ = ["KEYS", "register", "load_keys", "keys_source", "StudentKeys", "CACHE",
+           "own_questions", "read_cache", "student_key", "student_keys_report"]
+
+#: (quiz id, question id) -> the instructor's function computing a student's key.
+KEYS: dict = {}
+#: The grading folder's cache of computed keys.
+CACHE = "variant_keys.json"
+_LOADED: dict = {}
+_MODULE = "crmlab_instructor_quiz_keys"
+
+
+def register(quiz_id: str, question_id: str):
+    """Decorator: register the function computing a student's key of one question."""
+    def wrap(function):
+        KEYS[(quiz_id, question_id)] = function
+        return function
+    return wrap
+
+
+def keys_source(path: str | Path | None = None) -> str:
+    """The text of the instructor's quiz keys; a one-line CrmlabError when it is not there."""
+    from crmlab.core.paths import quiz_keys_file
+
+    path = Path(path) if path else quiz_keys_file()
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CrmlabError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError:
+        raise CrmlabError(f"{path}: the instructor's quiz keys are not here (a student's copy "
+                          "of the course has none): grade in the instructor's checkout") from None
+
+
+def load_keys(path: str | Path | None = None) -> str:
+    """Load the instructor's quiz keys (once per text); return a checksum of the text.
+
+    Examples
+    --------
+    >>> len(load_keys()), ("L05", "n-champions") in KEYS
+    (64, True)
+    """
+    source = keys_source(path)
+    fingerprint = hashlib.sha256(source.encode()).hexdigest()
+    if fingerprint not in _LOADED:
+        import importlib.util
+
+        module = importlib.util.module_from_spec(importlib.util.spec_from_loader(_MODULE,
+                                                                                 loader=None))
+        where = str(path or _MODULE)
+        try:
+            exec(compile(source, where, "exec"), module.__dict__)  # the instructor's file
+        except Exception as exc:  # one line saying where, never a traceback
+            line = getattr(exc, "lineno", None) or _line_of(exc, where)
+            raise CrmlabError(f"{where}:{line or '?'}: the quiz keys do not run: "
+                              f"{type(exc).__name__}: {exc}") from None
+        _LOADED[fingerprint] = module
+    return fingerprint
+
+
+def _line_of(exc: BaseException, filename: str) -> int | None:
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def own_questions(quiz) -> list:
+    """The questions of ``quiz`` whose key is each student's own."""
+    return [q for q in quiz.questions if q.variant == "student"]
+
+
+class StudentKeys:
+    """The keys of every student's numbers of one's own, computed once per (quiz, variant).
+
+    Parameters
+    ----------
+    quizzes : mapping of quiz id to Quiz
+    secret : bytes
+        The instructor secret (:func:`crmlab.exercises.assignment.load_secret`).
+    folder : path, optional
+        The grading folder: its ``variant_keys.json`` is read first and written by
+        :meth:`save`.
+    keys_file : path, optional
+        The instructor's quiz keys (default :func:`~crmlab.core.paths.quiz_keys_file`).
+    """
+
+    def __init__(self, quizzes: dict, *, secret: bytes, folder=None, keys_file=None):
+        self.quizzes = {q: quiz for q, quiz in quizzes.items() if own_questions(quiz)}
+        self.secret, self.folder = secret, Path(folder) if folder is not None else None
+        self.fingerprint = load_keys(keys_file) if self.quizzes else ""
+        for quiz_id, quiz in self.quizzes.items():
+            missing = [q.id for q in own_questions(quiz) if (quiz_id, q.id) not in KEYS]
+            if missing:
+                raise CrmlabError(f"{keys_file or 'notebooks/instructor/quiz_keys.py'}: no key "
+                                  f"function for {quiz_id} question(s) {', '.join(missing)} "
+                                  "(variant: student); register one with "
+                                  f"@register({quiz_id!r}, {missing[0]!r})")
+        self.students: dict = {}
+        self.cached = self._read()
+        self.computed = 0
+        self._variants: dict = {}
+
+    def _checksums(self) -> dict:
+        """Per quiz: the key functions' file and what of its questions the keys depend on."""
+        return {quiz_id: hashlib.sha256(repr((self.fingerprint, [
+            (q.id, sorted(q.inputs.items())) for q in own_questions(quiz)])).encode())
+            .hexdigest()[:16] for quiz_id, quiz in self.quizzes.items()}
+
+    def _read(self) -> dict:
+        """The cached keys still valid: ``{quiz: {variant digest: {question: key}}}``."""
+        if self.folder is None:
+            return {}
+        try:
+            data = json.loads((self.folder / CACHE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        checksums = self._checksums()
+        quizzes = data.get("quizzes") if isinstance(data, dict) else None
+        if not isinstance(quizzes, dict):
+            return {}
+        students = data.get("students")
+        self.students = dict(students) if isinstance(students, dict) else {}
+        return {quiz_id: dict(entry.get("keys", {})) for quiz_id, entry in quizzes.items()
+                if isinstance(entry, dict) and entry.get("checksum") == checksums.get(quiz_id)
+                and isinstance(entry.get("keys"), dict)}
+
+    def variant(self, student_id: str):
+        """The student's own variant."""
+        found = self._variants.get(student_id)
+        if found is None:
+            from crmlab.datasets import Variant
+            from crmlab.datasets._variant import token_for
+
+            found = self._variants[student_id] = Variant(token_for(self.secret, student_id))
+        return found
+
+    def keys(self, quiz_id: str, student_id: str) -> dict:
+        """``{question id: key or an error text}`` of the student's numbers of one's own in
+        ``quiz_id`` (``{}`` for a quiz without any). A key function that fails on a variant
+        gives the error's text instead of a key: that student's answer is not graded, and
+        the grading of the others goes on."""
+        quiz = self.quizzes.get(quiz_id)
+        if quiz is None:
+            return {}
+        variant = self.variant(student_id)
+        per_quiz = self.cached.setdefault(quiz_id, {})
+        found = per_quiz.get(variant.digest)
+        if found is None:
+            from crmlab.quiz.variants import question_inputs
+
+            found = {}
+            for question in own_questions(quiz):
+                try:
+                    value = float(KEYS[(quiz_id, question.id)](
+                        variant, **question_inputs(question, variant, quiz_id=quiz_id)))
+                    found[question.id] = value if math.isfinite(value) else \
+                        f"the key is {value}, not a finite number"
+                except Exception as exc:  # the instructor's function: one student's problem
+                    found[question.id] = f"{type(exc).__name__}: {exc}"
+            per_quiz[variant.digest] = found
+            self.computed += 1
+        return found
+
+    def save(self):
+        """Write the cache into the grading folder (atomically); return its path, or None."""
+        if self.folder is None or not self.quizzes:
+            return None
+        checksums = self._checksums()
+        students = dict(self.students)
+        students.update({student: variant.digest for student, variant in self._variants.items()})
+        data = {"quizzes": {quiz_id: {"checksum": checksums[quiz_id],
+                                      "keys": self.cached.get(quiz_id, {})}
+                            for quiz_id in sorted(self.quizzes)},
+                "students": students}
+        return write_text(self.folder / CACHE, json.dumps(data, indent=1, sort_keys=True) + "\n")
+
+
+def read_cache(folder) -> dict:
+    """The grading folder's ``variant_keys.json`` as written (``{}`` when there is none)."""
+    try:
+        data = json.loads((Path(folder) / CACHE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def student_key(cache: dict, quiz_id: str, question_id: str, student_id: str):
+    """The student's own key of a question from a read cache, or None."""
+    digest = cache.get("students", {}).get(student_id)
+    entry = cache.get("quizzes", {}).get(quiz_id, {})
+    value = entry.get("keys", {}).get(digest, {}).get(question_id) if digest else None
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def student_keys_report(quiz, student_id: str, *, secret: bytes, keys_file=None) -> dict:
+    """One student's keys of ``quiz``'s numbers of one's own, as ``crmlab quiz keys`` prints
+    them: the variant's digest, each key, and each formula question's inputs.
+
+    Examples
+    --------
+    >>> from crmlab.quiz import load
+    >>> report = student_keys_report(load("L05"), "s01", secret=b"course-secret")
+    >>> report["variant"], report["keys"]["n-champions"]
+    ('77c5e8e59eb9', 134.0)
+    """
+    from crmlab.quiz.variants import question_inputs
+
+    keys = StudentKeys({quiz.id: quiz}, secret=secret, keys_file=keys_file)
+    if not keys.quizzes:
+        raise CrmlabError(f"quiz {quiz.id!r} has no number of one's own (variant: student): "
+                          "its keys are in its quiz file")
+    variant = keys.variant(student_id)
+    found = keys.keys(quiz.id, student_id)
+    failed = {q: v for q, v in found.items() if isinstance(v, str)}
+    if failed:
+        question, error = next(iter(failed.items()))
+        raise CrmlabError(f"{quiz.id} question {question}: the key function failed on "
+                          f"{student_id}'s variant: {error}")
+    return {"quiz_id": quiz.id, "student_id": student_id, "variant": variant.digest,
+            "keys": found,
+            "inputs": {q.id: question_inputs(q, variant, quiz_id=quiz.id)
+                       for q in own_questions(quiz) if q.inputs}}
