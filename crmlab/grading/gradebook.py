@@ -69,7 +69,8 @@ class CourseGradebook:
     gradebook (per assessment: raw, late days, penalty, final; then the weighted total and the
     ids of the assessments still pending);
     ``responses``, ``hand``, ``details`` (``{exercise: {student: JobResult}}``) and ``quizzes``
-    are the graders' outputs it was built from.
+    are the graders' outputs it was built from; ``own_keys`` the quiz grading's students' keys
+    of their numbers of one's own (:func:`crmlab.grading.variant_keys.read_cache`).
     """
 
     course: Course
@@ -86,6 +87,7 @@ class CourseGradebook:
     roster: pd.DataFrame | None = None
     files: list = field(default_factory=list)
     run: object = None
+    own_keys: dict = field(default_factory=dict)
 
     def summary(self, lang: str = "en") -> str:
         """One line in ``lang``: students, assessments, late, cut-off, missing and pending
@@ -310,6 +312,7 @@ def course_gradebook(*, course=None, quizzes=None, exercises=(), receipts=None,
     'gradebook of 0 student(s) x 22 assessment(s): 0 late, 0 cut off, 0 missing, 0 pending; 0 problem(s) in problems.csv'
     """
     from crmlab.core.roster import read_roster
+    from crmlab.grading.variant_keys import read_cache
     from crmlab.quiz.loading import load
 
     course = course if isinstance(course, Course) else load_course(course)
@@ -360,9 +363,10 @@ def course_gradebook(*, course=None, quizzes=None, exercises=(), receipts=None,
                              0, received, "receipt" if received else "", problems))
     frame = pd.DataFrame(rows, columns=ROW_COLUMNS)
     # The reasons are sentences: shown whole (crmlab.core.display.text_table).
+    own_keys = read_cache(quizzes) if quizzes is not None else {}
     return CourseGradebook(course, students, frame, _table(frame, course, students, possible),
                            text_table(problems.frame()), possible, responses,
-                           hand, details, checks, quiz_keys, roster_frame)
+                           hand, details, checks, quiz_keys, roster_frame, own_keys=own_keys)
 
 
 # ------------------------------------------------------------------------------ write

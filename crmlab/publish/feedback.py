@@ -125,7 +125,10 @@ def _timing(row: dict, zone: ZoneInfo, lang: str) -> list[str]:
 
 
 def _quiz_details(book: CourseGradebook, student: str, quiz_id: str, lang: str) -> list[dict]:
+    from dataclasses import replace
+
     from crmlab.grading.rubric import TextAnswer
+    from crmlab.grading.variant_keys import student_key
     from crmlab.quiz.types import get_type
 
     quiz = book.quizzes[quiz_id]
@@ -135,6 +138,12 @@ def _quiz_details(book: CourseGradebook, student: str, quiz_id: str, lang: str) 
     questions = []
     for number, question in enumerate(quiz.questions, start=1):
         kind = get_type(question.type)
+        prompt = localized(question.prompt, lang)
+        if question.variant == "student":  # the student's own key and inputs, never another's
+            key, inputs = student_key(book.own_keys, quiz_id, question.id, student)
+            question = replace(question, answer=key)
+            for name, value in inputs.items():
+                prompt = prompt.replace(f"{{{name}}}", f"{value:g}")
         row = given.get(question.id)
         answer = json.loads(row["answer"]) if row is not None else None
         points = row["points"] if row is not None else 0.0
@@ -148,7 +157,7 @@ def _quiz_details(book: CourseGradebook, student: str, quiz_id: str, lang: str) 
             "number": number, "mode": question.mode,
             "css": ("practice" if not counted else "pending" if pending
                     else "right" if points == possible else "partly" if points else "wrong"),
-            "prompt": localized(question.prompt, lang),
+            "prompt": prompt,
             "answer": (kind.answer_text(question, answer, lang) if answer is not None
                        else message("no_answer", lang)),
             "points": (_score(points, possible, lang) if counted
@@ -168,7 +177,7 @@ def _quiz_details(book: CourseGradebook, student: str, quiz_id: str, lang: str) 
                     got = 0.0  # nothing to grade: no points, not pending
                 view["rubric"].append({"text": localized(words, lang), "comment": comment,
                                        "points": _score(got, maximum, lang)})
-        else:
+        elif question.answer is not None or question.variant != "student":
             view["key"] = kind.key_text(question, lang)
         questions.append(view)
     return questions
