@@ -527,8 +527,8 @@ def test_regrade_requests_queue_answers_and_history(crmlab_home, tmp_path, monke
     assert main(["regrades", "request", "quiz", "L02", "../x", "--reason", "x"]) == 1
     assert capsys.readouterr().err == (
         "crmlab: error: The collection service refused the regrade request (400): regrade "
-        "request: item must be a question or check id (letters, digits, '-', '_', '.'; up to "
-        "64)\n")
+        "request: item must be a question or check id (1 to 64 letters, digits, '-', '_' or "
+        "'.', not starting with '.' and without '..')\n")
     _as(monkeypatch, "st-b", url)
     assert main(["regrades", "request", "exercise", "EX-x", "rfm", "--reason", "see cell 4"]) == 0
     assert main(["regrades", "mine"]) == 0
