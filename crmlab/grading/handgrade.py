@@ -97,14 +97,22 @@ class HandGrading:
         self.rows = _responses(self.folder)
         quizzes: dict = {}
         answers, self.prompts = [], {}
-        for row in self.rows:
+        for line, row in enumerate(self.rows, start=2):
             quiz = _quiz(row["quiz_id"], quizzes)
             question = quiz.question(row["question_id"])
             criteria = getattr(get_type(question.type), "criteria", None)
             if criteria is None:
                 continue
+            try:
+                text = json.loads(row["answer"])
+            except ValueError:  # the grader writes JSON: a hand edit or a cut file
+                shown = str(row["answer"])
+                shown = shown if len(shown) <= 40 else shown[:40] + "..."
+                raise CrmlabError(f"{self.folder / files.RESPONSES}:{line}: answer: Got "
+                                  f"answer={shown!r} instead, expected the answer as JSON "
+                                  "(as crmlab grade writes it)") from None
             answers.append(TextAnswer(row["student_id"], row["quiz_id"], row["question_id"],
-                                      str(json.loads(row["answer"])), tuple(criteria(question))))
+                                      str(text), tuple(criteria(question))))
             self.prompts[(quiz.id, question.id)] = question.prompt
         self.quizzes = quizzes
         self.answers = sorted(answers, key=lambda a: (a.quiz_id, a.question_id, a.student_id))
