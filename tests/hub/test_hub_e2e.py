@@ -522,5 +522,13 @@ def test_exercise_notebooks_on_jupyterhub(hub, tmp_path, monkeypatch, capsys, cr
     mine = _crmlab_as(thief, "regrades", "mine").splitlines()
     assert mine[0].startswith(f"{request_id} {thief} exercise {EXERCISE} fx-square")
     assert mine[1].endswith(": Right method, one slip: 1 of 2.")
+    # Published again, the student's page shows the points set by hand and why.
+    assert main(["feedback", "--out", str(feedback), "--course", str(course), "--exercises",
+                 str(graded), "--receipts", str(grading / "receipts.csv"), "--roster",
+                 str(roster)]) == 0
+    printed = _crmlab_as(thief, "fetch", "--feedback")
+    text = Path(printed.removeprefix("wrote your feedback page to ").split(";")[0]).read_text()
+    assert "<td>fx-square</td><td>not passed</td><td class=\"num\">1 of 2</td>" in text
+    assert "Points set by hand by your instructor: Right method, one slip: 1 of 2." in text
     print(f"hub e2e: exercise notebooks round in {time.monotonic() - started:.0f}s")
 
