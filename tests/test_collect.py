@@ -921,6 +921,11 @@ def test_assign_lms_zip_collect_grade_end_to_end(tmp_path, monkeypatch):
         e("Cavid Nəsirov", 503, "fixture_double__st-c.ipynb"): ("set aside", "duplicate",
                                                                 "st-c"),
     }
+    duplicate = [("duplicate", "one of 2 different notebooks of st-c: none collected; "
+                               "choose one with --pick ENTRY")]
+    reasons = problems(tmp_path / "first")
+    assert reasons[e("Cavid Nəsirov", 503, "fixture_double__st-c.ipynb")] == duplicate
+    assert reasons[e("Cavid Nəsirov", 503, "fixture_double__st-c (1).ipynb")] == duplicate
     picked = e("Cavid Nəsirov", 503, "fixture_double__st-c (1).ipynb")
     collected = tmp_path / "collected"
     assert main(["exercises", "collect", str(download), "--out", str(collected), *common,
@@ -936,6 +941,83 @@ def test_assign_lms_zip_collect_grade_end_to_end(tmp_path, monkeypatch):
                           keep_default_na=False).set_index("student_id")
     assert {s: (float(row["total"]), row["reason"]) for s, row in details.iterrows()} == {
         "st-a": (3.0, ""), "st-b": (2.0, "failed: fx-double"), "st-c": (3.0, "")}
+    assert _gradebook(tmp_path, roster) == {"st-a": 3.0, "st-b": 2.0, "st-c": 3.0}
+
+
+def _gradebook(tmp_path: Path, roster: Path, receipts: Path | None = None) -> dict:
+    """``{student: final points of the fixture exercise}`` of the course gradebook (`crmlab
+    gradebook`) over tmp_path/graded, with a course file naming the fixture exercise."""
+    course = tmp_path / "course.yaml"
+    course.write_text(f"title: LMS round\ntimezone: UTC\nassessments:\n"
+                      f"  - {{id: EX-fixture, kind: exercise, weight: 1, source: {FIXTURE},\n"
+                      f"     deadline: \"2025-03-19T12:00\"}}\n", encoding="utf-8")
+    assert main(["gradebook", "--out", str(tmp_path / "book"), "--course", str(course),
+                 "--exercises", str(tmp_path / "graded"), "--roster", str(roster),
+                 *(["--receipts", str(receipts)] if receipts else [])]) == 0
+    book = pd.read_csv(tmp_path / "book" / "gradebook.csv").set_index("student_id")
+    return {s: float(row["EX-fixture final"]) for s, row in book.iterrows()}
+
+
+@pytest.mark.kernel
+def test_assign_canvas_zip_collect_grade_to_the_gradebook(tmp_path, monkeypatch):
+    """The same round through Canvas's submissions zip (its own names, a late mark, names
+    in UTF-8 without the flag): st-a's notebook renamed "(1)", st-b's two different
+    notebooks (a duplicate: listed in problems.csv, none collected until one is picked),
+    st-c's late untouched copy; graded, the course gradebook holds the hand-computed points
+    (fx-double 1 point, fx-square 2 points)."""
+    monkeypatch.setenv("CRMLAB_INSTRUCTOR_SECRET", E2E_SECRET)
+    from crmlab.exercises.keys import EXPECTED
+    monkeypatch.setitem(EXPECTED, "fx-double", lambda seed: 2 * seed)
+    monkeypatch.setitem(EXPECTED, "fx-square", lambda seed: seed * seed)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id,name,email\n"
+                      "st-a,Aysel Quliyeva,aysel@example.edu\n"
+                      "st-b,Bəhruz Əliyev,behruz@example.edu\n"
+                      "st-c,Cavid Nəsirov,cavid@example.edu\n", encoding="utf-8")
+    assert main(["exercises", "assign", str(FIXTURE), "--roster", str(roster), "--out",
+                 str(tmp_path / "assigned")]) == 0
+    assigned = {s: tmp_path / "assigned" / f"fixture_double__{s}.ipynb"
+                for s in ("st-a", "st-b", "st-c")}
+    solved = ("double = 2 * seed", "square = seed * seed\nsquare")
+    files = [  # Canvas's name part, late, user id, file id, the student's file, content
+        ("quliyevaaysel", False, 91001, 7001, "fixture_double (1).ipynb",
+         _answered(assigned["st-a"], *solved)),  # 1 + 2 = 3 points
+        ("əliyevbəhruz", False, 91002, 7002, "fixture_double.ipynb",
+         _answered(assigned["st-b"], "double = 2 * seed + 1", solved[1])),  # 0 + 2 = 2
+        ("əliyevbəhruz", False, 91002, 7003, "fixture_double-1.ipynb",
+         _answered(assigned["st-b"], *solved)),  # 3 points, not picked
+        ("nəsirovcavid", True, 91003, 7004, "my answers.ipynb",
+         assigned["st-c"].read_bytes()),  # 0 points
+    ]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for *spec, data in files:
+            archive.writestr(zipfile.ZipInfo(canvas_name(*spec), date_time=CANVAS_TIME), data)
+    download = tmp_path / "submissions.zip"
+    download.write_bytes(clear_utf8_flags(buffer.getvalue()))
+    names = [canvas_name(*spec) for *spec, _ in files]
+    common = ["--exercise", str(FIXTURE), "--roster", str(roster)]
+    assert main(["exercises", "collect", str(download), "--out", str(tmp_path / "first"),
+                 *common]) == 1
+    assert outcomes(tmp_path / "first") == {
+        names[0]: ("collected", "collected", "st-a"),
+        names[1]: ("set aside", "duplicate", "st-b"),
+        names[2]: ("set aside", "duplicate", "st-b"),
+        names[3]: ("collected", "collected", "st-c")}
+    reasons = problems(tmp_path / "first")
+    duplicate = [("duplicate", "one of 2 different notebooks of st-b: none collected; "
+                               "choose one with --pick ENTRY")]
+    assert reasons[names[1]] == duplicate and reasons[names[2]] == duplicate
+    assert [code for code, _ in reasons[names[3]]] == ["canvas_late"]
+    collected = tmp_path / "collected"
+    assert main(["exercises", "collect", str(download), "--out", str(collected), *common,
+                 "--pick", names[1]]) == 1  # the one not picked stays set aside, listed
+    assert outcomes(collected)[names[2]][0] == "set aside"
+    assert collected_files(collected)["fixture_double__st-a.ipynb"] == files[0][-1]
+    assert collected_files(collected)["fixture_double__st-b.ipynb"] == files[1][-1]
+    assert main(["exercises", "grade", str(FIXTURE), str(collected), "--roster", str(roster),
+                 "--out", str(tmp_path / "graded"), "--workers", "2", "--timeout", "60"]) == 0
+    assert _gradebook(tmp_path, roster) == {"st-a": 3.0, "st-b": 2.0, "st-c": 0.0}
 
 
 def test_canvas_zip_inside_a_folder_and_a_student_zip_inside_it(env):
@@ -962,3 +1044,41 @@ def test_canvas_zip_inside_a_folder_and_a_student_zip_inside_it(env):
         inner: ("collected", "collected", "s-1002")}
     row = collect_rows(out)[inner]
     assert (row["layout"], row["lms_key"], row["owner"]) == ("canvas", "81235", "s-1002")
+
+
+def test_a_simulated_moodle_download_is_read_as_moodle_writes_it(env):
+    """write_moodle_download (the instructor notebook's simulated LMS) writes what collect
+    reads from a real download: folders per participant, a renamed file, the worksheet's
+    local times as receipts in the downloading user's zone."""
+    from datetime import datetime, timezone
+
+    from crmlab.grading.lms_layouts import MoodleSubmission, time_zone, write_moodle_download
+
+    baku = time_zone("Asia/Baku")
+    people = [
+        MoodleSubmission(8801, "Ləman Əliyeva", "leman.aliyeva@example.edu",
+                         {"rfm_pyramid (1).ipynb": notebook("s-1001")},
+                         datetime(2025, 3, 14, 19, 58, tzinfo=timezone.utc)),
+        MoodleSubmission(8805, "Jane O'Neil-Smith", "jane.oneil-smith@example.edu",
+                         {"rfm_pyramid.ipynb": notebook("s-1005", answer="A"),
+                          "rfm_pyramid final.ipynb": notebook("s-1005", answer="B")},
+                         datetime(2025, 3, 15, 8, 0, tzinfo=timezone.utc)),
+        MoodleSubmission(8807, "Rəşad Babayev", "rashad.babayev@example.edu")]
+    zipped, sheet = write_moodle_download(env / "download.zip", env / "grades.csv", people,
+                                          zone=baku, downloaded=datetime(2025, 3, 20, 10, 0))
+    code, found, out = run(env, zipped, "--worksheet", str(sheet), "--timezone", "Asia/Baku")
+    assert code == 1
+    assert found == {
+        "Ləman Əliyeva_8801_assignsubmission_file/rfm_pyramid (1).ipynb":
+            ("collected", "collected", "s-1001"),
+        "Jane ONeil-Smith_8805_assignsubmission_file/rfm_pyramid.ipynb":
+            ("set aside", "duplicate", "s-1005"),
+        "Jane ONeil-Smith_8805_assignsubmission_file/rfm_pyramid final.ipynb":
+            ("set aside", "duplicate", "s-1005")}
+    receipts = pd.read_csv(out / "receipts.csv", dtype=str)
+    assert receipts[["student_id", "received_at"]].values.tolist() == [
+        ["s-1001", "2025-03-14T19:58:00+00:00"]]
+    lines = sheet.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[1] == ("Participant 8801,Ləman Əliyeva,leman.aliyeva@example.edu,Submitted "
+                        'for grading,,100.00,Yes,"Friday, 14 March 2025, 11:58 PM",,-,')
+    assert lines[3].endswith("No submission,,100.00,Yes,-,,-,")

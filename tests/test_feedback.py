@@ -156,9 +156,10 @@ def test_an_exercise_reason_is_rendered_in_the_pages_language(inputs, result, en
 
 
 #: Words of the English catalog an Azerbaijani text may use too: names, code and loanwords
-#: (``test``: Azerbaijani's word for a quiz, ``column.quiz``).
-SHARED = {"abc", "crm", "crmlab", "csat", "csv", "curry", "customerview", "disk", "jupyterhub",
-          "jupyterlab", "kernel", "kraljic", "median", "memoryerror", "nbd", "none",
+#: (``test``: Azerbaijani's word for a quiz, ``column.quiz``; ``hub``: the course hub, as the
+#: Azerbaijani catalog writes it).
+SHARED = {"abc", "crm", "crmlab", "csat", "csv", "curry", "customerview", "disk", "hub",
+          "jupyterhub", "jupyterlab", "kernel", "kraljic", "median", "memoryerror", "nbd", "none",
           "notimplementederror", "nps", "problem", "rfm", "risk", "sha", "sys", "exit", "test",
           "url", "zip"}
 
@@ -196,7 +197,11 @@ def test_an_azerbaijani_page_carries_no_english(inputs):
     seen = set()
     for now in (LATE, datetime(2026, 10, 4, 11, tzinfo=timezone.utc)):
         for student in book.students:
-            text = _text(student_page(book, student, now=now, lang="az"))
+            # a command to type (<code>) stays as it is, placeholders aside
+            page = student_page(book, student, now=now, lang="az")
+            commands = " ".join(re.findall(r"<code>(.*?)</code>", page, flags=re.S))
+            assert "crmlab regrades request" not in commands or "səbəbiniz" in commands
+            text = _text(re.sub(r"<code>.*?</code>", " ", page, flags=re.S))
             for value in data:
                 text = text.replace(value, " ")
             found = _words(text) & english
@@ -209,3 +214,36 @@ def test_an_azerbaijani_page_carries_no_english(inputs):
                      "yoxlanacaq qiymət yoxdur", "xana 5: proses həddinə (48) çatıldı",
                      "Təfərrüatlar 2026-10-08 12:00 (UTC) açılır"):
         assert expected in shown, expected
+
+
+def test_a_hand_override_shows_its_points_and_reason_and_how_to_ask_for_a_regrade(inputs):
+    """Review fix: the page showed the machine's points of an overridden check, without the
+    reason, and nothing said how to ask for a regrade."""
+    from crmlab.grading.overrides import Overrides
+
+    folder = inputs["exercises"][0]
+    write_exercise_grades(folder, [JobResult("s1", checks=(CheckResult("fx-double", "passed"),
+                                                           CheckResult("fx-square", "wrong")))])
+    Overrides().set("s1", "fx-square", "1,5", "Right idea, <one> slip.",
+                    possible={"fx-double": 1, "fx-square": 2})[0].write(folder)
+    book = course_gradebook(**inputs)
+    english, azerbaijani = (student_page(book, "s1", now=LATE, lang=lang) for lang in ("en", "az"))
+    assert ("<td>fx-square</td><td>not passed</td><td class=\"num\">1.5 of 2</td>"
+            in english)
+    assert "Points set by hand by your instructor: Right idea, &lt;one&gt; slip." in english
+    assert "<td>fx-double</td><td>passed</td><td class=\"num\">1 of 1</td>" in english
+    assert "Points set by hand" not in english.split("fx-double", 1)[1].split("</tr>")[0]
+    assert "Bal müəlliminiz tərəfindən əl ilə təyin edilib: Right idea, &lt;one&gt; slip." \
+        in azerbaijani
+    assert ('<pre><code>crmlab regrades request exercise EX-fixture CHECK_ID --reason '
+            '&#34;your reason&#34;</code></pre>') in english
+    assert ('<pre><code>crmlab regrades request quiz Q QUESTION_ID --reason '
+            '&#34;your reason&#34;</code></pre>') in english
+    assert "<b>Question 1</b> <code>a</code>" in english  # the id the request needs
+    assert ("crmlab regrades request exercise EX-fixture YOXLAMA_ID --reason "
+            "&#34;səbəbiniz&#34;") in azerbaijani
+    assert _text(english).count("this command shows your requests and the answers: "
+                                "crmlab regrades mine") == 2
+    assert "Weighted total:" in english
+    missing = student_page(book, "s2", now=LATE)  # nothing to look at again: no command
+    assert "crmlab regrades request exercise" not in missing

@@ -157,6 +157,27 @@ def test_a_folder_without_responses_is_one_line(tmp_path):
         HandGrading(tmp_path)
 
 
+def test_a_bad_answer_cell_names_the_file_and_line(folder, capsys):
+    """Review fix: an answer cell that is not JSON was a JSONDecodeError traceback."""
+    from crmlab.cli import main
+
+    path = folder / "responses.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
+    line = next(n for n, row in enumerate(rows, start=2)
+                if (row["student_id"], row["question_id"]) == ("s2", "why"))
+    rows[line - 2]["answer"] = "not json"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    before = path.read_bytes()
+    assert main(["handgrade", str(folder)]) == 1
+    assert capsys.readouterr().err == (
+        f"crmlab: error: {path}:{line}: answer: Got answer='not json' instead, expected the "
+        "answer as JSON (as crmlab grade writes it)\n")
+    assert path.read_bytes() == before and not (folder / "hand_grades.csv").exists()
+
+
 def test_the_server_listens_on_loopback_and_refuses_without_the_token(app, folder):
     import threading
 

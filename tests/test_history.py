@@ -187,3 +187,29 @@ def test_an_answered_regrade_is_kept_and_named_for_its_student_only(course):
     assert "Agreed: the key is fixed." in kept.read_text()
     run(course, 10)  # the answer is named once, in the run after it was given
     assert changes(course) == []
+
+
+def test_a_regrades_file_without_a_column_is_one_line_naming_file_and_column(tmp_path):
+    """Review fix: regrades.csv was read without a column check (a missing column was
+    silently read as empty)."""
+    from crmlab.core.exceptions import CrmlabError
+    from crmlab.grading.history import REGRADES, record_regrade
+
+    out = tmp_path / "out"
+    out.mkdir()
+    path = out / REGRADES
+    path.write_text("id,student_id,kind,assessment,reason,received_at,answer,answered_at\n"
+                    "R-1,s1,quiz,Q,why,t0,fixed,t1\n")
+    before = path.read_bytes()
+    message = (f"Got the answered regrade requests {path} without the column 'item' instead, "
+               "expected the columns 'id', 'student_id', 'kind', 'assessment', 'item', "
+               "'reason', 'received_at', 'answer', 'answered_at'.")
+    with pytest.raises(CrmlabError) as caught:
+        record_run(out, command="grade", inputs={}, students={}, student_inputs={},
+                   options={}, files=[])
+    assert str(caught.value) == message
+    with pytest.raises(CrmlabError) as caught:
+        record_regrade(out, {"id": "R-2", "student_id": "s1", "kind": "quiz",
+                             "assessment": "Q", "item": "tf", "answer": {"text": "ok"}})
+    assert str(caught.value) == message
+    assert path.read_bytes() == before and not (out / "runs").exists()

@@ -185,6 +185,75 @@ def test_submit_without_out_outside_a_hub_is_a_one_line_error(crmlab_home, capsy
                                        "JupyterHub session with a collection service\n")
 
 
+class _Shapeless(http.server.BaseHTTPRequestHandler):
+    """A service answering 200 with :attr:`body` to everything (a hub of another version)."""
+
+    body = b"{}"
+
+    def _answer(self):
+        if self.headers.get("Content-Length"):
+            self.rfile.read(int(self.headers["Content-Length"]))
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    do_GET = do_POST = _answer  # noqa: N815 (the http.server names)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.parametrize("command, body, path, field", [
+    (["submit"], {"student_id": "ana", "sha256": "ab", "received_at": "t", "file": "x"},
+     "api/submissions", "quizzes"),
+    (["submit", "NOTEBOOK"], {"sha256": "ab", "received_at": "t", "file": "x",
+                              "student_id": "ana"}, "api/notebooks", "exercise"),
+    (["submit", "NOTEBOOK"], [], "api/notebooks", "file"),
+    (["fetch", "ex"], {"file": "ex__ana.ipynb"}, "api/exercises/ex", "notebook"),
+    (["regrades", "request", "quiz", "L02", "scale", "--reason", "why"],
+     {"id": "R-1", "assessment": "L02", "item": "scale"}, "api/regrades", "received_at"),
+    (["regrades", "mine"], {"rows": []}, "api/regrades", "requests"),
+    (["regrades", "mine"], {"requests": [{"id": "R-1", "student_id": "ana", "kind": "quiz",
+                                          "assessment": "L02", "received_at": "t",
+                                          "reason": "why"}]},
+     "api/regrades", "requests[0].item"),
+    (["regrades", "mine"], {"requests": [{"id": "R-1", "student_id": "ana", "kind": "quiz",
+                                          "assessment": "L02", "item": "scale",
+                                          "received_at": "t", "reason": "why",
+                                          "answer": {"text": "ok"}}]},
+     "api/regrades", "requests[0].answer.answered_at"),
+    (["fetch", "ex"], None, "api/exercises/ex", ""),
+])
+def test_an_answer_of_the_wrong_shape_is_one_line_naming_the_url_and_field(
+        crmlab_home, monkeypatch, tmp_path, capsys, command, body, path, field):
+    """Review fix: a reply without a field was a KeyError traceback."""
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Shapeless)
+    _Shapeless.body = b"<html>a proxy page</html>" if body is None else json.dumps(body).encode()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/services/crmlab-collect/"
+    try:
+        student.set_id("ana")
+        quiz.record("L00", "submit", "submit")
+        monkeypatch.setenv("JUPYTERHUB_USER", "ana")
+        monkeypatch.setenv("JUPYTERHUB_API_URL", "http://127.0.0.1:1/hub/api")
+        monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "t0ken")
+        monkeypatch.setenv("CRMLAB_COLLECT_URL", url)
+        notebook = tmp_path / "ex__ana.ipynb"
+        notebook.write_bytes(_nb())
+        command = [str(notebook) if part == "NOTEBOOK" else part for part in command]
+        assert main([*command, *(["--to", str(tmp_path / "to")] if command[0] == "fetch"
+                                 else [])]) == 1
+    finally:
+        server.shutdown()
+        server.server_close()
+    what = (f"the collection service's answer has no field '{field}'" if field else
+            "the collection service's answer is not JSON")
+    assert capsys.readouterr().err == (
+        f"crmlab: error: {url}{path}: {what}; is the hub's crmlab the same version as yours?\n")
+    assert not (tmp_path / "to").exists()
+
+
 # ------------------------------------------------------------------ exercise notebooks
 EXERCISE_NB = {"cells": [], "metadata": {"crmlab": {"kind": "exercise", "id": "EX-x"},
                                           "papermill": {"parameters": {"student_id": "ana",
@@ -527,8 +596,8 @@ def test_regrade_requests_queue_answers_and_history(crmlab_home, tmp_path, monke
     assert main(["regrades", "request", "quiz", "L02", "../x", "--reason", "x"]) == 1
     assert capsys.readouterr().err == (
         "crmlab: error: The collection service refused the regrade request (400): regrade "
-        "request: item must be a question or check id (letters, digits, '-', '_', '.'; up to "
-        "64)\n")
+        "request: item must be a question or check id (1 to 64 letters, digits, '-', '_' or "
+        "'.', not starting with '.' and without '..')\n")
     _as(monkeypatch, "st-b", url)
     assert main(["regrades", "request", "exercise", "EX-x", "rfm", "--reason", "see cell 4"]) == 0
     assert main(["regrades", "mine"]) == 0

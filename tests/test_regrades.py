@@ -21,14 +21,19 @@ NOON = datetime(2026, 12, 1, 12, tzinfo=timezone.utc)
 GOOD = {"kind": "quiz", "assessment": "L02", "item": "scale", "reason": "4.2 rounds to 4."}
 
 
+#: The one id rule (crmlab.core.ids), as a refusal says it.
+RULE = "(1 to 64 letters, digits, '-', '_' or '.', not starting with '.' and without '..')"
+
+
 @pytest.mark.parametrize("change, code, message", [
     ({"kind": "essay"}, "regrade_field", "regrade request: kind must be quiz or exercise"),
-    ({"assessment": ""}, "regrade_field", "regrade request: assessment must be a quiz or "
-     "exercise id (letters, digits, '-', '_', '.'; up to 64)"),
-    ({"item": "a/b"}, "regrade_field", "regrade request: item must be a question or check id "
-     "(letters, digits, '-', '_', '.'; up to 64)"),
-    ({"item": 7}, "regrade_field", "regrade request: item must be a question or check id "
-     "(letters, digits, '-', '_', '.'; up to 64)"),
+    ({"assessment": ""}, "regrade_field",
+     f"regrade request: assessment must be a quiz or exercise id {RULE}"),
+    ({"item": "a/b"}, "regrade_field", f"regrade request: item must be a question or check id {RULE}"),
+    ({"item": 7}, "regrade_field", f"regrade request: item must be a question or check id {RULE}"),
+    ({"item": ".x"}, "regrade_field", f"regrade request: item must be a question or check id {RULE}"),
+    ({"assessment": "L..2"}, "regrade_field",
+     f"regrade request: assessment must be a quiz or exercise id {RULE}"),
     ({"reason": "   "}, "regrade_field",
      "regrade request: reason must be a text of 1 to 2000 characters"),
     ({"reason": "x" * 2001}, "regrade_field",
@@ -92,3 +97,79 @@ def test_a_queue_row_without_the_listed_fields_is_left_out(tmp_path):
     folder.mkdir()
     (folder / "requests.jsonl").write_text('{"id": "R-1"}\nnot json\n')
     assert read_queue(folder) == []
+
+
+# ------------------------------------------------------------- crmlab regrades answer --points
+def _queue_of(store, student, kind, assessment, item):
+    from crmlab.publish.hub_service import REGRADES
+
+    return file_request(store / REGRADES, student, {"kind": kind, "assessment": assessment,
+                                                    "item": item, "reason": "Nearly right."},
+                        now=NOON)["id"]
+
+
+def test_an_answer_with_points_is_a_hand_change_in_history_and_gradebook(inputs, tmp_path,
+                                                                         capsys):
+    """The answer sets the check's points by hand with the answer as the reason: overrides.csv,
+    a handgrade run naming the hand override and the regrade, and the course gradebook."""
+    import csv
+
+    import pandas as pd
+    from _handgrade_inputs import exercise_grading
+
+    from crmlab.cli import main
+
+    store, grading = tmp_path / "store", exercise_grading(tmp_path / "x")
+    request_id = _queue_of(store, "s1", "exercise", "EX-fixture", "fx-square")
+    text = "Right idea, one slip in the last step: 1.5 of 2."
+    assert main(["regrades", "answer", request_id, "--store", str(store), "--text", text,
+                 "--grading", str(grading), "--points", "1,5"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[2] == f"kept in {grading / 'regrades.csv'}"
+    assert printed[3].startswith("points of fx-square set by hand to 1,5: run ")
+    assert printed[4:] == [
+        "  s1 check:fx-square: 0 -> 1.5 (+1.5): hand override; regrade answered: EX-fixture "
+        "check fx-square",
+        "  s1 EX-fixture: 1 -> 2.5 (+1.5): hand override; regrade answered: EX-fixture check "
+        "fx-square"]
+    rows = list(csv.DictReader((grading / "overrides.csv").open()))
+    assert [(r["student_id"], r["check"], r["points"], r["reason"]) for r in rows] == [
+        ("s1", "fx-square", "1.5", text)]
+    assert json.loads((grading / "run.json").read_text())["command"] == "handgrade"
+    assert (grading / "regrades.csv").read_text().count(request_id) == 1
+
+    out = tmp_path / "book"
+    assert main(["gradebook", "--out", str(out), "--course", str(inputs["course"]),
+                 "--exercises", str(grading)]) == 0
+    book = pd.read_csv(out / "gradebook.csv").set_index("student_id")
+    assert (book.loc["s1", "EX-fixture final"], book.loc["s2", "EX-fixture final"]) == (2.5, 3.0)
+
+
+@pytest.mark.parametrize("kind, item, grading, points, message", [
+    ("exercise", "fx-square", None, "1", "--points needs --grading DIR (the exercise grading "
+     "folder whose points change); nothing was answered"),
+    ("exercise", "fx-square", "ex", "3", "--points: fx-square: points: Got points='3' "
+     "instead, expected a number from 0 to 2.; nothing was answered"),
+    ("exercise", "fx-cube", "ex", "1", "--points: check: Got check='fx-cube' instead, "
+     "expected one of 'fx-double', 'fx-square'; nothing was answered"),
+    ("quiz", "tf", "ex", "1", "--points: request {id} is about quiz question EX-fixture tf: "
+     "--points sets an exercise check's points; a quiz question's score changes by a key or "
+     "points fix in the quiz file, or by crmlab handgrade for a free-text answer; nothing was "
+     "answered"),
+])
+def test_points_that_cannot_be_set_answer_nothing(tmp_path, capsys, kind, item, grading, points,
+                                                  message):
+    from _handgrade_inputs import exercise_grading
+
+    from crmlab.cli import main
+
+    store, folder = tmp_path / "store", exercise_grading(tmp_path / "x")
+    before = (folder / "run.json").read_bytes()
+    request_id = _queue_of(store, "s1", kind, "EX-fixture", item)
+    command = ["regrades", "answer", request_id, "--store", str(store), "--text", "ok",
+               "--points", points]
+    assert main(command + (["--grading", str(folder)] if grading else [])) == 1
+    assert capsys.readouterr().err == f"crmlab: error: {message.format(id=request_id)}\n"
+    assert not (store / ".regrades" / "answers.jsonl").exists()
+    assert not (folder / "overrides.csv").exists() and not (folder / "regrades.csv").exists()
+    assert (folder / "run.json").read_bytes() == before

@@ -40,15 +40,23 @@ def register(subparsers) -> None:
         description="Answer the request ID (the student reads it with `crmlab regrades mine`). "
                     "With --grading DIR the answer is also kept in that grading folder's run "
                     "history (DIR/regrades.csv): the next run names the question when the "
-                    "student's score moves. Change the score itself by fixing the key or the "
-                    "points in the quiz file, or by hand grading, and grade again.",
-        **reads("CRMLAB_HOME"))
+                    "student's score moves. With --points P (and --grading, an exercise "
+                    "grading folder) the check's points are set by hand to P with the answer "
+                    "as the reason, as crmlab handgrade would: a hand override kept in the "
+                    "history, in the gradebook and on the feedback page. Otherwise change the "
+                    "score by fixing the key or the points in the quiz file, or by hand "
+                    "grading, and grade again.",
+        **reads("CRMLAB_HOME", "CRMLAB_COURSE_DIR", "course.yaml", "notebooks/", "quizzes/"))
     answer.add_argument("request_id", metavar="ID")
     answer.add_argument("--store", required=True, type=Path, metavar="STORE", help=_STORE_HELP)
     answer.add_argument("--text", required=True, metavar="TEXT", help="the answer")
     answer.add_argument("--grading", type=Path, metavar="DIR",
                         help="the grading folder (crmlab grade or crmlab exercises grade "
                              "--out) whose history keeps the answer")
+    answer.add_argument("--points", metavar="P",
+                        help="set the points of the request's exercise check to P (from 0 to "
+                             "the check's points; 1.5 or 1,5) with the answer as the reason; "
+                             "needs --grading")
     answer.set_defaults(func=_answer)
 
 
@@ -98,11 +106,55 @@ def _answer(args) -> int:
     from crmlab.grading.regrades import answer_request
     from crmlab.publish.hub_service import REGRADES
 
+    if args.points is not None and args.grading is None:
+        raise CrmlabError("--points needs --grading DIR (the exercise grading folder whose "
+                          "points change); nothing was answered")
     if args.grading is not None and read_run(args.grading) is None:
         raise CrmlabError(f"--grading {args.grading}: not a grading folder (no run.json of "
                           "crmlab grade or crmlab exercises grade); nothing was answered")
+    change = None
+    if args.points is not None:
+        change = _points_change(args)
     answered = answer_request(args.store / REGRADES, args.request_id, text=args.text)
     _print([answered])
     if args.grading is not None:
         print(f"kept in {record_regrade(args.grading, answered)}")
+    if change is not None:
+        grading, student, item = change
+        saved = grading.override(student, item, args.points, answered["answer"]["text"])
+        if saved.run is not None:
+            print(f"points of {item} set by hand to {args.points}: {saved.run.summary()}")
+            for line in saved.run.lines():
+                print(line)
     return 0
+
+
+def _points_change(args):
+    """``(grading, student, check)`` of the request when its points may be set to
+    ``--points``; a ``CrmlabError`` naming what is wrong otherwise (before anything is
+    answered)."""
+    from crmlab.core.exceptions import CrmlabError
+    from crmlab.grading.handgrade import CheckOverriding
+    from crmlab.grading.regrades import find_request
+    from crmlab.publish.hub_service import REGRADES
+
+    request = find_request(args.store / REGRADES, args.request_id)
+    if request["kind"] != "exercise":
+        raise CrmlabError(f"--points: request {args.request_id} is about quiz question "
+                          f"{request['assessment']} {request['item']}: --points sets an "
+                          "exercise check's points; a quiz question's score changes by a key "
+                          "or points fix in the quiz file, or by crmlab handgrade for a "
+                          "free-text answer; nothing was answered")
+    try:
+        grading = CheckOverriding(args.grading)
+    except CrmlabError as exc:
+        raise CrmlabError(f"--grading {args.grading}: not an exercise grading ({exc}); "
+                          "nothing was answered") from None
+    if grading.exercise != request["assessment"]:
+        raise CrmlabError(f"--grading {args.grading}: the grading of {grading.exercise}, not "
+                          f"of {request['assessment']}; nothing was answered")
+    student, item = request["student_id"], request["item"]
+    checked = grading.override(student, item, args.points, args.text, write=False)
+    if checked.problem:
+        raise CrmlabError(f"--points: {checked.problem}; nothing was answered")
+    return grading, student, item

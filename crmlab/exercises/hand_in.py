@@ -94,8 +94,9 @@ def fetch(exercise: str, *, to: str | Path | None = None) -> Fetched:
     if not isinstance(exercise, str) or not _EXERCISE.fullmatch(exercise):
         raise CrmlabError(f"Got exercise={exercise!r} instead, expected an exercise id or file "
                           "stem (letters, digits, '-', '_', '.').")
-    answer = call_service(f"api/exercises/{quote(exercise)}", refused="fetch.refused")
-    name, text = answer.get("file"), answer.get("notebook")
+    answer = call_service(f"api/exercises/{quote(exercise)}", refused="fetch.refused",
+                          fields=("file", "notebook"))
+    name, text = answer["file"], answer["notebook"]
     if not isinstance(name, str) or Path(name).name != name or not name.endswith(".ipynb") \
             or not isinstance(text, str):
         raise CrmlabError(message("fetch.bad_answer"))
@@ -129,7 +130,8 @@ def submit_notebook(path: str | Path, *, timeout: float = 120) -> dict:
     from crmlab.quiz.submit import call_service
 
     return call_service("api/notebooks", data=data, content_type="application/x-ipynb+json",
-                        refused="submit.notebook_refused", timeout=timeout)
+                        refused="submit.notebook_refused", timeout=timeout,
+                        fields=("file", "sha256", "received_at", "student_id", "exercise"))
 
 
 def fetch_feedback(*, to: str | Path | None = None) -> Path:
@@ -157,11 +159,22 @@ def request_regrade(kind: str, assessment: str, item: str, reason: str) -> dict:
     body = json.dumps({"kind": kind, "assessment": assessment, "item": item,
                        "reason": reason}).encode("utf-8")
     return call_service("api/regrades", data=body, content_type="application/json",
-                        refused="regrade.refused")
+                        refused="regrade.refused",
+                        fields=("id", "assessment", "item", "received_at"))
 
 
 def my_regrades() -> list[dict]:
     """Your regrade requests, oldest first, each with its ``answer`` (``None`` while open)."""
-    from crmlab.quiz.submit import call_service
+    from crmlab.quiz.submit import call_service, collect_url, expect_fields
 
-    return call_service("api/regrades", refused="regrade.refused")["requests"]
+    rows = call_service("api/regrades", refused="regrade.refused", fields=("requests",))
+    where = f"{collect_url()}api/regrades"
+    if not isinstance(rows["requests"], list):
+        raise CrmlabError(message("submit.bad_reply", url=where, field="requests"))
+    for n, row in enumerate(rows["requests"]):
+        expect_fields(row, where, ("id", "student_id", "kind", "assessment", "item",
+                                   "received_at", "reason"), within=f"requests[{n}].")
+        if row.get("answer") is not None:
+            expect_fields(row["answer"], where, ("answered_at", "text"),
+                          within=f"requests[{n}].answer.")
+    return rows["requests"]

@@ -211,11 +211,14 @@ def details_exercise(columns) -> str:
 class ExerciseResults:
     """An exercise grading folder, read back: the exercise id, the points possible of each
     check (in the exercise's order) and each student's
-    :class:`~crmlab.grading.results.JobResult`, in the roster's order."""
+    :class:`~crmlab.grading.results.JobResult`, in the roster's order; ``hand`` is ``{(student,
+    check): reason}`` of the hand overrides applied to them
+    (:func:`crmlab.grading.overrides.overridden`)."""
 
     exercise: str
     possible: dict
     results: dict = field(default_factory=dict)
+    hand: dict = field(default_factory=dict)
 
 
 def _csv(rows: list, columns) -> str:

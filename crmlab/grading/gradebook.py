@@ -69,7 +69,10 @@ class CourseGradebook:
     gradebook (per assessment: raw, late days, penalty, final; then the weighted total and the
     ids of the assessments still pending);
     ``responses``, ``hand``, ``details`` (``{exercise: {student: JobResult}}``) and ``quizzes``
-    are the graders' outputs it was built from.
+    are the graders' outputs it was built from; ``overrides`` the reasons of the exercise checks
+    set by hand (``{exercise: {(student, check): reason}}``); ``own_keys`` the quiz grading's
+    students' keys of their numbers of one's own
+    (:func:`crmlab.grading.variant_keys.read_cache`).
     """
 
     course: Course
@@ -86,6 +89,8 @@ class CourseGradebook:
     roster: pd.DataFrame | None = None
     files: list = field(default_factory=list)
     run: object = None
+    overrides: dict = field(default_factory=dict)
+    own_keys: dict = field(default_factory=dict)
 
     def summary(self, lang: str = "en") -> str:
         """One line in ``lang``: students, assessments, late, cut-off, missing and pending
@@ -127,10 +132,11 @@ def _quiz_grades(folder):
     return responses, submissions, dict(record.get("possible", {})), read_store(folder)
 
 
-def _exercise_grades(folders) -> dict:
+def _exercise_grades(folders) -> tuple[dict, dict]:
     """``{exercise id: {student: JobResult}}`` from every exercise grading in or under
-    ``folders`` (each found by its details.csv)."""
-    found = {}
+    ``folders`` (each found by its details.csv), and ``{exercise id: {(student, check):
+    reason}}`` of the hand overrides applied."""
+    found, hand = {}, {}
     for folder in folders or ():
         folder = Path(folder)
         # the latest run of each grading; the copies kept under runs/ are its history
@@ -145,8 +151,8 @@ def _exercise_grades(folders) -> dict:
             if graded.exercise in found:
                 raise CourseError(f"{path}: exercise {graded.exercise!r} is graded twice in the "
                                   "folders given")
-            found[graded.exercise] = graded.results
-    return found
+            found[graded.exercise], hand[graded.exercise] = graded.results, graded.hand
+    return found, hand
 
 
 def _exercise_points(course: Course) -> dict:
@@ -310,6 +316,7 @@ def course_gradebook(*, course=None, quizzes=None, exercises=(), receipts=None,
     'gradebook of 0 student(s) x 22 assessment(s): 0 late, 0 cut off, 0 missing, 0 pending; 0 problem(s) in problems.csv'
     """
     from crmlab.core.roster import read_roster
+    from crmlab.grading.variant_keys import read_cache
     from crmlab.quiz.loading import load
 
     course = course if isinstance(course, Course) else load_course(course)
@@ -317,7 +324,7 @@ def course_gradebook(*, course=None, quizzes=None, exercises=(), receipts=None,
     for problem in course.problems:
         problems.add(course.path, reason=Reason("course_file", problem=problem))
     responses, submissions, possible_quiz, hand = _quiz_grades(quizzes)
-    details = _exercise_grades(exercises)
+    details, overrides = _exercise_grades(exercises)
     receipt_book = read_receipts(receipts)
     for problem in receipt_book.problems:
         problems.add(receipts, reason=Reason("receipts_file", problem=problem))
@@ -360,9 +367,11 @@ def course_gradebook(*, course=None, quizzes=None, exercises=(), receipts=None,
                              0, received, "receipt" if received else "", problems))
     frame = pd.DataFrame(rows, columns=ROW_COLUMNS)
     # The reasons are sentences: shown whole (crmlab.core.display.text_table).
+    own_keys = read_cache(quizzes) if quizzes is not None else {}
     return CourseGradebook(course, students, frame, _table(frame, course, students, possible),
                            text_table(problems.frame()), possible, responses,
-                           hand, details, checks, quiz_keys, roster_frame)
+                           hand, details, checks, quiz_keys, roster_frame,
+                           overrides=overrides, own_keys=own_keys)
 
 
 # ------------------------------------------------------------------------------ write

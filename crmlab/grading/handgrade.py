@@ -97,14 +97,22 @@ class HandGrading:
         self.rows = _responses(self.folder)
         quizzes: dict = {}
         answers, self.prompts = [], {}
-        for row in self.rows:
+        for line, row in enumerate(self.rows, start=2):
             quiz = _quiz(row["quiz_id"], quizzes)
             question = quiz.question(row["question_id"])
             criteria = getattr(get_type(question.type), "criteria", None)
             if criteria is None:
                 continue
+            try:
+                text = json.loads(row["answer"])
+            except ValueError:  # the grader writes JSON: a hand edit or a cut file
+                shown = str(row["answer"])
+                shown = shown if len(shown) <= 40 else shown[:40] + "..."
+                raise CrmlabError(f"{self.folder / files.RESPONSES}:{line}: answer: Got "
+                                  f"answer={shown!r} instead, expected the answer as JSON "
+                                  "(as crmlab grade writes it)") from None
             answers.append(TextAnswer(row["student_id"], row["quiz_id"], row["question_id"],
-                                      str(json.loads(row["answer"])), tuple(criteria(question))))
+                                      str(text), tuple(criteria(question))))
             self.prompts[(quiz.id, question.id)] = question.prompt
         self.quizzes = quizzes
         self.answers = sorted(answers, key=lambda a: (a.quiz_id, a.question_id, a.student_id))
@@ -286,6 +294,34 @@ class CheckOverriding:
         new.write(self.folder)
         self.overrides = new
         return Saved(changed, run=self._record(student, now))
+
+    def override(self, student: str, check: str, points: str, reason: str, *,
+                 now: datetime | None = None, write: bool = True) -> Saved:
+        """Set ``student``'s ``check`` to ``points`` (typed text) for ``reason``, their other
+        overrides left as they are: a regrade answered with points (``crmlab regrades answer
+        --points``). With ``write=False`` only checked: ``Saved.problem`` says what is wrong
+        (``check: field: message``), ``Saved.changed`` whether anything would change."""
+        if student not in self.results:
+            return Saved(problem=f"student_id: no student {student!r} in the grading of "
+                                 f"{self.exercise}")
+        names = [c.name for c in self.results[student].checks]
+        if check not in names:
+            return Saved(problem=f"check: Got check={check!r} instead, expected one of "
+                                 f"{', '.join(map(repr, names))}" if names else
+                                 f"check: {student!r} has no graded check in this grading "
+                                 f"({self.results[student].outcome})")
+        try:
+            new, changed = self.overrides.set(student, check, points, reason,
+                                              possible=self.possible,
+                                              submission=self.submissions.get(student, ""),
+                                              now=now)
+        except ValueError as exc:
+            return Saved(problem=f"{check}: {exc}")
+        if not changed or not write:
+            return Saved(int(changed))
+        new.write(self.folder)
+        self.overrides = new
+        return Saved(1, run=self._record(student, now))
 
     def _record(self, student: str, now):
         """Keep the change as a ``handgrade`` run: the previous run's record with the

@@ -233,6 +233,8 @@ def record_regrade(out, request: dict) -> Path:
     from crmlab.core.atomic import append_text
 
     path = Path(out) / REGRADES
+    if path.is_file():
+        _read_regrades(path)  # a row is added under the columns it claims to have
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, REGRADE_COLUMNS, lineterminator="\n")
     if not path.is_file():
@@ -244,6 +246,15 @@ def record_regrade(out, request: dict) -> Path:
     return append_text(path, buffer.getvalue())
 
 
+def _read_regrades(path: Path) -> list[dict]:
+    """The rows of regrades.csv; a file without one of :data:`REGRADE_COLUMNS` is a one-line
+    ``CrmlabError`` naming the file and the column."""
+    from crmlab.core.tables import read_csv
+
+    return read_csv(path, what="answered regrade requests",
+                    columns=REGRADE_COLUMNS).to_dict("records")
+
+
 def _regrades(out: Path, total: str) -> tuple[dict, dict]:
     """``({name: {"reason", "items"}}, {student: {name: checksum}})`` of the answered regrade
     requests kept in ``out`` (one name per question or check)."""
@@ -253,18 +264,16 @@ def _regrades(out: Path, total: str) -> tuple[dict, dict]:
     if not path.is_file():
         return {}, {}
     entries, rows = {}, {}
-    with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            assessment, item = row.get("assessment") or "", row.get("item") or ""
-            exercise = row.get("kind") == "exercise"
-            name = f"regrade:{assessment}:{item}"
-            entries[name] = {
-                "reason": f"regrade answered: {assessment} "
-                          f"{'check' if exercise else 'question'} {item}",
-                "items": [assessment, *([f"{CHECK_PREFIX}{item}"] if exercise else []),
-                          *([total] if total else [])]}
-            rows.setdefault(row.get("student_id") or "", {}).setdefault(name, []).append(
-                [row.get(c, "") for c in REGRADE_COLUMNS])
+    for row in _read_regrades(path):
+        assessment, item, exercise = row["assessment"], row["item"], row["kind"] == "exercise"
+        name = f"regrade:{assessment}:{item}"
+        entries[name] = {
+            "reason": f"regrade answered: {assessment} "
+                      f"{'check' if exercise else 'question'} {item}",
+            "items": [assessment, *([f"{CHECK_PREFIX}{item}"] if exercise else []),
+                      *([total] if total else [])]}
+        rows.setdefault(row["student_id"], {}).setdefault(name, []).append(
+            [row[c] for c in REGRADE_COLUMNS])
     digests = {student: {name: digest_text(found) for name, found in names.items()}
                for student, names in rows.items()}
     return entries, digests

@@ -171,7 +171,8 @@ def read_overrides(folder, *, error=ValueError) -> Overrides:
 def overridden(graded, folder, *, error=ValueError):
     """The :class:`~crmlab.grading.files.ExerciseResults` ``graded`` of the exercise grading
     ``folder`` with the overrides of its overrides.csv applied, each only to the submission it
-    was given for (the checksums of the folder's latest run, ``run.json``)."""
+    was given for (the checksums of the folder's latest run, ``run.json``), and their reasons
+    in ``hand``."""
     from crmlab.grading.history import read_run
 
     folder = Path(folder)
@@ -180,6 +181,11 @@ def overridden(graded, folder, *, error=ValueError):
     record = read_run(folder) or {"students": {}}
     submissions = {s: d.get("inputs", {}).get("submission", "")
                    for s, d in record["students"].items()}
-    applied = read_overrides(folder, error=error).apply(graded.results.values(),
-                                                        submissions=submissions)
-    return replace(graded, results={r.student_id: r for r in applied})
+    overrides = read_overrides(folder, error=error)
+    applied = overrides.apply(graded.results.values(), submissions=submissions)
+    hand = {(result.student_id, check.name):
+            overrides.rows[(result.student_id, check.name)]["reason"]
+            for result in graded.results.values() for check in result.checks
+            if overrides.points(result.student_id, check.name,
+                                submissions.get(result.student_id, "")) is not None}
+    return replace(graded, results={r.student_id: r for r in applied}, hand=hand)

@@ -21,10 +21,11 @@ from pathlib import Path
 
 from crmlab.core.atomic import append_text
 from crmlab.core.exceptions import CrmlabError
+from crmlab.core.ids import RULE, is_id
 from crmlab.core.times import iso, stamp, utc
 
 __all__ = ["KINDS", "MAX_REASON", "MAX_OPEN", "REQUESTS", "ANSWERS", "RegradeProblem",
-           "check_request", "file_request", "read_queue", "answer_request"]
+           "check_request", "file_request", "read_queue", "find_request", "answer_request"]
 
 #: What a request may be about.
 KINDS = ("quiz", "exercise")
@@ -36,7 +37,6 @@ MAX_OPEN = 20
 REQUESTS = "requests.jsonl"
 #: The instructor's answers, one JSON line each (the latest of a request counts).
 ANSWERS = "answers.jsonl"
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _ID = re.compile(r"R-[0-9TZ]{16}-[0-9a-f]{8}")
 
 
@@ -62,7 +62,7 @@ def check_request(body) -> dict:
     >>> check_request({"kind": "quiz", "assessment": "L02", "item": "../x", "reason": "Why?"})
     Traceback (most recent call last):
     ...
-    crmlab.grading.regrades.RegradeProblem: regrade request: item must be a question or check id (letters, digits, '-', '_', '.'; up to 64)
+    crmlab.grading.regrades.RegradeProblem: regrade request: item must be a question or check id (1 to 64 letters, digits, '-', '_' or '.', not starting with '.' and without '..')
     """
     if not isinstance(body, dict):
         raise RegradeProblem("regrade_field", field="body", expected="a JSON object")
@@ -70,10 +70,10 @@ def check_request(body) -> dict:
         raise RegradeProblem("regrade_field", field="kind", expected="quiz or exercise")
     for name in ("assessment", "item"):
         value = body.get(name)
-        if not isinstance(value, str) or not _NAME.fullmatch(value):
+        if not is_id(value):  # the one id rule: safe in a file name and a URL
             raise RegradeProblem("regrade_field", field=name, expected=(
                 "a question or check id" if name == "item" else "a quiz or exercise id")
-                + " (letters, digits, '-', '_', '.'; up to 64)")
+                + f" ({RULE})")
     reason = body.get("reason")
     reason = reason.strip() if isinstance(reason, str) else ""
     if not reason or len(reason) > MAX_REASON:
@@ -130,10 +130,9 @@ def file_request(folder: str | Path, student: str, body, *, now: datetime | None
     return request
 
 
-def answer_request(folder: str | Path, request_id: str, *, text: str,
-                   now: datetime | None = None) -> dict:
-    """Answer the request ``request_id`` of the queue ``folder`` with ``text``; return the
-    request with its ``answer``. An unknown id or an empty text is a ``CrmlabError``."""
+def find_request(folder: str | Path, request_id: str) -> dict:
+    """The request ``request_id`` of the queue ``folder``, with its latest ``answer``; a
+    malformed or unknown id is a ``CrmlabError``."""
     folder = Path(folder)
     if not isinstance(request_id, str) or not _ID.fullmatch(request_id):
         raise CrmlabError(f"Got request id {request_id!r} instead, expected one like "
@@ -141,6 +140,15 @@ def answer_request(folder: str | Path, request_id: str, *, text: str,
     found = [r for r in read_queue(folder) if r["id"] == request_id]
     if not found:
         raise CrmlabError(f"{folder / REQUESTS}: no regrade request {request_id}")
+    return found[0]
+
+
+def answer_request(folder: str | Path, request_id: str, *, text: str,
+                   now: datetime | None = None) -> dict:
+    """Answer the request ``request_id`` of the queue ``folder`` with ``text``; return the
+    request with its ``answer``. An unknown id or an empty text is a ``CrmlabError``."""
+    folder = Path(folder)
+    found = [find_request(folder, request_id)]
     text = text.strip() if isinstance(text, str) else ""
     if not text or len(text) > MAX_REASON:
         raise CrmlabError(f"--text: give an answer of 1 to {MAX_REASON} characters")

@@ -65,7 +65,8 @@ def keys_source(path: str | Path | None = None) -> str:
 
 
 def load_keys(path: str | Path | None = None) -> str:
-    """Load the instructor's quiz keys (once per text); return a checksum of the text.
+    """Load the instructor's quiz keys (run once per text; :data:`KEYS` then holds that
+    text's functions); return a checksum of the text.
 
     Examples
     --------
@@ -74,19 +75,23 @@ def load_keys(path: str | Path | None = None) -> str:
     """
     source = keys_source(path)
     fingerprint = hashlib.sha256(source.encode()).hexdigest()
-    if fingerprint not in _LOADED:
+    if fingerprint in _LOADED:  # the functions of that text, not of the one loaded last
+        KEYS.clear()
+        KEYS.update(_LOADED[fingerprint])
+    else:
         import importlib.util
 
         module = importlib.util.module_from_spec(importlib.util.spec_from_loader(_MODULE,
                                                                                  loader=None))
         where = str(path or _MODULE)
+        KEYS.clear()
         try:
             exec(compile(source, where, "exec"), module.__dict__)  # the instructor's file
         except Exception as exc:  # one line saying where, never a traceback
             line = getattr(exc, "lineno", None) or _line_of(exc, where)
             raise CrmlabError(f"{where}:{line or '?'}: the quiz keys do not run: "
                               f"{type(exc).__name__}: {exc}") from None
-        _LOADED[fingerprint] = module
+        _LOADED[fingerprint] = dict(KEYS)
     return fingerprint
 
 
@@ -132,6 +137,7 @@ class StudentKeys:
                                   "(variant: student); register one with "
                                   f"@register({quiz_id!r}, {missing[0]!r})")
         self.students: dict = {}
+        self.inputs: dict = {}
         self.cached = self._read()
         self.computed = 0
         self._variants: dict = {}
@@ -156,9 +162,12 @@ class StudentKeys:
             return {}
         students = data.get("students")
         self.students = dict(students) if isinstance(students, dict) else {}
-        return {quiz_id: dict(entry.get("keys", {})) for quiz_id, entry in quizzes.items()
-                if isinstance(entry, dict) and entry.get("checksum") == checksums.get(quiz_id)
-                and isinstance(entry.get("keys"), dict)}
+        valid = {quiz_id: entry for quiz_id, entry in quizzes.items()
+                 if isinstance(entry, dict) and entry.get("checksum") == checksums.get(quiz_id)
+                 and isinstance(entry.get("keys"), dict)
+                 and isinstance(entry.get("inputs", {}), dict)}
+        self.inputs = {quiz_id: dict(entry.get("inputs", {})) for quiz_id, entry in valid.items()}
+        return {quiz_id: dict(entry["keys"]) for quiz_id, entry in valid.items()}
 
     def variant(self, student_id: str):
         """The student's own variant."""
@@ -187,8 +196,11 @@ class StudentKeys:
             found = {}
             for question in own_questions(quiz):
                 try:
-                    value = float(KEYS[(quiz_id, question.id)](
-                        variant, **question_inputs(question, variant, quiz_id=quiz_id)))
+                    inputs = question_inputs(question, variant, quiz_id=quiz_id)
+                    if inputs:
+                        self.inputs.setdefault(quiz_id, {}).setdefault(
+                            variant.digest, {})[question.id] = inputs
+                    value = float(KEYS[(quiz_id, question.id)](variant, **inputs))
                     found[question.id] = value if math.isfinite(value) else \
                         f"the key is {value}, not a finite number"
                 except Exception as exc:  # the instructor's function: one student's problem
@@ -205,7 +217,8 @@ class StudentKeys:
         students = dict(self.students)
         students.update({student: variant.digest for student, variant in self._variants.items()})
         data = {"quizzes": {quiz_id: {"checksum": checksums[quiz_id],
-                                      "keys": self.cached.get(quiz_id, {})}
+                                      "keys": self.cached.get(quiz_id, {}),
+                                      "inputs": self.inputs.get(quiz_id, {})}
                             for quiz_id in sorted(self.quizzes)},
                 "students": students}
         return write_text(self.folder / CACHE, json.dumps(data, indent=1, sort_keys=True) + "\n")
@@ -221,11 +234,16 @@ def read_cache(folder) -> dict:
 
 
 def student_key(cache: dict, quiz_id: str, question_id: str, student_id: str):
-    """The student's own key of a question from a read cache, or None."""
+    """``(key, inputs)`` of a student's number of one's own from a read cache (:func:`read_cache`):
+    the key (None when unknown) and the inputs of a formula question (``{}`` for another)."""
     digest = cache.get("students", {}).get(student_id)
     entry = cache.get("quizzes", {}).get(quiz_id, {})
-    value = entry.get("keys", {}).get(digest, {}).get(question_id) if digest else None
-    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if not digest or not isinstance(entry, dict):
+        return None, {}
+    value = entry.get("keys", {}).get(digest, {}).get(question_id)
+    inputs = entry.get("inputs", {}).get(digest, {}).get(question_id, {})
+    value = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    return value, inputs if isinstance(inputs, dict) else {}
 
 
 def student_keys_report(quiz, student_id: str, *, secret: bytes, keys_file=None) -> dict:

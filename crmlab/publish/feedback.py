@@ -125,7 +125,10 @@ def _timing(row: dict, zone: ZoneInfo, lang: str) -> list[str]:
 
 
 def _quiz_details(book: CourseGradebook, student: str, quiz_id: str, lang: str) -> list[dict]:
+    from dataclasses import replace
+
     from crmlab.grading.rubric import TextAnswer
+    from crmlab.grading.variant_keys import student_key
     from crmlab.quiz.types import get_type
 
     quiz = book.quizzes[quiz_id]
@@ -135,6 +138,12 @@ def _quiz_details(book: CourseGradebook, student: str, quiz_id: str, lang: str) 
     questions = []
     for number, question in enumerate(quiz.questions, start=1):
         kind = get_type(question.type)
+        prompt = localized(question.prompt, lang)
+        if question.variant == "student":  # the student's own key and inputs, never another's
+            key, inputs = student_key(book.own_keys, quiz_id, question.id, student)
+            question = replace(question, answer=key)
+            for name, value in inputs.items():
+                prompt = prompt.replace(f"{{{name}}}", f"{value:g}")
         row = given.get(question.id)
         answer = json.loads(row["answer"]) if row is not None else None
         points = row["points"] if row is not None else 0.0
@@ -145,10 +154,10 @@ def _quiz_details(book: CourseGradebook, student: str, quiz_id: str, lang: str) 
         possible = float(row["max_points"]) if row is not None else question.points * factor
         counted = possible > 0 or question.points == 0
         view = {
-            "number": number, "mode": question.mode,
+            "number": number, "id": question.id, "mode": question.mode,
             "css": ("practice" if not counted else "pending" if pending
                     else "right" if points == possible else "partly" if points else "wrong"),
-            "prompt": localized(question.prompt, lang),
+            "prompt": prompt,
             "answer": (kind.answer_text(question, answer, lang) if answer is not None
                        else message("no_answer", lang)),
             "points": (_score(points, possible, lang) if counted
@@ -168,7 +177,7 @@ def _quiz_details(book: CourseGradebook, student: str, quiz_id: str, lang: str) 
                     got = 0.0  # nothing to grade: no points, not pending
                 view["rubric"].append({"text": localized(words, lang), "comment": comment,
                                        "points": _score(got, maximum, lang)})
-        else:
+        elif question.answer is not None or question.variant != "student":
             view["key"] = kind.key_text(question, lang)
         questions.append(view)
     return questions
@@ -179,15 +188,36 @@ def _exercise_details(book: CourseGradebook, student: str, exercise: str,
     result = book.details.get(exercise, {}).get(student)
     if result is None:
         return None
+    hand = book.overrides.get(exercise, {})
+    given = {check.name: check.points for check in result.checks}  # hand overrides in
     result = result.scored(book.checks.get(exercise, {}))  # the course's checks and points
-    checks = [{"name": check.name,
-               "verdict": message("passed" if check.passed else "not_passed", lang),
-               "points": _score(check.points, check.possible, lang),
-               # a notebook that stopped: why, on every check; else the check's own verdict
-               "message": result.reason.text(lang) if result.reason else check.text(lang)}
-              for check in result.checks]
+    checks = []
+    for check in result.checks:
+        reason = hand.get((student, check.name))
+        points = given[check.name] if reason is not None else check.points
+        checks.append({
+            "name": check.name,
+            "verdict": message("passed" if check.passed else "not_passed", lang),
+            "points": _score(points, check.possible, lang),
+            # a notebook that stopped: why, on every check; else the check's own verdict
+            "message": result.reason.text(lang) if result.reason else check.text(lang),
+            "hand": "" if reason is None else message("hand_points", lang, reason=reason)})
     notes = [note.text(lang) for note in result.notes] if result.reason is None else []
     return {"checks": checks, "notes": notes}
+
+
+def _regrade_command(kind: str, assessment: str, lang: str) -> str:
+    """The command that files a regrade request on one item of ``assessment``, its
+    placeholders (the item's id, the reason) in ``lang``.
+
+    Examples
+    --------
+    >>> _regrade_command("exercise", "EX-rfm", "en")
+    'crmlab regrades request exercise EX-rfm CHECK_ID --reason "your reason"'
+    """
+    item = message(f"regrade_{kind}_item", lang)
+    return (f"crmlab regrades request {kind} {assessment} {item} --reason "
+            f"\"{message('regrade_reason', lang)}\"")
 
 
 def page_values(book: CourseGradebook, student: str, *, now: datetime | None = None,
@@ -206,7 +236,7 @@ def page_values(book: CourseGradebook, student: str, *, now: datetime | None = N
         else:
             heading = message("exercise", lang, id=item.id)
         section = {"id": item.id, "heading": heading, "notes": _timing(row, zone, lang),
-                   "quiz": None, "exercise": None}
+                   "quiz": None, "exercise": None, "regrade": ""}
         opens = book.course.feedback_opens(item.id, book.students)
         if opens is None:
             section["notes"].append(message("no_deadline", lang))
@@ -218,11 +248,12 @@ def page_values(book: CourseGradebook, student: str, *, now: datetime | None = N
                 section["quiz"] = _quiz_details(book, student, item.id, lang)
             else:
                 section["exercise"] = _exercise_details(book, student, item.id, lang)
+            section["regrade"] = _regrade_command(item.kind, item.id, lang)
         sections.append(section)
     rows, total = _summary(book, student, lang)
     return {"lang": lang, "student": student, "course": book.course.title,
             "written": _time(iso(now), zone), "summary": rows, "total": total,
-            "sections": sections}
+            "sections": sections, "mine_command": "crmlab regrades mine"}
 
 
 def student_page(book: CourseGradebook, student: str, *, now: datetime | None = None,

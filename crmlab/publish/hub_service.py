@@ -307,7 +307,7 @@ def file_regrade(store: str | Path, user: str, data: bytes, *,
     >>> file_regrade(tempfile.mkdtemp(), "ana", b'{"kind": "quiz"}')
     Traceback (most recent call last):
     ...
-    crmlab.publish.hub_service.Refused: regrade request: assessment must be a quiz or exercise id (letters, digits, '-', '_', '.'; up to 64)
+    crmlab.publish.hub_service.Refused: regrade request: assessment must be a quiz or exercise id (1 to 64 letters, digits, '-', '_' or '.', not starting with '.' and without '..')
     """
     from crmlab.grading.regrades import RegradeProblem, file_request
 

@@ -26,7 +26,8 @@ from crmlab.quiz import submission
 from crmlab.quiz.storage import answers_dir
 from crmlab.student import ANONYMOUS, get_id, hub_user
 
-__all__ = ["make_bundle", "bundle_data", "collect_url", "send_bundle", "call_service"]
+__all__ = ["make_bundle", "bundle_data", "collect_url", "send_bundle", "call_service",
+           "expect_fields"]
 
 
 def make_bundle(out: str | Path, *, student_id: str | None = None) -> Path:
@@ -106,15 +107,38 @@ def send_bundle(data: bytes | None = None, *, timeout: float = 60) -> dict:
         raise CrmlabError(message("submit.no_service"))
     data = bundle_data() if data is None else data
     return call_service("api/submissions", data=data, content_type="application/zip",
-                        refused="submit.refused", timeout=timeout)
+                        refused="submit.refused", timeout=timeout,
+                        fields=("file", "sha256", "received_at", "student_id", "quizzes"))
+
+
+def expect_fields(answer, where: str, fields, *, within: str = "") -> dict:
+    """``answer`` when it is a JSON object holding every name of ``fields``; else a one-line
+    ``CrmlabError`` naming ``where`` (the service's URL) and the first field missing (as
+    ``within`` + name: ``requests[2].id``).
+
+    Examples
+    --------
+    >>> expect_fields({"id": "R-1"}, "http://hub/api/regrades", ["id"])
+    {'id': 'R-1'}
+    >>> expect_fields({"ok": True}, "http://hub/api/regrades", ["id", "received_at"])
+    Traceback (most recent call last):
+    ...
+    crmlab.core.exceptions.CrmlabError: http://hub/api/regrades: the collection service's answer has no field 'id'; is the hub's crmlab the same version as yours?
+    """
+    for name in fields:
+        if not isinstance(answer, dict) or answer.get(name) is None:
+            raise CrmlabError(message("submit.bad_reply", url=where, field=within + name))
+    return answer
 
 
 def call_service(path: str, *, data: bytes | None = None, content_type: str = "",
-                 refused: str, timeout: float = 60, raw: bool = False):
+                 refused: str, timeout: float = 60, raw: bool = False, fields=()):
     """Ask the hub's collection service (``GET``, or ``POST`` of ``data``) as the hub user of
-    this server (its hub token); return the JSON answer (its bytes with ``raw``). A refusal is a ``CrmlabError`` with
-    the catalog's ``refused`` message (fields ``code`` and ``reason``, the service's reason in
-    the student's language); no service, or none reachable, is one too."""
+    this server (its hub token); return the JSON answer (its bytes with ``raw``), which must be
+    an object holding every name of ``fields``. A refusal is a ``CrmlabError`` with the
+    catalog's ``refused`` message (fields ``code`` and ``reason``, the service's reason in the
+    student's language); no service, or none reachable, is one too, and so is an answer that
+    is not JSON or lacks a field (naming the URL and the field)."""
     url = collect_url()
     if url is None:
         raise CrmlabError(message("submit.no_service"))
@@ -126,9 +150,15 @@ def call_service(path: str, *, data: bytes | None = None, content_type: str = ""
     try:
         with urllib.request.urlopen(request, timeout=timeout) as answer:
             body = answer.read()
-            return body if raw else json.loads(body)
     except urllib.error.HTTPError as exc:
         raise CrmlabError(message(refused, code=exc.code, reason=_refusal(exc))) from None
     except (urllib.error.URLError, OSError) as exc:
         raise CrmlabError(message("submit.unreachable", url=url,
                                   reason=getattr(exc, "reason", exc))) from None
+    if raw:
+        return body
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        raise CrmlabError(message("submit.not_json", url=url + path)) from None
+    return expect_fields(answer, url + path, fields)

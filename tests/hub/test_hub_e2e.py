@@ -334,3 +334,201 @@ def test_a_class_on_jupyterhub(hub, tmp_path):
     submissions = pd.read_csv(out / "submissions.csv")
     assert submissions["received_at"].notna().all()
     print(f"hub e2e: three students through Chromium in {browser_seconds:.0f}s")
+
+
+# ------------------------------------------------------------------ exercise notebooks, both ways
+FIXTURE = ROOT / "tests" / "fixtures" / "exercises" / "exercise" / "fixture_double.ipynb"
+EXERCISE = "EX-fixture"
+#: What each student types into the fixture exercise (from their own seed) and the points
+#: that earns by hand: fx-double (1 point) is 2 * seed, fx-square (2 points) is seed * seed.
+#: crmlab-e2e-s3 fetches a copy and hands nothing in.
+ANSWERS = {"crmlab-e2e-s1": (lambda seed: (2 * seed, seed * seed + 1), 1.0),  # square wrong
+           "crmlab-e2e-s2": (lambda seed: (2 * seed, seed * seed), 3.0)}
+COURSE = f"""\
+title: Hub exercise loop
+timezone: UTC
+assessments:
+  - {{id: {EXERCISE}, kind: exercise, weight: 1, source: {FIXTURE},
+     deadline: "2026-01-05T12:00"}}
+"""
+
+
+def _crmlab_as(user, *args, expect: int = 0) -> str:
+    """``crmlab ARGS`` as ``user`` in their running server's session (its environment and hub
+    token, its course folder): what a terminal in their JupyterLab runs. Returns stdout."""
+    env = _server_environment(user)
+    assert env["JUPYTERHUB_USER"] == user and env["CRMLAB_COLLECT_URL"]
+    result = subprocess.run([str(Path(sys.executable).parent / "crmlab"), *args], env=env,
+                            user=user, group=pwd.getpwnam(user).pw_gid, extra_groups=[],
+                            cwd=env["CRMLAB_COURSE_DIR"], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == expect, result.stdout + result.stderr
+    return result.stdout if expect == 0 else result.stderr
+
+
+def _server_running(base, admin_token, user) -> None:
+    """Start ``user``'s server through the hub's REST API unless it runs (the Chromium test
+    started them when it ran first), and wait until its process is there."""
+    _api(base, f"/hub/api/users/{user}/server", admin_token, method="POST",
+         expect=(201, 202, 400))  # 400: already running
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            _server_environment(user)
+            return
+        except AssertionError:
+            assert time.monotonic() < deadline, f"{user}'s server did not start"
+            time.sleep(0.5)
+
+
+def _filled(path: Path, double, square) -> bytes:
+    """The fetched notebook with the two answer cells filled in, as the student would."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell.get("id") == "fx-03":
+            cell["source"] = f"double = {double}"
+        elif cell.get("id") == "fx-05":
+            cell["source"] = f"square = {square}\nsquare"
+    return json.dumps(nb, indent=1, ensure_ascii=False).encode()
+
+
+def _written_as(user, path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    account = pwd.getpwnam(user)
+    os.chown(path, account.pw_uid, account.pw_gid)
+    return path
+
+
+def test_exercise_notebooks_on_jupyterhub(hub, tmp_path, monkeypatch, capsys, crmlab_home):
+    """Assign -> each student fetches their own copy in their server (never another's) ->
+    fills it in and hands it in with a receipt -> the instructor collects the hub store with
+    the receipts, grades, and the gradebook equals the hand-computed points -> feedback pages
+    published, each student fetches only their own -> a regrade request, listed and answered
+    with points -> the history and the re-tabulated gradebook carry it."""
+    import pandas as pd
+
+    from crmlab.cli import main
+    from crmlab.exercises.keys import EXPECTED
+    from crmlab.grading.receipts import read_receipts
+
+    base, admin_token, state, _ = hub
+    started = time.monotonic()
+    store = state / "submissions"
+    students = list(STUDENTS)
+    for user in students:
+        _server_running(base, admin_token, user)
+
+    # The instructor assigns the exercise into the folder the service serves copies from.
+    monkeypatch.setenv("CRMLAB_INSTRUCTOR_SECRET", "hub-e2e-secret-123")
+    monkeypatch.setitem(EXPECTED, "fx-double", lambda seed: 2 * seed)  # the instructor's keys
+    monkeypatch.setitem(EXPECTED, "fx-square", lambda seed: seed * seed)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id\n" + "".join(f"{user}\n" for user in students))
+    assert main(["exercises", "assign", str(FIXTURE), "--roster", str(roster), "--out",
+                 str(state / "assigned")]) == 0
+
+    # Each student fetches their own copy in their own server; nobody gets another's.
+    fetched, seeds = {}, {}
+    for user in students:
+        printed = _crmlab_as(user, "fetch", "fixture_double")
+        assert printed.startswith("wrote your copy to ") and printed.endswith(
+            f"fixture_double__{user}.ipynb\n"), printed
+        path = Path(printed.removeprefix("wrote your copy to ").strip())
+        assert path.stat().st_uid == pwd.getpwnam(user).pw_uid
+        parameters = json.loads(path.read_text())["metadata"]["papermill"]["parameters"]
+        assert parameters["student_id"] == user
+        fetched[user], seeds[user] = path, parameters["seed"]
+    thief, victim = "crmlab-e2e-s1", "crmlab-e2e-s2"
+    token = _server_environment(thief)["JUPYTERHUB_API_TOKEN"]
+    for name in (f"fixture_double__{victim}", victim, "fixture_double__crmlab-e2e-s2.ipynb"):
+        _api(base, f"{SERVICE}exercises/{name}", token, expect=(404,))
+    _, listing = _api(base, SERVICE + "exercises", token)
+    assert json.loads(listing) == {"exercises": [{"exercise": EXERCISE,
+                                                  "stem": "fixture_double"}]}
+
+    # Two students fill in their answers and hand in, under a name of their own choosing.
+    receipts = {}
+    for user, (answers, _) in ANSWERS.items():
+        mine = _written_as(user, fetched[user].parent / "my answers.ipynb",
+                           _filled(fetched[user], *answers(seeds[user])))
+        printed = _crmlab_as(user, "submit", str(mine))
+        assert printed.startswith(f"handed in {mine} ({EXERCISE}) as {user}: received "), printed
+        when, digest = printed.split(": received ", 1)[1].strip().split(", sha256 ")
+        assert digest == hashlib.sha256(mine.read_bytes()).hexdigest()
+        receipts[user] = when
+    # A classmate's notebook handed in by another is refused, and nothing is stored for it.
+    stolen = _written_as(victim, fetched[victim].parent / "copied.ipynb",
+                         fetched[thief].read_bytes())
+    refused = _crmlab_as(victim, "submit", str(stolen), expect=1)
+    assert f"exercise copy of student '{thief}' but you are signed in to the hub as " \
+           f"'{victim}'" in refused
+
+    # The instructor collects the hub store (its receipts are the times) and grades.
+    grading, graded = tmp_path / "grading", tmp_path / "graded"
+    assert main(["exercises", "collect", str(store / ".exercises"), "--out", str(grading),
+                 "--exercise", str(FIXTURE), "--roster", str(roster)]) == 0
+    collected = read_receipts(grading / "receipts.csv")
+    assert collected.problems == []
+    assert {user: collected.latest(user, EXERCISE).isoformat() for user in ANSWERS} == receipts
+    assert main(["exercises", "grade", str(FIXTURE), str(grading), "--roster", str(roster),
+                 "--out", str(graded), "--workers", "2", "--timeout", "60"]) == 0
+    course = tmp_path / "course.yaml"
+    course.write_text(COURSE)
+    expected = {user: points for user, (_, points) in ANSWERS.items()} | {"crmlab-e2e-s3": 0.0}
+
+    def gradebook(out):
+        assert main(["gradebook", "--out", str(out), "--course", str(course), "--exercises",
+                     str(graded), "--receipts", str(grading / "receipts.csv"), "--roster",
+                     str(roster)]) == 0
+        book = pd.read_csv(out / "gradebook.csv").set_index("student_id")
+        return {user: float(book.loc[user, f"{EXERCISE} final"]) for user in students}
+
+    assert gradebook(tmp_path / "book") == expected
+
+    # Feedback published where the service serves it: each student fetches their own only.
+    feedback = state / "feedback"
+    assert main(["feedback", "--out", str(feedback), "--course", str(course), "--exercises",
+                 str(graded), "--receipts", str(grading / "receipts.csv"), "--roster",
+                 str(roster)]) == 0
+    for user in students:
+        printed = _crmlab_as(user, "fetch", "--feedback")
+        page = Path(printed.removeprefix("wrote your feedback page to ").split(";")[0])
+        text = page.read_text(encoding="utf-8")
+        assert f"Feedback for {user}" in text
+        assert not any(other in text for other in students if other != user)
+    _api(base, f"{SERVICE}feedback/{victim}", token, expect=(403,))
+
+    # A regrade request, listed and answered with points: history and gradebook carry it.
+    printed = _crmlab_as(thief, "regrades", "request", "exercise", EXERCISE, "fx-square",
+                         "--reason", "Off by one only: the method is right.")
+    assert printed.startswith("regrade request R-") and \
+        f" filed for {EXERCISE} fx-square: received " in printed
+    request_id = printed.split()[2]
+    capsys.readouterr()
+    assert main(["regrades", "list", "--store", str(store), "--open"]) == 0
+    assert [line.split()[:2] for line in capsys.readouterr().out.splitlines()] == [
+        [request_id, thief]]
+    assert main(["regrades", "answer", request_id, "--store", str(store), "--text",
+                 "Right method, one slip: 1 of 2.", "--grading", str(graded),
+                 "--points", "1"]) == 0
+    changes = pd.read_csv(graded / "changes.csv", dtype=str, keep_default_na=False)
+    assert sorted(zip(changes["student_id"], changes["item"], changes["before"],
+                      changes["after"], changes["reasons"])) == [
+        (thief, EXERCISE, "1", "2",
+         f"hand override; regrade answered: {EXERCISE} check fx-square"),
+        (thief, "check:fx-square", "0", "1",
+         f"hand override; regrade answered: {EXERCISE} check fx-square")]
+    assert gradebook(tmp_path / "book2") == {**expected, thief: 2.0}
+    mine = _crmlab_as(thief, "regrades", "mine").splitlines()
+    assert mine[0].startswith(f"{request_id} {thief} exercise {EXERCISE} fx-square")
+    assert mine[1].endswith(": Right method, one slip: 1 of 2.")
+    # Published again, the student's page shows the points set by hand and why.
+    assert main(["feedback", "--out", str(feedback), "--course", str(course), "--exercises",
+                 str(graded), "--receipts", str(grading / "receipts.csv"), "--roster",
+                 str(roster)]) == 0
+    printed = _crmlab_as(thief, "fetch", "--feedback")
+    text = Path(printed.removeprefix("wrote your feedback page to ").split(";")[0]).read_text()
+    assert "<td>fx-square</td><td>not passed</td><td class=\"num\">1 of 2</td>" in text
+    assert "Points set by hand by your instructor: Right method, one slip: 1 of 2." in text
+    print(f"hub e2e: exercise notebooks round in {time.monotonic() - started:.0f}s")
+
