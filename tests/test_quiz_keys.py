@@ -182,29 +182,6 @@ def test_numeric_key_matches_the_data(quiz_id, question_id, compute):
     assert question.answer == pytest.approx(compute(), abs=1e-9)
 
 
-OWN = [(quiz_id, question.id) for quiz_id in ("L05", "L06", "L07", "C3", "C4")
-       for question in load(quiz_id).questions if question.variant == "student"]
-
-
-@pytest.mark.parametrize(("quiz_id", "question_id"), OWN, ids=[f"{q}:{i}" for q, i in OWN])
-def test_instructor_key_function_gives_the_practice_key_and_differs_between_students(
-        quiz_id, question_id):
-    from crmlab.datasets._variant import token_for
-    from crmlab.grading.variant_keys import KEYS, load_keys
-    from crmlab.quiz.variants import question_inputs
-
-    load_keys()
-    question = load(quiz_id).question(question_id)
-
-    def key(variant):
-        return KEYS[(quiz_id, question_id)](
-            variant, **question_inputs(question, variant, quiz_id=quiz_id))
-
-    assert question.answer == pytest.approx(key(PRACTICE), abs=1e-9)
-    students = {key(datasets.Variant(token_for(b"course-secret", f"s{n:02d}")))
-                for n in range(1, 5)}
-    assert len(students) > 1, f"{quiz_id} {question_id}: four students share the key {students}"
-
 
 def _keyed(quiz_id, question_id):
     return {option.id for option in load(quiz_id).question(question_id).options if option.correct}
