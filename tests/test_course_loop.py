@@ -34,8 +34,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
-from crmlab import quiz, student
+from crmlab import datasets, quiz, student
 from crmlab.cli import main
+from crmlab.datasets._variant import token_for
 from crmlab.grading.exercises import grade as grade_exercise
 from crmlab.grading.gradebook import course_gradebook, write_gradebook
 from crmlab.grading.receipts import collect_receipts
@@ -72,11 +73,13 @@ ROSTER = "student_id,name,email\ns01,Aysel,s01@uni.az\ns02,Elvin,s02@uni.az\n" \
          "s03,Nigar,s03@uni.az\ns04,Orxan,s04@uni.az\n"
 
 # What each student answers (L00: 1 point per question right), and the text of L02_open.
+# n-perishable is a number of one's own: its entry is how far the answer is from the number
+# the student computes on their own data variant (0: right).
 L00_ANSWERS = {
-    "s01": {"run-order": "restart", "answers-saved": False, "n-perishable": 62,
+    "s01": {"run-order": "restart", "answers-saved": False, "n-perishable": 0,
             "submit": "submit"},                                    # 4 right
     "s02": {"run-order": "restart", "answers-saved": False, "loader": "load",
-            "submit": "submit", "n-perishable": 61},                # 4 right, 1 wrong
+            "submit": "submit", "n-perishable": -1},                # 4 right, 1 wrong
     "s03": {"run-order": "restart", "answers-saved": False, "loader": "load"},  # 3 right
     "s04": {"run-order": "restart", "answers-saved": True},         # 1 right
 }
@@ -137,11 +140,17 @@ def _stamp(text: str) -> float:
 
 
 def _answer(released: Path, home: Path, who: str, quizzes, monkeypatch) -> None:
-    """One student answers in the released course: record() for L00, the widget for free text."""
+    """One student answers in the released course: record() for L00, the widget for free text.
+    The student sets the data variant token the instructor gives and computes the number of
+    one's own on that variant, as L00's Try-it cell loads it."""
     monkeypatch.setenv("CRMLAB_COURSE_DIR", str(released))
     monkeypatch.setenv("CRMLAB_HOME", str(home))
     student.set_id(who)
+    student.set_token(token_for(os.environ["CRMLAB_INSTRUCTOR_SECRET"].encode(), who))
+    perishable = int(datasets.variant().load("products")["shelf_life_days"].notna().sum())
     for question, answer in L00_ANSWERS[who].items():
+        if question == "n-perishable":
+            answer = perishable + answer
         quiz.record("L00", question, answer)
     if "L02_open" in quizzes and who in TEXTS:
         view = quiz.show("L02_open").view("contact-points")

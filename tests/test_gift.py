@@ -22,6 +22,9 @@ def test_round_trip_keeps_every_key(quiz_id):
     assert list(parsed) == [q.id for q in quiz.questions]
     for q in quiz.questions:
         back = parsed[q.id]
+        if q.variant == "student":  # a key per student: Moodle collects the answer only
+            assert back["type"] == "essay" and "answers" not in back, q.id
+            continue
         assert back["type"] == q.type
         assert back["prompt"] == _flat(q.prompt)
         if q.accept_any is not None:  # every answer right, the reason first in the feedback

@@ -22,12 +22,14 @@ def practice_counts(monkeypatch):
 
 
 def bundle(folder, student, answers, *, created="2026-11-20T10:00:00+00:00", version=None,
-           name=None, tamper=None, received=None):
+           name=None, tamper=None, received=None, variants=None):
     """Write a submission zip as `crmlab submit` does; `tamper` edits it on the way. Its file
-    time (when it landed in the folder) is `received`, by default `created`."""
+    time (when it landed in the folder) is `received`, by default `created`. `variants`:
+    ``{quiz_id: {question_id: variant digest}}`` of the answers to numbers of one's own."""
     folder.mkdir(parents=True, exist_ok=True)
-    files = [(quiz_id, submission.answers_bytes(submission.answers_file(student, quiz_id, items,
-                                                                         at=created)))
+    variants = variants or {}
+    files = [(quiz_id, submission.answers_bytes(submission.answers_file(
+                 student, quiz_id, items, at=created, variants=variants.get(quiz_id))))
              for quiz_id, items in answers.items()]
     manifest, members = submission.bundle_members(student, files, created=created)
     manifest["score"] = 999  # a claim the grader must ignore

@@ -3,7 +3,7 @@
 A practice question can be retried until "Correct" in the lesson, so by default a quiz's grade
 is its graded questions; course.yaml's ``practice_weight`` (or ``crmlab grade
 --practice-weight``) gives practice a share. L00 has six practice questions and two graded
-ones (``n-perishable``, ``submit``), one point each.
+ones (``n-perishable``, a number of one's own, and ``submit``), one point each.
 """
 
 import json
@@ -13,8 +13,10 @@ import pytest
 from test_grading import bundle
 
 from crmlab.cli import main
+from crmlab.exercises.assignment import load_secret
 from crmlab.grading.config import load_course, validate_course
 from crmlab.grading.quizzes import grade
+from crmlab.grading.variant_keys import student_keys_report
 from crmlab.quiz import load
 from crmlab.quiz.types import get_type
 
@@ -30,11 +32,15 @@ def _right(question_id):
 
 @pytest.fixture
 def subs(tmp_path):
-    """p: every practice question right, every graded one wrong; g: only the graded ones right."""
+    """p: every practice question right, every graded one wrong; g: only the graded ones right
+    (n-perishable on g's own data variant, with the session's instructor secret)."""
     folder = tmp_path / "subs"
     practice = {q: _right(q) for q in PRACTICE}
     bundle(folder, "p", {"L00": {**practice, "submit": "screenshot"}})
-    bundle(folder, "g", {"L00": {q: _right(q) for q in GRADED}})
+    own = student_keys_report(L00, "g", secret=load_secret())
+    assert own["keys"]["n-perishable"] != L00.question("n-perishable").answer
+    bundle(folder, "g", {"L00": {q: own["keys"].get(q, _right(q)) for q in GRADED}},
+           variants={"L00": {q: own["variant"] for q in own["keys"]}})
     return folder
 
 

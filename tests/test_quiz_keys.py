@@ -1,82 +1,90 @@
 """Numeric quiz keys are computed from the course data by crmlab, so they can never drift.
 
-A graded number of one's own (``variant: student``) is keyed on the practice variant in its quiz
-file: its key here is computed on ``datasets.Variant()``, with the practice inputs of a formula
-question, independently of the instructor's key functions."""
+A number of one's own (``variant: student``) is keyed in its quiz file on the practice variant
+(``datasets.Variant()``), with the practice variant's inputs for a formula question; each
+student's key is the instructor's key function on the student's variant, which these
+computations, written apart from it, check on other variants too.
+"""
 
 import pytest
 
 from crmlab import datasets
 from crmlab.abc_analysis import abc_analysis
 from crmlab.crm_selection import payback_period
+from crmlab.datasets._variant import token_for
 from crmlab.quiz import load
+from crmlab.quiz.variants import question_inputs
 from crmlab.relationships import classify_supplier
 from crmlab.value_exchange import csat_and_order_value, value_for_cost_interval
 
 
-def _view():
+def _view(data):
     from crmlab.record_linkage import single_customer_view
 
-    return single_customer_view(datasets.load("customers"))
+    return single_customer_view(data.load("customers"))
 
 
-def _profiles():
+def _profiles(data):
     from crmlab.profiles import customer_profiles
 
-    return customer_profiles(datasets.load("customers"), datasets.load("orders"), view=_view())
+    return customer_profiles(data.load("customers"), data.load("orders"), view=_view(data),
+                             products=data.load("products"))
 
 
-def _by_person():
-    return _view().assign(datasets.load("orders"))
+def _by_person(data):
+    return _view(data).assign(data.load("orders"))
 
 
-def _retention_quarter():
+def _retention_quarter(data):
     from crmlab.loyalty import retention_rate
 
-    quarters = retention_rate(_by_person(), customer_id="person", period="Q")
-    return round(quarters.loc["2024Q1", "retention"] * 100, 1)
+    quarters = retention_rate(_by_person(data), customer_id="person", period="Q")
+    return round(float(quarters.loc["2024Q1", "retention"]) * 100, 1)
 
 
-def _repeat_phone_90():
+def _repeat_phone_90(data):
     from crmlab.loyalty import repeat_rate
 
-    by_channel = repeat_rate(_by_person(), customer_id="person", by="channel", window=90)
-    return round(by_channel.loc["phone", "repeat_rate"] * 100, 1)
+    by_channel = repeat_rate(_by_person(data), customer_id="person", by="channel", window=90)
+    return round(float(by_channel.loc["phone", "repeat_rate"]) * 100, 1)
 
 
-def _net_value():
+def _net_value(data, *, new_retention, cost_per_customer):
     from crmlab.loyalty import retention_economics, retention_rate
 
-    # The figures of lesson L01's calculator: people active in 2023, their retention into 2024
-    # (3 decimals) and margin per customer (2 decimals); the programme reaches the whole active
-    # base at 2 AZN a customer and raises retention to 0.48.
-    by_person = _by_person()
+    # The figures of lesson L01's calculator, on the course data whatever the variant: people
+    # active in 2023, their retention into 2024 (3 decimals) and margin per customer (2
+    # decimals); the programme reaches the whole active base; the student's own inputs set the
+    # new retention and the cost per customer reached.
+    by_person = _by_person(datasets)
     in_2023 = by_person[by_person["order_date"].dt.year == 2023]
     active = in_2023["person"].nunique()
     rate = round(float(retention_rate(by_person, customer_id="person").loc["2023", "retention"]), 3)
-    economics = retention_economics(customers=active, retention=rate, new_retention=0.48,
+    assert (active, rate) == (1322, 0.377)  # as the lesson's calculator and the key say
+    economics = retention_economics(customers=active, retention=rate,
+                                    new_retention=new_retention,
                                     margin=round(float(in_2023["margin"].sum()) / active, 2),
-                                    cost_per_customer=2, reach="active")["amount"]
+                                    cost_per_customer=cost_per_customer, reach="active")["amount"]
     return round(economics[("present value", "net value of the programme")])
 
 
-def _win_back_count():
+def _win_back_count(data):
     from crmlab.service_levels import win_back_candidates
 
-    return len(win_back_candidates(_profiles(), lost_after=120))
+    return len(win_back_candidates(_profiles(data), lost_after=120))
 
 
-def _email_excluded():
+def _email_excluded(data):
     from crmlab.consent import select_customers
 
-    profiled = select_customers(_profiles(), purpose="profiling").customers
+    profiled = select_customers(_profiles(data), purpose="profiling").customers
     return select_customers(profiled, purpose="email_campaign").excluded
 
 
-def _people_by_name():
+def _people_by_name(data):
     from crmlab.record_linkage import name_key
 
-    customers = datasets.load("customers")
+    customers = data.load("customers")
     return int(name_key(customers["first_name"], customers["last_name"]).nunique())
 
 
@@ -84,21 +92,6 @@ def _touchpoint_risk():
     from crmlab.contact_outcomes import touchpoint_risk
 
     return touchpoint_risk(datasets.load("interactions"), datasets.load("orders"))
-
-
-#: The practice variant, on which the numbers of one's own are keyed.
-PRACTICE = datasets.Variant()
-
-
-def _practice_inputs(quiz_id, question_id):
-    """A formula question's inputs on the practice variant."""
-    return PRACTICE.inputs(quiz_id, question_id, load(quiz_id).question(question_id).inputs)
-
-
-def _discounted():
-    given = _practice_inputs("C3", "discounted")
-    return payback_period(given["outlay"], [given["monthly"]] * 36,
-                          annual_rate=given["rate"] / 100)
 
 
 def _welcome_contacts(data=datasets):
@@ -116,12 +109,12 @@ def _gap(strata, window_days, office, data=datasets):
                                     window_days=window_days, office=office)
 
 
-def _resolved_high_welcome():
+def _resolved_high_welcome(data):
     from crmlab.touchpoints import office_of
 
-    log = _welcome_contacts(PRACTICE)
+    log = _welcome_contacts(data)
     back = log[(office_of(log["touchpoint"]) == "back").to_numpy()]
-    return round(back.loc[back["welcome_csat"].isin([4, 5]), "resolved"].mean() * 100, 1)
+    return round(float(back.loc[back["welcome_csat"].isin([4, 5]), "resolved"].mean()) * 100, 1)
 
 
 def _accounting_nps():
@@ -132,46 +125,57 @@ def _accounting_nps():
     return round(table.loc["touched", "nps"], 1)
 
 
-def _class_a_by_spend():
+def _class_a_by_spend(data):
     """L02's graded setting: class A by purchase value with the cut-offs 70% and 90%."""
-    ranked = abc_analysis(datasets.load("suppliers"), value="annual_spend", label="supplier_id",
+    ranked = abc_analysis(data.load("suppliers"), value="annual_spend", label="supplier_id",
                           cutoffs=(0.7, 0.9))
     return ranked[ranked["abc_class"] == "A"]
 
 
-def _email_value_for_cost():
-    customers = PRACTICE.load("customers").set_index("customer_id")
-    table = csat_and_order_value(PRACTICE.load("orders"), PRACTICE.load("survey"))
+def _email_value_for_cost(data):
+    customers = data.load("customers").set_index("customer_id")
+    table = csat_and_order_value(data.load("orders"), data.load("survey"))
     ratio = value_for_cost_interval(table.join(customers), by="preferred_channel",
                                     benefit="csat", cost="order_value", per=100)
-    return round(ratio.loc["email", "value_for_cost"], 2)
+    return round(float(ratio.loc["email", "value_for_cost"]), 2)
 
 
-def _partnership_profit():
-    suppliers = datasets.load("suppliers")
+def _partnership_profit(data):
+    suppliers = data.load("suppliers")
     types = classify_supplier(suppliers)["type"].to_numpy()
-    return round(suppliers.loc[types == 4, "profit_share"].sum() * 100, 1)
+    return round(float(suppliers.loc[types == 4, "profit_share"].sum()) * 100, 1)
 
 
-KEYS = [
-    ("L00", "n-perishable",
-     lambda: int(datasets.load("products")["shelf_life_days"].notna().sum())),
-    ("L02", "n-class-a-spend", lambda: len(_class_a_by_spend())),
-    ("L02", "share-class-a-spend", lambda: round(_class_a_by_spend()["share"].sum() * 100, 1)),
+def _payback(data, *, investment, monthly_benefit, rate):
+    return payback_period(investment, [monthly_benefit] * 60, annual_rate=rate / 100)
+
+
+# Numbers of one's own: computed on a variant (``data``), with the question's inputs as keywords;
+# a share is rounded as a Python float (numpy rounds a half-way 27.35 the other way).
+OWN = [
+    ("L00", "n-perishable", lambda data: int(data.load("products")["shelf_life_days"].notna()
+                                             .sum())),
+    ("L02", "n-class-a-spend", lambda data: len(_class_a_by_spend(data))),
+    ("L02", "share-class-a-spend",
+     lambda data: round(float(_class_a_by_spend(data)["share"].sum()) * 100, 1)),
     ("C2", "partnership-profit", _partnership_profit),
-    ("L03", "payback-calc", lambda: payback_period(84_000, [5_000] * 60, annual_rate=0.10)),
-    ("C3", "discounted", _discounted),
+    ("L03", "payback-calc", _payback),
+    ("C3", "discounted", lambda data, *, outlay, monthly, rate: payback_period(
+        outlay, [monthly] * 36, annual_rate=rate / 100)),
+    ("C4", "resolved-high-welcome", _resolved_high_welcome),
+    ("C4", "adjusted-gap-180",
+     lambda data: round(float(_gap("welcome_csat", 180, "back", data).adjusted_gap) * 100, 1)),
+    ("L07", "email-ratio", _email_value_for_cost),
     ("L01", "repeat-phone-90", _repeat_phone_90),
     ("L01", "retention-quarter", _retention_quarter),
     ("L01", "net-value", _net_value),
     ("L04", "n-people", _people_by_name),
     ("L04", "email-excluded", _email_excluded),
     ("L04", "win-back-n", _win_back_count),
-    ("C4", "resolved-high-welcome", _resolved_high_welcome),
-    ("C4", "adjusted-gap-180",
-     lambda: round(_gap("welcome_csat", 180, "back", PRACTICE).adjusted_gap * 100, 1)),
+]
+
+KEYS = [
     ("C4", "accounting-nps", _accounting_nps),
-    ("L07", "email-ratio", _email_value_for_cost),
 ]
 
 
@@ -182,6 +186,34 @@ def test_numeric_key_matches_the_data(quiz_id, question_id, compute):
     assert question.answer == pytest.approx(compute(), abs=1e-9)
 
 
+@pytest.mark.parametrize(("quiz_id", "question_id", "compute"), OWN,
+                         ids=[f"{k[0]}:{k[1]}" for k in OWN])
+def test_number_of_one_s_own_is_keyed_on_the_practice_variant(quiz_id, question_id, compute):
+    question = load(quiz_id).question(question_id)
+    assert question.variant == "student"
+    practice = datasets.Variant()
+    inputs = question_inputs(question, practice, quiz_id=quiz_id)
+    assert question.answer == pytest.approx(compute(practice, **inputs), abs=1e-9)
+
+
+@pytest.mark.parametrize(("quiz_id", "question_id", "compute"), OWN,
+                         ids=[f"{k[0]}:{k[1]}" for k in OWN])
+def test_instructor_key_function_computes_what_the_question_asks(quiz_id, question_id, compute):
+    # On three students' variants (and their own inputs): the instructor's function agrees
+    # with the computation above, and the students' keys differ.
+    from crmlab.grading.variant_keys import KEYS as INSTRUCTOR
+    from crmlab.grading.variant_keys import load_keys
+
+    load_keys()
+    question = load(quiz_id).question(question_id)
+    keys = []
+    for student in ("s01", "s02", "s03"):
+        mine = datasets.Variant(token_for(b"course-secret", student))
+        inputs = question_inputs(question, mine, quiz_id=quiz_id)
+        key = INSTRUCTOR[(quiz_id, question_id)](mine, **inputs)
+        assert key == pytest.approx(compute(mine, **inputs), abs=1e-9)
+        keys.append(key)
+    assert len(set(keys)) > 1  # (a payback month may coincide for two of them)
 
 def _keyed(quiz_id, question_id):
     return {option.id for option in load(quiz_id).question(question_id).options if option.correct}

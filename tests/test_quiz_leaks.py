@@ -6,13 +6,16 @@ printed, times 100 and divided by 100 (a share typed as a percent or the other w
 grader would accept any of them, a student could answer without doing the work. The same check
 runs over the data dictionary, ``datasets/README.md``, which the lessons send students to.
 
-A graded number of one's own (``variant: student``) is keyed in its quiz file on the practice
-variant, which the committed outputs of a Try-it cell loading ``datasets.variant()`` are computed
-on: a Try-it cell that printed the graded number would print the practice key here (and each
-student's own key in the student's run), so the same check catches it. The shared course data
-of the worked examples may print a number that equals the practice key by coincidence, in a
-cell about something else; each such number is listed in ``OWN_COINCIDENCES`` with its cell,
-which must not load the student's variant, and an entry that no longer matches fails.
+A number of one's own (``variant: student``) has a key per student; the lessons print their
+worked examples on the shared course data and their Try-it cells on the practice variant (the
+committed outputs). So both are tried: the quiz file's ``answer`` (the key on the practice
+variant) and the instructor's key function run on the whole course data (with the practice
+variant's inputs for a formula question). A Try-it cell that printed the graded number would
+print the practice key here (and each student's own key in the student's run), so the same
+check catches it. A worked example may print a number that equals a key by coincidence, in a
+cell about something else; each such number is listed in ``OWN_COINCIDENCES`` with its cells,
+which must not load the student's variant, or in ``LESSON_COINCIDENCES`` with the numbers, and
+an entry that no longer matches fails.
 """
 
 from __future__ import annotations
@@ -20,11 +23,13 @@ from __future__ import annotations
 import html
 import json
 import re
+from dataclasses import replace
+from functools import cache
 from pathlib import Path
 
 import pytest
 
-from crmlab import quiz
+from crmlab import datasets, quiz
 from crmlab.lessons import list_lessons
 from crmlab.quiz.scoring import score
 
@@ -51,10 +56,23 @@ OWN_COINCIDENCES: dict[tuple[str, str], tuple[set[str], str]] = {
 # small whole number); each says where, and an entry that no longer matches fails.
 README = ROOT / "datasets" / "README.md"
 README_COINCIDENCES: dict[tuple[str, str], str] = {
-    ("L02", "n-class-a-spend"): "14 suppliers; the README's 14 are points of resolution and "
-                                "days before a survey",
+    ("L02", "n-class-a-spend"): "14 suppliers on the course data; the README's 14 are points of "
+                                "resolution and days before a survey",
     ("L05", "platinum-share"): "30.2% on the practice variant; the README's 0.303 is a repeat "
                                "rate without the effect",
+    ("L03", "payback-calc"): "month 15 on the practice variant's inputs; the README's 0.15 is "
+                             "the share of first records acquired by phone, its 15% a tolerance",
+}
+# The same for a lesson's printed numbers: a key that its lesson prints by coincidence, about
+# something else (a small whole number): the numbers printed and where; an entry whose numbers
+# no longer match exactly fails.
+LESSON_COINCIDENCES: dict[tuple[str, str], tuple[list[float], str]] = {
+    ("L02", "n-class-a-spend"): ([13.0], "13 suppliers on the practice variant; L02 prints 13 "
+                                         "as the course's partial-competition suppliers and "
+                                         "its quiz's 13 questions"),
+    ("L03", "payback-calc"): ([0.15], "month 15 on the practice variant's inputs; L03 prints "
+                                      "0.15 as the weight of the call centre in its "
+                                      "sensitivity table"),
 }
 
 
@@ -103,14 +121,41 @@ def _graded_numeric():
     return cases
 
 
-def leaking_numbers(question, numbers) -> list[float]:
-    """The printed numbers (in any of the three forms) that the grader accepts as the answer."""
+class _CourseData:
+    """The whole course data, where a key function expects a variant."""
+
+    def load(self, name):
+        return datasets.load(name)
+
+
+@cache
+def course_key(quiz_id: str, question_id: str):
+    """A number of one's own computed on the whole course data (the instructor's function)."""
+    from crmlab.grading.variant_keys import KEYS, load_keys
+    from crmlab.quiz.variants import question_inputs
+
+    load_keys()
+    question = quiz.load(quiz_id).question(question_id)
+    inputs = question_inputs(question, datasets.Variant(), quiz_id=quiz_id)
+    return KEYS[(quiz_id, question_id)](_CourseData(), **inputs)
+
+
+def keyed(question, quiz_id: str) -> list:
+    """The question as the quiz file keys it, and for a number of one's own also keyed on the
+    whole course data."""
+    if question.variant != "student":
+        return [question]
+    return [question, replace(question, answer=course_key(quiz_id, question.id))]
+
+
+def leaking_numbers(question, numbers, *, quiz_id: str) -> list[float]:
+    """The printed numbers (in any of the three forms) that the grader accepts as the answer
+    (as any of the keys of :func:`keyed`)."""
     hits = []
     for value in numbers:
-        for candidate in (value, value * 100, value / 100):
-            if score(question, candidate).correct:
-                hits.append(value)
-                break
+        if any(score(keyed_as, candidate).correct for keyed_as in keyed(question, quiz_id)
+               for candidate in (value, value * 100, value / 100)):
+            hits.append(value)
     return hits
 
 
@@ -123,14 +168,14 @@ def test_there_are_graded_numeric_questions_to_check():
 
 @pytest.mark.parametrize("lesson, question", CASES)
 def test_graded_numeric_key_is_not_printed_in_its_lesson(lesson, question):
-    hits = leaking_numbers(question, printed_numbers(lesson.path))
+    hits = leaking_numbers(question, printed_numbers(lesson.path), quiz_id=lesson.quiz)
     key = (lesson.quiz, question.id)
     if key in OWN_COINCIDENCES:
         assert question.variant == "student", f"{key}: a shared key printed is a leak"
         cells, _ = OWN_COINCIDENCES[key]
         by_cell = numbers_by_cell(lesson.path)
         printing = {cell for cell, numbers in by_cell.items()
-                    if leaking_numbers(question, numbers)}
+                    if leaking_numbers(question, numbers, quiz_id=lesson.quiz)}
         assert printing, f"{key} no longer occurs: remove it from OWN_COINCIDENCES"
         assert printing <= cells, f"{key}: printed by cells {sorted(printing - cells)} too"
         nb = json.loads(lesson.path.read_text(encoding="utf-8"))
@@ -139,6 +184,10 @@ def test_graded_numeric_key_is_not_printed_in_its_lesson(lesson, question):
     if key in KNOWN_LEAKS:
         assert hits, f"{key} no longer leaks: remove it from KNOWN_LEAKS"
         pytest.xfail(f"known leak, to fix in {lesson.path.name}: {sorted(hits)[:5]}")
+    if key in LESSON_COINCIDENCES:
+        assert sorted(hits) == LESSON_COINCIDENCES[key][0], (
+            f"{key} occurs in {lesson.path.name} as {sorted(hits)}: update LESSON_COINCIDENCES")
+        return
     assert not hits, (f"{lesson.path.name}: graded question {question.id!r} of quiz "
                       f"{lesson.quiz!r} is answered by printed number(s) {sorted(hits)[:5]}")
 
@@ -152,7 +201,7 @@ def readme_numbers() -> set[float]:
 @pytest.mark.parametrize("lesson, question", CASES)
 def test_graded_numeric_key_is_not_stated_in_the_data_dictionary(lesson, question):
     # Case C4 sent students to datasets/README.md, which once stated its graded 180-day gap.
-    hits = leaking_numbers(question, readme_numbers())
+    hits = leaking_numbers(question, readme_numbers(), quiz_id=lesson.quiz)
     key = (lesson.quiz, question.id)
     if key in README_COINCIDENCES:
         assert hits, f"{key} no longer occurs in {README.name}: remove it from README_COINCIDENCES"
@@ -169,7 +218,21 @@ def test_the_check_catches_a_printed_key(tmp_path):
         {"output_type": "execute_result", "data": {"text/plain": f"share    {key}\n"}}]}]}
     path = tmp_path / "leaky.ipynb"
     path.write_text(json.dumps(nb))
-    assert leaking_numbers(question, printed_numbers(path))
+    assert leaking_numbers(question, printed_numbers(path), quiz_id="L05")
     nb["cells"][0]["outputs"] = []
     path.write_text(json.dumps(nb))
-    assert not leaking_numbers(question, printed_numbers(path))
+    assert not leaking_numbers(question, printed_numbers(path), quiz_id="L05")
+
+
+def test_the_check_catches_a_number_of_one_s_own_on_the_course_data(tmp_path):
+    # A Try-it cell on the practice variant and a worked example on the course data: either
+    # number, printed, fails the check.
+    question = quiz.load("L04").question("n-people")
+    assert question.variant == "student"
+    on_course = course_key("L04", "n-people")
+    assert on_course != question.answer
+    for printed, leaks in ((question.answer, True), (on_course, True), (on_course + 1, False)):
+        nb = {"cells": [{"cell_type": "markdown", "source": f"We find {printed} people."}]}
+        path = tmp_path / "lesson.ipynb"
+        path.write_text(json.dumps(nb))
+        assert bool(leaking_numbers(question, printed_numbers(path), quiz_id="L04")) is leaks

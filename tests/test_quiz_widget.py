@@ -77,6 +77,22 @@ def test_numeric_graded_reveals_nothing(view):
     assert "Your saved answer: 3" in q.feedback.value
 
 
+def test_a_number_of_one_s_own_says_on_what_it_is_computed(crmlab_home):
+    from crmlab.datasets._variant import token_for
+
+    student.set_id("w1")
+    on_data = quiz.show("L00").view("n-perishable").prompt.value
+    assert "compute it on your own variant of the data, datasets.variant()" in on_data
+    assert "now the practice variant" in on_data
+    # A formula question: the figures in its prompt are the student's own, and so says its note.
+    formula = quiz.show("L03").view("payback-calc").prompt.value
+    assert "Figures of your own: the figures of this question are drawn for you" in formula
+    assert "costs 110000 AZN" in formula and "{investment}" not in formula
+    student.set_token(token_for(b"course-secret", "s01"))
+    formula = quiz.show("L03").view("payback-calc").prompt.value
+    assert "costs 85000 AZN" in formula and "now your own variant 77c5e8e59eb9" in formula
+
+
 def test_numeric_rejects_text_without_saving(view, crmlab_home):
     q = view.view("n-perishable")
     q.input.value = "ten"

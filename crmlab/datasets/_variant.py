@@ -98,9 +98,16 @@ class Variant:
         #: What a saved answer records: a checksum of the token, never the token itself.
         self.digest = (PRACTICE if self.practice else
                        hashlib.sha256(f"crmlab-variant:{self.token}".encode()).hexdigest()[:12])
-        self.label = ("practice variant" if self.practice
-                      else f"your own variant ({self.digest})")
         self._kept: dict | None = None
+
+    @property
+    def label(self) -> str:
+        """Which variant this is, for the student to read, in the current language (a lesson's
+        Try-it cell prints it)."""
+        from crmlab.core.i18n import message
+
+        return (message("variant.practice") if self.practice
+                else message("variant.own", digest=self.digest))
 
     def __repr__(self) -> str:
         return f"<Variant: {self.label}>"

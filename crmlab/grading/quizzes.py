@@ -680,11 +680,11 @@ def grade(submissions, *, out, quizzes=None, roster=None, format: str = "plain",
     >>> from pathlib import Path
     >>> from crmlab.quiz.simulate import write_cohort
     >>> work = Path(tempfile.mkdtemp())
-    >>> _ = write_cohort(load("L00"), work / "subs", n_students=3, seed=1)
-    >>> result = grade(work / "subs", out=work / "out", quizzes=["L00"], figures=False,
+    >>> _ = write_cohort(load("C1"), work / "subs", n_students=3, seed=1)
+    >>> result = grade(work / "subs", out=work / "out", quizzes=["C1"], figures=False,
     ...                progress=False)
     >>> result.summary()
-    'graded 3 student(s), 24 answer(s); 0 problem(s) in problems.csv; 3 gradebook row(s)'
+    'graded 3 student(s), 33 answer(s); 0 problem(s) in problems.csv; 3 gradebook row(s)'
     >>> sorted(p.name for p in (work / "out").iterdir())[:4]
     ['changes.csv', 'gradebook.csv', 'item_analysis.csv', 'problems.csv']
     """

@@ -55,7 +55,8 @@ def _span(colour: str, message: str) -> str:
 
 
 def _variant_note(question, lang: str) -> str:
-    """For a number of one's own: on which data to compute it, and which variant is in use."""
+    """For a number of one's own: on which data to compute it (for a formula question: that
+    its figures are the student's own), and which variant is in use."""
     if not on_own_variant(question):
         return ""
     from crmlab.datasets import variant
@@ -63,7 +64,8 @@ def _variant_note(question, lang: str) -> str:
     mine = variant()
     which = (message("quiz.variant_practice", lang) if mine.practice
              else message("quiz.variant_own", lang, digest=mine.digest))
-    return (f"<div class='crmlab-note'><i>{html.escape(message('quiz.variant_note', lang, which=which))}"
+    key = "quiz.variant_inputs_note" if question.inputs else "quiz.variant_note"
+    return (f"<div class='crmlab-note'><i>{html.escape(message(key, lang, which=which))}"
             "</i></div>")
 
 

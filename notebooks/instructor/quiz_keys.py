@@ -27,6 +27,131 @@ def _n_champions(variant):
     return int((segments == "champions").sum())
 
 
+# L00-L04, C2 ---------------------------------------------------------------------------------
+# Each number is computed on the student's own variant as the question's explanation says,
+# with the lesson's functions; a formula question takes the student's inputs as keywords.
+
+
+def _people(variant):
+    """The variant's single customer view, and its orders with each order's person (L01)."""
+    from crmlab.record_linkage import single_customer_view
+
+    view = single_customer_view(variant.load("customers"))
+    return view, view.assign(variant.load("orders"))
+
+
+def _profiles(variant):
+    """The variant's customer profiles, built as lesson L04 builds them."""
+    from crmlab.profiles import customer_profiles
+
+    customers = variant.load("customers")
+    view, _ = _people(variant)
+    return customer_profiles(customers, variant.load("orders"), view=view,
+                             products=variant.load("products"))
+
+
+def _class_a_by_spend(variant):
+    """L02's graded setting: class A by purchase value with the cut-offs 70% and 90%."""
+    from crmlab.abc_analysis import abc_analysis
+
+    ranked = abc_analysis(variant.load("suppliers"), value="annual_spend", label="supplier_id",
+                          cutoffs=(0.7, 0.9))
+    return ranked[ranked["abc_class"] == "A"]
+
+
+@register("L00", "n-perishable")
+def _n_perishable(variant):
+    return int(variant.load("products")["shelf_life_days"].notna().sum())
+
+
+@register("L01", "repeat-phone-90")
+def _repeat_phone_90(variant):
+    from crmlab.loyalty import repeat_rate
+
+    _, by_person = _people(variant)
+    by_channel = repeat_rate(by_person, customer_id="person", by="channel", window=90)
+    return round(float(by_channel.loc["phone", "repeat_rate"]) * 100, 1)
+
+
+@register("L01", "retention-quarter")
+def _retention_quarter(variant):
+    from crmlab.loyalty import retention_rate
+
+    _, by_person = _people(variant)
+    quarters = retention_rate(by_person, customer_id="person", period="Q")
+    return round(float(quarters.loc["2024Q1", "retention"]) * 100, 1)
+
+
+@register("L01", "net-value")
+def _net_value(variant, *, new_retention, cost_per_customer):
+    # A formula question: the calculator's figures are the course's (the lesson's worked
+    # example, on the shared course data: people active in 2023, their retention into 2024 to
+    # 3 decimals, margin per customer to 2 decimals); the student's own are the two inputs.
+    from crmlab import datasets
+    from crmlab.loyalty import retention_economics, retention_rate
+    from crmlab.record_linkage import single_customer_view
+
+    by_person = single_customer_view(datasets.load("customers")).assign(datasets.load("orders"))
+    in_2023 = by_person[by_person["order_date"].dt.year == 2023]
+    active = in_2023["person"].nunique()
+    rate = round(float(retention_rate(by_person, customer_id="person").loc["2023", "retention"]),
+                 3)
+    economics = retention_economics(customers=active, retention=rate,
+                                    new_retention=new_retention,
+                                    margin=round(float(in_2023["margin"].sum()) / active, 2),
+                                    cost_per_customer=cost_per_customer, reach="active")
+    return round(float(economics["amount"][("present value", "net value of the programme")]))
+
+
+@register("L02", "n-class-a-spend")
+def _n_class_a_spend(variant):
+    return len(_class_a_by_spend(variant))
+
+
+@register("L02", "share-class-a-spend")
+def _share_class_a_spend(variant):
+    return round(float(_class_a_by_spend(variant)["share"].sum()) * 100, 1)
+
+
+@register("L03", "payback-calc")
+def _payback_calc(variant, *, investment, monthly_benefit, rate):
+    from crmlab.crm_selection import payback_period
+
+    return payback_period(investment, [monthly_benefit] * 60, annual_rate=rate / 100)
+
+
+@register("L04", "n-people")
+def _n_people(variant):
+    from crmlab.record_linkage import name_key
+
+    customers = variant.load("customers")
+    return int(name_key(customers["first_name"], customers["last_name"]).nunique())
+
+
+@register("L04", "email-excluded")
+def _email_excluded(variant):
+    from crmlab.consent import select_customers
+
+    profiled = select_customers(_profiles(variant), purpose="profiling").customers
+    return select_customers(profiled, purpose="email_campaign").excluded
+
+
+@register("L04", "win-back-n")
+def _win_back_n(variant):
+    from crmlab.service_levels import win_back_candidates
+
+    return len(win_back_candidates(_profiles(variant), lost_after=120))
+
+
+@register("C2", "partnership-profit")
+def _partnership_profit(variant):
+    from crmlab.relationships import classify_supplier
+
+    suppliers = variant.load("suppliers")
+    types = classify_supplier(suppliers)["type"].to_numpy()
+    return round(float(suppliers.loc[types == 4, "profit_share"].sum()) * 100, 1)
+
+
 # L05-L07, C3, C4
 
 
