@@ -89,12 +89,15 @@ def write_cohort(quiz: Quiz, out: str | Path, *, n_students: int, seed: int,
 
 
 def write_bundles(answers: dict, out: str | Path, *, received: dict | None = None,
-                  created: str = "2026-11-20T10:00:00+00:00") -> list[Path]:
+                  created: str = "2026-11-20T10:00:00+00:00", own: dict | None = None) \
+        -> list[Path]:
     """Write one ``crmlab submit`` bundle per student holding several quizzes.
 
     ``answers`` is ``{student_id: {quiz_id: {question_id: answer}}}``; ``received`` maps a
     student id to the time the instructor received the bundle, which becomes the file's time
-    (as if collected then; :mod:`crmlab.grading.receipts` reads it).
+    (as if collected then; :mod:`crmlab.grading.receipts` reads it). ``own`` maps a quiz id to
+    the function :func:`simulate_answers` takes: its numbers of one's own record the student's
+    variant, as the widget records it.
 
     Examples
     --------
@@ -108,9 +111,16 @@ def write_bundles(answers: dict, out: str | Path, *, received: dict | None = Non
     """
     out = Path(out)
     paths = []
+    own = own or {}
     for student, quizzes in answers.items():
-        files = [(quiz_id, submission.answers_bytes(submission.answers_file(
-            student, quiz_id, items, at=created))) for quiz_id, items in quizzes.items()]
+        files = []
+        for quiz_id, items in quizzes.items():
+            variants = {}
+            if quiz_id in own:
+                digest, keys = own[quiz_id](student)
+                variants = {question_id: digest for question_id in keys}
+            files.append((quiz_id, submission.answers_bytes(submission.answers_file(
+                student, quiz_id, items, at=created, variants=variants))))
         path = write_bytes(out / f"{student}.zip",
                            submission.bundle_bytes(student, files, created=created))
         when: datetime | None = (received or {}).get(student)
