@@ -667,6 +667,7 @@ def test_each_student_gets_their_own_variant_token_once_published(
     assert (status, json.loads(body)["code"]) == (404, "tokens_not_published")
 
     _publish(tmp_path, monkeypatch, tokens, "st-a", "st-b")  # while the service runs
+    assert tokens.stat().st_mode & 0o077 == 0  # the class's tokens: the owner's alone
     capsys.readouterr()
     mine = Variant(token_for(SECRET.encode(), "st-a"))
     assert main(["student", "token"]) == 0
