@@ -765,8 +765,11 @@ def test_a_tokens_file_that_cannot_be_used_gives_no_token(tmp_path, make, reason
     with pytest.raises(Refused) as caught:
         read_tokens(path, max_bytes=100)
     assert (caught.value.status, caught.value.code) == (404, "tokens_unreadable")
-    assert caught.value.reason == f"{path}: {reason}; no data variant token is given"
-    assert caught.value.answer()["code"] == "tokens_unreadable"
+    assert caught.value.detail == f"{path}: {reason}; no data variant token is given"
+    assert caught.value.answer() == {  # the student is not told where the instructor keeps it
+        "status": 404, "code": "tokens_unreadable", "params": {},
+        "message": "the hub's list of data variant tokens cannot be read; ask your instructor "
+                   "(until then you work on the practice variant)"}
 
 
 def test_a_hostile_tokens_file_is_never_a_server_error(crmlab_home, tmp_path, monkeypatch,
@@ -784,6 +787,7 @@ def test_a_hostile_tokens_file_is_never_a_server_error(crmlab_home, tmp_path, mo
     for _ in range(2):
         status, _, body = _get(api, "token-st-a")
         assert (status, json.loads(body)["code"]) == (404, "tokens_unreadable")
+        assert str(tokens).encode() not in body
     said = [r.getMessage() for r in caplog.records if "data variant tokens" in r.getMessage()]
     assert said == [f"data variant tokens: {tokens}: {TOKENS_BYTES + 1} bytes, larger than "
                     f"the cap of {TOKENS_BYTES}; no data variant token is given"]

@@ -325,7 +325,7 @@ def read_tokens(path: str | Path, *, max_bytes: int = TOKENS_BYTES) -> tuple[dic
     is not a student id or whose token is not 16 hex digits, or whose bytes are not UTF-8, is
     skipped; a student listed twice with different tokens gets neither. Raise
     :class:`Refused` (404): ``tokens_not_published`` when there is no file,
-    ``tokens_unreadable`` (the reason in English, for the log) when it cannot be used at all:
+    ``tokens_unreadable`` (its ``detail`` says why, for the log) when it cannot be used at all:
     not a regular file, larger than ``max_bytes``, no such header.
 
     Examples
@@ -369,8 +369,11 @@ def read_tokens(path: str | Path, *, max_bytes: int = TOKENS_BYTES) -> tuple[dic
 
 
 def _unreadable(path: Path, why: str) -> Refused:
-    return Refused(404, f"{path}: {why}; no data variant token is given",
-                   code="tokens_unreadable")
+    """The refusal for a tokens file that cannot be used: the student reads the code's
+    sentence; ``detail`` (for the service's log) says which file and why."""
+    refused = Refused(404, code="tokens_unreadable")
+    refused.detail = f"{path}: {why}; no data variant token is given"
+    return refused
 
 
 def _token_rows(path: Path, lines: list[str]) -> tuple[dict, list[str]]:
@@ -471,15 +474,15 @@ def variant_token(tokens: str | Path | None, user: str) -> str:
         except Refused as exc:
             found = exc
             if exc.code != "tokens_not_published":
-                _LOG.warning("data variant tokens: %s", exc.reason)
+                _LOG.warning("data variant tokens: %s", getattr(exc, "detail", exc.reason))
         else:
             for problem in found[1]:
                 _LOG.warning("data variant tokens: %s", problem)
             _LOG.info("data variant tokens: read %d from %s", len(found[0]), path)
         known = _TOKENS[path] = (signature, found)
     found = known[1]
-    if isinstance(found, Refused):
-        raise found
+    if isinstance(found, Refused):  # a new one each time: a raised one keeps its traceback
+        raise Refused(found.status, found.reason, code=found.code, params=found.params)
     if user not in found[0]:
         raise Refused(404, code="no_variant_token", params={"user": repr(user)})
     return found[0][user]
