@@ -70,3 +70,51 @@ def test_notebooks_stamp_reports_each_stamped_notebook(tmp_path, monkeypatch, ca
     monkeypatch.setattr("crmlab.publish.notebooks.stamp", lambda: [tmp_path / "00.ipynb"])
     assert main(["notebooks", "stamp"]) == 0
     assert capsys.readouterr().out == f"stamped {tmp_path / '00.ipynb'}\n"
+
+
+# ------------------------------------------------------------------------------ README's week
+def _week() -> str:
+    """README's walkthrough *A week of the course*, both variants."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return readme.split("### A week of the course\n")[1].split("\n## ")[0]
+
+
+def _subparser(parser, words):
+    """The deepest sub-command parser ``words`` name, and the words after it."""
+    import argparse
+
+    words = list(words)
+    while words:
+        found = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if not found or words[0] not in found[0].choices:
+            break
+        parser = found[0].choices[words.pop(0)]
+    return parser, words
+
+
+def test_every_command_of_the_weeks_walkthrough_parses():
+    """Each command line of the walkthrough's code blocks is a whole valid command (argparse
+    would stop on a flag or an argument that is not there); each command named in its text
+    names options its command has."""
+    import re
+    import shlex
+
+    week = _week()
+    blocks = re.findall(r"```bash\n(.*?)```", week, re.S)
+    lines = [" ".join(line.split()) for block in blocks
+             for line in block.replace("\\\n", " ").splitlines() if line.strip()]
+    assert len(lines) >= 15 and all(line.startswith("crmlab ") for line in lines), lines
+    for line in lines:
+        try:
+            build_parser().parse_args(shlex.split(line)[1:])
+        except SystemExit:
+            pytest.fail(f"README, A week of the course: {line!r} is not a valid command")
+    named = [" ".join(span.split()) for span in re.findall(r"`(crmlab [^`]+)`", week)]
+    assert len(named) >= 10
+    for span in named:
+        words = shlex.split(span)[1:]
+        parser, rest = _subparser(build_parser(), words)
+        options = {o for a in parser._actions for o in a.option_strings}
+        flags = [w.split("=")[0] for w in rest if w.startswith("--")]
+        assert parser.prog != "crmlab", span  # names a command
+        assert set(flags) <= options, (span, sorted(set(flags) - options))

@@ -1044,3 +1044,41 @@ def test_canvas_zip_inside_a_folder_and_a_student_zip_inside_it(env):
         inner: ("collected", "collected", "s-1002")}
     row = collect_rows(out)[inner]
     assert (row["layout"], row["lms_key"], row["owner"]) == ("canvas", "81235", "s-1002")
+
+
+def test_a_simulated_moodle_download_is_read_as_moodle_writes_it(env):
+    """write_moodle_download (the instructor notebook's simulated LMS) writes what collect
+    reads from a real download: folders per participant, a renamed file, the worksheet's
+    local times as receipts in the downloading user's zone."""
+    from datetime import datetime, timezone
+
+    from crmlab.grading.lms_layouts import MoodleSubmission, time_zone, write_moodle_download
+
+    baku = time_zone("Asia/Baku")
+    people = [
+        MoodleSubmission(8801, "Ləman Əliyeva", "leman.aliyeva@example.edu",
+                         {"rfm_pyramid (1).ipynb": notebook("s-1001")},
+                         datetime(2025, 3, 14, 19, 58, tzinfo=timezone.utc)),
+        MoodleSubmission(8805, "Jane O'Neil-Smith", "jane.oneil-smith@example.edu",
+                         {"rfm_pyramid.ipynb": notebook("s-1005", answer="A"),
+                          "rfm_pyramid final.ipynb": notebook("s-1005", answer="B")},
+                         datetime(2025, 3, 15, 8, 0, tzinfo=timezone.utc)),
+        MoodleSubmission(8807, "Rəşad Babayev", "rashad.babayev@example.edu")]
+    zipped, sheet = write_moodle_download(env / "download.zip", env / "grades.csv", people,
+                                          zone=baku, downloaded=datetime(2025, 3, 20, 10, 0))
+    code, found, out = run(env, zipped, "--worksheet", str(sheet), "--timezone", "Asia/Baku")
+    assert code == 1
+    assert found == {
+        "Ləman Əliyeva_8801_assignsubmission_file/rfm_pyramid (1).ipynb":
+            ("collected", "collected", "s-1001"),
+        "Jane ONeil-Smith_8805_assignsubmission_file/rfm_pyramid.ipynb":
+            ("set aside", "duplicate", "s-1005"),
+        "Jane ONeil-Smith_8805_assignsubmission_file/rfm_pyramid final.ipynb":
+            ("set aside", "duplicate", "s-1005")}
+    receipts = pd.read_csv(out / "receipts.csv", dtype=str)
+    assert receipts[["student_id", "received_at"]].values.tolist() == [
+        ["s-1001", "2025-03-14T19:58:00+00:00"]]
+    lines = sheet.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[1] == ("Participant 8801,Ləman Əliyeva,leman.aliyeva@example.edu,Submitted "
+                        'for grading,,100.00,Yes,"Friday, 14 March 2025, 11:58 PM",,-,')
+    assert lines[3].endswith("No submission,,100.00,Yes,-,,-,")

@@ -13,6 +13,10 @@ The course file of the test (below) counts practice in full (`practice_weight: 1
 test_practice_weight) and weighs L00 (8 points) 1, L02_open (one free-text question,
 6 points) 2 and the fixture exercise (3 points) 1; late policy 10% of the points possible per
 day started, at most 50%, cut-off 7 days after the deadline; deadlines at 23:59 in Baku (UTC+4).
+
+The last tests read the committed outputs of notebooks/instructor/course_loop.ipynb (the same
+loop with exercise notebooks, through the hub and a Moodle download), which strict nbval keeps
+equal to what the notebook prints, and check them against expectations computed by hand.
 """
 
 from __future__ import annotations
@@ -376,3 +380,100 @@ def test_feedback_before_everyone_could_submit_holds_back_the_keys(loop):
     assert "Details open 2026-10-23 23:59 (Asia/Baku)" in page
     assert TEXTS["s01"] not in page and "fx-double" not in page
     assert "Key:" in page  # L00's details are open
+
+
+# ------------------------------------------------------------------------------ the notebook
+# notebooks/instructor/course_loop.ipynb walks the same loop with exercise notebooks on the
+# real exercises; strict nbval proves its committed outputs are what it prints today, and the
+# tests below prove those outputs say what its prose says (expectations computed by hand).
+NOTEBOOK = ROOT / "notebooks" / "instructor" / "course_loop.ipynb"
+
+
+def _printed(cell_id: str) -> str:
+    """Everything the notebook's cell ``cell_id`` printed or showed as text."""
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    cell = next(c for c in nb["cells"] if c.get("id") == cell_id)
+    return "".join("".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", ""))
+                   for o in cell["outputs"])
+
+
+def _table_rows(cell_id: str) -> list[list[str]]:
+    """The body rows of the HTML table the cell ``cell_id`` showed (index left out)."""
+    import html
+    import re
+
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    cell = next(c for c in nb["cells"] if c.get("id") == cell_id)
+    page = "".join(next(o["data"]["text/html"] for o in cell["outputs"]
+                        if "text/html" in o.get("data", {})))
+    body = page.split("<tbody>")[1].split("</tbody>")[0]
+    return [[html.unescape(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+
+
+def _row(text: str, label: str) -> list[str]:
+    """The values of the printed table row ``label``."""
+    line = next(line for line in text.splitlines() if line.startswith(label + " "))
+    return line[len(label):].split()
+
+
+def test_the_notebook_takes_exercises_back_through_the_hub_with_its_receipts():
+    printed = _printed("cl-hub-collect")
+    assert "collected 4 notebook(s) of EX-abc-profit" in printed
+    assert "no notebook collected for 1 student(s): sim-0005" in printed
+    assert "4 receipt(s) added to" in printed
+    assert printed.count("hub-receipt") == 4
+    assert "sim-0002               skipped       resubmitted" in printed  # not a problem
+    assert "403 the notebook is the exercise copy of student 'sim-0001' but you are signed in " \
+           "to the hub as 'sim-0004'; nothing was stored" in _printed("cl-hub-refused")
+
+
+def test_the_notebook_collects_a_moodle_download_with_a_renamed_file_and_a_duplicate():
+    first = _printed("cl-lms-first")
+    assert "WARNING: Moodle's zip holds no submission times" in first
+    # problems.csv of the first look: sim-0004's two different notebooks, neither chosen
+    assert _table_rows("cl-lms-first") == [
+        ["sim-0004", f"Orxan Əliyev_8804_assignsubmission_file/{name}", "duplicate",
+         "one of 2 different notebooks of sim-0004: none collected; choose one with --pick "
+         "ENTRY"] for name in ("classify_suppliers final.ipynb", "classify_suppliers.ipynb")]
+    assert _printed("cl-plain") == (
+        "WARNING: 4 notebook(s) have only their file's time (file-mtime), which a copy or a "
+        "download sets and a student can forge: not written as receipts, so the late policy is "
+        "not applied to them (--trust-file-times writes them)\n")
+    picked = _printed("cl-lms-collect")
+    rows = {row[0]: row[1:] for row in _table_rows("cl-lms-collect")}
+    # the renamed file is sim-0003's; Tuesday 10:15 in Baku, from the worksheet
+    assert rows["Nigar Həsənova_8803_assignsubmission_file/classify_suppliers (1).ipynb"] == [
+        "collected", "sim-0003", "2026-10-20T06:15:00+00:00", "moodle-worksheet"]
+    assert rows["Orxan Əliyev_8804_assignsubmission_file/classify_suppliers.ipynb"] == [
+        "set aside", "sim-0004", "", ""]
+    assert "not collected: --pick chose Orxan Əliyev_8804_assignsubmission_file/" \
+           "classify_suppliers final.ipynb" in picked
+
+
+def test_the_notebooks_gradebook_has_the_exercise_rows_computed_by_hand():
+    table = _printed("f974735a")
+    assert "gradebook of 5 student(s) x 4 assessment(s)" in table
+    # sim-0001..5; abc: sim-0002 4 + 0.5 by hand, sim-0003 2 days late: 10% x 2 x 5 = 1
+    assert _row(table, "EX-abc-profit raw") == ["5.0", "4.5", "5.0", "5.0", "0.0"]
+    assert _row(table, "EX-abc-profit late days") == ["0", "0", "2", "0", "0"]
+    assert _row(table, "EX-abc-profit final") == ["5.0", "4.5", "4.0", "5.0", "0.0"]
+    # classify: sim-0002 lost cls-counts (1 point), sim-0003 renamed and 2 days late
+    assert _row(table, "EX-classify-suppliers raw") == ["5.0", "4.0", "5.0", "5.0", "0.0"]
+    assert _row(table, "EX-classify-suppliers final") == ["5.0", "4.0", "4.0", "5.0", "0.0"]
+    # weights 4, 5, 6, 6 (sum 21); possible 2, 6, 5, 5
+    totals = [(4 * 2 / 2 + 5 * 0 / 6 + 6 * 5 / 5 + 6 * 5 / 5) / 21,
+              (4 * 1.8 / 2 + 5 * 6 / 6 + 6 * 4.5 / 5 + 6 * 4 / 5) / 21,
+              (4 * 2 / 2 + 5 * 6 / 6 + 6 * 4 / 5 + 6 * 4 / 5) / 21,
+              (4 * 0 / 2 + 5 * 5.4 / 6 + 6 * 5 / 5 + 6 * 5 / 5) / 21,
+              (4 * 1 / 2 + 0 + 0 + 0) / 21]
+    assert _row(table, "weighted_total") == [f"{100 * t:.2f}" for t in totals]
+    problems = _printed("97e41f04")
+    assert "sim-0005  EX-classify-suppliers" in problems and "sim-0005          EX-abc-profit" \
+        in problems
+
+
+def test_the_notebooks_override_and_regrade_request_are_named_in_the_history():
+    assert "sim-0002 EX-abc-profit: 4 -> 4.5 (+0.5): hand override" in _printed("cl-override")
+    assert "sim-0002 L02: 2 -> 4 (+2): regrade answered: L02 question scale; policy change: " \
+           "item weights" in _printed("b6c828f7")

@@ -1,4 +1,8 @@
-"""Numeric quiz keys are computed from the course data by crmlab, so they can never drift."""
+"""Numeric quiz keys are computed from the course data by crmlab, so they can never drift.
+
+A graded number of one's own (``variant: student``) is keyed on the practice variant in its quiz
+file: its key here is computed on ``datasets.Variant()``, with the practice inputs of a formula
+question, independently of the instructor's key functions."""
 
 import pytest
 
@@ -82,24 +86,40 @@ def _touchpoint_risk():
     return touchpoint_risk(datasets.load("interactions"), datasets.load("orders"))
 
 
-def _welcome_contacts():
-    """The interaction log with each contact's welcome-call score (C4's strata)."""
-    welcome = datasets.load("customers").set_index("customer_id")["welcome_csat"]
-    log = datasets.load("interactions")
+#: The practice variant, on which the numbers of one's own are keyed.
+PRACTICE = datasets.Variant()
+
+
+def _practice_inputs(quiz_id, question_id):
+    """A formula question's inputs on the practice variant."""
+    return PRACTICE.inputs(quiz_id, question_id, load(quiz_id).question(question_id).inputs)
+
+
+def _discounted():
+    given = _practice_inputs("C3", "discounted")
+    return payback_period(given["outlay"], [given["monthly"]] * 36,
+                          annual_rate=given["rate"] / 100)
+
+
+def _welcome_contacts(data=datasets):
+    """The interaction log with each contact's welcome-call score (C4's strata); ``data``: the
+    course data or a variant of it."""
+    welcome = data.load("customers").set_index("customer_id")["welcome_csat"]
+    log = data.load("interactions")
     return log.assign(welcome_csat=log["customer_id"].map(welcome), everyone="all")
 
 
-def _gap(strata, window_days, office):
+def _gap(strata, window_days, office, data=datasets):
     from crmlab.contact_outcomes import repeat_gap_within_strata
 
-    return repeat_gap_within_strata(_welcome_contacts(), datasets.load("orders"), strata=strata,
+    return repeat_gap_within_strata(_welcome_contacts(data), data.load("orders"), strata=strata,
                                     window_days=window_days, office=office)
 
 
 def _resolved_high_welcome():
     from crmlab.touchpoints import office_of
 
-    log = _welcome_contacts()
+    log = _welcome_contacts(PRACTICE)
     back = log[(office_of(log["touchpoint"]) == "back").to_numpy()]
     return round(back.loc[back["welcome_csat"].isin([4, 5]), "resolved"].mean() * 100, 1)
 
@@ -120,8 +140,8 @@ def _class_a_by_spend():
 
 
 def _email_value_for_cost():
-    customers = datasets.load("customers").set_index("customer_id")
-    table = csat_and_order_value(datasets.load("orders"), datasets.load("survey"))
+    customers = PRACTICE.load("customers").set_index("customer_id")
+    table = csat_and_order_value(PRACTICE.load("orders"), PRACTICE.load("survey"))
     ratio = value_for_cost_interval(table.join(customers), by="preferred_channel",
                                     benefit="csat", cost="order_value", per=100)
     return round(ratio.loc["email", "value_for_cost"], 2)
@@ -140,7 +160,7 @@ KEYS = [
     ("L02", "share-class-a-spend", lambda: round(_class_a_by_spend()["share"].sum() * 100, 1)),
     ("C2", "partnership-profit", _partnership_profit),
     ("L03", "payback-calc", lambda: payback_period(84_000, [5_000] * 60, annual_rate=0.10)),
-    ("C3", "discounted", lambda: payback_period(120_000, [12_000] * 24, annual_rate=0.12)),
+    ("C3", "discounted", _discounted),
     ("L01", "repeat-phone-90", _repeat_phone_90),
     ("L01", "retention-quarter", _retention_quarter),
     ("L01", "net-value", _net_value),
@@ -149,7 +169,7 @@ KEYS = [
     ("L04", "win-back-n", _win_back_count),
     ("C4", "resolved-high-welcome", _resolved_high_welcome),
     ("C4", "adjusted-gap-180",
-     lambda: round(_gap("welcome_csat", 180, "back").adjusted_gap * 100, 1)),
+     lambda: round(_gap("welcome_csat", 180, "back", PRACTICE).adjusted_gap * 100, 1)),
     ("C4", "accounting-nps", _accounting_nps),
     ("L07", "email-ratio", _email_value_for_cost),
 ]
@@ -160,6 +180,7 @@ KEYS = [
 def test_numeric_key_matches_the_data(quiz_id, question_id, compute):
     question = load(quiz_id).question(question_id)
     assert question.answer == pytest.approx(compute(), abs=1e-9)
+
 
 
 def _keyed(quiz_id, question_id):

@@ -5,6 +5,14 @@ outputs: text, HTML, streams) or states (markdown) is tried as an answer with th
 printed, times 100 and divided by 100 (a share typed as a percent or the other way round). If the
 grader would accept any of them, a student could answer without doing the work. The same check
 runs over the data dictionary, ``datasets/README.md``, which the lessons send students to.
+
+A graded number of one's own (``variant: student``) is keyed in its quiz file on the practice
+variant, which the committed outputs of a Try-it cell loading ``datasets.variant()`` are computed
+on: a Try-it cell that printed the graded number would print the practice key here (and each
+student's own key in the student's run), so the same check catches it. The shared course data
+of the worked examples may print a number that equals the practice key by coincidence, in a
+cell about something else; each such number is listed in ``OWN_COINCIDENCES`` with its cell,
+which must not load the student's variant, and an entry that no longer matches fails.
 """
 
 from __future__ import annotations
@@ -28,12 +36,25 @@ TAG = re.compile(r"<[^>]+>")
 # lesson; the list only shrinks.
 KNOWN_LEAKS: set[tuple[str, str]] = {
 }
+# Practice keys of numbers of one's own that a worked example on the shared course data prints by
+# coincidence, by (quiz, question): the cells printing them and what they print.
+OWN_COINCIDENCES: dict[tuple[str, str], tuple[set[str], str]] = {
+    ("L05", "platinum-share"): ({"31df6d4d"}, "30.2%; the ABC of customers' class B holds 0.303 "
+                                              "of the customers"),
+    ("L07", "email-ratio"): ({"l07-24", "l07-26", "l07-36"},
+                             "13.73; the ratio of the customers acquired by phone is 13.70"),
+    ("C4", "adjusted-gap-180"): ({"c4-10", "c4-strata-vs", "c4-12"},
+                                 "10.4 points; the shop's gap x contacts, the naive gap's excess "
+                                 "over the built-in effect at 90 days and a shop row print 0.104"),
+}
 # Keys that the data dictionary states by coincidence, in a sentence about something else (a
 # small whole number); each says where, and an entry that no longer matches fails.
 README = ROOT / "datasets" / "README.md"
 README_COINCIDENCES: dict[tuple[str, str], str] = {
     ("L02", "n-class-a-spend"): "14 suppliers; the README's 14 are points of resolution and "
                                 "days before a survey",
+    ("L05", "platinum-share"): "30.2% on the practice variant; the README's 0.303 is a repeat "
+                               "rate without the effect",
 }
 
 
@@ -52,12 +73,23 @@ def _texts(nb: dict):
 
 def printed_numbers(path: Path) -> set[float]:
     """Every number a notebook prints or states, as floats (thousands separators removed)."""
+    return set().union(*numbers_by_cell(path).values())
+
+
+def numbers_by_cell(path: Path) -> dict[str, set[float]]:
+    """Every number each cell of a notebook prints or states, by cell id."""
     nb = json.loads(path.read_text(encoding="utf-8"))
-    found = set()
-    for text in _texts(nb):
-        for token in NUMBER.findall(text):
-            found.add(float(token.replace(",", "")))
+    found = {}
+    for cell in nb["cells"]:
+        numbers = found.setdefault(cell.get("id", ""), set())
+        for text in _texts({"cells": [cell]}):
+            for token in NUMBER.findall(text):
+                numbers.add(float(token.replace(",", "")))
     return found
+
+
+def _loads_the_variant(cell: dict) -> bool:
+    return "variant(" in "".join(cell["source"])
 
 
 def _graded_numeric():
@@ -93,6 +125,17 @@ def test_there_are_graded_numeric_questions_to_check():
 def test_graded_numeric_key_is_not_printed_in_its_lesson(lesson, question):
     hits = leaking_numbers(question, printed_numbers(lesson.path))
     key = (lesson.quiz, question.id)
+    if key in OWN_COINCIDENCES:
+        assert question.variant == "student", f"{key}: a shared key printed is a leak"
+        cells, _ = OWN_COINCIDENCES[key]
+        by_cell = numbers_by_cell(lesson.path)
+        printing = {cell for cell, numbers in by_cell.items()
+                    if leaking_numbers(question, numbers)}
+        assert printing, f"{key} no longer occurs: remove it from OWN_COINCIDENCES"
+        assert printing <= cells, f"{key}: printed by cells {sorted(printing - cells)} too"
+        nb = json.loads(lesson.path.read_text(encoding="utf-8"))
+        assert not any(_loads_the_variant(c) for c in nb["cells"] if c.get("id") in cells), key
+        return
     if key in KNOWN_LEAKS:
         assert hits, f"{key} no longer leaks: remove it from KNOWN_LEAKS"
         pytest.xfail(f"known leak, to fix in {lesson.path.name}: {sorted(hits)[:5]}")

@@ -452,3 +452,17 @@ def test_a_students_copy_cannot_compute_a_key(tmp_path):
     for quiz, question in OWN:
         released = (Path(out) / "quizzes" / f"{quiz.id}.yaml").read_text(encoding="utf-8")
         assert f"answer: {question.answer}" not in released or question.answer in (0, 1)
+
+
+def test_the_gift_export_collects_a_number_of_ones_own_without_a_key(course):
+    from crmlab.quiz.gift import parse_gift, to_gift
+
+    quiz = load("V")
+    parsed = {q["id"]: q for q in parse_gift(to_gift(quiz))}
+    for question_id in ("n-orders", "margin"):
+        assert parsed[question_id]["moodle"] == "essay"
+        assert any(c.startswith("number of one's own") for c in parsed[question_id]["comments"])
+    practice = Variant().inputs("V", "margin", quiz.question("margin").inputs)
+    assert parsed["margin"]["prompt"] == (f"A price of {practice['price']:g} and a cost of "
+                                          f"{practice['cost']:g}: the margin?")
+    assert parsed["pick"]["moodle"] == "multichoice"

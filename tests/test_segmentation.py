@@ -237,13 +237,21 @@ def test_customer_abc():
 
 
 def _l05_keys():
-    """The L05 keys, each from other inputs than the lesson prints (tests/test_quiz_leaks.py)."""
+    """The L05 keys, each from other inputs than the lesson prints (tests/test_quiz_leaks.py).
+
+    Every graded number but bgnbd-r is a number of one's own, keyed on the practice variant
+    (the formula questions with the practice variant's inputs); bgnbd-r is on the real CDNOW
+    data, which every variant shares."""
     from crmlab import datasets
     from crmlab.clv import BetaGeo, simple_clv, summary_from_transactions
+    from crmlab.quiz import load
 
-    orders = datasets.load("orders")
-    practice = datasets.Variant().load("orders")  # n-champions is a number of one's own
-    earlier = practice[practice["order_date"] < "2024-01-01"]
+    practice = datasets.Variant()
+    quiz = load("L05")
+    clv, expected = (practice.inputs("L05", q, quiz.question(q).inputs)
+                     for q in ("clv", "expected"))
+    orders = practice.load("orders")
+    earlier = orders[orders["order_date"] < "2024-01-01"]
     segments = rfm_segment(rfm_scores(rfm_table(earlier, as_of="2024-01-01")))
     margin = rfm_table(orders, value="margin")["monetary"]
     tiers = customer_pyramid(margin, cutoffs=(0.02, 0.10, 0.30))
@@ -255,13 +263,15 @@ def _l05_keys():
     return {
         "n-champions": int((segments == "champions").sum()),
         "platinum-share": round(float(margin[tiers == "top"].sum() / margin.sum() * 100), 1),
-        "clv": round(simple_clv(100, retention=0.8, discount=0.1), 2),
+        "clv": round(simple_clv(clv["margin"], retention=clv["retention"] / 100,
+                                discount=clv["discount"] / 100), 2),
         "bgnbd-r": round(refit.params_["r"], 3),
-        "expected": round(model.expected_purchases(39, 5, 20, 38.86), 3),
+        "expected": round(model.expected_purchases(39, expected["frequency"],
+                                                   expected["recency"], 38.86), 3),
     }
 
 
-def test_quiz_l05_numeric_keys_match_the_course_data():
+def test_quiz_l05_numeric_keys_match_the_data():
     from crmlab.quiz import load
 
     quiz = load("L05")

@@ -96,7 +96,7 @@ def _handgrade(args) -> int:
 def add_export_parser(quiz_subparsers) -> None:
     """Add ``crmlab quiz export`` to the ``quiz`` group."""
     export = quiz_subparsers.add_parser("export", help="export a quiz for an LMS (Moodle GIFT)",
-                                       **reads("CRMLAB_COURSE_DIR", "quizzes/"))
+                                       **reads("CRMLAB_COURSE_DIR", "quizzes/", "datasets/"))
     export.add_argument("quiz_id", metavar="QUIZ_ID")
     export.add_argument("--format", default="gift", choices=["gift"])
     export.add_argument("-o", "--out", required=True, metavar="FILE")

@@ -46,7 +46,7 @@ def register(subparsers) -> None:
                     "history, in the gradebook and on the feedback page. Otherwise change the "
                     "score by fixing the key or the points in the quiz file, or by hand "
                     "grading, and grade again.",
-        **reads("CRMLAB_HOME"))
+        **reads("CRMLAB_HOME", "CRMLAB_COURSE_DIR", "course.yaml", "notebooks/", "quizzes/"))
     answer.add_argument("request_id", metavar="ID")
     answer.add_argument("--store", required=True, type=Path, metavar="STORE", help=_STORE_HELP)
     answer.add_argument("--text", required=True, metavar="TEXT", help="the answer")

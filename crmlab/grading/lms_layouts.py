@@ -36,6 +36,7 @@ from crmlab.core.exceptions import ExerciseError
 
 __all__ = ["Origin", "origin_of", "canvas_layout_holds", "blind_names", "name_key",
            "canvas_name_keys", "Worksheet", "read_worksheet", "parse_moodle_time", "time_zone",
+           "MoodleSubmission", "moodle_time", "write_moodle_download", "WORKSHEET_COLUMNS",
            "MOODLE", "CANVAS", "PLAIN"]
 
 #: The layouts.
@@ -475,3 +476,86 @@ def read_worksheet(path: str | Path, *, zone, date_format: str | None = None) ->
             entry.problem = str(exc)
         sheet.rows[entry.number] = entry
     return sheet
+
+
+# ------------------------------------------------------------------------------ writing
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December")
+#: The grading worksheet's columns, as Moodle 4.x writes them in English.
+WORKSHEET_COLUMNS = ("Identifier", "Full name", "Email address", "Status", "Grade",
+                     "Maximum grade", "Grade can be changed", "Last modified (submission)",
+                     "Online text", "Last modified (grade)", "Feedback comments")
+
+
+@dataclass(frozen=True)
+class MoodleSubmission:
+    """One participant of a Moodle assignment, for :func:`write_moodle_download`: their
+    ``participant`` number, ``name`` and ``email`` (as Moodle has them), the ``files`` they
+    uploaded (``{file name: bytes}``; none: no submission) and when the submission was last
+    modified (``modified``, a time with its zone; None without a submission)."""
+
+    participant: int
+    name: str
+    email: str
+    files: dict = field(default_factory=dict)
+    modified: datetime | None = None
+
+
+def moodle_time(moment: datetime, zone) -> str:
+    """``moment`` as Moodle's English worksheet writes it in the zone ``zone``.
+
+    Examples
+    --------
+    >>> moodle_time(datetime(2025, 3, 14, 19, 58, tzinfo=timezone.utc), time_zone("Asia/Baku"))
+    'Friday, 14 March 2025, 11:58 PM'
+    """
+    local = moment.astimezone(zone)
+    hour = local.hour % 12 or 12
+    return (f"{_WEEKDAYS[local.weekday()]}, {local.day} {_MONTH_NAMES[local.month - 1]} "
+            f"{local.year}, {hour}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}")
+
+
+def write_moodle_download(download: str | Path, worksheet: str | Path, submissions, *,
+                          zone, downloaded: datetime) -> tuple[Path, Path]:
+    """Write what Moodle 4.1+ gives for "Download all submissions" (a zip, one folder
+    ``<Full name>_<participant>_assignsubmission_file`` per participant who uploaded files,
+    every entry dated ``downloaded``) and its grading worksheet (UTF-8 CSV with a BOM;
+    ``Last modified (submission)`` in ``zone``, the downloading user's time zone): a simulated
+    class's LMS download, read back by :func:`origin_of` and :func:`read_worksheet`.
+
+    Examples
+    --------
+    >>> import tempfile, zipfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> ana = MoodleSubmission(8801, "Ana O'Neil_Lo", "ana@example.edu", {"ex (1).ipynb": b"{}"},
+    ...                        datetime(2025, 3, 14, 19, 58, tzinfo=timezone.utc))
+    >>> zipped, sheet = write_moodle_download(
+    ...     folder / "download.zip", folder / "grades.csv", [ana, MoodleSubmission(8802, "Bo", "")],
+    ...     zone=time_zone("Asia/Baku"), downloaded=datetime(2025, 3, 20, 10, 0))
+    >>> [origin_of(n.split("/")) for n in zipfile.ZipFile(zipped).namelist()]
+    [Origin(layout='moodle', key='8801', who='Ana ONeil Lo', late=False, file='ex (1).ipynb')]
+    >>> read_worksheet(sheet, zone=time_zone("Asia/Baku")).rows["8801"].submitted.isoformat()
+    '2025-03-14T19:58:00+00:00'
+    """
+    import zipfile
+
+    download, worksheet = Path(download), Path(worksheet)
+    stamp = downloaded.timetuple()[:6]
+    with zipfile.ZipFile(download, "w", zipfile.ZIP_DEFLATED) as archive:
+        for who in submissions:
+            folder = (f"{who.name.translate(_MOODLE_REMOVED).replace('_', ' ')}_"
+                      f"{who.participant}_assignsubmission_file")
+            for name, data in who.files.items():
+                archive.writestr(zipfile.ZipInfo(f"{folder}/{name}", date_time=stamp), data)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(WORKSHEET_COLUMNS)
+    for who in submissions:
+        handed = bool(who.files) and who.modified is not None
+        writer.writerow([f"Participant {who.participant}", who.name, who.email,
+                         "Submitted for grading" if handed else "No submission", "", "100.00",
+                         "Yes", moodle_time(who.modified, zone) if handed else "-", "", "-",
+                         ""])
+    worksheet.write_text("\ufeff" + buffer.getvalue(), encoding="utf-8")
+    return download, worksheet

@@ -6,7 +6,10 @@ feedback after ``####``. A question's ``note`` is kept as a ``// note:`` comment
 a question that accepts any answer gets a ``// accepts any answer:`` comment, every option at
 full marks in a one-answer multiple-choice block (an essay for types without options), and its
 reason first in the general feedback. A single-choice question that accepts several answers is
-one-answer multiple choice with each of them at full marks.
+one-answer multiple choice with each of them at full marks. A graded number of one's own
+(``variant: student``) has no key Moodle could hold (each student's is computed by ``crmlab
+grade``): it is exported as an essay that collects the answer, with a ``// number of one's
+own:`` comment, and a formula question's prompt shows the practice variant's inputs.
 
 :func:`parse_gift` reads a block the way Moodle's importer does
 (``question/format/gift/format.php``): with a ``~`` it is multiple choice, one answer only when
@@ -23,6 +26,7 @@ from crmlab.core.atomic import write_text
 from crmlab.core.i18n import localized
 from crmlab.quiz.model import Quiz
 from crmlab.quiz.types import get_type, gift_escape
+from crmlab.quiz.variants import prompt_text
 
 __all__ = ["export_gift", "to_gift", "parse_gift"]
 
@@ -33,6 +37,8 @@ def _comment(value) -> str:
 
 def to_gift(quiz: Quiz, *, lang: str = "en") -> str:
     """Return the GIFT text of a quiz (keys included: this is for the instructor's LMS)."""
+    from crmlab.datasets import Variant
+
     blocks = [f"// crmlab quiz {quiz.id}: {localized(quiz.title, lang)}", f"$CATEGORY: crmlab/{quiz.id}"]
     for q in quiz.questions:
         kind = get_type(q.type)
@@ -40,7 +46,11 @@ def to_gift(quiz: Quiz, *, lang: str = "en") -> str:
         if q.note:
             lines.append(f"// note: {_comment(localized(q.note, lang))}")
         lines += [f"// {_comment(line)}" for line in kind.gift_comments(q, lang)]
-        if q.accept_any:
+        if q.variant == "student":
+            lines.append("// number of one's own: each student's key is computed on their own "
+                         "data variant by crmlab grade; Moodle only collects the answer")
+            body = ""
+        elif q.accept_any:
             reason = localized(q.accept_any, lang)
             lines.append(f"// accepts any answer: {_comment(reason)}")
             general.insert(0, reason)
@@ -48,7 +58,8 @@ def to_gift(quiz: Quiz, *, lang: str = "en") -> str:
         else:
             body = kind.gift(q, lang)
         feedback = f" ####{gift_escape(' '.join(general))}" if general else ""
-        lines.append(f"::{gift_escape(q.id)}::[markdown]{gift_escape(localized(q.prompt, lang))} "
+        prompt = prompt_text(q, lang, Variant(), quiz_id=quiz.id)
+        lines.append(f"::{gift_escape(q.id)}::[markdown]{gift_escape(prompt)} "
                      f"{{{body}{feedback}}}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
