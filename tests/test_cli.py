@@ -57,13 +57,13 @@ def test_site_build_says_what_it_wrote(tmp_path, monkeypatch, capsys):
 def test_hub_service_passes_its_options_to_the_service(tmp_path, monkeypatch):
     calls = []
     monkeypatch.setattr("crmlab.publish.hub_service.serve",
-                        lambda store, *, max_bytes, assigned, feedback: calls.append(
-                            (store, max_bytes, assigned, feedback)))
+                        lambda store, *, max_bytes, assigned, feedback, tokens: calls.append(
+                            (store, max_bytes, assigned, feedback, tokens)))
     assert main(["hub-service", "--store", str(tmp_path), "--max-bytes", "10"]) == 0
     assert main(["hub-service", "--store", str(tmp_path), "--assigned", str(tmp_path / "a"),
-                 "--feedback", str(tmp_path / "f")]) == 0
-    assert calls == [(tmp_path, 10, None, None),
-                     (tmp_path, MAX_BYTES, tmp_path / "a", tmp_path / "f")]
+                 "--feedback", str(tmp_path / "f"), "--tokens", str(tmp_path / "t.csv")]) == 0
+    assert calls == [(tmp_path, 10, None, None, None),
+                     (tmp_path, MAX_BYTES, tmp_path / "a", tmp_path / "f", tmp_path / "t.csv")]
 
 
 def test_notebooks_stamp_reports_each_stamped_notebook(tmp_path, monkeypatch, capsys):

@@ -5,6 +5,7 @@ in tests/hub/test_hub_e2e.py.
 """
 
 import hashlib
+import html
 import http.server
 import io
 import json
@@ -363,7 +364,7 @@ class _Hub:
 @pytest.fixture
 def running(tmp_path):
     """The collection service in-process on a free port (its own thread and loop): yields a
-    function that starts it for ``(store, assigned)`` and returns its URL."""
+    function that starts it for ``(store, assigned, feedback, tokens)`` and returns its URL."""
     import asyncio
 
     from tornado.httpserver import HTTPServer
@@ -373,9 +374,9 @@ def running(tmp_path):
 
     started = []
 
-    def start(store, assigned=None, feedback=None):
+    def start(store, assigned=None, feedback=None, tokens=None):
         app = make_app(store, prefix="/services/crmlab-collect/", assigned=assigned,
-                       feedback=feedback, hub_auth=_Hub.make())
+                       feedback=feedback, tokens=tokens, hub_auth=_Hub.make())
         sockets = bind_sockets(0, "127.0.0.1")
         port = sockets[0].getsockname()[1]
         loop = asyncio.new_event_loop()
@@ -629,3 +630,239 @@ def test_regrade_requests_queue_answers_and_history(crmlab_home, tmp_path, monke
     _as(monkeypatch, "st-a", url)
     assert main(["--lang", "az", "regrades", "mine"]) == 0
     assert capsys.readouterr().out.splitlines()[1].startswith("  cavab ")
+
+
+# ------------------------------------------------------------------ data variant tokens
+SECRET = "hub-test-secret-123"
+NOT_PUBLISHED = ("crmlab: error: The collection service did not give your data variant token "
+                 "(404): the instructor has not published the data variant tokens on the hub "
+                 "yet; until then you work on the practice variant\n")
+
+
+def _publish(tmp_path, monkeypatch, out, *students):
+    """``crmlab quiz tokens`` for ``students`` into ``out``, as the instructor runs it."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id\n" + "".join(f"{name}\n" for name in students))
+    monkeypatch.setenv("CRMLAB_INSTRUCTOR_SECRET", SECRET)
+    assert main(["quiz", "tokens", "--roster", str(roster), "--out", str(out)]) == 0
+
+
+def test_each_student_gets_their_own_variant_token_once_published(
+        crmlab_home, tmp_path, monkeypatch, capsys, running):
+    """Students only their own, an instructor included (no route names another user; the
+    instructor has the file): 404 before publishing, a file published later is served, a
+    file published again replaces the earlier, the token kept by `crmlab student token`."""
+    from crmlab.datasets import Variant, variant
+    from crmlab.datasets._variant import token_for
+
+    store, tokens = tmp_path / "store", tmp_path / "tokens.csv"
+    store.mkdir()
+    url = running(store, tokens=tokens)
+    api = url + "api/variant"
+    _as(monkeypatch, "st-a", url)
+    assert main(["student", "token"]) == 1  # nothing published yet, and nothing saved
+    assert capsys.readouterr().err == NOT_PUBLISHED
+    assert variant().practice
+    status, _, body = _get(api, "token-st-a")
+    assert (status, json.loads(body)["code"]) == (404, "tokens_not_published")
+
+    _publish(tmp_path, monkeypatch, tokens, "st-a", "st-b")  # while the service runs
+    assert tokens.stat().st_mode & 0o077 == 0  # the class's tokens: the owner's alone
+    capsys.readouterr()
+    mine = Variant(token_for(SECRET.encode(), "st-a"))
+    assert main(["student", "token"]) == 0
+    assert capsys.readouterr().out == (
+        "got your data variant token from the hub and kept it: your graded numbers are "
+        f"computed on your own variant ({mine.digest})\n")
+    assert variant().token == mine.token
+    tokens.unlink()  # kept: asked again, the saved token is printed without asking the hub
+    assert main(["student", "token"]) == 0
+    assert capsys.readouterr().out == f"you work on your own data variant ({mine.digest})\n"
+
+    _publish(tmp_path, monkeypatch, tokens, "st-a", "st-b")
+    theirs = token_for(SECRET.encode(), "st-b")
+    assert _get(api, "token-st-b")[:2] == (200, "application/json; charset=UTF-8")
+    assert json.loads(_get(api, "token-st-b")[2]) == {"student_id": "st-b", "token": theirs}
+    assert json.loads(_get(api, "token-st-a")[2])["token"] == mine.token
+    for path in (api + "/st-b", api + "?user=st-b", api + "?student_id=st-b"):
+        status, _, body = _get(path, "token-st-a")
+        assert theirs.encode() not in body and (status == 404 or json.loads(body)["token"]
+                                                == mine.token)
+    status, _, body = _get(api, "token-teacher")  # not on the list: nobody's token
+    assert (status, json.loads(body)["code"]) == (404, "no_variant_token")
+    assert theirs.encode() not in body and mine.token.encode() not in body
+    assert _get(api, "stolen")[0] == 403
+
+    _publish(tmp_path, monkeypatch, tokens, "st-a")  # published again, without st-b
+    _as(monkeypatch, "st-b", url)
+    monkeypatch.setenv("CRMLAB_HOME", str(tmp_path / "home-b"))  # st-b's own server
+    capsys.readouterr()
+    assert main(["--lang", "az", "student", "token"]) == 1
+    assert capsys.readouterr().err == (
+        "crmlab: error: Toplama xidməti məlumat variantı kodunuzu vermədi (404): 'st-b' üçün "
+        "məlumat variantı kodu dərc olunmayıb; kodunuzu müəllimdən istəyin (o vaxta qədər "
+        "məşq variantı üzərində işləyirsiniz)\n")
+
+
+GOOD = "0123456789abcdef"
+
+
+@pytest.mark.parametrize("data, tokens, problems", [
+    ((f"student_id,token\nst-a,{GOOD}\n../x,{GOOD}\nst-b,XYZ\nst-c\n\n"
+      f"st-d,practice\n\"st-e,{GOOD}\n").encode(), {"st-a": GOOD},
+     ["line 3: '../x' is not a student id", "line 4: the token of 'st-b' is not 16 hex digits",
+      "line 5: not a row of student_id and token",
+      "line 7: the token of 'st-d' is not 16 hex digits",
+      "line 8: not a row of student_id and token"]),
+    # spreadsheet habits: a BOM, CRLF, quotes, other columns first, capitals, spaces
+    (f'\ufeffname,token,student_id\r\n"Ana K",{GOOD.upper()}, st-a \r\n'.encode(),
+     {"st-a": GOOD}, []),
+    # bytes that are not UTF-8 in one row skip that row only
+    (f"student_id,token\nst-a,{GOOD}\n".encode() + b"st-\xff,0123456789abcdef\n"
+     + b"st-b,01234567\xe9\xe9abcdef\n", {"st-a": GOOD},
+     ["line 3: 'st-\ufffd' is not a student id",
+      "line 4: the token of 'st-b' is not 16 hex digits"]),
+    # the same student twice: the same token is no problem, another one gives neither
+    (f"student_id,token\nst-a,{GOOD}\nst-a,{GOOD}\nst-b,{GOOD}\nst-b,{GOOD[::-1]}\n"
+     f"st-b,{GOOD}\n".encode(), {"st-a": GOOD},
+     ["line 5: 'st-b' is listed again with another token: neither is given",
+      "line 6: 'st-b' is listed again with another token: neither is given"]),
+    # a cell larger than the csv module takes, a NUL, a row of one huge id
+    (f"student_id,token\nst-a,{GOOD}\n".encode() + b'"' + b"x" * 200_000 + b'",1\n'
+     + b"st-\0,0123456789abcdef\n" + b"y" * 300 + b",0123456789abcdef\n", {"st-a": GOOD},
+     ["line 3: not a row of student_id and token", "line 4: 'st-\\x00' is not a student id",
+      "line 5: '" + "y" * 40 + "...' is not a student id"]),
+    # thousands of bad rows: the first 20 logged, the rest counted
+    (("student_id,token\n" + "bad row\n" * 5000 + f"st-a,{GOOD}\n").encode(), {"st-a": GOOD},
+     [f"line {n}: not a row of student_id and token" for n in range(2, 22)]
+     + ["4980 more rows skipped"]),
+])
+def test_a_bad_row_of_the_tokens_file_is_skipped_and_said(tmp_path, data, tokens, problems):
+    from crmlab.publish.hub_service import read_tokens
+
+    path = tmp_path / "tokens.csv"
+    path.write_bytes(data)
+    found, said = read_tokens(path)
+    assert found == tokens
+    assert said == [f"tokens.csv {p}; row skipped" if p.startswith("line ") else
+                    f"tokens.csv: {p}" for p in problems]
+
+
+@pytest.mark.parametrize("make, reason", [
+    (lambda p: p.write_bytes(b"x" * 101), "101 bytes, larger than the cap of 100"),
+    (lambda p: p.write_text("student_id,secret\nst-a,0123456789abcdef\n"),
+     "no header row naming the columns student_id and token"),
+    (lambda p: p.write_bytes(b"student_\xffid,token\n"),
+     "no header row naming the columns student_id and token"),
+    (lambda p: p.write_bytes(b"\n\n"), "no header row naming the columns student_id and token"),
+    (lambda p: p.mkdir(), "not a regular file"),
+])
+def test_a_tokens_file_that_cannot_be_used_gives_no_token(tmp_path, make, reason):
+    from crmlab.publish.hub_service import read_tokens
+
+    path = tmp_path / "tokens.csv"
+    make(path)
+    with pytest.raises(Refused) as caught:
+        read_tokens(path, max_bytes=100)
+    assert (caught.value.status, caught.value.code) == (404, "tokens_unreadable")
+    assert caught.value.detail == f"{path}: {reason}; no data variant token is given"
+    assert caught.value.answer() == {  # the student is not told where the instructor keeps it
+        "status": 404, "code": "tokens_unreadable", "params": {},
+        "message": "the hub's list of data variant tokens cannot be read; ask your instructor "
+                   "(until then you work on the practice variant)"}
+
+
+def test_a_hostile_tokens_file_is_never_a_server_error(crmlab_home, tmp_path, monkeypatch,
+                                                       running, caplog):
+    """Too large, not UTF-8 at all, bad rows: 404 or the good rows' tokens, each problem
+    logged once per reading of the file (not per request)."""
+    from crmlab.publish.hub_service import TOKENS_BYTES
+
+    store, tokens = tmp_path / "store", tmp_path / "tokens.csv"
+    store.mkdir()
+    api = running(store, tokens=tokens) + "api/variant"
+    caplog.set_level("INFO", logger="tornado.application")
+    with open(tokens, "wb") as handle:  # sparse: larger than the cap without the disk
+        handle.truncate(TOKENS_BYTES + 1)
+    for _ in range(2):
+        status, _, body = _get(api, "token-st-a")
+        assert (status, json.loads(body)["code"]) == (404, "tokens_unreadable")
+        assert str(tokens).encode() not in body
+    said = [r.getMessage() for r in caplog.records if "data variant tokens" in r.getMessage()]
+    assert said == [f"data variant tokens: {tokens}: {TOKENS_BYTES + 1} bytes, larger than "
+                    f"the cap of {TOKENS_BYTES}; no data variant token is given"]
+    caplog.clear()
+    tokens.write_bytes("student_id,token\nst-a,0123456789abcdef\n".encode("utf-16"))
+    assert _get(api, "token-st-a")[0] == 404
+    tokens.write_bytes(b"student_id,token\nst-\xff,0123456789abcdef\nst-a,"
+                       b"fedcba9876543210\nst-b,\x00\x00\n")
+    for _ in range(2):
+        status, _, body = _get(api, "token-st-a")
+        assert (status, json.loads(body)) == (200, {"student_id": "st-a",
+                                                    "token": "fedcba9876543210"})
+    status, _, body = _get(api, "token-st-b")
+    assert (status, json.loads(body)["code"]) == (404, "no_variant_token")
+    said = [r.getMessage() for r in caplog.records if "data variant tokens" in r.getMessage()]
+    assert said[1:] == [
+        "data variant tokens: tokens.csv line 2: 'st-\ufffd' is not a student id; row skipped",
+        "data variant tokens: tokens.csv line 4: the token of 'st-b' is not 16 hex digits; "
+        "row skipped", f"data variant tokens: read 1 from {tokens}"]
+    assert "no header row" in said[0]  # the UTF-16 file
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"student_id": "ana"}, "no field 'token'"),
+    ({"student_id": "ana", "token": "XYZ"}, "a wrong 'token'"),
+    ({"student_id": "ana", "token": "practice"}, "a wrong 'token'"),
+    ({"student_id": "ana", "token": ["0123456789abcdef"]}, "a wrong 'token'"),
+    ({"student_id": "bob", "token": "0123456789abcdef"}, "a wrong 'student_id'"),
+])
+def test_a_variant_token_answer_of_the_wrong_shape_saves_nothing(crmlab_home, monkeypatch,
+                                                                  capsys, body, field):
+    from crmlab.datasets import variant
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Shapeless)
+    _Shapeless.body = json.dumps(body).encode()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/services/crmlab-collect/"
+    try:
+        _as(monkeypatch, "ana", url)
+        assert main(["student", "token"]) == 1
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert capsys.readouterr().err == (
+        f"crmlab: error: {url}api/variant: the collection service's answer has {field}; is the "
+        "hub's crmlab the same version as yours?\n")
+    assert variant().practice and not (crmlab_home / "config.json").exists()
+
+
+def test_off_the_hub_student_token_says_to_ask_the_instructor(crmlab_home, monkeypatch,
+                                                              capsys):
+    monkeypatch.setenv("CRMLAB_COLLECT_URL", "http://127.0.0.1:1/services/crmlab-collect/")
+    assert main(["student", "token"]) == 0  # no hub session: the service is not asked
+    assert capsys.readouterr().out == (
+        "no data variant token yet: you work on the practice variant. Ask your instructor for "
+        "your token, then: crmlab student token TOKEN\n")
+
+
+@pytest.mark.parametrize("lang, hub, expected", [
+    ("en", False, "now the practice variant: set the token your instructor gives you with "
+                  "crmlab student token TOKEN"),
+    ("en", True, "now the practice variant: run crmlab student token in a terminal to get "
+                 "yours from the hub"),
+    ("az", True, "hazırda məşq variantıdır: öz kodunuzu hubdan almaq üçün terminalda crmlab "
+                 "student token əmrini işə salın"),
+])
+def test_the_quiz_says_where_the_token_comes_from(crmlab_home, monkeypatch, lang, hub,
+                                                  expected):
+    from crmlab.quiz import load
+    from crmlab.quiz.variants import on_own_variant
+    from crmlab.quiz.widget import QuestionView
+
+    if hub:
+        _as(monkeypatch, "ana", "http://127.0.0.1:1/services/crmlab-collect/")
+    quiz = load("L05")
+    question = next(q for q in quiz.questions if on_own_variant(q))
+    view = QuestionView(quiz, question, 1, lang, "ana")
+    assert html.escape(expected) in view.prompt.value

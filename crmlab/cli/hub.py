@@ -1,5 +1,6 @@
-"""``crmlab hub-service --store DIR [--assigned DIR] [--feedback DIR]``: the hub's collection service (``crmlab-collect``), run by
-JupyterHub as a managed service (``deploy/jupyterhub/jupyterhub_config.py``)."""
+"""``crmlab hub-service --store DIR [--assigned DIR] [--feedback DIR] [--tokens FILE]``: the
+hub's collection service (``crmlab-collect``), run by JupyterHub as a managed service
+(``deploy/jupyterhub/jupyterhub_config.py``)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,11 @@ def register(subparsers) -> None:
     parser.add_argument("--feedback", type=Path, metavar="DIR",
                         help="folder of the pages `crmlab feedback --out DIR` wrote: each "
                              "student reads their own (`crmlab fetch --feedback`)")
+    parser.add_argument("--tokens", type=Path, metavar="FILE",
+                        help="the CSV of data variant tokens `crmlab quiz tokens --out FILE` "
+                             "wrote (columns student_id, token): each student gets their own "
+                             "(`crmlab student token`); read again when it changes, so it can "
+                             "be published while the service runs")
     parser.add_argument("--max-bytes", type=int, default=MAX_BYTES, metavar="N",
                         help=f"the largest bundle accepted (default {MAX_BYTES})")
     parser.set_defaults(func=_serve)
@@ -34,5 +40,6 @@ def register(subparsers) -> None:
 def _serve(args) -> int:
     from crmlab.publish.hub_service import serve
 
-    serve(args.store, max_bytes=args.max_bytes, assigned=args.assigned, feedback=args.feedback)
+    serve(args.store, max_bytes=args.max_bytes, assigned=args.assigned, feedback=args.feedback,
+          tokens=args.tokens)
     return 0

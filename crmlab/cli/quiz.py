@@ -45,7 +45,11 @@ def register(subparsers) -> None:
     token = student_sub.add_parser(
         "token", help="set your data variant token (as your instructor gave it), or print "
                       "which variant you work on",
-        **reads("CRMLAB_HOME", "CRMLAB_COURSE_DIR", "datasets/"))
+        description="With TOKEN: keep it as your data variant token. Without: print which "
+                    "variant you work on; on the course's JupyterHub, before you have a token, "
+                    "first get your own from the hub's collection service and keep it.",
+        **reads("CRMLAB_HOME", "CRMLAB_COURSE_DIR", "datasets/", "CRMLAB_COLLECT_URL",
+                "JUPYTERHUB_USER", "JUPYTERHUB_API_URL", "JUPYTERHUB_API_TOKEN"))
     token.add_argument("token", nargs="?", metavar="TOKEN")
     token.set_defaults(func=_student_token)
     student_sub.add_parser("show", help="print your student id", **reads(*_IDENTITY)
@@ -133,6 +137,12 @@ def _student_token(args) -> int:
 
     if args.token is None:
         mine = variant()
+        if mine.practice:
+            from crmlab.quiz.submit import collect_url, fetch_token
+
+            if collect_url() is not None:  # on the hub: the instructor publishes them there
+                print(message("cli.student.token_fetched", variant=fetch_token().digest))
+                return 0
         print(message("cli.student.token_none") if mine.practice
               else message("cli.student.token_own", variant=mine.digest))
         return 0

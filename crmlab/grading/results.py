@@ -148,6 +148,9 @@ SUBMISSION_PROBLEMS = {
     "notebook_of_another": ("owner", "user"),
     "not_assigned": ("exercise", "user"),
     "no_feedback": ("user",),
+    "tokens_not_published": (),
+    "tokens_unreadable": (),
+    "no_variant_token": ("user",),
     "regrade_field": ("field", "expected"),
     "regrade_queue_full": ("count",),
 }

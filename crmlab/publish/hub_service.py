@@ -41,12 +41,23 @@ Feedback and regrade requests:
   (:mod:`crmlab.grading.regrades`); ``GET api/regrades`` lists the caller's requests with their
   answers (an instructor's: everyone's). The instructor answers with ``crmlab regrades``.
 
+Data variant tokens:
+
+- ``GET api/variant`` answers the caller's own data variant token (``{"student_id", "token"}``)
+  from the file ``crmlab quiz tokens --out FILE`` wrote (``--tokens FILE``), what ``crmlab
+  student token`` asks on the hub. The name comes from the hub token, never from the request,
+  and there is no route to another user's token, an instructor's included (the instructor has
+  the file). 404 before the file is published (``tokens_not_published``), for a user it does not
+  list (``no_variant_token``) and for a file that cannot be used at all (``tokens_unreadable``);
+  the file is read again whenever it changes, so it can be published while the service runs.
+  It is read defensively (:func:`read_tokens`): a bad row is skipped and logged, never a 500.
+
 An instructor is a user whose token carries the custom scope ``custom:crmlab:collect`` (the
 configuration grants it to the hub group ``instructors``). ``crmlab grade STORE`` reads the store
 folder directly, with ``--receipts STORE/receipts.csv``.
 
 Run by the hub as ``crmlab hub-service --store DIR [--assigned DIR] [--feedback DIR]
-[--max-bytes N]``
+[--tokens FILE] [--max-bytes N]``
 (:func:`serve`).
 """
 
@@ -57,8 +68,10 @@ import csv
 import hashlib
 import io
 import json
+import logging
 import os
 import re
+import stat
 import tempfile
 import threading
 from datetime import datetime
@@ -73,8 +86,9 @@ from crmlab.exercises.hand_in import MAX_NOTEBOOK as NOTEBOOK_BYTES
 from crmlab.grading.receipts import COLUMNS
 from crmlab.quiz.submission import MAX_BYTES
 
-__all__ = ["INSTRUCTOR_SCOPE", "EXERCISES", "REGRADES", "NOTEBOOK_BYTES", "feedback_page",
-           "file_regrade", "store_bundle", "store_notebook",
+__all__ = ["INSTRUCTOR_SCOPE", "EXERCISES", "REGRADES", "NOTEBOOK_BYTES", "TOKENS_BYTES",
+           "feedback_page", "file_regrade", "read_tokens", "variant_token", "store_bundle",
+           "store_notebook",
            "assigned_notebook", "assigned_exercises", "list_submissions", "make_app", "serve"]
 
 #: The custom scope that lets a hub user list and download every submission.
@@ -86,8 +100,14 @@ EXERCISES = ".exercises"
 REGRADES = ".regrades"
 #: The largest regrade request body (bytes).
 REGRADE_BYTES = 8192
+#: The largest tokens file read (bytes): a class of 50,000 takes about half of it.
+TOKENS_BYTES = 8 * 1024 * 1024
+#: How many of a tokens file's bad rows are logged one by one (the rest are counted).
+_LOGGED_ROWS = 20
 _FILE = re.compile(r"^[0-9TZ]{16}-[0-9a-f]{12}(-[0-9]+)?\.zip$")
 _LOCK = threading.Lock()
+#: tornado's application log (the service's log on the hub), without importing tornado here.
+_LOG = logging.getLogger("tornado.application")
 
 
 class Refused(CrmlabError):
@@ -296,6 +316,178 @@ def feedback_page(feedback: str | Path | None, user: str) -> bytes:
     return path.read_bytes()
 
 
+def read_tokens(path: str | Path, *, max_bytes: int = TOKENS_BYTES) -> tuple[dict, list[str]]:
+    """The tokens file ``crmlab quiz tokens --out FILE`` wrote: ``({student_id: token},
+    problems)``, ``problems`` saying which rows were skipped and why (at most 21 lines).
+
+    Read defensively, whoever wrote the file: its header row names the columns ``student_id``
+    and ``token`` (others may be there, in any order); a row that is not CSV, whose student id
+    is not a student id or whose token is not 16 hex digits, or whose bytes are not UTF-8, is
+    skipped; a student listed twice with different tokens gets neither. Raise
+    :class:`Refused` (404): ``tokens_not_published`` when there is no file,
+    ``tokens_unreadable`` (its ``detail`` says why, for the log) when it cannot be used at all:
+    not a regular file, larger than ``max_bytes``, no such header.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "tokens.csv"
+    >>> _ = path.write_text("student_id,token\\nana,0123456789abcdef\\nbob,XYZ\\n"
+    ...                     "../x,0123456789abcdef\\n")
+    >>> tokens, problems = read_tokens(path)
+    >>> tokens
+    {'ana': '0123456789abcdef'}
+    >>> print("\\n".join(problems))
+    tokens.csv line 3: the token of 'bob' is not 16 hex digits; row skipped
+    tokens.csv line 4: '../x' is not a student id; row skipped
+    >>> read_tokens(path.with_name("none.csv"))
+    Traceback (most recent call last):
+    ...
+    crmlab.publish.hub_service.Refused: the instructor has not published the data variant tokens on the hub yet; until then you work on the practice variant
+    """
+    path = Path(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise Refused(404, code="tokens_not_published") from None
+    except OSError as exc:
+        raise _unreadable(path, exc.strerror or str(exc)) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise _unreadable(path, "not a regular file")
+    if info.st_size > max_bytes:
+        raise _unreadable(path, f"{info.st_size} bytes, larger than the cap of {max_bytes}")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise _unreadable(path, exc.strerror or str(exc)) from None
+    if len(data) > max_bytes:  # grew since stat()
+        raise _unreadable(path, f"larger than the cap of {max_bytes} bytes")
+    # undecodable bytes become lone surrogates: no student id or token matches them
+    lines = data.decode("utf-8-sig", "surrogateescape").split("\n")
+    return _token_rows(path, lines)
+
+
+def _unreadable(path: Path, why: str) -> Refused:
+    """The refusal for a tokens file that cannot be used: the student reads the code's
+    sentence; ``detail`` (for the service's log) says which file and why."""
+    refused = Refused(404, code="tokens_unreadable")
+    refused.detail = f"{path}: {why}; no data variant token is given"
+    return refused
+
+
+def _token_rows(path: Path, lines: list[str]) -> tuple[dict, list[str]]:
+    """The tokens of the CSV ``lines`` of ``path`` and the problems (see :func:`read_tokens`)."""
+    from crmlab.datasets._variant import PRACTICE, check_token
+
+    start = next((n for n, line in enumerate(lines) if line.strip()), None)
+    header = _csv_row(lines[start]) if start is not None else None
+    header = [cell.strip() for cell in header] if header else []
+    if "student_id" not in header or "token" not in header:
+        raise _unreadable(path, "no header row naming the columns student_id and token")
+    who, what = header.index("student_id"), header.index("token")
+    tokens, conflicts, problems, skipped = {}, set(), [], 0
+
+    def skip(number: int, why: str) -> None:
+        nonlocal skipped
+        skipped += 1
+        if len(problems) < _LOGGED_ROWS:
+            problems.append(f"{path.name} line {number}: {why}; row skipped")
+
+    for number, line in enumerate(lines[start + 1:], start + 2):
+        if not line.strip():
+            continue
+        cells = _csv_row(line)
+        if cells is None or len(cells) <= max(who, what):
+            skip(number, "not a row of student_id and token")
+            continue
+        student, token = cells[who].strip(), cells[what].strip().lower()
+        try:
+            validate_id(student)
+        except CrmlabError:
+            skip(number, f"{_shown(student)} is not a student id")
+            continue
+        try:
+            if check_token(token) == PRACTICE:
+                raise CrmlabError(token)
+        except CrmlabError:  # never logged: a token is a student's
+            skip(number, f"the token of {student!r} is not 16 hex digits")
+            continue
+        if student in conflicts or tokens.get(student, token) != token:
+            tokens.pop(student, None)
+            conflicts.add(student)
+            skip(number, f"{student!r} is listed again with another token: neither is given")
+            continue
+        tokens[student] = token
+    if skipped > len(problems):
+        problems.append(f"{path.name}: {skipped - len(problems)} more rows skipped")
+    return tokens, problems
+
+
+def _csv_row(line: str) -> list[str] | None:
+    """The cells of one CSV line, or ``None`` when it is not one."""
+    try:
+        return next(csv.reader([line.rstrip("\r")]), [])
+    except csv.Error:
+        return None
+
+
+def _shown(value: str) -> str:
+    """``value`` for a log line: quoted, at most 40 characters, undecodable bytes as U+FFFD."""
+    shown = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return repr(shown if len(shown) <= 40 else shown[:40] + "...")
+
+
+#: path -> (the file's signature when read, its tokens or the Refused it raised)
+_TOKENS: dict = {}
+
+
+def variant_token(tokens: str | Path | None, user: str) -> str:
+    """``user``'s own data variant token from the tokens file ``tokens`` (read again when it
+    changes; its skipped rows logged once per reading), or raise :class:`Refused` (404).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "tokens.csv"
+    >>> _ = path.write_text("student_id,token\\nana,0123456789abcdef\\n")
+    >>> variant_token(path, "ana")
+    '0123456789abcdef'
+    >>> variant_token(path, "bob")
+    Traceback (most recent call last):
+    ...
+    crmlab.publish.hub_service.Refused: no data variant token is published for 'bob'; ask your instructor for yours (until then you work on the practice variant)
+    """
+    _checked_user(user)
+    if tokens is None:
+        raise Refused(404, code="tokens_not_published")
+    path = Path(tokens)
+    try:
+        info = path.stat()
+        signature = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+    except OSError:
+        signature = None
+    known = _TOKENS.get(path)
+    if known is None or known[0] != signature:
+        try:
+            found = read_tokens(path)
+        except Refused as exc:
+            found = exc
+            if exc.code != "tokens_not_published":
+                _LOG.warning("data variant tokens: %s", getattr(exc, "detail", exc.reason))
+        else:
+            for problem in found[1]:
+                _LOG.warning("data variant tokens: %s", problem)
+            _LOG.info("data variant tokens: read %d from %s", len(found[0]), path)
+        known = _TOKENS[path] = (signature, found)
+    found = known[1]
+    if isinstance(found, Refused):  # a new one each time: a raised one keeps its traceback
+        raise Refused(found.status, found.reason, code=found.code, params=found.params)
+    if user not in found[0]:
+        raise Refused(404, code="no_variant_token", params={"user": repr(user)})
+    return found[0][user]
+
+
 def file_regrade(store: str | Path, user: str, data: bytes, *,
                  now: datetime | None = None) -> dict:
     """Check the regrade request ``data`` (JSON) of ``user`` and queue it in
@@ -344,10 +536,11 @@ def list_submissions(store: str | Path, user: str | None = None) -> list[dict]:
 
 def make_app(store: str | Path, *, prefix: str = "/", max_bytes: int = MAX_BYTES,
              assigned: str | Path | None = None, feedback: str | Path | None = None,
-             hub_auth=None):
+             tokens: str | Path | None = None, hub_auth=None):
     """The tornado application of the service (routes under ``prefix``); ``assigned`` is the
     folder of assigned exercise notebooks (none: ``crmlab fetch`` answers 404), ``feedback``
-    the folder of published feedback pages (none: 404); ``hub_auth``
+    the folder of published feedback pages (none: 404), ``tokens`` the file of data variant
+    tokens (none, or not there yet: 404); ``hub_auth``
     replaces the hub's token check (the tests' stand-in for a hub)."""
     from jupyterhub.services.auth import HubAuth, HubAuthenticated
     from tornado import web
@@ -482,6 +675,17 @@ def make_app(store: str | Path, *, prefix: str = "/", max_bytes: int = MAX_BYTES
             rows = read_queue(store / REGRADES, student=None if self.instructor else user)
             self.finish({"requests": rows})
 
+    class VariantToken(_Handler):
+        @web.authenticated
+        async def get(self):
+            user = self.current_user["name"]  # the hub's answer: never the request's word
+            try:
+                token = await _off_loop(lambda: variant_token(tokens, user))
+            except Refused as exc:
+                return self.refuse(exc.status, refused=exc)
+            self.set_header("Cache-Control", "no-store")
+            self.finish({"student_id": user, "token": token})
+
     class Whoami(_Handler):
         @web.authenticated
         def get(self):
@@ -502,15 +706,18 @@ def make_app(store: str | Path, *, prefix: str = "/", max_bytes: int = MAX_BYTES
         (rf"{base}api/feedback/?", Feedback),
         (rf"{base}api/feedback/({PATTERN})", Feedback),
         (rf"{base}api/regrades/?", Regrades),
+        (rf"{base}api/variant/?", VariantToken),
         (rf"{base}api/whoami", Whoami),
     ], max_body_size=max(max_bytes, NOTEBOOK_BYTES) + 1024)
 
 
 def serve(store: str | Path, *, max_bytes: int = MAX_BYTES,
-          assigned: str | Path | None = None, feedback: str | Path | None = None) -> None:
+          assigned: str | Path | None = None, feedback: str | Path | None = None,
+          tokens: str | Path | None = None) -> None:
     """Run the service where the hub says (``JUPYTERHUB_SERVICE_URL``, ``..._PREFIX``), keeping
     the bundles in ``store`` (made private to this user) and handing out the assigned notebooks
-    of ``assigned`` and the feedback pages of ``feedback``, until the hub stops it (SIGINT)."""
+    of ``assigned``, the feedback pages of ``feedback`` and the data variant tokens of the file
+    ``tokens``, until the hub stops it (SIGINT)."""
     from tornado.log import enable_pretty_logging
 
     enable_pretty_logging()
@@ -520,7 +727,7 @@ def serve(store: str | Path, *, max_bytes: int = MAX_BYTES,
     url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:10101"))
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/crmlab-collect/")
     app = make_app(store, prefix=prefix, max_bytes=max_bytes, assigned=assigned,
-                   feedback=feedback)
+                   feedback=feedback, tokens=tokens)
 
     async def run():
         app.listen(url.port or 80, url.hostname or "127.0.0.1",

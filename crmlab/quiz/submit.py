@@ -7,7 +7,8 @@ score from the raw answers; the bundle claims none.
 Inside JupyterHub (:func:`crmlab.student.hub_user`, with ``CRMLAB_COLLECT_URL`` set by the
 course's hub configuration) :func:`send_bundle` hands the bundle to the collection service
 (:mod:`crmlab.publish.hub_service`) with the server's hub token, and the service answers with a
-receipt: the checksum and the time it received the file.
+receipt: the checksum and the time it received the file. There too :func:`fetch_token` asks
+the service for the student's own data variant token (``crmlab student token``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from crmlab.quiz.storage import answers_dir
 from crmlab.student import ANONYMOUS, get_id, hub_user
 
 __all__ = ["make_bundle", "bundle_data", "collect_url", "send_bundle", "call_service",
-           "expect_fields"]
+           "expect_fields", "fetch_token"]
 
 
 def make_bundle(out: str | Path, *, student_id: str | None = None) -> Path:
@@ -162,3 +163,36 @@ def call_service(path: str, *, data: bytes | None = None, content_type: str = ""
     except ValueError:
         raise CrmlabError(message("submit.not_json", url=url + path)) from None
     return expect_fields(answer, url + path, fields)
+
+
+def fetch_token():
+    """On the course's JupyterHub, get your own data variant token from the collection service
+    (once your instructor has published the tokens), keep it in your settings
+    (:func:`crmlab.student.set_token`) and return your variant.
+
+    Outside a hub session with a collection service, or when the service does not give it
+    (not published yet, you are not on its list), a ``CrmlabError`` says why; an answer of
+    another shape (no token, a token that is not 16 hex digits, another student's) is one line
+    naming the URL and the field, and nothing is saved.
+
+    Examples
+    --------
+    >>> fetch_token()  # outside a hub session  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    crmlab.core.exceptions.CrmlabError: Not in a JupyterHub session with a collection service ...
+    """
+    from crmlab.datasets._variant import PRACTICE, check_token
+    from crmlab.student import set_token
+
+    answer = call_service("api/variant", refused="cli.student.token_refused",
+                          fields=("student_id", "token"))
+    where = f"{collect_url()}api/variant"
+    if answer["student_id"] != hub_user():
+        raise CrmlabError(message("submit.bad_field", url=where, field="student_id"))
+    try:
+        if check_token(answer["token"]) == PRACTICE:
+            raise CrmlabError(PRACTICE)
+    except CrmlabError:
+        raise CrmlabError(message("submit.bad_field", url=where, field="token")) from None
+    return set_token(answer["token"])

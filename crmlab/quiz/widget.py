@@ -17,7 +17,7 @@ import random
 import ipywidgets as w
 
 from crmlab.core.display import StableWidgetRepr
-from crmlab.core.exceptions import QuizError
+from crmlab.core.exceptions import CrmlabError, QuizError
 from crmlab.core.i18n import LANGUAGE_NAMES, label, localized, message
 from crmlab.core.validation import check_choice
 from crmlab.quiz.model import Question, Quiz
@@ -54,6 +54,17 @@ def _span(colour: str, message: str) -> str:
     return f"<span style='color:{colour}'>{html.escape(message)}</span>"
 
 
+def _on_hub() -> bool:
+    """Whether this server is a hub session with a collection service (a hub user name that
+    cannot be a student id counts as none here: that error is said where the id is used)."""
+    from crmlab.quiz.submit import collect_url
+
+    try:
+        return collect_url() is not None
+    except CrmlabError:
+        return False
+
+
 def _variant_note(question, lang: str) -> str:
     """For a number of one's own: on which data to compute it (for a formula question: that
     its figures are the student's own), and which variant is in use."""
@@ -62,8 +73,11 @@ def _variant_note(question, lang: str) -> str:
     from crmlab.datasets import variant
 
     mine = variant()
-    which = (message("quiz.variant_practice", lang) if mine.practice
-             else message("quiz.variant_own", lang, digest=mine.digest))
+    if not mine.practice:
+        which = message("quiz.variant_own", lang, digest=mine.digest)
+    else:  # on the hub the token comes from the hub, not from the instructor's hand
+        which = message("quiz.variant_practice_hub" if _on_hub() else "quiz.variant_practice",
+                        lang)
     key = "quiz.variant_inputs_note" if question.inputs else "quiz.variant_note"
     return (f"<div class='crmlab-note'><i>{html.escape(message(key, lang, which=which))}"
             "</i></div>")

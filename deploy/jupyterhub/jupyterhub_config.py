@@ -43,6 +43,9 @@ STORE = STATE / "submissions"
 ASSIGNED = STATE / "assigned"
 # Where the instructor publishes `crmlab feedback --out`: each student reads their own page.
 FEEDBACK = STATE / "feedback"
+# Where the instructor publishes `crmlab quiz tokens --out` (read again when it changes): each
+# student gets their own data variant token with `crmlab student token`.
+TOKENS = STATE / "tokens.csv"
 INSTRUCTOR_SCOPE = "custom:crmlab:collect"
 
 
@@ -199,7 +202,8 @@ c.JupyterHub.services = [{
     "name": SERVICE,
     "url": SERVICE_URL,
     "command": [sys.executable, "-m", "crmlab", "hub-service", "--store", str(STORE),
-                "--assigned", str(ASSIGNED), "--feedback", str(FEEDBACK)],
+                "--assigned", str(ASSIGNED), "--feedback", str(FEEDBACK),
+                "--tokens", str(TOKENS)],
     "oauth_no_confirm": True,
     "display": False,
 }]

@@ -400,7 +400,9 @@ def _written_as(user, path: Path, data: bytes) -> Path:
 
 
 def test_exercise_notebooks_on_jupyterhub(hub, tmp_path, monkeypatch, capsys, crmlab_home):
-    """Assign -> each student fetches their own copy in their server (never another's) ->
+    """Assign -> one student gets their own data variant token in their server (none before the
+    instructor publishes the tokens) -> each student fetches their own copy in their server
+    (never another's) ->
     fills it in and hands it in with a receipt -> the instructor collects the hub store with
     the receipts, grades, and the gradebook equals the hand-computed points -> feedback pages
     published, each student fetches only their own -> a regrade request, listed and answered
@@ -408,6 +410,8 @@ def test_exercise_notebooks_on_jupyterhub(hub, tmp_path, monkeypatch, capsys, cr
     import pandas as pd
 
     from crmlab.cli import main
+    from crmlab.datasets import Variant
+    from crmlab.datasets._variant import token_for
     from crmlab.exercises.keys import EXPECTED
     from crmlab.grading.receipts import read_receipts
 
@@ -426,6 +430,25 @@ def test_exercise_notebooks_on_jupyterhub(hub, tmp_path, monkeypatch, capsys, cr
     roster.write_text("student_id\n" + "".join(f"{user}\n" for user in students))
     assert main(["exercises", "assign", str(FIXTURE), "--roster", str(roster), "--out",
                  str(state / "assigned")]) == 0
+
+    # Data variant tokens: none before the instructor publishes them, then each student's own.
+    tokens_started = time.monotonic()
+    first = students[0]
+    refused = _crmlab_as(first, "student", "token", expect=1)
+    assert "the instructor has not published the data variant tokens on the hub yet" in refused
+    assert main(["quiz", "tokens", "--roster", str(roster), "--out",
+                 str(state / "tokens.csv")]) == 0  # while the service runs
+    mine = token_for(b"hub-e2e-secret-123", first)
+    printed = _crmlab_as(first, "student", "token")
+    assert printed == ("got your data variant token from the hub and kept it: your graded "
+                       f"numbers are computed on your own variant ({Variant(mine).digest})\n")
+    saved = json.loads((_home(first) / ".crmlab" / "config.json").read_text())
+    assert saved["variant_token"] == mine
+    others = {token_for(b"hub-e2e-secret-123", user) for user in students[1:]}
+    server_token = _server_environment(first)["JUPYTERHUB_API_TOKEN"]
+    _, answer = _api(base, SERVICE + "variant", server_token)
+    assert json.loads(answer) == {"student_id": first, "token": mine} and mine not in others
+    tokens_seconds = time.monotonic() - tokens_started
 
     # Each student fetches their own copy in their own server; nobody gets another's.
     fetched, seeds = {}, {}
@@ -530,5 +553,6 @@ def test_exercise_notebooks_on_jupyterhub(hub, tmp_path, monkeypatch, capsys, cr
     text = Path(printed.removeprefix("wrote your feedback page to ").split(";")[0]).read_text()
     assert "<td>fx-square</td><td>not passed</td><td class=\"num\">1 of 2</td>" in text
     assert "Points set by hand by your instructor: Right method, one slip: 1 of 2." in text
-    print(f"hub e2e: exercise notebooks round in {time.monotonic() - started:.0f}s")
+    print(f"hub e2e: exercise notebooks round in {time.monotonic() - started:.0f}s "
+          f"(data variant tokens {tokens_seconds:.1f}s)")
 
