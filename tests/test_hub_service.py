@@ -851,7 +851,7 @@ def test_off_the_hub_student_token_says_to_ask_the_instructor(crmlab_home, monke
                   "crmlab student token TOKEN"),
     ("en", True, "now the practice variant: run crmlab student token in a terminal to get "
                  "yours from the hub"),
-    ("az", True, "hazırda məşq variantıdır: öz kodunuzu hubdan almaq üçün terminalda crmlab "
+    ("az", True, "hazırda məşq variantıdır: öz kodunuzu hub-dan almaq üçün terminalda crmlab "
                  "student token əmrini işə salın"),
 ])
 def test_the_quiz_says_where_the_token_comes_from(crmlab_home, monkeypatch, lang, hub,
