@@ -6,40 +6,65 @@ and ``crmlab exercises grade`` for the code the students wrote in their exercise
 A row is a question for the instructor to look at, never a verdict: nothing here changes a
 grade.
 
-The measure is the Jaccard resemblance of two shingle sets (the shared shingles over all the
-shingles of either): for text, runs of :data:`TEXT_SHINGLE` consecutive words, case and
-punctuation ignored; for code, runs of :data:`CODE_SHINGLE` consecutive tokens of the code
-normalised by :func:`code_tokens` (comments, blank lines, indentation and line breaks dropped,
-every name a student chooses replaced by one placeholder). A few changed words, a reordered
-sentence, renamed variables or changed comments and spacing change only the shingles they
-touch, so a copy edited by hand keeps most of them; two answers written independently share
-almost none. What everyone was given is never counted: the shingles of a question's prompt (in
-every language) and of the exercise's starter code are removed first, an answer that is the
-prompt or a cell that is the starter code counts as nothing, and answers shorter than
-:data:`MIN_WORDS` words (code shorter than :data:`MIN_TOKENS` tokens) are left out, where
+Two measures of two shingle sets: for text, runs of :data:`TEXT_SHINGLE` consecutive words,
+case and punctuation ignored; for code, runs of :data:`CODE_SHINGLE` consecutive tokens of the
+code normalised by :func:`code_tokens` (comments, blank lines, indentation and line breaks
+dropped, every name a student chooses replaced by one placeholder). The Jaccard
+*resemblance* (``score``: the shared shingles over all the shingles of either) says the two
+are alike; the *containment* (the shared shingles over the smaller side's) says one is
+(almost) inside the other. A pair is flagged when its resemblance reaches the threshold
+(``measure`` :data:`RESEMBLANCE`), or when its containment reaches
+:data:`CONTAINMENT_THRESHOLD` and the two share at least :data:`TEXT_MIN_SHARED` word
+shingles (:data:`CODE_MIN_SHARED` token shingles) (``measure`` :data:`CONTAINMENT`): the
+resemblance divides by the union, so a copy followed by as much again of one's own words or
+cells falls under its threshold, while the copied part stays inside; the least shared keeps
+a short honest answer, a few of whose word pairs are bound to be in a long one, from counting
+as inside it. A few changed words, a reordered sentence, renamed variables or changed
+comments and spacing change only the shingles they touch, so a copy edited by hand keeps
+most of them; two answers written independently share almost none. What everyone was given
+is never counted: the shingles of a question's prompt (in every language) and of the
+exercise's starter code are removed first, and answers with fewer than :data:`MIN_WORDS`
+words of their own (code with fewer than :data:`MIN_TOKENS` tokens of its own), counted
+without the words or tokens in a run of the prompt or the starter code, are left out: an
+answer that restates the question and adds three words has three words to compare, where
 phrasing alike by chance is common.
 
 Only pairs that share at least one shingle are compared: the shingle sets form a sparse
 document-by-shingle matrix whose product with its transpose (an inverted index, computed in
-C) gives the shared shingles of exactly those pairs. 300 students answering one question take
-about a tenth of a second, two to three times the cost of splitting their answers into
-shingles (``benchmarks/bench_similarity.py``).
+C) gives the shared shingles of exactly those pairs, and the sizes of the two sides give
+both measures. 300 students answering one question take a few hundredths of a second, two to
+three times the cost of splitting their answers into shingles
+(``benchmarks/bench_similarity.py``).
 
-The thresholds were chosen by measurement (``tests/test_similarity.py`` keeps the cases, and
-fails if a change to the measure moves one across): six answers written independently to the
-course's open question L02_open/contact-points scored at most 0.03 against each other, while
-a copy with five words changed and two sentences swapped scored 0.62 and one with a few words
-changed and a clause added 0.80; five honest solutions of EX-abc-profit scored at most 0.25
-(0.35 against a copy of another), while a copy with every name renamed and new comments and
-spacing scored 1.0 and one renamed with a line rewritten 0.65. :data:`TEXT_THRESHOLD` (0.4)
-and :data:`CODE_THRESHOLD` (0.5) sit between the two with room on both sides. (Word bigrams
-separate better here than trigrams, 0.48 for the first copy, or character 5-grams, 0.12 for
-honest answers.)
+The thresholds were chosen by measurement (``tests/test_similarity.py`` keeps the cases with
+their values, and fails if a change to the measure moves one across). Text, the course's open
+question L02_open/contact-points: six answers written independently resembled each other at
+most 0.03, and eight short honest answers (13 to 20 words of their own, in the lesson's
+phrases) at most 0.15; a copy with five words changed and two sentences swapped scored 0.62
+and one with a few words changed and a clause added 0.80. :data:`TEXT_THRESHOLD` (0.4) sits
+between. Padded with a paragraph of one's own as long again, the first copy falls to 0.32
+(the verbatim copy to 0.47, to 0.31 with twice as much), while 0.75 to 1.0 of the copied
+answer is still inside the padded one; among the honest answers the most of one inside
+another is 0.47 (a short answer saying in 20 words much of what a long one says, 9 shared
+word pairs), the most shared 9. Code, EX-abc-profit: five honest solutions resembled each
+other at most 0.25 (0.35 against a copy of another), and four honest partial solutions in
+the same idioms at most 0.37; a copy with every name renamed and new comments and spacing
+scored 1.0 and one renamed with a line rewritten 0.65. :data:`CODE_THRESHOLD` (0.5) sits
+between. Padded with cells of one's own as long again or twice as long, the copies fall to
+0.19 to 0.38 while 0.71 to 1.0 of them is still inside; the honest solutions are at most 0.40
+inside each other, and a partial solution written in another's idiom 0.67 inside it but with
+29 shared runs, where a copied solution shares 40 or more (with the class's common runs
+removed). :data:`CONTAINMENT_THRESHOLD` (0.6), :data:`TEXT_MIN_SHARED` (12) and
+:data:`CODE_MIN_SHARED` (35) sit between. (Word bigrams separate better here than trigrams,
+0.48 for the first copy, or character 5-grams, 0.12 for honest answers.)
 
 What it does not catch: a paraphrase in other words, a translation, a source copied by one
 student only or by most of the class (a shingle more than :data:`COMMON` of the class shares
-counts for nothing), ideas shared without the wording. And short exercises whose solution is a few library calls give
-honest pairs that are truly alike: a row is a reason to look, not a finding.
+counts for nothing), ideas shared without the wording, a copied passage shorter than the
+least shared (about a dozen words, or two or three lines of code) padded beyond the
+resemblance threshold, or a copy cut down and mixed with so much of one's own that neither
+measure reaches its threshold. And short exercises whose solution is a few library calls
+give honest pairs that are truly alike: a row is a reason to look, not a finding.
 """
 
 from __future__ import annotations
