@@ -3,9 +3,9 @@
 300 students answer one question (120 words each, drawn from a Zipf vocabulary, one copied
 answer among them: 44,850 pairs). The floor is what any measure must do anyway: split every
 answer into its word shingles. The figure is :func:`~crmlab.grading.similarity.text_similarity`
-(shingles, then every pair sharing one compared through the sparse product) over that floor,
-target <= 4.0 (measured 2-3x; a walk over the pairs in Python, a set intersection each,
-measures 12x for 300). The same for 1,000 students (499,500 pairs), to show the cost follows
+(shingles, then every pair sharing one compared through the sparse product, resemblance and
+containment from the same shared counts) over that floor, target <= 4.0 (measured 2-3x; a
+walk over the pairs in Python, a set intersection each, measures 12x for 300). The same for 1,000 students (499,500 pairs), to show the cost follows
 the shared shingles.
 """
 

@@ -8,7 +8,7 @@ from crmlab.cli.env import reads
 def register(subparsers) -> None:
     """Add ``crmlab grade`` to the parser."""
     from crmlab.grading.lms import FORMATS
-    from crmlab.grading.similarity import TEXT_THRESHOLD
+    from crmlab.grading.similarity import CONTAINMENT_THRESHOLD, TEXT_THRESHOLD
 
     parser = subparsers.add_parser("grade", help="grade submitted quiz answers",
                                    **reads("CRMLAB_COURSE_DIR", "quizzes/", "course.yaml",
@@ -35,6 +35,10 @@ def register(subparsers) -> None:
     parser.add_argument("--similarity-threshold", type=float, default=TEXT_THRESHOLD,
                         metavar="T", help="flag pairs of free-text answers at least this alike "
                         f"in similarity.csv, in (0, 1] (default {TEXT_THRESHOLD})")
+    parser.add_argument("--containment-threshold", type=float, default=CONTAINMENT_THRESHOLD,
+                        metavar="C", help="flag pairs where at least this share of one "
+                        "answer is inside the other in similarity.csv, in (0, 1] (default "
+                        f"{CONTAINMENT_THRESHOLD})")
     parser.add_argument("--secret-file", metavar="FILE",
                         help="the instructor secret (default CRMLAB_INSTRUCTOR_SECRET): each "
                              "student's keys of the numbers of one's own are computed with it")
@@ -114,6 +118,7 @@ def _grade(args) -> int:
                    figures=args.figures, receipts=args.receipts,
                    import_rubric=args.import_rubric,
                    similarity_threshold=args.similarity_threshold,
+                   containment_threshold=args.containment_threshold,
                    secret_file=args.secret_file)
     print(result.summary())
     print(result.run.summary())

@@ -258,6 +258,9 @@ class ExerciseOptions:
     similarity_threshold: float = _option(
         similarity.CODE_THRESHOLD, "flag pairs of students whose own code is at least this "
         "alike in similarity.csv, in (0, 1]", metavar="T")
+    containment_threshold: float = _option(
+        similarity.CONTAINMENT_THRESHOLD, "flag pairs where at least this share of one "
+        "student's own code is inside the other's in similarity.csv, in (0, 1]", metavar="C")
     limits: Limits | None = _option(
         None, "the sandbox's limits as a whole (crmlab.grading.sandbox.Limits); the limit "
               "options below change one each")
@@ -285,6 +288,8 @@ class ExerciseOptions:
         check_whole("workers", self.workers, minimum=1, error=ExerciseError)
         check_choice("format", self.format, FORMATS, error=ExerciseError)
         check_rate("similarity_threshold", self.similarity_threshold, low_open=True,
+                   error=ExerciseError)
+        check_rate("containment_threshold", self.containment_threshold, low_open=True,
                    error=ExerciseError)
         self.sandbox_limits()  # every limit is checked here, with the sandbox's message
 
@@ -495,7 +500,8 @@ class ExerciseJudge(Judge):
             rows, columns=files.details_columns(self.exercise_id, self.points)))
         result.similarity = similarity.code_similarity(
             self.code, exercise=self.exercise_id, starter=self.starter,
-            threshold=self.options.similarity_threshold)
+            threshold=self.options.similarity_threshold,
+            containment_threshold=self.options.containment_threshold)
         return result
 
     def write(self, result: ExerciseGrading, out: Path, problems: Problems) -> list:

@@ -133,10 +133,13 @@ ITEM_ANALYSIS_COLUMNS = ["quiz_id", "question_id", "type", "n", "difficulty", "p
 STRATEGY_COLUMNS = ["quiz_id", "strategy", "questions", "points", "max_points", "share", "flag"]
 #: The columns of similarity.csv (crmlab.grading.similarity): the quiz or exercise
 #: (``assessment``), the question (``item``; ``code`` for an exercise), the two students
-#: (``student_a < student_b``), the Jaccard ``score`` in (0, 1] and the first words of each
-#: side's text or code. Flagged for the instructor's eyes: it never changes a grade.
-SIMILARITY_COLUMNS = ["assessment", "item", "student_a", "student_b", "score", "start_a",
-                      "start_b"]
+#: (``student_a < student_b``), the ``measure`` that flagged the pair (``resemblance``: the
+#: two are alike; ``containment``: one is (almost) inside the other), the Jaccard resemblance
+#: ``score`` and the ``containment`` (shared over the smaller side), both in (0, 1], and the
+#: first words of each side's text or code. Flagged for the instructor's eyes: it never
+#: changes a grade.
+SIMILARITY_COLUMNS = ["assessment", "item", "student_a", "student_b", "measure", "score",
+                      "containment", "start_a", "start_b"]
 #: The columns of hand_grades.csv.
 HAND_GRADE_COLUMNS = ["student_id", "quiz_id", "question_id", "criterion", "points", "comment",
                       "answer_sha256", "graded_at"]

@@ -631,6 +631,7 @@ def grade(submissions, *, out, quizzes=None, roster=None, format: str = "plain",
           resubmission: str = "latest", weights=None, practice_weight: float | None = None,
           figures: bool = True, receipts=None, import_rubric=None, now=None,
           similarity_threshold: float = similarity.TEXT_THRESHOLD,
+          containment_threshold: float = similarity.CONTAINMENT_THRESHOLD,
           max_bytes: int = MAX_BYTES, progress: bool = True, secret_file=None) -> GradeResult:
     """Grade every submission under ``submissions`` and write the outputs into ``out``.
 
@@ -668,6 +669,9 @@ def grade(submissions, *, out, quizzes=None, roster=None, format: str = "plain",
     similarity_threshold : float in (0, 1], default 0.4
         Pairs of free-text answers to the same question at least this alike go to
         similarity.csv (:mod:`crmlab.grading.similarity`); no grade changes.
+    containment_threshold : float in (0, 1], default 0.6
+        So do pairs where this share of one answer is inside the other (a copy padded with
+        words of one's own).
     secret_file : path, optional
         The instructor secret (default ``CRMLAB_INSTRUCTOR_SECRET``): needed when a quiz has a
         graded number of one's own (``variant: student``), whose key is computed for each
@@ -691,6 +695,8 @@ def grade(submissions, *, out, quizzes=None, roster=None, format: str = "plain",
     check_choice("format", format, FORMATS, error=CrmlabError)
     check_choice("resubmission", resubmission, RESUBMISSION, error=CrmlabError)
     check_rate("similarity_threshold", similarity_threshold, low_open=True, error=CrmlabError)
+    check_rate("containment_threshold", containment_threshold, low_open=True,
+               error=CrmlabError)
     root = Path(submissions)
     if not root.exists():
         raise CrmlabError(f"{root}: no such file or folder")
@@ -699,7 +705,7 @@ def grade(submissions, *, out, quizzes=None, roster=None, format: str = "plain",
                       practice_weight=practice_weight, figures=figures, receipts=receipts,
                       import_rubric=import_rubric, now=now, max_bytes=max_bytes,
                       progress=progress, similarity_threshold=similarity_threshold,
-                      secret_file=secret_file)
+                      containment_threshold=containment_threshold, secret_file=secret_file)
     with _without_gc():
         return skeleton.run(judge, out=out, now=now)
 
@@ -725,7 +731,8 @@ class QuizJudge(Judge):
 
     def __init__(self, root: Path, *, out: Path, quizzes, roster, format, resubmission, weights,
                  practice_weight, figures, receipts, import_rubric, now, max_bytes, progress,
-                 similarity_threshold=similarity.TEXT_THRESHOLD, secret_file=None):
+                 similarity_threshold=similarity.TEXT_THRESHOLD,
+                 containment_threshold=similarity.CONTAINMENT_THRESHOLD, secret_file=None):
         self.root, self.out, self.quiz_ids, self.roster_path = root, out, quizzes, roster
         self.format, self.resubmission, self.weights = format, resubmission, weights
         self.practice = (course_practice_weight() if practice_weight is None
@@ -733,6 +740,7 @@ class QuizJudge(Judge):
         self.figures, self.receipts_path, self.import_rubric = figures, receipts, import_rubric
         self.now, self.max_bytes, self.progress = now, max_bytes, progress
         self.similarity_threshold = similarity_threshold
+        self.containment_threshold = containment_threshold
         self.secret_file = secret_file
 
     def collect(self, problems: Problems):
@@ -781,6 +789,7 @@ class QuizJudge(Judge):
         result.similarity = similarity.text_similarity(
             [(a.student_id, a.quiz_id, a.question_id, a.answer) for a in self.answers],
             threshold=self.similarity_threshold,
+            containment_threshold=self.containment_threshold,
             prompts={(quiz_id, q.id): q.prompt for quiz_id, quiz in self.keys.items()
                      for q in quiz.questions})
         return result

@@ -112,9 +112,11 @@ def _similarity_lines(pairs) -> list[str]:
              f"{len(pairs)} pair(s) of free-text answers to the same question in similarity.csv: "
              "a reason to read both, never a grade (crmlab.grading.similarity)."]
     if len(pairs):
-        lines += ["", "| quiz | question | students | score |", "|---|---|---|---|"]
+        lines += ["", "| quiz | question | students | measure | score | containment |",
+                  "|---|---|---|---|---|---|"]
         lines += [f"| {row.assessment} | {row.item} | {row.student_a}, {row.student_b} | "
-                  f"{row.score:.2f} |" for row in pairs.head(20).itertuples()]
+                  f"{row.measure} | {row.score:.2f} | {row.containment:.2f} |"
+                  for row in pairs.head(20).itertuples()]
     return lines + [""]
 
 

@@ -6,40 +6,65 @@ and ``crmlab exercises grade`` for the code the students wrote in their exercise
 A row is a question for the instructor to look at, never a verdict: nothing here changes a
 grade.
 
-The measure is the Jaccard resemblance of two shingle sets (the shared shingles over all the
-shingles of either): for text, runs of :data:`TEXT_SHINGLE` consecutive words, case and
-punctuation ignored; for code, runs of :data:`CODE_SHINGLE` consecutive tokens of the code
-normalised by :func:`code_tokens` (comments, blank lines, indentation and line breaks dropped,
-every name a student chooses replaced by one placeholder). A few changed words, a reordered
-sentence, renamed variables or changed comments and spacing change only the shingles they
-touch, so a copy edited by hand keeps most of them; two answers written independently share
-almost none. What everyone was given is never counted: the shingles of a question's prompt (in
-every language) and of the exercise's starter code are removed first, an answer that is the
-prompt or a cell that is the starter code counts as nothing, and answers shorter than
-:data:`MIN_WORDS` words (code shorter than :data:`MIN_TOKENS` tokens) are left out, where
+Two measures of two shingle sets: for text, runs of :data:`TEXT_SHINGLE` consecutive words,
+case and punctuation ignored; for code, runs of :data:`CODE_SHINGLE` consecutive tokens of the
+code normalised by :func:`code_tokens` (comments, blank lines, indentation and line breaks
+dropped, every name a student chooses replaced by one placeholder). The Jaccard
+*resemblance* (``score``: the shared shingles over all the shingles of either) says the two
+are alike; the *containment* (the shared shingles over the smaller side's) says one is
+(almost) inside the other. A pair is flagged when its resemblance reaches the threshold
+(``measure`` :data:`RESEMBLANCE`), or when its containment reaches
+:data:`CONTAINMENT_THRESHOLD` and the two share at least :data:`TEXT_MIN_SHARED` word
+shingles (:data:`CODE_MIN_SHARED` token shingles) (``measure`` :data:`CONTAINMENT`): the
+resemblance divides by the union, so a copy followed by as much again of one's own words or
+cells falls under its threshold, while the copied part stays inside; the least shared keeps
+a short honest answer, a few of whose word pairs are bound to be in a long one, from counting
+as inside it. A few changed words, a reordered sentence, renamed variables or changed
+comments and spacing change only the shingles they touch, so a copy edited by hand keeps
+most of them; two answers written independently share almost none. What everyone was given
+is never counted: the shingles of a question's prompt (in every language) and of the
+exercise's starter code are removed first, and answers with fewer than :data:`MIN_WORDS`
+words of their own (code with fewer than :data:`MIN_TOKENS` tokens of its own), counted
+without the words or tokens in a run of the prompt or the starter code, are left out: an
+answer that restates the question and adds three words has three words to compare, where
 phrasing alike by chance is common.
 
 Only pairs that share at least one shingle are compared: the shingle sets form a sparse
 document-by-shingle matrix whose product with its transpose (an inverted index, computed in
-C) gives the shared shingles of exactly those pairs. 300 students answering one question take
-about a tenth of a second, two to three times the cost of splitting their answers into
-shingles (``benchmarks/bench_similarity.py``).
+C) gives the shared shingles of exactly those pairs, and the sizes of the two sides give
+both measures. 300 students answering one question take a few hundredths of a second, two to
+three times the cost of splitting their answers into shingles
+(``benchmarks/bench_similarity.py``).
 
-The thresholds were chosen by measurement (``tests/test_similarity.py`` keeps the cases, and
-fails if a change to the measure moves one across): six answers written independently to the
-course's open question L02_open/contact-points scored at most 0.03 against each other, while
-a copy with five words changed and two sentences swapped scored 0.62 and one with a few words
-changed and a clause added 0.80; five honest solutions of EX-abc-profit scored at most 0.25
-(0.35 against a copy of another), while a copy with every name renamed and new comments and
-spacing scored 1.0 and one renamed with a line rewritten 0.65. :data:`TEXT_THRESHOLD` (0.4)
-and :data:`CODE_THRESHOLD` (0.5) sit between the two with room on both sides. (Word bigrams
-separate better here than trigrams, 0.48 for the first copy, or character 5-grams, 0.12 for
-honest answers.)
+The thresholds were chosen by measurement (``tests/test_similarity.py`` keeps the cases with
+their values, and fails if a change to the measure moves one across). Text, the course's open
+question L02_open/contact-points: six answers written independently resembled each other at
+most 0.03, and eight short honest answers (13 to 20 words of their own, in the lesson's
+phrases) at most 0.15; a copy with five words changed and two sentences swapped scored 0.62
+and one with a few words changed and a clause added 0.80. :data:`TEXT_THRESHOLD` (0.4) sits
+between. Padded with a paragraph of one's own as long again, the first copy falls to 0.32
+(the verbatim copy to 0.47, to 0.31 with twice as much), while 0.75 to 1.0 of the copied
+answer is still inside the padded one; among the honest answers the most of one inside
+another is 0.47 (a short answer saying in 20 words much of what a long one says, 9 shared
+word pairs), the most shared 9. Code, EX-abc-profit: five honest solutions resembled each
+other at most 0.25 (0.35 against a copy of another), and four honest partial solutions in
+the same idioms at most 0.37; a copy with every name renamed and new comments and spacing
+scored 1.0 and one renamed with a line rewritten 0.65. :data:`CODE_THRESHOLD` (0.5) sits
+between. Padded with cells of one's own as long again or twice as long, the copies fall to
+0.19 to 0.38 while 0.71 to 1.0 of them is still inside; the honest solutions are at most 0.40
+inside each other, and a partial solution written in another's idiom 0.67 inside it but with
+29 shared runs, where a copied solution shares 40 or more (with the class's common runs
+removed). :data:`CONTAINMENT_THRESHOLD` (0.6), :data:`TEXT_MIN_SHARED` (12) and
+:data:`CODE_MIN_SHARED` (35) sit between. (Word bigrams separate better here than trigrams,
+0.48 for the first copy, or character 5-grams, 0.12 for honest answers.)
 
 What it does not catch: a paraphrase in other words, a translation, a source copied by one
 student only or by most of the class (a shingle more than :data:`COMMON` of the class shares
-counts for nothing), ideas shared without the wording. And short exercises whose solution is a few library calls give
-honest pairs that are truly alike: a row is a reason to look, not a finding.
+counts for nothing), ideas shared without the wording, a copied passage shorter than the
+least shared (about a dozen words, or two or three lines of code) padded beyond the
+resemblance threshold, or a copy cut down and mixed with so much of one's own that neither
+measure reaches its threshold. And short exercises whose solution is a few library calls
+give honest pairs that are truly alike: a row is a reason to look, not a finding.
 """
 
 from __future__ import annotations
@@ -55,8 +80,9 @@ from collections.abc import Mapping
 from crmlab.core.validation import check_rate, check_whole
 from crmlab.grading.files import SIMILARITY_COLUMNS
 
-__all__ = ["TEXT_THRESHOLD", "CODE_THRESHOLD", "MIN_WORDS", "MIN_TOKENS", "TEXT_SHINGLE",
-           "CODE_SHINGLE", "COMMON", "COMMON_FROM", "START_WORDS", "NAME", "words",
+__all__ = ["TEXT_THRESHOLD", "CODE_THRESHOLD", "CONTAINMENT_THRESHOLD", "TEXT_MIN_SHARED",
+           "CODE_MIN_SHARED", "MIN_WORDS", "MIN_TOKENS", "TEXT_SHINGLE", "CODE_SHINGLE",
+           "COMMON", "COMMON_FROM", "START_WORDS", "NAME", "RESEMBLANCE", "CONTAINMENT", "words",
            "text_shingles", "code_tokens", "code_shingles", "similar_pairs", "text_similarity",
            "own_code", "code_similarity"]
 
@@ -64,9 +90,17 @@ __all__ = ["TEXT_THRESHOLD", "CODE_THRESHOLD", "MIN_WORDS", "MIN_TOKENS", "TEXT_
 TEXT_THRESHOLD = 0.4
 #: Exercise code at least this alike is flagged (Jaccard of token shingles).
 CODE_THRESHOLD = 0.5
-#: Answers with fewer words are not compared.
+#: Work at least this much inside another student's is flagged too (the shared shingles over
+#: the smaller side's), text and code alike...
+CONTAINMENT_THRESHOLD = 0.6
+#: ...when they share at least this many word shingles (text)...
+TEXT_MIN_SHARED = 12
+#: ...or token shingles (code).
+CODE_MIN_SHARED = 35
+#: Answers with fewer words of their own (words not in a run of the prompt's) are not compared.
 MIN_WORDS = 8
-#: Code with fewer normalised tokens (after the starter code is dropped) is not compared.
+#: Code with fewer normalised tokens of its own (not in a run of the starter code's) is not
+#: compared.
 MIN_TOKENS = 12
 #: Words per text shingle.
 TEXT_SHINGLE = 2
@@ -79,6 +113,10 @@ COMMON = 0.5
 COMMON_FROM = 10
 #: Words (text) or tokens (code) shown of each side of a pair.
 START_WORDS = 12
+#: The ``measure`` of a pair flagged by its Jaccard resemblance...
+RESEMBLANCE = "resemblance"
+#: ...and of one flagged because one side is (almost) inside the other.
+CONTAINMENT = "containment"
 
 _WORD = re.compile(r"\w+")
 _MAGIC = re.compile(r"^[ \t]*[%!].*$", re.M)  # IPython magics and shell lines: not Python
@@ -104,10 +142,29 @@ def words(text: str) -> list[str]:
 _JOIN = "\x1f"  # a shingle is one string (hashed faster than a tuple); no token holds this
 
 
-def _grams(items: list, size: int) -> frozenset:
+def _runs(items: list, size: int) -> list[str]:
     if len(items) <= size:
-        return frozenset([_JOIN.join(items)]) if items else frozenset()
-    return frozenset(map(_JOIN.join, zip(*(items[i:] for i in range(size)))))
+        return [_JOIN.join(items)] if items else []
+    return list(map(_JOIN.join, zip(*(items[i:] for i in range(size)))))
+
+
+def _grams(items: list, size: int) -> frozenset:
+    return frozenset(_runs(items, size))
+
+
+def _own_count(items: list, size: int, base: frozenset) -> int:
+    """How many of ``items`` lie in no run of ``size`` that is in ``base`` (what everyone was
+    given): the words or tokens a student wrote themselves."""
+    if not base:
+        return len(items)
+    runs = _runs(items, size)
+    if len(items) <= size:
+        return 0 if runs and runs[0] in base else len(items)
+    given = [False] * len(items)
+    for start, run in enumerate(runs):
+        if run in base:
+            given[start:start + size] = [True] * size
+    return given.count(False)
 
 
 def text_shingles(text: str, *, size: int = TEXT_SHINGLE) -> frozenset:
@@ -184,10 +241,16 @@ def code_shingles(source: str, *, size: int = CODE_SHINGLE) -> frozenset:
     return _grams(code_tokens(source), check_whole("size", size, minimum=1))
 
 
-def similar_pairs(documents: Mapping, *, threshold: float, base=frozenset(),
-                  common: float = COMMON) -> list[tuple]:
-    """``[(a, b, score), ...]``: the pairs of ``documents`` (``{name: set of shingles}``)
-    whose Jaccard resemblance is at least ``threshold``, most alike first (``a < b``).
+def similar_pairs(documents: Mapping, *, threshold: float,
+                  containment_threshold: float | None = None, min_shared: int = 1,
+                  base=frozenset(), common: float = COMMON) -> list[tuple]:
+    """``[(a, b, measure, score, containment), ...]``: the pairs of ``documents`` (``{name:
+    set of shingles}``) whose Jaccard resemblance ``score`` (the shared shingles over all) is
+    at least ``threshold`` (``measure`` :data:`RESEMBLANCE`) or, with a
+    ``containment_threshold``, whose ``containment`` (the shared shingles over the smaller
+    side's: how much of one is inside the other) is at least that, sharing at least
+    ``min_shared`` shingles (``measure`` :data:`CONTAINMENT`); the most contained first,
+    then the most alike (``a < b``).
 
     Shingles in ``base`` (what everyone was given) are removed first, and so are, among
     :data:`COMMON_FROM` documents or more, those in more than a ``common`` share of them (the
@@ -199,12 +262,17 @@ def similar_pairs(documents: Mapping, *, threshold: float, base=frozenset(),
     --------
     >>> docs = {"s1": {1, 2, 3, 4}, "s2": {1, 2, 3, 5}, "s3": {6, 7}, "s4": {1, 8, 9}}
     >>> similar_pairs(docs, threshold=0.5)
-    [('s1', 's2', 0.6)]
+    [('s1', 's2', 'resemblance', 0.6, 0.75)]
     >>> similar_pairs(docs, threshold=0.5, base={1, 2, 3})
     []
+    >>> padded = {"s1": {1, 2, 3}, "s2": {1, 2, 3, 4, 5, 6, 7}}  # s1 inside s2
+    >>> similar_pairs(padded, threshold=0.5)
+    []
+    >>> similar_pairs(padded, threshold=0.5, containment_threshold=0.9, min_shared=3)
+    [('s1', 's2', 'containment', 0.429, 1.0)]
     >>> many = {f"s{i}": {0, i} for i in range(10)} | {"x": {0, 1}}
     >>> similar_pairs(many, threshold=0.5)  # 0 is everyone's: only s1 and x share more
-    [('s1', 'x', 1.0)]
+    [('s1', 'x', 'resemblance', 1.0, 1.0)]
     >>> similar_pairs(docs, threshold=0)
     Traceback (most recent call last):
     ...
@@ -214,6 +282,10 @@ def similar_pairs(documents: Mapping, *, threshold: float, base=frozenset(),
     from scipy import sparse
 
     threshold = check_rate("threshold", threshold, low_open=True)
+    if containment_threshold is not None:
+        containment_threshold = check_rate("containment_threshold", containment_threshold,
+                                           low_open=True)
+    min_shared = check_whole("min_shared", min_shared, minimum=1)
     common = check_rate("common", common, low_open=True)
     base = frozenset(base)
     names, hashes, bounds = [], [], [0]
@@ -238,11 +310,18 @@ def similar_pairs(documents: Mapping, *, threshold: float, base=frozenset(),
         matrix = matrix[:, np.flatnonzero(spread <= common * len(names))].tocsr()
     shared = sparse.triu(matrix @ matrix.T, k=1).tocoo()
     sizes = np.diff(matrix.indptr)
-    scores = shared.data / (sizes[shared.row] + sizes[shared.col] - shared.data)
-    keep = scores >= threshold - 1e-12
-    found = [(names[a], names[b], round(float(s), 3))
-             for a, b, s in zip(shared.row[keep], shared.col[keep], scores[keep])]
-    return sorted(found, key=lambda pair: (-pair[2], pair[0], pair[1]))
+    left, right, both = sizes[shared.row], sizes[shared.col], shared.data
+    scores = both / (left + right - both)
+    contained = both / np.minimum(left, right)
+    alike = scores >= threshold - 1e-12
+    keep = alike.copy()
+    if containment_threshold is not None:
+        keep |= (contained >= containment_threshold - 1e-12) & (both >= min_shared)
+    found = [(names[a], names[b], RESEMBLANCE if by_score else CONTAINMENT,
+              round(float(s), 3), round(float(c), 3))
+             for a, b, by_score, s, c in zip(shared.row[keep], shared.col[keep], alike[keep],
+                                             scores[keep], contained[keep])]
+    return sorted(found, key=lambda pair: (-pair[4], -pair[3], pair[0], pair[1]))
 
 
 def _start(items: list, count: int = START_WORDS) -> str:
@@ -265,11 +344,14 @@ def _frame(rows: list):
     return pd.DataFrame(rows, columns=SIMILARITY_COLUMNS)
 
 
-def text_similarity(answers, *, threshold: float = TEXT_THRESHOLD, min_words: int = MIN_WORDS,
+def text_similarity(answers, *, threshold: float = TEXT_THRESHOLD,
+                    containment_threshold: float = CONTAINMENT_THRESHOLD,
+                    min_shared: int = TEXT_MIN_SHARED, min_words: int = MIN_WORDS,
                     prompts: Mapping | None = None):
     """The pairs of students whose free-text answers to the same question are at least
-    ``threshold`` alike (:data:`~crmlab.grading.files.SIMILARITY_COLUMNS`; ``assessment`` is
-    the quiz, ``item`` the question), most alike first.
+    ``threshold`` alike, or one at least ``containment_threshold`` inside the other
+    (:data:`~crmlab.grading.files.SIMILARITY_COLUMNS`; ``assessment`` is the quiz, ``item``
+    the question), the most contained first.
 
     Parameters
     ----------
@@ -277,11 +359,17 @@ def text_similarity(answers, *, threshold: float = TEXT_THRESHOLD, min_words: in
         The answers; ``answers`` is not changed.
     threshold : float in (0, 1], default :data:`TEXT_THRESHOLD`
         The least Jaccard resemblance of word shingles flagged.
+    containment_threshold : float in (0, 1], default :data:`CONTAINMENT_THRESHOLD`
+        The least share of the shorter answer's word shingles found in the other flagged
+        (a copy padded with words of one's own)...
+    min_shared : int, default :data:`TEXT_MIN_SHARED`
+        ...when the two share at least this many.
     min_words : int, default :data:`MIN_WORDS`
-        Answers with fewer words are not compared.
+        Answers with fewer words of their own (not in a run of the prompt's words) are not
+        compared.
     prompts : mapping, optional
-        ``{(quiz_id, question_id): prompt}``, the prompt a text or ``{language: text}``: an
-        answer that is the prompt is not compared, and the prompt's shingles never count.
+        ``{(quiz_id, question_id): prompt}``, the prompt a text or ``{language: text}``: its
+        shingles never count, and neither do its words towards ``min_words``.
 
     Examples
     --------
@@ -291,11 +379,15 @@ def text_similarity(answers, *, threshold: float = TEXT_THRESHOLD, min_words: in
     ...            "before each order and after each claim."),
     ...           ("s3", "L02_open", "q", "We meet suppliers at the contract, at delivery "
     ...            "and whenever an invoice is paid."),
-    ...           ("s4", "L02_open", "q", "Too short to say.")]
+    ...           ("s4", "L02_open", "q", "Too short to say."),
+    ...           ("s5", "L02_open", "q", "In my view purchasing talks with the supplier's "
+    ...            "sales team before each order and after each claim. That keeps the "
+    ...            "relationship friendly but formal, and the price is always compared with "
+    ...            "two other quotes before anything is signed.")]
     >>> found = text_similarity(answers)
-    >>> found[["assessment", "item", "student_a", "student_b", "score"]].values.tolist()
-    [['L02_open', 'q', 's1', 's3', 0.625]]
-    >>> found.loc[0, "start_a"]
+    >>> found[["student_a", "student_b", "measure", "score", "containment"]].values.tolist()
+    [['s2', 's5', 'containment', 0.368, 1.0], ['s1', 's3', 'resemblance', 0.625, 0.769]]
+    >>> found.loc[1, "start_a"]
     'We meet suppliers at the contract, at delivery and when the invoice …'
     >>> text_similarity(answers, min_words=0)
     Traceback (most recent call last):
@@ -303,6 +395,9 @@ def text_similarity(answers, *, threshold: float = TEXT_THRESHOLD, min_words: in
     ValueError: Got min_words=0 instead, expected a whole number >= 1.
     """
     threshold = check_rate("threshold", threshold, low_open=True)
+    containment_threshold = check_rate("containment_threshold", containment_threshold,
+                                       low_open=True)
+    min_shared = check_whole("min_shared", min_shared, minimum=1)
     min_words = check_whole("min_words", min_words, minimum=1)
     prompts = prompts or {}
     groups: dict = {}
@@ -310,18 +405,18 @@ def text_similarity(answers, *, threshold: float = TEXT_THRESHOLD, min_words: in
         groups.setdefault((str(quiz), str(question)), []).append((str(student), str(text)))
     rows = []
     for (quiz, question), given in sorted(groups.items()):
-        asked = _texts(prompts.get((quiz, question)))
-        asked_words = [words(p) for p in asked]
-        base = frozenset().union(*(text_shingles(p) for p in asked))
+        base = frozenset().union(*map(text_shingles, _texts(prompts.get((quiz, question)))))
         documents, starts = {}, {}
         for student, text in given:
             said = words(text)
-            if len(said) < min_words or said in asked_words:
+            if _own_count(said, TEXT_SHINGLE, base) < min_words:
                 continue
             documents[student] = _grams(said, TEXT_SHINGLE)
             starts[student] = _start(text.split())
-        for a, b, score in similar_pairs(documents, threshold=threshold, base=base):
-            rows.append([quiz, question, a, b, score, starts[a], starts[b]])
+        for a, b, *measured in similar_pairs(
+                documents, threshold=threshold, containment_threshold=containment_threshold,
+                min_shared=min_shared, base=base):
+            rows.append([quiz, question, a, b, *measured, starts[a], starts[b]])
     return _frame(rows)
 
 
@@ -368,10 +463,12 @@ def own_code(notebook, *, starter=()) -> str:
 
 def code_similarity(code: Mapping, *, exercise: str, starter=(),
                     threshold: float = CODE_THRESHOLD,
-                    min_tokens: int = MIN_TOKENS):
-    """The pairs of students whose exercise code is at least ``threshold`` alike
+                    containment_threshold: float = CONTAINMENT_THRESHOLD,
+                    min_shared: int = CODE_MIN_SHARED, min_tokens: int = MIN_TOKENS):
+    """The pairs of students whose exercise code is at least ``threshold`` alike, or one's at
+    least ``containment_threshold`` inside the other's
     (:data:`~crmlab.grading.files.SIMILARITY_COLUMNS`; ``assessment`` is the exercise,
-    ``item`` is ``code``), most alike first.
+    ``item`` is ``code``), the most contained first.
 
     Parameters
     ----------
@@ -380,11 +477,17 @@ def code_similarity(code: Mapping, *, exercise: str, starter=(),
     exercise : str
         The exercise id, for the ``assessment`` column.
     starter : iterable of str
-        The assigned notebook's code cells: their shingles never count.
+        The assigned notebook's code cells: their shingles never count, and neither do their
+        tokens towards ``min_tokens``.
     threshold : float in (0, 1], default :data:`CODE_THRESHOLD`
         The least Jaccard resemblance of token shingles flagged.
+    containment_threshold : float in (0, 1], default :data:`CONTAINMENT_THRESHOLD`
+        The least share of the shorter code's token shingles found in the other flagged (a
+        copy with cells of one's own added)...
+    min_shared : int, default :data:`CODE_MIN_SHARED`
+        ...when the two share at least this many.
     min_tokens : int, default :data:`MIN_TOKENS`
-        Code with fewer normalised tokens is not compared.
+        Code with fewer normalised tokens of its own is not compared.
 
     Examples
     --------
@@ -392,23 +495,28 @@ def code_similarity(code: Mapping, *, exercise: str, starter=(),
     ...         "s2": "# my own work\\nx = df[\\"spend\\"]\\n\\ny = x / x.sum()\\ny.round(2)",
     ...         "s3": "df.assign(share=lambda d: d.spend.div(d.spend.sum()))"}
     >>> found = code_similarity(code, exercise="EX-demo")
-    >>> found[["assessment", "item", "student_a", "student_b", "score"]].values.tolist()
-    [['EX-demo', 'code', 's1', 's2', 1.0]]
+    >>> found[["assessment", "item", "student_a", "student_b", "measure", "score"]].values.tolist()
+    [['EX-demo', 'code', 's1', 's2', 'resemblance', 1.0]]
     >>> code_similarity(code, exercise="EX-demo", threshold=1.5)
     Traceback (most recent call last):
     ...
     ValueError: Got threshold=1.5 instead, expected a rate in (0, 1].
     """
     threshold = check_rate("threshold", threshold, low_open=True)
+    containment_threshold = check_rate("containment_threshold", containment_threshold,
+                                       low_open=True)
+    min_shared = check_whole("min_shared", min_shared, minimum=1)
     min_tokens = check_whole("min_tokens", min_tokens, minimum=1)
     base = frozenset().union(*(code_shingles(s) for s in starter))
     documents, starts = {}, {}
     for student, source in code.items():
         tokens = code_tokens(source)
-        if len(tokens) < min_tokens:
+        if _own_count(tokens, CODE_SHINGLE, base) < min_tokens:
             continue
         documents[str(student)] = _grams(tokens, CODE_SHINGLE)
         starts[str(student)] = _start(str(source).split())
-    rows = [[exercise, "code", a, b, score, starts[a], starts[b]]
-            for a, b, score in similar_pairs(documents, threshold=threshold, base=base)]
+    rows = [[exercise, "code", a, b, *measured, starts[a], starts[b]]
+            for a, b, *measured in similar_pairs(
+                documents, threshold=threshold, containment_threshold=containment_threshold,
+                min_shared=min_shared, base=base)]
     return _frame(rows)
