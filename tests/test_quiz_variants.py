@@ -276,6 +276,32 @@ def test_item_analysis_counts_each_student_right_on_their_own_key(course, tmp_pa
         assert float(answer) == keys.keys("V", student)["n-orders"]
 
 
+def test_the_forked_readers_grade_numbers_of_ones_own_as_one_process_does(course, tmp_path,
+                                                                         monkeypatch):
+    from crmlab.grading import quizzes as grading
+
+    quiz = load("V")
+    keys = variant_keys.StudentKeys({"V": quiz}, secret=SECRET)
+    subs = tmp_path / "subs"
+    write_cohort(quiz, subs, n_students=12, seed=2,
+                 own=lambda s: (keys.variant(s).digest, keys.keys("V", s)))
+    # one answer on the practice variant, one without a variant, one not a number
+    _answers("sim-0003", {"pick": "a", "n-orders": 1, "margin": 2.5},
+             {"n-orders": "practice"}, subs)
+    _answers("sim-0005", {"pick": "b", "n-orders": "many", "margin": [1]},
+             {"n-orders": keys.variant("sim-0005").digest}, subs)
+    serial = grade(subs, out=tmp_path / "serial", figures=False, progress=False)
+    monkeypatch.setattr(grading, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(grading.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    parallel = grade(subs, out=tmp_path / "parallel", figures=False, progress=False)
+    assert len(serial.problems) == 5
+    pd.testing.assert_frame_equal(parallel.problems, serial.problems)
+    pd.testing.assert_frame_equal(parallel.gradebook, serial.gradebook)
+    for name in ("responses.csv", "item_analysis.csv", variant_keys.CACHE):
+        assert (tmp_path / "parallel" / name).read_bytes() == \
+            (tmp_path / "serial" / name).read_bytes()
+
+
 def test_a_regrade_reads_the_keys_back_and_a_changed_key_function_computes_them_again(
         course, tmp_path, monkeypatch):
     quiz = load("V")

@@ -125,82 +125,24 @@ class _Judged:
     csv_tail: str
 
 
-# ------------------------------------------------------------------------------ read
-def _read_one(item, max_bytes):
-    """``(Submission, its SHA-256)``, or ``(source, reason)`` when it is rejected. The checksum
-    (what receipts are looked up by) is taken here, in the forked readers, not by the judge."""
-    kind, path = item
-    try:
-        return read_submission(kind, path, max_bytes=max_bytes), file_digest(kind, path)
-    except SubmissionError as exc:
-        return str(path), Reason("bundle_rejected", error=str(exc))
-
-
-_FOUND: list = []  # what the forked readers read, inherited rather than sent to them
-
-
-def _read_range(bounds, max_bytes):
-    return [_read_one(item, max_bytes) for item in _FOUND[bounds[0]:bounds[1]]]
-
-
-def _read(found, max_bytes, problems: Problems, *, progress: bool, digests: dict):
-    """Yield every submission as it is read (rejections become problems): a stream, so memory
-    holds a few chunks at a time, never the whole cohort. Large batches are read by one forked
-    process per core, a bounded number of chunks ahead of the judge. ``digests`` receives each
-    submission's checksum by source."""
-    from tqdm.auto import tqdm
-
-    workers = min(len(os.sched_getaffinity(0)), 8) if hasattr(os, "sched_getaffinity") else 1
-    bar = tqdm(total=len(found), desc="reading", unit="sub", disable=not progress or None,
-               leave=False)
-
-    def chunks():
-        if workers < 2 or len(found) < PARALLEL_FROM:
-            for item in found:
-                yield [_read_one(item, max_bytes)]
-            return
-        import multiprocessing
-        from collections import deque
-        from concurrent.futures import ProcessPoolExecutor
-
-        size = max(1, min(500, len(found) // (2 * workers)))
-        ranges = iter([(i, i + size) for i in range(0, len(found), size)])
-        _FOUND[:] = found
-        try:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                ahead = deque(pool.submit(_read_range, bounds, max_bytes)
-                              for bounds in itertools.islice(ranges, 2 * workers))
-                while ahead:
-                    chunk = ahead.popleft().result()
-                    for bounds in itertools.islice(ranges, 1):
-                        ahead.append(pool.submit(_read_range, bounds, max_bytes))
-                    yield chunk
-        finally:
-            _FOUND.clear()
-
-    for chunk in chunks():
-        for first, second in chunk:
-            if isinstance(first, Submission):
-                digests[first.source] = second
-                yield first
-            else:
-                problems.add(first, reason=second)
-        bar.update(len(chunk))
-    bar.close()
-
-
 # ------------------------------------------------------------------------------ judge
 def _token(value):
     """A hashable token of a raw JSON answer (lists and mappings included).
 
     A string is its own token (the commonest answer); any other value is a tuple naming its
     type, so ``true`` and ``1`` never share a verdict.
+
+    Examples
+    --------
+    >>> _token("a"), _token(["a", "b"]), _token([True, 1]), _token({"p": 1})
+    ('a', ('list', 'a', 'b'), ('list', ('bool', True), ('int', 1)), ('dict', ('p', ('int', 1))))
     """
     kind = type(value)
     if kind is str:
         return value
     if kind is list:
+        if all(type(v) is str for v in value):  # a multi answer: its strings are their tokens
+            return ("list", *value)
         return ("list",) + tuple(_token(v) for v in value)
     if kind is dict:
         return ("dict",) + tuple(sorted((str(k), _token(v)) for k, v in value.items()))
@@ -234,7 +176,49 @@ def _judge_one(quiz, question_id, raw, key=None):
 
 
 class _Verdicts(list):
-    """The distinct verdicts of a run; an answer is the index of its verdict here."""
+    """The distinct verdicts of a run; an answer is the index of its verdict here.
+
+    Many students give the same answer, so each distinct (quiz, question, raw answer) is judged
+    once: ``known[quiz_id][question_id]`` maps the answer's token (:func:`_token`) to the
+    verdict's index, or to the reason the answer cannot be graded.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.known: dict = {}
+        self.tokens: list = []  # (quiz_id, question_id, token) of each verdict judged here
+        self.sent = 0  # verdicts up to here were handed to the grading process
+
+    def judge(self, quiz_id, quiz, question_id, raw, token, key=None):
+        """The index of the verdict on ``raw`` (``token`` names it, with the ``key`` of a
+        number of one's own), or the reason it cannot be graded: judged the first time, then
+        known."""
+        known = self.known.setdefault(quiz_id, {}).setdefault(question_id, {})
+        found = known.get(token)
+        if found is None:
+            outcome = _judge_one(quiz, question_id, raw, key)
+            found = known[token] = outcome if isinstance(outcome, str) else len(self)
+            if not isinstance(outcome, str):
+                self.append(outcome)
+                self.tokens.append((quiz_id, question_id, token))
+        return found
+
+    def hand_over(self) -> tuple[int, list]:
+        """``(first, [(token, verdict)])``: the verdicts judged since the last hand-over, the
+        first of them at index ``first`` here."""
+        first, self.sent = self.sent, len(self)
+        return first, list(zip(self.tokens[first:], self[first:]))
+
+    def take(self, token, verdict) -> int:
+        """The index here of a verdict another table judged (added when it is new)."""
+        quiz_id, question_id, answer = token
+        known = self.known.setdefault(quiz_id, {}).setdefault(question_id, {})
+        found = known.get(answer)
+        if found is None:
+            found = known[answer] = len(self)
+            self.append(verdict)
+            self.tokens.append(token)
+        return found
 
     def column(self, name: str, dtype=object):
         """One field of every verdict, as a 1-d array to index with answers."""
@@ -244,6 +228,58 @@ class _Verdicts(list):
         for i, verdict in enumerate(self):
             values[i] = getattr(verdict, name)
         return values
+
+
+def _judge_submission(sub: Submission, keys, verdicts: _Verdicts, *, every_quiz: bool,
+                      own_ids: dict):
+    """``(indices, ignored, total, None)``: the verdict index of each answer graded; the
+    answers set aside, each ``(quiz_id, question_id, reason)`` (``question_id`` None: a quiz
+    this run does not grade), in the order of the quizzes and questions; the points earned.
+
+    A submission to a quiz with numbers of one's own (``own_ids``: their question ids by quiz)
+    is ``(None, None, None, entries)`` instead: in that order, each answer's verdict index,
+    ``("unknown", quiz_id)``, ``("quiz", quiz_id)`` where such a quiz begins,
+    ``("ignored", quiz_id, question_id, reason)`` and ``("own", quiz_id, question_id, raw,
+    token)``, an answer the grading process judges against the student's own key
+    (:func:`_judge_own`).
+    """
+    entries = [] if own_ids and not own_ids.keys().isdisjoint(sub.quizzes) else None
+    indices, ignored, total = [], [], 0.0
+    for quiz_id, answers in sorted(sub.quizzes.items()):
+        quiz = keys.get(quiz_id)
+        if quiz is None:
+            if every_quiz:
+                ignored.append((quiz_id, None, None))
+                if entries is not None:
+                    entries.append(("unknown", quiz_id))
+            continue
+        own = own_ids.get(quiz_id, ())
+        if entries is not None and own:
+            entries.append(("quiz", quiz_id))
+        known = verdicts.known.get(quiz_id, {})
+        for question_id, raw in sorted(answers.items()):
+            token = raw if type(raw) is str else _token(raw)
+            if question_id in own:  # its key is the student's own
+                entries.append(("own", quiz_id, question_id, raw, token))
+                continue
+            index = known.get(question_id, {}).get(token)
+            if index is None:  # the first time this answer is seen
+                index = verdicts.judge(quiz_id, quiz, question_id, raw, token)
+                known = verdicts.known[quiz_id]
+            if isinstance(index, str):
+                ignored.append((quiz_id, question_id, index))
+                if entries is not None:
+                    entries.append(("ignored", quiz_id, question_id, index))
+                continue
+            indices.append(index)
+            if entries is not None:
+                entries.append(index)
+            points = verdicts[index].points
+            if points == points:  # a pending answer (NaN) counts nothing yet
+                total += points
+    if entries is not None:
+        return None, None, None, entries
+    return indices, ignored, total, None
 
 
 def _own_key(own, sub, quiz_id: str, question_id: str, own_keys: dict, problems: Problems):
@@ -266,73 +302,173 @@ def _own_key(own, sub, quiz_id: str, question_id: str, own_keys: dict, problems:
     return key
 
 
-def _judge(parsed, keys, problems: Problems, *, every_quiz: bool, own=None):
-    """``([(submission, verdict indices, total)], verdicts)``.
-
-    Many students give the same answer, so each distinct (quiz, question, raw answer) is judged
-    once, and an answer is the index of its verdict. A number of one's own is judged against
-    the student's own key (``own``: :class:`~crmlab.grading.variant_keys.StudentKeys`), so its
-    verdicts are shared by the students with the same key and answer.
-    """
-    cache: dict = {}
-    verdicts = _Verdicts()
-    judged = []
-    for sub in parsed:
-        indices, total = [], 0.0
-        for quiz_id, answers in sorted(sub.quizzes.items()):
-            quiz = keys.get(quiz_id)
-            if quiz is None:
-                if every_quiz:
-                    problems.add(sub.source, sub.student_id, assessment=quiz_id,
-                                 reason=Reason("unknown_quiz"))
+def _judge_own(sub: Submission, entries: list, mapped: list, keys, verdicts: _Verdicts,
+               own, problems: Problems):
+    """``(indices, total)`` of a submission to a quiz with numbers of one's own, from its
+    reader's ``entries`` (:func:`_judge_submission`; ``mapped``: the reader's verdict indices
+    as indices of ``verdicts``): each number of one's own judged against the student's own key
+    (``own``: :class:`~crmlab.grading.variant_keys.StudentKeys`), so its verdicts are shared
+    by the students with the same key and answer; problems added in the answers' order."""
+    indices, total, own_keys = [], 0.0, {}
+    for entry in entries:
+        if type(entry) is int:
+            index = mapped[entry]
+        elif entry[0] == "quiz":
+            own_keys = own.keys(entry[1], sub.student_id)
+            continue
+        elif entry[0] == "unknown":
+            problems.add(sub.source, sub.student_id, assessment=entry[1],
+                         reason=Reason("unknown_quiz"))
+            continue
+        elif entry[0] == "ignored":
+            problems.add(sub.source, sub.student_id, assessment=entry[1], item=entry[2],
+                         reason=Reason("answer_ignored", error=entry[3]))
+            continue
+        else:
+            _, quiz_id, question_id, raw, token = entry
+            key = _own_key(own, sub, quiz_id, question_id, own_keys, problems)
+            if key is None:
                 continue
-            own_keys = own.keys(quiz_id, sub.student_id) if own is not None else {}
-            for question_id, raw in sorted(answers.items()):
-                key = None
-                if question_id in own_keys:
-                    key = _own_key(own, sub, quiz_id, question_id, own_keys, problems)
-                    if key is None:
-                        continue
-                    token = (quiz_id, question_id, _token(raw), key)
-                else:
-                    token = (quiz_id, question_id, _token(raw))
-                index = cache.get(token)
-                if index is None:
-                    outcome = _judge_one(quiz, question_id, raw, key)
-                    index = cache[token] = outcome if isinstance(outcome, str) else len(verdicts)
-                    if not isinstance(outcome, str):
-                        verdicts.append(outcome)
-                if isinstance(index, str):
-                    problems.add(sub.source, sub.student_id, assessment=quiz_id,
-                                 item=question_id, reason=Reason("answer_ignored", error=index))
+            index = verdicts.judge(quiz_id, keys[quiz_id], question_id, raw, (token, key), key)
+            if isinstance(index, str):
+                problems.add(sub.source, sub.student_id, assessment=quiz_id, item=question_id,
+                             reason=Reason("answer_ignored", error=index))
+                continue
+        indices.append(index)
+        points = verdicts[index].points
+        if points == points:  # a pending answer (NaN) counts nothing yet
+            total += points
+    return indices, total
+
+
+# ------------------------------------------------------------------------------ read
+def _cores() -> int:
+    """How many processes may work at once (at most 8)."""
+    return min(len(os.sched_getaffinity(0)), 8) if hasattr(os, "sched_getaffinity") else 1
+
+
+def _read_one(item, max_bytes, keys, verdicts: _Verdicts, every_quiz: bool, own_ids: dict):
+    """One submission read and judged, ``(Submission, indices, ignored, total, entries, file
+    time)`` (see :func:`_judge_submission`), or ``(source, reason)`` when it is rejected.
+
+    Only what the tables need leaves the reader: the raw answers stay, each quiz keeps the
+    checksum of its answers (for the submission table's resubmission times) and the
+    submission the checksum of its file (what receipts are looked up by) and the time it
+    landed in the collected folder (which counts when no receipt names it)."""
+    kind, path = item
+    try:
+        sub = read_submission(kind, path, max_bytes=max_bytes)
+        digest = sub.sha256 or file_digest(kind, path)
+    except SubmissionError as exc:
+        return str(path), Reason("bundle_rejected", error=str(exc))
+    indices, ignored, total, entries = _judge_submission(
+        sub, keys, verdicts, every_quiz=every_quiz, own_ids=own_ids)
+    digests = {quiz_id: _answers_digest(answers) for quiz_id, answers in sub.quizzes.items()}
+    kept = Submission(sub.source, sub.student_id, sub.created, digests,
+                      sub.variants if entries is not None else {}, sha256=digest)
+    return kept, indices, ignored, total, entries, file_time(kind, path)
+
+
+_READER: dict = {}  # what the forked readers read and judge with, inherited rather than sent
+
+
+def _read_range(bounds):
+    """Read and judge ``_READER["found"][start:stop]`` with this process's verdicts: ``(pid,
+    first, new verdicts, items)`` (:meth:`_Verdicts.hand_over`, :func:`_read_one`)."""
+    state = _READER
+    verdicts = state["verdicts"]
+    items = [_read_one(item, state["max_bytes"], state["keys"], verdicts, state["every_quiz"],
+                       state["own_ids"]) for item in state["found"][bounds[0]:bounds[1]]]
+    return (os.getpid(), *verdicts.hand_over(), items)
+
+
+def _read(found, keys, verdicts: _Verdicts, problems: Problems, *, every_quiz: bool,
+          max_bytes: int, progress: bool, landed: dict, own=None):
+    """Yield every submission read and judged, ``(Submission, verdict indices, total)``, in
+    the order found; rejected submissions and answers set aside become problems, and
+    ``landed`` receives each submission's file time by source. A stream, so
+    memory holds a few chunks at a time, never the whole cohort. Large batches are read and
+    judged by one forked process per core, a bounded number of chunks ahead, each with verdicts
+    of its own, which are added to ``verdicts`` as they come (an answer's index is then
+    ``verdicts``' own). A number of one's own is judged here, against the student's own key
+    (``own``: :class:`~crmlab.grading.variant_keys.StudentKeys`), with the state that keeps."""
+    from tqdm.auto import tqdm
+
+    from crmlab.grading.variant_keys import own_questions
+
+    workers = _cores()
+    bar = tqdm(total=len(found), desc="reading", unit="sub", disable=not progress or None,
+               leave=False)
+    size = (max(1, min(500, len(found) // (2 * workers)))
+            if workers > 1 and len(found) >= PARALLEL_FROM else 500)
+    ranges = iter([(i, i + size) for i in range(0, len(found), size)])
+    own_ids = {quiz_id: frozenset(q.id for q in own_questions(quiz))
+               for quiz_id, quiz in keys.items()} if own is not None else {}
+    _READER.update(found=found, keys=keys, verdicts=_Verdicts(), every_quiz=every_quiz,
+                   max_bytes=max_bytes, own_ids={q: ids for q, ids in own_ids.items() if ids})
+
+    def chunks():
+        if workers < 2 or len(found) < PARALLEL_FROM:
+            yield from map(_read_range, ranges)
+            return
+        import multiprocessing
+        from collections import deque
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            ahead = deque(pool.submit(_read_range, bounds)
+                          for bounds in itertools.islice(ranges, 2 * workers))
+            while ahead:
+                chunk = ahead.popleft().result()
+                for bounds in itertools.islice(ranges, 1):
+                    ahead.append(pool.submit(_read_range, bounds))
+                yield chunk
+
+    indices_of: dict = {}  # each reader's verdict indices, as indices of ``verdicts``
+    try:
+        for reader, first, new, items in chunks():
+            mapped = indices_of.setdefault(reader, [])
+            if len(mapped) != first:  # a reader's chunks come in the order it read them
+                raise RuntimeError(f"reader {reader}: verdicts from {first}, "
+                                   f"{len(mapped)} taken")
+            mapped += [verdicts.take(token, verdict) for token, verdict in new]
+            for item in items:
+                if len(item) == 2:
+                    problems.add(item[0], reason=item[1])
                     continue
-                indices.append(index)
-                points = verdicts[index].points
-                if points == points:  # a pending answer (NaN) counts nothing yet
-                    total += points
-        # Only the verdict indices stay: the raw answers go with the submission, and each quiz
-        # keeps the checksum of its answers (for the submission table's resubmission times).
-        digests = {quiz_id: _answers_digest(answers) for quiz_id, answers in sub.quizzes.items()}
-        judged.append((Submission(sub.source, sub.student_id, sub.created, digests), indices,
-                       total))
-    return judged, verdicts
+                sub, indices, ignored, total, entries, landed[sub.source] = item
+                if entries is not None:
+                    yield (sub, *_judge_own(sub, entries, mapped, keys, verdicts, own,
+                                            problems))
+                    continue
+                for quiz_id, question_id, reason in ignored:
+                    if question_id is None:
+                        problems.add(sub.source, sub.student_id, assessment=quiz_id,
+                                     reason=Reason("unknown_quiz"))
+                    else:
+                        problems.add(sub.source, sub.student_id, assessment=quiz_id,
+                                     item=question_id,
+                                     reason=Reason("answer_ignored", error=reason))
+                yield sub, [mapped[i] for i in indices], total
+            bar.update(len(items))
+    finally:
+        _READER.clear()
+        bar.close()
 
 
 # ------------------------------------------------------------------------------ choose
-def _received(judged, found, receipts, now, digests) -> dict:
+def _received(judged, landed: dict, receipts, now) -> dict:
     """``{source: (sha256, received, time source)}`` of every submission judged: its receipt,
-    else its file's time in the collected folder, never later than the grader's ``now``. What
-    a bundle says of itself (``created``) comes from the student's computer and orders
-    nothing."""
-    kinds = {str(path): kind for kind, path in found}
+    else its file's time in the collected folder (``landed``, by source), never later than the
+    grader's ``now``. What a bundle says of itself (``created``) comes from the student's
+    computer and orders nothing."""
     times = {}
     for sub, _, _ in judged:
-        kind = kinds.get(sub.source, "zip")
-        digest = digests.get(sub.source) or file_digest(kind, sub.source)
-        received, source = receipts.by_digest(digest), "receipt"
+        received, source = receipts.by_digest(sub.sha256), "receipt"
         if received is None:
-            received, source = min(file_time(kind, sub.source), now), "file time"
-        times[sub.source] = (digest, received, source)
+            received, source = min(landed[sub.source], now), "file time"
+        times[sub.source] = (sub.sha256, received, source)
     return times
 
 
@@ -553,6 +689,44 @@ def _strategies(keys) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------ write
+_DRAWN: list = []  # the result whose figures a forked process draws, inherited, not sent
+
+
+def _draw_inherited():
+    return report.draw_figures(_DRAWN[0])
+
+
+def _draw_aside(result):
+    """``(pool, future)``: the report's figures of ``result`` drawn by a forked process,
+    while this one writes the tables (:func:`_drawn`)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    import matplotlib.backends.backend_agg  # noqa: F401 (imported once here, not per fork)
+    import matplotlib.figure  # noqa: F401
+
+    _DRAWN[:] = [result]
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    try:
+        return pool, pool.submit(_draw_inherited)
+    except BaseException:
+        pool.shutdown()
+        _DRAWN.clear()
+        raise
+
+
+def _drawn(drawing):
+    """The figures :func:`_draw_aside` drew (None when none were drawn aside)."""
+    if drawing is None:
+        return None
+    pool, future = drawing
+    try:
+        return future.result()
+    finally:
+        pool.shutdown()
+        _DRAWN.clear()
+
+
 def _csv(frame: pd.DataFrame) -> str:
     if "answer_text" in frame.columns:  # answers as JSON text, computed once per distinct answer
         frame = frame.drop(columns="answer").rename(columns={"answer_text": "answer"})
@@ -744,7 +918,7 @@ class QuizJudge(Judge):
         self.secret_file = secret_file
 
     def collect(self, problems: Problems):
-        """The keys, roster, receipts and hand grades; every submission found, as a stream."""
+        """The keys, roster, receipts and hand grades; every submission found."""
         # the quiz files as written (the history names their own key and points changes)
         self.sources = _load_quizzes(self.quiz_ids, None)
         self.keys = apply_weights(self.sources, self.weights, practice=self.practice)
@@ -755,14 +929,16 @@ class QuizJudge(Judge):
         for problem in self.receipts.problems:
             problems.add(self.receipts_path, reason=Reason("receipts_file", problem=problem))
         self.found = discover(self.root)
-        self.digests: dict = {}
-        return _read(self.found, self.max_bytes, problems, progress=self.progress,
-                     digests=self.digests)
+        return self.found
 
-    def judge(self, parsed, problems: Problems):
-        """Every answer judged once per distinct (quiz, question, answer)."""
-        judged, self.verdicts = _judge(parsed, self.keys, problems,
-                                       every_quiz=self.quiz_ids is None, own=self.own)
+    def judge(self, found, problems: Problems):
+        """Every answer judged once per distinct (quiz, question, answer), by the readers as
+        they read (a stream: the raw answers never reach this process), but a number of one's
+        own, judged here against the student's own key."""
+        self.verdicts, self.landed = _Verdicts(), {}
+        judged = list(_read(found, self.keys, self.verdicts, problems,
+                            every_quiz=self.quiz_ids is None, max_bytes=self.max_bytes,
+                            progress=self.progress, landed=self.landed, own=self.own))
         if not judged and self.found:
             raise CrmlabError(f"nothing could be graded: all {len(self.found)} submission(s) "
                               f"were rejected (first: {problems[0]['reason']})")
@@ -771,7 +947,7 @@ class QuizJudge(Judge):
 
     def choose(self, judged, problems: Problems) -> dict:
         """One submission per student by the resubmission rule, hand grades brought in."""
-        self.times = _received(judged, self.found, self.receipts, utc(self.now), self.digests)
+        self.times = _received(judged, self.landed, self.receipts, utc(self.now))
         chosen = _choose(judged, self.resubmission, self.times)
         self.answers = _text_answers(chosen, self.verdicts, self.keys)
         self.message, self.refused = "", False
@@ -784,6 +960,10 @@ class QuizJudge(Judge):
         """The gradebook, responses, item analysis, strategies and submissions."""
         self.chosen = chosen
         result = _tabulate(chosen, self.verdicts, self.keys, self.roster, problems)
+        # Large cohorts: the figures are drawn aside while the tables are made and written
+        # (one core each); small ones in write_report.
+        self.drawing = (_draw_aside(result) if self.figures and len(self.found) >= PARALLEL_FROM
+                        and _cores() > 1 else None)
         result.submissions = _submissions(self.judged, chosen, self.times)
         result.rubric_import, result.rubric_refused = self.message, self.refused
         result.similarity = similarity.text_similarity(
@@ -809,7 +989,9 @@ class QuizJudge(Judge):
             write_text(out / files.STRATEGIES, _csv(result.strategies)),
             write_text(out / files.SIMILARITY, _csv(result.similarity)),
         ]
-        return written + report.write_report(result, out, figures=self.figures)
+        drawing, self.drawing = self.drawing, None
+        return written + report.write_report(result, out, figures=self.figures,
+                                             drawn=_drawn(drawing))
 
     def finish(self, result: GradeResult, out: Path) -> Path:
         """gradebook.csv, in the LMS layout."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from crmlab.core.atomic import write_bytes, write_text
 
-__all__ = ["write_report", "plot_scores", "plot_items", "plot_distractors"]
+__all__ = ["write_report", "draw_figures", "plot_scores", "plot_items", "plot_distractors"]
 
 
 def _axes(ax, figsize):
@@ -120,19 +120,30 @@ def _similarity_lines(pairs) -> list[str]:
     return lines + [""]
 
 
-def write_report(result, out: Path, *, figures: bool = True) -> list[Path]:
-    """Write report.md (and, with ``figures``, its PNG figures) into ``out``; return the paths."""
-    files = []
-    if figures and len(result.gradebook):
-        files.append(write_bytes(out / "score_distribution.png",
-                                 _png(plot_scores, result.gradebook, (6, 3.5))))
-    if figures and len(result.item_analysis):
-        files.append(write_bytes(out / "difficulty_vs_discrimination.png",
-                                 _png(plot_items, result.item_analysis, (6, 4))))
+def draw_figures(result) -> list[tuple[str, bytes]]:
+    """The report's PNG figures of a grading ``result``, ``(file name, PNG bytes)`` in the
+    report's order (none for an empty cohort)."""
+    drawn = []
+    if len(result.gradebook):
+        drawn.append(("score_distribution.png", _png(plot_scores, result.gradebook, (6, 3.5))))
+    if len(result.item_analysis):
+        drawn.append(("difficulty_vs_discrimination.png",
+                      _png(plot_items, result.item_analysis, (6, 4))))
         rows = len(_distractor_rows(result.item_analysis))
-        files.append(write_bytes(out / "distractors.png",
-                                 _png(plot_distractors, result.item_analysis,
-                                      (8, max(2.5, 0.35 * rows + 1)), left=0.16)))
+        drawn.append(("distractors.png", _png(plot_distractors, result.item_analysis,
+                                              (8, max(2.5, 0.35 * rows + 1)), left=0.16)))
+    return drawn
+
+
+def write_report(result, out: Path, *, figures: bool = True, drawn=None) -> list[Path]:
+    """Write report.md (and, with ``figures``, its PNG figures) into ``out``; return the paths.
+
+    ``drawn``: the figures as :func:`draw_figures` returns them, when they were drawn already
+    (by another process, while the tables were written).
+    """
+    if figures and drawn is None:
+        drawn = draw_figures(result)
+    files = [write_bytes(out / name, data) for name, data in drawn] if figures else []
 
     def figure(caption, name):
         return [f"![{caption}]({name})", ""] if figures else []

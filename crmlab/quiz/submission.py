@@ -148,23 +148,24 @@ def _json(raw: bytes, what: str):
 
 
 def _depth(value, limit: int) -> int:
-    """How deep ``value`` nests lists and mappings, counted up to ``limit + 1`` (no recursion).
+    """How deep ``value`` nests lists and mappings, counted up to ``limit + 1`` (the recursion
+    stops there, so it is never deeper than ``limit + 1`` calls).
 
     Examples
     --------
     >>> _depth("a", 8), _depth({"p1": "x"}, 8), _depth([[[[1]]]], 2)
     (0, 1, 3)
     """
-    deepest, level = 0, [(value, 0)]
-    while level:
-        item, depth = level.pop()
-        if isinstance(item, (list, dict)):
-            depth += 1
-            if depth > limit:
-                return depth
-            deepest = max(deepest, depth)
-            level.extend((v, depth) for v in (item.values() if isinstance(item, dict) else item))
-    return deepest
+    if not isinstance(value, (list, dict)):
+        return 0
+    deepest = 0
+    if limit > 0:
+        for item in value.values() if isinstance(value, dict) else value:
+            if isinstance(item, (list, dict)):  # a flat answer (the commonest) ends here
+                deepest = max(deepest, _depth(item, limit - 1))
+                if deepest >= limit:
+                    break
+    return deepest + 1
 
 
 def parse_answers(raw: bytes, what: str, *, student_id: str | None = None) -> dict:
@@ -257,6 +258,7 @@ class Submission:
     created: str
     quizzes: dict  # quiz_id -> {question_id: raw answer}
     variants: dict = field(default_factory=dict)  # quiz_id -> {question_id: variant digest}
+    sha256: str = ""  # of a zip's bytes as read (a folder's files are checksummed elsewhere)
 
 
 def _version_ok(version) -> bool:
@@ -361,10 +363,16 @@ def read_regular(path: str | Path, *, name: str, max_bytes: int) -> bytes:
 
 
 def _read_zip(path: Path, max_bytes: int) -> Submission:
+    # Read once: the checksum is of the very bytes graded, and the zip is parsed in memory.
     with _open_regular(path, path.name) as handle:
         if os.fstat(handle.fileno()).st_size > max_bytes:
             raise SubmissionProblem("bundle_too_large", cap=max_bytes)
-        return _read_zip_file(path, handle, max_bytes)
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:  # grew while read
+        raise SubmissionProblem("bundle_too_large", cap=max_bytes)
+    submission = _read_zip_file(path, io.BytesIO(data), max_bytes)
+    submission.sha256 = hashlib.sha256(data).hexdigest()
+    return submission
 
 
 def _read_zip_file(path: Path, handle, max_bytes: int) -> Submission:
