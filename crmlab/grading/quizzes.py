@@ -603,11 +603,15 @@ def _submissions(judged, chosen: dict, times: dict) -> pd.DataFrame:
                 earliest[key] = received
             rows.append([sub.student_id, quiz_id, sub.source, digest, sub.created, received,
                          source, same, counted, key])
-    stamps = {}
+    stamps = {}  # each moment written once (a cohort shares a few)
+
+    def stamp(moment):
+        return stamps[moment] if moment in stamps else stamps.setdefault(moment, iso(moment))
+
     for row in rows:
         moment, key = row[5], row.pop()
-        row[5] = stamps[moment] if moment in stamps else stamps.setdefault(moment, iso(moment))
-        row.append(iso(earliest[key]) if row[8] else "")
+        row[5] = stamp(moment)
+        row.append(stamp(earliest[key]) if row[8] else "")
     return pd.DataFrame(rows, columns=SUBMISSION_COLUMNS)
 
 
