@@ -4,7 +4,9 @@
 **collect** every submission (:mod:`crmlab.quiz.submission`), **judge** every answer with the
 one scorer (:func:`crmlab.quiz.scoring.score`), **choose** one submission per student (the
 resubmission rule) and bring the hand grades in, **tabulate**, **write** the gradebook and its
-companions, **record** the run.
+companions, **record** the run. A large cohort is read and judged by one forked process per
+core, each distinct answer judged once, and its report's figures are drawn by another while the
+tables are written.
 Nothing a submission says about itself is trusted beyond its student id. Bad input never stops a
 run: each rejected or partly rejected submission becomes a row of ``problems.csv`` and every
 valid answer is still graded.
