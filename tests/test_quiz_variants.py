@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -300,6 +301,15 @@ def test_the_forked_readers_grade_numbers_of_ones_own_as_one_process_does(course
     for name in ("responses.csv", "item_analysis.csv", variant_keys.CACHE):
         assert (tmp_path / "parallel" / name).read_bytes() == \
             (tmp_path / "serial" / name).read_bytes()
+    # a regrade: the readers know every student's key and judge the numbers of one's own too
+    (tmp_path / "warm").mkdir()
+    shutil.copy(tmp_path / "serial" / variant_keys.CACHE, tmp_path / "warm" / variant_keys.CACHE)
+    warm = grade(subs, out=tmp_path / "warm", figures=False, progress=False)
+    pd.testing.assert_frame_equal(warm.problems, serial.problems)
+    pd.testing.assert_frame_equal(warm.gradebook, serial.gradebook)
+    for name in ("responses.csv", "item_analysis.csv", variant_keys.CACHE):
+        assert (tmp_path / "warm" / name).read_bytes() == \
+            (tmp_path / "serial" / name).read_bytes()
 
 
 def test_a_regrade_reads_the_keys_back_and_a_changed_key_function_computes_them_again(
@@ -308,20 +318,22 @@ def test_a_regrade_reads_the_keys_back_and_a_changed_key_function_computes_them_
     keys = variant_keys.StudentKeys({"V": quiz}, secret=SECRET)
     write_cohort(quiz, tmp_path / "subs", n_students=5, seed=1,
                  own=lambda s: (keys.variant(s).digest, keys.keys("V", s)))
-    calls = []
-    original = variant_keys.StudentKeys.keys
+    calls = []  # how many students' keys each run computed (StudentKeys.save sees it)
+    original = variant_keys.StudentKeys.save
 
-    def counting(self, quiz_id, student):
-        found = original(self, quiz_id, student)
+    def counting(self):
         calls.append(self.computed)
-        return found
+        return original(self)
 
-    monkeypatch.setattr(variant_keys.StudentKeys, "keys", counting)
+    monkeypatch.setattr(variant_keys.StudentKeys, "save", counting)
     grade(tmp_path / "subs", out=tmp_path / "out", figures=False, progress=False)
     assert calls[-1] == 5
     calls.clear()
+    cache = tmp_path / "out" / variant_keys.CACHE
+    written = cache.stat().st_mtime_ns
     grade(tmp_path / "subs", out=tmp_path / "out", figures=False, progress=False)
     assert calls and calls[-1] == 0  # read back from variant_keys.json
+    assert cache.stat().st_mtime_ns == written  # and nothing new to write
     keys_file = course / "notebooks" / "instructor" / "quiz_keys.py"
     keys_file.write_text(KEYS.replace("return len(variant.load(\"orders\"))",
                                       "return len(variant.load(\"orders\")) + 1"))

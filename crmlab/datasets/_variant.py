@@ -45,7 +45,8 @@ import numpy as np
 
 from crmlab.core.exceptions import DataError
 
-__all__ = ["Variant", "variant", "token_for", "PRACTICE", "SHARED_TABLES", "KEEP"]
+__all__ = ["Variant", "variant", "token_for", "variant_digest", "check_token", "PRACTICE",
+           "SHARED_TABLES", "KEEP"]
 
 #: The token of the practice variant (public): what a student without a token works on.
 PRACTICE = "practice"
@@ -65,6 +66,19 @@ def token_for(secret: bytes, student_id: str) -> str:
     '73f2c5620efda963'
     """
     return hmac.new(secret, f"variant:{student_id}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def variant_digest(token: str) -> str:
+    """What a saved answer records of the variant of ``token``: ``"practice"``, or 12 hex
+    digits of SHA-256 (never the token itself).
+
+    Examples
+    --------
+    >>> variant_digest("0123456789abcdef"), variant_digest("practice")
+    ('6b48e261a69d', 'practice')
+    """
+    return (PRACTICE if token == PRACTICE
+            else hashlib.sha256(f"crmlab-variant:{token}".encode()).hexdigest()[:12])
 
 
 def check_token(token: str) -> str:
@@ -96,8 +110,7 @@ class Variant:
         self.token = check_token(token)
         self.practice = self.token == PRACTICE
         #: What a saved answer records: a checksum of the token, never the token itself.
-        self.digest = (PRACTICE if self.practice else
-                       hashlib.sha256(f"crmlab-variant:{self.token}".encode()).hexdigest()[:12])
+        self.digest = variant_digest(self.token)
         self._kept: dict | None = None
 
     @property

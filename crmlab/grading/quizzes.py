@@ -233,19 +233,28 @@ class _Verdicts(list):
 
 
 def _judge_submission(sub: Submission, keys, verdicts: _Verdicts, *, every_quiz: bool,
-                      own_ids: dict):
+                      own_ids: dict, own=None):
     """``(indices, ignored, total, None)``: the verdict index of each answer graded; the
-    answers set aside, each ``(quiz_id, question_id, reason)`` (``question_id`` None: a quiz
-    this run does not grade), in the order of the quizzes and questions; the points earned.
+    answers set aside or noted, each ``(quiz_id, question_id, reason)`` (``question_id`` None:
+    a quiz this run does not grade; ``reason`` the text of why an answer cannot be graded, or
+    the :class:`Reason` of a number of one's own given on another variant or none), in the
+    order of the quizzes and questions; the points earned. A number of one's own (``own_ids``:
+    their question ids by quiz) is judged here against the student's own key when
+    ``own`` (:class:`~crmlab.grading.variant_keys.StudentKeys`) knows it already.
 
-    A submission to a quiz with numbers of one's own (``own_ids``: their question ids by quiz)
-    is ``(None, None, None, entries)`` instead: in that order, each answer's verdict index,
+    A submission to a quiz with numbers of one's own whose keys are not known yet is ``(None,
+    None, None, entries)`` instead: in that order, each answer's verdict index,
     ``("unknown", quiz_id)``, ``("quiz", quiz_id)`` where such a quiz begins,
     ``("ignored", quiz_id, question_id, reason)`` and ``("own", quiz_id, question_id, raw,
-    token)``, an answer the grading process judges against the student's own key
-    (:func:`_judge_own`).
+    token)``, an answer the grading process judges against the student's own key, computed
+    there (:func:`_judge_own`).
     """
-    entries = [] if own_ids and not own_ids.keys().isdisjoint(sub.quizzes) else None
+    entries, own_keys = None, {}
+    if own_ids and not own_ids.keys().isdisjoint(sub.quizzes):
+        own_keys = {quiz_id: own.known(quiz_id, sub.student_id) for quiz_id in own_ids
+                    if quiz_id in sub.quizzes}
+        if any(found is None for found in own_keys.values()):
+            entries = []
     indices, ignored, total = [], [], 0.0
     for quiz_id, answers in sorted(sub.quizzes.items()):
         quiz = keys.get(quiz_id)
@@ -255,16 +264,28 @@ def _judge_submission(sub: Submission, keys, verdicts: _Verdicts, *, every_quiz:
                 if entries is not None:
                     entries.append(("unknown", quiz_id))
             continue
-        own = own_ids.get(quiz_id, ())
-        if entries is not None and own:
+        own_here = own_ids.get(quiz_id, ())
+        if entries is not None and own_here:
             entries.append(("quiz", quiz_id))
         known = verdicts.known.get(quiz_id, {})
         for question_id, raw in sorted(answers.items()):
             token = raw if type(raw) is str else _token(raw)
-            if question_id in own:  # its key is the student's own
-                entries.append(("own", quiz_id, question_id, raw, token))
-                continue
-            index = known.get(question_id, {}).get(token)
+            if question_id in own_here:  # its key is the student's own
+                if entries is not None:
+                    entries.append(("own", quiz_id, question_id, raw, token))
+                    continue
+                key = own_keys[quiz_id][question_id]
+                if isinstance(key, str):
+                    ignored.append((quiz_id, question_id,
+                                    Reason("variant_key_failed", error=key)))
+                    continue
+                reason = _variant_problem(own, sub, quiz_id, question_id)
+                if reason is not None:
+                    ignored.append((quiz_id, question_id, reason))
+                index = verdicts.judge(quiz_id, quiz, question_id, raw, (token, key), key)
+                known = verdicts.known[quiz_id]
+            else:
+                index = known.get(question_id, {}).get(token)
             if index is None:  # the first time this answer is seen
                 index = verdicts.judge(quiz_id, quiz, question_id, raw, token)
                 known = verdicts.known[quiz_id]
@@ -294,14 +315,21 @@ def _own_key(own, sub, quiz_id: str, question_id: str, own_keys: dict, problems:
         problems.add(sub.source, sub.student_id, **where,
                      reason=Reason("variant_key_failed", error=key))
         return None
-    mine = own.variant(sub.student_id).digest
+    reason = _variant_problem(own, sub, quiz_id, question_id)
+    if reason is not None:
+        problems.add(sub.source, sub.student_id, **where, reason=reason)
+    return key
+
+
+def _variant_problem(own, sub, quiz_id: str, question_id: str):
+    """The problem with the variant an answer to a number of one's own records, or None."""
+    mine = own.digest(sub.student_id)
     found = sub.variants.get(quiz_id, {}).get(question_id)
     if found is None:
-        problems.add(sub.source, sub.student_id, **where, reason=Reason("no_variant"))
-    elif found != mine:
-        problems.add(sub.source, sub.student_id, **where,
-                     reason=Reason("other_variant", found=found, own=mine))
-    return key
+        return Reason("no_variant")
+    if found != mine:
+        return Reason("other_variant", found=found, own=mine)
+    return None
 
 
 def _judge_own(sub: Submission, entries: list, mapped: list, keys, verdicts: _Verdicts,
@@ -349,7 +377,8 @@ def _cores() -> int:
     return min(len(os.sched_getaffinity(0)), 8) if hasattr(os, "sched_getaffinity") else 1
 
 
-def _read_one(item, max_bytes, keys, verdicts: _Verdicts, every_quiz: bool, own_ids: dict):
+def _read_one(item, max_bytes, keys, verdicts: _Verdicts, every_quiz: bool, own_ids: dict,
+              own=None):
     """One submission read and judged, ``(Submission, indices, ignored, total, entries, file
     time)`` (see :func:`_judge_submission`), or ``(source, reason)`` when it is rejected.
 
@@ -364,7 +393,7 @@ def _read_one(item, max_bytes, keys, verdicts: _Verdicts, every_quiz: bool, own_
     except SubmissionError as exc:
         return str(path), Reason("bundle_rejected", error=str(exc))
     indices, ignored, total, entries = _judge_submission(
-        sub, keys, verdicts, every_quiz=every_quiz, own_ids=own_ids)
+        sub, keys, verdicts, every_quiz=every_quiz, own_ids=own_ids, own=own)
     digests = {quiz_id: _answers_digest(answers) for quiz_id, answers in sub.quizzes.items()}
     kept = Submission(sub.source, sub.student_id, sub.created, digests,
                       sub.variants if entries is not None else {}, sha256=digest)
@@ -380,7 +409,8 @@ def _read_range(bounds):
     state = _READER
     verdicts = state["verdicts"]
     items = [_read_one(item, state["max_bytes"], state["keys"], verdicts, state["every_quiz"],
-                       state["own_ids"]) for item in state["found"][bounds[0]:bounds[1]]]
+                       state["own_ids"], state["own"])
+             for item in state["found"][bounds[0]:bounds[1]]]
     return (os.getpid(), *verdicts.hand_over(), items)
 
 
@@ -407,7 +437,8 @@ def _read(found, keys, verdicts: _Verdicts, problems: Problems, *, every_quiz: b
     own_ids = {quiz_id: frozenset(q.id for q in own_questions(quiz))
                for quiz_id, quiz in keys.items()} if own is not None else {}
     _READER.update(found=found, keys=keys, verdicts=_Verdicts(), every_quiz=every_quiz,
-                   max_bytes=max_bytes, own_ids={q: ids for q, ids in own_ids.items() if ids})
+                   max_bytes=max_bytes, own_ids={q: ids for q, ids in own_ids.items() if ids},
+                   own=own)
 
     def chunks():
         if workers < 2 or len(found) < PARALLEL_FROM:
@@ -448,6 +479,9 @@ def _read(found, keys, verdicts: _Verdicts, problems: Problems, *, every_quiz: b
                     if question_id is None:
                         problems.add(sub.source, sub.student_id, assessment=quiz_id,
                                      reason=Reason("unknown_quiz"))
+                    elif isinstance(reason, Reason):  # a number of one's own, noted
+                        problems.add(sub.source, sub.student_id, assessment=quiz_id,
+                                     item=question_id, reason=reason)
                     else:
                         problems.add(sub.source, sub.student_id, assessment=quiz_id,
                                      item=question_id,

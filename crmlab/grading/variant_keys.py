@@ -18,12 +18,14 @@ returns the number::
 variant), in the grading folder's ``variant_keys.json``: a regrade reads them back instead of
 computing them again, unless the key functions or the questions changed (the file records a
 checksum of both). The file also names each student's variant digest, so that the feedback
-pages show each student their own key without the secret (:func:`student_key`).
+pages show each student their own key without the secret (:func:`student_key`), with a
+checksum of the secret they were made with (a changed secret makes them again).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import math
 from pathlib import Path
@@ -136,11 +138,18 @@ class StudentKeys:
                                   f"function for {quiz_id} question(s) {', '.join(missing)} "
                                   "(variant: student); register one with "
                                   f"@register({quiz_id!r}, {missing[0]!r})")
+        self._own_ids = {quiz_id: tuple(q.id for q in own_questions(quiz))
+                         for quiz_id, quiz in self.quizzes.items()}
+        #: Which secret the students' digests were made with (a checksum, not the secret).
+        self.secret_check = hmac.new(secret, b"crmlab-variant-cache", hashlib.sha256) \
+            .hexdigest()[:16]
         self.students: dict = {}
         self.inputs: dict = {}
+        self._stale = True
         self.cached = self._read()
         self.computed = 0
         self._variants: dict = {}
+        self._digests: dict = dict(self.students)  # made with this secret (see _read)
 
     def _checksums(self) -> dict:
         """Per quiz: the key functions' file and what of its questions the keys depend on."""
@@ -156,18 +165,44 @@ class StudentKeys:
             data = json.loads((self.folder / CACHE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
+        self._stale = True  # until the file proves to hold exactly the quizzes' valid keys
         checksums = self._checksums()
         quizzes = data.get("quizzes") if isinstance(data, dict) else None
         if not isinstance(quizzes, dict):
             return {}
         students = data.get("students")
-        self.students = dict(students) if isinstance(students, dict) else {}
+        if isinstance(students, dict) and data.get("secret") == self.secret_check:
+            self.students = {student: digest for student, digest in students.items()
+                             if isinstance(digest, str)}
         valid = {quiz_id: entry for quiz_id, entry in quizzes.items()
                  if isinstance(entry, dict) and entry.get("checksum") == checksums.get(quiz_id)
                  and isinstance(entry.get("keys"), dict)
                  and isinstance(entry.get("inputs", {}), dict)}
         self.inputs = {quiz_id: dict(entry.get("inputs", {})) for quiz_id, entry in valid.items()}
+        self._stale = set(valid) != set(quizzes) or set(valid) != set(self.quizzes)
         return {quiz_id: dict(entry["keys"]) for quiz_id, entry in valid.items()}
+
+    def digest(self, student_id: str) -> str:
+        """The digest of the student's own variant (what their answers record)."""
+        found = self._digests.get(student_id)
+        if found is None:
+            from crmlab.datasets._variant import token_for, variant_digest
+
+            found = self._digests[student_id] = variant_digest(token_for(self.secret,
+                                                                         student_id))
+        return found
+
+    def known(self, quiz_id: str, student_id: str):
+        """The student's keys of ``quiz_id`` if they are known already (``{}`` for a quiz
+        without numbers of one's own), else None: nothing is computed."""
+        ids = self._own_ids.get(quiz_id)
+        if ids is None:
+            return {}
+        found = self.cached.get(quiz_id, {}).get(self.digest(student_id))
+        if not isinstance(found, dict) or any(type(found.get(q)) not in (int, float, str)
+                                              for q in ids):
+            return None  # not computed yet, or a cache entry not as written: computed again
+        return found
 
     def variant(self, student_id: str):
         """The student's own variant."""
@@ -187,12 +222,12 @@ class StudentKeys:
         quiz = self.quizzes.get(quiz_id)
         if quiz is None:
             return {}
-        variant = self.variant(student_id)
         per_quiz = self.cached.setdefault(quiz_id, {})
-        found = per_quiz.get(variant.digest)
+        found = self.known(quiz_id, student_id)
         if found is None:
             from crmlab.quiz.variants import question_inputs
 
+            variant = self.variant(student_id)
             found = {}
             for question in own_questions(quiz):
                 try:
@@ -210,18 +245,21 @@ class StudentKeys:
         return found
 
     def save(self):
-        """Write the cache into the grading folder (atomically); return its path, or None."""
+        """Write the cache into the grading folder (atomically) unless it holds nothing new
+        (a regrade with the same keys and students); return its path, or None."""
         if self.folder is None or not self.quizzes:
             return None
         checksums = self._checksums()
-        students = dict(self.students)
-        students.update({student: variant.digest for student, variant in self._variants.items()})
+        students = {**self.students, **self._digests}
+        path = self.folder / CACHE
+        if not (self.computed or self._stale or students != self.students) and path.is_file():
+            return path
         data = {"quizzes": {quiz_id: {"checksum": checksums[quiz_id],
                                       "keys": self.cached.get(quiz_id, {}),
                                       "inputs": self.inputs.get(quiz_id, {})}
                             for quiz_id in sorted(self.quizzes)},
-                "students": students}
-        return write_text(self.folder / CACHE, json.dumps(data, indent=1, sort_keys=True) + "\n")
+                "students": students, "secret": self.secret_check}
+        return write_text(path, json.dumps(data, indent=1, sort_keys=True) + "\n")
 
 
 def read_cache(folder) -> dict:
