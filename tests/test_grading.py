@@ -255,3 +255,8 @@ def test_parallel_reading_gives_the_same_result(tmp_path, monkeypatch):
     pd.testing.assert_frame_equal(parallel.problems, serial.problems)
     assert (tmp_path / "parallel" / "responses.csv").read_bytes() == \
         (tmp_path / "serial" / "responses.csv").read_bytes()
+    # the figures drawn aside, by two processes, are the ones drawn in process
+    for name in ("report.md", "score_distribution.png", "difficulty_vs_discrimination.png",
+                 "distractors.png"):
+        assert (tmp_path / "parallel" / name).read_bytes() == \
+            (tmp_path / "serial" / name).read_bytes(), name

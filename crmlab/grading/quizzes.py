@@ -732,12 +732,17 @@ def _strategies(keys) -> pd.DataFrame:
 _DRAWN: list = []  # the result whose figures a forked process draws, inherited, not sent
 
 
-def _draw_inherited():
-    return report.draw_figures(_DRAWN[0])
+def _draw_inherited(names):
+    return report.draw_figures(_DRAWN[0], names)
+
+
+#: How the report's figures are shared between the processes drawing them aside (the
+#: distractor bars take as long as the other two).
+_DRAWERS = (report.FIGURES[:2], report.FIGURES[2:])
 
 
 def _draw_aside(result):
-    """``(pool, future)``: the report's figures of ``result`` drawn by a forked process,
+    """``(pool, futures)``: the report's figures of ``result`` drawn by two forked processes,
     while this one writes the tables (:func:`_drawn`)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -746,9 +751,10 @@ def _draw_aside(result):
     import matplotlib.figure  # noqa: F401
 
     _DRAWN[:] = [result]
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(max_workers=len(_DRAWERS),
+                               mp_context=multiprocessing.get_context("fork"))
     try:
-        return pool, pool.submit(_draw_inherited)
+        return pool, [pool.submit(_draw_inherited, names) for names in _DRAWERS]
     except BaseException:
         pool.shutdown()
         _DRAWN.clear()
@@ -756,12 +762,13 @@ def _draw_aside(result):
 
 
 def _drawn(drawing):
-    """The figures :func:`_draw_aside` drew (None when none were drawn aside)."""
+    """The figures :func:`_draw_aside` drew, in the report's order (None when none were
+    drawn aside)."""
     if drawing is None:
         return None
-    pool, future = drawing
+    pool, futures = drawing
     try:
-        return future.result()
+        return [figure for future in futures for figure in future.result()]
     finally:
         pool.shutdown()
         _DRAWN.clear()

@@ -120,18 +120,23 @@ def _similarity_lines(pairs) -> list[str]:
     return lines + [""]
 
 
-def draw_figures(result) -> list[tuple[str, bytes]]:
-    """The report's PNG figures of a grading ``result``, ``(file name, PNG bytes)`` in the
-    report's order (none for an empty cohort)."""
+#: The report's figures in its order; :func:`draw_figures` can draw a part of them.
+FIGURES = ("score_distribution.png", "difficulty_vs_discrimination.png", "distractors.png")
+
+
+def draw_figures(result, names=FIGURES) -> list[tuple[str, bytes]]:
+    """The report's PNG figures of a grading ``result`` (those of ``names``), ``(file name,
+    PNG bytes)`` in the report's order (none for an empty cohort)."""
     drawn = []
-    if len(result.gradebook):
-        drawn.append(("score_distribution.png", _png(plot_scores, result.gradebook, (6, 3.5))))
+    if len(result.gradebook) and FIGURES[0] in names:
+        drawn.append((FIGURES[0], _png(plot_scores, result.gradebook, (6, 3.5))))
     if len(result.item_analysis):
-        drawn.append(("difficulty_vs_discrimination.png",
-                      _png(plot_items, result.item_analysis, (6, 4))))
-        rows = len(_distractor_rows(result.item_analysis))
-        drawn.append(("distractors.png", _png(plot_distractors, result.item_analysis,
-                                              (8, max(2.5, 0.35 * rows + 1)), left=0.16)))
+        if FIGURES[1] in names:
+            drawn.append((FIGURES[1], _png(plot_items, result.item_analysis, (6, 4))))
+        if FIGURES[2] in names:
+            rows = len(_distractor_rows(result.item_analysis))
+            drawn.append((FIGURES[2], _png(plot_distractors, result.item_analysis,
+                                           (8, max(2.5, 0.35 * rows + 1)), left=0.16)))
     return drawn
 
 
