@@ -67,23 +67,24 @@ def q23(variant):
 SECRET = "crmlab-bench-secret"
 
 
-def _bench_quiz(folder: Path) -> None:
-    """A 20-question quiz: the 19 of the final test plus one graded number of one's own, keyed
-    per student (its ``answer`` is the practice variant's key, as in a course quiz)."""
+def _bench_quiz(folder: Path, *, own: bool) -> None:
+    """A 20-question quiz: the 19 of the final test plus one graded number, with ``own`` a
+    number of one's own keyed per student (its ``answer`` is the practice variant's key, as in
+    a course quiz), else shared."""
     from crmlab.datasets import Variant
 
     data = yaml.safe_load((ROOT / "quizzes" / "final_test.yaml").read_text(encoding="utf-8"))
     data["id"] = "bench"
     data["questions"].append({"id": "q23", "type": "numeric", "mode": "graded",
-                              "variant": "student",
                               "prompt": {"en": "How many?", "az": "Neçə?"},
                               "answer": len(Variant().load("customers")) / 100,
-                              "tolerance": {"relative": 0.02}})
+                              "tolerance": {"relative": 0.02},
+                              **({"variant": "student"} if own else {})})
     (folder / "bench.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
 
 
 @contextlib.contextmanager
-def bench_course(work: Path):
+def bench_course(work: Path, *, own: bool = True):
     """A course folder in ``work`` with the benchmark quiz (CRMLAB_COURSE_DIR while inside);
     yields the loaded quiz."""
     from crmlab.quiz.loading import load
@@ -97,7 +98,7 @@ def bench_course(work: Path):
         (work / "notebooks" / "instructor" / "quiz_keys.py").write_text(BENCH_KEYS)
         os.environ["CRMLAB_COURSE_DIR"] = str(work)
         os.environ["CRMLAB_INSTRUCTOR_SECRET"] = SECRET
-        _bench_quiz(work / "quizzes")
+        _bench_quiz(work / "quizzes", own=own)
         yield load("bench")
     finally:
         for name, value in saved.items():

@@ -148,7 +148,6 @@ class StudentKeys:
         self._stale = True
         self.cached = self._read()
         self.computed = 0
-        self._variants: dict = {}
         self._digests: dict = dict(self.students)  # made with this secret (see _read)
 
     def _checksums(self) -> dict:
@@ -206,13 +205,12 @@ class StudentKeys:
 
     def variant(self, student_id: str):
         """The student's own variant."""
-        found = self._variants.get(student_id)
-        if found is None:
-            from crmlab.datasets import Variant
-            from crmlab.datasets._variant import token_for
+        from crmlab.datasets import Variant
+        from crmlab.datasets._variant import token_for
 
-            found = self._variants[student_id] = Variant(token_for(self.secret, student_id))
-        return found
+        # made anew each time (an HMAC): a variant holds the ids it keeps, and a cohort of
+        # 10,000 students' variants would hold gigabytes
+        return Variant(token_for(self.secret, student_id))
 
     def keys(self, quiz_id: str, student_id: str) -> dict:
         """``{question id: key or an error text}`` of the student's numbers of one's own in
