@@ -22,9 +22,9 @@ result (200,000 answers) nor the 10,000 variants the keys were made with, which 
 readers would otherwise inherit (measured: 0.15-0.2 s more a grading).
 
 Measured on the 2-core machine with no other work (Dec 2026), q23 a number of one's own, the
-figures drawn by two processes: 1.98x, 2.03x and 2.05x in three runs (grading 1.54-1.63 s
-against floors of 0.75-0.82 s; CPU 0.63 s in the grading process + 2.12 s in forked ones): at
-the target, within the runs' noise. The same cohort with q23 shared grades in 1.55-1.67 s
+figures drawn by two processes: 1.96x, 1.98x, 2.03x and 2.05x in four runs (grading
+1.54-1.74 s against floors of 0.75-0.89 s; CPU 0.63 s in the grading process + 2.12 s in forked
+ones): at the target, within the runs' noise. The same cohort with q23 shared grades in 1.55-1.67 s
 against 1.66-1.71 s with each student's own key, in fresh processes (about 5% more: each
 reader looks up the student's keys and checks the variant each answer records). Earlier, q23
 shared: 1.94x, grading 1.56 s against a floor of

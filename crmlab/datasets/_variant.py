@@ -41,8 +41,6 @@ import hashlib
 import hmac
 import re
 
-import numpy as np
-
 from crmlab.core.exceptions import DataError
 
 __all__ = ["Variant", "variant", "token_for", "variant_digest", "check_token", "PRACTICE",
@@ -132,6 +130,8 @@ class Variant:
 
     def _ids(self) -> dict:
         """The customer and supplier ids this variant keeps."""
+        import numpy as np  # here: `from crmlab import datasets` stays light
+
         if self._kept is None:
             kept = {}
             for table, column in (("customers", "customer_id"), ("suppliers", "supplier_id")):
@@ -149,6 +149,8 @@ class Variant:
         >>> Variant().load("cdnow_sample").equals(_full("cdnow_sample"))
         True
         """
+        import numpy as np  # here: `from crmlab import datasets` stays light
+
         frame = _full(name)
         if name in SHARED_TABLES:
             return frame.copy()
@@ -171,6 +173,8 @@ class Variant:
         >>> Variant().inputs("L03", "payback", {"rate": [0.05, 0.15, 0.01]})
         {'rate': 0.13}
         """
+        import numpy as np  # here: `from crmlab import datasets` stays light
+
         rng = np.random.default_rng(self.seed("inputs", quiz_id, question_id))
         drawn = {}
         for name, (low, high, step) in spec.items():
