@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import importlib.util
 import json
 import numbers
 import secrets
@@ -55,18 +54,12 @@ def register(name):
 def keys_source(path: str | Path | None = None) -> str:
     """The source of the instructor's keys module; a one-line :class:`ExerciseError` when it
     is not there (a student's copy of the course has none)."""
+    from crmlab.core.instructor import read_source
     from crmlab.core.paths import exercise_keys_file
 
-    path = Path(path) if path else exercise_keys_file()
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ExerciseError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") \
-            from None
-    except OSError:
-        raise ExerciseError(
-            f"{path}: the instructor's exercise keys are not here (a student's copy of the "
-            "course has none): assign, release and grade in the instructor's checkout") from None
+    return read_source(path or exercise_keys_file(), what="the instructor's exercise keys",
+                       where_to="assign, release and grade in the instructor's checkout",
+                       error=ExerciseError)
 
 
 def load_keys(path: str | Path | None = None, *, source: str | None = None) -> None:
@@ -84,31 +77,15 @@ def load_keys(path: str | Path | None = None, *, source: str | None = None) -> N
     ...
     crmlab.core.exceptions.ExerciseError: /nowhere/exercise_keys.py: the instructor's exercise keys ...
     """
+    from crmlab.core.instructor import run_source
+
     if source is None:
         source = keys_source(path)
     fingerprint = hashlib.sha256(source.encode()).hexdigest()
     if fingerprint in _LOADED:
         return
-    spec = importlib.util.spec_from_loader(_MODULE, loader=None)
-    module = importlib.util.module_from_spec(spec)
-    where = str(path or _MODULE)
-    try:
-        exec(compile(source, where, "exec"), module.__dict__)  # the instructor's
-    except Exception as exc:  # the instructor's file: one line saying where, never a traceback
-        line = getattr(exc, "lineno", None) or _line_of(exc, where)
-        raise ExerciseError(f"{where}:{line or '?'}: the exercise keys do not run: "
-                            f"{type(exc).__name__}: {exc}") from None
-    _LOADED[fingerprint] = module
-
-
-def _line_of(exc: BaseException, filename: str) -> int | None:
-    """The line of ``filename`` where ``exc`` was raised (the innermost frame in it)."""
-    line, tb = None, exc.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == filename:
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return line
+    _LOADED[fingerprint] = run_source(source, str(path or _MODULE), what="the exercise keys",
+                                      error=ExerciseError, module=_MODULE)
 
 
 def kind_of(expected) -> str:

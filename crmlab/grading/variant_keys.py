@@ -54,16 +54,11 @@ def register(quiz_id: str, question_id: str):
 
 def keys_source(path: str | Path | None = None) -> str:
     """The text of the instructor's quiz keys; a one-line CrmlabError when it is not there."""
+    from crmlab.core.instructor import read_source
     from crmlab.core.paths import quiz_keys_file
 
-    path = Path(path) if path else quiz_keys_file()
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise CrmlabError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except OSError:
-        raise CrmlabError(f"{path}: the instructor's quiz keys are not here (a student's copy "
-                          "of the course has none): grade in the instructor's checkout") from None
+    return read_source(path or quiz_keys_file(), what="the instructor's quiz keys",
+                       where_to="grade in the instructor's checkout", error=CrmlabError)
 
 
 def load_keys(path: str | Path | None = None) -> str:
@@ -75,36 +70,17 @@ def load_keys(path: str | Path | None = None) -> str:
     >>> len(load_keys()), ("L05", "n-champions") in KEYS
     (64, True)
     """
+    from crmlab.core.instructor import run_source
+
     source = keys_source(path)
     fingerprint = hashlib.sha256(source.encode()).hexdigest()
-    if fingerprint in _LOADED:  # the functions of that text, not of the one loaded last
-        KEYS.clear()
-        KEYS.update(_LOADED[fingerprint])
-    else:
-        import importlib.util
-
-        module = importlib.util.module_from_spec(importlib.util.spec_from_loader(_MODULE,
-                                                                                 loader=None))
-        where = str(path or _MODULE)
-        KEYS.clear()
-        try:
-            exec(compile(source, where, "exec"), module.__dict__)  # the instructor's file
-        except Exception as exc:  # one line saying where, never a traceback
-            line = getattr(exc, "lineno", None) or _line_of(exc, where)
-            raise CrmlabError(f"{where}:{line or '?'}: the quiz keys do not run: "
-                              f"{type(exc).__name__}: {exc}") from None
+    KEYS.clear()
+    if fingerprint not in _LOADED:
+        run_source(source, str(path or _MODULE), what="the quiz keys", error=CrmlabError,
+                   module=_MODULE)
         _LOADED[fingerprint] = dict(KEYS)
+    KEYS.update(_LOADED[fingerprint])  # the functions of that text, not of the one run last
     return fingerprint
-
-
-def _line_of(exc: BaseException, filename: str) -> int | None:
-    tb = exc.__traceback__
-    line = None
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == filename:
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return line
 
 
 def own_questions(quiz) -> list:
