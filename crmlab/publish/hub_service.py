@@ -167,6 +167,22 @@ def _append_receipts(store: Path, rows: list[dict]) -> None:
     append_text(path, buffer.getvalue())
 
 
+def _received(folder: Path, user: str, data: bytes, suffix: str, assessments: list,
+              now: datetime | None) -> dict:
+    """Keep ``data`` in ``folder/<user>/`` and add one row per assessment it holds to
+    ``folder/receipts.csv``; the receipt: student, file, sha256, received_at, bytes."""
+    digest = hashlib.sha256(data).hexdigest()
+    moment = utc(now)
+    with _LOCK:
+        relative = _keep(folder, user, data, suffix, moment).relative_to(folder).as_posix()
+        received = iso(moment)
+        _append_receipts(folder, [{"file": relative, "sha256": digest, "student_id": user,
+                                   "assessment": assessment, "received_at": received}
+                                  for assessment in assessments])
+    return {"student_id": user, "file": relative, "sha256": digest, "received_at": received,
+            "bytes": len(data)}
+
+
 def store_bundle(store: str | Path, user: str, data: bytes, *, max_bytes: int = MAX_BYTES,
                  now: datetime | None = None) -> dict:
     """Check and keep one bundle of ``user``; return its receipt, or raise :class:`Refused`.
@@ -199,17 +215,8 @@ def store_bundle(store: str | Path, user: str, data: bytes, *, max_bytes: int = 
     if submission.student_id != user:
         raise Refused(403, code="bundle_of_another",
                       params={"owner": repr(submission.student_id), "user": repr(user)})
-    digest = hashlib.sha256(data).hexdigest()
-    moment = utc(now)
-    with _LOCK:
-        target = _keep(store, user, data, ".zip", moment)
-        received = iso(moment)
-        relative = target.relative_to(store).as_posix()
-        _append_receipts(store, [
-            {"file": relative, "sha256": digest, "student_id": user, "assessment": quiz,
-             "received_at": received} for quiz in sorted(submission.quizzes) or [""]])
-    return {"student_id": user, "file": relative, "sha256": digest, "received_at": received,
-            "bytes": len(data), "quizzes": sorted(submission.quizzes)}
+    receipt = _received(store, user, data, ".zip", sorted(submission.quizzes) or [""], now)
+    return {**receipt, "quizzes": sorted(submission.quizzes)}
 
 
 def store_notebook(store: str | Path, user: str, data: bytes, *,
@@ -243,17 +250,8 @@ def store_notebook(store: str | Path, user: str, data: bytes, *,
     if identity.student != user:
         raise Refused(403, code="notebook_of_another",
                       params={"owner": repr(identity.student), "user": repr(user)})
-    folder = Path(store) / EXERCISES
-    digest = hashlib.sha256(data).hexdigest()
-    moment = utc(now)
-    with _LOCK:
-        target = _keep(folder, user, data, ".ipynb", moment)
-        received = iso(moment)
-        relative = target.relative_to(folder).as_posix()
-        _append_receipts(folder, [{"file": relative, "sha256": digest, "student_id": user,
-                                   "assessment": identity.exercise, "received_at": received}])
-    return {"student_id": user, "exercise": identity.exercise, "file": relative,
-            "sha256": digest, "received_at": received, "bytes": len(data)}
+    receipt = _received(Path(store) / EXERCISES, user, data, ".ipynb", [identity.exercise], now)
+    return {**receipt, "exercise": identity.exercise}
 
 
 def _assigned_files(assigned: Path, user: str) -> list[Path]:
