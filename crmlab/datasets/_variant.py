@@ -80,7 +80,8 @@ def variant_digest(token: str) -> str:
 
 
 def check_token(token: str) -> str:
-    """``token`` if it is a variant token (16 hex digits) or ``"practice"``, else DataError.
+    """``token`` (spaces around it dropped, in lower case) if it is a variant token (16 hex
+    digits) or ``"practice"``, else DataError.
 
     Examples
     --------
@@ -89,8 +90,9 @@ def check_token(token: str) -> str:
     ...
     crmlab.core.exceptions.DataError: Got token='ABC' instead, expected 16 hex digits (0-9, a-f) as the instructor gave them.
     """
-    if token == PRACTICE or (isinstance(token, str) and _TOKEN.fullmatch(token)):
-        return token
+    given = token.strip().lower() if isinstance(token, str) else token  # as copied from a mail
+    if given == PRACTICE or (isinstance(given, str) and _TOKEN.fullmatch(given)):
+        return given
     raise DataError(f"Got token={token!r} instead, expected 16 hex digits (0-9, a-f) as the "
                     "instructor gave them.")
 
@@ -178,7 +180,7 @@ class Variant:
         rng = np.random.default_rng(self.seed("inputs", quiz_id, question_id))
         drawn = {}
         for name, (low, high, step) in spec.items():
-            count = int(round((high - low) / step)) + 1
+            count = int((high - low) / step + 1e-9) + 1  # never past high
             value = low + step * int(rng.integers(count))
             drawn[name] = round(value, 10) if isinstance(step, float) or isinstance(low, float) \
                 else int(value)

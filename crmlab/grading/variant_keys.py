@@ -32,6 +32,7 @@ from pathlib import Path
 
 from crmlab.core.atomic import write_text
 from crmlab.core.exceptions import CrmlabError
+from crmlab.core.paths import quiz_keys_file
 
 __all__ = ["KEYS", "register", "load_keys", "keys_source", "StudentKeys", "CACHE",
            "own_questions", "read_cache", "student_key", "student_keys_report"]
@@ -55,7 +56,6 @@ def register(quiz_id: str, question_id: str):
 def keys_source(path: str | Path | None = None) -> str:
     """The text of the instructor's quiz keys; a one-line CrmlabError when it is not there."""
     from crmlab.core.instructor import read_source
-    from crmlab.core.paths import quiz_keys_file
 
     return read_source(path or quiz_keys_file(), what="the instructor's quiz keys",
                        where_to="grade in the instructor's checkout", error=CrmlabError)
@@ -76,7 +76,7 @@ def load_keys(path: str | Path | None = None) -> str:
     fingerprint = hashlib.sha256(source.encode()).hexdigest()
     KEYS.clear()
     if fingerprint not in _LOADED:
-        run_source(source, str(path or _MODULE), what="the quiz keys", error=CrmlabError,
+        run_source(source, str(path or quiz_keys_file()), what="the quiz keys", error=CrmlabError,
                    module=_MODULE)
         _LOADED[fingerprint] = dict(KEYS)
     KEYS.update(_LOADED[fingerprint])  # the functions of that text, not of the one run last
@@ -110,7 +110,7 @@ class StudentKeys:
         for quiz_id, quiz in self.quizzes.items():
             missing = [q.id for q in own_questions(quiz) if (quiz_id, q.id) not in KEYS]
             if missing:
-                raise CrmlabError(f"{keys_file or 'notebooks/instructor/quiz_keys.py'}: no key "
+                raise CrmlabError(f"{keys_file or quiz_keys_file()}: no key "
                                   f"function for {quiz_id} question(s) {', '.join(missing)} "
                                   "(variant: student); register one with "
                                   f"@register({quiz_id!r}, {missing[0]!r})")
@@ -248,12 +248,16 @@ def read_cache(folder) -> dict:
 def student_key(cache: dict, quiz_id: str, question_id: str, student_id: str):
     """``(key, inputs)`` of a student's number of one's own from a read cache (:func:`read_cache`):
     the key (None when unknown) and the inputs of a formula question (``{}`` for another)."""
-    digest = cache.get("students", {}).get(student_id)
-    entry = cache.get("quizzes", {}).get(quiz_id, {})
-    if not digest or not isinstance(entry, dict):
+    def part(mapping, *names):  # a corrupt cache (a list where a mapping was) knows nothing
+        for name in names:
+            mapping = mapping.get(name) if isinstance(mapping, dict) else None
+        return mapping
+
+    digest = part(cache, "students", student_id)
+    if not isinstance(digest, str):
         return None, {}
-    value = entry.get("keys", {}).get(digest, {}).get(question_id)
-    inputs = entry.get("inputs", {}).get(digest, {}).get(question_id, {})
+    value = part(cache, "quizzes", quiz_id, "keys", digest, question_id)
+    inputs = part(cache, "quizzes", quiz_id, "inputs", digest, question_id)
     value = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
     return value, inputs if isinstance(inputs, dict) else {}
 

@@ -130,6 +130,7 @@ def _quiz_details(book: CourseGradebook, student: str, quiz_id: str, lang: str) 
     from crmlab.grading.rubric import TextAnswer
     from crmlab.grading.variant_keys import student_key
     from crmlab.quiz.types import get_type
+    from crmlab.quiz.variants import fill_prompt
 
     quiz = book.quizzes[quiz_id]
     responses = book.responses
@@ -142,8 +143,7 @@ def _quiz_details(book: CourseGradebook, student: str, quiz_id: str, lang: str) 
         if question.variant == "student":  # the student's own key and inputs, never another's
             key, inputs = student_key(book.own_keys, quiz_id, question.id, student)
             question = replace(question, answer=key)
-            for name, value in inputs.items():
-                prompt = prompt.replace(f"{{{name}}}", f"{value:g}")
+            prompt = fill_prompt(prompt, inputs)
         row = given.get(question.id)
         answer = json.loads(row["answer"]) if row is not None else None
         points = row["points"] if row is not None else 0.0

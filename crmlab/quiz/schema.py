@@ -149,14 +149,23 @@ def _check_variant(c: Checker, q, qid: str, kind) -> None:
     prompt = q.get("prompt")
     texts = prompt.items() if isinstance(prompt, dict) else [("", prompt)]
     for name, spec in inputs.items():
-        if isinstance(spec, list) and len(spec) == 3 and not (spec[0] <= spec[1] and spec[2] > 0):
-            c.add(line, qid, f"input {name!r}: expected [low, high, step] with low <= high and "
-                             "a step above 0")
+        numbers = isinstance(spec, list) and len(spec) == 3 and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in spec)
+        if numbers and not (spec[0] <= spec[1] and spec[2] > 0
+                            and _whole_steps(spec[1] - spec[0], spec[2])):
+            c.add(line, qid, f"input {name!r}: expected [low, high, step] with low <= high, a "
+                             "step above 0 and high - low a whole number of steps")
         for lang, words in texts:
             if isinstance(words, str) and f"{{{name}}}" not in words:
                 where = f" ({lang})" if lang else ""
                 c.add(line, qid, f"input {name!r} is not shown in the prompt{where}: write "
                                  f"{{{name}}} where the student reads it")
+
+
+def _whole_steps(span: float, step: float) -> bool:
+    """Whether ``span`` is a whole number of ``step``s (to a millionth of a step)."""
+    count = span / step
+    return abs(count - round(count)) < 1e-6
 
 
 def _check_garbled(c: Checker, q, qid: str) -> None:

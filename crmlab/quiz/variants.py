@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from crmlab.core.i18n import localized
 
-__all__ = ["on_own_variant", "prompt_text", "question_inputs"]
+__all__ = ["on_own_variant", "prompt_text", "fill_prompt", "question_inputs"]
 
 
 def on_own_variant(question) -> bool:
@@ -43,9 +43,20 @@ def question_inputs(question, variant=None, *, quiz_id: str = "") -> dict:
     return variant.inputs(quiz_id, question.id, question.inputs)
 
 
+def fill_prompt(text: str, inputs: dict) -> str:
+    """``text`` with each input's value in place of ``{name}`` (other braces kept).
+
+    Examples
+    --------
+    >>> fill_prompt("{rate}% of {base} {unit}", {"rate": 12, "base": 150000.0})
+    '12% of 150000 {unit}'
+    """
+    for name, value in inputs.items():
+        text = text.replace(f"{{{name}}}", f"{value:.10g}")
+    return text
+
+
 def prompt_text(question, lang: str, variant=None, *, quiz_id: str = "") -> str:
     """The prompt in ``lang`` with the student's own inputs in place of ``{name}``."""
-    text = localized(question.prompt, lang)
-    for name, value in question_inputs(question, variant, quiz_id=quiz_id).items():
-        text = text.replace(f"{{{name}}}", f"{value:g}")
-    return text
+    return fill_prompt(localized(question.prompt, lang),
+                       question_inputs(question, variant, quiz_id=quiz_id))
