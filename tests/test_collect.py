@@ -874,25 +874,31 @@ def _answered(path: Path, double: str, square: str) -> bytes:
     return json.dumps(nb, indent=1, ensure_ascii=False).encode()
 
 
-@pytest.mark.kernel
-def test_assign_lms_zip_collect_grade_end_to_end(tmp_path, monkeypatch):
-    """Assign three students, hand their notebooks back through a Moodle zip with renamed
-    files, an identical and a different duplicate and a copy, collect, grade: the totals are
-    the hand-computed ones (fx-double 1 point, fx-square 2 points)."""
-    monkeypatch.setenv("CRMLAB_INSTRUCTOR_SECRET", E2E_SECRET)
-    roster = tmp_path / "roster.csv"
-    # The fixture's keys, which a course's keys file would hold (assign digests its checks).
+def _assigned_class(tmp_path, monkeypatch):
+    """A roster of three and their copies of the fixture exercise, assigned with the fixture's
+    keys (which a course's keys file would hold: assign digests its checks)."""
     from crmlab.exercises.keys import EXPECTED
+
+    monkeypatch.setenv("CRMLAB_INSTRUCTOR_SECRET", E2E_SECRET)
     monkeypatch.setitem(EXPECTED, "fx-double", lambda seed: 2 * seed)
     monkeypatch.setitem(EXPECTED, "fx-square", lambda seed: seed * seed)
+    roster = tmp_path / "roster.csv"
     roster.write_text("student_id,name,email\n"
                       "st-a,Aysel Quliyeva,aysel@example.edu\n"
                       "st-b,Bəhruz Əliyev,behruz@example.edu\n"
                       "st-c,Cavid Nəsirov,cavid@example.edu\n", encoding="utf-8")
     assert main(["exercises", "assign", str(FIXTURE), "--roster", str(roster), "--out",
                  str(tmp_path / "assigned")]) == 0
-    assigned = {s: tmp_path / "assigned" / f"fixture_double__{s}.ipynb"
-                for s in ("st-a", "st-b", "st-c")}
+    return roster, {s: tmp_path / "assigned" / f"fixture_double__{s}.ipynb"
+                    for s in ("st-a", "st-b", "st-c")}
+
+
+@pytest.mark.kernel
+def test_assign_lms_zip_collect_grade_end_to_end(tmp_path, monkeypatch):
+    """Assign three students, hand their notebooks back through a Moodle zip with renamed
+    files, an identical and a different duplicate and a copy, collect, grade: the totals are
+    the hand-computed ones (fx-double 1 point, fx-square 2 points)."""
+    roster, assigned = _assigned_class(tmp_path, monkeypatch)
     solved = ("double = 2 * seed", "square = seed * seed\nsquare")
     a_solved = _answered(assigned["st-a"], *solved)  # 1 + 2 = 3 points
     b_wrong = _answered(assigned["st-b"], "double = 2 * seed + 1", solved[1])  # 0 + 2 = 2
@@ -965,19 +971,7 @@ def test_assign_canvas_zip_collect_grade_to_the_gradebook(tmp_path, monkeypatch)
     notebooks (a duplicate: listed in problems.csv, none collected until one is picked),
     st-c's late untouched copy; graded, the course gradebook holds the hand-computed points
     (fx-double 1 point, fx-square 2 points)."""
-    monkeypatch.setenv("CRMLAB_INSTRUCTOR_SECRET", E2E_SECRET)
-    from crmlab.exercises.keys import EXPECTED
-    monkeypatch.setitem(EXPECTED, "fx-double", lambda seed: 2 * seed)
-    monkeypatch.setitem(EXPECTED, "fx-square", lambda seed: seed * seed)
-    roster = tmp_path / "roster.csv"
-    roster.write_text("student_id,name,email\n"
-                      "st-a,Aysel Quliyeva,aysel@example.edu\n"
-                      "st-b,Bəhruz Əliyev,behruz@example.edu\n"
-                      "st-c,Cavid Nəsirov,cavid@example.edu\n", encoding="utf-8")
-    assert main(["exercises", "assign", str(FIXTURE), "--roster", str(roster), "--out",
-                 str(tmp_path / "assigned")]) == 0
-    assigned = {s: tmp_path / "assigned" / f"fixture_double__{s}.ipynb"
-                for s in ("st-a", "st-b", "st-c")}
+    roster, assigned = _assigned_class(tmp_path, monkeypatch)
     solved = ("double = 2 * seed", "square = seed * seed\nsquare")
     files = [  # Canvas's name part, late, user id, file id, the student's file, content
         ("quliyevaaysel", False, 91001, 7001, "fixture_double (1).ipynb",

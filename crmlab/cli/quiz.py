@@ -207,7 +207,7 @@ def _quiz_tokens(args) -> int:
     for student in read_roster(args.roster)["student_id"]:
         writer.writerow([student, token_for(secret, student)])
     if args.out:
-        print(f"wrote {write_text(args.out, buffer.getvalue())}")
+        print(f"wrote {write_text(args.out, buffer.getvalue(), mode=0o600)}")
     else:
         print(buffer.getvalue(), end="")
     return 0

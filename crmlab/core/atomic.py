@@ -15,12 +15,37 @@ from pathlib import Path
 __all__ = ["write_bytes", "write_text", "write_json", "append_text"]
 
 
-def write_bytes(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically and durably."""
+#: The process's file-creation mask, read once (reading it means setting it).
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def write_bytes(path: str | Path, data: bytes, *, mode: int | None = None) -> Path:
+    """Write ``data`` to ``path`` atomically and durably.
+
+    The file gets ``mode``, else the mode of the file it replaces, else what ``open()`` would
+    give a new file (0o666 less the umask): never the temporary file's owner-only 0o600, which
+    would hide a release, a schema or a notebook from the other accounts that read it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> oct(write_bytes(folder / "a", b"x").stat().st_mode & 0o777) == oct(0o666 & ~_UMASK)
+    True
+    >>> oct(write_bytes(folder / "b", b"x", mode=0o600).stat().st_mode & 0o777)
+    '0o600'
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if mode is None:
+        try:
+            mode = path.stat().st_mode & 0o777
+        except OSError:
+            mode = 0o666 & ~_UMASK
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -43,9 +68,9 @@ def write_bytes(path: str | Path, data: bytes) -> Path:
     return path
 
 
-def write_text(path: str | Path, text: str) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` atomically."""
-    return write_bytes(path, text.encode("utf-8"))
+def write_text(path: str | Path, text: str, *, mode: int | None = None) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` atomically (``mode``: as :func:`write_bytes`)."""
+    return write_bytes(path, text.encode("utf-8"), mode=mode)
 
 
 def write_json(path: str | Path, data) -> Path:
