@@ -131,6 +131,38 @@ def test_reading_is_bounded(tmp_path):
         submission.read_submission("zip", tmp_path / "gone.zip")
 
 
+def _reported_size(monkeypatch, size):
+    """Have every fstat of the module say a file holds ``size`` bytes: a file that grows
+    between the size check and the read."""
+    real = os.fstat
+
+    def fstat(fd):
+        found = real(fd)
+        return os.stat_result((found.st_mode, found.st_ino, found.st_dev, found.st_nlink,
+                               found.st_uid, found.st_gid, size, *found[7:10]))
+
+    monkeypatch.setattr(submission.os, "fstat", fstat)
+
+
+def test_a_file_growing_while_read_is_read_whole_or_refused(tmp_path, monkeypatch):
+    path = tmp_path / "s1.zip"
+    path.write_bytes(submission.bundle_bytes("s1", [("L00", _answers())], created=AT))
+    size = path.stat().st_size
+    _reported_size(monkeypatch, 10)  # the file grew past what fstat said
+    read = submission.read_submission("zip", path, max_bytes=size)
+    assert read.quizzes == {"L00": {"run-order": "restart"}}  # every byte read, not 11
+    assert read.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    with pytest.raises(SubmissionError, match=f"^file is larger than the cap of {size - 1} "):
+        submission.read_submission("zip", path, max_bytes=size - 1)
+
+
+def test_a_zip_keeps_the_modification_time_it_was_read_with(tmp_path):
+    path = tmp_path / "s1.zip"
+    path.write_bytes(submission.bundle_bytes("s1", [("L00", _answers())], created=AT))
+    os.utime(path, (1_700_000_000, 1_700_000_000))
+    assert submission.read_submission("zip", path).mtime == 1_700_000_000
+
+
 def _folder(tmp_path, name="s1"):
     folder = tmp_path / name
     folder.mkdir()

@@ -57,7 +57,7 @@ from crmlab.grading import files, history, report, rubric, similarity, skeleton
 from crmlab.grading.files import RESPONSE_COLUMNS, STRATEGY_COLUMNS, SUBMISSION_COLUMNS
 from crmlab.grading.item_analysis import constant_strategies, item_analysis
 from crmlab.grading.lms import FORMATS, layout
-from crmlab.grading.receipts import file_digest, file_time, read_receipts
+from crmlab.grading.receipts import file_digest, file_mtime, landed_time, read_receipts
 from crmlab.grading.results import Reason
 from crmlab.grading.skeleton import Judge, Record
 from crmlab.grading.weights import apply_weights
@@ -380,7 +380,8 @@ def _cores() -> int:
 def _read_one(item, max_bytes, keys, verdicts: _Verdicts, every_quiz: bool, own_ids: dict,
               own=None):
     """One submission read and judged, ``(Submission, indices, ignored, total, entries, file
-    time)`` (see :func:`_judge_submission`), or ``(source, reason)`` when it is rejected.
+    modification time in seconds)`` (see :func:`_judge_submission`), or ``(source, reason)``
+    when it is rejected.
 
     Only what the tables need leaves the reader: the raw answers stay, each quiz keeps the
     checksum of its answers (for the submission table's resubmission times) and the
@@ -397,7 +398,31 @@ def _read_one(item, max_bytes, keys, verdicts: _Verdicts, every_quiz: bool, own_
     digests = {quiz_id: _answers_digest(answers) for quiz_id, answers in sub.quizzes.items()}
     kept = Submission(sub.source, sub.student_id, sub.created, digests,
                       sub.variants if entries is not None else {}, sha256=digest)
-    return kept, indices, ignored, total, entries, file_time(kind, path)
+    landed = file_mtime(kind, path) if sub.mtime is None else sub.mtime
+    return kept, indices, ignored, total, entries, landed
+
+
+def _chunks(total: int, workers: int, *, largest: int = 500, smallest: int = 50) -> list:
+    """``[(start, stop)]`` covering ``range(total)`` in the order read: each chunk an eighth
+    of what is left for each of ``workers`` readers, between ``smallest`` and ``largest``, so the
+    readers finish together (chunks of one size left one reader alone with the last of them).
+
+    Examples
+    --------
+    >>> _chunks(1200, 1)
+    [(0, 500), (500, 1000), (1000, 1200)]
+    >>> sizes = [stop - start for start, stop in _chunks(3000, 2)]
+    >>> sizes[:4], sizes[-3:], sum(sizes)
+    ([187, 175, 164, 154], [50, 50, 29], 3000)
+    """
+    if workers < 2:
+        return [(i, min(i + largest, total)) for i in range(0, total, largest)]
+    bounds, start = [], 0
+    while start < total:
+        size = min(largest, max(smallest, (total - start) // (8 * workers)))
+        bounds.append((start, min(start + size, total)))
+        start += size
+    return bounds
 
 
 _READER: dict = {}  # what the forked readers read and judge with, inherited rather than sent
@@ -431,9 +456,7 @@ def _read(found, keys, verdicts: _Verdicts, problems: Problems, *, every_quiz: b
     workers = _cores()
     bar = tqdm(total=len(found), desc="reading", unit="sub", disable=not progress or None,
                leave=False)
-    size = (max(1, min(500, len(found) // (2 * workers)))
-            if workers > 1 and len(found) >= PARALLEL_FROM else 500)
-    ranges = iter([(i, i + size) for i in range(0, len(found), size)])
+    ranges = iter(_chunks(len(found), workers if len(found) >= PARALLEL_FROM else 1))
     own_ids = {quiz_id: frozenset(q.id for q in own_questions(quiz))
                for quiz_id, quiz in keys.items()} if own is not None else {}
     _READER.update(found=found, keys=keys, verdicts=_Verdicts(), every_quiz=every_quiz,
@@ -496,14 +519,14 @@ def _read(found, keys, verdicts: _Verdicts, problems: Problems, *, every_quiz: b
 # ------------------------------------------------------------------------------ choose
 def _received(judged, landed: dict, receipts, now) -> dict:
     """``{source: (sha256, received, time source)}`` of every submission judged: its receipt,
-    else its file's time in the collected folder (``landed``, by source), never later than the
-    grader's ``now``. What a bundle says of itself (``created``) comes from the student's
-    computer and orders nothing."""
+    else its file's time in the collected folder (``landed``: modification times in seconds,
+    by source), never later than the grader's ``now``. What a bundle says of itself
+    (``created``) comes from the student's computer and orders nothing."""
     times = {}
     for sub, _, _ in judged:
         received, source = receipts.by_digest(sub.sha256), "receipt"
         if received is None:
-            received, source = min(landed[sub.source], now), "file time"
+            received, source = min(landed_time(landed[sub.source]), now), "file time"
         times[sub.source] = (sub.sha256, received, source)
     return times
 
@@ -782,10 +805,13 @@ def _csv(frame: pd.DataFrame) -> str:
 
 def _responses_csv(chosen: dict, verdicts: _Verdicts) -> str:
     """responses.csv from the cached CSV text of each verdict (the same text as pandas writes)."""
-    tails = [v.csv_tail for v in verdicts]
-    return ",".join(RESPONSE_COLUMNS) + "\n" + "".join(
-        f"{student},{tails[index]}" for student, (_, indices, _) in chosen.items()
-        for index in indices)
+    tails = [v.csv_tail for v in verdicts]  # each ends its line
+    rows = []
+    for student, (_, indices, _) in chosen.items():
+        if indices:  # "s1," before each of the student's lines, joined at C speed
+            prefix = f"{student},"
+            rows += (prefix, prefix.join([tails[index] for index in indices]))
+    return ",".join(RESPONSE_COLUMNS) + "\n" + "".join(rows)
 
 
 def _write_sheet(out: Path, answers: list, grades, problems: Problems) -> list[Path]:

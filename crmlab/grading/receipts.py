@@ -35,7 +35,7 @@ from crmlab.exercises.notebook import submission_owner
 from crmlab.grading import files
 
 __all__ = ["COLUMNS", "Receipts", "read_receipts", "collect_receipts", "extend_receipts",
-           "file_digest", "file_time"]
+           "file_digest", "file_time", "file_mtime", "landed_time"]
 
 #: The columns of receipts.csv, in order: the properties of its row's schema
 #: (``crmlab/schemas/receipts.schema.json``).
@@ -97,9 +97,27 @@ def file_time(kind: str, path: str | Path) -> datetime:
     >>> file_time("zip", path).isoformat()
     '1970-01-01T00:00:00+00:00'
     """
+    return landed_time(file_mtime(kind, path))
+
+
+def file_mtime(kind: str, path: str | Path) -> float:
+    """The latest modification time of a submission's files in seconds (never of what a link
+    points to): :func:`file_time` before it is made a date."""
     path = Path(path)
     stamps = [p.lstat().st_mtime for p in _files(kind, path)] or [path.lstat().st_mtime]
-    moment = min(max(max(stamps), _EARLIEST), _LATEST)
+    return max(stamps)
+
+
+def landed_time(mtime: float) -> datetime:
+    """A file's modification time ``mtime`` (seconds) as :func:`file_time` gives it: UTC,
+    within the years :data:`crmlab.core.times.YEARS`.
+
+    Examples
+    --------
+    >>> landed_time(0.0).isoformat(), landed_time(1e15).year
+    ('1970-01-01T00:00:00+00:00', 2999)
+    """
+    moment = min(max(mtime, _EARLIEST), _LATEST)
     return utc(datetime.fromtimestamp(moment, tz=timezone.utc))
 
 

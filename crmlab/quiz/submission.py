@@ -201,7 +201,9 @@ def _raw_answers(data: dict, what: str) -> tuple[dict, dict]:
             answers[qid] = None
             continue
         answer = answers[qid] = item.get("answer")
-        if isinstance(answer, (list, dict)) and _depth(answer, MAX_DEPTH) > MAX_DEPTH:
+        if type(answer) is list and all(type(part) is str for part in answer):
+            pass  # a list of options, the commonest nested answer: one level deep
+        elif isinstance(answer, (list, dict)) and _depth(answer, MAX_DEPTH) > MAX_DEPTH:
             raise SubmissionProblem("nested_too_deep", what=what, depth=MAX_DEPTH)
         variant = item.get("variant")
         if variant is not None and type(variant) is str and len(variant) <= 32 \
@@ -259,6 +261,7 @@ class Submission:
     quizzes: dict  # quiz_id -> {question_id: raw answer}
     variants: dict = field(default_factory=dict)  # quiz_id -> {question_id: variant digest}
     sha256: str = ""  # of a zip's bytes as read (a folder's files are checksummed elsewhere)
+    mtime: float | None = None  # a zip's modification time as read (the file opened, no link)
 
 
 def _version_ok(version) -> bool:
@@ -354,24 +357,35 @@ def read_regular(path: str | Path, *, name: str, max_bytes: int) -> bytes:
     crmlab.quiz.submission.SubmissionProblem: L00.json is a link or a special file (not read)
     """
     with _open_regular(Path(path), name) as handle:
-        if os.fstat(handle.fileno()).st_size > max_bytes:
-            raise SubmissionProblem("file_over_cap", name=name, cap=max_bytes)
-        data = handle.read(max_bytes + 1)
-    if len(data) > max_bytes:  # grew while read
-        raise SubmissionProblem("file_over_cap", name=name, cap=max_bytes)
+        return _read_capped(handle, max_bytes, "file_over_cap", name=name, cap=max_bytes)
+
+
+def _read_capped(handle, max_bytes: int, code: str, **params) -> bytes:
+    """The bytes of an open regular file, at most ``max_bytes`` (else the problem ``code``).
+
+    Read as large as the file says it is, plus one byte to see it grow: asking for
+    ``max_bytes`` at once would have Python allocate that much for every small file (measured:
+    38 us a read of 2 MB asked, 4 us of the file's size, on 10,000 submissions a third of a
+    second)."""
+    size = os.fstat(handle.fileno()).st_size
+    if size > max_bytes:
+        raise SubmissionProblem(code, **params)
+    data = handle.read(size + 1)
+    if len(data) > size:  # grew while read: the rest, up to one byte past the cap
+        data += handle.read(max_bytes + 1 - len(data))
+    if len(data) > max_bytes:
+        raise SubmissionProblem(code, **params)
     return data
 
 
 def _read_zip(path: Path, max_bytes: int) -> Submission:
     # Read once: the checksum is of the very bytes graded, and the zip is parsed in memory.
     with _open_regular(path, path.name) as handle:
-        if os.fstat(handle.fileno()).st_size > max_bytes:
-            raise SubmissionProblem("bundle_too_large", cap=max_bytes)
-        data = handle.read(max_bytes + 1)
-    if len(data) > max_bytes:  # grew while read
-        raise SubmissionProblem("bundle_too_large", cap=max_bytes)
+        data = _read_capped(handle, max_bytes, "bundle_too_large", cap=max_bytes)
+        mtime = os.fstat(handle.fileno()).st_mtime
     submission = _read_zip_file(path, io.BytesIO(data), max_bytes)
     submission.sha256 = hashlib.sha256(data).hexdigest()
+    submission.mtime = mtime
     return submission
 
 
