@@ -50,6 +50,7 @@ import pandas as pd
 
 from crmlab.core.atomic import write_text
 from crmlab.core.exceptions import CrmlabError, QuizError, SubmissionError
+from crmlab.core.processes import fork_pool
 from crmlab.core.roster import read_roster
 from crmlab.core.times import iso, utc
 from crmlab.core.validation import Problems, check_choice, check_rate
@@ -467,12 +468,9 @@ def _read(found, keys, verdicts: _Verdicts, problems: Problems, *, every_quiz: b
         if workers < 2 or len(found) < PARALLEL_FROM:
             yield from map(_read_range, ranges)
             return
-        import multiprocessing
         from collections import deque
-        from concurrent.futures import ProcessPoolExecutor
 
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with fork_pool(workers) as pool:
             ahead = deque(pool.submit(_read_range, bounds)
                           for bounds in itertools.islice(ranges, 2 * workers))
             while ahead:
@@ -767,15 +765,11 @@ _DRAWERS = (report.FIGURES[:2], report.FIGURES[2:])
 def _draw_aside(result):
     """``(pool, futures)``: the report's figures of ``result`` drawn by two forked processes,
     while this one writes the tables (:func:`_drawn`)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     import matplotlib.backends.backend_agg  # noqa: F401 (imported once here, not per fork)
     import matplotlib.figure  # noqa: F401
 
     _DRAWN[:] = [result]
-    pool = ProcessPoolExecutor(max_workers=len(_DRAWERS),
-                               mp_context=multiprocessing.get_context("fork"))
+    pool = fork_pool(len(_DRAWERS))
     try:
         return pool, [pool.submit(_draw_inherited, names) for names in _DRAWERS]
     except BaseException:
