@@ -67,6 +67,20 @@ def test_loading_a_variant_leaves_the_course_data_alone():
     assert datasets.load("orders").equals(before)
 
 
+def test_a_regenerated_course_table_is_read_again(monkeypatch, tmp_path):
+    root = tmp_path / "course"
+    shutil.copytree(datasets.datasets_dir(), root / "datasets")
+    monkeypatch.setenv("CRMLAB_COURSE_DIR", str(root))
+    before = Variant().load("customers")
+    customers = datasets.load("customers")
+    datasets.write({"customers": customers.head(100)}, root / "datasets")
+    after = Variant().load("customers")
+    assert len(after) < 100 < len(before)
+    assert set(after["customer_id"]) <= set(customers["customer_id"].head(100))
+    with pytest.raises(DataError, match="^Got name='supplier' instead, expected one of "):
+        Variant().load("supplier")
+
+
 def test_a_token_is_sixteen_hex_digits_and_a_bad_saved_one_names_the_file(monkeypatch,
                                                                            tmp_path):
     with pytest.raises(DataError, match=r"Got token='XYZ' instead, expected 16 hex digits"):

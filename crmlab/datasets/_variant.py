@@ -187,23 +187,28 @@ class Variant:
         return drawn
 
 
-_FULL: dict = {}
+_FULL: dict = {}  # path -> (the file's size and modification time, the table read)
 
 
 def _full(name: str):
-    """The course table ``name``, read once per process and course folder (variants are
-    subsets of it)."""
+    """The course table ``name``, read once per process and course folder, again when its file
+    changes (a regenerated course); variants are subsets of it."""
     from crmlab.core.paths import datasets_dir
+    from crmlab.core.validation import check_choice
     from crmlab.datasets._load import read_table
     from crmlab.datasets._schema import TABLES
 
-    if name not in TABLES:
-        raise DataError(f"Got name={name!r} instead, expected one of "
-                        f"{', '.join(map(repr, sorted(TABLES)))}.")
+    check_choice("name", name, sorted(TABLES), error=DataError)
     path = datasets_dir() / f"{name}.csv"
-    if path not in _FULL:
-        _FULL[path] = read_table(path, TABLES[name])
-    return _FULL[path]
+    try:
+        found = path.stat()
+        stamp = (found.st_size, found.st_mtime_ns)
+    except OSError:
+        stamp = None  # read_table says what is wrong, in one line
+    kept = _FULL.get(path)
+    if kept is None or kept[0] != stamp or stamp is None:
+        kept = _FULL[path] = (stamp, read_table(path, TABLES[name]))
+    return kept[1]
 
 
 def variant(token: str | None = None) -> Variant:
