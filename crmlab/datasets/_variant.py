@@ -166,6 +166,25 @@ class Variant:
             keep &= frame["product_id"].isin(products).to_numpy()
         return frame.loc[keep].reset_index(drop=True)
 
+    def sizes(self, tables=("customers", "suppliers")):
+        """How much of the course data this variant keeps: a DataFrame with a row per table,
+        its rows in the variant, in the course data, and their share (about :data:`KEEP`).
+
+        Examples
+        --------
+        >>> sizes = Variant().sizes()
+        >>> sizes.columns.tolist(), sizes.index.tolist()
+        (['variant', 'course data', 'share'], ['customers', 'suppliers'])
+        >>> bool((sizes["share"] - KEEP).abs().max() < 0.1)
+        True
+        """
+        import pandas as pd
+
+        rows = [(len(self.load(table)), len(_full(table))) for table in tables]
+        sizes = pd.DataFrame(rows, index=list(tables), columns=["variant", "course data"])
+        sizes["share"] = (sizes["variant"] / sizes["course data"]).round(3)
+        return sizes
+
     def inputs(self, quiz_id: str, question_id: str, spec: dict) -> dict:
         """The student's own inputs of a formula question: each name drawn from its
         ``[low, high, step]`` (a seeded draw of this variant and question).
