@@ -97,9 +97,9 @@ def _touchpoint_risk():
 def _welcome_contacts(data=datasets):
     """The interaction log with each contact's welcome-call score (C4's strata); ``data``: the
     course data or a variant of it."""
-    welcome = data.load("customers").set_index("customer_id")["welcome_csat"]
-    log = data.load("interactions")
-    return log.assign(welcome_csat=log["customer_id"].map(welcome), everyone="all")
+    from crmlab.contact_outcomes import welcome_contacts
+
+    return welcome_contacts(data.load("interactions"), data.load("customers"))
 
 
 def _gap(strata, window_days, office, data=datasets):

@@ -247,9 +247,9 @@ def _discounted(variant, *, outlay, monthly, rate):
 
 def _welcome_contacts(variant):
     """C4's contacts: the interaction log with each customer's welcome-call score."""
-    welcome = variant.load("customers").set_index("customer_id")["welcome_csat"]
-    log = variant.load("interactions")
-    return log.assign(welcome_csat=log["customer_id"].map(welcome), everyone="all")
+    from crmlab.contact_outcomes import welcome_contacts
+
+    return welcome_contacts(variant.load("interactions"), variant.load("customers"))
 
 
 @register("C4", "resolved-high-welcome")
