@@ -133,10 +133,10 @@ def _class_a_by_spend(data):
 
 
 def _email_value_for_cost(data):
-    customers = data.load("customers").set_index("customer_id")
-    table = csat_and_order_value(data.load("orders"), data.load("survey"))
-    ratio = value_for_cost_interval(table.join(customers), by="preferred_channel",
-                                    benefit="csat", cost="order_value", per=100)
+    table = csat_and_order_value(data.load("orders"), data.load("survey"),
+                                 customers=data.load("customers"))
+    ratio = value_for_cost_interval(table, by="preferred_channel", benefit="csat",
+                                    cost="order_value", per=100)
     return round(float(ratio.loc["email", "value_for_cost"]), 2)
 
 
@@ -305,8 +305,8 @@ def test_store_gap_key_follows_the_differences_and_the_ranks():
         value_for_cost_difference,
     )
 
-    customers = datasets.load("customers").set_index("customer_id")
-    table = csat_and_order_value(datasets.load("orders"), datasets.load("survey")).join(customers)
+    table = csat_and_order_value(datasets.load("orders"), datasets.load("survey"),
+                                 customers=datasets.load("customers"))
     ratio = value_for_cost_interval(table, by="preferred_channel", benefit="csat",
                                     cost="order_value", per=100)
     assert ratio.index[-1] == "store"  # the prompt: the store's ratio is again the lowest

@@ -231,8 +231,8 @@ def _n_three_channels(variant):
 def _email_ratio(variant):
     from crmlab.value_exchange import csat_and_order_value, value_for_cost_interval
 
-    customers = variant.load("customers").set_index("customer_id")
-    table = csat_and_order_value(variant.load("orders"), variant.load("survey")).join(customers)
+    table = csat_and_order_value(variant.load("orders"), variant.load("survey"),
+                                 customers=variant.load("customers"))
     ratio = value_for_cost_interval(table, by="preferred_channel", benefit="csat",
                                     cost="order_value", per=100)
     return round(float(ratio.loc["email", "value_for_cost"]), 2)
