@@ -32,7 +32,9 @@ def _profiles(data):
 
 
 def _by_person(data):
-    return _view(data).assign(data.load("orders"))
+    from crmlab.record_linkage import orders_with_person
+
+    return orders_with_person(data.load("orders"), data.load("customers"))
 
 
 def _retention_quarter(data):
