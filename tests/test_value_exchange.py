@@ -120,8 +120,8 @@ def test_csat_and_order_value_with_the_customers_columns_by_hand_and_no_mutation
         pd.testing.assert_frame_equal(table, copy)
     # The rows are the table's own (x and y answered and ordered: z and w add none); y is not
     # in the customers table, so its columns are left empty.
-    pd.testing.assert_frame_equal(got[["csat", "order_value"]], csat_and_order_value(orders,
-                                                                                     survey))
+    plain = csat_and_order_value(orders, survey)
+    pd.testing.assert_frame_equal(got[["csat", "order_value"]], plain)
     assert got.columns.tolist() == ["csat", "order_value", "city", "preferred_channel"]
     assert got.loc["x"].tolist() == [4, 50.0, "Baku", "store"]
     assert got.loc["y", ["city", "preferred_channel"]].isna().all()
