@@ -14,7 +14,9 @@ not fighting every small incident. These analyses measure that on the course's i
 * :func:`repeat_gap_within_strata`: the gap compared within strata of a confounder (such as
   satisfaction, which makes a contact both more likely to be resolved and the customer more
   likely to buy again), pooled over the strata with weights that say which quantity is
-  estimated: by default the effect on the unresolved contacts.
+  estimated: by default the effect on the unresolved contacts;
+* :func:`welcome_contacts`: the interaction log with each contact's welcome-call score, the
+  strata the case compares within (and one stratum for everyone, the naive comparison).
 
 The naive gap is an association: customers whose contacts are left unresolved may differ in
 other ways. Offices come from :data:`crmlab.touchpoints.TOUCHPOINT_OFFICE`. Whether a customer
@@ -34,7 +36,7 @@ from crmlab.repeat_purchase import bought_again
 from crmlab.touchpoints import office_of
 
 __all__ = ["touchpoint_risk", "risk_difference", "touched_comparison", "csat_after_contacts", "StratifiedGap",
-           "repeat_gap_within_strata"]
+           "repeat_gap_within_strata", "welcome_contacts"]
 
 
 def _contacts_followed(interactions, orders, window_days, as_of) -> pd.DataFrame:
@@ -271,6 +273,56 @@ def csat_after_contacts(survey: pd.DataFrame, interactions: pd.DataFrame) -> pd.
     # The touchpoint breaks ties, so equal counts come in the same order on every machine.
     return out.sort_values(["n_unresolved", "n_resolved", "touchpoint"],
                            ascending=[False, False, True], kind="stable")
+
+
+def welcome_contacts(interactions: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
+    """The interaction log with each contact's welcome-call score: the strata of case C4.
+
+    The welcome call asks a 1-5 CSAT question on the day a customer record is created, before
+    any contact, so no contact can have moved the answer: within one score, resolved and
+    unresolved contacts come from customers about equally satisfied to begin with. The table
+    is what :func:`repeat_gap_within_strata` compares within: ``strata="welcome_csat"`` for the
+    bands, ``strata="everyone"`` for one stratum of all the contacts (the naive comparison).
+
+    Parameters
+    ----------
+    interactions : DataFrame
+        The contacts, with the column ``customer_id``; not modified.
+    customers : DataFrame
+        One row per customer, columns ``customer_id`` and ``welcome_csat`` (empty where the call
+        did not reach the customer); not modified.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``interactions`` with ``welcome_csat`` (the customer's score, ``<NA>`` for a
+        customer not reached or not in ``customers``) and ``everyone`` (``"all"``).
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"customer_id": ["a", "b", "a"], "resolved": [True, False, True]})
+    >>> customers = pd.DataFrame({"customer_id": ["a", "b"],
+    ...                           "welcome_csat": pd.array([4, None], dtype="Int64")})
+    >>> welcome_contacts(log, customers)
+      customer_id  resolved  welcome_csat everyone
+    0           a      True             4      all
+    1           b     False          <NA>      all
+    2           a      True             4      all
+    >>> welcome_contacts(log, customers.drop(columns="welcome_csat"))
+    Traceback (most recent call last):
+    ...
+    ValueError: Got customers without the column 'welcome_csat' instead, expected the columns \
+'customer_id', 'welcome_csat'.
+    """
+    check_columns(interactions, ["customer_id"], table="interactions")
+    check_columns(customers, ["customer_id", "welcome_csat"], table="customers")
+    twice = customers["customer_id"].duplicated()
+    if twice.any():
+        raise expected("customer_id", customers.loc[twice, "customer_id"].iloc[0],
+                       "one row per customer (it appears twice)")
+    welcome = customers.set_index("customer_id")["welcome_csat"]
+    return interactions.assign(welcome_csat=interactions["customer_id"].map(welcome),
+                               everyone="all")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ the phone reduced to its 9 national digits, so ``+994 50 123 45 67``, ``+9945012
 ``0501234567`` are one phone) and a second field agrees too (the other contact key or the
 address), with names that agree once upper case and transliteration (Aliyev / Aliev) are set
 aside. Linking is transitive. Pairs that share a key but fail the rest are reported for review,
-not merged. :func:`merge_quality` scores a merge against the true grouping.
+not merged. :func:`orders_with_person` gives the orders the person each belongs to, so that
+the lessons count people, not records. :func:`merge_quality` scores a merge against the true
+grouping.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import pandas as pd
 from crmlab.core.validation import check_columns, expected
 
 __all__ = ["normalise_email", "normalise_phone", "name_key", "CustomerView",
-           "single_customer_view", "merge_quality"]
+           "single_customer_view", "orders_with_person", "merge_quality"]
 
 _TRANSLIT = [("iyev", "iev"), ("ayev", "aev"), ("iyeva", "ieva"), ("ayeva", "aeva")]
 
@@ -238,6 +240,48 @@ def single_customer_view(customers: pd.DataFrame, *, on=_KEYS) -> CustomerView:
         "evidence": np.asarray(evidence, dtype=object)[~linked], "same_name": same_name[~linked],
     })
     return CustomerView(person=person, report=report, review=review)
+
+
+def orders_with_person(orders: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
+    """The orders with the person each belongs to, by the single customer view of ``customers``.
+
+    A person with two customer records who bought once under each is one repeat customer, not
+    two one-time ones: analyses that count customers (repeat buying, retention, RFM, profit per
+    customer) count the ``person`` column of this table (``customer_id="person"``).
+
+    Parameters
+    ----------
+    orders : DataFrame
+        The orders (order lines are fine), with the column ``customer_id``; not modified.
+    customers : DataFrame
+        The customer records, as for :func:`single_customer_view`; not modified. Every
+        customer of ``orders`` must be one of them.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``orders`` with ``person``: :attr:`CustomerView.person` of its customer.
+
+    Examples
+    --------
+    >>> records = pd.DataFrame({"customer_id": ["C1", "C2", "C3"],
+    ...     "first_name": ["Ann", "ANN", "Bob"], "last_name": ["Lee", "LEE", "Lee"],
+    ...     "email": ["ann@x.az", " ANN@x.az", ""],
+    ...     "phone": ["0501112233", "0505550000", "0559998877"],
+    ...     "address": ["Nizami str. 1", "Nizami str. 1", "Bulbul str. 4"], "city": ["Baku"] * 3})
+    >>> orders = pd.DataFrame({"order_id": [1, 2, 3], "customer_id": ["C2", "C3", "C1"]})
+    >>> orders_with_person(orders, records)
+       order_id customer_id person
+    0         1          C2     C1
+    1         2          C3     C3
+    2         3          C1     C1
+    >>> orders_with_person(orders.assign(customer_id="C9"), records)
+    Traceback (most recent call last):
+    ...
+    ValueError: Got customer_id='C9' instead, expected a record of the customer view.
+    """
+    check_columns(orders, ["customer_id"], table="orders")
+    return single_customer_view(customers).assign(orders)
 
 
 def merge_quality(person, truth) -> dict:

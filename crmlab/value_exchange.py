@@ -33,6 +33,7 @@ from crmlab._ratio import difference, ratio_and_se
 from crmlab.core.validation import (
     check_choice,
     check_column_options,
+    check_columns,
     check_each,
     check_number,
     expected,
@@ -270,7 +271,8 @@ def median_comparison(table: pd.DataFrame, *, by: str, value: str,
     return out.set_index(by).astype({"customers": "int64"})
 
 
-def csat_and_order_value(orders: pd.DataFrame, survey: pd.DataFrame) -> pd.DataFrame:
+def csat_and_order_value(orders: pd.DataFrame, survey: pd.DataFrame, *,
+                         customers: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per customer who answered the survey and ordered: their CSAT and their revenue per order.
 
     The benefit and the cost of the course's operationalisation (see the module docstring):
@@ -283,11 +285,16 @@ def csat_and_order_value(orders: pd.DataFrame, survey: pd.DataFrame) -> pd.DataF
         Columns ``customer_id``, ``order_id``, ``revenue`` (order lines); not modified.
     survey : DataFrame
         Columns ``customer_id``, ``survey_date``, ``csat``; not modified.
+    customers : DataFrame, optional
+        One row per customer, with the column ``customer_id``; not modified. Its other columns
+        are added to each customer's row (left empty for a customer it lacks), so that any of
+        them (an acquisition channel, a city) can segment the table in :func:`value_for_cost`.
 
     Returns
     -------
     DataFrame
-        Indexed by ``customer_id``, columns ``csat`` and ``order_value``.
+        Indexed by ``customer_id``, columns ``csat`` and ``order_value``, then those of
+        ``customers``.
 
     Examples
     --------
@@ -299,16 +306,34 @@ def csat_and_order_value(orders: pd.DataFrame, survey: pd.DataFrame) -> pd.DataF
                  csat  order_value
     customer_id
     x               4         50.0
+    >>> customers = pd.DataFrame({"customer_id": ["x", "y"], "city": ["Baku", "Ganja"]})
+    >>> csat_and_order_value(orders, survey, customers=customers)
+                 csat  order_value  city
+    customer_id
+    x               4         50.0  Baku
     """
     check_column_options(orders, customer_id="customer_id", order_id="order_id",
                          revenue="revenue")
     check_column_options(survey, customer_id="customer_id", survey_date="survey_date",
                          csat="csat")
+    if customers is not None:
+        check_columns(customers, ["customer_id"], table="customers")
+        twice = customers["customer_id"].duplicated()
+        if twice.any():
+            raise expected("customer_id", customers.loc[twice, "customer_id"].iloc[0],
+                           "one row per customer (it appears twice)")
+        taken = [c for c in ("csat", "order_value") if c in customers.columns]
+        if taken:
+            raise ValueError(f"Got customers with the column {taken[0]!r} instead, expected "
+                             "no column named 'csat' or 'order_value'.")
     g = orders.groupby("customer_id")
     order_value = (g["revenue"].sum() / g["order_id"].nunique()).rename("order_value")
     latest = survey.sort_values("survey_date", kind="stable").drop_duplicates("customer_id",
                                                                              keep="last")
-    return latest.set_index("customer_id")[["csat"]].join(order_value, how="inner")
+    table = latest.set_index("customer_id")[["csat"]].join(order_value, how="inner")
+    if customers is None:
+        return table
+    return table.join(customers.set_index("customer_id"))
 
 
 def csat_per_order_value(orders: pd.DataFrame, survey: pd.DataFrame, *, segments: pd.Series,

@@ -12,6 +12,7 @@ from crmlab.contact_outcomes import (
     risk_difference,
     touched_comparison,
     touchpoint_risk,
+    welcome_contacts,
 )
 
 
@@ -288,3 +289,53 @@ def test_the_weights_choose_which_effect_is_estimated():
         repeat_gap_within_strata(contacts, orders, strata="satisfaction", weights="resolved")
     assert str(err.value) == ("Got weights='resolved' instead, expected one of 'unresolved', "
                               "'contacts'.")
+
+
+def _welcome_customers():
+    return pd.DataFrame({"customer_id": ["a", "b", "c", "e"],
+                         "welcome_csat": pd.array([5, 2, 2, None], dtype="Int64"),
+                         "city": ["Baku"] * 4})
+
+
+def test_welcome_contacts_by_hand_and_no_mutation():
+    contacts, customers = _contacts(), _welcome_customers()
+    before = contacts.copy(), customers.copy()
+    got = welcome_contacts(contacts, customers)
+    pd.testing.assert_frame_equal(contacts, before[0])
+    pd.testing.assert_frame_equal(customers, before[1])
+    # Every contact kept in its order, with its customer's score: e was not reached, d and f are
+    # not in the customers table; one stratum, "all", for everyone.
+    pd.testing.assert_frame_equal(got[contacts.columns], contacts)
+    assert got.columns.tolist() == [*contacts.columns, "welcome_csat", "everyone"]
+    assert got["welcome_csat"].tolist() == [5, 2, 2, pd.NA, pd.NA, pd.NA]
+    assert got["everyone"].eq("all").all()
+    # The strata of repeat_gap_within_strata: the scores (contacts without one left out), or
+    # one stratum of every contact with a full window (f's has none).
+    by_welcome = repeat_gap_within_strata(got, _orders(), strata="welcome_csat", window_days=90)
+    assert by_welcome.table["contacts"].to_dict() == {2: 2, 5: 1}
+    everyone = repeat_gap_within_strata(got, _orders(), strata="everyone", window_days=90)
+    assert everyone.table["contacts"].to_dict() == {"all": 5}
+
+
+@pytest.mark.parametrize("table, drop, message", [
+    ("interactions", "customer_id", "Got interactions without the column 'customer_id' instead, "
+                                    "expected the columns 'customer_id'."),
+    ("customers", "welcome_csat", "Got customers without the column 'welcome_csat' instead, "
+                                  "expected the columns 'customer_id', 'welcome_csat'."),
+    ("customers", "customer_id", "Got customers without the column 'customer_id' instead, "
+                                 "expected the columns 'customer_id', 'welcome_csat'."),
+])
+def test_welcome_contacts_names_a_missing_column(table, drop, message):
+    tables = {"interactions": _contacts(), "customers": _welcome_customers()}
+    tables[table] = tables[table].drop(columns=drop)
+    with pytest.raises(ValueError) as err:
+        welcome_contacts(tables["interactions"], tables["customers"])
+    assert str(err.value) == message
+
+
+def test_welcome_contacts_refuses_a_customer_twice():
+    customers = pd.concat([_welcome_customers(), _welcome_customers().iloc[[1]]])
+    with pytest.raises(ValueError) as err:
+        welcome_contacts(_contacts(), customers)
+    assert str(err.value) == ("Got customer_id='b' instead, expected one row per customer (it "
+                              "appears twice).")

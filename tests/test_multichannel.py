@@ -63,18 +63,17 @@ def test_profit_per_order_interval_by_hand_and_no_mutation():
 
 def test_on_the_course_people_profit_per_order_shows_no_trend_within_the_noise():
     from crmlab.multichannel import profit_per_order_interval
-    from crmlab.record_linkage import single_customer_view
+    from crmlab.record_linkage import orders_with_person
 
-    people = single_customer_view(datasets.load("customers"))
-    got = profit_per_order_interval(people.assign(datasets.load("orders")), customer_id="person")
+    by_person = orders_with_person(datasets.load("orders"), datasets.load("customers"))
+    got = profit_per_order_interval(by_person, customer_id="person")
     assert got.index.tolist() == [1, 2, 3, 4]
     # The point estimates do not rise with the channels (the generator builds no link) ...
     assert not got["profit_per_order"].is_monotonic_increasing
     # ... and no group differs from the people of one channel by the interval of the difference.
     from crmlab.multichannel import profit_per_order_difference
 
-    differences = profit_per_order_difference(people.assign(datasets.load("orders")),
-                                              customer_id="person")
+    differences = profit_per_order_difference(by_person, customer_id="person")
     assert differences.index.tolist() == [2, 3, 4] and not differences["clear"].any()
 
 

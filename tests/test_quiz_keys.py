@@ -32,7 +32,9 @@ def _profiles(data):
 
 
 def _by_person(data):
-    return _view(data).assign(data.load("orders"))
+    from crmlab.record_linkage import orders_with_person
+
+    return orders_with_person(data.load("orders"), data.load("customers"))
 
 
 def _retention_quarter(data):
@@ -97,9 +99,9 @@ def _touchpoint_risk():
 def _welcome_contacts(data=datasets):
     """The interaction log with each contact's welcome-call score (C4's strata); ``data``: the
     course data or a variant of it."""
-    welcome = data.load("customers").set_index("customer_id")["welcome_csat"]
-    log = data.load("interactions")
-    return log.assign(welcome_csat=log["customer_id"].map(welcome), everyone="all")
+    from crmlab.contact_outcomes import welcome_contacts
+
+    return welcome_contacts(data.load("interactions"), data.load("customers"))
 
 
 def _gap(strata, window_days, office, data=datasets):
@@ -133,10 +135,10 @@ def _class_a_by_spend(data):
 
 
 def _email_value_for_cost(data):
-    customers = data.load("customers").set_index("customer_id")
-    table = csat_and_order_value(data.load("orders"), data.load("survey"))
-    ratio = value_for_cost_interval(table.join(customers), by="preferred_channel",
-                                    benefit="csat", cost="order_value", per=100)
+    table = csat_and_order_value(data.load("orders"), data.load("survey"),
+                                 customers=data.load("customers"))
+    ratio = value_for_cost_interval(table, by="preferred_channel", benefit="csat",
+                                    cost="order_value", per=100)
     return round(float(ratio.loc["email", "value_for_cost"]), 2)
 
 
@@ -305,8 +307,8 @@ def test_store_gap_key_follows_the_differences_and_the_ranks():
         value_for_cost_difference,
     )
 
-    customers = datasets.load("customers").set_index("customer_id")
-    table = csat_and_order_value(datasets.load("orders"), datasets.load("survey")).join(customers)
+    table = csat_and_order_value(datasets.load("orders"), datasets.load("survey"),
+                                 customers=datasets.load("customers"))
     ratio = value_for_cost_interval(table, by="preferred_channel", benefit="csat",
                                     cost="order_value", per=100)
     assert ratio.index[-1] == "store"  # the prompt: the store's ratio is again the lowest

@@ -9,6 +9,7 @@ from crmlab.record_linkage import (
     name_key,
     normalise_email,
     normalise_phone,
+    orders_with_person,
     single_customer_view,
 )
 
@@ -163,6 +164,39 @@ def test_view_input_errors():
         single_customer_view(twice)
     assert str(err.value) == ("Got customer_id='C1' instead, expected one row per record (it "
                               "appears twice).")
+
+
+def test_orders_with_person_by_hand_and_no_mutation():
+    customers = pd.DataFrame(CASES["same e-mail in another case and with spaces"][0]
+                             + [_record("C3", "Leyla", "Aliyeva", "leyla@y.az", "0709999999",
+                                        "Fuzuli str. 7")])
+    orders = pd.DataFrame({"order_id": [1, 2, 3, 4], "customer_id": ["C2", "C1", "C3", "C2"],
+                           "revenue": [10.0, 20.0, 30.0, 40.0]})
+    before = orders.copy(), customers.copy()
+    got = orders_with_person(orders, customers)
+    pd.testing.assert_frame_equal(orders, before[0])
+    pd.testing.assert_frame_equal(customers, before[1])
+    # C2 is the person first seen as C1; the namesake C3, who shares nothing, is another.
+    pd.testing.assert_frame_equal(got, orders.assign(person=["C1", "C1", "C3", "C1"]))
+    view = single_customer_view(customers)
+    assert got["person"].tolist() == orders["customer_id"].map(view.person).tolist()
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda orders, customers: (orders.drop(columns="customer_id"), customers),
+     "Got orders without the column 'customer_id' instead, expected the columns 'customer_id'."),
+    (lambda orders, customers: (orders.assign(customer_id="C9"), customers),
+     "Got customer_id='C9' instead, expected a record of the customer view."),
+    (lambda orders, customers: (orders, customers.drop(columns="phone")),
+     "Got customers without the column 'phone' instead, expected the columns 'customer_id', "
+     "'first_name', 'last_name', 'address', 'city', 'email', 'phone'."),
+])
+def test_orders_with_person_errors(change, message):
+    customers = pd.DataFrame(CASES["namesakes in one city"][0])
+    orders = pd.DataFrame({"order_id": [1], "customer_id": ["C1"]})
+    with pytest.raises(ValueError) as err:
+        orders_with_person(*change(orders, customers))
+    assert str(err.value) == message
 
 
 def test_merge_quality_by_hand_and_errors():

@@ -101,6 +101,48 @@ def test_csat_and_order_value_is_the_table_behind_the_ratio():
     pd.testing.assert_frame_equal(got, by_hand.rename_axis("segment"))
 
 
+def _orders_and_survey():
+    orders = pd.DataFrame({"order_id": [1, 1, 2, 3, 4], "customer_id": ["x", "x", "x", "y", "z"],
+                           "revenue": [30.0, 10.0, 60.0, 20.0, 5.0]})
+    survey = pd.DataFrame({"customer_id": ["x", "x", "y", "w"], "csat": [1, 4, 2, 5],
+                           "survey_date": pd.to_datetime(["2024-01-01", "2024-06-01",
+                                                          "2024-01-01", "2024-01-01"])})
+    return orders, survey
+
+
+def test_csat_and_order_value_with_the_customers_columns_by_hand_and_no_mutation():
+    orders, survey = _orders_and_survey()
+    customers = pd.DataFrame({"customer_id": ["z", "x", "w"], "city": ["Ganja", "Baku", "Quba"],
+                              "preferred_channel": ["web", "store", "email"]})
+    before = orders.copy(), survey.copy(), customers.copy()
+    got = csat_and_order_value(orders, survey, customers=customers)
+    for table, copy in zip((orders, survey, customers), before):
+        pd.testing.assert_frame_equal(table, copy)
+    # The rows are the table's own (x and y answered and ordered: z and w add none); y is not
+    # in the customers table, so its columns are left empty.
+    plain = csat_and_order_value(orders, survey)
+    pd.testing.assert_frame_equal(got[["csat", "order_value"]], plain)
+    assert got.columns.tolist() == ["csat", "order_value", "city", "preferred_channel"]
+    assert got.loc["x"].tolist() == [4, 50.0, "Baku", "store"]
+    assert got.loc["y", ["city", "preferred_channel"]].isna().all()
+
+
+@pytest.mark.parametrize("customers, message", [
+    (pd.DataFrame({"id": ["x"], "city": ["Baku"]}),
+     "Got customers without the column 'customer_id' instead, expected the columns "
+     "'customer_id'."),
+    (pd.DataFrame({"customer_id": ["x", "y", "x"], "city": ["Baku", "Quba", "Baku"]}),
+     "Got customer_id='x' instead, expected one row per customer (it appears twice)."),
+    (pd.DataFrame({"customer_id": ["x"], "order_value": [9.0]}),
+     "Got customers with the column 'order_value' instead, expected no column named 'csat' or "
+     "'order_value'."),
+])
+def test_csat_and_order_value_names_a_bad_customers_table(customers, message):
+    with pytest.raises(ValueError) as err:
+        csat_and_order_value(*_orders_and_survey(), customers=customers)
+    assert str(err.value) == message
+
+
 def test_overlapping_intervals_can_hide_a_clear_difference():
     # Two segments of 200 customers each: ratios 1.0 and 1.2 per unit, se about 0.06 each.
     import numpy as np
@@ -147,8 +189,8 @@ def test_median_comparison_by_rank_ignores_the_size_of_the_largest_values():
 
 
 def test_on_the_course_data_the_store_gap_is_the_tail():
-    customers = datasets.load("customers").set_index("customer_id")
-    table = csat_and_order_value(datasets.load("orders"), datasets.load("survey")).join(customers)
+    table = csat_and_order_value(datasets.load("orders"), datasets.load("survey"),
+                                 customers=datasets.load("customers"))
     against = value_for_cost_difference(table, by="acquisition_channel", benefit="csat",
                                         cost="order_value", against="store", per=100)
     assert set(against.index[against["clear"]]) == {"web", "field_sales"}

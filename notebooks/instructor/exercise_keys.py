@@ -109,10 +109,9 @@ def _sel_flip(seed):
 def _people_orders(seed):
     """The variant's orders with the ``person`` of the single customer view: the lessons count
     people, not customer records (L04)."""
-    from crmlab.record_linkage import single_customer_view
+    from crmlab.record_linkage import orders_with_person
 
-    people = single_customer_view(variant(seed, "customers"))
-    return people.assign(variant(seed, "orders"))
+    return orders_with_person(variant(seed, "orders"), variant(seed, "customers"))
 
 
 def _rfm(seed):

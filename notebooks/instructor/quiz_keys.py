@@ -32,21 +32,22 @@ def _n_champions(variant):
 # with the lesson's functions; a formula question takes the student's inputs as keywords.
 
 
-def _people(variant):
-    """The variant's single customer view, and its orders with each order's person (L01)."""
-    from crmlab.record_linkage import single_customer_view
+def _by_person(variant):
+    """The variant's orders (or the course data's: ``crmlab.datasets``) with each order's
+    person (L01)."""
+    from crmlab.record_linkage import orders_with_person
 
-    view = single_customer_view(variant.load("customers"))
-    return view, view.assign(variant.load("orders"))
+    return orders_with_person(variant.load("orders"), variant.load("customers"))
 
 
 def _profiles(variant):
     """The variant's customer profiles, built as lesson L04 builds them."""
     from crmlab.profiles import customer_profiles
+    from crmlab.record_linkage import single_customer_view
 
     customers = variant.load("customers")
-    view, _ = _people(variant)
-    return customer_profiles(customers, variant.load("orders"), view=view,
+    return customer_profiles(customers, variant.load("orders"),
+                             view=single_customer_view(customers),
                              products=variant.load("products"))
 
 
@@ -68,8 +69,7 @@ def _n_perishable(variant):
 def _repeat_phone_90(variant):
     from crmlab.loyalty import repeat_rate
 
-    _, by_person = _people(variant)
-    by_channel = repeat_rate(by_person, customer_id="person", by="channel", window=90)
+    by_channel = repeat_rate(_by_person(variant), customer_id="person", by="channel", window=90)
     return round(float(by_channel.loc["phone", "repeat_rate"]) * 100, 1)
 
 
@@ -77,8 +77,7 @@ def _repeat_phone_90(variant):
 def _retention_quarter(variant):
     from crmlab.loyalty import retention_rate
 
-    _, by_person = _people(variant)
-    quarters = retention_rate(by_person, customer_id="person", period="Q")
+    quarters = retention_rate(_by_person(variant), customer_id="person", period="Q")
     return round(float(quarters.loc["2024Q1", "retention"]) * 100, 1)
 
 
@@ -89,9 +88,8 @@ def _net_value(variant, *, new_retention, cost_per_customer):
     # 3 decimals, margin per customer to 2 decimals); the student's own are the two inputs.
     from crmlab import datasets
     from crmlab.loyalty import retention_economics, retention_rate
-    from crmlab.record_linkage import single_customer_view
 
-    by_person = single_customer_view(datasets.load("customers")).assign(datasets.load("orders"))
+    by_person = _by_person(datasets)
     in_2023 = by_person[by_person["order_date"].dt.year == 2023]
     active = in_2023["person"].nunique()
     rate = round(float(retention_rate(by_person, customer_id="person").loc["2023", "retention"]),
@@ -231,8 +229,8 @@ def _n_three_channels(variant):
 def _email_ratio(variant):
     from crmlab.value_exchange import csat_and_order_value, value_for_cost_interval
 
-    customers = variant.load("customers").set_index("customer_id")
-    table = csat_and_order_value(variant.load("orders"), variant.load("survey")).join(customers)
+    table = csat_and_order_value(variant.load("orders"), variant.load("survey"),
+                                 customers=variant.load("customers"))
     ratio = value_for_cost_interval(table, by="preferred_channel", benefit="csat",
                                     cost="order_value", per=100)
     return round(float(ratio.loc["email", "value_for_cost"]), 2)
@@ -247,9 +245,9 @@ def _discounted(variant, *, outlay, monthly, rate):
 
 def _welcome_contacts(variant):
     """C4's contacts: the interaction log with each customer's welcome-call score."""
-    welcome = variant.load("customers").set_index("customer_id")["welcome_csat"]
-    log = variant.load("interactions")
-    return log.assign(welcome_csat=log["customer_id"].map(welcome), everyone="all")
+    from crmlab.contact_outcomes import welcome_contacts
+
+    return welcome_contacts(variant.load("interactions"), variant.load("customers"))
 
 
 @register("C4", "resolved-high-welcome")
