@@ -764,6 +764,40 @@ def test_folder_links_fifos_and_an_encrypted_entry(env):
     assert code == 1
 
 
+def test_a_file_changed_after_it_was_listed_is_refused_not_followed(tmp_path, monkeypatch):
+    """Between lstat and the read a file can become a link, a FIFO, a larger file or nothing:
+    each is refused with its reason, and a FIFO does not block the collection."""
+    from crmlab.grading import downloads
+
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    (folder / "mine.ipynb").write_bytes(notebook("s-1002"))
+    cap = len(notebook("s-1002"))
+    (folder / "link.ipynb").symlink_to(folder / "mine.ipynb")
+    os.mkfifo(folder / "pipe.ipynb")
+    (folder / "grown.ipynb").write_bytes(b"x" * (cap + 1))
+    (folder / "gone.ipynb").write_bytes(b"{}")
+    real, small = os.lstat, os.lstat(folder / "mine.ipynb")
+
+    def lstat(path, *args, **kwargs):  # each looked like the small notebook when listed
+        if Path(path).name == "gone.ipynb":
+            os.unlink(path)
+        return small if Path(path).name.endswith(".ipynb") else real(path, *args, **kwargs)
+
+    monkeypatch.setattr(downloads.os, "lstat", lstat)
+    items = read_source(folder, limits=ReadLimits(notebook=cap))
+    found = {item.name: (item.kind, item.reason) for item in items}
+    assert found == {
+        "mine.ipynb": ("notebook", None),
+        "link.ipynb": ("refused", Reason("special_file")),
+        "pipe.ipynb": ("refused", Reason("special_file")),
+        "grown.ipynb": ("refused", Reason("too_large", limit=cap)),
+        "gone.ipynb": ("refused", Reason("unreadable_file", detail=(
+            "FileNotFoundError: [Errno 2] No such file or directory: "
+            f"'{folder / 'gone.ipynb'}'"))),
+    }
+
+
 def test_too_many_entries(tmp_path):
     source = tmp_path / "many.zip"
     with zipfile.ZipFile(source, "w") as archive:

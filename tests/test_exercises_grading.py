@@ -343,3 +343,20 @@ def test_a_notebook_over_the_size_cap_scores_0_unread(tmp_path, monkeypatch):
     source = nbformat.read(EXERCISE, as_version=4)
     assert prepare_submission(source, submissions / "large.ipynb", student_id="large", seed=1,
                               max_bytes=2_000_000)[1] is None
+
+
+@pytest.mark.parametrize("make, error", [
+    (lambda p: None, "FileNotFoundError"),
+    (lambda p: p.mkdir(), "not a regular file"),
+    (lambda p: os.mkfifo(p), "not a regular file"),
+    (lambda p: p.symlink_to("/dev/zero"), "not a regular file"),
+])
+def test_a_submission_that_cannot_be_read_says_why_without_waiting(tmp_path, make, error):
+    make(tmp_path / "s1.ipynb")
+    source = nbformat.read(EXERCISE, as_version=4)
+    started = time.monotonic()
+    nb, problem = prepare_submission(source, tmp_path / "s1.ipynb", student_id="s1", seed=1,
+                                     max_bytes=2_000_000)
+    assert nb is None
+    assert (problem.code, problem.text()) == ("unreadable", f"not a readable notebook ({error})")
+    assert time.monotonic() - started < 5

@@ -9,6 +9,7 @@ import html
 import http.server
 import io
 import json
+import os
 import threading
 import zipfile
 from datetime import datetime, timezone
@@ -756,6 +757,10 @@ def test_a_bad_row_of_the_tokens_file_is_skipped_and_said(tmp_path, data, tokens
      "no header row naming the columns student_id and token"),
     (lambda p: p.write_bytes(b"\n\n"), "no header row naming the columns student_id and token"),
     (lambda p: p.mkdir(), "not a regular file"),
+    (lambda p: os.mkfifo(p), "not a regular file"),  # and no wait for a writer
+    (lambda p: p.symlink_to("/dev/zero"), "not a regular file"),
+    (lambda p: (p.with_name("real.csv").write_text("student_id,token\nst-a,0123456789abcdef\n"),
+                p.symlink_to(p.with_name("real.csv"))), "not a regular file"),  # never followed
 ])
 def test_a_tokens_file_that_cannot_be_used_gives_no_token(tmp_path, make, reason):
     from crmlab.publish.hub_service import read_tokens
@@ -770,6 +775,27 @@ def test_a_tokens_file_that_cannot_be_used_gives_no_token(tmp_path, make, reason
         "status": 404, "code": "tokens_unreadable", "params": {},
         "message": "the hub's list of data variant tokens cannot be read; ask your instructor "
                    "(until then you work on the practice variant)"}
+
+
+def test_a_tokens_file_growing_while_read_past_the_cap_gives_no_token(tmp_path, monkeypatch):
+    from crmlab.core import safe_files
+    from crmlab.publish.hub_service import read_tokens
+
+    path = tmp_path / "tokens.csv"
+    path.write_text("student_id,token\nst-a,0123456789abcdef\n")
+    size = path.stat().st_size
+    real = os.fstat
+
+    def fstat(fd):  # the size when it was opened: it grew after
+        found = real(fd)
+        return os.stat_result((*found[:6], 10, *found[7:10]))
+
+    monkeypatch.setattr(safe_files.os, "fstat", fstat)
+    assert read_tokens(path, max_bytes=size) == ({"st-a": "0123456789abcdef"}, [])
+    with pytest.raises(Refused) as caught:
+        read_tokens(path, max_bytes=size - 1)
+    assert caught.value.detail == (f"{path}: larger than the cap of {size - 1} bytes; no data "
+                                   "variant token is given")
 
 
 def test_a_hostile_tokens_file_is_never_a_server_error(crmlab_home, tmp_path, monkeypatch,

@@ -99,6 +99,17 @@ def test_a_fifo_or_a_device_is_refused_without_waiting(tmp_path):
     assert read(zero) == (None, Problem(1, "-", "not a regular file"))
 
 
+def test_a_course_file_linked_into_place_is_read_and_a_missing_one_said(tmp_path):
+    (tmp_path / "real.yaml").write_text("a: 1\n")
+    (tmp_path / "course.yaml").symlink_to(tmp_path / "real.yaml")
+    assert plain(read(tmp_path / "course.yaml")[0]) == {"a": 1}
+    assert read(tmp_path / "gone.yaml") == (
+        None, Problem(1, "-", "cannot read the file (No such file or directory)"))
+    (tmp_path / "dangling.yaml").symlink_to(tmp_path / "gone.yaml")
+    assert read(tmp_path / "dangling.yaml") == (
+        None, Problem(1, "-", "cannot read the file (No such file or directory)"))
+
+
 def test_read_plain_raises_the_one_line(tmp_path):
     path = tmp_path / "list.yaml"
     path.write_text("- a\n- a\n- {b: 1, b: 2}\n")

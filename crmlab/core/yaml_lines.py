@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from pathlib import Path
 
 __all__ = ["Map", "List", "Problem", "parse", "read", "read_plain", "plain", "read_text",
            "MAX_BYTES", "MAX_DEPTH", "MAX_ALIAS_NODES"]
@@ -255,22 +254,14 @@ def plain(value):
 def read_text(path) -> tuple[str | None, str | None]:
     """The UTF-8 text of a file, or ``(None, reason)`` when it is missing, not a regular file,
     larger than :data:`MAX_BYTES`, binary or not UTF-8."""
-    import os
-    import stat
+    from crmlab.core.safe_files import NOT_REGULAR, TOO_LARGE, FileRefused, read_regular
 
-    path = Path(path)
-    try:
-        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        return None, f"cannot read the file ({exc.strerror or exc})"
-    with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(handle.fileno()).st_mode
-        if not stat.S_ISREG(mode):
-            return None, "not a regular file"
-        raw = handle.read(MAX_BYTES + 1)
-    if len(raw) > MAX_BYTES:
-        return None, f"the file is larger than {MAX_BYTES:,} bytes"
+    try:  # an instructor may link a course file into place: a link to a regular file is read
+        raw = read_regular(path, max_bytes=MAX_BYTES, follow_links=True)
+    except FileRefused as refused:
+        return None, ("not a regular file" if refused.kind == NOT_REGULAR else
+                      f"the file is larger than {MAX_BYTES:,} bytes" if refused.kind == TOO_LARGE
+                      else f"cannot read the file ({refused.why})")
     if b"\x00" in raw:
         return None, "not a text file"
     try:

@@ -37,6 +37,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from crmlab.core.exceptions import ExerciseError
+from crmlab.core.safe_files import NOT_REGULAR, TOO_LARGE, FileRefused, read_regular
 from crmlab.core.validation import check_whole
 from crmlab.grading.results import Reason
 
@@ -265,17 +266,13 @@ def _read_file(path: Path, parts: tuple, limits: ReadLimits, budget: _Budget) ->
         return [Item(parts, REFUSED, reason=Reason("too_large", limit=cap))]
     if not budget.take(info.st_size):
         return [Item(parts, REFUSED, reason=Reason("over_budget", limit=limits.total))]
-    try:  # O_NOFOLLOW: a file swapped for a link after lstat is refused, not followed
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
-                     | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return [Item(parts, REFUSED, reason=Reason("special_file"))]
-            data = handle.read(cap + 1)
-    except OSError as exc:
-        return [Item(parts, REFUSED, reason=Reason("unreadable_file", detail=_detail(exc)))]
-    if len(data) > cap:
-        return [Item(parts, REFUSED, reason=Reason("too_large", limit=cap))]
+    try:  # a file swapped for a link or a FIFO after lstat is refused, not followed
+        data = read_regular(path, max_bytes=cap)
+    except FileRefused as refused:
+        reason = (Reason("special_file") if refused.kind == NOT_REGULAR else
+                  Reason("too_large", limit=cap) if refused.kind == TOO_LARGE else
+                  Reason("unreadable_file", detail=_detail(refused.error)))
+        return [Item(parts, REFUSED, reason=reason)]
     if wanted:
         return _read_nested(data, parts, limits, budget, depth=1, zips=(len(parts) - 1,))
     return [Item(parts, NOTEBOOK, data=data, mtime=mtime, time_kind="file")]
@@ -339,7 +336,10 @@ def _read_zip(archive: zipfile.ZipFile, prefix: tuple, limits: ReadLimits, budge
             items.append(Item(parts, REFUSED, reason=Reason("too_large", limit=cap),
                               zips=zips))
             continue
-        try:  # the header's size may lie: never read more than the cap and one byte
+        # The header's size may lie: never read more than the cap and one byte. A zip entry
+        # is read in chunks as it inflates, so asking for the cap allocates none of it (unlike
+        # a file on disk; measured: the same time and peak memory with a 20 or a 200 MB cap).
+        try:
             with archive.open(info) as handle:
                 data = handle.read(cap + 1)
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError,

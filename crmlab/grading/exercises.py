@@ -39,6 +39,7 @@ import pandas as pd
 
 from crmlab.core.atomic import write_text
 from crmlab.core.exceptions import ExerciseError
+from crmlab.core.safe_files import NOT_REGULAR, OS_ERROR, FileRefused, read_regular
 from crmlab.core.validation import Problems, check_choice, check_rate, check_whole
 from crmlab.exercises.assignment import parameters_code
 from crmlab.exercises.notebook import submission_name, submission_owner
@@ -57,7 +58,6 @@ from crmlab.grading.results import STOPS_BATCH, JobResult, Reason
 from crmlab.grading.runner import STACK, Job, run_job
 from crmlab.grading.sandbox import MB, Limits, crmlab_dir, fingerprint, preflight
 from crmlab.grading.skeleton import Judge, Record
-from crmlab.grading.values import read_plain
 
 __all__ = ["grade", "ExerciseOptions", "ExerciseGrading", "ExerciseJudge", "add_arguments",
            "options_from", "Job", "run_job", "prepare_submission", "prepare_variants",
@@ -131,22 +131,17 @@ def prepare_submission(source_nb, submission, *, student_id: str, seed: int,
 
 def _read_submission(path, max_bytes: int):
     """``(bytes, None)``, or ``(None, reason)`` for a file that is not a regular file (a link,
-    a FIFO) or is larger than ``max_bytes``: its size is known before anything is read."""
-    import os
-    import stat
-
+    a FIFO), cannot be read or is larger than ``max_bytes``: its size is known before anything
+    is read."""
     try:
-        info = os.lstat(path)
-    except OSError as exc:
-        return None, Reason("unreadable", error=type(exc).__name__)
-    if not stat.S_ISREG(info.st_mode):
-        return None, Reason("unreadable", error="not a regular file")
+        return read_regular(path, max_bytes=max_bytes), None
+    except FileRefused as refused:
+        if refused.kind == OS_ERROR:
+            return None, Reason("unreadable", error=type(refused.error).__name__)
+        if refused.kind == NOT_REGULAR:
+            return None, Reason("unreadable", error="not a regular file")
     megabytes = max_bytes // MB if max_bytes % MB == 0 else round(max_bytes / MB, 3)
-    too_large = Reason("notebook_too_large", megabytes=megabytes)
-    if info.st_size > max_bytes:
-        return None, too_large
-    raw = read_plain(path, limit=max_bytes)
-    return (raw, None) if raw is not None else (None, too_large)
+    return None, Reason("notebook_too_large", megabytes=megabytes)
 
 
 def hidden_sources(source_nb) -> tuple:

@@ -315,20 +315,12 @@ def read_plain(path, *, limit: int) -> bytes | None:
     >>> read_plain(path, limit=10), read_plain(path, limit=1)
     (b'{}', None)
     """
-    import os
-    import stat
+    from crmlab.core.safe_files import FileRefused, read_regular
 
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:  # the kernel owned this folder: no symlink, no FIFO, only a plain file is read
-        fd = os.open(path, flags)
-    except OSError:
+        return read_regular(path, max_bytes=limit)
+    except FileRefused:
         return None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-            return None
-        raw = handle.read(limit + 1)
-    return raw if len(raw) <= limit else None
 
 
 def load(path, *, limit: int) -> dict:

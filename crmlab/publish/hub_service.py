@@ -71,7 +71,6 @@ import json
 import logging
 import os
 import re
-import stat
 import tempfile
 import threading
 from datetime import datetime
@@ -81,6 +80,7 @@ from urllib.parse import urlparse
 from crmlab.core.atomic import append_text
 from crmlab.core.exceptions import CrmlabError
 from crmlab.core.ids import PATTERN, validate_id
+from crmlab.core.safe_files import FileRefused, read_regular
 from crmlab.core.times import iso, stamp, utc
 from crmlab.exercises.hand_in import MAX_NOTEBOOK as NOTEBOOK_BYTES
 from crmlab.grading.receipts import COLUMNS
@@ -324,7 +324,8 @@ def read_tokens(path: str | Path, *, max_bytes: int = TOKENS_BYTES) -> tuple[dic
     skipped; a student listed twice with different tokens gets neither. Raise
     :class:`Refused` (404): ``tokens_not_published`` when there is no file,
     ``tokens_unreadable`` (its ``detail`` says why, for the log) when it cannot be used at all:
-    not a regular file, larger than ``max_bytes``, no such header.
+    not a regular file (a link is never followed, nor a FIFO waited on: read by
+    :func:`crmlab.core.safe_files.read_regular`), larger than ``max_bytes``, no such header.
 
     Examples
     --------
@@ -344,23 +345,12 @@ def read_tokens(path: str | Path, *, max_bytes: int = TOKENS_BYTES) -> tuple[dic
     crmlab.publish.hub_service.Refused: the instructor has not published the data variant tokens on the hub yet; until then you work on the practice variant
     """
     path = Path(path)
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise Refused(404, code="tokens_not_published") from None
-    except OSError as exc:
-        raise _unreadable(path, exc.strerror or str(exc)) from None
-    if not stat.S_ISREG(info.st_mode):
-        raise _unreadable(path, "not a regular file")
-    if info.st_size > max_bytes:
-        raise _unreadable(path, f"{info.st_size} bytes, larger than the cap of {max_bytes}")
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except OSError as exc:
-        raise _unreadable(path, exc.strerror or str(exc)) from None
-    if len(data) > max_bytes:  # grew since stat()
-        raise _unreadable(path, f"larger than the cap of {max_bytes} bytes")
+    try:  # never a link (nor one swapped in after a check), never blocked on a FIFO
+        data = read_regular(path, max_bytes=max_bytes)
+    except FileRefused as refused:
+        if isinstance(refused.error, FileNotFoundError):
+            raise Refused(404, code="tokens_not_published") from None
+        raise _unreadable(path, refused.why) from None
     # undecodable bytes become lone surrogates: no student id or token matches them
     lines = data.decode("utf-8-sig", "surrogateescape").split("\n")
     return _token_rows(path, lines)
