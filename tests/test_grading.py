@@ -242,6 +242,29 @@ def test_invalid_options(cohort, tmp_path, kwargs, message):
     assert str(info.value) == message
 
 
+def test_verdicts_two_readers_judged_are_merged_by_answer():
+    # Each forked reader judges into a table of its own and hands over what is new; the
+    # grading process takes them in whatever order the readers finish, one verdict per answer.
+    from crmlab.grading.quizzes import _Verdicts
+
+    quiz = load("final_test")
+    first, second, merged = _Verdicts(), _Verdicts(), _Verdicts()
+    one = [first.judge("final_test", quiz, "q05", raw, raw) for raw in ("b", "c", "b")]
+    other = [second.judge("final_test", quiz, "q05", raw, raw) for raw in ("c", "a")]
+    assert one == [0, 1, 0] and other == [0, 1]  # each reader's own numbering
+    assert first.judge("final_test", quiz, "q05", "zz", "zz") == (  # a reason, no verdict
+        "question 'q05': Got option='zz' instead, expected one of 'a', 'all', 'b', 'c', 'none'.")
+    mapped = {}
+    for name, table in (("second", second), ("first", first)):
+        start, new = table.hand_over()
+        assert start == 0
+        mapped[name] = [merged.take(token, verdict) for token, verdict in new]
+    assert mapped == {"second": [0, 1], "first": [2, 0]}  # "c" judged twice, kept once
+    assert [v.canonical for v in merged] == ["c", "a", "b"]
+    assert [v.correct for v in merged] == [False, False, True]
+    assert first.hand_over() == (2, [])  # nothing new since
+
+
 def test_parallel_reading_gives_the_same_result(tmp_path, monkeypatch):
     from crmlab.grading import quizzes as grading
 
@@ -249,6 +272,7 @@ def test_parallel_reading_gives_the_same_result(tmp_path, monkeypatch):
     _bad_cases(subs.mkdir() or subs)
     serial = grade(subs, out=tmp_path / "serial", progress=False)
     monkeypatch.setattr(grading, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(grading, "CHUNK_SIZES", (1, 2))  # several chunks for each reader
     monkeypatch.setattr(grading.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     parallel = grade(subs, out=tmp_path / "parallel", progress=False)
     pd.testing.assert_frame_equal(parallel.gradebook, serial.gradebook)

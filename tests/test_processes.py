@@ -9,13 +9,19 @@ import time
 
 import pytest
 
+from crmlab.core import processes
 from crmlab.core.processes import fork_pool
 
+#: A parent that starts two workers, writes their pids and dies as the out-of-memory killer
+#: would kill it: no shutdown, no clean-up. ``KERNEL`` False: the workers cannot ask Linux and
+#: watch their parent instead.
 SCRIPT = textwrap.dedent("""
     import os, sys, time
-    from crmlab.core.processes import fork_pool
+    from crmlab.core import processes
 
-    pool = fork_pool(2)
+    if sys.argv[2] == "watch":
+        processes._prctl = lambda: None
+    pool = processes.fork_pool(2)
     futures = [pool.submit(time.sleep, 60) for _ in range(2)]
     time.sleep(0.5)  # both workers started
     children = []
@@ -27,15 +33,16 @@ SCRIPT = textwrap.dedent("""
             continue
         if int(fields[1]) == os.getpid():
             children.append(pid)
-    print(" ".join(children), flush=True)
-    os.kill(os.getpid(), 9)  # as the out-of-memory killer would: no shutdown, no cleanup
+    with open(sys.argv[1], "w") as handle:
+        handle.write(" ".join(children))
+    os.kill(os.getpid(), 9)
 """)
 
 
 def _alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().split()[2] != "Z"  # a zombie has died
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has died
     except FileNotFoundError:
         return False
 
@@ -45,15 +52,27 @@ def test_a_worker_runs_in_a_fork():
         assert pool.submit(os.getppid).result() == os.getpid()
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
-def test_workers_die_when_the_process_that_started_them_is_killed():
-    # start_new_session: the killed parent's workers are not this test's children either
-    run = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True,
-                         timeout=60, start_new_session=True)
-    assert run.returncode == -signal.SIGKILL, run.stderr
-    workers = [int(pid) for pid in run.stdout.split()]
-    assert len(workers) == 2
-    deadline = time.monotonic() + 10
-    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not any(_alive(pid) for pid in workers)
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("how", ["kernel", "watch"])
+def test_workers_die_when_the_process_that_started_them_is_killed(tmp_path, how):
+    if how == "kernel" and processes._prctl() is None:
+        pytest.skip("prctl is not available here")
+    pids, log = tmp_path / "pids", tmp_path / "log"
+    workers = []
+    try:
+        with open(log, "wb") as out:  # a file, not a pipe: a survivor cannot hang the test
+            run = subprocess.run([sys.executable, "-c", SCRIPT, str(pids), how], stdout=out,
+                                 stderr=out, timeout=30, start_new_session=True)
+        assert run.returncode == -signal.SIGKILL, log.read_text()
+        workers = [int(pid) for pid in pids.read_text().split()]
+        assert len(workers) == 2
+        deadline = time.monotonic() + 10
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_alive(pid) for pid in workers)
+    finally:
+        for pid in workers:  # a failing test leaves no process behind
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass

@@ -81,6 +81,20 @@ def test_a_regenerated_course_table_is_read_again(monkeypatch, tmp_path):
         Variant().load("supplier")
 
 
+def test_a_variants_sizes_count_its_rows_and_the_course_datas():
+    mine = Variant(token_for(SECRET, "s01"))
+    sizes = mine.sizes(tables=("customers", "orders", "cdnow_sample"))
+    for table in ("customers", "orders", "cdnow_sample"):
+        assert sizes.loc[table, "variant"] == len(mine.load(table))
+        assert sizes.loc[table, "course data"] == len(datasets.load(table))
+    assert sizes.loc["cdnow_sample", "share"] == 1  # shared, never subset
+    assert 0.7 < sizes.loc["customers", "share"] < 0.9
+    assert sizes.loc["orders", "share"] == round(len(mine.load("orders"))
+                                                 / len(datasets.load("orders")), 3)
+    with pytest.raises(DataError, match="^Got name='supplier' instead, expected one of "):
+        mine.sizes(tables=("supplier",))
+
+
 def test_a_token_is_sixteen_hex_digits_and_a_bad_saved_one_names_the_file(monkeypatch,
                                                                            tmp_path):
     with pytest.raises(DataError, match=r"Got token='XYZ' instead, expected 16 hex digits"):
@@ -308,6 +322,7 @@ def test_the_forked_readers_grade_numbers_of_ones_own_as_one_process_does(course
              {"n-orders": keys.variant("sim-0005").digest}, subs)
     serial = grade(subs, out=tmp_path / "serial", figures=False, progress=False)
     monkeypatch.setattr(grading, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(grading, "CHUNK_SIZES", (1, 2))  # several chunks for each reader
     monkeypatch.setattr(grading.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     parallel = grade(subs, out=tmp_path / "parallel", figures=False, progress=False)
     assert len(serial.problems) == 5

@@ -224,6 +224,8 @@ def test_an_unzipped_bundle_follows_no_link(tmp_path, member):
     (b"[" * 100_000 + b"]" * 100_000, "answers/L00.json"),  # past the parser's own recursion
     (b"[" * 900 + b"]" * 900, "answers/L00.json"),  # parsed, but every walk would recurse
     (b"[" * 9 + b"]" * 9, "answers/L00.json"),
+    # a list of options is read without a walk: one that is not only texts is walked
+    (b'["a", ' + b"[" * 8 + b"1" + b"]" * 8 + b"]", "answers/L00.json"),
 ])
 def test_deeply_nested_answers_are_refused(tmp_path, nested, what):
     path = _zipped(tmp_path, _answers().replace(b'"restart"', nested))

@@ -166,9 +166,20 @@ class Variant:
             keep &= frame["product_id"].isin(products).to_numpy()
         return frame.loc[keep].reset_index(drop=True)
 
-    def sizes(self, tables=("customers", "suppliers")):
-        """How much of the course data this variant keeps: a DataFrame with a row per table,
-        its rows in the variant, in the course data, and their share (about :data:`KEEP`).
+    def sizes(self, *, tables=("customers", "suppliers")):
+        """How much of the course data this variant keeps.
+
+        Parameters
+        ----------
+        tables : sequence of str
+            Course tables (:func:`crmlab.datasets.names`); a shared table (CDNOW) is kept whole.
+
+        Returns
+        -------
+        DataFrame
+            A row per table: its rows in the variant (``variant``), in the course data
+            (``course data``) and their ``share`` (about :data:`KEEP` for customers and
+            suppliers), to three decimals.
 
         Examples
         --------
@@ -206,7 +217,7 @@ class Variant:
         return drawn
 
 
-_FULL: dict = {}  # path -> (the file's size and modification time, the table read)
+_FULL: dict = {}  # path -> (the file's identity, size and times, the table read)
 
 
 def _full(name: str):
@@ -220,8 +231,8 @@ def _full(name: str):
     check_choice("name", name, sorted(TABLES), error=DataError)
     path = datasets_dir() / f"{name}.csv"
     try:
-        found = path.stat()
-        stamp = (found.st_size, found.st_mtime_ns)
+        found = path.stat()  # a file rewritten, even within its clock's step, changes ctime
+        stamp = (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
     except OSError:
         stamp = None  # read_table says what is wrong, in one line
     kept = _FULL.get(path)

@@ -76,6 +76,8 @@ RESULT_RESPONSE_COLUMNS = [*RESPONSE_COLUMNS[:4], "answer_text", *RESPONSE_COLUM
 RESUBMISSION = ("latest", "first", "best")
 #: From this many submissions on, one forked process per core reads them.
 PARALLEL_FROM = 2000
+#: The fewest and the most submissions a reader takes at a time (:func:`_chunks`).
+CHUNK_SIZES = (50, 500)
 
 
 @dataclass
@@ -403,10 +405,10 @@ def _read_one(item, max_bytes, keys, verdicts: _Verdicts, every_quiz: bool, own_
     return kept, indices, ignored, total, entries, landed
 
 
-def _chunks(total: int, workers: int, *, largest: int = 500, smallest: int = 50) -> list:
+def _chunks(total: int, workers: int) -> list:
     """``[(start, stop)]`` covering ``range(total)`` in the order read: each chunk an eighth
-    of what is left for each of ``workers`` readers, between ``smallest`` and ``largest``, so the
-    readers finish together (chunks of one size left one reader alone with the last of them).
+    of what is left for each of ``workers`` readers, within :data:`CHUNK_SIZES`, so the readers
+    finish together (chunks of one size left one reader alone with the last of them).
 
     Examples
     --------
@@ -416,6 +418,7 @@ def _chunks(total: int, workers: int, *, largest: int = 500, smallest: int = 50)
     >>> sizes[:4], sizes[-3:], sum(sizes)
     ([187, 175, 164, 154], [50, 50, 29], 3000)
     """
+    smallest, largest = CHUNK_SIZES
     if workers < 2:
         return [(i, min(i + largest, total)) for i in range(0, total, largest)]
     bounds, start = [], 0
