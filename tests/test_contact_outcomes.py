@@ -226,14 +226,10 @@ def test_a_stratum_without_both_groups_gets_no_weight():
                               "stratum holding both resolved and unresolved contacts.")
 
 
-def _simulated(effect, *, seed=2024, n=30_000):
-    """Contacts whose resolution and repeat buying both rise with satisfaction, plus an effect
-    of resolution itself of ``effect`` on the probability of buying again."""
-    rng = np.random.default_rng(seed)
-    band = rng.choice([0, 1, 2], size=n, p=[0.3, 0.4, 0.3])
-    resolved = rng.random(n) < np.array([0.3, 0.6, 0.9])[band]
-    repeat = rng.random(n) < np.array([0.15, 0.35, 0.6])[band] + effect * resolved
-    ids = np.array([f"c{i}" for i in range(n)])
+def _contacts_and_orders(band, resolved, repeat):
+    """One accounting contact a customer on 1 January, with its satisfaction band and whether
+    it was resolved; an order on 15 February from each customer who bought again."""
+    ids = np.array([f"c{i}" for i in range(len(band))])
     contacts = pd.DataFrame({"customer_id": ids, "interaction_date": pd.Timestamp("2024-01-01"),
                              "touchpoint": "accounting", "resolved": resolved,
                              "satisfaction": np.array(["low", "mid", "high"])[band]})
@@ -242,6 +238,16 @@ def _simulated(effect, *, seed=2024, n=30_000):
                                np.full(repeat.sum(), np.datetime64("2024-02-15")),
                                np.datetime64("2024-12-31"))})
     return contacts, orders
+
+
+def _simulated(effect, *, seed=2024, n=30_000):
+    """Contacts whose resolution and repeat buying both rise with satisfaction, plus an effect
+    of resolution itself of ``effect`` on the probability of buying again."""
+    rng = np.random.default_rng(seed)
+    band = rng.choice([0, 1, 2], size=n, p=[0.3, 0.4, 0.3])
+    resolved = rng.random(n) < np.array([0.3, 0.6, 0.9])[band]
+    repeat = rng.random(n) < np.array([0.15, 0.35, 0.6])[band] + effect * resolved
+    return _contacts_and_orders(band, resolved, repeat)
 
 
 @pytest.mark.parametrize("effect", [0.0, 0.1, -0.1])
@@ -263,14 +269,7 @@ def _heterogeneous(*, seed=2024, n=40_000):
     resolved = rng.random(n) < np.array([0.3, 0.6, 0.9])[band]
     effect = np.array([0.05, 0.1, 0.2])[band]
     repeat = rng.random(n) < np.array([0.15, 0.35, 0.5])[band] + effect * resolved
-    ids = np.array([f"c{i}" for i in range(n)])
-    contacts = pd.DataFrame({"customer_id": ids, "interaction_date": pd.Timestamp("2024-01-01"),
-                             "touchpoint": "accounting", "resolved": resolved,
-                             "satisfaction": np.array(["low", "mid", "high"])[band]})
-    orders = pd.DataFrame({"customer_id": np.append(ids[repeat], "end"),
-                           "order_date": np.append(
-                               np.full(repeat.sum(), np.datetime64("2024-02-15")),
-                               np.datetime64("2024-12-31"))})
+    contacts, orders = _contacts_and_orders(band, resolved, repeat)
     unresolved = np.array([0.3 * 0.7, 0.4 * 0.4, 0.3 * 0.1])
     on_unresolved = float((unresolved * [0.05, 0.1, 0.2]).sum() / unresolved.sum())
     over_all = float(np.dot([0.3, 0.4, 0.3], [0.05, 0.1, 0.2]))
