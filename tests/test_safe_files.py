@@ -140,6 +140,27 @@ def test_following_links_reads_a_regular_target_only(tmp_path):
     assert (refused.kind, refused.why) == (OS_ERROR, "No such file or directory")
 
 
+@posix_only
+def test_a_file_is_read_in_the_folder_held_open(tmp_path):
+    """``dir_fd``: the file is looked up in the folder the caller holds open, so a folder
+    swapped for a link after it was opened is never followed; a link inside it is refused."""
+    folder, elsewhere = tmp_path / "answers", tmp_path / "elsewhere"
+    for where, data in ((folder, b"mine"), (elsewhere, b"theirs")):
+        where.mkdir()
+        (where / "L00.json").write_bytes(data)
+    _link_to_zero(folder / "L01.json")
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    try:
+        folder.rename(tmp_path / "moved")
+        folder.symlink_to(elsewhere)
+        assert read_regular("L00.json", max_bytes=10, dir_fd=fd) == b"mine"
+        assert read_regular_stat("L00.json", max_bytes=10, dir_fd=fd)[0] == b"mine"
+        refused = _refused("L01.json", max_bytes=10, dir_fd=fd)
+    finally:
+        os.close(fd)
+    assert (refused.kind, str(refused)) == (NOT_REGULAR, "L01.json: not a regular file")
+
+
 def test_a_missing_file_is_an_os_error_with_its_strerror(tmp_path):
     path = tmp_path / "gone.json"
     refused = _refused(path, max_bytes=10)

@@ -66,7 +66,8 @@ def _rebuild(path, kind: str, max_bytes: int, size: int | None,
     return FileRefused(path, kind, max_bytes=max_bytes, size=size, error=error)
 
 
-def read_regular(path: str | Path, *, max_bytes: int, follow_links: bool = False) -> bytes:
+def read_regular(path: str | Path, *, max_bytes: int, follow_links: bool = False,
+                 dir_fd: int | None = None) -> bytes:
     """The bytes of the regular file ``path``, at most ``max_bytes`` of them; else raise
     :class:`FileRefused`.
 
@@ -85,6 +86,10 @@ def read_regular(path: str | Path, *, max_bytes: int, follow_links: bool = False
     follow_links : bool
         Read a link's target (still only a regular one): for the course's own files, which an
         instructor may link into place; never for a file a student or a job could have written.
+    dir_fd : int, optional
+        An open folder that ``path`` is relative to: a caller that walks a folder one level at
+        a time (each opened with ``O_NOFOLLOW``) reads the file in the folder it holds open, so
+        no folder on the way can be swapped for a link.
 
     Examples
     --------
@@ -107,11 +112,11 @@ def read_regular(path: str | Path, *, max_bytes: int, follow_links: bool = False
     ...     print(refused.kind, "|", refused.why, "|", type(refused.error).__name__)
     os_error | No such file or directory | FileNotFoundError
     """
-    return _read(path, max_bytes, follow_links, with_stat=False)[0]
+    return _read(path, max_bytes, follow_links, dir_fd, with_stat=False)[0]
 
 
-def read_regular_stat(path: str | Path, *, max_bytes: int,
-                      follow_links: bool = False) -> tuple[bytes, os.stat_result]:
+def read_regular_stat(path: str | Path, *, max_bytes: int, follow_links: bool = False,
+                      dir_fd: int | None = None) -> tuple[bytes, os.stat_result]:
     """:func:`read_regular` and the file's status as it was read (taken on the open file after
     the read, so its modification time is that of the bytes returned, with no second lookup of
     ``path``).
@@ -126,16 +131,16 @@ def read_regular_stat(path: str | Path, *, max_bytes: int,
     >>> data, info.st_mtime
     (b'PK', 1700000000.0)
     """
-    return _read(path, max_bytes, follow_links, with_stat=True)
+    return _read(path, max_bytes, follow_links, dir_fd, with_stat=True)
 
 
-def _read(path, max_bytes: int, follow_links: bool, *,
+def _read(path, max_bytes: int, follow_links: bool, dir_fd: int | None, *,
           with_stat: bool) -> tuple[bytes, os.stat_result | None]:
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     if not follow_links:
         flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(path, flags)
+        fd = os.open(path, flags, dir_fd=dir_fd)
     except OSError as exc:
         # ELOOP: the file is a link (O_NOFOLLOW); ENXIO: a socket, which cannot be opened
         if exc.errno == errno.ENXIO or (exc.errno == errno.ELOOP and not follow_links):
