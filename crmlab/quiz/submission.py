@@ -45,7 +45,7 @@ from crmlab.core.exceptions import SubmissionError
 __all__ = ["FORMAT_VERSION", "MAX_BYTES", "MAX_DEPTH", "Submission", "SubmissionProblem",
            "new_answers", "add_answer", "answers_bytes", "parse_answers", "answers_file",
            "bundle_members", "zip_members", "bundle_bytes", "discover", "read_submission",
-           "read_regular", "check_version"]
+           "check_version"]
 
 
 class SubmissionProblem(SubmissionError):
@@ -329,14 +329,14 @@ def _created(value) -> str:
     return value if isinstance(value, str) and len(value) <= 40 and value.isprintable() else ""
 
 
-def read_regular(path: str | Path, *, name: str, max_bytes: int) -> bytes:
+def _read_file(path: str | Path, *, name: str, max_bytes: int) -> bytes:
     """The bytes of the regular file ``path`` (``name`` in a problem), at most ``max_bytes``:
     a link, a FIFO, a device or a larger file raises :class:`SubmissionProblem` (read by
     :func:`crmlab.core.safe_files.read_regular`; an OS error is raised as it is).
 
     Examples
     --------
-    >>> read_regular("/dev/zero", name="L00.json", max_bytes=10)
+    >>> _read_file("/dev/zero", name="L00.json", max_bytes=10)
     Traceback (most recent call last):
     ...
     crmlab.quiz.submission.SubmissionProblem: L00.json is a link or a special file (not read)
@@ -393,7 +393,7 @@ def _read_folder_bundle(folder: Path, max_bytes: int) -> Submission:
             if not stat.S_ISDIR(os.lstat(folder.joinpath(*parts[:depth])).st_mode):
                 raise SubmissionProblem("not_regular_file", name=name)
         try:
-            return read_regular(folder.joinpath(*parts), name=name, max_bytes=max_bytes)
+            return _read_file(folder.joinpath(*parts), name=name, max_bytes=max_bytes)
         except FileNotFoundError:
             return None
 
@@ -404,7 +404,7 @@ def _read_answer_folder(folder: Path, max_bytes: int) -> Submission:
     student_id = _student(folder.name)
     quizzes, variants, created = {}, {}, ""
     for path in sorted(folder.glob("*.json")):
-        data = parse_answers(read_regular(path, name=path.name, max_bytes=max_bytes), path.name,
+        data = parse_answers(_read_file(path, name=path.name, max_bytes=max_bytes), path.name,
                              student_id=student_id)
         _add_quiz(quizzes, str(data.get("quiz_id") or path.stem), _raw_answers(data, path.name),
                   variants)
