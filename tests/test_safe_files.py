@@ -184,8 +184,9 @@ def test_an_unreadable_file_is_an_os_error(tmp_path):
 
 
 def _reported_size(monkeypatch, size):
-    """Have every fstat say a file holds ``size`` bytes: a file that grows between the size
-    check and the read."""
+    """Have ``os.fstat`` (the function itself, so for every module) say a file holds ``size``
+    bytes: a file that grows between the size check and the read. Shared with
+    test_submission."""
     real = os.fstat
 
     def fstat(fd):
