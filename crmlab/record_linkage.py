@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from crmlab.core.validation import check_columns, expected
+from crmlab.core.validation import check_columns, check_unique, expected
 
 __all__ = ["normalise_email", "normalise_phone", "name_key", "CustomerView",
            "single_customer_view", "orders_with_person", "merge_quality"]
@@ -194,10 +194,7 @@ def single_customer_view(customers: pd.DataFrame, *, on=_KEYS) -> CustomerView:
     check_columns(customers, ["customer_id", "first_name", "last_name", "address", "city", *on],
                   table="customers")
     ids = customers["customer_id"].astype(str).to_numpy()
-    dup = pd.Series(ids).duplicated()
-    if dup.any():
-        raise expected("customer_id", ids[dup.to_numpy()][0],
-                       "one row per record (it appears twice)")
+    check_unique("customer_id", ids, item="record")  # as text: 1 and "1" would be one record
     # Evidence fields: both contact keys when present (even if only one of them makes pairs).
     normalise = {"email": normalise_email, "phone": normalise_phone}
     fields = {k: f(customers[k]).reset_index(drop=True) for k, f in normalise.items()
