@@ -34,6 +34,7 @@ import pandas as pd
 from crmlab.core.validation import (
     check_choice,
     check_columns,
+    check_no_columns,
     check_rate,
     check_unique,
     expected,
@@ -293,7 +294,8 @@ def welcome_contacts(interactions: pd.DataFrame, customers: pd.DataFrame) -> pd.
     Parameters
     ----------
     interactions : DataFrame
-        The contacts, with the column ``customer_id``; not modified.
+        The contacts, with the column ``customer_id`` and without the two columns added
+        (``welcome_csat``, ``everyone``); not modified.
     customers : DataFrame
         One row per customer, columns ``customer_id`` and ``welcome_csat`` (empty where the call
         did not reach the customer); not modified.
@@ -321,6 +323,7 @@ def welcome_contacts(interactions: pd.DataFrame, customers: pd.DataFrame) -> pd.
 'customer_id', 'welcome_csat'.
     """
     check_columns(interactions, ["customer_id"], table="interactions")
+    check_no_columns(interactions, ["welcome_csat", "everyone"], table="interactions")
     check_columns(customers, ["customer_id", "welcome_csat"], table="customers")
     check_unique("customer_id", customers["customer_id"], item="customer")
     welcome = customers.set_index("customer_id")["welcome_csat"]
