@@ -31,7 +31,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from crmlab.core.validation import check_choice, check_columns, check_rate, expected
+from crmlab.core.validation import (
+    check_choice,
+    check_columns,
+    check_no_columns,
+    check_rate,
+    check_unique,
+    expected,
+)
 from crmlab.repeat_purchase import bought_again
 from crmlab.touchpoints import office_of
 
@@ -287,7 +294,8 @@ def welcome_contacts(interactions: pd.DataFrame, customers: pd.DataFrame) -> pd.
     Parameters
     ----------
     interactions : DataFrame
-        The contacts, with the column ``customer_id``; not modified.
+        The contacts, with the column ``customer_id`` and without the two columns added
+        (``welcome_csat``, ``everyone``); not modified.
     customers : DataFrame
         One row per customer, columns ``customer_id`` and ``welcome_csat`` (empty where the call
         did not reach the customer); not modified.
@@ -315,11 +323,9 @@ def welcome_contacts(interactions: pd.DataFrame, customers: pd.DataFrame) -> pd.
 'customer_id', 'welcome_csat'.
     """
     check_columns(interactions, ["customer_id"], table="interactions")
+    check_no_columns(interactions, ["welcome_csat", "everyone"], table="interactions")
     check_columns(customers, ["customer_id", "welcome_csat"], table="customers")
-    twice = customers["customer_id"].duplicated()
-    if twice.any():
-        raise expected("customer_id", customers.loc[twice, "customer_id"].iloc[0],
-                       "one row per customer (it appears twice)")
+    check_unique("customer_id", customers["customer_id"], item="customer")
     welcome = customers.set_index("customer_id")["welcome_csat"]
     return interactions.assign(welcome_csat=interactions["customer_id"].map(welcome),
                                everyone="all")

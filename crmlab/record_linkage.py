@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from crmlab.core.validation import check_columns, expected
+from crmlab.core.validation import check_columns, check_no_columns, check_unique, expected
 
 __all__ = ["normalise_email", "normalise_phone", "name_key", "CustomerView",
            "single_customer_view", "orders_with_person", "merge_quality"]
@@ -125,8 +125,10 @@ class CustomerView:
         return int(self.person.nunique())
 
     def assign(self, table: pd.DataFrame, *, customer_id: str = "customer_id") -> pd.DataFrame:
-        """A copy of ``table`` with a ``person`` column looked up from its ``customer_id``."""
+        """A copy of ``table`` with a ``person`` column looked up from its ``customer_id``
+        (``table`` must not have one already)."""
         check_columns(table, [customer_id])
+        check_no_columns(table, ["person"])
         person = table[customer_id].map(self.person)
         unknown = table.loc[person.isna(), customer_id]
         if len(unknown):
@@ -194,10 +196,7 @@ def single_customer_view(customers: pd.DataFrame, *, on=_KEYS) -> CustomerView:
     check_columns(customers, ["customer_id", "first_name", "last_name", "address", "city", *on],
                   table="customers")
     ids = customers["customer_id"].astype(str).to_numpy()
-    dup = pd.Series(ids).duplicated()
-    if dup.any():
-        raise expected("customer_id", ids[dup.to_numpy()][0],
-                       "one row per record (it appears twice)")
+    check_unique("customer_id", ids, item="record")  # as text: 1 and "1" would be one record
     # Evidence fields: both contact keys when present (even if only one of them makes pairs).
     normalise = {"email": normalise_email, "phone": normalise_phone}
     fields = {k: f(customers[k]).reset_index(drop=True) for k, f in normalise.items()
@@ -252,7 +251,8 @@ def orders_with_person(orders: pd.DataFrame, customers: pd.DataFrame) -> pd.Data
     Parameters
     ----------
     orders : DataFrame
-        The orders (order lines are fine), with the column ``customer_id``; not modified.
+        The orders (order lines are fine), with the column ``customer_id`` and without
+        ``person``; not modified.
     customers : DataFrame
         The customer records, as for :func:`single_customer_view`; not modified. Every
         customer of ``orders`` must be one of them.
@@ -281,6 +281,7 @@ def orders_with_person(orders: pd.DataFrame, customers: pd.DataFrame) -> pd.Data
     ValueError: Got customer_id='C9' instead, expected a record of the customer view.
     """
     check_columns(orders, ["customer_id"], table="orders")
+    check_no_columns(orders, ["person"], table="orders")
     return single_customer_view(customers).assign(orders)
 
 

@@ -35,7 +35,9 @@ from crmlab.core.validation import (
     check_column_options,
     check_columns,
     check_each,
+    check_no_columns,
     check_number,
+    check_unique,
     expected,
 )
 
@@ -318,14 +320,8 @@ def csat_and_order_value(orders: pd.DataFrame, survey: pd.DataFrame, *,
                          csat="csat")
     if customers is not None:
         check_columns(customers, ["customer_id"], table="customers")
-        twice = customers["customer_id"].duplicated()
-        if twice.any():
-            raise expected("customer_id", customers.loc[twice, "customer_id"].iloc[0],
-                           "one row per customer (it appears twice)")
-        taken = [c for c in ("csat", "order_value") if c in customers.columns]
-        if taken:
-            raise ValueError(f"Got customers with the column {taken[0]!r} instead, expected "
-                             "no column named 'csat' or 'order_value'.")
+        check_unique("customer_id", customers["customer_id"], item="customer")
+        check_no_columns(customers, ["csat", "order_value"], table="customers")
     g = orders.groupby("customer_id")
     order_value = (g["revenue"].sum() / g["order_id"].nunique()).rename("order_value")
     latest = survey.sort_values("survey_date", kind="stable").drop_duplicates("customer_id",

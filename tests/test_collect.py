@@ -18,6 +18,7 @@ import os
 import stat
 import struct
 import zipfile
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
@@ -796,6 +797,38 @@ def test_a_file_changed_after_it_was_listed_is_refused_not_followed(tmp_path, mo
             "FileNotFoundError: [Errno 2] No such file or directory: "
             f"'{folder / 'gone.ipynb'}'"))),
     }
+
+
+def test_a_file_grown_after_it_was_listed_is_charged_and_dated_as_read(tmp_path, monkeypatch):
+    """The download's budget is charged the bytes read, not the size listed, and a notebook's
+    time is that of the file read."""
+    from crmlab.grading import downloads
+
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    grown, after = notebook("s-1001", answer="x" * 200), notebook("s-1002")
+    (folder / "a.ipynb").write_bytes(grown)
+    (folder / "b.ipynb").write_bytes(after)
+    os.utime(folder / "a.ipynb", (1_700_000_000, 1_700_000_000))
+    (folder / "listed").write_bytes(b"{}")  # what a.ipynb was when listed: 2 bytes, a day older
+    os.utime(folder / "listed", (1_699_913_600, 1_699_913_600))
+    real, listed = os.lstat, os.lstat(folder / "listed")
+
+    def lstat(path, *args, **kwargs):
+        return listed if Path(path).name == "a.ipynb" else real(path, *args, **kwargs)
+
+    monkeypatch.setattr(downloads.os, "lstat", lstat)
+    # room for a.ipynb as read, but not for b.ipynb as well; as listed, both would fit
+    total = len(grown) + len(after) - 1
+    found = {item.name: item for item in read_source(folder, limits=ReadLimits(total=total))}
+    assert (found["a.ipynb"].kind, found["a.ipynb"].data) == ("notebook", grown)
+    assert found["a.ipynb"].mtime == datetime.fromtimestamp(1_700_000_000, tz=timezone.utc)
+    assert (found["b.ipynb"].kind, found["b.ipynb"].reason) == (
+        "refused", Reason("over_budget", limit=total))
+    # with room for both as read, both are read
+    total = len(grown) + len(after)
+    found = {item.name: item for item in read_source(folder, limits=ReadLimits(total=total))}
+    assert [found[name].kind for name in ("a.ipynb", "b.ipynb")] == ["notebook", "notebook"]
 
 
 def test_too_many_entries(tmp_path):

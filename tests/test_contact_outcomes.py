@@ -332,6 +332,17 @@ def test_welcome_contacts_names_a_missing_column(table, drop, message):
     assert str(err.value) == message
 
 
+@pytest.mark.parametrize("column", ["welcome_csat", "everyone"])
+def test_welcome_contacts_refuses_to_replace_a_column_of_the_interactions(column):
+    contacts = _contacts().assign(**{column: "mine"})
+    before = contacts.copy()
+    with pytest.raises(ValueError) as err:
+        welcome_contacts(contacts, _welcome_customers())
+    assert str(err.value) == (f"Got interactions with the column {column!r} instead, expected "
+                              "no column named 'welcome_csat' or 'everyone'.")
+    pd.testing.assert_frame_equal(contacts, before)
+
+
 def test_welcome_contacts_refuses_a_customer_twice():
     customers = pd.concat([_welcome_customers(), _welcome_customers().iloc[[1]]])
     with pytest.raises(ValueError) as err:

@@ -187,6 +187,8 @@ def test_orders_with_person_by_hand_and_no_mutation():
      "Got orders without the column 'customer_id' instead, expected the columns 'customer_id'."),
     (lambda orders, customers: (orders.assign(customer_id="C9"), customers),
      "Got customer_id='C9' instead, expected a record of the customer view."),
+    (lambda orders, customers: (orders.assign(person="mine"), customers),
+     "Got orders with the column 'person' instead, expected no column named 'person'."),
     (lambda orders, customers: (orders, customers.drop(columns="phone")),
      "Got customers without the column 'phone' instead, expected the columns 'customer_id', "
      "'first_name', 'last_name', 'address', 'city', 'email', 'phone'."),
@@ -197,6 +199,17 @@ def test_orders_with_person_errors(change, message):
     with pytest.raises(ValueError) as err:
         orders_with_person(*change(orders, customers))
     assert str(err.value) == message
+
+
+def test_the_view_adds_person_to_a_table_without_one():
+    customers = pd.DataFrame(CASES["namesakes in one city"][0])
+    view = single_customer_view(customers)
+    table = pd.DataFrame({"customer_id": ["C1"], "person": ["someone"]})
+    with pytest.raises(ValueError) as err:
+        view.assign(table)
+    assert str(err.value) == ("Got a table with the column 'person' instead, expected no column "
+                              "named 'person'.")
+    assert table["person"].tolist() == ["someone"]
 
 
 def test_merge_quality_by_hand_and_errors():

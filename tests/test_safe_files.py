@@ -4,6 +4,7 @@ with its kind and one line."""
 
 import errno
 import os
+import pickle
 import socket
 import threading
 
@@ -139,6 +140,27 @@ def test_following_links_reads_a_regular_target_only(tmp_path):
     assert (refused.kind, refused.why) == (OS_ERROR, "No such file or directory")
 
 
+@posix_only
+def test_a_file_is_read_in_the_folder_held_open(tmp_path):
+    """``dir_fd``: the file is looked up in the folder the caller holds open, so a folder
+    swapped for a link after it was opened is never followed; a link inside it is refused."""
+    folder, elsewhere = tmp_path / "answers", tmp_path / "elsewhere"
+    for where, data in ((folder, b"mine"), (elsewhere, b"theirs")):
+        where.mkdir()
+        (where / "L00.json").write_bytes(data)
+    _link_to_zero(folder / "L01.json")
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    try:
+        folder.rename(tmp_path / "moved")
+        folder.symlink_to(elsewhere)
+        assert read_regular("L00.json", max_bytes=10, dir_fd=fd) == b"mine"
+        assert read_regular_stat("L00.json", max_bytes=10, dir_fd=fd)[0] == b"mine"
+        refused = _refused("L01.json", max_bytes=10, dir_fd=fd)
+    finally:
+        os.close(fd)
+    assert (refused.kind, str(refused)) == (NOT_REGULAR, "L01.json: not a regular file")
+
+
 def test_a_missing_file_is_an_os_error_with_its_strerror(tmp_path):
     path = tmp_path / "gone.json"
     refused = _refused(path, max_bytes=10)
@@ -162,8 +184,9 @@ def test_an_unreadable_file_is_an_os_error(tmp_path):
 
 
 def _reported_size(monkeypatch, size):
-    """Have every fstat say a file holds ``size`` bytes: a file that grows between the size
-    check and the read."""
+    """Have ``os.fstat`` (the function itself, so for every module) say a file holds ``size``
+    bytes: a file that grows between the size check and the read. Shared with
+    test_submission."""
     real = os.fstat
 
     def fstat(fd):
@@ -188,11 +211,71 @@ def test_a_file_growing_while_read_is_read_whole_or_refused(tmp_path, monkeypatc
     assert str(caught.value) == f"{path}: larger than the cap of 99 bytes"
 
 
-def test_the_status_is_the_open_files_after_the_read(tmp_path):
+def _while_read(monkeypatch, change):
+    """Call ``change(fd)`` once the file is open and checked, just before its bytes are read."""
+    real = open
+
+    def opened(fd, *args, **kwargs):
+        change(fd)
+        return real(fd, *args, **kwargs)
+
+    monkeypatch.setattr(safe_files, "open", opened, raising=False)
+
+
+def test_the_status_is_the_open_files_after_the_read(tmp_path, monkeypatch):
     path = tmp_path / "s1.zip"
     path.write_bytes(b"PK")
     os.utime(path, (1_700_000_000, 1_700_000_000))
+    inode = path.stat().st_ino
+
+    def change(fd):  # while read, the open file is touched and another put in its place
+        os.utime(fd, (1_700_000_100, 1_700_000_100))
+        other = tmp_path / "other.zip"
+        other.write_bytes(b"PK!")
+        os.utime(other, (1_700_000_200, 1_700_000_200))
+        os.replace(other, path)
+
+    _while_read(monkeypatch, change)
     data, info = read_regular_stat(path, max_bytes=2)
-    assert (data, info.st_mtime, info.st_size) == (b"PK", 1_700_000_000, 2)
-    with pytest.raises(FileRefused, match="larger than the cap of 1$"):
-        read_regular_stat(path, max_bytes=1)
+    # neither the status before the read (...000) nor the path's after it (...200, 3 bytes)
+    assert (data, info.st_mtime, info.st_size, info.st_ino) == (b"PK", 1_700_000_100, 2, inode)
+    with pytest.raises(FileRefused, match="larger than the cap of 2$"):
+        read_regular_stat(path, max_bytes=2)
+
+
+@posix_only
+def test_the_file_is_read_blocking_and_never_as_a_terminal(tmp_path, monkeypatch):
+    """O_NONBLOCK keeps a FIFO from waiting for a writer; a regular file is then read blocking
+    (a mount that honours O_NONBLOCK could otherwise hand back None); O_NOCTTY keeps a linked
+    terminal from becoming the reader's controlling terminal."""
+    path = tmp_path / "course.yaml"
+    path.write_bytes(b"title: x\n")
+    real_open, flags, blocking = os.open, [], []
+
+    def os_open(name, mode, *args, **kwargs):
+        flags.append(mode)
+        return real_open(name, mode, *args, **kwargs)
+
+    monkeypatch.setattr(safe_files.os, "open", os_open)
+    _while_read(monkeypatch, lambda fd: blocking.append(os.get_blocking(fd)))
+    assert read_regular(path, max_bytes=100, follow_links=True) == b"title: x\n"
+    assert flags[0] & os.O_NONBLOCK and flags[0] & os.O_NOCTTY
+    assert blocking == [True]
+
+
+@pytest.mark.parametrize("refused", [
+    FileRefused("s1/L00.json", NOT_REGULAR, max_bytes=10),
+    FileRefused("s1/L00.json", TOO_LARGE, max_bytes=10, size=11),
+    FileRefused("s1/L00.json", TOO_LARGE, max_bytes=10),
+    FileRefused("s1/L00.json", OS_ERROR, max_bytes=10,
+                error=FileNotFoundError(errno.ENOENT, "No such file or directory")),
+])
+def test_a_refusal_survives_pickling(refused):
+    """A refusal raised in a forked reader crosses to the parent whole (an exception that
+    cannot be unpickled would break the pool, and every student's grading with it)."""
+    again = pickle.loads(pickle.dumps(refused))
+    assert type(again) is FileRefused
+    assert (again.path, again.kind, again.max_bytes, again.size, again.why, str(again)) == (
+        refused.path, refused.kind, refused.max_bytes, refused.size, refused.why, str(refused))
+    assert type(again.error) is type(refused.error)
+    assert str(again.error) == str(refused.error)

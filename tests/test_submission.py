@@ -8,6 +8,7 @@ import zipfile
 
 import pandas as pd
 import pytest
+from test_safe_files import _reported_size  # os.fstat patched: the file grew
 
 from crmlab import __version__, quiz, student
 from crmlab.cli import main
@@ -129,19 +130,6 @@ def test_reading_is_bounded(tmp_path):
         submission.read_submission("zip", path, max_bytes=100)
     with pytest.raises(SubmissionError, match=r"^cannot read \(No such file or directory\)$"):
         submission.read_submission("zip", tmp_path / "gone.zip")
-
-
-def _reported_size(monkeypatch, size):
-    """Have every fstat of the module say a file holds ``size`` bytes: a file that grows
-    between the size check and the read."""
-    real = os.fstat
-
-    def fstat(fd):
-        found = real(fd)
-        return os.stat_result((found.st_mode, found.st_ino, found.st_dev, found.st_nlink,
-                               found.st_uid, found.st_gid, size, *found[7:10]))
-
-    monkeypatch.setattr(submission.os, "fstat", fstat)
 
 
 def test_a_file_growing_while_read_is_read_whole_or_refused(tmp_path, monkeypatch):

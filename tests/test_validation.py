@@ -12,9 +12,11 @@ from crmlab.core.validation import (
     check_columns,
     check_each,
     check_fitted,
+    check_no_columns,
     check_number,
     check_pair,
     check_rate,
+    check_unique,
     check_whole,
     expected,
 )
@@ -71,6 +73,16 @@ SHAPE = re.compile(r"^Got .+ instead, expected .+\.$")
      "Got risk='huge' for supplier 'S1' instead, expected one of 'low', 'high'."),
     (lambda: check_rate("share", 2, where=" at row 3"),
      "Got share=2 at row 3 instead, expected a rate in [0, 1]."),
+    (lambda: check_no_columns(pd.DataFrame({"a": [1]}), ["a"], table="orders"),
+     "Got orders with the column 'a' instead, expected no column named 'a'."),
+    (lambda: check_no_columns(pd.DataFrame({"b": [1], "c": [1]}), ["a", "c", "b"]),
+     "Got a table with the column 'c' instead, expected no column named 'a', 'c' or 'b'."),
+    (lambda: check_unique("customer_id", pd.Series(["x", "y", "y", "x"]), item="customer"),
+     "Got customer_id='y' instead, expected one row per customer (it appears twice)."),
+    (lambda: check_unique("customer_id", pd.Series([7, 8, 7]), item="record"),  # not np.int64(7)
+     "Got customer_id=7 instead, expected one row per record (it appears twice)."),
+    (lambda: check_unique("id", ["1", "2", "1"], item="candidate"),
+     "Got id='1' instead, expected one row per candidate (it appears twice)."),
 ])
 def test_refusals_name_the_field_the_value_and_what_was_expected(call, message):
     with pytest.raises(ValueError) as caught:
@@ -114,7 +126,15 @@ def test_inputs_are_not_modified():
     before = frame.copy()
     check_columns(frame, ["a"])
     check_column_options(frame, value="a")
+    check_no_columns(frame, ["b"])
+    check_unique("a", frame["a"], item="row")
     pd.testing.assert_frame_equal(frame, before)
+
+
+def test_check_unique_passes_values_each_there_once():
+    check_unique("customer_id", pd.Series(["a", "b", "A"]), item="customer")
+    check_unique("customer_id", [], item="customer")
+    check_unique("n", pd.Series([1, 2, None]), item="row")
 
 
 def test_check_each_passes_good_columns_of_every_kind():

@@ -3,12 +3,15 @@ never more than a cap of bytes.
 
 A student's answers and bundles, what a grading kernel left behind, a download from the LMS, the
 hub's tokens file and the course's YAML files are all read by :func:`read_regular`. The file is
-opened with ``O_NOFOLLOW`` (a link, to ``/dev/zero`` or to another student's file, is refused,
-even one swapped in after a check) and ``O_NONBLOCK`` (a FIFO does not wait for a writer), then
-checked on the open descriptor (a device, a FIFO or a folder is refused), and never read past
-the cap and one byte (a file that grows while it is read). Each refusal is one
-:class:`FileRefused` whose ``kind`` says which it is; a caller turns it into its own error in a
-line or two.
+opened with ``O_NOFOLLOW``, so a link as the file's own name (to ``/dev/zero``, to another
+student's file) is refused, even one swapped in after a check; that is all it refuses: folders
+on the way to the file are followed, and a hard link is a regular file like any other (a
+caller that must stay inside a folder walks it itself). It is opened with ``O_NONBLOCK`` too (a
+FIFO does not wait for a writer) and ``O_NOCTTY`` (a terminal is never made the reader's
+controlling terminal), then checked on the open descriptor (a device, a FIFO or a folder is
+refused), made blocking again to be read, and never read past the cap and one byte (a file
+that grows while it is read). Each refusal is one :class:`FileRefused` whose ``kind`` says
+which it is; a caller turns it into its own error in a line or two.
 """
 
 from __future__ import annotations
@@ -51,8 +54,20 @@ class FileRefused(CrmlabError):
             self.why = str(error.strerror or error)
         super().__init__(f"{path}: {self.why}")
 
+    def __reduce__(self):
+        # Rebuilt from its fields (the options are keyword-only, which the default pickling of
+        # an exception cannot pass): a refusal raised in a forked reader reaches the parent as
+        # itself, never as a broken pool.
+        return _rebuild, (self.path, self.kind, self.max_bytes, self.size, self.error)
 
-def read_regular(path: str | Path, *, max_bytes: int, follow_links: bool = False) -> bytes:
+
+def _rebuild(path, kind: str, max_bytes: int, size: int | None,
+             error: OSError | None) -> FileRefused:
+    return FileRefused(path, kind, max_bytes=max_bytes, size=size, error=error)
+
+
+def read_regular(path: str | Path, *, max_bytes: int, follow_links: bool = False,
+                 dir_fd: int | None = None) -> bytes:
     """The bytes of the regular file ``path``, at most ``max_bytes`` of them; else raise
     :class:`FileRefused`.
 
@@ -71,6 +86,10 @@ def read_regular(path: str | Path, *, max_bytes: int, follow_links: bool = False
     follow_links : bool
         Read a link's target (still only a regular one): for the course's own files, which an
         instructor may link into place; never for a file a student or a job could have written.
+    dir_fd : int, optional
+        An open folder that ``path`` is relative to: a caller that walks a folder one level at
+        a time (each opened with ``O_NOFOLLOW``) reads the file in the folder it holds open, so
+        no folder on the way can be swapped for a link.
 
     Examples
     --------
@@ -93,11 +112,11 @@ def read_regular(path: str | Path, *, max_bytes: int, follow_links: bool = False
     ...     print(refused.kind, "|", refused.why, "|", type(refused.error).__name__)
     os_error | No such file or directory | FileNotFoundError
     """
-    return _read(path, max_bytes, follow_links, with_stat=False)[0]
+    return _read(path, max_bytes, follow_links, dir_fd, with_stat=False)[0]
 
 
-def read_regular_stat(path: str | Path, *, max_bytes: int,
-                      follow_links: bool = False) -> tuple[bytes, os.stat_result]:
+def read_regular_stat(path: str | Path, *, max_bytes: int, follow_links: bool = False,
+                      dir_fd: int | None = None) -> tuple[bytes, os.stat_result]:
     """:func:`read_regular` and the file's status as it was read (taken on the open file after
     the read, so its modification time is that of the bytes returned, with no second lookup of
     ``path``).
@@ -112,25 +131,29 @@ def read_regular_stat(path: str | Path, *, max_bytes: int,
     >>> data, info.st_mtime
     (b'PK', 1700000000.0)
     """
-    return _read(path, max_bytes, follow_links, with_stat=True)
+    return _read(path, max_bytes, follow_links, dir_fd, with_stat=True)
 
 
-def _read(path, max_bytes: int, follow_links: bool, *,
+def _read(path, max_bytes: int, follow_links: bool, dir_fd: int | None, *,
           with_stat: bool) -> tuple[bytes, os.stat_result | None]:
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     if not follow_links:
         flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(path, flags)
+        fd = os.open(path, flags, dir_fd=dir_fd)
     except OSError as exc:
         # ELOOP: the file is a link (O_NOFOLLOW); ENXIO: a socket, which cannot be opened
         if exc.errno == errno.ENXIO or (exc.errno == errno.ELOOP and not follow_links):
             raise FileRefused(path, NOT_REGULAR, max_bytes=max_bytes) from None
         raise FileRefused(path, OS_ERROR, max_bytes=max_bytes, error=exc) from exc
-    try:  # the checks before the handle: open() itself refuses a folder, in its own words
+    try:  # checked on the descriptor: os.open opens a folder too (on Linux); fstat refuses it
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise FileRefused(path, NOT_REGULAR, max_bytes=max_bytes)
+        # O_NONBLOCK was for a FIFO; some mounts (FUSE, network) honour it for a regular file
+        # too, where a read could then return None instead of waiting for the bytes
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
         if info.st_size > max_bytes:
             raise FileRefused(path, TOO_LARGE, max_bytes=max_bytes, size=info.st_size)
         with open(fd, "rb", closefd=False) as handle:

@@ -31,8 +31,10 @@ __all__ = [
     "PROBLEM_COLUMNS",
     "LineProblems",
     "check_columns",
+    "check_no_columns",
     "check_column_options",
     "check_each",
+    "check_unique",
     "check_choice",
     "check_whole",
     "check_number",
@@ -134,6 +136,32 @@ def check_columns(data, columns, *, table: str = "a table", kind: str = "column"
                     f"{kind}s {_shown(columns)}.")
 
 
+def check_no_columns(data, columns, *, table: str = "a table",
+                     error: type[Exception] = ValueError) -> None:
+    """No name in ``columns`` may be a column of ``data`` (a table named ``table``): the
+    columns a function adds to a copy of its input, which would otherwise replace the caller's
+    own without a word.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({"customer_id": [1], "person": [1]})
+    >>> check_no_columns(orders, ["segment"], table="orders")
+    >>> check_no_columns(orders, ["segment", "person"], table="orders")
+    Traceback (most recent call last):
+    ...
+    ValueError: Got orders with the column 'person' instead, expected no column named \
+'segment' or 'person'.
+    """
+    present = set(data.columns)
+    taken = [c for c in columns if c in present]
+    if taken:
+        names = [repr(c) for c in columns]
+        named = " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+        raise error(f"Got {table} with the column {taken[0]!r} instead, expected no column "
+                    f"named {named}.")
+
+
 def check_column_options(data, *, error: type[Exception] = ValueError, **fields) -> None:
     """Each keyword names an option and the column the caller chose for it; all must exist.
 
@@ -214,6 +242,33 @@ def check_each(field: str, values, *, minimum: float | None = None,
         value = value.item() if hasattr(value, "item") else value
         raise expected(field, value, what or description, error=error,
                        where=_say("at", item=_word("item", item), label=repr(label)))
+
+
+def check_unique(field: str, values, *, item: str,
+                 error: type[Exception] = ValueError) -> None:
+    """Each value of ``values`` (the column ``field`` of a table of one row per ``item``) must
+    be there once; the first seen twice is named.
+
+    ``values`` is a Series or a sequence; ``item`` says what a row is ("customer", "record").
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> check_unique("customer_id", pd.Series(["a", "b"]), item="customer")
+    >>> check_unique("customer_id", pd.Series(["a", "b", "a", "b"]), item="customer")
+    Traceback (most recent call last):
+    ...
+    ValueError: Got customer_id='a' instead, expected one row per customer (it appears twice).
+    """
+    import numpy as np
+    import pandas as pd
+
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    twice = series.duplicated().to_numpy(dtype=bool)
+    if twice.any():
+        value = series.iloc[int(np.flatnonzero(twice)[0])]
+        value = value.item() if isinstance(value, np.generic) else value
+        raise expected(field, value, _say("one_row_per", item=_word("item", item)), error=error)
 
 
 def check_choice(field: str, value, choices, *, where: str = "",

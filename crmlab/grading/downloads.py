@@ -37,7 +37,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from crmlab.core.exceptions import ExerciseError
-from crmlab.core.safe_files import NOT_REGULAR, TOO_LARGE, FileRefused, read_regular
+from crmlab.core.safe_files import NOT_REGULAR, TOO_LARGE, FileRefused, read_regular_stat
 from crmlab.core.validation import check_whole
 from crmlab.grading.results import Reason
 
@@ -254,28 +254,34 @@ def _read_file(path: Path, parts: tuple, limits: ReadLimits, budget: _Budget) ->
         return [Item(parts, REFUSED, reason=Reason("symlink"))]
     if not stat.S_ISREG(info.st_mode):
         return [Item(parts, REFUSED, reason=Reason("special_file"))]
-    mtime = datetime.fromtimestamp(info.st_mtime, tz=timezone.utc)
     kind = _kind_of(parts)
     if kind == SKIPPED:
         return [Item(parts, SKIPPED, reason=Reason(_skipped(parts)))]
     wanted = _is_zip(parts) and limits.depth > 0
     if kind == OTHER and not wanted:
-        return [Item(parts, OTHER, mtime=mtime, time_kind="file")]
+        return [Item(parts, OTHER, mtime=_file_time(info), time_kind="file")]
     cap = limits.archive if wanted else limits.notebook
     if info.st_size > cap:
         return [Item(parts, REFUSED, reason=Reason("too_large", limit=cap))]
-    if not budget.take(info.st_size):
+    if info.st_size > budget.left:  # would not fit as listed: refused unread
         return [Item(parts, REFUSED, reason=Reason("over_budget", limit=limits.total))]
     try:  # a file swapped for a link or a FIFO after lstat is refused, not followed
-        data = read_regular(path, max_bytes=cap)
+        data, opened = read_regular_stat(path, max_bytes=cap)
     except FileRefused as refused:
         reason = (Reason("special_file") if refused.kind == NOT_REGULAR else
                   Reason("too_large", limit=cap) if refused.kind == TOO_LARGE else
                   Reason("unreadable_file", detail=_detail(refused.error)))
         return [Item(parts, REFUSED, reason=reason)]
+    # The bytes read, and their time, not the listing's: the file may have grown since.
+    if not budget.take(len(data)):
+        return [Item(parts, REFUSED, reason=Reason("over_budget", limit=limits.total))]
     if wanted:
         return _read_nested(data, parts, limits, budget, depth=1, zips=(len(parts) - 1,))
-    return [Item(parts, NOTEBOOK, data=data, mtime=mtime, time_kind="file")]
+    return [Item(parts, NOTEBOOK, data=data, mtime=_file_time(opened), time_kind="file")]
+
+
+def _file_time(info: os.stat_result) -> datetime:
+    return datetime.fromtimestamp(info.st_mtime, tz=timezone.utc)
 
 
 # ------------------------------------------------------------------------------ zips

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from crmlab.core.atomic import write_text
 from crmlab.core.exceptions import CourseError
+from crmlab.core.safe_files import OS_ERROR, FileRefused, read_regular
 from crmlab.core.schemas import load_schema
 from crmlab.core.times import YEARS, in_years, iso, utc, with_offset
 from crmlab.exercises.notebook import submission_owner
@@ -55,11 +56,12 @@ def _files(kind: str, path: Path) -> list[Path]:
 
 
 def _sha256(path: Path) -> bytes:
-    from crmlab.quiz.submission import SubmissionProblem, read_regular
-
     try:
-        return hashlib.sha256(read_regular(path, name=path.name, max_bytes=_DIGEST_CAP)).digest()
-    except SubmissionProblem:  # a file grown or swapped since: nothing to confuse with another
+        return hashlib.sha256(read_regular(path, max_bytes=_DIGEST_CAP)).digest()
+    except FileRefused as refused:
+        if refused.kind == OS_ERROR:
+            raise refused.error from None
+        # a file grown or swapped since: nothing to confuse with another
         return hashlib.sha256(b"not read: " + path.name.encode()).digest()
 
 

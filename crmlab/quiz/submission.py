@@ -29,11 +29,11 @@ score; the grader recomputes every one from the raw answers.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import json
 import os
-import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,7 +45,7 @@ from crmlab.core.exceptions import SubmissionError
 __all__ = ["FORMAT_VERSION", "MAX_BYTES", "MAX_DEPTH", "Submission", "SubmissionProblem",
            "new_answers", "add_answer", "answers_bytes", "parse_answers", "answers_file",
            "bundle_members", "zip_members", "bundle_bytes", "discover", "read_submission",
-           "read_regular", "check_version"]
+           "check_version"]
 
 
 class SubmissionProblem(SubmissionError):
@@ -329,20 +329,22 @@ def _created(value) -> str:
     return value if isinstance(value, str) and len(value) <= 40 and value.isprintable() else ""
 
 
-def read_regular(path: str | Path, *, name: str, max_bytes: int) -> bytes:
-    """The bytes of the regular file ``path`` (``name`` in a problem), at most ``max_bytes``:
-    a link, a FIFO, a device or a larger file raises :class:`SubmissionProblem` (read by
-    :func:`crmlab.core.safe_files.read_regular`; an OS error is raised as it is).
+def _read_file(path: str | Path, *, name: str, max_bytes: int, dir_fd: int | None = None) \
+        -> bytes:
+    """The bytes of the regular file ``path`` (``name`` in a problem; relative to the open
+    folder ``dir_fd`` if given), at most ``max_bytes``: a link, a FIFO, a device or a larger
+    file raises :class:`SubmissionProblem` (read by :func:`crmlab.core.safe_files.read_regular`;
+    an OS error is raised as it is).
 
     Examples
     --------
-    >>> read_regular("/dev/zero", name="L00.json", max_bytes=10)
+    >>> _read_file("/dev/zero", name="L00.json", max_bytes=10)
     Traceback (most recent call last):
     ...
     crmlab.quiz.submission.SubmissionProblem: L00.json is a link or a special file (not read)
     """
     try:
-        return safe_files.read_regular(path, max_bytes=max_bytes)
+        return safe_files.read_regular(path, max_bytes=max_bytes, dir_fd=dir_fd)
     except safe_files.FileRefused as refused:
         raise _problem(refused, name, "file_over_cap", name=name, cap=max_bytes) from None
 
@@ -385,26 +387,47 @@ def _read_zip_file(path: Path, handle, max_bytes: int) -> Submission:
 
 
 def _read_folder_bundle(folder: Path, max_bytes: int) -> Submission:
-    def read(name):
-        parts = name.split("/")
-        if name.startswith("/") or any(part in ("", ".", "..") for part in parts):
-            return None  # only plain names inside the folder
-        for depth in range(1, len(parts)):  # no folder on the way may be a link either
-            if not stat.S_ISDIR(os.lstat(folder.joinpath(*parts[:depth])).st_mode):
-                raise SubmissionProblem("not_regular_file", name=name)
-        try:
-            return read_regular(folder.joinpath(*parts), name=name, max_bytes=max_bytes)
-        except FileNotFoundError:
-            return None
+    top = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        return _from_manifest(str(folder), lambda name: _read_member(top, name, max_bytes))
+    finally:
+        os.close(top)
 
-    return _from_manifest(str(folder), read)
+
+def _read_member(top: int, name: str, max_bytes: int) -> bytes | None:
+    """The member ``name`` of the unzipped bundle open as ``top`` (None if it has none),
+    walked one folder at a time with ``O_NOFOLLOW``: no folder on the way may be a link, not
+    even one swapped in while the bundle is read."""
+    parts = name.split("/")
+    if name.startswith("/") or any(part in ("", ".", "..") for part in parts):
+        return None  # only plain names inside the folder
+    fd = top
+    try:
+        for part in parts[:-1]:
+            try:
+                below = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+            except FileNotFoundError:
+                return None
+            except OSError as exc:
+                if exc.errno in (errno.ELOOP, errno.ENOTDIR):  # a link or a file on the way
+                    raise SubmissionProblem("not_regular_file", name=name) from None
+                raise
+            if fd != top:
+                os.close(fd)
+            fd = below
+        return _read_file(parts[-1], name=name, max_bytes=max_bytes, dir_fd=fd)
+    except FileNotFoundError:
+        return None
+    finally:
+        if fd != top:
+            os.close(fd)
 
 
 def _read_answer_folder(folder: Path, max_bytes: int) -> Submission:
     student_id = _student(folder.name)
     quizzes, variants, created = {}, {}, ""
     for path in sorted(folder.glob("*.json")):
-        data = parse_answers(read_regular(path, name=path.name, max_bytes=max_bytes), path.name,
+        data = parse_answers(_read_file(path, name=path.name, max_bytes=max_bytes), path.name,
                              student_id=student_id)
         _add_quiz(quizzes, str(data.get("quiz_id") or path.stem), _raw_answers(data, path.name),
                   variants)
