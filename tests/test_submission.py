@@ -312,3 +312,26 @@ def test_a_bad_bundle_is_a_one_line_error_for_the_cli(tmp_path, capsys):
                                        "submission(s) were rejected (first: rejected: not a "
                                        "valid zip file)\n")
     assert issubclass(SubmissionError, CrmlabError)
+
+
+def test_an_unzipped_bundle_follows_no_folder_swapped_for_a_link(tmp_path, monkeypatch):
+    folder = _folder(tmp_path, "bundle")
+    raw = _answers()
+    manifest, _ = submission.bundle_members("s1", [("L00", raw)], created=AT)
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    (folder / "answers").mkdir()
+    (folder / "answers" / "L00.json").write_bytes(raw)
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "L00.json").write_bytes(raw)
+    real = os.open
+
+    def swapped(path, *args, **kwargs):  # checked or not, the folder is a link once opened
+        if path == "answers" and not (folder / "answers").is_symlink():
+            (folder / "answers").rename(tmp_path / "moved")
+            (folder / "answers").symlink_to(tmp_path / "real")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(submission.os, "open", swapped)
+    with pytest.raises(SubmissionError) as info:
+        submission.read_submission("bundle", folder)
+    assert str(info.value) == "answers/L00.json is a link or a special file (not read)"
