@@ -33,6 +33,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from crmlab.core.i18n import localized
 from crmlab.grading.handgrade import CheckOverriding, HandGrading
+from crmlab.grading.results import HandProblem
 
 __all__ = ["HandGradeApp", "serve", "TEMPLATES"]
 
@@ -137,7 +138,7 @@ class HandGradeApp:
             return default
         return index if 0 <= index < self._count else default
 
-    def _page(self, fields: dict, *, status=HTTPStatus.OK, typed=None, problem=""):
+    def _page(self, fields: dict, *, status=HTTPStatus.OK, typed=None, problem=None):
         names = bool(fields.get("names"))
         saved = ""
         if str(fields.get("saved", "")).isdigit() and not problem:
@@ -153,8 +154,8 @@ class HandGradeApp:
                                      names="" if names else "1")}
         values = {"heading": self.grading.folder.name, "progress": self.progress(),
                   "total": self._count, "shown": shown, "names": names, "token": self.token,
-                  "links": links, "problem": problem, "saved": saved,
-                  "bad": problem.split(":", 1)[0] if problem else ""}
+                  "links": links, "problem": str(problem) if problem else "", "saved": saved,
+                  "bad": problem.where if problem else ""}
         if self.mode == "answers":
             template = "answers.html.j2"
             values.update(title="Hand grading", unit="answer",
@@ -215,8 +216,8 @@ class HandGradeApp:
         index = self._index(fields.get(self._key), None)
         if index is None:
             return self._page(fields, status=HTTPStatus.BAD_REQUEST,
-                              problem=f"{self._key}: no {self._key} "
-                                      f"{fields.get(self._key)!r} here")
+                              problem=HandProblem(f"no_such_{self._key}",
+                                                  value=repr(fields.get(self._key))))
         if self.mode == "answers":
             names = [c for c, _, _ in grading.answers[index].criteria]
             second = "comment"
