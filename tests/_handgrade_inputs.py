@@ -29,10 +29,11 @@ TEXTS = {"s1": "Winning back costs 50-100 times more.", "s2": HOSTILE}
 NOW = datetime(2026, 12, 1, 12, tzinfo=timezone.utc)
 
 
-def quiz_grading(tmp_path, monkeypatch):
-    """A quiz grading folder of quiz T (one free-text question, two criteria) for s1, s2."""
+def quiz_grading(tmp_path, monkeypatch, quiz: str = QUIZ):
+    """A quiz grading folder of quiz T (one free-text question, two criteria) for s1, s2;
+    ``quiz``: the text of the quiz file (another quiz T)."""
     (tmp_path / "course" / "quizzes").mkdir(parents=True)
-    (tmp_path / "course" / "quizzes" / "T.yaml").write_text(QUIZ)
+    (tmp_path / "course" / "quizzes" / "T.yaml").write_text(quiz, encoding="utf-8")
     monkeypatch.setenv("CRMLAB_COURSE_DIR", str(tmp_path / "course"))
     subs = tmp_path / "subs"
     subs.mkdir()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import textwrap
 import urllib.error
 import urllib.request
 from html import unescape
@@ -363,3 +364,239 @@ def test_the_command_starts_on_an_exercise_folder_and_refuses_a_bad_port(tmp_pat
     with pytest.raises(SystemExit):
         main(["handgrade", str(folder), "--port", "99999"])
     assert "expected a port from 1 to 65535" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------------ the page's language
+#: Quiz T with its texts in Azerbaijani too: the page shows the question and the rubric in its
+#: language when the quiz gives them.
+QUIZ_AZ = textwrap.dedent("""\
+    id: T
+    title: {en: Text, az: Mətn}
+    languages: [en, az]
+    mode: graded
+    questions:
+      - id: why
+        type: text
+        points: 3
+        prompt: {en: Why keep customers?, az: Müştəriləri niyə saxlamalı?}
+        rubric:
+          - id: cost
+            points: 2
+            text:
+              en: Names the cost of winning customers back
+              az: İtirilmiş müştərini geri qaytarmağın xərcini adlandırır
+          - id: example
+            points: 1
+            text: {en: Gives an example, az: Nümunə gətirir}
+      - id: tf
+        type: truefalse
+        prompt: {en: Keeping costs less., az: Saxlamaq daha ucuzdur.}
+        answer: true
+    """)
+
+
+def shown(html: str) -> str:
+    """What a reader, or a screen reader, gets of a page: its title, the text between its tags
+    and its aria-labels, entities decoded, one space between words."""
+    labels = " ".join(re.findall(r'aria-label="([^"]*)"', html))
+    text = re.sub(r"<style>.*?</style>|<[^>]+>", " ", html, flags=re.S)
+    return " ".join(unescape(f"{text} {labels}").split())
+
+
+def every_page(tmp_path, monkeypatch, lang: str) -> list[str]:
+    """Every state of both pages in ``lang``, as HTML: a quiz grading (each answer, student ids
+    shown, two refused values, an answer the page does not have, saved, all graded, nothing
+    to grade) and an exercise grading whose students passed, failed, handed in nothing, were
+    stopped, or met a grader problem (each shown, a refused override, saved, nobody to
+    grade)."""
+    from _course_inputs import write_exercise_grades
+
+    from crmlab.grading.results import CheckResult, JobResult, Reason
+
+    pages = []
+    app = HandGradeApp(quiz_grading(tmp_path / "quiz", monkeypatch, QUIZ_AZ), token="t0k",
+                       lang=lang)
+    pages += [get(app)[2], get(app, answer="1", names="1")[2]]
+    for form in ({"points:cost": "3"}, {"points:cost": "two"}):
+        pages.append(post(app, answer="0", **form)[2].decode())
+    pages.append(post(app, answer="9")[2].decode())
+    for answer in ("0", "1"):
+        post(app, answer=answer, **{"points:cost": "2", "points:example": "1"})
+    pages.append(get(app, answer="1", saved="2")[2])  # saved, and every answer graded
+    app.grading.answers = []  # a quiz grading without a free-text answer
+    pages.append(get(app)[2])
+
+    folder = write_exercise_grades(tmp_path / "ex", [
+        JobResult("s1", checks=(CheckResult("fx-double", "passed"),
+                                CheckResult("fx-square", "wrong"))),
+        JobResult("s2", checks=(CheckResult("fx-double", "missing"),)),
+        JobResult.ended("s3", Reason("cell_timeout", seconds=60)),
+        JobResult.ended("s4", Reason("no_submission")),
+        JobResult.ended("s5", Reason("job_failed", error="OSError"))])
+    app = HandGradeApp(folder, token="t0k", lang=lang)
+    pages += [get(app, student=str(i), names="1")[2] for i in range(5)]
+    pages.append(post(app, student="0", **{"points:fx-square": "1"})[2].decode())
+    post(app, student="0", **{"points:fx-square": "1", "reason:fx-square": "Bir səhv."})
+    pages.append(get(app, student="0", saved="1")[2])
+    pages.append(post(app, student="9")[2].decode())
+    app.grading.students = []  # an exercise grading without a student
+    pages.append(get(app)[2])
+    return pages
+
+
+def _literal(text: str) -> list[str]:
+    """The parts of a catalog text between its {fields} that hold a word."""
+    return [part.strip() for part in re.split(r"\{[^}]*\}", text)
+            if re.search(r"[A-Za-z]{2,}", part)]
+
+
+def _words(text: str) -> set:
+    """The words of ``text`` (three letters or more, any script), lower case."""
+    return {w.lower() for w in re.findall(r"[^\W\d_]{3,}", text)}
+
+
+#: What the pages show that is the grading's data, not the page's words: student answers,
+#: ids, the folders' names.
+DATA = [*TEXTS.values(), "EX-fixture", "fx-double", "fx-square", "OSError", "T", "why",
+        "cost", "example", "out", "ex", "s1", "s2", "s3", "s4", "s5"]
+
+
+def test_an_azerbaijani_page_has_no_english_word_left(tmp_path, monkeypatch):
+    from crmlab.core.i18n import catalog
+
+    english = {key: text for key, text in catalog("en").items()
+               if key.startswith("handgrade.")}
+    words = set().union(*(_words(re.sub(r"\{[^}]*\}", " ", text))
+                          for text in english.values())) - {"crmlab", "handgrade", "enter"}
+    assert {"answer", "points", "graded", "student", "check", "save", "previous"} <= words
+    for html in every_page(tmp_path, monkeypatch, "az"):
+        assert '<html lang="az">' in html
+        text = shown(html)
+        for value in sorted(DATA, key=len, reverse=True):  # whole words of the data only
+            text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", " ", text)
+        assert _words(text) & words == set(), sorted(_words(text) & words)
+        for key, value in english.items():
+            assert not any(part in text for part in _literal(value)), key
+
+
+@pytest.mark.parametrize("lang", ["en", "az"])
+def test_every_word_of_the_pages_is_a_catalog_entry_they_show(tmp_path, monkeypatch, lang):
+    """Each handgrade.* entry (the problems aside: they are checked with their codes) is seen
+    on some page, and the templates write no word of their own."""
+    from crmlab.core.i18n import catalog
+    from crmlab.publish.handgrade import MESSAGES, TEMPLATES
+
+    text = " ".join(shown(html) for html in every_page(tmp_path, monkeypatch, lang))
+    unseen = [key for key, value in MESSAGES[lang].items() if not key.startswith("problem.")
+              and key not in ("forbidden", "not_found")
+              and not all(part in text for part in _literal(value))]
+    assert unseen == []
+    assert set(MESSAGES[lang]) == {key.removeprefix("handgrade.") for key in catalog("en")
+                                   if key.startswith("handgrade.")}
+    for path in sorted(TEMPLATES.glob("*.j2")):
+        source = re.sub(r"\{#.*?#\}|\{\{.*?\}\}|\{%.*?%\}", " ", path.read_text(), flags=re.S)
+        source = re.sub(r"<style>.*?</style>|<[^>]+>", " ", source, flags=re.S)
+        assert re.findall(r"[A-Za-z]{2,}", source) == [], path.name
+
+
+def test_the_question_and_the_rubric_come_in_the_pages_language(tmp_path, monkeypatch):
+    folder = quiz_grading(tmp_path, monkeypatch, QUIZ_AZ)
+    english, azerbaijani = (get(HandGradeApp(folder, token="t0k", lang=lang))[2]
+                            for lang in ("en", "az"))
+    assert '<p class="prompt" id="prompt">Why keep customers?</p>' in english
+    assert '<p class="prompt" id="prompt">Müştəriləri niyə saxlamalı?</p>' in azerbaijani
+    assert ('<label for="points-1">«İtirilmiş müştərini geri qaytarmağın xərcini adlandırır» '
+            "meyarı üzrə bal, 0 ilə 2 arası</label>") in azerbaijani
+    assert "<h2 id=\"question-heading\">Cavab 1 (cəmi 2): test T, sual why</h2>" in azerbaijani
+    assert TEXTS["s1"] in azerbaijani  # the student's answer as written
+
+
+@pytest.mark.parametrize(("env", "saved", "lang", "expected"), [
+    (None, None, None, "en"),
+    ("az", None, None, "az"),  # CRMLAB_LANG
+    (None, "az", None, "az"),  # crmlab student language az
+    ("az", None, "en", "en"),  # lang= names another
+    (None, "az", "sl", "en"),  # a language crmlab does not ship: English
+])
+def test_the_page_speaks_the_language_crmlab_uses_unless_told(folder, crmlab_home,
+                                                              monkeypatch, env, saved, lang,
+                                                              expected):
+    from crmlab.core.i18n import save_language
+
+    monkeypatch.delenv("CRMLAB_LANG", raising=False)
+    if env:
+        monkeypatch.setenv("CRMLAB_LANG", env)
+    if saved:
+        save_language(saved)
+    app = HandGradeApp(folder, token="t0k", lang=lang)
+    html = get(app)[2]
+    assert app.lang == expected and f'<html lang="{expected}">' in html
+    title = {"en": "<h1>Hand grading: out</h1>", "az": "<h1>Əl ilə qiymətləndirmə: out</h1>"}
+    assert title[expected] in html
+    refused = app.handle("GET", "/?token=wrong")[2].decode()
+    assert refused.startswith({"en": "403: this page needs", "az": "403: bu səhifə"}[expected])
+    missing = app.handle("GET", "/nothing?token=t0k")[2].decode()
+    assert missing == {"en": "404: no such page\n", "az": "404: belə səhifə yoxdur\n"}[expected]
+
+
+@pytest.mark.parametrize(("points", "problem"), [
+    ({"points:cost": "3", "points:example": "1"},
+     "cost: bal: '3' verilib, gözlənilən: 0 ilə 2 arası ədəd."),
+    ({"points:cost": "two", "points:example": "1"},
+     "cost: bal: 'two' verilib, gözlənilən: ədəd (onluq vergüllə də olar) və ya hələ "
+     "qiymətləndirilməyibsə, heç nə."),
+    ({"points:cost": "1", "points:example": "-1"},
+     "example: bal: '-1' verilib, gözlənilən: ədəd (onluq vergüllə də olar) və ya hələ "
+     "qiymətləndirilməyibsə, heç nə."),
+])
+def test_a_bad_value_is_one_azerbaijani_line_and_nothing_is_lost(folder, points, problem):
+    app = HandGradeApp(folder, token="t0k", lang="az")
+    status, _, body = post(app, answer="0", **points, **{"comment:cost": "saxlanılır"})
+    html = body.decode()
+    assert status == 400
+    assert re.search(r'<p class="problem" role="alert" id="problem">(.*)</p>',
+                     html).group(1) == "Saxlanmadı: " + problem.replace("'", "&#39;")
+    assert fields(html)["comment:cost"] == "saxlanılır"
+    bad = problem.split(":", 1)[0]
+    assert re.search(rf'name="points:{bad}" value="[^"]*"[^>]*aria-invalid="true"', html)
+    assert not (folder / "hand_grades.csv").exists()
+
+
+def test_a_refused_override_is_one_azerbaijani_line(exercise):
+    app = HandGradeApp(exercise, token="t0k", lang="az")
+    status, _, body = post(app, student="0", **{"points:fx-square": "1"})
+    assert status == 400
+    assert ('<p class="problem" role="alert" id="problem">Saxlanmadı: fx-square: səbəb: əl ilə '
+            "verilən bal üçün səbəb mütləqdir (bir sətir).</p>") in body.decode()
+    status, _, body = post(app, student="0", **{"points:fx-square": "2,5",
+                                                 "reason:fx-square": "x"})
+    assert ("Saxlanmadı: fx-square: bal: &#39;2,5&#39; verilib, gözlənilən: 0 ilə 2 arası "
+            "ədəd.</p>") in body.decode()
+    assert not (exercise / "overrides.csv").exists()
+
+
+def test_the_command_speaks_the_language_crmlab_uses_or_its_lang(folder, monkeypatch, capsys):
+    from http.server import HTTPServer
+
+    from crmlab.cli import main
+
+    def interrupted(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(HTTPServer, "serve_forever", interrupted)
+    monkeypatch.delenv("CRMLAB_LANG", raising=False)
+    english = [f"{folder}: 0 of 2 answer(s) graded.", "stopped: 0 of 2 answer(s) graded."]
+    azerbaijani = [f"{folder}: 2 cavabdan 0 cavab qiymətləndirilib.",
+                   "dayandırıldı: 2 cavabdan 0 cavab qiymətləndirilib."]
+    for env, args, lines, opening in ((None, ["--lang", "az"], azerbaijani, "brauzerdə açın: "),
+                                      ("az", [], azerbaijani, "brauzerdə açın: "),
+                                      ("az", ["--lang", "en"], english, "open ")):
+        if env:
+            monkeypatch.setenv("CRMLAB_LANG", env)
+        assert main(["handgrade", str(folder), *args]) == 0
+        out = capsys.readouterr().out.splitlines()
+        assert [out[0], out[-1]] == lines
+        assert out[1].startswith(f"{opening}http://127.0.0.1:")
+    with pytest.raises(SystemExit):
+        main(["handgrade", str(folder), "--lang", "sl"])
+    assert "argument --lang: invalid choice: 'sl' (choose from" in capsys.readouterr().err

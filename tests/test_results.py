@@ -177,3 +177,45 @@ def test_the_submission_problems_raised_below_grading_are_declared_here():
         assert code in results.SUBMISSION_PROBLEMS, f"{name}:{line}: {code!r} is not declared"
         if not spread:  # SubmissionProblem(code, **where) is checked when it is raised
             assert params == sorted(results.SUBMISSION_PROBLEMS[code]), f"{name}:{line}"
+
+
+# ------------------------------------------------------------------------------ hand grades
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_hand_problem_has_its_line_with_exactly_its_parameters(lang):
+    entries = catalog(lang)
+    wanted = {f"handgrade.problem.{code}": sorted(params)
+              for code, params in results.HAND_PROBLEMS.items()}
+    assert {key: _fields(entries[key]) for key in wanted if key in entries} == wanted
+    unknown = sorted(key for key in entries
+                     if key.startswith("handgrade.problem.") and key not in wanted)
+    assert unknown == []
+
+
+def test_a_hand_problem_is_a_value_said_in_the_readers_language():
+    problem = results.HandProblem("points_range", value="'3'", maximum="2")
+    placed = problem.at("cost")
+    assert (problem.where, placed.where, placed.code) == ("", "cost", "points_range")
+    assert placed == results.HandProblem("points_range", where="cost", maximum="2",
+                                         value="'3'")
+    assert len({placed, placed.at("cost")}) == 1 and placed != problem
+    assert str(placed) == placed.text("sl") == (
+        "cost: points: Got points='3' instead, expected a number from 0 to 2.")
+    assert placed.text("az") == "cost: bal: '3' verilib, gözlənilən: 0 ilə 2 arası ədəd."
+    with pytest.raises(AttributeError):
+        placed.where = "example"
+    refused = results.HandRefused(problem)
+    assert isinstance(refused, ValueError) and refused.problem is problem
+    assert str(refused) == "points: Got points='3' instead, expected a number from 0 to 2."
+
+
+@pytest.mark.parametrize(("args", "params", "message"), [
+    (("melted",), {}, "Got code='melted' instead, expected a code of crmlab.grading.results."),
+    (("points_range",), {"value": "'3'"}, "Got the parameters (value=\"'3'\") for code "
+                                          "'points_range' instead, expected value, maximum."),
+    (("reason_missing",), {"value": None}, "Got the parameters (value=None) for code "
+                                           "'reason_missing' instead, expected none."),
+])
+def test_a_bad_hand_problem_is_one_clear_error(args, params, message):
+    with pytest.raises(ValueError) as info:
+        results.HandProblem(*args, **params)
+    assert str(info.value) == message

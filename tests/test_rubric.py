@@ -129,6 +129,17 @@ BAD = [
 ]
 
 
+def test_points_that_are_not_a_number_are_said_as_the_schema_says_them():
+    """The page says this problem in its language, so it has a code of its own; its English
+    line is the schema's (what editors show), and stays so."""
+    from crmlab.core.i18n import message
+    from crmlab.core.schemas import load_schema
+
+    expected = load_schema("rubric")["properties"]["points"]["errorMessage"]
+    assert message("handgrade.problem.points_not_number", "en", value="'two'") == (
+        f"points: Got points='two' instead, {expected}.")
+
+
 @pytest.mark.parametrize(("case", "edit", "problem"), BAD, ids=[b[0] for b in BAD])
 def test_a_bad_sheet_imports_nothing_and_says_where(course, case, edit, problem):
     run(course)

@@ -142,6 +142,14 @@ def test_problems_carry_the_line_of_the_yaml_node():
     [problem] = schema_problems("course", data)
     assert (problem.path, problem.line, problem.kind) == (("assessments", 0, "weight"), 4,
                                                           "value")
+    assert problem.value == "-1"  # the value as the message shows it, for a caller's own words
+
+
+def test_a_field_unknown_or_missing_shows_no_value():
+    schema = {"type": "object", "title": "thing", "required": ["id"],
+              "properties": {"id": {}}, "additionalProperties": False}
+    assert sorted((p.kind, p.value) for p in schema_problems(schema, {"nmae": 1})) == [
+        ("missing", ""), ("unknown", "")]
 
 
 def test_schema_command(tmp_path, capsys):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crmlab.cli.env import reads
+from crmlab.core.i18n import LANGUAGES
 
 
 def register(subparsers) -> None:
@@ -64,6 +65,9 @@ def register_handgrade(subparsers) -> None:
                              "details.csv, checks.csv, notes.csv and overrides.csv")
     parser.add_argument("--port", type=_port, default=0,
                         help="the port on 127.0.0.1, 1 to 65535 (default: a free one)")
+    parser.add_argument("--lang", choices=LANGUAGES,
+                        help="the page's language (default: CRMLAB_LANG, then `crmlab student "
+                             "language`, then en)")
     parser.set_defaults(func=_handgrade)
 
 
@@ -81,19 +85,20 @@ def _port(text: str) -> int:
 
 
 def _handgrade(args) -> int:
+    from crmlab.core.i18n import message
     from crmlab.publish.handgrade import serve
 
-    server, url = serve(args.grading_dir, port=args.port)
+    server, url = serve(args.grading_dir, port=args.port, lang=args.lang)
     app = server.RequestHandlerClass.app
     print(f"{args.grading_dir}: {app.progress()}")
-    print(f"open {url}", flush=True)
+    print(message("cli.handgrade.open", app.lang, url=url), flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.server_close()
-    print(f"stopped: {app.progress()}")
+    print(message("cli.handgrade.stopped", app.lang, progress=app.progress()))
     return 0
 
 

@@ -47,12 +47,15 @@ class SchemaProblem:
     """One problem of a file against its schema: the path of the offending value (keys and list
     indexes), the line it stands at (1 when the data carries no lines), the message, and its
     kind: ``value`` (of the wrong form), ``unknown`` (a field the format lacks) or ``missing``
-    (a field the format requires)."""
+    (a field the format requires); ``value`` is the offending value as the message shows it
+    (``'two'``; "" where the message shows none), for a caller that words the line its
+    own way."""
 
     path: tuple
     line: int
     message: str
     kind: str = "value"
+    value: str = ""
 
 
 def schema_file(name: str):
@@ -272,9 +275,10 @@ def schema_problems(schema: dict | str, data, *, label=None) -> list[SchemaProbl
         else:
             name = label(path)
             name = "" if name == "-" else f"{name}="
+            shown = _value(error.instance)
             problems.append(SchemaProblem(path, _line(data, path),
-                                          f"Got {name}{_value(error.instance)} instead, "
-                                          f"{_expected(error)}."))
+                                          f"Got {name}{shown} instead, {_expected(error)}.",
+                                          value=shown))
     return sorted(problems, key=lambda p: p.line)
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from crmlab.core.exceptions import CrmlabError
 from crmlab.grading import files, history, rubric
+from crmlab.grading.results import HandProblem, HandRefused
 from crmlab.grading.rubric import TextAnswer
 
 __all__ = ["HandGrading", "CheckOverriding", "Saved"]
@@ -38,11 +39,13 @@ __all__ = ["HandGrading", "CheckOverriding", "Saved"]
 
 @dataclass(frozen=True)
 class Saved:
-    """What a save did: how many grades changed, the problem that refused it ("" when none)
-    and the run that recorded the change (None when nothing changed)."""
+    """What a save did: how many grades changed, the problem that refused it (a
+    :class:`~crmlab.grading.results.HandProblem` at the criterion or check it concerns, made
+    into a line by the page in its language; ``str()`` the English line; None when none) and
+    the run that recorded the change (None when nothing changed)."""
 
     changed: int = 0
-    problem: str = ""
+    problem: HandProblem | None = None
     run: object = None
 
 
@@ -151,7 +154,8 @@ class HandGrading:
         """Save the points (text, as typed: ``2``, ``1.5``, ``1,5``) and comments of answer
         ``index``, ``{criterion: text}`` each; an empty points field leaves that criterion
         ungraded. Checked as a sheet's rows are: a bad value refuses the whole answer with a
-        one-line problem (``criterion: message``) and the store is left as it was."""
+        problem at its criterion (``criterion: column: message``) and the store is left as it
+        was."""
         if not 0 <= index < len(self.answers):
             raise CrmlabError(f"Got answer={index} instead, expected 0 to "
                               f"{len(self.answers) - 1}.")
@@ -162,9 +166,9 @@ class HandGrading:
                              "comment": str(comments.get(criterion, "")).strip(),
                              "answer_sha256": answer.digest})
                 for criterion, _, _ in answer.criteria]
-        staged, problems = rubric.check_rows(rows, self.answers, where="page")
-        if problems:  # "page:CRITERION: field: message" -> "CRITERION: field: message"
-            return Saved(problem=problems[0].split(":", 1)[1])
+        staged, problems = rubric.check_rows(rows, self.answers, where="")
+        if problems:  # found at the row's "line": its criterion
+            return Saved(problem=problems[0])
         merged, changed = self.grades.merged(staged, now=now)
         if not changed:
             return Saved()
@@ -275,7 +279,7 @@ class CheckOverriding:
              now: datetime | None = None) -> Saved:
         """Set the overrides of student ``index``: ``{check: points typed}`` (empty: no
         override) and ``{check: reason}``. A bad value refuses the whole student with a
-        one-line problem (``check: field: message``); nothing is written then."""
+        problem at its check (``check: field: message``); nothing is written then."""
         if not 0 <= index < len(self.students):
             raise CrmlabError(f"Got student={index} instead, expected 0 to "
                               f"{len(self.students) - 1}.")
@@ -286,8 +290,8 @@ class CheckOverriding:
                 new, moved = new.set(student, check.name, points.get(check.name, ""),
                                      reasons.get(check.name, ""), possible=self.possible,
                                      submission=self.submissions.get(student, ""), now=now)
-            except ValueError as exc:
-                return Saved(problem=f"{check.name}: {exc}")
+            except HandRefused as refused:
+                return Saved(problem=refused.problem.at(check.name))
             changed += moved
         if not changed:
             return Saved()
@@ -300,23 +304,24 @@ class CheckOverriding:
         """Set ``student``'s ``check`` to ``points`` (typed text) for ``reason``, their other
         overrides left as they are: a regrade answered with points (``crmlab regrades answer
         --points``). With ``write=False`` only checked: ``Saved.problem`` says what is wrong
-        (``check: field: message``), ``Saved.changed`` whether anything would change."""
+        (its English line ``check: field: message``), ``Saved.changed`` whether anything would
+        change."""
         if student not in self.results:
-            return Saved(problem=f"student_id: no student {student!r} in the grading of "
-                                 f"{self.exercise}")
+            return Saved(problem=HandProblem("no_student", student=repr(student),
+                                             exercise=self.exercise))
         names = [c.name for c in self.results[student].checks]
         if check not in names:
-            return Saved(problem=f"check: Got check={check!r} instead, expected one of "
-                                 f"{', '.join(map(repr, names))}" if names else
-                                 f"check: {student!r} has no graded check in this grading "
-                                 f"({self.results[student].outcome})")
+            return Saved(problem=HandProblem("unknown_check", check=repr(check),
+                                             known=", ".join(map(repr, names))) if names else
+                         HandProblem("no_checks", student=repr(student),
+                                     outcome=self.results[student].outcome))
         try:
             new, changed = self.overrides.set(student, check, points, reason,
                                               possible=self.possible,
                                               submission=self.submissions.get(student, ""),
                                               now=now)
-        except ValueError as exc:
-            return Saved(problem=f"{check}: {exc}")
+        except HandRefused as refused:
+            return Saved(problem=refused.problem.at(check))
         if not changed or not write:
             return Saved(int(changed))
         new.write(self.folder)

@@ -24,6 +24,7 @@ from pathlib import Path
 from crmlab.core.atomic import write_text
 from crmlab.core.times import iso
 from crmlab.grading.files import OVERRIDE_COLUMNS, OVERRIDES
+from crmlab.grading.results import HandProblem, HandRefused
 
 __all__ = ["Overrides", "read_overrides", "parse_points", "overridden"]
 
@@ -32,8 +33,8 @@ _NUMBER = re.compile(r"[0-9]+([.,][0-9]*)?|[.,][0-9]+")
 
 
 def parse_points(text: str, possible: float) -> float:
-    """Points typed by hand (``2``, ``1.5``, ``1,5``) from 0 to ``possible``; ``ValueError``
-    naming the value otherwise.
+    """Points typed by hand (``2``, ``1.5``, ``1,5``) from 0 to ``possible``; otherwise a
+    :class:`~crmlab.grading.results.HandRefused` (a ``ValueError``) naming the value.
 
     Examples
     --------
@@ -42,12 +43,13 @@ def parse_points(text: str, possible: float) -> float:
     >>> parse_points("3", 2)
     Traceback (most recent call last):
     ...
-    ValueError: Got points='3' instead, expected a number from 0 to 2.
+    crmlab.grading.results.HandRefused: points: Got points='3' instead, expected a number from \
+0 to 2.
     """
     cell = str(text).strip()
     if not _NUMBER.fullmatch(cell) or not float(cell.replace(",", ".")) <= possible:
-        raise ValueError(f"Got points={cell!r} instead, expected a number from 0 to "
-                         f"{possible:g}.")
+        raise HandRefused(HandProblem("points_range", value=repr(cell),
+                                      maximum=f"{possible:g}"))
     return float(cell.replace(",", "."))
 
 
@@ -87,7 +89,8 @@ class Overrides:
         """A new set with ``student``'s ``check`` set to ``points`` (typed text; empty: the
         override removed) for ``reason``, given for the submission of checksum
         ``submission``; and whether anything changed. ``possible`` is ``{check: points
-        possible}``; a bad value is a ``ValueError`` of one line.
+        possible}``; a bad value is a :class:`~crmlab.grading.results.HandRefused` (a
+        ``ValueError`` of one line, its ``problem`` typed).
 
         Examples
         --------
@@ -100,11 +103,12 @@ class Overrides:
         >>> new.set("s1", "a", "1", "", possible={"a": 2.0})
         Traceback (most recent call last):
         ...
-        ValueError: reason: a hand override needs its reason (one line).
+        crmlab.grading.results.HandRefused: reason: a hand override needs its reason (one \
+line).
         """
         if check not in possible:
-            raise ValueError(f"check: Got check={check!r} instead, expected one of "
-                             f"{', '.join(map(repr, possible))}.")
+            raise HandRefused(HandProblem("unknown_check", check=repr(check),
+                                          known=", ".join(map(repr, possible))))
         rows = dict(self.rows)
         key = (student, check)
         if not str(points).strip():
@@ -112,13 +116,10 @@ class Overrides:
                 return self, False
             del rows[key]
             return Overrides(rows), True
-        try:
-            value = parse_points(points, possible[check])
-        except ValueError as exc:
-            raise ValueError(f"points: {exc}") from None
+        value = parse_points(points, possible[check])
         reason = " ".join(str(reason).split())
         if not reason:
-            raise ValueError("reason: a hand override needs its reason (one line).")
+            raise HandRefused(HandProblem("reason_missing"))
         old = rows.get(key)
         if old is not None and float(old["points"]) == value and old["reason"] == reason \
                 and old["submission_sha256"] == submission:

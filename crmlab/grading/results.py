@@ -27,6 +27,9 @@ The vocabulary
   read, and why (the rows of its ``collect.csv``; those of the files not collected and the
   missing receipts are its ``problems.csv``); :data:`COLLECT_WARNINGS`: what a collection warns
   of (no instructor secret, a download without submission times, ...).
+- :data:`HAND_PROBLEMS`: why a grade given by hand was refused (a rubric sheet's cell, a points
+  or reason field of the hand-grading page, a check's points set by hand), as a
+  :class:`HandProblem`; its words are the catalog's ``handgrade.problem.<code>``.
 
 How the sandbox's observations become codes: :mod:`crmlab.grading.runner`, section *What the
 sandbox observed*. A new way for a job to end is a code here, its entry in every catalog, and
@@ -55,7 +58,7 @@ __all__ = ["RAN", "NO_SUBMISSION", "FATAL", "GRADER_PROBLEM", "OUTCOMES", "REASO
            "PROBLEMS", "SUBMISSION_PROBLEMS", "COLLECT_REASONS", "COLLECT_WARNINGS", "CODES",
            "STOPS_BATCH", "PASSED", "WRONG", "MISSING", "NOT_RUN", "CHECK_CODES", "STATUSES",
            "Reason", "CheckResult", "JobResult", "check_text", "status_text", "failed_text",
-           "params_text", "read_params"]
+           "params_text", "read_params", "HAND_PROBLEMS", "HandProblem", "HandRefused"]
 
 # ------------------------------------------------------------------------------ outcomes
 #: The notebook ran; its checks give its points.
@@ -301,18 +304,7 @@ class Reason:
     __slots__ = ("code", "params")
 
     def __init__(self, code: str, **params):
-        if code not in CODES:
-            from crmlab.core.validation import expected
-
-            raise expected("code", code, "a code of crmlab.grading.results")
-        if sorted(params) != sorted(CODES[code]):
-            shown = "(" + ", ".join(f"{k}={v!r}" for k, v in params.items()) + ")"
-            raise ValueError(f"Got the parameters {shown} for code {code!r} instead, expected "
-                             f"{', '.join(CODES[code]) or 'none'}.")
-        for name, value in params.items():
-            if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-                raise ValueError(f"Got {name}={value!r} for code {code!r} instead, expected a "
-                                 "text or a number.")
+        _check_code(code, params, CODES)
         object.__setattr__(self, "code", code)
         object.__setattr__(self, "params", MappingProxyType(dict(params)))
 
@@ -368,6 +360,23 @@ class Reason:
         Reason('cell_timeout', seconds=8)
         """
         return cls(code, **read_params(params))
+
+
+def _check_code(code: str, params: dict, codes) -> None:
+    """Refuse a code that is not in ``codes`` (``code -> parameter names``), or its parameters
+    when they are not exactly the code's, each a text or a number."""
+    if code not in codes:
+        from crmlab.core.validation import expected
+
+        raise expected("code", code, "a code of crmlab.grading.results")
+    if sorted(params) != sorted(codes[code]):
+        shown = "(" + ", ".join(f"{k}={v!r}" for k, v in params.items()) + ")"
+        raise ValueError(f"Got the parameters {shown} for code {code!r} instead, expected "
+                         f"{', '.join(codes[code]) or 'none'}.")
+    for name, value in params.items():
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            raise ValueError(f"Got {name}={value!r} for code {code!r} instead, expected a "
+                             "text or a number.")
 
 
 def _rebuild(code: str, params: dict) -> Reason:
@@ -550,3 +559,102 @@ class JobResult:
         parts = [note.text(lang) for note in self.notes]
         parts.append(failed_text([c.name for c in self.failed], lang))
         return "; ".join(p for p in parts if p)
+
+
+# ------------------------------------------------------------------------------ hand grades
+#: Why a grade given by hand was refused: ``code -> parameter names``. The checks of hand grades
+#: make them: :func:`crmlab.grading.rubric.check_rows` (a rubric sheet's rows and the rows the
+#: hand-grading page saves), :mod:`crmlab.grading.overrides` (a check's points set by hand) and
+#: the page itself (an answer or a student it does not have). The catalog's
+#: ``handgrade.problem.<code>`` says each, the column or field first (``points: Got
+#: points='3' instead, expected a number from 0 to 2.``): the English line of a sheet's
+#: problem, and the line the hand-grading page shows in its language.
+HAND_PROBLEMS = MappingProxyType({
+    # a cell of the wrong form, in the schema's words (crmlab/schemas/rubric.schema.json)
+    "cell": ("column", "message"),
+    # points, of the sheet or typed on the page
+    "points_not_number": ("value",),
+    "points_range": ("value", "maximum"),
+    "decimal_comma": ("value",),
+    # a row of the sheet that is not one of this grading's answers
+    "unknown_student": ("student",),
+    "unknown_question": ("question",),
+    "no_answer": ("student", "question"),
+    "unknown_criterion": ("criterion", "known"),
+    "repeated": ("line",),
+    "answer_changed": (),
+    # a check's points set by hand (crmlab handgrade, crmlab regrades answer --points)
+    "reason_missing": (),
+    "unknown_check": ("check", "known"),
+    "no_student": ("student", "exercise"),
+    "no_checks": ("student", "outcome"),
+    # what the page was asked to save
+    "no_such_answer": ("value",),
+    "no_such_student": ("value",),
+})
+
+
+class HandProblem:
+    """Why a grade given by hand was refused: a code of :data:`HAND_PROBLEMS`, its parameters,
+    and where (``FILE:LINE`` of a sheet, the criterion or check of a page; "" when the line
+    says it). :meth:`text` is the line in a reader's language, ``str()`` the English one.
+
+    Examples
+    --------
+    >>> problem = HandProblem("points_range", value="'3'", maximum="2").at("cost")
+    >>> str(problem)
+    "cost: points: Got points='3' instead, expected a number from 0 to 2."
+    >>> problem.text("az")
+    "cost: bal: '3' verilib, gözlənilən: 0 ilə 2 arası ədəd."
+    >>> HandProblem("points_range", value="'3'")
+    Traceback (most recent call last):
+    ...
+    ValueError: Got the parameters (value="'3'") for code 'points_range' instead, expected \
+value, maximum.
+    """
+
+    __slots__ = ("code", "params", "where")
+
+    def __init__(self, code: str, *, where: str = "", **params):
+        _check_code(code, params, HAND_PROBLEMS)
+        object.__setattr__(self, "code", code)
+        object.__setattr__(self, "params", MappingProxyType(dict(params)))
+        object.__setattr__(self, "where", str(where))
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"a HandProblem is immutable; cannot set {name!r}")
+
+    def _key(self):
+        return self.code, tuple(sorted(self.params.items())), self.where
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, HandProblem) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        fields = "".join(f", {k}={v!r}" for k, v in self.params.items())
+        where = f", where={self.where!r}" if self.where else ""
+        return f"HandProblem({self.code!r}{where}{fields})"
+
+    def at(self, where) -> HandProblem:
+        """The same problem found at ``where``."""
+        return HandProblem(self.code, where=where, **self.params)
+
+    def text(self, lang: str = "en") -> str:
+        """The line, in ``lang`` (English where crmlab does not ship ``lang``)."""
+        said = message(f"handgrade.problem.{self.code}", reader_language(lang), **self.params)
+        return f"{self.where}: {said}" if self.where else said
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+class HandRefused(ValueError):
+    """A grade given by hand refused, raised: ``problem`` (a :class:`HandProblem`) says why,
+    and the message is its English line."""
+
+    def __init__(self, problem: HandProblem):
+        super().__init__(str(problem))
+        self.problem = problem

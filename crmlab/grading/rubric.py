@@ -42,6 +42,7 @@ from crmlab.core.atomic import write_text
 from crmlab.core.schemas import load_schema, schema_problems
 from crmlab.core.times import iso
 from crmlab.grading import files
+from crmlab.grading.results import HandProblem
 
 __all__ = ["SHEET_COLUMNS", "REQUIRED_COLUMNS", "STORE_COLUMNS", "TextAnswer", "HandGrades",
            "answer_digest", "sheet_csv", "check_sheet", "check_rows", "sheet_delimiter",
@@ -268,7 +269,7 @@ def check_sheet(path: str | Path, answers: list[TextAnswer]) -> tuple[list, list
             notes.append(f"{path}:1: column {name!r} ignored")
     staged, problems = check_rows(rows, answers, where=str(path),
                                   decimal_comma=delimiter != ",")
-    return staged, problems, notes
+    return staged, [str(problem) for problem in problems], notes
 
 
 def check_rows(rows, answers: list[TextAnswer], *, where: str,
@@ -278,9 +279,11 @@ def check_rows(rows, answers: list[TextAnswer], *, where: str,
     page.
 
     Returns ``(staged, problems)``: the store rows of every graded cell (empty when there is
-    any problem: nothing is half taken) and the reasons, ``WHERE:LINE: column: message``. A
-    decimal comma (``2,5``) is read only with ``decimal_comma`` (a sheet whose cells are not
-    separated by commas).
+    any problem: nothing is half taken) and the reasons, each a
+    :class:`~crmlab.grading.results.HandProblem` found at ``WHERE:LINE`` (its English line
+    ``WHERE:LINE: column: message``; with ``where=""`` at ``LINE`` alone, as the page names a
+    criterion). A decimal comma (``2,5``) is read only with ``decimal_comma`` (a sheet whose
+    cells are not separated by commas).
 
     Examples
     --------
@@ -289,9 +292,10 @@ def check_rows(rows, answers: list[TextAnswer], *, where: str,
     ...        "criterion": "reason", "points": "1,5"}
     >>> check_rows([(2, row)], [answer], where="sheet")[0][0]["points"]
     '1.5'
-    >>> check_rows([(2, row)], [answer], where="sheet", decimal_comma=False)[1]
-    ["sheet:2: points: Got points='1,5' instead, expected a number with a decimal point (a \
-decimal comma only in a ';'-separated sheet)."]
+    >>> problem = check_rows([(2, row)], [answer], where="sheet", decimal_comma=False)[1][0]
+    >>> problem.code, str(problem)
+    ('decimal_comma', "sheet:2: points: Got points='1,5' instead, expected a number with a \
+decimal point (a decimal comma only in a ';'-separated sheet).")
     """
     problems = []
     by_key = {a.key: a for a in answers}
@@ -299,60 +303,64 @@ decimal comma only in a ';'-separated sheet)."]
     questions = {(a.quiz_id, a.question_id) for a in answers}
     staged, seen = [], {}
     for line, row in rows:
-        at = f"{where}:{line}"
+        at = f"{where}:{line}" if where else str(line)
         found = schema_problems(_SCHEMA, {k: v for k, v in row.items() if k in SHEET_COLUMNS})
         if found:
-            problems.extend(f"{at}: {p.path[0]}: {p.message}" for p in found)
+            problems.extend(_cell_problem(p).at(at) for p in found)
             continue
         student, quiz_id, question_id = row["student_id"], row["quiz_id"], row["question_id"]
         if student not in students:
-            problems.append(f"{at}: student_id: unknown student {student!r} (no free-text "
-                            "answer of theirs was graded)")
+            problems.append(HandProblem("unknown_student", where=at, student=repr(student)))
             continue
         if (quiz_id, question_id) not in questions:
-            problems.append(f"{at}: question_id: {quiz_id}/{question_id} is not a free-text "
-                            "question answered in this run")
+            problems.append(HandProblem("unknown_question", where=at,
+                                        question=f"{quiz_id}/{question_id}"))
             continue
         answer = by_key.get((student, quiz_id, question_id))
         if answer is None:
-            problems.append(f"{at}: question_id: student {student!r} gave no answer to "
-                            f"{quiz_id}/{question_id}")
+            problems.append(HandProblem("no_answer", where=at, student=repr(student),
+                                        question=f"{quiz_id}/{question_id}"))
             continue
         maxima = {cid: maximum for cid, _, maximum in answer.criteria}
         criterion = row["criterion"]
         if criterion not in maxima:
-            known = ", ".join(repr(c) for c in maxima)
-            problems.append(f"{at}: criterion: Got criterion={criterion!r} instead, "
-                            f"expected one of {known}.")
+            problems.append(HandProblem("unknown_criterion", where=at,
+                                        criterion=repr(criterion),
+                                        known=", ".join(repr(c) for c in maxima)))
             continue
         key = answer.key + (criterion,)
         if key in seen:
-            problems.append(f"{at}: criterion: repeats line {seen[key]} (the same student, "
-                            "question and criterion)")
+            problems.append(HandProblem("repeated", where=at, line=seen[key]))
             continue
         seen[key] = line
         digest = row.get("answer_sha256", "")
         if digest and digest != answer.digest:
-            problems.append(f"{at}: answer_sha256: the student's answer changed since this "
-                            "sheet was exported; export the sheet again")
+            problems.append(HandProblem("answer_changed", where=at))
             continue
         cell = row["points"]
         if cell == "":
             continue  # not graded yet
         if "," in cell and not decimal_comma:
-            problems.append(f"{at}: points: Got points={cell!r} instead, expected a number "
-                            "with a decimal point (a decimal comma only in a ';'-separated "
-                            "sheet).")
+            problems.append(HandProblem("decimal_comma", where=at, value=repr(cell)))
             continue
         points = float(cell.replace(",", "."))  # a number: the schema's pattern says so
         if not points <= maxima[criterion]:
-            problems.append(f"{at}: points: Got points={cell!r} instead, expected a number "
-                            f"from 0 to {maxima[criterion]:g}.")
+            problems.append(HandProblem("points_range", where=at, value=repr(cell),
+                                        maximum=f"{maxima[criterion]:g}"))
             continue
         staged.append({"student_id": student, "quiz_id": quiz_id, "question_id": question_id,
                        "criterion": criterion, "points": _number(points),
                        "comment": row.get("comment", ""), "answer_sha256": answer.digest})
     return ([] if problems else staged), problems
+
+
+def _cell_problem(found) -> HandProblem:
+    """A cell of the wrong form as a hand-grading problem: points by their own code (the page
+    says it in its language), any other cell in the schema's words."""
+    column = found.path[0]
+    if column == "points" and found.value:
+        return HandProblem("points_not_number", value=found.value)
+    return HandProblem("cell", column=column, message=found.message)
 
 
 def unimported_edits(path: str | Path, grades: HandGrades) -> bool:

@@ -14,6 +14,14 @@ its one check, the run history) and moves to the next answer still pending; a ba
 back as one line on the same page with everything typed still in the fields. Opening the page
 resumes at the first answer not graded. Student ids are hidden until the grader asks for them.
 
+The page speaks the grader's language: every word of its templates comes from crmlab's one
+message catalog (:mod:`crmlab.core.i18n`, keys ``handgrade.*``, also seen as :data:`MESSAGES`)
+through ``t(key, **fields)``, as the feedback pages' do; a refused value is a
+:class:`~crmlab.grading.results.HandProblem` said in that language, a notebook's reason and a
+check's verdict are codes said in it too, and the quiz's question and rubric come in it when the
+quiz gives it. The language is the one crmlab is using (``CRMLAB_LANG``, then the saved
+setting, then English: :func:`crmlab.core.i18n.get_language`) unless ``lang`` names another.
+
 Given an exercise grading folder instead, the page shows one student at a time with each
 check's verdict and points, and a points and a reason field to override a check by hand
 (:class:`crmlab.grading.handgrade.CheckOverriding`, ``overrides.csv``); it starts at the first
@@ -31,10 +39,16 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from crmlab.core.i18n import localized
+from crmlab.core.i18n import Messages, get_language, localized, reader_language
 from crmlab.grading.handgrade import CheckOverriding, HandGrading
+from crmlab.grading.results import RAN, HandProblem
 
-__all__ = ["HandGradeApp", "serve", "TEMPLATES"]
+__all__ = ["HandGradeApp", "serve", "TEMPLATES", "MESSAGES"]
+
+#: Every text of the hand-grading page, by language (``handgrade.*`` of
+#: :mod:`crmlab.core.i18n`), and ``message(key, lang, **fields)``: the text in the page's
+#: language (English for a language crmlab does not ship, or where the language lacks it).
+MESSAGES = message = Messages("handgrade")
 
 #: The page's templates, inside the package.
 TEMPLATES = Path(__file__).resolve().with_name("templates") / "handgrade"
@@ -58,17 +72,18 @@ def _number(value: float) -> str:
 class HandGradeApp:
     """The hand-grading pages of one grading folder, behind one token: the free-text answers
     of a quiz grading (``responses.csv``), or the checks of an exercise grading
-    (``details.csv``) to override by hand.
+    (``details.csv``) to override by hand; every word in ``lang`` (default: the language in
+    effect, :func:`~crmlab.core.i18n.get_language`).
 
     Examples
     --------
     >>> app = HandGradeApp.__new__(HandGradeApp)  # the token check alone
-    >>> app.token = "secret"
+    >>> app.token, app.lang = "secret", "en"
     >>> app.handle("GET", "/?token=wrong")[0], app.handle("GET", "/")[0]
     (403, 403)
     """
 
-    def __init__(self, folder, *, token: str | None = None):
+    def __init__(self, folder, *, token: str | None = None, lang: str | None = None):
         from crmlab.core.exceptions import CrmlabError
         from crmlab.grading import files
 
@@ -81,17 +96,21 @@ class HandGradeApp:
             raise CrmlabError(f"{folder}: neither a quiz grading folder (responses.csv) nor an "
                               "exercise grading folder (details.csv)")
         self.token = token or secrets.token_urlsafe(24)
+        self.lang = reader_language(lang or get_language())
         self.lock = threading.Lock()
 
+    def _say(self, key: str, **fields) -> str:
+        return message(key, self.lang, **fields)
+
     def progress(self) -> str:
-        """One line: how far the grading is."""
+        """One line, in the page's language: how far the grading is."""
         if self.mode == "answers":
             graded, total = self.grading.progress()
-            done = ": every answer is graded" if graded == total else ""
-            return f"{graded} of {total} answer(s) graded{done}."
+            key = "progress.answers_done" if graded == total else "progress.answers"
+            return self._say(key, graded=graded, total=total)
         count = sum(1 for _ in self.grading.overrides.rows)
-        return (f"{len(self.grading.students)} student(s); {count} check(s) overridden by "
-                "hand.")
+        return self._say("progress.checks", students=len(self.grading.students),
+                         overridden=count)
 
     # ------------------------------------------------------------------------- dispatch
     def handle(self, method: str, target: str, body: bytes = b"") -> tuple[int, dict, bytes]:
@@ -107,14 +126,13 @@ class HandGradeApp:
             fields.update({k: v[-1] for k, v in parse_qs(
                 body.decode("utf-8", "replace"), keep_blank_values=True).items()})
         if not hmac.compare_digest(str(fields.get("token", "")).encode(), self.token.encode()):
-            return self._text(HTTPStatus.FORBIDDEN, "403: this page needs the token printed by "
-                                                    "crmlab handgrade\n")
+            return self._text(HTTPStatus.FORBIDDEN, self._say("forbidden") + "\n")
         with self.lock:
             if method == "GET" and url.path == "/":
                 return self._page(fields)
             if method == "POST" and url.path == "/save":
                 return self._save(fields)
-        return self._text(HTTPStatus.NOT_FOUND, "404: no such page\n")
+        return self._text(HTTPStatus.NOT_FOUND, self._say("not_found") + "\n")
 
     # ------------------------------------------------------------------------- pages
     @property
@@ -137,11 +155,11 @@ class HandGradeApp:
             return default
         return index if 0 <= index < self._count else default
 
-    def _page(self, fields: dict, *, status=HTTPStatus.OK, typed=None, problem=""):
+    def _page(self, fields: dict, *, status=HTTPStatus.OK, typed=None, problem=None):
         names = bool(fields.get("names"))
         saved = ""
         if str(fields.get("saved", "")).isdigit() and not problem:
-            saved = f"{self._key.capitalize()} {fields['saved']} saved."
+            saved = self._say(f"saved.{self.mode}", number=fields["saved"])
         resume = self.grading.resume()
         index = self._index(fields.get(self._key), resume if resume is not None else 0)
         count, flag = max(self._count, 1), "1" if names else ""
@@ -151,22 +169,19 @@ class HandGradeApp:
                  "pending": self._link(names=flag),
                  "names": self._link(**{self._key: index if shown else ""},
                                      names="" if names else "1")}
-        values = {"heading": self.grading.folder.name, "progress": self.progress(),
-                  "total": self._count, "shown": shown, "names": names, "token": self.token,
-                  "links": links, "problem": problem, "saved": saved,
-                  "bad": problem.split(":", 1)[0] if problem else ""}
+        values = {"lang": self.lang, "mode": self.mode, "heading": self.grading.folder.name,
+                  "progress": self.progress(), "total": self._count, "shown": shown,
+                  "names": names, "token": self.token, "links": links,
+                  "problem": problem.text(self.lang) if problem else "", "saved": saved,
+                  "bad": problem.where if problem else ""}
         if self.mode == "answers":
             template = "answers.html.j2"
-            values.update(title="Hand grading", unit="answer",
-                          pending_link="First ungraded answer",
-                          answer=self._answer(index, typed) if shown else None)
+            values.update(answer=self._answer(index, typed) if shown else None)
         else:
             template = "checks.html.j2"
-            values.update(title="Check overrides", unit="student",
-                          pending_link="Next student with a failed check",
-                          exercise=self.grading.exercise,
+            values.update(exercise=self.grading.exercise,
                           student=self._student(index, typed) if shown else None)
-        html = _environment().get_template(template).render(**values)
+        html = _environment().get_template(template).render(t=self._say, **values)
         return status, {"Content-Type": "text/html; charset=utf-8",
                         "Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
                         "X-Frame-Options": "DENY"}, html.encode("utf-8")
@@ -183,13 +198,13 @@ class HandGradeApp:
                 comment = typed.get(f"comment:{criterion}", "")
             elif points is not None:
                 points = _number(points)
-            criteria.append({"id": criterion, "text": localized(words, "en"),
+            criteria.append({"id": criterion, "text": localized(words, self.lang),
                              "maximum": _number(maximum),
                              "points": "" if points is None else points, "comment": comment})
         points = grading.grades.points(answer)
         return {"index": index, "number": index + 1, "quiz_id": answer.quiz_id,
                 "question_id": answer.question_id, "student_id": answer.student_id,
-                "prompt": localized(grading.prompt(index), "en"), "text": answer.answer,
+                "prompt": localized(grading.prompt(index), self.lang), "text": answer.answer,
                 "criteria": criteria, "pending": points is None,
                 "points": "" if points is None else _number(points),
                 "possible": _number(sum(m for _, _, m in answer.criteria))}
@@ -204,19 +219,22 @@ class HandGradeApp:
                 check = {**check, "points": typed.get(f"points:{check['name']}", ""),
                          "reason": typed.get(f"reason:{check['name']}", "")}
             checks.append({**check, "machine": _number(check["machine"]),
-                           "possible": _number(check["possible"])})
+                           "possible": _number(check["possible"]),
+                           "verdict": self._say(f"verdict.{check['code']}")})
+        stopped = result.outcome != RAN
         return {"index": index, "number": index + 1, "student_id": student,
                 "total": _number(grading.total(index)),
-                "possible": _number(sum(grading.possible.values())),
-                "outcome": result.outcome, "reason": result.text(), "checks": checks}
+                "possible": _number(sum(grading.possible.values())), "stopped": stopped,
+                "outcome": self._say(f"outcome.{result.outcome}") if stopped else "",
+                "reason": result.text(self.lang), "checks": checks}
 
     def _save(self, fields: dict):
         grading = self.grading
         index = self._index(fields.get(self._key), None)
         if index is None:
             return self._page(fields, status=HTTPStatus.BAD_REQUEST,
-                              problem=f"{self._key}: no {self._key} "
-                                      f"{fields.get(self._key)!r} here")
+                              problem=HandProblem(f"no_such_{self._key}",
+                                                  value=repr(fields.get(self._key))))
         if self.mode == "answers":
             names = [c for c, _, _ in grading.answers[index].criteria]
             second = "comment"
@@ -263,10 +281,12 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-def serve(folder, *, port: int = 0, token: str | None = None) -> tuple[HTTPServer, str]:
-    """A hand-grading server for ``folder`` on 127.0.0.1 (``port`` 0: a free one) and the URL
-    to open, token included; call ``serve_forever()`` on it (and ``server_close()`` after)."""
-    app = HandGradeApp(folder, token=token)
+def serve(folder, *, port: int = 0, token: str | None = None,
+          lang: str | None = None) -> tuple[HTTPServer, str]:
+    """A hand-grading server for ``folder`` on 127.0.0.1 (``port`` 0: a free one), its page in
+    ``lang`` (default: the language in effect), and the URL to open, token included; call
+    ``serve_forever()`` on it (and ``server_close()`` after)."""
+    app = HandGradeApp(folder, token=token, lang=lang)
     handler = type("HandGradeHandler", (_Handler,), {"app": app})
     server = HTTPServer((HOST, port), handler)
     return server, f"http://{HOST}:{server.server_address[1]}/?token={app.token}"

@@ -19,8 +19,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.kernel]  # the Playwright driver 
 
 
 @contextmanager
-def server(folder):
-    httpd, url = serve(folder)
+def server(folder, lang=None):
+    httpd, url = serve(folder, lang=lang)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
@@ -129,3 +129,22 @@ def test_one_check_overridden_by_keyboard(tmp_path, keyboard_page, artifacts):
     assert [(c["item"], c["before"], c["after"], c["reasons"]) for c in changes] == [
         ("check:fx-square", "0", "1.5", "hand override"), ("EX-fixture", "1", "2.5",
                                                            "hand override")]
+
+
+def test_the_azerbaijani_page_by_keyboard(tmp_path, monkeypatch, keyboard_page):
+    """The page in the grader's language: lang="az", Azerbaijani labels and refusal, and axe-core
+    still finds nothing serious."""
+    page = keyboard_page
+    folder = quiz_grading(tmp_path, monkeypatch)
+    with server(folder, lang="az") as url:
+        page.goto(url)
+        assert page.locator("html").get_attribute("lang") == "az"
+        assert page.locator("h2").inner_text() == "Cavab 1 (cəmi 2): test T, sual why"
+        assert page.locator("#save").inner_text() == "Saxla və növbətiyə keç (Enter)"
+        assert axe_serious(page) == []
+        page.keyboard.type("3")  # above the maximum of 2
+        page.keyboard.press("Enter")
+        assert page.locator("#problem").inner_text() == (
+            "Saxlanmadı: cost: bal: '3' verilib, gözlənilən: 0 ilə 2 arası ədəd.")
+        assert axe_serious(page) == []
+    assert not (folder / "hand_grades.csv").exists()
