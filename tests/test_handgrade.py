@@ -543,10 +543,10 @@ def test_the_page_speaks_the_language_crmlab_uses_unless_told(folder, crmlab_hom
     ({"points:cost": "3", "points:example": "1"},
      "cost: bal: '3' verilib, gözlənilən: 0 ilə 2 arası ədəd."),
     ({"points:cost": "two", "points:example": "1"},
-     "cost: bal: 'two' verilib, gözlənilən: ədəd (onluq vergüllə də olar) və ya hələ "
+     "cost: bal: 'two' verilib, gözlənilən: ədəd (onluq vergül də qəbul olunur) və ya hələ "
      "qiymətləndirilməyibsə, heç nə."),
     ({"points:cost": "1", "points:example": "-1"},
-     "example: bal: '-1' verilib, gözlənilən: ədəd (onluq vergüllə də olar) və ya hələ "
+     "example: bal: '-1' verilib, gözlənilən: ədəd (onluq vergül də qəbul olunur) və ya hələ "
      "qiymətləndirilməyibsə, heç nə."),
 ])
 def test_a_bad_value_is_one_azerbaijani_line_and_nothing_is_lost(folder, points, problem):
