@@ -8,7 +8,7 @@ import re
 import textwrap
 import urllib.error
 import urllib.request
-from html import unescape
+from html import escape, unescape
 from urllib.parse import urlencode
 
 import pytest
@@ -444,6 +444,22 @@ def every_page(tmp_path, monkeypatch, lang: str) -> list[str]:
     return pages
 
 
+@pytest.mark.parametrize("lang", ["en", "az"])
+def test_a_stopped_notebook_says_why_once(tmp_path, monkeypatch, lang):
+    from crmlab.core.i18n import message
+    from crmlab.grading.results import HandProblem, Reason
+
+    pages = every_page(tmp_path, monkeypatch, lang)
+    for number, reason in ((3, Reason("cell_timeout", seconds=60)),
+                           (4, Reason("no_submission")),
+                           (5, Reason("job_failed", error="OSError"))):
+        status = re.search(r'<p class="note" id="status">(.*?)</p>', pages[6 + number]).group(1)
+        said = escape(reason.text(lang), quote=True)
+        assert said in status and status.count(said.split(":")[0]) == 1, status
+    refused = HandProblem("no_checks", student="'s4'", outcome="no_submission").text(lang)
+    assert message("handgrade.outcome.no_submission", lang) in refused
+
+
 def _literal(text: str) -> list[str]:
     """The parts of a catalog text between its {fields} that hold a word."""
     return [part.strip() for part in re.split(r"\{[^}]*\}", text)
@@ -487,7 +503,9 @@ def test_every_word_of_the_pages_is_a_catalog_entry_they_show(tmp_path, monkeypa
     from crmlab.publish.handgrade import MESSAGES, TEMPLATES
 
     text = " ".join(shown(html) for html in every_page(tmp_path, monkeypatch, lang))
-    unseen = [key for key, value in MESSAGES[lang].items() if not key.startswith("problem.")
+    # a problem line (and an outcome, which only problem lines say) is shown when it happens
+    unseen = [key for key, value in MESSAGES[lang].items()
+              if not key.startswith(("problem.", "outcome."))
               and key not in ("forbidden", "not_found")
               and not all(part in text for part in _literal(value))]
     assert unseen == []

@@ -643,8 +643,20 @@ value, maximum.
         return HandProblem(self.code, where=where, **self.params)
 
     def text(self, lang: str = "en") -> str:
-        """The line, in ``lang`` (English where crmlab does not ship ``lang``)."""
-        said = message(f"handgrade.problem.{self.code}", reader_language(lang), **self.params)
+        """The line, in ``lang`` (English where crmlab does not ship ``lang``); an ``outcome``
+        (a code of :data:`OUTCOMES`) is said in the language's words.
+
+        Examples
+        --------
+        >>> HandProblem("no_checks", student="'s1'", outcome="no_submission").text("az")
+        "yoxlama: bu qiymətləndirmədə 's1' tələbəsinin qiymətləndirilmiş yoxlaması yoxdur \
+(təqdim edilməyib)"
+        """
+        lang = reader_language(lang)
+        params = dict(self.params)
+        if params.get("outcome") in OUTCOMES:
+            params["outcome"] = message(f"handgrade.outcome.{params['outcome']}", lang)
+        said = message(f"handgrade.problem.{self.code}", lang, **params)
         return f"{self.where}: {said}" if self.where else said
 
     def __str__(self) -> str:

@@ -225,7 +225,6 @@ class HandGradeApp:
         return {"index": index, "number": index + 1, "student_id": student,
                 "total": _number(grading.total(index)),
                 "possible": _number(sum(grading.possible.values())), "stopped": stopped,
-                "outcome": self._say(f"outcome.{result.outcome}") if stopped else "",
                 "reason": result.text(self.lang), "checks": checks}
 
     def _save(self, fields: dict):
