@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 import benchmarks.__main__ as runner
 
 
@@ -17,8 +19,7 @@ class _Module:
 
 def _run(monkeypatch, tmp_path, modules):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(runner.importlib, "import_module",
-                        lambda name: modules[name.rsplit(".", 1)[-1]])
+    monkeypatch.setattr(runner, "rows_of", lambda name: modules[name].run())
     return runner.main(list(modules))
 
 
@@ -46,3 +47,20 @@ def test_a_missed_target_fails_the_run(monkeypatch, tmp_path, capsys):
     assert _run(monkeypatch, tmp_path, {"bench_grading": _Module(rows)}) == 1
     out, err = capsys.readouterr()
     assert "MISSED" in out and err == "\n1 benchmark row(s) not ok: slow (MISSED)\n"
+
+
+def test_each_benchmark_runs_in_an_interpreter_of_its_own(tmp_path):
+    rows = runner.rows_of("bench_similarity")
+    assert [row["name"] for row in rows][:1] == ["similarity of 300 text answers over shingling"]
+    assert all(runner.status(row) in ("ok", "MISSED") for row in rows)
+
+
+def test_a_benchmark_failing_in_its_interpreter_says_why(monkeypatch, tmp_path):
+    out = tmp_path / "rows.json"
+    monkeypatch.setattr(runner.importlib, "import_module",
+                        lambda name: _Module(error=RuntimeError("boom")))
+    assert runner._one("bench_core", str(out)) == 0
+    assert json.loads(out.read_text()) == {"error": "RuntimeError: boom"}
+    with pytest.raises(runner.Failed, match="^ModuleNotFoundError: No module named "
+                                            "'benchmarks.bench_nothing_of_that_name'$"):
+        runner.rows_of("bench_nothing_of_that_name")
