@@ -731,18 +731,23 @@ def _gradebook(verdicts: _Verdicts, keys, roster, answers) -> pd.DataFrame:
     return table.reset_index().round(4)
 
 
-def _tabulate(chosen: dict, verdicts: _Verdicts, keys, roster,
-              problems: Problems) -> GradeResult:
-    """The gradebook, responses, item analysis and strategies of the chosen answers."""
+def _tabulate(chosen: dict, verdicts: _Verdicts, keys, roster, problems: Problems,
+              drawing: _Drawers | None = None) -> GradeResult:
+    """The gradebook, responses, item analysis and strategies of the chosen answers (with
+    ``drawing``, each figure started as soon as its table is made)."""
     if roster is not None:
         for student in sorted(set(chosen) - set(roster["student_id"])):
             problems.add(chosen[student][0].source, student, reason=Reason("graded_off_roster"))
     answers = _answers(chosen)  # one pass over every answer, for both tables
+    gradebook = _gradebook(verdicts, keys, roster, answers)
+    if drawing is not None and len(gradebook):
+        drawing.draw(report.FIGURES[:1], gradebook, None)
     responses = _responses(verdicts, answers)
     questions = {(q_id, q.id): q for q_id, quiz in keys.items() for q in quiz.questions}
-    return GradeResult(_gradebook(verdicts, keys, roster, answers), responses,
-                       item_analysis(responses, questions=questions),
-                       problems.frame(), _strategies(keys))
+    items = item_analysis(responses, questions=questions)
+    if drawing is not None and len(items):
+        drawing.draw(report.FIGURES[1:], gradebook, items)
+    return GradeResult(gradebook, responses, items, problems.frame(), _strategies(keys))
 
 
 def _strategies(keys) -> pd.DataFrame:
@@ -753,45 +758,39 @@ def _strategies(keys) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------ write
-_DRAWN: list = []  # the result whose figures a forked process draws, inherited, not sent
+def _draw(names, gradebook, items):
+    """In a drawer: the figures ``names`` of these tables (``items`` None: not made yet)."""
+    items = pd.DataFrame() if items is None else items
+    return report.draw_figures(GradeResult(gradebook, None, items, None), names)
 
 
-def _draw_inherited(names):
-    return report.draw_figures(_DRAWN[0], names)
+class _Drawers:
+    """The report's figures drawn by two forked processes while this one makes and writes the
+    tables: the score distribution as soon as the gradebook is made, the item figures once the
+    item analysis is (what each needs is sent: a few hundred kilobytes at most)."""
 
+    def __init__(self):
+        import matplotlib.backends.backend_agg  # noqa: F401 (imported once here, not per fork)
+        import matplotlib.figure  # noqa: F401
 
-#: How the report's figures are shared between the processes drawing them aside (the
-#: distractor bars take as long as the other two).
-_DRAWERS = (report.FIGURES[:2], report.FIGURES[2:])
+        self.pool, self.futures = fork_pool(2), []
 
+    def draw(self, names, gradebook, items) -> None:
+        """Start drawing the figures ``names`` of these tables."""
+        for name in names:
+            self.futures.append(self.pool.submit(_draw, (name,), gradebook, items))
 
-def _draw_aside(result):
-    """``(pool, futures)``: the report's figures of ``result`` drawn by two forked processes,
-    while this one writes the tables (:func:`_drawn`)."""
-    import matplotlib.backends.backend_agg  # noqa: F401 (imported once here, not per fork)
-    import matplotlib.figure  # noqa: F401
-
-    _DRAWN[:] = [result]
-    pool = fork_pool(len(_DRAWERS))
-    try:
-        return pool, [pool.submit(_draw_inherited, names) for names in _DRAWERS]
-    except BaseException:
-        pool.shutdown()
-        _DRAWN.clear()
-        raise
+    def drawn(self) -> list:
+        """Every figure started, in the order started (the report's)."""
+        try:
+            return [figure for future in self.futures for figure in future.result()]
+        finally:
+            self.pool.shutdown()
 
 
 def _drawn(drawing):
-    """The figures :func:`_draw_aside` drew, in the report's order (None when none were
-    drawn aside)."""
-    if drawing is None:
-        return None
-    pool, futures = drawing
-    try:
-        return [figure for future in futures for figure in future.result()]
-    finally:
-        pool.shutdown()
-        _DRAWN.clear()
+    """The figures :class:`_Drawers` drew (None when none were drawn aside)."""
+    return None if drawing is None else drawing.drawn()
 
 
 def _csv(frame: pd.DataFrame) -> str:
@@ -1029,11 +1028,12 @@ class QuizJudge(Judge):
     def tabulate(self, chosen: dict, problems: Problems) -> GradeResult:
         """The gradebook, responses, item analysis, strategies and submissions."""
         self.chosen = chosen
-        result = _tabulate(chosen, self.verdicts, self.keys, self.roster, problems)
-        # Large cohorts: the figures are drawn aside while the tables are made and written
-        # (one core each); small ones in write_report.
-        self.drawing = (_draw_aside(result) if self.figures and len(self.found) >= PARALLEL_FROM
+        # Large cohorts: the figures are drawn aside while the tables are made and written;
+        # small ones in write_report.
+        self.drawing = (_Drawers() if self.figures and len(self.found) >= PARALLEL_FROM
                         and _cores() > 1 else None)
+        result = _tabulate(chosen, self.verdicts, self.keys, self.roster, problems,
+                           self.drawing)
         result.submissions = _submissions(self.judged, chosen, self.times)
         result.rubric_import, result.rubric_refused = self.message, self.refused
         result.similarity = similarity.text_similarity(
