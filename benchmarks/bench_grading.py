@@ -21,16 +21,19 @@ Each timed run starts as a new ``crmlab grade`` process would: without the previ
 result (200,000 answers) nor the 10,000 variants the keys were made with, which its forked
 readers would otherwise inherit (measured: 0.15-0.2 s more a grading).
 
-Measured on the 2-core machine with no other work (Dec 2026), q23 a number of one's own, the
-figures drawn by two processes: 1.96x, 1.98x, 2.03x and 2.05x in four runs (grading
-1.54-1.74 s against floors of 0.75-0.89 s; CPU 0.63 s in the grading process + 2.12 s in forked
-ones): at the target, within the runs' noise. The same cohort with q23 shared grades in 1.55-1.67 s
-against 1.66-1.71 s with each student's own key, in fresh processes (about 5% more: each
-reader looks up the student's keys and checks the variant each answer records). Earlier, q23
-shared: 1.94x, grading 1.56 s against a floor of
-0.80 s (CPU: floor 0.81 s; grading 0.62 s in the grading process + 1.91 s in forked ones); it
-was 2.66x (2.08 s against 0.78 s) before the readers judged. Both cores are needed: with four
-other busy processes on the machine the same code measured 2.5-4x.
+Measured on the 2-core machine with no other work (Dec 2026), q23 a number of one's own: 1.88x,
+1.90x, 1.90x, 1.93x, 1.93x and 1.97x in six runs (grading 1.44-1.61 s against floors of
+0.76-0.83 s; CPU 0.59-0.66 s in the grading process + 1.82-1.99 s in forked ones, the figures'
+drawers included), since a submission is read as large as its file is (asking for the 2 MB
+cap at once had Python allocate it for every 1 KB zip: a third of a second of the readers'
+CPU), a zip's time comes from the file opened, the readers' chunks shrink towards the end, and
+responses.csv is joined one student at a time. Before that: 1.96x-2.05x in four runs (grading
+1.54-1.74 s against 0.75-0.89 s). Each student's own key adds about 5% in a fresh process (the
+readers look the keys up and check each answer's recorded variant); q23 shared and before the
+readers judged, it was 2.66x (2.08 s against 0.78 s). `make bench` runs this module in an
+interpreter of its own: in one shared with the other benchmarks, its forked readers inherited
+what those had imported (1.98x for the same code). Both cores are needed: with four other busy
+processes on the machine the same code measured 2.5-4x.
 """
 
 from __future__ import annotations
