@@ -178,3 +178,55 @@ def test_one_batch_of_honest_and_hostile_bundles(tmp_path, alarm):
     # The forged year 9999 does not win, and a resubmission is no problem row: it is the
     # submission not counted in submissions.csv.
     assert counted[str(subs / "s1.zip")] and not counted[str(subs / "s1-forged.zip")]
+
+
+@pytest.mark.parametrize("readers", [1, 2])
+def test_a_grader_bug_met_by_one_student_stops_no_one_elses_grading(tmp_path, monkeypatch,
+                                                                     readers):
+    # One answer and one file meet a bug of the grader itself (not a refusal it knows): each
+    # becomes one problem row saying so, and everyone else is graded as without them, in one
+    # process or by forked readers.
+    from crmlab.grading import quizzes as grading
+
+    honest = tmp_path / "honest"
+    _honest(honest)
+    expected = grade(honest, out=tmp_path / "honest-out", quizzes=["L00"], progress=False,
+                     figures=False)
+    subs = tmp_path / "subs"
+    _honest(subs)
+    bundle(subs, "h-bug", {"L00": {"answers-saved": False, "run-order": "rerun-failing"}})
+    bundle(subs, "h-crash", {"L00": {"answers-saved": True}})
+    check, read = grading.check_answer, grading.read_submission
+
+    def buggy_check(question, raw):
+        if raw == "rerun-failing":
+            raise TypeError("boom\nsecond line")
+        return check(question, raw)
+
+    def buggy_read(kind, path, **options):
+        if path.name == "h-crash.zip":
+            raise RuntimeError("crash")
+        return read(kind, path, **options)
+
+    monkeypatch.setattr(grading, "check_answer", buggy_check)
+    monkeypatch.setattr(grading, "read_submission", buggy_read)
+    if readers == 2:
+        monkeypatch.setattr(grading, "PARALLEL_FROM", 2)
+        monkeypatch.setattr(grading, "CHUNK_SIZES", (1, 2))
+        monkeypatch.setattr(grading.os, "sched_getaffinity", lambda pid: {0, 1},
+                            raising=False)
+    result = grade(subs, out=tmp_path / "out", quizzes=["L00"], progress=False, figures=False)
+
+    book = result.gradebook.set_index("student_id")
+    pd.testing.assert_frame_equal(book.loc[list(COHORT)],
+                                  expected.gradebook.set_index("student_id"))
+    assert book.loc["h-bug", "L00"] == 1.0  # its other answer counts
+    assert "h-crash" not in book.index
+    found = {os.path.basename(row.source): (row.code, row.reason)
+             for row in result.problems.itertuples()}
+    assert found == {
+        "h-bug.zip": ("answer_ignored", "answer ignored: the grader failed on this answer "
+                      "(TypeError: boom second line); grade again, and report it if it stays"),
+        "h-crash.zip": ("bundle_rejected", "rejected: the grader failed on this submission "
+                        "(RuntimeError: crash); grade again, and report it if it stays"),
+    }

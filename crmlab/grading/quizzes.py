@@ -167,17 +167,28 @@ def _judge_one(quiz, question_id, raw, key=None):
     try:
         question = quiz.question(question_id)
         canonical = check_answer(question, raw)
+        if key is not None:
+            from dataclasses import replace
+
+            question = replace(question, answer=key)
+        verdict = score(question, canonical)
+        shown = json.dumps(canonical, sort_keys=True, ensure_ascii=False)
+        return _Judged(quiz.id, question_id, canonical, shown, verdict.correct, verdict.points,
+                       verdict.max_points, _csv_fields(quiz.id, question_id, shown,
+                                                       verdict.correct, verdict.points,
+                                                       verdict.max_points))
     except QuizError as exc:
         return str(exc)
-    if key is not None:
-        from dataclasses import replace
+    except Exception as exc:  # a grader's bug met by one answer stops no one else's grading
+        return _failed("answer", exc)
 
-        question = replace(question, answer=key)
-    verdict = score(question, canonical)
-    shown = json.dumps(canonical, sort_keys=True, ensure_ascii=False)
-    return _Judged(quiz.id, question_id, canonical, shown, verdict.correct, verdict.points,
-                   verdict.max_points, _csv_fields(quiz.id, question_id, shown, verdict.correct,
-                                                   verdict.points, verdict.max_points))
+
+def _failed(what: str, exc: Exception) -> str:
+    """Why ``what`` (an answer, a submission) could not be graded when the grader itself
+    failed on it: the error, in one line, and what to do."""
+    said = " ".join(str(exc).split())[:200]
+    return (f"the grader failed on this {what} ({type(exc).__name__}: {said}); "
+            "grade again, and report it if it stays")
 
 
 class _Verdicts(list):
@@ -394,11 +405,13 @@ def _read_one(item, max_bytes, keys, verdicts: _Verdicts, every_quiz: bool, own_
     try:
         sub = read_submission(kind, path, max_bytes=max_bytes)
         digest = sub.sha256 or file_digest(kind, path)
+        indices, ignored, total, entries = _judge_submission(
+            sub, keys, verdicts, every_quiz=every_quiz, own_ids=own_ids, own=own)
+        digests = {quiz_id: _answers_digest(answers) for quiz_id, answers in sub.quizzes.items()}
     except SubmissionError as exc:
         return str(path), Reason("bundle_rejected", error=str(exc))
-    indices, ignored, total, entries = _judge_submission(
-        sub, keys, verdicts, every_quiz=every_quiz, own_ids=own_ids, own=own)
-    digests = {quiz_id: _answers_digest(answers) for quiz_id, answers in sub.quizzes.items()}
+    except Exception as exc:  # a grader's bug met by one file stops no one else's grading
+        return str(path), Reason("bundle_rejected", error=_failed("submission", exc))
     kept = Submission(sub.source, sub.student_id, sub.created, digests,
                       sub.variants if entries is not None else {}, sha256=digest)
     landed = file_mtime(kind, path) if sub.mtime is None else sub.mtime
