@@ -8,7 +8,7 @@ its PNG figures included. (b) the absolute grading time, best of five (target < 
 2-core reference machine). (c) the cold cost of the course's numbers of one's own: one
 student's keys of every quiz (target < 1 s a student). The note adds the CPU time of the fastest run: the floor's, and the
 grading's in this process and in its forked processes (readers that judge as they read, and the
-figures' drawer), which load from other processes disturbs less than the clock.
+report's two figure drawers), which load from other processes disturbs less than the clock.
 
 One question (q23) is a graded number of one's own (``variant: student``): each student's key
 is their own, computed by the instructor's key function on their data variant. The keys are
@@ -195,7 +195,7 @@ def run() -> list[dict]:
     course_keys = _course_keys()
     floor, elapsed = min(floors), min(times)
     # CPU time, a figure load from other processes disturbs less than the clock: the floor's,
-    # and the grading's in this process and in its forked readers and figure drawer.
+    # and the grading's in this process and in its forked readers and figure drawers.
     best = cpu[times.index(elapsed)]
     return [
         {"name": "grading 10,000 x 20: grade / read+parse floor", "value": elapsed / floor,
