@@ -102,6 +102,14 @@ def _hostile(subs):
     }
 
 
+def _honest_grades(tmp_path):
+    """The honest students' grades when they are graded alone."""
+    honest = tmp_path / "honest"
+    _honest(honest)
+    return grade(honest, out=tmp_path / "honest-out", quizzes=["L00"], progress=False,
+                 figures=False)
+
+
 def _receipts(path, subs):
     """Receipts of the honest bundles, and two rows at the edges of the calendar."""
     rows = ["file,sha256,student_id,assessment,received_at"]
@@ -135,10 +143,7 @@ def alarm():
 
 
 def test_one_batch_of_honest_and_hostile_bundles(tmp_path, alarm):
-    honest = tmp_path / "honest"
-    _honest(honest)
-    expected = grade(honest, out=tmp_path / "honest-out", quizzes=["L00"], progress=False,
-                     figures=False)
+    expected = _honest_grades(tmp_path)
 
     subs = tmp_path / "subs"
     _honest(subs)
@@ -188,10 +193,7 @@ def test_a_grader_bug_met_by_one_student_stops_no_one_elses_grading(tmp_path, mo
     # process or by forked readers.
     from crmlab.grading import quizzes as grading
 
-    honest = tmp_path / "honest"
-    _honest(honest)
-    expected = grade(honest, out=tmp_path / "honest-out", quizzes=["L00"], progress=False,
-                     figures=False)
+    expected = _honest_grades(tmp_path)
     subs = tmp_path / "subs"
     _honest(subs)
     bundle(subs, "h-bug", {"L00": {"answers-saved": False, "run-order": "rerun-failing"}})

@@ -120,28 +120,42 @@ def test_opening_the_page_resumes_at_the_first_ungraded_answer(app, folder):
     assert "every answer is graded" in get(again)[2]
 
 
-@pytest.mark.parametrize(("points", "problem"), [
+#: A refused value in each language: the fields typed, the one line the page says.
+BAD_VALUES = [
     ({"points:cost": "3", "points:example": "1"},
-     "cost: points: Got points='3' instead, expected a number from 0 to 2."),
+     {"en": "cost: points: Got points='3' instead, expected a number from 0 to 2.",
+      "az": "cost: bal: '3' verilib, gözlənilən: 0 ilə 2 arası ədəd."}),
     ({"points:cost": "two", "points:example": "1"},
-     "cost: points: Got points='two' instead, expected a number (a decimal comma is fine), "
-     "or nothing for not graded yet."),
+     {"en": "cost: points: Got points='two' instead, expected a number (a decimal comma is "
+            "fine), or nothing for not graded yet.",
+      "az": "cost: bal: 'two' verilib, gözlənilən: ədəd (onluq vergül də qəbul olunur) və ya "
+            "hələ qiymətləndirilməyibsə, heç nə."}),
     ({"points:cost": "1", "points:example": "-1"},
-     "example: points: Got points='-1' instead, expected a number (a decimal comma is fine), "
-     "or nothing for not graded yet."),
-])
-def test_a_bad_value_is_one_line_on_the_page_and_nothing_is_lost(app, folder, points,
-                                                                  problem):
+     {"en": "example: points: Got points='-1' instead, expected a number (a decimal comma is "
+            "fine), or nothing for not graded yet.",
+      "az": "example: bal: '-1' verilib, gözlənilən: ədəd (onluq vergül də qəbul olunur) və ya "
+            "hələ qiymətləndirilməyibsə, heç nə."}),
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "az"])
+@pytest.mark.parametrize(("points", "problems"), BAD_VALUES)
+def test_a_bad_value_is_one_line_on_the_page_and_nothing_is_lost(folder, points, problems,
+                                                                  lang):
+    app = HandGradeApp(folder, token="t0k", lang=lang)
     post(app, answer="0", **{"points:cost": "1", "points:example": "1"})
     before = (folder / "hand_grades.csv").read_bytes()
     status, _, body = post(app, answer="0", **points, **{"comment:cost": "kept <i>"})
     html = body.decode()
     assert status == 400
-    assert re.search(r'<p class="problem" role="alert" id="problem">Not saved: (.*)</p>',
-                     html).group(1) == problem.replace("'", "&#39;")
+    said = {"en": "Not saved: ", "az": "Saxlanmadı: "}[lang] + problems[lang]
+    assert re.search(r'<p class="problem" role="alert" id="problem">(.*)</p>',
+                     html).group(1) == said.replace("'", "&#39;")
     typed = fields(html)
     assert typed["points:cost"] == points["points:cost"]  # what was typed stays in the fields
     assert typed["comment:cost"] == "kept <i>"
+    bad = problems["en"].split(":", 1)[0]
+    assert re.search(rf'name="points:{bad}" value="[^"]*"[^>]*aria-invalid="true"', html)
     assert (folder / "hand_grades.csv").read_bytes() == before  # the store as it was
 
 
@@ -555,29 +569,6 @@ def test_the_page_speaks_the_language_crmlab_uses_unless_told(folder, crmlab_hom
     assert refused.startswith({"en": "403: this page needs", "az": "403: bu səhifə"}[expected])
     missing = app.handle("GET", "/nothing?token=t0k")[2].decode()
     assert missing == {"en": "404: no such page\n", "az": "404: belə səhifə yoxdur\n"}[expected]
-
-
-@pytest.mark.parametrize(("points", "problem"), [
-    ({"points:cost": "3", "points:example": "1"},
-     "cost: bal: '3' verilib, gözlənilən: 0 ilə 2 arası ədəd."),
-    ({"points:cost": "two", "points:example": "1"},
-     "cost: bal: 'two' verilib, gözlənilən: ədəd (onluq vergül də qəbul olunur) və ya hələ "
-     "qiymətləndirilməyibsə, heç nə."),
-    ({"points:cost": "1", "points:example": "-1"},
-     "example: bal: '-1' verilib, gözlənilən: ədəd (onluq vergül də qəbul olunur) və ya hələ "
-     "qiymətləndirilməyibsə, heç nə."),
-])
-def test_a_bad_value_is_one_azerbaijani_line_and_nothing_is_lost(folder, points, problem):
-    app = HandGradeApp(folder, token="t0k", lang="az")
-    status, _, body = post(app, answer="0", **points, **{"comment:cost": "saxlanılır"})
-    html = body.decode()
-    assert status == 400
-    assert re.search(r'<p class="problem" role="alert" id="problem">(.*)</p>',
-                     html).group(1) == "Saxlanmadı: " + problem.replace("'", "&#39;")
-    assert fields(html)["comment:cost"] == "saxlanılır"
-    bad = problem.split(":", 1)[0]
-    assert re.search(rf'name="points:{bad}" value="[^"]*"[^>]*aria-invalid="true"', html)
-    assert not (folder / "hand_grades.csv").exists()
 
 
 def test_a_refused_override_is_one_azerbaijani_line(exercise):

@@ -44,12 +44,17 @@ def test_value_for_cost_errors(kwargs, message):
     assert str(err.value) == "Got paid=-1.0 at row 0 instead, expected a number >= 0."
 
 
-def test_csat_per_order_value_by_hand():
+def _orders_and_survey():
     orders = pd.DataFrame({"order_id": [1, 1, 2, 3, 4], "customer_id": ["x", "x", "x", "y", "z"],
                            "revenue": [30.0, 10.0, 60.0, 20.0, 5.0]})
     survey = pd.DataFrame({"customer_id": ["x", "x", "y", "w"], "csat": [1, 4, 2, 5],
                            "survey_date": pd.to_datetime(["2024-01-01", "2024-06-01",
                                                           "2024-01-01", "2024-01-01"])})
+    return orders, survey
+
+
+def test_csat_per_order_value_by_hand():
+    orders, survey = _orders_and_survey()
     segments = pd.Series({"x": "web", "y": "web", "z": "store"})
     got = csat_per_order_value(orders, survey, segments=segments)
     # x: latest CSAT 4, 100 over 2 orders = 50; y: 2, 20; z and w are not both in the data.
@@ -99,15 +104,6 @@ def test_csat_and_order_value_is_the_table_behind_the_ratio():
                              benefit="csat", cost="order_value", per=100)
     got = csat_per_order_value(orders, survey, segments=customers["acquisition_channel"])
     pd.testing.assert_frame_equal(got, by_hand.rename_axis("segment"))
-
-
-def _orders_and_survey():
-    orders = pd.DataFrame({"order_id": [1, 1, 2, 3, 4], "customer_id": ["x", "x", "x", "y", "z"],
-                           "revenue": [30.0, 10.0, 60.0, 20.0, 5.0]})
-    survey = pd.DataFrame({"customer_id": ["x", "x", "y", "w"], "csat": [1, 4, 2, 5],
-                           "survey_date": pd.to_datetime(["2024-01-01", "2024-06-01",
-                                                          "2024-01-01", "2024-01-01"])})
-    return orders, survey
 
 
 def test_csat_and_order_value_with_the_customers_columns_by_hand_and_no_mutation():
