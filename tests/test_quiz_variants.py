@@ -374,6 +374,44 @@ def test_a_regrade_reads_the_keys_back_and_a_changed_key_function_computes_them_
                                     "correct"].astype(bool).any()
 
 
+def test_keys_made_on_other_course_data_are_made_again(course, tmp_path):
+    (course / "datasets").unlink()  # a course of its own, whose data is regenerated
+    shutil.copytree(ROOT / "datasets", course / "datasets")
+    quiz = load("V")
+    keys = variant_keys.StudentKeys({"V": quiz}, secret=SECRET)
+    students = [f"sim-{i:04d}" for i in range(1, 4)]
+    write_cohort(quiz, tmp_path / "subs", n_students=3, seed=1,
+                 own=lambda s: (keys.variant(s).digest, keys.keys("V", s)))
+    grade(tmp_path / "subs", out=tmp_path / "out", figures=False, progress=False)
+    orders = datasets.load("orders")
+    datasets.write({"orders": orders.head(len(orders) - 2000)}, course / "datasets")
+    grade(tmp_path / "subs", out=tmp_path / "out", figures=False, progress=False)
+    cache = variant_keys.read_cache(tmp_path / "out")
+    for student in students:  # the keys of the data as it is now, not as it was
+        key, _ = variant_keys.student_key(cache, "V", "n-orders", student)
+        assert key == len(Variant(token_for(SECRET, student)).load("orders"))
+
+
+def test_a_broken_cache_entry_is_computed_again_not_a_failed_key(course, tmp_path):
+    quiz = load("V")
+    keys = variant_keys.StudentKeys({"V": quiz}, secret=SECRET)
+    write_cohort(quiz, tmp_path / "subs", n_students=3, seed=1,
+                 own=lambda s: (keys.variant(s).digest, keys.keys("V", s)))
+    first = grade(tmp_path / "subs", out=tmp_path / "out", figures=False, progress=False)
+    path = tmp_path / "out" / variant_keys.CACHE
+    data = json.loads(path.read_text())
+    digest = keys.variant("sim-0001").digest
+    data["quizzes"]["V"]["inputs"][digest] = 5  # a mapping of inputs was there
+    data["quizzes"]["V"]["keys"][keys.variant("sim-0002").digest]["margin"] = "TypeError: old"
+    path.write_text(json.dumps(data))
+    again = grade(tmp_path / "subs", out=tmp_path / "out", figures=False, progress=False)
+    assert "variant_key_failed" not in set(again.problems["code"])
+    pd.testing.assert_frame_equal(again.gradebook, first.gradebook)
+    repaired = variant_keys.read_cache(tmp_path / "out")
+    for student in ("sim-0001", "sim-0002"):
+        assert isinstance(variant_keys.student_key(repaired, "V", "margin", student)[0], float)
+
+
 def test_a_key_function_failing_on_one_variant_stops_nobody_elses_grade(course, tmp_path):
     broken = KEYS.replace('    return len(variant.load("orders"))',
                           '    orders = variant.load("orders")\n'

@@ -107,6 +107,7 @@ class StudentKeys:
         self.quizzes = {q: quiz for q, quiz in quizzes.items() if own_questions(quiz)}
         self.secret, self.folder = secret, Path(folder) if folder is not None else None
         self.fingerprint = load_keys(keys_file) if self.quizzes else ""
+        self.data = _data_fingerprint() if self.quizzes else ""
         for quiz_id, quiz in self.quizzes.items():
             missing = [q.id for q in own_questions(quiz) if (quiz_id, q.id) not in KEYS]
             if missing:
@@ -127,8 +128,9 @@ class StudentKeys:
         self._digests: dict = dict(self.students)  # made with this secret (see _read)
 
     def _checksums(self) -> dict:
-        """Per quiz: the key functions' file and what of its questions the keys depend on."""
-        return {quiz_id: hashlib.sha256(repr((self.fingerprint, [
+        """Per quiz: the key functions' file, the course data they read and what of its
+        questions the keys depend on."""
+        return {quiz_id: hashlib.sha256(repr((self.fingerprint, self.data, [
             (q.id, sorted(q.inputs.items())) for q in own_questions(quiz)])).encode())
             .hexdigest()[:16] for quiz_id, quiz in self.quizzes.items()}
 
@@ -153,7 +155,9 @@ class StudentKeys:
                  if isinstance(entry, dict) and entry.get("checksum") == checksums.get(quiz_id)
                  and isinstance(entry.get("keys"), dict)
                  and isinstance(entry.get("inputs", {}), dict)}
-        self.inputs = {quiz_id: dict(entry.get("inputs", {})) for quiz_id, entry in valid.items()}
+        self.inputs = {quiz_id: {digest: found for digest, found in entry.get("inputs", {}).items()
+                                 if isinstance(found, dict)}
+                       for quiz_id, entry in valid.items()}
         self._stale = set(valid) != set(quizzes) or set(valid) != set(self.quizzes)
         return {quiz_id: dict(entry["keys"]) for quiz_id, entry in valid.items()}
 
@@ -174,9 +178,11 @@ class StudentKeys:
         if ids is None:
             return {}
         found = self.cached.get(quiz_id, {}).get(self.digest(student_id))
-        if not isinstance(found, dict) or any(type(found.get(q)) not in (int, float, str)
+        if not isinstance(found, dict) or any(type(found.get(q)) not in (int, float)
                                               for q in ids):
-            return None  # not computed yet, or a cache entry not as written: computed again
+            # not computed yet, a key function that failed last time (tried again: the
+            # failure may have passed) or a cache entry not as written: computed again
+            return None
         return found
 
     def variant(self, student_id: str):
@@ -234,6 +240,18 @@ class StudentKeys:
                             for quiz_id in sorted(self.quizzes)},
                 "students": students, "secret": self.secret_check}
         return write_text(path, json.dumps(data, indent=1, sort_keys=True) + "\n")
+
+
+def _data_fingerprint() -> str:
+    """A checksum of the course's data tables (``datasets/*.csv``, names and bytes): keys
+    computed on other data are computed again."""
+    from crmlab.core.paths import datasets_dir
+
+    digest = hashlib.sha256()
+    for path in sorted(datasets_dir().glob("*.csv")):
+        digest.update(path.name.encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
 
 
 def read_cache(folder) -> dict:
