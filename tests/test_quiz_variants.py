@@ -523,6 +523,8 @@ def test_the_feedback_page_shows_each_student_their_own_key(course, tmp_path):
      "inputs: {x: [1, 2, 1]}}", "input 'x' is not shown in the prompt: write {x} where"),
     ("{id: q, type: numeric, prompt: 'P {x}', answer: 1, mode: graded, variant: student, "
      "inputs: {x: [3, 2, 1]}}", "input 'x': expected [low, high, step] with low <= high"),
+    ("{id: q, type: numeric, prompt: 'P {x}', answer: 1, mode: graded, variant: student, "
+     "inputs: {x: [10, .inf, 1]}}", "Got inputs.x[1]=inf instead, expected a number."),
     ("{id: q, type: numeric, prompt: P, answer: 1, mode: graded, variant: own}",
      "Got variant='own' instead, expected shared or student."),
 ])
@@ -586,9 +588,11 @@ def test_every_drawn_input_is_on_its_range_and_step(quiz, question):
             assert abs(steps - round(steps)) < 1e-6, (name, drawn[name])
 
 
-def test_a_draw_never_passes_high_when_the_range_is_not_whole_steps():
-    assert {Variant(token_for(SECRET, f"s{n}")).inputs("X", "q", {"x": (1, 2, 0.6)})["x"]
-            for n in range(200)} == {1, 1.6}
+def test_a_draw_is_on_the_grid_and_refuses_a_range_that_is_not_whole_steps():
+    assert {Variant(token_for(SECRET, f"s{n}")).inputs("X", "q", {"x": (1, 2.2, 0.6)})["x"]
+            for n in range(200)} == {1, 1.6, 2.2}
+    with pytest.raises(DataError, match=r"^Got inputs.x=\[1, 2, 0.6\] instead, expected "):
+        Variant().inputs("X", "q", {"x": (1, 2, 0.6)})  # quiz validate refuses it before
 
 
 # Formula keys by hand, apart from the lessons' functions: a wrong rate scale or horizon in a

@@ -39,12 +39,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import re
 
 from crmlab.core.exceptions import DataError
 
 __all__ = ["Variant", "variant", "token_for", "variant_digest", "check_token", "PRACTICE",
-           "SHARED_TABLES", "KEEP"]
+           "SHARED_TABLES", "KEEP", "steps"]
 
 #: The token of the practice variant (public): what a student without a token works on.
 PRACTICE = "practice"
@@ -210,11 +211,31 @@ class Variant:
         rng = np.random.default_rng(self.seed("inputs", quiz_id, question_id))
         drawn = {}
         for name, (low, high, step) in spec.items():
-            count = int((high - low) / step + 1e-9) + 1  # never past high
+            count = steps(low, high, step)
+            if count is None:
+                raise DataError(f"Got inputs.{name}={[low, high, step]!r} instead, expected "
+                                "[low, high, step] with high - low a whole number of steps.")
             value = low + step * int(rng.integers(count))
             drawn[name] = round(value, 10) if isinstance(step, float) or isinstance(low, float) \
                 else int(value)
         return drawn
+
+
+def steps(low, high, step) -> int | None:
+    """How many values the grid ``low, low + step, ..., high`` holds, or None when it is not
+    one (bounds or step not finite, high below low, a step not above 0, or high - low not a
+    whole number of steps, to a millionth of a step): the one rule of a formula question's
+    ``inputs``, for the quiz check and the draw alike.
+
+    Examples
+    --------
+    >>> steps(0.05, 0.15, 0.01), steps(1, 2, 0.6), steps(10, float("inf"), 1)
+    (11, None, None)
+    """
+    if not all(math.isfinite(v) for v in (low, high, step)) or step <= 0 or high < low:
+        return None
+    count = (high - low) / step
+    return round(count) + 1 if abs(count - round(count)) < 1e-6 else None
 
 
 _FULL: dict = {}  # path -> (the file's identity, size and times, the table read)

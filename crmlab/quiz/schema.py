@@ -13,11 +13,13 @@ raises, whatever the file holds. The format is documented in ``quizzes/README.md
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
 from crmlab.core.i18n import LANGUAGES
 from crmlab.core.yaml_lines import Map, read
+from crmlab.datasets._variant import steps
 from crmlab.quiz.checker import Checker, ident
 from crmlab.quiz.types import get_type, type_names
 
@@ -150,9 +152,9 @@ def _check_variant(c: Checker, q, qid: str, kind) -> None:
     texts = prompt.items() if isinstance(prompt, dict) else [("", prompt)]
     for name, spec in inputs.items():
         numbers = isinstance(spec, list) and len(spec) == 3 and all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) for v in spec)
-        if numbers and not (spec[0] <= spec[1] and spec[2] > 0
-                            and _whole_steps(spec[1] - spec[0], spec[2])):
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+            for v in spec)  # else the schema said what each must be
+        if numbers and steps(*spec) is None:
             c.add(line, qid, f"input {name!r}: expected [low, high, step] with low <= high, a "
                              "step above 0 and high - low a whole number of steps")
         for lang, words in texts:
@@ -160,12 +162,6 @@ def _check_variant(c: Checker, q, qid: str, kind) -> None:
                 where = f" ({lang})" if lang else ""
                 c.add(line, qid, f"input {name!r} is not shown in the prompt{where}: write "
                                  f"{{{name}}} where the student reads it")
-
-
-def _whole_steps(span: float, step: float) -> bool:
-    """Whether ``span`` is a whole number of ``step``s (to a millionth of a step)."""
-    count = span / step
-    return abs(count - round(count)) < 1e-6
 
 
 def _check_garbled(c: Checker, q, qid: str) -> None:
