@@ -1,5 +1,6 @@
 """crmlab grade: scores recomputed from raw answers, every bad input in problems.csv."""
 
+import json
 import math
 import os
 import zipfile
@@ -284,3 +285,20 @@ def test_parallel_reading_gives_the_same_result(tmp_path, monkeypatch):
                  "distractors.png"):
         assert (tmp_path / "parallel" / name).read_bytes() == \
             (tmp_path / "serial" / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("text", [b"id,student_id\n", b"\xff\xfe not text at all"])
+def test_a_broken_regrades_file_is_a_problem_row_and_the_run_is_recorded(cohort, tmp_path,
+                                                                         text):
+    # A hand-edited regrades.csv used to stop the run after gradebook.csv was written, so the
+    # gradebook and the run history disagreed.
+    out = tmp_path / "out"
+    first = grade(cohort, out=out, quizzes=["L00"], progress=False, figures=False)
+    (out / "regrades.csv").write_bytes(text)
+    again = grade(cohort, out=out, quizzes=["L00"], progress=False, figures=False)
+    rows = again.problems[again.problems["code"] == "regrades_file"]
+    assert len(rows) == 1 and str(out / "regrades.csv") in rows["reason"].iloc[0]
+    assert "\n" not in rows["reason"].iloc[0]
+    assert again.run.record["previous_run"] == first.run.folder.name  # recorded after it
+    assert json.loads((out / "run.json").read_text())["run"] == again.run.folder.name
+    pd.testing.assert_frame_equal(again.gradebook, first.gradebook)

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from crmlab import __version__
 from crmlab.core.atomic import write_bytes, write_text
+from crmlab.core.exceptions import CrmlabError
 from crmlab.core.times import iso, stamp, utc
 from crmlab.grading.files import CHANGE_COLUMNS, CHANGES, RUNS
 
@@ -255,6 +256,21 @@ def _read_regrades(path: Path) -> list[dict]:
                     columns=REGRADE_COLUMNS).to_dict("records")
 
 
+def regrades_problem(out) -> str | None:
+    """Why the grading folder ``out``'s regrades.csv cannot be read (one line naming the file
+    and the column), or None: a grading checks it before it writes anything, so a hand-edited
+    file is a problems.csv row and the run is recorded without it, never a stop after the
+    grades were written."""
+    path = Path(out) / REGRADES
+    if not path.is_file():
+        return None
+    try:
+        _read_regrades(path)
+    except CrmlabError as exc:
+        return str(exc)
+    return None
+
+
 def _regrades(out: Path, total: str) -> tuple[dict, dict]:
     """``({name: {"reason", "items"}}, {student: {name: checksum}})`` of the answered regrade
     requests kept in ``out`` (one name per question or check)."""
@@ -302,7 +318,7 @@ def _changes_csv(changes: list) -> str:
 
 def record_run(out, *, command: str, inputs: dict, students: dict, student_inputs: dict,
                options: dict, files, now: datetime | None = None, total: str = "",
-               extra: dict | None = None) -> RunRecord:
+               extra: dict | None = None, regrades: bool = True) -> RunRecord:
     """Keep a finished run under ``out/runs/<time>/`` and compare it with the previous one.
 
     Parameters
@@ -328,6 +344,9 @@ def record_run(out, *, command: str, inputs: dict, students: dict, student_input
         The run's time (default: now).
     extra : dict, optional
         More facts of the run to keep in its record (not compared).
+    regrades : bool, default True
+        Read the answered regrade requests of ``out`` (False: the file is known unreadable,
+        :func:`regrades_problem`, and the run is recorded without them).
 
     Examples
     --------
@@ -346,7 +365,7 @@ def record_run(out, *, command: str, inputs: dict, students: dict, student_input
     out = Path(out)
     now = utc(now)
     previous = read_run(out)
-    regrades, answered = _regrades(out, total)
+    regrades, answered = _regrades(out, total) if regrades else ({}, {})
     folder = _folder(out, stamp(now))
     record = {
         "run": folder.name, "time": iso(now), "command": command,

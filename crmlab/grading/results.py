@@ -172,6 +172,7 @@ PROBLEMS = {
     "rubric_refused": ("issue",),
     "rubric_unimported": (),
     "receipts_file": ("problem",),
+    "regrades_file": ("problem",),
     # crmlab exercises grade
     "skipped_off_roster": (),
     # crmlab gradebook and crmlab feedback

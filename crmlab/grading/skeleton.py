@@ -33,6 +33,7 @@ from pathlib import Path
 from crmlab.core.atomic import write_text
 from crmlab.core.validation import Problems
 from crmlab.grading import files, history
+from crmlab.grading.results import Reason
 
 __all__ = ["Judge", "Record", "run"]
 
@@ -136,6 +137,9 @@ def run(judge: Judge, *, out, now: datetime | None = None):
     """
     out = Path(out)
     problems = Problems()
+    bad_regrades = history.regrades_problem(out)  # checked before anything is written
+    if bad_regrades is not None:
+        problems.add(out / history.REGRADES, reason=Reason("regrades_file", problem=bad_regrades))
     collected = judge.collect(problems)
     judged = judge.judge(collected, problems)
     chosen = judge.choose(judged, problems)
@@ -153,5 +157,5 @@ def run(judge: Judge, *, out, now: datetime | None = None):
     result.run = history.record_run(
         out, command=judge.command, inputs=kept.inputs, students=kept.students,
         student_inputs=kept.student_inputs, options=kept.options, files=written, now=now,
-        total=kept.total, extra=kept.extra)
+        total=kept.total, extra=kept.extra, regrades=bad_regrades is None)
     return result
