@@ -129,10 +129,10 @@ def _cpu() -> tuple[float, float]:
 
 def _aside(function, *args):
     """``function(*args)`` in a forked process: what it builds never burdens this one."""
-    import multiprocessing
+    from crmlab.core.processes import fork_pool
 
-    with multiprocessing.get_context("fork").Pool(1) as pool:
-        return pool.apply(function, args)
+    with fork_pool(1) as pool:
+        return pool.submit(function, *args).result()
 
 
 def _cohort(work: Path) -> tuple[list, float]:

@@ -79,7 +79,7 @@ from urllib.parse import urlparse
 
 from crmlab.core.atomic import append_text
 from crmlab.core.exceptions import CrmlabError
-from crmlab.core.ids import PATTERN, validate_id
+from crmlab.core.ids import PATTERN, is_id, validate_id
 from crmlab.core.safe_files import FileRefused, read_regular
 from crmlab.core.times import iso, stamp, utc
 from crmlab.exercises.hand_in import MAX_NOTEBOOK as NOTEBOOK_BYTES
@@ -389,14 +389,13 @@ def _token_rows(path: Path, lines: list[str]) -> tuple[dict, list[str]]:
         if cells is None or len(cells) <= max(who, what):
             skip(number, "not a row of student_id and token")
             continue
-        student, token = cells[who].strip(), cells[what].strip().lower()
-        try:
-            validate_id(student)
-        except CrmlabError:
+        student = cells[who].strip()
+        if not is_id(student):
             skip(number, f"{_shown(student)} is not a student id")
             continue
         try:
-            if check_token(token) == PRACTICE:
+            token = check_token(cells[what])  # stripped and lower-cased, as a student's is
+            if token == PRACTICE:
                 raise CrmlabError(token)
         except CrmlabError:  # never logged: a token is a student's
             skip(number, f"the token of {student!r} is not 16 hex digits")
