@@ -508,6 +508,17 @@ def test_the_feedback_page_shows_each_student_their_own_key(course, tmp_path):
         inputs = Variant(token_for(SECRET, student)).inputs(
             "V", "margin", load("V").question("margin").inputs)
         assert f"A price of {inputs['price']:g} and a cost of {inputs['cost']:g}" in page
+    # a student whose keys are not in variant_keys.json (a cache from before the student
+    # was graded): no key, and no {name} placeholder in the prompt
+    cache = tmp_path / "out" / variant_keys.CACHE
+    data = json.loads(cache.read_text())
+    del data["students"]["s02"]
+    cache.write_text(json.dumps(data))
+    page = student_page(course_gradebook(course=course / "course.yaml",
+                                         quizzes=tmp_path / "out"), "s02", now=later)
+    assert "A price of … and a cost of …" in page and "{price}" not in page
+    with pytest.raises(CrmlabError, match="^Got student='s09' instead, expected a student "):
+        student_page(book, "s09", now=later)
 
 
 # ------------------------------------------------------------------------------ the schema

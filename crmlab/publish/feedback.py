@@ -143,7 +143,7 @@ def _quiz_details(book: CourseGradebook, student: str, quiz_id: str, lang: str) 
         if question.variant == "student":  # the student's own key and inputs, never another's
             key, inputs = student_key(book.own_keys, quiz_id, question.id, student)
             question = replace(question, answer=key)
-            prompt = fill_prompt(prompt, inputs)
+            prompt = fill_prompt(prompt, inputs, unknown=question.inputs)
         row = given.get(question.id)
         answer = json.loads(row["answer"]) if row is not None else None
         points = row["points"] if row is not None else 0.0
@@ -224,6 +224,11 @@ def page_values(book: CourseGradebook, student: str, *, now: datetime | None = N
                 lang: str = "en") -> dict:
     """The values the page template shows for ``student`` (that student's rows only), every
     text in ``lang``."""
+    if student not in book.students:
+        from crmlab.core.exceptions import CrmlabError
+
+        raise CrmlabError(f"Got student={student!r} instead, expected a student of the course "
+                          "gradebook (its roster or its gradings)")
     now = utc(now)
     lang = reader_language(lang)
     zone = ZoneInfo(book.course.timezone)

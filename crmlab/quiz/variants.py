@@ -43,16 +43,23 @@ def question_inputs(question, variant=None, *, quiz_id: str = "") -> dict:
     return variant.inputs(quiz_id, question.id, question.inputs)
 
 
-def fill_prompt(text: str, inputs: dict) -> str:
-    """``text`` with each input's value in place of ``{name}`` (other braces kept).
+def fill_prompt(text: str, inputs: dict, *, unknown=()) -> str:
+    """``text`` with each input's value in place of ``{name}`` (other braces kept); the
+    ``unknown`` names (inputs not known here, e.g. a student's whose keys were never
+    computed) read "…", never as a ``{name}`` placeholder.
 
     Examples
     --------
     >>> fill_prompt("{rate}% of {base} {unit}", {"rate": 12, "base": 150000.0})
     '12% of 150000 {unit}'
+    >>> fill_prompt("{rate}% of {base}", {}, unknown=("rate", "base"))
+    '…% of …'
     """
     for name, value in inputs.items():
         text = text.replace(f"{{{name}}}", f"{value:.10g}")
+    for name in unknown:
+        if name not in inputs:
+            text = text.replace(f"{{{name}}}", "…")
     return text
 
 
