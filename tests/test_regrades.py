@@ -145,6 +145,34 @@ def test_an_answer_with_points_is_a_hand_change_in_history_and_gradebook(inputs,
     assert (book.loc["s1", "EX-fixture final"], book.loc["s2", "EX-fixture final"]) == (2.5, 3.0)
 
 
+def test_points_refused_after_the_check_are_said_not_silently_dropped(tmp_path, capsys,
+                                                                     monkeypatch):
+    # The grading changed between the check and the write (an exercise graded again meanwhile):
+    # the request is answered, and the command says the points were not set.
+    from _handgrade_inputs import exercise_grading
+
+    from crmlab.cli import main
+    from crmlab.grading.handgrade import CheckOverriding, Saved
+    from crmlab.grading.results import HandProblem
+
+    store, grading = tmp_path / "store", exercise_grading(tmp_path / "x")
+    request_id = _queue_of(store, "s1", "exercise", "EX-fixture", "fx-square")
+    real = CheckOverriding.override
+
+    def raced(self, student, check, points, reason, *, write=True):
+        if not write:
+            return real(self, student, check, points, reason, write=False)
+        return Saved(problem=HandProblem("no_student", student="'s1'", exercise="EX-fixture"))
+
+    monkeypatch.setattr(CheckOverriding, "override", raced)
+    assert main(["regrades", "answer", request_id, "--store", str(store), "--text", "Yes.",
+                 "--grading", str(grading), "--points", "1"]) == 1
+    err = capsys.readouterr().err
+    assert err == (f"crmlab: error: --points: request {request_id} is answered, but its points "
+                   "were not set: student_id: no student 's1' in the grading of EX-fixture; "
+                   "set them with crmlab handgrade\n")
+
+
 @pytest.mark.parametrize("kind, item, grading, points, message", [
     ("exercise", "fx-square", None, "1", "--points needs --grading DIR (the exercise grading "
      "folder whose points change); nothing was answered"),

@@ -122,6 +122,10 @@ def _answer(args) -> int:
     if change is not None:
         grading, student, item = change
         saved = grading.override(student, item, args.points, answered["answer"]["text"])
+        if saved.problem is not None:  # refused since it was checked (a grading run since)
+            raise CrmlabError(f"--points: request {args.request_id} is answered, but its "
+                              f"points were not set: {saved.problem}; set them with crmlab "
+                              "handgrade")
         if saved.run is not None:
             print(f"points of {item} set by hand to {args.points}: {saved.run.summary()}")
             for line in saved.run.lines():
@@ -154,7 +158,9 @@ def _points_change(args):
         raise CrmlabError(f"--grading {args.grading}: the grading of {grading.exercise}, not "
                           f"of {request['assessment']}; nothing was answered")
     student, item = request["student_id"], request["item"]
-    checked = grading.override(student, item, args.points, args.text, write=False)
+    # checked with the reason as it will be saved (the answer's text, stripped)
+    reason = args.text.strip() if isinstance(args.text, str) else ""
+    checked = grading.override(student, item, args.points, reason, write=False)
     if checked.problem:
         raise CrmlabError(f"--points: {checked.problem}; nothing was answered")
     return grading, student, item
