@@ -45,6 +45,10 @@ class Asked:
     changes: dict = field(default_factory=dict)
 
 
+# L02's Try it, part 2, ranked by purchase value with the cut-offs 70% and 90%
+BY_SPEND = {'value, cutoffs = "profit_share", CUTOFFS':
+            'value, cutoffs = "annual_spend", (0.7, 0.9)'}
+
 ASKED = {
     ("L00", "n-perishable"): Asked(
         "00_start_here", ("l00-22",),
@@ -71,11 +75,12 @@ ASKED = {
          "cost_per_customer=10)": "cost_per_customer={cost_per_customer}, reach='active')"}),
     ("L02", "n-class-a-spend"): Asked(
         "02_supplier_relationship_types", ("l02-25b",), "len(class_a)",
-        {'value, cutoffs = "profit_share", CUTOFFS': 'value, cutoffs = "annual_spend", (0.7, 0.9)'}),
+        BY_SPEND),
     ("L02", "share-class-a-spend"): Asked(
         "02_supplier_relationship_types", ("l02-25b",),
-        'round(float(class_a["annual_spend"].sum() / my_suppliers["annual_spend"].sum()) * 100, 1)',
-        {'value, cutoffs = "profit_share", CUTOFFS': 'value, cutoffs = "annual_spend", (0.7, 0.9)'}),
+        'round(float(class_a["annual_spend"].sum() / my_suppliers["annual_spend"].sum()) * 100,'
+        ' 1)',
+        BY_SPEND),
     ("L03", "payback-calc"): Asked(
         "03_crm_classifications", ("l03-34b",), "_",
         {"= 60_000, 7_000, 0.12": "= {investment}, {monthly_benefit}, {rate} / 100"}),
