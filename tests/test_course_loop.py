@@ -142,12 +142,15 @@ def _stamp(text: str) -> float:
 def _answer(released: Path, home: Path, who: str, quizzes, monkeypatch) -> None:
     """One student answers in the released course: record() for L00, the widget for free text.
     The student sets the data variant token the instructor gives and computes the number of
-    one's own on that variant, as L00's Try-it cell loads it."""
+    one's own on that variant (its key: the instructor's key function on it)."""
+    from crmlab.grading.variant_keys import KEYS, load_keys
+
     monkeypatch.setenv("CRMLAB_COURSE_DIR", str(released))
     monkeypatch.setenv("CRMLAB_HOME", str(home))
     student.set_id(who)
     student.set_token(token_for(os.environ["CRMLAB_INSTRUCTOR_SECRET"].encode(), who))
-    perishable = int(datasets.variant().load("products")["shelf_life_days"].notna().sum())
+    load_keys(ROOT / "notebooks" / "instructor" / "quiz_keys.py")  # not in the released course
+    perishable = KEYS[("L00", "n-perishable")](datasets.variant())
     for question, answer in L00_ANSWERS[who].items():
         if question == "n-perishable":
             answer = perishable + answer

@@ -187,7 +187,7 @@ def test_one_batch_of_honest_and_hostile_bundles(tmp_path, alarm):
 
 @pytest.mark.parametrize("readers", [1, 2])
 def test_a_grader_bug_met_by_one_student_stops_no_one_elses_grading(tmp_path, monkeypatch,
-                                                                     readers):
+                                                                     readers, alarm):
     # One answer and one file meet a bug of the grader itself (not a refusal it knows): each
     # becomes one problem row saying so, and everyone else is graded as without them, in one
     # process or by forked readers.
